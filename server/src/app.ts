@@ -1,0 +1,44 @@
+// buildApp(config): opens and migrates the database, wires HTTP to the FHIR layer. Never listens.
+import express, { type Express } from 'express';
+import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
+import type { FhirContext } from './fhir/fhir-context.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { fhirHandler } from './http/fhir-handler.js';
+import { createResourceIndexer } from './indexing/resource-indexer.js';
+import { openPool } from './store/mysql/connect.js';
+import { migrate } from './store/mysql/migrate.js';
+import { MysqlRepository } from './store/mysql/mysql-repository.js';
+import { createResourceValidator } from './validation/resource-validator.js';
+import type { Config } from './config.js';
+
+export interface BuiltApp {
+  app: Express;
+  ctx: FhirContext;
+  close(): Promise<void>;
+}
+
+let definitions: Definitions | undefined;
+
+/** The base definitions are immutable and take half a second to load: one copy per process. */
+export function r4Definitions(): Definitions {
+  return (definitions ??= loadR4Definitions());
+}
+
+export async function buildApp(config: Config): Promise<BuiltApp> {
+  const defs = r4Definitions();
+  const pool = await openPool(config.databaseUrl, config.dbPoolSize);
+  await migrate(pool);
+  const fhirBase = `${config.baseUrl}/fhir`;
+  const indexer = createResourceIndexer(defs);
+  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }));
+  const validator = createResourceValidator(defs);
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t) };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes }));
+  app.use(notFoundHandler);
+  app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
+  return { app, ctx, close: () => repo.close() };
+}

@@ -1,0 +1,36 @@
+// fibrotrack CLI: serve, migrate, load. Returns an exit code, or undefined while a server keeps running.
+import { loadConfig } from '../config.js';
+import { loadCommand } from './load-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+
+const USAGE = `Usage: fibrotrack <command>
+
+Commands:
+  serve                      run the FHIR server (same as npm start)
+  migrate                    create the database if needed and apply migrations
+  load <file|folder>...      load FHIR Bundles (transaction or batch) or single resources from JSON files
+  help                       show this text
+
+Configuration comes from the environment; see README.md.`;
+
+export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
+  const [command = 'serve', ...rest] = args;
+  switch (command) {
+    case 'serve':
+      await serveCommand(loadConfig(env));
+      return undefined;
+    case 'migrate':
+      return migrateCommand(loadConfig(env));
+    case 'load':
+      return loadCommand(loadConfig(env), rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`Unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}

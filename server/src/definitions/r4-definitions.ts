@@ -1,0 +1,98 @@
+// The base FHIR R4 (4.0.1) definitions, read from the npm package hl7.fhir.r4.examples@4.0.1.
+// https://hl7.org/fhir/R4/downloads.html
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Bundle, CompartmentDefinition, SearchParameter, StructureDefinition } from 'fhir/r4.js';
+import { expressionFor } from './search-expression.js';
+
+export type SearchParamType = SearchParameter['type'];
+
+/** A SearchParameter as it applies to one resource type. */
+export interface SearchParamDef {
+  code: string;
+  type: SearchParamType;
+  url: string;
+  /** The FHIRPath expression narrowed to this resource type; absent for params with no expression (_text, _content...). */
+  expression?: string;
+  target: string[];
+  components: { definition: string; expression: string }[];
+  modifiers: string[];
+  comparators: string[];
+}
+
+export interface Definitions {
+  readonly resourceTypes: readonly string[];
+  isResourceType(type: string): boolean;
+  structureDefinition(typeOrDatatype: string): StructureDefinition | undefined;
+  searchParams(type: string): ReadonlyMap<string, SearchParamDef>;
+  searchParamByUrl(url: string): SearchParameter | undefined;
+  /** Patient compartment: for each resource type, the search params that link it to a Patient. */
+  patientCompartment(type: string): readonly string[];
+}
+
+const PACKAGE = 'hl7.fhir.r4.examples';
+
+function packageDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve(`${PACKAGE}/package.json`));
+}
+
+function readJson<T>(dir: string, file: string): T {
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
+}
+
+function toDef(sp: SearchParameter, type: string): SearchParamDef {
+  return {
+    code: sp.code,
+    type: sp.type,
+    url: sp.url,
+    expression: sp.expression ? expressionFor(sp.expression, type) : undefined,
+    target: sp.target ?? [],
+    components: (sp.component ?? []).map((c) => ({ definition: c.definition, expression: c.expression })),
+    modifiers: sp.modifier ?? [],
+    comparators: sp.comparator ?? [],
+  };
+}
+
+export function loadR4Definitions(): Definitions {
+  const dir = packageDir();
+  const structures = new Map<string, StructureDefinition>();
+  for (const file of ['Bundle-types.json', 'Bundle-resources.json']) {
+    for (const entry of readJson<Bundle>(dir, file).entry ?? []) {
+      const sd = entry.resource as StructureDefinition | undefined;
+      if (sd?.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, sd);
+    }
+  }
+  const resourceTypes = [...structures.values()]
+    .filter((sd) => sd.kind === 'resource' && !sd.abstract)
+    .map((sd) => sd.type)
+    .sort();
+  const typeSet = new Set(resourceTypes);
+
+  const byType = new Map<string, Map<string, SearchParamDef>>(resourceTypes.map((t) => [t, new Map()]));
+  const byUrl = new Map<string, SearchParameter>();
+  for (const entry of readJson<Bundle>(dir, 'Bundle-searchParams.json').entry ?? []) {
+    const sp = entry.resource as SearchParameter;
+    byUrl.set(sp.url, sp);
+    const bases = sp.base.flatMap((b) => (b === 'Resource' || b === 'DomainResource' ? resourceTypes : [b]));
+    for (const base of bases) {
+      if (base === 'DomainResource' || !typeSet.has(base)) continue;
+      byType.get(base)!.set(sp.code, toDef(sp, base));
+    }
+  }
+
+  const compartment = new Map<string, string[]>();
+  const patient = readJson<CompartmentDefinition>(dir, 'CompartmentDefinition-patient.json');
+  for (const r of patient.resource ?? []) compartment.set(r.code, r.param ?? []);
+
+  const empty = new Map<string, SearchParamDef>();
+  return {
+    resourceTypes,
+    isResourceType: (t) => typeSet.has(t),
+    structureDefinition: (t) => structures.get(t),
+    searchParams: (t) => byType.get(t) ?? empty,
+    searchParamByUrl: (url) => byUrl.get(url),
+    patientCompartment: (t) => compartment.get(t) ?? [],
+  };
+}

@@ -1,0 +1,15 @@
+// What every interaction may use: storage, definitions, validation and our public base URL.
+import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import type { Definitions } from '../definitions/r4-definitions.js';
+import type { FhirRepository } from '../store/repository.js';
+
+export interface FhirContext {
+  repo: FhirRepository;
+  defs: Definitions;
+  validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
+  /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
+  baseUrl: string;
+}
+
+export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>
+  `${ctx.baseUrl}/${r.resourceType}/${r.id}`;

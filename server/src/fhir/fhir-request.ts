@@ -1,0 +1,32 @@
+// A FHIR interaction as the router sees it, free of HTTP framework types.
+import type { Resource } from 'fhir/r4.js';
+import type { ResourceVersion } from '../store/repository.js';
+
+export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FhirRequest {
+  method: FhirMethod;
+  /** Path below the FHIR base without leading slash, e.g. `Patient/1/_history/2`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  body?: unknown;
+  /** Content-Type of the body without parameters (needed to tell JSON Patch from FHIRPath Patch). */
+  contentType?: string;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** The response body; for writes, the stored resource (Prefer decides whether it is sent). */
+  resource?: Resource;
+  /** The version written or read: drives ETag, Last-Modified and Location. */
+  version?: ResourceVersion;
+  /** Writes set this to give the client a Location header. */
+  created?: boolean;
+  /** Whether Prefer: return applies (writes only). */
+  isWrite?: boolean;
+  /** Apply _summary/_elements to `resource` (reads). */
+  shape?: boolean;
+  headers?: Record<string, string>;
+}

@@ -1,0 +1,41 @@
+// batch and transaction: POST [base] with a Bundle. https://hl7.org/fhir/R4/http.html#transaction
+import type { Bundle, BundleEntry } from 'fhir/r4.js';
+import { OutcomeError, badRequest, issue, outcome } from '../../core/outcomes.js';
+import { entryRequest, entryResponse } from '../bundle-entry.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+import { returnPreference, type ReturnPreference } from '../prefer.js';
+import { handleFhirRequest } from '../router.js';
+import { transaction } from './transaction.js';
+
+export async function processBundle(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  const bundle = req.body as Bundle | undefined;
+  if (!bundle || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle') {
+    throw badRequest('POST to the base URL takes a Bundle of type batch or transaction', 'resourceType');
+  }
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
+  // Entries are answered minimally unless the client prefers otherwise: a 500-entry echo is rarely wanted.
+  const preference = returnPreference(req.headers.prefer, 'minimal');
+  if (bundle.type === 'transaction') return { status: 200, resource: await transaction(bundle, preference, ctx) };
+  if (bundle.type === 'batch') return { status: 200, resource: await batch(bundle, preference, ctx) };
+  throw badRequest(`Bundle.type must be batch or transaction, got '${String(bundle.type)}'`, 'Bundle.type');
+}
+
+/** Each entry succeeds or fails on its own; a failure becomes that entry's status and OperationOutcome. */
+async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext): Promise<Bundle> {
+  const entries: BundleEntry[] = [];
+  for (const [i, entry] of (bundle.entry ?? []).entries()) {
+    try {
+      entries.push(entryResponse(await handleFhirRequest(entryRequest(entry, i, ctx.baseUrl), ctx), preference));
+    } catch (err) {
+      const failure = err instanceof OutcomeError ? err : internalFailure(err);
+      entries.push({ response: { status: String(failure.status), outcome: failure.outcome } });
+    }
+  }
+  return { resourceType: 'Bundle', type: 'batch-response', entry: entries };
+}
+
+function internalFailure(err: unknown): OutcomeError {
+  console.error('batch entry failed', err);
+  return new OutcomeError(500, outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
+}

@@ -1,0 +1,28 @@
+// create: POST [base]/[type], conditional with If-None-Exist. https://hl7.org/fhir/R4/http.html#create
+import { newId } from '../../core/ids.js';
+import { preconditionFailed } from '../../core/outcomes.js';
+import { conditionKey, findMatches } from '../conditional.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+import { validateWrite } from '../validate-write.js';
+
+export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
+  // The server assigns the id; one in the body is ignored, as the spec requires.
+  const resource = { ...validateWrite(req.body, type, ctx), id: newId() };
+  const ifNoneExist = req.headers['if-none-exist'];
+  return ctx.repo.transaction(async (repo) => {
+    if (ifNoneExist) {
+      await repo.lock(conditionKey(type, ifNoneExist));
+      const matches = await findMatches(repo, ctx, type, ifNoneExist);
+      if (matches.length > 1) {
+        throw preconditionFailed(`If-None-Exist '${ifNoneExist}' matches ${matches.length} or more ${type} resources`);
+      }
+      if (matches.length === 1) {
+        const existing = await repo.read(type, matches[0].id!);
+        return { status: 200, resource: existing!.resource, version: existing, isWrite: true };
+      }
+    }
+    const version = await repo.write(resource, undefined, 'POST');
+    return { status: 201, resource: version.resource, version, created: true, isWrite: true };
+  });
+}

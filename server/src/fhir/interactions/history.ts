@@ -1,0 +1,39 @@
+// history: instance GET [base]/[type]/[id]/_history, type GET [base]/[type]/_history, system GET [base]/_history.
+// https://hl7.org/fhir/R4/http.html#history
+import { badRequest } from '../../core/outcomes.js';
+import { parseDateRange } from '../../search/date-range.js';
+import { DEFAULT_COUNT, MAX_COUNT } from '../../search/search-request.js';
+import { historyBundle, pageLinks } from '../bundles.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+
+const ALLOWED = new Set(['_since', '_at', '_count', '_cursor', '_format', '_pretty', '_summary', '_elements']);
+
+export async function history(req: FhirRequest, ctx: FhirContext, type?: string, id?: string): Promise<FhirResponse> {
+  for (const name of req.query.keys()) {
+    if (!ALLOWED.has(name)) throw badRequest(`Unknown history parameter '${name}'`, name);
+  }
+  const page = await ctx.repo.history({
+    type,
+    id,
+    since: instantParam(req.query.get('_since'), '_since', 'start'),
+    at: instantParam(req.query.get('_at'), '_at', 'end'),
+    count: countParam(req.query.get('_count')),
+    cursor: req.query.get('_cursor') ?? undefined,
+  });
+  const path = [type, id, '_history'].filter(Boolean).join('/');
+  return { status: 200, resource: historyBundle(ctx, page, pageLinks(ctx, path, req.query, page.nextCursor)) };
+}
+
+function instantParam(value: string | null, name: string, edge: 'start' | 'end'): Date | undefined {
+  if (value === null) return undefined;
+  const range = parseDateRange(value);
+  if (!range) throw badRequest(`${name} must be a FHIR date or instant, got '${value}'`, name);
+  return new Date(range[edge]);
+}
+
+function countParam(value: string | null): number {
+  if (value === null) return DEFAULT_COUNT;
+  if (!/^\d+$/.test(value)) throw badRequest(`_count must be a non-negative integer, got '${value}'`, '_count');
+  return Math.min(Number(value), MAX_COUNT);
+}

@@ -1,0 +1,38 @@
+// search: GET [base]/[type]?params and POST [base]/[type]/_search. https://hl7.org/fhir/R4/http.html#search
+import type { OperationOutcome } from 'fhir/r4.js';
+import { badRequest } from '../../core/outcomes.js';
+import { issue, outcome } from '../../core/outcomes.js';
+import { parseSearch } from '../../search/parse-search.js';
+import { pageLinks, searchsetBundle } from '../bundles.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+
+export async function searchType(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
+  const params = searchParams(req);
+  const lenient = /handling\s*=\s*lenient/.test(req.headers.prefer ?? '');
+  const request = parseSearch(type, params, ctx.defs, { lenient });
+  const page = await ctx.repo.search(request);
+  const extra = request.ignored.length > 0 ? [ignoredEntry(request.ignored)] : [];
+  const bundle = searchsetBundle(ctx, page, pageLinks(ctx, type, params, page.nextCursor), extra);
+  return { status: 200, resource: bundle, shape: true };
+}
+
+/** POST _search sends the parameters as a form body; they join any in the URL. */
+function searchParams(req: FhirRequest): URLSearchParams {
+  if (req.method !== 'POST') return req.query;
+  if (req.contentType !== 'application/x-www-form-urlencoded') {
+    throw badRequest('POST _search takes its parameters as application/x-www-form-urlencoded');
+  }
+  const params = new URLSearchParams(req.query);
+  for (const [k, v] of new URLSearchParams(String(req.body ?? ''))) params.append(k, v);
+  return params;
+}
+
+function ignoredEntry(ignored: string[]) {
+  const oo: OperationOutcome = outcome(
+    ...ignored.map((name) =>
+      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name }),
+    ),
+  );
+  return { resource: oo, search: { mode: 'outcome' as const } };
+}

@@ -1,0 +1,133 @@
+// transaction: POST [base] with a Bundle of type transaction; all entries succeed or nothing is stored.
+// https://hl7.org/fhir/R4/http.html#transaction
+import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
+import { newId } from '../../core/ids.js';
+import { OutcomeError, badRequest, issue, outcome, preconditionFailed } from '../../core/outcomes.js';
+import { entryRequest, entryResponse } from '../bundle-entry.js';
+import { conditionKey, findMatches } from '../conditional.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+import type { ReturnPreference } from '../prefer.js';
+import { handleFhirRequest } from '../router.js';
+import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
+import { validateWrite } from '../validate-write.js';
+import { updateLocked } from './update.js';
+
+/** Processing order the spec prescribes: deletes, creates, updates and patches, then reads. */
+const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+
+interface Planned {
+  index: number;
+  req: FhirRequest;
+  type: string;
+  /** Id chosen before processing, so references to this entry can be rewritten. */
+  id?: string;
+  /** A conditional create that matched: the entry answers with the existing resource. */
+  existing?: boolean;
+}
+
+export async function transaction(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext): Promise<Bundle> {
+  const entries = bundle.entry ?? [];
+  const responses = await ctx.repo.transaction(async (repo) => {
+    const txCtx: FhirContext = { ...ctx, repo };
+    const plans = entries.map((e, i): Planned => {
+      const req = entryRequest({ ...e, resource: e.resource && structuredClone(e.resource) }, i, ctx.baseUrl);
+      return { index: i, req, type: req.path.split('/')[0] };
+    });
+    const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);
+    const resolve = conditionalResolver(txCtx, createdByCriteria);
+    for (const p of plans) await atEntry(p.index, () => rewriteReferences(p.req.body, fullUrls, resolve));
+    const out: BundleEntry[] = new Array(plans.length);
+    const ordered = [...plans].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index);
+    for (const p of ordered) {
+      out[p.index] = entryResponse(await atEntry(p.index, () => execute(p, txCtx)), preference);
+    }
+    return out;
+  });
+  return { resourceType: 'Bundle', type: 'transaction-response', entry: responses };
+}
+
+async function assignIds(plans: Planned[], entries: BundleEntry[], ctx: FhirContext) {
+  const fullUrls = new Map<string, string>();
+  const createdByCriteria = new Map<string, string>();
+  for (const p of plans) {
+    const fullUrl = entries[p.index].fullUrl;
+    if (fullUrl && fullUrls.has(fullUrl)) {
+      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`);
+    }
+    await atEntry(p.index, async () => {
+      if (p.req.method === 'POST') await planCreate(p, ctx, createdByCriteria);
+      else if (p.req.method === 'PUT') await planUpdate(p, ctx);
+    });
+    if (fullUrl && p.id) fullUrls.set(fullUrl, `${p.type}/${p.id}`);
+  }
+  return { fullUrls, createdByCriteria };
+}
+
+async function planCreate(p: Planned, ctx: FhirContext, createdByCriteria: Map<string, string>): Promise<void> {
+  const ifNoneExist = p.req.headers['if-none-exist'];
+  if (ifNoneExist) {
+    const key = conditionKey(p.type, ifNoneExist);
+    const sameInBundle = createdByCriteria.get(key);
+    if (sameInBundle) throw badRequest(`Two entries create ${p.type} with the same ifNoneExist '${ifNoneExist}'`);
+    await ctx.repo.lock(key);
+    const matches = await findMatches(ctx.repo, ctx, p.type, ifNoneExist);
+    if (matches.length > 1) throw preconditionFailed(`ifNoneExist '${ifNoneExist}' matches several ${p.type} resources`);
+    p.existing = matches.length === 1;
+    p.id = matches[0]?.id ?? newId();
+    createdByCriteria.set(key, `${p.type}/${p.id}`);
+    return;
+  }
+  p.id = newId();
+}
+
+async function planUpdate(p: Planned, ctx: FhirContext): Promise<void> {
+  const [, id] = p.req.path.split('/');
+  if (id) {
+    p.id = id;
+    return;
+  }
+  const matches = await findMatches(ctx.repo, ctx, p.type, p.req.query);
+  if (matches.length > 1) throw preconditionFailed(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`);
+  p.id = matches[0]?.id ?? (p.req.body as Resource).id ?? newId();
+}
+
+async function execute(p: Planned, ctx: FhirContext): Promise<FhirResponse> {
+  if (p.req.method === 'POST' && p.req.path === p.type) {
+    if (p.existing) {
+      const current = await ctx.repo.read(p.type, p.id!);
+      return { status: 200, resource: current!.resource, version: current, isWrite: true };
+    }
+    const resource = { ...validateWrite(p.req.body, p.type, ctx), id: p.id! };
+    const version = await ctx.repo.write(resource, undefined, 'POST');
+    return { status: 201, resource: version.resource, version, created: true, isWrite: true };
+  }
+  if (p.req.method === 'PUT') {
+    const resource = validateWrite(p.req.body, p.type, ctx);
+    if (resource.id !== undefined && resource.id !== p.id && p.req.path.includes('/')) {
+      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`);
+    }
+    return updateLocked(ctx.repo, { ...resource, id: p.id! }, p.req.headers['if-match']);
+  }
+  return handleFhirRequest(p.req, ctx);
+}
+
+/** Any failure fails the whole transaction; the outcome names the entry that caused it. */
+async function atEntry<T>(index: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof OutcomeError)) throw err;
+    const prefix = `Bundle.entry[${index}]`;
+    const issues = err.outcome.issue.map((i) =>
+      issue({
+        severity: i.severity,
+        code: i.code,
+        diagnostics: i.diagnostics?.startsWith(prefix) ? i.diagnostics : `${prefix}: ${i.diagnostics}`,
+        expression: i.expression?.map((e) => (e.startsWith('Bundle.') ? e : `${prefix}.resource.${e.replace(/^[A-Z][A-Za-z]+\./, '')}`)),
+        messageId: i.details?.coding?.[0]?.code,
+      }),
+    );
+    throw new OutcomeError(err.status, outcome(...issues), err.headers);
+  }
+}

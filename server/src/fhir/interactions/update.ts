@@ -1,0 +1,52 @@
+// update: PUT [base]/[type]/[id] (also update-as-create) and conditional update PUT [base]/[type]?criteria.
+// https://hl7.org/fhir/R4/http.html#update
+import type { Resource } from 'fhir/r4.js';
+import { newId } from '../../core/ids.js';
+import { badRequest, preconditionFailed, versionConflict } from '../../core/outcomes.js';
+import type { FhirRepository, ResourceVersion } from '../../store/repository.js';
+import { conditionKey, findMatches } from '../conditional.js';
+import { versionFromEtag } from '../etag.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+import { validateWrite } from '../validate-write.js';
+
+export async function update(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
+  const resource = validateWrite(req.body, type, ctx);
+  if (resource.id === undefined) throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`);
+  if (resource.id !== id) {
+    throw badRequest(`The body's id '${resource.id}' does not match the id '${id}' in the URL`, `${type}.id`);
+  }
+  return ctx.repo.transaction((repo) => updateLocked(repo, resource, req.headers['if-match']));
+}
+
+export async function conditionalUpdate(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
+  const resource = validateWrite(req.body, type, ctx);
+  const criteria = req.query.toString();
+  return ctx.repo.transaction(async (repo) => {
+    await repo.lock(conditionKey(type, criteria));
+    const matches = await findMatches(repo, ctx, type, req.query);
+    if (matches.length > 1) throw preconditionFailed(`Conditional update criteria '${criteria}' match several ${type} resources`);
+    if (matches.length === 1 && resource.id !== undefined && resource.id !== matches[0].id) {
+      throw badRequest(`The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`, `${type}.id`);
+    }
+    const id = matches[0]?.id ?? resource.id ?? newId();
+    return updateLocked(repo, { ...resource, id }, req.headers['if-match']);
+  });
+}
+
+/** Writes the next version of `resource` after checking If-Match against the locked current version. */
+export async function updateLocked(repo: FhirRepository, resource: Resource, ifMatch: string | undefined): Promise<FhirResponse> {
+  const current = await repo.readForUpdate(resource.resourceType, resource.id!);
+  checkIfMatch(resource.resourceType, resource.id!, current, ifMatch);
+  const version = await repo.write(resource, current, 'PUT');
+  const created = !current || current.deleted;
+  return { status: created ? 201 : 200, resource: version.resource, version, created, isWrite: true };
+}
+
+export function checkIfMatch(type: string, id: string, current: ResourceVersion | undefined, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  const expected = versionFromEtag(ifMatch);
+  if (expected === undefined) throw badRequest(`If-Match '${ifMatch}' is not an ETag such as W/"3"`);
+  const actual = current && !current.deleted ? current.versionId : 'none';
+  if (expected !== actual) throw versionConflict(type, id, expected, actual);
+}

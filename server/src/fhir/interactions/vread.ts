@@ -1,0 +1,11 @@
+// vread: GET [base]/[type]/[id]/_history/[vid]. https://hl7.org/fhir/R4/http.html#vread
+import { gone, versionNotFound } from '../../core/outcomes.js';
+import type { FhirContext } from '../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+
+export async function vread(_req: FhirRequest, type: string, id: string, vid: string, ctx: FhirContext): Promise<FhirResponse> {
+  const version = await ctx.repo.vread(type, id, vid);
+  if (!version) throw versionNotFound(type, id, vid);
+  if (version.deleted) throw gone(type, id, version.versionId);
+  return { status: 200, resource: version.resource, version, shape: true };
+}

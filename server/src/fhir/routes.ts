@@ -1,0 +1,54 @@
+// The route table: every FHIR interaction we serve. The router dispatches from it and the
+// CapabilityStatement is generated from it, so the two cannot drift. https://hl7.org/fhir/R4/http.html
+import type { FhirContext } from './fhir-context.js';
+import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
+import { processBundle } from './interactions/bundle.js';
+import { capabilities } from './interactions/capabilities.js';
+import { create } from './interactions/create.js';
+import { conditionalDelete, deleteInstance } from './interactions/delete.js';
+import { history } from './interactions/history.js';
+import { conditionalPatch, patch } from './interactions/patch.js';
+import { read } from './interactions/read.js';
+import { searchType } from './interactions/search.js';
+import { conditionalUpdate, update } from './interactions/update.js';
+import { vread } from './interactions/vread.js';
+
+export interface RouteParams {
+  type: string;
+  id: string;
+  vid: string;
+}
+
+/** Interaction codes from https://hl7.org/fhir/R4/valueset-type-restful-interaction.html */
+export type InteractionCode =
+  | 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create'
+  | 'search-type' | 'capabilities' | 'transaction' | 'batch' | 'history-system';
+
+export interface Route {
+  interaction: InteractionCode;
+  method: FhirMethod;
+  /** Path segments: literals, or `{type}`, `{id}`, `{vid}`. */
+  pattern: string[];
+  /** Conditional variants are told apart by having search criteria in the query. */
+  conditional?: boolean;
+  handle(req: FhirRequest, p: RouteParams, ctx: FhirContext): Promise<FhirResponse>;
+}
+
+export const ROUTES: Route[] = [
+  { interaction: 'capabilities', method: 'GET', pattern: ['metadata'], handle: (req, _p, ctx) => capabilities(req, ctx) },
+  { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
+  { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
+  { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
+  { interaction: 'search-type', method: 'POST', pattern: ['{type}', '_search'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
+  { interaction: 'create', method: 'POST', pattern: ['{type}'], handle: (req, p, ctx) => create(req, p.type, ctx) },
+  { interaction: 'update', method: 'PUT', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalUpdate(req, p.type, ctx) },
+  { interaction: 'patch', method: 'PATCH', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalPatch(req, p.type, ctx) },
+  { interaction: 'delete', method: 'DELETE', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalDelete(req, p.type, ctx) },
+  { interaction: 'history-type', method: 'GET', pattern: ['{type}', '_history'], handle: (req, p, ctx) => history(req, ctx, p.type) },
+  { interaction: 'read', method: 'GET', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => read(req, p.type, p.id, ctx) },
+  { interaction: 'update', method: 'PUT', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => update(req, p.type, p.id, ctx) },
+  { interaction: 'patch', method: 'PATCH', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => patch(req, p.type, p.id, ctx) },
+  { interaction: 'delete', method: 'DELETE', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => deleteInstance(req, p.type, p.id, ctx) },
+  { interaction: 'history-instance', method: 'GET', pattern: ['{type}', '{id}', '_history'], handle: (req, p, ctx) => history(req, ctx, p.type, p.id) },
+  { interaction: 'vread', method: 'GET', pattern: ['{type}', '{id}', '_history', '{vid}'], handle: (req, p, ctx) => vread(req, p.type, p.id, p.vid, ctx) },
+];

@@ -1,0 +1,42 @@
+// The express adapter for the FHIR API: request -> FhirRequest -> router -> response.
+import type { NextFunction, Request, Response } from 'express';
+import type { Resource } from 'fhir/r4.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { FhirMethod, FhirRequest } from '../fhir/fhir-request.js';
+import { returnPreference, writeBody } from '../fhir/prefer.js';
+import { handleFhirRequest } from '../fhir/router.js';
+import { responseType } from './content-type.js';
+import { readBody } from './read-body.js';
+import { sendFhirResponse } from './send.js';
+import { shapeResponse } from './shape-response.js';
+
+export interface FhirHandlerOptions {
+  maxBodyBytes: number;
+}
+
+export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const url = new URL(req.originalUrl, 'http://local');
+      const query = url.searchParams;
+      const mediaType = responseType(query.get('_format'), req.headers.accept);
+      const { body, contentType } = await readBody(req, opts.maxBodyBytes);
+      const fhirReq: FhirRequest = {
+        method: req.method as FhirMethod,
+        path: decodeURIComponent(req.path.replace(/^\/+/, '')),
+        query,
+        headers: req.headers as Record<string, string | undefined>,
+        body,
+        contentType,
+      };
+      const fhirRes = await handleFhirRequest(fhirReq, ctx);
+      let out: Resource | undefined = fhirRes.resource;
+      if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status);
+      else if (out && fhirRes.shape) out = shapeResponse(out, query, ctx.defs);
+      if (req.method === 'HEAD') out = undefined;
+      sendFhirResponse(res, fhirRes, out, { mediaType, pretty: query.get('_pretty') === 'true', baseUrl: ctx.baseUrl });
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,45 @@
+// Reads and parses a request body: size limit (413), media type (415), JSON syntax (400).
+import type { Request } from 'express';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../core/outcomes.js';
+import { isJsonBody, mediaType } from './content-type.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+export interface ParsedBody {
+  body?: unknown;
+  contentType?: string;
+}
+
+export async function readBody(req: Request, limitBytes: number): Promise<ParsedBody> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limitBytes) throw payloadTooLarge(limitBytes);
+  const raw = await collect(req, limitBytes);
+  if (raw.length === 0) return {};
+  const type = mediaType(req.headers['content-type']);
+  if (!type) throw unsupportedMediaType('(none)');
+  if (type === FORM) return { body: raw.toString('utf8'), contentType: type };
+  if (!isJsonBody(type)) throw unsupportedMediaType(type);
+  try {
+    return { body: JSON.parse(raw.toString('utf8')), contentType: type };
+  } catch (err) {
+    throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function collect(req: Request, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        req.pause();
+        reject(payloadTooLarge(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

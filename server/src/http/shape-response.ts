@@ -1,0 +1,26 @@
+// Applies _summary and _elements to a read or a searchset. https://hl7.org/fhir/R4/search.html#summary
+import type { Bundle, FhirResource, Resource } from 'fhir/r4.js';
+import type { Definitions } from '../definitions/r4-definitions.js';
+import { applyElements } from '../fhir/shaping/elements.js';
+import { parseShaping } from '../fhir/shaping/parse-shaping.js';
+import { applySummary } from '../fhir/shaping/summary.js';
+
+export function shapeResponse(body: Resource, query: URLSearchParams, defs: Definitions): Resource {
+  const { summary, elements } = parseShaping(Object.fromEntries([...query.keys()].map((k) => [k, query.getAll(k)])));
+  if (summary === undefined && elements === undefined) return body;
+  const shapeOne = (r: Resource): Resource => {
+    if (summary !== undefined && summary !== 'count') return applySummary(r, summary, defs);
+    if (elements !== undefined) return applyElements(r, elements, defs);
+    return r;
+  };
+  if (body.resourceType !== 'Bundle' || (body as Bundle).type !== 'searchset') return shapeOne(body);
+  const bundle = body as Bundle;
+  if (summary === 'count') return { ...bundle, entry: undefined } as Bundle;
+  const shaped: Bundle = {
+    ...bundle,
+    entry: bundle.entry?.map((e) =>
+      e.search?.mode === 'outcome' || !e.resource ? e : { ...e, resource: shapeOne(e.resource) as FhirResource },
+    ),
+  };
+  return shaped;
+}

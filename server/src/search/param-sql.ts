@@ -1,0 +1,21 @@
+// What every parameter-type module provides: the index table it reads and the SQL for one value.
+import type { SearchParamDef } from '../definitions/r4-definitions.js';
+import type { Sql } from '../store/sql.js';
+
+export interface SearchContext {
+  /** Our public FHIR base, so absolute references to this server match local ones. */
+  baseUrl: string;
+  now: number;
+}
+
+export interface ParamTypeSql {
+  table: string;
+  modifiers: readonly string[];
+  /** SQL over the index row alias `i` matching one comma-separated value; throws a 400 when malformed. */
+  condition(value: string, modifier: string | undefined, def: SearchParamDef, ctx: SearchContext): Sql;
+}
+
+/** Escapes LIKE wildcards so a user's `%` or `_` is matched literally. */
+export function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

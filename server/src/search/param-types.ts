@@ -1,0 +1,20 @@
+// The parameter types we can search on, each with its SQL module.
+import type { SearchParamType } from '../definitions/r4-definitions.js';
+import { dateSql } from './date-sql.js';
+import { numberSql } from './number-sql.js';
+import type { ParamTypeSql } from './param-sql.js';
+import { quantitySql } from './quantity-sql.js';
+import { referenceSql } from './reference-sql.js';
+import { stringSql } from './string-sql.js';
+import { tokenSql } from './token-sql.js';
+import { uriSql } from './uri-sql.js';
+
+export const PARAM_TYPE_SQL: Partial<Record<SearchParamType, ParamTypeSql>> = {
+  token: tokenSql,
+  string: stringSql,
+  reference: referenceSql,
+  date: dateSql,
+  number: numberSql,
+  quantity: quantitySql,
+  uri: uriSql,
+};

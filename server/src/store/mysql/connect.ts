@@ -1,0 +1,46 @@
+// Opens the MySQL/MariaDB pool for DATABASE_URL, creating the database when it does not exist yet.
+import mysql from 'mysql2/promise';
+
+export interface DatabaseTarget {
+  connection: mysql.ConnectionOptions;
+  database: string;
+}
+
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  const u = new URL(url);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+    throw new Error(`DATABASE_URL must start with mysql:// (got ${u.protocol}//)`);
+  }
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`DATABASE_URL names an invalid database '${database}'`);
+  return {
+    database,
+    connection: {
+      host: u.hostname,
+      port: u.port ? Number(u.port) : 3306,
+      user: decodeURIComponent(u.username) || 'root',
+      password: decodeURIComponent(u.password),
+      ssl: u.searchParams.get('ssl') === 'true' ? {} : undefined,
+    },
+  };
+}
+
+export async function openPool(url: string, connectionLimit = 10): Promise<mysql.Pool> {
+  const target = parseDatabaseUrl(url);
+  const admin = await mysql.createConnection(target.connection);
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await admin.end();
+  }
+  return mysql.createPool({
+    ...target.connection,
+    database: target.database,
+    connectionLimit,
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    multipleStatements: false,
+  });
+}

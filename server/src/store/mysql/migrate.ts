@@ -1,0 +1,58 @@
+// Applies the versioned SQL migrations in ./migrations once each, in order, under a named lock.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+function loadMigrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d+-.+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8')
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n');
+      return {
+        version: Number(file.split('-')[0]),
+        name: file,
+        statements: sql.split(';').map((s) => s.trim()).filter(Boolean),
+      };
+    });
+}
+
+/** Returns the names of the migrations it applied. */
+export async function migrate(pool: Pool): Promise<string[]> {
+  const conn = await pool.getConnection();
+  try {
+    const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK('fibrotrack_migrate', 60) AS got");
+    if (lock[0].got !== 1) throw new Error('Could not take the migration lock within 60 s');
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version INT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at DATETIME(3) NOT NULL
+       ) ENGINE=InnoDB`,
+    );
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied: string[] = [];
+    for (const m of loadMigrations()) {
+      if (done.has(m.version)) continue;
+      // MySQL commits DDL implicitly, so migrations are written to be safe to re-run (IF NOT EXISTS) after a crash.
+      for (const statement of m.statements) await conn.query(statement);
+      await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, NOW(3))', [m.version, m.name]);
+      applied.push(m.name);
+    }
+    return applied;
+  } finally {
+    await conn.query("SELECT RELEASE_LOCK('fibrotrack_migrate')").catch(() => undefined);
+    conn.release();
+  }
+}

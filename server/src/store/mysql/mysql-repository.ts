@@ -1,0 +1,193 @@
+// FhirRepository on MySQL/MariaDB: current rows in `resource`, every version in `resource_history`,
+// search index rows written in the same transaction.
+import { createHash } from 'node:crypto';
+import type { Resource } from 'fhir/r4.js';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { badRequest, conflict } from '../../core/outcomes.js';
+import type { SearchContext } from '../../search/param-sql.js';
+import type { SearchRequest } from '../../search/search-request.js';
+import { searchWhere } from '../../search/search-sql.js';
+import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
+import { sql, and, type Sql } from '../sql.js';
+import { historyWhere } from './history-sql.js';
+import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
+import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
+
+export interface Indexer {
+  index(resource: Resource): import('../../indexing/index-rows.js').IndexRows;
+}
+
+const ER_DUP_ENTRY = 1062;
+const ER_LOCK_DEADLOCK = 1213;
+const MAX_ATTEMPTS = 4;
+
+/** Bound to the pool outside a transaction, to one connection inside. */
+export class MysqlRepository implements FhirRepository {
+  private readonly pks = new Map<string, number>();
+  private readonly buffer = new WriteBuffer();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly indexer: Indexer,
+    private readonly searchContext: () => SearchContext,
+    private readonly conn?: PoolConnection,
+  ) {}
+
+  private async query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {
+    if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn);
+    const [rows] = await (this.conn ?? this.pool).query<T>(q.text, q.values as unknown[]);
+    return rows;
+  }
+
+  async read(type: string, id: string): Promise<ResourceVersion | undefined> {
+    const rows = await this.query<VersionRow[]>(
+      sql`SELECT pk, res_type, res_id, version_id, last_updated, deleted, content FROM resource WHERE res_type = ${type} AND res_id = ${id}`,
+    );
+    return rows[0] ? toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT') : undefined;
+  }
+
+  async vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
+    if (!/^\d{1,9}$/.test(versionId)) return undefined;
+    const rows = await this.query<VersionRow[]>(
+      sql`SELECT resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
+          FROM resource_history WHERE res_type = ${type} AND res_id = ${id} AND version_id = ${Number(versionId)}`,
+    );
+    return rows[0] ? toVersion(rows[0]) : undefined;
+  }
+
+  async history(q: HistoryQuery): Promise<Page<ResourceVersion>> {
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && cursor === undefined) throw badRequest(`Invalid paging cursor '${q.cursor}'`, '_cursor');
+    const where = historyWhere(q, cursor);
+    const rows = await this.query<VersionRow[]>(
+      sql`SELECT seq, resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
+          FROM resource_history h WHERE ${where} ORDER BY h.seq DESC LIMIT ${q.count + 1}`,
+    );
+    const items = rows.slice(0, q.count).map((r) => toVersion(r));
+    const page: Page<ResourceVersion> = { items };
+    if (rows.length > q.count && q.count > 0) page.nextCursor = encodeCursor(Number(rows[q.count - 1].seq));
+    if (cursor === undefined) {
+      const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource_history h WHERE ${historyWhere(q, undefined)}`);
+      page.total = Number(n);
+    }
+    return page;
+  }
+
+  async search(request: SearchRequest): Promise<Page<Resource>> {
+    const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (request.cursor !== undefined && cursor === undefined) throw badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
+    const where = searchWhere(request, this.searchContext());
+    const page: Page<Resource> = { items: [] };
+    if (request.count > 0) {
+      const rows = await this.query<VersionRow[]>(
+        sql`SELECT r.pk, r.content FROM resource r WHERE ${and([where, cursor ? sql`r.pk > ${cursor}` : sql`1=1`])}
+            ORDER BY r.pk LIMIT ${request.count + 1}`,
+      );
+      page.items = rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource);
+      if (rows.length > request.count) page.nextCursor = encodeCursor(Number(rows[request.count - 1].pk));
+      if (cursor === undefined && rows.length <= request.count) page.total = page.items.length;
+    }
+    if (request.total !== 'none' && page.total === undefined) {
+      const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`);
+      page.total = Number(n);
+    }
+    return page;
+  }
+
+  async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
+    if (this.conn) return fn(this);
+    for (let attempt = 1; ; attempt++) {
+      const conn = await this.pool.getConnection();
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, conn);
+      try {
+        await conn.beginTransaction();
+        const result = await fn(tx);
+        if (!tx.buffer.empty) await tx.buffer.flush(conn);
+        await conn.commit();
+        return result;
+      } catch (err) {
+        await conn.rollback().catch(() => undefined);
+        const errno = (err as { errno?: number }).errno;
+        // A deadlock, or a concurrent create of the same id, is resolved by running the unit again.
+        if (errno !== ER_LOCK_DEADLOCK && errno !== ER_DUP_ENTRY) throw err;
+        if (attempt >= MAX_ATTEMPTS) throw errno === ER_DUP_ENTRY ? conflict('A concurrent write created the same resource; retry') : err;
+      } finally {
+        await conn.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+        conn.release();
+      }
+    }
+  }
+
+  async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
+    const rows = await this.query<VersionRow[]>(
+      sql`SELECT pk, res_type, res_id, version_id, last_updated, deleted, content FROM resource
+          WHERE res_type = ${type} AND res_id = ${id} FOR UPDATE`,
+    );
+    if (!rows[0]) return undefined;
+    this.pks.set(`${type}/${id}`, Number(rows[0].pk));
+    return toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT');
+  }
+
+  async lock(key: string): Promise<void> {
+    const name = `ft:${createHash('sha1').update(key).digest('hex')}`;
+    const [row] = await this.query<RowDataPacket[]>(sql`SELECT GET_LOCK(${name}, 30) AS got`);
+    if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+  }
+
+  async write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
+    const conn = this.requireConnection();
+    const now = new Date();
+    const versionId = previous ? Number(previous.versionId) + 1 : 1;
+    const stored = { ...resource, meta: { ...resource.meta, versionId: String(versionId), lastUpdated: now.toISOString() } } as Resource;
+    const content = JSON.stringify(stored);
+    const type = resource.resourceType;
+    const id = resource.id!;
+    let pk: number;
+    if (previous) {
+      pk = this.pkOf(type, id);
+      await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 0, content = ? WHERE pk = ?', [versionId, now, content, pk]);
+      if (!previous.deleted) await this.clearIndex(conn, pk);
+    } else {
+      const [res] = await conn.query<ResultSetHeader>(
+        'INSERT INTO resource (res_type, res_id, version_id, last_updated, deleted, content) VALUES (?, ?, 1, ?, 0, ?)',
+        [type, id, now, content],
+      );
+      pk = res.insertId;
+      this.pks.set(`${type}/${id}`, pk);
+    }
+    this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
+    this.buffer.index(pk, type, this.indexer.index(stored));
+    return { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
+  }
+
+  async remove(previous: ResourceVersion): Promise<ResourceVersion> {
+    const conn = this.requireConnection();
+    const now = new Date();
+    const versionId = Number(previous.versionId) + 1;
+    const pk = this.pkOf(previous.type, previous.id);
+    await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 1, content = NULL WHERE pk = ?', [versionId, now, pk]);
+    await this.clearIndex(conn, pk);
+    this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
+    return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };
+  }
+
+  async close(): Promise<void> {
+    if (!this.conn) await this.pool.end();
+  }
+
+  private async clearIndex(conn: PoolConnection, pk: number): Promise<void> {
+    if (!this.buffer.empty) await this.buffer.flush(conn);
+    for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk = ?`, [pk]);
+  }
+
+  private pkOf(type: string, id: string): number {
+    const pk = this.pks.get(`${type}/${id}`);
+    if (pk === undefined) throw new Error(`write to ${type}/${id} without readForUpdate in this transaction`);
+    return pk;
+  }
+
+  private requireConnection(): PoolConnection {
+    if (!this.conn) throw new Error('writes must run inside repository.transaction()');
+    return this.conn;
+  }
+}

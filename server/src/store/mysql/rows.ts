@@ -1,0 +1,37 @@
+// Row shapes of the resource tables and their conversion to ResourceVersion.
+import type { Resource } from 'fhir/r4.js';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { ResourceVersion, WriteMethod } from '../repository.js';
+
+export interface VersionRow extends RowDataPacket {
+  pk: number;
+  res_type: string;
+  res_id: string;
+  version_id: number;
+  last_updated: Date;
+  deleted: number;
+  method?: WriteMethod;
+  content: string | null;
+}
+
+export function toVersion(row: VersionRow, method: WriteMethod = row.method ?? 'PUT'): ResourceVersion {
+  return {
+    type: row.res_type,
+    id: row.res_id,
+    versionId: String(row.version_id),
+    lastUpdated: row.last_updated.toISOString(),
+    deleted: row.deleted === 1,
+    method,
+    resource: row.content ? (JSON.parse(row.content) as Resource) : undefined,
+  };
+}
+
+/** Cursors are opaque to clients; a bad one is their error, not ours. */
+export function encodeCursor(n: number): string {
+  return Buffer.from(String(n)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number | undefined {
+  const n = Number(Buffer.from(cursor, 'base64url').toString());
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}

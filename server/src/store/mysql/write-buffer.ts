@@ -1,0 +1,86 @@
+// Collects history and search index rows of a transaction and writes them as multi-row INSERTs.
+// Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
+import type { PoolConnection } from 'mysql2/promise';
+import type { IndexRows } from '../../indexing/index-rows.js';
+
+type Row = unknown[];
+
+const TABLES = {
+  resource_history: ['resource_pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'method', 'deleted', 'content'],
+  idx_token: ['resource_pk', 'res_type', 'param', 'system', 'code', 'display'],
+  idx_string: ['resource_pk', 'res_type', 'param', 'normalized', 'exact'],
+  idx_date: ['resource_pk', 'res_type', 'param', 'start_at', 'end_at'],
+  idx_number: ['resource_pk', 'res_type', 'param', 'value'],
+  idx_quantity: ['resource_pk', 'res_type', 'param', 'value', 'system', 'code', 'unit'],
+  idx_reference: ['resource_pk', 'res_type', 'param', 'target_type', 'target_id', 'url'],
+  idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
+} as const;
+
+type Table = keyof typeof TABLES;
+export const INDEX_TABLES = Object.keys(TABLES).filter((t) => t.startsWith('idx_')) as Table[];
+
+const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+const MIN_DATE = Date.UTC(1000, 0, 1);
+const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** DATETIME holds years 1000..9999; wider ranges are clamped, which keeps open-ended periods open. */
+const clampDate = (ms: number) => new Date(Math.min(MAX_DATE, Math.max(MIN_DATE, ms)));
+const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n));
+
+export class WriteBuffer {
+  private rows = new Map<Table, Row[]>();
+
+  history(row: Row): void {
+    this.add('resource_history', row);
+  }
+
+  index(pk: number, type: string, idx: IndexRows): void {
+    for (const r of idx.token) this.add('idx_token', [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
+    for (const r of idx.string) this.add('idx_string', [pk, type, r.param, r.normalized, r.exact]);
+    for (const r of idx.date) this.add('idx_date', [pk, type, r.param, clampDate(r.start), clampDate(r.end)]);
+    for (const r of idx.number) this.add('idx_number', [pk, type, r.param, r.value]);
+    for (const r of idx.quantity) {
+      this.add('idx_quantity', [pk, type, r.param, r.value, cut(r.system, 255), cut(r.code, 100), cut(r.unit, 100)]);
+    }
+    for (const r of idx.reference) {
+      this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
+    }
+    for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
+  }
+
+  get empty(): boolean {
+    return this.rows.size === 0;
+  }
+
+  async flush(conn: PoolConnection): Promise<void> {
+    for (const [table, rows] of this.rows) {
+      let start = 0;
+      while (start < rows.length) {
+        let end = start;
+        let bytes = 0;
+        while (end < rows.length && (end === start || bytes < MAX_STATEMENT_BYTES)) bytes += approxBytes(rows[end++]);
+        const chunk = rows.slice(start, end);
+        const cols = TABLES[table];
+        const tuple = `(${cols.map(() => '?').join(',')})`;
+        await conn.query(
+          `INSERT INTO ${table} (${cols.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`,
+          chunk.flat(),
+        );
+        start = end;
+      }
+    }
+    this.rows.clear();
+  }
+
+  private add(table: Table, row: Row): void {
+    const rows = this.rows.get(table);
+    if (rows) rows.push(row);
+    else this.rows.set(table, [row]);
+  }
+}
+
+function approxBytes(row: Row): number {
+  let n = 16;
+  for (const v of row) n += typeof v === 'string' ? v.length * 2 : 8;
+  return n;
+}

@@ -1,0 +1,54 @@
+// The storage contract the FHIR interactions are written against; store/mysql implements it.
+import type { Resource } from 'fhir/r4.js';
+import type { SearchRequest } from '../search/search-request.js';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One version of a resource as stored; `resource` is absent for a deletion. */
+export interface ResourceVersion {
+  type: string;
+  id: string;
+  versionId: string;
+  lastUpdated: string;
+  deleted: boolean;
+  method: WriteMethod;
+  resource?: Resource;
+}
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  since?: Date;
+  at?: Date;
+  count: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there are more items after this page. */
+  nextCursor?: string;
+  total?: number;
+}
+
+export interface FhirRepository {
+  read(type: string, id: string): Promise<ResourceVersion | undefined>;
+  vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
+  history(query: HistoryQuery): Promise<Page<ResourceVersion>>;
+  search(request: SearchRequest): Promise<Page<Resource>>;
+  /** Runs `fn` in one database transaction; a call inside a transaction joins it. Retries on deadlock. */
+  transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T>;
+  /** Reads the current version and locks it until the transaction ends (must run inside `transaction`). */
+  readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined>;
+  /** Serialises concurrent holders of the same key until the transaction ends (conditional create). */
+  lock(key: string): Promise<void>;
+  /**
+   * Stores `resource` (id set) as the version after `previous` (from readForUpdate; undefined to create).
+   * Sets meta.versionId and meta.lastUpdated on the stored copy and returns it.
+   */
+  write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion>;
+  /** Records a deletion of `previous`; returns the deleted version. */
+  remove(previous: ResourceVersion): Promise<ResourceVersion>;
+  close(): Promise<void>;
+}
