@@ -29,7 +29,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const pool = await openPool(config.databaseUrl, config.dbPoolSize);
   await migrate(pool);
   const fhirBase = `${config.baseUrl}/fhir`;
-  const indexer = createResourceIndexer(defs);
+  const indexer = createResourceIndexer(defs, fhirBase);
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }));
   const validator = createResourceValidator(defs);
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t) };

@@ -12,6 +12,7 @@ const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'N
 
 export function entryRequest(entry: BundleEntry, index: number, baseUrl: string): FhirRequest {
   const where = `Bundle.entry[${index}]`;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw badRequest(`${where} must be an object`, where);
   const method = entry.request?.method as FhirMethod | undefined;
   if (!method || !METHODS.has(method)) throw badRequest(`${where}.request.method must be one of ${[...METHODS].join(', ')}`, `${where}.request.method`);
   const url = entry.request?.url;

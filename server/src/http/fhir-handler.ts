@@ -9,6 +9,7 @@ import { responseType } from './content-type.js';
 import { readBody } from './read-body.js';
 import { sendFhirResponse } from './send.js';
 import { shapeResponse } from './shape-response.js';
+import { badRequest } from '../core/outcomes.js';
 
 export interface FhirHandlerOptions {
   maxBodyBytes: number;
@@ -23,7 +24,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       const { body, contentType } = await readBody(req, opts.maxBodyBytes);
       const fhirReq: FhirRequest = {
         method: req.method as FhirMethod,
-        path: decodeURIComponent(req.path.replace(/^\/+/, '')),
+        path: decodePath(req.path),
         query,
         headers: req.headers as Record<string, string | undefined>,
         body,
@@ -39,4 +40,12 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       next(err);
     }
   };
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/^\/+/, ''));
+  } catch {
+    throw badRequest(`The URL path '${path}' is not validly percent-encoded`);
+  }
 }

@@ -31,7 +31,9 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
   const responses = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     const plans = entries.map((e, i): Planned => {
-      const req = entryRequest({ ...e, resource: e.resource && structuredClone(e.resource) }, i, ctx.baseUrl);
+      const req = entryRequest(e, i, ctx.baseUrl);
+      // References are rewritten in place: work on a copy of the client's resource.
+      req.body = structuredClone(req.body);
       return { index: i, req, type: req.path.split('/')[0] };
     });
     const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);

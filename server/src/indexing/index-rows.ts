@@ -1,0 +1,23 @@
+// Rows of the search index tables, one shape per parameter type. https://hl7.org/fhir/R4/search.html
+export interface TokenRow { param: string; system: string | null; code: string | null; display: string | null }
+/** normalized: lower case, accents stripped, spaces collapsed; both cut to 255 characters. */
+export interface StringRow { param: string; normalized: string; exact: string }
+/** Inclusive range in epoch milliseconds (UTC) that the value covers at its precision. */
+export interface DateRow { param: string; start: number; end: number }
+export interface NumberRow { param: string; value: number }
+export interface QuantityRow { param: string; value: number; system: string | null; code: string | null; unit: string | null }
+/** Relative references fill type and id; absolute ones also url; canonicals and urns only url. */
+export interface ReferenceRow { param: string; targetType: string | null; targetId: string | null; url: string | null }
+export interface UriRow { param: string; uri: string }
+
+export interface IndexRows {
+  token: TokenRow[];
+  string: StringRow[];
+  date: DateRow[];
+  number: NumberRow[];
+  quantity: QuantityRow[];
+  reference: ReferenceRow[];
+  uri: UriRow[];
+}
+
+export const emptyIndexRows = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [] });
