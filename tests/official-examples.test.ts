@@ -1,0 +1,75 @@
+// Create/read round trip of every official R4 example (hl7.fhir.r4.examples@4.0.1) through the API.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
+
+/** Examples that break R4's own rules; the server must refuse them with 400 and store nothing. */
+const DEFECTIVE: Record<string, string> = {
+  'ImplementationGuide-fhir.json': 'ImplementationGuide.name is required (1..1) but absent',
+  'ig-r4.json': 'ImplementationGuide.name is required (1..1) but absent',
+  'Questionnaire-qs1.json': 'nested Questionnaire.item without the required linkId',
+  'SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json': 'id is 67 characters; ids are at most 64',
+  ...Object.fromEntries(
+    ['codesystem-extensions-CodeSystem', 'valueset-extensions-ValueSet'].flatMap((p) =>
+      ['author', 'effective', 'end', 'keyword', 'workflow'].map((c) => [`SearchParameter-${p}-${c}.json`, 'SearchParameter.base is required (1..*) but absent']),
+    ),
+  ),
+};
+/** The eight definition bundles (Bundle-resources.json etc., up to 35 MB) exceed the request size limit. */
+const MAX_FILE_BYTES = 4_000_000;
+const BATCH = 100;
+
+const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'package.json' && statSync(join(dir, f)).size <= MAX_FILE_BYTES);
+
+let s: TestServer;
+before(async () => { s = await startTestServer(); });
+after(async () => { await s.close(); });
+
+type Res = { resourceType: string; id: string; meta?: Record<string, unknown> };
+const withoutServerMeta = (r: Res) => {
+  const { versionId: _v, lastUpdated: _l, ...meta } = r.meta ?? {};
+  const copy: Record<string, unknown> = { ...r, meta };
+  if (Object.keys(meta).length === 0) delete copy.meta;
+  return copy;
+};
+
+test(`all ${files.length} official R4 examples round-trip through update-as-create and read`, async () => {
+  assert.ok(files.length > 5000);
+  const latest = new Map<string, Res>();
+  for (let i = 0; i < files.length; i += BATCH) {
+    const chunk = files.slice(i, i + BATCH);
+    const resources = chunk.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Res);
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: resources.map((r) => ({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } })),
+    };
+    const res = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify(bundle));
+    assert.equal(res.status, 200);
+    res.body.entry.forEach((e: { response: { status: string; outcome?: unknown } }, j: number) => {
+      const file = chunk[j];
+      const status = Number(e.response.status.split(' ')[0]);
+      if (DEFECTIVE[file]) {
+        assert.equal(status, 400, `${file} (${DEFECTIVE[file]}) is refused`);
+      } else {
+        assert.ok(status === 201 || status === 200, `${file}: ${status} ${JSON.stringify(e.response.outcome)}`);
+        latest.set(`${resources[j].resourceType}/${resources[j].id}`, resources[j]);
+      }
+    });
+  }
+  for (const [ref, original] of latest) {
+    const read = await s.http.get(`/fhir/${ref}`);
+    assert.equal(read.status, 200, ref);
+    assert.deepEqual(withoutServerMeta(read.body), withoutServerMeta(original), `${ref} reads back as written`);
+  }
+  for (const file of Object.keys(DEFECTIVE)) {
+    const r = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Res;
+    if (latest.has(`${r.resourceType}/${r.id}`)) continue;
+    const read = await s.http.get(`/fhir/${r.resourceType}/${r.id}`);
+    assert.ok(read.status === 404 || read.status === 400, `${file} was not stored`);
+  }
+});
