@@ -5,7 +5,10 @@
 //   reference string itself tells, so the filter is applied to the results instead.
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4/index.js';
+import type { Definitions } from '../definitions/r4-definitions.js';
 import { splitUnion } from '../definitions/search-expression.js';
+import type { ElementTree } from '../validation/element-tree.js';
+import { compileFastPath } from './fast-path.js';
 
 /** A value found by an expression, with its FHIR type as the R4 model names it. */
 export interface TypedValue {
@@ -34,24 +37,42 @@ export function rewriteForIndexing(part: string): { expression: string; targetTy
 
 export type CompiledParam = (resource: unknown) => TypedValue[];
 
-export function compileParam(expression: string): CompiledParam {
+/** Context for the fast path; without it every expression runs through fhirpath.js. */
+export interface FastPathContext {
+  type: string;
+  defs: Definitions;
+  trees: Map<string, ElementTree | null>;
+}
+
+export function compileParam(expression: string, fast?: FastPathContext): CompiledParam {
   const parts = splitUnion(expression).map((part) => {
     const { expression: rewritten, targetTypes } = rewriteForIndexing(part);
-    const evaluate = fhirpath.compile(rewritten, r4Model as never, { resolveInternalTypes: false } as never) as (r: unknown) => FhirPathNode[];
+    const evaluate = (fast && compileFastPath(rewritten, fast.type, fast.defs, fast.trees)) ?? viaFhirPath(rewritten);
     return { evaluate, targetTypes };
   });
   return (resource) => {
     const out: TypedValue[] = [];
     for (const { evaluate, targetTypes } of parts) {
-      for (const node of evaluate(resource)) {
-        const value = node?.data ?? node;
-        const type = node?.fhirNodeDataType ?? typeof value;
-        if (targetTypes.length > 0 && !referencesOneOf(value, targetTypes)) continue;
-        out.push({ type, value });
+      for (const typed of evaluate(resource)) {
+        if (targetTypes.length > 0 && !referencesOneOf(typed.value, targetTypes)) continue;
+        out.push(typed);
       }
     }
     return out;
   };
+}
+
+function viaFhirPath(expression: string): (resource: unknown) => TypedValue[] {
+  const evaluate = fhirpath.compile(expression, r4Model as never, { resolveInternalTypes: false } as never) as (r: unknown) => FhirPathNode[];
+  return (resource) =>
+    evaluate(resource).map((node) => {
+      let value = node?.data ?? node;
+      // fhirpath.js wraps decimals (FP_Decimal) to keep their precision; the index wants the number.
+      if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'number' && 'asStr' in value) {
+        value = (value as { value: number }).value;
+      }
+      return { type: node?.fhirNodeDataType ?? typeof value, value };
+    });
 }
 
 function referencesOneOf(value: unknown, types: string[]): boolean {

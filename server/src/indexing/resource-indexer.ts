@@ -4,6 +4,7 @@ import type { Resource } from 'fhir/r4.js';
 import type { Definitions, SearchParamDef } from '../definitions/r4-definitions.js';
 import { compileParam, type CompiledParam, type TypedValue } from './compile-param.js';
 import { emptyIndexRows, type IndexRows } from './index-rows.js';
+import type { ElementTree } from '../validation/element-tree.js';
 import {
   addDateRows, addNumberRows, addQuantityRows, addReferenceRows, addStringRows, addTokenRows, addUriRows,
 } from './value-rows.js';
@@ -23,7 +24,8 @@ export interface ResourceIndexer {
   index(resource: Resource): IndexRows;
 }
 
-export function createResourceIndexer(defs: Definitions, baseUrl = ''): ResourceIndexer {
+/** `fastPath: false` evaluates every expression with fhirpath.js (the reference the fast path is tested against). */
+export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath = true): ResourceIndexer {
   const adders: Partial<Record<SearchParamDef['type'], AddRows>> = {
     token: addTokenRows,
     string: addStringRows,
@@ -34,6 +36,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = ''): Resource
     uri: addUriRows,
   };
   const byType = new Map<string, CompiledSearchParam[]>();
+  const trees = new Map<string, ElementTree | null>();
   const compiled = (type: string): CompiledSearchParam[] => {
     let params = byType.get(type);
     if (!params) {
@@ -41,7 +44,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = ''): Resource
       for (const def of defs.searchParams(type).values()) {
         const add = adders[def.type];
         if (!add || !def.expression || FROM_COLUMNS.has(def.code)) continue;
-        params.push({ code: def.code, evaluate: compileParam(def.expression), add });
+        params.push({ code: def.code, evaluate: compileParam(def.expression, fastPath ? { type, defs, trees } : undefined), add });
       }
       byType.set(type, params);
     }
