@@ -68,8 +68,9 @@ function viaFhirPath(expression: string): (resource: unknown) => TypedValue[] {
     evaluate(resource).map((node) => {
       let value = node?.data ?? node;
       // fhirpath.js wraps decimals (FP_Decimal) to keep their precision; the index wants the number.
-      if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'number' && 'asStr' in value) {
-        value = (value as { value: number }).value;
+      const wrapped = value as { value?: unknown; asStr?: unknown } | null;
+      if (typeof wrapped === 'object' && wrapped !== null && typeof wrapped.value === 'number' && wrapped.asStr !== undefined) {
+        value = wrapped.value;
       }
       return { type: node?.fhirNodeDataType ?? typeof value, value };
     });

@@ -12,7 +12,11 @@ const SCHEMA_ID = 'fhir.schema.json';
 /** ajv reports these around the real cause; the specific errors underneath say more. */
 const AGGREGATES = new Set(['oneOf', 'anyOf', 'if', 'not']);
 
-export type SchemaValidator = (resource: Record<string, unknown>, type: string) => OperationOutcomeIssue[];
+export interface SchemaValidator {
+  (resource: Record<string, unknown>, type: string): OperationOutcomeIssue[];
+  /** Compiles the validators of these types now rather than on first use. */
+  compile(types: readonly string[]): void;
+}
 
 export function createSchemaValidator(): SchemaValidator {
   const require = createRequire(import.meta.url);
@@ -23,15 +27,23 @@ export function createSchemaValidator(): SchemaValidator {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   ajv.addSchema(schema);
   const byType = new Map<string, ValidateFunction>();
-  return (resource, type) => {
+  const validatorOf = (type: string): ValidateFunction => {
     let validate = byType.get(type);
     if (!validate) {
       validate = ajv.compile({ $ref: `${SCHEMA_ID}#/definitions/${type}` });
       byType.set(type, validate);
     }
-    if (validate(resource)) return [];
-    return (validate.errors ?? []).filter((e) => !AGGREGATES.has(e.keyword)).map((e) => toIssue(e, type));
+    return validate;
   };
+  const validator: SchemaValidator = Object.assign(
+    (resource: Record<string, unknown>, type: string) => {
+      const validate = validatorOf(type);
+      if (validate(resource)) return [];
+      return (validate.errors ?? []).filter((e) => !AGGREGATES.has(e.keyword)).map((e) => toIssue(e, type));
+    },
+    { compile: (types: readonly string[]) => types.forEach(validatorOf) },
+  );
+  return validator;
 }
 
 function toIssue(e: ErrorObject, type: string): OperationOutcomeIssue {

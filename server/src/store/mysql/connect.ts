@@ -25,15 +25,9 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   };
 }
 
-export async function openPool(url: string, connectionLimit = 10): Promise<mysql.Pool> {
+export function poolOptions(url: string, connectionLimit: number): mysql.PoolOptions {
   const target = parseDatabaseUrl(url);
-  const admin = await mysql.createConnection(target.connection);
-  try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  } finally {
-    await admin.end();
-  }
-  return mysql.createPool({
+  return {
     ...target.connection,
     database: target.database,
     connectionLimit,
@@ -42,5 +36,19 @@ export async function openPool(url: string, connectionLimit = 10): Promise<mysql
     supportBigNumbers: true,
     bigNumberStrings: false,
     multipleStatements: false,
-  });
+  };
+}
+
+export async function openPool(url: string, connectionLimit = 10): Promise<mysql.Pool> {
+  const target = parseDatabaseUrl(url);
+  const admin = await mysql.createConnection(target.connection);
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await admin.end();
+  }
+  const pool = mysql.createPool(poolOptions(url, connectionLimit));
+  // Conditional writes re-search after taking a named lock; they must see what was committed meanwhile.
+  pool.pool.on('connection', (conn) => conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
+  return pool;
 }

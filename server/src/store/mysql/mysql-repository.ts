@@ -11,6 +11,7 @@ import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod }
 import { sql, and, type Sql } from '../sql.js';
 import { historyWhere } from './history-sql.js';
 import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
+import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 
 export interface Indexer {
@@ -23,13 +24,14 @@ const MAX_ATTEMPTS = 4;
 
 /** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {
-  private readonly pks = new Map<string, number>();
+  private readonly lockedPks = new Map<string, number>();
   private readonly buffer = new WriteBuffer();
 
   constructor(
     private readonly pool: Pool,
     private readonly indexer: Indexer,
     private readonly searchContext: () => SearchContext,
+    private readonly pkAllocator: PkAllocator,
     private readonly conn?: PoolConnection,
   ) {}
 
@@ -98,7 +100,7 @@ export class MysqlRepository implements FhirRepository {
     if (this.conn) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, conn);
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, conn);
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
@@ -124,7 +126,7 @@ export class MysqlRepository implements FhirRepository {
           WHERE res_type = ${type} AND res_id = ${id} FOR UPDATE`,
     );
     if (!rows[0]) return undefined;
-    this.pks.set(`${type}/${id}`, Number(rows[0].pk));
+    this.lockedPks.set(`${type}/${id}`, Number(rows[0].pk));
     return toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT');
   }
 
@@ -148,12 +150,9 @@ export class MysqlRepository implements FhirRepository {
       await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 0, content = ? WHERE pk = ?', [versionId, now, content, pk]);
       if (!previous.deleted) await this.clearIndex(conn, pk);
     } else {
-      const [res] = await conn.query<ResultSetHeader>(
-        'INSERT INTO resource (res_type, res_id, version_id, last_updated, deleted, content) VALUES (?, ?, 1, ?, 0, ?)',
-        [type, id, now, content],
-      );
-      pk = res.insertId;
-      this.pks.set(`${type}/${id}`, pk);
+      pk = await this.pkAllocator.nextPk();
+      this.buffer.resource([pk, type, id, 1, now, 0, content]);
+      this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
     this.buffer.index(pk, type, this.indexer.index(stored));
@@ -172,7 +171,9 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async close(): Promise<void> {
-    if (!this.conn) await this.pool.end();
+    if (this.conn) return;
+    await this.pkAllocator.close();
+    await this.pool.end();
   }
 
   private async clearIndex(conn: PoolConnection, pk: number): Promise<void> {
@@ -181,7 +182,7 @@ export class MysqlRepository implements FhirRepository {
   }
 
   private pkOf(type: string, id: string): number {
-    const pk = this.pks.get(`${type}/${id}`);
+    const pk = this.lockedPks.get(`${type}/${id}`);
     if (pk === undefined) throw new Error(`write to ${type}/${id} without readForUpdate in this transaction`);
     return pk;
   }

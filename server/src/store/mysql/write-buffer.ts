@@ -6,6 +6,7 @@ import type { IndexRows } from '../../indexing/index-rows.js';
 type Row = unknown[];
 
 const TABLES = {
+  resource: ['pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'deleted', 'content'],
   resource_history: ['resource_pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'method', 'deleted', 'content'],
   idx_token: ['resource_pk', 'res_type', 'param', 'system', 'code', 'display'],
   idx_string: ['resource_pk', 'res_type', 'param', 'normalized', 'exact'],
@@ -29,6 +30,11 @@ const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n))
 
 export class WriteBuffer {
   private rows = new Map<Table, Row[]>();
+
+  /** A new resource row; a duplicate (type, id) fails at flush and the transaction is retried. */
+  resource(row: Row): void {
+    this.add('resource', row);
+  }
 
   history(row: Row): void {
     this.add('resource_history', row);
