@@ -104,6 +104,7 @@ describe('read and vread', () => {
     const text = await s.http.get(`/fhir/Patient/${created.id}?_summary=text`);
     assert.ok(text.body.text);
     assert.equal(text.body.birthDate, undefined);
+    assert.equal((await s.http.get(`/fhir/Patient/${created.id}?_summary=count`)).status, 400);
     const data = await s.http.get(`/fhir/Patient/${created.id}?_summary=data`);
     assert.equal(data.body.text, undefined);
     assert.equal(data.body.birthDate, '1980-04-02');

@@ -1,15 +1,14 @@
 // bench/ingest: loads Synthea transaction Bundles through the HTTP API with N concurrent clients and
 // compares the rate with raw mysql2 multi-row inserts of the same resources into the same MariaDB.
-// Usage: npm run bench:ingest -- [fixtures-dir] [--clients 4] [--rounds 3]
+// The server runs as `fibrotrack serve` in its own processes (WORKERS, default one per core).
+// Usage: npm run bench:ingest -- [fixtures-dir] [--clients 4] [--rounds 3] [--workers N]
 import { readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
-import { buildApp } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/config.js';
 import { rawInsert } from './raw-insert.js';
 import { checkReferences } from './check-references.js';
+import { startServer } from './start-server.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -19,6 +18,7 @@ const option = (name: string, fallback: number) => {
 const dir = resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? '../shared/fixtures/synthea');
 const clients = option('clients', 4);
 const rounds = option('rounds', 3);
+const workers = option('workers', cpus().length);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = 'fibrotrack_bench';
 
@@ -35,12 +35,9 @@ async function resetDatabase(): Promise<void> {
 
 async function runApi(): Promise<number> {
   await resetDatabase();
-  const { app, close } = await buildApp(loadConfig({ DATABASE_URL: `${root}/${database}`, DB_POOL_SIZE: String(clients + 2) }));
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+  const server = await startServer({ DATABASE_URL: `${root}/${database}`, WORKERS: String(workers), DB_POOL_SIZE: String(clients + 2) });
   const post = async (body: string) => {
-    const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/fhir+json', Prefer: 'return=minimal' } });
+    const res = await fetch(server.base, { method: 'POST', body, headers: { 'Content-Type': 'application/fhir+json', Prefer: 'return=minimal' } });
     if (res.status !== 200) throw new Error(`bundle failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
     await res.arrayBuffer();
   };
@@ -51,11 +48,10 @@ async function runApi(): Promise<number> {
     while (next < bodies.length) await post(bodies[next++]);
   }));
   const seconds = (performance.now() - start) / 1000;
+  await server.stop();
   const check = await checkReferences(`${root}/${database}`);
   if (check.dangling.length > 0) throw new Error(`${check.dangling.length} references do not resolve, e.g. ${check.dangling.slice(0, 3).join(', ')}`);
   console.error(`loaded ${check.resources} resources; all ${check.references} references resolve`);
-  server.close();
-  await close();
   return resourceCount / seconds;
 }
 
@@ -78,7 +74,7 @@ await resetDatabase();
 const a = median(api);
 const b = median(raw);
 console.log(`## ingest ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${cpus()[0].model})`);
-console.log(`${files.length} bundles, ${resourceCount} resources, ${clients} concurrent clients, median of ${rounds} rounds`);
+console.log(`${files.length} bundles, ${resourceCount} resources, ${clients} concurrent clients, ${workers} server workers, median of ${rounds} rounds`);
 console.log(`| path | resources/s | ratio to raw insert |`);
 console.log(`| --- | --- | --- |`);
 console.log(`| raw mysql2 multi-row insert (baseline) | ${b.toFixed(0)} | 1.00 |`);

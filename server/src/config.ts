@@ -1,4 +1,5 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
+import { availableParallelism } from 'node:os';
 export interface Config {
   port: number;
   host: string;
@@ -9,6 +10,8 @@ export interface Config {
   redisUrl: string;
   blobConnectionString?: string;
   maxBodyBytes: number;
+  /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
+  workers: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -31,6 +34,7 @@ export function loadConfig(env: Env): Config {
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
+    workers: Math.max(1, intVar(env, 'WORKERS', availableParallelism())),
   };
 }
 

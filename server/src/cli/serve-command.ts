@@ -1,13 +1,38 @@
-// fibrotrack serve: builds the app and listens until SIGINT/SIGTERM.
+// fibrotrack serve: builds the app and listens until SIGINT/SIGTERM. With WORKERS > 1 the primary
+// migrates once and forks that many workers sharing the port (node:cluster), replacing any that die.
+import cluster from 'node:cluster';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
+import { migrateCommand } from './migrate-command.js';
 
 export async function serveCommand(config: Config): Promise<void> {
+  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
   const { app, close } = await buildApp(config);
   const server = app.listen(config.port, config.host, () => {
-    console.log(`FibroTrack FHIR listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
+    const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
+    console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });
   const stop = () => server.close(() => void close().then(() => process.exit(0)));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function superviseWorkers(config: Config): Promise<void> {
+  await migrateCommand(config);
+  let stopping = false;
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.id} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -8,12 +8,14 @@ import { applySummary } from '../fhir/shaping/summary.js';
 export function shapeResponse(body: Resource, query: URLSearchParams, defs: Definitions): Resource {
   const { summary, elements } = parseShaping(Object.fromEntries([...query.keys()].map((k) => [k, query.getAll(k)])));
   if (summary === undefined && elements === undefined) return body;
+  const isSearch = body.resourceType === 'Bundle' && (body as Bundle).type === 'searchset';
   const shapeOne = (r: Resource): Resource => {
-    if (summary !== undefined && summary !== 'count') return applySummary(r, summary, defs);
+    // _summary=count on a read has nothing to count: applySummary refuses it with 400.
+    if (summary !== undefined && (summary !== 'count' || !isSearch)) return applySummary(r, summary, defs);
     if (elements !== undefined) return applyElements(r, elements, defs);
     return r;
   };
-  if (body.resourceType !== 'Bundle' || (body as Bundle).type !== 'searchset') return shapeOne(body);
+  if (!isSearch) return shapeOne(body);
   const bundle = body as Bundle;
   if (summary === 'count') return { ...bundle, entry: undefined } as Bundle;
   const shaped: Bundle = {

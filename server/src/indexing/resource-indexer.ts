@@ -61,11 +61,14 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   };
 }
 
+/** The same value reached by two union members (Observation.code | Observation.component.code) is indexed once. */
 function dedupe(rows: IndexRows): IndexRows {
   for (const key of Object.keys(rows) as (keyof IndexRows)[]) {
+    const list = rows[key] as object[];
+    if (list.length < 2) continue;
     const seen = new Set<string>();
-    (rows[key] as unknown[]) = (rows[key] as unknown[]).filter((r) => {
-      const k = JSON.stringify(r);
+    (rows[key] as object[]) = list.filter((r) => {
+      const k = Object.values(r).join('\u0000');
       if (seen.has(k)) return false;
       seen.add(k);
       return true;

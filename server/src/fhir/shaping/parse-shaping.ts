@@ -1,24 +1,34 @@
-// Reads _summary and _elements from a query. https://hl7.org/fhir/R4/search.html#summary
+// Reads _summary and _elements from a query string. https://hl7.org/fhir/R4/search.html#summary
 import { badRequest } from '../../core/outcomes.js';
 
 export type SummaryMode = 'true' | 'text' | 'data' | 'count' | 'false';
-const MODES = new Set<string>(['true', 'text', 'data', 'count', 'false']);
+const MODES: ReadonlySet<string> = new Set<SummaryMode>(['true', 'text', 'data', 'count', 'false']);
 
 export interface Shaping {
+  /** `count` is returned as is: only the caller knows whether this is a search, where it means anything. */
   summary?: SummaryMode;
+  /** Names as the client wrote them (`name`, `Patient.name`); applyElements resolves them per resource. */
   elements?: string[];
 }
 
 export function parseShaping(query: Record<string, string | string[] | undefined>): Shaping {
   const shaping: Shaping = {};
-  const summary = [query._summary].flat()[0];
-  if (summary !== undefined) {
-    if (!MODES.has(summary)) throw badRequest(`_summary must be one of true, text, data, count, false; got '${summary}'`, '_summary');
-    shaping.summary = summary as SummaryMode;
+  const summaries = [...new Set(values(query._summary))];
+  // Two different modes cannot both be honoured, and picking one would silently ignore the other.
+  if (summaries.length > 1) throw badRequest(`_summary was given more than once: ${summaries.join(', ')}`, '_summary');
+  if (summaries.length === 1) {
+    const mode = summaries[0];
+    if (!MODES.has(mode)) throw badRequest(`_summary must be one of true, text, data, count, false; got '${mode}'`, '_summary');
+    shaping.summary = mode as SummaryMode;
   }
-  const elements = [query._elements].flat().filter((e): e is string => e !== undefined);
-  if (elements.length > 0) {
-    shaping.elements = elements.flatMap((e) => e.split(',')).map((e) => e.trim()).filter((e) => e.length > 0);
-  }
+  const elements = values(query._elements)
+    .flatMap((e) => e.split(','))
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  if (elements.length > 0) shaping.elements = [...new Set(elements)];
   return shaping;
+}
+
+function values(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }

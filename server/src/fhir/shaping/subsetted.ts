@@ -1,11 +1,16 @@
-// Marks a resource as a subset of the stored one. https://hl7.org/fhir/R4/search.html#summary
-import type { Resource } from 'fhir/r4.js';
+// Tags a shaped resource as incomplete (SUBSETTED). https://hl7.org/fhir/R4/search.html#summary
+import type { Coding, Resource } from 'fhir/r4.js';
 
-const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' };
+export const SUBSETTED: Readonly<Coding> = Object.freeze({
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
+  code: 'SUBSETTED',
+  display: 'subsetted',
+});
 
+/** Warns clients not to write the result back over the full resource. Appended once, on a new meta object. */
 export function markSubsetted(resource: Record<string, unknown>): Resource {
-  const meta = (resource.meta ?? {}) as { tag?: { system?: string; code?: string }[] };
+  const meta = (resource.meta ?? {}) as { tag?: Coding[] };
   const tags = meta.tag ?? [];
   if (tags.some((t) => t.system === SUBSETTED.system && t.code === SUBSETTED.code)) return resource as unknown as Resource;
-  return { ...resource, meta: { ...meta, tag: [...tags, SUBSETTED] } } as unknown as Resource;
+  return { ...resource, meta: { ...meta, tag: [...tags, { ...SUBSETTED }] } } as unknown as Resource;
 }

@@ -1,62 +1,71 @@
-// _summary: the elements marked isSummary in the base definitions (true), text only, or all but text.
-// https://hl7.org/fhir/R4/search.html#summary
+// _summary on one resource: summary elements, text only, or all but text. https://hl7.org/fhir/R4/search.html#summary
 import type { Resource } from 'fhir/r4.js';
+import { badRequest } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
-import { buildElementTree, type ElementTree } from '../../validation/element-tree.js';
 import type { SummaryMode } from './parse-shaping.js';
+import { planFor, type ShapePlan } from './shape-plan.js';
 import { markSubsetted } from './subsetted.js';
 
 type Obj = Record<string, unknown>;
-const ALWAYS = new Set(['resourceType', 'id', 'meta']);
-const trees = new WeakMap<Definitions, Map<string, ElementTree | null>>();
 
-export function treeFor(defs: Definitions, type: string): ElementTree | null {
-  let cache = trees.get(defs);
-  if (!cache) trees.set(defs, (cache = new Map()));
-  if (!cache.has(type)) {
-    const sd = defs.structureDefinition(type);
-    cache.set(type, sd ? buildElementTree(sd) : null);
-  }
-  return cache.get(type)!;
-}
+/** Kept at the top level whatever the mode, so the result still says what it is a subset of. */
+export const ALWAYS_KEPT: ReadonlySet<string> = new Set(['resourceType', 'id', 'meta']);
 
-export function applySummary(resource: Resource, mode: Exclude<SummaryMode, 'count'>, defs: Definitions): Resource {
+/**
+ * Returns a new resource (or, for `false`, the same one); the input is never modified. Unchanged subtrees
+ * are shared with the input, so treat both as immutable.
+ */
+export function applySummary<T extends Resource>(resource: T, mode: SummaryMode, defs: Definitions): T {
   if (mode === 'false') return resource;
+  // A count has no resource to shape; reaching here means a read, where the mode has no meaning.
+  if (mode === 'count') throw badRequest('_summary=count is only supported on searches', '_summary');
   const r = resource as unknown as Obj;
   if (mode === 'data') {
     const { text: _text, ...rest } = r;
-    return markSubsetted(rest);
+    return markSubsetted(rest) as T;
   }
-  const tree = treeFor(defs, resource.resourceType);
-  if (!tree) return resource;
+  const plan = planFor(defs, resource.resourceType);
+  if (!plan) return resource;
+  const type = resource.resourceType;
   if (mode === 'text') {
     const kept: Obj = {};
-    for (const [k, v] of Object.entries(r)) {
-      if (ALWAYS.has(k) || k === 'text' || (tree.childForKey(resource.resourceType, k)?.min ?? 0) > 0) kept[k] = v;
+    for (const [key, value] of Object.entries(r)) {
+      if (ALWAYS_KEPT.has(key) || key === 'text' || key === '_text' || plan.rule(type, key)?.mandatory) kept[key] = value;
     }
-    return markSubsetted(kept);
+    return markSubsetted(kept) as T;
   }
-  return markSubsetted(summarize(r, tree, resource.resourceType, true));
+  return markSubsetted(summarize(r, plan, type, defs, true)) as T;
 }
 
-/** Keeps summary and mandatory elements; inside backbone elements, the same rule applies to their children. */
-function summarize(node: Obj, tree: ElementTree, path: string, top: boolean): Obj {
+function summarize(node: Obj, plan: ShapePlan, path: string, defs: Definitions, top = false): Obj {
   const out: Obj = {};
   for (const [key, value] of Object.entries(node)) {
-    if (top && ALWAYS.has(key)) {
+    if (top && ALWAYS_KEPT.has(key)) {
       out[key] = value;
       continue;
     }
-    const child = tree.childForKey(path, key);
-    if (!child || (!child.isSummary && child.min === 0)) continue;
-    if (child.childrenAt && child.childrenAt.startsWith(`${path.split('.')[0]}.`)) {
-      const at = child.childrenAt;
-      out[key] = Array.isArray(value)
-        ? value.map((v) => (typeof v === 'object' && v !== null ? summarize(v as Obj, tree, at, false) : v))
-        : typeof value === 'object' && value !== null ? summarize(value as Obj, tree, at, false) : value;
-    } else {
+    const rule = plan.rule(path, key);
+    if (!rule?.inSummary) continue;
+    // `_name` holds the id and extensions of a primitive: it goes wherever the primitive goes, whole.
+    if (!rule.nested || key.startsWith('_')) {
       out[key] = value;
+      continue;
     }
+    const inner = rule.nested.type === plan.type ? plan : planFor(defs, rule.nested.type);
+    const pruned = inner ? prune(value, inner, rule.nested.path, defs) : value;
+    // FHIR JSON forbids empty objects and arrays; a mandatory one keeps its original rather than vanish.
+    if (pruned !== undefined) out[key] = pruned;
+    else if (rule.mandatory) out[key] = value;
   }
   return out;
+}
+
+function prune(value: unknown, plan: ShapePlan, path: string, defs: Definitions): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => prune(v, plan, path, defs)).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const out = summarize(value as Obj, plan, path, defs);
+  return Object.keys(out).length > 0 ? out : undefined;
 }
