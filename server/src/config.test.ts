@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from './config.js';
+
+test('defaults follow the documented contract', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.baseUrl, 'http://localhost:8080');
+  assert.equal(c.databaseUrl, 'mysql://root@127.0.0.1:3306/fibrotrack');
+  assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+  assert.ok(c.workers >= 1);
+});
+
+test('without authorization the API refuses to listen beyond loopback', () => {
+  assert.throws(() => loadConfig({ HOST: '0.0.0.0' }), /refused/);
+  assert.throws(() => loadConfig({ HOST: '10.1.2.3' }), /refused/);
+  assert.equal(loadConfig({ HOST: '::1' }).host, '::1');
+});
+
+test('malformed numbers are refused with the variable named', () => {
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+  assert.throws(() => loadConfig({ MAX_BODY_BYTES: '-1' }), /MAX_BODY_BYTES/);
+  assert.equal(loadConfig({ BASE_URL: 'https://fhir.example.org/' }).baseUrl, 'https://fhir.example.org');
+});
