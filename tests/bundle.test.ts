@@ -125,7 +125,7 @@ describe('transaction', () => {
        WHERE i.target_id IS NOT NULL AND i.url IS NULL AND t.pk IS NULL`,
     );
     assert.equal(Number(dangling[0].n), 0);
-    const urns = await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE content LIKE '%urn:uuid:%' OR content LIKE '%Practitioner?identifier%'");
+    const urns = await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource_history WHERE content LIKE '%urn:uuid:%' OR content LIKE '%Practitioner?identifier%'");
     assert.equal(Number(urns[0].n), 0);
   });
 });

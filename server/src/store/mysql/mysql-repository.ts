@@ -19,6 +19,8 @@ export interface Indexer {
 }
 
 const ER_DUP_ENTRY = 1062;
+/** The JSON of the current version (NULL for a deletion) joined to `resource r`. */
+const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
 
@@ -43,7 +45,8 @@ export class MysqlRepository implements FhirRepository {
 
   async read(type: string, id: string): Promise<ResourceVersion | undefined> {
     const rows = await this.query<VersionRow[]>(
-      sql`SELECT pk, res_type, res_id, version_id, last_updated, deleted, content FROM resource WHERE res_type = ${type} AND res_id = ${id}`,
+      sql`SELECT r.pk, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.content FROM resource r ${CURRENT_CONTENT}
+          WHERE r.res_type = ${type} AND r.res_id = ${id}`,
     );
     return rows[0] ? toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT') : undefined;
   }
@@ -82,7 +85,7 @@ export class MysqlRepository implements FhirRepository {
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
       const rows = await this.query<VersionRow[]>(
-        sql`SELECT r.pk, r.content FROM resource r WHERE ${and([where, cursor ? sql`r.pk > ${cursor}` : sql`1=1`])}
+        sql`SELECT r.pk, h.content FROM resource r ${CURRENT_CONTENT} WHERE ${and([where, cursor ? sql`r.pk > ${cursor}` : sql`1=1`])}
             ORDER BY r.pk LIMIT ${request.count + 1}`,
       );
       page.items = rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource);
@@ -122,8 +125,8 @@ export class MysqlRepository implements FhirRepository {
 
   async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
     const rows = await this.query<VersionRow[]>(
-      sql`SELECT pk, res_type, res_id, version_id, last_updated, deleted, content FROM resource
-          WHERE res_type = ${type} AND res_id = ${id} FOR UPDATE`,
+      sql`SELECT r.pk, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.content FROM resource r ${CURRENT_CONTENT}
+          WHERE r.res_type = ${type} AND r.res_id = ${id} FOR UPDATE`,
     );
     if (!rows[0]) return undefined;
     this.lockedPks.set(`${type}/${id}`, Number(rows[0].pk));
@@ -147,11 +150,11 @@ export class MysqlRepository implements FhirRepository {
     let pk: number;
     if (previous) {
       pk = this.pkOf(type, id);
-      await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 0, content = ? WHERE pk = ?', [versionId, now, content, pk]);
+      await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 0 WHERE pk = ?', [versionId, now, pk]);
       if (!previous.deleted) await this.clearIndex(conn, pk);
     } else {
       pk = await this.pkAllocator.nextPk();
-      this.buffer.resource([pk, type, id, 1, now, 0, content]);
+      this.buffer.resource([pk, type, id, 1, now, 0]);
       this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
@@ -164,7 +167,7 @@ export class MysqlRepository implements FhirRepository {
     const now = new Date();
     const versionId = Number(previous.versionId) + 1;
     const pk = this.pkOf(previous.type, previous.id);
-    await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 1, content = NULL WHERE pk = ?', [versionId, now, pk]);
+    await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 1 WHERE pk = ?', [versionId, now, pk]);
     await this.clearIndex(conn, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
     return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };

@@ -6,7 +6,7 @@ import type { IndexRows } from '../../indexing/index-rows.js';
 type Row = unknown[];
 
 const TABLES = {
-  resource: ['pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'deleted', 'content'],
+  resource: ['pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'deleted'],
   resource_history: ['resource_pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'method', 'deleted', 'content'],
   idx_token: ['resource_pk', 'res_type', 'param', 'system', 'code', 'display'],
   idx_string: ['resource_pk', 'res_type', 'param', 'normalized', 'exact'],
