@@ -61,7 +61,7 @@ function splitValues(value: string): string[] {
   return value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
 }
 
-function parseCount(value: string | null): number {
+export function parseCount(value: string | null): number {
   if (value === null) return DEFAULT_COUNT;
   if (!/^\d+$/.test(value)) throw badSearchParameter(`_count must be a non-negative integer, got '${value}'`, '_count');
   return Math.min(Number(value), MAX_COUNT);

@@ -2,7 +2,7 @@
 // https://hl7.org/fhir/R4/http.html#history
 import { badRequest } from '../../core/outcomes.js';
 import { parseDateRange } from '../../search/date-range.js';
-import { DEFAULT_COUNT, MAX_COUNT } from '../../search/search-request.js';
+import { parseCount } from '../../search/parse-search.js';
 import { historyBundle, pageLinks } from '../bundles.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -18,7 +18,7 @@ export async function history(req: FhirRequest, ctx: FhirContext, type?: string,
     id,
     since: instantParam(req.query.get('_since'), '_since', 'start'),
     at: instantParam(req.query.get('_at'), '_at', 'end'),
-    count: countParam(req.query.get('_count')),
+    count: parseCount(req.query.get('_count')),
     cursor: req.query.get('_cursor') ?? undefined,
   });
   const path = [type, id, '_history'].filter(Boolean).join('/');
@@ -30,10 +30,4 @@ function instantParam(value: string | null, name: string, edge: 'start' | 'end')
   const range = parseDateRange(value);
   if (!range) throw badRequest(`${name} must be a FHIR date or instant, got '${value}'`, name);
   return new Date(range[edge]);
-}
-
-function countParam(value: string | null): number {
-  if (value === null) return DEFAULT_COUNT;
-  if (!/^\d+$/.test(value)) throw badRequest(`_count must be a non-negative integer, got '${value}'`, '_count');
-  return Math.min(Number(value), MAX_COUNT);
 }
