@@ -1,18 +1,17 @@
-// Base validation of any R4 resource: resourceType, id, the JSON schema and required cardinalities,
-// recursively for nested resources. https://hl7.org/fhir/R4/validation.html
+// Base validation of any R4 resource: resourceType, id, the JSON schema and the base cardinalities, nested
+// resources (contained, Bundle entries, Parameters) included. https://hl7.org/fhir/R4/validation.html
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { isValidId } from '../core/ids.js';
 import { issue } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { createCardinalityValidator } from './cardinality-validator.js';
-import { splitNested } from './nested-resources.js';
 import { createSchemaValidator } from './schema-validator.js';
 
 type Obj = Record<string, unknown>;
 
 export interface ResourceValidator {
   validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
-  /** Compiles every type's schema validator now (seconds), so that no request pays for it. */
+  /** Compiles every type's schema validator now (about 3 s), so that no request pays for it. */
   warmUp(): void;
 }
 
@@ -20,40 +19,42 @@ export function createResourceValidator(defs: Definitions): ResourceValidator {
   const schema = createSchemaValidator();
   const cardinality = createCardinalityValidator(defs);
 
-  const validateAt = (resource: unknown, at: string | undefined, expectedType?: string): OperationOutcomeIssue[] => {
+  const validate = (resource: unknown, expectedType?: string): OperationOutcomeIssue[] => {
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-      return [issue({ code: 'structure', diagnostics: `${at ?? 'The resource'} must be a JSON object`, expression: at ?? 'resourceType' })];
+      return [issue({ code: 'structure', diagnostics: 'A resource must be a JSON object with a resourceType', expression: 'resourceType' })];
     }
-    const r = resource as Obj;
-    const type = r.resourceType;
+    const type = (resource as Obj).resourceType;
     if (typeof type !== 'string' || !defs.isResourceType(type)) {
-      return [issue({ code: 'structure', diagnostics: `${at ?? 'The resource'}: '${String(type)}' is not an R4 resource type`, expression: at ? `${at}.resourceType` : 'resourceType' })];
+      const what = typeof type === 'string' ? `'${type}' is not an R4 resource type` : 'resourceType is missing or not a string';
+      return [issue({ code: 'structure', diagnostics: `The resource's ${what}`, expression: 'resourceType' })];
     }
     if (expectedType && type !== expectedType) {
-      return [issue({ code: 'structure', diagnostics: `Expected a ${expectedType} but got a ${type}`, expression: 'resourceType' })];
+      return [issue({ code: 'structure', diagnostics: `Expected a ${expectedType} resource but found a ${type}`, expression: 'resourceType' })];
     }
-    const here = at ?? type;
+    const r = resource as Obj;
     const issues: OperationOutcomeIssue[] = [];
-    if (r.id !== undefined && (typeof r.id !== 'string' || !isValidId(r.id))) {
-      issues.push(issue({ code: 'value', diagnostics: `${here}.id: '${String(r.id)}' is not a valid id (1-64 of A-Z a-z 0-9 - .)`, expression: `${here}.id` }));
+    if (typeof r.id === 'string' && !isValidId(r.id)) {
+      issues.push(issue({
+        code: 'value',
+        diagnostics: `${type}.id: '${r.id}' is not a valid id (1 to 64 characters of A-Z, a-z, 0-9, '-' and '.')`,
+        expression: `${type}.id`,
+      }));
     }
-    const { outer, nested } = splitNested(r, here);
-    const structural = schema(outer, type).map((i) => relocate(i, type, here));
-    issues.push(...structural);
-    if (structural.length === 0) issues.push(...cardinality(outer, type, here));
-    for (const n of nested) issues.push(...validateAt(n.resource, n.at));
-    return issues;
+    // The schema reaches nested resources itself (by their own type) and so does the cardinality walk; a required
+    // element the schema also lists as `required` comes out of both, hence one issue per location.
+    issues.push(...schema(r, type), ...cardinality(r, type));
+    return onePerLocation(issues);
   };
 
-  return {
-    validate: (resource, expectedType) => validateAt(resource, undefined, expectedType),
-    warmUp: () => schema.compile(defs.resourceTypes),
-  };
+  return { validate, warmUp: () => schema.compile(defs.resourceTypes) };
 }
 
-/** Issues of a nested resource are reported at its place in the outer one. */
-function relocate(i: OperationOutcomeIssue, type: string, at: string): OperationOutcomeIssue {
-  if (at === type) return i;
-  const move = (s: string) => (s.startsWith(type) ? at + s.slice(type.length) : s);
-  return { ...i, diagnostics: i.diagnostics && move(i.diagnostics), expression: i.expression?.map(move) };
+function onePerLocation(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = i.expression?.[0] ?? '';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
