@@ -34,7 +34,6 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator);
   const validator = createResourceValidator(defs);
-  validator.warmUp();
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t) };
 
   const app = express();

@@ -11,8 +11,6 @@ type Obj = Record<string, unknown>;
 
 export interface ResourceValidator {
   validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
-  /** Compiles every type's schema validator now (about 3 s), so that no request pays for it. */
-  warmUp(): void;
 }
 
 export function createResourceValidator(defs: Definitions): ResourceValidator {
@@ -46,7 +44,7 @@ export function createResourceValidator(defs: Definitions): ResourceValidator {
     return onePerLocation(issues);
   };
 
-  return { validate, warmUp: () => schema.compile(defs.resourceTypes) };
+  return { validate };
 }
 
 function onePerLocation(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
