@@ -1,25 +1,15 @@
-// Compiles a SearchParameter expression for indexing with fhirpath.js, working around two things it
-// does not do the way indexing needs. https://hl7.org/fhir/R4/searchparameter.html#expression
+// Compiles a SearchParameter expression for indexing: fast path if it applies, else fhirpath.js. https://hl7.org/fhir/R4/searchparameter.html#expression
+// Two rewrites the write path needs:
 // - `x as T` on a collection throws in fhirpath.js; for indexing it means "the T values of x" (ofType).
-// - `where(resolve() is T)` cannot resolve on the write path; it means "references to a T", which the
-//   reference string itself tells, so the filter is applied to the results instead.
+// - `where(resolve() is T)` would fetch the target (fhirpath.js resolves asynchronously over HTTP); it means
+//   "references to a T", which the reference string itself tells, so the filter runs on the results instead.
 import fhirpath from 'fhirpath';
-import r4Model from 'fhirpath/fhir-context/r4/index.js';
-import type { Definitions } from '../definitions/r4-definitions.js';
+import r4Model from 'fhirpath/fhir-context/r4';
 import { splitUnion } from '../definitions/search-expression.js';
-import type { ElementTree } from '../validation/element-tree.js';
-import { compileFastPath } from './fast-path.js';
+import { compileFastPath, type Emit, type Evaluator } from './fast-path.js';
+import type { StepResolver } from './path-steps.js';
 
-/** A value found by an expression, with its FHIR type as the R4 model names it. */
-export interface TypedValue {
-  type: string;
-  value: unknown;
-}
-
-interface FhirPathNode {
-  data: unknown;
-  fhirNodeDataType?: string;
-}
+export type { Emit, Evaluator } from './fast-path.js';
 
 const RESOLVE_IS = /\.where\(resolve\(\)\s+is\s+([A-Za-z]+)\)/g;
 
@@ -35,52 +25,72 @@ export function rewriteForIndexing(part: string): { expression: string; targetTy
   return { expression, targetTypes };
 }
 
-export type CompiledParam = (resource: unknown) => TypedValue[];
-
-/** Context for the fast path; without it every expression runs through fhirpath.js. */
-export interface FastPathContext {
-  type: string;
-  defs: Definitions;
-  trees: Map<string, ElementTree | null>;
-}
-
-export function compileParam(expression: string, fast?: FastPathContext): CompiledParam {
+/**
+ * Every union member of `expression`, each through the fast path when `resolver` is given and it applies.
+ * `emit` is fixed at compile time so that no closure is built per resource.
+ */
+export function compileParam(expression: string, type: string, emit: Emit, resolver?: StepResolver): (resource: object) => void {
   const parts = splitUnion(expression).map((part) => {
     const { expression: rewritten, targetTypes } = rewriteForIndexing(part);
-    const evaluate = (fast && compileFastPath(rewritten, fast.type, fast.defs, fast.trees)) ?? viaFhirPath(rewritten);
-    return { evaluate, targetTypes };
+    const evaluate = (resolver && compileFastPath(rewritten, type, resolver)) ?? viaFhirPath(rewritten);
+    const sink: Emit = targetTypes.length === 0
+      ? emit
+      : (valueType, value) => {
+          if (referencesOneOf(value, targetTypes)) emit(valueType, value);
+        };
+    return { evaluate, sink };
   });
+  if (parts.length === 1) {
+    const [{ evaluate, sink }] = parts;
+    return (resource) => evaluate(resource, sink);
+  }
   return (resource) => {
-    const out: TypedValue[] = [];
-    for (const { evaluate, targetTypes } of parts) {
-      for (const typed of evaluate(resource)) {
-        if (targetTypes.length > 0 && !referencesOneOf(typed.value, targetTypes)) continue;
-        out.push(typed);
-      }
-    }
-    return out;
+    for (const { evaluate, sink } of parts) evaluate(resource, sink);
   };
 }
 
-function viaFhirPath(expression: string): (resource: unknown) => TypedValue[] {
-  const evaluate = fhirpath.compile(expression, r4Model as never, { resolveInternalTypes: false } as never) as (r: unknown) => FhirPathNode[];
-  return (resource) =>
-    evaluate(resource).map((node) => {
-      let value = node?.data ?? node;
-      // fhirpath.js wraps decimals (FP_Decimal) to keep their precision; the index wants the number.
-      const wrapped = value as { value?: unknown; asStr?: unknown } | null;
-      if (typeof wrapped === 'object' && wrapped !== null && typeof wrapped.value === 'number' && wrapped.asStr !== undefined) {
-        value = wrapped.value;
-      }
-      return { type: node?.fhirNodeDataType ?? typeof value, value };
-    });
+interface FhirPathNode {
+  data?: unknown;
+  fhirNodeDataType?: string;
 }
 
-function referencesOneOf(value: unknown, types: string[]): boolean {
-  const ref = (value as { reference?: unknown })?.reference;
-  if (typeof ref !== 'string') return false;
-  const segments = ref.split('?')[0].split('/');
-  const i = segments.indexOf('_history');
-  const type = segments[(i > 0 ? i : segments.length) - 2];
-  return types.includes(type);
+function viaFhirPath(expression: string): Evaluator {
+  const evaluate = fhirpath.compile(expression, r4Model, { resolveInternalTypes: false });
+  return (resource, emit) => {
+    let nodes: unknown[];
+    try {
+      nodes = evaluate(resource);
+    } catch {
+      // A valid resource must still be storable when an expression cannot evaluate on it; it is only not found by that param.
+      return;
+    }
+    for (const node of nodes) {
+      const isNode = typeof node === 'object' && node !== null && 'fhirNodeDataType' in node;
+      let value = isNode ? (node as FhirPathNode).data : node;
+      // A primitive with only an extension (`_given`) is a node without a value: nothing to index.
+      if (value === undefined || value === null) continue;
+      // fhirpath.js wraps decimals (FP_Decimal) to keep their precision; the index wants the number.
+      const wrapped = value as { value?: unknown; asStr?: unknown };
+      if (typeof wrapped === 'object' && typeof wrapped.value === 'number' && wrapped.asStr !== undefined) value = wrapped.value;
+      emit((isNode ? (node as FhirPathNode).fhirNodeDataType : undefined) ?? typeof value, value);
+    }
+  };
+}
+
+/**
+ * The target type is the type segment of the reference (relative, absolute or versioned); a urn or other
+ * reference without one falls back to Reference.type.
+ */
+export function referencesOneOf(value: unknown, types: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { reference, type } = value as { reference?: unknown; type?: unknown };
+  const fromReference = typeof reference === 'string' ? referenceType(reference) : undefined;
+  const target = fromReference ?? (typeof type === 'string' ? type : undefined);
+  return target !== undefined && types.includes(target);
+}
+
+const TYPE_SEGMENT = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?$/;
+
+function referenceType(reference: string): string | undefined {
+  return TYPE_SEGMENT.exec(reference.split(/[?#]/)[0])?.[1];
 }

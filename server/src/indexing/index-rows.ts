@@ -1,12 +1,12 @@
-// Rows of the search index tables, one shape per parameter type. https://hl7.org/fhir/R4/search.html
+// Rows of the search index tables, one shape per parameter type. https://hl7.org/fhir/R4/search.html#ptypes
 export interface TokenRow { param: string; system: string | null; code: string | null; display: string | null }
-/** normalized: lower case, accents stripped, spaces collapsed; both cut to 255 characters. */
+/** normalized: lower case, accents stripped, whitespace collapsed; both cut to 255 characters. */
 export interface StringRow { param: string; normalized: string; exact: string }
 /** Inclusive range in epoch milliseconds (UTC) that the value covers at its precision. */
 export interface DateRow { param: string; start: number; end: number }
 export interface NumberRow { param: string; value: number }
 export interface QuantityRow { param: string; value: number; system: string | null; code: string | null; unit: string | null }
-/** Relative references fill type and id; absolute ones also url; canonicals and urns only url. */
+/** Relative references fill type and id; absolute ones also url; canonicals, uris and urns only url. */
 export interface ReferenceRow { param: string; targetType: string | null; targetId: string | null; url: string | null }
 export interface UriRow { param: string; uri: string }
 
@@ -19,5 +19,3 @@ export interface IndexRows {
   reference: ReferenceRow[];
   uri: UriRow[];
 }
-
-export const emptyIndexRows = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [] });
