@@ -5,13 +5,14 @@ import { likeEscape } from './param-sql.js';
 
 /** The same normalisation the indexer applies: lower case, no accents, single spaces. */
 export function normalizeString(value: string): string {
-  return value
+  const normalized = value
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 255);
+    .trim();
+  // Cut by code point so that an emoji or other surrogate pair is never split.
+  return [...normalized].slice(0, 255).join('');
 }
 
 export const stringSql: ParamTypeSql = {

@@ -7,7 +7,9 @@ export const uriSql: ParamTypeSql = {
   table: 'idx_uri',
   modifiers: ['below'],
   condition(value, modifier) {
-    if (modifier === 'below') return sql`i.uri LIKE ${`${likeEscape(value)}%`}`;
-    return sql`i.uri = ${value}`;
+    // Canonical values are indexed without their |version (a later issue adds version matching).
+    const uri = value.split('|')[0];
+    if (modifier === 'below') return sql`i.uri LIKE ${`${likeEscape(uri)}%`}`;
+    return sql`i.uri = ${uri}`;
   },
 };
