@@ -15,6 +15,8 @@ export async function serveCommand(config: Config): Promise<void> {
   const stop = () => server.close(() => void close().then(() => process.exit(0)));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A worker whose supervisor is gone (killed, crashed) must not keep holding the port.
+  if (cluster.isWorker) process.once('disconnect', stop);
 }
 
 async function superviseWorkers(config: Config): Promise<void> {
