@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { badRequest, conflict } from '../../core/outcomes.js';
+import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { searchWhere } from '../../search/search-sql.js';
@@ -14,15 +15,11 @@ import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.j
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 
-export interface Indexer {
-  index(resource: Resource): import('../../indexing/index-rows.js').IndexRows;
-}
-
 const ER_DUP_ENTRY = 1062;
-/** The JSON of the current version (NULL for a deletion) joined to `resource r`. */
-const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
+/** The JSON of the current version (NULL for a deletion) joined to `resource r`. */
+const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 
 /** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {
@@ -31,7 +28,7 @@ export class MysqlRepository implements FhirRepository {
 
   constructor(
     private readonly pool: Pool,
-    private readonly indexer: Indexer,
+    private readonly indexer: ResourceIndexer,
     private readonly searchContext: () => SearchContext,
     private readonly pkAllocator: PkAllocator,
     private readonly conn?: PoolConnection,
@@ -71,7 +68,8 @@ export class MysqlRepository implements FhirRepository {
     const items = rows.slice(0, q.count).map((r) => toVersion(r));
     const page: Page<ResourceVersion> = { items };
     if (rows.length > q.count && q.count > 0) page.nextCursor = encodeCursor(Number(rows[q.count - 1].seq));
-    if (cursor === undefined) {
+    // Counting is cheap for one resource's versions; over a whole type or system it would not scale.
+    if (cursor === undefined && q.id !== undefined) {
       const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource_history h WHERE ${historyWhere(q, undefined)}`);
       page.total = Number(n);
     }
@@ -150,7 +148,7 @@ export class MysqlRepository implements FhirRepository {
     let pk: number;
     if (previous) {
       pk = this.pkOf(type, id);
-      await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 0 WHERE pk = ?', [versionId, now, pk]);
+      await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 0 WHERE pk = ${pk}`);
       if (!previous.deleted) await this.clearIndex(conn, pk);
     } else {
       pk = await this.pkAllocator.nextPk();
@@ -167,7 +165,7 @@ export class MysqlRepository implements FhirRepository {
     const now = new Date();
     const versionId = Number(previous.versionId) + 1;
     const pk = this.pkOf(previous.type, previous.id);
-    await conn.query('UPDATE resource SET version_id = ?, last_updated = ?, deleted = 1 WHERE pk = ?', [versionId, now, pk]);
+    await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 1 WHERE pk = ${pk}`);
     await this.clearIndex(conn, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
     return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };
