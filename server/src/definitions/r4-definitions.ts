@@ -27,11 +27,16 @@ export interface Definitions {
   structureDefinition(typeOrDatatype: string): StructureDefinition | undefined;
   searchParams(type: string): ReadonlyMap<string, SearchParamDef>;
   searchParamByUrl(url: string): SearchParameter | undefined;
-  /** Patient compartment: for each resource type, the search params that link it to a Patient. */
-  patientCompartment(type: string): readonly string[];
+  /** Compartment owner types (Patient, Encounter, RelatedPerson, Practitioner, Device). */
+  readonly compartmentTypes: readonly string[];
+  /** The search params that put a resource of `type` in the compartment of an `owner`; empty when none do. */
+  compartmentParams(owner: string, type: string): readonly string[];
 }
 
 const PACKAGE = 'hl7.fhir.r4.examples';
+const COMPARTMENT_FILES = ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map(
+  (c) => `CompartmentDefinition-${c}.json`,
+);
 
 function packageDir(): string {
   const require = createRequire(import.meta.url);
@@ -82,9 +87,11 @@ export function loadR4Definitions(): Definitions {
     }
   }
 
-  const compartment = new Map<string, string[]>();
-  const patient = readJson<CompartmentDefinition>(dir, 'CompartmentDefinition-patient.json');
-  for (const r of patient.resource ?? []) compartment.set(r.code, r.param ?? []);
+  const compartments = new Map<string, Map<string, string[]>>();
+  for (const file of COMPARTMENT_FILES) {
+    const def = readJson<CompartmentDefinition>(dir, file);
+    compartments.set(def.code, new Map((def.resource ?? []).map((r) => [r.code, r.param ?? []])));
+  }
 
   const empty = new Map<string, SearchParamDef>();
   return {
@@ -93,6 +100,7 @@ export function loadR4Definitions(): Definitions {
     structureDefinition: (t) => structures.get(t),
     searchParams: (t) => byType.get(t) ?? empty,
     searchParamByUrl: (url) => byUrl.get(url),
-    patientCompartment: (t) => compartment.get(t) ?? [],
+    compartmentTypes: [...compartments.keys()],
+    compartmentParams: (owner, t) => compartments.get(owner)?.get(t) ?? [],
   };
 }

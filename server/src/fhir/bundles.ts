@@ -28,6 +28,13 @@ export function searchsetBundle(ctx: FhirContext, page: Page<Resource>, links: B
         search: { mode: 'match' },
       }),
     ),
+    ...(page.included ?? []).map(
+      (resource): BundleEntry => ({
+        fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
+        resource: resource as FhirResource,
+        search: { mode: 'include' },
+      }),
+    ),
     ...extra,
   ];
   return bundle;

@@ -31,7 +31,7 @@ function literalsMatch(route: Route, segments: string[]): boolean {
 }
 
 function bindParams(route: Route, segments: string[], ctx: FhirContext): RouteParams {
-  const params: RouteParams = { type: '', id: '', vid: '' };
+  const params: RouteParams = { type: '', id: '', vid: '', compartmentType: '' };
   route.pattern.forEach((p, i) => {
     const value = segments[i];
     if (p === '{type}') {
@@ -41,6 +41,10 @@ function bindParams(route: Route, segments: string[], ctx: FhirContext): RoutePa
       if (!isValidId(value)) throw badRequest(`'${value}' is not a valid resource id`, 'id');
       params.id = value;
     } else if (p === '{vid}') params.vid = value;
+    else if (p === '{compartmentType}') {
+      if (!ctx.defs.isResourceType(value)) throw unknownType(value);
+      params.compartmentType = value;
+    }
   });
   return params;
 }

@@ -9,7 +9,7 @@ import { conditionalDelete, deleteInstance } from './interactions/delete.js';
 import { history } from './interactions/history.js';
 import { conditionalPatch, patch } from './interactions/patch.js';
 import { read } from './interactions/read.js';
-import { searchType } from './interactions/search.js';
+import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 
@@ -17,6 +17,8 @@ export interface RouteParams {
   type: string;
   id: string;
   vid: string;
+  /** The searched type of a compartment search `[Compartment]/[id]/[compartmentType]`. */
+  compartmentType: string;
 }
 
 /** Interaction codes from https://hl7.org/fhir/R4/valueset-type-restful-interaction.html */
@@ -51,4 +53,5 @@ export const ROUTES: Route[] = [
   { interaction: 'delete', method: 'DELETE', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => deleteInstance(req, p.type, p.id, ctx) },
   { interaction: 'history-instance', method: 'GET', pattern: ['{type}', '{id}', '_history'], handle: (req, p, ctx) => history(req, ctx, p.type, p.id) },
   { interaction: 'vread', method: 'GET', pattern: ['{type}', '{id}', '_history', '{vid}'], handle: (req, p, ctx) => vread(req, p.type, p.id, p.vid, ctx) },
+  { interaction: 'search-type', method: 'GET', pattern: ['{type}', '{id}', '{compartmentType}'], handle: (req, p, ctx) => searchCompartment(req, p.type, p.id, p.compartmentType, ctx) },
 ];

@@ -8,7 +8,7 @@ const parse = (q: string, lenient = false) => parseSearch('Observation', new URL
 
 test('commas are OR within a criterion, repeats are AND; modifiers are kept', () => {
   const r = parse('code=a,b&code=c&subject:Patient=1&value-quantity:missing=true&_count=5&_total=accurate');
-  assert.deepEqual(r.criteria.map((c) => [c.def.code, c.modifier, c.values]), [
+  assert.deepEqual(r.criteria.map((c) => (c.kind === 'param' ? [c.def.code, c.modifier, c.values] : c.kind)), [
     ['code', undefined, ['a', 'b']],
     ['code', undefined, ['c']],
     ['subject', 'Patient', ['1']],
@@ -19,7 +19,9 @@ test('commas are OR within a criterion, repeats are AND; modifiers are kept', ()
 });
 
 test('an escaped comma is part of the value', () => {
-  assert.deepEqual(parse('code=a\\,b').criteria[0].values, ['a,b']);
+  const [c] = parse('code=a\\,b').criteria;
+  assert.ok(c.kind === 'param');
+  assert.deepEqual(c.values, ['a,b']);
 });
 
 test('unknown parameters and modifiers, bad _count and :missing values are 400 naming the parameter', () => {
@@ -33,4 +35,31 @@ test('lenient handling ignores unknown parameters and reports them', () => {
   const r = parse('subjekt=1&code=x', true);
   assert.deepEqual(r.ignored, ['subjekt']);
   assert.equal(r.criteria.length, 1);
+});
+
+test('chains parse against each possible target; _has against the referring type', () => {
+  const [chain] = parse('subject.name=peter').criteria;
+  assert.ok(chain.kind === 'chain');
+  assert.ok(chain.targets.some((t) => t.type === 'Patient'), 'Patient has name');
+  assert.ok(!chain.targets.some((t) => t.type === 'Device'), 'Device has no name parameter');
+  const [typed] = parse('subject:Patient.organization.name=acme').criteria;
+  assert.ok(typed.kind === 'chain' && typed.targets.length === 1 && typed.targets[0].criterion.kind === 'chain');
+  const [has] = parseSearch('Patient', new URLSearchParams('_has:Observation:patient:code=1234'), defs).criteria;
+  assert.ok(has.kind === 'has' && has.type === 'Observation' && has.param === 'patient');
+});
+
+test('broken chains and _has are 400 naming the parameter', () => {
+  for (const q of ['status.name=x', 'subject:Basic.name=x', 'subject.nonsense=x', '_has:Observation:code:status=final', '_has:Nope:patient:code=x']) {
+    assert.throws(() => parse(q), (err: { status: number; outcome: { issue: { expression?: string[] }[] } }) =>
+      err.status === 400 && err.outcome.issue[0].expression?.[0] === q.split('=')[0], q);
+  }
+});
+
+test('_include and _revinclude parse with :iterate; bad ones are 400', () => {
+  const r = parse('_include=Observation:subject:Patient&_revinclude:iterate=Provenance:target');
+  assert.deepEqual(r.include, [{ sourceType: 'Observation', param: 'subject', targetType: 'Patient', iterate: false }]);
+  assert.deepEqual(r.revinclude, [{ sourceType: 'Provenance', param: 'target', targetType: undefined, iterate: true }]);
+  for (const q of ['_include=Observation', '_include=Observation:code', '_include=Observation:subject:Basic', '_include:deep=Observation:subject']) {
+    assert.throws(() => parse(q), (err: { status: number }) => err.status === 400, q);
+  }
 });

@@ -1,12 +1,12 @@
 // Query string -> SearchRequest, refusing what we do not understand. https://hl7.org/fhir/R4/search.html
 import { badSearchParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { PARAM_TYPE_SQL } from './param-types.js';
+import { parseInclude } from './parse-include.js';
+import { parseCriterion } from './parse-criterion.js';
 import { DEFAULT_COUNT, MAX_COUNT, type SearchCriterion, type SearchRequest } from './search-request.js';
 
 /** Result and format parameters handled outside the criteria. */
-const CONTROL = new Set(['_count', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor']);
-const MISSING = 'missing';
+const CONTROL = new Set(['_count', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_include', '_revinclude']);
 
 export interface ParseOptions {
   /** `Prefer: handling=lenient`: ignore unknown parameters instead of refusing them. */
@@ -19,31 +19,25 @@ export function parseSearch(
   defs: Definitions,
   options: ParseOptions = { lenient: false },
 ): SearchRequest {
-  const known = defs.searchParams(type);
-  const request: SearchRequest = { type, criteria: [], count: DEFAULT_COUNT, total: 'none', ignored: [] };
+  const request: SearchRequest = { type, criteria: [], include: [], revinclude: [], count: DEFAULT_COUNT, total: 'none', ignored: [] };
   for (const [rawName, rawValue] of params) {
-    if (CONTROL.has(rawName)) continue;
-    const [code, modifier] = splitModifier(rawName);
-    const def = known.get(code);
-    const typeSql = def ? PARAM_TYPE_SQL[def.type] : undefined;
-    const problem = !def
-      ? `Unknown search parameter '${rawName}' for ${type}`
-      : !typeSql
-        ? `Search parameter '${code}' of type ${def.type} is not supported yet`
-        : modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !(def.type === 'reference' && defs.isResourceType(modifier))
-          ? `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})`
-          : undefined;
-    if (problem) {
-      if (!options.lenient) throw badSearchParameter(problem, rawName);
+    if (CONTROL.has(rawName.split(':')[0])) continue;
+    const parsed = parseCriterion(type, rawName, rawValue, defs);
+    if ('problem' in parsed) {
+      if (!options.lenient) throw badSearchParameter(parsed.problem, rawName);
       request.ignored.push(rawName);
       continue;
     }
-    if (rawValue === '') throw badSearchParameter(`Search parameter '${rawName}' has an empty value`, rawName);
-    if (modifier === MISSING && rawValue !== 'true' && rawValue !== 'false') {
-      throw badSearchParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+    checkValues(parsed.criterion, rawName);
+    request.criteria.push(parsed.criterion);
+  }
+  for (const [name, value] of params) {
+    const [base, modifier] = name.split(':');
+    if (base !== '_include' && base !== '_revinclude') continue;
+    if (modifier !== undefined && modifier !== 'iterate' && modifier !== 'recurse') {
+      throw badSearchParameter(`${name}: the only modifier is :iterate`, name);
     }
-    const criterion: SearchCriterion = { name: rawName, def: def!, modifier, values: splitValues(rawValue) };
-    request.criteria.push(criterion);
+    request[base === '_include' ? 'include' : 'revinclude'].push(parseInclude(value, modifier !== undefined, name, defs));
   }
   request.count = parseCount(params.get('_count'));
   request.total = parseTotal(params.get('_total'));
@@ -51,14 +45,14 @@ export function parseSearch(
   return request;
 }
 
-function splitModifier(name: string): [string, string | undefined] {
-  const colon = name.indexOf(':');
-  return colon < 0 ? [name, undefined] : [name.slice(0, colon), name.slice(colon + 1)];
-}
-
-/** Commas separate alternatives; `\,` is a literal comma. */
-function splitValues(value: string): string[] {
-  return value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
+/** The terminal parameter of a criterion must have values, and :missing takes true or false. */
+function checkValues(c: SearchCriterion, rawName: string): void {
+  if (c.kind === 'chain') return c.targets.forEach((t) => checkValues(t.criterion, rawName));
+  if (c.kind === 'has') return checkValues(c.criterion, rawName);
+  if (c.values.some((v) => v === '')) throw badSearchParameter(`Search parameter '${rawName}' has an empty value`, rawName);
+  if (c.modifier === 'missing' && (c.values.length !== 1 || !['true', 'false'].includes(c.values[0]))) {
+    throw badSearchParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+  }
 }
 
 export function parseCount(value: string | null): number {

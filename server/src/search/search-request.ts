@@ -1,18 +1,57 @@
 // A parsed FHIR search: what the REST layer hands to the repository. https://hl7.org/fhir/R4/search.html
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
 
-export interface SearchCriterion {
+/** One parameter on the searched type: `code=a,b` (values are ORed). */
+export interface ParamCriterion {
+  kind: 'param';
   /** The parameter as the client wrote it, e.g. `code:not`. */
   name: string;
   def: SearchParamDef;
   modifier?: string;
-  /** Comma-separated alternatives (OR); repeating a parameter adds another criterion (AND). */
   values: string[];
+}
+
+/** A chained parameter `subject:Patient.name=x`: the reference points at a target matching `criterion`. */
+export interface ChainCriterion {
+  kind: 'chain';
+  name: string;
+  def: SearchParamDef;
+  /** Every target type that can satisfy the rest of the chain (ORed). */
+  targets: { type: string; criterion: SearchCriterion }[];
+}
+
+/** Reverse chaining `_has:Observation:patient:code=x`: some `type` references this resource through `param`. */
+export interface HasCriterion {
+  kind: 'has';
+  name: string;
+  type: string;
+  param: string;
+  criterion: SearchCriterion;
+}
+
+export type SearchCriterion = ParamCriterion | ChainCriterion | HasCriterion;
+
+/** `_include=Observation:subject[:Patient]` or `_revinclude=Provenance:target`, optionally `:iterate`. */
+export interface IncludeSpec {
+  sourceType: string;
+  param: string;
+  targetType?: string;
+  iterate: boolean;
+}
+
+/** Compartment search `Patient/123/Observation`: the resource links to the compartment owner through one of `params`. */
+export interface CompartmentScope {
+  type: string;
+  id: string;
+  params: readonly string[];
 }
 
 export interface SearchRequest {
   type: string;
   criteria: SearchCriterion[];
+  compartment?: CompartmentScope;
+  include: IncludeSpec[];
+  revinclude: IncludeSpec[];
   count: number;
   cursor?: string;
   total: 'none' | 'estimate' | 'accurate';

@@ -1,37 +1,69 @@
-// SearchRequest -> a WHERE clause over `resource r`, each criterion a semi-join on its index table.
+// SearchRequest -> a WHERE clause over `resource r`: each criterion a semi-join on an index table;
+// chains join the referenced resources, _has the referencing ones. https://hl7.org/fhir/R4/search.html
 import { and, identifier, or, sql, type Sql } from '../store/sql.js';
 import { dateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
-import type { SearchCriterion, SearchRequest } from './search-request.js';
+import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
+  const r = identifier('r');
   return and([
     sql`r.res_type = ${request.type}`,
     sql`r.deleted = 0`,
-    ...request.criteria.map((c) => criterionSql(request.type, c, ctx)),
+    ...(request.compartment ? [compartmentSql(request.type, request.compartment)] : []),
+    ...request.criteria.map((c) => criterionSql(request.type, c, ctx, r, 1)),
   ]);
 }
 
-function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext): Sql {
-  // Columns of the resource row answer these two faster than their index rows.
+/** `alias` is the resource row the criterion constrains; nested joins get aliases t1, t2... by depth. */
+function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alias: Sql, depth: number): Sql {
+  const t = identifier(`t${depth}`);
+  if (c.kind === 'chain') {
+    return or(c.targets.map((target) => sql`${alias}.pk IN (SELECT i.resource_pk FROM idx_reference i
+      JOIN resource ${t} ON ${t}.res_type = i.target_type AND ${t}.res_id = i.target_id
+      WHERE i.res_type = ${type} AND i.param = ${c.def.code} AND ${t}.res_type = ${target.type} AND ${t}.deleted = 0
+      AND ${criterionSql(target.type, target.criterion, ctx, t, depth + 1)})`));
+  }
+  if (c.kind === 'has') {
+    return sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource ${t} ON ${t}.pk = i.resource_pk
+      WHERE i.target_type = ${alias}.res_type AND i.target_id = ${alias}.res_id AND i.res_type = ${c.type}
+      AND i.param = ${c.param} AND ${t}.deleted = 0 AND ${criterionSql(c.type, c.criterion, ctx, t, depth + 1)})`;
+  }
+  return paramSql(type, c, ctx, alias);
+}
+
+function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql): Sql {
+  // Columns of the resource row answer these two faster than index rows.
   if (c.def.code === '_id' && c.modifier !== 'missing') {
-    const ids = sql`r.res_id IN (${listOf(c.values)})`;
+    const ids = sql`${alias}.res_id IN (${listOf(c.values)})`;
     return c.modifier === 'not' ? sql`NOT ${ids}` : ids;
   }
   if (c.def.code === '_lastUpdated') {
-    return or(c.values.map((v) => dateCondition(v, c.name, sql`r.last_updated`, sql`r.last_updated`, ctx.now)));
+    const column = sql`${alias}.last_updated`;
+    return or(c.values.map((v) => dateCondition(v, c.name, column, column, ctx.now)));
   }
   const typeSql = PARAM_TYPE_SQL[c.def.type]!;
   const table = identifier(typeSql.table);
   const rows = (condition: Sql) =>
-    sql`r.pk IN (SELECT i.resource_pk FROM ${table} i WHERE i.res_type = ${type} AND i.param = ${c.def.code} AND ${condition})`;
+    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE i.res_type = ${type} AND i.param = ${c.def.code} AND ${condition})`;
   if (c.modifier === 'missing') {
     const present = rows(sql`1=1`);
     return c.values[0] === 'true' ? sql`NOT ${present}` : present;
   }
   const matches = rows(or(c.values.map((v) => typeSql.condition(v, c.modifier, c.def, ctx))));
   return c.modifier === 'not' ? sql`NOT ${matches}` : matches;
+}
+
+/** The resource refers to the compartment owner through any of the compartment's parameters. */
+function compartmentSql(type: string, scope: CompartmentScope): Sql {
+  const links = scope.params.map((p) =>
+    p === '{def}'
+      ? sql`(r.res_type = ${scope.type} AND r.res_id = ${scope.id})`
+      : sql`r.pk IN (SELECT i.resource_pk FROM idx_reference i WHERE i.res_type = ${type} AND i.param = ${p}
+              AND i.target_type = ${scope.type} AND i.target_id = ${scope.id})`,
+  );
+  return or(links);
 }
 
 function listOf(values: string[]): Sql {

@@ -30,6 +30,8 @@ export interface Page<T> {
   /** Present when there are more items after this page. */
   nextCursor?: string;
   total?: number;
+  /** Resources added by _include / _revinclude. */
+  included?: Resource[];
 }
 
 export interface FhirRepository {

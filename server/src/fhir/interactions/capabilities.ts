@@ -53,6 +53,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     rest: [
       {
         mode: 'server',
+        compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
       },

@@ -3,18 +3,31 @@ import type { OperationOutcome } from 'fhir/r4.js';
 import { badRequest } from '../../core/outcomes.js';
 import { issue, outcome } from '../../core/outcomes.js';
 import { parseSearch } from '../../search/parse-search.js';
+import type { CompartmentScope } from '../../search/search-request.js';
 import { pageLinks, searchsetBundle } from '../bundles.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 
-export async function searchType(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
+export async function searchType(req: FhirRequest, type: string, ctx: FhirContext, compartment?: CompartmentScope): Promise<FhirResponse> {
   const params = searchParams(req);
   const lenient = /handling\s*=\s*lenient/.test(req.headers.prefer ?? '');
   const request = parseSearch(type, params, ctx.defs, { lenient });
+  request.compartment = compartment;
   const page = await ctx.repo.search(request);
   const extra = request.ignored.length > 0 ? [ignoredEntry(request.ignored)] : [];
-  const bundle = searchsetBundle(ctx, page, pageLinks(ctx, type, params, page.nextCursor), extra);
+  const path = compartment ? `${compartment.type}/${compartment.id}/${type}` : type;
+  const bundle = searchsetBundle(ctx, page, pageLinks(ctx, path, params, page.nextCursor), extra);
   return { status: 200, resource: bundle, shape: true };
+}
+
+/** Compartment search: GET [base]/Patient/[id]/Observation?params. https://hl7.org/fhir/R4/compartmentdefinition.html */
+export async function searchCompartment(req: FhirRequest, owner: string, id: string, type: string, ctx: FhirContext): Promise<FhirResponse> {
+  if (!ctx.defs.compartmentTypes.includes(owner)) {
+    throw badRequest(`${owner} is not a compartment; compartments are ${ctx.defs.compartmentTypes.join(', ')}`);
+  }
+  const params = ctx.defs.compartmentParams(owner, type);
+  if (params.length === 0) throw badRequest(`${type} resources are not in the ${owner} compartment`);
+  return searchType(req, type, ctx, { type: owner, id, params });
 }
 
 /** POST _search sends the parameters as a form body; they join any in the URL. */

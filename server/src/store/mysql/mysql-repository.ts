@@ -11,6 +11,7 @@ import { searchWhere } from '../../search/search-sql.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, and, type Sql } from '../sql.js';
 import { historyWhere } from './history-sql.js';
+import { resolveIncludes } from './resolve-includes.js';
 import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
@@ -89,6 +90,9 @@ export class MysqlRepository implements FhirRepository {
       page.items = rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource);
       if (rows.length > request.count) page.nextCursor = encodeCursor(Number(rows[request.count - 1].pk));
       if (cursor === undefined && rows.length <= request.count) page.total = page.items.length;
+    }
+    if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
+      page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q));
     }
     if (request.total !== 'none' && page.total === undefined) {
       const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`);

@@ -1,0 +1,68 @@
+// One search parameter -> a criterion: plain, chained (`subject:Patient.name`) or reverse-chained (`_has`).
+// https://hl7.org/fhir/R4/search.html#chaining https://hl7.org/fhir/R4/search.html#has
+import type { Definitions } from '../definitions/r4-definitions.js';
+import { PARAM_TYPE_SQL } from './param-types.js';
+import type { SearchCriterion } from './search-request.js';
+
+const MISSING = 'missing';
+const MAX_DEPTH = 4;
+
+/** Either a criterion or the reason the parameter cannot be searched (the caller decides 400 or lenient). */
+export type Parsed = { criterion: SearchCriterion } | { problem: string };
+
+export function parseCriterion(type: string, name: string, value: string, defs: Definitions, depth = 0): Parsed {
+  if (depth > MAX_DEPTH) return { problem: `Search parameter '${name}' chains deeper than ${MAX_DEPTH} levels` };
+  if (name.startsWith('_has:')) return parseHas(type, name, value, defs, depth);
+  const dot = name.indexOf('.');
+  if (dot > 0) return parseChain(type, name, dot, value, defs, depth);
+  const [code, modifier] = splitModifier(name);
+  const def = defs.searchParams(type).get(code);
+  if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
+  const typeSql = PARAM_TYPE_SQL[def.type];
+  if (!typeSql) return { problem: `Search parameter '${code}' of type ${def.type} is not supported yet` };
+  const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
+  if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
+    return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})` };
+  }
+  return { criterion: { kind: 'param', name, def, modifier, values: splitValues(value) } };
+}
+
+function parseChain(type: string, name: string, dot: number, value: string, defs: Definitions, depth: number): Parsed {
+  const [code, modifier] = splitModifier(name.slice(0, dot));
+  const rest = name.slice(dot + 1);
+  const def = defs.searchParams(type).get(code);
+  if (!def || def.type !== 'reference') return { problem: `'${code}' in chain '${name}' is not a reference parameter of ${type}` };
+  const candidates = modifier ? [modifier] : def.target;
+  if (modifier && !def.target.includes(modifier)) return { problem: `'${code}' of ${type} cannot refer to a ${modifier}` };
+  const targets: { type: string; criterion: SearchCriterion }[] = [];
+  let lastProblem = '';
+  for (const target of candidates) {
+    const parsed = parseCriterion(target, rest, value, defs, depth + 1);
+    if ('criterion' in parsed) targets.push({ type: target, criterion: parsed.criterion });
+    else lastProblem = parsed.problem;
+  }
+  if (targets.length === 0) return { problem: `Chain '${name}': ${lastProblem}` };
+  return { criterion: { kind: 'chain', name, def, targets } };
+}
+
+function parseHas(type: string, name: string, value: string, defs: Definitions, depth: number): Parsed {
+  const [, source, param, ...rest] = name.split(':');
+  if (!source || !param || rest.length === 0) return { problem: `'${name}' must look like _has:Type:reference:parameter` };
+  if (!defs.isResourceType(source)) return { problem: `_has names an unknown resource type '${source}'` };
+  const def = defs.searchParams(source).get(param);
+  if (!def || def.type !== 'reference') return { problem: `_has: '${param}' is not a reference parameter of ${source}` };
+  if (!def.target.includes(type)) return { problem: `_has: ${source}.${param} cannot refer to a ${type}` };
+  const parsed = parseCriterion(source, rest.join(':'), value, defs, depth + 1);
+  if ('problem' in parsed) return parsed;
+  return { criterion: { kind: 'has', name, type: source, param, criterion: parsed.criterion } };
+}
+
+export function splitModifier(name: string): [string, string | undefined] {
+  const colon = name.indexOf(':');
+  return colon < 0 ? [name, undefined] : [name.slice(0, colon), name.slice(colon + 1)];
+}
+
+/** Commas separate alternatives; `\,` is a literal comma. */
+function splitValues(value: string): string[] {
+  return value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
+}
