@@ -3,10 +3,11 @@ import { badSearchParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseInclude } from './parse-include.js';
 import { parseCriterion } from './parse-criterion.js';
+import { parseSort } from './parse-sort.js';
 import { DEFAULT_COUNT, MAX_COUNT, type SearchCriterion, type SearchRequest } from './search-request.js';
 
 /** Result and format parameters handled outside the criteria. */
-const CONTROL = new Set(['_count', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_include', '_revinclude']);
+const CONTROL = new Set(['_count', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_include', '_revinclude', '_sort']);
 
 export interface ParseOptions {
   /** `Prefer: handling=lenient`: ignore unknown parameters instead of refusing them. */
@@ -19,7 +20,9 @@ export function parseSearch(
   defs: Definitions,
   options: ParseOptions = { lenient: false },
 ): SearchRequest {
-  const request: SearchRequest = { type, criteria: [], include: [], revinclude: [], count: DEFAULT_COUNT, total: 'none', ignored: [] };
+  const request: SearchRequest = {
+    type, criteria: [], sort: parseSort(type, params.get('_sort'), defs), include: [], revinclude: [], count: DEFAULT_COUNT, total: 'none', ignored: [],
+  };
   for (const [rawName, rawValue] of params) {
     if (CONTROL.has(rawName.split(':')[0])) continue;
     const parsed = parseCriterion(type, rawName, rawValue, defs);

@@ -46,9 +46,16 @@ export interface CompartmentScope {
   params: readonly string[];
 }
 
+/** One `_sort` key. */
+export interface SortKey {
+  def: SearchParamDef;
+  desc: boolean;
+}
+
 export interface SearchRequest {
   type: string;
   criteria: SearchCriterion[];
+  sort: SortKey[];
   compartment?: CompartmentScope;
   include: IncludeSpec[];
   revinclude: IncludeSpec[];

@@ -12,6 +12,7 @@ import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod }
 import { sql, and, type Sql } from '../sql.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
+import { matchPage } from './search-page.js';
 import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
@@ -78,18 +79,11 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
-    const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
-    if (request.cursor !== undefined && cursor === undefined) throw badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
     const where = searchWhere(request, this.searchContext());
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      const rows = await this.query<VersionRow[]>(
-        sql`SELECT r.pk, h.content FROM resource r ${CURRENT_CONTENT} WHERE ${and([where, cursor ? sql`r.pk > ${cursor}` : sql`1=1`])}
-            ORDER BY r.pk LIMIT ${request.count + 1}`,
-      );
-      page.items = rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource);
-      if (rows.length > request.count) page.nextCursor = encodeCursor(Number(rows[request.count - 1].pk));
-      if (cursor === undefined && rows.length <= request.count) page.total = page.items.length;
+      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q)));
+      if (request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
       page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q));

@@ -1,0 +1,43 @@
+// Selects one page of search matches: by primary key when unsorted, by the _sort keys otherwise;
+// either way the next page starts strictly after the last row of this one.
+import type { Resource } from 'fhir/r4.js';
+import { badRequest } from '../../core/outcomes.js';
+import type { SearchRequest } from '../../search/search-request.js';
+import { and, joinSql, sql, type Sql } from '../sql.js';
+import { decodeCursor, encodeCursor } from './rows.js';
+import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
+
+const CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
+
+type Row = Record<string, unknown> & { pk: number; content: string | null };
+
+export interface MatchPage {
+  items: Resource[];
+  nextCursor?: string;
+}
+
+export async function matchPage(request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>): Promise<MatchPage> {
+  const limit = request.count + 1;
+  const invalid = () => badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
+  let rows: Row[];
+  let encode: (row: Row) => string;
+  if (request.sort.length === 0) {
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (request.cursor !== undefined && after === undefined) throw invalid();
+    rows = await run(sql`SELECT r.pk, h.content FROM resource r ${CONTENT} WHERE ${and([where, after ? sql`r.pk > ${after}` : sql`1=1`])}
+      ORDER BY r.pk LIMIT ${limit}`);
+    encode = (row) => encodeCursor(Number(row.pk));
+  } else {
+    const after = request.cursor === undefined ? undefined : decodeSortCursor(request.cursor, request.sort);
+    if (request.cursor !== undefined && after === undefined) throw invalid();
+    const cols = sortColumns(request.sort);
+    const keys = joinSql(request.sort.map((k, i) => sql`${sortExpression(request.type, k)} AS ${cols[i]}`), ', ');
+    rows = await run(sql`SELECT q.*, h.content FROM (SELECT r.pk, ${keys} FROM resource r WHERE ${where}) q
+      JOIN resource r ON r.pk = q.pk ${CONTENT}
+      WHERE ${after ? afterCursor(request.sort, after) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${limit}`);
+    encode = (row) => encodeSortCursor(row, request.sort);
+  }
+  const page: MatchPage = { items: rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource) };
+  if (rows.length > request.count && request.count > 0) page.nextCursor = encode(rows[request.count - 1]);
+  return page;
+}
