@@ -38,6 +38,7 @@ function bindParams(route: Route, segments: string[], ctx: FhirContext): RoutePa
       if (!ctx.defs.isResourceType(value)) throw unknownType(value);
       params.type = value;
     } else if (p === '{id}') {
+      if (value.startsWith('$')) throw routeNotFound(`${segments.join('/')}: operation ${value} is not supported here`);
       if (!isValidId(value)) throw badRequest(`'${value}' is not a valid resource id`, 'id');
       params.id = value;
     } else if (p === '{vid}') params.vid = value;

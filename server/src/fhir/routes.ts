@@ -12,6 +12,7 @@ import { read } from './interactions/read.js';
 import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
+import { lastn } from './operations/lastn/lastn.js';
 
 export interface RouteParams {
   type: string;
@@ -24,7 +25,7 @@ export interface RouteParams {
 /** Interaction codes from https://hl7.org/fhir/R4/valueset-type-restful-interaction.html */
 export type InteractionCode =
   | 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create'
-  | 'search-type' | 'capabilities' | 'transaction' | 'batch' | 'history-system';
+  | 'search-type' | 'capabilities' | 'transaction' | 'batch' | 'history-system' | 'operation';
 
 export interface Route {
   interaction: InteractionCode;
@@ -33,11 +34,18 @@ export interface Route {
   pattern: string[];
   /** Conditional variants are told apart by having search criteria in the query. */
   conditional?: boolean;
+  /** For interaction 'operation': the operation's name and its OperationDefinition. */
+  operation?: { name: string; definition: string };
   handle(req: FhirRequest, p: RouteParams, ctx: FhirContext): Promise<FhirResponse>;
 }
 
 export const ROUTES: Route[] = [
   { interaction: 'capabilities', method: 'GET', pattern: ['metadata'], handle: (req, _p, ctx) => capabilities(req, ctx) },
+  {
+    interaction: 'operation', method: 'GET', pattern: ['Observation', '$lastn'],
+    operation: { name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' },
+    handle: (req, _p, ctx) => lastn(req, ctx),
+  },
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },

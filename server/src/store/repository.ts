@@ -39,6 +39,8 @@ export interface FhirRepository {
   vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
   history(query: HistoryQuery): Promise<Page<ResourceVersion>>;
   search(request: SearchRequest): Promise<Page<Resource>>;
+  /** Observation/$lastn: the latest `max` matches per code, each resource once. */
+  lastn(request: SearchRequest, max: number): Promise<Resource[]>;
   /** Runs `fn` in one database transaction; a call inside a transaction joins it. Retries on deadlock. */
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T>;
   /** Reads the current version and locks it until the transaction ends (must run inside `transaction`). */

@@ -20,11 +20,14 @@ export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<
 export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement {
   const routed = new Set(ROUTES.map((r) => r.interaction));
   const conditional = (code: InteractionCode) => ROUTES.some((r) => r.interaction === code && r.conditional);
-  const typeInteractions = [...routed].filter((c) => c !== 'capabilities' && !SYSTEM_LEVEL.has(c)).sort();
+  const typeInteractions = [...routed].filter((c) => c !== 'capabilities' && c !== 'operation' && !SYSTEM_LEVEL.has(c)).sort();
+  const operationsOf = (type: string) =>
+    ROUTES.filter((r) => r.operation && r.pattern[0] === type).map((r) => r.operation!);
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
   const resources: CapabilityStatementRestResource[] = ctx.defs.resourceTypes.map((type) => ({
     type,
+    ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
     interaction: typeInteractions.map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
     versioning: 'versioned-update',

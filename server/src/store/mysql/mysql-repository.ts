@@ -13,6 +13,7 @@ import { sql, and, type Sql } from '../sql.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
 import { matchPage } from './search-page.js';
+import { lastnSql } from './lastn-sql.js';
 import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
@@ -93,6 +94,12 @@ export class MysqlRepository implements FhirRepository {
       page.total = Number(n);
     }
     return page;
+  }
+
+  async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
+    const rows = await this.query<VersionRow[]>(lastnSql(searchWhere(request, this.searchContext()), max));
+    const seen = new Set<number>();
+    return rows.filter((r) => !seen.has(r.pk) && seen.add(r.pk)).map((r) => JSON.parse(r.content!) as Resource);
   }
 
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
