@@ -16,7 +16,8 @@ export interface SearchParamDef {
   /** The FHIRPath expression narrowed to this resource type; absent for params with no expression (_text, _content...). */
   expression?: string;
   target: string[];
-  components: { definition: string; expression: string }[];
+  /** Composite components with the type of the parameter each refers to. */
+  components: { definition: string; expression: string; type?: SearchParamType }[];
   modifiers: string[];
   comparators: string[];
 }
@@ -85,6 +86,11 @@ export function loadR4Definitions(): Definitions {
       if (base === 'DomainResource' || !typeSet.has(base)) continue;
       byType.get(base)!.set(sp.code, toDef(sp, base));
     }
+  }
+
+  // Component definitions may come later in the bundle than the composite: type them once all are read.
+  for (const params of byType.values()) {
+    for (const def of params.values()) for (const c of def.components) c.type = byUrl.get(c.definition)?.type;
   }
 
   const compartments = new Map<string, Map<string, string[]>>();

@@ -11,6 +11,8 @@ export const ROW_FIELDS: { readonly [K in keyof IndexRows]: readonly string[] } 
   quantity: ['value', 'system', 'code', 'unit'],
   reference: ['targetType', 'targetId', 'url'],
   uri: ['uri'],
+  // Composite rows are not deduplicated (each is a distinct pair object).
+  composite: ['parts'],
 };
 
 type Row = Record<string, unknown>;

@@ -10,6 +10,10 @@ export interface QuantityRow { param: string; value: number; system: string | nu
 export interface ReferenceRow { param: string; targetType: string | null; targetId: string | null; url: string | null }
 export interface UriRow { param: string; uri: string }
 
+/** One typed value of a composite's component: token/reference/string/uri in system+code, numbers and quantities in num, dates in start/end. */
+export interface CompositePart { system: string | null; code: string | null; num: number | null; start: number | null; end: number | null }
+export interface CompositeRow { param: string; parts: [CompositePart, CompositePart] }
+
 export interface IndexRows {
   token: TokenRow[];
   string: StringRow[];
@@ -18,4 +22,5 @@ export interface IndexRows {
   quantity: QuantityRow[];
   reference: ReferenceRow[];
   uri: UriRow[];
+  composite: CompositeRow[];
 }

@@ -2,6 +2,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { compileParam } from './compile-param.js';
+import { compileComposite } from './composite-rows.js';
 import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
 import type { IndexRows } from './index-rows.js';
 import { StepResolver } from './path-steps.js';
@@ -29,6 +30,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   // Compiled emitters write into whichever rows object the current index() call is filling.
   const target: { rows: IndexRows } = { rows: emptyRows() };
   const byType = new Map<string, CompiledSearchParam[]>();
+  const composites = new Map<string, ((resource: object, out: IndexRows['composite']) => void)[]>();
 
   const compile = (type: string): CompiledSearchParam[] => {
     const params: CompiledSearchParam[] = [];
@@ -40,6 +42,10 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
       params.push({ table: def.type as keyof IndexRows, evaluate: compileParam(def.expression, type, emit, resolver) });
     }
     byType.set(type, params);
+    composites.set(type, [...defs.searchParams(type).values()]
+      .filter((def) => def.type === 'composite')
+      .map((def) => compileComposite(def, type, defs, adders, resolver))
+      .filter((c) => c !== undefined));
     return params;
   };
 
@@ -54,11 +60,12 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
         p.evaluate(resource);
         if (list.length - before > 1) dedupeTail(list, before, ROW_FIELDS[p.table]);
       }
+      for (const composite of composites.get(resource.resourceType)!) composite(resource, rows.composite);
       return rows;
     },
   };
 }
 
 function emptyRows(): IndexRows {
-  return { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [] };
+  return { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
 }

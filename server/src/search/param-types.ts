@@ -1,5 +1,6 @@
 // The parameter types we can search on, each with its SQL module.
 import type { SearchParamType } from '../definitions/r4-definitions.js';
+import { compositeSql } from './composite-sql.js';
 import { dateSql } from './date-sql.js';
 import { numberSql } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
@@ -17,4 +18,5 @@ export const PARAM_TYPE_SQL: Partial<Record<SearchParamType, ParamTypeSql>> = {
   number: numberSql,
   quantity: quantitySql,
   uri: uriSql,
+  composite: compositeSql,
 };

@@ -20,6 +20,9 @@ export function parseCriterion(type: string, name: string, value: string, defs: 
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
   const typeSql = PARAM_TYPE_SQL[def.type];
   if (!typeSql) return { problem: `Search parameter '${code}' of type ${def.type} is not supported yet` };
+  if (def.type === 'composite' && (def.components.length !== 2 || def.components.some((c) => !c.type || !PARAM_TYPE_SQL[c.type]))) {
+    return { problem: `Composite search parameter '${code}' is not supported` };
+  }
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
   if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
     return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})` };

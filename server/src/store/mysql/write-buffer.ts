@@ -1,7 +1,7 @@
 // Collects history and search index rows of a transaction and writes them as multi-row INSERTs.
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
-import type { IndexRows } from '../../indexing/index-rows.js';
+import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
 
 type Row = unknown[];
 
@@ -15,6 +15,10 @@ const TABLES = {
   idx_quantity: ['resource_pk', 'res_type', 'param', 'value', 'system', 'code', 'unit'],
   idx_reference: ['resource_pk', 'res_type', 'param', 'target_type', 'target_id', 'url'],
   idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
+  idx_composite: [
+    'resource_pk', 'res_type', 'param',
+    'c1_system', 'c1_code', 'c1_num', 'c1_start', 'c1_end', 'c2_system', 'c2_code', 'c2_num', 'c2_start', 'c2_end',
+  ],
 } as const;
 
 type Table = keyof typeof TABLES;
@@ -52,6 +56,10 @@ export class WriteBuffer {
       this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
     }
     for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
+    for (const r of idx.composite) {
+      const part = (p: CompositePart) => [cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end)];
+      this.add('idx_composite', [pk, type, r.param, ...part(r.parts[0]), ...part(r.parts[1])]);
+    }
   }
 
   get empty(): boolean {

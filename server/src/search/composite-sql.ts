@@ -1,0 +1,51 @@
+// Composite search: `code-value-quantity=http://loinc.org|72514-3$gt8`, each `$` part matched against the
+// same row's component. https://hl7.org/fhir/R4/search.html#composite
+import { badSearchParameter } from '../core/outcomes.js';
+import { identifier, sql, type Sql } from '../store/sql.js';
+import { dateCondition } from './date-sql.js';
+import { numberCondition } from './number-sql.js';
+import type { ParamTypeSql } from './param-sql.js';
+import { likeEscape } from './param-sql.js';
+import { normalizeString } from './string-sql.js';
+
+const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;
+
+function componentCondition(type: string | undefined, n: number, value: string, name: string, now: number): Sql {
+  switch (type) {
+    case 'token': {
+      const bar = value.indexOf('|');
+      if (bar < 0) return sql`${col(n, 'code')} = ${value}`;
+      const [system, code] = [value.slice(0, bar), value.slice(bar + 1)];
+      if (system === '') return sql`(${col(n, 'system')} IS NULL AND ${col(n, 'code')} = ${code})`;
+      return code === '' ? sql`${col(n, 'system')} = ${system}` : sql`(${col(n, 'code')} = ${code} AND ${col(n, 'system')} = ${system})`;
+    }
+    case 'quantity': {
+      const [num, system, code] = value.split('|');
+      let c = numberCondition(num, name, col(n, 'num'));
+      if (system) c = sql`${c} AND ${col(n, 'system')} = ${system}`;
+      if (code) c = sql`${c} AND ${col(n, 'code')} = ${code}`;
+      return sql`(${c})`;
+    }
+    case 'number': return numberCondition(value, name, col(n, 'num'));
+    case 'date': return dateCondition(value, name, col(n, 'start'), col(n, 'end'), now);
+    case 'string': return sql`${col(n, 'code')} LIKE ${`${likeEscape(normalizeString(value))}%`}`;
+    case 'reference': {
+      const [t, id] = value.includes('/') ? value.split('/').slice(-2) : [undefined, value];
+      return t ? sql`(${col(n, 'code')} = ${id} AND ${col(n, 'system')} = ${t})` : sql`${col(n, 'code')} = ${id}`;
+    }
+    default: return sql`${col(n, 'code')} = ${value}`;
+  }
+}
+
+export const compositeSql: ParamTypeSql = {
+  table: 'idx_composite',
+  modifiers: [],
+  condition(value, _modifier, def, ctx) {
+    const parts = value.split('$');
+    if (parts.length !== def.components.length || parts.some((p) => p === '')) {
+      throw badSearchParameter(`Search parameter '${def.code}' takes ${def.components.length} values joined by '$', got '${value}'`, def.code);
+    }
+    const conditions = parts.map((p, i) => componentCondition(def.components[i].type, i + 1, p, def.code, ctx.now));
+    return sql`(${conditions.reduce((a, b) => sql`${a} AND ${b}`)})`;
+  },
+};
