@@ -78,8 +78,9 @@ test('the rewritten expressions index what the official expressions give in fhir
         add(expected, def.code, (isNode ? n.fhirNodeDataType : undefined) ?? typeof value, value);
       }
       dedupeTail(expected[table], 0, ROW_FIELDS[table]);
-      const actual = (rows[table] as { param: string }[]).filter((r) => r.param === def.code);
-      assert.deepEqual(actual, expected[table], `${file} ${def.code}: ${def.expression}`);
+      // Companion rows (identifier:of-type, subject:identifier) are compared under their own names.
+      const ofParam = (list: unknown[]) => (list as { param: string }[]).filter((r) => r.param === def.code);
+      assert.deepEqual(ofParam(rows[table]), ofParam(expected[table]), `${file} ${def.code}: ${def.expression}`);
       compared++;
     }
   }

@@ -41,12 +41,27 @@ export function addTokenRows(rows: IndexRows, param: string, type: string, value
     case 'Identifier':
       // :text on an identifier matches Identifier.type.text (search.html#modifiers)
       pushToken(rows, param, str(v.system), str(v.value), str((v.type as Obj | undefined)?.text));
+      addOfTypeRows(rows, param, v);
       return;
     case 'ContactPoint':
       pushToken(rows, param, null, str(v.value), null);
       return;
     default: // Coding
       pushToken(rows, param, str(v.system), str(v.code), str(v.display));
+  }
+}
+
+/** Suffixes of the token rows kept for modifiers that need more than system and code. */
+export const OF_TYPE = ':of-type';
+export const BY_IDENTIFIER = ':identifier';
+
+/** identifier:of-type=typeSystem|typeCode|value: one row per type coding, code holding `typeCode|value`. */
+function addOfTypeRows(rows: IndexRows, param: string, identifier: Obj): void {
+  const value = str(identifier.value);
+  const codings = (identifier.type as Obj | undefined)?.coding;
+  if (!value || !Array.isArray(codings)) return;
+  for (const c of codings as (Obj | null)[]) {
+    if (c && str(c.code)) pushToken(rows, `${param}${OF_TYPE}`, str(c.system), `${c.code as string}|${value}`, null);
   }
 }
 
@@ -82,9 +97,13 @@ export function referenceAdder(isResourceType: (t: string) => boolean, ownBase: 
     if (typeof value === 'string') {
       target = canonicalTarget(value);
     } else if (typeof value === 'object' && value !== null) {
-      // Reference.identifier is a logical reference, not searched by a reference param's value
       const ref = (value as Obj).reference;
       if (typeof ref === 'string') target = parseReference(ref, isResourceType, ownBase);
+      // A logical reference (Reference.identifier) is found with :identifier, kept as a token row.
+      const identifier = (value as Obj).identifier as Obj | undefined;
+      if (identifier && str(identifier.value)) {
+        pushToken(rows, `${param}${BY_IDENTIFIER}`, str(identifier.system), str(identifier.value), null);
+      }
     }
     if (target) rows.reference.push({ param, targetType: target.targetType, targetId: target.targetId, url: target.url });
   };

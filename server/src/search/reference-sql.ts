@@ -6,7 +6,7 @@ import type { ParamTypeSql } from './param-sql.js';
 
 export const referenceSql: ParamTypeSql = {
   table: 'idx_reference',
-  modifiers: [],
+  modifiers: ['identifier'],
   condition(value, modifier, def, ctx) {
     const local = value.startsWith(`${ctx.baseUrl}/`) ? value.slice(ctx.baseUrl.length + 1) : value;
     if (/^[a-z][a-z0-9+.-]*:/i.test(local)) return sql`i.url = ${local.split('|')[0]}`;

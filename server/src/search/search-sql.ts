@@ -4,6 +4,7 @@ import { and, identifier, or, sql, type Sql } from '../store/sql.js';
 import { dateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
+import { ofTypeSql, tokenSql } from './token-sql.js';
 import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
@@ -43,15 +44,18 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
     const column = sql`${alias}.last_updated`;
     return or(c.values.map((v) => dateCondition(v, c.name, column, column, ctx.now)));
   }
-  const typeSql = PARAM_TYPE_SQL[c.def.type]!;
+  // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
+  const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
+  const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
+  const param = viaTokens ? `${c.def.code}:${c.modifier}` : c.def.code;
   const table = identifier(typeSql.table);
   const rows = (condition: Sql) =>
-    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE i.res_type = ${type} AND i.param = ${c.def.code} AND ${condition})`;
+    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
   if (c.modifier === 'missing') {
     const present = rows(sql`1=1`);
     return c.values[0] === 'true' ? sql`NOT ${present}` : present;
   }
-  const matches = rows(or(c.values.map((v) => typeSql.condition(v, c.modifier, c.def, ctx))));
+  const matches = rows(or(c.values.map((v) => typeSql.condition(v, viaTokens ? undefined : c.modifier, c.def, ctx))));
   return c.modifier === 'not' ? sql`NOT ${matches}` : matches;
 }
 
