@@ -1,6 +1,6 @@
 // bench/ingest: loads Synthea transaction Bundles through the HTTP API with N concurrent clients and
 // compares the rate with raw mysql2 multi-row inserts of the same resources into the same MariaDB.
-// The server runs as `fibrotrack serve` in its own processes (WORKERS, default one per core).
+// The server runs as `fibrotrack serve` in its own processes (WORKERS, default 1 like the server's).
 // Usage: npm run bench:ingest -- [fixtures-dir] [--clients 4] [--rounds 3] [--workers N]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const option = (name: string, fallback: number) => {
 const dir = resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? '../shared/fixtures/synthea');
 const clients = option('clients', 4);
 const rounds = option('rounds', 3);
-const workers = option('workers', cpus().length);
+const workers = option('workers', 1);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = 'fibrotrack_bench';
 

@@ -1,5 +1,4 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
-import { availableParallelism } from 'node:os';
 export interface Config {
   port: number;
   host: string;
@@ -34,7 +33,7 @@ export function loadConfig(env: Env): Config {
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
-    workers: Math.max(1, intVar(env, 'WORKERS', availableParallelism())),
+    workers: Math.max(1, intVar(env, 'WORKERS', 1)),
   };
 }
 

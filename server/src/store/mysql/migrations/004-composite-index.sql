@@ -14,6 +14,6 @@ CREATE TABLE IF NOT EXISTS idx_composite (
   c2_num DOUBLE NULL,
   c2_start DATETIME(3) NULL,
   c2_end DATETIME(3) NULL,
-  KEY ix_composite_value (res_type, param, c1_code(100), c2_num),
-  KEY ix_composite_resource (resource_pk)
+  KEY ix_composite_value (res_type, param, c1_code, c2_num, resource_pk),
+  KEY ix_composite_resource (resource_pk, res_type, param)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
