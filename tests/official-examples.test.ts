@@ -1,4 +1,5 @@
-// Create/read round trip of every official R4 example (hl7.fhir.r4.examples@4.0.1) through the API.
+// Create/read round trip of every official R4 example (hl7.fhir.r4.examples@4.0.1) through the API,
+// then searches over them checked against an oracle that scans the JSON.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -66,6 +67,7 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
     assert.equal(read.status, 200, ref);
     assert.deepEqual(withoutServerMeta(read.body), withoutServerMeta(original), `${ref} reads back as written`);
   }
+  await searchesMatchOracle(latest);
   for (const file of Object.keys(DEFECTIVE)) {
     const r = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Res;
     if (latest.has(`${r.resourceType}/${r.id}`)) continue;
@@ -73,3 +75,31 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
     assert.ok(read.status === 404 || read.status === 400, `${file} was not stored`);
   }
 });
+
+type Json = Record<string, unknown>;
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as Json[];
+const codings = (cc: unknown) => list((cc as Json | undefined)?.coding);
+const fold = (v: unknown) => String(v ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/** Searches over the stored examples, each checked against the same question answered by scanning the JSON. */
+async function searchesMatchOracle(stored: Map<string, Res>): Promise<void> {
+  const all = [...stored.values()] as unknown as (Json & Res)[];
+  const ofType = (t: string) => all.filter((r) => r.resourceType === t);
+  const oracles: [string, string, (r: Json) => boolean][] = [
+    ['Observation', 'code=http://loinc.org|29463-7', (r) => codings(r.code).some((c) => c.system === 'http://loinc.org' && c.code === '29463-7')],
+    ['Observation', 'subject=Patient/example', (r) => (r.subject as Json | undefined)?.reference === 'Patient/example'],
+    ['Patient', 'family=chalmers', (r) => list(r.name).some((n) => fold(n.family).startsWith('chalmers'))],
+    ['Patient', 'birthdate=1974-12-25', (r) => typeof r.birthDate === 'string' && r.birthDate.startsWith('1974-12-25')],
+    ['Patient', 'gender=female', (r) => r.gender === 'female'],
+    ['Condition', 'clinical-status=active', (r) => codings(r.clinicalStatus).some((c) => c.code === 'active')],
+    ['MedicationRequest', 'intent=order', (r) => r.intent === 'order'],
+  ];
+  for (const [type, query, matches] of oracles) {
+    const expected = ofType(type).filter(matches).map((r) => r.id).sort();
+    assert.ok(expected.length > 0, `${type}?${query} has matches among the examples`);
+    const res = await s.http.get(`/fhir/${type}?${query}&_count=1000`);
+    assert.equal(res.status, 200, `${type}?${query}`);
+    const actual = res.body.entry.map((e: { resource: { id: string } }) => e.resource.id).sort();
+    assert.deepEqual(actual, expected, `${type}?${query}`);
+  }
+}
