@@ -11,6 +11,13 @@ after(async () => { await s.close(); });
 const isOutcome = (body: { resourceType?: string; issue?: { diagnostics?: string }[] }) =>
   body.resourceType === 'OperationOutcome' && (body.issue?.[0]?.diagnostics ?? '').length > 0;
 
+test('numbers too large for any decimal are 400, not stored as null', async () => {
+  const res = await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON)
+    .send('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1e400}}');
+  assert.equal(res.status, 400);
+  assert.match(res.body.issue[0].diagnostics, /too large/);
+});
+
 test('malformed JSON is 400', async () => {
   const res = await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send('{"resourceType": "Patient",');
   assert.equal(res.status, 400);
@@ -86,5 +93,20 @@ test('no input of any kind yields a 5xx', async () => {
         if (res.status >= 400) assert.ok(isOutcome(res.body), `${method} ${path} answers an OperationOutcome`);
       }
     }
+  }
+});
+
+test('a resource larger than the database can store in one packet is 413, and nothing is stored', async () => {
+  const big = await startTestServer({ MAX_BODY_BYTES: String(64 * 1024 * 1024) });
+  try {
+    const [{ packet }] = await big.sql<{ packet: number }[]>('SELECT @@max_allowed_packet AS packet');
+    const res = await big.http.post('/fhir/Basic').set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ resourceType: 'Basic', code: { text: 'x'.repeat(Number(packet)) } }));
+    assert.equal(res.status, 413);
+    assert.match(res.body.issue[0].diagnostics, /stores resources of up to/);
+    const [{ n }] = await big.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM resource');
+    assert.equal(Number(n), 0);
+  } finally {
+    await big.close();
   }
 });

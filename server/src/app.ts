@@ -5,7 +5,7 @@ import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { createResourceIndexer } from './indexing/resource-indexer.js';
-import { openPool, poolOptions } from './store/mysql/connect.js';
+import { maxResourceBytes, openPool, poolOptions } from './store/mysql/connect.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
@@ -32,7 +32,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const fhirBase = `${config.baseUrl}/fhir`;
   const indexer = createResourceIndexer(defs, fhirBase);
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator);
+  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator, await maxResourceBytes(pool));
   const validator = createResourceValidator(defs);
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t) };
 

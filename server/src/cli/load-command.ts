@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
+import { parseFhirJson } from '../core/json.js';
 import { OutcomeError } from '../core/outcomes.js';
 import { handleFhirRequest } from '../fhir/router.js';
 
@@ -23,11 +24,11 @@ export async function loadCommand(config: Config, paths: string[]): Promise<numb
   let failures = 0;
   try {
     for (const file of jsonFiles(paths)) {
-      const body = JSON.parse(readFileSync(file, 'utf8')) as { resourceType?: string };
-      const isBundle = body.resourceType === 'Bundle';
       try {
+        const body = parseFhirJson(readFileSync(file, 'utf8')) as { resourceType?: string };
+        const isBundle = body?.resourceType === 'Bundle';
         const res = await handleFhirRequest(
-          { method: 'POST', path: isBundle ? '' : String(body.resourceType), query: new URLSearchParams(), headers: {}, body },
+          { method: 'POST', path: isBundle ? '' : String(body?.resourceType), query: new URLSearchParams(), headers: {}, body },
           ctx,
         );
         console.log(`${file}: ${res.status}`);

@@ -116,4 +116,10 @@ export const unsupportedMediaType = (contentType: string) =>
 export const payloadTooLarge = (limitBytes: number) =>
   fail(413, { code: 'too-costly', diagnostics: `Request body exceeds the limit of ${limitBytes} bytes` });
 
+export const resourceTooLarge = (type: string, bytes: number, limitBytes: number) =>
+  fail(413, {
+    code: 'too-costly',
+    diagnostics: `This ${type} is ${bytes} bytes of JSON; this server stores resources of up to ${limitBytes} bytes (put large content in a Binary or an attachment URL)`,
+  });
+
 export const notSupported = (diagnostics: string) => fail(400, { code: 'not-supported', diagnostics });

@@ -1,6 +1,7 @@
 // Reads and parses a request body: size limit (413), media type (415), JSON syntax (400).
 import type { Request } from 'express';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../core/outcomes.js';
+import { parseFhirJson } from '../core/json.js';
+import { payloadTooLarge, unsupportedMediaType } from '../core/outcomes.js';
 import { isJsonBody, mediaType } from './content-type.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -19,11 +20,7 @@ export async function readBody(req: Request, limitBytes: number): Promise<Parsed
   if (!type) throw unsupportedMediaType('(none)');
   if (type === FORM) return { body: raw.toString('utf8'), contentType: type };
   if (!isJsonBody(type)) throw unsupportedMediaType(type);
-  try {
-    return { body: JSON.parse(raw.toString('utf8')), contentType: type };
-  } catch (err) {
-    throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
-  }
+  return { body: parseFhirJson(raw.toString('utf8')), contentType: type };
 }
 
 function collect(req: Request, limitBytes: number): Promise<Buffer> {

@@ -52,3 +52,9 @@ export async function openPool(url: string, connectionLimit = 10): Promise<mysql
   pool.pool.on('connection', (conn) => conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
   return pool;
 }
+
+/** Half the server's max_allowed_packet: a resource row must fit one packet after client-side escaping. */
+export async function maxResourceBytes(pool: mysql.Pool): Promise<number> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet');
+  return Math.floor(Number(rows[0].packet) / 2) - 64 * 1024;
+}

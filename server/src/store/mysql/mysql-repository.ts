@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { badRequest, conflict } from '../../core/outcomes.js';
+import { badRequest, conflict, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
@@ -34,6 +34,8 @@ export class MysqlRepository implements FhirRepository {
     private readonly indexer: ResourceIndexer,
     private readonly searchContext: () => SearchContext,
     private readonly pkAllocator: PkAllocator,
+    /** Largest resource JSON that fits a MySQL packet even after escaping (half of max_allowed_packet). */
+    private readonly maxResourceBytes: number,
     private readonly conn?: PoolConnection,
   ) {}
 
@@ -106,7 +108,7 @@ export class MysqlRepository implements FhirRepository {
     if (this.conn) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, conn);
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.maxResourceBytes, conn);
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
@@ -149,6 +151,8 @@ export class MysqlRepository implements FhirRepository {
     const stored = { ...resource, meta: { ...resource.meta, versionId: String(versionId), lastUpdated: now.toISOString() } } as Resource;
     const content = JSON.stringify(stored);
     const type = resource.resourceType;
+    const bytes = Buffer.byteLength(content);
+    if (bytes > this.maxResourceBytes) throw resourceTooLarge(type, bytes, this.maxResourceBytes);
     const id = resource.id!;
     let pk: number;
     if (previous) {
