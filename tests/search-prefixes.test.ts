@@ -78,6 +78,15 @@ describe('string and token modifiers', () => {
   for (const [type, query, expected] of cases) test(`${type}?${query}`, async () => assert.equal(await names(type, query), expected));
 });
 
+test('_id and _lastUpdated are never missing; uri :below and :above', async () => {
+  assert.equal(await names('Observation', '_id:missing=true'), '');
+  assert.equal(await names('Observation', '_lastUpdated:missing=false'), 'A,B,C,D,E');
+  await post('vs', { resourceType: 'ValueSet', status: 'active', url: 'http://example.org/fhir/ValueSet/pain', meta: { tag: [{ system: 'urn:test', code: 'prefixes' }] } });
+  assert.equal(await names('ValueSet', 'url:below=http://example.org/fhir'), 'vs');
+  assert.equal(await names('ValueSet', 'url:above=http://example.org/fhir/ValueSet/pain/v2'), 'vs');
+  assert.equal(await names('ValueSet', 'url:above=http://example.org/fhir/ValueSet'), '');
+});
+
 test('malformed values are 400 naming the parameter', async () => {
   for (const path of ['Observation?date=2026-13-01', 'Observation?date=xx2026', 'Observation?value-quantity=five', 'RiskAssessment?probability=gt', 'Observation?date:missing=maybe']) {
     const res = await s.http.get(`/fhir/${path}`);

@@ -35,8 +35,11 @@ function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alia
 }
 
 function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql): Sql {
-  // Columns of the resource row answer these two faster than index rows.
-  if (c.def.code === '_id' && c.modifier !== 'missing') {
+  // Columns of the resource row answer these two faster than index rows; every resource has both.
+  if ((c.def.code === '_id' || c.def.code === '_lastUpdated') && c.modifier === 'missing') {
+    return c.values[0] === 'true' ? sql`1=0` : sql`1=1`;
+  }
+  if (c.def.code === '_id') {
     const ids = sql`${alias}.res_id IN (${listOf(c.values)})`;
     return c.modifier === 'not' ? sql`NOT ${ids}` : ids;
   }
