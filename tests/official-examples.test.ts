@@ -1,30 +1,15 @@
 // Create/read round trip of every official R4 example (hl7.fhir.r4.examples@4.0.1) through the API,
 // then searches over them checked against an oracle that scans the JSON.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
+import { DEFECTIVE_EXAMPLES, exampleFiles, readExample } from './support/official-examples.js';
 
-/** Examples that break R4's own rules; the server must refuse them with 400 and store nothing. */
-const DEFECTIVE: Record<string, string> = {
-  'ImplementationGuide-fhir.json': 'ImplementationGuide.name is required (1..1) but absent',
-  'ig-r4.json': 'ImplementationGuide.name is required (1..1) but absent',
-  'Questionnaire-qs1.json': 'nested Questionnaire.item without the required linkId',
-  'SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json': 'id is 67 characters; ids are at most 64',
-  ...Object.fromEntries(
-    ['codesystem-extensions-CodeSystem', 'valueset-extensions-ValueSet'].flatMap((p) =>
-      ['author', 'effective', 'end', 'keyword', 'workflow'].map((c) => [`SearchParameter-${p}-${c}.json`, 'SearchParameter.base is required (1..*) but absent']),
-    ),
-  ),
-};
 /** The eight definition bundles (Bundle-resources.json etc., up to 35 MB) exceed the request size limit. */
 const MAX_FILE_BYTES = 4_000_000;
 const BATCH = 100;
 
-const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'package.json' && statSync(join(dir, f)).size <= MAX_FILE_BYTES);
+const files = exampleFiles(MAX_FILE_BYTES);
 
 let s: TestServer;
 before(async () => { s = await startTestServer(); });
@@ -43,7 +28,7 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
   const latest = new Map<string, Res>();
   for (let i = 0; i < files.length; i += BATCH) {
     const chunk = files.slice(i, i + BATCH);
-    const resources = chunk.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Res);
+    const resources = chunk.map((f) => readExample<Res>(f));
     const bundle = {
       resourceType: 'Bundle',
       type: 'batch',
@@ -54,8 +39,8 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
     res.body.entry.forEach((e: { response: { status: string; outcome?: unknown } }, j: number) => {
       const file = chunk[j];
       const status = Number(e.response.status.split(' ')[0]);
-      if (DEFECTIVE[file]) {
-        assert.equal(status, 400, `${file} (${DEFECTIVE[file]}) is refused`);
+      if (DEFECTIVE_EXAMPLES[file]) {
+        assert.equal(status, 400, `${file} (${DEFECTIVE_EXAMPLES[file]}) is refused`);
       } else {
         assert.ok(status === 201 || status === 200, `${file}: ${status} ${JSON.stringify(e.response.outcome)}`);
         latest.set(`${resources[j].resourceType}/${resources[j].id}`, resources[j]);
@@ -68,8 +53,8 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
     assert.deepEqual(withoutServerMeta(read.body), withoutServerMeta(original), `${ref} reads back as written`);
   }
   await searchesMatchOracle(latest);
-  for (const file of Object.keys(DEFECTIVE)) {
-    const r = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Res;
+  for (const file of Object.keys(DEFECTIVE_EXAMPLES)) {
+    const r = readExample<Res>(file);
     if (latest.has(`${r.resourceType}/${r.id}`)) continue;
     const read = await s.http.get(`/fhir/${r.resourceType}/${r.id}`);
     assert.ok(read.status === 404 || read.status === 400, `${file} was not stored`);

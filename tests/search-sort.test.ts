@@ -62,4 +62,11 @@ test('_id and _lastUpdated sort; unknown or composite keys are 400', async () =>
   for (const bad of ['nonsense', 'family,,', '-']) assert.equal((await s.http.get(`/fhir/Patient?_sort=${bad}`)).status, 400, bad);
   assert.equal((await s.http.get('/fhir/Observation?_sort=code-value-quantity')).status, 400);
   assert.equal((await s.http.get('/fhir/Patient?_sort=family&_cursor=bm9wZQ')).status, 400);
+  // A cursor that decodes but does not fit the sort keys (a word where a date belongs, a number for a name).
+  const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  for (const [sort, values] of [['birthdate', ['garbage', 5]], ['family', [12, 1]], ['family', ['a', 'b']], ['birthdate', [null, 5]]] as const) {
+    const res = await s.http.get(`/fhir/Patient?_sort=${sort}&_cursor=${cursor(values)}`);
+    assert.equal(res.status, 400, `${sort} ${JSON.stringify(values)}`);
+    assert.match(res.body.issue[0].diagnostics, /Invalid paging cursor/);
+  }
 });

@@ -20,23 +20,12 @@ export function searchsetBundle(ctx: FhirContext, page: Page<Resource>, links: B
   const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
   if (page.total !== undefined) bundle.total = page.total;
   bundle.link = links;
-  bundle.entry = [
-    ...page.items.map(
-      (resource): BundleEntry => ({
-        fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
-        resource: resource as FhirResource,
-        search: { mode: 'match' },
-      }),
-    ),
-    ...(page.included ?? []).map(
-      (resource): BundleEntry => ({
-        fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
-        resource: resource as FhirResource,
-        search: { mode: 'include' },
-      }),
-    ),
-    ...extra,
-  ];
+  const entry = (mode: 'match' | 'include') => (resource: Resource): BundleEntry => ({
+    fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
+    resource: resource as FhirResource,
+    search: { mode },
+  });
+  bundle.entry = [...page.items.map(entry('match')), ...(page.included ?? []).map(entry('include')), ...extra];
   return bundle;
 }
 

@@ -17,7 +17,8 @@ export async function findMatches(
     throw badRequest(`A conditional ${type} interaction needs search criteria`);
   }
   const request = parseSearch(type, params, ctx.defs);
-  request.count = 2;
+  // Only the matches count here: no includes, totals or later pages to compute.
+  Object.assign(request, { count: 2, include: [], revinclude: [], total: 'none', cursor: undefined });
   return (await repo.search(request)).items;
 }
 

@@ -1,8 +1,5 @@
 // Tests that the fast path and the expression rewrites equal fhirpath.js on every official R4 example. https://hl7.org/fhir/R4/searchparameter.html#expression
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
@@ -12,17 +9,16 @@ import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
 import type { IndexRows } from './index-rows.js';
 import { createResourceIndexer } from './resource-indexer.js';
 import { rowAdders } from './value-rows.js';
+import { exampleFiles, readExample } from '../../../tests/support/official-examples.js';
 
 const BASE = 'http://localhost/fhir';
 const defs = loadR4Definitions();
 const fast = createResourceIndexer(defs, BASE, true);
 const reference = createResourceIndexer(defs, BASE, false);
-const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
 
 // Every official example of a resource type (the Bundles of definitions are skipped for size).
-const examples: [string, Resource][] = readdirSync(dir)
-  .filter((f) => f.endsWith('.json') && f !== 'package.json' && statSync(join(dir, f)).size < 1_000_000)
-  .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Resource] as [string, Resource])
+const examples: [string, Resource][] = exampleFiles(1_000_000)
+  .map((f) => [f, readExample<Resource>(f)] as [string, Resource])
   .filter(([, r]) => defs.isResourceType(r.resourceType));
 
 test('the fast path indexes every official example exactly as fhirpath.js does, for every param', () => {

@@ -6,26 +6,17 @@ import { dateCondition } from './date-sql.js';
 import { numberCondition } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
+import { quantityCondition } from './quantity-sql.js';
 import { normalizeString } from './string-sql.js';
+import { tokenCondition } from './token-sql.js';
 
 const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;
 
 function componentCondition(type: string | undefined, n: number, value: string, name: string, now: number): Sql {
   switch (type) {
-    case 'token': {
-      const bar = value.indexOf('|');
-      if (bar < 0) return sql`${col(n, 'code')} = ${value}`;
-      const [system, code] = [value.slice(0, bar), value.slice(bar + 1)];
-      if (system === '') return sql`(${col(n, 'system')} IS NULL AND ${col(n, 'code')} = ${code})`;
-      return code === '' ? sql`${col(n, 'system')} = ${system}` : sql`(${col(n, 'code')} = ${code} AND ${col(n, 'system')} = ${system})`;
-    }
-    case 'quantity': {
-      const [num, system, code] = value.split('|');
-      let c = numberCondition(num, name, col(n, 'num'));
-      if (system) c = sql`${c} AND ${col(n, 'system')} = ${system}`;
-      if (code) c = sql`${c} AND ${col(n, 'code')} = ${code}`;
-      return sql`(${c})`;
-    }
+    case 'token': return tokenCondition(value, col(n, 'system'), col(n, 'code'));
+    // The indexer stores a quantity's code, or its unit when it has no code, in cN_code.
+    case 'quantity': return quantityCondition(value, name, { value: col(n, 'num'), system: col(n, 'system'), code: col(n, 'code') });
     case 'number': return numberCondition(value, name, col(n, 'num'));
     case 'date': return dateCondition(value, name, col(n, 'start'), col(n, 'end'), now);
     case 'string': return sql`${col(n, 'code')} LIKE ${`${likeEscape(normalizeString(value))}%`}`;

@@ -1,21 +1,26 @@
 // Token search: code, system|code, |code, system|, :not, :text. https://hl7.org/fhir/R4/search.html#token
 import { badSearchParameter } from '../core/outcomes.js';
-import { sql } from '../store/sql.js';
+import { sql, type Sql } from '../store/sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
+
+/** `code`, `system|code`, `|code` (no system) or `system|` over the given columns. */
+export function tokenCondition(value: string, system: Sql, code: Sql): Sql {
+  const bar = value.indexOf('|');
+  if (bar < 0) return sql`${code} = ${value}`;
+  const s = value.slice(0, bar);
+  const c = value.slice(bar + 1);
+  if (s === '') return sql`(${system} IS NULL AND ${code} = ${c})`;
+  if (c === '') return sql`${system} = ${s}`;
+  return sql`(${code} = ${c} AND ${system} = ${s})`;
+}
 
 export const tokenSql: ParamTypeSql = {
   table: 'idx_token',
   modifiers: ['not', 'text', 'of-type'],
   condition(value, modifier) {
     if (modifier === 'text') return sql`LOWER(i.display) LIKE ${`${likeEscape(value.toLowerCase())}%`}`;
-    const bar = value.indexOf('|');
-    if (bar < 0) return sql`i.code = ${value}`;
-    const system = value.slice(0, bar);
-    const code = value.slice(bar + 1);
-    if (system === '') return sql`(i.system IS NULL AND i.code = ${code})`;
-    if (code === '') return sql`i.system = ${system}`;
-    return sql`(i.code = ${code} AND i.system = ${system})`;
+    return tokenCondition(value, sql`i.system`, sql`i.code`);
   },
 };
 

@@ -1,11 +1,9 @@
 // Tests of the full base validation: valid and official resources pass, each broken resource gives exactly its issue.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { loadR4Definitions } from '../definitions/r4-definitions.js';
 import { createResourceValidator } from './resource-validator.js';
+import { DEFECTIVE_EXAMPLES, exampleFiles, readExample } from '../../../tests/support/official-examples.js';
 
 const validator = createResourceValidator(loadR4Definitions());
 const errors = (r: unknown, type?: string) => validator.validate(r, type).filter((i) => i.severity === 'error');
@@ -13,33 +11,19 @@ const obs = (extra: Record<string, unknown> = {}) => ({
   resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] }, ...extra,
 });
 
-/** Official examples that break R4's own rules (the same ones the Java validator reports). */
-const DEFECTIVE_EXAMPLES: Record<string, string> = {
-  'ImplementationGuide-fhir.json': 'ImplementationGuide.name and .status are required (1..1) but absent',
-  'ig-r4.json': 'ImplementationGuide.name and .status are required (1..1) but absent',
-  'Questionnaire-qs1.json': 'nested Questionnaire.item without the required linkId',
-  'SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json': 'id is 67 characters; ids are at most 64',
-  ...Object.fromEntries(
-    ['codesystem-extensions-CodeSystem', 'valueset-extensions-ValueSet'].flatMap((p) =>
-      ['author', 'effective', 'end', 'keyword', 'workflow'].map((c) => [`SearchParameter-${p}-${c}.json`, 'SearchParameter.base is required (1..*) but absent']),
-    ),
-  ),
-};
-
 test('a valid Observation and Patient pass', () => {
   assert.deepEqual(errors(obs({ valueQuantity: { value: 3 }, effectiveDateTime: '2026-11-22T08:00:00+01:00', subject: { reference: 'Patient/p1' } })), []);
   assert.deepEqual(errors({ resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe', given: ['Jane'] }], birthDate: '1980', gender: 'female' }), []);
 });
 
 test('a sample of the official R4 examples, every 20th file and one of each type, passes', () => {
-  const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
-  const all = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'package.json').sort();
+  const all = exampleFiles();
   // File names start with the resource type; ValueSet and SearchParameter alone are a third of the package.
   const prefix = (f: string) => f.split('-')[0];
   const files = all.filter((f, i) => i % 20 === 0 || prefix(f) !== prefix(all[i - 1] ?? ''));
   const types = new Set<string>();
   for (const file of files) {
-    const resource = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { resourceType: string };
+    const resource = readExample<{ resourceType: string }>(file);
     types.add(resource.resourceType);
     const found = errors(resource);
     if (DEFECTIVE_EXAMPLES[file]) assert.ok(found.length > 0, `${file} is refused: ${DEFECTIVE_EXAMPLES[file]}`);

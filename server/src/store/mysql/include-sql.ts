@@ -3,10 +3,10 @@
 import type { Resource } from 'fhir/r4.js';
 import type { IncludeSpec } from '../../search/search-request.js';
 import { joinSql, sql, type Sql } from '../sql.js';
+import { CURRENT_CONTENT as CONTENT } from './rows.js';
 
 /** Included resources per query, as the spec lets servers bound them. */
 export const MAX_INCLUDED = 1000;
-const CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 
 const pairs = (resources: Resource[]) =>
   joinSql(resources.map((x) => sql`(${x.resourceType}, ${x.id})`), ', ');

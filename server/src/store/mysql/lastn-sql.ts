@@ -1,6 +1,7 @@
 // The latest `max` matching Observations per code (system|code of each coding), newest effective date first.
 // https://hl7.org/fhir/R4/operation-observation-lastn.html
 import { sql, type Sql } from '../sql.js';
+import { CURRENT_CONTENT } from './rows.js';
 
 export function lastnSql(where: Sql, max: number): Sql {
   return sql`SELECT q.pk, h.content FROM (
@@ -16,7 +17,7 @@ export function lastnSql(where: Sql, max: number): Sql {
       ) x
     ) q
     JOIN resource r ON r.pk = q.pk
-    LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id
+    ${CURRENT_CONTENT}
     WHERE q.rn <= ${max}
     ORDER BY q.system, q.code, q.rn`;
 }

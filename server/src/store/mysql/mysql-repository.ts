@@ -9,20 +9,18 @@ import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { searchWhere } from '../../search/search-sql.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
-import { sql, and, type Sql } from '../sql.js';
+import { sql, type Sql } from '../sql.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
 import { matchPage } from './search-page.js';
 import { lastnSql } from './lastn-sql.js';
-import { decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
+import { CURRENT_CONTENT, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
-/** The JSON of the current version (NULL for a deletion) joined to `resource r`. */
-const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 
 /** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {

@@ -2,6 +2,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { ResourceVersion, WriteMethod } from '../repository.js';
+import { sql } from '../sql.js';
 
 export interface VersionRow extends RowDataPacket {
   pk: number;
@@ -13,6 +14,9 @@ export interface VersionRow extends RowDataPacket {
   method?: WriteMethod;
   content: string | null;
 }
+
+/** Joins the JSON of the current version (NULL for a deletion) to `resource r` as `h.content`. */
+export const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 
 export function toVersion(row: VersionRow, method: WriteMethod = row.method ?? 'PUT'): ResourceVersion {
   return {

@@ -4,10 +4,9 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
-import { decodeCursor, encodeCursor } from './rows.js';
+import { CURRENT_CONTENT as CONTENT, decodeCursor, encodeCursor } from './rows.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
 
-const CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
 
 type Row = Record<string, unknown> & { pk: number; content: string | null };
 

@@ -3,7 +3,7 @@
 import type { SortKey } from '../../search/search-request.js';
 import { identifier, joinSql, or, sql, type Sql } from '../sql.js';
 
-type CursorValue = string | number | null;
+type CursorValue = string | number;
 
 const LAST = { date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) }, text: { asc: '\u{10FFFF}', desc: '' }, number: { asc: 1e308, desc: -1e308 } };
 
@@ -37,7 +37,7 @@ export function orderBy(keys: SortKey[]): Sql {
 /** Rows strictly after the cursor row in (keys..., pk) order. */
 export function afterCursor(keys: SortKey[], cursor: CursorValue[]): Sql {
   const cols = sortColumns(keys);
-  const value = (i: number) => (keys[i].def.type === 'date' || keys[i].def.code === '_lastUpdated' ? new Date(String(cursor[i])) : cursor[i]);
+  const value = (i: number) => (isDateKey(keys[i]) ? new Date(String(cursor[i])) : cursor[i]);
   const branches: Sql[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const equal = cols.slice(0, i).map((c, j) => sql`q.${c} = ${value(j)}`);
@@ -54,18 +54,27 @@ export function encodeSortCursor(row: Record<string, unknown>, keys: SortKey[]):
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/** The values a cursor carries must be what each key sorts on (sort values are never NULL: see LAST). */
 export function decodeSortCursor(cursor: string, keys: SortKey[]): CursorValue[] | undefined {
+  let values: unknown;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (!Array.isArray(values) || values.length !== keys.length + 1 || !Number.isSafeInteger(values[keys.length])) return undefined;
-    return values.every((v) => v === null || typeof v === 'string' || typeof v === 'number') ? (values as CursorValue[]) : undefined;
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
     return undefined;
   }
+  if (!Array.isArray(values) || values.length !== keys.length + 1 || !Number.isSafeInteger(values[keys.length])) return undefined;
+  return keys.every((k, i) => fitsKey(k, values[i])) ? (values as CursorValue[]) : undefined;
 }
+
+function fitsKey(key: SortKey, v: unknown): boolean {
+  if (isDateKey(key)) return typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  if (key.def.type === 'number' || key.def.type === 'quantity') return typeof v === 'number' && Number.isFinite(v);
+  return typeof v === 'string';
+}
+
+const isDateKey = (key: SortKey) => key.def.type === 'date' || key.def.code === '_lastUpdated';
 
 function toCursorValue(v: unknown): CursorValue {
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  return v === null || v === undefined ? null : String(v);
+  return typeof v === 'number' ? v : String(v);
 }

@@ -56,10 +56,7 @@ export class WriteBuffer {
       this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
     }
     for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
-    for (const r of idx.composite) {
-      const part = (p: CompositePart) => [cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end)];
-      this.add('idx_composite', [pk, type, r.param, ...part(r.parts[0]), ...part(r.parts[1])]);
-    }
+    for (const r of idx.composite) this.add('idx_composite', [pk, type, r.param, ...compositeColumns(r.parts[0]), ...compositeColumns(r.parts[1])]);
   }
 
   get empty(): boolean {
@@ -91,6 +88,10 @@ export class WriteBuffer {
     if (rows) rows.push(row);
     else this.rows.set(table, [row]);
   }
+}
+
+function compositeColumns(p: CompositePart): unknown[] {
+  return [cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end)];
 }
 
 function approxBytes(row: Row): number {
