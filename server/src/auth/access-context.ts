@@ -1,0 +1,25 @@
+// The contract between the SMART authorization server (which issues tokens) and the resource server
+// (which enforces them on every FHIR interaction). https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+
+/** What a valid access token grants, as the resource server sees it. */
+export interface AccessContext {
+  clientId: string;
+  /** Every granted scope, as in the token response (`patient/Observation.rs`, `launch/patient`, `openid`, ...). */
+  scopes: string[];
+  /** Id of the patient in context (launch/patient, or the logged-in patient). */
+  patient?: string;
+  /** Id of the encounter in context. */
+  encounter?: string;
+  /** The user as a FHIR reference, e.g. `Practitioner/123` or `Patient/456`. */
+  fhirUser?: string;
+  /** The end user's account id (OIDC `sub`); absent for backend services. */
+  subject?: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** Checks a bearer token: signature or lookup, expiry, revocation and audience (our FHIR base). */
+export interface TokenVerifier {
+  /** undefined when the token is unknown, expired, revoked or meant for another audience. */
+  verify(bearerToken: string): Promise<AccessContext | undefined>;
+}
