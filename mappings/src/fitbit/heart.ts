@@ -1,0 +1,59 @@
+// Fitbit heart rate: daily resting heart rate (current and older shapes) and the intraday series.
+// https://dev.fitbit.com/build/reference/web-api/heartrate-timeseries/
+import { buildObservation } from '../observation.js';
+import { positive } from '../skips.js';
+import { TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+
+export function mapHeart(json: Json, ctx: FitbitContext): void {
+  const days = json['activities-heart'];
+  if (!Array.isArray(days)) return ctx.skips.bad('activities-heart', 'activities-heart is not an array');
+  days.forEach((day, i) => mapRestingDay(day, `activities-heart[${i}]`, ctx));
+  if (json['activities-heart-intraday'] !== undefined) mapIntraday(json, ctx);
+}
+
+function mapRestingDay(day: unknown, at: string, ctx: FitbitContext): void {
+  if (!isObj(day)) return ctx.skips.bad(at, 'not an object');
+  const date = dateOf(ctx, `${at}.dateTime`, day.dateTime);
+  if (!date) return;
+  // Current shape: value.restingHeartRate (absent on days without enough data). Older shape: zones at the top
+  // level and value itself the resting heart rate as a string ("64.2").
+  const raw = isObj(day.value) ? day.value.restingHeartRate : day.value;
+  const valueAt = isObj(day.value) ? `${at}.value.restingHeartRate` : `${at}.value`;
+  const value = positive(ctx.skips, valueAt, raw, 'resting heart rate');
+  const period = localDay(ctx, date);
+  if (value === undefined || !period) return;
+  ctx.out.push(buildObservation({
+    kind: 'resting-heart-rate', id: `fitbit:resting-heart:${date}`, patientReference: ctx.opts.patientReference,
+    effective: period, value, device: ctx.device,
+  }));
+}
+
+function mapIntraday(json: Json, ctx: FitbitContext): void {
+  const intraday = json['activities-heart-intraday'];
+  const days = json['activities-heart'] as unknown[];
+  const first = days[0];
+  if (!isObj(intraday) || !Array.isArray(intraday.dataset)) {
+    return ctx.skips.bad('activities-heart-intraday', 'activities-heart-intraday.dataset is not an array');
+  }
+  // The intraday series carries times only; its date is that of the (single) day requested.
+  const date = isObj(first) ? dateOf(ctx, 'activities-heart[0].dateTime', first.dateTime) : undefined;
+  if (!date) {
+    if (isObj(first)) return;
+    return ctx.skips.bad('activities-heart', 'an intraday series needs activities-heart[0].dateTime for its date');
+  }
+  intraday.dataset.forEach((point: unknown, i: number) => {
+    const at = `activities-heart-intraday.dataset[${i}]`;
+    if (!isObj(point)) return ctx.skips.bad(at, 'not an object');
+    if (typeof point.time !== 'string' || !TIME.test(point.time)) {
+      return ctx.skips.bad(`${at}.time`, `time ${JSON.stringify(point.time)} is not HH:mm:ss`);
+    }
+    const value = positive(ctx.skips, `${at}.value`, point.value, 'heart rate');
+    const when = ctx.clock.place(`${date}T${point.time}`);
+    if (value === undefined) return;
+    if (!when) return ctx.skips.bad(`${at}.time`, `time ${point.time} is not a time of ${date}`);
+    ctx.out.push(buildObservation({
+      kind: 'heart-rate', id: `fitbit:heart:${date}T${point.time}`, patientReference: ctx.opts.patientReference,
+      effective: { at: when }, value, device: ctx.device,
+    }));
+  });
+}

@@ -1,0 +1,94 @@
+// Fitbit sleep logs (API v1.2, `stages` and `classic`): one sleep-duration Observation per log with minutes per
+// stage, and one sleep-stage Observation per segment. https://dev.fitbit.com/build/reference/web-api/sleep/get-sleep-log-by-date/
+import type { ObservationComponent } from 'fhir/r4.js';
+import { SLEEP_COMPONENTS, type SleepStage } from '../codes.js';
+import type { LocalClock } from '../local-time.js';
+import { buildObservation, quantity } from '../observation.js';
+import { reading } from '../skips.js';
+import { isObj, type FitbitContext, type Json } from './context.js';
+
+const LEVELS: Record<string, SleepStage> = {
+  wake: 'awake', awake: 'awake', light: 'light', deep: 'deep', rem: 'rem', asleep: 'asleep', restless: 'restless',
+};
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const MIN = { unit: 'min', code: 'min' };
+
+export function mapSleep(json: Json, ctx: FitbitContext): void {
+  const logs = json.sleep;
+  if (!Array.isArray(logs)) return ctx.skips.bad('sleep', 'sleep is not an array');
+  logs.forEach((log: unknown, i: number) => mapLog(log, `sleep[${i}]`, ctx));
+}
+
+function mapLog(log: unknown, at: string, ctx: FitbitContext): void {
+  if (!isObj(log)) return ctx.skips.bad(at, 'not an object');
+  const logId = log.logId;
+  if ((typeof logId !== 'number' && typeof logId !== 'string') || String(logId) === '') {
+    return ctx.skips.bad(`${at}.logId`, 'a sleep log needs a logId');
+  }
+  for (const key of ['startTime', 'endTime'] as const) {
+    if (typeof log[key] !== 'string' || !LOCAL_TIME.test(log[key] as string)) {
+      return ctx.skips.bad(`${at}.${key}`, `${key} ${JSON.stringify(log[key])} is not a local date-time`);
+    }
+  }
+  // Fitbit keeps the offset in force when the sleep began for the whole log, even across a DST change.
+  const clock = ctx.clock.fixedAt(log.startTime as string);
+  const start = clock.place(log.startTime as string);
+  const end = clock.place(log.endTime as string);
+  if (!start || !end) return ctx.skips.bad(`${at}.startTime`, 'startTime is not a valid time');
+  if (Date.parse(end) < Date.parse(start)) return ctx.skips.bad(`${at}.endTime`, 'endTime is before startTime');
+  const asleep = reading(log.minutesAsleep);
+  if (!asleep.ok) {
+    return asleep.blank
+      ? ctx.skips.bad(`${at}.minutesAsleep`, 'a sleep log needs minutesAsleep')
+      : ctx.skips.bad(`${at}.minutesAsleep`, `minutesAsleep ${JSON.stringify(log.minutesAsleep)} is not a number`);
+  }
+  const levels = isObj(log.levels) ? log.levels : undefined;
+  ctx.out.push(buildObservation({
+    kind: 'sleep-duration', id: `fitbit:sleep:${logId}`, patientReference: ctx.opts.patientReference,
+    effective: { start, end }, value: asleep.value, components: summaryComponents(levels?.summary), device: ctx.device,
+  }));
+  if (!levels) return;
+  mapSegments(levels.data, `${at}.levels.data`, `fitbit:sleep:${logId}:`, clock, ctx);
+  // Stage logs overlay short wakes (3 minutes or less) on the long segments in shortData.
+  if (levels.shortData !== undefined) mapSegments(levels.shortData, `${at}.levels.shortData`, `fitbit:sleep:${logId}:short:`, clock, ctx);
+}
+
+/** Minutes per stage from levels.summary; classic logs' asleep and restless have no code of their own (see README). */
+function summaryComponents(summary: unknown): ObservationComponent[] {
+  if (!isObj(summary)) return [];
+  const out: ObservationComponent[] = [];
+  const add = (key: string, code: keyof typeof SLEEP_COMPONENTS) => {
+    const entry = summary[key];
+    const r = isObj(entry) ? reading(entry.minutes) : undefined;
+    if (r?.ok) out.push({ code: { coding: [SLEEP_COMPONENTS[code]] }, valueQuantity: quantity(r.value, MIN) });
+  };
+  add('deep', 'deep');
+  add('light', 'light');
+  add('rem', 'rem');
+  add(isObj(summary.wake) ? 'wake' : 'awake', 'awake');
+  return out;
+}
+
+function mapSegments(data: unknown, at: string, idPrefix: string, clock: LocalClock, ctx: FitbitContext): void {
+  if (data === undefined) return;
+  if (!Array.isArray(data)) return ctx.skips.bad(at, 'not an array');
+  data.forEach((seg: unknown, i: number) => {
+    const here = `${at}[${i}]`;
+    if (!isObj(seg)) return ctx.skips.bad(here, 'not an object');
+    const stage = LEVELS[String(seg.level)];
+    if (!stage) return ctx.skips.bad(`${here}.level`, `unknown sleep level ${JSON.stringify(seg.level)}`);
+    if (typeof seg.dateTime !== 'string' || !LOCAL_TIME.test(seg.dateTime)) {
+      return ctx.skips.bad(`${here}.dateTime`, `dateTime ${JSON.stringify(seg.dateTime)} is not a local date-time`);
+    }
+    const seconds = reading(seg.seconds);
+    if (!seconds.ok) return ctx.skips.bad(`${here}.seconds`, `seconds ${JSON.stringify(seg.seconds)} is not a number`);
+    if (seconds.value <= 0) return ctx.skips.drop(here, 'a sleep segment of no duration');
+    const start = clock.place(seg.dateTime);
+    const end = clock.placePlus(seg.dateTime, seconds.value);
+    if (!start || !end) return ctx.skips.bad(`${here}.dateTime`, 'dateTime is not a valid time');
+    ctx.out.push(buildObservation({
+      kind: 'sleep-stage', id: `${idPrefix}${seg.dateTime}`, patientReference: ctx.opts.patientReference,
+      effective: { start, end }, stage, device: ctx.device,
+    }));
+  });
+}

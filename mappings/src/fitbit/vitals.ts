@@ -1,0 +1,113 @@
+// Fitbit HRV (daily RMSSD and per-minute), SpO2 (daily summary and per-minute) and weight logs.
+// https://dev.fitbit.com/build/reference/web-api/heartrate-variability/ , .../spo2/ , .../body/get-weight-log/
+import { buildObservation } from '../observation.js';
+import { positive } from '../skips.js';
+import { DATE, TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+
+const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const TO_KG = { kg: 1, lb: 0.45359237, stone: 6.35029318 } as const;
+
+/** `minute` of a per-minute entry placed on the time line, or undefined after recording the bad input. */
+function minuteOf(ctx: FitbitContext, at: string, v: unknown): string | undefined {
+  const when = typeof v === 'string' && LOCAL_MINUTE.test(v) ? ctx.clock.place(v) : undefined;
+  if (!when) ctx.skips.bad(at, `minute ${JSON.stringify(v)} is not a local date-time`);
+  return when;
+}
+
+export function mapHrv(json: Json, ctx: FitbitContext): void {
+  const days = json.hrv;
+  if (!Array.isArray(days)) return ctx.skips.bad('hrv', 'hrv is not an array');
+  days.forEach((day: unknown, i: number) => {
+    const at = `hrv[${i}]`;
+    if (!isObj(day)) return ctx.skips.bad(at, 'not an object');
+    const date = dateOf(ctx, `${at}.dateTime`, day.dateTime);
+    if (!date) return;
+    if (Array.isArray(day.minutes)) {
+      return day.minutes.forEach((m: unknown, j: number) => {
+        const here = `${at}.minutes[${j}]`;
+        if (!isObj(m) || !isObj(m.value)) return ctx.skips.bad(here, 'a minute needs value.rmssd');
+        const value = positive(ctx.skips, `${here}.value.rmssd`, m.value.rmssd, 'RMSSD');
+        const when = value === undefined ? undefined : minuteOf(ctx, `${here}.minute`, m.minute);
+        if (value === undefined || !when) return;
+        ctx.out.push(buildObservation({
+          kind: 'hrv-rmssd', id: `fitbit:hrv:${m.minute}`, patientReference: ctx.opts.patientReference,
+          effective: { at: when }, value, device: ctx.device,
+        }));
+      });
+    }
+    if (!isObj(day.value)) return ctx.skips.bad(`${at}.value`, 'a daily HRV entry needs value.dailyRmssd');
+    const value = positive(ctx.skips, `${at}.value.dailyRmssd`, day.value.dailyRmssd, 'RMSSD');
+    const period = localDay(ctx, date);
+    if (value === undefined || !period) return;
+    ctx.out.push(buildObservation({
+      kind: 'hrv-rmssd', id: `fitbit:hrv:${date}`, patientReference: ctx.opts.patientReference,
+      effective: period, value, device: ctx.device,
+    }));
+  });
+}
+
+/** SpO2 answers with one object for a date, a bare array for an interval; intraday entries carry `minutes`. */
+export function mapSpo2(json: unknown, ctx: FitbitContext): void {
+  const days = Array.isArray(json) ? json : [json];
+  days.forEach((day: unknown, i: number) => {
+    const at = Array.isArray(json) ? `[${i}]` : '$';
+    if (!isObj(day)) return ctx.skips.bad(at, 'not an object');
+    const date = dateOf(ctx, `${at}.dateTime`, day.dateTime);
+    if (!date) return;
+    if (Array.isArray(day.minutes)) {
+      return day.minutes.forEach((m: unknown, j: number) => {
+        const here = `${at}.minutes[${j}]`;
+        if (!isObj(m)) return ctx.skips.bad(here, 'not an object');
+        const value = positive(ctx.skips, `${here}.value`, m.value, 'SpO2');
+        if (value === undefined || !percent(ctx, `${here}.value`, value)) return;
+        const when = minuteOf(ctx, `${here}.minute`, m.minute);
+        if (!when) return;
+        ctx.out.push(buildObservation({
+          kind: 'oxygen-saturation', id: `fitbit:spo2:${m.minute}`, patientReference: ctx.opts.patientReference,
+          effective: { at: when }, value, device: ctx.device,
+        }));
+      });
+    }
+    if (!isObj(day.value)) return ctx.skips.bad(`${at}.value`, 'a daily SpO2 entry needs value.avg');
+    const value = positive(ctx.skips, `${at}.value.avg`, day.value.avg, 'SpO2');
+    const period = localDay(ctx, date);
+    if (value === undefined || !period || !percent(ctx, `${at}.value.avg`, value)) return;
+    ctx.out.push(buildObservation({
+      kind: 'oxygen-saturation', id: `fitbit:spo2:${date}`, patientReference: ctx.opts.patientReference,
+      effective: period, value, device: ctx.device,
+    }));
+  });
+}
+
+/** Fitbit SpO2 is a percentage; a value above 100 is not a reading of this. */
+function percent(ctx: FitbitContext, at: string, value: number): boolean {
+  if (value <= 100) return true;
+  ctx.skips.bad(at, `SpO2 ${value} is above 100%`);
+  return false;
+}
+
+export function mapWeight(json: Json, ctx: FitbitContext): void {
+  const logs = json.weight;
+  if (!Array.isArray(logs)) return ctx.skips.bad('weight', 'weight is not an array');
+  const factor = TO_KG[ctx.opts.weightUnit ?? 'kg'];
+  logs.forEach((log: unknown, i: number) => {
+    const at = `weight[${i}]`;
+    if (!isObj(log)) return ctx.skips.bad(at, 'not an object');
+    if (log.logId === undefined || log.logId === '') return ctx.skips.bad(`${at}.logId`, 'a weight log needs a logId');
+    if (typeof log.date !== 'string' || !DATE.test(log.date)) return ctx.skips.bad(`${at}.date`, `date ${JSON.stringify(log.date)} is not yyyy-MM-dd`);
+    const time = typeof log.time === 'string' && TIME.test(log.time) ? log.time : undefined;
+    if (log.time !== undefined && !time) return ctx.skips.bad(`${at}.time`, `time ${JSON.stringify(log.time)} is not HH:mm:ss`);
+    const value = positive(ctx.skips, `${at}.weight`, log.weight, 'weight');
+    if (value === undefined) return;
+    const when = time ? ctx.clock.place(`${log.date}T${time}`) : undefined;
+    const effective = when ? { at: when } : localDay(ctx, log.date);
+    if (!effective) return ctx.skips.bad(`${at}.date`, 'date is not a valid date');
+    // A scale names itself in `source` ("Aria"); "API" and "Web" are entries typed in by hand.
+    const source = typeof log.source === 'string' ? log.source : '';
+    const device = /^aria/i.test(source) ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
+    ctx.out.push(buildObservation({
+      kind: 'body-weight', id: `fitbit:weight:${log.logId}`, patientReference: ctx.opts.patientReference,
+      effective, value: value * factor, device,
+    }));
+  });
+}
