@@ -3,6 +3,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest } from '../core/outcomes.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
+import { resolveSearchCodes } from '../terminology/resolve-search-codes.js';
 import type { FhirContext } from './fhir-context.js';
 
 /** Up to two matches: enough to tell none, one and several apart. */
@@ -17,6 +18,7 @@ export async function findMatches(
     throw badRequest(`A conditional ${type} interaction needs search criteria`);
   }
   const request = parseSearch(type, params, ctx.defs);
+  await resolveSearchCodes(request, ctx.terminology);
   // Only the matches count here: no includes, totals or later pages to compute.
   Object.assign(request, { count: 2, include: [], revinclude: [], total: 'none', cursor: undefined });
   return (await repo.search(request)).items;

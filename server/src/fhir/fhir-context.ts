@@ -2,6 +2,7 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
+import type { Terminology } from '../terminology/terminology.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -9,6 +10,8 @@ export interface FhirContext {
   validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
   /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
   baseUrl: string;
+  /** Value sets and code systems for token :in, :not-in, :above, :below. */
+  terminology: Terminology;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

@@ -1,5 +1,6 @@
 // A parsed FHIR search: what the REST layer hands to the repository. https://hl7.org/fhir/R4/search.html
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
+import type { CodeSet } from '../terminology/code-set.js';
 
 /** One parameter on the searched type: `code=a,b` (values are ORed). */
 export interface ParamCriterion {
@@ -9,6 +10,8 @@ export interface ParamCriterion {
   def: SearchParamDef;
   modifier?: string;
   values: string[];
+  /** Token `:in`, `:not-in`, `:above`, `:below`: the codes each value stands for, filled before SQL is built. */
+  codeSets?: CodeSet[];
 }
 
 /** A chained parameter `subject:Patient.name=x`: the reference points at a target matching `criterion`. */

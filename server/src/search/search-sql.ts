@@ -4,7 +4,7 @@ import { and, identifier, or, sql, type Sql } from '../store/sql.js';
 import { dateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
-import { ofTypeSql, tokenSql } from './token-sql.js';
+import { codeSetCondition, ofTypeSql, tokenSql } from './token-sql.js';
 import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
@@ -57,6 +57,10 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
   if (c.modifier === 'missing') {
     const present = rows(sql`1=1`);
     return c.values[0] === 'true' ? sql`NOT ${present}` : present;
+  }
+  if (c.codeSets) {
+    const inSets = rows(or(c.codeSets.map(codeSetCondition)));
+    return c.modifier === 'not-in' ? sql`NOT ${inSets}` : inSets;
   }
   const matches = rows(or(c.values.map((v) => typeSql.condition(v, viaTokens ? undefined : c.modifier, c.def, ctx))));
   return c.modifier === 'not' ? sql`NOT ${matches}` : matches;

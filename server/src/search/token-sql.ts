@@ -1,6 +1,8 @@
-// Token search: code, system|code, |code, system|, :not, :text. https://hl7.org/fhir/R4/search.html#token
+// Token search: code, system|code, |code, system|, :not, :text, and :in/:not-in/:above/:below over the
+// codes the terminology resolved. https://hl7.org/fhir/R4/search.html#token
 import { badSearchParameter } from '../core/outcomes.js';
-import { sql, type Sql } from '../store/sql.js';
+import { and, or, sql, type Sql } from '../store/sql.js';
+import type { CodeSet } from '../terminology/code-set.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 
@@ -15,10 +17,31 @@ export function tokenCondition(value: string, system: Sql, code: Sql): Sql {
   return sql`(${code} = ${c} AND ${system} = ${s})`;
 }
 
+/** Modifiers whose values name codes through the terminology (value sets, code system hierarchies). */
+export const TERMINOLOGY_MODIFIERS: readonly string[] = ['in', 'not-in', 'above', 'below'];
+
+/** Index rows whose coding is in `set`: per system, a code list (or the whole system minus exclusions). */
+export function codeSetCondition(set: CodeSet): Sql {
+  return or([...set].map(([system, s]) => {
+    if (s.all) {
+      const excluded = [...s.excluded];
+      return excluded.length === 0 ? sql`i.system = ${system}` : and([sql`i.system = ${system}`, sql`i.code NOT IN (${list(excluded)})`]);
+    }
+    return s.codes.size === 0 ? sql`1=0` : sql`(i.system = ${system} AND i.code IN (${list([...s.codes])}))`;
+  }));
+}
+
+function list(values: string[]): Sql {
+  return values.map((v) => sql`${v}`).reduce((a, b) => sql`${a}, ${b}`);
+}
+
 export const tokenSql: ParamTypeSql = {
   table: 'idx_token',
-  modifiers: ['not', 'text', 'of-type'],
+  modifiers: ['not', 'text', 'of-type', ...TERMINOLOGY_MODIFIERS],
   condition(value, modifier) {
+    if (modifier && TERMINOLOGY_MODIFIERS.includes(modifier)) {
+      throw new Error(`token :${modifier} reached SQL without its codes being resolved`);
+    }
     if (modifier === 'text') return sql`LOWER(i.display) LIKE ${`${likeEscape(value.toLowerCase())}%`}`;
     return tokenCondition(value, sql`i.system`, sql`i.code`);
   },

@@ -4,6 +4,7 @@ import { badRequest } from '../../core/outcomes.js';
 import { issue, outcome } from '../../core/outcomes.js';
 import { parseSearch } from '../../search/parse-search.js';
 import type { CompartmentScope } from '../../search/search-request.js';
+import { resolveSearchCodes } from '../../terminology/resolve-search-codes.js';
 import { pageLinks, searchsetBundle } from '../bundles.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -13,6 +14,7 @@ export async function searchType(req: FhirRequest, type: string, ctx: FhirContex
   const lenient = /handling\s*=\s*lenient/.test(req.headers.prefer ?? '');
   const request = parseSearch(type, params, ctx.defs, { lenient });
   request.compartment = compartment;
+  await resolveSearchCodes(request, ctx.terminology);
   const page = await ctx.repo.search(request);
   const extra = request.ignored.length > 0 ? [ignoredEntry(request.ignored)] : [];
   const path = compartment ? `${compartment.type}/${compartment.id}/${type}` : type;

@@ -1,0 +1,90 @@
+// The value sets and code systems this server holds: the base R4 ones (hl7.fhir.r4.examples) and any
+// ValueSet or CodeSystem stored through the API (stored ones win, so a newer version can be loaded).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Bundle, CodeSystem, Resource, ValueSet } from 'fhir/r4.js';
+import type { Definitions } from '../definitions/r4-definitions.js';
+import { parseSearch } from '../search/parse-search.js';
+import type { FhirRepository } from '../store/repository.js';
+import { indexCodeSystem, type CodeSystemIndex } from './code-system-index.js';
+import type { CodeSet } from './code-set.js';
+import { expandValueSet, TerminologyError, type TerminologySource } from './expand-value-set.js';
+
+export interface Terminology extends TerminologySource {
+  /**
+   * The codes of a value set named the way `:in` names it: a canonical URL (optionally `|version`),
+   * `ValueSet/[id]`, or an absolute URL of a ValueSet on this server. Throws TerminologyError.
+   */
+  valueSetCodes(reference: string): Promise<CodeSet>;
+}
+
+const BASE_BUNDLES = ['Bundle-valuesets.json', 'Bundle-v2-valuesets.json', 'Bundle-v3-valuesets.json'];
+
+interface BaseTerminology {
+  valueSets: Map<string, ValueSet>;
+  codeSystems: Map<string, CodeSystem>;
+  indexes: Map<string, CodeSystemIndex>;
+}
+
+let base: BaseTerminology | undefined;
+
+/** 22 MB of JSON: read once per process, on the first terminology search. */
+function baseTerminology(): BaseTerminology {
+  if (base) return base;
+  const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
+  const loaded: BaseTerminology = { valueSets: new Map(), codeSystems: new Map(), indexes: new Map() };
+  for (const file of BASE_BUNDLES) {
+    const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Bundle;
+    for (const { resource } of bundle.entry ?? []) {
+      if (resource?.resourceType === 'ValueSet' && resource.url) loaded.valueSets.set(resource.url, resource);
+      if (resource?.resourceType === 'CodeSystem' && resource.url) loaded.codeSystems.set(resource.url, resource);
+    }
+  }
+  return (base = loaded);
+}
+
+export function createTerminology(repo: FhirRepository, defs: Definitions, fhirBase: string): Terminology {
+  const stored = async <T extends Resource>(type: 'ValueSet' | 'CodeSystem', canonical: string): Promise<T | undefined> => {
+    const [url, version] = canonical.split('|');
+    const params = new URLSearchParams({ url, _sort: '-_lastUpdated' });
+    if (version) params.set('version', version);
+    const request = parseSearch(type, params, defs);
+    request.count = 1;
+    return (await repo.search(request)).items[0] as T | undefined;
+  };
+
+  const codeSystem = async (canonical: string): Promise<CodeSystemIndex | undefined> => {
+    const found = await stored<CodeSystem>('CodeSystem', canonical);
+    if (found) return indexCodeSystem(found);
+    const url = canonical.split('|')[0];
+    const b = baseTerminology();
+    const cs = b.codeSystems.get(url);
+    if (!cs) return undefined;
+    return b.indexes.get(url) ?? b.indexes.set(url, indexCodeSystem(cs)).get(url);
+  };
+
+  const valueSet = async (canonical: string): Promise<ValueSet | undefined> =>
+    (await stored<ValueSet>('ValueSet', canonical)) ?? baseTerminology().valueSets.get(canonical.split('|')[0]);
+
+  const byReference = async (reference: string): Promise<ValueSet | undefined> => {
+    const local = reference.startsWith(`${fhirBase}/`) ? reference.slice(fhirBase.length + 1) : reference;
+    const m = /^ValueSet\/([A-Za-z0-9\-.]{1,64})$/.exec(local);
+    if (m) {
+      const version = await repo.read('ValueSet', m[1]);
+      return version?.resource as ValueSet | undefined;
+    }
+    return valueSet(reference);
+  };
+
+  const source: TerminologySource = { codeSystem, valueSet };
+  return {
+    codeSystem,
+    valueSet,
+    async valueSetCodes(reference) {
+      const vs = await byReference(reference);
+      if (!vs) throw new TerminologyError(`Value set '${reference}' is not known to this server`);
+      return expandValueSet(vs, source);
+    },
+  };
+}
