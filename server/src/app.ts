@@ -10,6 +10,7 @@ import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
+import { createTerminology } from './terminology/terminology.js';
 import type { Config } from './config.js';
 
 export interface BuiltApp {
@@ -34,7 +35,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator, await maxResourceBytes(pool));
   const validator = createResourceValidator(defs);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t) };
+  const terminology = createTerminology(repo, defs, fhirBase);
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t), terminology };
 
   const app = express();
   app.disable('x-powered-by');
