@@ -1,5 +1,6 @@
 // buildApp(config): opens and migrates the database, wires HTTP to the FHIR layer. Never listens.
 import express, { type Express } from 'express';
+import { appHosting } from './app-hosting/app-hosting.js';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -42,6 +43,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes }));
+  // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
+  app.use('/app', appHosting(config.baseUrl));
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
   return { app, ctx, close: () => repo.close() };

@@ -1,0 +1,8 @@
+import { h } from './dom.js';
+import { ageOn, formatDate, formatGender, formatName, medicalRecordNumber } from './format.js';
+export function bannerView(patient, now) {
+    const age = ageOn(patient.birthDate, now);
+    const born = patient.birthDate ? `${formatDate(patient.birthDate)}${age === undefined ? '' : ` (${age} years)`}` : 'Unknown';
+    const item = (label, value) => h('div', { class: 'banner-item' }, h('dt', {}, label), h('dd', {}, value));
+    return h('div', { class: 'banner' }, h('h2', { class: 'banner-name' }, formatName(patient.name)), h('dl', { class: 'banner-facts' }, item('Born', born), item('Gender', formatGender(patient.gender)), item('MRN', medicalRecordNumber(patient.identifier) ?? 'Not recorded')));
+}

@@ -1,0 +1,27 @@
+// Launch parameters: the registered client, PKCE, the scopes of each launch, the standalone FHIR base.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ehrLaunchOptions, standaloneLaunchOptions } from './launch-options.js';
+
+test('EHR launch: launch scope, user-level read scopes, identity, PKCE required', () => {
+  const o = ehrLaunchOptions();
+  assert.equal(o.clientId, 'fibrotrack-provider-app');
+  assert.equal(o.pkceMode, 'required');
+  assert.equal(o.redirectUri, 'index.html');
+  const scopes = o.scope.split(' ');
+  for (const s of ['launch', 'openid', 'fhirUser', 'user/Patient.rs', 'user/Observation.rs', 'user/MedicationStatement.rs']) assert.ok(scopes.includes(s), s);
+  assert.ok(!scopes.includes('launch/patient'));
+  assert.ok(scopes.every((s) => !/\.(c|u|d)/.test(s)), 'read-only');
+});
+
+test('standalone: launch/patient; iss from the query or this server\'s /fhir', () => {
+  const own = standaloneLaunchOptions('http://127.0.0.1:9000/app/standalone.html');
+  assert.equal(own.iss, 'http://127.0.0.1:9000/fhir');
+  assert.ok(own.scope.split(' ').includes('launch/patient'));
+  assert.ok(!own.scope.split(' ').includes('launch'));
+  assert.equal(own.patientId, undefined);
+  assert.equal(standaloneLaunchOptions('https://h.example/base/app/standalone.html').iss, 'https://h.example/base/fhir');
+  assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?iss=https%3A%2F%2Ffhir.example%2Fr4%2F').iss, 'https://fhir.example/r4');
+  assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?iss=javascript:alert(1)').iss, 'http://a/fhir');
+  assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?patient=p1').patientId, 'p1');
+});

@@ -1,0 +1,84 @@
+// index.html (the redirect URI): completes the SMART authorization with fhirclient, then loads and shows the
+// patient banner, pain trend, current medications and latest wearable vitals, each section on its own.
+import type Client from 'fhirclient/lib/Client';
+import type { Observation, Patient, Resource } from 'fhir/r4.js';
+import { bannerView } from './banner-view.js';
+import { h, show } from './dom.js';
+import { describeProblem, toErrorLike, type Problem } from './errors.js';
+import { formatName } from './format.js';
+import { medicationRows, medicationSearchUrl } from './medications.js';
+import { medicationsView } from './medications-view.js';
+import { buildPainSeries, painSearchUrl, windowStart } from './pain-series.js';
+import { painView } from './pain-view.js';
+import { problemView } from './problem-view.js';
+import { lastnUrl, vitalRows } from './vitals.js';
+import { vitalsView } from './vitals-view.js';
+
+/** Every page of a search, as a flat list of resources. */
+async function searchAll<T extends Resource>(client: Client, url: string): Promise<T[]> {
+  return (await client.request<T[]>(url, { pageLimit: 0, flat: true })) ?? [];
+}
+
+/** Fills one section; a failure shows in that section only, the others still load. */
+async function section(id: string, what: string, load: () => Promise<Node>): Promise<void> {
+  show(id, h('p', { class: 'loading' }, `Loading ${what}…`));
+  try {
+    show(id, await load());
+  } catch (err) {
+    show(id, problemView(describeProblem(toErrorLike(err), what)));
+  }
+}
+
+function fail(problem: Problem): void {
+  show('problem', problemView(problem));
+  for (const id of ['banner-section', 'pain-section', 'medications-section', 'vitals-section']) document.getElementById(id)!.hidden = true;
+}
+
+async function showUser(client: Client): Promise<void> {
+  const fhirUser = client.getFhirUser();
+  if (!client.getState('tokenResponse.access_token')) {
+    show('user', 'Open server: no sign-in');
+    return;
+  }
+  if (!fhirUser) {
+    show('user', 'Signed in (no fhirUser claim)');
+    return;
+  }
+  show('user', `Signed in as ${fhirUser}`);
+  try {
+    const user = await client.request<{ name?: Patient['name'] }>(fhirUser);
+    show('user', `Signed in as ${formatName(user.name)} (${fhirUser})`);
+  } catch {
+    // The reference alone still says who is signed in; the name is a courtesy.
+  }
+}
+
+async function start(): Promise<void> {
+  FHIR.oauth2.settings.refreshTokenWithClientId = true;
+  let client: Client;
+  try {
+    client = await FHIR.oauth2.ready();
+  } catch (err) {
+    fail(describeProblem(toErrorLike(err), 'the app'));
+    show('user', 'Not signed in');
+    return;
+  }
+  void showUser(client);
+  const patientId = client.patient.id;
+  if (!patientId) {
+    fail({ kind: 'not-launched', title: 'No patient in context', detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.' });
+    return;
+  }
+  const now = new Date();
+  const banner = client.getState('tokenResponse.need_patient_banner') !== false;
+  document.getElementById('banner-section')!.hidden = !banner;
+  await Promise.all([
+    banner ? section('banner', 'the patient', async () => bannerView(await client.request<Patient>(`Patient/${patientId}`), now)) : undefined,
+    section('pain', 'pain scores', async () =>
+      painView(buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, now)), now), windowStart(now), now)),
+    section('medications', 'medications', async () => medicationsView(medicationRows(await searchAll(client, medicationSearchUrl(patientId))))),
+    section('vitals', 'wearable vitals', async () => vitalsView(vitalRows(await searchAll<Observation>(client, lastnUrl(patientId))))),
+  ]);
+}
+
+void start();
