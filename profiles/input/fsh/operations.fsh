@@ -1,0 +1,81 @@
+// The FibroTrack operation and search parameters that the profiles need.
+
+Instance: import-wearable
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Import wearable data"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/import-wearable"
+* version = "0.1.0"
+* name = "ImportWearable"
+* title = "Import wearable data"
+* status = #active
+* kind = #operation
+* description = "Imports a wearable export for one patient (POST Patient/[id]/$import-wearable). The request body is the file itself (Fitbit Web API JSON, Apple Health export.xml or export.zip, Google Fit JSON) or a Parameters resource carrying it as `file` with the options below. Every record becomes an Observation conforming to a FibroTrack wearable profile, with a Device for its source; records already imported (same wearable-record identifier and content) are left unchanged, so the operation can be retried safely."
+* affectsState = true
+* code = #import-wearable
+* resource = #Patient
+* system = false
+* type = false
+* instance = true
+* parameter[0].name = #file
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "The wearable file when the body is a Parameters resource: base64 content with its contentType (application/json, application/xml, application/zip)."
+* parameter[=].type = #Attachment
+* parameter[+].name = #timeZone
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "IANA time zone (e.g. Europe/Berlin) of the device-local times in the file (Fitbit). Also given as the query parameter timeZone."
+* parameter[=].type = #string
+* parameter[+].name = #utcOffset
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "Fixed UTC offset (+01:00) of the device-local times, when no time zone is known. Also given as the query parameter utcOffset."
+* parameter[=].type = #string
+* parameter[+].name = #bestEffort
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "true: import the records that map and skip the others (counted by reason); false (default): reject the whole file if any record cannot be mapped, creating nothing."
+* parameter[=].type = #boolean
+* parameter[+].name = #return
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "1"
+* parameter[=].documentation = "The summary: a Parameters resource with counts created, unchanged and skipped (with one part per skip reason), or an OperationOutcome when the import failed."
+* parameter[=].type = #Resource
+
+Instance: Observation-body-site
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Observation body site"
+* url = "https://fhir.fibrotrack.org/SearchParameter/Observation-body-site"
+* version = "0.1.0"
+* name = "body-site"
+* status = #active
+* description = "The body site of an Observation (a pain location of the FibroTrack pain severity profile). R4 defines no body-site search on Observation."
+* code = #body-site
+* base = #Observation
+* type = #token
+* expression = "Observation.bodySite"
+* xpath = "f:Observation/f:bodySite"
+* xpathUsage = #normal
+
+Instance: MedicationStatement-adherence
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "MedicationStatement adherence"
+* url = "https://fhir.fibrotrack.org/SearchParameter/MedicationStatement-adherence"
+* version = "0.1.0"
+* name = "adherence"
+* status = #active
+* description = "Whether the medication was taken: the FibroTrack adherence extension."
+* code = #adherence
+* base = #MedicationStatement
+* type = #token
+* expression = "MedicationStatement.extension('https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence').value"
+* xpath = "f:MedicationStatement/f:extension[@url='https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence']/f:valueCodeableConcept"
+* xpathUsage = #normal
