@@ -9,5 +9,5 @@ export function medicationsView(rows: MedicationRow[]): HTMLElement {
     h('caption', { class: 'visually-hidden' }, 'Active medications'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Medication'), h('th', { scope: 'col' }, 'Dosage'), h('th', { scope: 'col' }, 'Since'))),
     h('tbody', {}, ...rows.map((r) => h('tr', {},
-      h('th', { scope: 'row' }, r.name), h('td', {}, r.dosage), h('td', {}, r.since ? formatDate(r.since) : 'Unknown')))));
+      h('th', { scope: 'row' }, r.name), h('td', {}, r.dosage), h('td', {}, r.since ? formatDate(r.since) : 'Not recorded')))));
 }

@@ -38,10 +38,12 @@ async function showUser(client) {
         show('user', 'Signed in (no fhirUser claim)');
         return;
     }
-    show('user', `Signed in as ${fhirUser}`);
+    // The id_token's fhirUser is an absolute URL; providers recognise "Practitioner/123".
+    const ref = client.getUserType() && client.getUserId() ? `${client.getUserType()}/${client.getUserId()}` : fhirUser;
+    show('user', `Signed in as ${ref}`);
     try {
         const user = await client.request(fhirUser);
-        show('user', `Signed in as ${formatName(user.name)} (${fhirUser})`);
+        show('user', `Signed in as ${formatName(user.name)} (${ref})`);
     }
     catch {
         // The reference alone still says who is signed in; the name is a courtesy.

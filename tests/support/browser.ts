@@ -1,0 +1,49 @@
+// Headless Chromium (the Debian package at /usr/bin/chromium) through playwright-core, with a fresh profile per
+// run, collecting every page error, console error and failed request so tests can assert there were none.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** Errors seen on any page so far: uncaught exceptions, console.error (CSP violations land there), failed loads. */
+  problems: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'fibrotrack-chromium-'));
+  // launchPersistentContext is playwright's way to pass --user-data-dir (a fresh, empty profile).
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.on('pageerror', (err) => problems.push(`pageerror on ${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console.error on ${page.url()}: ${msg.text()}`);
+    });
+    page.on('requestfailed', (req) => {
+      // A navigation the page itself replaced (fhirclient redirecting away) is aborted by design.
+      if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+    });
+  };
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+  return {
+    context,
+    problems,
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
