@@ -1,0 +1,43 @@
+// Second pass of an import: stores the staged transaction Bundles one by one through the transaction
+// interaction (validation, indexing, ifNoneExist and conditional references as for any client Bundle).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Bundle } from 'fhir/r4.js';
+import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
+import type { FhirContext } from '../../fhir-context.js';
+import { transaction } from '../../interactions/transaction.js';
+import { countStored } from './import-summary.js';
+import type { ImportProgress } from './progress.js';
+import type { StagedImport } from './stage-import.js';
+
+export async function commitImport(
+  staged: StagedImport,
+  ctx: FhirContext,
+  opts: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {},
+): Promise<void> {
+  const lines = createInterface({ input: createReadStream(staged.path, 'utf8'), crlfDelay: Infinity });
+  let done = 0;
+  opts.onProgress?.({ phase: 'storing', done, total: staged.batches, unit: 'batches' });
+  for await (const line of lines) {
+    opts.signal?.throwIfAborted();
+    const bundle = JSON.parse(line) as Bundle;
+    let response: Bundle;
+    try {
+      response = await transaction(bundle, 'minimal', ctx);
+    } catch (err) {
+      throw err instanceof OutcomeError ? partiallyStored(err, done, staged.batches) : err;
+    }
+    response.entry?.forEach((e, i) => countStored(staged.summary, bundle.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false));
+    opts.onProgress?.({ phase: 'storing', done: ++done, total: staged.batches, unit: 'batches' });
+  }
+}
+
+/** The staged records were valid, so a failure here is the store's; say what was kept and how to finish. */
+function partiallyStored(err: OutcomeError, stored: number, total: number): OutcomeError {
+  const note = issue({
+    severity: 'information',
+    code: 'informational',
+    diagnostics: `Batch ${stored + 1} of ${total} failed; ${stored} earlier batches are stored. Importing the same file again stores the rest and nothing twice.`,
+  });
+  return new OutcomeError(err.status, outcome(...err.outcome.issue, note), err.headers);
+}

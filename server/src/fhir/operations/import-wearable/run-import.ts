@@ -1,0 +1,25 @@
+// One import from a spooled upload to stored resources: stage (map + validate everything), then commit.
+// Used by Patient/$import-wearable (inline or as a job) and by `fibrotrack import`.
+import { rm } from 'node:fs/promises';
+import type { FhirContext } from '../../fhir-context.js';
+import { commitImport } from './commit-import.js';
+import type { ImportSummary } from './import-summary.js';
+import type { ImportProgress } from './progress.js';
+import { stageImport, type ImportInput } from './stage-import.js';
+
+export interface ImportRunOptions {
+  spoolDir: string;
+  batchSize: number;
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function runImport(input: ImportInput, ctx: FhirContext, opts: ImportRunOptions): Promise<ImportSummary> {
+  const staged = await stageImport(input, ctx, opts);
+  try {
+    await commitImport(staged, ctx, opts);
+    return staged.summary;
+  } finally {
+    await rm(staged.path, { force: true });
+  }
+}

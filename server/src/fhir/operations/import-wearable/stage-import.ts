@@ -1,0 +1,105 @@
+// First pass of an import: maps and validates the whole upload before anything is stored, writing the
+// transaction Bundles to a staging file (one per line). A bad record fails the import here, so that
+// nothing is stored, unless bestEffort asks to skip it.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Device, Observation, OperationOutcomeIssue } from 'fhir/r4.js';
+import type { FhirContext } from '../../fhir-context.js';
+import { toTransactionBundle, type MappingOptions, type WearableSource } from '../../../../../mappings/src/index.js';
+import { inputFailure, isMappingError, mappingFailure } from './import-errors.js';
+import { countSkip, emptySummary, type ImportSummary } from './import-summary.js';
+import { mappedBatches } from './mapped-batches.js';
+import type { ImportProgress } from './progress.js';
+
+export interface ImportInput {
+  source: WearableSource;
+  /** The spooled upload. */
+  path: string;
+  fileName: string;
+  patientId: string;
+  timeZone?: string;
+  utcOffset?: string;
+  bestEffort: boolean;
+}
+
+export interface StagedImport {
+  path: string;
+  batches: number;
+  summary: ImportSummary;
+}
+
+export async function stageImport(
+  input: ImportInput,
+  ctx: FhirContext,
+  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal },
+): Promise<StagedImport> {
+  const summary = emptySummary(input.source, input.fileName);
+  const path = join(opts.spoolDir, `fibrotrack-staged-${randomUUID()}.ndjson`);
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  const mapping: MappingOptions & { fileName: string } = {
+    patientReference: `Patient/${input.patientId}`,
+    timeZone: input.timeZone,
+    utcOffset: input.utcOffset,
+    bestEffort: input.bestEffort,
+    fileName: input.fileName,
+  };
+  const seenDevices = new Set<string>();
+  let batches = 0;
+  let records = 0;
+  let bytesRead = 0;
+  const report = () => opts.onProgress?.({ phase: 'validating', done: bytesRead, unit: 'bytes', records });
+  try {
+    for await (const batch of mappedBatches(input.source, input.path, mapping, opts.batchSize, (b) => (bytesRead = b))) {
+      opts.signal?.throwIfAborted();
+      for (const s of batch.skipped) countSkip(summary, s.reason, s.position);
+      records += batch.observations.length + batch.skipped.length;
+      const devices = batch.devices.filter((d) => {
+        const key = identifierKey(d);
+        return seenDevices.has(key) ? false : (seenDevices.add(key), true);
+      });
+      for (const d of devices) {
+        const problem = firstError(ctx, d);
+        // A Device is built from the source's own description; one that fails is a mapping defect, never skipped.
+        if (problem) throw inputFailure(422, input.fileName, `Device ${identifierKey(d)}`, problem);
+      }
+      const observations = batch.observations.filter((o) => {
+        const problem = firstError(ctx, o);
+        if (!problem) return true;
+        if (!input.bestEffort) throw inputFailure(422, input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
+        countSkip(summary, `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
+        return false;
+      });
+      if (observations.length + devices.length > 0) {
+        await writeLine(out, JSON.stringify(toTransactionBundle({ observations, devices, skipped: [] })));
+        batches++;
+      }
+      report();
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (err) {
+    out.destroy();
+    await rm(path, { force: true });
+    throw isMappingError(err) ? mappingFailure(err, input.fileName) : err;
+  }
+  return { path, batches, summary };
+}
+
+function firstError(ctx: FhirContext, resource: Observation | Device): string | undefined {
+  const errors = ctx.validate(resource, resource.resourceType).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  return errors.length > 0 ? describe(errors[0]) : undefined;
+}
+
+const describe = (i: OperationOutcomeIssue) => `${i.expression?.length ? `${i.expression.join(', ')}: ` : ''}${i.diagnostics ?? i.code}`;
+
+const identifierKey = (r: Observation | Device) => {
+  const id = r.identifier?.[0];
+  return id ? `${id.system ?? ''}|${id.value ?? ''}` : '(no identifier)';
+};
+
+async function writeLine(out: WriteStream, line: string): Promise<void> {
+  if (!out.write(`${line}\n`)) await once(out, 'drain');
+}

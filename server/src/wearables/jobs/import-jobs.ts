@@ -1,0 +1,69 @@
+// Runs imports in the background for Prefer: respond-async. The node that spooled the upload runs the job
+// and writes its progress (at most once a second) and result to MySQL; close() stops running jobs cleanly.
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import { summaryParameters } from '../../fhir/operations/import-wearable/import-summary.js';
+import { describeProgress, type ImportProgress } from '../../fhir/operations/import-wearable/progress.js';
+import { runImport, type ImportRunOptions } from '../../fhir/operations/import-wearable/run-import.js';
+import type { ImportInput } from '../../fhir/operations/import-wearable/stage-import.js';
+import type { JobStore } from './job-store.js';
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+export class ImportJobs {
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly ctx: FhirContext,
+    private readonly opts: Omit<ImportRunOptions, 'onProgress' | 'signal'>,
+  ) {}
+
+  /** Registers the job and starts it; the spooled upload belongs to the job from here on. */
+  async start(input: ImportInput): Promise<string> {
+    const id = randomUUID();
+    await this.store.create({ id, patientId: input.patientId, fileName: input.fileName, source: input.source });
+    const abort = new AbortController();
+    const done = this.run(id, input, abort.signal).finally(() => this.running.delete(id));
+    this.running.set(id, { abort, done });
+    return id;
+  }
+
+  private async run(id: string, input: ImportInput, signal: AbortSignal): Promise<void> {
+    let last = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const onProgress = (p: ImportProgress) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_INTERVAL_MS && p.done !== p.total) return;
+      last = now;
+      pending = pending.then(() => this.store.progress(id, p.phase, describeProgress(p))).catch(() => undefined);
+    };
+    try {
+      const summary = await runImport(input, this.ctx, { ...this.opts, onProgress, signal });
+      await pending;
+      await this.store.finish(id, 'done', 200, summaryParameters(summary));
+    } catch (err) {
+      await pending;
+      await this.store.finish(id, 'failed', ...failure(err, signal)).catch((e) => console.error(`import job ${id}: could not record its failure`, e));
+    } finally {
+      await rm(input.path, { force: true });
+    }
+  }
+
+  /** Stops running jobs (they end as failed, saying so) and waits for them. */
+  async close(): Promise<void> {
+    for (const job of this.running.values()) job.abort.abort();
+    await Promise.all([...this.running.values()].map((j) => j.done));
+  }
+}
+
+function failure(err: unknown, signal: AbortSignal): [number, unknown] {
+  if (err instanceof OutcomeError) return [err.status, err.outcome];
+  if (signal.aborted) {
+    return [503, outcome(issue({ code: 'transient', diagnostics: 'The server stopped while this import ran; import the file again (nothing is stored twice)' }))];
+  }
+  console.error('import job failed', err);
+  return [500, outcome(issue({ code: 'exception', diagnostics: 'Internal error while importing; it has been logged' }))];
+}
