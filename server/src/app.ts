@@ -12,6 +12,7 @@ import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
 import { createTerminology } from './terminology/terminology.js';
+import { createWearableServices } from './wearables/wearable-services.js';
 import type { Config } from './config.js';
 
 export interface BuiltApp {
@@ -39,6 +40,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const terminology = createTerminology(repo, defs, fhirBase);
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t), terminology };
 
+  const wearables = createWearableServices(ctx, pool, config.wearables);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -47,5 +50,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/app', appHosting(config.baseUrl));
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
-  return { app, ctx, close: () => repo.close() };
+  return { app, ctx, close: () => wearables.close().then(() => repo.close()) };
 }

@@ -1,4 +1,6 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
+import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
+
 export interface Config {
   port: number;
   host: string;
@@ -11,6 +13,8 @@ export interface Config {
   maxBodyBytes: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
+  /** Patient/$import-wearable and Fitbit sync (WEARABLE_*, FITBIT_*). */
+  wearables: WearablesConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +38,7 @@ export function loadConfig(env: Env): Config {
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
+    wearables: loadWearablesConfig(env),
   };
 }
 

@@ -13,6 +13,8 @@ import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
+import { importStatus } from './operations/import-wearable/import-status.js';
+import { importWearable } from './operations/import-wearable/import-wearable.js';
 
 export interface RouteParams {
   type: string;
@@ -36,6 +38,8 @@ export interface Route {
   conditional?: boolean;
   /** For interaction 'operation': the operation's name and its OperationDefinition. */
   operation?: { name: string; definition: string };
+  /** The handler reads the request body itself, as a stream (req.body is the Readable): uploads too big to buffer. */
+  streamsBody?: boolean;
   handle(req: FhirRequest, p: RouteParams, ctx: FhirContext): Promise<FhirResponse>;
 }
 
@@ -46,6 +50,13 @@ export const ROUTES: Route[] = [
     operation: { name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' },
     handle: (req, _p, ctx) => lastn(req, ctx),
   },
+  {
+    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$import-wearable'], streamsBody: true,
+    operation: { name: 'import-wearable', definition: 'https://fhir.fibrotrack.org/OperationDefinition/import-wearable' },
+    handle: (req, p, ctx) => importWearable(req, p.id, ctx),
+  },
+  // The status URL of an asynchronous import; {job} is read by the handler.
+  { interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$import-wearable', '{job}'], handle: (req, p, ctx) => importStatus(req, p.id, ctx) },
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
@@ -63,3 +74,11 @@ export const ROUTES: Route[] = [
   { interaction: 'vread', method: 'GET', pattern: ['{type}', '{id}', '_history', '{vid}'], handle: (req, p, ctx) => vread(req, p.type, p.id, p.vid, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}', '{id}', '{compartmentType}'], handle: (req, p, ctx) => searchCompartment(req, p.type, p.id, p.compartmentType, ctx) },
 ];
+
+/** Whether the route for this request streams its body (the HTTP layer then hands over the request unread). */
+export function streamsBody(method: string, path: string): boolean {
+  const segments = path.split('/').filter((s) => s.length > 0);
+  return ROUTES.some(
+    (r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && r.pattern.every((p, i) => p.startsWith('{') || p === segments[i]),
+  );
+}

@@ -5,7 +5,8 @@ import type { FhirContext } from '../fhir/fhir-context.js';
 import type { FhirMethod, FhirRequest } from '../fhir/fhir-request.js';
 import { returnPreference, writeBody } from '../fhir/prefer.js';
 import { handleFhirRequest } from '../fhir/router.js';
-import { responseType } from './content-type.js';
+import { streamsBody } from '../fhir/routes.js';
+import { mediaType as bodyMediaType, responseType } from './content-type.js';
 import { readBody } from './read-body.js';
 import { sendFhirResponse } from './send.js';
 import { shapeResponse } from './shape-response.js';
@@ -21,10 +22,14 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       const url = new URL(req.originalUrl, 'http://local');
       const query = url.searchParams;
       const mediaType = responseType(query.get('_format'), req.headers.accept);
-      const { body, contentType } = await readBody(req, opts.maxBodyBytes);
+      const path = decodePath(req.path);
+      // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit.
+      const { body, contentType } = streamsBody(req.method, path)
+        ? { body: req, contentType: bodyMediaType(req.headers['content-type']) }
+        : await readBody(req, opts.maxBodyBytes);
       const fhirReq: FhirRequest = {
         method: req.method as FhirMethod,
-        path: decodePath(req.path),
+        path,
         query,
         headers: req.headers as Record<string, string | undefined>,
         body,
