@@ -9,6 +9,8 @@ test('401 is an expired session; 403 names the data that was refused', () => {
   assert.equal(forbidden.kind, 'forbidden');
   assert.equal(forbidden.title, 'Not permitted to view medications');
   assert.match(forbidden.detail, /403.*Server said: scope does not allow MedicationStatement/);
+  assert.equal(describeProblem({ status: 400, message: '400 Bad Request\nURL: http://x/auth/token\ninvalid_grant: grant request is invalid' }).kind, 'expired');
+  assert.equal(describeProblem({ status: 400, message: '400 Bad Request\n\n{}' }, 'vitals').kind, 'other');
   assert.equal(describeProblem({ status: 503 }, 'x').kind, 'server');
   assert.equal(describeProblem({ status: 404 }, 'the patient').title, 'The patient not found');
 });

@@ -25,6 +25,10 @@ export function describeProblem(error: ErrorLike, what = 'this data'): Problem {
   if (error.status === 401) {
     return { kind: 'expired', title: 'Your session has expired', detail: `The access token was not accepted (401). ${RELAUNCH}` };
   }
+  // A refresh that failed: the refresh token expired with the user's session, or was revoked.
+  if (error.status === 400 && /\binvalid_grant\b/.test(message)) {
+    return { kind: 'expired', title: 'Your session has expired', detail: `The sign-in could not be renewed. ${RELAUNCH}` };
+  }
   if (error.status === 403) {
     return {
       kind: 'forbidden',

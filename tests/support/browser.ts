@@ -23,7 +23,10 @@ export interface TestBrowser {
 export async function launchBrowser(): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'fibrotrack-chromium-'));
   // launchPersistentContext is playwright's way to pass --user-data-dir (a fresh, empty profile).
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  // UTC and en-GB so the dates a test expects on screen do not depend on the machine's settings.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: FLAGS, timezoneId: 'UTC', locale: 'en-GB',
+  });
   const problems: string[] = [];
   const watch = (page: Page) => {
     page.on('pageerror', (err) => problems.push(`pageerror on ${page.url()}: ${err.message}`));
