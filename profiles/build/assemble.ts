@@ -1,10 +1,12 @@
 // Turns SUSHI's resources into the guide's output: definitions with snapshots and expansions, examples, the
 // ImplementationGuide and the FHIR package (package/*.json, package/example/*.json, package.json, .index.json).
-import type { CodeSystem, FhirResource, ValueSet } from 'fhir/r4.js';
+import type { CodeSystem, FhirResource, StructureDefinition, ValueSet } from 'fhir/r4.js';
 import { expandValueSet } from './expand-valueset.js';
 import { IG } from './ig-metadata.js';
 import { implementationGuide } from './implementation-guide.js';
 import { indexJson, packageJson } from './package-manifest.js';
+import { R4StructureDefinitions } from './r4-package.js';
+import { generateSnapshot } from './snapshot.js';
 import { tarGz, type TarEntry } from './tar-gz.js';
 
 const DEFINITION_TYPES = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide']);
@@ -22,7 +24,7 @@ export interface Assembled {
   packageTgz: Buffer;
 }
 
-export function assemble(sushiResources: FhirResource[]): Assembled {
+export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDefinitions()): Assembled {
   const sorted = [...sushiResources].sort((a, b) => compare(fileName(a), fileName(b)));
   const raw = sorted.filter((r) => DEFINITION_TYPES.has(r.resourceType));
   const examples = sorted.filter((r) => !DEFINITION_TYPES.has(r.resourceType));
@@ -32,7 +34,12 @@ export function assemble(sushiResources: FhirResource[]): Assembled {
   const sources = { codeSystem: (u: string) => codeSystems.get(u), valueSet: (u: string) => valueSets.get(u) };
   const timestamp = `${IG.date}T00:00:00Z`;
 
-  const definitions = raw.map((r) => (r.resourceType === 'ValueSet' ? expandValueSet(r, sources, timestamp) : r));
+  const withSnapshot = snapshots(raw.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'), r4);
+  const definitions = raw.map((r) => {
+    if (r.resourceType === 'ValueSet') return expandValueSet(r, sources, timestamp);
+    if (r.resourceType === 'StructureDefinition') return withSnapshot.get(r.url)!;
+    return r;
+  });
   definitions.push(implementationGuide(definitions, examples));
   definitions.sort((a, b) => compare(fileName(a), fileName(b)));
 
@@ -41,6 +48,32 @@ export function assemble(sushiResources: FhirResource[]): Assembled {
     ...examples.map((r) => ({ path: `examples/${fileName(r)}`, content: json(r) })),
   ];
   return { definitions, examples, files, packageTgz: fhirPackage(definitions, examples) };
+}
+
+/** Our own snapshots (SUSHI's are replaced), profiles on profiles of the guide after their base. */
+function snapshots(profiles: StructureDefinition[], r4: R4StructureDefinitions): Map<string, StructureDefinition> {
+  const ours = new Map(profiles.map((sd) => [sd.url, sd]));
+  const done = new Map<string, StructureDefinition>();
+  const resolve = (url: string): StructureDefinition | undefined => {
+    const u = url.split('|')[0];
+    const own = ours.get(u);
+    if (!own) return r4.get(u);
+    let sd = done.get(u);
+    if (!sd) {
+      const { snapshot: _sushis, ...differentialOnly } = own;
+      sd = withSnapshotBeforeDifferential(generateSnapshot(differentialOnly, resolve));
+      done.set(u, sd);
+    }
+    return sd;
+  };
+  for (const sd of profiles) resolve(sd.url);
+  return done;
+}
+
+/** The usual property order: snapshot, then differential. */
+function withSnapshotBeforeDifferential(sd: StructureDefinition): StructureDefinition {
+  const { differential, ...rest } = sd;
+  return { ...rest, differential };
 }
 
 function fhirPackage(definitions: FhirResource[], examples: FhirResource[]): Buffer {
