@@ -2,6 +2,7 @@
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
+import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
 
 export interface FhirContext {
@@ -10,6 +11,11 @@ export interface FhirContext {
   validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
   /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
   baseUrl: string;
+  /**
+   * Set per request when SMART authorization is on (auth/resource-server): refuses an interaction the
+   * access token does not allow, before it runs. The router calls it for every request and bundle entry.
+   */
+  authorize?(req: FhirRequest, target: InteractionTarget): void;
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
 }

@@ -1,6 +1,8 @@
 // A FHIR interaction as the router sees it, free of HTTP framework types.
 import type { Resource } from 'fhir/r4.js';
+import type { AccessContext } from '../auth/access-context.js';
 import type { ResourceVersion } from '../store/repository.js';
+import type { InteractionCode } from './routes.js';
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,6 +16,21 @@ export interface FhirRequest {
   body?: unknown;
   /** Content-Type of the body without parameters (needed to tell JSON Patch from FHIRPath Patch). */
   contentType?: string;
+  /** What the bearer token grants (AUTH_MODE=smart); absent in open mode. */
+  access?: AccessContext;
+}
+
+/** What an interaction touches, as authorization sees it before the interaction runs. */
+export interface InteractionTarget {
+  interaction: InteractionCode;
+  /** The resource type the route is about ('' at system level). */
+  type: string;
+  /** The instance id ('' when none); for a compartment search, the compartment owner's id. */
+  id: string;
+  /** The searched type of a compartment search `[type]/[id]/[compartmentType]` ('' otherwise). */
+  compartmentType: string;
+  /** The operation's name, for interaction 'operation'. */
+  operation?: string;
 }
 
 export interface FhirResponse {

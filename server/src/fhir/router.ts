@@ -2,10 +2,35 @@
 import { badRequest, methodNotAllowed, routeNotFound, unknownType } from '../core/outcomes.js';
 import { isValidId } from '../core/ids.js';
 import type { FhirContext } from './fhir-context.js';
-import type { FhirRequest, FhirResponse } from './fhir-request.js';
+import type { FhirRequest, FhirResponse, InteractionTarget } from './fhir-request.js';
 import { ROUTES, type Route, type RouteParams } from './routes.js';
 
 export async function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  const { route, params } = resolveRoute(req, ctx);
+  ctx.authorize?.(req, interactionTarget(route, params, ctx));
+  return route.handle(req, params, ctx);
+}
+
+/** Checks a request with ctx.authorize without running it (a transaction checks every entry before the first runs). */
+export function authorizeRequest(req: FhirRequest, ctx: FhirContext): void {
+  if (!ctx.authorize) return;
+  const { route, params } = resolveRoute(req, ctx);
+  ctx.authorize(req, interactionTarget(route, params, ctx));
+}
+
+function interactionTarget(route: Route, params: RouteParams, ctx: FhirContext): InteractionTarget {
+  // Type-level operations (Observation/$lastn) name their type as a literal segment.
+  const literalType = route.pattern[0] !== undefined && ctx.defs.isResourceType(route.pattern[0]) ? route.pattern[0] : '';
+  return {
+    interaction: route.interaction,
+    type: params.type || literalType,
+    id: params.id,
+    compartmentType: params.compartmentType,
+    operation: route.operation?.name,
+  };
+}
+
+function resolveRoute(req: FhirRequest, ctx: FhirContext): { route: Route; params: RouteParams } {
   const segments = req.path.split('/').filter((s) => s.length > 0);
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const shaped = mostSpecific(ROUTES.filter((r) => r.pattern.length === segments.length && literalsMatch(r, segments)));
@@ -16,7 +41,7 @@ export async function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Pro
     shaped.find((r) => r.method === method);
   if (!route) throw methodNotAllowed(req.method, req.path, [...new Set(shaped.map((r) => r.method))]);
   if (route.conditional && !hasCriteria) throw badRequest(`${method} on a resource type needs search criteria or an id`);
-  return route.handle(req, bindParams(route, segments, ctx), ctx);
+  return { route, params: bindParams(route, segments, ctx) };
 }
 
 /** `_history` is a literal, not a resource type: routes with more literal segments win. */

@@ -14,6 +14,8 @@ import { badRequest } from '../core/outcomes.js';
 
 export interface FhirHandlerOptions {
   maxBodyBytes: number;
+  /** AUTH_MODE=smart: the context an authenticated request runs in (auth/resource-server). */
+  contextFor?: (req: FhirRequest, ctx: FhirContext, locals: Record<string, unknown>) => FhirContext;
 }
 
 export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
@@ -34,8 +36,9 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
         headers: req.headers as Record<string, string | undefined>,
         body,
         contentType,
+        access: res.locals.access,
       };
-      const fhirRes = await handleFhirRequest(fhirReq, ctx);
+      const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
       let out: Resource | undefined = fhirRes.resource;
       if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status);
       else if (out && fhirRes.shape) out = shapeResponse(out, query, ctx.defs);

@@ -8,7 +8,7 @@ import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import type { ReturnPreference } from '../prefer.js';
-import { handleFhirRequest } from '../router.js';
+import { authorizeRequest, handleFhirRequest } from '../router.js';
 import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
 import { validateWrite } from '../validate-write.js';
 import { updateLocked } from './update.js';
@@ -36,6 +36,8 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
       req.body = structuredClone(req.body);
       return { index: i, req, type: req.path.split('/')[0] };
     });
+    // Every entry is authorized before the first one runs (POST and PUT entries do not pass the router).
+    for (const p of plans) await atEntry(p.index, async () => authorizeRequest(p.req, txCtx));
     const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);
     const resolve = conditionalResolver(txCtx, createdByCriteria);
     for (const p of plans) await atEntry(p.index, () => rewriteReferences(p.req.body, fullUrls, resolve));

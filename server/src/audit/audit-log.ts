@@ -1,0 +1,62 @@
+// Stores AuditEvents through the repository, batched: events queue in memory and are written together in
+// one database transaction when 200 have gathered or 250 ms after the first, so a request pays no audit
+// write of its own and a busy server pays one commit per batch rather than one per request. close() (the
+// server's normal shutdown) and flush() write what is queued, so a normal shutdown loses nothing; a crash
+// can lose at most the last 250 ms of events.
+import type { AuditEvent } from 'fhir/r4.js';
+import { newId } from '../core/ids.js';
+import type { FhirRepository } from '../store/repository.js';
+
+export interface AuditLogOptions {
+  maxBatch: number;
+  maxDelayMs: number;
+}
+
+export interface AuditRecorder {
+  record(event: AuditEvent): void;
+}
+
+export class AuditLog implements AuditRecorder {
+  private pending: AuditEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repo: FhirRepository,
+    private readonly opts: AuditLogOptions = { maxBatch: 200, maxDelayMs: 250 },
+    private readonly log: { error(message: string, err: unknown): void } = console,
+  ) {}
+
+  record(event: AuditEvent): void {
+    this.pending.push(event);
+    if (this.pending.length >= this.opts.maxBatch) void this.flush();
+    // unref: a queued batch never keeps the process alive; close() writes it on shutdown.
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs).unref();
+  }
+
+  /** Writes everything queued so far; resolves when it is stored (batches are written one after another). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    if (batch.length > 0) this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  private async write(batch: AuditEvent[]): Promise<void> {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await this.repo.transaction(async (tx) => {
+          for (const event of batch) await tx.write({ ...event, id: newId() }, undefined, 'POST');
+        });
+        return;
+      } catch (err) {
+        if (attempt === 2) this.log.error(`audit: ${batch.length} AuditEvents could not be stored`, err);
+      }
+    }
+  }
+}

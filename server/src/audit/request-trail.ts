@@ -1,0 +1,39 @@
+// What one FHIR API request did, gathered while it runs (interactions, resources read or written, the
+// patients they belong to, the query) and turned into one AuditEvent when the response is sent.
+import type { AuditEvent } from 'fhir/r4.js';
+import { restAuditEvent, type Who } from './audit-event.js';
+
+/** Bounds one AuditEvent: a 10,000-entry transaction is still one readable event. */
+const MAX_RESOURCES = 1000;
+const MAX_PATIENTS = 50;
+
+export class RequestTrail {
+  who: Who = {};
+  readonly interactions: string[] = [];
+  private readonly resources = new Set<string>();
+  private readonly patients = new Set<string>();
+  query?: { path: string; params: URLSearchParams };
+  diagnostics?: string;
+
+  interaction(code: string, query?: { path: string; params: URLSearchParams }): void {
+    if (!this.interactions.includes(code)) this.interactions.push(code);
+    if (query && !this.query) this.query = query;
+  }
+
+  touched(reference: string, patients: Iterable<string>): void {
+    if (this.resources.size < MAX_RESOURCES) this.resources.add(reference);
+    for (const p of patients) if (this.patients.size < MAX_PATIENTS) this.patients.add(`Patient/${p}`);
+  }
+
+  toAuditEvent(status: number, fallbackInteraction: string): AuditEvent {
+    return restAuditEvent({
+      who: this.who,
+      interactions: this.interactions.length > 0 ? this.interactions : [fallbackInteraction],
+      status,
+      resources: [...this.resources],
+      patients: [...this.patients],
+      query: this.query,
+      diagnostics: this.diagnostics,
+    });
+  }
+}

@@ -1,0 +1,192 @@
+// The access policy of the FHIR API: what a SMART access token allows, decided in this one module.
+// https://hl7.org/fhir/smart-app-launch/STU2.2/scopes-and-launch-context.html
+//
+// Before an interaction runs (checkInteraction), in this order:
+//   1. AuditEvent is written by the server only: no create, update, patch or delete, whatever the scope.
+//   2. AuditEvent is read and searched only under system/AuditEvent.r / .s (`*` scopes do not reach it).
+//   3. patient/ scopes need a patient in context.
+//   4. Some scope covers the type and the interaction's letter: r = read, vread, instance history;
+//      s = search, type and system history; c = create; u = update, patch; d = delete (PUT: u or c).
+//   5. With patient/ scopes only, `Patient/{id}/...` (instance operations, compartment searches) is the
+//      context patient's only.
+// On the data the interaction touches (AuthorizedRepository asks):
+//   6. patient/ scopes: the resource is in the context patient's compartment (official Patient
+//      CompartmentDefinition). A type outside that definition counts as the patient's when it references
+//      them (Device.patient); one that references no patient is shared data, readable but not writable.
+//   7. Query constraints (`?category=...`) hold: as search filters on search, as a match on everything else.
+//   8. Writes: the stored resource before and the new content after are both allowed.
+import type { Resource } from 'fhir/r4.js';
+import type { Definitions } from '../../definitions/r4-definitions.js';
+import type { InteractionTarget } from '../../fhir/fhir-request.js';
+import type { CompartmentScope } from '../../search/search-request.js';
+import type { AccessContext } from '../access-context.js';
+import { clinicalScopes, type ClinicalScope, type Permission } from '../smart-scopes.js';
+import { forbidden } from './outcomes.js';
+import type { ResourceFacts } from './resource-facts.js';
+
+const AUDIT = 'AuditEvent';
+const READS: readonly Permission[] = ['r', 's'];
+
+/** Letters an interaction needs (any one of them); none for capabilities and the bundle itself (entries are checked). */
+const LETTERS: Record<string, Permission[]> = {
+  read: ['r'], vread: ['r'], 'history-instance': ['r'],
+  'search-type': ['s'], 'history-type': ['s'], 'history-system': ['s'],
+  create: ['c'], update: ['u', 'c'], patch: ['u'], delete: ['d'],
+  capabilities: [], transaction: [], batch: [],
+};
+
+/** Operations by name; an operation not listed needs some permission on its type, its data access is checked as it happens. */
+const OPERATION_LETTERS: Record<string, Permission[]> = {
+  lastn: ['s'],
+  validate: ['c', 'u'],
+  everything: ['r', 's'],
+  'import-wearable': ['c'],
+};
+
+/** What a search must be ANDed with: a compartment and query constraints. */
+export interface SearchFilter {
+  compartment?: CompartmentScope;
+  constraints: [string, string][];
+}
+
+export class AccessPolicy {
+  readonly scopes: ClinicalScope[];
+
+  constructor(
+    readonly access: AccessContext,
+    private readonly facts: ResourceFacts,
+    private readonly defs: Definitions,
+  ) {
+    this.scopes = clinicalScopes(access.scopes);
+  }
+
+  // ---- before the interaction ----
+
+  checkInteraction(t: InteractionTarget): void {
+    const letters = t.interaction === 'operation' ? OPERATION_LETTERS[t.operation ?? ''] ?? ['c', 'r', 'u', 'd', 's'] : LETTERS[t.interaction];
+    // A compartment search is a search of the compartment's member type.
+    const type = t.compartmentType || t.type;
+    if (type === AUDIT && letters.some((l) => !READS.includes(l))) {
+      throw forbidden('AuditEvent is written by the server only: it cannot be created, updated, patched or deleted through the API');
+    }
+    if (letters.length > 0 && type !== '') this.requireLetter(type, letters);
+    if (letters.length > 0 && type === '' && !this.scopes.some((s) => letters.some((l) => s.permissions.has(l)))) {
+      throw forbidden(`No granted scope allows ${t.interaction} (needs a scope with '${letters.join("' or '")}')`);
+    }
+    if (t.type === 'Patient' && t.id !== '' && (t.compartmentType !== '' || t.interaction === 'operation')) this.requireOwnPatient(type, letters, t.id);
+  }
+
+  /** Some scope covers `type` with one of `letters`; patient/ scopes additionally need a patient in context. */
+  requireLetter(type: string, letters: readonly Permission[]): void {
+    const covering = this.scopes.filter((s) => covers(s, type) && letters.some((l) => s.permissions.has(l)));
+    if (covering.length === 0) throw forbidden(`${this.describe()} do not allow ${letterNames(letters)} on ${type}: a scope such as ${this.example(type, letters)} is needed`);
+    if (covering.every((s) => s.level === 'patient') && !this.access.patient) {
+      throw forbidden(`The token's patient/ scopes need a patient in context, and the token has none (ask for launch/patient)`);
+    }
+  }
+
+  /** With patient-level scopes only, instance operations and compartment searches on Patient/{id} are the context patient's. */
+  private requireOwnPatient(type: string, letters: readonly Permission[], id: string): void {
+    const beyondPatient = this.scopes.some((s) => s.level !== 'patient' && covers(s, type) && letters.some((l) => s.permissions.has(l)));
+    if (!beyondPatient && id !== this.access.patient) {
+      throw forbidden(`patient/ scopes confine this token to Patient/${this.access.patient ?? '(none)'}; Patient/${id} is another patient's record`);
+    }
+  }
+
+  // ---- on the data ----
+
+  /**
+   * Whether some scope allows `letter` on this resource. `constraints: false` skips query constraints
+   * (for search results, whose SQL already applied them).
+   */
+  allows(letter: Permission, resource: Resource, opts: { constraints: boolean } = { constraints: true }): boolean {
+    return this.scopes.some(
+      (s) =>
+        covers(s, resource.resourceType) &&
+        s.permissions.has(letter) &&
+        (s.level !== 'patient' || this.patientAllows(letter, resource)) &&
+        (!opts.constraints || s.constraints.every(([name, value]) => this.facts.matches(resource, name, value) === true)),
+    );
+  }
+
+  /** Throws 403 unless some scope allows `letter` on the resource; `what` says which state of it was checked. */
+  check(letter: Permission, resource: Resource, what = ''): void {
+    if (this.allows(letter, resource)) return;
+    const ref = `${resource.resourceType}/${resource.id ?? '(new)'}${what ? ` (${what})` : ''}`;
+    const patientOnly = this.scopes.filter((s) => covers(s, resource.resourceType)).every((s) => s.level === 'patient');
+    const where = patientOnly && this.access.patient ? ` outside Patient/${this.access.patient}'s record or` : '';
+    throw forbidden(`${this.describe()} do not allow ${letterNames([letter])} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`);
+  }
+
+  /** Whether `letter` on `type` needs no per-resource check at all (an unconstrained user/ or system/ scope). */
+  unrestricted(type: string, letter: Permission): boolean {
+    return this.scopes.some((s) => covers(s, type) && s.permissions.has(letter) && s.level !== 'patient' && s.constraints.length === 0);
+  }
+
+  /** What a search of `type` is ANDed with. Throws 403 when no scope allows it or the scopes' alternatives cannot be combined. */
+  searchFilter(type: string): SearchFilter {
+    this.requireLetter(type, ['s']);
+    const applicable = this.scopes.filter((s) => covers(s, type) && s.permissions.has('s'));
+    const inDefinition = this.facts.inCompartmentDefinition(type);
+    const alternatives = applicable.map((s) => ({ scope: s, compartment: s.level === 'patient' && inDefinition }));
+    if (alternatives.some((a) => !a.compartment && a.scope.constraints.length === 0)) return { constraints: [] };
+    const compartment = alternatives.every((a) => a.compartment) && this.access.patient
+      ? { type: 'Patient', id: this.access.patient, params: patientParams(this.defs, type) }
+      : undefined;
+    if (!compartment && alternatives.some((a) => a.compartment)) throw this.uncombinable(type, applicable);
+    if (alternatives.some((a) => a.scope.constraints.length === 0)) return { compartment, constraints: [] };
+    return { compartment, constraints: mergeConstraints(applicable) ?? (() => { throw this.uncombinable(type, applicable); })() };
+  }
+
+  private patientAllows(letter: Permission, resource: Resource): boolean {
+    const patient = this.access.patient;
+    if (!patient) return false;
+    if (this.facts.inCompartmentDefinition(resource.resourceType)) return this.facts.inPatientCompartment(resource, patient);
+    const patients = this.facts.referencedPatients(resource);
+    return patients.size === 0 ? READS.includes(letter) : patients.has(patient);
+  }
+
+  private uncombinable(type: string, scopes: ClinicalScope[]) {
+    return forbidden(
+      `The scopes ${scopes.map((s) => s.raw).join(', ')} allow different subsets of ${type} that one search cannot combine; ` +
+        'ask for scopes that constrain the same parameter, or search with a token holding one of them',
+    );
+  }
+
+  private describe(): string {
+    return this.scopes.length === 0 ? 'The token has no resource scopes and its scopes' : `The token's scopes (${this.scopes.map((s) => s.raw).join(' ')})`;
+  }
+
+  private example(type: string, letters: readonly Permission[]): string {
+    if (type === AUDIT) return `system/AuditEvent.${letters.join('')}`;
+    const level = this.scopes[0]?.level ?? (this.access.patient ? 'patient' : 'user');
+    return `${level}/${type}.${letters[0]}`;
+  }
+}
+
+/** `*` reaches every type but AuditEvent, which only system/AuditEvent scopes reach. */
+function covers(s: ClinicalScope, type: string): boolean {
+  if (type === AUDIT) return s.type === AUDIT && s.level === 'system';
+  return s.type === '*' || s.type === type;
+}
+
+function patientParams(defs: Definitions, type: string): readonly string[] {
+  const params = defs.compartmentParams('Patient', type);
+  // The patient itself is in its own compartment (search-sql's `{def}`), besides the patients linked to it.
+  return type === 'Patient' ? ['{def}', ...params] : params;
+}
+
+/** Scopes that each constrain the same one parameter combine into one constraint with the values ORed. */
+function mergeConstraints(scopes: ClinicalScope[]): [string, string][] | undefined {
+  const first = scopes[0].constraints;
+  if (scopes.every((s) => sameConstraints(s.constraints, first))) return first;
+  const name = first[0][0];
+  if (!scopes.every((s) => s.constraints.length === 1 && s.constraints[0][0] === name)) return undefined;
+  return [[name, [...new Set(scopes.map((s) => s.constraints[0][1]))].join(',')]];
+}
+
+const sameConstraints = (a: [string, string][], b: [string, string][]) =>
+  a.length === b.length && a.every(([k, v], i) => b[i][0] === k && b[i][1] === v);
+
+const NAMES: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
+const letterNames = (letters: readonly Permission[]) => letters.map((l) => `${NAMES[l]} (${l})`).join(' or ');

@@ -1,0 +1,142 @@
+// The repository as one access token sees it: every read, search, history page and write goes through
+// the policy, whichever interaction or operation (batch and transaction entries, $lastn, future ones) asks.
+// Storage stays in store/; this wrapper only decides, filters and refuses.
+import type { Resource } from 'fhir/r4.js';
+import type { Definitions } from '../../definitions/r4-definitions.js';
+import { parseSearch } from '../../search/parse-search.js';
+import type { SearchRequest } from '../../search/search-request.js';
+import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
+import type { AccessPolicy } from './authorize-interaction.js';
+import { forbidden } from './outcomes.js';
+
+export class AuthorizedRepository implements FhirRepository {
+  constructor(
+    private readonly inner: FhirRepository,
+    private readonly policy: AccessPolicy,
+    private readonly defs: Definitions,
+    /** Told of every resource read or written (the request's audit trail). */
+    private readonly touched: (resource: Resource) => void = () => undefined,
+  ) {}
+
+  async read(type: string, id: string): Promise<ResourceVersion | undefined> {
+    this.policy.requireLetter(type, ['r']);
+    return this.visible(await this.inner.read(type, id));
+  }
+
+  async vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
+    this.policy.requireLetter(type, ['r']);
+    return this.visible(await this.inner.vread(type, id, versionId));
+  }
+
+  /** A deletion carries no content to check: it tells only that the id existed. */
+  private visible(version: ResourceVersion | undefined): ResourceVersion | undefined {
+    if (version?.resource && !version.deleted) {
+      this.policy.check('r', version.resource);
+      this.touched(version.resource);
+    }
+    return version;
+  }
+
+  async history(query: HistoryQuery): Promise<Page<ResourceVersion>> {
+    const letter = query.id === undefined ? 's' : 'r';
+    if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
+    const page = await this.inner.history(query);
+    const allowed = page.items.filter((v) => v.resource && this.policy.allows(letter, v.resource));
+    // Deletions show where the type needs no per-resource check, or beside visible versions of the same resource.
+    const items = page.items.filter(
+      (v) => allowed.includes(v) || (v.deleted && (this.policy.unrestricted(v.type, letter) || (query.id !== undefined && allowed.length > 0))),
+    );
+    if (items.length === page.items.length) return page;
+    return { ...page, items, total: undefined };
+  }
+
+  async search(request: SearchRequest): Promise<Page<Resource>> {
+    const page = await this.inner.search(this.restrict(request));
+    const items = page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    // Included resources are kept only when the token could read or search them.
+    const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
+    const total = items.length === page.items.length ? page.total : undefined;
+    return { ...page, items, total, included };
+  }
+
+  async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
+    const items = await this.inner.lastn(this.restrict(request), max);
+    return items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+  }
+
+  /**
+   * ANDs the scopes' compartment and query constraints into the search, and requires search permission on
+   * every type a chain or _has passes through. The client's own compartment must be the same patient's.
+   */
+  private restrict(request: SearchRequest): SearchRequest {
+    const filter = this.policy.searchFilter(request.type);
+    for (const type of chainedTypes(request)) this.policy.requireLetter(type, ['s']);
+    const out: SearchRequest = { ...request, criteria: [...request.criteria] };
+    if (filter.compartment) {
+      const asked = request.compartment;
+      if (asked && !(asked.type === 'Patient' && asked.id === filter.compartment.id)) {
+        throw forbidden(`patient/ scopes confine this token to Patient/${filter.compartment.id}; the ${asked.type}/${asked.id} compartment is beyond it`);
+      }
+      out.compartment = asked ?? filter.compartment;
+    }
+    if (filter.constraints.length > 0) {
+      out.criteria.push(...parseSearch(request.type, new URLSearchParams(filter.constraints), this.defs).criteria);
+    }
+    return out;
+  }
+
+  transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
+    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.defs, this.touched)));
+  }
+
+  /** The lock read serves a write; the write itself is checked, before and after. */
+  readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
+    return this.inner.readForUpdate(type, id);
+  }
+
+  lock(key: string): Promise<void> {
+    return this.inner.lock(key);
+  }
+
+  async write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
+    if (previous && !previous.deleted && previous.resource) {
+      this.policy.check('u', previous.resource, 'as stored');
+      this.policy.check('u', resource, 'as it would be written');
+    } else {
+      this.policy.check('c', resource, method === 'POST' ? '' : 'created by this update');
+    }
+    const version = await this.inner.write(resource, previous, method);
+    this.touched(version.resource!);
+    return version;
+  }
+
+  async remove(previous: ResourceVersion): Promise<ResourceVersion> {
+    if (previous.resource) this.policy.check('d', previous.resource);
+    else this.policy.requireLetter(previous.type, ['d']);
+    const version = await this.inner.remove(previous);
+    if (previous.resource) this.touched(previous.resource);
+    return version;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Types a chained parameter or _has reaches, at any depth. */
+function chainedTypes(request: SearchRequest): Set<string> {
+  const types = new Set<string>();
+  const walk = (c: SearchRequest['criteria'][number]): void => {
+    if (c.kind === 'chain') {
+      for (const t of c.targets) {
+        types.add(t.type);
+        walk(t.criterion);
+      }
+    } else if (c.kind === 'has') {
+      types.add(c.type);
+      walk(c.criterion);
+    }
+  };
+  request.criteria.forEach(walk);
+  return types;
+}

@@ -1,0 +1,119 @@
+// The FHIR API as a SMART resource server (AUTH_MODE=smart): CORS for registered origins, one AuditEvent
+// per request, bearer token verification (401), per-client rate limits (429), and the per-request FHIR
+// context whose repository and authorize hook apply the access policy (403).
+// https://hl7.org/fhir/smart-app-launch/STU2.2/app-launch.html#step-5-access-protected-resources
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Resource } from 'fhir/r4.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { RequestTrail } from '../../audit/request-trail.js';
+import type { Definitions } from '../../definitions/r4-definitions.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import type { FhirRequest } from '../../fhir/fhir-request.js';
+import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
+import type { AccessContext, TokenVerifier } from '../access-context.js';
+import { AccessPolicy } from './authorize-interaction.js';
+import { AuthorizedRepository } from './authorized-repository.js';
+import { registeredOriginsCors } from './cors.js';
+import { unauthorized } from './outcomes.js';
+import type { RateLimiter } from './rate-limit.js';
+import { createResourceFacts } from './resource-facts.js';
+
+export interface ResourceServerDeps {
+  verifier: TokenVerifier;
+  defs: Definitions;
+  fhirBase: string;
+  audit: AuditLog;
+  rateLimiter: RateLimiter;
+  /** Origins of registered clients (ClientStore.allowedOrigins). */
+  allowedOrigins: () => Promise<Set<string>>;
+  /** The app's indexer, shared so compartment checks read exactly the rows search reads. */
+  indexer?: ResourceIndexer;
+}
+
+export interface ResourceServer {
+  /** Mount on /fhir, in this order, before the FHIR handler. */
+  before: RequestHandler[];
+  /** Mount on /fhir after the FHIR handler: notes why a request failed, for its AuditEvent. */
+  after: ErrorRequestHandler;
+  /** The FHIR context one authenticated request runs in (fhirHandler's contextFor). */
+  contextFor(req: FhirRequest, ctx: FhirContext, locals: Record<string, unknown>): FhirContext;
+}
+
+/** Discovery stays public: clients read it before they have a token. */
+const PUBLIC = new Set(['/metadata', '/.well-known/smart-configuration']);
+const isPublic = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && PUBLIC.has(req.path.replace(/\/+$/, ''));
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
+  const facts = createResourceFacts(deps.defs, deps.fhirBase, deps.indexer);
+
+  const auditRequests: RequestHandler = (req, res, next) => {
+    if (isPublic(req) || req.method === 'OPTIONS') return next();
+    const trail = new RequestTrail();
+    trail.who.address = req.ip;
+    res.locals.auditTrail = trail;
+    res.on('finish', () => deps.audit.record(trail.toAuditEvent(res.statusCode, fallbackInteraction(req))));
+    next();
+  };
+
+  const authenticate = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (isPublic(req)) return next();
+    try {
+      const header = req.headers.authorization;
+      if (header === undefined) throw unauthorized('This FHIR API needs an access token: send Authorization: Bearer <token>', false);
+      const token = BEARER.exec(header)?.[1];
+      if (!token) throw unauthorized('The Authorization header must be "Bearer <access token>"', true);
+      const access = await deps.verifier.verify(token);
+      if (!access || access.expiresAt * 1000 <= Date.now()) {
+        throw unauthorized('The access token is not valid: unknown, expired, revoked or issued for another server', true);
+      }
+      res.locals.access = access;
+      const trail = res.locals.auditTrail as RequestTrail | undefined;
+      if (trail) trail.who = { ...whoOf(access), address: req.ip };
+      await deps.rateLimiter.take(access.clientId);
+      // An auditor reads every event recorded before its request, not only those already flushed.
+      if (/^\/(AuditEvent|_history)\b/.test(req.path)) await deps.audit.flush();
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  const after: ErrorRequestHandler = (err, _req, res, next) => {
+    const trail = res.locals.auditTrail as RequestTrail | undefined;
+    if (trail && err instanceof Error) trail.diagnostics = err.message;
+    next(err);
+  };
+
+  return {
+    before: [registeredOriginsCors(deps.allowedOrigins), auditRequests, authenticate],
+    after,
+    contextFor(req, ctx, locals) {
+      const access = req.access;
+      // The bearer middleware runs first; a request without access never gets here, but fail closed if it did.
+      if (!access) throw unauthorized('This FHIR API needs an access token', false);
+      const trail = locals.auditTrail as RequestTrail | undefined;
+      const policy = new AccessPolicy(access, facts, deps.defs);
+      const touched = (r: Resource) => trail?.touched(`${r.resourceType}/${r.id}`, patientsOf(r));
+      const patientsOf = (r: Resource) => (r.resourceType === 'Patient' && r.id ? [r.id, ...facts.referencedPatients(r)] : facts.referencedPatients(r));
+      return {
+        ...ctx,
+        repo: new AuthorizedRepository(ctx.repo, policy, deps.defs, touched),
+        authorize(entry, target) {
+          const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);
+          trail?.interaction(target.interaction, isQuery ? { path: entry.path, params: entry.query } : undefined);
+          policy.checkInteraction(target);
+        },
+      };
+    },
+  };
+}
+
+function whoOf(access: AccessContext) {
+  return { clientId: access.clientId, fhirUser: access.fhirUser, subject: access.subject, patient: access.patient };
+}
+
+/** For requests refused before routing (401, 429): the interaction the method suggests. */
+function fallbackInteraction(req: Request): string {
+  return { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[req.method] ?? 'operation';
+}
