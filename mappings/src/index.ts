@@ -6,3 +6,5 @@ export { mapFitbit } from './fitbit/map-fitbit.js';
 export { mapGoogleFit } from './google-fit/map-google-fit.js';
 export { toTransactionBundle } from './bundle.js';
 export * as codes from './codes.js';
+export { mapAppleHealthXml, type AppleOptions } from './apple/map-apple-xml.js';
+export { mapAppleHealthZip } from './apple/map-apple-zip.js';

@@ -20,6 +20,23 @@ export interface ObservationInput {
 
 const CATEGORY_DISPLAY = { 'vital-signs': 'Vital Signs', activity: 'Activity' } as const;
 
+const deepFreeze = <T>(v: T): T => {
+  if (typeof v === 'object' && v !== null) {
+    Object.values(v).forEach(deepFreeze);
+    Object.freeze(v);
+  }
+  return v;
+};
+
+/** Category and code of each measure, built once and shared by all its Observations: a large export has millions.
+ *  Frozen, so that a consumer editing one Observation's code fails loudly instead of editing them all. */
+const SHARED = Object.fromEntries(
+  Object.entries(MEASURES).map(([kind, m]) => [kind, deepFreeze({
+    category: [{ coding: [{ system: CATEGORY_CS, code: m.category, display: CATEGORY_DISPLAY[m.category] }] }],
+    code: m.code,
+  })]),
+) as Record<MeasureKind, { category: Observation['category']; code: Observation['code'] }>;
+
 /** UCUM quantities carry no more than 3 decimals: the sources' float noise (139.3170000000021) is not a reading. */
 export const round = (v: number, decimals = 3): number => {
   const f = 10 ** decimals;
@@ -37,9 +54,8 @@ export function buildObservation(input: ObservationInput): Observation {
     ...(m.profile ? { meta: { profile: [m.profile] } } : {}),
     identifier: [{ system: RECORD_ID_SYSTEM, value: input.id }],
     status: 'final',
-    category: [{ coding: [{ system: CATEGORY_CS, code: m.category, display: CATEGORY_DISPLAY[m.category] }] }],
-    // Fresh objects per Observation: a consumer that edits one (the server rewrites references) edits only that one.
-    code: { coding: m.code.coding!.map((c) => ({ ...c })), text: m.code.text },
+    category: SHARED[input.kind].category,
+    code: SHARED[input.kind].code,
     subject: { reference: input.patientReference },
   };
   if ('at' in input.effective) obs.effectiveDateTime = input.effective.at;

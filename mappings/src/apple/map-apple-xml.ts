@@ -1,0 +1,59 @@
+// mapAppleHealthXml: an Apple Health export.xml stream to batches of Observations and Devices, in constant memory.
+// Step counts of other sources that a watch also counted, and generic Asleep records that iOS 16 stages cover,
+// are held back (on disk) until the whole export is read, then dropped where they overlap (see README).
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { MappingError, type MappedBatch, type MappingOptions } from '../types.js';
+import { ExportHandler } from './export-handler.js';
+import { XmlScanner, XmlSyntaxError } from './xml-scanner.js';
+
+export type AppleOptions = MappingOptions & { batchSize?: number };
+
+export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable, opts: AppleOptions): AsyncGenerator<MappedBatch> {
+  const fileName = opts.fileName ?? 'export.xml';
+  const batchSize = Math.max(1, opts.batchSize ?? 1000);
+  const h = new ExportHandler(fileName, opts.patientReference, opts.bestEffort ?? false);
+  const scanner = new XmlScanner(h);
+  h.scanner = scanner;
+  const decoder = new StringDecoder('utf8');
+  const batch = (all: boolean): MappedBatch => {
+    const observations = all ? h.ready.splice(0) : h.ready.splice(0, batchSize);
+    h.newBatch();
+    return { observations, devices: h.devices.takeNew(), skipped: h.skips.takeListed() };
+  };
+  try {
+    let first = true;
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer | string>) {
+        let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+        if (first && text.length) {
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          first = false;
+        }
+        scanner.write(text);
+        while (h.ready.length >= batchSize) yield batch(false);
+      }
+      scanner.write(decoder.end());
+      scanner.end();
+    } catch (e) {
+      if (e instanceof XmlSyntaxError) throw new MappingError(`not well-formed XML: ${e.message}`, fileName, `line ${e.line}`);
+      throw e;
+    }
+    h.watchSteps.seal();
+    h.sleepStages.seal();
+    for await (const d of h.spill.read()) {
+      const covered = d.group === 'other-steps' ? h.watchSteps : h.sleepStages;
+      if (covered.overlaps(d.start, d.end)) {
+        h.skips.drop(d.rec.line, d.group === 'other-steps'
+          ? 'steps also counted by an Apple Watch at the same time (the watch record is kept)'
+          : 'generic Asleep overlapping sleep stage records (the stages are kept)');
+      } else h.emitDeferred(d.rec);
+      if (h.ready.length >= batchSize) yield batch(false);
+    }
+    const last = batch(true);
+    last.skipped.push(...h.skips.summary());
+    if (last.observations.length || last.devices.length || last.skipped.length) yield last;
+  } finally {
+    h.spill.dispose();
+  }
+}

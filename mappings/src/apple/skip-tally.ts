@@ -1,0 +1,40 @@
+// Skipped Apple records: bad ones one by one (up to a cap), deliberate drops counted per reason, so that the
+// report of a multi-gigabyte export stays small.
+import type { SkippedRecord } from '../types.js';
+import { detach } from './xml-scanner.js';
+
+const MAX_LISTED = 10_000;
+
+export class SkipTally {
+  private listed: SkippedRecord[] = [];
+  private listedTotal = 0;
+  private readonly counts = new Map<string, { count: number; line: number }>();
+
+  constructor(private readonly fileName: string) {}
+
+  bad(line: number, reason: string): void {
+    if (++this.listedTotal <= MAX_LISTED) this.listed.push({ position: `${this.fileName} line ${line}`, reason: detach(reason) });
+    else this.drop(line, 'bad record beyond the first 10,000 listed');
+  }
+
+  drop(line: number, reason: string): void {
+    const c = this.counts.get(reason);
+    if (c) c.count++;
+    else this.counts.set(detach(reason), { count: 1, line });
+  }
+
+  /** The bad records listed since the last call. */
+  takeListed(): SkippedRecord[] {
+    const out = this.listed;
+    this.listed = [];
+    return out;
+  }
+
+  /** One entry per reason, in order of first occurrence: where it first happened and how often. */
+  summary(): SkippedRecord[] {
+    return [...this.counts].map(([reason, c]) => ({
+      position: `${this.fileName} line ${c.line}${c.count > 1 ? ' (first)' : ''}`,
+      reason: c.count > 1 ? `${reason} (${c.count} records)` : reason,
+    }));
+  }
+}

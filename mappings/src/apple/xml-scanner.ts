@@ -1,0 +1,235 @@
+// A streaming scanner for the flat XML of Apple Health exports: start and end tags with their attributes,
+// fed in string chunks, in constant memory. It skips the internal DTD subset unparsed (iOS 16 exports a broken
+// one), drops control characters XML forbids (iOS 16 writes \x0b into names) and checks well-formedness
+// (nesting, attribute syntax, entities), reporting the line of any fault. Text content is ignored: export.xml
+// keeps everything in attributes. Much faster than a general SAX parser (see BENCHMARKS.md).
+export interface ScanHandler {
+  /** `pos` is the tag's offset in the scanner's buffer, good for lineAt() until the handler returns. */
+  open(name: string, attrs: Record<string, string>, selfClosing: boolean, pos: number): void;
+  close(name: string, pos: number): void;
+}
+
+export class XmlSyntaxError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+const TAG_END = /\s*(\/?)>/y;
+const NAME = /[A-Za-z_:][\w.:-]*/y;
+const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
+const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));|&/g;
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+export class XmlScanner {
+  private buf = '';
+  private pos = 0;
+  /** Line of buf[lineCursor]; lines are counted lazily, once, as positions are asked for. */
+  private lineCursor = 0;
+  private line = 1;
+  private readonly stack: string[] = [];
+  private readonly names = new Set<string>();
+  private readonly decoded = new Map<string, string>();
+  private rootSeen = false;
+  private rootClosed = false;
+
+  constructor(private readonly handler: ScanHandler) {}
+
+  write(chunk: string): void {
+    if (FORBIDDEN.test(chunk)) chunk = chunk.replace(FORBIDDEN, '');
+    FORBIDDEN.lastIndex = 0;
+    this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
+    this.lineCursor -= this.pos;
+    this.pos = 0;
+    this.scan(false);
+    // Keep line counting in step with what is dropped from the buffer.
+    this.lineAt(this.pos);
+  }
+
+  end(): void {
+    this.scan(true);
+    const rest = this.buf.slice(this.pos);
+    if (rest.trim() !== '') throw new XmlSyntaxError('unexpected end of file inside markup', this.lineAt(this.pos));
+    if (this.stack.length) throw new XmlSyntaxError(`unexpected end of file: <${this.stack[this.stack.length - 1]}> is not closed`, this.lineAt(this.buf.length));
+    if (!this.rootSeen) throw new XmlSyntaxError('no root element', this.lineAt(this.buf.length));
+  }
+
+  lineAt(pos: number): number {
+    if (pos <= this.lineCursor) return this.line;
+    const buf = this.buf;
+    let i = buf.indexOf('\n', this.lineCursor);
+    while (i !== -1 && i < pos) {
+      this.line++;
+      i = buf.indexOf('\n', i + 1);
+    }
+    this.lineCursor = pos;
+    return this.line;
+  }
+
+  private fail(message: string, at: number): never {
+    throw new XmlSyntaxError(message, this.lineAt(at));
+  }
+
+  private scan(final: boolean): void {
+    const buf = this.buf;
+    for (;;) {
+      const lt = buf.indexOf('<', this.pos);
+      if (lt === -1) {
+        this.checkText(this.pos, buf.length);
+        this.pos = buf.length;
+        return;
+      }
+      this.checkText(this.pos, lt);
+      const next = buf.charCodeAt(lt + 1);
+      if (next === 33 /* ! */ || next === 63 /* ? */) {
+        const end = this.markupEnd(lt, final);
+        if (end === -1) {
+          this.pos = lt;
+          return;
+        }
+        this.pos = end;
+        continue;
+      }
+      // A tag ends before the next '<' (attribute values cannot hold one); without it the tag is still arriving.
+      const nextLt = buf.indexOf('<', lt + 1);
+      if (nextLt === -1 && !final) {
+        this.pos = lt;
+        return;
+      }
+      this.pos = next === 47 /* / */ ? this.endTag(lt) : this.startTag(lt, nextLt === -1 ? buf.length : nextLt);
+    }
+  }
+
+  /** Comments, processing instructions, CDATA and the DOCTYPE; -1 when the markup is not complete yet. */
+  private markupEnd(lt: number, final: boolean): number {
+    const buf = this.buf;
+    let close: string;
+    if (buf.startsWith('<!--', lt)) close = '-->';
+    else if (buf.startsWith('<?', lt)) close = '?>';
+    else if (buf.startsWith('<![CDATA[', lt)) close = ']]>';
+    else if (buf.startsWith('<!DOCTYPE', lt)) {
+      if (this.rootSeen) this.fail('DOCTYPE after the root element', lt);
+      // The internal subset ends at "]>"; its declarations are not read, so a broken one does no harm.
+      const bracket = buf.indexOf('[', lt);
+      const gt = buf.indexOf('>', lt);
+      if (bracket === -1 && gt === -1) {
+        if (final) this.fail('unterminated DOCTYPE', lt);
+        return -1;
+      }
+      close = bracket !== -1 && (gt === -1 || bracket < gt) ? ']>' : '>';
+    } else {
+      if (buf.length - lt < 9 && !final) return -1;
+      this.fail('unknown markup declaration', lt);
+    }
+    const at = buf.indexOf(close, lt + 2);
+    if (at === -1) {
+      if (final) this.fail(`unterminated ${close === '-->' ? 'comment' : 'declaration'}`, lt);
+      return -1;
+    }
+    return at + close.length;
+  }
+
+  private checkText(from: number, to: number): void {
+    if (from >= to || this.stack.length) return;
+    if (this.buf.slice(from, to).trim() !== '') this.fail(this.rootSeen ? 'text after the root element' : 'text before the root element', from);
+  }
+
+  /** `limit` is the next '<' (or the end): a tag and its attribute values never reach it. */
+  private startTag(lt: number, limit: number): number {
+    const buf = this.buf;
+    NAME.lastIndex = lt + 1;
+    const m = NAME.exec(buf);
+    if (!m) this.fail('a tag name must follow <', lt);
+    const name = m[0];
+    const attrs: Record<string, string> = {};
+    let at = NAME.lastIndex;
+    let selfClosing = false;
+    // Hand-written rather than a regex: this loop is most of the parsing time of a large export.
+    for (;;) {
+      let c = buf.charCodeAt(at);
+      const spaced = c === 32 || c === 10 || c === 9 || c === 13;
+      while (c === 32 || c === 10 || c === 9 || c === 13) c = buf.charCodeAt(++at);
+      if (c === 62 /* > */) {
+        at++;
+        break;
+      }
+      if (c === 47 /* / */ && buf.charCodeAt(at + 1) === 62) {
+        selfClosing = true;
+        at += 2;
+        break;
+      }
+      const eq = buf.indexOf('=', at);
+      if (!spaced || at >= limit || eq === -1 || eq >= limit) this.fail(`malformed attributes in <${name}>`, lt);
+      const key = this.attrName(buf.slice(at, eq), name, lt);
+      let q = eq + 1;
+      c = buf.charCodeAt(q);
+      while (c === 32 || c === 10 || c === 9 || c === 13) c = buf.charCodeAt(++q);
+      if (c !== 34 && c !== 39) this.fail(`attribute ${key} of <${name}> needs a quoted value`, lt);
+      const close = buf.indexOf(c === 34 ? '"' : "'", q + 1);
+      if (close === -1 || close >= limit) this.fail(`attribute ${key} of <${name}> has an unterminated value or a '<' in it`, lt);
+      if (Object.prototype.hasOwnProperty.call(attrs, key)) this.fail(`attribute ${key} repeated on <${name}>`, lt);
+      const raw = buf.slice(q + 1, close);
+      attrs[key] = raw.indexOf('&') === -1 ? raw : this.decode(raw, lt);
+      at = close + 1;
+    }
+    if (this.stack.length === 0) {
+      if (this.rootClosed) this.fail(`a second root element <${name}>`, lt);
+      this.rootSeen = true;
+    }
+    if (!selfClosing) this.stack.push(name);
+    else if (this.stack.length === 0) this.rootClosed = true;
+    this.handler.open(name, attrs, selfClosing, lt);
+    return at;
+  }
+
+  /** Attribute names, checked once each (an export uses a few dozen). Spaces are let through: 2015 exports
+   *  wrote Withings metadata as attributes named "Health Mate App Version". */
+  private attrName(raw: string, tag: string, lt: number): string {
+    if (this.names.has(raw)) return raw;
+    const key = raw.trimEnd();
+    if (key === '' || /["'<>/=&]/.test(key) || !/^[A-Za-z_:]/.test(key)) this.fail(`malformed attribute name ${JSON.stringify(key)} in <${tag}>`, lt);
+    if (this.names.size < 10_000 && key === raw) this.names.add(detach(raw));
+    return key;
+  }
+
+  private endTag(lt: number): number {
+    const buf = this.buf;
+    NAME.lastIndex = lt + 2;
+    const m = NAME.exec(buf);
+    TAG_END.lastIndex = NAME.lastIndex;
+    const e = m && TAG_END.exec(buf);
+    if (!m || !e || e[1] === '/') this.fail('malformed end tag', lt);
+    const open = this.stack.pop();
+    if (open !== m[0]) this.fail(open ? `</${m[0]}> closes <${open}>` : `</${m[0]}> closes nothing`, lt);
+    if (this.stack.length === 0) this.rootClosed = true;
+    this.handler.close(m[0], lt);
+    return TAG_END.lastIndex;
+  }
+
+  /** Values with entities repeat (every record of a device carries the same device string): decoded once. */
+  private decode(raw: string, lt: number): string {
+    const known = this.decoded.get(raw);
+    if (known !== undefined) return known;
+    const value = detach(this.decodeNew(raw, lt));
+    if (this.decoded.size >= 1000) this.decoded.clear();
+    this.decoded.set(detach(raw), value);
+    return value;
+  }
+
+  private decodeNew(raw: string, lt: number): string {
+    return raw.replace(ENTITY, (all, hex: string, dec: string, named: string) => {
+      if (named) return NAMED[named];
+      const code = hex ? parseInt(hex, 16) : dec ? parseInt(dec, 10) : -1;
+      if (code < 0 || code > 0x10ffff) this.fail(`bad character reference or unescaped & in ${JSON.stringify(raw.slice(0, 40))}`, lt);
+      // Character references to control characters are as stray as the raw ones: dropped.
+      return code < 0x20 && code !== 9 && code !== 10 && code !== 13 ? '' : String.fromCodePoint(code);
+    });
+  }
+}
+
+/**
+ * A copy of `s` that does not keep the scanner's chunk alive. Attribute values are slices of a chunk of about a
+ * megabyte and V8 keeps the whole chunk for as long as a slice lives, so anything kept past its record (caches,
+ * tallies) must be detached, or memory grows with the export.
+ */
+export const detach = (s: string): string => (s.length < 13 ? s : (` ${s}`).slice(1));
