@@ -29,6 +29,8 @@ export class FakeFitbit {
   /** Every data request, in order (token requests are in tokenRequests). */
   readonly requests: FakeRequest[] = [];
   readonly tokenRequests: { grantType: string; status: number }[] = [];
+  /** Tokens handed out, newest last (to check what the server stored). */
+  readonly issued: { accessToken: string; refreshToken: string }[] = [];
   /** Seconds an access token lives (Fitbit: 28800). */
   accessTokenLifetime = 28_800;
   requestsPerHour = 150;
@@ -95,7 +97,8 @@ export class FakeFitbit {
     const forced = this.throttle.shift();
     if (forced !== undefined || this.hourCount >= this.requestsPerHour) {
       record(429);
-      return send(res, 429, errors('system', 'Too Many Requests'), { 'Retry-After': String(forced ?? untilHour), ...rate(0) });
+      const remaining = forced === undefined ? 0 : this.requestsPerHour - this.hourCount;
+      return send(res, 429, errors('system', 'Too Many Requests'), { 'Retry-After': String(forced ?? untilHour), ...rate(remaining) });
     }
     this.hourCount++;
     record(200);
@@ -151,6 +154,7 @@ export class FakeFitbit {
     const refresh = randomBytes(32).toString('hex');
     this.accessTokens.set(access, Date.now() + this.accessTokenLifetime * 1000);
     this.refreshTokens.add(refresh);
+    this.issued.push({ accessToken: access, refreshToken: refresh });
     this.tokenRequests.push({ grantType, status: 200 });
     send(res, 200, { access_token: access, expires_in: this.accessTokenLifetime, refresh_token: refresh, scope, token_type: 'Bearer', user_id: this.userId });
   }

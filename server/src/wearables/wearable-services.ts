@@ -5,13 +5,23 @@ import { notSupported } from '../core/outcomes.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import { ImportJobs } from './jobs/import-jobs.js';
 import { JobStore } from './jobs/job-store.js';
-import type { WearablesConfig } from './wearables-config.js';
+import { FitbitStore } from './fitbit/fitbit-store.js';
+import type { FitbitConfig, WearablesConfig } from './wearables-config.js';
+
+export interface FitbitServices {
+  config: FitbitConfig;
+  store: FitbitStore;
+  /** Where Fitbit sends the browser back: FITBIT_REDIRECT_URI or BASE_URL/wearables/fitbit/callback. */
+  redirectUri: string;
+}
 
 export interface WearableServices {
   config: WearablesConfig;
   pool: Pool;
   jobs: JobStore;
   runner: ImportJobs;
+  /** Absent when Fitbit is not configured. */
+  fitbit?: FitbitServices;
   close(): Promise<void>;
 }
 
@@ -22,7 +32,12 @@ const SERVICES = new WeakMap<object, WearableServices>();
 export function createWearableServices(ctx: FhirContext, pool: Pool, config: WearablesConfig): WearableServices {
   const jobs = new JobStore(pool);
   const runner = new ImportJobs(jobs, ctx, { spoolDir: config.spoolDir, batchSize: config.batchSize });
-  const services: WearableServices = { config, pool, jobs, runner, close: () => runner.close() };
+  const fitbit = config.fitbit && {
+    config: config.fitbit,
+    store: new FitbitStore(pool, config.fitbit.tokenKey),
+    redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
+  };
+  const services: WearableServices = { config, pool, jobs, runner, fitbit, close: () => runner.close() };
   SERVICES.set(ctx, services);
   SERVICES.set(ctx.repo, services);
   return services;
@@ -32,4 +47,9 @@ export function wearablesOf(ctx: FhirContext): WearableServices {
   const services = SERVICES.get(ctx) ?? SERVICES.get(ctx.repo);
   if (!services) throw notSupported('Wearable import is not available here (not inside a Bundle)');
   return services;
+}
+
+export function fitbitOf(services: WearableServices): FitbitServices {
+  if (!services.fitbit) throw notSupported('Fitbit sync is not configured on this server (FITBIT_CLIENT_ID, FITBIT_CLIENT_SECRET, FITBIT_TOKEN_KEY)');
+  return services.fitbit;
 }

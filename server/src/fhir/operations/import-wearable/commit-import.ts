@@ -6,7 +6,7 @@ import type { Bundle } from 'fhir/r4.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { transaction } from '../../interactions/transaction.js';
-import { countStored } from './import-summary.js';
+import { countStored, type ImportSummary } from './import-summary.js';
 import type { ImportProgress } from './progress.js';
 import type { StagedImport } from './stage-import.js';
 
@@ -21,15 +21,19 @@ export async function commitImport(
   for await (const line of lines) {
     opts.signal?.throwIfAborted();
     const bundle = JSON.parse(line) as Bundle;
-    let response: Bundle;
     try {
-      response = await transaction(bundle, 'minimal', ctx);
+      await storeBundle(bundle, ctx, staged.summary);
     } catch (err) {
       throw err instanceof OutcomeError ? partiallyStored(err, done, staged.batches) : err;
     }
-    response.entry?.forEach((e, i) => countStored(staged.summary, bundle.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false));
     opts.onProgress?.({ phase: 'storing', done: ++done, total: staged.batches, unit: 'batches' });
   }
+}
+
+/** One transaction; each entry counts as created (201) or unchanged (200: its identifier was already stored). */
+export async function storeBundle(bundle: Bundle, ctx: FhirContext, summary: ImportSummary): Promise<void> {
+  const response = await transaction(bundle, 'minimal', ctx);
+  response.entry?.forEach((e, i) => countStored(summary, bundle.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false));
 }
 
 /** The staged records were valid, so a failure here is the store's; say what was kept and how to finish. */

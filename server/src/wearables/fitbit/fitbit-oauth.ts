@@ -1,0 +1,64 @@
+// OAuth 2 with Fitbit: the authorization URL (code flow with PKCE and state), the code exchange and the
+// refresh (Fitbit rotates refresh tokens: each refresh returns a new one and retires the old).
+// https://dev.fitbit.com/build/reference/web-api/authorization/
+import { createHash, randomBytes } from 'node:crypto';
+import type { FitbitConfig } from '../wearables-config.js';
+import type { FitbitTokens } from './fitbit-store.js';
+
+/** Everything the sync reads: heart rate and HRV, steps, sleep, weight, SpO2. */
+export const FITBIT_SCOPES = ['activity', 'heartrate', 'sleep', 'weight', 'oxygen_saturation'];
+
+/** Fitbit answered the token endpoint with an error (`invalid_grant` when a refresh token is no longer valid). */
+export class FitbitAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+  ) {
+    super(`Fitbit token endpoint answered ${status} ${errorType}`);
+    this.name = 'FitbitAuthError';
+  }
+}
+
+export const randomToken = () => randomBytes(32).toString('base64url');
+
+export function authorizeUrl(config: FitbitConfig, redirectUri: string, state: string, codeVerifier: string): string {
+  const url = new URL(config.authorizeUrl);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', config.clientId);
+  url.searchParams.set('redirect_uri', redirectUri);
+  url.searchParams.set('scope', FITBIT_SCOPES.join(' '));
+  url.searchParams.set('state', state);
+  url.searchParams.set('code_challenge', createHash('sha256').update(codeVerifier).digest('base64url'));
+  url.searchParams.set('code_challenge_method', 'S256');
+  return url.toString();
+}
+
+export function exchangeCode(config: FitbitConfig, code: string, codeVerifier: string, redirectUri: string): Promise<FitbitTokens> {
+  return tokenRequest(config, { grant_type: 'authorization_code', client_id: config.clientId, code, code_verifier: codeVerifier, redirect_uri: redirectUri });
+}
+
+export function refreshTokens(config: FitbitConfig, refreshToken: string): Promise<FitbitTokens> {
+  return tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+async function tokenRequest(config: FitbitConfig, form: Record<string, string>): Promise<FitbitTokens> {
+  const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
+  const res = await fetch(config.tokenUrl, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams(form).toString(),
+  });
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+    // Only the error type is kept: Fitbit's messages echo the token they refused.
+    const type = (body.errors as { errorType?: string }[] | undefined)?.[0]?.errorType ?? 'unexpected_response';
+    throw new FitbitAuthError(res.status, type);
+  }
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresAt: new Date(Date.now() + Number(body.expires_in ?? 28_800) * 1000),
+    scope: String(body.scope ?? ''),
+    fitbitUserId: String(body.user_id ?? ''),
+  };
+}
