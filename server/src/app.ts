@@ -13,6 +13,7 @@ import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
 import { createTerminology } from './terminology/terminology.js';
 import { createWearableServices } from './wearables/wearable-services.js';
+import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
 import type { Config } from './config.js';
 
 export interface BuiltApp {
@@ -48,6 +49,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes }));
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
   app.use('/app', appHosting(config.baseUrl));
+  // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
+  app.use('/wearables', fitbitCallbackRouter(wearables));
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
   return { app, ctx, close: () => wearables.close().then(() => repo.close()) };

@@ -15,6 +15,7 @@ import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
 import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
+import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
 
 export interface RouteParams {
   type: string;
@@ -57,6 +58,16 @@ export const ROUTES: Route[] = [
   },
   // The status URL of an asynchronous import; {job} is read by the handler.
   { interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$import-wearable', '{job}'], handle: (req, p, ctx) => importStatus(req, p.id, ctx) },
+  {
+    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$connect-fitbit'],
+    operation: { name: 'connect-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit' },
+    handle: (req, p, ctx) => connectFitbit(req, p.id, ctx),
+  },
+  {
+    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$sync-fitbit'],
+    operation: { name: 'sync-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit' },
+    handle: (req, p, ctx) => syncFitbitOperation(req, p.id, ctx),
+  },
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
