@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ElementDefinition, FhirResource, OperationDefinition, StructureDefinition, ValueSet } from 'fhir/r4.js';
+import fhirpath from 'fhirpath';
+import r4Model from 'fhirpath/fhir-context/r4/index.js';
 import { makeR4CoreCache, runSushi } from '../profiles/build/run-sushi.js';
 import { r4Definitions } from '../server/src/app.js';
 import { createResourceValidator } from '../server/src/validation/resource-validator.js';
@@ -174,13 +176,39 @@ test("every example passes the server's base validation and its profile's top-le
     for (const e of def.snapshot!.element.filter((x) => x.path.split('.').length === 2 && !x.sliceName)) {
       const name = e.path.split('.')[1];
       const keys = Object.keys(ex).filter((k) => (name.endsWith('[x]') ? k.startsWith(name.slice(0, -3)) : k === name));
-      const values = keys.flatMap((k) => [(ex as Record<string, unknown>)[k]].flat());
+      const values = keys.flatMap((k) => [(ex as unknown as Record<string, unknown>)[k]].flat());
       assert.ok(values.length >= (e.min ?? 0), `${ex.id}: ${e.path} min ${e.min}`);
       if (e.max !== '*') assert.ok(values.length <= Number(e.max), `${ex.id}: ${e.path} max ${e.max}`);
       const pattern = e.patternCodeableConcept;
       if (pattern && values.length) assert.ok(values.every((v) => contains(v, pattern)), `${ex.id}: ${e.path} matches its pattern`);
     }
   }
+});
+
+test("every example meets its profile's resource-level invariants; the FibroTrack ones reject what they should", () => {
+  const holds = (r: unknown, expression: string) => {
+    const out = fhirpath.evaluate(r, expression, { resource: r, rootResource: r }, r4Model) as unknown[];
+    return out.length === 1 && out[0] === true;
+  };
+  const rootConstraints = (id: string) => sd(id).snapshot!.element[0].constraint ?? [];
+  for (const ex of examples()) {
+    const profile = (ex as { meta?: { profile?: string[] } }).meta?.profile?.[0];
+    if (!profile) continue;
+    for (const c of rootConstraints(profile.slice(`${BASE}/StructureDefinition/`.length)).filter((x) => x.severity === 'error')) {
+      assert.ok(holds(ex, c.expression!), `${ex.id}: ${c.key} ${c.expression}`);
+    }
+  }
+  const example = (id: string) => examples().find((e) => e.id === id) as FhirResource & Record<string, unknown>;
+  const day = rootConstraints('fibrotrack-daily-steps').find((c) => c.key === 'ft-day-1')!.expression!;
+  const steps = (start: string, end: string) => ({ ...example('example-daily-steps'), effectivePeriod: { start, end } });
+  assert.ok(holds(steps('2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00'), day), 'a 23-hour day across the DST change is one day');
+  assert.ok(!holds(steps('2026-11-30T00:00:00+01:00', '2026-12-02T00:00:00+01:00'), day), 'two days');
+  assert.ok(!holds(steps('2026-11-29T23:00:00Z', '2026-11-30T23:00:00Z'), day), 'a UTC-shifted day');
+  assert.ok(!holds(steps('2026-11-30', '2026-12-01'), day), 'dates without times and offsets');
+  const model = rootConstraints('fibrotrack-wearable-device').find((c) => c.key === 'ft-device-1')!.expression!;
+  const { modelNumber: _m, deviceName: _d, ...nameless } = example('example-fitbit-charge');
+  assert.ok(!holds(nameless, model), 'a device without model number or name');
+  assert.ok(holds({ ...nameless, modelNumber: 'Charge 6' }, model));
 });
 
 test('another FHIR tool loads the package: a FSH project depending on it compiles against its profiles', () => {

@@ -19,6 +19,13 @@ Description: "Steps counted over an interval (LOINC 55423-8, {steps}), e.g. one 
 * valueQuantity.code 1..1
 * valueQuantity.code = #{steps} (exactly)
 
+// A local day: midnight to the next midnight in the same zone (23 or 25 hours across a DST change), offsets kept,
+// so that a day's total never lands on the neighbouring UTC day.
+Invariant: ft-day-1
+Description: "effectivePeriod is one local day: start and end are local midnights (date, time and UTC offset) on consecutive dates."
+Expression: "iif(effective.start.toString().substring(10, 9) = 'T00:00:00' and effective.end.toString().substring(10, 9) = 'T00:00:00' and (effective.start.toString().substring(0, 10).toDate() + 1 day).toString() = effective.end.toString().substring(0, 10), true, false)"
+Severity: #error
+
 Profile: FibroTrackDailySteps
 Parent: Observation
 Id: fibrotrack-daily-steps
@@ -30,6 +37,7 @@ Description: "Steps per day (LOINC 41950-7, /d); effectivePeriod is the local da
 * code MS
 * insert WearableObservation
 * insert IntervalEffective
+* obeys ft-day-1
 * insert UcumValue(/d)
 
 Profile: FibroTrackSleepDuration
