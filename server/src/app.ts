@@ -11,6 +11,11 @@ import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
+import { createConformanceRegistry } from './validation/conformance-registry.js';
+import { createProfileSupport } from './validation/profile-policy.js';
+import { readConformanceFiles } from './conformance/conformance-files.js';
+import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
+import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { createTerminology } from './terminology/terminology.js';
 import { createWearableServices } from './wearables/wearable-services.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
@@ -37,9 +42,15 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const indexer = createResourceIndexer(defs, fhirBase);
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator, await maxResourceBytes(pool));
-  const validator = createResourceValidator(defs);
+  // The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served.
+  const conformance = readConformanceFiles(config.profilesDir);
+  const registry = createConformanceRegistry(defs);
+  registry.add(conformance.resources);
+  const validator = createResourceValidator(defs, registry);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t), terminology };
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
+  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
+  await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
 
   const wearables = createWearableServices(ctx, pool, config.wearables);
 
@@ -51,6 +62,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/app', appHosting(config.baseUrl));
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   app.use('/wearables', fitbitCallbackRouter(wearables));
+  // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
+  app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
   return { app, ctx, close: () => wearables.close().then(() => repo.close()) };

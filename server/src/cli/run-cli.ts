@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { loadCommand } from './load-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
+import { validateCommand } from './validate-command.js';
 
 const USAGE = `Usage: fibrotrack <command>
 
@@ -10,6 +11,8 @@ Commands:
   serve                      run the FHIR server (same as npm start)
   migrate                    create the database if needed and apply migrations
   load <file|folder>...      load FHIR Bundles (transaction or batch) or single resources from JSON files
+  validate <file|folder>... [--profile url] [--verbose]
+                             validate JSON resources offline against R4 and the FibroTrack profiles
   help                       show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -24,6 +27,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return migrateCommand(loadConfig(env));
     case 'load':
       return loadCommand(loadConfig(env), rest);
+    case 'validate':
+      return validateCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':

@@ -4,6 +4,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
+import type { ProfileSupport } from '../validation/profile-policy.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -18,6 +19,8 @@ export interface FhirContext {
   authorize?(req: FhirRequest, target: InteractionTarget): void;
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
+  /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
+  profiles?: ProfileSupport;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

@@ -45,7 +45,7 @@ test('each broken resource gives exactly one issue, at the broken element', () =
     ['Extension without url', { resourceType: 'Patient', extension: [{ valueString: 'no url' }] }, 'required', 'Patient.extension[0].url'],
     ['bad id', { resourceType: 'Patient', id: 'has space' }, 'value', 'Patient.id'],
     ['id too long', { resourceType: 'Patient', id: 'x'.repeat(65) }, 'value', 'Patient.id'],
-    ['bad contained resource', obs({ contained: [{ resourceType: 'Patient', id: 'p', gender: 'nope' }] }), 'value', 'Observation.contained[0].gender'],
+    ['bad contained resource', obs({ contained: [{ resourceType: 'Patient', id: 'p', gender: 'nope' }], subject: { reference: '#p' } }), 'value', 'Observation.contained[0].gender'],
     ['bad Bundle entry', { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Observation', status: 'final' } }] }, 'required', 'Bundle.entry[0].resource.code'],
   ];
   for (const [name, resource, code, expression] of cases) {

@@ -1,23 +1,58 @@
-// Base validation of any R4 resource: resourceType, id, the JSON schema and the base cardinalities, nested
-// resources (contained, Bundle entries, Parameters) included. https://hl7.org/fhir/R4/validation.html
+// Validation of any R4 resource: resourceType, id, the JSON schema (primitives and their formats), the base
+// StructureDefinition, and any profiles asked for or claimed in meta.profile, nested resources (contained, Bundle
+// entries, Parameters) included. https://hl7.org/fhir/R4/validation.html
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { isValidId } from '../core/ids.js';
 import { issue } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { createCardinalityValidator } from './cardinality-validator.js';
+import { createConformanceRegistry, type ConformanceRegistry } from './conformance-registry.js';
+import { createInstanceWalker } from './instance-walker.js';
 import { createSchemaValidator } from './schema-validator.js';
 
 type Obj = Record<string, unknown>;
 
-export interface ResourceValidator {
-  validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
+export interface ValidateOptions {
+  /** Profiles (canonical URLs) the resource must meet; an unknown one is an error. */
+  profiles?: readonly string[];
+  /** Also check the profiles the resource claims in meta.profile (unknown ones are reported as information). */
+  claimed?: boolean;
+  /** Leave out checks that can only warn or inform (bindings that are not required, warning invariants): writes need errors only. */
+  errorsOnly?: boolean;
+  /** false skips the schema and base definition (when the caller has just run them). */
+  base?: boolean;
 }
 
-export function createResourceValidator(defs: Definitions): ResourceValidator {
-  const schema = createSchemaValidator();
-  const cardinality = createCardinalityValidator(defs);
+export interface ResourceValidator {
+  validate(resource: unknown, expectedType?: string, options?: ValidateOptions): OperationOutcomeIssue[];
+  readonly registry: ConformanceRegistry;
+}
 
-  const validate = (resource: unknown, expectedType?: string): OperationOutcomeIssue[] => {
+export function createResourceValidator(defs: Definitions, registry = createConformanceRegistry(defs)): ResourceValidator {
+  const schema = createSchemaValidator();
+  const walker = createInstanceWalker(registry);
+
+  const profileIssues = (r: Obj, type: string, options: ValidateOptions, out: OperationOutcomeIssue[]) => {
+    const claimed = options.claimed ? claimedProfiles(r) : [];
+    const requested = options.profiles ?? [];
+    for (const url of new Set([...requested, ...claimed])) {
+      const structure = registry.structure(url);
+      if (!structure) {
+        const asked = requested.includes(url);
+        out.push(issue({
+          severity: asked ? 'error' : 'information',
+          code: asked ? 'not-found' : 'informational',
+          diagnostics: asked ? `Profile ${url} is not known to this server` : `${type}.meta.profile: profile ${url} is not known to this server, so it was not checked`,
+          expression: asked ? type : `${type}.meta.profile`,
+        }));
+      } else if (structure.type !== type) {
+        out.push(issue({ code: 'invalid', diagnostics: `Profile ${url} constrains ${structure.type} resources, not ${type}`, expression: type }));
+      } else {
+        walker.walk(structure, r, type, out, options.errorsOnly === true);
+      }
+    }
+  };
+
+  const validate = (resource: unknown, expectedType?: string, options: ValidateOptions = {}): OperationOutcomeIssue[] => {
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
       return [issue({ code: 'structure', diagnostics: 'A resource must be a JSON object with a resourceType', expression: 'resourceType' })];
     }
@@ -30,29 +65,50 @@ export function createResourceValidator(defs: Definitions): ResourceValidator {
       return [issue({ code: 'structure', diagnostics: `Expected a ${expectedType} resource but found a ${type}`, expression: 'resourceType' })];
     }
     const r = resource as Obj;
-    const issues: OperationOutcomeIssue[] = [];
-    if (typeof r.id === 'string' && !isValidId(r.id)) {
-      issues.push(issue({
-        code: 'value',
-        diagnostics: `${type}.id: '${r.id}' is not a valid id (1 to 64 characters of A-Z, a-z, 0-9, '-' and '.')`,
-        expression: `${type}.id`,
-      }));
+    const first: OperationOutcomeIssue[] = [];
+    const walked: OperationOutcomeIssue[] = [];
+    if (options.base !== false) {
+      if (typeof r.id === 'string' && !isValidId(r.id)) {
+        first.push(issue({
+          code: 'value',
+          diagnostics: `${type}.id: '${r.id}' is not a valid id (1 to 64 characters of A-Z, a-z, 0-9, '-' and '.')`,
+          expression: `${type}.id`,
+        }));
+      }
+      first.push(...schema(r, type));
+      walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true);
     }
-    // The schema reaches nested resources itself (by their own type) and so does the cardinality walk; a required
-    // element the schema also lists as `required` comes out of both, hence one issue per location.
-    issues.push(...schema(r, type), ...cardinality(r, type));
-    return onePerLocation(issues);
+    profileIssues(r, type, options, walked);
+    const covered = new Set<string>();
+    const fromSchema = first.filter((i) => {
+      const at = i.expression?.[0] ?? '';
+      if (covered.has(at)) return false;
+      covered.add(at);
+      return true;
+    });
+    return [...fromSchema, ...distinct(walked, covered)];
   };
 
-  return { validate };
+  return { validate, registry };
 }
 
-function onePerLocation(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
+/**
+ * Issues the schema already raised at a location explain it best; each profile walk repeats the base rules, so of
+ * one kind of issue at one place the first (the base's) is kept. Invariants are told apart by their key.
+ */
+function distinct(issues: OperationOutcomeIssue[], covered: Set<string>): OperationOutcomeIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
-    const key = i.expression?.[0] ?? '';
+    const at = i.expression?.[0] ?? '';
+    if (covered.has(at)) return false;
+    const key = i.code === 'invariant' ? `${i.severity}|${i.diagnostics}` : `${i.severity}|${i.code}|${at}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+export function claimedProfiles(r: Obj): string[] {
+  const meta = r.meta as { profile?: unknown } | undefined;
+  return Array.isArray(meta?.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
 }

@@ -1,0 +1,293 @@
+// Walks a resource along a compiled StructureDefinition: cardinality, choice types, fixed/pattern values, limits,
+// bindings, invariants, slices, reference targets and extensions, down through datatypes and nested resources.
+// https://hl7.org/fhir/R4/validation.html#profile
+import type { OperationOutcomeIssue } from 'fhir/r4.js';
+import { issue } from '../core/outcomes.js';
+import type { ConformanceRegistry } from './conformance-registry.js';
+import type { CompiledStructure, ElementPlan } from './element-plan.js';
+import { compileInvariant, type Invariant } from './invariants.js';
+import { checkReference } from './reference-check.js';
+import { assignSlices, checkSliceCounts, type SliceValue } from './slicing.js';
+import { checkBinding, checkFixedAndPattern, checkLimits } from './value-checks.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface KeyHit {
+  plan: ElementPlan;
+  type: string;
+  /** `_key`: the id and extensions of a primitive. */
+  ext: boolean;
+}
+
+/** A JSON key found in an instance, and whether it is a primitive's `_key`. */
+interface Found {
+  key: string;
+  ext: boolean;
+}
+
+interface Container {
+  elements: ElementPlan[];
+  keys: Map<string, KeyHit>;
+  choices: ElementPlan[];
+}
+
+interface Walk {
+  out: OperationOutcomeIssue[];
+  errorsOnly: boolean;
+  resource: Obj;
+  root: Obj;
+  /** Inside a contained resource (which needs no narrative of its own). */
+  contained?: boolean;
+}
+
+export interface InstanceWalker {
+  /** Checks `resource` against `structure`, with expressions starting at `at` (the resource type, or a nesting path). */
+  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean): void;
+}
+
+export function createInstanceWalker(registry: ConformanceRegistry): InstanceWalker {
+  const containers = new WeakMap<ElementPlan, Map<string, Container | null>>();
+  const invariants = new WeakMap<ElementPlan, Map<string, Invariant[]>>();
+  let elementContainer: Container | null | undefined;
+
+  const makeContainer = (elements: ElementPlan[]): Container => {
+    const keys = new Map<string, KeyHit>();
+    for (const plan of elements) {
+      for (const [key, type] of plan.keyTypes) {
+        keys.set(key, { plan, type, ext: false });
+        if (registry.isPrimitive(type)) keys.set(`_${key}`, { plan, type, ext: true });
+      }
+    }
+    return { elements, keys, choices: elements.filter((e) => e.isChoice) };
+  };
+
+  /** Where the children of a value of `type` at `plan` are defined: the snapshot itself, a contentReference, a profile on the type, or the base type. */
+  const containerFor = (plan: ElementPlan, type: string): Container | null => {
+    let byType = containers.get(plan);
+    if (!byType) containers.set(plan, (byType = new Map()));
+    let found = byType.get(type);
+    if (found !== undefined) return found;
+    found = null;
+    if (plan.children.length > 0) found = makeContainer(plan.children);
+    else if (plan.contentReference) {
+      const target = plan.structure.byId.get(plan.contentReference);
+      found = target ? containerFor(target, type) : null;
+    } else {
+      const profile = plan.types.find((t) => t.code === type)?.profiles[0];
+      const structure = (profile && registry.structure(profile)) || registry.structure(type);
+      if (structure && structure.root.children.length > 0) found = makeContainer(structure.root.children);
+    }
+    byType.set(type, found);
+    return found;
+  };
+
+  /** The element's own invariants plus those its type defines on its root (Period's per-1...), once each. */
+  const invariantsFor = (plan: ElementPlan, type: string): Invariant[] => {
+    let byType = invariants.get(plan);
+    if (!byType) invariants.set(plan, (byType = new Map()));
+    let list = byType.get(type);
+    if (list) return list;
+    list = [];
+    const seen = new Set<string>();
+    const add = (constraints: ElementPlan['constraints'], base: string) => {
+      for (const c of constraints) {
+        if (seen.has(c.key)) continue;
+        seen.add(c.key);
+        const inv = compileInvariant(c, base);
+        if (inv) list!.push(inv);
+      }
+    };
+    add(plan.constraints, plan.path.replace(/\[x\]/g, ''));
+    const profile = plan.types.find((t) => t.code === type)?.profiles[0];
+    const typeRoots = [profile ? registry.structure(profile) : undefined, type && plan.path !== type ? registry.structure(type) : undefined];
+    for (const s of typeRoots) if (s && s !== plan.structure) add(s.root.constraints, s.type);
+    byType.set(type, list);
+    return list;
+  };
+
+  const runInvariants = (plan: ElementPlan, type: string, value: unknown, at: string, w: Walk) => {
+    for (const inv of invariantsFor(plan, type)) {
+      if (w.errorsOnly && inv.severity !== 'error') continue;
+      if (inv.key === 'dom-6' && w.contained) continue;
+      if (inv.holds(value, w.resource, w.root)) continue;
+      w.out.push(issue({ severity: inv.severity, code: 'invariant', diagnostics: `${at}: ${inv.key}: ${inv.human}`, expression: at }));
+    }
+  };
+
+  /** `contained` resources keep their container as %rootResource; Bundle entries and Parameters resources are roots themselves. */
+  const walkResource = (structure: CompiledStructure, resource: Obj, at: string, w: Walk, contained: boolean) => {
+    const outer = w.resource;
+    const outerRoot = w.root;
+    const outerContained = w.contained;
+    w.resource = resource;
+    w.contained = contained;
+    if (!contained) w.root = resource;
+    runInvariants(structure.root, structure.type, resource, at, w);
+    const container = containerFor(structure.root, structure.type);
+    if (container) walkObject(container, resource, at, w, true);
+    w.resource = outer;
+    w.root = outerRoot;
+    w.contained = outerContained;
+  };
+
+  const checkValue = (plan: ElementPlan, value: unknown, type: string, at: string, w: Walk): void => {
+    if (value === null || value === undefined) return;
+    if (registry.isPrimitive(type)) {
+      // A primitive given as an object or array is the schema's to report.
+      if (isObj(value) || Array.isArray(value)) return;
+      checkFixedAndPattern(plan, value, at, w.out);
+      checkLimits(plan, value, at, w.out);
+      checkBinding(plan, value, type, at, registry.codeSet, w.errorsOnly, w.out);
+      return;
+    }
+    if (!isObj(value)) return;
+    if (type === 'Resource' || (typeof value.resourceType === 'string' && registry.defs.isResourceType(type))) {
+      const nested = typeof value.resourceType === 'string' ? registry.structure(value.resourceType) : undefined;
+      // A nested resource of an unknown type is the schema's to report.
+      if (nested && registry.defs.isResourceType(value.resourceType as string)) walkResource(nested, value, at, w, plan.name === 'contained');
+      return;
+    }
+    let effective = plan;
+    if (type === 'Extension' && plan.sliceName === undefined && !plan.types[0]?.profiles.length && plan.children.length === 0) {
+      const definition = typeof value.url === 'string' ? registry.structure(value.url) : undefined;
+      if (definition && definition.type === 'Extension') effective = definition.root;
+      else if (!w.errorsOnly && typeof value.url === 'string' && value.url.includes(':')) {
+        const modifier = plan.name === 'modifierExtension';
+        w.out.push(issue({
+          severity: modifier ? 'warning' : 'information',
+          code: modifier ? 'not-supported' : 'informational',
+          diagnostics: `${at}: ${modifier ? 'modifier extension' : 'extension'} ${value.url} is not known to this server, so its content was not checked`,
+          expression: at,
+        }));
+      }
+    }
+    if (!hasContent(value)) {
+      w.out.push(issue({ code: 'invariant', diagnostics: `${at}: ele-1: All FHIR elements must have a @value or children`, expression: at }));
+    }
+    checkFixedAndPattern(effective, value, at, w.out);
+    checkLimits(effective, value, at, w.out);
+    checkBinding(effective, value, type, at, registry.codeSet, w.errorsOnly, w.out);
+    runInvariants(effective, type, value, at, w);
+    if (type === 'Reference') checkReference(effective, value, at, w.resource, registry, w.out);
+    const container = containerFor(effective, type);
+    if (container) walkObject(container, value, at, w, false);
+  };
+
+  const walkObject = (container: Container, node: Obj, at: string, w: Walk, isResource: boolean): void => {
+    let groups: Map<ElementPlan, Found[]> | undefined;
+    for (const key in node) {
+      const hit = container.keys.get(key);
+      if (!hit) {
+        if (!(isResource && key === 'resourceType')) unknownKey(container, key, at, w);
+        continue;
+      }
+      groups ??= new Map();
+      const list = groups.get(hit.plan);
+      if (list) list.push({ key, ext: hit.ext });
+      else groups.set(hit.plan, [{ key, ext: hit.ext }]);
+    }
+    for (const plan of container.elements) {
+      const hits = groups?.get(plan);
+      const found = hits ? occurrences(node, hits) : 0;
+      if (found < plan.min) {
+        w.out.push(issue({
+          code: 'required',
+          diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
+          expression: `${at}.${plan.name}`,
+        }));
+      }
+      if (!hits) continue;
+      if (found > plan.max) {
+        w.out.push(issue({
+          code: 'structure',
+          diagnostics: plan.max === 0
+            ? `${at}.${plan.name}: this element is not allowed here (maximum 0)`
+            : `${at}.${plan.label}: maximum allowed = ${plan.max}, but found ${found}`,
+          expression: `${at}.${plan.name}`,
+        }));
+      }
+      walkElement(plan, node, hits, at, w);
+    }
+  };
+
+  const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
+    const valueKeys = [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
+    if (plan.isChoice && valueKeys.length > 1) {
+      w.out.push(issue({
+        code: 'structure',
+        diagnostics: `${at}.${plan.label}: maximum allowed = 1, but found ${valueKeys.length} (${valueKeys.join(' and ')})`,
+        expression: `${at}.${plan.name}`,
+      }));
+    }
+    const items: { key: string; type: string; index: number; array: boolean; value: unknown; ext: unknown }[] = [];
+    for (const key of valueKeys) {
+      const type = plan.keyTypes.get(key)!;
+      const raw = node[key];
+      const ext = node[`_${key}`];
+      const array = Array.isArray(raw) || Array.isArray(ext);
+      const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+      const exts = Array.isArray(ext) ? ext : ext === undefined ? [] : [ext];
+      const n = Math.max(values.length, exts.length);
+      for (let i = 0; i < n; i++) items.push({ key, type, index: i, array, value: values[i], ext: exts[i] });
+    }
+    let assigned: (ElementPlan | undefined)[] | undefined;
+    if (plan.slicing && plan.slices.length > 0) {
+      const sliceValues: SliceValue[] = items.map((it) => ({ value: it.value ?? it.ext, type: isObj(it.value) && typeof it.value.resourceType === 'string' ? it.value.resourceType : it.type }));
+      assigned = assignSlices(plan, sliceValues, conformsTo);
+      checkSliceCounts(plan, assigned, `${at}.${plan.name}`, w.out);
+    }
+    items.forEach((it, i) => {
+      const where = `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`;
+      checkValue(assigned?.[i] ?? plan, it.value, it.type, where, w);
+      if (isObj(it.ext)) {
+        const element = (elementContainer ??= registry.structure('Element') ? makeContainer(registry.structure('Element')!.root.children) : null);
+        if (element) walkObject(element, it.ext, where, w, false);
+      }
+    });
+  };
+
+  const unknownKey = (container: Container, key: string, at: string, w: Walk) => {
+    const bare = key.charCodeAt(0) === 95 ? key.slice(1) : key;
+    const choice = container.choices.find((c) => bare.startsWith(c.name) && /^[A-Z]/.test(bare.slice(c.name.length)));
+    w.out.push(issue({
+      code: 'structure',
+      diagnostics: choice
+        ? `${at}.${bare}: ${choice.label} may not be of type ${bare.slice(choice.name.length)} here; allowed: ${[...choice.keyTypes.values()].join(', ')}`
+        : `${at}.${bare}: unknown element '${bare}'`,
+      expression: `${at}.${bare}`,
+    }));
+  };
+
+  /** For `profile` discriminators: a value conforms when checking it against the profile finds no errors. */
+  const conformsTo = (value: unknown, type: string, profile: string): boolean => {
+    const structure = registry.structure(profile);
+    if (!structure) return false;
+    const w: Walk = { out: [], errorsOnly: true, resource: {}, root: {} };
+    checkValue(structure.root, value, type, structure.type, w);
+    return w.out.length === 0;
+  };
+
+  return {
+    walk(structure, resource, at, out, errorsOnly) {
+      walkResource(structure, resource, at, { out, errorsOnly, resource, root: resource }, false);
+    },
+  };
+}
+
+/** Occurrences of an element (`[]` and `null` count as absent); a primitive and its `_key` count once. */
+function occurrences(node: Obj, hits: Found[]): number {
+  let found = 0;
+  for (const h of hits) {
+    const v = node[h.key];
+    if (v == null || (Array.isArray(v) && v.length === 0)) continue;
+    if (!h.ext) found += Array.isArray(v) ? v.length : 1;
+    else if (node[h.key.slice(1)] == null) found += Array.isArray(v) ? v.length : 1;
+  }
+  return found;
+}
+
+function hasContent(value: Obj): boolean {
+  for (const k in value) if (k !== 'id') return true;
+  return false;
+}
