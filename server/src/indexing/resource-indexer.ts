@@ -5,6 +5,7 @@ import { compileParam } from './compile-param.js';
 import { compileComposite } from './composite-rows.js';
 import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
 import type { IndexRows } from './index-rows.js';
+import { patientCompartments } from './patient-compartment.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
 
@@ -18,6 +19,8 @@ interface CompiledSearchParam {
 
 export interface ResourceIndexer {
   index(resource: Resource): IndexRows;
+  /** The Patient ids whose compartment a resource of `type` with these reference rows is in. */
+  compartments(type: string, references: IndexRows['reference']): string[];
 }
 
 /**
@@ -50,6 +53,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   };
 
   return {
+    compartments: patientCompartments(defs),
     index(resource) {
       const params = byType.get(resource.resourceType) ?? compile(resource.resourceType);
       const rows = emptyRows();

@@ -1,38 +1,77 @@
 // Date search with all prefixes over indexed [start, end] ranges. https://hl7.org/fhir/R4/search.html#date
 import { badSearchParameter } from '../core/outcomes.js';
-import { sql, type Sql } from '../store/sql.js';
+import { joinSql, sql, type Sql } from '../store/sql.js';
 import { parseDateRange } from './date-range.js';
+import { MAX_SPAN_CLASS, spanOfClass } from './date-span.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { splitPrefix } from './prefix.js';
 
 const DAY = 86_400_000;
+/** DATETIME starts at year 1000; stored starts are clamped there (write-buffer). */
+const MIN_DATE = Date.UTC(1000, 0, 1);
 
 /** SQL over columns `start`/`end` (already inlined identifiers) for one prefixed date value. */
 export function dateCondition(value: string, name: string, start: Sql, end: Sql, now: number): Sql {
+  return dateBounds(value, name, now).exact(start, end);
+}
+
+interface DateBounds {
+  /** The prefix's meaning over [start, end]. */
+  exact(start: Sql, end: Sql): Sql;
+  /** Bounds a matching row's start must lie in when its range is at most `span` ms long (undefined: none). */
+  startWithin(span: number): { lo?: Date; hi?: Date; loOpen?: boolean; hiOpen?: boolean } | undefined;
+}
+
+function dateBounds(value: string, name: string, now: number): DateBounds {
   const { prefix, rest } = splitPrefix(value);
   const range = parseDateRange(rest);
   if (!range) throw badSearchParameter(`Search parameter '${name}': '${value}' is not a valid date`, name);
   const lo = new Date(range.start);
   const hi = new Date(range.end);
+  // Below the earliest storable start there is nothing to bound.
+  const at = (ms: number) => (ms < MIN_DATE ? undefined : new Date(ms));
   switch (prefix) {
-    case 'eq': return sql`(${start} >= ${lo} AND ${end} <= ${hi})`;
-    case 'ne': return sql`(${start} < ${lo} OR ${end} > ${hi})`;
-    case 'gt': return sql`${end} > ${hi}`;
-    case 'lt': return sql`${start} < ${lo}`;
-    case 'ge': return sql`${end} >= ${lo}`;
-    case 'le': return sql`${start} <= ${hi}`;
-    case 'sa': return sql`${start} > ${hi}`;
-    case 'eb': return sql`${end} < ${lo}`;
+    case 'eq': return { exact: (s, e) => sql`(${s} >= ${lo} AND ${e} <= ${hi})`, startWithin: () => ({ lo, hi }) };
+    case 'ne': return { exact: (s, e) => sql`(${s} < ${lo} OR ${e} > ${hi})`, startWithin: () => undefined };
+    // start >= end - span, so end > hi gives start > hi - span
+    case 'gt': return { exact: (_s, e) => sql`${e} > ${hi}`, startWithin: (span) => ({ lo: at(range.end - span), loOpen: true }) };
+    case 'lt': return { exact: (s) => sql`${s} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
+    case 'ge': return { exact: (_s, e) => sql`${e} >= ${lo}`, startWithin: (span) => ({ lo: at(range.start - span) }) };
+    case 'le': return { exact: (s) => sql`${s} <= ${hi}`, startWithin: () => ({ hi }) };
+    case 'sa': return { exact: (s) => sql`${s} > ${hi}`, startWithin: () => ({ lo: hi, loOpen: true }) };
+    // start <= end < lo
+    case 'eb': return { exact: (_s, e) => sql`${e} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
     case 'ap': {
       // "Approximately": within 10% of the distance from now, at least a day, as HAPI does.
       const margin = Math.max(DAY, Math.abs(now - range.start) * 0.1);
-      return sql`(${end} >= ${new Date(range.start - margin)} AND ${start} <= ${new Date(range.end + margin)})`;
+      const from = range.start - margin;
+      const to = new Date(range.end + margin);
+      return { exact: (s, e) => sql`(${e} >= ${new Date(from)} AND ${s} <= ${to})`, startWithin: (span) => ({ lo: at(from - span), hi: to }) };
     }
   }
+}
+
+/**
+ * The same condition over idx_date, plus a seekable range on start_at for each span class (see date-span.ts),
+ * so that the (span_class, start_at) index answers even the prefixes that constrain the end of a range.
+ */
+export function indexedDateCondition(value: string, name: string, now: number): Sql {
+  const bounds = dateBounds(value, name, now);
+  const exact = bounds.exact(sql`i.start_at`, sql`i.end_at`);
+  if (!bounds.startWithin(0)) return exact;
+  const branches: Sql[] = [];
+  for (let k = 0; k <= MAX_SPAN_CLASS; k++) {
+    const b = bounds.startWithin(spanOfClass(k))!;
+    const parts = [sql`i.span_class = ${k}`];
+    if (b.lo) parts.push(b.loOpen ? sql`i.start_at > ${b.lo}` : sql`i.start_at >= ${b.lo}`);
+    if (b.hi) parts.push(b.hiOpen ? sql`i.start_at < ${b.hi}` : sql`i.start_at <= ${b.hi}`);
+    branches.push(sql`(${joinSql(parts, ' AND ')})`);
+  }
+  return sql`(${exact} AND (${joinSql(branches, ' OR ')}))`;
 }
 
 export const dateSql: ParamTypeSql = {
   table: 'idx_date',
   modifiers: [],
-  condition: (value, _modifier, def, ctx) => dateCondition(value, def.code, sql`i.start_at`, sql`i.end_at`, ctx.now),
+  condition: (value, _modifier, def, ctx) => indexedDateCondition(value, def.code, ctx.now),
 };

@@ -1,11 +1,14 @@
 // What every parameter-type module provides: the index table it reads and the SQL for one value.
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
+import type { PatientCompartmentInfo } from '../indexing/patient-compartment.js';
 import type { Sql } from '../store/sql.js';
 
 export interface SearchContext {
   /** Our public FHIR base, so absolute references to this server match local ones. */
   baseUrl: string;
   now: number;
+  /** Lets patient-scoped searches read compartment-scoped index rows; without it they read the whole type's rows. */
+  compartments?: PatientCompartmentInfo;
 }
 
 export interface ParamTypeSql {

@@ -21,7 +21,7 @@ export function parseSearch(
   options: ParseOptions = { lenient: false },
 ): SearchRequest {
   const request: SearchRequest = {
-    type, criteria: [], sort: parseSort(type, params.get('_sort'), defs), include: [], revinclude: [], count: DEFAULT_COUNT, total: 'none', ignored: [],
+    type, criteria: [], sort: parseSort(type, params.get('_sort'), defs), include: [], revinclude: [], count: DEFAULT_COUNT, ignored: [],
   };
   for (const [rawName, rawValue] of params) {
     if (CONTROL.has(rawName.split(':')[0])) continue;
@@ -65,7 +65,7 @@ export function parseCount(value: string | null): number {
 }
 
 function parseTotal(value: string | null): SearchRequest['total'] {
-  if (value === null) return 'none';
+  if (value === null) return undefined;
   if (value === 'none' || value === 'estimate' || value === 'accurate') return value;
   throw badSearchParameter(`_total must be none, estimate or accurate, got '${value}'`, '_total');
 }

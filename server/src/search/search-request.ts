@@ -64,7 +64,11 @@ export interface SearchRequest {
   revinclude: IncludeSpec[];
   count: number;
   cursor?: string;
-  total: 'none' | 'estimate' | 'accurate';
+  /**
+   * _total (https://hl7.org/fhir/R4/search.html#total): `accurate` counts, `estimate` asks the optimizer, `none`
+   * gives no total; absent, a total is given only when it costs nothing (the first page holds every match).
+   */
+  total?: 'none' | 'estimate' | 'accurate';
   /** Parameters ignored under `Prefer: handling=lenient`, reported back to the client. */
   ignored: string[];
 }

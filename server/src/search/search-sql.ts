@@ -5,16 +5,32 @@ import { dateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
 import { codeSetCondition, ofTypeSql, tokenSql } from './token-sql.js';
-import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
+import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
+import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
   const r = identifier('r');
+  const hint = ctx.compartments
+    ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx))
+    : undefined;
+  const criteria = request.criteria.map((c) =>
+    (hint && takesHint(c) ? paramSql(request.type, c, ctx, r, hint) : criterionSql(request.type, c, ctx, r, 1)));
+  // Rows restricted to the scope's compartment already prove membership; the scope's own join is then redundant.
+  const scopeProven = hint?.fromScope === true && request.criteria.some(takesHint);
   return and([
     sql`r.res_type = ${request.type}`,
     sql`r.deleted = 0`,
-    ...(request.compartment ? [compartmentSql(request.type, request.compartment)] : []),
-    ...request.criteria.map((c) => criterionSql(request.type, c, ctx, r, 1)),
+    ...(request.compartment && !scopeProven ? [compartmentSql(request.type, request.compartment)] : []),
+    ...criteria,
   ]);
+}
+
+/** The ids of the Patients a chain through a compartment parameter (`subject:Patient.identifier=...`) selects. */
+function chainTargetIds(c: ChainCriterion, ctx: SearchContext): Sql {
+  const t = identifier('t1');
+  const [target] = c.targets; // compartmentHint takes only chains whose one target type is Patient
+  return sql`SELECT ${t}.res_id FROM resource ${t} WHERE ${t}.res_type = ${target.type}
+    AND ${t}.deleted = 0 AND ${criterionSql(target.type, target.criterion, ctx, t, 2)}`;
 }
 
 /** `alias` is the resource row the criterion constrains; nested joins get aliases t1, t2... by depth. */
@@ -34,7 +50,7 @@ function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alia
   return paramSql(type, c, ctx, alias);
 }
 
-function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql): Sql {
+function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql, hint?: CompartmentHint): Sql {
   // Columns of the resource row answer these two faster than index rows; every resource has both.
   if ((c.def.code === '_id' || c.def.code === '_lastUpdated') && c.modifier === 'missing') {
     return c.values[0] === 'true' ? sql`1=0` : sql`1=1`;
@@ -52,8 +68,9 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
   const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
   const param = viaTokens ? `${c.def.code}:${c.modifier}` : c.def.code;
   const table = identifier(typeSql.table);
+  const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
   const rows = (condition: Sql) =>
-    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
+    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
   if (c.modifier === 'missing') {
     const present = rows(sql`1=1`);
     return c.values[0] === 'true' ? sql`NOT ${present}` : present;

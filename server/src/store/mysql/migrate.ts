@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { BACKFILLS } from './backfills.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -29,8 +30,19 @@ function loadMigrations(): Migration[] {
     });
 }
 
-/** Returns the names of the migrations it applied. */
-export async function migrate(pool: Pool): Promise<string[]> {
+/** ALTER TABLE errors meaning a re-run after a crash finds the change already made (DDL commits implicitly). */
+const ALREADY_DONE = new Set([1060 /* duplicate column */, 1061 /* duplicate key name */, 1091 /* cannot drop: gone */]);
+
+async function run(conn: PoolConnection, statement: string): Promise<void> {
+  try {
+    await conn.query(statement);
+  } catch (err) {
+    if (!/^ALTER\s+TABLE/i.test(statement) || !ALREADY_DONE.has((err as { errno?: number }).errno ?? 0)) throw err;
+  }
+}
+
+/** Returns the names of the migrations it applied. `upTo` stops after that version (tests of old schemas). */
+export async function migrate(pool: Pool, upTo = Infinity): Promise<string[]> {
   const conn = await pool.getConnection();
   try {
     const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK('fibrotrack_migrate', 60) AS got");
@@ -44,9 +56,10 @@ export async function migrate(pool: Pool): Promise<string[]> {
     const done = new Set(rows.map((r) => Number(r.version)));
     const applied: string[] = [];
     for (const m of loadMigrations()) {
-      if (done.has(m.version)) continue;
+      if (done.has(m.version) || m.version > upTo) continue;
       // MySQL commits DDL implicitly, so migrations are written to be safe to re-run (IF NOT EXISTS) after a crash.
-      for (const statement of m.statements) await conn.query(statement);
+      for (const statement of m.statements) await run(conn, statement);
+      await BACKFILLS[m.version]?.(conn);
       await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, NOW(3))', [m.version, m.name]);
       applied.push(m.name);
     }

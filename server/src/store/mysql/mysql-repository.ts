@@ -10,6 +10,7 @@ import type { SearchRequest } from '../../search/search-request.js';
 import { searchWhere } from '../../search/search-sql.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
+import { estimateTotal } from './estimate-total.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
 import { matchPage } from './search-page.js';
@@ -84,14 +85,20 @@ export class MysqlRepository implements FhirRepository {
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
       Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q)));
-      if (request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
+      // The first page holding every match gives the exact total for free.
+      if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
       page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q));
     }
-    if (request.total !== 'none' && page.total === undefined) {
-      const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`);
+    const count = sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`;
+    if (request.total === 'accurate' && page.total === undefined) {
+      const [{ n }] = await this.query<RowDataPacket[]>(count);
       page.total = Number(n);
+    } else if (request.total === 'estimate' && page.total === undefined) {
+      // At least the matches this page saw (and one more when there is a next page).
+      const seen = page.items.length + (page.nextCursor ? 1 : 0);
+      page.total = await estimateTotal(count, seen, (q) => this.query(q));
     }
     return page;
   }
@@ -163,7 +170,8 @@ export class MysqlRepository implements FhirRepository {
       this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
-    this.buffer.index(pk, type, this.indexer.index(stored));
+    const rows = this.indexer.index(stored);
+    this.buffer.index(pk, type, rows, this.indexer.compartments(type, rows.reference));
     return { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
   }
 

@@ -2,17 +2,20 @@
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
 import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
+import { NO_COMPARTMENT } from '../../indexing/patient-compartment.js';
+import { canonicalOf } from '../../indexing/ucum-canonical.js';
+import { spanClass } from '../../search/date-span.js';
 
 type Row = unknown[];
 
 const TABLES = {
   resource: ['pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'deleted'],
   resource_history: ['resource_pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'method', 'deleted', 'content'],
-  idx_token: ['resource_pk', 'res_type', 'param', 'system', 'code', 'display'],
+  idx_token: ['resource_pk', 'res_type', 'param', 'system', 'code', 'display', 'compartment'],
   idx_string: ['resource_pk', 'res_type', 'param', 'normalized', 'exact'],
-  idx_date: ['resource_pk', 'res_type', 'param', 'start_at', 'end_at'],
+  idx_date: ['resource_pk', 'res_type', 'param', 'start_at', 'end_at', 'span_class', 'compartment'],
   idx_number: ['resource_pk', 'res_type', 'param', 'value'],
-  idx_quantity: ['resource_pk', 'res_type', 'param', 'value', 'system', 'code', 'unit'],
+  idx_quantity: ['resource_pk', 'res_type', 'param', 'value', 'system', 'code', 'unit', 'canonical_value', 'canonical_code', 'compartment'],
   idx_reference: ['resource_pk', 'res_type', 'param', 'target_type', 'target_id', 'url'],
   idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
   idx_composite: [
@@ -44,14 +47,30 @@ export class WriteBuffer {
     this.add('resource_history', row);
   }
 
-  index(pk: number, type: string, idx: IndexRows): void {
-    for (const r of idx.token) this.add('idx_token', [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
-    for (const r of idx.string) this.add('idx_string', [pk, type, r.param, r.normalized, r.exact]);
-    for (const r of idx.date) this.add('idx_date', [pk, type, r.param, clampDate(r.start), clampDate(r.end)]);
-    for (const r of idx.number) this.add('idx_number', [pk, type, r.param, r.value]);
-    for (const r of idx.quantity) {
-      this.add('idx_quantity', [pk, type, r.param, r.value, cut(r.system, 255), cut(r.code, 100), cut(r.unit, 100)]);
+  /**
+   * Token, date and quantity rows are written once per Patient compartment the resource is in (`compartments`),
+   * or once under NO_COMPARTMENT; every copy holds the same values, so a semi-join on them matches the same resources.
+   */
+  index(pk: number, type: string, idx: IndexRows, compartments: readonly string[]): void {
+    const tokens = idx.token.map((r) => [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
+    const dates = idx.date.map((r) => {
+      const start = clampDate(r.start);
+      const end = clampDate(r.end);
+      return [pk, type, r.param, start, end, spanClass(end.getTime() - start.getTime())];
+    });
+    const quantities = idx.quantity.map((r) => {
+      const system = cut(r.system, 255);
+      const code = cut(r.code, 100);
+      const canonical = canonicalOf(system, code, r.value);
+      return [pk, type, r.param, r.value, system, code, cut(r.unit, 100), canonical?.value ?? null, cut(canonical?.code ?? null, 100)];
+    });
+    for (const c of compartments.length === 0 ? [NO_COMPARTMENT] : compartments) {
+      for (const row of tokens) this.add('idx_token', [...row, c]);
+      for (const row of dates) this.add('idx_date', [...row, c]);
+      for (const row of quantities) this.add('idx_quantity', [...row, c]);
     }
+    for (const r of idx.string) this.add('idx_string', [pk, type, r.param, r.normalized, r.exact]);
+    for (const r of idx.number) this.add('idx_number', [pk, type, r.param, r.value]);
     for (const r of idx.reference) {
       this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
     }
