@@ -1,5 +1,4 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
-import { fileURLToPath } from 'node:url';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
 
 export interface Config {
@@ -10,14 +9,16 @@ export interface Config {
   databaseUrl: string;
   dbPoolSize: number;
   redisUrl: string;
+  /** Prefix of every Redis key we write (REDIS_PREFIX), so several deployments or test runs share a Redis. */
+  redisPrefix: string;
+  /** `smart`: SMART on FHIR tokens required (authorization server at /auth); `open`: no tokens, loopback only. */
+  authMode: 'smart' | 'open';
+  /** Bearer token for the admin API under /auth/admin (ADMIN_TOKEN); the API is off without it. */
+  adminToken?: string;
   blobConnectionString?: string;
   maxBodyBytes: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
-  /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
-  profilesDir: string;
-  /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
-  requireProfiles: boolean;
   /** Patient/$import-wearable and Fitbit sync (WEARABLE_*, FITBIT_*). */
   wearables: WearablesConfig;
 }
@@ -29,9 +30,11 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export function loadConfig(env: Env): Config {
   const port = intVar(env, 'PORT', 8080);
   const host = env.HOST ?? '127.0.0.1';
-  // No SMART authorization exists yet, so the API is open: it may only listen on loopback.
-  if (!LOOPBACK.has(host)) {
-    throw new Error(`HOST=${host} refused: the FHIR API has no authorization yet and only listens on loopback (127.0.0.1, ::1)`);
+  const authMode = env.AUTH_MODE ?? 'smart';
+  if (authMode !== 'smart' && authMode !== 'open') throw new Error(`AUTH_MODE must be 'smart' or 'open', got '${authMode}'`);
+  // AUTH_MODE=open serves the API without tokens: it may only listen on loopback.
+  if (authMode === 'open' && !LOOPBACK.has(host)) {
+    throw new Error(`HOST=${host} refused: with AUTH_MODE=open the FHIR API has no authorization and only listens on loopback (127.0.0.1, ::1)`);
   }
   return {
     port,
@@ -40,20 +43,14 @@ export function loadConfig(env: Env): Config {
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: env.REDIS_PREFIX ?? 'fibrotrack:',
+    authMode,
+    ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
-    profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
-    requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
     wearables: loadWearablesConfig(env),
   };
-}
-
-function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
-  return raw === 'true';
 }
 
 function intVar(env: Env, name: string, fallback: number): number {

@@ -16,9 +16,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * AUTH_MODE defaults to open (no tokens); pass `{ AUTH_MODE: 'smart' }` for the authorization server at /auth
+ * (tests/support/smart-tokens.ts gets real tokens from it). Redis keys get a prefix unique to this server,
+ * deleted on close.
+ */
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: `${SERVER_ROOT}/${database}`, BASE_URL: 'http://localhost:8080', ...overrides });
+  const suffix = randomBytes(4).toString('hex');
+  const database = `fibrotrack_test_${suffix}`;
+  const config = loadConfig({
+    DATABASE_URL: `${SERVER_ROOT}/${database}`,
+    BASE_URL: 'http://localhost:8080',
+    AUTH_MODE: 'open',
+    REDIS_PREFIX: `fibrotrack_test_${suffix}:`,
+    ...overrides,
+  });
   const built = await buildApp(config);
   const inspector = await mysql.createConnection(`${SERVER_ROOT}/${database}`);
   return {
@@ -27,6 +39,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     database,
     sql: async <T>(text: string, values: unknown[] = []) => (await inspector.query(text, values))[0] as T,
     async close() {
+      if (built.redis) await deleteKeys(built.redis, config.redisPrefix);
       await built.close();
       await inspector.query(`DROP DATABASE \`${database}\``);
       await inspector.end();
@@ -35,3 +48,12 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
 }
 
 export const FHIR_JSON = 'application/fhir+json';
+
+async function deleteKeys(redis: NonNullable<BuiltApp['redis']>, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -4,7 +4,6 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
-import type { ProfileSupport } from '../validation/profile-policy.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -17,10 +16,10 @@ export interface FhirContext {
    * access token does not allow, before it runs. The router calls it for every request and bundle entry.
    */
   authorize?(req: FhirRequest, target: InteractionTarget): void;
+  /** AUTH_MODE=smart: the authorization server's endpoints, for the CapabilityStatement's oauth-uris extension. */
+  oauthUris?: { authorize: string; token: string; introspect: string; revoke: string };
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
-  /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
-  profiles?: ProfileSupport;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

@@ -1,0 +1,156 @@
+// The SMART authorization server: oidc-provider mounted at /auth with its state in Redis, keys, clients
+// and users in MySQL, our login/consent pages, the admin API and a TokenVerifier for the resource server.
+import express, { type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import Provider from 'oidc-provider';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { TokenVerifier } from './access-context.js';
+import { adminRouter } from './admin-api.js';
+import { ClientStore, presentedClientSecret, type ClientRegistration } from './client-store.js';
+import { FhirLookup } from './fhir-lookup.js';
+import { interactionRouter } from './interactions.js';
+import { LaunchStore } from './launch-store.js';
+import { providerConfiguration } from './provider-config.js';
+import { SigningKeyStore } from './signing-keys.js';
+import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
+import { splitScope } from './smart-scopes.js';
+import { smartResponses } from './token-response.js';
+import { createTokenVerifier } from './token-verifier.js';
+import { UserStore } from './user-store.js';
+
+export interface AuthorizationServerOptions {
+  /** Public URL (BASE_URL); the issuer is `${baseUrl}/auth`, the token audience `${baseUrl}/fhir`. */
+  baseUrl: string;
+  pool: Pool;
+  redis: Redis;
+  /** Prefix of every Redis key the authorization server writes. */
+  redisPrefix: string;
+  fhir: FhirContext;
+  /** Bearer token of the admin API; the API is off without it. */
+  adminToken?: string;
+}
+
+export interface AuthorizationServer {
+  /** Mount at /auth. */
+  router: express.Router;
+  /** The oidc-provider instance (its events feed the audit log). */
+  provider: Provider;
+  verifier: TokenVerifier;
+  clients: { allowedOrigins(): Promise<Set<string>> };
+  /** Mints EHR launch ids (the /ehr simulator). */
+  launches: LaunchStore;
+  users: UserStore;
+  clientStore: ClientStore;
+  lookup: FhirLookup;
+  close(): Promise<void>;
+}
+
+const GRANT_TTL = 30 * 24 * 3600;
+
+/** Our own SMART app (smart-app/), seeded at every start. */
+export function providerAppRegistration(baseUrl: string): ClientRegistration & { clientId: string } {
+  return {
+    clientId: 'fibrotrack-provider-app',
+    name: 'FibroTrack provider app',
+    auth: 'none',
+    redirectUris: [`${baseUrl}/app/index.html`],
+    launchUrl: `${baseUrl}/app/launch.html`,
+    scope: 'launch launch/patient openid fhirUser offline_access online_access user/*.cruds patient/*.cruds user/*.rs patient/*.rs user/*.read patient/*.read',
+  };
+}
+
+export async function createAuthorizationServer(opts: AuthorizationServerOptions): Promise<AuthorizationServer> {
+  const fhirBase = `${opts.baseUrl}/fhir`;
+  const endpoints = authEndpoints(opts.baseUrl);
+  const keys = new SigningKeyStore(opts.pool);
+  await keys.ensure();
+  const clientStore = new ClientStore(opts.pool);
+  await clientStore.ensure(providerAppRegistration(opts.baseUrl));
+  const users = new UserStore(opts.pool);
+  const launches = new LaunchStore(opts.redis, opts.redisPrefix);
+  const lookup = new FhirLookup(opts.fhir);
+
+  const provider = new Provider(
+    endpoints.issuer,
+    providerConfiguration({
+      fhirBase,
+      redis: opts.redis,
+      redisPrefix: opts.redisPrefix,
+      clients: clientStore,
+      users,
+      launches,
+      jwks: await keys.publishedJwks(),
+      cookieKeys: await keys.cookieKeys(),
+    }),
+  );
+  // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.
+  provider.proxy = true;
+  provider.use(smartResponses(endpoints.style));
+
+  const router = express.Router();
+  router.get('/smart-style.json', (_req, res) => {
+    res.set('Access-Control-Allow-Origin', '*').json(SMART_STYLE);
+  });
+  router.use('/interaction', interactionRouter({ provider, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL }));
+  router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys }));
+
+  const callback = provider.callback();
+  const publicUrl = new URL(opts.baseUrl);
+  // authorize-post: oidc-provider takes POST only with SameSite=None session cookies, which browsers drop
+  // over plain http. The form POST is answered with a 303 to the same request as GET: a top-level navigation
+  // that carries our SameSite=Lax session, whatever site the form was on.
+  router.post('/authorize', express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries((req.body ?? {}) as Record<string, string | string[]>)) {
+      for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
+    }
+    res.redirect(303, `${endpoints.authorize}?${params}`);
+  });
+  router.use((req: Request, res: Response) => {
+    req.headers['x-forwarded-host'] = publicUrl.host;
+    req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
+    if (req.path === '/authorize') keepOfflineAccess(req);
+    presentedClientSecret.run(basicCredentials(req), () => callback(req, res));
+  });
+
+  return {
+    router,
+    provider,
+    verifier: createTokenVerifier(provider, fhirBase),
+    clients: { allowedOrigins: () => clientStore.allowedOrigins() },
+    launches,
+    users,
+    clientStore,
+    lookup,
+    close: async () => undefined,
+  };
+}
+
+/**
+ * oidc-provider drops offline_access unless prompt=consent. We always ask for consent, so say so.
+ * (prompt=none is left alone: it must fail rather than show a page.)
+ */
+function keepOfflineAccess(req: Request): void {
+  const url = new URL(req.url, 'http://local');
+  const prompt = splitScope(url.searchParams.get('prompt') ?? undefined);
+  if (splitScope(url.searchParams.get('scope') ?? undefined).includes('offline_access') && !prompt.includes('consent') && !prompt.includes('none')) {
+    url.searchParams.set('prompt', [...prompt, 'consent'].join(' '));
+    req.url = `${url.pathname}${url.search}`;
+  }
+}
+
+/** HTTP Basic client credentials (RFC 6749 2.3.1: form-encoded inside Basic). */
+function basicCredentials(req: Request): { clientId: string; secret: string } | undefined {
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  try {
+    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { clientId: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,188 @@
+// The user-facing steps of an authorization (oidc-provider "interactions"): login, patient picker for a
+// provider's standalone launch, and consent where scopes can be deselected. Mounted at /auth/interaction.
+// https://hl7.org/fhir/smart-app-launch/app-launch.html#obtain-authorization-code
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { FhirLookup } from './fhir-lookup.js';
+import type { GrantContext, LaunchStore } from './launch-store.js';
+import { consentPage, loginPage, page, patientPickerPage } from './pages.js';
+import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
+import type { UserStore } from './user-store.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  fhirBase: string;
+  users: UserStore;
+  launches: LaunchStore;
+  lookup: FhirLookup;
+  grantTtlSeconds: number;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+const isOidcScope = (s: string) => (OIDC_SCOPES as readonly string[]).includes(s);
+
+export function interactionRouter(deps: InteractionDeps): express.Router {
+  const { provider } = deps;
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const noStore = (_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+  router.use(noStore);
+
+  router.get('/:uid', async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      res.type('html').send(await currentStep(deps, details));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/:uid/login', form, async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name !== 'login') throw new InteractionError(400, 'this sign-in step is already done');
+      const { username, password } = req.body as Record<string, string | undefined>;
+      const clientName = await nameOf(provider, details);
+      const action = `/auth/interaction/${details.uid}/login`;
+      const user = username && password ? await deps.users.authenticate(username, password) : undefined;
+      if (!user) {
+        res.status(401).type('html').send(loginPage(action, clientName, 'Wrong username or password.'));
+        return;
+      }
+      const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
+      if (launch && launch.fhirUser !== user.fhirUser) {
+        res.status(403).type('html').send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));
+        return;
+      }
+      await provider.interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/:uid/patient', form, async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      const patient = String((req.body as Record<string, unknown>).patient ?? '');
+      if (!(await deps.lookup.patientLabel(patient))) {
+        const patients = await deps.lookup.patients();
+        res.status(400).type('html').send(patientPickerPage(`/auth/interaction/${details.uid}/patient`, await nameOf(provider, details), patients, `There is no patient '${patient}'.`));
+        return;
+      }
+      await deps.launches.pickPatient(details.uid, patient);
+      res.redirect(303, `/auth/interaction/${details.uid}`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/:uid/confirm', form, async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name !== 'consent') throw new InteractionError(400, 'there is nothing to consent to at this step');
+      const offered = offeredScopes(details, deps.fhirBase);
+      const raw = (req.body as Record<string, unknown>).scope;
+      const chosen = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
+      const selected = offered.filter((s) => chosen.has(s));
+      const context = await grantContext(deps, details, selected);
+      if (context === 'needs-patient') {
+        res.redirect(303, `/auth/interaction/${details.uid}`);
+        return;
+      }
+      const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+      const rejected = offered.filter((s) => !chosen.has(s));
+      if (selected.some(isOidcScope)) grant.addOIDCScope(selected.filter(isOidcScope).join(' '));
+      if (rejected.some(isOidcScope)) grant.rejectOIDCScope(rejected.filter(isOidcScope).join(' '));
+      const resourceSelected = selected.filter((s) => !isOidcScope(s));
+      const resourceRejected = rejected.filter((s) => !isOidcScope(s));
+      if (resourceSelected.length) grant.addResourceScope(deps.fhirBase, resourceSelected.join(' '));
+      if (resourceRejected.length) grant.rejectResourceScope(deps.fhirBase, resourceRejected.join(' '));
+      const grantId = await grant.save();
+      await deps.launches.setGrantContext(grantId, context, deps.grantTtlSeconds);
+      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/:uid/abort', form, async (req, res, next) => {
+    try {
+      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Expired or foreign interactions (oidc-provider throws SessionNotFound and the like): a page, never a 500.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err instanceof InteractionError ? err.status : (err as { statusCode?: number }).statusCode;
+    if (!status || status >= 500) return next(err);
+    const message = (err as { error_description?: string }).error_description ?? (err as Error).message;
+    res.status(status).type('html').send(page('Sign-in interrupted', `<p class="error">${escape(message)}</p><p>Start again from the app.</p>`));
+  });
+  return router;
+}
+
+class InteractionError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function nameOf(provider: Provider, details: Details): Promise<string> {
+  const client = await provider.Client.find(String(details.params.client_id));
+  return client?.clientName ?? String(details.params.client_id);
+}
+
+/** The requested scopes the user is asked about: what oidc-provider found missing from the grant. */
+function offeredScopes(details: Details, fhirBase: string): string[] {
+  const d = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  return [...(d.missingOIDCScope ?? []), ...(d.missingResourceScopes?.[fhirBase] ?? [])];
+}
+
+function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
+  return scopes.includes('launch/patient') || (ehrLaunch && scopes.includes('launch')) || scopes.some((s) => parseClinicalScope(s)?.level === 'patient');
+}
+
+async function currentStep(deps: InteractionDeps, details: Details): Promise<string> {
+  const clientName = await nameOf(deps.provider, details);
+  const base = `/auth/interaction/${details.uid}`;
+  if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
+  if (details.prompt.name !== 'consent') throw new InteractionError(400, `unexpected step '${details.prompt.name}'`);
+  const offered = offeredScopes(details, deps.fhirBase);
+  const context = await grantContext(deps, details, offered);
+  if (context === 'needs-patient') return patientPickerPage(`${base}/patient`, clientName, await deps.lookup.patients());
+  const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
+  return consentPage(`${base}/confirm`, `${base}/abort`, clientName, offered, patientLabel);
+}
+
+/**
+ * The launch context the grant carries. The patient comes from the EHR launch, else from the logged-in
+ * patient, else from the provider's pick (none yet: 'needs-patient'); it is set only when the scopes ask
+ * for one (launch/patient, launch with an EHR launch, or any patient/ scope).
+ */
+async function grantContext(deps: InteractionDeps, details: Details, scopes: string[]): Promise<GrantContext | 'needs-patient'> {
+  const user = await deps.users.find(details.session!.accountId);
+  if (!user) throw new InteractionError(400, 'the signed-in account no longer exists');
+  const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
+  if (details.params.launch && !launch) throw new InteractionError(400, 'the EHR launch has expired');
+  const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: !launch };
+  const wantsEncounter = launch?.encounter && (scopes.includes('launch') || scopes.includes('launch/encounter'));
+  if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch))) return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
+  const ownPatient = user.fhirUser.startsWith('Patient/') ? user.fhirUser.slice('Patient/'.length) : undefined;
+  const patient = launch?.patient ?? ownPatient ?? (await deps.launches.pickedPatient(details.uid));
+  if (!patient) return 'needs-patient';
+  return { ...base, patient, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
+}

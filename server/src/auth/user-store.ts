@@ -1,0 +1,64 @@
+// Users who log in to the authorization server (practitioners and patients), linked to their FHIR
+// resource (fhirUser). Passwords are scrypt hashes.
+import { randomUUID } from 'node:crypto';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { hashSecret, verifySecret } from './password.js';
+
+export interface User {
+  accountId: string;
+  username: string;
+  /** Relative reference, e.g. `Practitioner/123`. */
+  fhirUser: string;
+  displayName?: string;
+}
+
+const FHIR_USER = /^(Practitioner|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
+
+export class UserError extends Error {}
+
+export class UserStore {
+  constructor(private readonly pool: Pool) {}
+
+  async add(input: { username: string; password: string; fhirUser: string; displayName?: string }): Promise<User> {
+    if (!/^[A-Za-z0-9._@-]{1,191}$/.test(input.username)) throw new UserError(`username '${input.username}' must be 1-191 of A-Z a-z 0-9 . _ @ -`);
+    if (!FHIR_USER.test(input.fhirUser)) throw new UserError(`fhirUser '${input.fhirUser}' must be Practitioner/<id>, Patient/<id>, RelatedPerson/<id> or Person/<id>`);
+    if (input.password.length < 8) throw new UserError('the password must have at least 8 characters');
+    const user: User = { accountId: randomUUID(), username: input.username, fhirUser: input.fhirUser, ...(input.displayName ? { displayName: input.displayName } : {}) };
+    try {
+      await this.pool.query(
+        'INSERT INTO auth_user (account_id, username, password_hash, fhir_user, display_name, created_at) VALUES (?, ?, ?, ?, ?, NOW(3))',
+        [user.accountId, user.username, await hashSecret(input.password), user.fhirUser, input.displayName ?? null],
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new UserError(`username '${input.username}' is taken`);
+      throw err;
+    }
+    return user;
+  }
+
+  /** The user when username and password match, else undefined (same work either way). */
+  async authenticate(username: string, password: string): Promise<User | undefined> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [username]);
+    // Hash against a dummy when the user is unknown, so timing does not reveal which usernames exist.
+    const stored = rows[0]?.password_hash ?? DUMMY_HASH;
+    const ok = await verifySecret(password, stored);
+    return ok && rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  async find(accountId: string): Promise<User | undefined> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE account_id = ?', [accountId]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  /** Users linked to a resource type (the EHR simulator lists practitioners). */
+  async listByType(resourceType: string): Promise<User[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [`${resourceType}/%`]);
+    return rows.map(toUser);
+  }
+}
+
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function toUser(r: RowDataPacket): User {
+  return { accountId: r.account_id, username: r.username, fhirUser: r.fhir_user, ...(r.display_name ? { displayName: r.display_name } : {}) };
+}

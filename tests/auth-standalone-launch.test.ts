@@ -1,0 +1,56 @@
+// Standalone launch through the authorization server: login, patient picker, consent, code, token with
+// launch context, id_token with fhirUser, refresh. https://hl7.org/fhir/smart-app-launch/app-launch.html
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestServer, type TestServer } from './support/test-server.js';
+import { addUser, authorize, createResource, authorizationCodeToken, decodeJwt, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import type { RegisteredClient } from '../server/src/auth/client-store.js';
+
+let server: TestServer;
+let app: RegisteredClient;
+let patientId: string;
+let practitionerId: string;
+
+before(async () => {
+  server = await startTestServer({ AUTH_MODE: 'smart' });
+  patientId = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Doe', given: ['Jane'] }] });
+  practitionerId = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Lopez' }] });
+  await addUser(server, { username: 'dr.lopez', password: 'correct horse battery', fhirUser: `Practitioner/${practitionerId}` });
+  await addUser(server, { username: 'jane', password: 'jane-secret-pass', fhirUser: `Patient/${patientId}` });
+  app = await registerClient(server, { scope: 'launch/patient openid fhirUser offline_access patient/*.rs user/*.rs' });
+});
+
+after(async () => {
+  await server?.close();
+});
+
+test('a provider picks a patient; the token carries it, the granted scope and an id_token naming the practitioner', async () => {
+  const token = await authorizationCodeToken(server, {
+    client: app,
+    user: { username: 'dr.lopez', password: 'correct horse battery' },
+    scope: 'launch/patient openid fhirUser offline_access patient/Observation.rs',
+    patient: patientId,
+  });
+  assert.equal(token.token_type, 'Bearer');
+  assert.equal(token.patient, patientId);
+  assert.ok(token.expires_in <= 3600 && token.expires_in > 0);
+  assert.deepEqual(token.scope.split(' ').sort(), ['fhirUser', 'launch/patient', 'offline_access', 'openid', 'patient/Observation.rs']);
+  assert.ok(token.refresh_token, 'offline_access yields a refresh token');
+  assert.equal(token.need_patient_banner, true);
+  const idToken = decodeJwt(token.id_token!);
+  assert.equal(idToken.header.alg, 'RS256');
+  assert.equal(idToken.payload.fhirUser, `${FHIR_BASE}/Practitioner/${practitionerId}`);
+  assert.equal(idToken.payload.aud, app.clientId);
+  const ctx = await server.built.verifier!.verify(token.access_token);
+  assert.equal(ctx?.patient, patientId);
+  assert.equal(ctx?.fhirUser, `Practitioner/${practitionerId}`);
+  assert.equal(ctx?.clientId, app.clientId);
+});
+
+test('a patient who logs in is the patient in context, without a picker', async () => {
+  const result = await authorize(server, { client: app, user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient patient/*.rs openid fhirUser' });
+  assert.ok(result.code, JSON.stringify(result.stoppedAt ?? result.error));
+  const token = await authorizationCodeToken(server, { client: app, user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient patient/*.rs openid fhirUser' });
+  assert.equal(token.patient, patientId);
+  assert.equal(decodeJwt(token.id_token!).payload.fhirUser, `${FHIR_BASE}/Patient/${patientId}`);
+});
