@@ -11,11 +11,17 @@ import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { createResourceIndexer } from './indexing/resource-indexer.js';
+import { patientCompartmentInfo } from './indexing/patient-compartment.js';
 import { maxResourceBytes, openPool, poolOptions } from './store/mysql/connect.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
+import { createConformanceRegistry } from './validation/conformance-registry.js';
+import { createProfileSupport } from './validation/profile-policy.js';
+import { readConformanceFiles } from './conformance/conformance-files.js';
+import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
+import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { createTerminology } from './terminology/terminology.js';
 import { createWearableServices } from './wearables/wearable-services.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
@@ -47,10 +53,17 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const fhirBase = `${config.baseUrl}/fhir`;
   const indexer = createResourceIndexer(defs, fhirBase);
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now() }), pkAllocator, await maxResourceBytes(pool));
-  const validator = createResourceValidator(defs);
+  const compartments = patientCompartmentInfo(defs);
+  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), compartments }), pkAllocator, await maxResourceBytes(pool));
+  // The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served.
+  const conformance = readConformanceFiles(config.profilesDir);
+  const registry = createConformanceRegistry(defs);
+  registry.add(conformance.resources);
+  const validator = createResourceValidator(defs, registry);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t), terminology };
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
+  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
+  await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
 
   const wearables = createWearableServices(ctx, pool, config.wearables);
 
@@ -82,6 +95,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/app', appHosting(config.baseUrl));
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   app.use('/wearables', fitbitCallbackRouter(wearables));
+  // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
+  app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
   const close = async () => {

@@ -4,6 +4,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
+import type { ProfileSupport } from '../validation/profile-policy.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -20,6 +21,8 @@ export interface FhirContext {
   oauthUris?: { authorize: string; token: string; introspect: string; revoke: string };
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
+  /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
+  profiles?: ProfileSupport;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

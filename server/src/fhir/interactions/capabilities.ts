@@ -21,14 +21,17 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   const routed = new Set(ROUTES.map((r) => r.interaction));
   const conditional = (code: InteractionCode) => ROUTES.some((r) => r.interaction === code && r.conditional);
   const typeInteractions = [...routed].filter((c) => c !== 'capabilities' && c !== 'operation' && !SYSTEM_LEVEL.has(c)).sort();
-  const operationsOf = (type: string) =>
-    ROUTES.filter((r) => r.operation && r.pattern[0] === type).map((r) => r.operation!);
+  // `{type}` operations ($validate) apply to every type; one entry per operation name, whatever its routes.
+  const operationsOf = (type: string) => [
+    ...new Map(ROUTES.filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}')).map((r) => [r.operation!.name, r.operation!])).values(),
+  ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
   const resources: CapabilityStatementRestResource[] = ctx.defs.resourceTypes.map((type) => ({
     type,
     ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    ...(ctx.profiles?.supportedProfiles(type).length ? { supportedProfile: ctx.profiles.supportedProfiles(type) } : {}),
     interaction: typeInteractions.map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
     versioning: 'versioned-update',
     readHistory: true,
@@ -51,6 +54,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     software: { name: 'FibroTrack FHIR', version: '0.1.0' },
     implementation: { description: 'FibroTrack FHIR R4 server', url: ctx.baseUrl },
     fhirVersion: '4.0.1',
+    ...(ctx.profiles?.implementationGuides.length ? { implementationGuide: ctx.profiles.implementationGuides } : {}),
     format: ['application/fhir+json', 'application/json'],
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: [
