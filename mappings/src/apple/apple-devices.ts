@@ -4,13 +4,16 @@ import { buildDevice } from '../device.js';
 import type { DeviceInfo } from '../types.js';
 import { detach } from './xml-scanner.js';
 
-/** `<<HKDevice: 0x…>, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1, …>` */
+/** `<<HKDevice: 0x…>, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1, …>`:
+ *  fields split at ", key:" (a value such as "Watch6,1" may hold a comma, but not one followed by a key). */
 export function parseHkDevice(s: string): DeviceInfo & { hardware?: string } {
-  const field = (key: string): string | undefined => {
-    const m = new RegExp(`[<,]\\s*${key}:([^,>]*)`).exec(s);
-    const v = m?.[1].trim();
-    return v ? v : undefined;
-  };
+  const fields = new Map<string, string>();
+  const body = s.replace(/^<<HKDevice:[^>]*>,?\s*/, '').replace(/>\s*$/, '');
+  for (const part of body.split(/,\s*(?=[A-Za-z][A-Za-z ]*:)/)) {
+    const colon = part.indexOf(':');
+    if (colon > 0) fields.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim());
+  }
+  const field = (key: string) => fields.get(key) || undefined;
   return { name: field('name'), manufacturer: field('manufacturer'), model: field('model'), hardware: field('hardware'), version: field('software') };
 }
 

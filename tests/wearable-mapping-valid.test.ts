@@ -1,0 +1,38 @@
+// Every golden output of the wearable mappings (mappings/test-fixtures/golden) passes the server's own base
+// validation (R4 JSON schema and cardinalities), one resource at a time and as the transaction bundle it is sent in.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Resource } from 'fhir/r4.js';
+import { r4Definitions } from '../server/src/app.js';
+import { createResourceValidator } from '../server/src/validation/resource-validator.js';
+import { toTransactionBundle, type MappedBatch } from '../mappings/src/index.js';
+import { GOLDEN, goldenCases } from '../mappings/test/golden-cases.js';
+
+const validator = createResourceValidator(r4Definitions());
+const errors = (r: unknown) => validator.validate(r).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+
+for (const c of goldenCases) {
+  test(`${c.name}: every Observation and Device is valid R4, and so is its transaction bundle`, () => {
+    const golden = JSON.parse(readFileSync(`${GOLDEN}${c.name}.json`, 'utf8')) as MappedBatch;
+    const resources: Resource[] = [...golden.devices, ...golden.observations];
+    for (const [i, r] of resources.entries()) {
+      assert.deepEqual(errors(r), [], `${c.name} resource ${i} (${r.resourceType} ${JSON.stringify((r as { identifier?: unknown }).identifier)})`);
+    }
+    if (resources.length) assert.deepEqual(errors(toTransactionBundle(golden)), [], `${c.name} bundle`);
+  });
+}
+
+test('the golden outputs hold every measure the mappings make', () => {
+  const profiles = new Set<string>();
+  for (const c of goldenCases) {
+    const golden = JSON.parse(readFileSync(`${GOLDEN}${c.name}.json`, 'utf8')) as MappedBatch;
+    for (const r of [...golden.devices, ...golden.observations]) profiles.add(r.meta?.profile?.[0] ?? `${r.resourceType} without profile`);
+  }
+  const names = [...profiles].map((p) => p.split('/').pop()).sort();
+  assert.deepEqual(names, [
+    'Observation without profile', 'fibrotrack-body-weight', 'fibrotrack-daily-steps', 'fibrotrack-heart-rate', 'fibrotrack-hrv',
+    'fibrotrack-oxygen-saturation', 'fibrotrack-resting-heart-rate', 'fibrotrack-sleep-duration', 'fibrotrack-sleep-stage',
+    'fibrotrack-steps', 'fibrotrack-wearable-device',
+  ]);
+});
