@@ -201,10 +201,13 @@ test("every example meets its profile's resource-level invariants; the FibroTrac
   const example = (id: string) => examples().find((e) => e.id === id) as FhirResource & Record<string, unknown>;
   const day = rootConstraints('fibrotrack-daily-steps').find((c) => c.key === 'ft-day-1')!.expression!;
   const steps = (start: string, end: string) => ({ ...example('example-daily-steps'), effectivePeriod: { start, end } });
-  assert.ok(holds(steps('2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00'), day), 'a 23-hour day across the DST change is one day');
-  assert.ok(!holds(steps('2026-11-30T00:00:00+01:00', '2026-12-02T00:00:00+01:00'), day), 'two days');
-  assert.ok(!holds(steps('2026-11-29T23:00:00Z', '2026-11-30T23:00:00Z'), day), 'a UTC-shifted day');
-  assert.ok(!holds(steps('2026-11-30', '2026-12-01'), day), 'dates without times and offsets');
+  assert.ok(holds(steps('2026-03-29T00:00:00+01:00', '2026-03-29T23:59:59+02:00'), day), 'a 23-hour day across the DST change is one day');
+  assert.ok(holds(steps('2026-10-25T00:00:00+02:00', '2026-10-25T23:59:59+01:00'), day), 'and so is a 25-hour one');
+  assert.ok(!holds(steps('2026-11-30T00:00:00+01:00', '2026-12-01T23:59:59+01:00'), day), 'two days');
+  assert.ok(!holds(steps('2026-11-30T00:00:00+01:00', '2026-12-01T00:00:00+01:00'), day), 'midnight to midnight takes in the next day');
+  assert.ok(!holds(steps('2026-11-29T23:00:00Z', '2026-11-30T22:59:59Z'), day), 'a local day written in UTC');
+  assert.ok(!holds(steps('2026-11-30T08:00:00+01:00', '2026-11-30T23:59:59+01:00'), day), 'part of a day');
+  assert.ok(!holds(steps('2026-11-30T00:00:00', '2026-11-30T23:59:59'), day), 'times without offsets');
   const model = rootConstraints('fibrotrack-wearable-device').find((c) => c.key === 'ft-device-1')!.expression!;
   const { modelNumber: _m, deviceName: _d, ...nameless } = example('example-fitbit-charge');
   assert.ok(!holds(nameless, model), 'a device without model number or name');

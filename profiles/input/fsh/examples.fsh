@@ -97,7 +97,7 @@ Title: "Example resting heart rate from Fitbit"
 * code = $LNC#40443-4 "Heart rate --resting"
 * subject = Reference(example-patient)
 * effectivePeriod.start = "2026-11-30T00:00:00+01:00"
-* effectivePeriod.end = "2026-12-01T00:00:00+01:00"
+* effectivePeriod.end = "2026-11-30T23:59:59+01:00"
 * valueQuantity = 61 $UCUM#/min "beats/minute"
 * device = Reference(example-fitbit-charge)
 
@@ -170,7 +170,7 @@ Title: "Example daily steps from Fitbit"
 * code = $LNC#41950-7 "Number of steps in 24 hour Measured"
 * subject = Reference(example-patient)
 * effectivePeriod.start = "2026-11-30T00:00:00+01:00"
-* effectivePeriod.end = "2026-12-01T00:00:00+01:00"
+* effectivePeriod.end = "2026-11-30T23:59:59+01:00"
 * valueQuantity = 7428 $UCUM#/d "steps/day"
 * device = Reference(example-fitbit-charge)
 

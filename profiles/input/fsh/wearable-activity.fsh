@@ -19,18 +19,19 @@ Description: "Steps counted over an interval (LOINC 55423-8, {steps}), e.g. one 
 * valueQuantity.code 1..1
 * valueQuantity.code = #{steps} (exactly)
 
-// A local day: midnight to the next midnight in the same zone (23 or 25 hours across a DST change), offsets kept,
-// so that a day's total never lands on the neighbouring UTC day.
+// A local day: from local midnight to 23:59:59 of the same date, in the offsets that applied (they differ across a
+// DST change), so that a day's total never lands on the neighbouring UTC day. Period.end includes everything that
+// matches it at its precision, so 23:59:59 covers the day's last second and nothing of the next day.
 Invariant: ft-day-1
-Description: "effectivePeriod is one local day: start and end are local midnights (date, time and UTC offset) on consecutive dates."
-Expression: "iif(effective.start.toString().substring(10, 9) = 'T00:00:00' and effective.end.toString().substring(10, 9) = 'T00:00:00' and (effective.start.toString().substring(0, 10).toDate() + 1 day).toString() = effective.end.toString().substring(0, 10), true, false)"
+Description: "effectivePeriod is one local day: start at 00:00:00 and end at 23:59:59 of the same date, each with its UTC offset."
+Expression: "iif(effective.start.toString().substring(10, 9) = 'T00:00:00' and effective.end.toString().substring(10, 9) = 'T23:59:59' and effective.start.toString().substring(0, 10) = effective.end.toString().substring(0, 10) and effective.start.toString().length() > 19 and effective.end.toString().length() > 19, true, false)"
 Severity: #error
 
 Profile: FibroTrackDailySteps
 Parent: Observation
 Id: fibrotrack-daily-steps
 Title: "FibroTrack daily steps"
-Description: "Steps per day (LOINC 41950-7, /d); effectivePeriod is the local day, from local midnight to the next, with its UTC offset."
+Description: "Steps per day (LOINC 41950-7, /d); effectivePeriod is the local day, from 00:00:00 to 23:59:59 with their UTC offsets."
 * ^status = #active
 * insert CategorySlice(activity, activity)
 * code = $LNC#41950-7
