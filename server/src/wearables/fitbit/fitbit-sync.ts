@@ -6,7 +6,8 @@ import { OutcomeError, badRequest, issue, outcome, unprocessable } from '../../c
 import type { FhirContext } from '../../fhir/fhir-context.js';
 import { storeBundle } from '../../fhir/operations/import-wearable/commit-import.js';
 import { countSkip, emptySummary, type ImportSummary } from '../../fhir/operations/import-wearable/import-summary.js';
-import { mapFitbit, toTransactionBundle } from '../../../../mappings/src/index.js';
+import { patientBundle } from '../../fhir/operations/import-wearable/patient-bundle.js';
+import { mapFitbit } from '../../../../mappings/src/index.js';
 import type { FitbitConfig } from '../wearables-config.js';
 import { FitbitClient, RateLimited } from './fitbit-client.js';
 import type { FitbitStore } from './fitbit-store.js';
@@ -64,7 +65,7 @@ export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: Fitb
           for (const s of batch.skipped) countSkip(result.summary, s.reason, s.position);
           for (let i = 0; i < batch.observations.length || i === 0; i += batchSize) {
             const part = { observations: batch.observations.slice(i, i + batchSize), devices: i === 0 ? batch.devices : [], skipped: [] };
-            if (part.observations.length + part.devices.length > 0) await storeBundle(toTransactionBundle(part), ctx, result.summary);
+            if (part.observations.length + part.devices.length > 0) await storeBundle(patientBundle(part, req.patientId), ctx, result.summary);
           }
           await store.advance(req.patientId, t.type, b);
           result.syncedThrough[t.type] = b;

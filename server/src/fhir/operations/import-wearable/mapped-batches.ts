@@ -4,17 +4,11 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { payloadTooLarge } from '../../../core/outcomes.js';
-import type { Readable } from 'node:stream';
-import * as mappings from '../../../../../mappings/src/index.js';
-import { mapFitbit, mapGoogleFit, type MappedBatch, type MappingOptions, type WearableSource } from '../../../../../mappings/src/index.js';
+import {
+  mapAppleHealthXml, mapAppleHealthZip, mapFitbit, mapGoogleFit,
+  type MappedBatch, type MappingOptions, type WearableSource,
+} from '../../../../../mappings/src/index.js';
 import { inputFailure } from './import-errors.js';
-
-// The Apple Health mappers are being written against the fixed contract; until they are exported this view types them.
-type AppleOptions = MappingOptions & { batchSize?: number };
-const apple = mappings as unknown as {
-  mapAppleHealthXml(input: Readable, opts: AppleOptions): AsyncGenerator<MappedBatch>;
-  mapAppleHealthZip(zipPath: string, opts: AppleOptions): AsyncGenerator<MappedBatch>;
-};
 
 /** JSON files are parsed whole; anything larger belongs in several files. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -27,9 +21,9 @@ export async function* mappedBatches(
   onBytesRead: (bytes: number) => void = () => undefined,
 ): AsyncGenerator<MappedBatch> {
   if (source === 'apple-health-xml') {
-    yield* apple.mapAppleHealthXml(createReadStream(path).pipe(byteMeter(onBytesRead)), { ...opts, batchSize });
+    yield* mapAppleHealthXml(createReadStream(path).pipe(byteMeter(onBytesRead)), { ...opts, batchSize });
   } else if (source === 'apple-health-zip') {
-    yield* apple.mapAppleHealthZip(path, { ...opts, batchSize });
+    yield* mapAppleHealthZip(path, { ...opts, batchSize });
   } else {
     const json = await readJson(path, opts.fileName);
     yield* chunks(source === 'fitbit' ? mapFitbit(json, opts) : mapGoogleFit(json, opts), batchSize);

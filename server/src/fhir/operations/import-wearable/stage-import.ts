@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Device, Observation, OperationOutcomeIssue } from 'fhir/r4.js';
 import type { FhirContext } from '../../fhir-context.js';
-import { toTransactionBundle, type MappingOptions, type WearableSource } from '../../../../../mappings/src/index.js';
+import type { MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
 import { inputFailure, isMappingError, mappingFailure } from './import-errors.js';
 import { countSkip, emptySummary, type ImportSummary } from './import-summary.js';
 import { mappedBatches } from './mapped-batches.js';
+import { patientBundle } from './patient-bundle.js';
 import type { ImportProgress } from './progress.js';
 
 export interface ImportInput {
@@ -73,7 +74,7 @@ export async function stageImport(
         return false;
       });
       if (observations.length + devices.length > 0) {
-        await writeLine(out, JSON.stringify(toTransactionBundle({ observations, devices, skipped: [] })));
+        await writeLine(out, JSON.stringify(patientBundle({ observations, devices, skipped: [] }, input.patientId)));
         batches++;
       }
       report();
