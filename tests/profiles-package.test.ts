@@ -165,6 +165,13 @@ test('the ImplementationGuide lists every definition and every example (with its
   for (const id of PROFILE_IDS) assert.ok(exampleOf.has(`${BASE}/StructureDefinition/${id}`), `an example of ${id}`);
 });
 
+test("every definition passes the server's base validation", () => {
+  const validator = createResourceValidator(r4Definitions());
+  for (const r of definitions()) {
+    assert.deepEqual(validator.validate(r).filter((i) => i.severity === 'error' || i.severity === 'fatal'), [], `${r.resourceType}/${r.id}`);
+  }
+});
+
 test("every example passes the server's base validation and its profile's top-level cardinalities and patterns", () => {
   const validator = createResourceValidator(r4Definitions());
   for (const ex of examples()) {

@@ -3,14 +3,15 @@
 import type { FhirResource, ImplementationGuide, ImplementationGuideDefinitionResource } from 'fhir/r4.js';
 import { IG } from './ig-metadata.js';
 
-type Named = FhirResource & { name?: string; title?: string; description?: string; meta?: { profile?: string[] } };
+type Named = FhirResource & { name?: unknown; title?: unknown; description?: unknown; meta?: { profile?: string[] } };
 
 export function implementationGuide(definitions: FhirResource[], examples: FhirResource[]): ImplementationGuide {
   const entry = (r: Named, example: boolean): ImplementationGuideDefinitionResource => {
     const e: ImplementationGuideDefinitionResource = { reference: { reference: `${r.resourceType}/${r.id}` } };
-    const name = r.title ?? r.name;
+    // Only conformance resources' own title/name/description: a Patient's name is a HumanName.
+    const name = [r.title, r.name].find((n) => typeof n === 'string');
     if (name) e.name = name;
-    if (r.description) e.description = r.description;
+    if (typeof r.description === 'string') e.description = r.description;
     const profile = r.meta?.profile?.[0];
     if (example && profile) e.exampleCanonical = profile;
     else e.exampleBoolean = example;

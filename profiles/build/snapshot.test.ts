@@ -98,6 +98,24 @@ test('a slice added to a profile that already slices the element comes after the
   assert.ok(list.indexOf('Observation.code.text') > list.indexOf('Observation.code.coding:PulseOx.userSelected'));
 });
 
+test('an element defined by reference to another (Questionnaire.item.item) unfolds as a copy of that element', () => {
+  const els = generateSnapshot({
+    ...profile('Questionnaire', [
+      { id: 'Questionnaire.item.item', path: 'Questionnaire.item.item', max: '3' },
+      { id: 'Questionnaire.item.item.linkId', path: 'Questionnaire.item.item.linkId', maxLength: 8 },
+    ]),
+    type: 'Questionnaire',
+  }, resolve).snapshot!.element;
+  const list = ids(els);
+  const at = list.indexOf('Questionnaire.item.item');
+  assert.equal(byId(els, 'Questionnaire.item.item').max, '3');
+  assert.equal(list[at + 1], 'Questionnaire.item.item.id');
+  assert.equal(byId(els, 'Questionnaire.item.item.linkId').maxLength, 8);
+  assert.equal(byId(els, 'Questionnaire.item.linkId').maxLength, undefined, 'the referenced element is untouched');
+  assert.ok(list.includes('Questionnaire.item.item.answerOption.value[x]'), 'with its whole subtree');
+  assert.equal(byId(els, 'Questionnaire.item.item.item').contentReference, '#Questionnaire.item', 'down to the next reference');
+});
+
 test("the base's publication extensions are not inherited", () => {
   const els = snapshotOf('Observation', []);
   const focus = byId(els, 'Observation.focus');

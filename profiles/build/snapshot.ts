@@ -63,8 +63,8 @@ function unfold(elements: ElementDefinition[], p: number, resolve: ResolveDefini
   let source: ElementDefinition[];
   if (parent.contentReference) {
     const refId = parent.contentReference.slice(parent.contentReference.indexOf('#') + 1);
-    const start = elements.findIndex((e) => e.id === refId);
-    source = elements.slice(start, endOfSubtree(elements, start, refId)).map((e) => structuredClone(e));
+    // The referenced element and its own children, not the slices a profile made of it.
+    source = elements.filter((e) => e.id === refId || e.id!.startsWith(`${refId}.`)).map((e) => structuredClone(e));
   } else {
     const types = parent.type ?? [];
     if (types.length !== 1) throw new Error(`${url}: cannot unfold ${parent.id}: it has ${types.length} types`);
