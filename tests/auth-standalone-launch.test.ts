@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { addUser, authorize, createResource, authorizationCodeToken, decodeJwt, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import { addUser, authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, FHIR_BASE, registerClient } from './support/smart-tokens.js';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
 
 let server: TestServer;
@@ -53,4 +53,56 @@ test('a patient who logs in is the patient in context, without a picker', async 
   const token = await authorizationCodeToken(server, { client: app, user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient patient/*.rs openid fhirUser' });
   assert.equal(token.patient, patientId);
   assert.equal(decodeJwt(token.id_token!).payload.fhirUser, `${FHIR_BASE}/Patient/${patientId}`);
+});
+
+test('the state comes back exactly, and unticked scopes are missing from the granted scope', async () => {
+  const state = 'x y/z?&=é';
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const scope = 'launch/patient openid fhirUser patient/Observation.rs patient/Condition.rs offline_access';
+  const r = await authorize(server, { client: app, user, scope, patient: patientId, state, deselect: ['patient/Condition.rs', 'offline_access'] });
+  assert.equal(r.state, state);
+  assert.deepEqual([...r.offeredScopes].sort(), scope.split(' ').sort());
+  const token = (await exchangeCode(server, app, r)).body;
+  assert.deepEqual(token.scope.split(' ').sort(), ['fhirUser', 'launch/patient', 'openid', 'patient/Observation.rs']);
+  assert.equal(token.refresh_token, undefined, 'offline_access was unticked');
+  const ctx = await server.built.verifier!.verify(token.access_token);
+  assert.deepEqual(ctx!.scopes.sort(), ['fhirUser', 'launch/patient', 'openid', 'patient/Observation.rs']);
+});
+
+test('v1 scopes are answered in v1 syntax; v2 query constraints are kept verbatim', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const constrained = 'patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs';
+  const token = await authorizationCodeToken(server, { client: app, user, scope: `launch/patient patient/*.read user/Patient.read ${constrained}`, patient: patientId });
+  assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', constrained, 'patient/*.read', 'user/Patient.read'].sort());
+});
+
+test('scopes the client is not registered for are not granted', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch/patient patient/*.rs patient/*.cud user/*.cruds system/*.rs', patient: patientId });
+  assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', 'patient/*.rs']);
+});
+
+test('the token response carries smart_style_url, which serves JSON', async () => {
+  const user = { username: 'jane', password: 'jane-secret-pass' };
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch/patient patient/*.rs' });
+  assert.equal(token.smart_style_url, 'http://localhost:8080/auth/smart-style.json');
+  const style = await server.http.get('/auth/smart-style.json');
+  assert.equal(style.status, 200);
+  assert.match(style.headers['content-type'], /^application\/json/);
+  assert.equal(typeof style.body.color_background, 'string');
+});
+
+test('without a patient scope no picker is shown and no patient is in context', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'openid fhirUser user/*.rs' });
+  assert.equal(token.patient, undefined);
+  assert.deepEqual(token.scope.split(' ').sort(), ['fhirUser', 'openid', 'user/*.rs']);
+});
+
+test('picking a patient that does not exist is refused on the picker page', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const r = await authorize(server, { client: app, user, scope: 'launch/patient patient/*.rs', patient: 'no-such-patient' });
+  assert.equal(r.code, undefined);
+  assert.equal(r.stoppedAt?.status, 400);
+  assert.match(r.stoppedAt!.text, /no patient/);
 });

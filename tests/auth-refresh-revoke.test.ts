@@ -1,0 +1,110 @@
+// Refresh tokens (offline_access, online_access; scope subsets), token introspection and revocation.
+// https://hl7.org/fhir/smart-app-launch/app-launch.html#refresh-access-token
+// https://hl7.org/fhir/smart-app-launch/token-introspection.html
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RegisteredClient } from '../server/src/auth/client-store.js';
+import { addUser, authorizationCodeToken, createResource, FHIR_BASE, introspect, refresh, registerClient, revoke } from './support/smart-tokens.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+let server: TestServer;
+let app: RegisteredClient;
+let patient: string;
+let practitioner: string;
+const user = { username: 'dr.house', password: 'vicodin-is-bad' };
+const scope = 'launch/patient openid fhirUser offline_access patient/Observation.rs patient/Condition.rs';
+
+before(async () => {
+  server = await startTestServer({ AUTH_MODE: 'smart' });
+  practitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'House' }] });
+  patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Cuddy' }] });
+  await addUser(server, { ...user, fhirUser: `Practitioner/${practitioner}` });
+  app = await registerClient(server, { scope: `${scope} online_access` });
+});
+
+after(async () => {
+  await server?.close();
+});
+
+const login = (s = scope) => authorizationCodeToken(server, { client: app, user, scope: s, patient });
+
+test('refresh without scope gives the original scopes and the launch context again', async () => {
+  const first = await login();
+  const res = await refresh(server, app, first.refresh_token!);
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body.scope.split(' ').sort(), scope.split(' ').sort());
+  assert.equal(res.body.patient, patient);
+  assert.ok(res.body.refresh_token);
+  assert.ok(res.body.expires_in <= 3600);
+  assert.equal(res.headers['cache-control'], 'no-store');
+  const ctx = await server.built.verifier!.verify(res.body.access_token);
+  assert.equal(ctx?.patient, patient);
+});
+
+test('refresh with a subset of the scopes narrows the new token; a wider scope is refused', async () => {
+  const first = await login();
+  const narrowed = await refresh(server, app, first.refresh_token!, 'patient/Observation.rs launch/patient');
+  assert.equal(narrowed.status, 200, narrowed.text);
+  assert.deepEqual(narrowed.body.scope.split(' ').sort(), ['launch/patient', 'patient/Observation.rs']);
+  const ctx = await server.built.verifier!.verify(narrowed.body.access_token);
+  assert.deepEqual(ctx!.scopes.sort(), ['launch/patient', 'patient/Observation.rs']);
+  const wider = await refresh(server, app, narrowed.body.refresh_token, 'patient/Observation.rs patient/Patient.rs');
+  assert.equal(wider.status, 400);
+  assert.equal(wider.body.error, 'invalid_scope');
+});
+
+test('online_access also yields a refresh token; no refresh scope yields none', async () => {
+  const online = await login('launch/patient online_access patient/Observation.rs');
+  assert.ok(online.refresh_token);
+  assert.ok(online.scope.split(' ').includes('online_access'));
+  const none = await login('launch/patient patient/Observation.rs');
+  assert.equal(none.refresh_token, undefined);
+});
+
+test('introspection answers active, scope, client_id, exp, patient, iss, sub and fhirUser', async () => {
+  const token = await login();
+  const res = await introspect(server, app, token.access_token);
+  assert.equal(res.status, 200);
+  assert.equal(res.body.active, true);
+  assert.deepEqual(res.body.scope.split(' ').sort(), scope.split(' ').sort());
+  assert.equal(res.body.client_id, app.clientId);
+  assert.equal(res.body.patient, patient);
+  assert.equal(res.body.iss, 'http://localhost:8080/auth');
+  assert.equal(typeof res.body.sub, 'string');
+  assert.equal(res.body.fhirUser, `${FHIR_BASE}/Practitioner/${practitioner}`);
+  assert.equal(res.body.aud, FHIR_BASE);
+  assert.ok(res.body.exp > Date.now() / 1000);
+  assert.equal(res.body.granted_scope, undefined);
+});
+
+test('an unknown token introspects as {"active": false} with 200', async () => {
+  const res = await introspect(server, app, 'no-such-token');
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body, { active: false });
+});
+
+test('after revoking the access token: introspection inactive, the verifier refuses it, refresh is refused', async () => {
+  const token = await login();
+  const res = await revoke(server, app, token.access_token);
+  assert.equal(res.status, 200);
+  assert.deepEqual((await introspect(server, app, token.access_token)).body, { active: false });
+  assert.equal(await server.built.verifier!.verify(token.access_token), undefined);
+  const again = await refresh(server, app, token.refresh_token!);
+  assert.equal(again.status, 400);
+  assert.equal(again.body.error, 'invalid_grant');
+});
+
+test('after revoking the refresh token the access tokens of its grant stop working too', async () => {
+  const token = await login();
+  assert.equal((await revoke(server, app, token.refresh_token!)).status, 200);
+  assert.equal(await server.built.verifier!.verify(token.access_token), undefined);
+  assert.equal((await refresh(server, app, token.refresh_token!)).body.error, 'invalid_grant');
+});
+
+test('a client cannot revoke or introspect another client\'s token', async () => {
+  const token = await login();
+  const other = await registerClient(server, { scope: 'openid' });
+  await revoke(server, other, token.access_token);
+  assert.deepEqual((await introspect(server, other, token.access_token)).body, { active: false });
+  assert.ok(await server.built.verifier!.verify(token.access_token), 'still valid');
+});
