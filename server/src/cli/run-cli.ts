@@ -4,6 +4,7 @@ import { loadCommand } from './load-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
+import { validateCommand } from './validate-command.js';
 
 const USAGE = `Usage: fibrotrack <command>
 
@@ -11,6 +12,8 @@ Commands:
   serve                      run the FHIR server (same as npm start)
   migrate                    create the database if needed and apply migrations
   load <file|folder>...      load FHIR Bundles (transaction or batch) or single resources from JSON files
+  validate <file|folder>... [--profile url] [--verbose]
+                             validate JSON resources offline against R4 and the FibroTrack profiles
   validate <file|folder>... [--profile url] [--verbose]
                              validate JSON resources offline against R4 and the FibroTrack profiles
   help                       show this text
@@ -27,6 +30,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return migrateCommand(loadConfig(env));
     case 'load':
       return loadCommand(loadConfig(env), rest);
+    case 'validate':
+      return validateCommand(loadConfig(env), rest);
     case 'validate':
       return validateCommand(loadConfig(env), rest);
     case 'help':

@@ -176,10 +176,15 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
 
   const walkObject = (container: Container, node: Obj, at: string, w: Walk, isResource: boolean): void => {
     let groups: Map<ElementPlan, Found[]> | undefined;
+    // A choice given in a type the profile does not allow is reported once, as that, not also as missing.
+    let wrongType: Set<ElementPlan> | undefined;
     for (const key in node) {
+      if (node[key] === undefined) continue;
       const hit = container.keys.get(key);
       if (!hit) {
-        if (!(isResource && key === 'resourceType')) unknownKey(container, key, at, w);
+        if (isResource && key === 'resourceType') continue;
+        const choice = unknownKey(container, key, at, w);
+        if (choice) (wrongType ??= new Set()).add(choice);
         continue;
       }
       groups ??= new Map();
@@ -190,7 +195,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     for (const plan of container.elements) {
       const hits = groups?.get(plan);
       const found = hits ? occurrences(node, hits) : 0;
-      if (found < plan.min) {
+      if (found < plan.min && !wrongType?.has(plan)) {
         w.out.push(issue({
           code: 'required',
           diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
@@ -247,7 +252,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     });
   };
 
-  const unknownKey = (container: Container, key: string, at: string, w: Walk) => {
+  /** Reports a key the container does not define; returns the choice element it was a wrong type of, if any. */
+  const unknownKey = (container: Container, key: string, at: string, w: Walk): ElementPlan | undefined => {
     const bare = key.charCodeAt(0) === 95 ? key.slice(1) : key;
     const choice = container.choices.find((c) => bare.startsWith(c.name) && /^[A-Z]/.test(bare.slice(c.name.length)));
     w.out.push(issue({
@@ -257,6 +263,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         : `${at}.${bare}: unknown element '${bare}'`,
       expression: `${at}.${bare}`,
     }));
+    return choice;
   };
 
   /** For `profile` discriminators: a value conforms when checking it against the profile finds no errors. */

@@ -94,18 +94,19 @@ export function createResourceValidator(defs: Definitions, registry = createConf
 
 /**
  * Issues the schema already raised at a location explain it best; each profile walk repeats the base rules, so of
- * one kind of issue at one place the first (the base's) is kept. Invariants are told apart by their key.
+ * one kind of issue at one place only one is kept. Invariants are told apart by their key.
  */
 function distinct(issues: OperationOutcomeIssue[], covered: Set<string>): OperationOutcomeIssue[] {
   const seen = new Set<string>();
-  return issues.filter((i) => {
+  // The last of a kind wins: a profile's message is the more specific (Patient rather than Patient, Group, Device...).
+  return [...issues].reverse().filter((i) => {
     const at = i.expression?.[0] ?? '';
     if (covered.has(at)) return false;
     const key = i.code === 'invariant' ? `${i.severity}|${i.diagnostics}` : `${i.severity}|${i.code}|${at}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
-  });
+  }).reverse();
 }
 
 export function claimedProfiles(r: Obj): string[] {
