@@ -29,6 +29,8 @@ export interface AuthorizationServerOptions {
   fhir: FhirContext;
   /** Bearer token of the admin API; the API is off without it. */
   adminToken?: string;
+  /** Hosts whose private or loopback addresses may serve client JWKS (oidc-provider blocks them otherwise). */
+  jwksFetchAllowHosts?: string[];
 }
 
 export interface AuthorizationServer {
@@ -82,6 +84,7 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
       launches,
       jwks: await keys.publishedJwks(),
       cookieKeys: await keys.cookieKeys(),
+      jwksFetchAllowHosts: opts.jwksFetchAllowHosts ?? [],
     }),
   );
   // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.

@@ -21,6 +21,7 @@ export interface ProviderDeps {
   launches: LaunchStore;
   jwks: PrivateJwk[];
   cookieKeys: string[];
+  jwksFetchAllowHosts: string[];
 }
 
 /** SMART requires backend tokens to live at most 5 minutes and user tokens at most an hour. */
@@ -139,6 +140,13 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       Grant: 30 * 24 * 3600,
     },
     renderError: (ctx, out) => renderErrorPage(ctx, out),
+    // oidc-provider refuses to fetch from special-use addresses (SSRF protection, its dispatcher); only
+    // hosts named in JWKS_FETCH_ALLOW_HOSTS skip it.
+    fetch: (url, options) => {
+      const allowed = deps.jwksFetchAllowHosts.includes(new URL(url instanceof Request ? url.url : String(url)).hostname);
+      if (allowed) delete (options as { dispatcher?: unknown }).dispatcher;
+      return globalThis.fetch(url, options);
+    },
   };
 }
 

@@ -18,6 +18,11 @@ export function smartResponses(styleUrl: string) {
     if (route === 'token') {
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Pragma', 'no-cache');
+      // A JWKS URL that cannot be fetched fails client authentication (SMART: any failure is invalid_client).
+      if (body?.error === 'invalid_client_metadata') {
+        ctx.status = 401;
+        body.error = 'invalid_client';
+      }
       if (ctx.status !== 200 || !body?.access_token) return;
       const token = ctx.oidc.entities.AccessToken;
       const extra = token?.extra as TokenExtra | undefined;
