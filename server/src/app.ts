@@ -3,6 +3,10 @@ import express, { type Express } from 'express';
 import { Redis } from 'ioredis';
 import type { TokenVerifier } from './auth/access-context.js';
 import { createAuthorizationServer, type AuthorizationServer } from './auth/authorization-server.js';
+import { redisRateLimiter } from './auth/resource-server/rate-limit.js';
+import { createResourceServer, type ResourceServer } from './auth/resource-server/resource-server.js';
+import { AuditLog } from './audit/audit-log.js';
+import { auditProviderEvents } from './audit/provider-events.js';
 import { authEndpoints, smartConfigurationHandler } from './auth/smart-configuration.js';
 import { ehrSimulator } from './ehr/ehr-simulator.js';
 import { appHosting } from './app-hosting/app-hosting.js';
@@ -17,11 +21,6 @@ import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
 import { createResourceValidator } from './validation/resource-validator.js';
-import { createConformanceRegistry } from './validation/conformance-registry.js';
-import { createProfileSupport } from './validation/profile-policy.js';
-import { readConformanceFiles } from './conformance/conformance-files.js';
-import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
-import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { createConformanceRegistry } from './validation/conformance-registry.js';
 import { createProfileSupport } from './validation/profile-policy.js';
 import { readConformanceFiles } from './conformance/conformance-files.js';
@@ -69,13 +68,13 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
   ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
-  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
-  await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
 
   const wearables = createWearableServices(ctx, pool, config.wearables);
 
   let redis: Redis | undefined;
   let auth: AuthorizationServer | undefined;
+  let audit: AuditLog | undefined;
+  let resourceServer: ResourceServer | undefined;
   if (config.authMode === 'smart') {
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
     auth = await createAuthorizationServer({
@@ -85,9 +84,20 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       redisPrefix: config.redisPrefix,
       fhir: ctx,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
-      jwksFetchAllowHosts: config.jwksFetchAllowHosts,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
+    audit = new AuditLog(repo);
+    auditProviderEvents(auth.provider, audit);
+    const clients = auth.clients;
+    resourceServer = createResourceServer({
+      verifier: auth.verifier,
+      defs,
+      fhirBase,
+      audit,
+      indexer,
+      rateLimiter: redisRateLimiter(redis, config.redisPrefix, config.rateLimitPerMinute),
+      allowedOrigins: () => clients.allowedOrigins(),
+    });
   }
 
   const app = express();
@@ -98,13 +108,14 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     app.use('/auth', auth.router);
     app.use('/ehr', ehrSimulator({ fhirBase, users: auth.users, clients: auth.clientStore, launches: auth.launches, lookup: auth.lookup }));
   }
-  app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes }));
+  // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
+  if (resourceServer) app.use('/fhir', ...resourceServer.before);
+  app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes, contextFor: resourceServer?.contextFor }));
+  if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
   app.use('/app', appHosting(config.baseUrl));
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   app.use('/wearables', fitbitCallbackRouter(wearables));
-  // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
-  app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
@@ -112,6 +123,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const close = async () => {
     await wearables.close();
     await auth?.close();
+    // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
+    await audit?.close();
     await redis?.quit();
     await repo.close();
   };

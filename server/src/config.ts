@@ -1,6 +1,5 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
 import { fileURLToPath } from 'node:url';
-import { fileURLToPath } from 'node:url';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
 
 export interface Config {
@@ -17,8 +16,6 @@ export interface Config {
   authMode: 'smart' | 'open';
   /** Bearer token for the admin API under /auth/admin (ADMIN_TOKEN); the API is off without it. */
   adminToken?: string;
-  /** Hosts allowed to serve client JWKS from private or loopback addresses (JWKS_FETCH_ALLOW_HOSTS); others are blocked (SSRF). */
-  jwksFetchAllowHosts: string[];
   blobConnectionString?: string;
   maxBodyBytes: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
@@ -27,10 +24,8 @@ export interface Config {
   profilesDir: string;
   /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
   requireProfiles: boolean;
-  /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
-  profilesDir: string;
-  /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
-  requireProfiles: boolean;
+  /** AUTH_MODE=smart: FHIR API requests per client per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
+  rateLimitPerMinute: number;
   /** Patient/$import-wearable and Fitbit sync (WEARABLE_*, FITBIT_*). */
   wearables: WearablesConfig;
 }
@@ -58,23 +53,14 @@ export function loadConfig(env: Env): Config {
     redisPrefix: env.REDIS_PREFIX ?? 'fibrotrack:',
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
-    jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
-    profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
-    requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
+    rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     wearables: loadWearablesConfig(env),
   };
-}
-
-function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
-  return raw === 'true';
 }
 
 function boolVar(env: Env, name: string, fallback: boolean): boolean {

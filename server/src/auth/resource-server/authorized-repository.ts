@@ -42,6 +42,9 @@ export class AuthorizedRepository implements FhirRepository {
     if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
     const page = await this.inner.history(query);
     const allowed = page.items.filter((v) => v.resource && this.policy.allows(letter, v.resource));
+    // Like a read: one resource's history with no version the token may see is refused, not emptied.
+    const first = page.items.find((v) => v.resource);
+    if (query.id !== undefined && allowed.length === 0 && first) this.policy.check(letter, first.resource!);
     // Deletions show where the type needs no per-resource check, or beside visible versions of the same resource.
     const items = page.items.filter(
       (v) => allowed.includes(v) || (v.deleted && (this.policy.unrestricted(v.type, letter) || (query.id !== undefined && allowed.length > 0))),

@@ -1,0 +1,106 @@
+// Shared set-up for the resource-server and audit tests: a TestServer with AUTH_MODE=smart, two patients'
+// records stored through the API with a real backend token, and real tokens for patient apps and users.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Bundle, OperationOutcome } from 'fhir/r4.js';
+import type { Response } from 'supertest';
+import {
+  addUser,
+  authorizationCodeToken,
+  backendServicesToken,
+  registerBackendClient,
+  registerClient,
+  type TokenResponse,
+} from './support/smart-tokens.js';
+import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
+
+export const VITALS = 'http://terminology.hl7.org/CodeSystem/observation-category|vital-signs';
+const CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+
+const observation = (id: string, subject: string, category: string, extra: Record<string, unknown> = {}) => ({
+  resourceType: 'Observation', id, status: 'final',
+  category: [{ coding: [{ system: CATEGORY, code: category }] }],
+  code: { coding: [{ system: 'http://loinc.org', code: category === 'vital-signs' ? '8867-4' : '2345-7' }] },
+  subject: { reference: `Patient/${subject}` }, effectiveDateTime: '2026-01-01T10:00:00Z',
+  ...extra,
+});
+
+/**
+ * Patient/a (Alpha) and Patient/b (Bravo). oa1 vitals and oa2 lab are a's; oa3 is a's, performed by b;
+ * ob1 is b's; ob2 is b's too, with Patient/a as its focus. med1 is a Medication (nobody's record).
+ */
+export const RECORDS = [
+  { resourceType: 'Patient', id: 'a', name: [{ family: 'Alpha' }] },
+  { resourceType: 'Patient', id: 'b', name: [{ family: 'Bravo' }] },
+  observation('oa1', 'a', 'vital-signs'),
+  observation('oa2', 'a', 'laboratory'),
+  observation('oa3', 'a', 'vital-signs', { performer: [{ reference: 'Patient/b' }] }),
+  observation('ob1', 'b', 'vital-signs'),
+  observation('ob2', 'b', 'laboratory', { focus: [{ reference: 'Patient/a' }] }),
+  { resourceType: 'Medication', id: 'med1', code: { text: 'pregabalin' } },
+];
+
+export interface Fixture {
+  server: TestServer;
+  /** system/*.cruds backend token (seeding, checks). */
+  system: string;
+  /** Patient app token for `patient` with `scope` (plus launch/patient openid fhirUser). */
+  patientToken(patient: string, scope: string): Promise<TokenResponse>;
+  /** Practitioner app token with `scope` (plus openid fhirUser). */
+  userToken(scope: string): Promise<TokenResponse>;
+  /** Backend services token. */
+  backendToken(scope: string): Promise<TokenResponse>;
+}
+
+export async function startFixture(overrides: Record<string, string> = {}): Promise<Fixture> {
+  const server = await startTestServer({ AUTH_MODE: 'smart', ...overrides });
+  const backendToken = async (scope: string) => {
+    const { client, key } = await registerBackendClient(server, scope);
+    return backendServicesToken(server, { clientId: client.clientId, key, scope });
+  };
+  const system = (await backendToken('system/*.cruds')).access_token;
+  const seed = await server.http
+    .post('/fhir').set('Authorization', `Bearer ${system}`).set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Bundle', type: 'transaction', entry: RECORDS.map((r) => ({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } })) });
+  assert.equal(seed.status, 200, seed.text);
+  const login = async (fhirUser: string, scope: string) => {
+    const client = await registerClient(server, { scope });
+    const user = { username: `u-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(8).toString('hex')}` };
+    await addUser(server, { ...user, fhirUser });
+    return authorizationCodeToken(server, { client, user, scope });
+  };
+  return {
+    server,
+    system,
+    patientToken: (patient, scope) => login(`Patient/${patient}`, `launch/patient openid fhirUser ${scope}`),
+    userToken: (scope) => login('Practitioner/pr1', `openid fhirUser ${scope}`),
+    backendToken,
+  };
+}
+
+/** An HTTP client for one token. */
+export function as(server: TestServer, token: string) {
+  const auth = (r: ReturnType<TestServer['http']['get']>) => r.set('Authorization', `Bearer ${token}`);
+  return {
+    get: (path: string) => auth(server.http.get(`/fhir/${path}`)),
+    post: (path: string, body: unknown) => auth(server.http.post(`/fhir/${path}`)).set('Content-Type', FHIR_JSON).send(body as object),
+    put: (path: string, body: unknown) => auth(server.http.put(`/fhir/${path}`)).set('Content-Type', FHIR_JSON).send(body as object),
+    patch: (path: string, ops: unknown) => auth(server.http.patch(`/fhir/${path}`)).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops)),
+    delete: (path: string) => auth(server.http.delete(`/fhir/${path}`)),
+  };
+}
+
+/** `Type/id` of every entry of a searchset or history Bundle. */
+export function ids(res: Response): string[] {
+  assert.equal(res.status, 200, res.text);
+  return ((res.body as Bundle).entry ?? []).filter((e) => e.resource?.resourceType !== 'OperationOutcome').map((e) => `${e.resource!.resourceType}/${e.resource!.id}`).sort();
+}
+
+/** Asserts a 403 OperationOutcome whose diagnostics match `pattern`. */
+export function assertForbidden(res: Response, pattern: RegExp): void {
+  assert.equal(res.status, 403, res.text);
+  const oo = res.body as OperationOutcome;
+  assert.equal(oo.resourceType, 'OperationOutcome');
+  assert.equal(oo.issue[0].code, 'forbidden');
+  assert.match(oo.issue[0].diagnostics ?? '', pattern);
+}
