@@ -1,7 +1,7 @@
 // A reproducible .tar.gz writer (POSIX ustar, regular files only): fixed mtime, owner 0, mode 0644, entries in the
-// order given, gzip header without time or OS, so the same files always give the same bytes.
+// order given, compressed by our own gzip encoder, so the same files always give the same bytes.
 // https://pubs.opengroup.org/onlinepubs/9699919799/utilities/pax.html#tag_20_92_13_06
-import { gzipSync } from 'node:zlib';
+import { gzip } from './deflate.js';
 
 export interface TarEntry {
   name: string;
@@ -20,9 +20,7 @@ export function tarGz(entries: TarEntry[]): Buffer {
   const body = Buffer.concat([...parts, Buffer.alloc(2 * BLOCK)]);
   // Records of 20 blocks, as tar(1) writes them.
   const tar = Buffer.concat([body, Buffer.alloc(padding(body.length, 20 * BLOCK))]);
-  const gz = gzipSync(tar, { level: 9 });
-  gz[9] = 0xff; // OS "unknown": zlib writes the build platform's code here
-  return gz;
+  return gzip(tar);
 }
 
 function header(e: TarEntry): Buffer {
