@@ -55,28 +55,30 @@ export function isoWithOffset(ms: number, offset: number): string {
 export const isoAsWritten = (s: string): string =>
   `${s.slice(0, 10)}T${s.slice(11, 19)}${s.slice(20, 23)}:${s.slice(23, 25)}`;
 
-const QUARTER_HOUR = 15 * 60_000;
-interface CachedZone { zone: IANAZone; offsets: Map<number, number> }
+const DAY = 86_400_000;
+interface CachedZone { zone: IANAZone; days: Map<number, number | null> }
 const zones = new Map<string, CachedZone | null>();
 
-/** The offset of an IANA zone at an instant (undefined when the name is no zone). Zones change offset on
- *  quarter hours only, so offsets are cached per zone and quarter hour: luxon's lookups are slow. */
+/** The offset of an IANA zone at an instant (undefined when the name is no zone). luxon's lookups are slow, and
+ *  a zone changes its offset at most once a day: a UTC day whose first and last minute share an offset has that
+ *  offset throughout, cached; only the day of a change is looked up instant by instant. */
 function zoneOffset(name: string, ms: number): number | undefined {
   let cached = zones.get(name);
   if (cached === undefined) {
-    cached = IANAZone.isValidZone(name) ? { zone: IANAZone.create(name), offsets: new Map() } : null;
+    cached = IANAZone.isValidZone(name) ? { zone: IANAZone.create(name), days: new Map() } : null;
     if (zones.size >= 1000) zones.clear();
     zones.set(detach(name), cached);
   }
   if (!cached) return undefined;
-  const quarter = Math.floor(ms / QUARTER_HOUR);
-  let off = cached.offsets.get(quarter);
+  const day = Math.floor(ms / DAY);
+  let off = cached.days.get(day);
   if (off === undefined) {
-    off = cached.zone.offset(ms);
-    if (cached.offsets.size >= 100_000) cached.offsets.clear();
-    cached.offsets.set(quarter, off);
+    const first = cached.zone.offset(day * DAY);
+    off = first === cached.zone.offset(day * DAY + DAY - 1) ? first : null;
+    if (cached.days.size >= 100_000) cached.days.clear();
+    cached.days.set(day, off);
   }
-  return off;
+  return off ?? cached.zone.offset(ms);
 }
 
 /** ISO 8601 of an export date: with its HKTimeZone's offset then (DST-aware) when it names a zone, else as written. */

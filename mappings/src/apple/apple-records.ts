@@ -21,7 +21,7 @@ export interface AppleRecord {
 
 /** What became of a record: an Observation (with the group it is de-duplicated in), dropped, or bad input. */
 export type Outcome =
-  | { obs: Observation; group?: 'watch-steps' | 'other-steps' | 'sleep-stages' | 'generic-asleep'; start: number; end: number }
+  | { obs: Observation; device: Device; group?: 'watch-steps' | 'other-steps' | 'sleep-stages' | 'generic-asleep'; start: number; end: number }
   | { drop: string }
   | { bad: string };
 
@@ -70,7 +70,7 @@ export function mapAppleRecord(rec: AppleRecord, patientReference: string, devic
   const { device, isWatch } = devices.of(a.device, a.sourceName, rec.manufacturer);
   const ids = `${a.sourceName}|${start.ms}|${end.ms}`;
   if (workoutRec) {
-    return { obs: workout(rec, type, hashId('Workout', `${type}|${ids}`), period, patientReference, device), start: start.ms, end: end.ms };
+    return { obs: workout(rec, type, hashId('Workout', `${type}|${ids}`), period, patientReference, device), device, start: start.ms, end: end.ms };
   }
   if (type === SLEEP_TYPE) {
     const stage = SLEEP[a.value ?? ''];
@@ -78,7 +78,7 @@ export function mapAppleRecord(rec: AppleRecord, patientReference: string, devic
     if (end.ms === start.ms) return { drop: 'a sleep record of no duration' };
     const obs = buildObservation({ kind: 'sleep-stage', id: hashId(SLEEP_TYPE, `${ids}|${a.value}`), patientReference, effective: period, stage, device });
     const group = stage === 'asleep' ? 'generic-asleep' : stage === 'light' || stage === 'deep' || stage === 'rem' ? 'sleep-stages' : undefined;
-    return { obs, group, start: start.ms, end: end.ms };
+    return { obs, device, group, start: start.ms, end: end.ms };
   }
   const q = QUANTITY[type];
   const r = reading(a.value);
@@ -92,7 +92,7 @@ export function mapAppleRecord(rec: AppleRecord, patientReference: string, devic
   const effective = start.ms === end.ms && q.kind !== 'steps' ? { at: period.start } : period;
   const obs = buildObservation({ kind: q.kind, id: hashId(type, `${ids}|${a.value}${a.unit}`), patientReference, effective, value: r.value * factor, device });
   const group = q.kind === 'steps' ? (isWatch ? 'watch-steps' : 'other-steps') : undefined;
-  return { obs, group, start: start.ms, end: end.ms };
+  return { obs, device, group, start: start.ms, end: end.ms };
 }
 
 function workout(

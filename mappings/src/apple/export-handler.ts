@@ -89,8 +89,8 @@ export class ExportHandler implements ScanHandler {
       return this.skips.bad(rec.line, outcome.bad);
     }
     if ('drop' in outcome) return this.skips.drop(rec.line, outcome.drop);
-    this.devices.add(this.appleDevices.of(rec.attrs.device, rec.attrs.sourceName, rec.manufacturer).device);
-    const { obs, group, start, end } = outcome;
+    const { obs, device, group, start, end } = outcome;
+    this.devices.add(device);
     if (group === 'other-steps' || group === 'generic-asleep') return this.spill.add({ rec, start, end, group });
     if (group === 'watch-steps') this.watchSteps.add(start, end);
     else if (group === 'sleep-stages') this.sleepStages.add(start, end);

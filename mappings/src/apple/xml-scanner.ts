@@ -2,7 +2,9 @@
 // fed in string chunks, in constant memory. It skips the internal DTD subset unparsed (iOS 16 exports a broken
 // one), drops control characters XML forbids (iOS 16 writes \x0b into names) and checks well-formedness
 // (nesting, attribute syntax, entities), reporting the line of any fault. Text content is ignored: export.xml
-// keeps everything in attributes. Much faster than a general SAX parser (see BENCHMARKS.md).
+// keeps everything in attributes. Much faster than a general SAX parser (see BENCHMARKS.md). Fed bytes as latin1
+// (one character per byte: no decoding cost, compact one-byte strings, no UTF-8 sequence cut between chunks),
+// it decodes UTF-8 only in the attribute values that hold non-ASCII bytes.
 export interface ScanHandler {
   /** `pos` is the tag's offset in the scanner's buffer, good for lineAt() until the handler returns. */
   open(name: string, attrs: Record<string, string>, selfClosing: boolean, pos: number): void;
@@ -18,6 +20,7 @@ export class XmlSyntaxError extends Error {
 const TAG_END = /\s*(\/?)>/y;
 const NAME = /[A-Za-z_:][\w.:-]*/y;
 const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
+const HIGH = /[\x80-\xff]/g;
 const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));|&/g;
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -28,12 +31,15 @@ export class XmlScanner {
   private lineCursor = 0;
   private line = 1;
   private readonly stack: string[] = [];
-  private readonly names = new Set<string>();
   private readonly decoded = new Map<string, string>();
   private rootSeen = false;
   private rootClosed = false;
+  /** Latin1 mode: index of the next non-ASCII byte at or after some earlier position (-1: not looked for yet). */
+  private nextHigh = -1;
+  private readonly utf8Values = new Map<string, string>();
 
-  constructor(private readonly handler: ScanHandler) {}
+  /** `latin1`: chunks are bytes read as latin1 (Buffer#toString('latin1')) of a UTF-8 document. */
+  constructor(private readonly handler: ScanHandler, private readonly latin1 = false) {}
 
   write(chunk: string): void {
     if (FORBIDDEN.test(chunk)) chunk = chunk.replace(FORBIDDEN, '');
@@ -41,6 +47,7 @@ export class XmlScanner {
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
     this.lineCursor -= this.pos;
     this.pos = 0;
+    this.nextHigh = -1;
     this.scan(false);
     // Keep line counting in step with what is dropped from the buffer.
     this.lineAt(this.pos);
@@ -131,7 +138,9 @@ export class XmlScanner {
 
   private checkText(from: number, to: number): void {
     if (from >= to || this.stack.length) return;
-    if (this.buf.slice(from, to).trim() !== '') this.fail(this.rootSeen ? 'text after the root element' : 'text before the root element', from);
+    // Before the root a byte order mark may come, as \ufeff or, read as latin1, as its three bytes (maybe split).
+    const text = this.rootSeen ? this.buf.slice(from, to) : this.buf.slice(from, to).replace(/[\ufeff\xef\xbb\xbf]/g, '');
+    if (text.trim() !== '') this.fail(this.rootSeen ? 'text after the root element' : 'text before the root element', from);
   }
 
   /** `limit` is the next '<' (or the end): a tag and its attribute values never reach it. */
@@ -168,7 +177,8 @@ export class XmlScanner {
       const close = buf.indexOf(c === 34 ? '"' : "'", q + 1);
       if (close === -1 || close >= limit) this.fail(`attribute ${key} of <${name}> has an unterminated value or a '<' in it`, lt);
       if (Object.prototype.hasOwnProperty.call(attrs, key)) this.fail(`attribute ${key} repeated on <${name}>`, lt);
-      const raw = buf.slice(q + 1, close);
+      let raw = buf.slice(q + 1, close);
+      if (this.latin1 && this.highIn(q + 1, close)) raw = this.utf8(raw);
       attrs[key] = raw.indexOf('&') === -1 ? raw : this.decode(raw, lt);
       at = close + 1;
     }
@@ -182,14 +192,15 @@ export class XmlScanner {
     return at;
   }
 
-  /** Attribute names, checked once each (an export uses a few dozen). Spaces are let through: 2015 exports
-   *  wrote Withings metadata as attributes named "Health Mate App Version". */
+  /** An attribute name: it must start like an XML name. Spaces are let through: 2015 exports wrote Withings
+   *  metadata as attributes named "Health Mate App Version". (Quotes and '<' cannot reach here: see startTag.) */
   private attrName(raw: string, tag: string, lt: number): string {
-    if (this.names.has(raw)) return raw;
-    const key = raw.trimEnd();
-    if (key === '' || /["'<>/=&]/.test(key) || !/^[A-Za-z_:]/.test(key)) this.fail(`malformed attribute name ${JSON.stringify(key)} in <${tag}>`, lt);
-    if (this.names.size < 10_000 && key === raw) this.names.add(detach(raw));
-    return key;
+    const c = raw.charCodeAt(0);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58)) {
+      this.fail(`malformed attribute name ${JSON.stringify(raw.trim())} in <${tag}>`, lt);
+    }
+    const last = raw.charCodeAt(raw.length - 1);
+    return last === 32 || last === 9 || last === 10 || last === 13 ? raw.trimEnd() : raw;
   }
 
   private endTag(lt: number): number {
@@ -206,8 +217,39 @@ export class XmlScanner {
     return TAG_END.lastIndex;
   }
 
-  /** Values with entities repeat (every record of a device carries the same device string): decoded once. */
+  /** Whether buf[from, to) holds a non-ASCII byte; positions only grow, so the search is linear overall. */
+  private highIn(from: number, to: number): boolean {
+    if (this.nextHigh < from && this.nextHigh !== Infinity) {
+      HIGH.lastIndex = from;
+      const m = HIGH.exec(this.buf);
+      this.nextHigh = m ? m.index : Infinity;
+    }
+    return this.nextHigh < to;
+  }
+
+  /** A latin1-read value back to the UTF-8 text it is; values repeat (source names), so each is decoded once. */
+  private utf8(raw: string): string {
+    const known = this.utf8Values.get(raw);
+    if (known !== undefined) return known;
+    const value = detach(Buffer.from(raw, 'latin1').toString('utf8'));
+    if (this.utf8Values.size >= 1000) this.utf8Values.clear();
+    this.utf8Values.set(detach(raw), value);
+    return value;
+  }
+
+  /** Values with entities repeat (every record of a device carries the same device string): decoded once.
+   *  The last few are compared first: cheaper than hashing a long string for the map. */
+  private readonly recent: string[] = [];
   private decode(raw: string, lt: number): string {
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i += 2) if (recent[i] === raw) return recent[i + 1];
+    const value = this.decodeKnown(raw, lt);
+    if (recent.length >= 16) recent.length = 0;
+    recent.push(detach(raw), value);
+    return value;
+  }
+
+  private decodeKnown(raw: string, lt: number): string {
     const known = this.decoded.get(raw);
     if (known !== undefined) return known;
     const value = detach(this.decodeNew(raw, lt));
