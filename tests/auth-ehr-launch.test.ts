@@ -1,0 +1,90 @@
+// EHR launch through the /ehr simulator: it mints a launch bound to app, practitioner, patient and
+// encounter and opens the app's launch URL; the token then carries that context.
+// https://hl7.org/fhir/smart-app-launch/app-launch.html#launch-app-ehr-launch
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RegisteredClient } from '../server/src/auth/client-store.js';
+import { addUser, authorize, authorizationCodeToken, createResource, exchangeCode, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+let server: TestServer;
+let app: RegisteredClient;
+let practitioner: string;
+let patient: string;
+let otherPatient: string;
+let encounter: string;
+const user = { username: 'dr.grey', password: 'seattle-grace-1' };
+
+before(async () => {
+  server = await startTestServer({ AUTH_MODE: 'smart' });
+  practitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Grey', given: ['Meredith'] }] });
+  patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Shepherd', given: ['Amelia'] }], birthDate: '1980-02-02' });
+  otherPatient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Karev' }] });
+  encounter = await createResource(server, { resourceType: 'Encounter', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } });
+  await addUser(server, { ...user, fhirUser: `Practitioner/${practitioner}`, displayName: 'Dr Meredith Grey' });
+  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch openid fhirUser patient/*.rs user/*.rs' });
+});
+
+after(async () => {
+  await server?.close();
+});
+
+async function launchFromEhr(form: Record<string, string>) {
+  return server.http.post('/ehr/launch').type('form').send(form);
+}
+
+test('the simulator page lists practitioners who log in, patients, encounters and apps with launch URLs', async () => {
+  const res = await server.http.get('/ehr/');
+  assert.equal(res.status, 200);
+  for (const name of ['practitioner', 'patient', 'encounter', 'client']) assert.match(res.text, new RegExp(`<select name="${name}"`), name);
+  assert.match(res.text, /id="launch"/);
+  assert.match(res.text, new RegExp(`value="Practitioner/${practitioner}">Dr Meredith Grey`));
+  assert.match(res.text, /Amelia Shepherd/);
+  assert.match(res.text, new RegExp(`value="${encounter}"`));
+  assert.match(res.text, new RegExp(`value="${app.clientId}">Pain tracker`));
+  assert.match(res.text, /value="fibrotrack-provider-app"/);
+});
+
+test('launching opens the app launch URL with iss and launch; the token carries patient and encounter', async () => {
+  const res = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, encounter, client: app.clientId });
+  assert.equal(res.status, 303);
+  const url = new URL(res.headers.location);
+  assert.equal(`${url.origin}${url.pathname}`, app.launchUrl);
+  assert.equal(url.searchParams.get('iss'), FHIR_BASE);
+  const launch = url.searchParams.get('launch')!;
+  assert.ok(launch.length >= 20);
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch openid fhirUser patient/*.rs', launch });
+  assert.equal(token.patient, patient);
+  assert.equal(token.encounter, encounter);
+  assert.equal(token.need_patient_banner, false);
+  assert.deepEqual(token.scope.split(' ').sort(), ['fhirUser', 'launch', 'openid', 'patient/*.rs']);
+  const ctx = await server.built.verifier!.verify(token.access_token);
+  assert.equal(ctx?.patient, patient);
+  assert.equal(ctx?.encounter, encounter);
+});
+
+test('no patient picker appears in an EHR launch, and a launch without encounter gives none', async () => {
+  const res = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, encounter: '', client: app.clientId });
+  const launch = new URL(res.headers.location).searchParams.get('launch')!;
+  const r = await authorize(server, { client: app, user, scope: 'launch patient/*.rs', launch });
+  assert.ok(r.code, JSON.stringify(r.stoppedAt));
+  const token = (await exchangeCode(server, app, r)).body;
+  assert.equal(token.patient, patient);
+  assert.equal(token.encounter, undefined);
+});
+
+test('the simulator refuses an unknown patient, a foreign encounter, an app without launch URL and a non-user practitioner', async () => {
+  const noLaunchUrl = await registerClient(server, { scope: 'launch', launchUrl: undefined });
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ practitioner: `Practitioner/${practitioner}`, patient: 'nobody', client: app.clientId }, /no patient/],
+    [{ practitioner: `Practitioner/${practitioner}`, patient: otherPatient, encounter, client: app.clientId }, /is not one of patient/],
+    [{ practitioner: `Practitioner/${practitioner}`, patient, client: 'no-such-app' }, /not a registered app/],
+    [{ practitioner: `Practitioner/${practitioner}`, patient, client: noLaunchUrl.clientId }, /not a registered app with a launch URL/],
+    [{ practitioner: 'Practitioner/ghost', patient, client: app.clientId }, /not a practitioner who can log in/],
+  ];
+  for (const [form, message] of cases) {
+    const res = await launchFromEhr(form);
+    assert.equal(res.status, 400, JSON.stringify(form));
+    assert.match(res.text, message);
+  }
+});
