@@ -84,6 +84,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       redisPrefix: config.redisPrefix,
       fhir: ctx,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      jwksFetchAllowHosts: config.jwksFetchAllowHosts,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
     audit = new AuditLog(repo);

@@ -16,6 +16,8 @@ export interface Config {
   authMode: 'smart' | 'open';
   /** Bearer token for the admin API under /auth/admin (ADMIN_TOKEN); the API is off without it. */
   adminToken?: string;
+  /** Hosts allowed to serve client JWKS from private or loopback addresses (JWKS_FETCH_ALLOW_HOSTS); others are blocked (SSRF). */
+  jwksFetchAllowHosts: string[];
   blobConnectionString?: string;
   maxBodyBytes: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
@@ -53,6 +55,7 @@ export function loadConfig(env: Env): Config {
     redisPrefix: env.REDIS_PREFIX ?? 'fibrotrack:',
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
