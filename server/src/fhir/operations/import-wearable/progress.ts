@@ -1,18 +1,14 @@
-// How far an import has come, and its one-line rendering (the X-Progress header, the CLI's plain output).
+// How far an import has come, and its one-line rendering (the X-Progress header, the CLI's progress).
 export interface ImportProgress {
-  phase: 'receiving' | 'validating' | 'storing';
+  phase: 'validating' | 'storing';
   done: number;
   total?: number;
-  unit: 'bytes' | 'batches';
-  /** Source records read so far (validating) . */
-  records?: number;
+  /** Bytes of an export.xml read, source records mapped (zip, JSON), or transactions stored. */
+  unit: 'bytes' | 'records' | 'batches';
 }
 
 export function describeProgress(p: ImportProgress): string {
-  const amount = p.unit === 'bytes' ? mib : (n: number) => `${n} batches`;
-  const of = p.total ? ` of ${amount(p.total)}${p.total > 0 ? ` (${Math.floor((100 * p.done) / p.total)}%)` : ''}` : '';
-  const records = p.records !== undefined ? `, ${p.records} records` : '';
-  return `${p.phase}: ${amount(p.done)}${of}${records}`;
+  const amount = p.unit === 'bytes' ? (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB` : (n: number) => `${n} ${p.unit}`;
+  const of = p.total ? ` of ${amount(p.total)} (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  return `${p.phase}: ${amount(p.done)}${of}`;
 }
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -3,11 +3,13 @@
 // nothing is stored, unless bestEffort asks to skip it.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Device, Observation, OperationOutcomeIssue } from 'fhir/r4.js';
+import { OutcomeError } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
+import { validateWrite } from '../../validate-write.js';
 import type { MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
 import { inputFailure, isMappingError, mappingFailure } from './import-errors.js';
 import { countSkip, emptySummary, type ImportSummary } from './import-summary.js';
@@ -48,10 +50,14 @@ export async function stageImport(
     fileName: input.fileName,
   };
   const seenDevices = new Set<string>();
+  const rejectedDevices = new Map<string, string>();
   let batches = 0;
   let records = 0;
   let bytesRead = 0;
-  const report = () => opts.onProgress?.({ phase: 'validating', done: bytesRead, unit: 'bytes', records });
+  // Only an export.xml is read by bytes here; a zip is inflated inside the mapping, JSON is parsed whole.
+  const totalBytes = input.source === 'apple-health-xml' ? (await stat(input.path)).size : undefined;
+  const report = () =>
+    opts.onProgress?.(totalBytes ? { phase: 'validating', done: bytesRead, total: totalBytes, unit: 'bytes' } : { phase: 'validating', done: records, unit: 'records' });
   try {
     for await (const batch of mappedBatches(input.source, input.path, mapping, opts.batchSize, (b) => (bytesRead = b))) {
       opts.signal?.throwIfAborted();
@@ -59,18 +65,21 @@ export async function stageImport(
       records += batch.observations.length + batch.skipped.length;
       const devices = batch.devices.filter((d) => {
         const key = identifierKey(d);
-        return seenDevices.has(key) ? false : (seenDevices.add(key), true);
-      });
-      for (const d of devices) {
+        if (seenDevices.has(key)) return false;
+        seenDevices.add(key);
         const problem = firstError(ctx, d);
-        // A Device is built from the source's own description; one that fails is a mapping defect, never skipped.
-        if (problem) throw inputFailure(422, input.fileName, `Device ${identifierKey(d)}`, problem);
-      }
+        if (!problem) return true;
+        if (!input.bestEffort) throw inputFailure(422, input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
+        rejectedDevices.set(`Device?identifier=${key}`, `Device ${key} is invalid: ${problem}`);
+        return false;
+      });
       const observations = batch.observations.filter((o) => {
-        const problem = firstError(ctx, o);
+        // Without its Device an Observation's conditional reference could not resolve: it goes too.
+        const withoutDevice = rejectedDevices.get(o.device?.reference ?? '');
+        const problem = withoutDevice ?? firstError(ctx, o);
         if (!problem) return true;
         if (!input.bestEffort) throw inputFailure(422, input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
-        countSkip(summary, `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
+        countSkip(summary, withoutDevice ?? `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
         return false;
       });
       if (observations.length + devices.length > 0) {
@@ -89,9 +98,15 @@ export async function stageImport(
   return { path, batches, summary };
 }
 
+/** The checks the transaction will apply (R4 structure, then the profiles claimed), run before anything is stored. */
 function firstError(ctx: FhirContext, resource: Observation | Device): string | undefined {
-  const errors = ctx.validate(resource, resource.resourceType).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-  return errors.length > 0 ? describe(errors[0]) : undefined;
+  try {
+    validateWrite(resource, resource.resourceType, ctx);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof OutcomeError)) throw err;
+    return err.outcome.issue.map(describe).join('; ');
+  }
 }
 
 const describe = (i: OperationOutcomeIssue) => `${i.expression?.length ? `${i.expression.join(', ')}: ` : ''}${i.diagnostics ?? i.code}`;

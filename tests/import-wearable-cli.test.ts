@@ -1,0 +1,94 @@
+// `fibrotrack import` as a separate process: Apple export.zip, a folder of Fitbit files, progress on stderr,
+// non-zero exits for bad files, unknown patients and usage errors.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { generateExport, zipExport } from '../bench/wearables/generate-export.js';
+import { heartIntraday, sleepLog } from './support/fake-fitbit.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
+const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
+const env = { ...process.env, DATABASE_URL: `${ROOT}/${database}` };
+const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-cli-import-'));
+let db: mysql.Connection;
+
+type Failure = { code: number; stdout: string; stderr: string };
+const fibrotrack = (...args: string[]) => run(process.execPath, [BIN, ...args], { env });
+const fails = async (args: string[]): Promise<Failure> => {
+  try {
+    await fibrotrack(...args);
+  } catch (err) {
+    return err as Failure;
+  }
+  throw new Error(`fibrotrack ${args.join(' ')} succeeded`);
+};
+const observations = async (patient: string) =>
+  Number(((await db.query("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [patient]))[0] as { n: number }[])[0].n);
+
+before(async () => {
+  const bundle = { resourceType: 'Bundle', type: 'transaction', entry: ['cli-jane', 'cli-john'].map((id) => ({ resource: { resourceType: 'Patient', id }, request: { method: 'PUT', url: `Patient/${id}` } })) };
+  writeFileSync(join(dir, 'patients.json'), JSON.stringify(bundle));
+  await fibrotrack('load', join(dir, 'patients.json'));
+  db = await mysql.createConnection(`${ROOT}/${database}`);
+});
+after(async () => {
+  await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await db.end();
+});
+
+test('import apple-health export.zip stores the export and reports progress on stderr in plain lines', async () => {
+  await generateExport(join(dir, 'export.xml'), 0.05);
+  await zipExport(join(dir, 'export.xml'), join(dir, 'export.zip'));
+  // best effort: the generator's third-party apps (no HKDevice) give Devices without a manufacturer
+  const { stdout, stderr } = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane', '--best-effort');
+  const created = Number(/export\.zip: created (\d+), unchanged 0/.exec(stdout)?.[1]);
+  assert.ok(created > 50, stdout);
+  assert.match(stderr, /^export\.zip validating: \d+ records/m);
+  assert.match(stderr, /^export\.zip storing: \d+ batches of \d+ batches/m);
+  assert.doesNotMatch(stderr, /\r/);
+  const stored = await observations('cli-jane');
+  assert.ok(stored > 50 && stored < created);
+
+  const again = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane', '--best-effort');
+  assert.match(again.stdout, /created 0, unchanged \d+/);
+  assert.equal(await observations('cli-jane'), stored);
+});
+
+test('import fitbit takes a folder; a bad file exits 1 naming file and position, and nothing of it is stored', async () => {
+  const folder = join(dir, 'fitbit');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'heart-2026-11-20.json'), JSON.stringify(heartIntraday('2026-11-20', [{ time: '08:00:00', value: 64 }, { time: '08:01:00', value: 66 }])));
+  writeFileSync(join(folder, 'sleep-2026-11-20.json'), JSON.stringify({ sleep: [sleepLog('2026-11-20')] }));
+  const ok = await fibrotrack('import', 'fitbit', folder, '--patient', 'cli-john', '--tz', 'Europe/Berlin');
+  assert.match(ok.stdout, /heart-2026-11-20\.json: created 4, unchanged 0, skipped 0/);
+  assert.match(ok.stdout, /sleep-2026-11-20\.json: created \d+/);
+  const before = await observations('cli-john');
+
+  writeFileSync(join(folder, 'zz-bad.json'), JSON.stringify(heartIntraday('2026-11-21', [{ time: '08:00:00', value: 64 }, { time: '08:01:00', value: '6x' }])));
+  const bad = await fails(['import', 'fitbit', join(folder, 'zz-bad.json'), '--patient', 'cli-john', '--tz', 'Europe/Berlin']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /zz-bad\.json: failed, nothing stored from it: .*dataset\[1\]\.value/);
+  assert.equal(await observations('cli-john'), before);
+});
+
+test('unknown patients exit 1, usage errors exit 2', async () => {
+  const unknown = await fails(['import', 'apple-health', join(dir, 'export.zip'), '--patient', 'nobody']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Patient\/nobody is not known/);
+  const noZone = await fails(['import', 'fitbit', join(dir, 'fitbit'), '--patient', 'cli-john']);
+  assert.equal(noZone.code, 2);
+  assert.match(noZone.stderr, /--tz/);
+  const wrongKind = await fails(['import', 'google-fit', join(dir, 'fitbit', 'heart-2026-11-20.json'), '--patient', 'cli-john']);
+  assert.equal(wrongKind.code, 1);
+  assert.match(wrongKind.stderr, /holds fitbit data, not google-fit/);
+  assert.equal((await fails(['import', 'garmin', 'x', '--patient', 'cli-john'])).code, 2);
+  assert.equal((await fails(['sync', 'fitbit'])).code, 2);
+});
