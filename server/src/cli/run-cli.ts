@@ -3,6 +3,8 @@ import { loadConfig } from '../config.js';
 import { loadCommand } from './load-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
+import { importCommand } from './import-command.js';
+import { syncCommand } from './sync-command.js';
 import { validateCommand } from './validate-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -16,6 +18,10 @@ Commands:
                              validate JSON resources offline against R4 and the FibroTrack profiles
   validate <file|folder>... [--profile url] [--verbose]
                              validate JSON resources offline against R4 and the FibroTrack profiles
+  import apple-health|fitbit|google-fit <file|folder>... --patient <id> [--tz zone] [--utc-offset +01:00] [--best-effort]
+                             import wearable exports for a patient (progress on stderr; nothing stored from a bad file)
+  sync fitbit --patient <id> [--tz zone] [--until yyyy-MM-dd]
+                             pull the patient's new Fitbit days (exit 3 when the rate limit cut it short)
   help                       show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -34,6 +40,10 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return validateCommand(loadConfig(env), rest);
     case 'validate':
       return validateCommand(loadConfig(env), rest);
+    case 'import':
+      return importCommand(loadConfig(env), rest);
+    case 'sync':
+      return syncCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':
