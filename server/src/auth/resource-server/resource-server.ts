@@ -40,8 +40,9 @@ export interface ResourceServer {
 }
 
 /** Discovery stays public: clients read it before they have a token. */
-const PUBLIC = new Set(['/metadata', '/.well-known/smart-configuration']);
-const isPublic = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && PUBLIC.has(req.path.replace(/\/+$/, ''));
+const PUBLIC = new Set(['metadata', '.well-known/smart-configuration']);
+const isPublicPath = (method: string, path: string) => (method === 'GET' || method === 'HEAD') && PUBLIC.has(path.replace(/^\/+|\/+$/g, ''));
+const isPublic = (req: Request) => isPublicPath(req.method, req.path);
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
@@ -90,8 +91,11 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
     after,
     contextFor(req, ctx, locals) {
       const access = req.access;
-      // The bearer middleware runs first; a request without access never gets here, but fail closed if it did.
-      if (!access) throw unauthorized('This FHIR API needs an access token', false);
+      if (!access) {
+        if (isPublicPath(req.method, req.path)) return ctx;
+        // The bearer middleware lets only public requests through without access; fail closed on anything else.
+        throw unauthorized('This FHIR API needs an access token', false);
+      }
       const trail = locals.auditTrail as RequestTrail | undefined;
       const policy = new AccessPolicy(access, facts, deps.defs);
       const touched = (r: Resource) => trail?.touched(`${r.resourceType}/${r.id}`, patientsOf(r));
