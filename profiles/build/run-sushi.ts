@@ -1,6 +1,7 @@
 // Compiles the FSH in profiles/input/fsh with SUSHI, offline: a throwaway FHIR package cache holds hl7.fhir.r4.core
-// 4.0.1 made from hl7.fhir.r4.examples, and SUSHI's automatic dependencies (tools, terminology, extensions packages)
-// point at a registry on a closed local port so that they fail at once instead of reaching the network.
+// 4.0.1 made from hl7.fhir.r4.examples; SUSHI's automatic dependencies (tools, terminology, extensions packages) point
+// at a registry on a closed local port, and its check for a newer SUSHI (`npm view`, then an HTTPS request) runs npm
+// offline and goes through a proxy on that port, so that all of them fail at once instead of reaching the network.
 // https://fshschool.org/docs/sushi/configuration/
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,10 @@ export function runSushi(projectDir: string, prepareCache: (home: string) => voi
     const out = join(home, 'out');
     const sushi = join(dirname(createRequire(import.meta.url).resolve('fsh-sushi/package.json')), 'dist', 'app.js');
     const run = spawnSync(process.execPath, [sushi, 'build', projectDir, '--snapshot', '--out', out], {
-      env: { ...process.env, HOME: home, USERPROFILE: home, FPL_REGISTRY: CLOSED_REGISTRY, NO_UPDATE_NOTIFIER: '1' },
+      env: {
+        ...process.env, HOME: home, USERPROFILE: home, FPL_REGISTRY: CLOSED_REGISTRY,
+        HTTPS_PROXY: CLOSED_REGISTRY, npm_config_offline: 'true', npm_config_update_notifier: 'false',
+      },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
