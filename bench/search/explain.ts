@@ -1,6 +1,7 @@
 // The SQL a search runs, built by the same modules the server uses, and MariaDB's EXPLAIN of it.
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/app.js';
+import { searchFacts } from '../../server/src/search/search-facts.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
 import { searchWhere } from '../../server/src/search/search-sql.js';
 import { lastnSql } from '../../server/src/store/mysql/lastn-sql.js';
@@ -11,7 +12,7 @@ export async function explainQuery(conn: Connection, path: string): Promise<stri
   const [target, query] = path.split('?');
   const params = new URLSearchParams(query);
   let sqlToExplain: Sql | undefined;
-  const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now() };
+  const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now(), ...searchFacts(r4Definitions()) };
   if (target.endsWith('$lastn')) {
     const max = Number(params.get('max') ?? 1);
     params.delete('max');

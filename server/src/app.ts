@@ -15,6 +15,7 @@ import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { createResourceIndexer } from './indexing/resource-indexer.js';
+import { searchFacts } from './search/search-facts.js';
 import { patientCompartmentInfo } from './indexing/patient-compartment.js';
 import { maxResourceBytes, openPool, poolOptions } from './store/mysql/connect.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';

@@ -51,17 +51,21 @@ function dateBounds(value: string, name: string, now: number): DateBounds {
   }
 }
 
+type StartBounds = NonNullable<ReturnType<DateBounds['startWithin']>>;
+
 /**
- * The same condition over idx_date, plus a seekable range on start_at for each span class (see date-span.ts),
- * so that the (span_class, start_at) index answers even the prefixes that constrain the end of a range.
+ * The conditions of all `values` on one idx_date row (ANDed), plus a seekable range on start_at per span class
+ * (see date-span.ts), so that the (span_class, start_at) index answers even prefixes on the end of a range.
+ * One value is one criterion; several are `date=ge..&date=le..` on a parameter with one date per resource.
  */
-export function indexedDateCondition(value: string, name: string, now: number): Sql {
-  const bounds = dateBounds(value, name, now);
-  const exact = bounds.exact(sql`i.start_at`, sql`i.end_at`);
-  if (!bounds.startWithin(0)) return exact;
+export function indexedDateCondition(values: readonly string[], name: string, now: number): Sql {
+  const bounds = values.map((v) => dateBounds(v, name, now));
+  const exact = joinSql(bounds.map((b) => b.exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
+  const bounded = bounds.filter((b) => b.startWithin(0) !== undefined);
+  if (bounded.length === 0) return exact;
   const branches: Sql[] = [];
   for (let k = 0; k <= MAX_SPAN_CLASS; k++) {
-    const b = bounds.startWithin(spanOfClass(k))!;
+    const b = bounded.map((x) => x.startWithin(spanOfClass(k))!).reduce(intersect);
     const parts = [sql`i.span_class = ${k}`];
     if (b.lo) parts.push(b.loOpen ? sql`i.start_at > ${b.lo}` : sql`i.start_at >= ${b.lo}`);
     if (b.hi) parts.push(b.hiOpen ? sql`i.start_at < ${b.hi}` : sql`i.start_at <= ${b.hi}`);
@@ -70,8 +74,16 @@ export function indexedDateCondition(value: string, name: string, now: number): 
   return sql`(${exact} AND (${joinSql(branches, ' OR ')}))`;
 }
 
+/** The tighter of two start bounds at each end. */
+function intersect(a: StartBounds, b: StartBounds): StartBounds {
+  const out: StartBounds = { ...a };
+  if (b.lo && (!a.lo || b.lo > a.lo || (b.lo.getTime() === a.lo.getTime() && b.loOpen))) Object.assign(out, { lo: b.lo, loOpen: b.loOpen });
+  if (b.hi && (!a.hi || b.hi < a.hi || (b.hi.getTime() === a.hi.getTime() && b.hiOpen))) Object.assign(out, { hi: b.hi, hiOpen: b.hiOpen });
+  return out;
+}
+
 export const dateSql: ParamTypeSql = {
   table: 'idx_date',
   modifiers: [],
-  condition: (value, _modifier, def, ctx) => indexedDateCondition(value, def.code, ctx.now),
+  condition: (value, _modifier, def, ctx) => indexedDateCondition([value], def.code, ctx.now),
 };

@@ -9,6 +9,8 @@ export interface SearchContext {
   now: number;
   /** Lets patient-scoped searches read compartment-scoped index rows; without it they read the whole type's rows. */
   compartments?: PatientCompartmentInfo;
+  /** Date parameters with at most one value per resource, whose criteria can share one index row (search-facts.ts). */
+  singleValued?: (type: string, code: string) => boolean;
 }
 
 export interface ParamTypeSql {

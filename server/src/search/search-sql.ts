@@ -1,7 +1,7 @@
 // SearchRequest -> a WHERE clause over `resource r`: each criterion a semi-join on an index table;
 // chains join the referenced resources, _has the referencing ones. https://hl7.org/fhir/R4/search.html
 import { and, identifier, or, sql, type Sql } from '../store/sql.js';
-import { dateCondition } from './date-sql.js';
+import { dateCondition, indexedDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
 import { codeSetCondition, ofTypeSql, tokenSql } from './token-sql.js';
@@ -13,8 +13,11 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
   const hint = ctx.compartments
     ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx))
     : undefined;
-  const criteria = request.criteria.map((c) =>
-    (hint && takesHint(c) ? paramSql(request.type, c, ctx, r, hint) : criterionSql(request.type, c, ctx, r, 1)));
+  const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
+  const criteria = [
+    ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, g.code, r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
+    ...others.map((c) => (hint && takesHint(c) ? paramSql(request.type, c, ctx, r, hint) : criterionSql(request.type, c, ctx, r, 1))),
+  ];
   // Rows restricted to the scope's compartment already prove membership; the scope's own join is then redundant.
   const scopeProven = hint?.fromScope === true && request.criteria.some(takesHint);
   return and([
@@ -23,6 +26,26 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
     ...(request.compartment && !scopeProven ? [compartmentSql(request.type, request.compartment)] : []),
     ...criteria,
   ]);
+}
+
+/**
+ * `date=ge2026-01-01&date=le2026-01-31` on a parameter with at most one date per resource: both must hold for
+ * that one row, so they are one semi-join whose start_at range is bounded at both ends.
+ */
+function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: SearchContext): [{ code: string; values: string[] }[], SearchCriterion[]] {
+  const single = (c: SearchCriterion): c is ParamCriterion =>
+    c.kind === 'param' && c.def.type === 'date' && c.modifier === undefined && c.values.length === 1 && ctx.singleValued?.(type, c.def.code) === true;
+  const byCode = new Map<string, string[]>();
+  for (const c of criteria) if (single(c)) byCode.set(c.def.code, [...(byCode.get(c.def.code) ?? []), c.values[0]]);
+  const groups = [...byCode].filter(([, values]) => values.length > 1).map(([code, values]) => ({ code, values }));
+  const grouped = new Set(groups.map((g) => g.code));
+  return [groups, criteria.filter((c) => !(single(c) && grouped.has(c.def.code)))];
+}
+
+/** `alias` has an index row of `param` in `table` meeting `condition` (in the hinted compartments when given). */
+function rowsSql(table: Sql, type: string, param: string, alias: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
+  const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
+  return sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
 }
 
 /** The ids of the Patients a chain through a compartment parameter (`subject:Patient.identifier=...`) selects. */
@@ -68,9 +91,7 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
   const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
   const param = viaTokens ? `${c.def.code}:${c.modifier}` : c.def.code;
   const table = identifier(typeSql.table);
-  const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
-  const rows = (condition: Sql) =>
-    sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
+  const rows = (condition: Sql) => rowsSql(table, type, param, alias, hint, condition);
   if (c.modifier === 'missing') {
     const present = rows(sql`1=1`);
     return c.values[0] === 'true' ? sql`NOT ${present}` : present;

@@ -45,7 +45,8 @@ async function run(conn: PoolConnection, statement: string): Promise<void> {
 export async function migrate(pool: Pool, upTo = Infinity): Promise<string[]> {
   const conn = await pool.getConnection();
   try {
-    const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK('fibrotrack_migrate', 60) AS got");
+    // Named locks are server-wide: the name carries the database, so migrating one database never holds up another.
+    const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK(CONCAT('fibrotrack_migrate:', SHA1(DATABASE())), 60) AS got");
     if (lock[0].got !== 1) throw new Error('Could not take the migration lock within 60 s');
     await conn.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -65,7 +66,7 @@ export async function migrate(pool: Pool, upTo = Infinity): Promise<string[]> {
     }
     return applied;
   } finally {
-    await conn.query("SELECT RELEASE_LOCK('fibrotrack_migrate')").catch(() => undefined);
+    await conn.query("SELECT RELEASE_LOCK(CONCAT('fibrotrack_migrate:', SHA1(DATABASE())))").catch(() => undefined);
     conn.release();
   }
 }
