@@ -6,7 +6,9 @@ import { serveCommand } from './serve-command.js';
 import { importCommand } from './import-command.js';
 import { syncCommand } from './sync-command.js';
 import { validateCommand } from './validate-command.js';
-import { validateCommand } from './validate-command.js';
+import { clientCommand } from './client-command.js';
+import { keysCommand } from './keys-command.js';
+import { userCommand } from './user-command.js';
 
 const USAGE = `Usage: fibrotrack <command>
 
@@ -16,12 +18,14 @@ Commands:
   load <file|folder>...      load FHIR Bundles (transaction or batch) or single resources from JSON files
   validate <file|folder>... [--profile url] [--verbose]
                              validate JSON resources offline against R4 and the FibroTrack profiles
-  validate <file|folder>... [--profile url] [--verbose]
-                             validate JSON resources offline against R4 and the FibroTrack profiles
   import apple-health|fitbit|google-fit <file|folder>... --patient <id> [--tz zone] [--utc-offset +01:00] [--best-effort]
                              import wearable exports for a patient (progress on stderr; nothing stored from a bad file)
   sync fitbit --patient <id> [--tz zone] [--until yyyy-MM-dd]
                              pull the patient's new Fitbit days (exit 3 when the rate limit cut it short)
+  client register|list|remove  SMART clients (register prints the client_secret once); see fibrotrack client
+  user add --username <u> --password-env <VAR> --fhir-user Practitioner/<id>
+                             a practitioner or patient who logs in to the authorization server
+  keys list|rotate|retire    the authorization server's signing keys
   help                       show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -38,12 +42,16 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return loadCommand(loadConfig(env), rest);
     case 'validate':
       return validateCommand(loadConfig(env), rest);
-    case 'validate':
-      return validateCommand(loadConfig(env), rest);
     case 'import':
       return importCommand(loadConfig(env), rest);
     case 'sync':
       return syncCommand(loadConfig(env), rest);
+    case 'client':
+      return clientCommand(loadConfig(env), rest);
+    case 'user':
+      return userCommand(loadConfig(env), rest, env);
+    case 'keys':
+      return keysCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':
