@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { ElementDefinition, FhirResource, OperationDefinition, StructureDefinition, ValueSet } from 'fhir/r4.js';
+import type { ElementDefinition, FhirResource, OperationDefinition, SearchParameter, StructureDefinition, ValueSet } from 'fhir/r4.js';
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4/index.js';
 import { makeR4CoreCache, runSushi } from '../profiles/build/run-sushi.js';
@@ -142,6 +142,18 @@ test('value sets are expanded: 19 WPI regions in SNOMED CT, all seven sleep stag
   for (const r of definitions().filter((d): d is ValueSet => d.resourceType === 'ValueSet')) {
     assert.equal(r.expansion?.timestamp, '2026-12-01T00:00:00Z', `${r.id}: a fixed timestamp`);
     assert.ok((r.expansion?.contains?.length ?? 0) > 0, `${r.id} is expanded`);
+  }
+});
+
+test('each search parameter finds its value in an example of its resource type', () => {
+  const params = definitions().filter((r): r is SearchParameter => r.resourceType === 'SearchParameter');
+  assert.deepEqual(params.map((p) => `${p.base.join()}.${p.code}`).sort(), ['MedicationStatement.adherence', 'Observation.body-site']);
+  for (const sp of params) {
+    assert.equal(sp.url, `${BASE}/SearchParameter/${sp.id}`);
+    const found = examples()
+      .filter((ex) => sp.base.includes(ex.resourceType))
+      .flatMap((ex) => fhirpath.evaluate(ex, sp.expression!, undefined, r4Model) as { coding?: { code: string }[] }[]);
+    assert.ok(found.some((v) => v.coding?.length), `${sp.code}: ${sp.expression} finds a coded value`);
   }
 });
 
