@@ -40,23 +40,26 @@ export const RECORDS = [
   { resourceType: 'Medication', id: 'med1', code: { text: 'pregabalin' } },
 ];
 
+/** A token response plus what the test set up to get it. */
+export type Token = TokenResponse & { registeredClientId: string; username?: string; password?: string };
+
 export interface Fixture {
   server: TestServer;
   /** system/*.cruds backend token (seeding, checks). */
   system: string;
   /** Patient app token for `patient` with `scope` (plus launch/patient openid fhirUser). */
-  patientToken(patient: string, scope: string): Promise<TokenResponse>;
+  patientToken(patient: string, scope: string): Promise<Token>;
   /** Practitioner app token with `scope` (plus openid fhirUser). */
-  userToken(scope: string): Promise<TokenResponse>;
+  userToken(scope: string): Promise<Token>;
   /** Backend services token. */
-  backendToken(scope: string): Promise<TokenResponse>;
+  backendToken(scope: string): Promise<Token>;
 }
 
 export async function startFixture(overrides: Record<string, string> = {}): Promise<Fixture> {
   const server = await startTestServer({ AUTH_MODE: 'smart', ...overrides });
   const backendToken = async (scope: string) => {
     const { client, key } = await registerBackendClient(server, scope);
-    return backendServicesToken(server, { clientId: client.clientId, key, scope });
+    return { ...(await backendServicesToken(server, { clientId: client.clientId, key, scope })), registeredClientId: client.clientId };
   };
   const system = (await backendToken('system/*.cruds')).access_token;
   const seed = await server.http
@@ -67,7 +70,7 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
     const client = await registerClient(server, { scope });
     const user = { username: `u-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(8).toString('hex')}` };
     await addUser(server, { ...user, fhirUser });
-    return authorizationCodeToken(server, { client, user, scope });
+    return { ...(await authorizationCodeToken(server, { client, user, scope })), registeredClientId: client.clientId, username: user.username, password: user.password };
   };
   return {
     server,

@@ -106,6 +106,8 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
         authorize(entry, target) {
           const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);
           trail?.interaction(target.interaction, isQuery ? { path: entry.path, params: entry.query } : undefined);
+          // The instance asked for is named even when the request is refused or finds nothing.
+          if (target.type && target.id) trail?.touched(`${target.type}/${target.id}`, target.type === 'Patient' ? [target.id] : []);
           policy.checkInteraction(target);
         },
       };
