@@ -1,8 +1,9 @@
 // index.html (the redirect URI): completes the SMART authorization with fhirclient, then loads and shows the
 // patient banner, pain trend, current medications and latest wearable vitals, each section on its own.
 import type Client from 'fhirclient/lib/Client';
-import type { Observation, Patient, Resource } from 'fhir/r4.js';
+import type { Bundle, Observation, Patient, Resource } from 'fhir/r4.js';
 import { bannerView } from './banner-view.js';
+import { bundleResources, MAX_PAGES, nextLink } from './bundle-pages.js';
 import { h, show } from './dom.js';
 import { describeProblem, toErrorLike, type Problem } from './errors.js';
 import { formatName } from './format.js';
@@ -14,9 +15,28 @@ import { problemView } from './problem-view.js';
 import { lastnUrl, vitalRows } from './vitals.js';
 import { vitalsView } from './vitals-view.js';
 
-/** Every page of a search, as a flat list of resources. */
+/**
+ * Patient data must not outlive the session in the browser's HTTP cache: without this a reload after the token
+ * was revoked showed a heuristically cached Patient read instead of the 401.
+ */
+const NO_STORE: RequestCache = 'no-store';
+
+async function read<T>(client: Client, url: string): Promise<T> {
+  return client.request<T>({ url, cache: NO_STORE });
+}
+
+/** Every page of a search, as a flat list of resources (paged here so each page is fetched uncached). */
 async function searchAll<T extends Resource>(client: Client, url: string): Promise<T[]> {
-  return (await client.request<T[]>(url, { pageLimit: 0, flat: true })) ?? [];
+  const resources: T[] = [];
+  let next: string | undefined = url;
+  for (let page = 0; next && page < MAX_PAGES; page++) {
+    const bundle: Bundle = await read<Bundle>(client, next);
+    resources.push(...bundleResources<T>(bundle));
+    next = nextLink(bundle);
+  }
+  // Showing a cut-off trend as if it were complete would mislead; say so instead.
+  if (next) throw new Error(`The server returned more than ${MAX_PAGES} pages; not all data could be shown.`);
+  return resources;
 }
 
 /** Fills one section; a failure shows in that section only, the others still load. */
@@ -48,7 +68,7 @@ async function showUser(client: Client): Promise<void> {
   const ref = client.getUserType() && client.getUserId() ? `${client.getUserType()}/${client.getUserId()}` : fhirUser;
   show('user', `Signed in as ${ref}`);
   try {
-    const user = await client.request<{ name?: Patient['name'] }>(fhirUser);
+    const user = await read<{ name?: Patient['name'] }>(client, fhirUser);
     show('user', `Signed in as ${formatName(user.name)} (${ref})`);
   } catch {
     // The reference alone still says who is signed in; the name is a courtesy.
@@ -75,7 +95,7 @@ async function start(): Promise<void> {
   const banner = client.getState('tokenResponse.need_patient_banner') !== false;
   document.getElementById('banner-section')!.hidden = !banner;
   await Promise.all([
-    banner ? section('banner', 'the patient', async () => bannerView(await client.request<Patient>(`Patient/${patientId}`), now)) : undefined,
+    banner ? section('banner', 'the patient', async () => bannerView(await read<Patient>(client, `Patient/${patientId}`), now)) : undefined,
     section('pain', 'pain scores', async () =>
       painView(buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, now)), now), windowStart(now), now)),
     section('medications', 'medications', async () => medicationsView(medicationRows(await searchAll(client, medicationSearchUrl(patientId))))),

@@ -14,7 +14,7 @@ const FLAGS = [
 
 export interface TestBrowser {
   context: BrowserContext;
-  /** Errors seen on any page so far: uncaught exceptions, console.error (CSP violations land there), failed loads. */
+  /** Seen on any page so far: uncaught exceptions, console.error (CSP violations land there), 4xx/5xx responses, failed loads. */
   problems: string[];
   newPage(): Promise<Page>;
   close(): Promise<void>;
@@ -31,7 +31,12 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const watch = (page: Page) => {
     page.on('pageerror', (err) => problems.push(`pageerror on ${page.url()}: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console.error on ${page.url()}: ${msg.text()}`);
+      // Chromium logs every 4xx/5xx load as "Failed to load resource" without the URL; responses below name it.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console.error on ${page.url()}: ${msg.text()}`);
+    });
+    page.on('response', (res) => {
+      // The browser's own favicon probe is not something a page asked for.
+      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
     });
     page.on('requestfailed', (req) => {
       // A navigation the page itself replaced (fhirclient redirecting away) is aborted by design.

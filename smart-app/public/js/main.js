@@ -1,4 +1,5 @@
 import { bannerView } from './banner-view.js';
+import { bundleResources, MAX_PAGES, nextLink } from './bundle-pages.js';
 import { h, show } from './dom.js';
 import { describeProblem, toErrorLike } from './errors.js';
 import { formatName } from './format.js';
@@ -9,9 +10,27 @@ import { painView } from './pain-view.js';
 import { problemView } from './problem-view.js';
 import { lastnUrl, vitalRows } from './vitals.js';
 import { vitalsView } from './vitals-view.js';
-/** Every page of a search, as a flat list of resources. */
+/**
+ * Patient data must not outlive the session in the browser's HTTP cache: without this a reload after the token
+ * was revoked showed a heuristically cached Patient read instead of the 401.
+ */
+const NO_STORE = 'no-store';
+async function read(client, url) {
+    return client.request({ url, cache: NO_STORE });
+}
+/** Every page of a search, as a flat list of resources (paged here so each page is fetched uncached). */
 async function searchAll(client, url) {
-    return (await client.request(url, { pageLimit: 0, flat: true })) ?? [];
+    const resources = [];
+    let next = url;
+    for (let page = 0; next && page < MAX_PAGES; page++) {
+        const bundle = await read(client, next);
+        resources.push(...bundleResources(bundle));
+        next = nextLink(bundle);
+    }
+    // Showing a cut-off trend as if it were complete would mislead; say so instead.
+    if (next)
+        throw new Error(`The server returned more than ${MAX_PAGES} pages; not all data could be shown.`);
+    return resources;
 }
 /** Fills one section; a failure shows in that section only, the others still load. */
 async function section(id, what, load) {
@@ -42,7 +61,7 @@ async function showUser(client) {
     const ref = client.getUserType() && client.getUserId() ? `${client.getUserType()}/${client.getUserId()}` : fhirUser;
     show('user', `Signed in as ${ref}`);
     try {
-        const user = await client.request(fhirUser);
+        const user = await read(client, fhirUser);
         show('user', `Signed in as ${formatName(user.name)} (${ref})`);
     }
     catch {
@@ -70,7 +89,7 @@ async function start() {
     const banner = client.getState('tokenResponse.need_patient_banner') !== false;
     document.getElementById('banner-section').hidden = !banner;
     await Promise.all([
-        banner ? section('banner', 'the patient', async () => bannerView(await client.request(`Patient/${patientId}`), now)) : undefined,
+        banner ? section('banner', 'the patient', async () => bannerView(await read(client, `Patient/${patientId}`), now)) : undefined,
         section('pain', 'pain scores', async () => painView(buildPainSeries(await searchAll(client, painSearchUrl(patientId, now)), now), windowStart(now), now)),
         section('medications', 'medications', async () => medicationsView(medicationRows(await searchAll(client, medicationSearchUrl(patientId))))),
         section('vitals', 'wearable vitals', async () => vitalsView(vitalRows(await searchAll(client, lastnUrl(patientId))))),
