@@ -1,0 +1,107 @@
+// bench/wearables e2e: a synthetic Apple Health export.xml imported end to end through the server
+// (POST Patient/$import-wearable with Prefer: respond-async, polled to the end) into MariaDB, in Observations
+// per second, against parse + mapping only (bench/wearables/measure.ts, mode map) on the same file in the same run.
+// Usage: npm run bench:wearables:e2e -- [--mb 20] [--rounds 2] [--batch 1000]
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { startServer } from '../ingest/start-server.js';
+import { generateExport } from './generate-export.js';
+
+const arg = (k: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const mb = Number(arg('mb', '20'));
+const rounds = Number(arg('rounds', '2'));
+const batch = arg('batch', '1000');
+const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const database = 'fibrotrack_bench_wearables';
+const dir = mkdtempSync(join(tmpdir(), 'bench-wearables-e2e-'));
+const xml = join(dir, 'export.xml');
+const measure = fileURLToPath(new URL('./measure.ts', import.meta.url));
+
+interface E2e { seconds: number; validating: number; storing: number; observations: number }
+
+function parseOnly(): { seconds: number; observations: number } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', measure, 'map', xml], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { ms: number; observations: number };
+  return { seconds: r.ms / 1000, observations: r.observations };
+}
+
+async function resetDatabase(): Promise<void> {
+  const conn = await mysql.createConnection(root);
+  await conn.query(`DROP DATABASE IF EXISTS ${database}`);
+  await conn.end();
+}
+
+async function endToEnd(): Promise<E2e> {
+  await resetDatabase();
+  const server = await startServer({ DATABASE_URL: `${root}/${database}`, WEARABLE_BATCH_SIZE: batch, AUTH_MODE: 'open' });
+  try {
+    const patient = await fetch(`${server.base}/Patient`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: '{"resourceType":"Patient"}' });
+    const { id } = (await patient.json()) as { id: string };
+    const start = performance.now();
+    // best effort: the generator's third-party sources give Devices the FibroTrack device profile refuses
+    const accepted = await fetch(`${server.base}/Patient/${id}/$import-wearable?bestEffort=true`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml', 'Content-Disposition': 'attachment; filename="export.xml"', Prefer: 'respond-async' },
+      body: Readable.toWeb(createReadStream(xml)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    if (accepted.status !== 202) throw new Error(`import answered ${accepted.status}: ${await accepted.text()}`);
+    const status = accepted.headers.get('content-location')!;
+    let storingAt = 0;
+    for (;;) {
+      const poll = await fetch(status);
+      if (poll.status === 202) {
+        await poll.arrayBuffer();
+        if (!storingAt && poll.headers.get('x-progress')?.startsWith('storing')) storingAt = performance.now();
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      const body = (await poll.json()) as { parameter?: { name: string; part?: { name: string; valueCode?: string; valueInteger?: number }[] }[] };
+      if (poll.status !== 200) throw new Error(`import failed: ${JSON.stringify(body)}`);
+      const end = performance.now();
+      const obs = body.parameter!.find((p) => p.name === 'resourceType' && p.part![0].valueCode === 'Observation')!;
+      const observations = obs.part!.find((p) => p.name === 'created')!.valueInteger!;
+      return { seconds: (end - start) / 1000, validating: (storingAt - start) / 1000, storing: (end - storingAt) / 1000, observations };
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+try {
+  const { days } = await generateExport(xml, mb);
+  const size = statSync(xml).size / 1048576;
+  console.error(`generated ${xml}: ${size.toFixed(1)} MB, ${days} days`);
+  const parse: ReturnType<typeof parseOnly>[] = [];
+  const e2e: E2e[] = [];
+  for (let r = 0; r < rounds; r++) {
+    parse.push(parseOnly());
+    e2e.push(await endToEnd());
+    const p = parse[r];
+    const e = e2e[r];
+    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing)`);
+  }
+  const best = <T extends { seconds: number }>(xs: T[]) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const p = best(parse);
+  const e = best(e2e);
+  const pRate = p.observations / p.seconds;
+  const eRate = e.observations / e.seconds;
+  console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; `
+    + `export.xml ${size.toFixed(0)} MB, ${e.observations.toLocaleString('en')} Observations stored; best of ${rounds} rounds; batches of ${batch}\n`);
+  console.log('| run | Observations/s | ratio to parse-only |');
+  console.log('| --- | --- | --- |');
+  console.log(`| parse + mapping only (measure.ts map; baseline) | ${Math.round(pRate).toLocaleString('en')} | 1.00 |`);
+  console.log(`| end to end: upload, map + validate (${e.validating.toFixed(1)} s), store (${e.storing.toFixed(1)} s) | ${Math.round(eRate).toLocaleString('en')} | ${(eRate / pRate).toFixed(3)} |`);
+} finally {
+  await resetDatabase();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(0);
