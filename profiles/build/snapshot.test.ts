@@ -85,6 +85,17 @@ test('a new slice of a backbone element copies its children and lands after the 
   assert.equal(new Set(list).size, list.length, 'ids are unique');
 });
 
+test("a new slice starts from the sliced element as inherited, not as this profile's slicing entry", () => {
+  const els = snapshotOf('Observation', [
+    { id: 'Observation.category', path: 'Observation.category', min: 2, mustSupport: true, short: 'entry', slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } },
+    { id: 'Observation.category:survey', path: 'Observation.category', sliceName: 'survey', max: '1' },
+  ]);
+  const entry = byId(els, 'Observation.category');
+  const slice = byId(els, 'Observation.category:survey');
+  assert.deepEqual([entry.min, entry.mustSupport, entry.short], [2, true, 'entry']);
+  assert.deepEqual([slice.min, slice.max, slice.mustSupport, slice.short], [0, '1', undefined, 'Classification of  type of observation']);
+});
+
 test('a slice added to a profile that already slices the element comes after the inherited slice', () => {
   const els = snapshotOf('oxygensat', [
     { id: 'Observation.code.coding:PulseOx', path: 'Observation.code.coding', sliceName: 'PulseOx', min: 1, max: '1' },

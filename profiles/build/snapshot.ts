@@ -20,33 +20,47 @@ export function generateSnapshot(profile: StructureDefinition, resolve: ResolveD
   const base = profile.baseDefinition ? resolve(profile.baseDefinition) : undefined;
   if (!base?.snapshot) throw new Error(`${profile.url}: base definition ${profile.baseDefinition} not found or has no snapshot`);
   const elements = structuredClone(base.snapshot.element).map(withoutPublicationExtensions);
+  const work: Work = { elements, inherited: new Map(), resolve, url: profile.url };
   for (const diff of profile.differential?.element ?? []) {
     if (!diff.id) throw new Error(`${profile.url}: differential element ${diff.path} has no id`);
-    const i = findOrCreate(elements, diff.id, resolve, profile.url);
+    const i = findOrCreate(work, diff.id);
+    if (!work.inherited.has(diff.id)) work.inherited.set(diff.id, structuredClone(elements[i]));
     elements[i] = merge(elements[i], diff);
   }
   return { ...profile, snapshot: { element: elements } };
 }
 
-function findOrCreate(elements: ElementDefinition[], id: string, resolve: ResolveDefinition, url: string): number {
+interface Work {
+  elements: ElementDefinition[];
+  /** Elements as inherited, before this profile's differential changed them: what a new slice starts from. */
+  inherited: Map<string, ElementDefinition>;
+  resolve: ResolveDefinition;
+  url: string;
+}
+
+function findOrCreate(work: Work, id: string): number {
+  const { elements, url } = work;
   const found = elements.findIndex((e) => e.id === id);
   if (found >= 0) return found;
   const { parent, last } = splitId(id);
   if (!parent) throw new Error(`${url}: ${id} is not in the base definition`);
   const colon = last.indexOf(':');
-  if (colon >= 0) return addSlice(elements, `${parent}.${last.slice(0, colon)}`, last.slice(colon + 1), resolve, url);
-  const p = findOrCreate(elements, parent, resolve, url);
-  if (!hasChildren(elements, p)) unfold(elements, p, resolve, url);
+  if (colon >= 0) return addSlice(work, `${parent}.${last.slice(0, colon)}`, last.slice(colon + 1));
+  const p = findOrCreate(work, parent);
+  if (!hasChildren(elements, p)) unfold(elements, p, work.resolve, url);
   const child = elements.findIndex((e) => e.id === id);
   if (child < 0) throw new Error(`${url}: ${id} is not an element of ${elements[p].id}`);
   return child;
 }
 
-/** A new slice of `slicedId`, placed after the sliced element's children and existing slices. */
-function addSlice(elements: ElementDefinition[], slicedId: string, sliceName: string, resolve: ResolveDefinition, url: string): number {
-  const s = findOrCreate(elements, slicedId, resolve, url);
-  const sliced = elements[s];
-  const children = elements.filter((e) => e.id!.startsWith(`${slicedId}.`));
+/** A new slice of `slicedId`, placed after the sliced element's children and existing slices. It starts from the
+ *  sliced element as inherited: what this profile says of the slicing entry (its cardinality, must-support) is about
+ *  the element as a whole, not about each slice. */
+function addSlice(work: Work, slicedId: string, sliceName: string): number {
+  const { elements, inherited } = work;
+  const s = findOrCreate(work, slicedId);
+  const sliced = inherited.get(slicedId) ?? elements[s];
+  const children = elements.filter((e) => e.id!.startsWith(`${slicedId}.`)).map((c) => inherited.get(c.id!) ?? c);
   const slice: ElementDefinition = { ...structuredClone(sliced), id: `${slicedId}:${sliceName}`, sliceName };
   delete slice.slicing;
   const typed = typeOfChoiceSlice(sliced, sliceName);
