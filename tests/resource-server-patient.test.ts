@@ -56,6 +56,14 @@ describe('patient/ scopes: the context patient only', () => {
     assert.deepEqual(ids(await alpha.get('Observation?subject:Patient.name=Alpha')), ['Observation/oa1', 'Observation/oa2', 'Observation/oa3']);
     assert.deepEqual(ids(await alpha.get('Patient?_has:Observation:subject:category=vital-signs')), ['Patient/a']);
     assert.deepEqual(ids(await system.get('Patient?_has:Observation:subject:category=vital-signs')), ['Patient/a', 'Patient/b']);
+    // oa3 (a's) references Patient/b as performer: the chain may not test b's name through it.
+    assert.deepEqual(ids(await alpha.get('Observation?performer:Patient.name=Bravo')), []);
+    assert.deepEqual(ids(await system.get('Observation?performer:Patient.name=Bravo')), ['Observation/oa3']);
+    // ob2 (b's) has Patient/a as focus: _has may not look at it.
+    assert.deepEqual(ids(await alpha.get('Patient?_has:Observation:focus:category=laboratory')), []);
+    assert.deepEqual(ids(await system.get('Patient?_has:Observation:focus:category=laboratory')), ['Patient/a']);
+    // Nested: a's Observations whose subject is a Patient having a's vital signs.
+    assert.deepEqual(ids(await alpha.get('Observation?category=laboratory&subject:Patient._has:Observation:subject:category=vital-signs')), ['Observation/oa2']);
   });
 
   it('refuses compartment searches and instance operations on another patient', async () => {

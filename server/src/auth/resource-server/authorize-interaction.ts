@@ -15,6 +15,8 @@
 //      them (Device.patient); one that references no patient is shared data, readable but not writable.
 //   7. Query constraints (`?category=...`) hold: as search filters on search, as a match on everything else.
 //   8. Writes: the stored resource before and the new content after are both allowed.
+//   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
+//      _include/_revinclude results only resources it may read or search.
 import type { Resource } from 'fhir/r4.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { InteractionTarget } from '../../fhir/fhir-request.js';

@@ -7,12 +7,15 @@ import { parseSearch } from '../../search/parse-search.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
 import type { AccessPolicy } from './authorize-interaction.js';
+import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
+import type { ResourceFacts } from './resource-facts.js';
 
 export class AuthorizedRepository implements FhirRepository {
   constructor(
     private readonly inner: FhirRepository,
     private readonly policy: AccessPolicy,
+    private readonly facts: ResourceFacts,
     private readonly defs: Definitions,
     /** Told of every resource read or written (the request's audit trail). */
     private readonly touched: (resource: Resource) => void = () => undefined,
@@ -54,7 +57,7 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
-    const page = await this.inner.search(this.restrict(request));
+    const page = await this.inner.search(await this.restrict(request));
     const items = page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
     // Included resources are kept only when the token could read or search them.
     const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
@@ -63,18 +66,20 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
-    const items = await this.inner.lastn(this.restrict(request), max);
+    const items = await this.inner.lastn(await this.restrict(request), max);
     return items.filter((r) => this.policy.allows('s', r, { constraints: false }));
   }
 
   /**
-   * ANDs the scopes' compartment and query constraints into the search, and requires search permission on
-   * every type a chain or _has passes through. The client's own compartment must be the same patient's.
+   * ANDs the scopes' compartment and query constraints into the search and confines chains and _has to
+   * what the token may search. The client's own compartment must be the same patient's.
    */
-  private restrict(request: SearchRequest): SearchRequest {
+  private async restrict(request: SearchRequest): Promise<SearchRequest> {
     const filter = this.policy.searchFilter(request.type);
-    for (const type of chainedTypes(request)) this.policy.requireLetter(type, ['s']);
-    const out: SearchRequest = { ...request, criteria: [...request.criteria] };
+    const criteria = await confineChains(request.type, request.criteria, {
+      policy: this.policy, facts: this.facts, defs: this.defs, search: (sub) => this.search(sub),
+    });
+    const out: SearchRequest = { ...request, criteria };
     if (filter.compartment) {
       const asked = request.compartment;
       if (asked && !(asked.type === 'Patient' && asked.id === filter.compartment.id)) {
@@ -89,7 +94,7 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.defs, this.touched)));
+    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched)));
   }
 
   /** The lock read serves a write; the write itself is checked, before and after. */
@@ -124,22 +129,4 @@ export class AuthorizedRepository implements FhirRepository {
   close(): Promise<void> {
     return this.inner.close();
   }
-}
-
-/** Types a chained parameter or _has reaches, at any depth. */
-function chainedTypes(request: SearchRequest): Set<string> {
-  const types = new Set<string>();
-  const walk = (c: SearchRequest['criteria'][number]): void => {
-    if (c.kind === 'chain') {
-      for (const t of c.targets) {
-        types.add(t.type);
-        walk(t.criterion);
-      }
-    } else if (c.kind === 'has') {
-      types.add(c.type);
-      walk(c.criterion);
-    }
-  };
-  request.criteria.forEach(walk);
-  return types;
 }

@@ -14,6 +14,8 @@ export interface ResourceFacts {
   inPatientCompartment(resource: Resource, patient: string): boolean;
   /** Ids of every Patient the resource references, through any reference search parameter. */
   referencedPatients(resource: Resource): Set<string>;
+  /** The local references the resource makes through the reference search parameter `param`. */
+  references(resource: Resource, param: string): { type: string; id: string }[];
   /**
    * Whether the resource satisfies `name=value`: true, false, or undefined when the parameter cannot be
    * checked outside SQL (only token, uri and reference parameters without modifiers can).
@@ -42,6 +44,9 @@ export function createResourceFacts(defs: Definitions, fhirBase: string, indexer
       const ids = new Set<string>();
       for (const row of rowsOf(resource).reference) if (row.targetType === 'Patient' && row.targetId) ids.add(row.targetId);
       return ids;
+    },
+    references(resource, param) {
+      return rowsOf(resource).reference.flatMap((row) => (row.param === param && row.targetType && row.targetId ? [{ type: row.targetType, id: row.targetId }] : []));
     },
     matches(resource, name, value) {
       const def = defs.searchParams(resource.resourceType).get(name);

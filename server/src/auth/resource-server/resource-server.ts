@@ -102,7 +102,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
       const patientsOf = (r: Resource) => (r.resourceType === 'Patient' && r.id ? [r.id, ...facts.referencedPatients(r)] : facts.referencedPatients(r));
       return {
         ...ctx,
-        repo: new AuthorizedRepository(ctx.repo, policy, deps.defs, touched),
+        repo: new AuthorizedRepository(ctx.repo, policy, facts, deps.defs, touched),
         authorize(entry, target) {
           const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);
           trail?.interaction(target.interaction, isQuery ? { path: entry.path, params: entry.query } : undefined);
