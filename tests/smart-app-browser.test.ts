@@ -123,7 +123,7 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 }
 
 /** The token response fhirclient keeps in sessionStorage (what the app decides the banner from). */
-async function tokenResponse(page: Page): Promise<{ patient?: string; need_patient_banner?: boolean; access_token?: string }> {
+async function tokenResponse(page: Page): Promise<{ patient?: string; need_patient_banner?: boolean; access_token?: string; smart_style_url?: string }> {
   return page.evaluate(() => {
     const key = JSON.parse(sessionStorage.getItem('SMART_KEY') ?? 'null') as string;
     return (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { tokenResponse?: object }).tokenResponse ?? {};
@@ -195,6 +195,10 @@ test('standalone launch: sign in as the practitioner, pick a patient, consent, t
   await banner.getByRole('heading', { name: 'Omar Haddad' }).waitFor();
   assert.match(await banner.innerText(), /Born\s+30 Nov 1975 \(\d+ years\)\s+Gender\s+Male\s+MRN\s+MRN-0815/);
   assert.equal((await tokenResponse(page)).need_patient_banner, true);
+  // The EHR's highlight colour from smart_style_url is the app's accent (the banner's edge).
+  const styleUrl = (await tokenResponse(page)).smart_style_url!;
+  const style = await (await fetch(styleUrl)).json() as { color_highlight: string };
+  await page.waitForFunction((c) => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === c, style.color_highlight);
   assert.deepEqual(await painRows(page), expectedRows(OMAR_PAIN));
   await page.getByText('No active medications recorded.').waitFor();
   await page.getByText(`Signed in as Dr. Maria Lopez (Practitioner/${ids.practitioner})`).waitFor();

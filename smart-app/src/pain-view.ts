@@ -23,7 +23,8 @@ function chart(points: PainPoint[], from: Date, to: Date): SVGElement {
   const g = chartGeometry(points, from, to);
   const { plot } = g;
   return s('svg', {
-    class: 'pain-chart', viewBox: '0 0 640 240', role: 'img',
+    // A group, not an img: an img's children are presentational, which would hide the focusable points.
+    class: 'pain-chart', viewBox: '0 0 640 240', role: 'group',
     'aria-labelledby': 'pain-chart-title', 'aria-describedby': 'pain-summary',
   },
   s('title', { id: 'pain-chart-title' }, `Pain scores over the last ${TREND_DAYS} days`),

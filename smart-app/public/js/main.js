@@ -8,6 +8,7 @@ import { medicationsView } from './medications-view.js';
 import { buildPainSeries, painSearchUrl, windowStart } from './pain-series.js';
 import { painView } from './pain-view.js';
 import { problemView } from './problem-view.js';
+import { styleVariables } from './smart-style.js';
 import { lastnUrl, vitalRows } from './vitals.js';
 import { vitalsView } from './vitals-view.js';
 /**
@@ -68,6 +69,22 @@ async function showUser(client) {
         // The reference alone still says who is signed in; the name is a courtesy.
     }
 }
+/** The EHR's look (smart_style_url), when it sends one; the app's own look stays on any failure. */
+async function applyStyle(client) {
+    const url = client.getState('tokenResponse.smart_style_url');
+    if (typeof url !== 'string')
+        return;
+    try {
+        const res = await fetch(url, { cache: NO_STORE, credentials: 'omit' });
+        if (!res.ok)
+            return;
+        for (const [name, value] of Object.entries(styleVariables(await res.json())))
+            document.documentElement.style.setProperty(name, value);
+    }
+    catch {
+        // Styling is a courtesy: a missing or cross-origin style file (blocked by our CSP) changes nothing else.
+    }
+}
 async function start() {
     FHIR.oauth2.settings.refreshTokenWithClientId = true;
     let client;
@@ -80,6 +97,7 @@ async function start() {
         return;
     }
     void showUser(client);
+    void applyStyle(client);
     const patientId = client.patient.id;
     if (!patientId) {
         fail({ kind: 'not-launched', title: 'No patient in context', detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.' });

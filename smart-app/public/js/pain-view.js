@@ -16,7 +16,8 @@ function chart(points, from, to) {
     const g = chartGeometry(points, from, to);
     const { plot } = g;
     return s('svg', {
-        class: 'pain-chart', viewBox: '0 0 640 240', role: 'img',
+        // A group, not an img: an img's children are presentational, which would hide the focusable points.
+        class: 'pain-chart', viewBox: '0 0 640 240', role: 'group',
         'aria-labelledby': 'pain-chart-title', 'aria-describedby': 'pain-summary',
     }, s('title', { id: 'pain-chart-title' }, `Pain scores over the last ${TREND_DAYS} days`), s('g', { class: 'grid', 'aria-hidden': 'true' }, ...g.yTicks.map((t) => s('line', { x1: plot.left, x2: plot.right, y1: t.y, y2: t.y })), ...g.yTicks.map((t) => s('text', { x: plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label)), ...g.xTicks.map((t, i) => s('text', {
         x: t.x, y: plot.bottom + 18, 'text-anchor': i === 0 ? 'start' : i === g.xTicks.length - 1 ? 'end' : 'middle',
