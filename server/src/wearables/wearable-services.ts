@@ -25,8 +25,8 @@ export interface WearableServices {
   close(): Promise<void>;
 }
 
-// Keyed by the context and by its repository: a wrapper that copies the context (authorization does)
-// still finds the services of the app it belongs to.
+// Keyed by the context, its repository and its validate function: the resource server runs each request in
+// a copy of the context with an authorizing repository ({ ...ctx, repo }), which keeps the app's validate.
 const SERVICES = new WeakMap<object, WearableServices>();
 
 export function createWearableServices(ctx: FhirContext, pool: Pool, config: WearablesConfig): WearableServices {
@@ -40,11 +40,12 @@ export function createWearableServices(ctx: FhirContext, pool: Pool, config: Wea
   const services: WearableServices = { config, pool, jobs, runner, fitbit, close: () => runner.close() };
   SERVICES.set(ctx, services);
   SERVICES.set(ctx.repo, services);
+  SERVICES.set(ctx.validate, services);
   return services;
 }
 
 export function wearablesOf(ctx: FhirContext): WearableServices {
-  const services = SERVICES.get(ctx) ?? SERVICES.get(ctx.repo);
+  const services = SERVICES.get(ctx) ?? SERVICES.get(ctx.repo) ?? SERVICES.get(ctx.validate);
   if (!services) throw notSupported('Wearable import is not available here (not inside a Bundle)');
   return services;
 }

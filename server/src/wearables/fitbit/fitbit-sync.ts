@@ -65,7 +65,7 @@ export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: Fitb
           for (const s of batch.skipped) countSkip(result.summary, s.reason, s.position);
           for (let i = 0; i < batch.observations.length || i === 0; i += batchSize) {
             const part = { observations: batch.observations.slice(i, i + batchSize), devices: i === 0 ? batch.devices : [], skipped: [] };
-            if (part.observations.length + part.devices.length > 0) await storeBundle(patientBundle(part, req.patientId), ctx, result.summary);
+            if (part.observations.length + part.devices.length > 0) await storeBundle(patientBundle(part, req.patientId), ctx, result.summary, req.patientId);
           }
           await store.advance(req.patientId, t.type, b);
           result.syncedThrough[t.type] = b;

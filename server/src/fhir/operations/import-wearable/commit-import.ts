@@ -7,6 +7,7 @@ import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { transaction } from '../../interactions/transaction.js';
 import { countStored, type ImportSummary } from './import-summary.js';
+import { importLockKey, withoutStored } from './stored-records.js';
 import type { ImportProgress } from './progress.js';
 import type { StagedImport } from './stage-import.js';
 
@@ -22,7 +23,7 @@ export async function commitImport(
     opts.signal?.throwIfAborted();
     const bundle = JSON.parse(line) as Bundle;
     try {
-      await storeBundle(bundle, ctx, staged.summary);
+      await storeBundle(bundle, ctx, staged.summary, staged.patientId);
     } catch (err) {
       throw err instanceof OutcomeError ? partiallyStored(err, done, staged.batches) : err;
     }
@@ -30,10 +31,19 @@ export async function commitImport(
   }
 }
 
-/** One transaction; each entry counts as created (201) or unchanged (200: its identifier was already stored). */
-export async function storeBundle(bundle: Bundle, ctx: FhirContext, summary: ImportSummary): Promise<void> {
-  const response = await transaction(bundle, 'minimal', ctx);
-  response.entry?.forEach((e, i) => countStored(summary, bundle.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false));
+/** One transaction; each entry counts as created (201) or unchanged (200 or found stored: its identifier was there). */
+export async function storeBundle(bundle: Bundle, ctx: FhirContext, summary: ImportSummary, patientId: string): Promise<void> {
+  const counts = await ctx.repo.transaction(async (repo) => {
+    const txCtx: FhirContext = { ...ctx, repo };
+    await repo.lock(importLockKey(patientId));
+    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId);
+    const response = await transaction(fresh, 'minimal', txCtx);
+    return [
+      ...unchanged.map((e) => [e.resource!.resourceType, false] as const),
+      ...(response.entry ?? []).map((e, i) => [fresh.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false] as const),
+    ];
+  });
+  for (const [type, created] of counts) countStored(summary, type, created);
 }
 
 /** The staged records were valid, so a failure here is the store's; say what was kept and how to finish. */

@@ -30,6 +30,7 @@ export interface ImportInput {
 
 export interface StagedImport {
   path: string;
+  patientId: string;
   batches: number;
   summary: ImportSummary;
 }
@@ -95,7 +96,7 @@ export async function stageImport(
     await rm(path, { force: true });
     throw isMappingError(err) ? mappingFailure(err, input.fileName) : err;
   }
-  return { path, batches, summary };
+  return { path, patientId: input.patientId, batches, summary };
 }
 
 /** The checks the transaction will apply (R4 structure, then the profiles claimed), run before anything is stored. */
