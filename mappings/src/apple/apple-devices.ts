@@ -17,6 +17,11 @@ export function parseHkDevice(s: string): DeviceInfo & { hardware?: string } {
   return { name: field('name'), manufacturer: field('manufacturer'), model: field('model'), hardware: field('hardware'), version: field('software') };
 }
 
+/** Apple's own sources (a watch or phone named in the source, the Health app itself) are Apple's; an app that
+ *  names no maker stands for its maker under its own name (the wearable-device profile requires a manufacturer). */
+const makerOf = (source: string): string =>
+  /apple\s*watch|iphone|ipad|^health$/i.test(source) ? 'Apple Inc.' : detach(source);
+
 export interface AppleDevice {
   device: Device;
   /** Step counts from a watch win over the phone's (see README: steps recorded twice). */
@@ -37,7 +42,9 @@ export class AppleDevices {
     // Cached for the whole export: copies, not slices of the scanner's chunk (see detach).
     const info = deviceAttr ? parseHkDevice(detach(deviceAttr)) : { name: detach(sourceName), manufacturer: manufacturerMeta && detach(manufacturerMeta) };
     const model = 'hardware' in info && info.hardware ? info.hardware : info.model;
-    const device = buildDevice('apple', { manufacturer: info.manufacturer, model, name: info.name ?? detach(sourceName), version: info.version });
+    const device = buildDevice('apple', {
+      manufacturer: info.manufacturer ?? makerOf(info.name ?? sourceName), model, name: info.name ?? detach(sourceName), version: info.version,
+    });
     // Exports before iOS 10 name no device: the watch shows only in the source's name ("Jane's Apple Watch").
     const made = { device, isWatch: deviceAttr ? /watch/i.test(`${info.model ?? ''} ${model ?? ''}`) : /apple\s*watch/i.test(sourceName) };
     if (++this.size > 10_000) {

@@ -23,7 +23,8 @@ test('a heart rate point is an instant when it starts where it ends, a period ot
   assert.ok(out.observations[1].effectivePeriod);
   const steps = mapGoogleFit(fixture('merge-step-deltas.json'), opts);
   assert.deepEqual(steps.devices.map((d) => [d.manufacturer, d.modelNumber, d.deviceName![0].name]), [
-    [undefined, undefined, 'com.nike.plusgps'], ['samsung', 'Galaxy Nexus', 'Galaxy Nexus'], [undefined, undefined, 'com.google.android.apps.fitness'],
+    ['com.nike.plusgps', undefined, 'com.nike.plusgps'], ['samsung', 'Galaxy Nexus', 'Galaxy Nexus'],
+    ['com.google.android.apps.fitness', undefined, 'com.google.android.apps.fitness'],
   ]);
   assert.deepEqual(steps.skipped, [{ position: 'fit.json point[1].value[0].intVal', reason: 'zero step count (a gap, not a reading)' }]);
 });

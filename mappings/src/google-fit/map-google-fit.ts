@@ -41,8 +41,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 function deviceOf(sourceId: string | undefined): Device {
   const parts = (sourceId ?? '').split(':');
   if (parts.length >= 6 && parts[3] && parts[4]) return buildDevice('google-fit', { manufacturer: parts[3], model: parts[4], name: parts[4] });
+  // Without a device, the app wrote the data: its package (com.nike.plusgps) names its maker too, and the
+  // wearable-device profile requires a manufacturer.
   const app = parts[2] || 'Google Fit';
-  return buildDevice('google-fit', { name: app });
+  return buildDevice('google-fit', { manufacturer: app === 'Google Fit' ? 'Google' : app, name: app });
 }
 
 export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
