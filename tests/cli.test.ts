@@ -14,7 +14,8 @@ const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
-const env = { ...process.env, DATABASE_URL: `${ROOT}/${database}` };
+// AUTH_MODE=open: these commands are checked without tokens (the default, smart, needs them).
+const env = { ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open' };
 
 after(async () => {
   const conn = await mysql.createConnection(ROOT);
