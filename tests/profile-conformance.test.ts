@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { readConformanceFiles } from '../server/src/conformance/conformance-files.js';
+import { withoutExamples } from '../server/src/conformance/load-conformance.js';
 import { seedConformance } from '../server/src/conformance/seed-conformance.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -18,7 +19,10 @@ const files = readdirSync(GENERATED).filter((f) => f.endsWith('.json'));
 
 let s: TestServer;
 let strict: TestServer;
+/** Read when the server starts (as it does), so a concurrent rebuild of profiles/generated cannot skew the restart test. */
+let loadedAtStart: ReturnType<typeof readConformanceFiles>;
 before(async () => {
+  loadedAtStart = readConformanceFiles(GENERATED.pathname);
   s = await startTestServer();
   strict = await startTestServer({ REQUIRE_PROFILES: 'true' });
 });
@@ -45,7 +49,7 @@ test('every generated conformance resource is stored at start and found by url (
 });
 
 test('loading again (a restart) adds no versions', async () => {
-  const result = await seedConformance(s.built.ctx, readConformanceFiles(GENERATED.pathname).resources);
+  const result = await seedConformance(s.built.ctx, loadedAtStart.resources.map(withoutExamples));
   assert.deepEqual(result.written, []);
   assert.deepEqual(result.failed, []);
   const read = await s.http.get('/fhir/StructureDefinition/fibrotrack-pain-severity');
@@ -59,6 +63,14 @@ test('a canonical URL resolves: GET /StructureDefinition/<id> redirects to the s
   const ig = await s.http.get('/fhir/ImplementationGuide/fibrotrack');
   assert.equal(ig.status, 200);
   assert.equal(ig.body.url, `${FT}/ImplementationGuide/fibrotrack`);
+  const listed = ig.body.definition.resource.map((e: Json) => e.reference.reference as string);
+  assert.ok(listed.includes('StructureDefinition/fibrotrack-pain-severity'));
+  assert.ok(!listed.some((ref: string) => ref.startsWith('Observation/')), 'examples are in the package, not the store');
+  const dangling = await s.sql<{ n: number }[]>(
+    `SELECT COUNT(*) AS n FROM idx_reference i LEFT JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id
+     WHERE i.target_id IS NOT NULL AND i.url IS NULL AND t.pk IS NULL`,
+  );
+  assert.equal(Number(dangling[0].n), 0, 'every reference among the stored conformance resources resolves');
   const missing = await s.http.get('/StructureDefinition/nope');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.resourceType, 'OperationOutcome');

@@ -103,7 +103,7 @@ test('extensible and preferred bindings warn, required ones are errors', () => {
 });
 
 test('the R4 vital-signs heart rate profile: slices by value (code, category) and by type (value[x])', () => {
-  const hr = { ...readExample<Json>('Observation-heart-rate.json'), meta: { profile: ['http://hl7.org/fhir/StructureDefinition/heartrate'] } };
+  const hr: Json = { ...readExample<Json>('Observation-heart-rate.json'), meta: { profile: ['http://hl7.org/fhir/StructureDefinition/heartrate'] } };
   assert.deepEqual(errorsOf(hr), []);
   const cases: [string, Json, string, string][] = [
     ['code slice', broken(hr, { code: { coding: [{ system: 'http://loinc.org', code: '9279-1' }] } }), 'required', 'Observation.code.coding'],

@@ -102,12 +102,20 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
     },
   });
 
+  // Primitive type names start with a lower-case letter (boolean, dateTime, xhtml); complex ones with a capital.
+  const primitive = new Map<string, boolean>();
+  const isPrimitive = (type: string): boolean => {
+    let known = primitive.get(type);
+    if (known === undefined) primitive.set(type, (known = type.length > 0 && type.charAt(0) !== type.charAt(0).toUpperCase()));
+    return known;
+  };
+
   return {
     defs,
     structure,
     structureDefinition,
     codeSet: codeSets,
-    isPrimitive: (type) => type.charAt(0) !== type.charAt(0).toUpperCase() || defs.structureDefinition(type)?.kind === 'primitive-type',
+    isPrimitive,
     add(resources) {
       for (const r of resources) {
         if (r.resourceType !== 'StructureDefinition' && r.resourceType !== 'ValueSet' && r.resourceType !== 'CodeSystem') continue;

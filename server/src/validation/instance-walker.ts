@@ -217,7 +217,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
-    const valueKeys = [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
+    const valueKeys = hits.length === 1 ? [hits[0].ext ? hits[0].key.slice(1) : hits[0].key] : [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
     if (plan.isChoice && valueKeys.length > 1) {
       w.out.push(issue({
         code: 'structure',

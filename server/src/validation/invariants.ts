@@ -3,6 +3,7 @@
 import type { ElementDefinitionConstraint } from 'fhir/r4.js';
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
+import { deepEqual } from './value-checks.js';
 
 type Obj = Record<string, unknown>;
 
@@ -37,6 +38,11 @@ const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => bool
       (Array.isArray(root.contained) && root.contained.some((c) => isObj(c) && c.id === (v.reference as string).slice(1))),
   ],
   'per-1': ['start.hasValue().not() or end.hasValue().not() or (start <= end)', (v) => periodInOrder(v.start, v.end)],
+  'obs-6': ['dataAbsentReason.empty() or value.empty()', (v) => !present(v.dataAbsentReason) || !hasChoice(v, 'value')],
+  'obs-7': [
+    'value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()',
+    (v, resource) => !hasChoice(v, 'value') || !componentRepeatsCode(v, resource),
+  ],
   'dom-2': ['contained.contained.empty()', (v) => !containedSome(v, (c) => present(c.contained))],
   'dom-4': [
     'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()',
@@ -49,6 +55,14 @@ const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => bool
     containedAreReferenced,
   ],
 };
+
+/** obs-7: a component whose code shares a Coding (all of it, as FHIRPath equality compares) with the resource's code. */
+function componentRepeatsCode(v: Obj, resource: Obj): boolean {
+  const codings = (cc: unknown): unknown[] => (isObj(cc) && Array.isArray(cc.coding) ? cc.coding : []);
+  const own = codings(resource.code);
+  if (own.length === 0 || !Array.isArray(v.component)) return false;
+  return v.component.some((c) => isObj(c) && codings(c.code).some((x) => own.some((y) => deepEqual(x, y))));
+}
 
 function containedSome(v: Obj, test: (c: Obj) => boolean): boolean {
   return Array.isArray(v.contained) && v.contained.some((c) => isObj(c) && test(c));

@@ -18,11 +18,18 @@ export interface SliceValue {
 export type ConformsTo = (value: unknown, type: string, profile: string) => boolean;
 
 /** Values found at a simple dotted discriminator path (`coding.code`, `url`, `$this`); undefined for paths we cannot follow. */
+const stepsCache = new Map<string, string[] | null>();
+
 function valuesAt(value: unknown, path: string): unknown[] | undefined {
   if (path === '$this') return [value];
+  let steps = stepsCache.get(path);
+  if (steps === undefined) {
+    const split = path.split('.');
+    stepsCache.set(path, (steps = split.every((step) => /^[A-Za-z][A-Za-z0-9]*$/.test(step)) ? split : null));
+  }
+  if (!steps) return undefined;
   let current: unknown[] = [value];
-  for (const step of path.split('.')) {
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(step)) return undefined;
+  for (const step of steps) {
     const next: unknown[] = [];
     for (const v of current) {
       if (!isObj(v)) continue;
@@ -40,8 +47,19 @@ interface Expected {
   values: unknown[];
 }
 
-/** The fixed or pattern value a slice demands at `path`, from the element there or a pattern on one above it. */
+const expectedCache = new WeakMap<ElementPlan, Map<string, Expected | null>>();
+
+/** The fixed or pattern value a slice demands at `path` (worked out once per slice and path). */
 function expectedAt(slice: ElementPlan, path: string): Expected | undefined {
+  let byPath = expectedCache.get(slice);
+  if (!byPath) expectedCache.set(slice, (byPath = new Map()));
+  let found = byPath.get(path);
+  if (found === undefined) byPath.set(path, (found = findExpected(slice, path) ?? null));
+  return found ?? undefined;
+}
+
+/** From the element at `path` in the slice, or a pattern on one above it. */
+function findExpected(slice: ElementPlan, path: string): Expected | undefined {
   const steps = path === '$this' ? [] : path.split('.');
   let node: ElementPlan | undefined = slice;
   for (let i = 0; i <= steps.length; i++) {

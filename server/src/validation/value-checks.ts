@@ -90,8 +90,7 @@ export function checkBinding(
   if (!codes || codes.length === 0) return;
   const set = codeSet(binding.valueSet);
   if (!set) return;
-  const inSet = (pair: string) => (pair.charCodeAt(0) === 124 ? set.codes.has(pair.slice(1)) : set.pairs.has(pair));
-  if (codes.some(inSet)) return;
+  for (const pair of codes) if (pair.charCodeAt(0) === 124 ? set.codes.has(pair.slice(1)) : set.pairs.has(pair)) return;
   const shown = codes.map((c) => (c.startsWith('|') ? c.slice(1) : c)).join(', ');
   out.push(issue({
     severity,
