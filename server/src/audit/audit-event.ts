@@ -26,7 +26,7 @@ const ACTION: Record<string, AuditEvent['action']> = {
 };
 
 /** Query parameters that could carry a credential are never recorded. */
-const SECRET_PARAM = /token|secret|password|assertion|code_verifier|^code$|authorization/i;
+const SECRET_PARAM = /token|secret|password|assertion|code_verifier|authorization/i;
 
 export interface Who {
   clientId?: string;
