@@ -295,11 +295,13 @@ test('AUTH_MODE=open: standalone.html?patient= shows the patient without sign-in
   }
 });
 
-test('index.html opened without a launch explains that the app must be launched', async () => {
+test('index.html or launch.html opened without a launch explain that the app must be launched', async () => {
   const { page, browser } = await freshPage();
-  await page.goto(`${base}/app/index.html`);
-  const alert = page.getByRole('alert');
-  await alert.waitFor();
-  assert.match(await alert.innerText(), /The app was not launched/);
+  for (const path of ['/app/index.html', '/app/launch.html']) {
+    await page.goto(`${base}${path}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The app was not launched[\s\S]*Launch the app again from the EHR/, path);
+  }
   assert.deepEqual(browser.problems, []);
 });

@@ -17,6 +17,7 @@ test('401 is an expired session; 403 names the data that was refused', () => {
 
 test('fhirclient messages: no launch, denied authorization, expired session, network', () => {
   assert.equal(describeProblem({ message: "No 'state' parameter found. Please (re)launch the app." }).kind, 'not-launched');
+  assert.match(describeProblem({ message: 'No server url found. It must be specified as `iss` or as `fhirServiceUrl` parameter' }).detail, /iss and launch/);
   const denied = describeProblem({ message: 'access_denied: End-User aborted interaction' });
   assert.equal(denied.kind, 'denied');
   assert.match(denied.detail, /End-User aborted interaction/);

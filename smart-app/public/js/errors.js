@@ -23,6 +23,9 @@ export function describeProblem(error, what = 'this data') {
     if (error.status !== undefined && error.status >= 500) {
         return { kind: 'server', title: `The server failed to return ${what}`, detail: `HTTP ${error.status}.${detail} Try again later.` };
     }
+    if (/No server url found/i.test(message)) {
+        return { kind: 'not-launched', title: 'The app was not launched', detail: `The launch page needs the EHR's iss and launch parameters. ${RELAUNCH}` };
+    }
     if (/No 'state' parameter found|No state found/i.test(message)) {
         return { kind: 'not-launched', title: 'The app was not launched', detail: `This page needs a SMART launch. ${RELAUNCH}` };
     }
