@@ -36,9 +36,9 @@ export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDef
 
   const withSnapshot = snapshots(raw.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'), r4);
   const definitions = raw.map((r) => {
-    if (r.resourceType === 'ValueSet') return expandValueSet(r, sources, timestamp);
-    if (r.resourceType === 'StructureDefinition') return withSnapshot.get(r.url)!;
-    return r;
+    if (r.resourceType === 'ValueSet') return expandValueSet(published(r), sources, timestamp);
+    if (r.resourceType === 'StructureDefinition') return published(withSnapshot.get(r.url)!);
+    return published(r);
   });
   definitions.push(implementationGuide(definitions, examples));
   definitions.sort((a, b) => compare(fileName(a), fileName(b)));
@@ -48,6 +48,17 @@ export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDef
     ...examples.map((r) => ({ path: `examples/${fileName(r)}`, content: json(r) })),
   ];
   return { definitions, examples, files, packageTgz: fhirPackage(definitions, examples) };
+}
+
+/** The guide's date and publisher on each definition, right after its status (FSH-only SUSHI output has neither). */
+function published<T extends FhirResource>(r: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'date' || k === 'publisher') continue;
+    out[k] = v;
+    if (k === 'status') Object.assign(out, { date: IG.date, publisher: IG.publisher });
+  }
+  return out as T;
 }
 
 /** Our own snapshots (SUSHI's are replaced), profiles on profiles of the guide after their base. */
