@@ -117,6 +117,26 @@ test('malformed JSON is 400 naming the file and the character; an unknown patien
   assert.match(noZone.body.issue[0].diagnostics, /timeZone or utcOffset/);
 });
 
+test('the file may also arrive inside a Parameters resource, with the options as parameters', async () => {
+  const other = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' });
+  const body = {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'file', valueAttachment: { contentType: 'application/json', data: Buffer.from(JSON.stringify(day)).toString('base64') } },
+      { name: 'timeZone', valueString: 'Europe/Berlin' },
+    ],
+  };
+  const res = await server.http.post(`/fhir/Patient/${other.body.id}/$import-wearable`).set('Content-Type', FHIR_JSON).send(body);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(param(res.body, 'source')?.valueCode, 'fitbit');
+  assert.equal(count(res.body, 'created'), 4);
+  assert.equal(await storedObservations(other.body.id), 4);
+
+  const noFile = await server.http.post(`/fhir/Patient/${other.body.id}/$import-wearable`).set('Content-Type', FHIR_JSON).send({ resourceType: 'Parameters', parameter: [{ name: 'bestEffort', valueBoolean: true }] });
+  assert.equal(noFile.status, 400);
+  assert.match(noFile.body.issue[0].diagnostics, /`file`/);
+});
+
 test('the CapabilityStatement lists $import-wearable on Patient with our OperationDefinition', async () => {
   const res = await server.http.get('/fhir/metadata');
   const patient = res.body.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');

@@ -16,19 +16,22 @@ export function parseImportParams(query: URLSearchParams): ImportParams {
   for (const key of query.keys()) {
     if (!KNOWN.has(key)) throw badSearchParameter(`$import-wearable has no parameter '${key}'; it takes timeZone, utcOffset and bestEffort`, key);
   }
-  const timeZone = single(query, 'timeZone');
-  if (timeZone !== undefined && !IANAZone.isValidZone(timeZone)) {
-    throw badRequest(`timeZone '${timeZone}' is not an IANA time zone (e.g. Europe/Berlin)`, 'timeZone');
-  }
-  const utcOffset = single(query, 'utcOffset');
-  if (utcOffset !== undefined && !OFFSET.test(utcOffset)) {
-    throw badRequest(`utcOffset '${utcOffset}' must look like +02:00 or -0530`, 'utcOffset');
-  }
   const bestEffort = single(query, 'bestEffort');
   if (bestEffort !== undefined && bestEffort !== 'true' && bestEffort !== 'false') {
     throw badRequest(`bestEffort must be true or false, got '${bestEffort}'`, 'bestEffort');
   }
-  return { timeZone, utcOffset, bestEffort: bestEffort === 'true' };
+  return checkParams({ timeZone: single(query, 'timeZone'), utcOffset: single(query, 'utcOffset'), bestEffort: bestEffort === 'true' });
+}
+
+/** The same rules whether the options came in the query or in a Parameters body. */
+export function checkParams(p: ImportParams): ImportParams {
+  if (p.timeZone !== undefined && !IANAZone.isValidZone(p.timeZone)) {
+    throw badRequest(`timeZone '${p.timeZone}' is not an IANA time zone (e.g. Europe/Berlin)`, 'timeZone');
+  }
+  if (p.utcOffset !== undefined && !OFFSET.test(p.utcOffset)) {
+    throw badRequest(`utcOffset '${p.utcOffset}' must look like +02:00 or -0530`, 'utcOffset');
+  }
+  return p;
 }
 
 function single(query: URLSearchParams, name: string): string | undefined {

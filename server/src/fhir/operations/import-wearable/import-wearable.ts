@@ -8,24 +8,31 @@ import { wearablesOf } from '../../../wearables/wearable-services.js';
 import type { FhirContext } from '../../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
 import { detectUpload } from './detect-upload.js';
-import { parseImportParams, uploadFileName } from './import-params.js';
+import { checkParams, parseImportParams, uploadFileName } from './import-params.js';
+import { isParametersBody, unwrapParameters } from './parameters-body.js';
 import { summaryParameters } from './import-summary.js';
 import { runImport } from './run-import.js';
 import { spoolUpload } from './spool-upload.js';
 
 export async function importWearable(req: FhirRequest, patientId: string, ctx: FhirContext): Promise<FhirResponse> {
   const services = wearablesOf(ctx);
-  const params = parseImportParams(req.query);
+  let params = parseImportParams(req.query);
   await requirePatient(ctx, patientId);
   if (!(req.body instanceof Readable)) throw badRequest('$import-wearable takes the export file itself as the request body');
   const limit = services.config.maxUploadBytes;
   if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
   const fileName = uploadFileName(req.headers['content-disposition']) ?? 'upload';
-  const spooled = await spoolUpload(req.body, services.config.spoolDir, limit);
+  let spooled = await spoolUpload(req.body, services.config.spoolDir, limit);
   let owned = true;
   try {
     if (spooled.bytes === 0) throw badRequest('The request body is empty; POST the wearable export file');
-    const source = detectUpload(req.contentType, spooled.head, fileName);
+    let contentType = req.contentType;
+    if (isParametersBody(contentType, spooled.head)) {
+      const unwrapped = await unwrapParameters(spooled, params, services.config.spoolDir);
+      [spooled, contentType, params] = [unwrapped.file, unwrapped.contentType, unwrapped.params];
+      checkParams(params);
+    }
+    const source = detectUpload(contentType, spooled.head, fileName);
     if (source === 'fitbit' && !params.timeZone && !params.utcOffset) {
       throw badRequest('Fitbit times are device-local: give the timeZone or utcOffset they were recorded in', 'timeZone');
     }
