@@ -4,12 +4,10 @@ import type { CodeSystem, FhirResource, StructureDefinition, ValueSet } from 'fh
 import { expandValueSet } from './expand-valueset.js';
 import { IG } from './ig-metadata.js';
 import { implementationGuide } from './implementation-guide.js';
-import { indexJson, packageJson } from './package-manifest.js';
+import { CONFORMANCE_TYPES, indexJson, packageJson } from './package-manifest.js';
 import { R4StructureDefinitions } from './r4-package.js';
 import { generateSnapshot } from './snapshot.js';
 import { tarGz, type TarEntry } from './tar-gz.js';
-
-const DEFINITION_TYPES = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide']);
 
 export interface GeneratedFile {
   /** Relative to profiles/generated: `<Type>-<id>.json` or `examples/<Type>-<id>.json`. */
@@ -26,8 +24,8 @@ export interface Assembled {
 
 export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDefinitions()): Assembled {
   const sorted = [...sushiResources].sort((a, b) => compare(fileName(a), fileName(b)));
-  const raw = sorted.filter((r) => DEFINITION_TYPES.has(r.resourceType));
-  const examples = sorted.filter((r) => !DEFINITION_TYPES.has(r.resourceType));
+  const raw = sorted.filter((r) => CONFORMANCE_TYPES.has(r.resourceType));
+  const examples = sorted.filter((r) => !CONFORMANCE_TYPES.has(r.resourceType));
 
   const codeSystems = new Map(raw.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem').map((cs) => [cs.url!, cs]));
   const valueSets = new Map(raw.filter((r): r is ValueSet => r.resourceType === 'ValueSet').map((vs) => [vs.url!, vs]));

@@ -3,6 +3,11 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { IG } from './ig-metadata.js';
 
+/** The resource types that are the guide's definitions; anything else SUSHI emits is an example. */
+export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set([
+  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide',
+]);
+
 export function packageJson(): Record<string, unknown> {
   return {
     name: IG.packageId,
@@ -31,13 +36,9 @@ export function indexJson(files: { filename: string; resource: FhirResource }[])
       const entry: Record<string, unknown> = { filename, resourceType: r.resourceType, id: r.id };
       for (const k of ['url', 'version', 'kind', 'type', 'derivation', 'content', 'supplements', 'valueSet'] as const) {
         // Only the conformance resources' own properties: an Observation's `type` would not be its kind.
-        if (typeof r[k] === 'string' && isConformance(r.resourceType)) entry[k] = r[k];
+        if (typeof r[k] === 'string' && CONFORMANCE_TYPES.has(r.resourceType)) entry[k] = r[k];
       }
       return entry;
     });
   return { 'index-version': 2, files: entries };
-}
-
-function isConformance(type: string): boolean {
-  return ['StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide'].includes(type);
 }

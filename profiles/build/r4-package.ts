@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { StructureDefinition } from 'fhir/r4.js';
 
-/** Resource types of the core package that SUSHI and the snapshot generator need (no examples). */
+/** Resource types of the core package that SUSHI needs in its package cache (no examples). */
 export const CONFORMANCE_PREFIXES = [
   'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'CompartmentDefinition',
   'OperationDefinition', 'ConceptMap', 'NamingSystem',
