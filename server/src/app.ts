@@ -26,11 +26,6 @@ import { createProfileSupport } from './validation/profile-policy.js';
 import { readConformanceFiles } from './conformance/conformance-files.js';
 import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
-import { createConformanceRegistry } from './validation/conformance-registry.js';
-import { createProfileSupport } from './validation/profile-policy.js';
-import { readConformanceFiles } from './conformance/conformance-files.js';
-import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
-import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { createTerminology } from './terminology/terminology.js';
 import { createWearableServices } from './wearables/wearable-services.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
@@ -71,8 +66,6 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const validator = createResourceValidator(defs, registry);
   const terminology = createTerminology(repo, defs, fhirBase);
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
-  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
-  await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
 
@@ -124,8 +117,6 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/app', appHosting(config.baseUrl));
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   app.use('/wearables', fitbitCallbackRouter(wearables));
-  // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
-  app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);

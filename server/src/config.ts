@@ -1,6 +1,5 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
 import { fileURLToPath } from 'node:url';
-import { fileURLToPath } from 'node:url';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
 
 export interface Config {
@@ -23,10 +22,6 @@ export interface Config {
   maxBodyBytes: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
-  /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
-  profilesDir: string;
-  /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
-  requireProfiles: boolean;
   /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
   profilesDir: string;
   /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
@@ -66,18 +61,9 @@ export function loadConfig(env: Env): Config {
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
-    profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
-    requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     wearables: loadWearablesConfig(env),
   };
-}
-
-function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
-  return raw === 'true';
 }
 
 function boolVar(env: Env, name: string, fallback: boolean): boolean {

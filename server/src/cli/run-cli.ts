@@ -6,7 +6,6 @@ import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 import { importCommand } from './import-command.js';
 import { syncCommand } from './sync-command.js';
-import { validateCommand } from './validate-command.js';
 import { clientCommand } from './client-command.js';
 import { keysCommand } from './keys-command.js';
 import { userCommand } from './user-command.js';
@@ -17,8 +16,6 @@ Commands:
   serve                      run the FHIR server (same as npm start)
   migrate                    create the database if needed and apply migrations
   load <file|folder>...      load FHIR Bundles (transaction or batch) or single resources from JSON files
-  validate <file|folder>... [--profile url] [--verbose]
-                             validate JSON resources offline against R4 and the FibroTrack profiles
   validate <file|folder>... [--profile url] [--verbose]
                              validate JSON resources offline against R4 and the FibroTrack profiles
   import apple-health|fitbit|google-fit <file|folder>... --patient <id> [--tz zone] [--utc-offset +01:00] [--best-effort]
@@ -43,8 +40,6 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return migrateCommand(loadConfig(env));
     case 'load':
       return loadCommand(loadConfig(env), rest);
-    case 'validate':
-      return validateCommand(loadConfig(env), rest);
     case 'validate':
       return validateCommand(loadConfig(env), rest);
     case 'import':

@@ -5,8 +5,6 @@ import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
-import type { ProfileSupport } from '../validation/profile-policy.js';
-import type { ProfileSupport } from '../validation/profile-policy.js';
 
 export interface FhirContext {
   repo: FhirRepository;

@@ -14,8 +14,6 @@ import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
 import { validateOperation } from './operations/validate/validate.js';
-import { validateOperation } from './operations/validate/validate.js';
-import { validateOperation } from './operations/validate/validate.js';
 import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
 import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
@@ -71,22 +69,6 @@ export const ROUTES: Route[] = [
     operation: { name: 'sync-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit' },
     handle: (req, p, ctx) => syncFitbitOperation(req, p.id, ctx),
   },
-  ...(['POST', 'GET'] as const).flatMap((method): Route[] => [
-    ...(method === 'POST' ? [{ pattern: ['{type}', '$validate'] }] : []),
-    { pattern: ['{type}', '{id}', '$validate'] },
-  ].map(({ pattern }) => ({
-    interaction: 'operation', method, pattern,
-    operation: { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
-    handle: (req, p, ctx) => validateOperation(req, p.type, p.id || undefined, ctx),
-  }))),
-  ...(['POST', 'GET'] as const).flatMap((method): Route[] => [
-    ...(method === 'POST' ? [{ pattern: ['{type}', '$validate'] }] : []),
-    { pattern: ['{type}', '{id}', '$validate'] },
-  ].map(({ pattern }) => ({
-    interaction: 'operation', method, pattern,
-    operation: { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
-    handle: (req, p, ctx) => validateOperation(req, p.type, p.id || undefined, ctx),
-  }))),
   ...(['POST', 'GET'] as const).flatMap((method): Route[] => [
     ...(method === 'POST' ? [{ pattern: ['{type}', '$validate'] }] : []),
     { pattern: ['{type}', '{id}', '$validate'] },
