@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { OutcomeError } from '../../../core/outcomes.js';
+import { detectUpload } from './detect-upload.js';
+import { parseImportParams, uploadFileName } from './import-params.js';
+import { describeProgress } from './progress.js';
+
+const status = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof OutcomeError ? err.status : -1;
+  }
+  return 0;
+};
+
+test('query parameters: zones, offsets and bestEffort checked, anything else refused by name', () => {
+  assert.deepEqual(parseImportParams(new URLSearchParams('timeZone=Europe/Berlin&bestEffort=true')), { timeZone: 'Europe/Berlin', utcOffset: undefined, bestEffort: true });
+  assert.equal(parseImportParams(new URLSearchParams('utcOffset=-0530')).utcOffset, '-0530');
+  assert.equal(status(() => parseImportParams(new URLSearchParams('utcOffset=+25:00'))), 400);
+  assert.equal(status(() => parseImportParams(new URLSearchParams('bestEffort=yes'))), 400);
+  assert.equal(status(() => parseImportParams(new URLSearchParams('timeZone=UTC&timeZone=Europe/Paris'))), 400);
+  assert.throws(() => parseImportParams(new URLSearchParams('since=2026-01-01')), /'since'/);
+});
+
+test('the upload name comes from Content-Disposition, without any directory part', () => {
+  assert.equal(uploadFileName('attachment; filename="export.zip"'), 'export.zip');
+  assert.equal(uploadFileName('attachment; filename=heart.json'), 'heart.json');
+  assert.equal(uploadFileName("attachment; filename*=UTF-8''Jane%E2%80%99s%20export.zip"), 'Jane’s export.zip');
+  assert.equal(uploadFileName('attachment; filename="../../etc/passwd"'), 'passwd');
+  assert.equal(uploadFileName(undefined), undefined);
+});
+
+test('the bytes decide the source; a Content-Type that contradicts them is 415', () => {
+  const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]);
+  assert.equal(detectUpload('application/zip', zip, 'export.zip'), 'apple-health-zip');
+  assert.equal(detectUpload('application/octet-stream', zip, 'x'), 'apple-health-zip');
+  assert.equal(detectUpload(undefined, Buffer.from('{"activities-steps":[]}'), 'x'), 'fitbit');
+  assert.equal(status(() => detectUpload('application/xml', zip, 'x')), 415);
+  assert.equal(status(() => detectUpload('text/plain', zip, 'x')), 415);
+  assert.equal(status(() => detectUpload('application/json', Buffer.from('{"hello":1}'), 'x')), 415);
+});
+
+test('progress reads as bytes, records or batches', () => {
+  assert.equal(describeProgress({ phase: 'validating', done: 3 * 1048576, total: 12 * 1048576, unit: 'bytes' }), 'validating: 3.0 MiB of 12.0 MiB (25%)');
+  assert.equal(describeProgress({ phase: 'validating', done: 420, unit: 'records' }), 'validating: 420 records');
+  assert.equal(describeProgress({ phase: 'storing', done: 1, total: 4, unit: 'batches' }), 'storing: 1 batches of 4 batches (25%)');
+});
