@@ -28,7 +28,7 @@ async function load(): Promise<void> {
   const admin = await mysql.createConnection(root);
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.end();
-  const { ctx, close } = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6' }));
+  const { ctx, close } = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6', AUTH_MODE: 'open' }));
   const post = (body: unknown) => handleFhirRequest({ method: 'POST', path: '', query: new URLSearchParams(), headers: {}, body }, ctx);
   await post(medicationsBundle());
   const start = performance.now();
@@ -67,7 +67,8 @@ async function time(base: string, path: (i: number) => string, concurrency: numb
 }
 
 if (!args.includes('--reuse')) await load();
-const server = await startServer({ DATABASE_URL: url });
+// AUTH_MODE=open: this measures search, not token checks (the baseline read pays the same either way).
+const server = await startServer({ DATABASE_URL: url, AUTH_MODE: 'open' });
 const patientOf = (i: number) => (i * 7919) % patients;
 const lines: string[] = [];
 const baseline = { name: 'read Patient by id (baseline)', path: (i: number) => `Patient/bench-p${patientOf(i)}` };

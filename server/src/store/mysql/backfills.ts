@@ -34,9 +34,10 @@ async function patientCompartments(conn: PoolConnection): Promise<void> {
            JOIN (${members}) m ON m.resource_pk = t.resource_pk WHERE t.res_type = ? AND t.compartment = ''`,
           [type, params, type],
         );
+        // A join, not `IN (subquery)`: MariaDB 10.11 runs a single-table DELETE's subquery once per row.
         await conn.query(
-          `DELETE FROM ${table} WHERE res_type = ? AND compartment = '' AND resource_pk IN (SELECT resource_pk FROM (${members}) m)`,
-          [type, type, params],
+          `DELETE t FROM ${table} t JOIN (${members}) m ON m.resource_pk = t.resource_pk WHERE t.res_type = ? AND t.compartment = ''`,
+          [type, params, type],
         );
       }
       await conn.commit();
