@@ -1,28 +1,27 @@
 // The SMART app end to end: the real fhirclient library in headless Chromium, through an EHR launch from /ehr/
 // and a standalone launch (login, patient picker, consent), against the real server listening on a port.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { FhirResource } from 'fhir/r4.js';
 import type { Page } from 'playwright-core';
-import mysql from 'mysql2/promise';
-import { buildApp, type BuiltApp } from '../server/src/app.js';
+import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 import { addUser, createResource } from './support/smart-tokens.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-const suffix = randomBytes(4).toString('hex');
-const database = `fibrotrack_test_${suffix}`;
-const REDIS_PREFIX = `fibrotrack_test_${suffix}:`;
 const DAY = 24 * 60 * 60 * 1000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// Made up for this test run's throwaway database.
+const DR_PASSWORD = 'correct horse battery';
+const JANE_PASSWORD = 'jane-secret-pass';
 const MR = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] };
 
 let http: Server;
-let built: BuiltApp;
+let server: TestServer;
 let base: string;
 const ids: Record<string, string> = {};
 const browsers: TestBrowser[] = [];
@@ -38,7 +37,7 @@ const JANE_PAIN = [{ daysAgo: 10, score: 7 }, { daysAgo: 40, score: 6 }, { daysA
 const OMAR_PAIN = [{ daysAgo: 5, score: 2 }, { daysAgo: 3, score: 3 }];
 
 /** Fixtures go in through the FHIR layer in-process, as `fibrotrack load` does (no token needed). */
-const create = (resource: Record<string, unknown>) => createResource(built, resource as unknown as FhirResource);
+const create = (resource: Record<string, unknown>) => createResource(server, resource as unknown as FhirResource);
 
 const painScore = (patient: string, daysAgo: number, score: number) => ({
   resourceType: 'Observation', status: 'final',
@@ -49,12 +48,17 @@ const painScore = (patient: string, daysAgo: number, score: number) => ({
   valueQuantity: { value: score, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
 });
 
-before(async () => {
-  http = createServer();
+/** Listens on a free port first, since BASE_URL (issuer, redirect URIs, FHIR base) must name the real port. */
+async function listen(): Promise<{ http: Server; base: string }> {
+  const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  built = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${database}`, BASE_URL: base, AUTH_MODE: 'smart', REDIS_PREFIX }));
-  http.on('request', built.app);
+  return { http, base: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+}
+
+before(async () => {
+  ({ http, base } = await listen());
+  server = await startTestServer({ AUTH_MODE: 'smart', BASE_URL: base });
+  http.on('request', server.built.app);
 
   ids.practitioner = await create({ resourceType: 'Practitioner', name: [{ given: ['Maria'], family: 'Lopez', prefix: ['Dr.'] }] });
   ids.jane = await create({
@@ -85,29 +89,15 @@ before(async () => {
     valueQuantity: { value: 61, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   });
 
-  await addUser(built, { username: 'dr.lopez', password: 'correct horse battery', fhirUser: `Practitioner/${ids.practitioner}` });
-  await addUser(built, { username: 'jane', password: 'jane-secret-pass', fhirUser: `Patient/${ids.jane}` });
+  await addUser(server, { username: 'dr.lopez', password: DR_PASSWORD, fhirUser: `Practitioner/${ids.practitioner}` });
+  await addUser(server, { username: 'jane', password: JANE_PASSWORD, fhirUser: `Patient/${ids.jane}` });
 });
 
 after(async () => {
   for (const b of browsers) await b.close();
   await new Promise((resolve) => http.close(resolve));
-  await deleteRedisKeys();
-  await built.close();
-  const conn = await mysql.createConnection(ROOT);
-  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  await conn.end();
+  await server.close();
 });
-
-async function deleteRedisKeys(): Promise<void> {
-  const redis = built.redis!;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 /** A fresh browser profile per test: no cookies from another test's sign-in. */
 async function freshPage(): Promise<{ page: Page; browser: TestBrowser }> {
@@ -120,6 +110,18 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.locator('#login').click();
+}
+
+/** standalone.html -> sign in as the practitioner -> pick the patient -> consent (some scopes unticked, or denied). */
+async function standaloneAsPractitioner(page: Page, patient: string, consent: { untick?: string[]; deny?: boolean } = {}): Promise<void> {
+  await page.goto(`${base}/app/standalone.html`);
+  await page.waitForURL(/\/auth\//);
+  await signIn(page, 'dr.lopez', DR_PASSWORD);
+  await page.locator('select[name=patient]').selectOption(patient);
+  await page.locator('#select-patient').click();
+  for (const scope of consent.untick ?? []) await page.locator(`input[name=scope][value="${scope}"]`).uncheck();
+  await page.locator(consent.deny ? '#deny' : '#approve').click();
+  await page.waitForURL(/\/app\/index\.html/);
 }
 
 /** The token response fhirclient keeps in sessionStorage (what the app decides the banner from). */
@@ -150,7 +152,7 @@ test('EHR launch from /ehr/: practitioner, patient and app picked, sign-in and c
   const app = page;
 
   await app.waitForURL(/\/auth\//);
-  await signIn(app, 'dr.lopez', 'correct horse battery');
+  await signIn(app, 'dr.lopez', DR_PASSWORD);
   await app.locator('#approve').click();
   await app.waitForURL(/\/app\/index\.html/);
 
@@ -182,13 +184,7 @@ test('EHR launch from /ehr/: practitioner, patient and app picked, sign-in and c
 
 test('standalone launch: sign in as the practitioner, pick a patient, consent, the app shows that patient only', async () => {
   const { page, browser } = await freshPage();
-  await page.goto(`${base}/app/standalone.html`);
-  await page.waitForURL(/\/auth\//);
-  await signIn(page, 'dr.lopez', 'correct horse battery');
-  await page.locator('select[name=patient]').selectOption(ids.omar!);
-  await page.locator('#select-patient').click();
-  await page.locator('#approve').click();
-  await page.waitForURL(/\/app\/index\.html/);
+  await standaloneAsPractitioner(page, ids.omar!);
 
   // Standalone: no EHR around the app, so the server asks for the banner and the app shows it.
   const banner = page.getByRole('region', { name: 'Patient' });
@@ -209,7 +205,7 @@ test('standalone launch: sign in as the practitioner, pick a patient, consent, t
 test('standalone launch by a patient: no picker, the app opens their own record', async () => {
   const { page, browser } = await freshPage();
   await page.goto(`${base}/app/standalone.html`);
-  await signIn(page, 'jane', 'jane-secret-pass');
+  await signIn(page, 'jane', JANE_PASSWORD);
   await page.locator('#approve').click();
   await page.waitForURL(/\/app\/index\.html/);
   await page.getByRole('region', { name: 'Patient' }).getByRole('heading', { name: 'Jane Doe' }).waitFor();
@@ -220,12 +216,7 @@ test('standalone launch by a patient: no picker, the app opens their own record'
 
 test('a revoked token: every section says the session has expired and how to start again', async () => {
   const { page } = await freshPage();
-  await page.goto(`${base}/app/standalone.html`);
-  await signIn(page, 'dr.lopez', 'correct horse battery');
-  await page.locator('select[name=patient]').selectOption(ids.jane!);
-  await page.locator('#select-patient').click();
-  await page.locator('#approve').click();
-  await page.waitForURL(/\/app\/index\.html/);
+  await standaloneAsPractitioner(page, ids.jane!);
   assert.deepEqual(await painRows(page), expectedRows(JANE_PAIN));
 
   const discovery = await (await fetch(`${base}/fhir/.well-known/smart-configuration`)).json() as { revocation_endpoint: string };
@@ -246,13 +237,7 @@ test('a revoked token: every section says the session has expired and how to sta
 
 test('consent without MedicationStatement: the medications section says it is not permitted (403), the rest loads', async () => {
   const { page } = await freshPage();
-  await page.goto(`${base}/app/standalone.html`);
-  await signIn(page, 'dr.lopez', 'correct horse battery');
-  await page.locator('select[name=patient]').selectOption(ids.jane!);
-  await page.locator('#select-patient').click();
-  await page.locator('input[name=scope][value="user/MedicationStatement.rs"]').uncheck();
-  await page.locator('#approve').click();
-  await page.waitForURL(/\/app\/index\.html/);
+  await standaloneAsPractitioner(page, ids.jane!, { untick: ['user/MedicationStatement.rs'] });
 
   const alert = page.locator('#medications').getByRole('alert');
   await alert.waitFor();
@@ -262,12 +247,7 @@ test('consent without MedicationStatement: the medications section says it is no
 
 test('denied consent: the app says authorization was not granted and how to start again', async () => {
   const { page } = await freshPage();
-  await page.goto(`${base}/app/standalone.html`);
-  await signIn(page, 'dr.lopez', 'correct horse battery');
-  await page.locator('select[name=patient]').selectOption(ids.jane!);
-  await page.locator('#select-patient').click();
-  await page.locator('#deny').click();
-  await page.waitForURL(new RegExp(`^${base}/app/index.html`));
+  await standaloneAsPractitioner(page, ids.jane!, { deny: true });
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /Authorization was not granted[\s\S]*access_denied[\s\S]*Launch the app again/);
@@ -276,10 +256,8 @@ test('denied consent: the app says authorization was not granted and how to star
 
 test('AUTH_MODE=open: standalone.html?patient= shows the patient without sign-in', async () => {
   // A second server on the same database, without an authorization server.
-  const openHttp = createServer();
-  await new Promise<void>((resolve) => openHttp.listen(0, '127.0.0.1', resolve));
-  const openBase = `http://127.0.0.1:${(openHttp.address() as AddressInfo).port}`;
-  const open = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${database}`, BASE_URL: openBase, AUTH_MODE: 'open', REDIS_PREFIX }));
+  const { http: openHttp, base: openBase } = await listen();
+  const open = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${server.database}`, BASE_URL: openBase, AUTH_MODE: 'open' }));
   openHttp.on('request', open.app);
   try {
     const { page } = await freshPage();
