@@ -106,3 +106,12 @@ test('picking a patient that does not exist is refused on the picker page', asyn
   assert.equal(r.stoppedAt?.status, 400);
   assert.match(r.stoppedAt!.text, /no patient/);
 });
+
+test('without fhirUser granted, introspection does not reveal the user; the resource server still knows them', async () => {
+  const user = { username: 'jane', password: 'jane-secret-pass' };
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch/patient patient/*.rs openid' });
+  const info = await server.http.post('/auth/introspect').type('form').send({ client_id: app.clientId, token: token.access_token });
+  assert.equal(info.body.active, true);
+  assert.equal(info.body.fhirUser, undefined);
+  assert.equal((await server.built.verifier!.verify(token.access_token))?.fhirUser, `Patient/${patientId}`);
+});

@@ -146,7 +146,11 @@ async function nameOf(provider: Provider, details: Details): Promise<string> {
   return client?.clientName ?? String(details.params.client_id);
 }
 
-/** The requested scopes the user is asked about: what oidc-provider found missing from the grant. */
+/**
+ * The requested scopes the user is asked about: what oidc-provider found missing from the grant (each is
+ * granted or rejected at consent). user/ scopes of a patient user mean what that patient may see: confining
+ * them is the resource server's policy (AccessContext.fhirUser names the patient).
+ */
 function offeredScopes(details: Details, fhirBase: string): string[] {
   const d = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
   return [...(d.missingOIDCScope ?? []), ...(d.missingResourceScopes?.[fhirBase] ?? [])];

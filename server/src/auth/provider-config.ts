@@ -97,7 +97,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         granted_scope: [...oidcScope, ...splitScope(token.scope)].join(' '),
         ...(context?.patient ? { patient: context.patient } : {}),
         ...(context?.encounter ? { encounter: context.encounter } : {}),
-        ...(context?.fhirUser && oidcScope.includes('openid') ? { fhirUser: `${fhirBase}/${context.fhirUser}` } : {}),
+        // Always kept (the resource server audits who acted); introspection shows it only with openid fhirUser.
+        ...(context?.fhirUser ? { fhirUser: `${fhirBase}/${context.fhirUser}` } : {}),
         need_patient_banner: context?.needPatientBanner ?? false,
       };
     },

@@ -36,6 +36,8 @@ export function smartResponses(styleUrl: string) {
     } else if (route === 'introspection' && body?.active) {
       if (typeof body.granted_scope === 'string') body.scope = body.granted_scope;
       delete body.granted_scope;
+      const granted = String(body.scope ?? '').split(' ');
+      if (!granted.includes('openid') || !granted.includes('fhirUser')) delete body.fhirUser;
       delete body.need_patient_banner;
     }
   };
