@@ -58,6 +58,8 @@ test('package.json names the package, its FHIR version and its one dependency', 
   assert.deepEqual(manifest.dependencies, { 'hl7.fhir.r4.core': '4.0.1' });
   assert.equal(manifest.canonical, BASE);
   assert.equal(manifest.url, `${BASE}/ImplementationGuide/fibrotrack`);
+  // sushi-config.yaml and build/ig-metadata.ts both state the version: every definition carries the package's.
+  for (const r of definitions()) assert.equal((r as { version?: string }).version, manifest.version, `${r.resourceType}/${r.id}`);
 });
 
 test('.index.json lists each resource file once with its type, id and url', () => {
