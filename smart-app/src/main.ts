@@ -40,13 +40,18 @@ async function searchAll<T extends Resource>(client: Client, url: string): Promi
   return resources;
 }
 
-/** Fills one section; a failure shows in that section only, the others still load. */
+/**
+ * Fills one section; a failure shows in that section only (as an alert), the others still load. aria-busy
+ * rather than a live region: a screen reader should not read out whole tables as they arrive.
+ */
 async function section(id: string, what: string, load: () => Promise<Node>): Promise<void> {
-  show(id, h('p', { class: 'loading' }, `Loading ${what}…`));
+  show(id, h('p', { class: 'loading' }, `Loading ${what}…`)).setAttribute('aria-busy', 'true');
   try {
     show(id, await load());
   } catch (err) {
     show(id, problemView(describeProblem(toErrorLike(err), what)));
+  } finally {
+    document.getElementById(id)!.removeAttribute('aria-busy');
   }
 }
 

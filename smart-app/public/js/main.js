@@ -33,14 +33,20 @@ async function searchAll(client, url) {
         throw new Error(`The server returned more than ${MAX_PAGES} pages; not all data could be shown.`);
     return resources;
 }
-/** Fills one section; a failure shows in that section only, the others still load. */
+/**
+ * Fills one section; a failure shows in that section only (as an alert), the others still load. aria-busy
+ * rather than a live region: a screen reader should not read out whole tables as they arrive.
+ */
 async function section(id, what, load) {
-    show(id, h('p', { class: 'loading' }, `Loading ${what}…`));
+    show(id, h('p', { class: 'loading' }, `Loading ${what}…`)).setAttribute('aria-busy', 'true');
     try {
         show(id, await load());
     }
     catch (err) {
         show(id, problemView(describeProblem(toErrorLike(err), what)));
+    }
+    finally {
+        document.getElementById(id).removeAttribute('aria-busy');
     }
 }
 function fail(problem) {
