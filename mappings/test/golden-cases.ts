@@ -74,6 +74,7 @@ export const goldenCases: GoldenCase[] = [
   googleFit('google-fit/merge-activity-segments.json'),
   googleFit('google-fit/merge-activity-segments-only-sleep.json'),
   googleFit('google-fit/aggregate-sleep-segments.json', berlin),
+  googleFit('google-fit/aggregate-heart-rate-steps.json', berlin),
   apple('apple/tdda-export6s3sample.xml'),
   apple('apple/ahcd-test-data-export.xml'),
   apple('apple/ios16-stages-dst.xml'),

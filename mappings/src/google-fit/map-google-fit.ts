@@ -1,5 +1,5 @@
-// mapGoogleFit: Google Fit datasets and aggregate buckets (heart rate, step deltas, sleep and activity segments)
-// to Observations and Devices. https://developers.google.com/fit/rest/v1/reference/users/dataset/aggregate
+// mapGoogleFit: Google Fit datasets and aggregate buckets (heart rate points and summaries, step deltas, sleep and
+// activity segments) to Observations and Devices. https://developers.google.com/fit/rest/v1/reference/users/dataset/aggregate
 import type { Device, Observation } from 'fhir/r4.js';
 import type { SleepStage } from '../codes.js';
 import { DeviceSet, buildDevice } from '../device.js';
@@ -70,7 +70,12 @@ export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
       const endAt = clock.instant(Number(BigInt(end) / 1_000_000n));
       const device = () => devices.add(deviceOf(str(p.originDataSourceId) ?? list.dataSourceId));
       const base = { patientReference: opts.patientReference, id: `google-fit:${type}:${start}-${end}` };
-      if (type === 'com.google.heart_rate.bpm') {
+      if (type === 'com.google.heart_rate.summary') {
+        // What aggregating heart rate by time gives: value [average, max, min] over the bucket; the average is kept.
+        const bpm = positive(skips, `${at}.value[0].fpVal`, value.fpVal, 'heart rate');
+        if (bpm === undefined) return;
+        observations.push(buildObservation({ ...base, kind: 'heart-rate', effective: { start: startAt, end: endAt }, value: bpm, device: device() }));
+      } else if (type === 'com.google.heart_rate.bpm') {
         const bpm = positive(skips, `${at}.value[0].fpVal`, value.fpVal ?? value.intVal, 'heart rate');
         if (bpm === undefined) return;
         const effective = start === end ? { at: startAt } : { start: startAt, end: endAt };
