@@ -19,6 +19,8 @@ test('each fixture is recognised from its first 4 KB', () => {
   assert.equal(detectSource(head('apple/ios16-stages-dst.xml')), 'apple-health-xml');
   assert.equal(detectSource(head('apple/tdda-export6s3sample.xml')), 'apple-health-xml');
   assert.equal(detectSource(head('apple/ios16-export.zip')), 'apple-health-zip');
+  // SpO2 answers hold only dateTime and value, in whatever order.
+  assert.equal(detectSource(Buffer.from('{"value":{"max":97,"avg":95.1,"min":93},"dateTime":"2026-11-20"}')), 'fitbit');
 });
 
 test('other files are not claimed', () => {

@@ -1,7 +1,9 @@
 // detectSource: tells a wearable file's source from its first bytes (and name): zip, Apple XML, Google Fit or Fitbit JSON.
 import type { WearableSource } from './types.js';
 
-const FITBIT_KEYS = /"(activities-heart|activities-steps|sleep|hrv|weight|minutes)"\s*:|"dateTime"\s*:\s*"\d{4}-\d{2}-\d{2}"\s*,\s*"value"\s*:\s*\{\s*"avg"/;
+const FITBIT_KEYS = /"(activities-heart|activities-steps|sleep|hrv|weight|minutes)"\s*:/;
+/** SpO2 answers carry only dateTime and value {avg, min, max}, in either order. */
+const FITBIT_SPO2 = (text: string) => /"dateTime"\s*:/.test(text) && /"avg"\s*:/.test(text);
 const GOOGLE_FIT_KEYS = /"(dataSourceId|dataTypeName|startTimeNanos|minStartTimeNs|bucket|startTimeMillis)"\s*:/;
 
 /** `head` is the first few KB of the file; undefined when it is none of the known sources. */
@@ -17,7 +19,7 @@ export function detectSource(head: Buffer, fileName?: string): WearableSource | 
   }
   if (start.startsWith('{') || start.startsWith('[')) {
     if (GOOGLE_FIT_KEYS.test(text)) return 'google-fit';
-    if (FITBIT_KEYS.test(text)) return 'fitbit';
+    if (FITBIT_KEYS.test(text) || FITBIT_SPO2(text)) return 'fitbit';
     return undefined;
   }
   return undefined;
