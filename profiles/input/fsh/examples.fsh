@@ -3,7 +3,9 @@
 Instance: example-patient
 InstanceOf: Patient
 Usage: #example
-Title: "Example patient"
+Title: "Example patient: Ana Rivera, female, born 1984-03-02"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example patient: Ana Rivera, female, born 1984-03-02</p></div>"
 * name.family = "Rivera"
 * name.given = "Ana"
 * gender = #female
@@ -13,6 +15,8 @@ Instance: example-fitbit-charge
 InstanceOf: FibroTrackWearableDevice
 Usage: #example
 Title: "Example Fitbit tracker"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example Fitbit tracker</p></div>"
 * identifier[wearableDevice].system = "https://fhir.fibrotrack.org/identifier/wearable-device"
 * identifier[wearableDevice].value = "fitbit:charge-6"
 * manufacturer = "Fitbit"
@@ -25,6 +29,8 @@ Instance: example-apple-watch
 InstanceOf: FibroTrackWearableDevice
 Usage: #example
 Title: "Example Apple Watch"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example Apple Watch</p></div>"
 * identifier[wearableDevice].system = "https://fhir.fibrotrack.org/identifier/wearable-device"
 * identifier[wearableDevice].value = "apple:watch6,2:10.1"
 * manufacturer = "Apple Inc."
@@ -38,6 +44,8 @@ Instance: example-pain-severity
 InstanceOf: FibroTrackPainSeverity
 Usage: #example
 Title: "Example pain score: 6 in the lower back, aching, interfering 4/10"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example pain score: 6 in the lower back, aching, interfering 4/10</p></div>"
 * status = #final
 * category[survey] = $OBSCAT#survey "Survey"
 * code = $LNC#72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
@@ -54,12 +62,16 @@ Instance: example-medication
 InstanceOf: FibroTrackMedication
 Usage: #example
 Title: "Example medication: duloxetine 30 mg capsule"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example medication: duloxetine 30 mg capsule</p></div>"
 * code.coding[rxnorm] = $RXN#596930 "duloxetine 30 MG Delayed Release Oral Capsule"
 
 Instance: example-medication-statement
 InstanceOf: FibroTrackMedicationStatement
 Usage: #example
 Title: "Example medication statement: duloxetine 30 mg daily, taken"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example medication statement: duloxetine 30 mg daily, taken</p></div>"
 * extension[adherence].valueCodeableConcept = $FTADH#taken "Taken"
 * status = #active
 * medicationCodeableConcept.coding[rxnorm] = $RXN#596930 "duloxetine 30 MG Delayed Release Oral Capsule"
@@ -76,6 +88,8 @@ Instance: example-heart-rate
 InstanceOf: FibroTrackHeartRate
 Usage: #example
 Title: "Example heart rate from Fitbit intraday data"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example heart rate from Fitbit intraday data</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:heart:2026-11-30T08:00:00"
 * status = #final
@@ -90,6 +104,8 @@ Instance: example-resting-heart-rate
 InstanceOf: FibroTrackRestingHeartRate
 Usage: #example
 Title: "Example resting heart rate from Fitbit"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example resting heart rate from Fitbit</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:resting-heart-rate:2026-11-30"
 * status = #final
@@ -105,6 +121,8 @@ Instance: example-hrv
 InstanceOf: FibroTrackHrv
 Usage: #example
 Title: "Example HRV (RMSSD) from Fitbit"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example HRV (RMSSD) from Fitbit</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:hrv:2026-11-30"
 * status = #final
@@ -119,6 +137,8 @@ Instance: example-oxygen-saturation
 InstanceOf: FibroTrackOxygenSaturation
 Usage: #example
 Title: "Example SpO2 from Apple Health (0.97 recorded as 97 %)"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example SpO2 from Apple Health (0.97 recorded as 97 %)</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "apple:2B5D6C8E-1F1A-4C3B-9E7D-0A1B2C3D4E5F"
 * status = #final
@@ -134,6 +154,8 @@ Instance: example-body-weight
 InstanceOf: FibroTrackBodyWeight
 Usage: #example
 Title: "Example body weight from a Fitbit log"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example body weight from a Fitbit log</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:weight:1330991999000"
 * status = #final
@@ -148,6 +170,8 @@ Instance: example-steps
 InstanceOf: FibroTrackSteps
 Usage: #example
 Title: "Example steps over one minute of Fitbit intraday data"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example steps over one minute of Fitbit intraday data</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:steps:2026-11-30T08:01:00"
 * status = #final
@@ -163,6 +187,8 @@ Instance: example-daily-steps
 InstanceOf: FibroTrackDailySteps
 Usage: #example
 Title: "Example daily steps from Fitbit"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example daily steps from Fitbit</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:steps:2026-11-30"
 * status = #final
@@ -178,6 +204,8 @@ Instance: example-sleep-duration
 InstanceOf: FibroTrackSleepDuration
 Usage: #example
 Title: "Example main sleep from a Fitbit stages log"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example main sleep from a Fitbit stages log</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "fitbit:sleep:26093749421"
 * status = #final
@@ -201,6 +229,8 @@ Instance: example-sleep-stage
 InstanceOf: FibroTrackSleepStage
 Usage: #example
 Title: "Example sleep stage from an Apple Health sleep analysis record"
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Example sleep stage from an Apple Health sleep analysis record</p></div>"
 * identifier[wearableRecord].system = "https://fhir.fibrotrack.org/identifier/wearable-record"
 * identifier[wearableRecord].value = "apple:7C1E0F52-3A9B-4D2E-8F6A-5B4C3D2E1F0A"
 * status = #final
