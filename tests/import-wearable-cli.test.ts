@@ -47,8 +47,7 @@ after(async () => {
 test('import apple-health export.zip stores the export and reports progress on stderr in plain lines', async () => {
   await generateExport(join(dir, 'export.xml'), 0.05);
   await zipExport(join(dir, 'export.xml'), join(dir, 'export.zip'));
-  // best effort: the generator's third-party apps (no HKDevice) give Devices without a manufacturer
-  const { stdout, stderr } = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane', '--best-effort');
+  const { stdout, stderr } = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane');
   const created = Number(/export\.zip: created (\d+), unchanged 0/.exec(stdout)?.[1]);
   assert.ok(created > 50, stdout);
   assert.match(stderr, /^export\.zip validating: \d+ records/m);
@@ -57,7 +56,7 @@ test('import apple-health export.zip stores the export and reports progress on s
   const stored = await observations('cli-jane');
   assert.ok(stored > 50 && stored < created);
 
-  const again = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane', '--best-effort');
+  const again = await fibrotrack('import', 'apple-health', join(dir, 'export.zip'), '--patient', 'cli-jane');
   assert.match(again.stdout, /created 0, unchanged \d+/);
   assert.equal(await observations('cli-jane'), stored);
 });

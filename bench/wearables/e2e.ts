@@ -46,8 +46,8 @@ async function endToEnd(): Promise<E2e> {
     const patient = await fetch(`${server.base}/Patient`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: '{"resourceType":"Patient"}' });
     const { id } = (await patient.json()) as { id: string };
     const start = performance.now();
-    // best effort: the generator's third-party sources give Devices the FibroTrack device profile refuses
-    const accepted = await fetch(`${server.base}/Patient/${id}/$import-wearable?bestEffort=true`, {
+    // All or nothing, as a patient's upload runs by default: every generated record must map and validate.
+    const accepted = await fetch(`${server.base}/Patient/${id}/$import-wearable`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/xml', 'Content-Disposition': 'attachment; filename="export.xml"', Prefer: 'respond-async' },
       body: Readable.toWeb(createReadStream(xml)) as ReadableStream,
