@@ -71,6 +71,11 @@ describe('patient/ scopes: the context patient only', () => {
     assertForbidden(await alpha.get('Patient/b/Observation'), /Patient\/b is another patient's record/);
     const upload = await alpha.post('Patient/b/$import-wearable', {});
     assertForbidden(upload, /Patient\/b is another patient's record/);
+    // Into the own record the operation runs (and finds this body is no wearable export).
+    const own = await alpha.post('Patient/a/$import-wearable', {});
+    assert.equal(own.status, 400, own.text);
+    assert.equal((await alpha.post('Observation/$validate', { resourceType: 'Observation', status: 'final', code: { text: 'x' } })).status, 200);
+    assertForbidden(await alpha.get('Observation/ob1/$validate'), /Observation\/ob1/);
   });
 
   it('filters history to the own record', async () => {
@@ -128,6 +133,8 @@ describe('patient/ scopes: the context patient only', () => {
     assertForbidden(await alpha.put('Observation/ob1', { resourceType: 'Observation', id: 'ob1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/a' } }), /as stored/);
     assertForbidden(await alpha.patch('Observation/ob1', [{ op: 'replace', path: '/status', value: 'amended' }]), /as stored/);
     assertForbidden(await alpha.delete('Observation/ob1'), /Observation\/ob1/);
+    // If-Match does not tell another patient's version either.
+    assertForbidden(await alpha.put('Observation/ob1', { resourceType: 'Observation', id: 'ob1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/b' } }).set('If-Match', 'W/"99"'), /as stored/);
     // The own resource moved into another record:
     assertForbidden(await alpha.put('Observation/oa2', { resourceType: 'Observation', id: 'oa2', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/b' } }), /as it would be written/);
     assertForbidden(await alpha.patch('Observation/oa2', [{ op: 'replace', path: '/subject/reference', value: 'Patient/b' }]), /as it would be written/);

@@ -40,7 +40,8 @@ const LETTERS: Record<string, Permission[]> = {
 /** Operations by name; an operation not listed needs some permission on its type, its data access is checked as it happens. */
 const OPERATION_LETTERS: Record<string, Permission[]> = {
   lastn: ['s'],
-  validate: ['c', 'u'],
+  // Validating touches no data itself (an instance's stored content is read, and checked, as a read).
+  validate: ['c', 'r', 'u'],
   everything: ['r', 's'],
   'import-wearable': ['c'],
 };

@@ -97,9 +97,14 @@ export class AuthorizedRepository implements FhirRepository {
     return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched)));
   }
 
-  /** The lock read serves a write; the write itself is checked, before and after. */
-  readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
-    return this.inner.readForUpdate(type, id);
+  /**
+   * The lock read serves an update, patch or delete: a resource the token may neither update nor delete is
+   * refused here, before If-Match could tell its version. The write itself is checked again, before and after.
+   */
+  async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
+    const current = await this.inner.readForUpdate(type, id);
+    if (current?.resource && !current.deleted && !this.policy.allows('d', current.resource)) this.policy.check('u', current.resource, 'as stored');
+    return current;
   }
 
   lock(key: string): Promise<void> {
