@@ -95,12 +95,38 @@ test('a launch made for another practitioner cannot be used by this one', async 
   assert.match(r.stoppedAt!.text, /Practitioner\/someone-else/);
 });
 
+test('a launch for another practitioner is refused even when this one is already signed in (no login step)', async () => {
+  const first = await authorize(server, { client: app, user, scope });
+  assert.ok(first.code);
+  const launch = await ehrLaunch(server, { clientId: app.clientId, fhirUser: 'Practitioner/someone-else', patient });
+  const r = await authorize(server, { client: app, user, scope: 'launch openid', launch, agent: first.agent });
+  assert.equal(r.code, undefined);
+  assert.equal(r.stoppedAt?.status, 403);
+  assert.doesNotMatch(r.stoppedAt!.text, /name="username"/);
+  assert.match(r.stoppedAt!.text, /made for Practitioner\/someone-else/);
+});
+
 test('a wrong password shows the login page again with 401', async () => {
   const r = await authorize(server, { client: app, user: { username: user.username, password: 'wrong-password' }, scope });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 401);
   assert.match(r.stoppedAt!.text, /Wrong username or password/);
   assert.match(r.stoppedAt!.text, /id="login"/);
+});
+
+test('after 10 failed sign-ins a username is locked out, even with the right password', async () => {
+  const victim = { username: 'locked.out', password: 'the-right-password' };
+  await addUser(server, { ...victim, fhirUser: `Practitioner/${practitioner}` });
+  for (let i = 0; i < 10; i++) {
+    const r = await authorize(server, { client: app, user: { username: victim.username, password: `guess-${i}` }, scope });
+    assert.equal(r.stoppedAt?.status, 401);
+  }
+  const r = await authorize(server, { client: app, user: victim, scope });
+  assert.equal(r.code, undefined);
+  assert.equal(r.stoppedAt?.status, 429);
+  assert.match(r.stoppedAt!.text, /Too many failed sign-ins/);
+  // Another username is not affected.
+  assert.ok((await authorize(server, { client: app, user, scope })).code);
 });
 
 test('denying on the consent page sends access_denied with the state, and no code', async () => {

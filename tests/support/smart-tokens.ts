@@ -85,6 +85,8 @@ export interface AuthorizeOptions {
   deny?: boolean;
   /** Extra or replaced authorize parameters (undefined removes one). */
   params?: Record<string, string | undefined>;
+  /** A browser (cookie jar) to reuse, e.g. one already signed in; default a fresh one. */
+  agent?: ReturnType<typeof request.agent>;
 }
 
 export interface AuthorizeResult {
@@ -105,7 +107,7 @@ export interface AuthorizeResult {
 
 /** authorize -> login -> (patient picker) -> consent -> redirect_uri?code=..., by hand. */
 export async function authorize(server: TestServer, opts: AuthorizeOptions): Promise<AuthorizeResult> {
-  const agent = request.agent(server.built.app);
+  const agent = opts.agent ?? request.agent(server.built.app);
   const { verifier, challenge } = pkcePair();
   const redirectUri = opts.redirectUri ?? opts.client.redirectUris?.[0] ?? `${BASE_URL}/app/index.html`;
   const params: Record<string, string | undefined> = {

@@ -11,6 +11,7 @@ import { ClientStore, presentedClientSecret, type ClientRegistration } from './c
 import { FhirLookup } from './fhir-lookup.js';
 import { interactionRouter } from './interactions.js';
 import { LaunchStore } from './launch-store.js';
+import { LoginThrottle } from './login-throttle.js';
 import { providerConfiguration } from './provider-config.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
@@ -90,12 +91,15 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.
   provider.proxy = true;
   provider.use(smartResponses(endpoints.style));
+  // oidc-provider answers its own failures with a bare server_error: log them, they are bugs.
+  provider.on('server_error', (_ctx, err) => console.error('authorization server error', err));
 
   const router = express.Router();
   router.get('/smart-style.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(SMART_STYLE);
   });
-  router.use('/interaction', interactionRouter({ provider, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL }));
+  const throttle = new LoginThrottle(opts.redis, opts.redisPrefix);
+  router.use('/interaction', interactionRouter({ provider, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle }));
   router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys }));
 
   const callback = provider.callback();

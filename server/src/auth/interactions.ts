@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import type { FhirLookup } from './fhir-lookup.js';
 import type { GrantContext, LaunchStore } from './launch-store.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { consentPage, loginPage, page, patientPickerPage } from './pages.js';
 import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
@@ -16,6 +17,7 @@ export interface InteractionDeps {
   launches: LaunchStore;
   lookup: FhirLookup;
   grantTtlSeconds: number;
+  throttle: LoginThrottle;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -48,11 +50,17 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const { username, password } = req.body as Record<string, string | undefined>;
       const clientName = await nameOf(provider, details);
       const action = `/auth/interaction/${details.uid}/login`;
+      if (username && (await deps.throttle.locked(username))) {
+        res.status(429).type('html').send(loginPage(action, clientName, 'Too many failed sign-ins for this username: try again in 15 minutes.'));
+        return;
+      }
       const user = username && password ? await deps.users.authenticate(username, password) : undefined;
       if (!user) {
+        if (username) await deps.throttle.failed(username);
         res.status(401).type('html').send(loginPage(action, clientName, 'Wrong username or password.'));
         return;
       }
+      await deps.throttle.succeeded(username!);
       const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
       if (launch && launch.fhirUser !== user.fhirUser) {
         res.status(403).type('html').send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));
@@ -182,6 +190,8 @@ async function grantContext(deps: InteractionDeps, details: Details, scopes: str
   if (!user) throw new InteractionError(400, 'the signed-in account no longer exists');
   const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
   if (details.params.launch && !launch) throw new InteractionError(400, 'the EHR launch has expired');
+  // The session may belong to someone already signed in (no login step): the launch must still be theirs.
+  if (launch && launch.fhirUser !== user.fhirUser) throw new InteractionError(403, `this EHR launch was made for ${launch.fhirUser}, not for the signed-in ${user.fhirUser}`);
   const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: !launch };
   const wantsEncounter = launch?.encounter && (scopes.includes('launch') || scopes.includes('launch/encounter'));
   if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch))) return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
