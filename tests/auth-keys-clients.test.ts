@@ -156,6 +156,22 @@ test('signing keys survive a restart; a rotated key signs after restart while th
   await d.close();
 });
 
+test('our SMART app is seeded at every start and follows BASE_URL', async () => {
+  const moved = await buildApp(loadConfig({ ...env, BASE_URL: 'https://fhir.example.org' }));
+  try {
+    const [rows] = await inspector.query<mysql.RowDataPacket[]>("SELECT metadata, launch_url FROM auth_client WHERE client_id = 'fibrotrack-provider-app'");
+    assert.equal(rows.length, 1);
+    assert.deepEqual(JSON.parse(rows[0].metadata).redirect_uris, ['https://fhir.example.org/app/index.html']);
+    assert.equal(rows[0].launch_url, 'https://fhir.example.org/app/launch.html');
+  } finally {
+    await moved.close();
+  }
+  const back = await start();
+  const [rows] = await inspector.query<mysql.RowDataPacket[]>("SELECT metadata FROM auth_client WHERE client_id = 'fibrotrack-provider-app'");
+  assert.deepEqual(JSON.parse(rows[0].metadata).redirect_uris, ['http://localhost:8080/app/index.html']);
+  await back.close();
+});
+
 test('the admin API needs ADMIN_TOKEN and registers, lists and removes clients and rotates keys', async () => {
   const s = await start();
   assert.equal((await s.http.get('/auth/admin/clients')).status, 401);

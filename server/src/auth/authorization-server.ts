@@ -52,7 +52,7 @@ export interface AuthorizationServer {
 const GRANT_TTL = 30 * 24 * 3600;
 
 /** Our own SMART app (smart-app/), seeded at every start. */
-export function providerAppRegistration(baseUrl: string): ClientRegistration & { clientId: string } {
+export function providerAppRegistration(baseUrl: string): ClientRegistration & { clientId: string; auth: 'none' } {
   return {
     clientId: 'fibrotrack-provider-app',
     name: 'FibroTrack provider app',
@@ -69,7 +69,7 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   const keys = new SigningKeyStore(opts.pool);
   await keys.ensure();
   const clientStore = new ClientStore(opts.pool);
-  await clientStore.ensure(providerAppRegistration(opts.baseUrl));
+  await clientStore.seed(providerAppRegistration(opts.baseUrl));
   const users = new UserStore(opts.pool);
   const launches = new LaunchStore(opts.redis, opts.redisPrefix);
   const lookup = new FhirLookup(opts.fhir);

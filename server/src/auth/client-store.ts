@@ -53,13 +53,15 @@ export class ClientStore {
     return { ...reg, clientId, ...(clientSecret ? { clientSecret } : {}) };
   }
 
-  /** Registers the client unless one with its id exists (start-up seeding). */
-  async ensure(reg: ClientRegistration & { clientId: string }): Promise<void> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT 1 FROM auth_client WHERE client_id = ?', [reg.clientId]);
-    if (rows.length > 0) return;
-    await this.register(reg).catch(async (err: { code?: string }) => {
-      if (err.code !== 'ER_DUP_ENTRY') throw err;
-    });
+  /** Registers a public client, or updates it to this registration (start-up seeding follows BASE_URL). */
+  async seed(reg: ClientRegistration & { clientId: string; auth: 'none' }): Promise<void> {
+    validateRegistration(reg);
+    await this.pool.query(
+      `INSERT INTO auth_client (client_id, metadata, secret_hash, launch_url, created_at) VALUES (?, ?, NULL, ?, NOW(3))
+       ON DUPLICATE KEY UPDATE metadata = VALUES(metadata), launch_url = VALUES(launch_url), secret_hash = NULL`,
+      [reg.clientId, JSON.stringify(toMetadata(reg)), reg.launchUrl ?? null],
+    );
+    this.originsCache = undefined;
   }
 
   async remove(clientId: string): Promise<boolean> {
