@@ -115,3 +115,20 @@ test('without fhirUser granted, introspection does not reveal the user; the reso
   assert.equal(info.body.fhirUser, undefined);
   assert.equal((await server.built.verifier!.verify(token.access_token))?.fhirUser, `Patient/${patientId}`);
 });
+
+test('any patient/ scope puts a patient in context: a provider asking without launch/patient gets the picker', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const noPick = await authorize(server, { client: app, user, scope: 'openid patient/Observation.rs' });
+  assert.match(noPick.stoppedAt?.text ?? '', /<select name="patient"/);
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'openid patient/Observation.rs', patient: patientId });
+  assert.equal(token.patient, patientId);
+});
+
+test('codes are stored to live 60 seconds', async () => {
+  const user = { username: 'jane', password: 'jane-secret-pass' };
+  const r = await authorize(server, { client: app, user, scope: 'launch/patient patient/*.rs' });
+  const redis = server.built.redis!;
+  const [key] = await redis.keys(`*oidc:AuthorizationCode:${r.code}`);
+  const ttl = await redis.ttl(key);
+  assert.ok(ttl > 0 && ttl <= 60, String(ttl));
+});
