@@ -33,7 +33,7 @@ test('our snapshots equal SUSHI snapshots on every FibroTrack profile', () => {
 });
 
 function canonical(e: ElementDefinition, k: string): string | undefined {
-  const v = (e as Record<string, unknown>)[k];
+  const v = (e as unknown as Record<string, unknown>)[k];
   return v === undefined ? undefined : JSON.stringify(sortKeys(v));
 }
 

@@ -100,9 +100,8 @@ function unfold(elements: ElementDefinition[], p: number, resolve: ResolveDefini
 function withoutPublicationExtensions(e: ElementDefinition): ElementDefinition {
   if (!e.extension) return e;
   const kept = e.extension.filter((x) => !NOT_INHERITED.has(x.url));
-  const out = { ...e, extension: kept };
-  if (kept.length === 0) delete out.extension;
-  return out;
+  const { extension: _dropped, ...rest } = e;
+  return kept.length === 0 ? (rest as ElementDefinition) : { ...rest, extension: kept } as ElementDefinition;
 }
 
 /** value[x]:valueQuantity is the Quantity type of value[x], whatever else the differential says. */
@@ -119,7 +118,7 @@ function merge(base: ElementDefinition, diff: ElementDefinition): ElementDefinit
     if (ADDITIVE.has(k) && Array.isArray(out[k])) out[k] = addUnique(out[k] as unknown[], v as unknown[]);
     else out[k] = structuredClone(v);
   }
-  return out as ElementDefinition;
+  return out as unknown as ElementDefinition;
 }
 
 function addUnique(base: unknown[], more: unknown[]): unknown[] {
