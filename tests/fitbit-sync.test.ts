@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Parameters } from 'fhir/r4.js';
 import { DateTime } from 'luxon';
+import { runCli } from '../server/src/cli/run-cli.js';
 import { openToken } from '../server/src/wearables/fitbit/token-crypto.js';
 import { FakeFitbit } from './support/fake-fitbit.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const ZONE = 'Europe/Berlin';
+const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const key = randomBytes(32);
 const fake = new FakeFitbit();
 let server: TestServer;
@@ -138,6 +140,21 @@ test('the next sync refreshes the expired token (rotating it) and pulls only the
 
   const again = await sync(server, patientA);
   assert.equal(param(again.body, 'requests')?.valueInteger, 0);
+});
+
+test('fibrotrack sync fitbit runs the same sync from the command line', async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  let code: number | undefined;
+  try {
+    code = await runCli(['sync', 'fitbit', '--patient', patientA], { ...fitbitEnv(), DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'open' });
+  } finally {
+    console.log = log;
+  }
+  assert.equal(code, 0);
+  assert.match(lines[0], new RegExp(`^Patient/${patientA}: 0 Fitbit requests; created 0`));
+  assert.ok(lines.includes(`  heart synced through ${daysAgo(1)}`), lines.join('\n'));
 });
 
 test('a short 429 is waited out for its Retry-After, a long one ends the sync until then', async () => {

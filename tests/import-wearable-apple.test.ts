@@ -5,10 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Parameters } from 'fhir/r4.js';
+import request from 'supertest';
 import { zipExport } from '../bench/wearables/generate-export.js';
+import { buildApp } from '../server/src/app.js';
+import { loadConfig } from '../server/src/config.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
+const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-apple-test-'));
 const count = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name)?.valueInteger;
 
@@ -140,10 +144,33 @@ test('Prefer: respond-async answers 202 with a status URL; polling gives 202 wit
   assert.equal((await server.http.get(`/fhir/Observation?patient=${patient}&code=http://loinc.org|8867-4&_count=1&_total=accurate`)).body.total, 3000);
   const [job] = await server.sql<{ state: string }[]>('SELECT state FROM wearable_import_job WHERE patient_id = ?', [patient]);
   assert.equal(job.state, 'done');
+  // another API node on the same database answers the status URL too (the job lives in MySQL)
+  const node2 = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'open', BASE_URL: 'http://localhost:8080' }));
+  try {
+    const fromNode2 = await request(node2.app).get(statusUrl.pathname);
+    assert.equal(fromNode2.status, 200);
+    assert.equal(count(fromNode2.body, 'created'), 3000);
+  } finally {
+    await node2.close();
+  }
 
   const otherPatient = await newPatient();
   const foreign = await server.http.get(statusUrl.pathname.replace(patient, otherPatient));
   assert.equal(foreign.status, 404);
+});
+
+test('a job whose node stopped beating answers 500 saying so; unknown jobs are 404', async () => {
+  const patient = await newPatient();
+  const id = '00000000-0000-4000-8000-000000000001';
+  await server.sql(
+    "INSERT INTO wearable_import_job (id, patient_id, file_name, source, state, phase, progress, created_at, heartbeat_at) VALUES (?, ?, 'export.xml', 'apple-health-xml', 'running', 'storing', 'storing: 2 batches', NOW(3) - INTERVAL 1 HOUR, NOW(3) - INTERVAL 10 MINUTE)",
+    [id, patient],
+  );
+  const stale = await server.http.get(`/fhir/Patient/${patient}/$import-wearable/${id}`);
+  assert.equal(stale.status, 500);
+  assert.equal(stale.body.issue[0].code, 'incomplete');
+  const unknown = await server.http.get(`/fhir/Patient/${patient}/$import-wearable/00000000-0000-4000-8000-000000000002`);
+  assert.equal(unknown.status, 404);
 });
 
 test('an async job that fails answers its OperationOutcome on the status URL', async () => {

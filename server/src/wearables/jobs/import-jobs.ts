@@ -40,16 +40,18 @@ export class ImportJobs {
       last = now;
       pending = pending.then(() => this.store.progress(id, p.phase, describeProgress(p))).catch(() => undefined);
     };
+    let state: 'done' | 'failed' = 'done';
+    let answer: [number, unknown];
     try {
-      const summary = await runImport(input, this.ctx, { ...this.opts, onProgress, signal });
-      await pending;
-      await this.store.finish(id, 'done', 200, summaryParameters(summary));
+      answer = [200, summaryParameters(await runImport(input, this.ctx, { ...this.opts, onProgress, signal }))];
     } catch (err) {
-      await pending;
-      await this.store.finish(id, 'failed', ...failure(err, signal)).catch((e) => console.error(`import job ${id}: could not record its failure`, e));
-    } finally {
-      await rm(input.path, { force: true });
+      state = 'failed';
+      answer = failure(err, signal);
     }
+    // The upload goes before the answer is recorded: whoever sees the job finished finds nothing left behind.
+    await rm(input.path, { force: true });
+    await pending;
+    await this.store.finish(id, state, ...answer).catch((e) => console.error(`import job ${id}: could not record its end`, e));
   }
 
   /** Stops running jobs (they end as failed, saying so) and waits for them. */
