@@ -27,8 +27,18 @@ describe('patient/ scopes: the context patient only', () => {
     assertForbidden(await alpha.get('Observation/ob1/_history/1'), /Observation\/ob1/);
   });
 
-  it('reads shared resources (in no patient\'s compartment)', async () => {
+  it('reads shared resources (in no patient\'s compartment) and other types by the patients they reference', async () => {
     assert.equal((await alpha.get('Medication/med1')).status, 200);
+    for (const [id, who] of [['dev-a', 'a'], ['dev-b', 'b']]) {
+      assert.equal((await system.put(`Device/${id}`, { resourceType: 'Device', id, patient: { reference: `Patient/${who}` } })).status, 201);
+    }
+    assert.equal((await alpha.get('Device/dev-a')).status, 200);
+    assertForbidden(await alpha.get('Device/dev-b'), /Device\/dev-b/);
+    const devices = await alpha.get('Device?_total=accurate');
+    assert.deepEqual(ids(devices), ['Device/dev-a']);
+    assert.equal((devices.body as Bundle).total, 1, 'the total counts the patient\'s devices only');
+    const firstPage = await alpha.get('Device?_total=accurate&_count=1');
+    assert.equal((firstPage.body as Bundle).total, undefined, 'a total SQL counted over every patient\'s devices is left out');
   });
 
   it('searches only within the compartment, ANDed with the client\'s criteria', async () => {

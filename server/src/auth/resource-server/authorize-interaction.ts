@@ -50,6 +50,11 @@ const OPERATION_LETTERS: Record<string, Permission[]> = {
 export interface SearchFilter {
   compartment?: CompartmentScope;
   constraints: [string, string][];
+  /**
+   * False when SQL cannot say everything: patient/ scopes on a type outside the compartment definition are
+   * checked on each result (by the patients it references), so SQL totals would count other patients' too.
+   */
+  exact: boolean;
 }
 
 export class AccessPolicy {
@@ -132,13 +137,16 @@ export class AccessPolicy {
     const applicable = this.scopes.filter((s) => covers(s, type) && s.permissions.has('s'));
     const inDefinition = this.facts.inCompartmentDefinition(type);
     const alternatives = applicable.map((s) => ({ scope: s, compartment: s.level === 'patient' && inDefinition }));
-    if (alternatives.some((a) => !a.compartment && a.scope.constraints.length === 0)) return { constraints: [] };
+    const exact = this.unrestricted(type, 's') || inDefinition || applicable.every((s) => s.level !== 'patient');
+    if (alternatives.some((a) => !a.compartment && a.scope.constraints.length === 0)) return { constraints: [], exact };
     const compartment = alternatives.every((a) => a.compartment) && this.access.patient
       ? { type: 'Patient', id: this.access.patient, params: patientParams(this.defs, type) }
       : undefined;
     if (!compartment && alternatives.some((a) => a.compartment)) throw this.uncombinable(type, applicable);
-    if (alternatives.some((a) => a.scope.constraints.length === 0)) return { compartment, constraints: [] };
-    return { compartment, constraints: mergeConstraints(applicable) ?? (() => { throw this.uncombinable(type, applicable); })() };
+    if (alternatives.some((a) => a.scope.constraints.length === 0)) return { compartment, constraints: [], exact };
+    const constraints = mergeConstraints(applicable);
+    if (!constraints) throw this.uncombinable(type, applicable);
+    return { compartment, constraints, exact };
   }
 
   private patientAllows(letter: Permission, resource: Resource): boolean {

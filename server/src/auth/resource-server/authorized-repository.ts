@@ -57,16 +57,20 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
-    const page = await this.inner.search(await this.restrict(request));
+    const { restricted, exact } = await this.restrict(request);
+    const page = await this.inner.search(restricted);
     const items = page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
     // Included resources are kept only when the token could read or search them.
     const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
-    const total = items.length === page.items.length ? page.total : undefined;
+    // A total SQL counted over more than the token may see would tell how many others have; a single
+    // complete page can still be counted.
+    const complete = request.cursor === undefined && page.nextCursor === undefined;
+    const total = exact && items.length === page.items.length ? page.total : complete ? items.length : undefined;
     return { ...page, items, total, included };
   }
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
-    const items = await this.inner.lastn(await this.restrict(request), max);
+    const items = await this.inner.lastn((await this.restrict(request)).restricted, max);
     return items.filter((r) => this.policy.allows('s', r, { constraints: false }));
   }
 
@@ -74,7 +78,7 @@ export class AuthorizedRepository implements FhirRepository {
    * ANDs the scopes' compartment and query constraints into the search and confines chains and _has to
    * what the token may search. The client's own compartment must be the same patient's.
    */
-  private async restrict(request: SearchRequest): Promise<SearchRequest> {
+  private async restrict(request: SearchRequest): Promise<{ restricted: SearchRequest; exact: boolean }> {
     const filter = this.policy.searchFilter(request.type);
     const criteria = await confineChains(request.type, request.criteria, {
       policy: this.policy, facts: this.facts, defs: this.defs, search: (sub) => this.search(sub),
@@ -90,7 +94,7 @@ export class AuthorizedRepository implements FhirRepository {
     if (filter.constraints.length > 0) {
       out.criteria.push(...parseSearch(request.type, new URLSearchParams(filter.constraints), this.defs).criteria);
     }
-    return out;
+    return { restricted: out, exact: filter.exact };
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {

@@ -14,6 +14,7 @@ import type { AccessContext, TokenVerifier } from '../access-context.js';
 import { AccessPolicy } from './authorize-interaction.js';
 import { AuthorizedRepository } from './authorized-repository.js';
 import { registeredOriginsCors } from './cors.js';
+import { OutcomeError } from '../../core/outcomes.js';
 import { unauthorized } from './outcomes.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResourceFacts } from './resource-facts.js';
@@ -53,7 +54,15 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
     const trail = new RequestTrail();
     trail.who.address = req.ip;
     res.locals.auditTrail = trail;
-    res.on('finish', () => deps.audit.record(trail.toAuditEvent(res.statusCode, fallbackInteraction(req))));
+    // 'close' also ends requests the client abandoned; either way the request is recorded once.
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      deps.audit.record(trail.toAuditEvent(res.statusCode, fallbackInteraction(req)));
+    };
+    res.on('finish', record);
+    res.on('close', record);
     next();
   };
 
@@ -82,7 +91,8 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
 
   const after: ErrorRequestHandler = (err, _req, res, next) => {
     const trail = res.locals.auditTrail as RequestTrail | undefined;
-    if (trail && err instanceof Error) trail.diagnostics = err.message;
+    // Our own outcomes say what the client did wrong; anything else is a bug whose message stays in the log.
+    if (trail) trail.diagnostics = err instanceof OutcomeError ? err.message : 'Internal server error';
     next(err);
   };
 
