@@ -51,12 +51,12 @@ Title: "Example pain score: 6 in the lower back, aching, interfering 4/10"
 * code = $LNC#72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 * subject = Reference(example-patient)
 * effectiveDateTime = "2026-11-30T08:15:00+01:00"
-* valueInteger = 6
+* valueQuantity = 6 $UCUM#{score} "score"
 * bodySite = $SCT#37822005 "Lower back structure"
 * component[quality].code = $FTOBS#pain-quality
 * component[quality].valueCodeableConcept = $FTPQ#aching "Aching"
 * component[interference].code = $FTOBS#pain-interference
-* component[interference].valueInteger = 4
+* component[interference].valueQuantity = 4 $UCUM#{score} "score"
 
 Instance: example-medication
 InstanceOf: FibroTrackMedication

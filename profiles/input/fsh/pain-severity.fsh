@@ -1,4 +1,17 @@
 // Pain severity: a 0-10 numeric rating (LOINC 72514-3) with its body location and optional quality and interference.
+// Scores are UCUM quantities in {score}, not integers: R4's value-quantity and code-value-quantity searches (how an EHR
+// finds severe pain, "value-quantity=gt8") only see Quantity values, so a valueInteger score could never be found.
+// "A whole number from 0 to 10" is an invariant because a Quantity's value is a decimal.
+
+Invariant: ft-pain-1
+Description: "The pain score (value.value) is a whole number from 0 to 10."
+Expression: "value.value.all($this >= 0 and $this <= 10 and $this.floor() = $this)"
+Severity: #error
+
+Invariant: ft-pain-2
+Description: "The pain interference score (value.value) is a whole number from 0 to 10."
+Expression: "value.value.all($this >= 0 and $this <= 10 and $this.floor() = $this)"
+Severity: #error
 
 Profile: FibroTrackPainSeverity
 Parent: Observation
@@ -13,10 +26,8 @@ Description: "A patient-reported pain score from 0 (no pain) to 10 (worst imagin
 * subject only Reference(Patient)
 * effective[x] 1..1 MS
 * effective[x] only dateTime or Period
-* value[x] 1..1 MS
-* value[x] only integer
-* valueInteger ^minValueInteger = 0
-* valueInteger ^maxValueInteger = 10
+* obeys ft-pain-1
+* insert UcumValue({score})
 * bodySite MS
 * bodySite from FibroTrackPainLocation (required)
 * component MS
@@ -29,7 +40,11 @@ Description: "A patient-reported pain score from 0 (no pain) to 10 (worst imagin
 * component[quality].value[x] only CodeableConcept
 * component[quality].valueCodeableConcept from FibroTrackPainQuality (required)
 * component[interference].code = $FTOBS#pain-interference
+* component[interference] obeys ft-pain-2
 * component[interference].value[x] 1..1
-* component[interference].value[x] only integer
-* component[interference].valueInteger ^minValueInteger = 0
-* component[interference].valueInteger ^maxValueInteger = 10
+* component[interference].value[x] only Quantity
+* component[interference].valueQuantity.value 1..1
+* component[interference].valueQuantity.system 1..1
+* component[interference].valueQuantity.system = $UCUM (exactly)
+* component[interference].valueQuantity.code 1..1
+* component[interference].valueQuantity.code = #{score} (exactly)
