@@ -59,19 +59,21 @@ export class AuthorizedRepository implements FhirRepository {
   async search(request: SearchRequest): Promise<Page<Resource>> {
     const { restricted, exact } = await this.restrict(request);
     const page = await this.inner.search(restricted);
-    const items = page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    // Where SQL could not say everything, each match is checked (by the patients it references).
+    const items = exact ? page.items : page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
     // Included resources are kept only when the token could read or search them.
     const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
     // A total SQL counted over more than the token may see would tell how many others have; a single
     // complete page can still be counted.
     const complete = request.cursor === undefined && page.nextCursor === undefined;
-    const total = exact && items.length === page.items.length ? page.total : complete ? items.length : undefined;
+    const total = exact ? page.total : complete ? items.length : undefined;
     return { ...page, items, total, included };
   }
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
-    const items = await this.inner.lastn((await this.restrict(request)).restricted, max);
-    return items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    const { restricted, exact } = await this.restrict(request);
+    const items = await this.inner.lastn(restricted, max);
+    return exact ? items : items.filter((r) => this.policy.allows('s', r, { constraints: false }));
   }
 
   /**
