@@ -129,6 +129,19 @@ test('after 10 failed sign-ins a username is locked out, even with the right pas
   assert.ok((await authorize(server, { client: app, user, scope })).code);
 });
 
+test('asking only for scopes the client is not registered for ends in access_denied, not an empty grant', async () => {
+  const r = await authorize(server, { client: other, user, scope: 'patient/*.cruds system/*.rs', redirectUri: other.redirectUris![0], state: 's' });
+  assert.equal(r.code, undefined);
+  assert.equal(r.error, 'access_denied');
+  assert.equal(r.state, 's');
+});
+
+test('unticking every scope on the consent page gives no code', async () => {
+  const r = await authorize(server, { client: app, user, scope, deselect: scope.split(' ') });
+  assert.equal(r.code, undefined);
+  assert.equal(r.error, 'access_denied');
+});
+
 test('denying on the consent page sends access_denied with the state, and no code', async () => {
   const r = await authorize(server, { client: app, user, scope, deny: true, state: 'deny-state' });
   assert.equal(r.code, undefined);
