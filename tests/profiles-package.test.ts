@@ -115,8 +115,15 @@ test('the profiles say what the guide promises: codes, units, categories, device
   assert.equal(el('fibrotrack-oxygen-saturation', 'Observation.code.coding:PulseOxCode.code').fixedCode, '59408-5');
   assert.equal(el('fibrotrack-oxygen-saturation', 'Observation.code.coding:OxygenSatCode.code').fixedCode, '2708-6');
   assert.equal(el('fibrotrack-hrv', 'Observation.code').binding?.valueSet, `${BASE}/ValueSet/fibrotrack-hrv-code`);
-  assert.deepEqual(value('fibrotrack-pain-severity', 'Integer').type, [{ code: 'integer' }]);
-  assert.deepEqual([value('fibrotrack-pain-severity', 'Integer').minValueInteger, value('fibrotrack-pain-severity', 'Integer').maxValueInteger], [0, 10]);
+  // Pain scores are {score} Quantities, so R4's value-quantity search finds them; "whole number 0-10" is ft-pain-1/ft-pain-2.
+  assert.deepEqual(value('fibrotrack-pain-severity', 'Quantity').type, [{ code: 'Quantity' }]);
+  assert.equal(unit('fibrotrack-pain-severity'), '{score}');
+  assert.equal(value('fibrotrack-pain-severity', 'Quantity', '.system').fixedUri, 'http://unitsofmeasure.org');
+  assert.equal(value('fibrotrack-pain-severity', 'Quantity', '.value').min, 1);
+  assert.deepEqual(el('fibrotrack-pain-severity', 'Observation.component:interference.value[x]').type, [{ code: 'Quantity' }]);
+  assert.equal(el('fibrotrack-pain-severity', 'Observation.component:interference.value[x].code').fixedCode, '{score}');
+  assert.ok(el('fibrotrack-pain-severity', 'Observation').constraint?.some((c) => c.key === 'ft-pain-1' && c.severity === 'error'));
+  assert.ok(el('fibrotrack-pain-severity', 'Observation.component:interference').constraint?.some((c) => c.key === 'ft-pain-2' && c.severity === 'error'));
   assert.equal(el('fibrotrack-pain-severity', 'Observation.bodySite').binding?.valueSet, `${BASE}/ValueSet/fibrotrack-pain-location`);
   assert.deepEqual(el('fibrotrack-pain-severity', 'Observation.category:survey').patternCodeableConcept?.coding?.[0].code, 'survey');
   for (const id of PROFILE_IDS.filter((p) => !['fibrotrack-pain-severity', 'fibrotrack-medication-statement', 'fibrotrack-wearable-device'].includes(p))) {
@@ -207,8 +214,9 @@ test("every example passes the server's base validation and its profile's top-le
 });
 
 test("every example meets its profile's resource-level invariants; the FibroTrack ones reject what they should", () => {
-  const holds = (r: unknown, expression: string) => {
-    const out = fhirpath.evaluate(r, expression, { resource: r, rootResource: r }, r4Model) as unknown[];
+  /** `base`: the element path the value sits at, for a value that is not a resource (an Observation.component). */
+  const holds = (r: unknown, expression: string, base?: string) => {
+    const out = fhirpath.evaluate(r, base ? { base, expression } : expression, { resource: r, rootResource: r }, r4Model) as unknown[];
     return out.length === 1 && out[0] === true;
   };
   const rootConstraints = (id: string) => sd(id).snapshot!.element[0].constraint ?? [];
@@ -229,6 +237,21 @@ test("every example meets its profile's resource-level invariants; the FibroTrac
   assert.ok(!holds(steps('2026-11-29T23:00:00Z', '2026-11-30T22:59:59Z'), day), 'a local day written in UTC');
   assert.ok(!holds(steps('2026-11-30T08:00:00+01:00', '2026-11-30T23:59:59+01:00'), day), 'part of a day');
   assert.ok(!holds(steps('2026-11-30T00:00:00', '2026-11-30T23:59:59'), day), 'times without offsets');
+  const COMPONENT = 'Observation.component';
+  const painSd = sd('fibrotrack-pain-severity').snapshot!.element;
+  const score = painSd[0].constraint!.find((c) => c.key === 'ft-pain-1')!.expression!;
+  const interference = painSd.find((e) => e.id === 'Observation.component:interference')!.constraint!.find((c) => c.key === 'ft-pain-2')!.expression!;
+  const pain = example('example-pain-severity') as FhirResource & { valueQuantity: { value: number }; component: { valueQuantity?: { value: number } }[] };
+  const interferenceOf = (p: typeof pain) => p.component.find((c) => c.valueQuantity)!;
+  assert.ok(holds(interferenceOf(pain), interference, COMPONENT), 'the example interferes 4/10');
+  for (const v of [0, 6, 10]) {
+    assert.ok(holds({ ...pain, valueQuantity: { ...pain.valueQuantity, value: v } }, score), `pain ${v}`);
+    assert.ok(holds({ valueQuantity: { ...interferenceOf(pain).valueQuantity, value: v } }, interference, COMPONENT), `interference ${v}`);
+  }
+  for (const v of [6.5, 11, -1]) {
+    assert.ok(!holds({ ...pain, valueQuantity: { ...pain.valueQuantity, value: v } }, score), `pain ${v} is not a score`);
+    assert.ok(!holds({ valueQuantity: { ...interferenceOf(pain).valueQuantity, value: v } }, interference, COMPONENT), `interference ${v} is not a score`);
+  }
   const model = rootConstraints('fibrotrack-wearable-device').find((c) => c.key === 'ft-device-1')!.expression!;
   const { modelNumber: _m, deviceName: _d, ...nameless } = example('example-fitbit-charge');
   assert.ok(!holds(nameless, model), 'a device without model number or name');
@@ -246,7 +269,7 @@ test('another FHIR tool loads the package: a FSH project depending on it compile
     writeFileSync(join(project, 'input', 'fsh', 'consumer.fsh'), [
       'Profile: ClinicPainSeverity', 'Parent: fibrotrack-pain-severity', 'Id: clinic-pain-severity', '* note 1..1', '',
       'Instance: clinic-pain', 'InstanceOf: ClinicPainSeverity', 'Usage: #example',
-      '* status = #final', '* subject = Reference(Patient/p1)', '* effectiveDateTime = "2026-11-30"', '* valueInteger = 3',
+      '* status = #final', '* subject = Reference(Patient/p1)', '* effectiveDateTime = "2026-11-30"', '* valueQuantity = 3 \'{score}\'',
       '* note.text = "after a long walk"', '',
     ].join('\n'));
     const { resources } = runSushi(project, (home) => {
@@ -262,6 +285,7 @@ test('another FHIR tool loads the package: a FSH project depending on it compile
     const instance = resources.find((r) => r.id === 'clinic-pain') as FhirResource & Record<string, unknown>;
     assert.deepEqual(instance.code, { coding: [{ code: '72514-3', system: 'http://loinc.org' }] }, 'SUSHI filled in our fixed code');
     assert.equal((instance.category as { coding: { code: string }[] }[])[0].coding[0].code, 'survey', 'and our category');
+    assert.deepEqual(instance.valueQuantity, { value: 3, code: '{score}', system: 'http://unitsofmeasure.org' }, 'a {score} Quantity');
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
