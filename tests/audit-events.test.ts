@@ -77,6 +77,13 @@ describe('audit', () => {
     const ofClient = auth.filter((e) => clientOf(e) === token.registeredClientId);
     assert.ok(ofClient.some((e) => e.subtype?.some((s) => s.code === '110122') && e.outcome === '0'), 'login');
     assert.ok(ofClient.some((e) => e.subtype?.some((s) => s.code === 'grant.success:authorization_code')), 'token');
+    const wrongPassword = `wrong-${Date.now()}-password`;
+    const failed1 = await authorize(f.server, { client: { clientId: token.registeredClientId }, user: { username: token.username!, password: wrongPassword }, scope: 'launch/patient openid fhirUser patient/*.rs' });
+    assert.equal(failed1.stoppedAt?.status, 401);
+    const signIns = await events(`type=${DCM}|110114&subtype=sign-in.failure`);
+    assert.ok(signIns.some((e) => e.outcome === '4' && e.outcomeDesc === 'wrong username or password'));
+    assert.ok(!JSON.stringify(signIns).includes(wrongPassword));
+    assert.ok((await events(`type=${DCM}|110114&subtype=sign-in.success`)).length > 0);
     const bad = await tokenRequest(f.server, { clientId: token.registeredClientId }, { grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: 'http://localhost:8080/app/index.html', code_verifier: 'x'.repeat(43) });
     assert.equal(bad.status, 400);
     const failed = (await events(`type=${DCM}|110114&outcome=4`)).filter((e) => clientOf(e) === token.registeredClientId);

@@ -7,6 +7,7 @@ import { redisRateLimiter } from './auth/resource-server/rate-limit.js';
 import { createResourceServer, type ResourceServer } from './auth/resource-server/resource-server.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditProviderEvents } from './audit/provider-events.js';
+import { auditSignIns } from './audit/sign-in-audit.js';
 import { authEndpoints, smartConfigurationHandler } from './auth/smart-configuration.js';
 import { ehrSimulator } from './ehr/ehr-simulator.js';
 import { appHosting } from './app-hosting/app-hosting.js';
@@ -106,6 +107,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.set('etag', false);
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
+    // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
+    if (audit) app.post('/auth/interaction/:uid/login', auditSignIns(audit));
     app.use('/auth', auth.router);
     app.use('/ehr', ehrSimulator({ fhirBase, users: auth.users, clients: auth.clientStore, launches: auth.launches, lookup: auth.lookup }));
   }
