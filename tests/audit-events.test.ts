@@ -38,8 +38,10 @@ describe('audit', () => {
     const user = event.agent.find((a) => a.requestor);
     assert.equal(user?.who?.reference, 'Patient/a');
     assert.ok(event.entity?.some((e) => e.what?.reference === 'Patient/a' && e.role?.code === '1'));
-    // Searchable by patient too.
+    // Searchable by patient, by user and by client too.
     assert.ok((await events('patient=a')).some((e) => e.id === event.id));
+    assert.ok((await events('agent=Patient/a')).some((e) => e.id === event.id));
+    assert.ok((await events(`agent:identifier=${CLIENT_ID_SYSTEM}|${token.registeredClientId}`)).some((e) => e.id === event.id));
   });
 
   it('records a search as a DCM Query with the query as entity', async () => {
