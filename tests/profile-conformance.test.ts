@@ -16,6 +16,11 @@ const PAIN = `${FT}/StructureDefinition/fibrotrack-pain-severity`;
 type Json = Record<string, any>;
 const example = (name: string): Json => JSON.parse(readFileSync(new URL(`examples/${name}.json`, GENERATED), 'utf8'));
 const files = readdirSync(GENERATED).filter((f) => f.endsWith('.json'));
+/** The pain example with another score (a UCUM {score} Quantity, 0 to 10 by invariant ft-pain-1). */
+const painScored = (value: number): Json => {
+  const pain = example('Observation-example-pain-severity');
+  return { ...pain, valueQuantity: { ...pain.valueQuantity, value } };
+};
 
 let s: TestServer;
 let strict: TestServer;
@@ -102,19 +107,20 @@ test('the package downloads from /ig/package.tgz', async () => {
 
 test('a write claiming a FibroTrack profile it fails is 422, names the element, and stores nothing', async () => {
   const before = await countRows(s, 'Observation');
-  const res = await post(s, 'Observation', { ...example('Observation-example-pain-severity'), valueInteger: 11 });
+  const res = await post(s, 'Observation', painScored(11));
   assert.equal(res.status, 422);
-  assert.deepEqual(res.body.issue.map((i: Json) => [i.code, i.expression?.[0]]), [['processing', 'Observation'], ['value', 'Observation.valueInteger']]);
+  assert.deepEqual(res.body.issue.map((i: Json) => [i.code, i.expression?.[0]]), [['processing', 'Observation'], ['invariant', 'Observation']]);
+  assert.match(res.body.issue[1].diagnostics, /^Observation: ft-pain-1: /);
   assert.match(res.body.issue[0].diagnostics, /fibrotrack-pain-severity it claims in meta.profile/);
   assert.equal(await countRows(s, 'Observation'), before);
   assert.equal((await post(s, 'Observation', example('Observation-example-pain-severity'))).status, 201);
-  const unclaimed = { ...example('Observation-example-pain-severity'), meta: undefined, valueInteger: 11 };
+  const unclaimed = { ...painScored(11), meta: undefined };
   assert.equal((await post(s, 'Observation', unclaimed)).status, 201, 'without REQUIRE_PROFILES an unclaimed pain score is not held to the profile');
 });
 
 test('REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their profile even unclaimed', async () => {
   const unclaimed = (name: string, changes: Json = {}) => ({ ...example(name), meta: undefined, ...changes });
-  const pain = await post(strict, 'Observation', unclaimed('Observation-example-pain-severity', { valueInteger: 11 }));
+  const pain = await post(strict, 'Observation', { ...painScored(11), meta: undefined });
   assert.equal(pain.status, 422);
   assert.match(pain.body.issue[0].diagnostics, /fibrotrack-pain-severity this server requires for it \(REQUIRE_PROFILES\)/);
   assert.equal((await post(strict, 'Observation', unclaimed('Observation-example-pain-severity'))).status, 201);

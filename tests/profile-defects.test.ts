@@ -49,6 +49,8 @@ test('every FibroTrack example is valid against the profile it claims, with no e
 });
 
 const pain = example('Observation-example-pain-severity');
+/** The pain example with another score (a UCUM {score} Quantity, 0 to 10 by invariant ft-pain-1). */
+const painScored = (value: unknown): Json => broken(pain, { valueQuantity: { ...pain.valueQuantity, value } });
 const category = (code: string) => [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code }] }];
 
 test('each broken resource yields exactly the expected error', () => {
@@ -60,9 +62,11 @@ test('each broken resource yields exactly the expected error', () => {
   const cases: [string, Json, string, string][] = [
     ['missing required element (pain without subject)', broken(pain, { subject: undefined }), 'required', 'Observation.subject'],
     ['wrong code (not LOINC 72514-3)', broken(pain, { code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] } }), 'value', 'Observation.code'],
-    ['pain 11', broken(pain, { valueInteger: 11 }), 'value', 'Observation.valueInteger'],
-    ['pain -1', broken(pain, { valueInteger: -1 }), 'value', 'Observation.valueInteger'],
-    ['pain as a string', broken(pain, { valueInteger: undefined, valueString: '6' }), 'structure', 'Observation.valueString'],
+    ['pain 11', painScored(11), 'invariant', 'Observation'],
+    ['pain -1', painScored(-1), 'invariant', 'Observation'],
+    ['pain 6.5', painScored(6.5), 'invariant', 'Observation'],
+    ['pain as a string', broken(pain, { valueQuantity: undefined, valueString: '6' }), 'structure', 'Observation.valueString'],
+    ['wrong unit (pain in mg)', broken(pain, { valueQuantity: { ...pain.valueQuantity, code: 'mg' } }), 'value', 'Observation.valueQuantity.code'],
     ['wrong unit (body weight in pounds)', broken(weight, { valueQuantity: { ...weight.valueQuantity, unit: 'lb', code: '[lb_av]' } }), 'value', 'Observation.valueQuantity.code'],
     ['too many repeats (two interference components)', broken(pain, { component: [...pain.component, pain.component[1]] }), 'structure', 'Observation.component'],
     ['failing invariant (obs-6: value and dataAbsentReason)', broken(pain, { dataAbsentReason: { text: 'asked' } }), 'invariant', 'Observation'],
@@ -82,16 +86,17 @@ test('each broken resource yields exactly the expected error', () => {
 
 test('messages say what is wrong in words a person understands', () => {
   const message = (r: Json) => errorsOf(r)[0]?.diagnostics;
-  assert.equal(message(broken(pain, { valueInteger: 11 })), "Observation.valueInteger: value '11' is above the maximum '10'");
+  assert.match(message(painScored(11))!, /^Observation: ft-pain-1: .*0 to 10/);
+  assert.equal(message(broken(pain, { valueQuantity: { ...pain.valueQuantity, code: 'mg' } })), "Observation.valueQuantity.code: value 'mg' must be exactly '{score}'");
   assert.equal(message(broken(pain, { subject: { reference: 'Practitioner/p1' } })), 'Observation.subject: a reference to a Practitioner is not allowed here; subject may refer to Patient');
   assert.match(message(broken(pain, { category: category('vital-signs') }))!, /^Observation.category: slice 'survey' requires at least 1 matching value .*survey.*, but found 0$/);
-  assert.equal(message(broken(pain, { valueInteger: undefined, valueString: '6' })), 'Observation.valueString: value[x] may not be of type String here; allowed: integer');
+  assert.equal(message(broken(pain, { valueQuantity: undefined, valueString: '6' })), 'Observation.valueString: value[x] may not be of type String here; allowed: Quantity');
 });
 
 test('a profile asked for explicitly applies even when not claimed, and an unknown one is an error', () => {
-  const unclaimed = broken(pain, { meta: undefined, valueInteger: 11 });
+  const unclaimed = broken(painScored(11), { meta: undefined });
   assert.deepEqual(errorsOf(unclaimed), []);
-  assert.deepEqual(errorsOf(unclaimed, [`${FT}fibrotrack-pain-severity`]).map((i) => i.expression?.[0]), ['Observation.valueInteger']);
+  assert.deepEqual(errorsOf(unclaimed, [`${FT}fibrotrack-pain-severity`]).map((i) => [i.code, i.expression?.[0]]), [['invariant', 'Observation']]);
   assert.deepEqual(errorsOf(pain, ['https://example.org/nope']).map((i) => i.code), ['not-found']);
   assert.deepEqual(errorsOf(example('Patient-example-patient'), [`${FT}fibrotrack-pain-severity`]).map((i) => i.code), ['invalid']);
 });

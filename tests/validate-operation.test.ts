@@ -9,6 +9,9 @@ const FT = 'https://fhir.fibrotrack.org/StructureDefinition/';
 const PAIN = `${FT}fibrotrack-pain-severity`;
 type Json = Record<string, any>;
 const pain: Json = JSON.parse(readFileSync(new URL('../profiles/generated/examples/Observation-example-pain-severity.json', import.meta.url), 'utf8'));
+/** The pain example with another unit code (the profile fixes UCUM {score}). */
+const wrongUnit = (r: Json = pain): Json => ({ ...r, valueQuantity: { ...r.valueQuantity, code: 'mg' } });
+const BAD_UNIT = ['value', 'Observation.valueQuantity.code'];
 
 let s: TestServer;
 before(async () => { s = await startTestServer(); });
@@ -27,23 +30,26 @@ test('type level: a valid resource answers 200 with an information issue', async
 });
 
 test('an invalid resource is still 200, each issue with severity, code, expression and a readable message', async () => {
-  const res = await post('Observation/$validate', { ...pain, valueInteger: 11 });
+  const res = await post('Observation/$validate', wrongUnit());
   assert.equal(res.status, 200);
   const [issue] = issuesOf(res).filter((i) => i.severity === 'error');
   assert.deepEqual(issue, {
     severity: 'error',
     code: 'value',
-    diagnostics: "Observation.valueInteger: value '11' is above the maximum '10'",
-    expression: ['Observation.valueInteger'],
+    diagnostics: "Observation.valueQuantity.code: value 'mg' must be exactly '{score}'",
+    expression: ['Observation.valueQuantity.code'],
   });
+  const eleven = await post('Observation/$validate', { ...pain, valueQuantity: { ...pain.valueQuantity, value: 11 } });
+  assert.deepEqual(errors(eleven), [['invariant', 'Observation']]);
+  assert.match(issuesOf(eleven).find((i) => i.severity === 'error')!.diagnostics, /^Observation: ft-pain-1: /);
 });
 
 test('the profile parameter applies a profile the resource does not claim; in a Parameters body too', async () => {
-  const unclaimed = { ...pain, meta: undefined, valueInteger: 12 };
+  const unclaimed = wrongUnit({ ...pain, meta: undefined });
   assert.deepEqual(errors(await post('Observation/$validate', unclaimed)), []);
-  assert.deepEqual(errors(await post(`Observation/$validate?profile=${encodeURIComponent(PAIN)}`, unclaimed)), [['value', 'Observation.valueInteger']]);
+  assert.deepEqual(errors(await post(`Observation/$validate?profile=${encodeURIComponent(PAIN)}`, unclaimed)), [BAD_UNIT]);
   const parameters = { resourceType: 'Parameters', parameter: [{ name: 'resource', resource: unclaimed }, { name: 'profile', valueUri: PAIN }, { name: 'mode', valueCode: 'create' }] };
-  assert.deepEqual(errors(await post('Observation/$validate', parameters)), [['value', 'Observation.valueInteger']]);
+  assert.deepEqual(errors(await post('Observation/$validate', parameters)), [BAD_UNIT]);
 });
 
 test('an unknown profile, mode or parameter means the validation cannot be done: 4xx OperationOutcome', async () => {
@@ -84,7 +90,7 @@ test('mode=delete: 200 for an existing resource, 404 for an unknown one', async 
 test('validating changes nothing', async () => {
   const before = await s.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM resource_history');
   await post('Observation/$validate', pain);
-  await post('Observation/$validate', { ...pain, valueInteger: 11 });
+  await post('Observation/$validate', wrongUnit());
   const after = await s.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM resource_history');
   assert.deepEqual(after, before);
 });

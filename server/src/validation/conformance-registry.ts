@@ -81,6 +81,8 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
   };
 
   const structure = (typeOrUrl: string): CompiledStructure | undefined => {
+    const hit = compiled.get(typeOrUrl);
+    if (hit !== undefined) return hit ?? undefined;
     const key = canonical(typeOrUrl);
     let plan = compiled.get(key);
     if (plan === undefined) {

@@ -30,6 +30,7 @@ interface Container {
   elements: ElementPlan[];
   keys: Map<string, KeyHit>;
   choices: ElementPlan[];
+  required: ElementPlan[];
 }
 
 interface Walk {
@@ -59,7 +60,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         if (registry.isPrimitive(type)) keys.set(`_${key}`, { plan, type, ext: true });
       }
     }
-    return { elements, keys, choices: elements.filter((e) => e.isChoice) };
+    return { elements, keys, choices: elements.filter((e) => e.isChoice), required: elements.filter((e) => e.min > 0) };
   };
 
   /** Where the children of a value of `type` at `plan` are defined: the snapshot itself, a contentReference, a profile on the type, or the base type. */
@@ -192,17 +193,14 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       if (list) list.push({ key, ext: hit.ext });
       else groups.set(hit.plan, [{ key, ext: hit.ext }]);
     }
-    for (const plan of container.elements) {
-      const hits = groups?.get(plan);
-      const found = hits ? occurrences(node, hits) : 0;
-      if (found < plan.min && !wrongType?.has(plan)) {
-        w.out.push(issue({
-          code: 'required',
-          diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
-          expression: `${at}.${plan.name}`,
-        }));
-      }
-      if (!hits) continue;
+    // Only the elements present and the required ones are looked at: most of a type's elements are absent.
+    for (const plan of container.required) {
+      if (!groups?.has(plan)) missing(plan, 0, at, w, wrongType);
+    }
+    if (!groups) return;
+    for (const [plan, hits] of groups) {
+      const found = occurrences(node, hits);
+      if (found < plan.min) missing(plan, found, at, w, wrongType);
       if (found > plan.max) {
         w.out.push(issue({
           code: 'structure',
@@ -216,6 +214,15 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     }
   };
 
+  const missing = (plan: ElementPlan, found: number, at: string, w: Walk, wrongType: Set<ElementPlan> | undefined) => {
+    if (wrongType?.has(plan)) return;
+    w.out.push(issue({
+      code: 'required',
+      diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
+      expression: `${at}.${plan.name}`,
+    }));
+  };
+
   const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
     const valueKeys = hits.length === 1 ? [hits[0].ext ? hits[0].key.slice(1) : hits[0].key] : [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
     if (plan.isChoice && valueKeys.length > 1) {
@@ -224,6 +231,16 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         diagnostics: `${at}.${plan.label}: maximum allowed = 1, but found ${valueKeys.length} (${valueKeys.join(' and ')})`,
         expression: `${at}.${plan.name}`,
       }));
+    }
+    if (valueKeys.length === 1 && !(plan.slicing && plan.slices.length > 0)) {
+      const key = valueKeys[0];
+      const type = plan.keyTypes.get(key)!;
+      const raw = node[key];
+      const ext = node[`_${key}`];
+      if (!Array.isArray(raw) && !Array.isArray(ext)) return walkOne(plan, raw, ext, type, `${at}.${key}`, w);
+      const n = Math.max(Array.isArray(raw) ? raw.length : 0, Array.isArray(ext) ? ext.length : 0);
+      for (let i = 0; i < n; i++) walkOne(plan, Array.isArray(raw) ? raw[i] : undefined, Array.isArray(ext) ? ext[i] : undefined, type, `${at}.${key}[${i}]`, w);
+      return;
     }
     const items: { key: string; type: string; index: number; array: boolean; value: unknown; ext: unknown }[] = [];
     for (const key of valueKeys) {
@@ -242,14 +259,16 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       assigned = assignSlices(plan, sliceValues, conformsTo);
       checkSliceCounts(plan, assigned, `${at}.${plan.name}`, w.out);
     }
-    items.forEach((it, i) => {
-      const where = `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`;
-      checkValue(assigned?.[i] ?? plan, it.value, it.type, where, w);
-      if (isObj(it.ext)) {
-        const element = (elementContainer ??= registry.structure('Element') ? makeContainer(registry.structure('Element')!.root.children) : null);
-        if (element) walkObject(element, it.ext, where, w, false);
-      }
-    });
+    items.forEach((it, i) => walkOne(assigned?.[i] ?? plan, it.value, it.ext, it.type, `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`, w));
+  };
+
+  /** One occurrence: its value, and a primitive's `_key` object (id and extensions). */
+  const walkOne = (plan: ElementPlan, value: unknown, ext: unknown, type: string, where: string, w: Walk): void => {
+    checkValue(plan, value, type, where, w);
+    if (isObj(ext)) {
+      const element = (elementContainer ??= registry.structure('Element') ? makeContainer(registry.structure('Element')!.root.children) : null);
+      if (element) walkObject(element, ext, where, w, false);
+    }
   };
 
   /** Reports a key the container does not define; returns the choice element it was a wrong type of, if any. */

@@ -52,11 +52,13 @@ export function createProfilePolicy(registry: ConformanceRegistry, requireProfil
     );
   let byCode: Map<string, string[]> | undefined;
   let byType: Map<string, string[]> | undefined;
+  let known: Set<string> | undefined;
 
   const index = () => {
     if (byCode && byType) return;
     byCode = new Map();
     byType = new Map();
+    known = new Set(ours().map((sd) => sd.url));
     for (const sd of ours()) {
       const list = byType.get(sd.type) ?? [];
       list.push(sd.url);
@@ -76,11 +78,12 @@ export function createProfilePolicy(registry: ConformanceRegistry, requireProfil
       return byType!.get(type) ?? [];
     },
     forWrite(resource) {
-      const known = new Set(ours().map((sd) => sd.url));
-      const claimed = claimedProfiles(resource).map((p) => p.split('|')[0]).filter((p) => known.has(p));
+      const claims = claimedProfiles(resource);
+      if (claims.length === 0 && !requireProfiles) return [];
+      index();
+      const claimed = claims.map((p) => p.split('|')[0]).filter((p) => known!.has(p));
       const sets = claimed.map((p) => [p]);
       if (!requireProfiles) return sets;
-      index();
       const type = String(resource.resourceType);
       const wanted = TYPE_WIDE.has(type)
         ? byType!.get(type) ?? []
