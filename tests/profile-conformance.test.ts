@@ -124,6 +124,12 @@ test('REQUIRE_PROFILES=true: pain, medication and wearable resources must meet t
   assert.equal(pain.status, 422);
   assert.match(pain.body.issue[0].diagnostics, /fibrotrack-pain-severity this server requires for it \(REQUIRE_PROFILES\)/);
   assert.equal((await post(strict, 'Observation', unclaimed('Observation-example-pain-severity'))).status, 201);
+  // $validate with mode=create answers what the write would: the required profile's failure, as a 200 OperationOutcome.
+  const asCreate = await post(strict, 'Observation/$validate?mode=create', { ...painScored(11), meta: undefined });
+  assert.equal(asCreate.status, 200);
+  assert.deepEqual(asCreate.body.issue.filter((i: Json) => i.severity === 'error').map((i: Json) => [i.code, i.expression?.[0]]), [['processing', 'Observation'], ['invariant', 'Observation']]);
+  const plain = await post(strict, 'Observation/$validate', { ...painScored(11), meta: undefined });
+  assert.deepEqual(plain.body.issue.filter((i: Json) => i.severity === 'error'), [], 'without a mode only what it claims or is asked for');
   const heart = example('Observation-example-heart-rate');
   assert.equal((await post(strict, 'Observation', { ...heart, meta: undefined, identifier: undefined })).status, 422, 'a heart rate without its wearable record id');
   assert.equal((await post(strict, 'Observation', { ...heart, meta: undefined })).status, 201);
