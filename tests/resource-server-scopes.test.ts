@@ -50,6 +50,12 @@ describe('scopes at the FHIR API', () => {
     assert.deepEqual(ids(await vitals.get('Patient?_revinclude=Observation:subject')), ['Observation/oa1', 'Observation/oa3', 'Patient/a']);
   });
 
+  it('403s a search under a constraint that names no parameter of the type', async () => {
+    const odd = as(f.server, (await f.patientToken('a', 'patient/Observation.rs?no-such-param=1')).access_token);
+    assertForbidden(await odd.get('Observation'), /constraint 'no-such-param=1' cannot be applied to Observation/);
+    assertForbidden(await odd.get('Observation/oa1'), /Observation\/oa1/);
+  });
+
   it('gives a practitioner user/ scopes over every patient', async () => {
     const doctor = as(f.server, (await f.userToken('user/Observation.rs user/Patient.rs')).access_token);
     assert.deepEqual(ids(await doctor.get('Observation?category=vital-signs')), ['Observation/oa1', 'Observation/oa3', 'Observation/ob1']);

@@ -2,6 +2,7 @@
 // the policy, whichever interaction or operation (batch and transaction entries, $lastn, future ones) asks.
 // Storage stays in store/; this wrapper only decides, filters and refuses.
 import type { Resource } from 'fhir/r4.js';
+import { OutcomeError } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import type { SearchRequest } from '../../search/search-request.js';
@@ -93,10 +94,19 @@ export class AuthorizedRepository implements FhirRepository {
       }
       out.compartment = asked ?? filter.compartment;
     }
-    if (filter.constraints.length > 0) {
-      out.criteria.push(...parseSearch(request.type, new URLSearchParams(filter.constraints), this.defs).criteria);
-    }
+    if (filter.constraints.length > 0) out.criteria.push(...this.constraintCriteria(request.type, filter.constraints));
     return { restricted: out, exact: filter.exact };
+  }
+
+  /** A scope constraint naming no search parameter of the type grants nothing on it: 403, not the client's 400. */
+  private constraintCriteria(type: string, constraints: [string, string][]) {
+    try {
+      return parseSearch(type, new URLSearchParams(constraints), this.defs).criteria;
+    } catch (err) {
+      if (!(err instanceof OutcomeError)) throw err;
+      const text = constraints.map(([k, v]) => `${k}=${v}`).join('&');
+      throw forbidden(`The token's scope constraint '${text}' cannot be applied to ${type} (${err.message}), so it allows no search of ${type}`);
+    }
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
