@@ -16,6 +16,12 @@ export interface FitbitServices {
 }
 
 export interface WearableServices {
+  /**
+   * The app's own context, which imports write through once the operation is authorized: a patient-scoped
+   * token may not create the shared Device records the Observations point at (they reference no patient),
+   * and a job outlives its request. Observations always have the operation's patient as subject.
+   */
+  ctx: FhirContext;
   config: WearablesConfig;
   pool: Pool;
   jobs: JobStore;
@@ -37,7 +43,7 @@ export function createWearableServices(ctx: FhirContext, pool: Pool, config: Wea
     store: new FitbitStore(pool, config.fitbit.tokenKey),
     redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
   };
-  const services: WearableServices = { config, pool, jobs, runner, fitbit, close: () => runner.close() };
+  const services: WearableServices = { ctx, config, pool, jobs, runner, fitbit, close: () => runner.close() };
   SERVICES.set(ctx, services);
   SERVICES.set(ctx.repo, services);
   SERVICES.set(ctx.validate, services);

@@ -29,7 +29,7 @@ export async function syncFitbitOperation(req: FhirRequest, patientId: string, c
   const fitbit = fitbitOf(services);
   const { timeZone, until } = queryParams(req.query, ['timeZone', 'until']);
   await requirePatient(ctx, patientId);
-  const result = await syncFitbit({ patientId, timeZone, until }, ctx, fitbit.store, fitbit.config, services.config.batchSize);
+  const result = await syncFitbit({ patientId, timeZone, until }, services.ctx, fitbit.store, fitbit.config, services.config.batchSize);
   return { status: 200, resource: summaryParameters(result.summary, syncParameters(result)) };
 }
 
