@@ -12,10 +12,13 @@ test('defaults follow the documented contract', () => {
   assert.equal(c.workers, 1);
 });
 
-test('without authorization the API refuses to listen beyond loopback', () => {
-  assert.throws(() => loadConfig({ HOST: '0.0.0.0' }), /refused/);
-  assert.throws(() => loadConfig({ HOST: '10.1.2.3' }), /refused/);
-  assert.equal(loadConfig({ HOST: '::1' }).host, '::1');
+test('tokens are required by default; the open mode refuses to listen beyond loopback', () => {
+  assert.equal(loadConfig({}).authMode, 'smart');
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+  assert.throws(() => loadConfig({ AUTH_MODE: 'open', HOST: '0.0.0.0' }), /refused/);
+  assert.throws(() => loadConfig({ AUTH_MODE: 'open', HOST: '10.1.2.3' }), /refused/);
+  assert.equal(loadConfig({ AUTH_MODE: 'open', HOST: '::1' }).host, '::1');
+  assert.throws(() => loadConfig({ AUTH_MODE: 'none' }), /AUTH_MODE/);
 });
 
 test('malformed numbers are refused with the variable named', () => {
