@@ -2,7 +2,7 @@
 // CodeSystems, SearchParameters, OperationDefinitions, the ImplementationGuide) and locates the package. A missing
 // folder or an unreadable file never stops the server. https://hl7.org/fhir/R4/implementationguide.html
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Resource } from 'fhir/r4.js';
 
 export interface ConformanceFiles {
@@ -30,7 +30,8 @@ export function readConformanceFiles(dir: string): ConformanceFiles {
       out.skipped.push(`${file}: ${(err as Error).message}`);
     }
   }
-  const pkg = join(dir, 'package.tgz');
+  // Absolute, as sendFile needs it (PROFILES_DIR may be relative to the working directory).
+  const pkg = resolve(dir, 'package.tgz');
   if (existsSync(pkg)) out.packagePath = pkg;
   return out;
 }
