@@ -95,6 +95,13 @@ describe('patient/ scopes: the context patient only', () => {
     const all = ids(await alpha.get('_history?_count=100'));
     assert.ok(!all.includes('Observation/ob1') && !all.includes('Patient/b') && !all.includes('Observation/ob2'), all.join());
     assert.ok(all.includes('Observation/oa1') && all.includes('Medication/med1'), all.join());
+    // Deletions show to whom the deleted version was visible.
+    for (const [id, who] of [['del-a', 'a'], ['del-b', 'b']]) {
+      assert.equal((await system.put(`Observation/${id}`, { resourceType: 'Observation', id, status: 'final', code: { text: 'gone' }, subject: { reference: `Patient/${who}` } })).status, 201);
+      assert.equal((await system.delete(`Observation/${id}`)).status, 204);
+    }
+    const deletions = ((await alpha.get('Observation/_history?_count=100')).body as Bundle).entry!.filter((e) => e.request?.method === 'DELETE').map((e) => e.request!.url);
+    assert.deepEqual(deletions, ['Observation/del-a']);
   });
 
   it('answers $lastn from the own record only', async () => {

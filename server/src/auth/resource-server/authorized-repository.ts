@@ -49,12 +49,17 @@ export class AuthorizedRepository implements FhirRepository {
     // Like a read: one resource's history with no version the token may see is refused, not emptied.
     const first = page.items.find((v) => v.resource);
     if (query.id !== undefined && allowed.length === 0 && first) this.policy.check(letter, first.resource!);
-    // Deletions show where the type needs no per-resource check, or beside visible versions of the same resource.
-    const items = page.items.filter(
-      (v) => allowed.includes(v) || (v.deleted && (this.policy.unrestricted(v.type, letter) || (query.id !== undefined && allowed.length > 0))),
-    );
+    const items: ResourceVersion[] = [];
+    for (const v of page.items) if (allowed.includes(v) || (v.deleted && (await this.deletionVisible(v, letter)))) items.push(v);
     if (items.length === page.items.length) return page;
     return { ...page, items, total: undefined };
+  }
+
+  /** A deletion carries no content: it is judged by the version it deleted (deletions are rare, one lookup each). */
+  private async deletionVisible(v: ResourceVersion, letter: 'r' | 's'): Promise<boolean> {
+    if (this.policy.unrestricted(v.type, letter)) return true;
+    const deleted = await this.inner.vread(v.type, v.id, String(Number(v.versionId) - 1));
+    return deleted?.resource !== undefined && this.policy.allows(letter, deleted.resource);
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
