@@ -41,3 +41,18 @@ describe('AuditLog', () => {
     assert.equal(res.body.entry[0].resource.agent[0].who.identifier.value, 'client-12');
   });
 });
+
+describe('AuditLog when the database is gone', () => {
+  it('keeps a refused batch queued and says so, at shutdown too, rather than dropping it silently', async () => {
+    const server = await startTestServer();
+    const messages: string[] = [];
+    const log = new AuditLog(server.built.ctx.repo, { maxBatch: 1000, maxDelayMs: 3_600_000 }, { error: (m) => messages.push(m) });
+    await server.close();
+    log.record(event(1));
+    log.record(event(2));
+    await log.flush();
+    assert.deepEqual(messages, ['audit: storing 2 AuditEvents failed; they stay queued']);
+    await log.close();
+    assert.equal(messages.at(-1), 'audit: 2 AuditEvents could not be stored before shutdown');
+  });
+});
