@@ -6,6 +6,7 @@ import type { FhirContext } from '../fhir/fhir-context.js';
 import { ImportJobs } from './jobs/import-jobs.js';
 import { JobStore } from './jobs/job-store.js';
 import { FitbitStore } from './fitbit/fitbit-store.js';
+import { sweepSpool } from './spool-sweep.js';
 import type { FitbitConfig, WearablesConfig } from './wearables-config.js';
 
 export interface FitbitServices {
@@ -44,6 +45,8 @@ export function createWearableServices(ctx: FhirContext, pool: Pool, config: Wea
     redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
   };
   const services: WearableServices = { ctx, config, pool, jobs, runner, fitbit, close: () => runner.close() };
+  // Leftovers of a crashed process; nothing waits for this.
+  void sweepSpool(config.spoolDir).catch(() => undefined);
   SERVICES.set(ctx, services);
   SERVICES.set(ctx.repo, services);
   SERVICES.set(ctx.validate, services);
