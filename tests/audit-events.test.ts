@@ -52,6 +52,12 @@ describe('audit', () => {
     assert.equal(event.action, 'E');
     const query = event.entity?.find((e) => e.role?.code === '24');
     assert.equal(Buffer.from(query!.query!, 'base64').toString(), 'Observation?category=vital-signs');
+    // A practitioner's search over every patient names the patients whose data it returned.
+    const doctor = await f.userToken('user/Observation.rs');
+    assert.equal((await as(f.server, doctor.access_token).get('Observation?category=vital-signs')).status, 200);
+    const search = (await events('patient=b&subtype=search-type')).find((e) => clientOf(e) === doctor.registeredClientId);
+    assert.ok(search, 'the search is found under Patient/b');
+    assert.ok(search.entity?.some((e) => e.what?.reference === 'Patient/a'));
   });
 
   it('records writes and refusals with their outcome', async () => {

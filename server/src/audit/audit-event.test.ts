@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadR4Definitions } from '../definitions/r4-definitions.js';
 import { createResourceValidator } from '../validation/resource-validator.js';
-import { authorizationAuditEvent, redactCredentials, restAuditEvent } from './audit-event.js';
+import { authorizationAuditEvent, patientsIn, redactCredentials, restAuditEvent } from './audit-event.js';
 
 const validator = createResourceValidator(loadR4Definitions());
 const errors = (r: unknown) => validator.validate(r, 'AuditEvent').filter((i) => i.severity === 'error' || i.severity === 'fatal');
@@ -52,5 +52,19 @@ describe('authorizationAuditEvent', () => {
     assert.equal(e.outcome, '4');
     assert.equal(e.outcomeDesc, 'invalid_grant: code [redacted] is invalid');
     assert.equal(redactCredentials('invalid_client'), 'invalid_client');
+  });
+});
+
+describe('patientsIn', () => {
+  it('finds the Patient itself and every Patient referenced, relative, absolute local or versioned', () => {
+    const base = 'http://localhost:8080/fhir';
+    const obs = {
+      resourceType: 'Observation', id: 'o', subject: { reference: `${base}/Patient/a` },
+      performer: [{ reference: 'Patient/b/_history/2' }, { reference: 'Practitioner/p' }, { reference: 'http://elsewhere.org/fhir/Patient/x' }],
+      focus: [{ reference: 'Patient/a' }],
+    };
+    assert.deepEqual(patientsIn(obs, base).sort(), ['a', 'b']);
+    const linked = { resourceType: 'Patient', id: 'c', link: [{ other: { reference: 'Patient/d' } }] };
+    assert.deepEqual(patientsIn(linked, base), ['c', 'd']);
   });
 });

@@ -155,6 +155,22 @@ function code(system: string, c: string, display: string): Coding {
   return { system, code: c, display };
 }
 
+/**
+ * The Patients a resource's data belongs to, as far as an audit needs it: the Patient itself and every
+ * Patient it references. A scan of the JSON is much cheaper than running the search parameters on it.
+ */
+export function patientsIn(resource: { resourceType: string; id?: string }, fhirBase: string): string[] {
+  const ids = new Set<string>();
+  if (resource.resourceType === 'Patient' && resource.id) ids.add(resource.id);
+  const text = JSON.stringify(resource);
+  for (const m of text.matchAll(/"reference":"([^"]*)"/g)) {
+    const ref = m[1].startsWith(`${fhirBase}/`) ? m[1].slice(fhirBase.length + 1) : m[1];
+    const match = /^Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+    if (match) ids.add(match[1]);
+  }
+  return [...ids];
+}
+
 /** Anything shaped like a token or key (long runs of base64url) is cut out of free text. */
 export function redactCredentials(text: string): string {
   return text.replace(/[A-Za-z0-9_\-.~+/=]{24,}/g, '[redacted]');

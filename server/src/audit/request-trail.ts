@@ -25,6 +25,11 @@ export class RequestTrail {
     for (const p of patients) if (this.patients.size < MAX_PATIENTS) this.patients.add(`Patient/${p}`);
   }
 
+  /** Search results: only the patients whose data they are (listing every match would bloat the event). */
+  found(patients: Iterable<string>): void {
+    for (const p of patients) if (this.patients.size < MAX_PATIENTS) this.patients.add(`Patient/${p}`);
+  }
+
   toAuditEvent(status: number, fallbackInteraction: string): AuditEvent {
     return restAuditEvent({
       who: this.who,

@@ -20,6 +20,8 @@ export class AuthorizedRepository implements FhirRepository {
     private readonly defs: Definitions,
     /** Told of every resource read or written (the request's audit trail). */
     private readonly touched: (resource: Resource) => void = () => undefined,
+    /** Told of search and $lastn results (the audit names their patients). */
+    private readonly found: (resources: Resource[]) => void = () => undefined,
   ) {}
 
   async read(type: string, id: string): Promise<ResourceVersion | undefined> {
@@ -73,13 +75,17 @@ export class AuthorizedRepository implements FhirRepository {
     // complete page can still be counted.
     const complete = request.cursor === undefined && page.nextCursor === undefined;
     const total = exact ? page.total : complete ? items.length : undefined;
+    this.found(items);
+    if (included) this.found(included);
     return { ...page, items, total, included };
   }
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     const { restricted, exact } = await this.restrict(request);
-    const items = await this.inner.lastn(restricted, max);
-    return exact ? items : items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    const matches = await this.inner.lastn(restricted, max);
+    const items = exact ? matches : matches.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    this.found(items);
+    return items;
   }
 
   /**
@@ -115,7 +121,7 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched)));
+    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched, this.found)));
   }
 
   /**

@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Resource } from 'fhir/r4.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import { patientsIn } from '../../audit/audit-event.js';
 import { RequestTrail } from '../../audit/request-trail.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
@@ -108,11 +109,12 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
       }
       const trail = locals.auditTrail as RequestTrail | undefined;
       const policy = new AccessPolicy(access, facts, deps.defs);
-      const touched = (r: Resource) => trail?.touched(`${r.resourceType}/${r.id}`, patientsOf(r));
-      const patientsOf = (r: Resource) => (r.resourceType === 'Patient' && r.id ? [r.id, ...facts.referencedPatients(r)] : facts.referencedPatients(r));
+      const touched = (r: Resource) => trail?.touched(`${r.resourceType}/${r.id}`, patientsIn(r, deps.fhirBase));
       return {
         ...ctx,
-        repo: new AuthorizedRepository(ctx.repo, policy, facts, deps.defs, touched),
+        repo: new AuthorizedRepository(ctx.repo, policy, facts, deps.defs, touched, (found) => {
+          for (const r of found) trail?.found(patientsIn(r, deps.fhirBase));
+        }),
         authorize(entry, target) {
           const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);
           trail?.interaction(target.interaction, isQuery ? { path: entry.path, params: entry.query } : undefined);
