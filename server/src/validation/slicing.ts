@@ -19,20 +19,28 @@ export type ConformsTo = (value: unknown, type: string, profile: string) => bool
 
 /** Values found at a simple dotted discriminator path (`coding.code`, `url`, `$this`); undefined for paths we cannot follow. */
 const stepsCache = new Map<string, string[] | null>();
+const STEP = /^[A-Za-z][A-Za-z0-9]*$/;
+const EXTENSION_STEP = /^extension\('([^']*)'\)$/;
 
 function valuesAt(value: unknown, path: string): unknown[] | undefined {
   if (path === '$this') return [value];
   let steps = stepsCache.get(path);
   if (steps === undefined) {
-    const split = path.split('.');
-    stepsCache.set(path, (steps = split.every((step) => /^[A-Za-z][A-Za-z0-9]*$/.test(step)) ? split : null));
+    const split = path.match(/extension\('[^']*'\)|[^.]+/g) ?? [];
+    stepsCache.set(path, (steps = split.every((step) => STEP.test(step) || EXTENSION_STEP.test(step)) ? split : null));
   }
   if (!steps) return undefined;
   let current: unknown[] = [value];
   for (const step of steps) {
     const next: unknown[] = [];
+    const url = EXTENSION_STEP.exec(step)?.[1];
     for (const v of current) {
       if (!isObj(v)) continue;
+      if (url !== undefined) {
+        // extension('url'): the extensions with that url (https://hl7.org/fhir/R4/fhirpath.html#functions)
+        if (Array.isArray(v.extension)) next.push(...v.extension.filter((x) => isObj(x) && x.url === url));
+        continue;
+      }
       const found = v[step];
       if (Array.isArray(found)) next.push(...found);
       else if (found !== undefined) next.push(found);
@@ -60,7 +68,7 @@ function expectedAt(slice: ElementPlan, path: string): Expected | undefined {
 
 /** From the element at `path` in the slice, or a pattern on one above it. */
 function findExpected(slice: ElementPlan, path: string): Expected | undefined {
-  const steps = path === '$this' ? [] : path.split('.');
+  const steps = path === '$this' ? [] : path.match(/extension\('[^']*'\)|[^.]+/g) ?? [];
   let node: ElementPlan | undefined = slice;
   for (let i = 0; i <= steps.length; i++) {
     const rest = steps.slice(i).join('.');
@@ -68,7 +76,7 @@ function findExpected(slice: ElementPlan, path: string): Expected | undefined {
     if (node.pattern !== undefined) return { kind: 'pattern', values: rest ? valuesAt(node.pattern, rest) ?? [] : [node.pattern] };
     if (i === steps.length) return undefined;
     const step = steps[i];
-    const child: ElementPlan | undefined = node.children.find((c) => c.name === step);
+    const child: ElementPlan | undefined = childAt(node, step);
     if (!child) {
       // Extension slices often leave their children unexpanded: the url is the extension's profile.
       const profile = node.types[0]?.profiles[0];
@@ -78,6 +86,14 @@ function findExpected(slice: ElementPlan, path: string): Expected | undefined {
     node = child;
   }
   return undefined;
+}
+
+/** The child a discriminator step names: `code`, `valueCode` (of `value[x]`), or `extension('url')` (that extension's slice). */
+function childAt(node: ElementPlan, step: string): ElementPlan | undefined {
+  const url = EXTENSION_STEP.exec(step)?.[1];
+  if (url === undefined) return node.children.find((c) => c.name === step || (c.isChoice && c.keyTypes.has(step)));
+  const extension = node.children.find((c) => c.name === 'extension');
+  return extension?.slices.find((s) => s.types[0]?.profiles[0] === url || s.children.find((c) => c.name === 'url')?.fixed === url);
 }
 
 function matchesDiscriminator(slice: ElementPlan, v: SliceValue, d: { type: string; path: string }, conformsTo: ConformsTo): boolean {
@@ -125,6 +141,22 @@ export function checkSliceCounts(sliced: ElementPlan, assigned: (ElementPlan | u
         expression: at,
       }));
     }
+  }
+  if (sliced.slicing?.ordered) {
+    // Ordered: values of a slice come after those of the slices defined before it (and unsliced ones last, when open-at-end).
+    let last = -1;
+    assigned.forEach((s, i) => {
+      const rank = s ? sliced.slices.indexOf(s) : sliced.slicing?.rules === 'openAtEnd' ? sliced.slices.length : -1;
+      if (rank < 0) return;
+      if (rank < last) {
+        out.push(issue({
+          code: 'structure',
+          diagnostics: `${at}[${i}]: slice '${s?.sliceName ?? 'unsliced'}' comes after a later slice, but the slicing is ordered`,
+          expression: `${at}[${i}]`,
+        }));
+      }
+      last = Math.max(last, rank);
+    });
   }
   if (sliced.slicing?.rules === 'closed') {
     assigned.forEach((s, i) => {
