@@ -114,6 +114,9 @@ test('a write claiming a FibroTrack profile it fails is 422, names the element, 
   assert.match(res.body.issue[0].diagnostics, /fibrotrack-pain-severity it claims in meta.profile/);
   assert.equal(await countRows(s, 'Observation'), before);
   assert.equal((await post(s, 'Observation', example('Observation-example-pain-severity'))).status, 201);
+  const typo = await post(s, 'Observation', { ...example('Observation-example-pain-severity'), meta: { profile: [`${FT}/StructureDefinition/fibrotrack-pain`] } });
+  assert.equal(typo.status, 422, 'a FibroTrack profile we do not define');
+  assert.deepEqual(typo.body.issue.map((i: Json) => i.code), ['processing', 'not-found']);
   const unclaimed = { ...painScored(11), meta: undefined };
   assert.equal((await post(s, 'Observation', unclaimed)).status, 201, 'without REQUIRE_PROFILES an unclaimed pain score is not held to the profile');
 });
