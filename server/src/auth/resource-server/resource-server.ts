@@ -83,7 +83,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
       if (trail) trail.who = { ...whoOf(access), address: req.ip };
       await deps.rateLimiter.take(access.clientId);
       // An auditor reads every event recorded before its request, not only those already flushed.
-      if (/^\/(AuditEvent|_history)\b/.test(req.path)) await deps.audit.flush();
+      if (/(^|\/)(AuditEvent|_history)(\/|$)/.test(req.path)) await deps.audit.flush();
       next();
     } catch (err) {
       next(err);
