@@ -8,7 +8,7 @@ import request from 'supertest';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
 import { runCli } from '../server/src/cli/run-cli.js';
 import { loadConfig } from '../server/src/config.js';
-import { authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, tokenRequest } from './support/smart-tokens.js';
+import { authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, introspect, tokenRequest } from './support/smart-tokens.js';
 import type { TestServer } from './support/test-server.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -56,6 +56,7 @@ async function cli(args: string[], extraEnv: Record<string, string> = {}): Promi
 }
 
 const user = { username: 'dr.keys', password: 'rotate-me-please' };
+const providerApp = { clientId: 'fibrotrack-provider-app', redirectUris: ['http://localhost:8080/app/index.html'] };
 let practitioner: string;
 
 before(async () => {
@@ -131,10 +132,11 @@ test('fibrotrack client register refuses bad registrations and lists and removes
 test('signing keys survive a restart; a rotated key signs after restart while the old one stays published until retired', async () => {
   const a = await start();
   const kidA = (await a.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid);
-  const oldToken = await authorizationCodeToken(a, { client: { clientId: 'fibrotrack-provider-app', redirectUris: ['http://localhost:8080/app/index.html'] }, user, scope: 'openid fhirUser' });
+  const oldToken = await authorizationCodeToken(a, { client: providerApp, user, scope: 'openid fhirUser' });
   await a.close();
   const b = await start();
   assert.deepEqual((await b.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), kidA, 'same keys after a restart');
+  assert.equal(await b.built.auth!.reloadKeys(), false, 'an unchanged key set is not reloaded');
   await b.close();
 
   const rotated = await cli(['keys', 'rotate']);
@@ -143,7 +145,7 @@ test('signing keys survive a restart; a rotated key signs after restart while th
   const c = await start();
   const kids = (await c.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid);
   assert.deepEqual(kids, [newKid, ...kidA]);
-  const token = await authorizationCodeToken(c, { client: { clientId: 'fibrotrack-provider-app', redirectUris: ['http://localhost:8080/app/index.html'] }, user, scope: 'openid fhirUser' });
+  const token = await authorizationCodeToken(c, { client: providerApp, user, scope: 'openid fhirUser' });
   assert.equal(decodeJwt(token.id_token!).header.kid, newKid);
   assert.ok(kids.includes(decodeJwt(oldToken.id_token!).header.kid as string), 'an id_token signed before the rotation still verifies');
   await c.close();
@@ -154,6 +156,39 @@ test('signing keys survive a restart; a rotated key signs after restart while th
   assert.deepEqual((await d.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), [newKid]);
   assert.match((await cli(['keys', 'list'])).out, new RegExp(`${kidA[0]}\\tsig\\tretired`));
   await d.close();
+});
+
+test('a running node takes up a key rotated or retired elsewhere without a restart; sessions and tokens survive', async () => {
+  const s = await start();
+  const auth = s.built.auth!;
+  const before = await authorize(s, { client: providerApp, user, scope: 'openid fhirUser user/*.rs' });
+  const first = (await exchangeCode(s, providerApp, before)).body;
+  const oldKid = decodeJwt(first.id_token).header.kid as string;
+
+  // Another node (here the CLI) rotates: this node's periodic check (reloadKeys) puts the new key to use.
+  const rotated = await cli(['keys', 'rotate']);
+  const newKid = rotated.out.trim();
+  assert.equal(await auth.reloadKeys(), true);
+  assert.deepEqual((await s.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid).slice(0, 2), [newKid, oldKid]);
+  assert.ok(await s.built.verifier!.verify(first.access_token), 'a token issued before the reload still works');
+  assert.equal((await introspect(s, providerApp, first.access_token)).body.active, true);
+  // The browser's sign-in session goes on (no login step: a wrong password would stop the flow).
+  const again = await authorize(s, { client: providerApp, user: { ...user, password: 'not-asked-for' }, scope: 'openid fhirUser user/*.rs', agent: before.agent });
+  assert.ok(again.code, JSON.stringify(again.stoppedAt?.status));
+  const second = (await exchangeCode(s, providerApp, again)).body;
+  assert.equal(decodeJwt(second.id_token).header.kid, newKid, 'the new key signs');
+
+  // Retiring elsewhere drops the key from this node's JWKS at the next check.
+  assert.equal((await cli(['keys', 'retire', oldKid])).code, 0);
+  assert.equal(await auth.reloadKeys(), true);
+  assert.ok(!(await s.http.get('/auth/jwks')).body.keys.some((k: { kid: string }) => k.kid === oldKid), 'retired key gone');
+
+  // The admin API changes keys on this node at once.
+  const viaApi = await s.http.post('/auth/admin/keys/rotate').set('Authorization', `Bearer ${env.ADMIN_TOKEN}`);
+  assert.equal(viaApi.status, 201);
+  assert.equal((await s.http.get('/auth/jwks')).body.keys[0].kid, viaApi.body.kid);
+  assert.equal(await auth.reloadKeys(), false, 'already in use');
+  await s.close();
 });
 
 test('our SMART app is seeded at every start and follows BASE_URL', async () => {

@@ -9,6 +9,8 @@ export interface AdminDeps {
   adminToken?: string;
   clients: ClientStore;
   keys: SigningKeyStore;
+  /** Puts a changed key set to use on this node at once (other nodes notice within KEY_CHECK_INTERVAL_MS). */
+  keysChanged: () => Promise<unknown>;
 }
 
 class AdminError extends Error {
@@ -65,7 +67,8 @@ export function adminRouter(deps: AdminDeps): express.Router {
   });
   router.post('/keys/rotate', async (_req, res) => {
     const kid = await deps.keys.rotate();
-    res.status(201).json({ kid, note: 'the new key signs once each server node restarts; the previous key stays published until retired' });
+    await deps.keysChanged();
+    res.status(201).json({ kid, note: 'the new key signs on this node now and on every other node within 30 seconds; the previous key stays published until retired' });
   });
   router.post('/keys/:kid/retire', async (req, res) => {
     try {
@@ -73,6 +76,7 @@ export function adminRouter(deps: AdminDeps): express.Router {
     } catch (err) {
       throw new AdminError(/^no key/.test((err as Error).message) ? 404 : 409, 'invalid_request', (err as Error).message);
     }
+    await deps.keysChanged();
     res.status(204).end();
   });
 

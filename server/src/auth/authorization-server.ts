@@ -32,13 +32,23 @@ export interface AuthorizationServerOptions {
   adminToken?: string;
   /** Hosts whose private or loopback addresses may serve client JWKS (oidc-provider blocks them otherwise). */
   jwksFetchAllowHosts?: string[];
+  /** How often to look for a changed key set (default KEY_CHECK_INTERVAL_MS). */
+  keyCheckIntervalMs?: number;
 }
+
+/** A key rotated or retired elsewhere (another node, the CLI) is in use here within this time. */
+export const KEY_CHECK_INTERVAL_MS = 30_000;
 
 export interface AuthorizationServer {
   /** Mount at /auth. */
   router: express.Router;
-  /** The oidc-provider instance (its events feed the audit log). */
+  /** The first oidc-provider instance: its events are those of every instance built since (they feed the audit log). */
   provider: Provider;
+  /**
+   * Rebuilds the provider when the published key set changed (rotated or retired on any node or with the CLI);
+   * true when it did. Runs every KEY_CHECK_INTERVAL_MS and right after the admin API changes keys.
+   */
+  reloadKeys(): Promise<boolean>;
   verifier: TokenVerifier;
   clients: { allowedOrigins(): Promise<Set<string>> };
   /** Mints EHR launch ids (the /ehr simulator). */
@@ -74,35 +84,65 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   const launches = new LaunchStore(opts.redis, opts.redisPrefix);
   const lookup = new FhirLookup(opts.fhir);
 
-  const provider = new Provider(
-    endpoints.issuer,
-    providerConfiguration({
-      fhirBase,
-      redis: opts.redis,
-      redisPrefix: opts.redisPrefix,
-      clients: clientStore,
-      users,
-      launches,
-      jwks: await keys.publishedJwks(),
-      cookieKeys: await keys.cookieKeys(),
-      jwksFetchAllowHosts: opts.jwksFetchAllowHosts ?? [],
-    }),
-  );
-  // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.
-  provider.proxy = true;
-  provider.use(smartResponses(endpoints.style));
+  // oidc-provider fixes its keys when constructed: a changed key set (rotate, retire, from any node or the
+  // CLI) is picked up by building a new instance. State lives in Redis and MySQL, so nothing is lost; every
+  // instance's events are re-emitted on the first one (`hub`), which the audit log and our logging listen to.
+  const build = async (): Promise<Provider> => {
+    const p = new Provider(
+      endpoints.issuer,
+      providerConfiguration({
+        fhirBase,
+        redis: opts.redis,
+        redisPrefix: opts.redisPrefix,
+        clients: clientStore,
+        users,
+        launches,
+        jwks: await keys.publishedJwks(),
+        cookieKeys: await keys.cookieKeys(),
+        jwksFetchAllowHosts: opts.jwksFetchAllowHosts ?? [],
+      }),
+    );
+    // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.
+    p.proxy = true;
+    p.use(smartResponses(endpoints.style));
+    return p;
+  };
+  let fingerprint = await keys.fingerprint();
+  const hub = await build();
+  let live = { provider: hub, callback: hub.callback() };
   // oidc-provider answers its own failures with a bare server_error: log them, they are bugs.
-  provider.on('server_error', (_ctx, err) => console.error('authorization server error', err));
+  hub.on('server_error', (_ctx, err) => console.error('authorization server error', err));
+  let reloading: Promise<boolean> | undefined;
+  const reloadKeys = (): Promise<boolean> =>
+    (reloading ??= (async () => {
+      try {
+        const now = await keys.fingerprint();
+        if (now === fingerprint) return false;
+        const next = await build();
+        const ownEmit = next.emit.bind(next);
+        // Koa's own 'error' stays on the instance (it logs unhandled errors); oidc-provider's events go to the hub.
+        next.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' ? ownEmit(event, ...args) : hub.emit(event, ...args));
+        live = { provider: next, callback: next.callback() };
+        fingerprint = now;
+        return true;
+      } finally {
+        reloading = undefined;
+      }
+    })());
+  const keyCheck = setInterval(() => {
+    reloadKeys().catch((err) => console.error('authorization server: could not reload the signing keys', err));
+  }, opts.keyCheckIntervalMs ?? KEY_CHECK_INTERVAL_MS);
+  keyCheck.unref();
+  const current = () => live.provider;
 
   const router = express.Router();
   router.get('/smart-style.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(SMART_STYLE);
   });
   const throttle = new LoginThrottle(opts.redis, opts.redisPrefix);
-  router.use('/interaction', interactionRouter({ provider, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle }));
-  router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys }));
+  router.use('/interaction', interactionRouter({ provider: current, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle }));
+  router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys, keysChanged: reloadKeys }));
 
-  const callback = provider.callback();
   const publicUrl = new URL(opts.baseUrl);
   // authorize-post: oidc-provider takes POST only with SameSite=None session cookies, which browsers drop
   // over plain http. The form POST is answered with a 303 to the same request as GET: a top-level navigation
@@ -118,19 +158,20 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     req.headers['x-forwarded-host'] = publicUrl.host;
     req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
     if (req.path === '/authorize') keepOfflineAccess(req);
-    presentedClientSecret.run(basicCredentials(req), () => callback(req, res));
+    presentedClientSecret.run(basicCredentials(req), () => live.callback(req, res));
   });
 
   return {
     router,
-    provider,
-    verifier: createTokenVerifier(provider, fhirBase),
+    provider: hub,
+    reloadKeys,
+    verifier: createTokenVerifier(current, fhirBase),
     clients: { allowedOrigins: () => clientStore.allowedOrigins() },
     launches,
     users,
     clientStore,
     lookup,
-    close: async () => undefined,
+    close: async () => clearInterval(keyCheck),
   };
 }
 

@@ -11,7 +11,8 @@ import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
 
 export interface InteractionDeps {
-  provider: Provider;
+  /** The oidc-provider instance in use (rebuilt when the signing keys change). */
+  provider: () => Provider;
   fhirBase: string;
   users: UserStore;
   launches: LaunchStore;
@@ -25,7 +26,6 @@ type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 const isOidcScope = (s: string) => (OIDC_SCOPES as readonly string[]).includes(s);
 
 export function interactionRouter(deps: InteractionDeps): express.Router {
-  const { provider } = deps;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const noStore = (_req: Request, res: Response, next: NextFunction) => {
@@ -36,7 +36,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.get('/:uid', async (req, res, next) => {
     try {
-      const details = await provider.interactionDetails(req, res);
+      const details = await deps.provider().interactionDetails(req, res);
       res.type('html').send(await currentStep(deps, details));
     } catch (err) {
       next(err);
@@ -45,10 +45,10 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.post('/:uid/login', form, async (req, res, next) => {
     try {
-      const details = await provider.interactionDetails(req, res);
+      const details = await deps.provider().interactionDetails(req, res);
       if (details.prompt.name !== 'login') throw new InteractionError(400, 'this sign-in step is already done');
       const { username, password } = req.body as Record<string, string | undefined>;
-      const clientName = await nameOf(provider, details);
+      const clientName = await nameOf(deps.provider(), details);
       const action = `/auth/interaction/${details.uid}/login`;
       if (username && (await deps.throttle.locked(username))) {
         res.status(429).type('html').send(loginPage(action, clientName, 'Too many failed sign-ins for this username: try again in 15 minutes.'));
@@ -66,7 +66,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
         res.status(403).type('html').send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));
         return;
       }
-      await provider.interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
+      await deps.provider().interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
     } catch (err) {
       next(err);
     }
@@ -74,11 +74,11 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.post('/:uid/patient', form, async (req, res, next) => {
     try {
-      const details = await provider.interactionDetails(req, res);
+      const details = await deps.provider().interactionDetails(req, res);
       const patient = String((req.body as Record<string, unknown>).patient ?? '');
       if (!(await deps.lookup.patientLabel(patient))) {
         const patients = await deps.lookup.patients();
-        res.status(400).type('html').send(patientPickerPage(`/auth/interaction/${details.uid}/patient`, await nameOf(provider, details), patients, `There is no patient '${patient}'.`));
+        res.status(400).type('html').send(patientPickerPage(`/auth/interaction/${details.uid}/patient`, await nameOf(deps.provider(), details), patients, `There is no patient '${patient}'.`));
         return;
       }
       await deps.launches.pickPatient(details.uid, patient);
@@ -90,7 +90,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.post('/:uid/confirm', form, async (req, res, next) => {
     try {
-      const details = await provider.interactionDetails(req, res);
+      const details = await deps.provider().interactionDetails(req, res);
       if (details.prompt.name !== 'consent') throw new InteractionError(400, 'there is nothing to consent to at this step');
       const offered = offeredScopes(details, deps.fhirBase);
       const raw = (req.body as Record<string, unknown>).scope;
@@ -101,7 +101,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
         res.redirect(303, `/auth/interaction/${details.uid}`);
         return;
       }
-      const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+      const grant = new (deps.provider().Grant)({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
       const rejected = offered.filter((s) => !chosen.has(s));
       if (selected.some(isOidcScope)) grant.addOIDCScope(selected.filter(isOidcScope).join(' '));
       if (rejected.some(isOidcScope)) grant.rejectOIDCScope(rejected.filter(isOidcScope).join(' '));
@@ -111,7 +111,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       if (resourceRejected.length) grant.rejectResourceScope(deps.fhirBase, resourceRejected.join(' '));
       const grantId = await grant.save();
       await deps.launches.setGrantContext(grantId, context, deps.grantTtlSeconds);
-      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+      await deps.provider().interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     } catch (err) {
       next(err);
     }
@@ -119,7 +119,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.post('/:uid/abort', form, async (req, res, next) => {
     try {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
+      await deps.provider().interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
     } catch (err) {
       next(err);
     }
@@ -169,7 +169,7 @@ function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
 }
 
 async function currentStep(deps: InteractionDeps, details: Details): Promise<string> {
-  const clientName = await nameOf(deps.provider, details);
+  const clientName = await nameOf(deps.provider(), details);
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
   if (details.prompt.name !== 'consent') throw new InteractionError(400, `unexpected step '${details.prompt.name}'`);

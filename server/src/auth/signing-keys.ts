@@ -51,6 +51,14 @@ export class SigningKeyStore {
     return rows.map((r) => (JSON.parse(r.private_jwk) as { k: string }).k);
   }
 
+  /** What the published key set is (kids and statuses of current and previous keys): changes on rotate and retire. */
+  async fingerprint(): Promise<string> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      "SELECT kid, key_use, status FROM auth_key WHERE status IN ('current', 'previous') ORDER BY key_use, kid",
+    );
+    return rows.map((r) => `${r.key_use}:${r.kid}:${r.status}`).join(' ');
+  }
+
   async list(): Promise<KeyInfo[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       'SELECT kid, key_use, status, created_at, retired_at FROM auth_key ORDER BY key_use, created_at DESC',

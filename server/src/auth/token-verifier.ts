@@ -11,11 +11,13 @@ interface Extra {
   fhirUser?: string;
 }
 
-export function createTokenVerifier(provider: Provider, fhirBase: string): TokenVerifier {
+/** `current` gives the instance in use (it is rebuilt when the signing keys change). */
+export function createTokenVerifier(current: () => Provider, fhirBase: string): TokenVerifier {
   return {
     async verify(bearerToken: string): Promise<AccessContext | undefined> {
       // Opaque tokens are 43 base64url characters; anything else cannot be ours (and is not worth a lookup).
       if (!/^[A-Za-z0-9_-]{20,200}$/.test(bearerToken)) return undefined;
+      const provider = current();
       const token = (await provider.AccessToken.find(bearerToken)) ?? (await provider.ClientCredentials.find(bearerToken));
       if (!token || token.isExpired) return undefined;
       const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
