@@ -1,14 +1,20 @@
-// Span classes of indexed date ranges: class k holds ranges no longer than 2^k ms. A condition on the end of a
-// range (`end >= x`) becomes, per class, a range on its start (`start >= x - 2^k`), which an index can seek to:
-// exact, and as tight as the longest range of each class rather than of the whole parameter.
-/** 2^49 ms (17,800 years) covers every DATETIME range (years 1000 to 9999). */
-export const MAX_SPAN_CLASS = 49;
+// Span classes of indexed date ranges: class k holds ranges no longer than SPAN_BOUNDS_MS[k]. A condition on the
+// end of a range (`end >= x`) becomes, per class, a range on its start (`start >= x - bound`), which an index can
+// seek to: exact, and as tight as the class bound rather than the longest range of the whole parameter. The bounds
+// are the FHIR precisions (instant, second, minute, hour, day, month, year) and a few wider steps, so that a search
+// pays one index range per class (few) and a value at a given precision is bounded by exactly its own length.
+const DAY = 86_400_000;
+export const SPAN_BOUNDS_MS: readonly number[] = [
+  0, 999, 59_999, 3_599_999, DAY - 1, 7 * DAY - 1, 31 * DAY - 1, 366 * DAY - 1, 3_660 * DAY, 36_600 * DAY,
+  // The widest DATETIME range: 1000-01-01 to 9999-12-31 (open periods are clamped to it).
+  Date.UTC(9999, 11, 31, 23, 59, 59, 999) - Date.UTC(1000, 0, 1),
+];
+export const MAX_SPAN_CLASS = SPAN_BOUNDS_MS.length - 1;
 
-/** The smallest k with `spanMs <= 2^k` (integer arithmetic: powers of two are exact in a double). */
+/** The first class whose bound holds `spanMs`. Migration 008 computes the same in SQL. */
 export function spanClass(spanMs: number): number {
-  let k = 0;
-  while (k < MAX_SPAN_CLASS && 2 ** k < spanMs) k++;
-  return k;
+  const k = SPAN_BOUNDS_MS.findIndex((bound) => spanMs <= bound);
+  return k < 0 ? MAX_SPAN_CLASS : k;
 }
 
-export const spanOfClass = (k: number): number => 2 ** k;
+export const spanOfClass = (k: number): number => SPAN_BOUNDS_MS[k];

@@ -1,4 +1,4 @@
-// Migrations 005-007 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-008 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -60,7 +60,7 @@ const all = async (pool: mysql.Pool | TestServer, table: string) => {
 
 test('backfilled token, date and quantity rows equal those written by the current write path', async () => {
   const applied = await migrate(old);
-  assert.ok(['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql'].every((m) => applied.includes(m)), applied.join());
+  assert.ok(['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql'].every((m) => applied.includes(m)), applied.join());
   for (const table of ['idx_token', 'idx_date', 'idx_quantity']) assert.deepEqual(await all(old, table), await all(fresh, table), table);
   // The data really exercised the backfill: several compartments, rows without one, canonical units.
   const compartments = await fresh.sql<{ n: number }[]>("SELECT COUNT(DISTINCT compartment) AS n FROM idx_token WHERE compartment <> ''");
@@ -70,7 +70,7 @@ test('backfilled token, date and quantity rows equal those written by the curren
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7)');
-  assert.deepEqual(await migrate(old), ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql']);
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8)');
+  assert.deepEqual(await migrate(old), ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql']);
   for (const table of ['idx_token', 'idx_date', 'idx_quantity']) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });

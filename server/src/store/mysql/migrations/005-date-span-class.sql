@@ -1,4 +1,4 @@
--- Date rows carry the span class of their range (class k: no longer than 2^k ms, see search/date-span.ts),
+-- Date rows carry the span class of their range (class k: no longer than 2^k ms; migration 008 redefines the classes),
 -- so that every date prefix, even one on the end of a range, is a seekable range on (span_class, start_at).
 -- https://hl7.org/fhir/R4/search.html#date
 ALTER TABLE idx_date
