@@ -186,6 +186,9 @@ test('a short 429 is waited out for its Retry-After, a long one ends the sync un
 });
 
 test('the hourly request budget is never exceeded: the sync stops and later ones wait for the next hour', async () => {
+  // The budget is per clock hour: start well inside one so that it cannot roll over mid-test.
+  const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+  if (toNextHour < 60_000) await new Promise((r) => setTimeout(r, toNextHour + 1000));
   const patient = await newPatient(budgetServer);
   await connect(budgetServer, patient);
   const before = fake.requests.length;
