@@ -51,6 +51,8 @@ export interface Fixture {
   patientToken(patient: string, scope: string): Promise<Token>;
   /** Practitioner app token with `scope` (plus openid fhirUser). */
   userToken(scope: string): Promise<Token>;
+  /** Token of a user who is Patient/`patient`, asking `scope` (plus openid fhirUser) and no launch context. */
+  patientUserToken(patient: string, scope: string): Promise<Token>;
   /** Backend services token. */
   backendToken(scope: string): Promise<Token>;
 }
@@ -77,6 +79,7 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
     system,
     patientToken: (patient, scope) => login(`Patient/${patient}`, `launch/patient openid fhirUser ${scope}`),
     userToken: (scope) => login('Practitioner/pr1', `openid fhirUser ${scope}`),
+    patientUserToken: (patient, scope) => login(`Patient/${patient}`, `openid fhirUser ${scope}`),
     backendToken,
   };
 }

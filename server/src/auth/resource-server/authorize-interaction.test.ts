@@ -157,3 +157,28 @@ describe('searchFilter', () => {
     assert.match(refusal(() => policy('patient/Observation.r', 'a').searchFilter('Observation')), /search \(s\) on Observation/);
   });
 });
+
+describe('a Patient user', () => {
+  const asPatientUser = (scopes: string, fhirUser: string, patientContext?: string) =>
+    new AccessPolicy({ clientId: 'app', scopes: scopes.split(' '), fhirUser, patient: patientContext, expiresAt: Date.now() / 1000 + 60 }, facts, defs);
+
+  it('reaches only their own record through user/ scopes', () => {
+    const p = asPatientUser('user/Observation.rs user/Patient.rs', 'Patient/me');
+    assert.ok(p.allows('r', obs('o1', 'me')));
+    assert.ok(!p.allows('r', obs('o2', 'someone-else')));
+    assert.ok(p.allows('r', patient('me')));
+    assert.ok(!p.allows('r', patient('someone-else')));
+    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/me/);
+  });
+
+  it('gets nothing from user/ scopes when the patient in context is somebody else', () => {
+    const p = asPatientUser('user/Observation.rs', 'Patient/me', 'child');
+    assert.ok(!p.allows('r', obs('o1', 'me')));
+    assert.ok(!p.allows('r', obs('o2', 'child')));
+  });
+
+  it('leaves a Practitioner user unconfined', () => {
+    const p = new AccessPolicy({ clientId: 'app', scopes: ['user/Observation.rs'], fhirUser: 'Practitioner/doc', expiresAt: Date.now() / 1000 + 60 }, facts, defs);
+    assert.ok(p.allows('r', obs('o2', 'anyone')));
+  });
+});

@@ -1,6 +1,10 @@
 // The access policy of the FHIR API: what a SMART access token allows, decided in this one module.
 // https://hl7.org/fhir/smart-app-launch/STU2.2/scopes-and-launch-context.html
 //
+// First, what a user/ scope means: a user may access what they are permitted to. A Patient user (fhirUser
+// Patient/x) is permitted their own record only, so their user/ scopes act as patient/ scopes on Patient/x
+// (and are dropped if the token's patient context is someone else).
+//
 // Before an interaction runs (checkInteraction), in this order:
 //   1. AuditEvent is written by the server only: no create, update, patch or delete, whatever the scope.
 //   2. AuditEvent is read and searched only under system/AuditEvent.r / .s (`*` scopes do not reach it).
@@ -59,13 +63,16 @@ export interface SearchFilter {
 
 export class AccessPolicy {
   readonly scopes: ClinicalScope[];
+  readonly access: AccessContext;
 
   constructor(
-    readonly access: AccessContext,
+    access: AccessContext,
     private readonly facts: ResourceFacts,
     private readonly defs: Definitions,
   ) {
-    this.scopes = clinicalScopes(access.scopes);
+    const confined = confineToPatientUser(access, clinicalScopes(access.scopes));
+    this.access = confined.access;
+    this.scopes = confined.scopes;
   }
 
   // ---- before the interaction ----
@@ -201,3 +208,14 @@ const sameConstraints = (a: [string, string][], b: [string, string][]) =>
 
 const NAMES: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
 const letterNames = (letters: readonly Permission[]) => letters.map((l) => `${NAMES[l]} (${l})`).join(' or ');
+
+/** A Patient user's user/ scopes reach only their own compartment (see the header). */
+function confineToPatientUser(access: AccessContext, scopes: ClinicalScope[]): { access: AccessContext; scopes: ClinicalScope[] } {
+  const self = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(access.fhirUser ?? '')?.[1];
+  if (!self) return { access, scopes };
+  if (access.patient && access.patient !== self) return { access, scopes: scopes.filter((s) => s.level !== 'user') };
+  return {
+    access: { ...access, patient: self },
+    scopes: scopes.map((s) => (s.level === 'user' ? { ...s, level: 'patient' } : s)),
+  };
+}
