@@ -101,6 +101,12 @@ test('a profile asked for explicitly applies even when not claimed, and an unkno
   assert.deepEqual(errorsOf(example('Patient-example-patient'), [`${FT}fibrotrack-pain-severity`]).map((i) => i.code), ['invalid']);
 });
 
+test('resources inside a Bundle are checked against the profiles they claim', () => {
+  const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: painScored(11) }, { fullUrl: 'urn:uuid:2', resource: pain }] };
+  assert.deepEqual(errorsOf(bundle).map((i) => [i.code, i.expression?.[0]]), [['invariant', 'Bundle.entry[0].resource']]);
+  assert.deepEqual(validator.validate(bundle, undefined, { errorsOnly: true }).filter((i) => i.severity === 'error'), [], 'the base alone does not look at claims');
+});
+
 test('extensible and preferred bindings warn, required ones are errors', () => {
   const issues = validator.validate(broken(pain, { category: [...pain.category, ...category('nonsense')] }), undefined, { claimed: true });
   const at = issues.filter((i) => i.expression?.[0] === 'Observation.category[1]');

@@ -40,11 +40,20 @@ interface Walk {
   root: Obj;
   /** Inside a contained resource (which needs no narrative of its own). */
   contained?: boolean;
+  nestedClaims?: boolean;
 }
 
 export interface InstanceWalker {
-  /** Checks `resource` against `structure`, with expressions starting at `at` (the resource type, or a nesting path). */
-  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean): void;
+  /**
+   * Checks `resource` against `structure`, with expressions starting at `at` (the resource type, or a nesting path).
+   * With `nestedClaims`, resources inside it (contained, Bundle entries) are also checked against the profiles they claim.
+   */
+  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean, nestedClaims?: boolean): void;
+}
+
+export function claimedProfiles(r: Obj): string[] {
+  const meta = r.meta as { profile?: unknown } | undefined;
+  return Array.isArray(meta?.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
 }
 
 export function createInstanceWalker(registry: ConformanceRegistry): InstanceWalker {
@@ -132,6 +141,22 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     w.contained = outerContained;
   };
 
+  /** A nested resource against the profiles it claims (unknown ones are reported as information). */
+  const walkClaims = (resource: Obj, at: string, w: Walk, contained: boolean) => {
+    for (const url of claimedProfiles(resource)) {
+      const profile = registry.structure(url);
+      if (profile && profile.type === resource.resourceType) walkResource(profile, resource, at, w, contained);
+      else if (!w.errorsOnly) {
+        w.out.push(issue({
+          severity: 'information',
+          code: 'informational',
+          diagnostics: `${at}.meta.profile: profile ${url} is not known to this server${profile ? ` for ${String(resource.resourceType)}` : ''}, so it was not checked`,
+          expression: `${at}.meta.profile`,
+        }));
+      }
+    }
+  };
+
   const checkValue = (plan: ElementPlan, value: unknown, type: string, at: string, w: Walk): void => {
     if (value === null || value === undefined) return;
     if (registry.isPrimitive(type)) {
@@ -146,7 +171,9 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     if (type === 'Resource' || (typeof value.resourceType === 'string' && registry.defs.isResourceType(type))) {
       const nested = typeof value.resourceType === 'string' ? registry.structure(value.resourceType) : undefined;
       // A nested resource of an unknown type is the schema's to report.
-      if (nested && registry.defs.isResourceType(value.resourceType as string)) walkResource(nested, value, at, w, plan.name === 'contained');
+      if (!nested || !registry.defs.isResourceType(value.resourceType as string)) return;
+      walkResource(nested, value, at, w, plan.name === 'contained');
+      if (w.nestedClaims) walkClaims(value, at, w, plan.name === 'contained');
       return;
     }
     let effective = plan;
@@ -295,8 +322,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   return {
-    walk(structure, resource, at, out, errorsOnly) {
-      walkResource(structure, resource, at, { out, errorsOnly, resource, root: resource }, false);
+    walk(structure, resource, at, out, errorsOnly, nestedClaims = false) {
+      walkResource(structure, resource, at, { out, errorsOnly, resource, root: resource, nestedClaims }, false);
     },
   };
 }

@@ -6,7 +6,7 @@ import { isValidId } from '../core/ids.js';
 import { issue } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { createConformanceRegistry, type ConformanceRegistry } from './conformance-registry.js';
-import { createInstanceWalker } from './instance-walker.js';
+import { claimedProfiles, createInstanceWalker } from './instance-walker.js';
 import { createSchemaValidator } from './schema-validator.js';
 
 type Obj = Record<string, unknown>;
@@ -14,7 +14,7 @@ type Obj = Record<string, unknown>;
 export interface ValidateOptions {
   /** Profiles (canonical URLs) the resource must meet; an unknown one is an error. */
   profiles?: readonly string[];
-  /** Also check the profiles the resource claims in meta.profile (unknown ones are reported as information). */
+  /** Also check the profiles the resource, and resources inside it, claim in meta.profile (unknown ones are reported as information). */
   claimed?: boolean;
   /** Leave out checks that can only warn or inform (bindings that are not required, warning invariants): writes need errors only. */
   errorsOnly?: boolean;
@@ -76,7 +76,7 @@ export function createResourceValidator(defs: Definitions, registry = createConf
         }));
       }
       first.push(...schema(r, type));
-      walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true);
+      walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true, options.claimed === true);
     }
     profileIssues(r, type, options, walked);
     const covered = new Set<string>();
@@ -109,7 +109,4 @@ function distinct(issues: OperationOutcomeIssue[], covered: Set<string>): Operat
   }).reverse();
 }
 
-export function claimedProfiles(r: Obj): string[] {
-  const meta = r.meta as { profile?: unknown } | undefined;
-  return Array.isArray(meta?.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
-}
+export { claimedProfiles };
