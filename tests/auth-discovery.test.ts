@@ -29,6 +29,10 @@ test('smart-configuration is JSON with CORS *, absolute URLs, S256 only and ever
   for (const m of ['client_secret_basic', 'private_key_jwt']) assert.ok(c.token_endpoint_auth_methods_supported.includes(m), m);
   assert.deepEqual(c.token_endpoint_auth_signing_alg_values_supported, ['RS384', 'ES384']);
   assert.ok(c.scopes_supported.includes('launch/patient'));
+  // We pick no encounter in a standalone launch: neither the scope nor the capability is claimed.
+  assert.ok(!c.scopes_supported.includes('launch/encounter'));
+  assert.ok(!c.capabilities.includes('context-standalone-encounter'));
+  assert.ok(!c.code_challenge_methods_supported.includes('plain'));
   assert.ok(c.response_types_supported.includes('code'));
   for (const cap of [
     'launch-ehr', 'launch-standalone', 'authorize-post', 'client-public', 'client-confidential-symmetric', 'client-confidential-asymmetric',

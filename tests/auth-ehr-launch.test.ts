@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
-import { addUser, authorize, authorizationCodeToken, createResource, exchangeCode, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import { addUser, authorize, authorizationCodeToken, createResource, exchangeCode, FHIR_BASE, introspect, refresh, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -22,7 +22,7 @@ before(async () => {
   otherPatient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Karev' }] });
   encounter = await createResource(server, { resourceType: 'Encounter', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } });
   await addUser(server, { ...user, fhirUser: `Practitioner/${practitioner}`, displayName: 'Dr Meredith Grey' });
-  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch openid fhirUser patient/*.rs user/*.rs' });
+  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch launch/encounter openid fhirUser offline_access patient/*.rs user/*.rs' });
 });
 
 after(async () => {
@@ -43,6 +43,25 @@ test('the simulator page lists practitioners who log in, patients, encounters an
   assert.match(res.text, new RegExp(`value="${encounter}"`));
   assert.match(res.text, new RegExp(`value="${app.clientId}">Pain tracker`));
   assert.match(res.text, /value="fibrotrack-provider-app"/);
+  // The simulator frames the app with no banner of its own, so it asks the app for one unless unticked.
+  assert.match(res.text, /<input type="checkbox" id="need-patient-banner" name="need_patient_banner" value="true" checked>/);
+});
+
+test('the need-patient-banner option travels with the launch into every token of the grant, not into introspection', async () => {
+  const ticked = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, client: app.clientId, need_patient_banner: 'true' });
+  assert.equal(ticked.status, 303);
+  const launch = new URL(ticked.headers.location).searchParams.get('launch')!;
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch patient/*.rs offline_access', launch });
+  assert.equal(token.need_patient_banner, true);
+  assert.equal(token.patient, patient);
+  const refreshed = await refresh(server, app, token.refresh_token!);
+  assert.equal(refreshed.status, 200, refreshed.text);
+  assert.equal(refreshed.body.need_patient_banner, true);
+  assert.equal((await introspect(server, app, token.access_token)).body.need_patient_banner, undefined);
+  // Unticked (a checkbox then sends nothing): the EHR shows the patient, the app need not.
+  const unticked = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, client: app.clientId });
+  const plain = await authorizationCodeToken(server, { client: app, user, scope: 'launch patient/*.rs', launch: new URL(unticked.headers.location).searchParams.get('launch')! });
+  assert.equal(plain.need_patient_banner, false);
 });
 
 test('launching opens the app launch URL with iss and launch; the token carries patient and encounter', async () => {
@@ -71,6 +90,18 @@ test('no patient picker appears in an EHR launch, and a launch without encounter
   const token = (await exchangeCode(server, app, r)).body;
   assert.equal(token.patient, patient);
   assert.equal(token.encounter, undefined);
+});
+
+test('launch/encounter is granted with the EHR launch encounter, and dropped when the launch has none', async () => {
+  const withEncounter = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, encounter, client: app.clientId });
+  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch launch/encounter patient/*.rs', launch: new URL(withEncounter.headers.location).searchParams.get('launch')! });
+  assert.deepEqual(token.scope.split(' ').sort(), ['launch', 'launch/encounter', 'patient/*.rs']);
+  assert.equal(token.encounter, encounter);
+  assert.equal((await introspect(server, app, token.access_token)).body.encounter, encounter);
+  const without = await launchFromEhr({ practitioner: `Practitioner/${practitioner}`, patient, client: app.clientId });
+  const plain = await authorizationCodeToken(server, { client: app, user, scope: 'launch launch/encounter patient/*.rs', launch: new URL(without.headers.location).searchParams.get('launch')! });
+  assert.deepEqual(plain.scope.split(' ').sort(), ['launch', 'patient/*.rs']);
+  assert.equal(plain.encounter, undefined);
 });
 
 test('the simulator refuses an unknown patient, a foreign encounter, an app without launch URL and a non-user practitioner', async () => {

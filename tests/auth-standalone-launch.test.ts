@@ -124,6 +124,21 @@ test('any patient/ scope puts a patient in context: a provider asking without la
   assert.equal(token.patient, patientId);
 });
 
+test('launch/encounter in a standalone launch is neither offered nor granted, and no encounter is in context', async () => {
+  const user = { username: 'dr.lopez', password: 'correct horse battery' };
+  const withEncounter = await registerClient(server, { scope: 'launch/patient launch/encounter openid patient/*.rs' });
+  const r = await authorize(server, { client: withEncounter, user, scope: 'launch/patient launch/encounter openid patient/*.rs', patient: patientId });
+  assert.deepEqual([...r.offeredScopes].sort(), ['launch/patient', 'openid', 'patient/*.rs']);
+  const token = (await exchangeCode(server, withEncounter, r)).body;
+  assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', 'openid', 'patient/*.rs']);
+  assert.equal(token.encounter, undefined);
+  assert.deepEqual((await server.built.verifier!.verify(token.access_token))!.scopes.sort(), ['launch/patient', 'openid', 'patient/*.rs']);
+  // Asking for nothing else: nothing is granted, so no code.
+  const only = await authorize(server, { client: withEncounter, user, scope: 'launch/encounter' });
+  assert.equal(only.code, undefined);
+  assert.equal(only.error, 'access_denied');
+});
+
 test('codes are stored to live 60 seconds', async () => {
   const user = { username: 'jane', password: 'jane-secret-pass' };
   const r = await authorize(server, { client: app, user, scope: 'launch/patient patient/*.rs' });

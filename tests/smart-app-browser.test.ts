@@ -157,12 +157,12 @@ test('EHR launch from /ehr/: practitioner, patient and app picked, sign-in and c
   await app.waitForURL(/\/app\/index\.html/);
 
   assert.deepEqual(await painRows(app), expectedRows(JANE_PAIN));
-  // The launch context came from the EHR, and with it need_patient_banner=false (the EHR shows the patient):
-  // the app then shows no banner of its own.
+  // The launch context came from the EHR; the simulator shows no banner of its own and its need-patient-banner
+  // option is ticked by default, so need_patient_banner=true and the app shows the banner.
   const token = await tokenResponse(app);
   assert.equal(token.patient, ids.jane);
-  assert.equal(token.need_patient_banner, false);
-  assert.equal(await app.getByRole('region', { name: 'Patient' }).count(), 0);
+  assert.equal(token.need_patient_banner, true);
+  await app.getByRole('region', { name: 'Patient' }).getByRole('heading', { name: 'Jane Doe' }).waitFor();
   // Keyboard: Tab walks the chart's points oldest first, each announcing its date and score.
   const focused = () => app.evaluate(() => document.activeElement?.getAttribute('aria-label'));
   await app.keyboard.press('Tab');

@@ -59,7 +59,7 @@ export async function createResource(server: ServerLike, resource: FhirResource)
 }
 
 /** Mints an EHR launch id as the /ehr simulator does. */
-export async function ehrLaunch(server: ServerLike, launch: { clientId: string; fhirUser: string; patient: string; encounter?: string }): Promise<string> {
+export async function ehrLaunch(server: ServerLike, launch: { clientId: string; fhirUser: string; patient: string; encounter?: string; needPatientBanner?: boolean }): Promise<string> {
   return auth(server).launches.createLaunch(launch);
 }
 

@@ -93,16 +93,18 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const details = await deps.provider().interactionDetails(req, res);
       if (details.prompt.name !== 'consent') throw new InteractionError(400, 'there is nothing to consent to at this step');
       const offered = offeredScopes(details, deps.fhirBase);
+      const available = await grantableScopes(deps, details, offered);
       const raw = (req.body as Record<string, unknown>).scope;
       const chosen = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
-      const selected = offered.filter((s) => chosen.has(s));
+      const selected = available.filter((s) => chosen.has(s));
       const context = await grantContext(deps, details, selected);
       if (context === 'needs-patient') {
         res.redirect(303, `/auth/interaction/${details.uid}`);
         return;
       }
       const grant = new (deps.provider().Grant)({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
-      const rejected = offered.filter((s) => !chosen.has(s));
+      // Every requested scope is granted or rejected, or oidc-provider would ask for consent again.
+      const rejected = offered.filter((s) => !selected.includes(s));
       if (selected.some(isOidcScope)) grant.addOIDCScope(selected.filter(isOidcScope).join(' '));
       if (rejected.some(isOidcScope)) grant.rejectOIDCScope(rejected.filter(isOidcScope).join(' '));
       const resourceSelected = selected.filter((s) => !isOidcScope(s));
@@ -164,6 +166,17 @@ function offeredScopes(details: Details, fhirBase: string): string[] {
   return [...(d.missingOIDCScope ?? []), ...(d.missingResourceScopes?.[fhirBase] ?? [])];
 }
 
+/**
+ * The offered scopes this authorization can grant. `launch/encounter` needs an encounter to put in context and
+ * only an EHR launch brings one (we have no standalone encounter picker, nor advertise one): without it the
+ * scope is neither offered nor granted, so the token never claims an encounter context it lacks.
+ */
+async function grantableScopes(deps: InteractionDeps, details: Details, offered: string[]): Promise<string[]> {
+  if (!offered.includes('launch/encounter')) return offered;
+  const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
+  return launch?.encounter ? offered : offered.filter((s) => s !== 'launch/encounter');
+}
+
 function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
   return scopes.includes('launch/patient') || (ehrLaunch && scopes.includes('launch')) || scopes.some((s) => parseClinicalScope(s)?.level === 'patient');
 }
@@ -173,7 +186,7 @@ async function currentStep(deps: InteractionDeps, details: Details): Promise<str
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
   if (details.prompt.name !== 'consent') throw new InteractionError(400, `unexpected step '${details.prompt.name}'`);
-  const offered = offeredScopes(details, deps.fhirBase);
+  const offered = await grantableScopes(deps, details, offeredScopes(details, deps.fhirBase));
   const context = await grantContext(deps, details, offered);
   if (context === 'needs-patient') return patientPickerPage(`${base}/patient`, clientName, await deps.lookup.patients());
   const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
@@ -192,7 +205,8 @@ async function grantContext(deps: InteractionDeps, details: Details, scopes: str
   if (details.params.launch && !launch) throw new InteractionError(400, 'the EHR launch has expired');
   // The session may belong to someone already signed in (no login step): the launch must still be theirs.
   if (launch && launch.fhirUser !== user.fhirUser) throw new InteractionError(403, `this EHR launch was made for ${launch.fhirUser}, not for the signed-in ${user.fhirUser}`);
-  const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: !launch };
+  // Standalone: no EHR around the app, so it shows the banner; an EHR launch says whether its EHR does.
+  const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: launch ? launch.needPatientBanner === true : true };
   const wantsEncounter = launch?.encounter && (scopes.includes('launch') || scopes.includes('launch/encounter'));
   if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch))) return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
   const ownPatient = user.fhirUser.startsWith('Patient/') ? user.fhirUser.slice('Patient/'.length) : undefined;

@@ -9,6 +9,8 @@ export interface EhrLaunch {
   fhirUser: string;
   patient: string;
   encounter?: string;
+  /** Whether the app should show a patient banner (false when the EHR frames the app with its own). */
+  needPatientBanner?: boolean;
 }
 
 /** What a grant carries besides scopes; tokens of the grant report it. */

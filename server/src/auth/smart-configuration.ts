@@ -62,7 +62,8 @@ export function smartConfiguration(baseUrl: string): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: [
-      'openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'launch/encounter', 'offline_access', 'online_access',
+      // No launch/encounter: we pick no encounter in a standalone launch (an EHR launch's encounter comes with `launch`).
+      'openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'online_access',
       'patient/*.cruds', 'user/*.cruds', 'system/*.cruds', 'patient/*.rs', 'user/*.rs', 'system/*.rs',
       'patient/*.read', 'patient/*.write', 'user/*.read', 'user/*.write', 'system/*.read', 'system/*.write',
     ],

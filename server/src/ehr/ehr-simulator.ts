@@ -1,5 +1,6 @@
 // EHR launch simulator at /ehr/: pick a practitioner, a patient (and an encounter) and a registered app;
-// it mints a launch id bound to them and opens the app's launch URL with iss and launch.
+// it mints a launch id bound to them (and whether the app must show a patient banner) and opens the app's
+// launch URL with iss and launch.
 // https://hl7.org/fhir/smart-app-launch/app-launch.html#launch-app-ehr-launch
 import express from 'express';
 import type { Encounter } from 'fhir/r4.js';
@@ -50,6 +51,8 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
 
 async function launchTarget(deps: EhrSimulatorDeps, body: Record<string, string | undefined>) {
   const { practitioner = '', patient = '', encounter = '', client = '' } = body;
+  // An HTML checkbox sends its value only when ticked.
+  const needPatientBanner = body.need_patient_banner !== undefined;
   const users = await deps.users.listByType('Practitioner');
   const user = users.find((u) => u.fhirUser === practitioner);
   if (!user) throw new LaunchError(`'${practitioner}' is not a practitioner who can log in (add one with fibrotrack user add)`);
@@ -63,7 +66,7 @@ async function launchTarget(deps: EhrSimulatorDeps, body: Record<string, string 
   if (!app?.launchUrl) throw new LaunchError(`'${client}' is not a registered app with a launch URL`);
   return {
     launchUrl: app.launchUrl,
-    launch: { clientId: app.clientId, fhirUser: user.fhirUser, patient, ...(encounter ? { encounter } : {}) },
+    launch: { clientId: app.clientId, fhirUser: user.fhirUser, patient, ...(encounter ? { encounter } : {}), needPatientBanner },
   };
 }
 
@@ -84,6 +87,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <label>Practitioner <select name="practitioner" required>${options(practitioners.map((u) => ({ value: u.fhirUser, label: `${u.displayName ?? u.username} (${u.fhirUser})` })))}</select></label>
 <label>Patient <select name="patient" required>${options(patients.map((p) => ({ value: p.id, label: p.label })))}</select></label>
 <label>Encounter <select name="encounter"><option value="">(none)</option>${options(encounters.map((e) => ({ value: e.id, label: `${e.label} - Patient/${e.patient ?? '?'}` })))}</select></label>
+<label><input type="checkbox" id="need-patient-banner" name="need_patient_banner" value="true" checked> The app shows the patient banner (<code>need_patient_banner</code>): this simulator shows none of its own</label>
 <label>App <select name="client" required>${options(clients.filter((c) => c.launchUrl).map((c) => ({ value: c.clientId, label: c.name ?? c.clientId })))}</select></label>
 <button type="submit" id="launch">Launch</button>
 </form>`,
