@@ -101,10 +101,56 @@ test('after revoking the refresh token the access tokens of its grant stop worki
   assert.equal((await refresh(server, app, token.refresh_token!)).body.error, 'invalid_grant');
 });
 
-test('a client cannot revoke or introspect another client\'s token', async () => {
+test('a client cannot revoke or introspect another client\'s token, public or confidential (answered as for an unknown token)', async () => {
   const token = await login();
-  const other = await registerClient(server, { scope: 'openid' });
-  await revoke(server, other, token.access_token);
-  assert.deepEqual((await introspect(server, other, token.access_token)).body, { active: false });
+  const publicOther = await registerClient(server, { scope: 'openid' });
+  const confidentialOther = await registerClient(server, { scope: 'openid', auth: 'client_secret_basic' });
+  for (const other of [publicOther, confidentialOther]) {
+    for (const t of [token.access_token, token.refresh_token!]) {
+      const res = await revoke(server, other, t);
+      assert.equal(res.status, 200, `${other.auth}: ${res.text}`);
+      assert.deepEqual((await introspect(server, other, t)).body, { active: false }, other.auth);
+    }
+  }
   assert.ok(await server.built.verifier!.verify(token.access_token), 'still valid');
+  assert.equal((await introspect(server, app, token.refresh_token!)).body.active, true);
+  assert.equal((await refresh(server, app, token.refresh_token!)).status, 200, 'the refresh token still works');
+});
+
+test('a revoked access token gets 401 at the FHIR API, where it worked before', async () => {
+  const token = await login();
+  const read = () => server.http.get(`/fhir/Patient/${patient}/$everything`).set('Authorization', `Bearer ${token.access_token}`);
+  const obs = () => server.http.get(`/fhir/Observation?patient=${patient}`).set('Authorization', `Bearer ${token.access_token}`);
+  assert.equal((await obs()).status, 200);
+  assert.equal((await revoke(server, app, token.access_token)).status, 200);
+  const after = await obs();
+  assert.equal(after.status, 401);
+  assert.equal(after.body.resourceType, 'OperationOutcome');
+  assert.equal((await read()).status, 401);
+});
+
+test('an online_access refresh token ends with the sign-in session; an offline_access one outlives it', async () => {
+  const redis = server.built.redis!;
+  /** What the session's expiry (12 hours) does: its records are gone from Redis. */
+  const endSession = async (refreshToken: string) => {
+    const [rtKey] = await redis.keys(`*oidc:RefreshToken:${refreshToken}`);
+    const prefix = rtKey.slice(0, rtKey.indexOf('oidc:RefreshToken:'));
+    const { sessionUid } = JSON.parse((await redis.get(rtKey))!) as { sessionUid: string };
+    const sessionId = await redis.get(`${prefix}oidc:Session:uid:${sessionUid}`);
+    assert.ok(sessionId, 'the session is stored');
+    await redis.del(`${prefix}oidc:Session:${sessionId}`, `${prefix}oidc:Session:uid:${sessionUid}`);
+  };
+  const online = await login('launch/patient online_access patient/Observation.rs');
+  const offline = await login('launch/patient offline_access patient/Observation.rs');
+  assert.equal((await refresh(server, app, online.refresh_token!)).status, 200, 'works while the session lasts');
+  const stillOnline = await login('launch/patient online_access patient/Observation.rs');
+  await endSession(stillOnline.refresh_token!);
+  await endSession(offline.refresh_token!);
+  const ended = await refresh(server, app, stillOnline.refresh_token!);
+  assert.equal(ended.status, 400);
+  assert.equal(ended.body.error, 'invalid_grant');
+  assert.equal(await server.built.verifier!.verify(stillOnline.access_token), undefined, 'its access token ends too');
+  const outlives = await refresh(server, app, offline.refresh_token!);
+  assert.equal(outlives.status, 200, outlives.text);
+  assert.ok(outlives.body.scope.split(' ').includes('offline_access'));
 });

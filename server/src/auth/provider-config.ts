@@ -62,8 +62,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect and revoke only its own tokens. Anything else is answered as for an unknown
+      // token ({"active": false}; revocation 200 and nothing revoked), so no client learns whether another's
+      // token exists. https://www.rfc-editor.org/rfc/rfc7662#section-2.2 https://www.rfc-editor.org/rfc/rfc7009#section-2.2
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: false },
