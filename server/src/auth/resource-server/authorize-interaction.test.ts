@@ -182,3 +182,13 @@ describe('a Patient user', () => {
     assert.ok(p.allows('r', obs('o2', 'anyone')));
   });
 });
+
+describe('wearable operations on Patient/{id}', () => {
+  const importInto = (id: string) => target({ interaction: 'operation', type: 'Patient', id, operation: 'import-wearable' });
+  it('need Observation create, in the own record only', () => {
+    policy('patient/Observation.c', 'a').checkInteraction(importInto('a'));
+    assert.match(refusal(() => policy('patient/Observation.c', 'a').checkInteraction(importInto('b'))), /Patient\/b/);
+    assert.match(refusal(() => policy('patient/Patient.c', 'a').checkInteraction(importInto('a'))), /Observation/);
+    policy('patient/Observation.c', 'a').checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'sync-fitbit' }));
+  });
+});

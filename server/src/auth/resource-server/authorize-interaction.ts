@@ -48,6 +48,15 @@ const OPERATION_LETTERS: Record<string, Permission[]> = {
   validate: ['c', 'r', 'u'],
   everything: ['r', 's'],
   'import-wearable': ['c'],
+  'connect-fitbit': ['c'],
+  'sync-fitbit': ['c'],
+};
+
+/** Operations invoked on a Patient whose data is Observations: their letter is checked on Observation. */
+const OPERATION_DATA_TYPE: Record<string, string> = {
+  'import-wearable': 'Observation',
+  'connect-fitbit': 'Observation',
+  'sync-fitbit': 'Observation',
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */
@@ -80,7 +89,7 @@ export class AccessPolicy {
   checkInteraction(t: InteractionTarget): void {
     const letters = t.interaction === 'operation' ? OPERATION_LETTERS[t.operation ?? ''] ?? ['c', 'r', 'u', 'd', 's'] : LETTERS[t.interaction];
     // A compartment search is a search of the compartment's member type.
-    const type = t.compartmentType || t.type;
+    const type = (t.interaction === 'operation' && OPERATION_DATA_TYPE[t.operation ?? '']) || t.compartmentType || t.type;
     if (type === AUDIT && letters.some((l) => !READS.includes(l))) {
       throw forbidden('AuditEvent is written by the server only: it cannot be created, updated, patched or deleted through the API');
     }
