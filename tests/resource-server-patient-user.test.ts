@@ -15,7 +15,9 @@ describe('user/ scopes of a Patient user', () => {
   after(() => f.server.close());
 
   it('read the own record and are refused other patients\' records', async () => {
-    assert.equal((await alphaUser.get('Patient/a')).status, 200);
+    const own = await alphaUser.get('Patient/a');
+    assert.equal(own.status, 200);
+    assert.equal(own.headers['cache-control'], 'no-store', 'data read with a token is never cached');
     assert.equal((await alphaUser.get('Observation/oa1')).status, 200);
     assertForbidden(await alphaUser.get('Patient/b'), /Patient\/b/);
     assertForbidden(await alphaUser.get('Observation/ob1'), /Observation\/ob1/);

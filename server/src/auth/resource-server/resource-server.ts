@@ -79,6 +79,9 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
         throw unauthorized('The access token is not valid: unknown, expired, revoked or issued for another server', true);
       }
       res.locals.access = access;
+      // What a token reads is one patient's data for one client: no browser or proxy may keep a copy (a cached
+      // page would outlive the token's revocation).
+      res.setHeader('Cache-Control', 'no-store');
       const trail = res.locals.auditTrail as RequestTrail | undefined;
       if (trail) trail.who = { ...whoOf(access), address: req.ip };
       await deps.rateLimiter.take(access.clientId);
