@@ -160,3 +160,15 @@ test('authorize by form POST (authorize-post) yields a code like GET', async () 
   assert.equal(next.status, 303);
   assert.match(next.headers.location, /^\/auth\/interaction\//);
 });
+
+test('a response_type other than code is refused back to the client with the state, and no token or code', async () => {
+  for (const responseType of ['token', 'code token', 'id_token']) {
+    const r = await authorize(server, { client: app, user, scope, state: 'rt', params: { response_type: responseType } });
+    // Errors of an implicit-style request come back in the fragment.
+    const answer = new URLSearchParams(`${r.redirect!.search.slice(1)}&${r.redirect!.hash.slice(1)}`);
+    assert.equal(answer.get('code'), null, responseType);
+    assert.equal(answer.get('access_token'), null, responseType);
+    assert.equal(answer.get('error'), 'unsupported_response_type', `${responseType}: ${answer.get('error_description')}`);
+    assert.equal(answer.get('state'), 'rt', responseType);
+  }
+});

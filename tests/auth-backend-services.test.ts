@@ -77,6 +77,23 @@ test('an ES384 assertion verified against the registered JWKS URL works, and the
   assert.equal(sameJku.status, 200, sameJku.text);
 });
 
+test('v1 system scopes are answered in v1; introspection by the client (with an assertion) shows the token', async () => {
+  const token = await backendServicesToken(server, { clientId: rs.client.clientId, key: rs.key, scope: 'system/Patient.read system/Observation.rs' });
+  assert.deepEqual(token.scope.split(' ').sort(), ['system/Observation.rs', 'system/Patient.read']);
+  const info = await server.http.post('/auth/introspect').type('form').send({
+    token: token.access_token,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: clientAssertion(rs.client.clientId, rs.key, { claims: { aud: 'http://localhost:8080/auth/introspect' } }),
+  });
+  assert.equal(info.status, 200, info.text);
+  assert.equal(info.body.active, true);
+  assert.equal(info.body.client_id, rs.client.clientId);
+  assert.deepEqual(info.body.scope.split(' ').sort(), ['system/Observation.rs', 'system/Patient.read']);
+  assert.ok(info.body.exp <= Math.floor(Date.now() / 1000) + 300);
+  assert.equal(info.body.patient, undefined);
+  assert.equal(info.body.sub, undefined);
+});
+
 test('granted scopes stay within the registration; none left is invalid_scope', async () => {
   const token = await backendServicesToken(server, { clientId: rs.client.clientId, key: rs.key, scope: 'system/Observation.cruds system/Observation.rs system/Patient.c' });
   assert.deepEqual(token.scope.split(' '), ['system/Observation.rs']);
@@ -111,6 +128,8 @@ test('assertions that break the rules are invalid_client', async () => {
     ['alg RS256 (not allowed)', clientAssertion(id, rs.key, { header: { alg: 'RS256' } })],
     ['signed by another key', clientAssertion(id, { ...backendKey('RS384'), kid: rs.key.kid })],
     ['aud wrong, tampered', hs],
+    ['jku with inline keys (no registered URL)', clientAssertion(id, rs.key, { header: { jku: 'http://127.0.0.1:1/jwks.json' } })],
+    ['typ not JWT', clientAssertion(id, rs.key, { header: { typ: 'JOSE+JSON' } })],
   ];
   for (const [why, assertion] of cases) assertInvalidClient(await backendTokenRequest(server, { clientId: id, assertion, scope: 'system/*.rs' }), why);
 });

@@ -59,9 +59,14 @@ test('the token endpoint answers CORS for the origins of registered redirect URI
   const r = await authorize(server, { client: app, user, scope });
   const ok = await codeRequest(app, r).set('Origin', 'http://app.example:3000');
   assert.equal(ok.status, 200, ok.text);
-  assert.equal(ok.headers['access-control-allow-origin'], 'http://app.example:3000');
+  assert.equal(ok.headers['access-control-allow-origin'], 'http://app.example:3000', 'the origin itself, never *');
+  assert.match(String(ok.headers.vary), /Origin/);
   const r2 = await authorize(server, { client: app, user, scope });
   const evil = await codeRequest(app, r2).set('Origin', 'http://evil.example');
   assert.equal(evil.headers['access-control-allow-origin'], undefined);
   assert.equal(evil.body.access_token, undefined);
+  // The registered origin of another client's redirect URI is not this client's.
+  const otherApp = await registerClient(server, { scope, redirectUris: ['http://other.example/cb'] });
+  const r3 = await authorize(server, { client: app, user, scope });
+  assert.equal((await codeRequest(app, r3).set('Origin', 'http://other.example')).headers['access-control-allow-origin'], undefined, otherApp.clientId);
 });

@@ -52,6 +52,9 @@ test('the URLs it names are the ones that answer', async () => {
   assert.equal(oidc.introspection_endpoint, c.introspection_endpoint);
   assert.equal(oidc.revocation_endpoint, c.revocation_endpoint);
   assert.equal(oidc.jwks_uri, c.jwks_uri);
+  assert.deepEqual(oidc.response_types_supported, ['code']);
+  assert.deepEqual(c.response_types_supported, ['code']);
+  assert.deepEqual(oidc.code_challenge_methods_supported, ['S256']);
 });
 
 test('the JWKS publishes the RS256 signing key without private parts', async () => {

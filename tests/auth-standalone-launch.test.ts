@@ -10,6 +10,7 @@ let server: TestServer;
 let app: RegisteredClient;
 let patientId: string;
 let practitionerId: string;
+const BASE = 'http://localhost:8080';
 
 before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart' });
@@ -45,6 +46,21 @@ test('a provider picks a patient; the token carries it, the granted scope and an
   assert.equal(ctx?.patient, patientId);
   assert.equal(ctx?.fhirUser, `Practitioner/${practitionerId}`);
   assert.equal(ctx?.clientId, app.clientId);
+});
+
+test('the id_token fhirUser names a resource the access token can read', async () => {
+  const cases = [
+    { user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient openid fhirUser patient/*.rs' },
+    { user: { username: 'dr.lopez', password: 'correct horse battery' }, scope: 'openid fhirUser user/*.rs' },
+  ];
+  for (const c of cases) {
+    const token = await authorizationCodeToken(server, { client: app, ...c });
+    const fhirUser = String(decodeJwt(token.id_token!).payload.fhirUser);
+    assert.ok(fhirUser.startsWith(`${FHIR_BASE}/`), fhirUser);
+    const res = await server.http.get(fhirUser.slice(BASE.length)).set('Authorization', `Bearer ${token.access_token}`);
+    assert.equal(res.status, 200, `${c.user.username}: ${res.text}`);
+    assert.equal(`${res.body.resourceType}/${res.body.id}`, fhirUser.slice(FHIR_BASE.length + 1));
+  }
 });
 
 test('a patient who logs in is the patient in context, without a picker', async () => {
@@ -89,6 +105,7 @@ test('the token response carries smart_style_url, which serves JSON', async () =
   const style = await server.http.get('/auth/smart-style.json');
   assert.equal(style.status, 200);
   assert.match(style.headers['content-type'], /^application\/json/);
+  assert.equal((await server.http.get('/auth/smart-style.json').set('Origin', 'https://app.example')).headers['access-control-allow-origin'], '*');
   assert.equal(typeof style.body.color_background, 'string');
 });
 

@@ -45,6 +45,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     },
     claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
     scopes: [...OIDC_SCOPES],
+    // The code flow only (SMART); oidc-provider would also offer id_token and none.
+    responseTypes: ['code'],
     clientAuthMethods: ['none', 'client_secret_basic', 'private_key_jwt'],
     enabledJWA: { clientAuthSigningAlgValues: ['RS384', 'ES384'], idTokenSigningAlgValues: ['RS256'] },
     extraClientMetadata: { properties: ['smart_scope'] },
