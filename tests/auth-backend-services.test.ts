@@ -26,12 +26,20 @@ let jwksServer: Server;
 let jwksUrl: string;
 let jwksHits = 0;
 const remoteKey = backendKey('ES384');
+/** Served with Cache-Control: no-store; the test replaces it to rotate the client's key. */
+let noStoreKey = backendKey('RS384');
+let noStoreHits = 0;
 
 before(async () => {
   // Our fake JWKS host listens on loopback, which oidc-provider's SSRF protection blocks unless allowed.
   server = await startTestServer({ AUTH_MODE: 'smart', JWKS_FETCH_ALLOW_HOSTS: '127.0.0.1' });
   rs = await registerBackendClient(server, 'system/*.rs system/Observation.c');
-  jwksServer = createServer((_req, res) => {
+  jwksServer = createServer((req, res) => {
+    if (req.url === '/no-store.json') {
+      noStoreHits++;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(noStoreKey.jwks));
+      return;
+    }
     jwksHits++;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' }).end(JSON.stringify(remoteKey.jwks));
   });
@@ -92,6 +100,18 @@ test('v1 system scopes are answered in v1; introspection by the client (with an 
   assert.ok(info.body.exp <= Math.floor(Date.now() / 1000) + 300);
   assert.equal(info.body.patient, undefined);
   assert.equal(info.body.sub, undefined);
+});
+
+test('a JWKS served with no-store is fetched for every assertion, so a client key rotation works at once', async () => {
+  const url = jwksUrl.replace('/jwks.json', '/no-store.json');
+  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwksUri: url });
+  await backendServicesToken(server, { clientId: client.clientId, key: noStoreKey, scope: 'system/Patient.rs' });
+  await backendServicesToken(server, { clientId: client.clientId, key: noStoreKey, scope: 'system/Patient.rs' });
+  assert.equal(noStoreHits, 2, 'no-store: not reused');
+  const retired = noStoreKey;
+  noStoreKey = backendKey('RS384');
+  await backendServicesToken(server, { clientId: client.clientId, key: noStoreKey, scope: 'system/Patient.rs' });
+  assertInvalidClient(await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, retired), scope: 'system/Patient.rs' }), 'key no longer in the JWKS');
 });
 
 test('granted scopes stay within the registration; none left is invalid_scope', async () => {

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientStore } from './client-store.js';
 import type { LaunchStore } from './launch-store.js';
+import { JwksFreshness } from './jwks-freshness.js';
 import { RedisAdapter } from './redis-adapter.js';
 import type { PrivateJwk } from './signing-keys.js';
 import { isResourceScope, OIDC_SCOPES, parseClinicalScope, permits, splitScope } from './smart-scopes.js';
@@ -32,8 +33,9 @@ const CLOCK_TOLERANCE = 15;
 
 export function providerConfiguration(deps: ProviderDeps): Configuration {
   const { fhirBase, launches } = deps;
+  const jwksFreshness = new JwksFreshness();
   return {
-    adapter: (name: string) => (name === 'Client' ? clientAdapter(deps.clients) : new RedisAdapter(deps.redis, deps.redisPrefix, name)),
+    adapter: (name: string) => (name === 'Client' ? clientAdapter(deps.clients, jwksFreshness) : new RedisAdapter(deps.redis, deps.redisPrefix, name)),
     clients: [],
     async findAccount(_ctx, sub) {
       const user = await deps.users.find(sub);
@@ -49,7 +51,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     responseTypes: ['code'],
     clientAuthMethods: ['none', 'client_secret_basic', 'private_key_jwt'],
     enabledJWA: { clientAuthSigningAlgValues: ['RS384', 'ES384'], idTokenSigningAlgValues: ['RS256'] },
-    extraClientMetadata: { properties: ['smart_scope'] },
+    extraClientMetadata: { properties: ['smart_scope', 'smart_jwks_generation'] },
     extraParams: {
       aud(_ctx, value) {
         if (value !== fhirBase) throw new errors.InvalidRequest(`aud must be this server's FHIR base ${fhirBase}${value ? `, not '${value}'` : ' and is missing'}`);
@@ -148,10 +150,13 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     renderError: (ctx, out) => renderErrorPage(ctx, out),
     // oidc-provider refuses to fetch from special-use addresses (SSRF protection, its dispatcher); only
     // hosts named in JWKS_FETCH_ALLOW_HOSTS skip it.
-    fetch: (url, options) => {
-      const allowed = deps.jwksFetchAllowHosts.includes(new URL(url instanceof Request ? url.url : String(url)).hostname);
-      if (allowed) delete (options as { dispatcher?: unknown }).dispatcher;
-      return globalThis.fetch(url, options);
+    // Every response is noted for the cache headers of client JWKS (jwks-freshness.ts).
+    fetch: async (url, options) => {
+      const href = url instanceof Request ? url.url : String(url);
+      if (deps.jwksFetchAllowHosts.includes(new URL(href).hostname)) delete (options as { dispatcher?: unknown }).dispatcher;
+      const response = await globalThis.fetch(url, options);
+      jwksFreshness.note(href, response.headers);
+      return response;
     },
   };
 }
@@ -183,12 +188,20 @@ function resourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, clientId
   };
 }
 
-function clientAdapter(clients: ClientStore): Adapter {
+/**
+ * Clients from MySQL. oidc-provider caches a client (and the keys fetched from its jwks_uri) by its metadata:
+ * smart_jwks_generation changes once those keys are stale by their cache headers, so they are fetched anew.
+ */
+function clientAdapter(clients: ClientStore, jwksFreshness: JwksFreshness): Adapter {
   const readOnly = async () => {
     throw new Error('clients are registered with `fibrotrack client register` or the admin API');
   };
   return {
-    find: (id) => clients.metadata(id),
+    find: async (id) => {
+      const metadata = await clients.metadata(id);
+      if (metadata?.jwks_uri) metadata.smart_jwks_generation = jwksFreshness.generation(metadata.jwks_uri);
+      return metadata;
+    },
     upsert: readOnly,
     findByUid: readOnly,
     findByUserCode: readOnly,
