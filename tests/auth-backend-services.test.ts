@@ -182,3 +182,32 @@ test('an unknown client and a missing assertion are refused', async () => {
   assert.ok(res.status === 400 || res.status === 401);
   assert.ok(['invalid_client', 'invalid_request'].includes(res.body.error));
 });
+
+test('a malformed client_credentials request is 400 with an OAuth error naming what is wrong', async () => {
+  const id = rs.client.clientId;
+  const form = (extra: Record<string, string>) => ({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: clientAssertion(id, rs.key),
+    scope: 'system/*.rs',
+    ...extra,
+  });
+  const cases: [string, Record<string, string>, string, RegExp][] = [
+    ['wrong client_assertion_type', form({ client_assertion_type: 'urn:example:other' }), 'invalid_request', /client_assertion_type/],
+    ['unknown grant_type', form({ grant_type: 'urn:example:grant' }), 'unsupported_grant_type', /grant_type/],
+  ];
+  for (const [why, body, error, message] of cases) {
+    const res = await server.http.post('/auth/token').type('form').send(body);
+    assert.equal(res.status, 400, why);
+    assert.equal(res.body.error, error, why);
+    assert.match(res.body.error_description, message, why);
+  }
+  const { scope: _omitted, ...noScope } = form({});
+  const res = await server.http.post('/auth/token').type('form').send(noScope);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error, 'invalid_request');
+  assert.match(res.body.error_description, /'scope'/);
+  const json = await server.http.post('/auth/token').set('Content-Type', 'application/json').send(JSON.stringify(form({})));
+  assert.equal(json.status, 400, 'the token endpoint takes form posts only');
+  assert.equal(json.body.error, 'invalid_request');
+});

@@ -177,6 +177,7 @@ function resourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, clientId
     const level = parseClinicalScope(s)?.level;
     return backend ? level === 'system' : level !== 'system';
   });
+  if (backend && candidates.size === 0) throw new errors.InvalidRequest("missing required parameter 'scope' (Backend Services ask for system/ scopes)");
   if (backend && scope.length === 0) {
     throw new errors.InvalidScope(`none of the requested scopes is registered for client ${clientId} (backend services get system/ scopes)`, String(ctx.oidc.params?.scope ?? ''));
   }
