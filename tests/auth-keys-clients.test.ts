@@ -172,11 +172,15 @@ test('a running node takes up a key rotated or retired elsewhere without a resta
   assert.deepEqual((await s.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid).slice(0, 2), [newKid, oldKid]);
   assert.ok(await s.built.verifier!.verify(first.access_token), 'a token issued before the reload still works');
   assert.equal((await introspect(s, providerApp, first.access_token)).body.active, true);
+  // The audit log listens on auth.provider (the first instance): events of the rebuilt one reach it.
+  const granted: string[] = [];
+  auth.provider.on('grant.success', (ctx: { oidc?: { client?: { clientId?: string } } }) => granted.push(String(ctx.oidc?.client?.clientId)));
   // The browser's sign-in session goes on (no login step: a wrong password would stop the flow).
   const again = await authorize(s, { client: providerApp, user: { ...user, password: 'not-asked-for' }, scope: 'openid fhirUser user/*.rs', agent: before.agent });
   assert.ok(again.code, JSON.stringify(again.stoppedAt?.status));
   const second = (await exchangeCode(s, providerApp, again)).body;
   assert.equal(decodeJwt(second.id_token).header.kid, newKid, 'the new key signs');
+  assert.deepEqual(granted, [providerApp.clientId]);
 
   // Retiring elsewhere drops the key from this node's JWKS at the next check.
   assert.equal((await cli(['keys', 'retire', oldKid])).code, 0);
