@@ -122,6 +122,16 @@ test('granted scopes stay within the registration; none left is invalid_scope', 
   assert.equal(none.body.error, 'invalid_scope');
 });
 
+test('several keys with the assertion kid: it verifies when one of them signed it (the IG: try each candidate)', async () => {
+  const a = backendKey('RS384');
+  const b = { ...backendKey('RS384'), kid: a.kid };
+  const jwks = { keys: [...a.jwks.keys, { ...b.jwks.keys[0], kid: a.kid }] };
+  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwks: jwks as never });
+  for (const key of [a, b]) await backendServicesToken(server, { clientId: client.clientId, key, scope: 'system/Patient.rs' });
+  const stranger = { ...backendKey('RS384'), kid: a.kid };
+  assertInvalidClient(await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, stranger), scope: 'system/Patient.rs' }), 'no candidate verifies');
+});
+
 test('a replayed jti is refused', async () => {
   const assertion = clientAssertion(rs.client.clientId, rs.key);
   assert.equal((await backendTokenRequest(server, { clientId: rs.client.clientId, assertion, scope: 'system/*.rs' })).status, 200);
