@@ -53,6 +53,24 @@ test('refresh with a subset of the scopes narrows the new token; a wider scope i
   assert.equal(wider.body.error, 'invalid_scope');
 });
 
+test('a refresh token, its grant and launch context are kept at least three months (ONC (g)(10))', async () => {
+  const token = await login();
+  const redis = server.built.redis!;
+  const [rtKey] = await redis.keys(`*oidc:RefreshToken:${token.refresh_token}`);
+  const { grantId } = JSON.parse((await redis.get(rtKey))!) as { grantId: string };
+  const prefix = rtKey.slice(0, rtKey.indexOf('oidc:RefreshToken:'));
+  const threeMonths = 92 * 24 * 3600;
+  for (const key of [rtKey, `${prefix}oidc:Grant:${grantId}`, `${prefix}grantctx:${grantId}`]) {
+    const ttl = await redis.ttl(key);
+    assert.ok(ttl > threeMonths - 60 && ttl <= threeMonths, `${key}: ${ttl}`);
+  }
+  // Refreshing keeps it usable just as long (a rotated refresh token starts anew).
+  const next = await refresh(server, app, token.refresh_token!);
+  const rotated = next.body.refresh_token as string;
+  const [nextKey] = await redis.keys(`*oidc:RefreshToken:${rotated}`);
+  assert.ok((await redis.ttl(nextKey)) > threeMonths - 60);
+});
+
 test('online_access also yields a refresh token; no refresh scope yields none', async () => {
   const online = await login('launch/patient online_access patient/Observation.rs');
   assert.ok(online.refresh_token);

@@ -12,7 +12,7 @@ import { FhirLookup } from './fhir-lookup.js';
 import { interactionRouter } from './interactions.js';
 import { LaunchStore } from './launch-store.js';
 import { LoginThrottle } from './login-throttle.js';
-import { providerConfiguration } from './provider-config.js';
+import { GRANT_TTL, providerConfiguration } from './provider-config.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
 import { splitScope } from './smart-scopes.js';
@@ -58,8 +58,6 @@ export interface AuthorizationServer {
   lookup: FhirLookup;
   close(): Promise<void>;
 }
-
-const GRANT_TTL = 30 * 24 * 3600;
 
 /** Our own SMART app (smart-app/), seeded at every start. */
 export function providerAppRegistration(baseUrl: string): ClientRegistration & { clientId: string; auth: 'none' } {

@@ -28,6 +28,11 @@ export interface ProviderDeps {
 /** SMART requires backend tokens to live at most 5 minutes and user tokens at most an hour. */
 export const BACKEND_TOKEN_TTL = 300;
 export const USER_TOKEN_TTL = 3600;
+/**
+ * Refresh tokens and the grants behind them last 92 days (the longest three calendar months): ONC (g)(10)
+ * requires refresh tokens valid for no less than three months. online_access ones end with the session anyway.
+ */
+export const GRANT_TTL = 92 * 24 * 3600;
 const ASSERTION_MAX_LIFETIME = 300;
 const CLOCK_TOLERANCE = 15;
 
@@ -142,10 +147,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       ClientCredentials: BACKEND_TOKEN_TTL,
       AuthorizationCode: 60,
       IdToken: USER_TOKEN_TTL,
-      RefreshToken: 30 * 24 * 3600,
+      RefreshToken: GRANT_TTL,
       Interaction: 3600,
       Session: 12 * 3600,
-      Grant: 30 * 24 * 3600,
+      Grant: GRANT_TTL,
     },
     renderError: (ctx, out) => renderErrorPage(ctx, out),
     // oidc-provider refuses to fetch from special-use addresses (SSRF protection, its dispatcher); only
