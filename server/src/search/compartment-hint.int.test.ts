@@ -64,13 +64,20 @@ test('chains through the subject to a Patient, and date and quantity criteria, s
   assert.equal(await names('Observation?patient={ann}&date=lt2026-10-02'), '');
 });
 
+test('$lastn counts a resource in two compartments once', async () => {
+  await post('annEarlier', obs('72514-3', { subject: { reference: `Patient/${id.ann}` }, effectiveDateTime: '2026-10-20T08:00:00Z' }));
+  const res = await s.http.get(`/fhir/Observation/$lastn?patient=${id.ann}&code=${X}&max=2`);
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body.entry.map((e: { resource: { id: string } }) => label.get(e.resource.id)), ['annByBob', 'annEarlier']);
+});
+
 test('an update moves every copy of the rows to the new compartments', async () => {
   const current = (await s.http.get(`/fhir/Observation/${id.annByBob}`)).body;
   const res = await s.http.put(`/fhir/Observation/${id.annByBob}`).set('Content-Type', FHIR_JSON)
     .send(JSON.stringify({ ...current, subject: { reference: `Patient/${id.bob}` }, performer: undefined }));
   assert.equal(res.status, 200, res.text);
-  assert.equal(await names(`Observation?patient={ann}&code=${X}`), '');
-  assert.equal(await names(`Patient/{ann}/Observation?code=${X}`), '');
+  assert.equal(await names(`Observation?patient={ann}&code=${X}`), 'annEarlier');
+  assert.equal(await names(`Patient/{ann}/Observation?code=${X}`), 'annEarlier');
   assert.equal(await names(`Observation?patient={bob}&code=${X}`), 'annByBob,bobs');
   const copies = await s.sql<{ compartment: string }[]>("SELECT DISTINCT compartment FROM idx_token i JOIN resource r ON r.pk = i.resource_pk WHERE r.res_id = ?", [id.annByBob]);
   assert.deepEqual(copies.map((c) => c.compartment), [id.bob]);
