@@ -192,6 +192,9 @@ test('a running node takes up a key rotated or retired elsewhere without a resta
   assert.equal(viaApi.status, 201);
   assert.equal((await s.http.get('/auth/jwks')).body.keys[0].kid, viaApi.body.kid);
   assert.equal(await auth.reloadKeys(), false, 'already in use');
+  const retired = await s.http.post(`/auth/admin/keys/${newKid}/retire`).set('Authorization', `Bearer ${env.ADMIN_TOKEN}`);
+  assert.equal(retired.status, 204);
+  assert.deepEqual((await s.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), [viaApi.body.kid]);
   await s.close();
 });
 
