@@ -1,6 +1,7 @@
 // bench/wearables e2e: a synthetic Apple Health export.xml imported end to end through the server
 // (POST Patient/$import-wearable with Prefer: respond-async, polled to the end) into MariaDB, in Observations
-// per second, against parse + mapping only (bench/wearables/measure.ts, mode map) on the same file in the same run.
+// per second, against parse + mapping only (bench/wearables/measure.ts, mode map) on the same file in the same run,
+// and against the same stored rows inserted again raw with mysql2 (bench/wearables/raw-insert.ts): the database's share.
 // Usage: npm run bench:wearables:e2e -- [--mb 20] [--rounds 2] [--batch 1000]
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { startServer } from '../ingest/start-server.js';
 import { generateExport } from './generate-export.js';
+import { rawInsert, type RawInsert } from './raw-insert.js';
 
 const arg = (k: string, fallback: string) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -82,23 +84,27 @@ try {
   console.error(`generated ${xml}: ${size.toFixed(1)} MB, ${days} days`);
   const parse: ReturnType<typeof parseOnly>[] = [];
   const e2e: E2e[] = [];
+  const raw: RawInsert[] = [];
   for (let r = 0; r < rounds; r++) {
     parse.push(parseOnly());
     e2e.push(await endToEnd());
+    raw.push(await rawInsert(root, database, Number(batch)));
     const p = parse[r];
     const e = e2e[r];
-    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing)`);
+    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing); raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s`);
   }
   // The machine is shared: each round's ratio compares two runs made minutes apart, so every round is shown.
   console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, `
     + `load average ${loadavg().map((l) => l.toFixed(0)).join('/')} at the end; export.xml ${size.toFixed(0)} MB, ${e2e[0].observations.toLocaleString('en')} Observations stored; batches of ${batch}\n`);
-  console.log('| round | parse + mapping only, Observations/s (baseline) | end to end, Observations/s | of which map + validate / store, s | ratio to parse-only |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| round | parse + mapping only, Observations/s (baseline) | raw mysql2 INSERT of the same rows, resources/s (baseline) | end to end, Observations/s | of which map + validate / store, s | ratio to parse-only | ratio of the store pass to raw INSERT |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   e2e.forEach((e, i) => {
     const p = parse[i];
     const pRate = p.observations / p.seconds;
     const eRate = e.observations / e.seconds;
-    console.log(`| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${(eRate / pRate).toFixed(3)} |`);
+    const rRate = raw[i].resources / raw[i].seconds;
+    const storeRate = e.observations / e.storing;
+    console.log(`| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(rRate).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${(eRate / pRate).toFixed(3)} | ${(storeRate / rRate).toFixed(2)} |`);
   });
 } finally {
   await resetDatabase();

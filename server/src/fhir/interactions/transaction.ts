@@ -26,7 +26,16 @@ interface Planned {
   existing?: boolean;
 }
 
-export async function transaction(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext): Promise<Bundle> {
+export interface TransactionOptions {
+  /**
+   * The context whose validator and profiles already checked every entry's resource (validateWrite) before the
+   * Bundle was built, as an import's first pass does: when they are this context's own, creates are not checked twice.
+   */
+  validatedIn?: Pick<FhirContext, 'validate' | 'profiles'>;
+}
+
+export async function transaction(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext, opts: TransactionOptions = {}): Promise<Bundle> {
+  const validated = opts.validatedIn !== undefined && opts.validatedIn.validate === ctx.validate && opts.validatedIn.profiles === ctx.profiles;
   const entries = bundle.entry ?? [];
   const responses = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
@@ -44,7 +53,7 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
     const out: BundleEntry[] = new Array(plans.length);
     const ordered = [...plans].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index);
     for (const p of ordered) {
-      out[p.index] = entryResponse(await atEntry(p.index, () => execute(p, txCtx)), preference);
+      out[p.index] = entryResponse(await atEntry(p.index, () => execute(p, txCtx, validated)), preference);
     }
     return out;
   });
@@ -96,13 +105,14 @@ async function planUpdate(p: Planned, ctx: FhirContext): Promise<void> {
   p.id = matches[0]?.id ?? (p.req.body as Resource).id ?? newId();
 }
 
-async function execute(p: Planned, ctx: FhirContext): Promise<FhirResponse> {
+async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promise<FhirResponse> {
   if (p.req.method === 'POST' && p.req.path === p.type) {
     if (p.existing) {
       const current = await ctx.repo.read(p.type, p.id!);
       return { status: 200, resource: current!.resource, version: current, isWrite: true };
     }
-    const resource = { ...validateWrite(p.req.body, p.type, ctx), id: p.id! };
+    const checked = validated && (p.req.body as Resource | undefined)?.resourceType === p.type ? (p.req.body as Resource) : validateWrite(p.req.body, p.type, ctx);
+    const resource = { ...checked, id: p.id! };
     const version = await ctx.repo.write(resource, undefined, 'POST');
     return { status: 201, resource: version.resource, version, created: true, isWrite: true };
   }

@@ -1,11 +1,12 @@
 // Second pass of an import: stores the staged transaction Bundles one by one through the transaction
-// interaction (validation, indexing, ifNoneExist and conditional references as for any client Bundle).
+// interaction (indexing, ifNoneExist and conditional references as for any client Bundle; the resources were
+// validated by the first pass with the same validator, so the transaction does not validate them again).
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Bundle } from 'fhir/r4.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
-import { transaction } from '../../interactions/transaction.js';
+import { transaction, type TransactionOptions } from '../../interactions/transaction.js';
 import { countStored, type ImportSummary } from './import-summary.js';
 import { importLockKey, withoutStored } from './stored-records.js';
 import type { ImportProgress } from './progress.js';
@@ -23,7 +24,7 @@ export async function commitImport(
     opts.signal?.throwIfAborted();
     const bundle = JSON.parse(line) as Bundle;
     try {
-      await storeBundle(bundle, ctx, staged.summary, staged.patientId);
+      await storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn });
     } catch (err) {
       throw err instanceof OutcomeError ? partiallyStored(err, done, staged.batches) : err;
     }
@@ -32,12 +33,18 @@ export async function commitImport(
 }
 
 /** One transaction; each entry counts as created (201) or unchanged (200 or found stored: its identifier was there). */
-export async function storeBundle(bundle: Bundle, ctx: FhirContext, summary: ImportSummary, patientId: string): Promise<void> {
+export async function storeBundle(
+  bundle: Bundle,
+  ctx: FhirContext,
+  summary: ImportSummary,
+  patientId: string,
+  opts: TransactionOptions = {},
+): Promise<void> {
   const counts = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     await repo.lock(importLockKey(patientId));
     const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId);
-    const response = await transaction(fresh, 'minimal', txCtx);
+    const response = await transaction(fresh, 'minimal', txCtx, opts);
     return [
       ...unchanged.map((e) => [e.resource!.resourceType, false] as const),
       ...(response.entry ?? []).map((e, i) => [fresh.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false] as const),

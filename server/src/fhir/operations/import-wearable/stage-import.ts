@@ -33,6 +33,8 @@ export interface StagedImport {
   patientId: string;
   batches: number;
   summary: ImportSummary;
+  /** The validator and profiles every staged resource passed (validateWrite), so that the commit need not run them again. */
+  validatedIn: Pick<FhirContext, 'validate' | 'profiles'>;
 }
 
 export async function stageImport(
@@ -96,7 +98,7 @@ export async function stageImport(
     await rm(path, { force: true });
     throw isMappingError(err) ? mappingFailure(err, input.fileName) : err;
   }
-  return { path, patientId: input.patientId, batches, summary };
+  return { path, patientId: input.patientId, batches, summary, validatedIn: { validate: ctx.validate, profiles: ctx.profiles } };
 }
 
 /** The checks the transaction will apply (R4 structure, then the profiles claimed), run before anything is stored. */

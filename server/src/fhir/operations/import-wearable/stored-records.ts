@@ -18,13 +18,17 @@ export async function withoutStored(bundle: Bundle, ctx: FhirContext, patientId:
     const id = o.identifier?.[0];
     return id?.system && id.value && PLAIN_VALUE.test(id.value) && PLAIN_VALUE.test(id.system) ? `${id.system}|${id.value}` : undefined;
   };
-  const checkable = entries.filter((e) => e.resource?.resourceType === 'Observation' && key(e.resource as Observation));
-  if (checkable.length === 0) return { bundle, unchanged: [] };
+  const keys = new Map<BundleEntry, string>();
+  for (const e of entries) {
+    const k = e.resource?.resourceType === 'Observation' ? key(e.resource as Observation) : undefined;
+    if (k !== undefined) keys.set(e, k);
+  }
+  if (keys.size === 0) return { bundle, unchanged: [] };
   const params = new URLSearchParams();
-  params.set('identifier', checkable.map((e) => key(e.resource as Observation)).join(','));
+  params.set('identifier', [...keys.values()].join(','));
   params.set('subject', `Patient/${patientId}`);
   const request = parseSearch('Observation', params, ctx.defs);
-  Object.assign(request, { count: checkable.length + 1, include: [], revinclude: [], total: 'none', cursor: undefined });
+  Object.assign(request, { count: keys.size + 1, include: [], revinclude: [], total: 'none', cursor: undefined });
   const stored = new Set<string>();
   for (const o of (await ctx.repo.search(request)).items as Observation[]) {
     for (const id of o.identifier ?? []) stored.add(`${id.system}|${id.value}`);
@@ -32,7 +36,7 @@ export async function withoutStored(bundle: Bundle, ctx: FhirContext, patientId:
   const unchanged: BundleEntry[] = [];
   const kept: BundleEntry[] = [];
   for (const e of entries) {
-    const k = checkable.includes(e) ? key(e.resource as Observation)! : undefined;
+    const k = keys.get(e);
     if (k === undefined) kept.push(e);
     else if (stored.has(k)) unchanged.push(e);
     else kept.push({ ...e, request: { method: 'POST', url: 'Observation' } });

@@ -1,0 +1,65 @@
+// Baseline for bench/wearables/e2e.ts: the rows an import stored (resource, history and every index row of its
+// Observations and Devices), written again with plain mysql2 multi-row INSERTs into empty copies of the same tables,
+// in transactions of the import's batch size: how fast this MariaDB takes these rows with no server in between.
+import mysql from 'mysql2/promise';
+
+const TABLES = ['resource', 'resource_history', 'idx_token', 'idx_string', 'idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_uri', 'idx_composite'];
+const ROWS_PER_STATEMENT = 5000;
+
+export interface RawInsert { seconds: number; resources: number; rows: number }
+
+export async function rawInsert(root: string, source: string, batchSize: number): Promise<RawInsert> {
+  const target = `${source}_raw`;
+  // timezone 'Z' as the server's pool uses, so DATETIMEs read back as Dates are written back unchanged.
+  const conn = await mysql.createConnection({ uri: root, timezone: 'Z', supportBigNumbers: true });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS ${target}`);
+    await conn.query(`CREATE DATABASE ${target} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    const [pkRows] = await conn.query<mysql.RowDataPacket[]>(
+      `SELECT pk FROM ${source}.resource WHERE res_type IN ('Observation', 'Device') ORDER BY pk`,
+    );
+    const pks = pkRows.map((r) => Number(r.pk));
+    // Rows by table, grouped by resource so that each transaction gets the rows of its own resources.
+    const data: { table: string; cols: string[]; byPk: Map<number, unknown[][]> }[] = [];
+    let rows = 0;
+    for (const table of TABLES) {
+      await conn.query(`CREATE TABLE ${target}.${table} LIKE ${source}.${table}`);
+      const pkCol = table === 'resource' ? 'pk' : 'resource_pk';
+      const [result, fields] = await conn.query({
+        sql: `SELECT * FROM ${source}.${table} WHERE res_type IN ('Observation', 'Device') ORDER BY ${pkCol}`,
+        rowsAsArray: true,
+      });
+      const cols = fields.map((f) => f.name);
+      const at = cols.indexOf(pkCol);
+      const byPk = new Map<number, unknown[][]>();
+      for (const row of result as unknown as unknown[][]) {
+        const pk = Number(row[at]);
+        const list = byPk.get(pk);
+        if (list) list.push(row);
+        else byPk.set(pk, [row]);
+        rows++;
+      }
+      // history's seq is AUTO_INCREMENT: let the copy assign its own, as the import's inserts do.
+      data.push({ table, cols: table === 'resource_history' ? cols.filter((c) => c !== 'seq') : cols, byPk });
+    }
+    const start = performance.now();
+    for (let b = 0; b < pks.length; b += batchSize) {
+      const batch = pks.slice(b, b + batchSize);
+      await conn.beginTransaction();
+      for (const { table, cols, byPk } of data) {
+        const seqAt = table === 'resource_history' ? 0 : -1;
+        const tableRows = batch.flatMap((pk) => byPk.get(pk) ?? []).map((r) => (seqAt < 0 ? r : r.slice(1)));
+        const tuple = `(${cols.map(() => '?').join(',')})`;
+        for (let i = 0; i < tableRows.length; i += ROWS_PER_STATEMENT) {
+          const chunk = tableRows.slice(i, i + ROWS_PER_STATEMENT);
+          await conn.query(`INSERT INTO ${target}.${table} (${cols.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
+        }
+      }
+      await conn.commit();
+    }
+    return { seconds: (performance.now() - start) / 1000, resources: pks.length, rows };
+  } finally {
+    await conn.query(`DROP DATABASE IF EXISTS ${target}`).catch(() => undefined);
+    await conn.end();
+  }
+}
