@@ -110,23 +110,24 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   let live = { provider: hub, callback: hub.callback() };
   // oidc-provider answers its own failures with a bare server_error: log them, they are bugs.
   hub.on('server_error', (_ctx, err) => console.error('authorization server error', err));
-  let reloading: Promise<boolean> | undefined;
-  const reloadKeys = (): Promise<boolean> =>
-    (reloading ??= (async () => {
-      try {
-        const now = await keys.fingerprint();
-        if (now === fingerprint) return false;
-        const next = await build();
-        const ownEmit = next.emit.bind(next);
-        // Koa's own 'error' stays on the instance (it logs unhandled errors); oidc-provider's events go to the hub.
-        next.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' ? ownEmit(event, ...args) : hub.emit(event, ...args));
-        live = { provider: next, callback: next.callback() };
-        fingerprint = now;
-        return true;
-      } finally {
-        reloading = undefined;
-      }
-    })());
+  const reload = async (): Promise<boolean> => {
+    const now = await keys.fingerprint();
+    if (now === fingerprint) return false;
+    const next = await build();
+    const ownEmit = next.emit.bind(next);
+    // Koa's own 'error' stays on the instance (it logs unhandled errors); oidc-provider's events go to the hub.
+    next.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' ? ownEmit(event, ...args) : hub.emit(event, ...args));
+    live = { provider: next, callback: next.callback() };
+    fingerprint = now;
+    return true;
+  };
+  // One reload at a time, each reading the key set when it starts (one asked for during another still runs).
+  let queue: Promise<unknown> = Promise.resolve();
+  const reloadKeys = (): Promise<boolean> => {
+    const run = queue.then(reload, reload);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   const keyCheck = setInterval(() => {
     reloadKeys().catch((err) => console.error('authorization server: could not reload the signing keys', err));
   }, opts.keyCheckIntervalMs ?? KEY_CHECK_INTERVAL_MS);
