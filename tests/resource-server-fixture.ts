@@ -105,6 +105,7 @@ export function ids(res: Response): string[] {
 /** Asserts a 403 OperationOutcome whose diagnostics match `pattern`. */
 export function assertForbidden(res: Response, pattern: RegExp): void {
   assert.equal(res.status, 403, res.text);
+  assert.equal(res.headers['www-authenticate'], 'Bearer realm="fhir", error="insufficient_scope"');
   const oo = res.body as OperationOutcome;
   assert.equal(oo.resourceType, 'OperationOutcome');
   assert.equal(oo.issue[0].code, 'forbidden');

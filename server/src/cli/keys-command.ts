@@ -1,5 +1,5 @@
-// fibrotrack keys list|rotate|retire: the authorization server's signing keys in MySQL. A rotated-in key
-// signs once each server node restarts; the previous key stays in the JWKS until retired.
+// fibrotrack keys list|rotate|retire: the authorization server's signing keys in MySQL. Running nodes pick a
+// change up within 30 s (they check the key set); the previous key stays in the JWKS until retired.
 import { SigningKeyStore } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
 import { openPool } from '../store/mysql/connect.js';
@@ -7,7 +7,7 @@ import { migrate } from '../store/mysql/migrate.js';
 
 export const KEYS_USAGE = `Usage:
   fibrotrack keys list
-  fibrotrack keys rotate            new signing key (current from the next restart); the old one stays published
+  fibrotrack keys rotate            new signing key (running nodes use it within 30 s); the old one stays published
   fibrotrack keys retire <kid>      stop publishing a previous key`;
 
 export async function keysCommand(config: Config, args: string[]): Promise<number> {

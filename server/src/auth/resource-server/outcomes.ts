@@ -11,7 +11,10 @@ export function unauthorized(diagnostics: string, tokenWasSent: boolean): Outcom
 }
 
 export function forbidden(diagnostics: string): OutcomeError {
-  return new OutcomeError(403, outcome(issue({ code: 'forbidden', diagnostics })));
+  // RFC 6750 §3.1: the token is valid but does not reach what was asked.
+  return new OutcomeError(403, outcome(issue({ code: 'forbidden', diagnostics })), {
+    'WWW-Authenticate': 'Bearer realm="fhir", error="insufficient_scope"',
+  });
 }
 
 export function throttled(limit: number, retryAfterSeconds: number): OutcomeError {

@@ -43,8 +43,24 @@ export interface ResourceServer {
 
 /** Discovery stays public: clients read it before they have a token. */
 const PUBLIC = new Set(['metadata', '.well-known/smart-configuration']);
-const isPublicPath = (method: string, path: string) => (method === 'GET' || method === 'HEAD') && PUBLIC.has(path.replace(/^\/+|\/+$/g, ''));
-const isPublic = (req: Request) => isPublicPath(req.method, req.path);
+/** Published definitions are public too, so integrators can fetch our profiles by their canonical URLs. */
+const CONFORMANCE_TYPES = new Set([
+  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide',
+  'CapabilityStatement', 'CompartmentDefinition', 'ConceptMap', 'NamingSystem', 'StructureMap',
+]);
+/** Chains, `_has` and includes could reach patient data from a definition search: those need a token. */
+const REACHES_BEYOND = /[.:]|^_(has|include|revinclude)$/;
+
+const isPublicPath = (method: string, path: string, query?: URLSearchParams) => {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  if (PUBLIC.has(clean)) return true;
+  const [type, ...rest] = clean.split('/');
+  const shapeOk = rest.length <= 1 ? !rest[0]?.startsWith('$') : rest.length <= 3 && rest[1] === '_history';
+  return CONFORMANCE_TYPES.has(type) && shapeOk && query !== undefined && ![...query.keys()].some((k) => REACHES_BEYOND.test(k));
+};
+const queryOf = (req: { originalUrl?: string; url?: string }) => new URL(req.originalUrl ?? req.url ?? '/', 'http://local').searchParams;
+const isPublic = (req: Request) => isPublicPath(req.method, req.path, queryOf(req));
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
@@ -106,7 +122,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
     contextFor(req, ctx, locals) {
       const access = req.access;
       if (!access) {
-        if (isPublicPath(req.method, req.path)) return ctx;
+        if (isPublicPath(req.method, req.path, req.query)) return ctx;
         // The bearer middleware lets only public requests through without access; fail closed on anything else.
         throw unauthorized('This FHIR API needs an access token', false);
       }
