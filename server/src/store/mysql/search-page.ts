@@ -1,5 +1,6 @@
 // Selects one page of search matches: by primary key when unsorted, by the _sort keys otherwise;
-// either way the next page starts strictly after the last row of this one.
+// either way the next page starts strictly after the last row of this one. The page's keys are chosen first and
+// only its rows' JSON is read: joining the content before the LIMIT read it for every match.
 import type { Resource } from 'fhir/r4.js';
 import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
@@ -23,17 +24,18 @@ export async function matchPage(request: SearchRequest, where: Sql, run: (q: Sql
   if (request.sort.length === 0) {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && after === undefined) throw invalid();
-    rows = await run(sql`SELECT r.pk, h.content FROM resource r ${CONTENT} WHERE ${and([where, after ? sql`r.pk > ${after}` : sql`1=1`])}
-      ORDER BY r.pk LIMIT ${limit}`);
+    rows = await run(sql`SELECT p.pk, h.content FROM (SELECT r.pk FROM resource r WHERE ${and([where, after ? sql`r.pk > ${after}` : sql`1=1`])}
+      ORDER BY r.pk LIMIT ${limit}) p JOIN resource r ON r.pk = p.pk ${CONTENT} ORDER BY p.pk`);
     encode = (row) => encodeCursor(Number(row.pk));
   } else {
     const after = request.cursor === undefined ? undefined : decodeSortCursor(request.cursor, request.sort);
     if (request.cursor !== undefined && after === undefined) throw invalid();
     const cols = sortColumns(request.sort);
     const keys = joinSql(request.sort.map((k, i) => sql`${sortExpression(request.type, k)} AS ${cols[i]}`), ', ');
-    rows = await run(sql`SELECT q.*, h.content FROM (SELECT r.pk, ${keys} FROM resource r WHERE ${where}) q
-      JOIN resource r ON r.pk = q.pk ${CONTENT}
-      WHERE ${after ? afterCursor(request.sort, after) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${limit}`);
+    rows = await run(sql`SELECT q.*, h.content FROM (
+        SELECT q.* FROM (SELECT r.pk, ${keys} FROM resource r WHERE ${where}) q
+        WHERE ${after ? afterCursor(request.sort, after) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${limit}
+      ) q JOIN resource r ON r.pk = q.pk ${CONTENT} ORDER BY ${orderBy(request.sort)}`);
     encode = (row) => encodeSortCursor(row, request.sort);
   }
   const page: MatchPage = { items: rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource) };
