@@ -1,12 +1,13 @@
 // ValueSet compose -> CodeSet: includes (concepts, filters, whole systems, imported value sets) minus
 // excludes, over the code systems we hold. https://hl7.org/fhir/R4/valueset.html#compositions
-import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansionContains } from 'fhir/r4.js';
+import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
 import type { CodeSystemIndex, ConceptEntry } from './code-system-index.js';
 import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from './code-set.js';
 
+/** What expansion reads, synchronously: callers load what a value set needs first (see terminology.ts). */
 export interface TerminologySource {
-  codeSystem(url: string): Promise<CodeSystemIndex | undefined>;
-  valueSet(url: string): Promise<ValueSet | undefined>;
+  codeSystem(url: string): CodeSystemIndex | undefined;
+  valueSet(url: string): ValueSet | undefined;
 }
 
 /** A value set we cannot expand: the message names the value set and the reason. */
@@ -14,45 +15,45 @@ export class TerminologyError extends Error {}
 
 const MAX_DEPTH = 10;
 
-export async function expandValueSet(vs: ValueSet, source: TerminologySource, depth = 0): Promise<CodeSet> {
+export function expandValueSet(vs: ValueSet, source: TerminologySource, depth = 0): CodeSet {
   const name = vs.url ?? `ValueSet/${vs.id ?? '?'}`;
   if (depth > MAX_DEPTH) throw new TerminologyError(`ValueSet ${name} imports value sets more than ${MAX_DEPTH} levels deep`);
   if (!vs.compose) {
-    if (vs.expansion) return fromExpansion(vs.expansion.contains ?? []);
+    if (vs.expansion && !limited(vs.expansion)) return fromExpansion(vs.expansion.contains ?? []);
     throw new TerminologyError(`ValueSet ${name} has neither a compose nor an expansion`);
   }
   try {
     let result = emptyCodeSet();
-    for (const inc of vs.compose.include) result = union(result, await includeSet(inc, source, depth, name));
-    for (const exc of vs.compose.exclude ?? []) result = subtract(result, await includeSet(exc, source, depth, name));
+    for (const inc of vs.compose.include) result = union(result, includeSet(inc, source, depth, name));
+    for (const exc of vs.compose.exclude ?? []) result = subtract(result, includeSet(exc, source, depth, name));
     return result;
   } catch (err) {
     // The publisher's own expansion stands in when the compose needs a code system we do not hold.
-    if (err instanceof TerminologyError && vs.expansion?.contains) return fromExpansion(vs.expansion.contains);
+    if (err instanceof TerminologyError && vs.expansion?.contains && !limited(vs.expansion)) return fromExpansion(vs.expansion.contains);
     throw err;
   }
 }
 
-async function includeSet(inc: ValueSetComposeInclude, source: TerminologySource, depth: number, name: string): Promise<CodeSet> {
+function includeSet(inc: ValueSetComposeInclude, source: TerminologySource, depth: number, name: string): CodeSet {
   let set: CodeSet | undefined;
-  if (inc.system) set = await systemPart(inc, source, name);
+  if (inc.system) set = systemPart(inc, source, name);
   for (const url of inc.valueSet ?? []) {
-    const imported = await source.valueSet(url);
+    const imported = source.valueSet(url.split('|')[0]);
     if (!imported) throw new TerminologyError(`ValueSet ${name} imports ${url}, which this server does not hold`);
-    const codes = await expandValueSet(imported, source, depth + 1);
+    const codes = expandValueSet(imported, source, depth + 1);
     set = set ? intersect(set, codes) : codes;
   }
   return set ?? emptyCodeSet();
 }
 
-async function systemPart(inc: ValueSetComposeInclude, source: TerminologySource, name: string): Promise<CodeSet> {
+function systemPart(inc: ValueSetComposeInclude, source: TerminologySource, name: string): CodeSet {
   const system = inc.system!;
   if (inc.concept) return codesOf(system, inc.concept.map((c) => c.code));
   if (!inc.filter || inc.filter.length === 0) {
-    const cs = await source.codeSystem(system);
+    const cs = source.codeSystem(system);
     return cs?.complete ? codesOf(system, cs.concepts.keys()) : wholeSystem(system);
   }
-  const cs = await source.codeSystem(system);
+  const cs = source.codeSystem(system);
   if (!cs || !cs.complete) {
     throw new TerminologyError(`ValueSet ${name} filters code system ${system}, which this server does not hold in full`);
   }
@@ -99,6 +100,11 @@ function regex(pattern: string, name: string): RegExp {
   } catch {
     throw new TerminologyError(`ValueSet ${name}: filter regex '${pattern}' is not a valid regular expression`);
   }
+}
+
+/** An expansion the publisher cut short cannot say what is not in the value set. */
+function limited(expansion: ValueSetExpansion): boolean {
+  return expansion.parameter?.some((p) => p.name === 'limitedExpansion' && p.valueBoolean !== false) === true;
 }
 
 function fromExpansion(contains: ValueSetExpansionContains[]): CodeSet {

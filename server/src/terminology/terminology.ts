@@ -11,7 +11,9 @@ import { indexCodeSystem, type CodeSystemIndex } from './code-system-index.js';
 import type { CodeSet } from './code-set.js';
 import { expandValueSet, TerminologyError, type TerminologySource } from './expand-value-set.js';
 
-export interface Terminology extends TerminologySource {
+export interface Terminology {
+  /** A code system by canonical URL (optionally `|version`): stored first, then the base ones. */
+  codeSystem(url: string): Promise<CodeSystemIndex | undefined>;
   /**
    * The codes of a value set named the way `:in` names it: a canonical URL (optionally `|version`),
    * `ValueSet/[id]`, or an absolute URL of a ValueSet on this server. Throws TerminologyError.
@@ -77,14 +79,45 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
     return valueSet(reference);
   };
 
-  const source: TerminologySource = { codeSystem, valueSet };
+  /** Loads every value set and code system `vs` reaches, so the expansion itself can run synchronously. */
+  const loadClosure = async (vs: ValueSet): Promise<TerminologySource> => {
+    const valueSets = new Map<string, ValueSet>();
+    const systems = new Map<string, CodeSystemIndex>();
+    const seen = new Set<string>();
+    const pending = [vs];
+    while (pending.length > 0) {
+      const current = pending.pop()!;
+      for (const part of [...(current.compose?.include ?? []), ...(current.compose?.exclude ?? [])]) {
+        if (part.system && !seen.has(`cs ${part.system}`)) {
+          seen.add(`cs ${part.system}`);
+          const cs = await codeSystem(part.system);
+          if (cs) systems.set(part.system, cs);
+        }
+        for (const url of part.valueSet ?? []) {
+          const key = url.split('|')[0];
+          if (seen.has(`vs ${key}`)) continue;
+          seen.add(`vs ${key}`);
+          if (seen.size > MAX_REACHED) throw new TerminologyError(`Value set ${vs.url ?? reference(vs)} reaches more than ${MAX_REACHED} value sets and code systems`);
+          const found = await valueSet(url);
+          if (found) {
+            valueSets.set(key, found);
+            pending.push(found);
+          }
+        }
+      }
+    }
+    return { valueSet: (url) => valueSets.get(url.split('|')[0]), codeSystem: (url) => systems.get(url) };
+  };
+
   return {
     codeSystem,
-    valueSet,
-    async valueSetCodes(reference) {
-      const vs = await byReference(reference);
-      if (!vs) throw new TerminologyError(`Value set '${reference}' is not known to this server`);
-      return expandValueSet(vs, source);
+    async valueSetCodes(ref) {
+      const vs = await byReference(ref);
+      if (!vs) throw new TerminologyError(`Value set '${ref}' is not known to this server`);
+      return expandValueSet(vs, await loadClosure(vs));
     },
   };
 }
+
+const MAX_REACHED = 200;
+const reference = (vs: ValueSet) => `ValueSet/${vs.id ?? '?'}`;

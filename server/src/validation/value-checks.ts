@@ -3,7 +3,7 @@
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { issue } from '../core/outcomes.js';
 import type { ElementPlan } from './element-plan.js';
-import type { CodeSet } from './value-sets.js';
+import { inCodeSet, type CodeSet } from './value-sets.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,7 +90,7 @@ export function checkBinding(
   if (!codes || codes.length === 0) return;
   const set = codeSet(binding.valueSet);
   if (!set) return;
-  for (const pair of codes) if (pair.charCodeAt(0) === 124 ? set.codes.has(pair.slice(1)) : set.pairs.has(pair)) return;
+  if (codes.some((pair) => inCodeSet(set, pair))) return;
   const shown = codes.map((c) => (c.startsWith('|') ? c.slice(1) : c)).join(', ');
   out.push(issue({
     severity,

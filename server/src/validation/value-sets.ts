@@ -1,94 +1,54 @@
-// Expands the value sets we hold into code sets for binding checks: from an expansion, or from a compose whose
-// includes are enumerable (listed concepts, whole code systems we hold completely, other value sets).
-// https://hl7.org/fhir/R4/valueset.html#compositions
-import type { CodeSystem, CodeSystemConcept, ValueSet, ValueSetComposeInclude, ValueSetExpansionContains } from 'fhir/r4.js';
+// Value sets for binding checks, expanded by the server's one engine (terminology/expand-value-set.ts):
+// listed concepts, filters over code systems held in full, whole code systems, imports and excludes. What it
+// cannot expand (a filter on a code system we do not hold) is null, and the binding is then not checked.
+// https://hl7.org/fhir/R4/terminologies.html#binding
+import type { CodeSystem, ValueSet } from 'fhir/r4.js';
+import { hasCode, type CodeSet } from '../terminology/code-set.js';
+import { indexCodeSystem, type CodeSystemIndex } from '../terminology/code-system-index.js';
+import { expandValueSet, TerminologyError } from '../terminology/expand-value-set.js';
 
-export interface CodeSet {
-  /** `system|code` pairs. */
-  pairs: Set<string>;
-  /** Bare codes, for `code` elements (which carry no system). */
-  codes: Set<string>;
-}
+export type { CodeSet };
 
-export interface TerminologySource {
+export interface DefinitionSource {
   valueSet(url: string): ValueSet | undefined;
   codeSystem(url: string): CodeSystem | undefined;
 }
 
-/** Builds code sets on demand and remembers them; null marks a value set we cannot enumerate (filters, LOINC...). */
-export function createCodeSets(source: TerminologySource): (url: string) => CodeSet | null {
+/** Expands on demand and remembers each answer (the definitions behind `source` do not change). */
+export function createCodeSets(source: DefinitionSource): (url: string) => CodeSet | null {
   const cache = new Map<string, CodeSet | null>();
-
-  const expand = (url: string, visiting: Set<string>): CodeSet | null => {
-    const known = cache.get(url);
-    if (known !== undefined) return known;
-    if (visiting.has(url)) return null;
-    visiting.add(url);
-    const vs = source.valueSet(url);
-    let result: CodeSet | null = null;
-    if (vs?.expansion?.contains && !vs.expansion.parameter?.some((p) => p.name === 'limitedExpansion')) {
-      result = { pairs: new Set(), codes: new Set() };
-      addContains(result, vs.expansion.contains);
-    } else if (vs?.compose) {
-      const included = unionOf(vs.compose.include, visiting);
-      const excluded = vs.compose.exclude?.length ? unionOf(vs.compose.exclude, visiting) : { pairs: new Set<string>(), codes: new Set<string>() };
-      if (included && excluded) {
-        for (const pair of excluded.pairs) included.pairs.delete(pair);
-        result = { pairs: included.pairs, codes: new Set([...included.pairs].map((p) => p.slice(p.lastIndexOf('|') + 1))) };
+  const indexes = new Map<string, CodeSystemIndex | undefined>();
+  const terminology = {
+    valueSet: (url: string) => source.valueSet(url.split('|')[0]),
+    codeSystem: (url: string) => {
+      if (!indexes.has(url)) {
+        const cs = source.codeSystem(url);
+        indexes.set(url, cs ? indexCodeSystem(cs) : undefined);
       }
+      return indexes.get(url);
+    },
+  };
+  return (url) => {
+    const key = url.split('|')[0];
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const vs = terminology.valueSet(key);
+    let result: CodeSet | null = null;
+    try {
+      if (vs) result = expandValueSet(vs, terminology);
+    } catch (err) {
+      if (!(err instanceof TerminologyError)) throw err;
     }
-    cache.set(url, result);
+    cache.set(key, result);
     return result;
   };
-
-  const unionOf = (parts: ValueSetComposeInclude[], visiting: Set<string>): CodeSet | null => {
-    const out: CodeSet = { pairs: new Set(), codes: new Set() };
-    for (const part of parts) {
-      const set = includeOf(part, visiting);
-      if (!set) return null;
-      for (const pair of set) out.pairs.add(pair);
-    }
-    return out;
-  };
-
-  /** One include: its listed concepts, or a whole code system, intersected with any value sets it names. */
-  const includeOf = (part: ValueSetComposeInclude, visiting: Set<string>): Set<string> | null => {
-    if (part.filter?.length) return null;
-    let pairs: Set<string> | null = null;
-    if (part.system) {
-      if (part.concept) {
-        pairs = new Set(part.concept.map((c) => `${part.system}|${c.code}`));
-      } else {
-        const cs = source.codeSystem(part.system);
-        if (!cs || cs.content !== 'complete' || !cs.concept) return null;
-        pairs = new Set();
-        addConcepts(pairs, part.system, cs.concept);
-      }
-    }
-    for (const url of part.valueSet ?? []) {
-      const other = expand(url.split('|')[0], visiting);
-      if (!other) return null;
-      pairs = pairs ? new Set([...pairs].filter((p) => other.pairs.has(p))) : new Set(other.pairs);
-    }
-    return pairs;
-  };
-
-  return (url) => expand(url, new Set());
 }
 
-function addContains(out: CodeSet, contains: ValueSetExpansionContains[]): void {
-  for (const c of contains) {
-    if (c.code !== undefined && c.abstract !== true) {
-      out.pairs.add(`${c.system ?? ''}|${c.code}`);
-      out.codes.add(c.code);
-    }
-    if (c.contains) addContains(out, c.contains);
-  }
-}
-
-function addConcepts(out: Set<string>, system: string, concepts: CodeSystemConcept[]): void {
-  for (const c of concepts) {
-    out.add(`${system}|${c.code}`);
-    if (c.concept) addConcepts(out, system, c.concept);
-  }
+/** Whether `system|code` is in the set; a bare code (`|code`, from a `code` element) may be in any of its systems. */
+export function inCodeSet(set: CodeSet, pair: string): boolean {
+  const bar = pair.indexOf('|');
+  const system = pair.slice(0, bar);
+  const code = pair.slice(bar + 1);
+  if (system) return hasCode(set, system, code);
+  return [...set.keys()].some((s) => hasCode(set, s, code));
 }
