@@ -45,8 +45,74 @@ Title: "Import wearable data"
 * parameter[=].use = #out
 * parameter[=].min = 1
 * parameter[=].max = "1"
-* parameter[=].documentation = "The summary: a Parameters resource with counts created, unchanged and skipped (with one part per skip reason), or an OperationOutcome when the import failed."
+* parameter[=].documentation = "The summary, a Parameters resource: source (the detected format), fileName, created, unchanged and skipped (totals), one resourceType part per type (type, created, unchanged) and one skippedReason part per reason (reason, count, firstPosition); or an OperationOutcome naming the file and position when the import failed."
 * parameter[=].type = #Resource
+
+Instance: connect-fitbit
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Connect a Fitbit account"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit"
+* version = "0.1.0"
+* name = "ConnectFitbit"
+* title = "Connect a Fitbit account"
+* status = #active
+* kind = #operation
+* description = "Starts linking a patient's Fitbit account (POST Patient/[id]/$connect-fitbit): answers the Fitbit authorization URL (OAuth 2 authorization code with PKCE and a single-use state) to open in the patient's browser. Fitbit redirects back to the server's /wearables/fitbit/callback, which stores the tokens encrypted; $sync-fitbit then pulls the data."
+* affectsState = true
+* code = #connect-fitbit
+* resource = #Patient
+* system = false
+* type = false
+* instance = true
+* parameter[0].name = #timeZone
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "IANA time zone of the patient's Fitbit (its times are device-local), remembered for every later sync. Given as the query parameter timeZone."
+* parameter[=].type = #string
+* parameter[+].name = #authorizeUrl
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "1"
+* parameter[=].documentation = "The Fitbit authorization URL to open."
+* parameter[=].type = #uri
+
+Instance: sync-fitbit
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Sync Fitbit data"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit"
+* version = "0.1.0"
+* name = "SyncFitbit"
+* title = "Sync Fitbit data"
+* status = #active
+* kind = #operation
+* description = "Pulls a connected patient's Fitbit data incrementally (POST Patient/[id]/$sync-fitbit): for each data type the days after the last one synced, up to yesterday in the patient's zone, within Fitbit's 150 requests per hour (a 429 with Retry-After is waited out when short and remembered when long). Records become FibroTrack wearable Observations exactly as $import-wearable makes them, so a day synced twice creates nothing."
+* affectsState = true
+* code = #sync-fitbit
+* resource = #Patient
+* system = false
+* type = false
+* instance = true
+* parameter[0].name = #timeZone
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "IANA time zone of the patient's Fitbit; needed on the first sync unless given to $connect-fitbit. Given as the query parameter timeZone."
+* parameter[=].type = #string
+* parameter[+].name = #until
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "Last day to sync (yyyy-MM-dd, before today); default yesterday in the patient's zone. Given as the query parameter until."
+* parameter[=].type = #date
+* parameter[+].name = #return
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "1"
+* parameter[=].documentation = "The import summary (as for $import-wearable) plus complete (whether every type reached the last day), requests (Fitbit requests made), resumeAfter and reason (when the rate limit stopped it) and one syncedThrough part per data type (type, day)."
+* parameter[=].type = #Parameters
 
 Instance: Observation-body-site
 InstanceOf: SearchParameter
