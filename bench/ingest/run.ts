@@ -35,7 +35,8 @@ async function resetDatabase(): Promise<void> {
 
 async function runApi(): Promise<number> {
   await resetDatabase();
-  const server = await startServer({ DATABASE_URL: `${root}/${database}`, WORKERS: String(workers), DB_POOL_SIZE: String(clients + 2) });
+  // AUTH_MODE=open: this measures ingest, not token checks.
+  const server = await startServer({ DATABASE_URL: `${root}/${database}`, WORKERS: String(workers), DB_POOL_SIZE: String(clients + 2), AUTH_MODE: 'open' });
   const post = async (body: string) => {
     const res = await fetch(server.base, { method: 'POST', body, headers: { 'Content-Type': 'application/fhir+json', Prefer: 'return=minimal' } });
     if (res.status !== 200) throw new Error(`bundle failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
