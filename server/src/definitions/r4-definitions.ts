@@ -1,9 +1,7 @@
 // The base FHIR R4 (4.0.1) definitions, read from the npm package hl7.fhir.r4.examples@4.0.1.
 // https://hl7.org/fhir/R4/downloads.html
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Bundle, CompartmentDefinition, SearchParameter, StructureDefinition } from 'fhir/r4.js';
+import { readR4Json } from './r4-package.js';
 import { expressionFor } from './search-expression.js';
 
 export type SearchParamType = SearchParameter['type'];
@@ -34,19 +32,9 @@ export interface Definitions {
   compartmentParams(owner: string, type: string): readonly string[];
 }
 
-const PACKAGE = 'hl7.fhir.r4.examples';
 const COMPARTMENT_FILES = ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map(
   (c) => `CompartmentDefinition-${c}.json`,
 );
-
-function packageDir(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve(`${PACKAGE}/package.json`));
-}
-
-function readJson<T>(dir: string, file: string): T {
-  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
-}
 
 function toDef(sp: SearchParameter, type: string): SearchParamDef {
   return {
@@ -62,10 +50,9 @@ function toDef(sp: SearchParameter, type: string): SearchParamDef {
 }
 
 export function loadR4Definitions(): Definitions {
-  const dir = packageDir();
   const structures = new Map<string, StructureDefinition>();
   for (const file of ['Bundle-types.json', 'Bundle-resources.json']) {
-    for (const entry of readJson<Bundle>(dir, file).entry ?? []) {
+    for (const entry of readR4Json<Bundle>(file).entry ?? []) {
       const sd = entry.resource as StructureDefinition | undefined;
       if (sd?.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, sd);
     }
@@ -78,7 +65,7 @@ export function loadR4Definitions(): Definitions {
 
   const byType = new Map<string, Map<string, SearchParamDef>>(resourceTypes.map((t) => [t, new Map()]));
   const byUrl = new Map<string, SearchParameter>();
-  for (const entry of readJson<Bundle>(dir, 'Bundle-searchParams.json').entry ?? []) {
+  for (const entry of readR4Json<Bundle>('Bundle-searchParams.json').entry ?? []) {
     const sp = entry.resource as SearchParameter;
     byUrl.set(sp.url, sp);
     const bases = sp.base.flatMap((b) => (b === 'Resource' || b === 'DomainResource' ? resourceTypes : [b]));
@@ -95,7 +82,7 @@ export function loadR4Definitions(): Definitions {
 
   const compartments = new Map<string, Map<string, string[]>>();
   for (const file of COMPARTMENT_FILES) {
-    const def = readJson<CompartmentDefinition>(dir, file);
+    const def = readR4Json<CompartmentDefinition>(file);
     compartments.set(def.code, new Map((def.resource ?? []).map((r) => [r.code, r.param ?? []])));
   }
 

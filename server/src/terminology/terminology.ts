@@ -1,9 +1,7 @@
 // The value sets and code systems this server holds: the base R4 ones (hl7.fhir.r4.examples) and any
 // ValueSet or CodeSystem stored through the API (stored ones win, so a newer version can be loaded).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { Bundle, CodeSystem, Resource, ValueSet } from 'fhir/r4.js';
+import type { CodeSystem, Resource, ValueSet } from 'fhir/r4.js';
+import { baseTerminology } from '../definitions/base-terminology.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
@@ -21,30 +19,8 @@ export interface Terminology {
   valueSetCodes(reference: string): Promise<CodeSet>;
 }
 
-const BASE_BUNDLES = ['Bundle-valuesets.json', 'Bundle-v2-valuesets.json', 'Bundle-v3-valuesets.json'];
-
-interface BaseTerminology {
-  valueSets: Map<string, ValueSet>;
-  codeSystems: Map<string, CodeSystem>;
-  indexes: Map<string, CodeSystemIndex>;
-}
-
-let base: BaseTerminology | undefined;
-
-/** 22 MB of JSON: read once per process, on the first terminology search. */
-function baseTerminology(): BaseTerminology {
-  if (base) return base;
-  const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
-  const loaded: BaseTerminology = { valueSets: new Map(), codeSystems: new Map(), indexes: new Map() };
-  for (const file of BASE_BUNDLES) {
-    const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Bundle;
-    for (const { resource } of bundle.entry ?? []) {
-      if (resource?.resourceType === 'ValueSet' && resource.url) loaded.valueSets.set(resource.url, resource);
-      if (resource?.resourceType === 'CodeSystem' && resource.url) loaded.codeSystems.set(resource.url, resource);
-    }
-  }
-  return (base = loaded);
-}
+/** Indexes of the base code systems, built on first use (the base definitions never change). */
+const baseIndexes = new Map<string, CodeSystemIndex>();
 
 export function createTerminology(repo: FhirRepository, defs: Definitions, fhirBase: string): Terminology {
   const stored = async <T extends Resource>(type: 'ValueSet' | 'CodeSystem', canonical: string): Promise<T | undefined> => {
@@ -60,10 +36,9 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
     const found = await stored<CodeSystem>('CodeSystem', canonical);
     if (found) return indexCodeSystem(found);
     const url = canonical.split('|')[0];
-    const b = baseTerminology();
-    const cs = b.codeSystems.get(url);
+    const cs = baseTerminology().codeSystems.get(url);
     if (!cs) return undefined;
-    return b.indexes.get(url) ?? b.indexes.set(url, indexCodeSystem(cs)).get(url);
+    return baseIndexes.get(url) ?? baseIndexes.set(url, indexCodeSystem(cs)).get(url);
   };
 
   const valueSet = async (canonical: string): Promise<ValueSet | undefined> =>

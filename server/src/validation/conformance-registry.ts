@@ -1,17 +1,15 @@
 // The definitions validation works from, by canonical URL: the base R4 types and resources, the R4 profiles and
 // extensions (vital signs...), R4 value sets and code systems, and whatever conformance resources are added
 // (the FibroTrack profiles). The large R4 bundles are read on first need. https://hl7.org/fhir/R4/references.html#canonical
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { Bundle, CodeSystem, Resource, StructureDefinition, ValueSet } from 'fhir/r4.js';
+import type { CodeSystem, Resource, StructureDefinition, ValueSet } from 'fhir/r4.js';
+import { baseTerminology } from '../definitions/base-terminology.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
+import { readR4Bundle } from '../definitions/r4-package.js';
 import { compileStructure, type CompiledStructure } from './element-plan.js';
 import { createCodeSets, type CodeSet } from './value-sets.js';
 
 const R4_BASE = 'http://hl7.org/fhir/StructureDefinition/';
 const PROFILE_BUNDLES = ['Bundle-profiles-others.json', 'Bundle-extensions.json'];
-const TERMINOLOGY_BUNDLES = ['Bundle-valuesets.json', 'Bundle-v3-valuesets.json', 'Bundle-v2-valuesets.json'];
 
 export interface ConformanceRegistry {
   readonly defs: Definitions;
@@ -26,15 +24,6 @@ export interface ConformanceRegistry {
   readonly added: readonly Resource[];
 }
 
-function packageDir(): string {
-  return dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'));
-}
-
-function readBundle(file: string): Resource[] {
-  const bundle = JSON.parse(readFileSync(join(packageDir(), file), 'utf8')) as Bundle;
-  return (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-}
-
 const canonical = (url: string) => url.split('|')[0];
 
 export function createConformanceRegistry(defs: Definitions): ConformanceRegistry {
@@ -44,24 +33,11 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
   const compiled = new Map<string, CompiledStructure | null>();
   const added: Resource[] = [];
   let profilesRead = false;
-  let terminologyRead = false;
 
   const index = (r: Resource) => {
     if (r.resourceType === 'StructureDefinition') sds.set((r as StructureDefinition).url, r as StructureDefinition);
     else if (r.resourceType === 'ValueSet' && (r as ValueSet).url) valueSets.set((r as ValueSet).url!, r as ValueSet);
     else if (r.resourceType === 'CodeSystem' && (r as CodeSystem).url) codeSystems.set((r as CodeSystem).url!, r as CodeSystem);
-  };
-
-  const readTerminology = () => {
-    if (terminologyRead) return;
-    terminologyRead = true;
-    for (const file of TERMINOLOGY_BUNDLES) {
-      // Ours were indexed first and win over the R4 copies.
-      for (const r of readBundle(file)) {
-        const url = (r as ValueSet).url;
-        if (url && !valueSets.has(url) && !codeSystems.has(url)) index(r);
-      }
-    }
   };
 
   const structureDefinition = (url: string): StructureDefinition | undefined => {
@@ -73,7 +49,7 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
       if (base?.url === key) return base;
       if (!profilesRead) {
         profilesRead = true;
-        for (const file of PROFILE_BUNDLES) for (const r of readBundle(file)) if (!sds.has((r as StructureDefinition).url)) index(r);
+        for (const file of PROFILE_BUNDLES) for (const r of readR4Bundle(file)) if (!sds.has((r as StructureDefinition).url)) index(r);
         return sds.get(key);
       }
     }
@@ -94,14 +70,9 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
   };
 
   const codeSets = createCodeSets({
-    valueSet: (url) => {
-      readTerminology();
-      return valueSets.get(url);
-    },
-    codeSystem: (url) => {
-      readTerminology();
-      return codeSystems.get(url);
-    },
+    // Ours (added) win over the R4 copies.
+    valueSet: (url) => valueSets.get(url) ?? baseTerminology().valueSets.get(url),
+    codeSystem: (url) => codeSystems.get(url) ?? baseTerminology().codeSystems.get(url),
   });
 
   // Primitive type names start with a lower-case letter (boolean, dateTime, xhtml); complex ones with a capital.
