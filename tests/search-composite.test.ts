@@ -7,10 +7,10 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 let s: TestServer;
 const ids: Record<string, string> = {};
 const LOINC = 'http://loinc.org';
-const bp = (systolic: number, diastolic: number) => ({
+const bp = (systolic: number, diastolic: number, unit = 'mm[Hg]', value = systolic) => ({
   resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '85354-9' }] },
   component: [
-    { code: { coding: [{ system: LOINC, code: '8480-6' }] }, valueQuantity: { value: systolic, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+    { code: { coding: [{ system: LOINC, code: '8480-6' }] }, valueQuantity: { value, system: 'http://unitsofmeasure.org', code: unit } },
     { code: { coding: [{ system: LOINC, code: '8462-4' }] }, valueQuantity: { value: diastolic, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
   ],
 });
@@ -29,13 +29,24 @@ before(async () => {
   ids.crossed = await post(bp(120, 135));
   ids.pain9 = await post(painScore(`Patient/${p}`, 9));
   ids.pain3 = await post(painScore(`Patient/${p}`, 3));
+  ids.kPa = await post(bp(140, 90, 'kPa', 18.7)); // 18.7 kPa is 140.3 mm[Hg]
 });
 after(async () => { await s.close(); });
 
 test('component-code-value-quantity pairs a component\'s code with that component\'s value', async () => {
   assert.deepEqual(await found(`component-code-value-quantity=${LOINC}|8480-6$gt130`), [ids.high]);
   assert.deepEqual(await found('component-code-value-quantity=8462-4$gt100'), [ids.crossed]);
-  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt100|http://unitsofmeasure.org|mm[Hg]'), [ids.high, ids.crossed].sort());
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt100|http://unitsofmeasure.org|mm[Hg]'), [ids.high, ids.crossed, ids.kPa].sort());
+});
+
+test('a UCUM quantity component compares in canonical units: kPa and mm[Hg] are one scale', async () => {
+  // 18.7 kPa = 140.26 mm[Hg]: above 140 and below 141 mm[Hg]; 140 mm[Hg] = 18.67 kPa.
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt140|http://unitsofmeasure.org|mm[Hg]'), [ids.kPa]);
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$lt141|http://unitsofmeasure.org|mm[Hg]&component-code-value-quantity=8480-6$gt139|http://unitsofmeasure.org|mm[Hg]'), [ids.high, ids.kPa].sort());
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$ge18.6|http://unitsofmeasure.org|kPa'), [ids.high, ids.kPa].sort());
+  // A unit that does not convert to pressure matches nothing; without a system the code compares as written.
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt1|http://unitsofmeasure.org|kg'), []);
+  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt18||kPa'), [ids.kPa]);
 });
 
 test('code-value-quantity on the Observation itself: pain scores of 8 or more', async () => {

@@ -15,8 +15,11 @@ const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;
 function componentCondition(type: string | undefined, n: number, value: string, name: string, now: number): Sql {
   switch (type) {
     case 'token': return tokenCondition(value, col(n, 'system'), col(n, 'code'));
-    // The indexer stores a quantity's code, or its unit when it has no code, in cN_code.
-    case 'quantity': return quantityCondition(value, name, { value: col(n, 'num'), system: col(n, 'system'), code: col(n, 'code') });
+    // The indexer stores a quantity's code, or its unit when it has no code, in cN_code; UCUM ones also canonical.
+    case 'quantity': return quantityCondition(value, name, {
+      value: col(n, 'num'), system: col(n, 'system'), code: col(n, 'code'),
+      canonical: { value: col(n, 'canonical_num'), code: col(n, 'canonical_code') },
+    });
     case 'number': return numberCondition(value, name, col(n, 'num'));
     case 'date': return dateCondition(value, name, col(n, 'start'), col(n, 'end'), now);
     case 'string': return sql`${col(n, 'code')} LIKE ${`${likeEscape(normalizeString(value))}%`}`;

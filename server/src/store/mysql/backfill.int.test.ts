@@ -1,4 +1,4 @@
-// Migrations 005-008 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-009 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,8 @@ import { migrate } from './migrate.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const UCUM = 'http://unitsofmeasure.org';
+const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql'];
+const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite'];
 let fresh: TestServer;
 let old: mysql.Pool;
 const oldDb = `fibrotrack_test_old_${randomBytes(4).toString('hex')}`;
@@ -36,13 +38,14 @@ before(async () => {
   old = await openPool(`${ROOT}/${oldDb}`, 2);
   await migrate(old, 4);
   const from = `\`${fresh.database}\``;
-  for (const table of ['resource', 'resource_history', 'idx_string', 'idx_number', 'idx_reference', 'idx_uri', 'idx_composite']) {
+  for (const table of ['resource', 'resource_history', 'idx_string', 'idx_number', 'idx_reference', 'idx_uri']) {
     await old.query(`INSERT INTO ${table} SELECT * FROM ${from}.${table}`);
   }
   const oldShape: Record<string, string> = {
     idx_token: 'resource_pk, res_type, param, system, code, display',
     idx_date: 'resource_pk, res_type, param, start_at, end_at',
     idx_quantity: 'resource_pk, res_type, param, value, system, code, unit',
+    idx_composite: 'resource_pk, res_type, param, c1_system, c1_code, c1_num, c1_start, c1_end, c2_system, c2_code, c2_num, c2_start, c2_end',
   };
   for (const [table, cols] of Object.entries(oldShape)) await old.query(`INSERT INTO ${table} (${cols}) SELECT DISTINCT ${cols} FROM ${from}.${table}`);
 });
@@ -58,19 +61,21 @@ const all = async (pool: mysql.Pool | TestServer, table: string) => {
   return rows.map((r) => JSON.stringify(r)).sort();
 };
 
-test('backfilled token, date and quantity rows equal those written by the current write path', async () => {
+test('backfilled token, date, quantity and composite rows equal those written by the current write path', async () => {
   const applied = await migrate(old);
-  assert.ok(['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql'].every((m) => applied.includes(m)), applied.join());
-  for (const table of ['idx_token', 'idx_date', 'idx_quantity']) assert.deepEqual(await all(old, table), await all(fresh, table), table);
+  assert.ok(MIGRATED.every((m) => applied.includes(m)), applied.join());
+  for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
   // The data really exercised the backfill: several compartments, rows without one, canonical units.
   const compartments = await fresh.sql<{ n: number }[]>("SELECT COUNT(DISTINCT compartment) AS n FROM idx_token WHERE compartment <> ''");
   assert.equal(compartments[0].n, 2);
   const canonical = await fresh.sql<{ canonical_code: string | null }[]>("SELECT DISTINCT canonical_code FROM idx_quantity WHERE param = 'value-quantity' ORDER BY canonical_code");
   assert.deepEqual(canonical.map((r) => r.canonical_code), [null, 'K', 'g']);
+  const composite = await fresh.sql<{ c: string | null }[]>("SELECT DISTINCT c2_canonical_code AS c FROM idx_composite WHERE param = 'code-value-quantity' ORDER BY c");
+  assert.deepEqual(composite.map((r) => r.c), [null, 'K', 'g']);
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8)');
-  assert.deepEqual(await migrate(old), ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql']);
-  for (const table of ['idx_token', 'idx_date', 'idx_quantity']) assert.deepEqual(await all(old, table), await all(fresh, table), table);
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9)');
+  assert.deepEqual(await migrate(old), MIGRATED);
+  for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });

@@ -48,10 +48,14 @@ async function patientCompartments(conn: PoolConnection): Promise<void> {
   }
 }
 
-/** Migration 7: canonical UCUM values, one UPDATE per distinct unit (per distinct value for Cel and other special units). */
-async function quantityCanonical(conn: PoolConnection): Promise<void> {
+/** The columns of one stored quantity: its value, system and code, and where its canonical form goes. */
+interface QuantityColumns { table: string; value: string; system: string; code: string; canonicalValue: string; canonicalCode: string }
+
+/** Canonical UCUM values, one UPDATE per distinct unit (per distinct value for Cel and other special units). */
+async function canonicalQuantities(conn: PoolConnection, c: QuantityColumns): Promise<void> {
+  const pending = `${c.system} = ? AND ${c.code} = ? AND ${c.value} IS NOT NULL AND ${c.canonicalCode} IS NULL`;
   const [codes] = await conn.query<RowDataPacket[]>(
-    'SELECT DISTINCT code FROM idx_quantity WHERE system = ? AND code IS NOT NULL AND canonical_code IS NULL', [UCUM]);
+    `SELECT DISTINCT ${c.code} AS code FROM ${c.table} WHERE ${c.system} = ? AND ${c.code} IS NOT NULL AND ${c.value} IS NOT NULL AND ${c.canonicalCode} IS NULL`, [UCUM]);
   for (const { code } of codes as { code: string }[]) {
     const one = toCanonical(1, code);
     if (!one) continue;
@@ -59,21 +63,34 @@ async function quantityCanonical(conn: PoolConnection): Promise<void> {
     if (factor !== undefined) {
       // canonical = value * factor, the same double multiplication as the write path.
       await conn.query(
-        `UPDATE idx_quantity SET canonical_value = value * ?, canonical_code = ?
-         WHERE system = ? AND code = ? AND canonical_code IS NULL AND ABS(value) <= ?`,
+        `UPDATE ${c.table} SET ${c.canonicalValue} = ${c.value} * ?, ${c.canonicalCode} = ? WHERE ${pending} AND ABS(${c.value}) <= ?`,
         [factor, one.code.slice(0, 100), UCUM, code, Number.MAX_VALUE / Math.max(1, Math.abs(factor))],
       );
       continue;
     }
-    const [values] = await conn.query<RowDataPacket[]>(
-      'SELECT DISTINCT value FROM idx_quantity WHERE system = ? AND code = ? AND canonical_code IS NULL', [UCUM, code]);
+    const [values] = await conn.query<RowDataPacket[]>(`SELECT DISTINCT ${c.value} AS value FROM ${c.table} WHERE ${pending}`, [UCUM, code]);
     for (const { value } of values as { value: number }[]) {
-      const c = toCanonical(value, code);
-      if (!c) continue;
-      await conn.query('UPDATE idx_quantity SET canonical_value = ?, canonical_code = ? WHERE system = ? AND code = ? AND value = ? AND canonical_code IS NULL',
-        [c.value, c.code.slice(0, 100), UCUM, code, value]);
+      const q = toCanonical(value, code);
+      if (!q) continue;
+      await conn.query(`UPDATE ${c.table} SET ${c.canonicalValue} = ?, ${c.canonicalCode} = ? WHERE ${pending} AND ${c.value} = ?`,
+        [q.value, q.code.slice(0, 100), UCUM, code, value]);
     }
   }
 }
 
-export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical };
+/** Migration 7: quantity rows. */
+const quantityCanonical: Backfill = (conn) => canonicalQuantities(conn, {
+  table: 'idx_quantity', value: 'value', system: 'system', code: 'code', canonicalValue: 'canonical_value', canonicalCode: 'canonical_code',
+});
+
+/** Migration 9: both components of composite rows (only quantity components have a number with a UCUM code). */
+async function compositeCanonical(conn: PoolConnection): Promise<void> {
+  for (const n of [1, 2]) {
+    await canonicalQuantities(conn, {
+      table: 'idx_composite', value: `c${n}_num`, system: `c${n}_system`, code: `c${n}_code`,
+      canonicalValue: `c${n}_canonical_num`, canonicalCode: `c${n}_canonical_code`,
+    });
+  }
+}
+
+export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical };

@@ -20,7 +20,8 @@ const TABLES = {
   idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
   idx_composite: [
     'resource_pk', 'res_type', 'param',
-    'c1_system', 'c1_code', 'c1_num', 'c1_start', 'c1_end', 'c2_system', 'c2_code', 'c2_num', 'c2_start', 'c2_end',
+    'c1_system', 'c1_code', 'c1_num', 'c1_start', 'c1_end', 'c1_canonical_num', 'c1_canonical_code',
+    'c2_system', 'c2_code', 'c2_num', 'c2_start', 'c2_end', 'c2_canonical_num', 'c2_canonical_code',
   ],
 } as const;
 
@@ -109,8 +110,13 @@ export class WriteBuffer {
   }
 }
 
+/** A quantity component (a number with a UCUM code) also in canonical units, as quantity rows are. */
 function compositeColumns(p: CompositePart): unknown[] {
-  return [cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end)];
+  const canonical = p.num === null ? undefined : canonicalOf(p.system, p.code, p.num);
+  return [
+    cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end),
+    canonical?.value ?? null, cut(canonical?.code ?? null, 100),
+  ];
 }
 
 function approxBytes(row: Row): number {
