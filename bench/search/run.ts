@@ -1,7 +1,7 @@
 // bench/search: loads N Observations of synthetic pain records through the write path, then times the
 // searches of queries.ts over HTTP at 1 and 8 concurrent clients (p50, p99, requests/s), beside a read by
 // id in the same run, and shows MariaDB's EXPLAIN for each search.
-// Usage: npm run bench:search -- [--observations 1000000] [--requests 200] [--reuse] [--skip name,...]
+// Usage: npm run bench:search -- [--observations 1000000] [--requests 200] [--reuse | --load-only] [--skip name,...]
 import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../../server/src/app.js';
@@ -67,6 +67,8 @@ async function time(base: string, path: (i: number) => string, concurrency: numb
 }
 
 if (!args.includes('--reuse')) await load();
+// --load-only: build the database now, measure later with --reuse (a 10M load takes most of an hour).
+if (args.includes('--load-only')) process.exit(0);
 // AUTH_MODE=open: this measures search, not token checks (the baseline read pays the same either way).
 const server = await startServer({ DATABASE_URL: url, AUTH_MODE: 'open' });
 const patientOf = (i: number) => (i * 7919) % patients;

@@ -4,15 +4,13 @@ import { and, identifier, or, sql, type Sql } from '../store/sql.js';
 import { dateCondition, indexedDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
-import { codeSetCondition, ofTypeSql, tokenSql } from './token-sql.js';
+import { codeSetCondition, ofTypeSql, tokenCondition, tokenSql } from './token-sql.js';
 import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
   const r = identifier('r');
-  const hint = ctx.compartments
-    ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx))
-    : undefined;
+  const hint = hintOf(request, ctx);
   const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
   const criteria = [
     ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, g.code, r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
@@ -42,10 +40,19 @@ function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: Search
   return [groups, criteria.filter((c) => !(single(c) && grouped.has(c.def.code)))];
 }
 
+function hintOf(request: SearchRequest, ctx: SearchContext): CompartmentHint | undefined {
+  return ctx.compartments ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx)) : undefined;
+}
+
 /** `alias` has an index row of `param` in `table` meeting `condition` (in the hinted compartments when given). */
 function rowsSql(table: Sql, type: string, param: string, alias: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
+  return sql`${alias}.pk IN (${rowsSelect(table, type, param, hint, condition)})`;
+}
+
+/** The resource_pk of every index row of `param` in `table` meeting `condition`. */
+function rowsSelect(table: Sql, type: string, param: string, hint: CompartmentHint | undefined, condition: Sql): Sql {
   const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
-  return sql`${alias}.pk IN (SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition})`;
+  return sql`SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition}`;
 }
 
 /** The ids of the Patients a chain through a compartment parameter (`subject:Patient.identifier=...`) selects. */
@@ -86,22 +93,61 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
     const column = sql`${alias}.last_updated`;
     return or(c.values.map((v) => dateCondition(v, c.name, column, column, ctx.now)));
   }
+  const { rows, negated } = paramRows(type, c, ctx, hint);
+  const matches = sql`${alias}.pk IN (${rows})`;
+  return negated ? sql`NOT ${matches}` : matches;
+}
+
+/** The index rows a criterion on an indexed parameter selects; `negated` when it matches resources without such rows. */
+function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: CompartmentHint): { rows: Sql; negated: boolean } {
   // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
   const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
   const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
   const param = viaTokens ? `${c.def.code}:${c.modifier}` : c.def.code;
-  const table = identifier(typeSql.table);
-  const rows = (condition: Sql) => rowsSql(table, type, param, alias, hint, condition);
-  if (c.modifier === 'missing') {
-    const present = rows(sql`1=1`);
-    return c.values[0] === 'true' ? sql`NOT ${present}` : present;
-  }
-  if (c.codeSets) {
-    const inSets = rows(or(c.codeSets.map(codeSetCondition)));
-    return c.modifier === 'not-in' ? sql`NOT ${inSets}` : inSets;
-  }
+  const rows = (condition: Sql) => rowsSelect(identifier(typeSql.table), type, param, hint, condition);
+  if (c.modifier === 'missing') return { rows: rows(sql`1=1`), negated: c.values[0] === 'true' };
+  if (c.codeSets) return { rows: rows(or(c.codeSets.map(codeSetCondition))), negated: c.modifier === 'not-in' };
   const matches = rows(or(c.values.map((v) => typeSql.condition(v, viaTokens ? undefined : c.modifier, c.def, ctx))));
-  return c.modifier === 'not' ? sql`NOT ${matches}` : matches;
+  return { rows: matches, negated: c.modifier === 'not' };
+}
+
+/** `_id` and `_lastUpdated` are conditions on the resource row itself. */
+const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && (c.def.code === '_id' || c.def.code === '_lastUpdated');
+
+/** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
+const canLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
+  && !c.codeSets && c.values.length === 1 && /^[^|]*\|[^|]+$/.test(c.values[0]);
+
+/**
+ * The search as a walk along one token criterion's index rows in primary-key order (store/mysql/lead-walk.ts):
+ * the lead's rows come in pk order and every other criterion is a join on resource_pk. Only for unsorted searches
+ * that no compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains
+ * or _has), so that each is one join; otherwise undefined.
+ */
+export function walkPlan(request: SearchRequest, ctx: SearchContext): { lead: Sql; joins: Sql; where: Sql } | undefined {
+  if (request.sort.length > 0 || request.compartment || hintOf(request, ctx)) return undefined;
+  const lead = request.criteria.find(canLead);
+  if (!lead) return undefined;
+  const [dateGroups, rest] = groupSingleDates(request.type, request.criteria.filter((c) => c !== lead), ctx);
+  const selects = dateGroups.map((g) => rowsSelect(sql`idx_date`, request.type, g.code, undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  for (const c of rest) {
+    if (onResourceRow(c)) continue;
+    if (c.kind !== 'param') return undefined;
+    const { rows, negated } = paramRows(request.type, c, ctx);
+    if (negated) return undefined;
+    selects.push(rows);
+  }
+  // A derived table without grouping or LIMIT is merged into the join by MySQL and MariaDB alike.
+  const joins = selects.map((rows, n) => {
+    const j = identifier(`j${n}`);
+    return sql` JOIN (${rows}) ${j} ON ${j}.resource_pk = w.resource_pk`;
+  });
+  const r = identifier('r');
+  return {
+    lead: and([sql`w.res_type = ${request.type}`, sql`w.param = ${lead.def.code}`, tokenCondition(lead.values[0], sql`w.system`, sql`w.code`)]),
+    joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
+    where: and([sql`r.res_type = ${request.type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(request.type, c as ParamCriterion, ctx, r))]),
+  };
 }
 
 /** The resource refers to the compartment owner through any of the compartment's parameters. */

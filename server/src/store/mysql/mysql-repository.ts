@@ -7,7 +7,7 @@ import { badRequest, conflict, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
-import { searchWhere } from '../../search/search-sql.js';
+import { searchWhere, walkPlan } from '../../search/search-sql.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './estimate-total.js';
@@ -84,7 +84,7 @@ export class MysqlRepository implements FhirRepository {
     const where = searchWhere(request, this.searchContext());
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q)));
+      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), walkPlan(request, this.searchContext())));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }

@@ -6,6 +6,7 @@ import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
 import { CURRENT_CONTENT as CONTENT, decodeCursor, encodeCursor } from './rows.js';
+import { walkKeys, type WalkOptions, type WalkPlan } from './lead-walk.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
 
 
@@ -16,7 +17,10 @@ export interface MatchPage {
   nextCursor?: string;
 }
 
-export async function matchPage(request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>): Promise<MatchPage> {
+/** `walk`: the same search as a lead walk (lead-walk.ts), tried for unsorted pages the usual plan would find costly. */
+export async function matchPage(
+  request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>, walk?: WalkPlan, walkOptions?: WalkOptions,
+): Promise<MatchPage> {
   const limit = request.count + 1;
   const invalid = () => badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
   let rows: Row[];
@@ -24,8 +28,15 @@ export async function matchPage(request: SearchRequest, where: Sql, run: (q: Sql
   if (request.sort.length === 0) {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && after === undefined) throw invalid();
-    rows = await run(sql`SELECT p.pk, h.content FROM (SELECT r.pk FROM resource r WHERE ${and([where, after ? sql`r.pk > ${after}` : sql`1=1`])}
-      ORDER BY r.pk LIMIT ${limit}) p JOIN resource r ON r.pk = p.pk ${CONTENT} ORDER BY p.pk`);
+    const keys = (from: number | undefined, n: number) =>
+      sql`SELECT r.pk FROM resource r WHERE ${and([where, from ? sql`r.pk > ${from}` : sql`1=1`])} ORDER BY r.pk LIMIT ${n}`;
+    const walked = walk ? await walkKeys(walk, keys, after ?? 0, limit, run, walkOptions) : undefined;
+    if (walked === undefined) {
+      rows = await run(sql`SELECT p.pk, h.content FROM (${keys(after, limit)}) p JOIN resource r ON r.pk = p.pk ${CONTENT} ORDER BY p.pk`);
+    } else {
+      rows = walked.length === 0 ? [] : await run(sql`SELECT r.pk, h.content FROM resource r ${CONTENT}
+        WHERE r.pk IN (${joinSql(walked.map((pk) => sql`${pk}`), ', ')}) ORDER BY r.pk`);
+    }
     encode = (row) => encodeCursor(Number(row.pk));
   } else {
     const after = request.cursor === undefined ? undefined : decodeSortCursor(request.cursor, request.sort);
