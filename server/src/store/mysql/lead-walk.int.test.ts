@@ -76,15 +76,16 @@ test('the walk returns the pages of the usual plan, whatever its windows and whe
   for (const query of QUERIES) {
     const usual = await allPages(query);
     assert.ok(usual.flat().length > 0, `${query} matches something`);
-    // Windows of 1 and 7 pks: many windows per page; a huge window: one walk per page; `above` 0: always walk.
-    for (const firstWindow of [1, 7, 1_000_000]) {
-      assert.deepEqual(await allPages(query, { above: 0, firstWindow }), usual, `${query}, first window ${firstWindow}`);
+    // `above` 0: always walk. Free walking (costPerPk 0) through windows from 1 and 7 pks (many per page) or one
+    // huge window; walking so dear that the usual plan takes over after the first window.
+    for (const opts of [{ firstWindow: 1, costPerPk: 0 }, { firstWindow: 7, costPerPk: 0 }, { firstWindow: 1_000_000, costPerPk: 0 }, { firstWindow: 1, costPerPk: 1e9 }]) {
+      assert.deepEqual(await allPages(query, { above: 0, ...opts }), usual, `${query}, ${JSON.stringify(opts)}`);
     }
   }
 });
 
 test('each resource comes once, although it has token rows in two Patient compartments', async () => {
-  const ids = (await allPages(`code=${LOINC}|72514-3&_count=1000`, { above: 0, firstWindow: 1_000_000 })).flat();
+  const ids = (await allPages(`code=${LOINC}|72514-3&_count=1000`, { above: 0, firstWindow: 1_000_000, costPerPk: 0 })).flat();
   assert.equal(new Set(ids).size, ids.length);
   const duplicated = await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM (SELECT resource_pk FROM idx_token WHERE param = 'code' GROUP BY resource_pk, code HAVING COUNT(*) > 1) d");
   assert.ok(duplicated[0].n > 0, 'the data has resources in two compartments');

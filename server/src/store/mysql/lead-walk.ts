@@ -7,41 +7,43 @@
 import { sql, type Sql } from '../sql.js';
 
 /** Below this many rows in the optimizer's estimate for the usual plan's largest step, that plan is cheap enough. */
-export const WALK_ABOVE = 20_000;
-/** The first walk window, in primary keys; later windows are sized from the density of matches seen so far. */
+export const WALK_ABOVE = 5_000;
+/** The widest first walk window, in primary keys. */
 export const FIRST_WINDOW = 50_000;
+/**
+ * What walking one pk costs, in rows of the usual plan's estimate: a lead row (at most one per resource) with its
+ * joins' lookups, against rows the usual plan mostly reads in sequence (measured: BENCHMARKS.md, search).
+ */
+export const COST_PER_PK = 3;
 
 /** search-sql.ts walkPlan: the lead's condition on `idx_token w`, the other criteria as joins, the rest on `resource r`. */
 export interface WalkPlan { lead: Sql; joins: Sql; where: Sql }
 
 type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
 
-/** The two thresholds, which tests lower to walk small data. */
-export interface WalkOptions { above?: number; firstWindow?: number }
+/** The thresholds, which tests lower to walk small data. */
+export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?: number }
 
 /**
  * The pks of the next `limit` matches after `after`, ascending, or undefined when the usual plan is estimated to
  * be cheap. `usual(after, limit)` is the usual plan's key query, for EXPLAIN and for what the walk leaves.
- * The walk goes window by window through the pk space, each window's lead rows at most; once the windows have
- * covered as many pks as the usual plan was estimated to read, the usual plan finds the rest of the page, so
- * a walk whose matches are sparse costs at most about twice the usual plan.
+ * The walk goes window by window through the pk space. The first window costs at most half of what the usual
+ * plan is estimated to read; each next one is sized from the density of matches seen so far, and when finishing
+ * the page that way would cost more than the usual plan, the usual plan finds the rest of the page. So a walk
+ * costs at most about one and a half times the usual plan, and far less when matches are dense.
  */
 export async function walkKeys(
   plan: WalkPlan, usual: (after: number, limit: number) => Sql, after: number, limit: number, run: Run, opts: WalkOptions = {},
 ): Promise<number[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? WALK_ABOVE)) return undefined;
+  const perPk = opts.costPerPk ?? COST_PER_PK;
   const [{ top }] = await run(sql`SELECT COALESCE(MAX(pk), 0) AS top FROM resource`);
   const last = Number(top);
   const pks: number[] = [];
   let from = after;
-  const first = opts.firstWindow ?? FIRST_WINDOW;
-  let width = first;
+  let width = Math.max(1, Math.min(opts.firstWindow ?? FIRST_WINDOW, Math.floor(estimate / (2 * perPk))));
   while (pks.length < limit && from < last) {
-    if (from - after >= estimate) {
-      pks.push(...(await run(usual(from, limit - pks.length))).map((row) => Number(row.pk)));
-      break;
-    }
     const upTo = Math.min(last, from + width);
     // STRAIGHT_JOIN keeps the lead first, so rows arrive in pk order and LIMIT ends the walk; GROUP BY folds the
     // copies of a resource that is in several Patient compartments.
@@ -50,16 +52,22 @@ export async function walkKeys(
       WHERE ${plan.lead} AND w.resource_pk > ${from} AND w.resource_pk <= ${upTo} AND ${plan.where}
       GROUP BY w.resource_pk ORDER BY w.resource_pk LIMIT ${limit - pks.length}`);
     pks.push(...walked.map((row) => Number(row.pk)));
-    // The next window aims at the rest of the page from the density seen so far, at most four times wider.
-    const density = pks.length / (upTo - after);
-    width = density > 0 ? Math.min(4 * width, Math.max(first, Math.ceil((1.25 * (limit - pks.length)) / density))) : 4 * width;
     from = upTo;
+    const missing = limit - pks.length;
+    if (missing === 0 || from >= last) break;
+    const density = pks.length / (from - after);
+    const next = density > 0 ? Math.ceil((1.25 * missing) / density) : 4 * width;
+    if ((from - after + next) * perPk > estimate) {
+      pks.push(...(await run(usual(from, missing))).map((row) => Number(row.pk)));
+      break;
+    }
+    width = Math.min(4 * width, next);
   }
   return pks;
 }
 
-/** The largest row estimate among the steps of the top-level plan (EXPLAIN reads no rows). */
+/** The largest row estimate among the plan's steps, materialised subqueries included (EXPLAIN reads no rows). */
 async function largestStep(query: Sql, run: Run): Promise<number> {
   const plan = await run({ text: `EXPLAIN ${query.text}`, values: query.values });
-  return Math.max(0, ...plan.filter((row) => Number(row.id) === 1).map((row) => Number(row.rows ?? 0)));
+  return Math.max(0, ...plan.map((row) => Number(row.rows ?? 0)));
 }
