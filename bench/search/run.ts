@@ -88,8 +88,11 @@ try {
 }
 const conn = await mysql.createConnection(url);
 const [[{ n }]] = (await conn.query("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Observation'")) as unknown as [{ n: number }[]];
+const [[{ bytes }]] = (await conn.query('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = ?', [database])) as unknown as [{ bytes: number }[]];
+const [[{ pool }]] = (await conn.query('SELECT @@innodb_buffer_pool_size AS pool')) as unknown as [{ pool: number }[]];
 const base = results[0];
-lines.push(`## search ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), ${Number(n).toLocaleString('en')} Observations, ${patients} patients, ${requests} requests per cell`);
+lines.push(`## search ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), ${Number(n).toLocaleString('en')} Observations, ${patients} patients, `
+  + `database ${(Number(bytes) / 2 ** 30).toFixed(1)} GiB, buffer pool ${(Number(pool) / 2 ** 30).toFixed(0)} GiB, ${requests} requests per cell`);
 lines.push('| query | p50 ms (1 client) | p99 ms (1) | req/s (1) | p50 ms (8 clients) | p99 ms (8) | req/s (8) | p50 ratio to read (1) |');
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
