@@ -60,7 +60,7 @@ type StartBounds = NonNullable<ReturnType<DateBounds['startWithin']>>;
  */
 export function indexedDateCondition(values: readonly string[], name: string, now: number): Sql {
   const bounds = values.map((v) => dateBounds(v, name, now));
-  const exact = joinSql(bounds.map((b) => b.exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
+  const exact = exactDateCondition(values, name, now);
   const bounded = bounds.filter((b) => b.startWithin(0) !== undefined);
   if (bounded.length === 0) return exact;
   const branches: Sql[] = [];
@@ -72,6 +72,11 @@ export function indexedDateCondition(values: readonly string[], name: string, no
     branches.push(sql`(${joinSql(parts, ' AND ')})`);
   }
   return sql`(${exact} AND (${joinSql(branches, ' OR ')}))`;
+}
+
+/** The conditions of all `values` on one idx_date row `i` (ANDed), on start_at and end_at only. */
+export function exactDateCondition(values: readonly string[], name: string, now: number): Sql {
+  return joinSql(values.map((v) => dateBounds(v, name, now).exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
 }
 
 /** The tighter of two start bounds at each end. */

@@ -1,7 +1,7 @@
 // SearchRequest -> a WHERE clause over `resource r`: each criterion a semi-join on an index table;
 // chains join the referenced resources, _has the referencing ones. https://hl7.org/fhir/R4/search.html
 import { and, identifier, or, sql, type Sql } from '../store/sql.js';
-import { dateCondition, indexedDateCondition } from './date-sql.js';
+import { dateCondition, exactDateCondition, indexedDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
 import { codeSetCondition, ofTypeSql, tokenCondition, tokenSql } from './token-sql.js';
@@ -115,25 +115,58 @@ function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: C
 const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && (c.def.code === '_id' || c.def.code === '_lastUpdated');
 
 /** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
-const canLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
+const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
   && !c.codeSets && c.values.length === 1 && /^[^|]*\|[^|]+$/.test(c.values[0]);
 
+/** Walk cost per primary key, in rows of the usual plan's estimate (calibrated in BENCHMARKS.md, search). */
+const DATE_LEAD_COST = 0.4;
+const TOKEN_LEAD_COST = 2;
+
+export interface WalkPlan {
+  /** The lead's index rows with after < resource_pk <= upTo, in pk order, as `SELECT i.resource_pk ...`. */
+  lead(after: number, upTo: number): Sql;
+  /** What walking one pk costs, in rows of the usual plan's EXPLAIN estimate. */
+  costPerPk: number;
+  /** The other criteria, each a join on `w.resource_pk`. */
+  joins: Sql;
+  /** Conditions on `resource r`. */
+  where: Sql;
+}
+
 /**
- * The search as a walk along one token criterion's index rows in primary-key order (store/mysql/lead-walk.ts):
- * the lead's rows come in pk order and every other criterion is a join on resource_pk. Only for unsorted searches
- * that no compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains
- * or _has), so that each is one join; otherwise undefined.
+ * The search as a walk through the primary-key space (store/mysql/lead-walk.ts): one criterion's index rows in
+ * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
+ * (resource_pk first: a window of pks is one sequential range, filtered in the index); otherwise a `system|code`
+ * token through ix_token_value (all columns before resource_pk equal). Only for unsorted searches that no
+ * compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains or
+ * _has), so that each is one join; otherwise undefined.
  */
-export function walkPlan(request: SearchRequest, ctx: SearchContext): { lead: Sql; joins: Sql; where: Sql } | undefined {
+export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan | undefined {
   if (request.sort.length > 0 || request.compartment || hintOf(request, ctx)) return undefined;
-  const lead = request.criteria.find(canLead);
-  if (!lead) return undefined;
-  const [dateGroups, rest] = groupSingleDates(request.type, request.criteria.filter((c) => c !== lead), ctx);
-  const selects = dateGroups.map((g) => rowsSelect(sql`idx_date`, request.type, g.code, undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
+  const type = request.type;
+  const range = (after: number, upTo: number) => sql`i.resource_pk > ${after} AND i.resource_pk <= ${upTo}`;
+  let lead: Pick<WalkPlan, 'lead' | 'costPerPk'>;
+  let rest: SearchCriterion[] = others;
+  const dates = dateGroups.length > 0 ? dateGroups[0] : undefined;
+  const token = others.find(tokenLead);
+  if (dates) {
+    const condition = exactDateCondition(dates.values, dates.code, ctx.now);
+    lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
+      WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}` };
+  } else if (token) {
+    rest = others.filter((c) => c !== token);
+    const condition = tokenCondition(token.values[0], sql`i.system`, sql`i.code`);
+    lead = { costPerPk: TOKEN_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
+      WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}` };
+  } else {
+    return undefined;
+  }
+  const selects = dateGroups.slice(dates ? 1 : 0).map((g) => rowsSelect(sql`idx_date`, type, g.code, undefined, indexedDateCondition(g.values, g.code, ctx.now)));
   for (const c of rest) {
     if (onResourceRow(c)) continue;
     if (c.kind !== 'param') return undefined;
-    const { rows, negated } = paramRows(request.type, c, ctx);
+    const { rows, negated } = paramRows(type, c, ctx);
     if (negated) return undefined;
     selects.push(rows);
   }
@@ -144,9 +177,9 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext): { lead: Sq
   });
   const r = identifier('r');
   return {
-    lead: and([sql`w.res_type = ${request.type}`, sql`w.param = ${lead.def.code}`, tokenCondition(lead.values[0], sql`w.system`, sql`w.code`)]),
+    ...lead,
     joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
-    where: and([sql`r.res_type = ${request.type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(request.type, c as ParamCriterion, ctx, r))]),
+    where: and([sql`r.res_type = ${type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r))]),
   };
 }
 

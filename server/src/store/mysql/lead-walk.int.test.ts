@@ -70,6 +70,7 @@ const QUERIES = [
   `code=${LOINC}|40443-4&value-quantity=lt3,gt8&_count=2`,
   'code=|72514-3&_count=5',
   `code=${LOINC}|72514-3&_lastUpdated=gt2000-01-01&date=ge2026-10-10&_count=6`,
+  'date=ge2026-10-03&date=le2026-10-25&status=final&_count=5',
 ];
 
 test('the walk returns the pages of the usual plan, whatever its windows and whether the usual plan finishes them', async () => {
@@ -93,7 +94,9 @@ test('each resource comes once, although it has token rows in two Patient compar
 
 test('searches the joins cannot express, or that a compartment already narrows, keep the usual plan', () => {
   const plan = (query: string) => walkPlan(parseSearch('Observation', new URLSearchParams(query), r4Definitions()), ctx);
-  assert.ok(plan(`code=${LOINC}|72514-3&value-quantity=gt5`));
+  // A date range leads through the per-resource date index, else a system|code token.
+  assert.equal(plan(`code=${LOINC}|72514-3&date=ge2026-10-01&date=le2026-10-09`)?.lead(0, 1).text.includes('FROM idx_date'), true);
+  assert.equal(plan(`code=${LOINC}|72514-3&date=ge2026-10-01`)?.lead(0, 1).text.includes('FROM idx_token'), true);
   for (const query of [
     `code=${LOINC}|72514-3&_sort=date`,
     `code=${LOINC}|72514-3&patient=${patients[0]}`,

@@ -1,27 +1,20 @@
 // Unsorted searches across patients whose matches grow with the data ("pain > 8 this week, all patients"): the
 // usual plan (search-page.ts) reads every match to return the first ones in primary-key order, so its cost grows
-// with the number of patients. Walking one token criterion's index rows in pk order and joining the other
-// criteria row by row stops at the page size: its cost follows how dense the matches are, not how many
-// patients there are. Pages stay in pk order, so the cursor and its guarantees are the usual ones.
+// with the number of patients. Walking one criterion's index rows in pk order (search-sql.ts walkPlan) and
+// joining the other criteria row by row stops at the page size: its cost follows how dense the matches are,
+// not how many patients there are. Pages stay in pk order, so the cursor and its guarantees are the usual ones.
 // https://hl7.org/fhir/R4/search.html#paging
+import type { WalkPlan } from '../../search/search-sql.js';
 import { sql, type Sql } from '../sql.js';
 
 /** Below this many rows in the optimizer's estimate for the usual plan's largest step, that plan is cheap enough. */
 export const WALK_ABOVE = 5_000;
 /** The widest first walk window, in primary keys. */
 export const FIRST_WINDOW = 50_000;
-/**
- * What walking one pk costs, in rows of the usual plan's estimate: a lead row (at most one per resource) with its
- * joins' lookups, against rows the usual plan mostly reads in sequence (measured: BENCHMARKS.md, search).
- */
-export const COST_PER_PK = 3;
-
-/** search-sql.ts walkPlan: the lead's condition on `idx_token w`, the other criteria as joins, the rest on `resource r`. */
-export interface WalkPlan { lead: Sql; joins: Sql; where: Sql }
 
 type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
 
-/** The thresholds, which tests lower to walk small data. */
+/** The thresholds, which tests change to walk small data; costPerPk overrides the plan's. */
 export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?: number }
 
 /**
@@ -37,7 +30,7 @@ export async function walkKeys(
 ): Promise<number[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? WALK_ABOVE)) return undefined;
-  const perPk = opts.costPerPk ?? COST_PER_PK;
+  const perPk = opts.costPerPk ?? plan.costPerPk;
   const [{ top }] = await run(sql`SELECT COALESCE(MAX(pk), 0) AS top FROM resource`);
   const last = Number(top);
   const pks: number[] = [];
@@ -47,9 +40,8 @@ export async function walkKeys(
     const upTo = Math.min(last, from + width);
     // STRAIGHT_JOIN keeps the lead first, so rows arrive in pk order and LIMIT ends the walk; GROUP BY folds the
     // copies of a resource that is in several Patient compartments.
-    const walked = await run(sql`SELECT STRAIGHT_JOIN w.resource_pk AS pk FROM idx_token w FORCE INDEX (ix_token_value)${plan.joins}
-      JOIN resource r ON r.pk = w.resource_pk
-      WHERE ${plan.lead} AND w.resource_pk > ${from} AND w.resource_pk <= ${upTo} AND ${plan.where}
+    const walked = await run(sql`SELECT STRAIGHT_JOIN w.resource_pk AS pk FROM (${plan.lead(from, upTo)}) w${plan.joins}
+      JOIN resource r ON r.pk = w.resource_pk WHERE ${plan.where}
       GROUP BY w.resource_pk ORDER BY w.resource_pk LIMIT ${limit - pks.length}`);
     pks.push(...walked.map((row) => Number(row.pk)));
     from = upTo;

@@ -6,7 +6,8 @@ import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
 import { CURRENT_CONTENT as CONTENT, decodeCursor, encodeCursor } from './rows.js';
-import { walkKeys, type WalkOptions, type WalkPlan } from './lead-walk.js';
+import type { WalkPlan } from '../../search/search-sql.js';
+import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
 
 
