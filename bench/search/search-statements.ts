@@ -1,12 +1,14 @@
 // Runs a bench query's SQL on a connection as the server would (the same modules build it: search-sql,
-// search-page, lead-walk, lastn-sql) and returns the statements it ran, for explain.ts and sql-time.ts.
+// search-page, lead-walk, lastn-in-compartment, lastn-sql) and returns the statements it ran, for explain.ts and sql-time.ts.
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/app.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
 import { searchFacts } from '../../server/src/search/search-facts.js';
-import { searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
+import { hintOf, searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
+import { lastnInCompartment } from '../../server/src/store/mysql/lastn-in-compartment.js';
 import { lastnSql } from '../../server/src/store/mysql/lastn-sql.js';
 import { matchPage } from '../../server/src/store/mysql/search-page.js';
+import { contentOf } from '../../server/src/store/mysql/rows.js';
 import type { Sql } from '../../server/src/store/sql.js';
 
 export async function runSearchStatements(conn: Connection, path: string): Promise<Sql[]> {
@@ -21,7 +23,14 @@ export async function runSearchStatements(conn: Connection, path: string): Promi
   if (target.endsWith('$lastn')) {
     const max = Number(params.get('max') ?? 1);
     params.delete('max');
-    await run(lastnSql(searchWhere(parseSearch('Observation', params, r4Definitions()), ctx), max));
+    const request = parseSearch('Observation', params, r4Definitions());
+    const hint = hintOf(request, ctx);
+    if (!hint) await run(lastnSql(searchWhere(request, ctx), max));
+    else {
+      // The server runs these three side by side on its pool; here they run one after another.
+      const pks = await lastnInCompartment(searchWhere(request, ctx), hint, max, run);
+      if (pks.length > 0) await run(contentOf(pks));
+    }
   } else {
     const request = parseSearch(target, params, r4Definitions());
     await matchPage(request, searchWhere(request, ctx), run, walkPlan(request, ctx));

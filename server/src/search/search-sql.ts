@@ -40,7 +40,8 @@ function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: Search
   return [groups, criteria.filter((c) => !(single(c) && grouped.has(c.def.code)))];
 }
 
-function hintOf(request: SearchRequest, ctx: SearchContext): CompartmentHint | undefined {
+/** The Patient compartment(s) every match of the search is in, when the search says so (compartment-hint.ts). */
+export function hintOf(request: SearchRequest, ctx: SearchContext): CompartmentHint | undefined {
   return ctx.compartments ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx)) : undefined;
 }
 

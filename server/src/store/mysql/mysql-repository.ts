@@ -7,15 +7,16 @@ import { badRequest, conflict, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
-import { searchWhere, walkPlan } from '../../search/search-sql.js';
+import { hintOf, searchWhere, walkPlan } from '../../search/search-sql.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './estimate-total.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
 import { matchPage } from './search-page.js';
+import { lastnInCompartment } from './lastn-in-compartment.js';
 import { lastnSql } from './lastn-sql.js';
-import { CURRENT_CONTENT, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
+import { CURRENT_CONTENT, contentOf, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 
@@ -104,9 +105,21 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
-    const rows = await this.query<VersionRow[]>(lastnSql(searchWhere(request, this.searchContext()), max));
+    const ctx = this.searchContext();
+    const where = searchWhere(request, ctx);
+    const hint = hintOf(request, ctx);
+    let rows: VersionRow[];
+    // Its three statements run side by side on the pool; inside a transaction there is one connection.
+    if (hint && !this.conn) {
+      const pks = await lastnInCompartment(where, hint, max, (q) => this.query<VersionRow[]>(q));
+      const content = pks.length === 0 ? [] : await this.query<VersionRow[]>(contentOf(pks));
+      const byPk = new Map(content.map((r) => [Number(r.pk), r]));
+      rows = pks.flatMap((pk) => byPk.get(pk) ?? []);
+    } else {
+      rows = await this.query<VersionRow[]>(lastnSql(where, max));
+    }
     const seen = new Set<number>();
-    return rows.filter((r) => !seen.has(r.pk) && seen.add(r.pk)).map((r) => JSON.parse(r.content!) as Resource);
+    return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => JSON.parse(r.content!) as Resource);
   }
 
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {

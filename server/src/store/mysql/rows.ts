@@ -2,7 +2,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { ResourceVersion, WriteMethod } from '../repository.js';
-import { sql } from '../sql.js';
+import { joinSql, sql, type Sql } from '../sql.js';
 
 export interface VersionRow extends RowDataPacket {
   pk: number;
@@ -17,6 +17,11 @@ export interface VersionRow extends RowDataPacket {
 
 /** Joins the JSON of the current version (NULL for a deletion) to `resource r` as `h.content`. */
 export const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id`;
+
+/** `pk` and current `content` of the resources with these primary keys (at least one), in pk order. */
+export function contentOf(pks: readonly number[]): Sql {
+  return sql`SELECT r.pk, h.content FROM resource r ${CURRENT_CONTENT} WHERE r.pk IN (${joinSql(pks.map((pk) => sql`${pk}`), ', ')}) ORDER BY r.pk`;
+}
 
 export function toVersion(row: VersionRow, method: WriteMethod = row.method ?? 'PUT'): ResourceVersion {
   return {

@@ -5,7 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
-import { CURRENT_CONTENT as CONTENT, decodeCursor, encodeCursor } from './rows.js';
+import { CURRENT_CONTENT as CONTENT, contentOf, decodeCursor, encodeCursor } from './rows.js';
 import type { WalkPlan } from '../../search/search-sql.js';
 import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
@@ -35,8 +35,7 @@ export async function matchPage(
     if (walked === undefined) {
       rows = await run(sql`SELECT p.pk, h.content FROM (${keys(after, limit)}) p JOIN resource r ON r.pk = p.pk ${CONTENT} ORDER BY p.pk`);
     } else {
-      rows = walked.length === 0 ? [] : await run(sql`SELECT r.pk, h.content FROM resource r ${CONTENT}
-        WHERE r.pk IN (${joinSql(walked.map((pk) => sql`${pk}`), ', ')}) ORDER BY r.pk`);
+      rows = walked.length === 0 ? [] : await run(contentOf(walked));
     }
     encode = (row) => encodeCursor(Number(row.pk));
   } else {
