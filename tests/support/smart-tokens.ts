@@ -4,6 +4,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import request from 'supertest';
 import type { ClientRegistration, RegisteredClient } from '../../server/src/auth/client-store.js';
+import type { EhrLaunch } from '../../server/src/auth/launch-store.js';
 import type { User } from '../../server/src/auth/user-store.js';
 import type { FhirResource } from 'fhir/r4.js';
 import type { BuiltApp } from '../../server/src/app.js';
@@ -59,7 +60,7 @@ export async function createResource(server: ServerLike, resource: FhirResource)
 }
 
 /** Mints an EHR launch id as the /ehr simulator does. */
-export async function ehrLaunch(server: ServerLike, launch: { clientId: string; fhirUser: string; patient: string; encounter?: string; needPatientBanner?: boolean }): Promise<string> {
+export async function ehrLaunch(server: ServerLike, launch: EhrLaunch): Promise<string> {
   return auth(server).launches.createLaunch(launch);
 }
 

@@ -3,8 +3,9 @@
 // https://hl7.org/fhir/smart-app-launch/app-launch.html#obtain-authorization-code
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
+import { patientIdOf } from '../core/ids.js';
 import type { FhirLookup } from './fhir-lookup.js';
-import type { GrantContext, LaunchStore } from './launch-store.js';
+import type { EhrLaunch, GrantContext, LaunchStore } from './launch-store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { consentPage, loginPage, page, patientPickerPage } from './pages.js';
 import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
@@ -92,12 +93,13 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
     try {
       const details = await deps.provider().interactionDetails(req, res);
       if (details.prompt.name !== 'consent') throw new InteractionError(400, 'there is nothing to consent to at this step');
+      const launch = await launchOf(deps, details);
       const offered = offeredScopes(details, deps.fhirBase);
-      const available = await grantableScopes(deps, details, offered);
+      const available = grantableScopes(launch, offered);
       const raw = (req.body as Record<string, unknown>).scope;
       const chosen = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
       const selected = available.filter((s) => chosen.has(s));
-      const context = await grantContext(deps, details, selected);
+      const context = await grantContext(deps, details, selected, launch);
       if (context === 'needs-patient') {
         res.redirect(303, `/auth/interaction/${details.uid}`);
         return;
@@ -171,10 +173,16 @@ function offeredScopes(details: Details, fhirBase: string): string[] {
  * only an EHR launch brings one (we have no standalone encounter picker, nor advertise one): without it the
  * scope is neither offered nor granted, so the token never claims an encounter context it lacks.
  */
-async function grantableScopes(deps: InteractionDeps, details: Details, offered: string[]): Promise<string[]> {
-  if (!offered.includes('launch/encounter')) return offered;
-  const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
+function grantableScopes(launch: EhrLaunch | undefined, offered: string[]): string[] {
   return launch?.encounter ? offered : offered.filter((s) => s !== 'launch/encounter');
+}
+
+/** The EHR launch the authorization request names, read once per step; undefined for a standalone launch. */
+async function launchOf(deps: InteractionDeps, details: Details): Promise<EhrLaunch | undefined> {
+  if (!details.params.launch) return undefined;
+  const launch = await deps.launches.findLaunch(String(details.params.launch));
+  if (!launch) throw new InteractionError(400, 'the EHR launch has expired');
+  return launch;
 }
 
 function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
@@ -186,8 +194,9 @@ async function currentStep(deps: InteractionDeps, details: Details): Promise<str
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
   if (details.prompt.name !== 'consent') throw new InteractionError(400, `unexpected step '${details.prompt.name}'`);
-  const offered = await grantableScopes(deps, details, offeredScopes(details, deps.fhirBase));
-  const context = await grantContext(deps, details, offered);
+  const launch = await launchOf(deps, details);
+  const offered = grantableScopes(launch, offeredScopes(details, deps.fhirBase));
+  const context = await grantContext(deps, details, offered, launch);
   if (context === 'needs-patient') return patientPickerPage(`${base}/patient`, clientName, await deps.lookup.patients());
   const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
   return consentPage(`${base}/confirm`, `${base}/abort`, clientName, offered, patientLabel);
@@ -198,18 +207,16 @@ async function currentStep(deps: InteractionDeps, details: Details): Promise<str
  * patient, else from the provider's pick (none yet: 'needs-patient'); it is set only when the scopes ask
  * for one (launch/patient, launch with an EHR launch, or any patient/ scope).
  */
-async function grantContext(deps: InteractionDeps, details: Details, scopes: string[]): Promise<GrantContext | 'needs-patient'> {
+async function grantContext(deps: InteractionDeps, details: Details, scopes: string[], launch: EhrLaunch | undefined): Promise<GrantContext | 'needs-patient'> {
   const user = await deps.users.find(details.session!.accountId);
   if (!user) throw new InteractionError(400, 'the signed-in account no longer exists');
-  const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
-  if (details.params.launch && !launch) throw new InteractionError(400, 'the EHR launch has expired');
   // The session may belong to someone already signed in (no login step): the launch must still be theirs.
   if (launch && launch.fhirUser !== user.fhirUser) throw new InteractionError(403, `this EHR launch was made for ${launch.fhirUser}, not for the signed-in ${user.fhirUser}`);
   // Standalone: no EHR around the app, so it shows the banner; an EHR launch says whether its EHR does.
   const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: launch ? launch.needPatientBanner === true : true };
   const wantsEncounter = launch?.encounter && (scopes.includes('launch') || scopes.includes('launch/encounter'));
   if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch))) return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
-  const ownPatient = user.fhirUser.startsWith('Patient/') ? user.fhirUser.slice('Patient/'.length) : undefined;
+  const ownPatient = patientIdOf(user.fhirUser);
   const patient = launch?.patient ?? ownPatient ?? (await deps.launches.pickedPatient(details.uid));
   if (!patient) return 'needs-patient';
   return { ...base, patient, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };

@@ -7,6 +7,12 @@ export function isValidId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
+/** The id in a `Patient/[id]` reference (a fhirUser, say), or undefined for anything else. */
+export function patientIdOf(reference: string | undefined): string | undefined {
+  const id = reference?.startsWith('Patient/') ? reference.slice('Patient/'.length) : undefined;
+  return id !== undefined && isValidId(id) ? id : undefined;
+}
+
 export function newId(): string {
   return randomUUID();
 }

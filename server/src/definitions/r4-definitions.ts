@@ -1,7 +1,7 @@
 // The base FHIR R4 (4.0.1) definitions, read from the npm package hl7.fhir.r4.examples@4.0.1.
 // https://hl7.org/fhir/R4/downloads.html
-import type { Bundle, CompartmentDefinition, SearchParameter, StructureDefinition } from 'fhir/r4.js';
-import { readR4Json } from './r4-package.js';
+import type { CompartmentDefinition, SearchParameter, StructureDefinition } from 'fhir/r4.js';
+import { readR4Bundle, readR4Json } from './r4-package.js';
 import { expressionFor } from './search-expression.js';
 
 export type SearchParamType = SearchParameter['type'];
@@ -52,9 +52,8 @@ function toDef(sp: SearchParameter, type: string): SearchParamDef {
 export function loadR4Definitions(): Definitions {
   const structures = new Map<string, StructureDefinition>();
   for (const file of ['Bundle-types.json', 'Bundle-resources.json']) {
-    for (const entry of readR4Json<Bundle>(file).entry ?? []) {
-      const sd = entry.resource as StructureDefinition | undefined;
-      if (sd?.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, sd);
+    for (const sd of readR4Bundle(file)) {
+      if (sd.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, sd);
     }
   }
   const resourceTypes = [...structures.values()]
@@ -65,8 +64,8 @@ export function loadR4Definitions(): Definitions {
 
   const byType = new Map<string, Map<string, SearchParamDef>>(resourceTypes.map((t) => [t, new Map()]));
   const byUrl = new Map<string, SearchParameter>();
-  for (const entry of readR4Json<Bundle>('Bundle-searchParams.json').entry ?? []) {
-    const sp = entry.resource as SearchParameter;
+  for (const resource of readR4Bundle('Bundle-searchParams.json')) {
+    const sp = resource as SearchParameter;
     byUrl.set(sp.url, sp);
     const bases = sp.base.flatMap((b) => (b === 'Resource' || b === 'DomainResource' ? resourceTypes : [b]));
     for (const base of bases) {

@@ -60,7 +60,7 @@ type StartBounds = NonNullable<ReturnType<DateBounds['startWithin']>>;
  */
 export function indexedDateCondition(values: readonly string[], name: string, now: number): Sql {
   const bounds = values.map((v) => dateBounds(v, name, now));
-  const exact = exactDateCondition(values, name, now);
+  const exact = exactOf(bounds);
   const bounded = bounds.filter((b) => b.startWithin(0) !== undefined);
   if (bounded.length === 0) return exact;
   const branches: Sql[] = [];
@@ -76,8 +76,10 @@ export function indexedDateCondition(values: readonly string[], name: string, no
 
 /** The conditions of all `values` on one idx_date row `i` (ANDed), on start_at and end_at only. */
 export function exactDateCondition(values: readonly string[], name: string, now: number): Sql {
-  return joinSql(values.map((v) => dateBounds(v, name, now).exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
+  return exactOf(values.map((v) => dateBounds(v, name, now)));
 }
+
+const exactOf = (bounds: readonly DateBounds[]): Sql => joinSql(bounds.map((b) => b.exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
 
 /** The tighter of two start bounds at each end. */
 function intersect(a: StartBounds, b: StartBounds): StartBounds {

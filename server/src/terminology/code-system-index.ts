@@ -21,7 +21,16 @@ export interface CodeSystemIndex {
 
 const PARENT_PROPERTIES = new Set(['parent', 'subsumedBy']);
 
+/** Each CodeSystem object is indexed once, whoever asks (search and validation share the base ones). */
+const indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
+
 export function indexCodeSystem(cs: CodeSystem): CodeSystemIndex {
+  let index = indexes.get(cs);
+  if (!index) indexes.set(cs, (index = buildIndex(cs)));
+  return index;
+}
+
+function buildIndex(cs: CodeSystem): CodeSystemIndex {
   const concepts = new Map<string, ConceptEntry>();
   const parents = new Map<string, Set<string>>();
   const children = new Map<string, Set<string>>();

@@ -19,9 +19,6 @@ export interface Terminology {
   valueSetCodes(reference: string): Promise<CodeSet>;
 }
 
-/** Indexes of the base code systems, built on first use (the base definitions never change). */
-const baseIndexes = new Map<string, CodeSystemIndex>();
-
 export function createTerminology(repo: FhirRepository, defs: Definitions, fhirBase: string): Terminology {
   const stored = async <T extends Resource>(type: 'ValueSet' | 'CodeSystem', canonical: string): Promise<T | undefined> => {
     const [url, version] = canonical.split('|');
@@ -35,10 +32,8 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
   const codeSystem = async (canonical: string): Promise<CodeSystemIndex | undefined> => {
     const found = await stored<CodeSystem>('CodeSystem', canonical);
     if (found) return indexCodeSystem(found);
-    const url = canonical.split('|')[0];
-    const cs = baseTerminology().codeSystems.get(url);
-    if (!cs) return undefined;
-    return baseIndexes.get(url) ?? baseIndexes.set(url, indexCodeSystem(cs)).get(url);
+    const cs = baseTerminology().codeSystems.get(canonical.split('|')[0]);
+    return cs ? indexCodeSystem(cs) : undefined;
   };
 
   const valueSet = async (canonical: string): Promise<ValueSet | undefined> =>
@@ -63,7 +58,8 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
     while (pending.length > 0) {
       const current = pending.pop()!;
       for (const part of [...(current.compose?.include ?? []), ...(current.compose?.exclude ?? [])]) {
-        if (part.system && !seen.has(`cs ${part.system}`)) {
+        // An include that lists its concepts needs nothing from the code system (expand-value-set.ts systemPart).
+        if (part.system && !part.concept && !seen.has(`cs ${part.system}`)) {
           seen.add(`cs ${part.system}`);
           const cs = await codeSystem(part.system);
           if (cs) systems.set(part.system, cs);

@@ -141,16 +141,23 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     w.contained = outerContained;
   };
 
-  /** A nested resource against the profiles it claims (unknown ones are reported as information). */
+  /**
+   * A nested resource against the profiles it claims (unknown or other-type ones are reported as information).
+   * Resources nested deeper are not claim-checked again under the profile: the base walk already reached them.
+   */
   const walkClaims = (resource: Obj, at: string, w: Walk, contained: boolean) => {
     for (const url of claimedProfiles(resource)) {
       const profile = registry.structure(url);
-      if (profile && profile.type === resource.resourceType) walkResource(profile, resource, at, w, contained);
-      else if (!w.errorsOnly) {
+      if (profile && profile.type === resource.resourceType) {
+        w.nestedClaims = false;
+        walkResource(profile, resource, at, w, contained);
+        w.nestedClaims = true;
+      } else if (!w.errorsOnly) {
+        const why = profile ? `constrains ${profile.type} resources, not ${String(resource.resourceType)}` : 'is not known to this server';
         w.out.push(issue({
           severity: 'information',
           code: 'informational',
-          diagnostics: `${at}.meta.profile: profile ${url} is not known to this server${profile ? ` for ${String(resource.resourceType)}` : ''}, so it was not checked`,
+          diagnostics: `${at}.meta.profile: profile ${url} ${why}, so it was not checked`,
           expression: `${at}.meta.profile`,
         }));
       }

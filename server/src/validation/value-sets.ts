@@ -4,7 +4,7 @@
 // https://hl7.org/fhir/R4/terminologies.html#binding
 import type { CodeSystem, ValueSet } from 'fhir/r4.js';
 import { hasCode, type CodeSet } from '../terminology/code-set.js';
-import { indexCodeSystem, type CodeSystemIndex } from '../terminology/code-system-index.js';
+import { indexCodeSystem } from '../terminology/code-system-index.js';
 import { expandValueSet, TerminologyError } from '../terminology/expand-value-set.js';
 
 export type { CodeSet };
@@ -17,15 +17,11 @@ export interface DefinitionSource {
 /** Expands on demand and remembers each answer (the definitions behind `source` do not change). */
 export function createCodeSets(source: DefinitionSource): (url: string) => CodeSet | null {
   const cache = new Map<string, CodeSet | null>();
-  const indexes = new Map<string, CodeSystemIndex | undefined>();
   const terminology = {
     valueSet: (url: string) => source.valueSet(url.split('|')[0]),
     codeSystem: (url: string) => {
-      if (!indexes.has(url)) {
-        const cs = source.codeSystem(url);
-        indexes.set(url, cs ? indexCodeSystem(cs) : undefined);
-      }
-      return indexes.get(url);
+      const cs = source.codeSystem(url);
+      return cs ? indexCodeSystem(cs) : undefined;
     },
   };
   return (url) => {
@@ -50,5 +46,6 @@ export function inCodeSet(set: CodeSet, pair: string): boolean {
   const system = pair.slice(0, bar);
   const code = pair.slice(bar + 1);
   if (system) return hasCode(set, system, code);
-  return [...set.keys()].some((s) => hasCode(set, s, code));
+  for (const s of set.keys()) if (hasCode(set, s, code)) return true;
+  return false;
 }

@@ -26,6 +26,7 @@ import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { InteractionTarget } from '../../fhir/fhir-request.js';
 import type { CompartmentScope } from '../../search/search-request.js';
 import type { AccessContext } from '../access-context.js';
+import { patientIdOf } from '../../core/ids.js';
 import { clinicalScopes, type ClinicalScope, type Permission } from '../smart-scopes.js';
 import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
@@ -41,22 +42,19 @@ const LETTERS: Record<string, Permission[]> = {
   capabilities: [], transaction: [], batch: [],
 };
 
-/** Operations by name; an operation not listed needs some permission on its type, its data access is checked as it happens. */
-const OPERATION_LETTERS: Record<string, Permission[]> = {
-  lastn: ['s'],
+/**
+ * Operations by name, with the letters they need and, for operations invoked on a Patient whose data is
+ * Observations, the type those letters are checked on. An operation not listed needs some permission on its
+ * type; its data access is checked as it happens.
+ */
+const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> = {
+  lastn: { letters: ['s'] },
   // Validating touches no data itself (an instance's stored content is read, and checked, as a read).
-  validate: ['c', 'r', 'u'],
-  everything: ['r', 's'],
-  'import-wearable': ['c'],
-  'connect-fitbit': ['c'],
-  'sync-fitbit': ['c'],
-};
-
-/** Operations invoked on a Patient whose data is Observations: their letter is checked on Observation. */
-const OPERATION_DATA_TYPE: Record<string, string> = {
-  'import-wearable': 'Observation',
-  'connect-fitbit': 'Observation',
-  'sync-fitbit': 'Observation',
+  validate: { letters: ['c', 'r', 'u'] },
+  everything: { letters: ['r', 's'] },
+  'import-wearable': { letters: ['c'], dataType: 'Observation' },
+  'connect-fitbit': { letters: ['c'], dataType: 'Observation' },
+  'sync-fitbit': { letters: ['c'], dataType: 'Observation' },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */
@@ -87,9 +85,10 @@ export class AccessPolicy {
   // ---- before the interaction ----
 
   checkInteraction(t: InteractionTarget): void {
-    const letters = t.interaction === 'operation' ? OPERATION_LETTERS[t.operation ?? ''] ?? ['c', 'r', 'u', 'd', 's'] : LETTERS[t.interaction];
+    const operation = t.interaction === 'operation' ? OPERATIONS[t.operation ?? ''] : undefined;
+    const letters = t.interaction === 'operation' ? operation?.letters ?? ['c', 'r', 'u', 'd', 's'] : LETTERS[t.interaction];
     // A compartment search is a search of the compartment's member type.
-    const type = (t.interaction === 'operation' && OPERATION_DATA_TYPE[t.operation ?? '']) || t.compartmentType || t.type;
+    const type = operation?.dataType || t.compartmentType || t.type;
     if (type === AUDIT && letters.some((l) => !READS.includes(l))) {
       throw forbidden('AuditEvent is written by the server only: it cannot be created, updated, patched or deleted through the API');
     }
@@ -113,7 +112,7 @@ export class AccessPolicy {
   private requireOwnPatient(type: string, letters: readonly Permission[], id: string): void {
     const beyondPatient = this.scopes.some((s) => s.level !== 'patient' && covers(s, type) && letters.some((l) => s.permissions.has(l)));
     if (!beyondPatient && id !== this.access.patient) {
-      throw forbidden(`patient/ scopes confine this token to Patient/${this.access.patient ?? '(none)'}; Patient/${id} is another patient's record`);
+      throw forbidden(`This token is confined to Patient/${this.access.patient ?? '(none)'} (by its patient/ scopes, or as the signed-in patient's own scopes); Patient/${id} is another patient's record`);
     }
   }
 
@@ -220,7 +219,7 @@ const letterNames = (letters: readonly Permission[]) => letters.map((l) => `${NA
 
 /** A Patient user's user/ scopes reach only their own compartment (see the header). */
 function confineToPatientUser(access: AccessContext, scopes: ClinicalScope[]): { access: AccessContext; scopes: ClinicalScope[] } {
-  const self = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(access.fhirUser ?? '')?.[1];
+  const self = patientIdOf(access.fhirUser);
   if (!self) return { access, scopes };
   if (access.patient && access.patient !== self) return { access, scopes: scopes.filter((s) => s.level !== 'user') };
   return {

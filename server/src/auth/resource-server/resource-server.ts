@@ -51,23 +51,28 @@ const CONFORMANCE_TYPES = new Set([
 /** Chains, `_has` and includes could reach patient data from a definition search: those need a token. */
 const REACHES_BEYOND = /[.:]|^_(has|include|revinclude)$/;
 
-const isPublicPath = (method: string, path: string, query?: URLSearchParams) => {
+/** `query` is read only for paths that could be public. */
+const isPublicPath = (method: string, path: string, query: () => URLSearchParams | undefined) => {
   if (method !== 'GET' && method !== 'HEAD') return false;
   const clean = path.replace(/^\/+|\/+$/g, '');
   if (PUBLIC.has(clean)) return true;
   const [type, ...rest] = clean.split('/');
   const shapeOk = rest.length <= 1 ? !rest[0]?.startsWith('$') : rest.length <= 3 && rest[1] === '_history';
-  return CONFORMANCE_TYPES.has(type) && shapeOk && query !== undefined && ![...query.keys()].some((k) => REACHES_BEYOND.test(k));
+  if (!CONFORMANCE_TYPES.has(type) || !shapeOk) return false;
+  const params = query();
+  return params !== undefined && ![...params.keys()].some((k) => REACHES_BEYOND.test(k));
 };
 const queryOf = (req: { originalUrl?: string; url?: string }) => new URL(req.originalUrl ?? req.url ?? '/', 'http://local').searchParams;
-const isPublic = (req: Request) => isPublicPath(req.method, req.path, queryOf(req));
+/** Decided once per request, by the first middleware, and kept in res.locals for the next. */
+const isPublic = (req: Request, res: Response): boolean =>
+  (res.locals.publicRequest ??= isPublicPath(req.method, req.path, () => queryOf(req))) as boolean;
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
   const facts = createResourceFacts(deps.defs, deps.fhirBase, deps.indexer);
 
   const auditRequests: RequestHandler = (req, res, next) => {
-    if (isPublic(req) || req.method === 'OPTIONS') return next();
+    if (isPublic(req, res) || req.method === 'OPTIONS') return next();
     const trail = new RequestTrail();
     trail.who.address = req.ip;
     res.locals.auditTrail = trail;
@@ -84,7 +89,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
   };
 
   const authenticate = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (isPublic(req)) return next();
+    if (isPublic(req, res)) return next();
     try {
       const header = req.headers.authorization;
       if (header === undefined) throw unauthorized('This FHIR API needs an access token: send Authorization: Bearer <token>', false);
@@ -122,7 +127,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
     contextFor(req, ctx, locals) {
       const access = req.access;
       if (!access) {
-        if (isPublicPath(req.method, req.path, req.query)) return ctx;
+        if (isPublicPath(req.method, req.path, () => req.query)) return ctx;
         // The bearer middleware lets only public requests through without access; fail closed on anything else.
         throw unauthorized('This FHIR API needs an access token', false);
       }

@@ -82,10 +82,11 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
-    const where = searchWhere(request, this.searchContext());
+    const ctx = this.searchContext();
+    const where = searchWhere(request, ctx);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), walkPlan(request, this.searchContext())));
+      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), walkPlan(request, ctx)));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
