@@ -99,3 +99,35 @@ describe('_include and _revinclude', () => {
     assert.equal((await s.http.get('/fhir/Observation?_include=Nope:subject')).status, 400);
   });
 });
+
+// `patient` (subject restricted to Patients) and Condition's compartment parameter `patient` have no rows of their
+// own (definitions/derived-params.ts): every way of asking reads the subject rows that point at a Patient.
+describe('derived parameters', () => {
+  let groupPain: string;
+  let annCondition: string;
+  before(async () => {
+    const group = await post('Group', { resourceType: 'Group', type: 'person', actual: true, member: [{ entity: { reference: `Patient/${ids.ann}` } }] });
+    groupPain = await post('Observation', painScore(`Group/${group}`, 9));
+    annCondition = await post('Condition', { resourceType: 'Condition', subject: { reference: `Patient/${ids.ann}` }, code: { text: 'fibromyalgia' } });
+  });
+
+  test('patient matches, includes and revincludes only references to a Patient', async () => {
+    assert.deepEqual((await search(`Observation?patient=${ids.ann}`)).matches, [`Observation/${ids.annPain}`]);
+    assert.deepEqual((await search(`Observation?patient:missing=true&code=72514-3`)).matches, [`Observation/${groupPain}`]);
+    const withPatients = await search(`Observation?code=72514-3&_include=Observation:patient`);
+    assert.deepEqual(withPatients.included, [`Patient/${ids.ann}`, `Patient/${ids.bob}`].sort());
+    const rev = await search(`Patient?_id=${ids.ann}&_revinclude=Observation:patient&_revinclude=Condition:patient`);
+    assert.deepEqual(rev.included, [`Condition/${annCondition}`, `Observation/${ids.annPain}`].sort());
+  });
+
+  test('a compartment whose parameter is derived (Condition: patient), and sorting on a derived parameter', async () => {
+    assert.deepEqual((await search(`Patient/${ids.ann}/Condition`)).matches, [`Condition/${annCondition}`]);
+    assert.deepEqual((await search(`Patient/${ids.bob}/Condition`)).matches, []);
+    const sorted = await s.http.get(`/fhir/Observation?code=72514-3&_sort=-patient&_count=3`);
+    const order = sorted.body.entry.map((e: { resource: { subject: { reference: string } } }) => e.resource.subject.reference);
+    const patients = [`Patient/${ids.ann}`, `Patient/${ids.bob}`].sort().reverse();
+    // highest patient id first; the Group's Observation has no patient, so it sorts last
+    assert.deepEqual(order, [...patients, order[2]]);
+    assert.match(order[2], /^Group\//);
+  });
+});

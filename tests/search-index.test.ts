@@ -22,8 +22,12 @@ describe('index rows', () => {
     assert.ok(tokens.some((r) => r.param === 'status' && r.code === 'final'));
     assert.ok(tokens.some((r) => r.param === 'category' && r.code === 'survey'));
     const refs = await rows('idx_reference', obs.id);
-    assert.ok(refs.some((r) => r.param === 'patient' && r.target_type === 'Patient' && r.target_id === p.id));
-    assert.ok(refs.some((r) => r.param === 'subject' && r.target_id === p.id));
+    assert.ok(refs.some((r) => r.param === 'subject' && r.target_type === 'Patient' && r.target_id === p.id));
+    // `patient` is `subject` restricted to Patients, and combo-code is code and component-code: searches read those rows.
+    assert.ok(!refs.some((r) => r.param === 'patient'));
+    assert.ok(!tokens.some((r) => r.param === 'combo-code'));
+    const found = await s.http.get(`/fhir/Observation?patient=${p.id}&combo-code=http://loinc.org|72514-3&combo-value-quantity=7`);
+    assert.deepEqual(found.body.entry.map((e: { resource: { id: string } }) => e.resource.id), [obs.id]);
     const dates = await rows('idx_date', obs.id);
     const date = dates.find((r) => r.param === 'date')!;
     assert.equal((date.start_at as Date).toISOString(), '2026-03-01T00:00:00.000Z');

@@ -33,7 +33,7 @@ export async function runSearchStatements(conn: Connection, path: string): Promi
     }
   } else {
     const request = parseSearch(target, params, r4Definitions());
-    await matchPage(request, searchWhere(request, ctx), run, walkPlan(request, ctx));
+    await matchPage(request, searchWhere(request, ctx), run, ctx.derived, walkPlan(request, ctx));
   }
   return ran;
 }

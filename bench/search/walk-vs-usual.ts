@@ -47,7 +47,7 @@ for (const q of QUERIES) {
       };
       const before = await reads();
       const t = performance.now();
-      await matchPage(request, searchWhere(request, ctx), run, mode === 'walk' ? walkPlan(request, ctx) : undefined);
+      await matchPage(request, searchWhere(request, ctx), run, ctx.derived, mode === 'walk' ? walkPlan(request, ctx) : undefined);
       times.push(performance.now() - t);
       work += (await reads()) - before;
       if (mode === 'walk') {

@@ -1,5 +1,6 @@
 // Extracts the search index rows of a resource from the R4 SearchParameters of its type. https://hl7.org/fhir/R4/search.html
 import type { Resource } from 'fhir/r4.js';
+import { derivedParams } from '../definitions/derived-params.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { compileParam } from './compile-param.js';
 import { compileComposite } from './composite-rows.js';
@@ -15,10 +16,20 @@ const FROM_COLUMNS = new Set(['_id', '_lastUpdated']);
 interface CompiledSearchParam {
   table: keyof IndexRows;
   evaluate: (resource: object) => void;
+  /** Its rows repeat other parameters' rows (definitions/derived-params.ts): searches read those instead. */
+  derived: boolean;
+}
+
+interface CompiledComposite {
+  evaluate: (resource: object, out: IndexRows['composite']) => void;
+  derived: boolean;
 }
 
 export interface ResourceIndexer {
+  /** Every parameter's rows, derived parameters' included: what the resource means to each search parameter. */
   index(resource: Resource): IndexRows;
+  /** The rows the search tables store: without those of derived parameters. */
+  storedRows(resource: Resource): IndexRows;
   /** The Patient ids whose compartment a resource of `type` with these reference rows is in. */
   compartments(type: string, references: IndexRows['reference']): string[];
 }
@@ -30,10 +41,11 @@ export interface ResourceIndexer {
 export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath = true): ResourceIndexer {
   const adders = rowAdders((t) => defs.isResourceType(t), baseUrl);
   const resolver = fastPath === false ? undefined : new StepResolver(defs);
+  const derived = derivedParams(defs);
   // Compiled emitters write into whichever rows object the current index() call is filling.
   const target: { rows: IndexRows } = { rows: emptyRows() };
   const byType = new Map<string, CompiledSearchParam[]>();
-  const composites = new Map<string, ((resource: object, out: IndexRows['composite']) => void)[]>();
+  const composites = new Map<string, CompiledComposite[]>();
 
   const compile = (type: string): CompiledSearchParam[] => {
     const params: CompiledSearchParam[] = [];
@@ -42,31 +54,37 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
       if (!add || !def.expression || FROM_COLUMNS.has(def.code)) continue;
       const code = def.code;
       const emit = (valueType: string, value: unknown) => add(target.rows, code, valueType, value);
-      params.push({ table: def.type as keyof IndexRows, evaluate: compileParam(def.expression, type, emit, resolver) });
+      params.push({ table: def.type as keyof IndexRows, evaluate: compileParam(def.expression, type, emit, resolver), derived: derived(type, code) !== undefined });
     }
     byType.set(type, params);
     composites.set(type, [...defs.searchParams(type).values()]
       .filter((def) => def.type === 'composite')
-      .map((def) => compileComposite(def, type, defs, adders, resolver))
-      .filter((c) => c !== undefined));
+      .flatMap((def) => {
+        const evaluate = compileComposite(def, type, defs, adders, resolver);
+        return evaluate ? [{ evaluate, derived: derived(type, def.code) !== undefined }] : [];
+      }));
     return params;
+  };
+
+  const rowsOf = (resource: Resource, withDerived: boolean): IndexRows => {
+    const params = byType.get(resource.resourceType) ?? compile(resource.resourceType);
+    const rows = emptyRows();
+    target.rows = rows;
+    for (const p of params) {
+      if (p.derived && !withDerived) continue;
+      const list = rows[p.table];
+      const before = list.length;
+      p.evaluate(resource);
+      if (list.length - before > 1) dedupeTail(list, before, ROW_FIELDS[p.table]);
+    }
+    for (const c of composites.get(resource.resourceType)!) if (withDerived || !c.derived) c.evaluate(resource, rows.composite);
+    return rows;
   };
 
   return {
     compartments: patientCompartments(defs),
-    index(resource) {
-      const params = byType.get(resource.resourceType) ?? compile(resource.resourceType);
-      const rows = emptyRows();
-      target.rows = rows;
-      for (const p of params) {
-        const list = rows[p.table];
-        const before = list.length;
-        p.evaluate(resource);
-        if (list.length - before > 1) dedupeTail(list, before, ROW_FIELDS[p.table]);
-      }
-      for (const composite of composites.get(resource.resourceType)!) composite(resource, rows.composite);
-      return rows;
-    },
+    index: (resource) => rowsOf(resource, true),
+    storedRows: (resource) => rowsOf(resource, false),
   };
 }
 

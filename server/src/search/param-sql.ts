@@ -1,4 +1,5 @@
 // What every parameter-type module provides: the index table it reads and the SQL for one value.
+import type { DerivedParams } from '../definitions/derived-params.js';
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
 import type { PatientCompartmentInfo } from '../indexing/patient-compartment.js';
 import type { Sql } from '../store/sql.js';
@@ -11,6 +12,8 @@ export interface SearchContext {
   compartments?: PatientCompartmentInfo;
   /** Date parameters with at most one value per resource, whose criteria can share one index row (search-facts.ts). */
   singleValued?: (type: string, code: string) => boolean;
+  /** Parameters stored as the rows of others (definitions/derived-params.ts); criteria on them read those rows. */
+  derived: DerivedParams;
 }
 
 export interface ParamTypeSql {

@@ -1,4 +1,5 @@
 // What the SQL builder may assume about the stored index, derived once from the R4 definitions.
+import { derivedParams } from '../definitions/derived-params.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { splitUnion } from '../definitions/search-expression.js';
 import { patientCompartmentInfo } from '../indexing/patient-compartment.js';
@@ -6,10 +7,11 @@ import type { SearchContext } from './param-sql.js';
 
 const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;
 
-export function searchFacts(defs: Definitions): Pick<SearchContext, 'compartments' | 'singleValued'> {
+export function searchFacts(defs: Definitions): Pick<SearchContext, 'compartments' | 'singleValued' | 'derived'> {
   const memo = new Map<string, boolean>();
   return {
     compartments: patientCompartmentInfo(defs),
+    derived: derivedParams(defs),
     singleValued: (type, code) => {
       const key = `${type} ${code}`;
       let v = memo.get(key);

@@ -7,13 +7,14 @@ import { PARAM_TYPE_SQL } from './param-types.js';
 import { codeSetCondition, ofTypeSql, tokenCondition, tokenSql } from './token-sql.js';
 import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
+import { paramMatch } from './param-match.js';
 
 export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
   const r = identifier('r');
   const hint = hintOf(request, ctx);
   const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
   const criteria = [
-    ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, g.code, r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
+    ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, paramMatch(ctx.derived, request.type, g.code), r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
     ...others.map((c) => (hint && takesHint(c) ? paramSql(request.type, c, ctx, r, hint) : criterionSql(request.type, c, ctx, r, 1))),
   ];
   // Rows restricted to the scope's compartment already prove membership; the scope's own join is then redundant.
@@ -21,7 +22,7 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
   return and([
     sql`r.res_type = ${request.type}`,
     sql`r.deleted = 0`,
-    ...(request.compartment && !scopeProven ? [compartmentSql(request.type, request.compartment)] : []),
+    ...(request.compartment && !scopeProven ? [compartmentSql(request.type, request.compartment, ctx)] : []),
     ...criteria,
   ]);
 }
@@ -45,15 +46,15 @@ export function hintOf(request: SearchRequest, ctx: SearchContext): CompartmentH
   return ctx.compartments ? compartmentHint(request, ctx.compartments, ctx.baseUrl, (c) => chainTargetIds(c, ctx)) : undefined;
 }
 
-/** `alias` has an index row of `param` in `table` meeting `condition` (in the hinted compartments when given). */
-function rowsSql(table: Sql, type: string, param: string, alias: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
+/** `alias` has an index row in `table` that `param` accepts (paramMatch) meeting `condition` (in the hinted compartments when given). */
+function rowsSql(table: Sql, type: string, param: Sql, alias: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
   return sql`${alias}.pk IN (${rowsSelect(table, type, param, hint, condition)})`;
 }
 
-/** The resource_pk of every index row of `param` in `table` meeting `condition`. */
-function rowsSelect(table: Sql, type: string, param: string, hint: CompartmentHint | undefined, condition: Sql): Sql {
+/** The resource_pk of every index row in `table` that `param` accepts and that meets `condition`. */
+function rowsSelect(table: Sql, type: string, param: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
   const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
-  return sql`SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND i.param = ${param} AND ${condition}`;
+  return sql`SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND ${param} AND ${condition}`;
 }
 
 /** The ids of the Patients a chain through a compartment parameter (`subject:Patient.identifier=...`) selects. */
@@ -70,13 +71,13 @@ function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alia
   if (c.kind === 'chain') {
     return or(c.targets.map((target) => sql`${alias}.pk IN (SELECT i.resource_pk FROM idx_reference i
       JOIN resource ${t} ON ${t}.res_type = i.target_type AND ${t}.res_id = i.target_id
-      WHERE i.res_type = ${type} AND i.param = ${c.def.code} AND ${t}.res_type = ${target.type} AND ${t}.deleted = 0
+      WHERE i.res_type = ${type} AND ${paramMatch(ctx.derived, type, c.def.code)} AND ${t}.res_type = ${target.type} AND ${t}.deleted = 0
       AND ${criterionSql(target.type, target.criterion, ctx, t, depth + 1)})`));
   }
   if (c.kind === 'has') {
     return sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource ${t} ON ${t}.pk = i.resource_pk
       WHERE i.target_type = ${alias}.res_type AND i.target_id = ${alias}.res_id AND i.res_type = ${c.type}
-      AND i.param = ${c.param} AND ${t}.deleted = 0 AND ${criterionSql(c.type, c.criterion, ctx, t, depth + 1)})`;
+      AND ${paramMatch(ctx.derived, c.type, c.param)} AND ${t}.deleted = 0 AND ${criterionSql(c.type, c.criterion, ctx, t, depth + 1)})`;
   }
   return paramSql(type, c, ctx, alias);
 }
@@ -104,7 +105,7 @@ function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: C
   // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
   const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
   const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
-  const param = viaTokens ? `${c.def.code}:${c.modifier}` : c.def.code;
+  const param = viaTokens ? sql`i.param = ${`${c.def.code}:${c.modifier}`}` : paramMatch(ctx.derived, type, c.def.code);
   const rows = (condition: Sql) => rowsSelect(identifier(typeSql.table), type, param, hint, condition);
   if (c.modifier === 'missing') return { rows: rows(sql`1=1`), negated: c.values[0] === 'true' };
   if (c.codeSets) return { rows: rows(or(c.codeSets.map(codeSetCondition))), negated: c.modifier === 'not-in' };
@@ -149,8 +150,10 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan |
   const range = (after: number, upTo: number) => sql`i.resource_pk > ${after} AND i.resource_pk <= ${upTo}`;
   let lead: Pick<WalkPlan, 'lead' | 'costPerPk'>;
   let rest: SearchCriterion[] = others;
-  const dates = dateGroups.length > 0 ? dateGroups[0] : undefined;
-  const token = others.find(tokenLead);
+  // A lead reads one parameter's own rows in pk order; a derived parameter's are spread over several.
+  const own = (code: string) => ctx.derived(type, code) === undefined;
+  const dates = dateGroups.length > 0 && own(dateGroups[0].code) ? dateGroups[0] : undefined;
+  const token = others.find((c) => tokenLead(c) && own(c.def.code)) as ParamCriterion | undefined;
   if (dates) {
     const condition = exactDateCondition(dates.values, dates.code, ctx.now);
     lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
@@ -163,7 +166,7 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan |
   } else {
     return undefined;
   }
-  const selects = dateGroups.slice(dates ? 1 : 0).map((g) => rowsSelect(sql`idx_date`, type, g.code, undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  const selects = dateGroups.filter((g) => g !== dates).map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
   for (const c of rest) {
     if (onResourceRow(c)) continue;
     if (c.kind !== 'param') return undefined;
@@ -185,11 +188,11 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan |
 }
 
 /** The resource refers to the compartment owner through any of the compartment's parameters. */
-function compartmentSql(type: string, scope: CompartmentScope): Sql {
+function compartmentSql(type: string, scope: CompartmentScope, ctx: SearchContext): Sql {
   const links = scope.params.map((p) =>
     p === '{def}'
       ? sql`(r.res_type = ${scope.type} AND r.res_id = ${scope.id})`
-      : sql`r.pk IN (SELECT i.resource_pk FROM idx_reference i WHERE i.res_type = ${type} AND i.param = ${p}
+      : sql`r.pk IN (SELECT i.resource_pk FROM idx_reference i WHERE i.res_type = ${type} AND ${paramMatch(ctx.derived, type, p)}
               AND i.target_type = ${scope.type} AND i.target_id = ${scope.id})`,
   );
   return or(links);

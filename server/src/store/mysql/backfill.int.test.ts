@@ -1,4 +1,4 @@
-// Migrations 005-009 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-011 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,8 @@ import { migrate } from './migrate.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const UCUM = 'http://unitsofmeasure.org';
-const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql'];
-const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite'];
+const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql'];
+const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite', 'idx_reference'];
 let fresh: TestServer;
 let old: mysql.Pool;
 const oldDb = `fibrotrack_test_old_${randomBytes(4).toString('hex')}`;
@@ -48,6 +48,20 @@ before(async () => {
     idx_composite: 'resource_pk, res_type, param, c1_system, c1_code, c1_num, c1_start, c1_end, c2_system, c2_code, c2_num, c2_start, c2_end',
   };
   for (const [table, cols] of Object.entries(oldShape)) await old.query(`INSERT INTO ${table} (${cols}) SELECT DISTINCT ${cols} FROM ${from}.${table}`);
+  // Before migration 011 derived parameters had rows of their own: the same values under their own name.
+  const derivedAs: [table: string, from: string, as: string, where: string][] = [
+    ['idx_token', 'code', 'combo-code', "AND res_type = 'Observation'"],
+    ['idx_quantity', 'value-quantity', 'combo-value-quantity', "AND res_type = 'Observation'"],
+    ['idx_composite', 'code-value-quantity', 'combo-code-value-quantity', "AND res_type = 'Observation'"],
+    ['idx_reference', 'subject', 'patient', "AND target_type = 'Patient'"],
+  ];
+  for (const [table, param, as, where] of derivedAs) {
+    const cols = (oldShape[table] ?? 'resource_pk, res_type, param, target_type, target_id, url').split(', ');
+    const select = cols.map((c) => (c === 'param' ? `'${as}'` : c)).join(', ');
+    await old.query(`INSERT INTO ${table} (${cols.join(', ')}) SELECT DISTINCT ${select} FROM ${table} WHERE param = ? ${where}`, [param]);
+  }
+  const [[stale]] = await old.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_reference WHERE param = 'patient'");
+  assert.equal(Number(stale.n), 5);
 });
 after(async () => {
   await old.query(`DROP DATABASE \`${oldDb}\``);
@@ -75,7 +89,7 @@ test('backfilled token, date, quantity and composite rows equal those written by
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9)');
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11)');
   assert.deepEqual(await migrate(old), MIGRATED);
   for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });

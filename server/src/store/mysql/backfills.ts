@@ -1,6 +1,7 @@
-// Data steps of migrations that SQL alone cannot express: they need the R4 CompartmentDefinition or UCUM.
+// Data steps of migrations that SQL alone cannot express: they need the R4 CompartmentDefinition, SearchParameters or UCUM.
 // Each runs after its migration's SQL, before the migration is recorded, and is safe to run again after a crash.
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { derivedParams } from '../../definitions/derived-params.js';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { patientCompartmentParams } from '../../indexing/patient-compartment.js';
 import { ratioFactor, toCanonical, UCUM } from '../../indexing/ucum-canonical.js';
@@ -93,4 +94,27 @@ async function compositeCanonical(conn: PoolConnection): Promise<void> {
   }
 }
 
-export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical };
+/** The index table of each parameter type. */
+const TABLE_OF: Record<string, string> = {
+  token: 'idx_token', string: 'idx_string', date: 'idx_date', number: 'idx_number', quantity: 'idx_quantity',
+  reference: 'idx_reference', uri: 'idx_uri', composite: 'idx_composite',
+};
+const DELETE_CHUNK = 20_000;
+
+/** Migration 11: the rows of derived parameters go, in chunks of their own transactions (each chunk is final either way). */
+async function derivedParamRows(conn: PoolConnection): Promise<void> {
+  const defs = loadR4Definitions();
+  const derived = derivedParams(defs);
+  for (const type of defs.resourceTypes) {
+    for (const [code, def] of defs.searchParams(type)) {
+      const table = TABLE_OF[def.type];
+      if (!table || !derived(type, code)) continue;
+      for (;;) {
+        const [result] = await conn.query<ResultSetHeader>(`DELETE FROM ${table} WHERE res_type = ? AND param = ? LIMIT ${DELETE_CHUNK}`, [type, code]);
+        if (result.affectedRows < DELETE_CHUNK) break;
+      }
+    }
+  }
+}
+
+export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows };

@@ -57,7 +57,7 @@ async function allPages(query: string, walk?: WalkOptions): Promise<string[][]> 
     request.cursor = cursor;
     const plan = walk ? walkPlan(request, ctx) : undefined;
     if (walk) assert.ok(plan, `${query} has a walk plan`);
-    const page = await matchPage(request, searchWhere(request, ctx), run, plan, walk);
+    const page = await matchPage(request, searchWhere(request, ctx), run, ctx.derived, plan, walk);
     pages.push(page.items.map((r) => r.id!));
     cursor = page.nextCursor;
   } while (cursor);

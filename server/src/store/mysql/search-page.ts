@@ -2,6 +2,7 @@
 // either way the next page starts strictly after the last row of this one. The page's keys are chosen first and
 // only its rows' JSON is read: joining the content before the LIMIT read it for every match.
 import type { Resource } from 'fhir/r4.js';
+import type { DerivedParams } from '../../definitions/derived-params.js';
 import { badRequest } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
@@ -18,9 +19,12 @@ export interface MatchPage {
   nextCursor?: string;
 }
 
-/** `walk`: the same search as a lead walk (lead-walk.ts), tried for unsorted pages the usual plan would find costly. */
+/**
+ * `derived`: the parameters stored as others' rows, for the sort keys. `walk`: the same search as a lead walk
+ * (lead-walk.ts), tried for unsorted pages the usual plan would find costly.
+ */
 export async function matchPage(
-  request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>, walk?: WalkPlan, walkOptions?: WalkOptions,
+  request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>, derived: DerivedParams, walk?: WalkPlan, walkOptions?: WalkOptions,
 ): Promise<MatchPage> {
   const limit = request.count + 1;
   const invalid = () => badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
@@ -42,7 +46,7 @@ export async function matchPage(
     const after = request.cursor === undefined ? undefined : decodeSortCursor(request.cursor, request.sort);
     if (request.cursor !== undefined && after === undefined) throw invalid();
     const cols = sortColumns(request.sort);
-    const keys = joinSql(request.sort.map((k, i) => sql`${sortExpression(request.type, k)} AS ${cols[i]}`), ', ');
+    const keys = joinSql(request.sort.map((k, i) => sql`${sortExpression(request.type, k, derived)} AS ${cols[i]}`), ', ');
     rows = await run(sql`SELECT q.*, h.content FROM (
         SELECT q.* FROM (SELECT r.pk, ${keys} FROM resource r WHERE ${where}) q
         WHERE ${after ? afterCursor(request.sort, after) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${limit}

@@ -1,5 +1,7 @@
 // _sort as SQL: each key a scalar per resource (lowest value ascending, highest descending, missing last),
 // paged by keyset on (keys..., pk) so pages never skip or repeat. https://hl7.org/fhir/R4/search.html#sort
+import type { DerivedParams } from '../../definitions/derived-params.js';
+import { paramMatch } from '../../search/param-match.js';
 import type { SortKey } from '../../search/search-request.js';
 import { identifier, joinSql, or, sql, type Sql } from '../sql.js';
 
@@ -8,14 +10,14 @@ type CursorValue = string | number;
 const LAST = { date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) }, text: { asc: '\u{10FFFF}', desc: '' }, number: { asc: 1e308, desc: -1e308 } };
 
 /** The scalar a key sorts on, for the resource row `r`. */
-export function sortExpression(type: string, key: SortKey): Sql {
+export function sortExpression(type: string, key: SortKey, derived: DerivedParams): Sql {
   const code = key.def.code;
   const agg = identifier(key.desc ? 'max' : 'min');
   const dir = key.desc ? 'desc' : 'asc';
   if (code === '_id') return sql`r.res_id`;
   if (code === '_lastUpdated') return sql`r.last_updated`;
   const sub = (table: string, column: string, last: unknown) =>
-    sql`COALESCE((SELECT ${agg}(i.${identifier(column)}) FROM ${identifier(table)} i WHERE i.resource_pk = r.pk AND i.res_type = ${type} AND i.param = ${code}), ${last})`;
+    sql`COALESCE((SELECT ${agg}(i.${identifier(column)}) FROM ${identifier(table)} i WHERE i.resource_pk = r.pk AND i.res_type = ${type} AND ${paramMatch(derived, type, code)}), ${last})`;
   switch (key.def.type) {
     case 'date': return sub('idx_date', key.desc ? 'end_at' : 'start_at', LAST.date[dir]);
     case 'string': return sub('idx_string', 'normalized', LAST.text[dir]);
