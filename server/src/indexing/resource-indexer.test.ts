@@ -44,6 +44,17 @@ for (const [name, indexer] of Object.entries(indexers)) {
     assert.deepEqual(of(rows.token, 'code-value-quantity'), []);
   });
 
+  test(`${name}: CodeableConcept.text gets a row of its own only when no coding displays it already`, () => {
+    const code = (text: string) => of(index({
+      resourceType: 'Observation', status: 'final', subject: { reference: 'Patient/1' },
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }, { code: 'hr' }], text },
+    }).token, 'code');
+    const codings = [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }, { system: null, code: 'hr', display: null }];
+    assert.deepEqual(code('Heart rate'), codings);
+    assert.deepEqual(code('Heart rate, resting'), [...codings, { system: null, code: null, display: 'Heart rate, resting' }]);
+    assert.deepEqual(code('heart rate'), [...codings, { system: null, code: null, display: 'heart rate' }]);
+  });
+
   test(`${name}: patient only for references to a Patient, whatever their form`, () => {
     const obs = (subject: object) => index({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject });
     assert.deepEqual(of(obs({ reference: 'Group/g1' }).reference, 'patient'), []);

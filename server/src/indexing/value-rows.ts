@@ -31,11 +31,19 @@ export function addTokenRows(rows: IndexRows, param: string, type: string, value
   switch (type) {
     case 'CodeableConcept': {
       const coding = v.coding;
+      const text = str(v.text);
+      let textShown = false;
       if (Array.isArray(coding)) {
-        for (const c of coding as (Obj | null)[]) if (c) pushToken(rows, param, str(c.system), str(c.code), str(c.display));
+        for (const c of coding as (Obj | null)[]) {
+          if (!c) continue;
+          const display = str(c.display);
+          pushToken(rows, param, str(c.system), str(c.code), display);
+          textShown ||= display !== null && display === text;
+        }
       }
-      // :text matches CodeableConcept.text, which belongs to no coding
-      pushToken(rows, param, null, null, str(v.text));
+      // :text matches CodeableConcept.text, which belongs to no coding: a row of its own, unless a coding's display
+      // (which :text matches too) already is that text, as in most mapped data ("Heart rate" and LOINC's display).
+      if (!textShown) pushToken(rows, param, null, null, text);
       return;
     }
     case 'Identifier':
