@@ -11,6 +11,7 @@ import { assignSlices, checkSliceCounts, type SliceValue } from './slicing.js';
 import { checkBinding, checkFixedAndPattern, checkLimits } from './value-checks.js';
 
 type Obj = Record<string, unknown>;
+const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface KeyHit {
@@ -41,14 +42,18 @@ interface Walk {
   /** Inside a contained resource (which needs no narrative of its own). */
   contained?: boolean;
   nestedClaims?: boolean;
+  /** The base walk has run the core specification's invariants on these values: a profile walk skips them. */
+  coreChecked?: boolean;
 }
 
 export interface InstanceWalker {
   /**
    * Checks `resource` against `structure`, with expressions starting at `at` (the resource type, or a nesting path).
    * With `nestedClaims`, resources inside it (contained, Bundle entries) are also checked against the profiles they claim.
+   * `coreChecked`: the resource has been walked against its base definition already, so the invariants the core
+   * specification defines (on the resource and its datatypes) hold or were reported; only the profile's own run.
    */
-  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean, nestedClaims?: boolean): void;
+  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean, nestedClaims?: boolean, coreChecked?: boolean): void;
 }
 
 export function claimedProfiles(r: Obj): string[] {
@@ -59,6 +64,11 @@ export function claimedProfiles(r: Obj): string[] {
 export function createInstanceWalker(registry: ConformanceRegistry): InstanceWalker {
   const containers = new WeakMap<ElementPlan, Map<string, Container | null>>();
   const invariants = new WeakMap<ElementPlan, Map<string, Invariant[]>>();
+  /** Defined by a base resource or datatype of the core specification (not by a profile, not even a core one such as vitalsigns). */
+  const isCore = (c: ElementPlan['constraints'][number]) => {
+    const name = c.source?.startsWith(CORE) ? c.source.slice(CORE.length) : undefined;
+    return name !== undefined && registry.defs.structureDefinition(name)?.url === c.source;
+  };
   let elementContainer: Container | null | undefined;
 
   const makeContainer = (elements: ElementPlan[]): Container => {
@@ -92,17 +102,18 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     return found;
   };
 
-  /** The element's own invariants plus those its type defines on its root (Period's per-1...), once each. */
-  const invariantsFor = (plan: ElementPlan, type: string): Invariant[] => {
+  /** The element's own invariants plus those its type defines on its root (Period's per-1...), once each; without the core ones when `coreChecked`. */
+  const invariantsFor = (plan: ElementPlan, type: string, coreChecked: boolean): Invariant[] => {
     let byType = invariants.get(plan);
     if (!byType) invariants.set(plan, (byType = new Map()));
-    let list = byType.get(type);
+    const cacheKey = coreChecked ? `${type} profile-only` : type;
+    let list = byType.get(cacheKey);
     if (list) return list;
     list = [];
     const seen = new Set<string>();
     const add = (constraints: ElementPlan['constraints'], base: string) => {
       for (const c of constraints) {
-        if (seen.has(c.key)) continue;
+        if (seen.has(c.key) || (coreChecked && isCore(c))) continue;
         seen.add(c.key);
         const inv = compileInvariant(c, base);
         if (inv) list!.push(inv);
@@ -112,12 +123,12 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     const profile = plan.types.find((t) => t.code === type)?.profiles[0];
     const typeRoots = [profile ? registry.structure(profile) : undefined, type && plan.path !== type ? registry.structure(type) : undefined];
     for (const s of typeRoots) if (s && s !== plan.structure) add(s.root.constraints, s.type);
-    byType.set(type, list);
+    byType.set(cacheKey, list);
     return list;
   };
 
   const runInvariants = (plan: ElementPlan, type: string, value: unknown, at: string, w: Walk) => {
-    for (const inv of invariantsFor(plan, type)) {
+    for (const inv of invariantsFor(plan, type, w.coreChecked === true)) {
       if (w.errorsOnly && inv.severity !== 'error') continue;
       if (inv.key === 'dom-6' && w.contained) continue;
       if (inv.holds(value, w.resource, w.root)) continue;
@@ -149,9 +160,13 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     for (const url of claimedProfiles(resource)) {
       const profile = registry.structure(url);
       if (profile && profile.type === resource.resourceType) {
+        // The base walk has just been through this resource.
+        const coreChecked = w.coreChecked;
         w.nestedClaims = false;
+        w.coreChecked = true;
         walkResource(profile, resource, at, w, contained);
         w.nestedClaims = true;
+        w.coreChecked = coreChecked;
       } else if (!w.errorsOnly) {
         const why = profile ? `constrains ${profile.type} resources, not ${String(resource.resourceType)}` : 'is not known to this server';
         w.out.push(issue({
@@ -329,8 +344,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   return {
-    walk(structure, resource, at, out, errorsOnly, nestedClaims = false) {
-      walkResource(structure, resource, at, { out, errorsOnly, resource, root: resource, nestedClaims }, false);
+    walk(structure, resource, at, out, errorsOnly, nestedClaims = false, coreChecked = false) {
+      walkResource(structure, resource, at, { out, errorsOnly, resource, root: resource, nestedClaims, coreChecked }, false);
     },
   };
 }

@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadR4Definitions } from '../definitions/r4-definitions.js';
+import { fileURLToPath } from 'node:url';
+import { readConformanceFiles } from '../conformance/conformance-files.js';
+import { createConformanceRegistry } from './conformance-registry.js';
 import { createResourceValidator } from './resource-validator.js';
 import { DEFECTIVE_EXAMPLES, exampleFiles, readExample } from '../../../tests/support/official-examples.js';
 
@@ -76,4 +79,28 @@ test('a wrong, unknown or missing resourceType is one issue on resourceType', ()
 test('independent defects are all reported, schema and cardinality together', () => {
   const found = errors({ resourceType: 'Observation', status: 'done', valueBoolean: 'yes' });
   assert.deepEqual(found.map((i) => i.expression?.[0]).sort(), ['Observation.code', 'Observation.status', 'Observation.valueBoolean']);
+});
+
+test('a profile walk after the base walk runs the profile\'s own invariants only; the core ones are reported once, by the base walk', () => {
+  const defs = loadR4Definitions();
+  const registry = createConformanceRegistry(defs);
+  registry.add(readConformanceFiles(fileURLToPath(new URL('../../../profiles/generated', import.meta.url))).resources);
+  const v = createResourceValidator(defs, registry);
+  const HR = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-heart-rate';
+  const heartRate = (extra: Record<string, unknown>) => ({
+    resourceType: 'Observation', meta: { profile: [HR] }, status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, subject: { reference: 'Patient/p1' }, effectiveDateTime: '2026-11-22T08:00:00Z',
+    ...extra,
+  });
+  const keys = (issues: { diagnostics?: string }[]) => issues.map((i) => /: ((?:obs|vs)-\d+):/.exec(i.diagnostics ?? '')?.[1]).filter(Boolean);
+  // obs-6 (core Observation): no dataAbsentReason beside a value
+  const both = heartRate({ valueQuantity: { value: 70, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' }, dataAbsentReason: { text: 'x' } });
+  assert.deepEqual(keys(v.validate(both, 'Observation', { errorsOnly: true })), ['obs-6']);
+  assert.deepEqual(keys(v.validate(both, 'Observation', { profiles: [HR], errorsOnly: true, base: false })), []);
+  assert.deepEqual(keys(v.validate(both, 'Observation', { claimed: true, errorsOnly: true })), ['obs-6']);
+  // vs-2 (the vitalsigns profile the heart-rate profile derives from): a value or a reason for its absence
+  const neither = heartRate({});
+  assert.deepEqual(keys(v.validate(neither, 'Observation', { errorsOnly: true })), []);
+  assert.deepEqual(keys(v.validate(neither, 'Observation', { profiles: [HR], errorsOnly: true, base: false })), ['vs-2']);
 });

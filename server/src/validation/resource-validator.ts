@@ -47,7 +47,8 @@ export function createResourceValidator(defs: Definitions, registry = createConf
       } else if (structure.type !== type) {
         out.push(issue({ code: 'invalid', diagnostics: `Profile ${url} constrains ${structure.type} resources, not ${type}`, expression: type }));
       } else {
-        walker.walk(structure, r, type, out, options.errorsOnly === true);
+        // Either this call walked the base definition above or the caller did (base: false): its invariants ran.
+        walker.walk(structure, r, type, out, options.errorsOnly === true, false, true);
       }
     }
   };
