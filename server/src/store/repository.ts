@@ -39,6 +39,12 @@ export interface FhirRepository {
   vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
   history(query: HistoryQuery): Promise<Page<ResourceVersion>>;
   search(request: SearchRequest): Promise<Page<Resource>>;
+  /**
+   * Of `values` (identifier values in `system`), those already on a resource of `type` that refers to `target`
+   * through the reference parameter `param`: conditional creates in bulk (`type?identifier=system|value&param=target`
+   * for many values at once), as imports need them. https://hl7.org/fhir/R4/http.html#ccreate
+   */
+  storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>>;
   /** Observation/$lastn: the latest `max` matches per code, each resource once. */
   lastn(request: SearchRequest, max: number): Promise<Resource[]>;
   /** Runs `fn` in one database transaction; a call inside a transaction joins it. Retries on deadlock. */
@@ -47,6 +53,11 @@ export interface FhirRepository {
   readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined>;
   /** Serialises concurrent holders of the same key until the transaction ends (conditional create). */
   lock(key: string): Promise<void>;
+  /**
+   * Holds the lock of `key` (as `lock` takes it) on a connection of its own while `fn` runs, so that `fn` can run
+   * several transactions side by side under it; they must not take the same lock themselves.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /**
    * Stores `resource` (id set) as the version after `previous` (from readForUpdate; undefined to create).
    * Sets meta.versionId and meta.lastUpdated on the stored copy and returns it.

@@ -80,6 +80,16 @@ export class AuthorizedRepository implements FhirRepository {
     return { ...page, items, total, included };
   }
 
+  /** Tells which records exist, so only for a token that may search all of `type` referring to the target (its own patient's). */
+  async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+    const filter = this.policy.searchFilter(type);
+    const own = !filter.compartment || (target.type === 'Patient' && target.id === filter.compartment.id);
+    if (!own || filter.constraints.length > 0 || !filter.exact) {
+      throw forbidden(`The token may not search every ${type} of ${target.type}/${target.id}, so it cannot tell which records are stored already`);
+    }
+    return this.inner.storedIdentifiers(type, param, target, system, values);
+  }
+
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     const { restricted, exact } = await this.restrict(request);
     const matches = await this.inner.lastn(restricted, max);
@@ -132,6 +142,10 @@ export class AuthorizedRepository implements FhirRepository {
     const current = await this.inner.readForUpdate(type, id);
     if (current?.resource && !current.deleted && !this.policy.allows('d', current.resource)) this.policy.check('u', current.resource, 'as stored');
     return current;
+  }
+
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.inner.withLock(key, fn);
   }
 
   lock(key: string): Promise<void> {

@@ -1,6 +1,5 @@
 // FhirRepository on MySQL/MariaDB: current rows in `resource`, every version in `resource_history`,
 // search index rows written in the same transaction.
-import { createHash } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { badRequest, conflict, resourceTooLarge } from '../../core/outcomes.js';
@@ -13,6 +12,7 @@ import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './estimate-total.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
+import { storedIdentifiersSql } from './stored-identifiers-sql.js';
 import { matchPage } from './search-page.js';
 import { lastnInCompartment } from './lastn-in-compartment.js';
 import { lastnSql } from './lastn-sql.js';
@@ -25,6 +25,13 @@ const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
 
 /** Bound to the pool outside a transaction, to one connection inside. */
+/**
+ * Named locks are server-wide: the name carries the database (as the migration lock's does), so that two databases
+ * on one server never hold each other up, and is hashed so that any key fits GET_LOCK's 64 characters.
+ */
+const LOCK_NAME = "CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ?)))";
+const LOCK_WAIT_SECONDS = 30;
+
 export class MysqlRepository implements FhirRepository {
   private readonly lockedPks = new Map<string, number>();
   private readonly buffer = new WriteBuffer();
@@ -86,12 +93,12 @@ export class MysqlRepository implements FhirRepository {
     const where = searchWhere(request, ctx);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), walkPlan(request, ctx)));
+      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx)));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
-      page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q));
+      page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q), ctx.derived);
     }
     const count = sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`;
     if (request.total === 'accurate' && page.total === undefined) {
@@ -121,6 +128,14 @@ export class MysqlRepository implements FhirRepository {
     }
     const seen = new Set<number>();
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => JSON.parse(r.content!) as Resource);
+  }
+
+  async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const q of storedIdentifiersSql(this.searchContext().derived, type, param, target, system, values)) {
+      for (const r of await this.query<RowDataPacket[]>(q)) found.add(String(r.code));
+    }
+    return found;
   }
 
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
@@ -158,9 +173,20 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async lock(key: string): Promise<void> {
-    const name = `ft:${createHash('sha1').update(key).digest('hex')}`;
-    const [row] = await this.query<RowDataPacket[]>(sql`SELECT GET_LOCK(${name}, 30) AS got`);
+    const [row] = await this.query<RowDataPacket[]>({ text: `SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS got`, values: [key] });
     if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+  }
+
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    try {
+      const [[row]] = await conn.query<RowDataPacket[]>(`SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS got`, [key]);
+      if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+      return await fn();
+    } finally {
+      await conn.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+      conn.release();
+    }
   }
 
   async write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
@@ -184,7 +210,7 @@ export class MysqlRepository implements FhirRepository {
       this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
-    const rows = this.indexer.index(stored);
+    const rows = this.indexer.storedRows(stored);
     this.buffer.index(pk, type, rows, this.indexer.compartments(type, rows.reference));
     return { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
   }

@@ -1,35 +1,72 @@
-// Second pass of an import: stores the staged transaction Bundles one by one through the transaction
-// interaction (indexing, ifNoneExist and conditional references as for any client Bundle; the resources were
-// validated by the first pass with the same validator, so the transaction does not validate them again).
+// Second pass of an import: stores the staged transaction Bundles through the transaction interaction (indexing,
+// ifNoneExist and conditional references as for any client Bundle; the resources were validated by the first pass
+// with the same validator, so the transaction does not validate them again).
+// The import holds the patient's import lock for the whole pass, so that its batches can run side by side, each
+// in its own transaction: while the database writes one batch, the server prepares the next.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Bundle } from 'fhir/r4.js';
+import type { Bundle, Observation } from 'fhir/r4.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { transaction, type TransactionOptions } from '../../interactions/transaction.js';
 import { countStored, type ImportSummary } from './import-summary.js';
-import { importLockKey, withoutStored } from './stored-records.js';
+import { identifierKey, importLockKey, withoutStored } from './stored-records.js';
 import type { ImportProgress } from './progress.js';
 import type { StagedImport } from './stage-import.js';
+
+/** Batches in flight at once: one being written by the database while the server prepares the other. */
+export const BATCHES_IN_FLIGHT = 2;
 
 export async function commitImport(
   staged: StagedImport,
   ctx: FhirContext,
   opts: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const lines = createInterface({ input: createReadStream(staged.path, 'utf8'), crlfDelay: Infinity });
   let done = 0;
-  opts.onProgress?.({ phase: 'storing', done, total: staged.batches, unit: 'batches' });
-  for await (const line of lines) {
-    opts.signal?.throwIfAborted();
-    const bundle = JSON.parse(line) as Bundle;
+  const report = () => opts.onProgress?.({ phase: 'storing', done, total: staged.batches, unit: 'batches' });
+  report();
+  await ctx.repo.withLock(importLockKey(staged.patientId), async () => {
+    const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
+    let failure: unknown;
+    // Made right before the loop: readline drops the lines it reads before its iterator is asked for.
+    const lines = createInterface({ input: createReadStream(staged.path, 'utf8'), crlfDelay: Infinity });
+    const settle = async (all: boolean) => {
+      while (inFlight.size > (all ? 0 : BATCHES_IN_FLIGHT - 1)) await Promise.race(inFlight.keys());
+    };
     try {
-      await storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn });
-    } catch (err) {
-      throw err instanceof OutcomeError ? partiallyStored(err, done, staged.batches) : err;
+      for await (const line of lines) {
+        if (failure !== undefined) break;
+        opts.signal?.throwIfAborted();
+        const bundle = JSON.parse(line) as Bundle;
+        // New Devices are committed before any later batch runs: its Observations refer to them conditionally.
+        const createsDevices = bundle.entry?.some((e) => e.resource?.resourceType === 'Device') ?? false;
+        await settle(createsDevices);
+        if (failure !== undefined) break;
+        const pending = new Set([...inFlight.values()].flatMap((keys) => [...keys]));
+        const run: Promise<void> = storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn, lockHeld: true, pending })
+          .then(() => {
+            done++;
+            report();
+          }, (err: unknown) => {
+            failure ??= err;
+          })
+          .finally(() => inFlight.delete(run));
+        inFlight.set(run, identifiersOf(bundle));
+        if (createsDevices) await settle(true);
+      }
+    } finally {
+      // Never leave the lock while a batch is still writing, whatever ended the loop.
+      await settle(true);
     }
-    opts.onProgress?.({ phase: 'storing', done: ++done, total: staged.batches, unit: 'batches' });
-  }
+    if (failure !== undefined) throw failure instanceof OutcomeError ? partiallyStored(failure, done, staged.batches) : failure;
+  });
+}
+
+export interface StoreOptions extends TransactionOptions {
+  /** The caller holds the patient's import lock (commitImport); otherwise the transaction takes it. */
+  lockHeld?: boolean;
+  /** Identifiers of records that batches still in flight are storing: counted unchanged here, as once those commit. */
+  pending?: ReadonlySet<string>;
 }
 
 /** One transaction; each entry counts as created (201) or unchanged (200 or found stored: its identifier was there). */
@@ -38,12 +75,12 @@ export async function storeBundle(
   ctx: FhirContext,
   summary: ImportSummary,
   patientId: string,
-  opts: TransactionOptions = {},
+  opts: StoreOptions = {},
 ): Promise<void> {
   const counts = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
-    await repo.lock(importLockKey(patientId));
-    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId);
+    if (!opts.lockHeld) await repo.lock(importLockKey(patientId));
+    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending);
     const response = await transaction(fresh, 'minimal', txCtx, opts);
     return [
       ...unchanged.map((e) => [e.resource!.resourceType, false] as const),
@@ -53,12 +90,21 @@ export async function storeBundle(
   for (const [type, created] of counts) countStored(summary, type, created);
 }
 
+function identifiersOf(bundle: Bundle): Set<string> {
+  const keys = new Set<string>();
+  for (const e of bundle.entry ?? []) {
+    const key = e.resource?.resourceType === 'Observation' ? identifierKey(e.resource as Observation) : undefined;
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
+}
+
 /** The staged records were valid, so a failure here is the store's; say what was kept and how to finish. */
 function partiallyStored(err: OutcomeError, stored: number, total: number): OutcomeError {
   const note = issue({
     severity: 'information',
     code: 'informational',
-    diagnostics: `Batch ${stored + 1} of ${total} failed; ${stored} earlier batches are stored. Importing the same file again stores the rest and nothing twice.`,
+    diagnostics: `A batch failed; ${stored} of ${total} batches are stored. Importing the same file again stores the rest and nothing twice.`,
   });
   return new OutcomeError(err.status, outcome(...err.outcome.issue, note), err.headers);
 }
