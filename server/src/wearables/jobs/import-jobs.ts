@@ -1,5 +1,6 @@
 // Runs imports in the background for Prefer: respond-async. The node that spooled the upload runs the job
-// and writes its progress (at most once a second) and result to MySQL; close() stops running jobs cleanly.
+// and writes its progress (each new phase at once, then at most once a second) and result to MySQL; close() stops
+// running jobs cleanly.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
@@ -33,11 +34,14 @@ export class ImportJobs {
 
   private async run(id: string, input: ImportInput, signal: AbortSignal): Promise<void> {
     let last = 0;
+    let phase: ImportProgress['phase'] | undefined;
     let pending: Promise<void> = Promise.resolve();
     const onProgress = (p: ImportProgress) => {
       const now = Date.now();
-      if (now - last < PROGRESS_INTERVAL_MS && p.done !== p.total) return;
+      // A new phase shows at once; within one, at most a write a second.
+      if (now - last < PROGRESS_INTERVAL_MS && p.done !== p.total && p.phase === phase) return;
       last = now;
+      phase = p.phase;
       pending = pending.then(() => this.store.progress(id, p.phase, describeProgress(p))).catch(() => undefined);
     };
     let state: 'done' | 'failed' = 'done';
