@@ -26,6 +26,11 @@ const NATIVE_CASES: [string, string, string, Obj[], Obj?][] = [
     { resourceType: 'Observation', code: { coding: [{ system: 's', code: 'a' }] }, valueInteger: 1, component: [{ code: { coding: [{ system: 's', code: 'b' }] } }] },
     { resourceType: 'Observation', code: { coding: [{ system: 's', code: 'a' }] }, component: [{ code: { coding: [{ system: 's', code: 'a' }] } }] },
   ]],
+  ['vs-2', 'Observation', '(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())', [
+    { resourceType: 'Observation' }, { resourceType: 'Observation', valueQuantity: { value: 70 } }, { resourceType: 'Observation', dataAbsentReason: { text: 'x' } },
+    { resourceType: 'Observation', component: [{ code: { text: 'c' }, valueInteger: 1 }] }, { resourceType: 'Observation', hasMember: [{ reference: 'Observation/x' }] },
+    { resourceType: 'Observation', _valueString: { extension: [{ url: 'u', valueCode: 'c' }] } }, { resourceType: 'Observation', component: [] },
+  ]],
   ['dom-2', 'Patient', 'contained.contained.empty()', [
     { resourceType: 'Patient', contained: [{ resourceType: 'Patient', id: 'a' }] }, { resourceType: 'Patient', contained: [{ resourceType: 'Patient', id: 'a', contained: [{ resourceType: 'Patient', id: 'b' }] }] },
   ]],

@@ -24,7 +24,7 @@ const hasChoice = (o: Obj, name: string) =>
     return bare.startsWith(name) && bare.length > name.length && bare.charCodeAt(name.length) < 91;
   });
 
-/** Base R4 invariants evaluated natively, keyed by key and the exact R4 expression (a profile's rewrite goes to fhirpath). */
+/** R4 invariants evaluated natively, keyed by key and the exact R4 expression (a profile's rewrite goes to fhirpath). */
 const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => boolean]> = {
   'ext-1': ['extension.exists() != value.exists()', (v) => present(v.extension) !== hasChoice(v, 'value')],
   'att-1': ['data.empty() or contentType.exists()', (v) => !present(v.data) || present(v.contentType)],
@@ -42,6 +42,11 @@ const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => bool
   'obs-7': [
     'value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()',
     (v, resource) => !hasChoice(v, 'value') || !componentRepeatsCode(v, resource),
+  ],
+  // The vital signs profile (http://hl7.org/fhir/StructureDefinition/vitalsigns), which the FibroTrack wearable profiles derive from.
+  'vs-2': [
+    '(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())',
+    (v) => present(v.component) || present(v.hasMember) || present(v.dataAbsentReason) || hasChoice(v, 'value'),
   ],
   'dom-2': ['contained.contained.empty()', (v) => !containedSome(v, (c) => present(c.contained))],
   'dom-4': [
