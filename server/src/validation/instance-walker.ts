@@ -63,7 +63,8 @@ export function claimedProfiles(r: Obj): string[] {
 
 export function createInstanceWalker(registry: ConformanceRegistry): InstanceWalker {
   const containers = new WeakMap<ElementPlan, Map<string, Container | null>>();
-  const invariants = new WeakMap<ElementPlan, Map<string, Invariant[]>>();
+  // Per element and type: all invariants, and those left for a walk after the base walk (coreChecked).
+  const invariants = { all: new WeakMap<ElementPlan, Map<string, Invariant[]>>(), profileOnly: new WeakMap<ElementPlan, Map<string, Invariant[]>>() };
   /** Defined by a base resource or datatype of the core specification (not by a profile, not even a core one such as vitalsigns). */
   const isCore = (c: ElementPlan['constraints'][number]) => {
     const name = c.source?.startsWith(CORE) ? c.source.slice(CORE.length) : undefined;
@@ -104,10 +105,10 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
 
   /** The element's own invariants plus those its type defines on its root (Period's per-1...), once each; without the core ones when `coreChecked`. */
   const invariantsFor = (plan: ElementPlan, type: string, coreChecked: boolean): Invariant[] => {
-    let byType = invariants.get(plan);
-    if (!byType) invariants.set(plan, (byType = new Map()));
-    const cacheKey = coreChecked ? `${type} profile-only` : type;
-    let list = byType.get(cacheKey);
+    const cache = coreChecked ? invariants.profileOnly : invariants.all;
+    let byType = cache.get(plan);
+    if (!byType) cache.set(plan, (byType = new Map()));
+    let list = byType.get(type);
     if (list) return list;
     list = [];
     const seen = new Set<string>();
@@ -123,7 +124,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     const profile = plan.types.find((t) => t.code === type)?.profiles[0];
     const typeRoots = [profile ? registry.structure(profile) : undefined, type && plan.path !== type ? registry.structure(type) : undefined];
     for (const s of typeRoots) if (s && s !== plan.structure) add(s.root.constraints, s.type);
-    byType.set(cacheKey, list);
+    byType.set(type, list);
     return list;
   };
 
@@ -225,7 +226,9 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   const walkObject = (container: Container, node: Obj, at: string, w: Walk, isResource: boolean): void => {
-    let groups: Map<ElementPlan, Found[]> | undefined;
+    // The elements present, each with the keys it was found under: a few per object, so arrays beat a Map.
+    const plans: ElementPlan[] = [];
+    const groups: Found[][] = [];
     // A choice given in a type the profile does not allow is reported once, as that, not also as missing.
     let wrongType: Set<ElementPlan> | undefined;
     for (const key in node) {
@@ -237,17 +240,20 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         if (choice) (wrongType ??= new Set()).add(choice);
         continue;
       }
-      groups ??= new Map();
-      const list = groups.get(hit.plan);
-      if (list) list.push({ key, ext: hit.ext });
-      else groups.set(hit.plan, [{ key, ext: hit.ext }]);
+      const g = plans.indexOf(hit.plan);
+      if (g >= 0) groups[g].push({ key, ext: hit.ext });
+      else {
+        plans.push(hit.plan);
+        groups.push([{ key, ext: hit.ext }]);
+      }
     }
     // Only the elements present and the required ones are looked at: most of a type's elements are absent.
     for (const plan of container.required) {
-      if (!groups?.has(plan)) missing(plan, 0, at, w, wrongType);
+      if (!plans.includes(plan)) missing(plan, 0, at, w, wrongType);
     }
-    if (!groups) return;
-    for (const [plan, hits] of groups) {
+    for (let g = 0; g < plans.length; g++) {
+      const plan = plans[g];
+      const hits = groups[g];
       const found = occurrences(node, hits);
       if (found < plan.min) missing(plan, found, at, w, wrongType);
       if (found > plan.max) {
@@ -273,7 +279,13 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
-    const valueKeys = hits.length === 1 ? [hits[0].ext ? hits[0].key.slice(1) : hits[0].key] : [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
+    if (hits.length === 1 && !(plan.slicing && plan.slices.length > 0)) {
+      // The common case: one key, so a primitive's value and its `_key` are not both there.
+      const h = hits[0];
+      const key = h.ext ? h.key.slice(1) : h.key;
+      return walkOccurrences(plan, h.ext ? undefined : node[key], h.ext ? node[h.key] : undefined, plan.keyTypes.get(key)!, `${at}.${key}`, w);
+    }
+    const valueKeys = [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
     if (plan.isChoice && valueKeys.length > 1) {
       w.out.push(issue({
         code: 'structure',
@@ -283,13 +295,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     }
     if (valueKeys.length === 1 && !(plan.slicing && plan.slices.length > 0)) {
       const key = valueKeys[0];
-      const type = plan.keyTypes.get(key)!;
-      const raw = node[key];
-      const ext = node[`_${key}`];
-      if (!Array.isArray(raw) && !Array.isArray(ext)) return walkOne(plan, raw, ext, type, `${at}.${key}`, w);
-      const n = Math.max(Array.isArray(raw) ? raw.length : 0, Array.isArray(ext) ? ext.length : 0);
-      for (let i = 0; i < n; i++) walkOne(plan, Array.isArray(raw) ? raw[i] : undefined, Array.isArray(ext) ? ext[i] : undefined, type, `${at}.${key}[${i}]`, w);
-      return;
+      return walkOccurrences(plan, node[key], node[`_${key}`], plan.keyTypes.get(key)!, `${at}.${key}`, w);
     }
     const items: { key: string; type: string; index: number; array: boolean; value: unknown; ext: unknown }[] = [];
     for (const key of valueKeys) {
@@ -309,6 +315,13 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       checkSliceCounts(plan, assigned, `${at}.${plan.name}`, w.out);
     }
     items.forEach((it, i) => walkOne(assigned?.[i] ?? plan, it.value, it.ext, it.type, `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`, w));
+  };
+
+  /** The occurrences of one key (`where` is its path): a value or an array, with a primitive's `_key` beside it. */
+  const walkOccurrences = (plan: ElementPlan, raw: unknown, ext: unknown, type: string, where: string, w: Walk): void => {
+    if (!Array.isArray(raw) && !Array.isArray(ext)) return walkOne(plan, raw, ext, type, where, w);
+    const n = Math.max(Array.isArray(raw) ? raw.length : 0, Array.isArray(ext) ? ext.length : 0);
+    for (let i = 0; i < n; i++) walkOne(plan, Array.isArray(raw) ? raw[i] : undefined, Array.isArray(ext) ? ext[i] : undefined, type, `${where}[${i}]`, w);
   };
 
   /** One occurrence: its value, and a primitive's `_key` object (id and extensions). */
