@@ -90,13 +90,16 @@ export class WriteBuffer {
         let end = start;
         let bytes = 0;
         while (end < rows.length && (end === start || bytes < MAX_STATEMENT_BYTES)) bytes += approxBytes(rows[end++]);
-        const chunk = rows.slice(start, end);
-        const cols = TABLES[table];
-        const tuple = `(${cols.map(() => '?').join(',')})`;
-        await conn.query(
-          `INSERT INTO ${table} (${cols.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`,
-          chunk.flat(),
-        );
+        // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
+        // placeholder per value would only be built to be scanned and replaced again.
+        let values = '';
+        for (let i = start; i < end; i++) {
+          const row = rows[i];
+          let tuple = '(';
+          for (let j = 0; j < row.length; j++) tuple += (j === 0 ? '' : ',') + conn.escape(row[j]);
+          values += (i === start ? '' : ',') + tuple + ')';
+        }
+        await conn.query(`INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES ${values}`);
         start = end;
       }
     }
