@@ -1,12 +1,10 @@
 // Starts `fibrotrack serve` as its own process tree, as a deployment runs it, and waits until it answers.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+/** Run as the command itself, so with the Node flags of its shebang (the young generation's size). */
 const BIN = fileURLToPath(new URL('../../bin/fibrotrack.js', import.meta.url));
-/** The Node flags the command's shebang gives (`#!/usr/bin/env -S node --flag`), as `fibrotrack serve` runs with them. */
-const NODE_FLAGS = readFileSync(BIN, 'utf8').split('\n')[0].replace(/^#!\S*env -S node\s*/, '').split(' ').filter((f) => f.startsWith('--'));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -24,7 +22,7 @@ export interface RunningServer {
 
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'serve'], {
+  const child = spawn(BIN, ['serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -22,13 +22,20 @@ const RESTRICTED = /^(.+)\.where\(resolve\(\)\s+is\s+([A-Za-z]+)\)$/;
 /** `derived(type, code)`: how the rows of the parameter are found among other parameters' rows, or undefined when it has its own. */
 export type DerivedParams = (type: string, code: string) => DerivedParam | undefined;
 
+/** One per definitions: the indexer, the compartments, the search and the migration all ask. */
+const PER_DEFINITIONS = new WeakMap<Definitions, DerivedParams>();
+
 export function derivedParams(defs: Definitions): DerivedParams {
+  let found = PER_DEFINITIONS.get(defs);
+  if (found) return found;
   const byType = new Map<string, ReadonlyMap<string, DerivedParam>>();
-  return (type, code) => {
+  found = (type, code) => {
     let derived = byType.get(type);
     if (!derived) byType.set(type, (derived = derivedOf([...defs.searchParams(type).values()])));
     return derived.get(code);
   };
+  PER_DEFINITIONS.set(defs, found);
+  return found;
 }
 
 function derivedOf(params: readonly SearchParamDef[]): Map<string, DerivedParam> {
@@ -51,7 +58,7 @@ function derivedOf(params: readonly SearchParamDef[]): Map<string, DerivedParam>
     }
   }
   // Members that are themselves derived are covered by the members they derive from (also members): read those.
-  for (const d of derived.values()) if (!d.targetType) (d as { from: readonly string[] }).from = d.from.filter((f) => !derived.has(f));
+  for (const [code, d] of derived) if (!d.targetType) derived.set(code, { from: d.from.filter((f) => !derived.has(f)) });
   return derived;
 }
 

@@ -9,9 +9,9 @@ import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion,
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 import { paramMatch } from './param-match.js';
 
-export function searchWhere(request: SearchRequest, ctx: SearchContext): Sql {
+/** `hint`: hintOf(request, ctx), when the caller has it already. */
+export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): Sql {
   const r = identifier('r');
-  const hint = hintOf(request, ctx);
   const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
   const criteria = [
     ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, paramMatch(ctx.derived, request.type, g.code), r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
@@ -143,8 +143,8 @@ export interface WalkPlan {
  * compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains or
  * _has), so that each is one join; otherwise undefined.
  */
-export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan | undefined {
-  if (request.sort.length > 0 || request.compartment || hintOf(request, ctx)) return undefined;
+export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): WalkPlan | undefined {
+  if (request.sort.length > 0 || request.compartment || hint) return undefined;
   const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
   const type = request.type;
   const range = (after: number, upTo: number) => sql`i.resource_pk > ${after} AND i.resource_pk <= ${upTo}`;
@@ -153,7 +153,7 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext): WalkPlan |
   // A lead reads one parameter's own rows in pk order; a derived parameter's are spread over several.
   const own = (code: string) => ctx.derived(type, code) === undefined;
   const dates = dateGroups.length > 0 && own(dateGroups[0].code) ? dateGroups[0] : undefined;
-  const token = others.find((c) => tokenLead(c) && own(c.def.code)) as ParamCriterion | undefined;
+  const token = others.filter(tokenLead).find((c) => own(c.def.code));
   if (dates) {
     const condition = exactDateCondition(dates.values, dates.code, ctx.now);
     lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)

@@ -279,7 +279,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   };
 
   const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
-    if (hits.length === 1 && !(plan.slicing && plan.slices.length > 0)) {
+    const sliced = plan.slicing !== undefined && plan.slices.length > 0;
+    if (hits.length === 1 && !sliced) {
       // The common case: one key, so a primitive's value and its `_key` are not both there.
       const h = hits[0];
       const key = h.ext ? h.key.slice(1) : h.key;
@@ -293,7 +294,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         expression: `${at}.${plan.name}`,
       }));
     }
-    if (valueKeys.length === 1 && !(plan.slicing && plan.slices.length > 0)) {
+    if (valueKeys.length === 1 && !sliced) {
       const key = valueKeys[0];
       return walkOccurrences(plan, node[key], node[`_${key}`], plan.keyTypes.get(key)!, `${at}.${key}`, w);
     }
@@ -309,7 +310,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       for (let i = 0; i < n; i++) items.push({ key, type, index: i, array, value: values[i], ext: exts[i] });
     }
     let assigned: (ElementPlan | undefined)[] | undefined;
-    if (plan.slicing && plan.slices.length > 0) {
+    if (sliced) {
       const sliceValues: SliceValue[] = items.map((it) => ({ value: it.value ?? it.ext, type: isObj(it.value) && typeof it.value.resourceType === 'string' ? it.value.resourceType : it.type }));
       assigned = assignSlices(plan, sliceValues, conformsTo);
       checkSliceCounts(plan, assigned, `${at}.${plan.name}`, w.out);

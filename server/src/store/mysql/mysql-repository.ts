@@ -24,14 +24,17 @@ const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
 
-/** Bound to the pool outside a transaction, to one connection inside. */
 /**
- * Named locks are server-wide: the name carries the database (as the migration lock's does), so that two databases
- * on one server never hold each other up, and is hashed so that any key fits GET_LOCK's 64 characters.
+ * Takes the named lock of `key` on the connection `run` uses. Named locks are server-wide: the name carries the
+ * database (as the migration lock's does), so that two databases on one server never hold each other up, and is
+ * hashed so that any key fits GET_LOCK's 64 characters.
  */
-const LOCK_NAME = "CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ?)))";
-const LOCK_WAIT_SECONDS = 30;
+async function takeLock(run: (q: Sql) => Promise<RowDataPacket[]>, key: string): Promise<void> {
+  const [row] = await run(sql`SELECT GET_LOCK(CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ${key}))), 30) AS got`);
+  if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+}
 
+/** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {
   private readonly lockedPks = new Map<string, number>();
   private readonly buffer = new WriteBuffer();
@@ -90,10 +93,11 @@ export class MysqlRepository implements FhirRepository {
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
     const ctx = this.searchContext();
-    const where = searchWhere(request, ctx);
+    const hint = hintOf(request, ctx);
+    const where = searchWhere(request, ctx, hint);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx)));
+      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx, hint)));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
@@ -114,8 +118,8 @@ export class MysqlRepository implements FhirRepository {
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     const ctx = this.searchContext();
-    const where = searchWhere(request, ctx);
     const hint = hintOf(request, ctx);
+    const where = searchWhere(request, ctx, hint);
     let rows: VersionRow[];
     // Its three statements run side by side on the pool; inside a transaction there is one connection.
     if (hint && !this.conn) {
@@ -173,15 +177,13 @@ export class MysqlRepository implements FhirRepository {
   }
 
   async lock(key: string): Promise<void> {
-    const [row] = await this.query<RowDataPacket[]>({ text: `SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS got`, values: [key] });
-    if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+    await takeLock((q) => this.query<RowDataPacket[]>(q), key);
   }
 
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection();
     try {
-      const [[row]] = await conn.query<RowDataPacket[]>(`SELECT GET_LOCK(${LOCK_NAME}, ${LOCK_WAIT_SECONDS}) AS got`, [key]);
-      if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+      await takeLock(async (q) => (await conn.query<RowDataPacket[]>(q.text, q.values as unknown[]))[0], key);
       return await fn();
     } finally {
       await conn.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);

@@ -28,7 +28,8 @@ const TABLES = {
 type Table = keyof typeof TABLES;
 export const INDEX_TABLES = Object.keys(TABLES).filter((t) => t.startsWith('idx_')) as Table[];
 
-const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+/** Rows per statement until its text reaches 2M characters (at most 6 MiB of UTF-8); a single row may be longer. */
+const MAX_STATEMENT_CHARS = 2 * 1024 * 1024;
 const MIN_DATE = Date.UTC(1000, 0, 1);
 const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
@@ -85,23 +86,21 @@ export class WriteBuffer {
 
   async flush(conn: PoolConnection): Promise<void> {
     for (const [table, rows] of this.rows) {
-      let start = 0;
-      while (start < rows.length) {
-        let end = start;
-        let bytes = 0;
-        while (end < rows.length && (end === start || bytes < MAX_STATEMENT_BYTES)) bytes += approxBytes(rows[end++]);
-        // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
-        // placeholder per value would only be built to be scanned and replaced again.
-        let values = '';
-        for (let i = start; i < end; i++) {
-          const row = rows[i];
-          let tuple = '(';
-          for (let j = 0; j < row.length; j++) tuple += (j === 0 ? '' : ',') + conn.escape(row[j]);
-          values += (i === start ? '' : ',') + tuple + ')';
+      const head = `INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES `;
+      // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
+      // placeholder per value would only be built to be scanned and replaced again.
+      let values = '';
+      for (const row of rows) {
+        let tuple = '(';
+        for (let j = 0; j < row.length; j++) tuple += (j === 0 ? '' : ',') + conn.escape(row[j]);
+        tuple += ')';
+        if (values.length > 0 && values.length + tuple.length > MAX_STATEMENT_CHARS) {
+          await conn.query(head + values);
+          values = '';
         }
-        await conn.query(`INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES ${values}`);
-        start = end;
+        values += values.length > 0 ? `,${tuple}` : tuple;
       }
+      if (values.length > 0) await conn.query(head + values);
     }
     this.rows.clear();
   }
@@ -120,10 +119,4 @@ function compositeColumns(p: CompositePart): unknown[] {
     cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end),
     canonical?.value ?? null, cut(canonical?.code ?? null, 100),
   ];
-}
-
-function approxBytes(row: Row): number {
-  let n = 16;
-  for (const v of row) n += typeof v === 'string' ? v.length * 2 : 8;
-  return n;
 }

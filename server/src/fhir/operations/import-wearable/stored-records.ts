@@ -28,17 +28,18 @@ export async function withoutStored(
     if (k !== undefined) keys.set(e, k);
   }
   if (keys.size === 0) return { bundle, unchanged: [] };
-  const bySystem = new Map<string, string[]>();
-  for (const k of new Set(keys.values())) {
+  // The values to look up, by system (a key's system holds no '|': identifierKey).
+  const bySystem = new Map<string, Set<string>>();
+  for (const [e, k] of keys) {
     if (pending.has(k)) continue;
-    const bar = k.indexOf('|');
-    const values = bySystem.get(k.slice(0, bar)) ?? [];
-    values.push(k.slice(bar + 1));
-    bySystem.set(k.slice(0, bar), values);
+    const { system, value } = (e.resource as Observation).identifier![0] as { system: string; value: string };
+    const values = bySystem.get(system);
+    if (values) values.add(value);
+    else bySystem.set(system, new Set([value]));
   }
   const stored = new Set<string>(pending);
   for (const [system, values] of bySystem) {
-    for (const v of await ctx.repo.storedIdentifiers('Observation', 'subject', { type: 'Patient', id: patientId }, system, values)) stored.add(`${system}|${v}`);
+    for (const v of await ctx.repo.storedIdentifiers('Observation', 'subject', { type: 'Patient', id: patientId }, system, [...values])) stored.add(`${system}|${v}`);
   }
   const unchanged: BundleEntry[] = [];
   const kept: BundleEntry[] = [];
