@@ -30,6 +30,9 @@ before(async () => {
   ids.pain9 = await post(painScore(`Patient/${p}`, 9));
   ids.pain3 = await post(painScore(`Patient/${p}`, 3));
   ids.kPa = await post(bp(140, 90, 'kPa', 18.7)); // 18.7 kPa is 140.3 mm[Hg]
+  const dated = (value: object) => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '21112-8' }] }, ...value });
+  ids.born = await post(dated({ valueDateTime: '1990-04-02' }));
+  ids.spell = await post(dated({ valuePeriod: { start: '2024-01-10', end: '2024-01-20' } }));
 });
 after(async () => { await s.close(); });
 
@@ -52,6 +55,14 @@ test('a UCUM quantity component compares in canonical units: kPa and mm[Hg] are 
 test('code-value-quantity on the Observation itself: pain scores of 8 or more', async () => {
   assert.deepEqual(await found(`code-value-quantity=${LOINC}|72514-3$ge8`), [ids.pain9]);
   assert.deepEqual(await found('code-value-quantity=72514-3$lt5,72514-3$gt8'), [ids.pain3, ids.pain9].sort());
+});
+
+test('code-value-date pairs the code with a dateTime value or a Period value', async () => {
+  assert.deepEqual(await found(`code-value-date=${LOINC}|21112-8$1990-04-02`), [ids.born]);
+  assert.deepEqual(await found('code-value-date=21112-8$lt2000'), [ids.born]);
+  assert.deepEqual(await found('code-value-date=21112-8$2024-01-15'), []);
+  assert.deepEqual(await found('code-value-date=21112-8$ge2024-01-15'), [ids.spell]);
+  assert.deepEqual(await found('code-value-date=8480-6$lt2000'), []);
 });
 
 test('combo-code-value-quantity looks at the Observation and at its components', async () => {

@@ -47,11 +47,12 @@ export function compileComposite(
  * sibling elements cannot pair up.
  */
 function componentEvaluator(root: string, type: string, expression: string, add: AddRows, resolver?: StepResolver): ComponentEval {
-  const { expression: rewritten } = rewriteForIndexing(expression);
+  // Every union member is relative to the root: `value.as(DateTime) | value.as(Period)` is two paths from it.
+  const rooted = splitUnion(expression).map((part) => `${root}.${rewriteForIndexing(part).expression}`).join(' | ');
   const scratch = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] });
   let rows = scratch();
   const emit = (valueType: string, value: unknown) => add(rows, '', valueType, value);
-  const evaluate = compileParam(`${root}.${rewritten}`, type, emit, resolver);
+  const evaluate = compileParam(rooted, type, emit, resolver);
   const path = root === type ? [] : root.split('.').slice(1);
   const wrap = (node: unknown): object =>
     path.length === 0 ? (node as object) : { resourceType: type, ...path.reduceRight<Record<string, unknown>>((inner, seg, i) => (i === path.length - 1 ? { [seg]: node } : { [seg]: inner }), {}) };

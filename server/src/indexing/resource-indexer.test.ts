@@ -84,6 +84,20 @@ for (const [name, indexer] of Object.entries(indexers)) {
     assert.deepEqual(of(rows.string, 'value-string'), [{ normalized: 'moderate', exact: 'Moderate' }]);
   });
 
+  test(`${name}: code-value-date pairs the code with the value whether a dateTime or a Period`, () => {
+    const dates = (value: object) => index({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8665-2' }] }, ...value })
+      .composite.filter((c) => c.param === 'code-value-date')
+      .map((c) => ({ code: c.parts[0].code, start: c.parts[1].start, end: c.parts[1].end }));
+    assert.deepEqual(dates({ valueDateTime: '2024-05-02' }), [
+      { code: '8665-2', start: Date.parse('2024-05-02T00:00:00.000Z'), end: Date.parse('2024-05-02T23:59:59.999Z') },
+    ]);
+    // The second member of `value.as(DateTime) | value.as(Period)` is a path from the Observation too.
+    assert.deepEqual(dates({ valuePeriod: { start: '2024-05-01', end: '2024-05-03' } }), [
+      { code: '8665-2', start: Date.parse('2024-05-01T00:00:00.000Z'), end: Date.parse('2024-05-03T23:59:59.999Z') },
+    ]);
+    assert.deepEqual(dates({ valueQuantity: { value: 1 } }), []);
+  });
+
   test(`${name}: Patient names without accents, birthDate, identifier, telecom, address, booleans`, () => {
     const rows = index({
       resourceType: 'Patient',

@@ -1,4 +1,4 @@
-// Migrations 005-011 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-012 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { migrate } from './migrate.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const UCUM = 'http://unitsofmeasure.org';
-const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql'];
+const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql', '012-code-value-date.sql'];
 const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite', 'idx_reference'];
 let fresh: TestServer;
 let old: mysql.Pool;
@@ -31,6 +31,8 @@ before(async () => {
   await post(obs({ subject: { reference: `Patient/${a}` }, performer: [{ reference: `Patient/${a}` }], effectivePeriod: { start: '2026-11-01' }, valueQuantity: { value: 150, system: UCUM, code: '[lb_av]' } }));
   await post(obs({ subject: { reference: `Group/${group}` }, effectiveDateTime: '2026', valueQuantity: { value: 37.5, system: UCUM, code: 'Cel' } }));
   await post(obs({ subject: { reference: `Patient/${b}` }, effectiveDateTime: '2026-11-02', valueQuantity: { value: 3, system: UCUM, code: 'not-a-unit' } }));
+  const dated = await post(obs({ subject: { reference: `Patient/${a}` }, performer: [{ reference: `Patient/${b}` }], valueDateTime: '2026-10-30T12:00:00Z' }));
+  await post(obs({ subject: { reference: `Patient/${b}` }, valuePeriod: { start: '2026-10-01', end: '2026-10-03' } }));
   await post({ resourceType: 'MedicationStatement', status: 'active', subject: { reference: `Patient/${a}` }, medicationCodeableConcept: { text: 'x' }, effectivePeriod: { start: '2026-01-01' } });
   await post({ resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${b}` }, period: { start: '2026-11-01T08:00:00Z', end: '2026-11-01T09:00:00Z' } });
 
@@ -48,6 +50,10 @@ before(async () => {
     idx_composite: 'resource_pk, res_type, param, c1_system, c1_code, c1_num, c1_start, c1_end, c2_system, c2_code, c2_num, c2_start, c2_end',
   };
   for (const [table, cols] of Object.entries(oldShape)) await old.query(`INSERT INTO ${table} (${cols}) SELECT DISTINCT ${cols} FROM ${from}.${table}`);
+  // Before migration 012 an Observation's valueDateTime had no code-value-date row (a valuePeriod had).
+  const [gone] = await old.query<mysql.ResultSetHeader>(
+    "DELETE c FROM idx_composite c JOIN resource r ON r.pk = c.resource_pk WHERE c.param = 'code-value-date' AND r.res_id = ?", [dated]);
+  assert.equal(gone.affectedRows, 1);
   // Before migration 011 derived parameters had rows of their own: the same values under their own name.
   const derivedAs: [table: string, from: string, as: string, where: string][] = [
     ['idx_token', 'code', 'combo-code', "AND res_type = 'Observation'"],
@@ -61,7 +67,7 @@ before(async () => {
     await old.query(`INSERT INTO ${table} (${cols.join(', ')}) SELECT DISTINCT ${select} FROM ${table} WHERE param = ? ${where}`, [param]);
   }
   const [[stale]] = await old.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_reference WHERE param = 'patient'");
-  assert.equal(Number(stale.n), 5);
+  assert.equal(Number(stale.n), 7);
 });
 after(async () => {
   await old.query(`DROP DATABASE \`${oldDb}\``);
@@ -89,7 +95,7 @@ test('backfilled token, date, quantity and composite rows equal those written by
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11)');
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11, 12)');
   assert.deepEqual(await migrate(old), MIGRATED);
   for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });
