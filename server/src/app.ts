@@ -17,7 +17,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { createResourceIndexer } from './indexing/resource-indexer.js';
 import { searchFacts } from './search/search-facts.js';
-import { maxResourceBytes, openPool, poolOptions } from './store/mysql/connect.js';
+import { openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
@@ -59,7 +59,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const indexer = createResourceIndexer(defs, fhirBase);
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
   const facts = searchFacts(defs);
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await maxResourceBytes(pool));
+  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool));
   // The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served.
   const conformance = readConformanceFiles(config.profilesDir);
   const registry = createConformanceRegistry(defs);

@@ -53,8 +53,15 @@ export async function openPool(url: string, connectionLimit = 10): Promise<mysql
   return pool;
 }
 
-/** Half the server's max_allowed_packet: a resource row must fit one packet after client-side escaping. */
-export async function maxResourceBytes(pool: mysql.Pool): Promise<number> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet');
-  return Math.floor(Number(rows[0].packet) / 2) - 64 * 1024;
+/** What the server allows a writer: the size of a resource row, and whether LOAD DATA LOCAL may be used. */
+export interface WriteCapabilities {
+  /** Half the server's max_allowed_packet: a resource row must fit one packet after client-side escaping. */
+  maxResourceBytes: number;
+  /** @@local_infile: the server accepts rows sent with LOAD DATA LOCAL INFILE (MySQL 8 refuses by default). */
+  loadData: boolean;
+}
+
+export async function writeCapabilities(pool: mysql.Pool): Promise<WriteCapabilities> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet, @@local_infile AS local_infile');
+  return { maxResourceBytes: Math.floor(Number(rows[0].packet) / 2) - 64 * 1024, loadData: Number(rows[0].local_infile) === 1 };
 }

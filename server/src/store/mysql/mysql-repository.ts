@@ -18,6 +18,7 @@ import { lastnInCompartment } from './lastn-in-compartment.js';
 import { lastnSql } from './lastn-sql.js';
 import { CURRENT_CONTENT, contentOf, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { PkAllocator } from './pk-allocator.js';
+import type { WriteCapabilities } from './connect.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 
 const ER_DUP_ENTRY = 1062;
@@ -44,13 +45,12 @@ export class MysqlRepository implements FhirRepository {
     private readonly indexer: ResourceIndexer,
     private readonly searchContext: () => SearchContext,
     private readonly pkAllocator: PkAllocator,
-    /** Largest resource JSON that fits a MySQL packet even after escaping (half of max_allowed_packet). */
-    private readonly maxResourceBytes: number,
+    private readonly capabilities: WriteCapabilities,
     private readonly conn?: PoolConnection,
   ) {}
 
   private async query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {
-    if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn);
+    if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn, this.capabilities.loadData);
     const [rows] = await (this.conn ?? this.pool).query<T>(q.text, q.values as unknown[]);
     return rows;
   }
@@ -146,11 +146,11 @@ export class MysqlRepository implements FhirRepository {
     if (this.conn) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.maxResourceBytes, conn);
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, conn);
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
-        if (!tx.buffer.empty) await tx.buffer.flush(conn);
+        if (!tx.buffer.empty) await tx.buffer.flush(conn, this.capabilities.loadData);
         await conn.commit();
         return result;
       } catch (err) {
@@ -199,7 +199,7 @@ export class MysqlRepository implements FhirRepository {
     const content = JSON.stringify(stored);
     const type = resource.resourceType;
     const bytes = Buffer.byteLength(content);
-    if (bytes > this.maxResourceBytes) throw resourceTooLarge(type, bytes, this.maxResourceBytes);
+    if (bytes > this.capabilities.maxResourceBytes) throw resourceTooLarge(type, bytes, this.capabilities.maxResourceBytes);
     const id = resource.id!;
     let pk: number;
     if (previous) {
@@ -235,7 +235,7 @@ export class MysqlRepository implements FhirRepository {
   }
 
   private async clearIndex(conn: PoolConnection, pk: number): Promise<void> {
-    if (!this.buffer.empty) await this.buffer.flush(conn);
+    if (!this.buffer.empty) await this.buffer.flush(conn, this.capabilities.loadData);
     for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk = ?`, [pk]);
   }
 

@@ -1,10 +1,11 @@
-// Collects history and search index rows of a transaction and writes them as multi-row INSERTs.
+// Collects the resource, history and search index rows of a transaction and writes them a table at a time.
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
 import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
 import { NO_COMPARTMENT } from '../../indexing/patient-compartment.js';
 import { canonicalOf } from '../../indexing/ucum-canonical.js';
 import { spanClass } from '../../search/date-span.js';
+import { loadRows } from './load-data.js';
 
 type Row = unknown[];
 
@@ -84,23 +85,17 @@ export class WriteBuffer {
     return this.rows.size === 0;
   }
 
-  async flush(conn: PoolConnection): Promise<void> {
+  /**
+   * Resource rows first, as multi-row INSERTs, so that a duplicate (type, id) fails there; then history and index
+   * rows through LOAD DATA when the server allows it (`loadData`: @@local_infile), else as INSERTs too.
+   */
+  async flush(conn: PoolConnection, loadData: boolean): Promise<void> {
+    const resources = this.rows.get('resource');
+    if (resources) await insertRows(conn, 'resource', resources);
     for (const [table, rows] of this.rows) {
-      const head = `INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES `;
-      // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
-      // placeholder per value would only be built to be scanned and replaced again.
-      let values = '';
-      for (const row of rows) {
-        let tuple = '(';
-        for (let j = 0; j < row.length; j++) tuple += (j === 0 ? '' : ',') + conn.escape(row[j]);
-        tuple += ')';
-        if (values.length > 0 && values.length + tuple.length > MAX_STATEMENT_CHARS) {
-          await conn.query(head + values);
-          values = '';
-        }
-        values += values.length > 0 ? `,${tuple}` : tuple;
-      }
-      if (values.length > 0) await conn.query(head + values);
+      if (table === 'resource') continue;
+      if (loadData) await loadRows(conn, table, TABLES[table], rows);
+      else await insertRows(conn, table, rows);
     }
     this.rows.clear();
   }
@@ -119,4 +114,22 @@ function compositeColumns(p: CompositePart): unknown[] {
     cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end),
     canonical?.value ?? null, cut(canonical?.code ?? null, 100),
   ];
+}
+
+async function insertRows(conn: PoolConnection, table: Table, rows: readonly Row[]): Promise<void> {
+  const head = `INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES `;
+  // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
+  // placeholder per value would only be built to be scanned and replaced again.
+  let values = '';
+  for (const row of rows) {
+    let tuple = '(';
+    for (let j = 0; j < row.length; j++) tuple += (j === 0 ? '' : ',') + conn.escape(row[j]);
+    tuple += ')';
+    if (values.length > 0 && values.length + tuple.length > MAX_STATEMENT_CHARS) {
+      await conn.query(head + values);
+      values = '';
+    }
+    values += values.length > 0 ? `,${tuple}` : tuple;
+  }
+  if (values.length > 0) await conn.query(head + values);
 }
