@@ -13,25 +13,33 @@ export async function rewriteReferences(
   fullUrls: ReadonlyMap<string, string>,
   conditional: (type: string, criteria: string) => Promise<string>,
 ): Promise<void> {
+  // One synchronous walk; only the conditional references found wait for a lookup.
+  const pending: { obj: Record<string, unknown>; type: string; criteria: string }[] = [];
+  rewriteKnown(value, fullUrls, pending);
+  for (const { obj, type, criteria } of pending) obj.reference = await conditional(type, criteria);
+}
+
+function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pending: { obj: Record<string, unknown>; type: string; criteria: string }[]): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       if (typeof value[i] === 'string') value[i] = fullUrls.get(value[i]) ?? value[i];
-      else await rewriteReferences(value[i], fullUrls, conditional);
+      else rewriteKnown(value[i], fullUrls, pending);
     }
     return;
   }
   if (typeof value !== 'object' || value === null) return;
   const obj = value as Record<string, unknown>;
-  for (const [key, v] of Object.entries(obj)) {
+  for (const key in obj) {
+    const v = obj[key];
     if (typeof v !== 'string') {
-      await rewriteReferences(v, fullUrls, conditional);
+      rewriteKnown(v, fullUrls, pending);
       continue;
     }
-    const mapped = fullUrls.get(v);
+    const mapped = fullUrls.size > 0 ? fullUrls.get(v) : undefined;
     if (mapped) obj[key] = mapped;
     else if (key === 'reference') {
       const m = CONDITIONAL_REFERENCE.exec(v);
-      if (m) obj[key] = await conditional(m[1], m[2]);
+      if (m) pending.push({ obj, type: m[1], criteria: m[2] });
     }
   }
 }
