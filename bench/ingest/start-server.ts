@@ -17,6 +17,8 @@ async function freePort(): Promise<number> {
 
 export interface RunningServer {
   base: string;
+  /** The server process (the command execs node, so this is node's own pid). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   }
   return {
     base,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
