@@ -7,41 +7,53 @@ import type { FhirContext } from './fhir-context.js';
 
 const CONDITIONAL_REFERENCE = /^([A-Z][A-Za-z]+)\?(.+)$/;
 
-/** Every `reference` string (and any string equal to a fullUrl being replaced) in `value`, rewritten in place. */
+type Pending = { obj: Record<string, unknown>; type: string; criteria: string }[];
+
+/**
+ * `value` with every `reference` string (and any string equal to a fullUrl being replaced) rewritten. Copy on
+ * write: the objects and arrays on the way to a rewritten string are new, the rest is shared, and `value` itself
+ * is never changed (a retried transaction starts again from the client's resource).
+ */
 export async function rewriteReferences(
   value: unknown,
   fullUrls: ReadonlyMap<string, string>,
   conditional: (type: string, criteria: string) => Promise<string>,
-): Promise<void> {
-  // One synchronous walk; only the conditional references found wait for a lookup.
-  const pending: { obj: Record<string, unknown>; type: string; criteria: string }[] = [];
-  rewriteKnown(value, fullUrls, pending);
+): Promise<unknown> {
+  // One synchronous walk; only the conditional references found wait for a lookup, then fill the copies made for them.
+  const pending: Pending = [];
+  const rewritten = rewriteKnown(value, fullUrls, pending);
   for (const { obj, type, criteria } of pending) obj.reference = await conditional(type, criteria);
+  return rewritten;
 }
 
-function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pending: { obj: Record<string, unknown>; type: string; criteria: string }[]): void {
+function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pending: Pending): unknown {
   if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      if (typeof value[i] === 'string') value[i] = fullUrls.get(value[i]) ?? value[i];
-      else rewriteKnown(value[i], fullUrls, pending);
+      const v: unknown = value[i];
+      const next = typeof v === 'string' ? fullUrls.get(v) ?? v : rewriteKnown(v, fullUrls, pending);
+      if (next !== v) (copy ??= value.slice())[i] = next;
     }
-    return;
+    return copy ?? value;
   }
-  if (typeof value !== 'object' || value === null) return;
+  if (typeof value !== 'object' || value === null) return value;
   const obj = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
   for (const key in obj) {
     const v = obj[key];
     if (typeof v !== 'string') {
-      rewriteKnown(v, fullUrls, pending);
+      const next = rewriteKnown(v, fullUrls, pending);
+      if (next !== v) (copy ??= { ...obj })[key] = next;
       continue;
     }
     const mapped = fullUrls.size > 0 ? fullUrls.get(v) : undefined;
-    if (mapped) obj[key] = mapped;
+    if (mapped) (copy ??= { ...obj })[key] = mapped;
     else if (key === 'reference') {
       const m = CONDITIONAL_REFERENCE.exec(v);
-      if (m) pending.push({ obj, type: m[1], criteria: m[2] });
+      if (m) pending.push({ obj: (copy ??= { ...obj }), type: m[1], criteria: m[2] });
     }
   }
+  return copy ?? value;
 }
 
 /** Resolves `Type?criteria` to `Type/id`: first against entries created in this bundle, then the store. */

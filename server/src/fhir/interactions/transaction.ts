@@ -41,15 +41,18 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
     const txCtx: FhirContext = { ...ctx, repo };
     const plans = entries.map((e, i): Planned => {
       const req = entryRequest(e, i, ctx.baseUrl);
-      // References are rewritten in place: work on a copy of the client's resource.
-      req.body = structuredClone(req.body);
       return { index: i, req, type: req.path.split('/')[0] };
     });
     // Every entry is authorized before the first one runs (POST and PUT entries do not pass the router).
     for (const p of plans) await atEntry(p.index, async () => authorizeRequest(p.req, txCtx));
     const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);
     const resolve = conditionalResolver(txCtx, createdByCriteria);
-    for (const p of plans) await atEntry(p.index, () => rewriteReferences(p.req.body, fullUrls, resolve));
+    // The rewritten body is a copy where anything changed: the client's resource is left as it was.
+    for (const p of plans) {
+      await atEntry(p.index, async () => {
+        p.req.body = await rewriteReferences(p.req.body, fullUrls, resolve);
+      });
+    }
     const out: BundleEntry[] = new Array(plans.length);
     const ordered = [...plans].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index);
     for (const p of ordered) {
