@@ -34,8 +34,11 @@ export function compileComposite(
   return (resource, out) => {
     for (const { components, roots: rootsOf } of roots) {
       for (const root of rootsOf(resource)) {
-        const [firsts, seconds] = components.map((evaluate) => evaluate(root));
-        for (const a of firsts) for (const b of seconds) out.push({ param: def.code, parts: [a, b] });
+        // The value component first: most composites of a type (code-value-quantity, -concept, -date, -string)
+        // share the code and differ in the value, which all but one find absent.
+        const seconds = components[1](root);
+        if (seconds.length === 0) continue;
+        for (const a of components[0](root)) for (const b of seconds) out.push({ param: def.code, parts: [a, b] });
       }
     }
   };
