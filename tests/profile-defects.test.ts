@@ -74,6 +74,7 @@ test('each broken resource yields exactly the expected error', () => {
     ['failing profile invariant (ft-device-1: device without model)', broken(device, { modelNumber: undefined, deviceName: undefined }), 'invariant', 'Device'],
     ['wrong reference type (pain of a Practitioner)', broken(pain, { subject: { reference: 'Practitioner/p1' } }), 'structure', 'Observation.subject.reference'],
     ['wrong reference type (steps from a Patient as device)', broken(steps, { device: { reference: 'Patient/p1' } }), 'structure', 'Observation.device.reference'],
+    ['failing invariant on a primitive (vs-1: a heart rate dated to the month)', broken(heart, { effectiveDateTime: '2026-11' }), 'invariant', 'Observation.effectiveDateTime'],
     ['bad slice (pain without the survey category)', broken(pain, { category: category('vital-signs') }), 'required', 'Observation.category'],
     ['bad slice (heart rate without the wearable record identifier)', broken(heart, { identifier: [{ system: 'urn:example', value: '1' }] }), 'required', 'Observation.identifier'],
     ['bad slice (medication without an RxNorm coding)', broken(medication, { medicationCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '387517004' }] } }), 'required', 'MedicationStatement.medicationCodeableConcept.coding'],

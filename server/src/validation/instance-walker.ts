@@ -128,8 +128,9 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     return list;
   };
 
-  const runInvariants = (plan: ElementPlan, type: string, value: unknown, at: string, w: Walk) => {
+  const runInvariants = (plan: ElementPlan, type: string, value: unknown, at: string, w: Walk, primitive = false) => {
     for (const inv of invariantsFor(plan, type, w.coreChecked === true)) {
+      if (primitive && !inv.onPrimitives) continue;
       if (w.errorsOnly && inv.severity !== 'error') continue;
       if (inv.key === 'dom-6' && w.contained) continue;
       if (inv.holds(value, w.resource, w.root)) continue;
@@ -188,6 +189,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       checkFixedAndPattern(plan, value, at, w.out);
       checkLimits(plan, value, at, w.out);
       checkBinding(plan, value, type, at, registry.codeSet, w.errorsOnly, w.out);
+      // Only those evaluated natively: vs-1 on Observation.effective[x], eld-3 on ElementDefinition.max.
+      runInvariants(plan, type, value, at, w, true);
       return;
     }
     if (!isObj(value)) return;

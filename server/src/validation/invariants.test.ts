@@ -55,6 +55,28 @@ test('native invariants agree with fhirpath.js', () => {
   }
 });
 
+// On a bare JSON primitive fhirpath.js no longer knows the FHIR type (`$this as dateTime` is empty), so the natives
+// are checked against fhirpath.js reaching the same value from its parent, where the model types it.
+test('invariants on primitive elements agree with fhirpath.js evaluated where the element is typed', () => {
+  const cases: [string, string, string, string, Obj[]][] = [
+    ['vs-1', '($this as dateTime).toString().length() >= 8', 'Observation', 'effective', [
+      { effectiveDateTime: '2024' }, { effectiveDateTime: '2024-01' }, { effectiveDateTime: '2024-01-01' },
+      { effectiveDateTime: '2024-01-01T08:00:00+01:00' }, { effectivePeriod: { start: '2024-01' } },
+    ]],
+    ['eld-3', "empty() or ($this = '*') or (toInteger() >= 0)", 'ElementDefinition', 'max', [
+      { max: '*' }, { max: '0' }, { max: '12' }, { max: '-1' }, { max: 'n' }, { max: '+3' },
+    ]],
+  ];
+  for (const [key, expression, base, element, parents] of cases) {
+    const native = compileInvariant({ key, severity: 'error', human: key, expression }, `${base}.${element}`)!;
+    for (const parent of parents) {
+      const typed = fhirpath.evaluate({ resourceType: base, ...parent }, `${base}.${element}.select(${expression})`, undefined, r4) as unknown[];
+      const value = Object.entries(parent).find(([k]) => k.startsWith(element))![1];
+      assert.equal(native.holds(value, {}, {}), !(typed.length === 1 && typed[0] === false), `${key} on ${JSON.stringify(parent)}`);
+    }
+  }
+});
+
 // fhirpath.js cannot evaluate R4's dom-3 itself (`as()` on a collection throws), so its answers are written out.
 test('ref-1 agrees with fhirpath.js, dom-3 gives the written-out answers', () => {
   const ref1 = compileInvariant({ key: 'ref-1', severity: 'error', human: 'ref-1', expression: REF_1 }, 'Reference')!;

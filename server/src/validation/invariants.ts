@@ -13,6 +13,11 @@ export interface Invariant {
   human: string;
   /** True when the value meets the invariant; evaluation failures count as met (and are listed in `unevaluable`). */
   holds(value: unknown, resource: Obj, rootResource: Obj): boolean;
+  /**
+   * It reads a bare JSON primitive right (NATIVE_ON_PRIMITIVES). fhirpath.js needs the typed node, which a primitive
+   * element's value no longer is, so its invariants on primitives (txt-1's htmlChecks()...) are not run.
+   */
+  onPrimitives?: true;
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,6 +64,17 @@ const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => bool
     "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
     containedAreReferenced,
   ],
+};
+
+/**
+ * Invariants on primitive elements, evaluated natively on the JSON value: fhirpath.js, given a bare string, no longer
+ * knows its FHIR type, so `$this as dateTime` is empty and vs-1 would hold for any value.
+ */
+const NATIVE_ON_PRIMITIVES: Record<string, [string, (v: unknown) => boolean]> = {
+  // Observation.effective[x] of the vital signs profiles (dateTime or Period): a dateTime is precise to the day.
+  'vs-1': ['($this as dateTime).toString().length() >= 8', (v) => typeof v !== 'string' || v.length >= 8],
+  // ElementDefinition.max: '*' or a non-negative integer; a string toInteger() cannot read gives empty, which passes.
+  'eld-3': ["empty() or ($this = '*') or (toInteger() >= 0)", (v) => typeof v !== 'string' || v === '*' || !/^[+-]?\d+$/.test(v) || Number(v) >= 0],
 };
 
 /** obs-7: a component whose code shares a Coding (all of it, as FHIRPath equality compares) with the resource's code. */
@@ -127,8 +143,11 @@ export function compileInvariant(c: ElementDefinitionConstraint, base: string): 
   if (cached !== undefined) return cached;
   const severity = c.severity === 'error' ? 'error' : 'warning';
   const native = NATIVE[c.key];
+  const onPrimitive = NATIVE_ON_PRIMITIVES[c.key];
   let inv: Invariant | null = null;
-  if (native && native[0] === c.expression) {
+  if (onPrimitive && onPrimitive[0] === c.expression) {
+    inv = { key: c.key, severity, human: c.human, holds: onPrimitive[1], onPrimitives: true };
+  } else if (native && native[0] === c.expression) {
     const fn = native[1];
     inv = { key: c.key, severity, human: c.human, holds: (v, resource, root) => !isObj(v) || fn(v, resource, root) };
   } else {
