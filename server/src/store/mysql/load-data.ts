@@ -19,7 +19,7 @@ const SPECIALS = /[\\\t\n\0]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
 
 /** One field as LOAD DATA's default format reads it; DATETIME in UTC, as the pool's `timezone: 'Z'` writes it. */
-export function field(v: unknown): string {
+function field(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? '1' : '0';

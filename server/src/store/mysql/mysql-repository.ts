@@ -38,7 +38,7 @@ async function takeLock(run: (q: Sql) => Promise<RowDataPacket[]>, key: string):
 /** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {
   private readonly lockedPks = new Map<string, number>();
-  private readonly buffer = new WriteBuffer();
+  private readonly buffer: WriteBuffer;
 
   constructor(
     private readonly pool: Pool,
@@ -47,10 +47,12 @@ export class MysqlRepository implements FhirRepository {
     private readonly pkAllocator: PkAllocator,
     private readonly capabilities: WriteCapabilities,
     private readonly conn?: PoolConnection,
-  ) {}
+  ) {
+    this.buffer = new WriteBuffer(capabilities.loadData);
+  }
 
   private async query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {
-    if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn, this.capabilities.loadData);
+    if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn);
     const [rows] = await (this.conn ?? this.pool).query<T>(q.text, q.values as unknown[]);
     return rows;
   }
@@ -150,7 +152,7 @@ export class MysqlRepository implements FhirRepository {
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
-        if (!tx.buffer.empty) await tx.buffer.flush(conn, this.capabilities.loadData);
+        if (!tx.buffer.empty) await tx.buffer.flush(conn);
         await conn.commit();
         return result;
       } catch (err) {
@@ -235,7 +237,7 @@ export class MysqlRepository implements FhirRepository {
   }
 
   private async clearIndex(conn: PoolConnection, pk: number): Promise<void> {
-    if (!this.buffer.empty) await this.buffer.flush(conn, this.capabilities.loadData);
+    if (!this.buffer.empty) await this.buffer.flush(conn);
     for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk = ?`, [pk]);
   }
 

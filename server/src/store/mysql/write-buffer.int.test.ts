@@ -30,9 +30,9 @@ async function store(fill: (b: WriteBuffer) => void, loadData: boolean): Promise
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
-    const buffer = new WriteBuffer();
+    const buffer = new WriteBuffer(loadData);
     fill(buffer);
-    await buffer.flush(conn, loadData).then(() => conn.commit(), async (err: unknown) => {
+    await buffer.flush(conn).then(() => conn.commit(), async (err: unknown) => {
       await conn.rollback();
       throw err;
     });

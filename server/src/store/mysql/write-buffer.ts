@@ -41,6 +41,9 @@ const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n))
 export class WriteBuffer {
   private rows = new Map<Table, Row[]>();
 
+  /** `loadData`: the server allows LOAD DATA LOCAL INFILE (@@local_infile, connect.ts writeCapabilities). */
+  constructor(private readonly loadData: boolean) {}
+
   /** A new resource row; a duplicate (type, id) fails at flush and the transaction is retried. */
   resource(row: Row): void {
     this.add('resource', row);
@@ -87,14 +90,14 @@ export class WriteBuffer {
 
   /**
    * Resource rows first, as multi-row INSERTs, so that a duplicate (type, id) fails there; then history and index
-   * rows through LOAD DATA when the server allows it (`loadData`: @@local_infile), else as INSERTs too.
+   * rows through LOAD DATA when the server allows it, else as INSERTs too.
    */
-  async flush(conn: PoolConnection, loadData: boolean): Promise<void> {
+  async flush(conn: PoolConnection): Promise<void> {
     const resources = this.rows.get('resource');
     if (resources) await insertRows(conn, 'resource', resources);
     for (const [table, rows] of this.rows) {
       if (table === 'resource') continue;
-      if (loadData) await loadRows(conn, table, TABLES[table], rows);
+      if (this.loadData) await loadRows(conn, table, TABLES[table], rows);
       else await insertRows(conn, table, rows);
     }
     this.rows.clear();
@@ -118,8 +121,8 @@ function compositeColumns(p: CompositePart): unknown[] {
 
 async function insertRows(conn: PoolConnection, table: Table, rows: readonly Row[]): Promise<void> {
   const head = `INSERT INTO ${table} (${TABLES[table].join(',')}) VALUES `;
-  // Values escaped straight into the text (as the connection's own formatting would, in its time zone): a
-  // placeholder per value would only be built to be scanned and replaced again.
+  // Values escaped straight into the text (as the connection's own formatting would, in its time zone) rather than
+  // a placeholder per value for mysql2 to replace; it still scans the whole text for `?`, which LOAD DATA avoids.
   let values = '';
   for (const row of rows) {
     let tuple = '(';

@@ -5,12 +5,12 @@
 // in its own transaction: while the database writes one batch, the server prepares the next.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Bundle, Observation } from 'fhir/r4.js';
+import type { Bundle } from 'fhir/r4.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { transaction, type TransactionOptions } from '../../interactions/transaction.js';
 import { countStored, type ImportSummary } from './import-summary.js';
-import { identifierKey, importLockKey, withoutStored } from './stored-records.js';
+import { importLockKey, recordKeys, withoutStored } from './stored-records.js';
 import type { ImportProgress } from './progress.js';
 import type { StagedImport } from './stage-import.js';
 
@@ -51,7 +51,7 @@ export async function commitImport(
             failure ??= err;
           })
           .finally(() => inFlight.delete(run));
-        inFlight.set(run, identifiersOf(bundle));
+        inFlight.set(run, new Set(recordKeys(bundle.entry ?? []).values()));
         if (createsDevices) await settle(true);
       }
     } finally {
@@ -88,15 +88,6 @@ export async function storeBundle(
     ];
   });
   for (const [type, created] of counts) countStored(summary, type, created);
-}
-
-function identifiersOf(bundle: Bundle): Set<string> {
-  const keys = new Set<string>();
-  for (const e of bundle.entry ?? []) {
-    const key = e.resource?.resourceType === 'Observation' ? identifierKey(e.resource as Observation) : undefined;
-    if (key !== undefined) keys.add(key);
-  }
-  return keys;
 }
 
 /** The staged records were valid, so a failure here is the store's; say what was kept and how to finish. */

@@ -17,16 +17,22 @@ export function identifierKey(o: Observation): string | undefined {
   return id?.system && id.value && PLAIN_VALUE.test(id.value) && PLAIN_VALUE.test(id.system) ? `${id.system}|${id.value}` : undefined;
 }
 
-/** `pending`: identifiers that other transactions of the same import are storing right now (not yet visible here). */
-export async function withoutStored(
-  bundle: Bundle, ctx: FhirContext, patientId: string, pending: ReadonlySet<string> = new Set(),
-): Promise<{ bundle: Bundle; unchanged: BundleEntry[] }> {
-  const entries = bundle.entry ?? [];
+/** The bulk lookup's key of each Observation entry that has one (identifierKey). */
+export function recordKeys(entries: readonly BundleEntry[]): Map<BundleEntry, string> {
   const keys = new Map<BundleEntry, string>();
   for (const e of entries) {
     const k = e.resource?.resourceType === 'Observation' ? identifierKey(e.resource as Observation) : undefined;
     if (k !== undefined) keys.set(e, k);
   }
+  return keys;
+}
+
+/** `pending`: identifiers that other transactions of the same import are storing right now (not yet visible here). */
+export async function withoutStored(
+  bundle: Bundle, ctx: FhirContext, patientId: string, pending: ReadonlySet<string> = new Set(),
+): Promise<{ bundle: Bundle; unchanged: BundleEntry[] }> {
+  const entries = bundle.entry ?? [];
+  const keys = recordKeys(entries);
   if (keys.size === 0) return { bundle, unchanged: [] };
   // The values to look up, by system (a key's system holds no '|': identifierKey).
   const bySystem = new Map<string, Set<string>>();
