@@ -4,7 +4,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { streamLines } from '../stream-lines.js';
 import type { AppleRecord } from './apple-records.js';
 
 /** Growable [start, end) intervals in ms; after seal(), overlaps(s, e) answers in O(log n). */
@@ -117,8 +117,7 @@ export class Spill {
     this.flush();
     closeSync(this.fd);
     this.fd = undefined;
-    const rl = createInterface({ input: createReadStream(join(this.dir!, 'deferred.jsonl')), crlfDelay: Infinity });
-    for await (const l of rl) if (l) yield this.parse(l);
+    for await (const l of streamLines(createReadStream(join(this.dir!, 'deferred.jsonl')))) if (l) yield this.parse(l);
   }
 
   private parse(line: string): Deferred {

@@ -4,8 +4,8 @@
 // The import holds the patient's import lock for the whole pass, so that its batches can run side by side, each
 // in its own transaction: while the database writes one batch, the server prepares the next.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Bundle } from 'fhir/r4.js';
+import { streamLines } from '../../../../../mappings/src/stream-lines.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { transaction, type TransactionOptions } from '../../interactions/transaction.js';
@@ -28,8 +28,8 @@ export async function commitImport(
   await ctx.repo.withLock(importLockKey(staged.patientId), async () => {
     const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
     let failure: unknown;
-    // Made right before the loop: readline drops the lines it reads before its iterator is asked for.
-    const lines = createInterface({ input: createReadStream(staged.path, 'utf8'), crlfDelay: Infinity });
+    // Read a batch at a time: the staged file of a large import is far larger than memory should hold.
+    const lines = streamLines(createReadStream(staged.path));
     const settle = async (all: boolean) => {
       while (inFlight.size > (all ? 0 : BATCHES_IN_FLIGHT - 1)) await Promise.race(inFlight.keys());
     };
