@@ -1,6 +1,7 @@
 // The base FHIR R4 (4.0.1) definitions, read from the npm package hl7.fhir.r4.examples@4.0.1.
 // https://hl7.org/fhir/R4/downloads.html
 import type { CompartmentDefinition, SearchParameter, StructureDefinition } from 'fhir/r4.js';
+import { leanStructureDefinition } from './lean-definitions.js';
 import { readR4Bundle, readR4Json } from './r4-package.js';
 import { expressionFor } from './search-expression.js';
 
@@ -53,7 +54,7 @@ export function loadR4Definitions(): Definitions {
   const structures = new Map<string, StructureDefinition>();
   for (const file of ['Bundle-types.json', 'Bundle-resources.json']) {
     for (const sd of readR4Bundle(file)) {
-      if (sd.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, sd);
+      if (sd.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') structures.set(sd.type, leanStructureDefinition(sd));
     }
   }
   const resourceTypes = [...structures.values()]

@@ -4,6 +4,7 @@
 import type { CodeSystem, Resource, StructureDefinition, ValueSet } from 'fhir/r4.js';
 import { baseTerminology } from '../definitions/base-terminology.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
+import { leanStructureDefinition } from '../definitions/lean-definitions.js';
 import { readR4Bundle } from '../definitions/r4-package.js';
 import { compileStructure, type CompiledStructure } from './element-plan.js';
 import { createCodeSets, type CodeSet } from './value-sets.js';
@@ -49,7 +50,12 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
       if (base?.url === key) return base;
       if (!profilesRead) {
         profilesRead = true;
-        for (const file of PROFILE_BUNDLES) for (const r of readR4Bundle(file)) if (!sds.has((r as StructureDefinition).url)) index(r);
+        for (const file of PROFILE_BUNDLES) {
+          for (const r of readR4Bundle(file)) {
+            if (r.resourceType === 'StructureDefinition' && !sds.has(r.url)) index(leanStructureDefinition(r));
+            else if (r.resourceType !== 'StructureDefinition') index(r);
+          }
+        }
         return sds.get(key);
       }
     }
