@@ -2,7 +2,8 @@
 // (POST Patient/$import-wearable with Prefer: respond-async, polled to the end) into MariaDB, in Observations
 // per second, against parse + mapping only (bench/wearables/measure.ts, mode map) on the same file in the same run,
 // and against the same stored rows inserted again raw with mysql2 (bench/wearables/raw-insert.ts): the database's share.
-// It also gives the CPU seconds the server and a local MariaDB each spent on the import (cpu-seconds.ts).
+// It also gives the CPU seconds the server and a local MariaDB each spent on the import, and the server's resident
+// memory before the import and at its peak during it (process-stats.ts).
 // Usage: npm run bench:wearables:e2e -- [--mb 20] [--rounds 2] [--batch 1000]
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { startServer } from '../ingest/start-server.js';
-import { cpuSeconds, databasePid } from './cpu-seconds.js';
+import { cpuSeconds, databasePid, peakResidentMB, residentMB, resetPeakResident } from './process-stats.js';
 import { generateExport } from './generate-export.js';
 import { rawInsert, type RawInsert } from './raw-insert.js';
 
@@ -29,7 +30,10 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-wearables-e2e-'));
 const xml = join(dir, 'export.xml');
 const measure = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
-interface E2e { seconds: number; validating: number; storing: number; observations: number; serverCpu: number; databaseCpu?: number }
+interface E2e {
+  seconds: number; validating: number; storing: number; observations: number; serverCpu: number; databaseCpu?: number;
+  rssBeforeMB: number; rssPeakMB: number;
+}
 
 const dbPid = databasePid();
 
@@ -51,6 +55,8 @@ async function endToEnd(): Promise<E2e> {
   try {
     const patient = await fetch(`${server.base}/Patient`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: '{"resourceType":"Patient"}' });
     const { id } = (await patient.json()) as { id: string };
+    const rssBeforeMB = residentMB(server.pid);
+    resetPeakResident(server.pid);
     const start = performance.now();
     const cpuAtStart = { server: cpuSeconds(server.pid), database: dbPid ? cpuSeconds(dbPid) : undefined };
     // All or nothing, as a patient's upload runs by default: every generated record must map and validate.
@@ -75,10 +81,11 @@ async function endToEnd(): Promise<E2e> {
       if (poll.status !== 200) throw new Error(`import failed: ${JSON.stringify(body)}`);
       const end = performance.now();
       const serverCpu = cpuSeconds(server.pid) - cpuAtStart.server;
+      const rssPeakMB = peakResidentMB(server.pid);
       const databaseCpu = dbPid && cpuAtStart.database !== undefined ? cpuSeconds(dbPid) - cpuAtStart.database : undefined;
       const obs = body.parameter!.find((p) => p.name === 'resourceType' && p.part![0].valueCode === 'Observation')!;
       const observations = obs.part!.find((p) => p.name === 'created')!.valueInteger!;
-      return { seconds: (end - start) / 1000, validating: (storingAt - start) / 1000, storing: (end - storingAt) / 1000, observations, serverCpu, databaseCpu };
+      return { seconds: (end - start) / 1000, validating: (storingAt - start) / 1000, storing: (end - storingAt) / 1000, observations, serverCpu, databaseCpu, rssBeforeMB, rssPeakMB };
     }
   } finally {
     await server.stop();
@@ -100,20 +107,20 @@ try {
     raw.push(await rawInsert(root, database, Number(batch)));
     const p = parse[r];
     const e = e2e[r];
-    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}); raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`);
+    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}; server RSS ${e.rssBeforeMB.toFixed(0)} MB before, ${e.rssPeakMB.toFixed(0)} MB at the peak); raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`);
   }
   // The machine is shared: each round's ratio compares two runs made minutes apart, so every round is shown.
   console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, `
     + `load average ${loadavg().map((l) => l.toFixed(0)).join('/')} at the end; export.xml ${size.toFixed(0)} MB, ${e2e[0].observations.toLocaleString('en')} Observations stored; batches of ${batch}\n`);
-  console.log('| round | parse + mapping only, Observations/s (baseline) | raw mysql2 INSERT of the same rows, resources/s (baseline) | INSERT ... SELECT in MariaDB, resources/s | end to end, Observations/s | of which map + validate / store, s | CPU, server / MariaDB, s | ratio to parse-only | ratio of the store pass to raw INSERT |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| round | parse + mapping only, Observations/s (baseline) | raw mysql2 INSERT of the same rows, resources/s (baseline) | INSERT ... SELECT in MariaDB, resources/s | end to end, Observations/s | of which map + validate / store, s | CPU, server / MariaDB, s | server RSS before / peak, MB | ratio to parse-only | ratio of the store pass to raw INSERT |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   e2e.forEach((e, i) => {
     const p = parse[i];
     const pRate = p.observations / p.seconds;
     const eRate = e.observations / e.seconds;
     const rRate = raw[i].resources / raw[i].seconds;
     const storeRate = e.observations / e.storing;
-    console.log(`| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(rRate).toLocaleString('en')} | ${Math.round(raw[i].resources / raw[i].copySeconds).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${cpuText(e)} | ${(eRate / pRate).toFixed(3)} | ${(storeRate / rRate).toFixed(2)} |`);
+    console.log(`| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(rRate).toLocaleString('en')} | ${Math.round(raw[i].resources / raw[i].copySeconds).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${cpuText(e)} | ${e.rssBeforeMB.toFixed(0)} / ${e.rssPeakMB.toFixed(0)} | ${(eRate / pRate).toFixed(3)} | ${(storeRate / rRate).toFixed(2)} |`);
   });
 } finally {
   await resetDatabase();
