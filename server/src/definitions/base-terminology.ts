@@ -18,7 +18,8 @@ export function baseTerminology(): BaseTerminology {
   const valueSets = new Map<string, ValueSet>();
   const codeSystems = new Map<string, CodeSystem>();
   for (const file of BUNDLES) {
-    for (const r of readR4Bundle(file).map(leanTerminology)) {
+    for (const entry of readR4Bundle(file)) {
+      const r = leanTerminology(entry);
       // The first bundle holding a URL wins (the FHIR value sets before the v3 and v2 copies).
       if (r.resourceType === 'ValueSet' && r.url && !valueSets.has(r.url)) valueSets.set(r.url, r);
       if (r.resourceType === 'CodeSystem' && r.url && !codeSystems.has(r.url)) codeSystems.set(r.url, r);

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Bundle, FhirResource } from 'fhir/r4.js';
+import type { FhirResource } from 'fhir/r4.js';
+import { bundleResources } from './bundle-entries.js';
 
 let dir: string | undefined;
 
@@ -15,7 +16,7 @@ export function readR4Json<T>(file: string): T {
   return JSON.parse(readFileSync(join(r4PackageDir(), file), 'utf8')) as T;
 }
 
-/** The resources of one of the package's Bundles. */
-export function readR4Bundle(file: string): FhirResource[] {
-  return (readR4Json<Bundle<FhirResource>>(file).entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+/** The resources of one of the package's Bundles, parsed one entry at a time (bundle-entries.ts). */
+export function readR4Bundle(file: string): Iterable<FhirResource> {
+  return bundleResources(readFileSync(join(r4PackageDir(), file)));
 }
