@@ -12,7 +12,7 @@ import type { ElementDefinition, FhirResource, OperationDefinition, SearchParame
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4/index.js';
 import { makeR4CoreCache, runSushi } from '../profiles/build/run-sushi.js';
-import { r4Definitions } from '../server/src/app.js';
+import { r4Definitions } from '../server/src/fhir-services.js';
 import { createResourceValidator } from '../server/src/validation/resource-validator.js';
 
 const generated = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles', 'generated');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Resource } from 'fhir/r4.js';
-import { r4Definitions } from '../server/src/app.js';
+import { r4Definitions } from '../server/src/fhir-services.js';
 import { readConformanceFiles } from '../server/src/conformance/conformance-files.js';
 import { createConformanceRegistry } from '../server/src/validation/conformance-registry.js';
 import { createResourceValidator } from '../server/src/validation/resource-validator.js';

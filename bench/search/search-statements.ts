@@ -1,7 +1,7 @@
 // Runs a bench query's SQL on a connection as the server would (the same modules build it: search-sql,
 // search-page, lead-walk, lastn-in-compartment, lastn-sql) and returns the statements it ran, for explain.ts and sql-time.ts.
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { r4Definitions } from '../../server/src/app.js';
+import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
 import { searchFacts } from '../../server/src/search/search-facts.js';
 import { hintOf, searchWhere, walkPlan } from '../../server/src/search/search-sql.js';

@@ -3,7 +3,7 @@
 // which plan the server's cost rule picks. Cross-patient searches only: patient-scoped ones never walk.
 // Usage: tsx bench/search/walk-vs-usual.ts <database> [runs]
 import mysql from 'mysql2/promise';
-import { r4Definitions } from '../../server/src/app.js';
+import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
 import { searchFacts } from '../../server/src/search/search-facts.js';
 import { searchWhere, walkPlan } from '../../server/src/search/search-sql.js';

@@ -1,4 +1,5 @@
-// buildApp(config): opens and migrates the database, wires HTTP to the FHIR layer. Never listens.
+// buildApp(config): the FHIR services (fhir-services.ts) behind HTTP, with SMART authorization when AUTH_MODE=smart.
+// Never listens.
 import express, { type Express } from 'express';
 import { Redis } from 'ioredis';
 import type { TokenVerifier } from './auth/access-context.js';
@@ -11,25 +12,12 @@ import { auditSignIns } from './audit/sign-in-audit.js';
 import { authEndpoints, smartConfigurationHandler } from './auth/smart-configuration.js';
 import { ehrSimulator } from './ehr/ehr-simulator.js';
 import { appHosting } from './app-hosting/app-hosting.js';
-import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { fhirHandler } from './http/fhir-handler.js';
-import { createResourceIndexer } from './indexing/resource-indexer.js';
-import { searchFacts } from './search/search-facts.js';
-import { openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
-import { PkAllocator } from './store/mysql/pk-allocator.js';
-import { migrate } from './store/mysql/migrate.js';
-import { MysqlRepository } from './store/mysql/mysql-repository.js';
-import { createResourceValidator } from './validation/resource-validator.js';
-import { createConformanceRegistry } from './validation/conformance-registry.js';
-import { createProfileSupport } from './validation/profile-policy.js';
-import { readConformanceFiles } from './conformance/conformance-files.js';
-import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
-import { createTerminology } from './terminology/terminology.js';
-import { createWearableServices } from './wearables/wearable-services.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
+import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
 
 export interface BuiltApp {
@@ -44,33 +32,10 @@ export interface BuiltApp {
   close(): Promise<void>;
 }
 
-let definitions: Definitions | undefined;
-
-/** The base definitions are immutable and take half a second to load: one copy per process. */
-export function r4Definitions(): Definitions {
-  return (definitions ??= loadR4Definitions());
-}
-
 export async function buildApp(config: Config): Promise<BuiltApp> {
-  const defs = r4Definitions();
-  const pool = await openPool(config.databaseUrl, config.dbPoolSize);
-  await migrate(pool);
-  const fhirBase = `${config.baseUrl}/fhir`;
-  const indexer = createResourceIndexer(defs, fhirBase);
-  const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
-  const facts = searchFacts(defs);
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool));
-  // The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served.
-  const conformance = readConformanceFiles(config.profilesDir);
-  const registry = createConformanceRegistry(defs);
-  registry.add(conformance.resources);
-  const validator = createResourceValidator(defs, registry);
-  const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
-  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
-  await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
-
-  const wearables = createWearableServices(ctx, pool, config.wearables);
+  const services = await buildFhirServices(config);
+  const { ctx, pool, repo, indexer, fhirBase, conformance, wearables } = services;
+  const defs = ctx.defs;
 
   let redis: Redis | undefined;
   let auth: AuthorizationServer | undefined;
@@ -125,12 +90,11 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
   const close = async () => {
-    await wearables.close();
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
     await audit?.close();
     await redis?.quit();
-    await repo.close();
+    await services.close();
   };
   return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), close };
 }

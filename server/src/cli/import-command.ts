@@ -3,7 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { IANAZone } from 'luxon';
-import { buildApp } from '../app.js';
+import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { OutcomeError, badRequest } from '../core/outcomes.js';
 import { detectUpload } from '../fhir/operations/import-wearable/detect-upload.js';
@@ -29,7 +29,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   if (timeZone && !IANAZone.isValidZone(timeZone)) return usage(`--tz ${timeZone} is not an IANA time zone`);
   if (kind === 'fitbit' && !timeZone && !opts.values['utc-offset']) return usage('Fitbit times are device-local: give --tz (or --utc-offset)');
   const files = await inputFiles(opts.positional, kind);
-  const { ctx, close } = await buildApp(config);
+  const { ctx, close } = await buildFhirServices(config);
   const { spoolDir, batchSize } = wearablesOf(ctx).config;
   const patientId = opts.values.patient;
   let failures = 0;

@@ -1,7 +1,7 @@
 // fibrotrack load: posts Bundles (or single resources) from JSON files through the FHIR layer.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '../app.js';
+import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { parseFhirJson } from '../core/json.js';
 import { OutcomeError } from '../core/outcomes.js';
@@ -20,7 +20,7 @@ export async function loadCommand(config: Config, paths: string[]): Promise<numb
     console.error('Usage: fibrotrack load <file|folder>...');
     return 2;
   }
-  const { ctx, close } = await buildApp(config);
+  const { ctx, close } = await buildFhirServices(config);
   let failures = 0;
   try {
     for (const file of jsonFiles(paths)) {

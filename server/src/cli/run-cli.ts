@@ -1,14 +1,6 @@
-// fibrotrack CLI: serve, migrate, load. Returns an exit code, or undefined while a server keeps running.
+// fibrotrack CLI: serve, migrate, load... Returns an exit code, or undefined while a server keeps running.
+// Each command's module is loaded when it runs, so that `fibrotrack import` loads no HTTP or authorization server.
 import { loadConfig } from '../config.js';
-import { loadCommand } from './load-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { serveCommand } from './serve-command.js';
-import { validateCommand } from './validate-command.js';
-import { importCommand } from './import-command.js';
-import { syncCommand } from './sync-command.js';
-import { clientCommand } from './client-command.js';
-import { keysCommand } from './keys-command.js';
-import { userCommand } from './user-command.js';
 
 const USAGE = `Usage: fibrotrack <command>
 
@@ -34,24 +26,24 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   const [command = 'serve', ...rest] = args;
   switch (command) {
     case 'serve':
-      await serveCommand(loadConfig(env));
+      await (await import('./serve-command.js')).serveCommand(loadConfig(env));
       return undefined;
     case 'migrate':
-      return migrateCommand(loadConfig(env));
+      return (await import('./migrate-command.js')).migrateCommand(loadConfig(env));
     case 'load':
-      return loadCommand(loadConfig(env), rest);
+      return (await import('./load-command.js')).loadCommand(loadConfig(env), rest);
     case 'validate':
-      return validateCommand(loadConfig(env), rest);
+      return (await import('./validate-command.js')).validateCommand(loadConfig(env), rest);
     case 'import':
-      return importCommand(loadConfig(env), rest);
+      return (await import('./import-command.js')).importCommand(loadConfig(env), rest);
     case 'sync':
-      return syncCommand(loadConfig(env), rest);
+      return (await import('./sync-command.js')).syncCommand(loadConfig(env), rest);
     case 'client':
-      return clientCommand(loadConfig(env), rest);
+      return (await import('./client-command.js')).clientCommand(loadConfig(env), rest);
     case 'user':
-      return userCommand(loadConfig(env), rest, env);
+      return (await import('./user-command.js')).userCommand(loadConfig(env), rest, env);
     case 'keys':
-      return keysCommand(loadConfig(env), rest);
+      return (await import('./keys-command.js')).keysCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':

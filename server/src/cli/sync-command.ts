@@ -2,7 +2,7 @@
 // runs, from the command line (e.g. a nightly cron job). Exit 0 when complete, 3 when Fitbit's rate limit
 // cut it short (run it again after the time printed), 1 on errors, 2 on usage errors.
 import { IANAZone } from 'luxon';
-import { buildApp } from '../app.js';
+import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { OutcomeError } from '../core/outcomes.js';
 import { requirePatient } from '../fhir/operations/import-wearable/import-wearable.js';
@@ -23,7 +23,7 @@ export async function syncCommand(config: Config, args: string[]): Promise<numbe
     console.error(`--tz ${opts.values.tz} is not an IANA time zone\n${USAGE}`);
     return 2;
   }
-  const { ctx, close } = await buildApp(config);
+  const { ctx, close } = await buildFhirServices(config);
   try {
     const services = wearablesOf(ctx);
     const fitbit = fitbitOf(services);

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
-import { r4Definitions } from '../app.js';
+import { r4Definitions } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { readConformanceFiles } from '../conformance/conformance-files.js';
 import { parseFhirJson } from '../core/json.js';

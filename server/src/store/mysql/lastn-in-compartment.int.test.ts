@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { FHIR_JSON, startTestServer, type TestServer } from '../../../../tests/support/test-server.js';
-import { r4Definitions } from '../../app.js';
+import { r4Definitions } from '../../fhir-services.js';
 import { parseSearch } from '../../search/parse-search.js';
 import { searchFacts } from '../../search/search-facts.js';
 import { hintOf, searchWhere } from '../../search/search-sql.js';
