@@ -17,25 +17,19 @@ const CLOSE_ARRAY = 0x5d;
  */
 export function* bundleResources(json: Buffer): Generator<FhirResource> {
   let depth = 0;
-  let inString = false;
-  let stringStart = -1;
   /** The last string seen directly in the root object: the key of the value that follows. */
   let rootKey = '';
   let inEntries = false;
   let entryStart = -1;
   for (let i = 0; i < json.length; i++) {
     const c = json[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) {
-        inString = false;
-        if (stringStart >= 0) rootKey = json.toString('latin1', stringStart, i);
-      }
-      continue;
-    }
     if (c === QUOTE) {
-      inString = true;
-      stringStart = depth === 1 ? i + 1 : -1;
+      // Most of the text is inside strings: jump to the closing quote (memchr) rather than walking each byte.
+      let end = json.indexOf(QUOTE, i + 1);
+      while (end !== -1 && isEscaped(json, end)) end = json.indexOf(QUOTE, end + 1);
+      if (end === -1) break;
+      if (depth === 1) rootKey = json.toString('latin1', i + 1, end);
+      i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (depth === 1 && c === OPEN_ARRAY) inEntries = rootKey === 'entry';
       else if (depth === 2 && inEntries && c === OPEN_OBJECT) entryStart = i;
@@ -47,7 +41,17 @@ export function* bundleResources(json: Buffer): Generator<FhirResource> {
         entryStart = -1;
         if (entry.resource) yield entry.resource;
       } else if (depth === 1 && c === CLOSE_ARRAY) inEntries = false;
+    } else if (depth === 0 && c > 0x20) {
+      depth = -1;
+      break;
     }
   }
-  if (depth !== 0 || inString) throw new SyntaxError('The Bundle JSON ends before its last object or string is closed');
+  if (depth !== 0) throw new SyntaxError('The Bundle JSON is not one object, or ends before its last object or string is closed');
+}
+
+/** A quote preceded by an odd number of backslashes is part of the string. */
+function isEscaped(json: Buffer, quote: number): boolean {
+  let k = quote - 1;
+  while (k >= 0 && json[k] === BACKSLASH) k--;
+  return (quote - 1 - k) % 2 === 1;
 }
