@@ -1,9 +1,9 @@
 // `fibrotrack import` as a separate process: Apple export.zip, a folder of Fitbit files, progress on stderr,
-// non-zero exits for bad files, unknown patients and usage errors.
+// non-zero exits for bad files, unknown patients and usage errors; the import's own process and its signals.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -90,4 +90,21 @@ test('unknown patients exit 1, usage errors exit 2', async () => {
   assert.match(wrongKind.stderr, /holds fitbit data, not google-fit/);
   assert.equal((await fails(['import', 'garmin', 'x', '--patient', 'cli-john'])).code, 2);
   assert.equal((await fails(['sync', 'fitbit'])).code, 2);
+});
+
+test('the import runs in a child process with memory-bounded V8 settings; a signal to the command stops it too', async () => {
+  await generateExport(join(dir, 'large.xml'), 8);
+  const command = spawn(process.execPath, [BIN, 'import', 'apple-health', join(dir, 'large.xml'), '--patient', 'cli-john'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  command.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    command.stderr.on('data', () => /validating/.test(stderr) && resolve());
+    command.once('exit', () => reject(new Error(`the import ended before it was stopped: ${stderr}`)));
+  });
+  const importer = Number(execFileSync('pgrep', ['-P', String(command.pid)], { encoding: 'utf8' }).trim());
+  assert.match(readFileSync(`/proc/${importer}/cmdline`, 'utf8'), /--max-semi-space-size=16\0--heap-growing-percent=25\0/);
+  const exited = new Promise<number | null>((resolve) => command.once('exit', (code) => resolve(code)));
+  command.kill('SIGTERM');
+  assert.equal(await exited, 128 + 15);
+  assert.throws(() => process.kill(importer, 0), { code: 'ESRCH' }, 'the importing child is gone with its command');
 });
