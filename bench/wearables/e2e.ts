@@ -104,6 +104,8 @@ try {
   for (let r = 0; r < rounds; r++) {
     parse.push(parseOnly());
     e2e.push(await endToEnd());
+    const done = e2e[r];
+    console.error(`round ${r + 1}: end to end ${(done.observations / done.seconds).toFixed(0)} Observations/s, server RSS ${done.rssBeforeMB.toFixed(0)} MB before, ${done.rssPeakMB.toFixed(0)} MB at the peak; now the raw INSERT baseline`);
     raw.push(await rawInsert(root, database, Number(batch)));
     const p = parse[r];
     const e = e2e[r];

@@ -27,36 +27,36 @@ export async function rawInsert(root: string, source: string, batchSize: number)
       `SELECT pk FROM ${source}.resource WHERE res_type IN ('Observation', 'Device') ORDER BY pk`,
     );
     const pks = pkRows.map((r) => Number(r.pk));
-    // Rows by table, grouped by resource so that each transaction gets the rows of its own resources.
-    const data: { table: string; cols: string[]; byPk: Map<number, unknown[][]> }[] = [];
-    let rows = 0;
+    const tables: { table: string; cols: string[]; pkCol: string }[] = [];
     for (const table of TABLES) {
       await conn.query(`CREATE TABLE ${target}.${table} LIKE ${source}.${table}`);
-      const pkCol = table === 'resource' ? 'pk' : 'resource_pk';
-      const [result, fields] = await conn.query({
-        sql: `SELECT * FROM ${source}.${table} WHERE res_type IN ('Observation', 'Device') ORDER BY ${pkCol}`,
-        rowsAsArray: true,
-      });
+      const [, fields] = await conn.query({ sql: `SELECT * FROM ${source}.${table} LIMIT 0`, rowsAsArray: true });
       const cols = fields.map((f) => f.name);
-      const at = cols.indexOf(pkCol);
-      const byPk = new Map<number, unknown[][]>();
-      for (const row of result as unknown as unknown[][]) {
-        const pk = Number(row[at]);
-        const list = byPk.get(pk);
-        if (list) list.push(row);
-        else byPk.set(pk, [row]);
-        rows++;
-      }
       // history's seq is AUTO_INCREMENT: let the copy assign its own, as the import's inserts do.
-      data.push({ table, cols: table === 'resource_history' ? cols.filter((c) => c !== 'seq') : cols, byPk });
+      tables.push({ table, cols: table === 'resource_history' ? cols.filter((c) => c !== 'seq') : cols, pkCol: table === 'resource' ? 'pk' : 'resource_pk' });
     }
-    const start = performance.now();
+    // Each transaction's rows are read just before it (a gigabyte import's rows do not fit in memory), off the clock.
+    let rows = 0;
+    let seconds = 0;
     for (let b = 0; b < pks.length; b += batchSize) {
       const batch = pks.slice(b, b + batchSize);
+      const wanted = new Set(batch);
+      const batchRows: unknown[][][] = [];
+      for (const { table, cols, pkCol } of tables) {
+        const [result] = await conn.query({
+          sql: `SELECT ${cols.join(',')} FROM ${source}.${table} WHERE ${pkCol} BETWEEN ? AND ? AND res_type IN ('Observation', 'Device') ORDER BY ${pkCol}`,
+          values: [batch[0], batch[batch.length - 1]],
+          rowsAsArray: true,
+        });
+        const at = cols.indexOf(pkCol);
+        batchRows.push((result as unknown as unknown[][]).filter((row) => wanted.has(Number(row[at]))));
+      }
+      const start = performance.now();
       await conn.beginTransaction();
-      for (const { table, cols, byPk } of data) {
-        const seqAt = table === 'resource_history' ? 0 : -1;
-        const tableRows = batch.flatMap((pk) => byPk.get(pk) ?? []).map((r) => (seqAt < 0 ? r : r.slice(1)));
+      for (let t = 0; t < tables.length; t++) {
+        const { table, cols } = tables[t];
+        const tableRows = batchRows[t];
+        rows += tableRows.length;
         const tuple = `(${cols.map(() => '?').join(',')})`;
         for (let i = 0; i < tableRows.length; i += ROWS_PER_STATEMENT) {
           const chunk = tableRows.slice(i, i + ROWS_PER_STATEMENT);
@@ -64,10 +64,10 @@ export async function rawInsert(root: string, source: string, batchSize: number)
         }
       }
       await conn.commit();
+      seconds += (performance.now() - start) / 1000;
     }
-    const seconds = (performance.now() - start) / 1000;
     const copyStart = performance.now();
-    for (const { table, cols } of data) {
+    for (const { table, cols } of tables) {
       await conn.query(`CREATE TABLE ${target}.copy_${table} LIKE ${source}.${table}`);
       await conn.query(
         `INSERT INTO ${target}.copy_${table} (${cols.join(',')}) SELECT ${cols.join(',')} FROM ${source}.${table} WHERE res_type IN ('Observation', 'Device')`,
