@@ -57,7 +57,10 @@ export async function openPool(url: string, connectionLimit = 10): Promise<mysql
 export interface WriteCapabilities {
   /** Half the server's max_allowed_packet: a resource row must fit one packet after client-side escaping. */
   maxResourceBytes: number;
-  /** @@local_infile: the server accepts rows sent with LOAD DATA LOCAL INFILE (MySQL 8 refuses by default). */
+  /**
+   * @@local_infile: the server accepts rows sent with LOAD DATA LOCAL INFILE (MySQL 8 refuses by default). Read at
+   * start; set to false by the first write the server refuses it for (local_infile turned off while running).
+   */
   loadData: boolean;
 }
 

@@ -11,6 +11,14 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/prom
 /** Pieces of the text sent as one packet each, well under the protocol's 16 MiB packet limit. */
 const CHUNK_BYTES = 1024 * 1024;
 const ER_DUP_ENTRY = 1062;
+/**
+ * A refused LOCAL INFILE: MariaDB 10.5+ answers ER_LOAD_INFILE_CAPABILITY_DISABLED (4166), MySQL 8
+ * ER_CLIENT_LOCAL_FILES_DISABLED (3948), older servers ER_NOT_ALLOWED_COMMAND (1148).
+ */
+const LOCAL_INFILE_REFUSED = new Set([1148, 3948, 4166]);
+
+/** The server refused LOAD DATA LOCAL INFILE (local_infile is off): nothing was written. */
+export const isLocalInfileRefused = (err: unknown) => LOCAL_INFILE_REFUSED.has((err as { errno?: number }).errno ?? 0);
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));

@@ -48,7 +48,7 @@ export class MysqlRepository implements FhirRepository {
     private readonly capabilities: WriteCapabilities,
     private readonly conn?: PoolConnection,
   ) {
-    this.buffer = new WriteBuffer(capabilities.loadData);
+    this.buffer = new WriteBuffer(capabilities);
   }
 
   private async query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {

@@ -26,11 +26,11 @@ after(async () => {
   await pool.end();
 });
 
-async function store(fill: (b: WriteBuffer) => void, loadData: boolean): Promise<void> {
+async function store(fill: (b: WriteBuffer) => void, loadData: boolean | { loadData: boolean }): Promise<void> {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
-    const buffer = new WriteBuffer(loadData);
+    const buffer = new WriteBuffer(typeof loadData === 'boolean' ? { loadData } : loadData);
     fill(buffer);
     await buffer.flush(conn).then(() => conn.commit(), async (err: unknown) => {
       await conn.rollback();
@@ -96,3 +96,26 @@ for (const loadData of [true, false]) {
     assert.equal((await rowsOf('SELECT COUNT(*) AS n FROM resource_history WHERE resource_pk = ?', [pk]))[0].n, 0);
   });
 }
+
+test('LOAD DATA refused while running (local_infile turned off): the write goes through as INSERTs, and so do later ones', async () => {
+  const capabilities = { loadData: true };
+  const at = new Date(Date.UTC(2026, 11, 1, 12, 0, 0));
+  const write = (pk: number) => (b: WriteBuffer) => {
+    b.resource([pk, 'Basic', `b${pk}`, 1, at, 0]);
+    b.history([pk, 'Basic', `b${pk}`, 1, at, 'POST', 0, '{"resourceType":"Basic"}']);
+    b.index(pk, 'Basic', { ...empty(), token: [{ param: 'code', system: 'urn:s', code: `c${pk}`, display: null }] }, []);
+  };
+  const [[{ was }]] = (await pool.query('SELECT @@GLOBAL.local_infile AS was')) as unknown as [[{ was: number }]];
+  await pool.query('SET GLOBAL local_infile = 0');
+  try {
+    await store(write(3_000_001), capabilities);
+    assert.equal(capabilities.loadData, false);
+    await store(write(3_000_002), capabilities);
+  } finally {
+    await pool.query('SET GLOBAL local_infile = ?', [was]);
+  }
+  const tokens = await rowsOf('SELECT code FROM idx_token WHERE resource_pk IN (?, ?) ORDER BY code', [3_000_001, 3_000_002]);
+  assert.deepEqual(tokens.map((r) => r.code), ['c3000001', 'c3000002']);
+  const history = await rowsOf('SELECT COUNT(*) AS n FROM resource_history WHERE resource_pk IN (?, ?)', [3_000_001, 3_000_002]);
+  assert.equal(Number(history[0].n), 2);
+});

@@ -5,7 +5,8 @@ import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
 import { NO_COMPARTMENT } from '../../indexing/patient-compartment.js';
 import { canonicalOf } from '../../indexing/ucum-canonical.js';
 import { spanClass } from '../../search/date-span.js';
-import { loadRows } from './load-data.js';
+import type { WriteCapabilities } from './connect.js';
+import { isLocalInfileRefused, loadRows } from './load-data.js';
 
 type Row = unknown[];
 
@@ -41,8 +42,11 @@ const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n))
 export class WriteBuffer {
   private rows = new Map<Table, Row[]>();
 
-  /** `loadData`: the server allows LOAD DATA LOCAL INFILE (@@local_infile, connect.ts writeCapabilities). */
-  constructor(private readonly loadData: boolean) {}
+  /**
+   * `capabilities.loadData`: the server allows LOAD DATA LOCAL INFILE (@@local_infile, connect.ts writeCapabilities).
+   * Shared by the repository's buffers: when the server refuses it after all, this flush and every later one use INSERTs.
+   */
+  constructor(private readonly capabilities: Pick<WriteCapabilities, 'loadData'>) {}
 
   /** A new resource row; a duplicate (type, id) fails at flush and the transaction is retried. */
   resource(row: Row): void {
@@ -97,8 +101,17 @@ export class WriteBuffer {
     if (resources) await insertRows(conn, 'resource', resources);
     for (const [table, rows] of this.rows) {
       if (table === 'resource') continue;
-      if (this.loadData) await loadRows(conn, table, TABLES[table], rows);
-      else await insertRows(conn, table, rows);
+      if (this.capabilities.loadData) {
+        try {
+          await loadRows(conn, table, TABLES[table], rows);
+          continue;
+        } catch (err) {
+          // Refused before any row was read: the transaction goes on, with INSERTs from here on.
+          if (!isLocalInfileRefused(err)) throw err;
+          this.capabilities.loadData = false;
+        }
+      }
+      await insertRows(conn, table, rows);
     }
     this.rows.clear();
   }
