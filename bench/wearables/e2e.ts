@@ -104,12 +104,12 @@ try {
   for (let r = 0; r < rounds; r++) {
     parse.push(parseOnly());
     e2e.push(await endToEnd());
-    const done = e2e[r];
-    console.error(`round ${r + 1}: end to end ${(done.observations / done.seconds).toFixed(0)} Observations/s, server RSS ${done.rssBeforeMB.toFixed(0)} MB before, ${done.rssPeakMB.toFixed(0)} MB at the peak; now the raw INSERT baseline`);
-    raw.push(await rawInsert(root, database, Number(batch)));
     const p = parse[r];
     const e = e2e[r];
-    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}; server RSS ${e.rssBeforeMB.toFixed(0)} MB before, ${e.rssPeakMB.toFixed(0)} MB at the peak); raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`);
+    // Before the baseline, which takes as long again: a long run's own figures are out first.
+    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}; server RSS ${e.rssBeforeMB.toFixed(0)} MB before, ${e.rssPeakMB.toFixed(0)} MB at the peak)`);
+    raw.push(await rawInsert(root, database, Number(batch)));
+    console.error(`round ${r + 1}: raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`);
   }
   // The machine is shared: each round's ratio compares two runs made minutes apart, so every round is shown.
   console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, `

@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-import-memory-'));
 const xml = arg('file') ?? join(dir, 'export.xml');
 const bin = fileURLToPath(new URL('../../bin/fibrotrack.js', import.meta.url));
 const measure = fileURLToPath(new URL('./measure.ts', import.meta.url));
-const env = { ...process.env, DATABASE_URL: `${root}/${database}`, AUTH_MODE: 'open' };
+const env = { ...process.env, DATABASE_URL: `${root}/${database}` };
 
 /** Peak RSS (MiB) and wall seconds, from GNU time's last line. */
 function lastTimed(text: string): { peakMB: number; seconds: number } {

@@ -34,7 +34,7 @@ export interface BuiltApp {
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
   const services = await buildFhirServices(config);
-  const { ctx, pool, repo, indexer, fhirBase, conformance, wearables } = services;
+  const { ctx, pool, indexer, fhirBase, conformance, wearables } = services;
   const defs = ctx.defs;
 
   let redis: Redis | undefined;
@@ -53,7 +53,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
-    audit = new AuditLog(repo);
+    audit = new AuditLog(ctx.repo);
     auditProviderEvents(auth.provider, audit);
     const clients = auth.clients;
     resourceServer = createResourceServer({

@@ -23,7 +23,6 @@ import type { Config } from './config.js';
 export interface FhirServices {
   ctx: FhirContext;
   pool: Pool;
-  repo: MysqlRepository;
   indexer: ResourceIndexer;
   /** Public FHIR base URL (`${BASE_URL}/fhir`). */
   fhirBase: string;
@@ -63,5 +62,5 @@ export async function buildFhirServices(config: Config): Promise<FhirServices> {
     await wearables.close();
     await repo.close();
   };
-  return { ctx, pool, repo, indexer, fhirBase, conformance, wearables, close };
+  return { ctx, pool, indexer, fhirBase, conformance, wearables, close };
 }

@@ -52,8 +52,7 @@ export function createConformanceRegistry(defs: Definitions): ConformanceRegistr
         profilesRead = true;
         for (const file of PROFILE_BUNDLES) {
           for (const r of readR4Bundle(file)) {
-            if (r.resourceType === 'StructureDefinition' && !sds.has(r.url)) index(leanStructureDefinition(r));
-            else if (r.resourceType !== 'StructureDefinition') index(r);
+            if (!sds.has((r as StructureDefinition).url)) index(r.resourceType === 'StructureDefinition' ? leanStructureDefinition(r) : r);
           }
         }
         return sds.get(key);

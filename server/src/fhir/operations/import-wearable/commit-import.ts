@@ -4,7 +4,7 @@
 // The import holds the patient's import lock for the whole pass, so that its batches can run side by side, each
 // in its own transaction: while the database writes one batch, the server prepares the next.
 import { createReadStream } from 'node:fs';
-import type { Bundle } from 'fhir/r4.js';
+import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { streamLines } from '../../../../../mappings/src/stream-lines.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
 import type { FhirContext } from '../../fhir-context.js';
@@ -43,7 +43,8 @@ export async function commitImport(
         await settle(createsDevices);
         if (failure !== undefined) break;
         const pending = new Set([...inFlight.values()].flatMap((keys) => [...keys]));
-        const run: Promise<void> = storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn, lockHeld: true, pending })
+        const keys = recordKeys(bundle.entry ?? []);
+        const run: Promise<void> = storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn, lockHeld: true, pending, keys })
           .then(() => {
             done++;
             report();
@@ -51,7 +52,7 @@ export async function commitImport(
             failure ??= err;
           })
           .finally(() => inFlight.delete(run));
-        inFlight.set(run, new Set(recordKeys(bundle.entry ?? []).values()));
+        inFlight.set(run, new Set(keys.values()));
         if (createsDevices) await settle(true);
       }
     } finally {
@@ -67,6 +68,8 @@ export interface StoreOptions extends TransactionOptions {
   lockHeld?: boolean;
   /** Identifiers of records that batches still in flight are storing: counted unchanged here, as once those commit. */
   pending?: ReadonlySet<string>;
+  /** The bundle's recordKeys, when the caller has worked them out. */
+  keys?: Map<BundleEntry, string>;
 }
 
 /** One transaction; each entry counts as created (201) or unchanged (200 or found stored: its identifier was there). */
@@ -80,7 +83,7 @@ export async function storeBundle(
   const counts = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     if (!opts.lockHeld) await repo.lock(importLockKey(patientId));
-    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending);
+    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending, opts.keys);
     const response = await transaction(fresh, 'minimal', txCtx, opts);
     return [
       ...unchanged.map((e) => [e.resource!.resourceType, false] as const),

@@ -27,12 +27,14 @@ export function recordKeys(entries: readonly BundleEntry[]): Map<BundleEntry, st
   return keys;
 }
 
-/** `pending`: identifiers that other transactions of the same import are storing right now (not yet visible here). */
+/**
+ * `pending`: identifiers that other transactions of the same import are storing right now (not yet visible here).
+ * `keys`: the bundle's recordKeys, when the caller has them already.
+ */
 export async function withoutStored(
-  bundle: Bundle, ctx: FhirContext, patientId: string, pending: ReadonlySet<string> = new Set(),
+  bundle: Bundle, ctx: FhirContext, patientId: string, pending: ReadonlySet<string> = new Set(), keys = recordKeys(bundle.entry ?? []),
 ): Promise<{ bundle: Bundle; unchanged: BundleEntry[] }> {
   const entries = bundle.entry ?? [];
-  const keys = recordKeys(entries);
   if (keys.size === 0) return { bundle, unchanged: [] };
   // The values to look up, by system (a key's system holds no '|': identifierKey).
   const bySystem = new Map<string, Set<string>>();
