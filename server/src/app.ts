@@ -33,7 +33,7 @@ export interface BuiltApp {
 }
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
-  const services = await buildFhirServices(config);
+  const services = await buildFhirServices(config, { validationThreadByDefault: true });
   const { ctx, pool, indexer, fhirBase, conformance, wearables } = services;
   const defs = ctx.defs;
 

@@ -11,13 +11,13 @@ import { openPool, poolOptions, writeCapabilities } from './store/mysql/connect.
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
-import { createResourceValidator } from './validation/resource-validator.js';
-import { createConformanceRegistry } from './validation/conformance-registry.js';
-import { createProfileSupport } from './validation/profile-policy.js';
+import { buildWriteValidation, type WriteValidationSource } from './validation/write-validation.js';
 import { readConformanceFiles, type ConformanceFiles } from './conformance/conformance-files.js';
 import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
 import { createTerminology } from './terminology/terminology.js';
 import { createWearableServices, type WearableServices } from './wearables/wearable-services.js';
+import { startValidationThread } from './wearables/validation-thread/validation-thread.js';
+import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
 
 export interface FhirServices {
@@ -40,7 +40,12 @@ export function r4Definitions(): Definitions {
   return (definitions ??= loadR4Definitions());
 }
 
-export async function buildFhirServices(config: Config): Promise<FhirServices> {
+export interface FhirServicesOptions {
+  /** Whether imports validate in a worker thread when WEARABLE_VALIDATION_THREAD does not say (`serve`: yes). */
+  validationThreadByDefault?: boolean;
+}
+
+export async function buildFhirServices(config: Config, options: FhirServicesOptions = {}): Promise<FhirServices> {
   const defs = r4Definitions();
   const pool = await openPool(config.databaseUrl, config.dbPoolSize);
   await migrate(pool);
@@ -50,14 +55,22 @@ export async function buildFhirServices(config: Config): Promise<FhirServices> {
   const facts = searchFacts(defs);
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool));
   const conformance = readConformanceFiles(config.profilesDir);
-  const registry = createConformanceRegistry(defs);
-  registry.add(conformance.resources);
-  const validator = createResourceValidator(defs, registry);
+  const validation: WriteValidationSource = {
+    conformance: conformance.resources,
+    requireProfiles: config.requireProfiles,
+    implementationGuides: implementationGuideUrls(conformance),
+  };
+  const { validate, profiles } = buildWriteValidation(defs, validation);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate: (r, t) => validator.validate(r, t, { errorsOnly: true }), terminology };
-  ctx.profiles = createProfileSupport(validator, config.requireProfiles, implementationGuideUrls(conformance));
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles };
+  const inline = inlineWriteChecks(ctx);
+  // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
+  const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
+    ? startValidationThread({ source: validation, warmUp: conformance.examples }, inline)
+    : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
-  const wearables = createWearableServices(ctx, pool, config.wearables);
+  const wearables = createWearableServices(ctx, pool, config.wearables, thread ?? inline);
+  await thread?.ready;
   const close = async () => {
     await wearables.close();
     await repo.close();

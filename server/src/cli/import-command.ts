@@ -30,7 +30,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   if (kind === 'fitbit' && !timeZone && !opts.values['utc-offset']) return usage('Fitbit times are device-local: give --tz (or --utc-offset)');
   const files = await inputFiles(opts.positional, kind);
   const { ctx, close } = await buildFhirServices(config);
-  const { spoolDir, batchSize } = wearablesOf(ctx).config;
+  const { importOptions } = wearablesOf(ctx);
   const patientId = opts.values.patient;
   let failures = 0;
   try {
@@ -44,7 +44,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
         const summary = await runImport(
           { source, path: file, fileName, patientId, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort') },
           ctx,
-          { spoolDir, batchSize, onProgress: (p) => bar.update(p) },
+          { ...importOptions, onProgress: (p) => bar.update(p) },
         );
         bar.done();
         console.log(describe(fileName, summary));

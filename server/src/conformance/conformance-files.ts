@@ -7,6 +7,8 @@ import type { Resource } from 'fhir/r4.js';
 
 export interface ConformanceFiles {
   resources: Resource[];
+  /** The examples of the profiles (profiles/generated/examples/*.json), which the package also holds. */
+  examples: Resource[];
   /** profiles/generated/package.tgz when built. */
   packagePath?: string;
   /** Files that could not be read, with the reason (reported at start). */
@@ -19,7 +21,7 @@ export const CONFORMANCE_TYPES = new Set([
 ]);
 
 export function readConformanceFiles(dir: string): ConformanceFiles {
-  const out: ConformanceFiles = { resources: [], skipped: [] };
+  const out: ConformanceFiles = { resources: [], examples: [], skipped: [] };
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return out;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     try {
@@ -28,6 +30,16 @@ export function readConformanceFiles(dir: string): ConformanceFiles {
       out.resources.push(r);
     } catch (err) {
       out.skipped.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  const examples = join(dir, 'examples');
+  if (existsSync(examples) && statSync(examples).isDirectory()) {
+    for (const file of readdirSync(examples).filter((f) => f.endsWith('.json')).sort()) {
+      try {
+        out.examples.push(JSON.parse(readFileSync(join(examples, file), 'utf8')) as Resource);
+      } catch (err) {
+        out.skipped.push(`examples/${file}: ${(err as Error).message}`);
+      }
     }
   }
   // Absolute, as sendFile needs it (PROFILES_DIR may be relative to the working directory).

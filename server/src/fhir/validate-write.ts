@@ -5,7 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest, invalidResource, issue } from '../core/outcomes.js';
 import type { FhirContext } from './fhir-context.js';
 
-export function validateWrite(body: unknown, type: string, ctx: FhirContext): Resource {
+export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext, 'validate' | 'profiles'>): Resource {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest(`The request body must be a ${type} resource (a JSON object)`);
   }
@@ -23,7 +23,7 @@ export function validateWrite(body: unknown, type: string, ctx: FhirContext): Re
 }
 
 /** Each profile set is a list of alternatives, one of which must pass; the base checks above already passed. */
-function checkWriteProfiles(resource: Record<string, unknown>, type: string, ctx: FhirContext): void {
+function checkWriteProfiles(resource: Record<string, unknown>, type: string, ctx: Pick<FhirContext, 'profiles'>): void {
   const profiles = ctx.profiles;
   if (!profiles) return;
   for (const alternatives of profiles.forWrite(resource)) {

@@ -3,6 +3,8 @@
 import type { Pool } from 'mysql2/promise';
 import { notSupported } from '../core/outcomes.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
+import type { ImportRunOptions } from '../fhir/operations/import-wearable/run-import.js';
+import type { WriteChecks } from '../fhir/write-problems.js';
 import { ImportJobs } from './jobs/import-jobs.js';
 import { JobStore } from './jobs/job-store.js';
 import { FitbitStore } from './fitbit/fitbit-store.js';
@@ -27,6 +29,8 @@ export interface WearableServices {
   pool: Pool;
   jobs: JobStore;
   runner: ImportJobs;
+  /** How every import runs: the spool, the batch size and where its first pass validates. */
+  importOptions: Omit<ImportRunOptions, 'onProgress' | 'signal'>;
   /** Absent when Fitbit is not configured. */
   fitbit?: FitbitServices;
   close(): Promise<void>;
@@ -36,15 +40,21 @@ export interface WearableServices {
 // a copy of the context with an authorizing repository ({ ...ctx, repo }), which keeps the app's validate.
 const SERVICES = new WeakMap<object, WearableServices>();
 
-export function createWearableServices(ctx: FhirContext, pool: Pool, config: WearablesConfig): WearableServices {
+/** `checks`: the write checks of an import's first pass (the validation thread, or the main thread's); closed with the services. */
+export function createWearableServices(ctx: FhirContext, pool: Pool, config: WearablesConfig, checks: WriteChecks): WearableServices {
   const jobs = new JobStore(pool);
-  const runner = new ImportJobs(jobs, ctx, { spoolDir: config.spoolDir, batchSize: config.batchSize });
+  const importOptions = { spoolDir: config.spoolDir, batchSize: config.batchSize, checks };
+  const runner = new ImportJobs(jobs, ctx, importOptions);
   const fitbit = config.fitbit && {
     config: config.fitbit,
     store: new FitbitStore(pool, config.fitbit.tokenKey),
     redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
   };
-  const services: WearableServices = { ctx, config, pool, jobs, runner, fitbit, close: () => runner.close() };
+  const close = async () => {
+    await runner.close();
+    await checks.close();
+  };
+  const services: WearableServices = { ctx, config, pool, jobs, runner, importOptions, fitbit, close };
   // Leftovers of a crashed process; nothing waits for this.
   void sweepSpool(config.spoolDir).catch(() => undefined);
   SERVICES.set(ctx, services);

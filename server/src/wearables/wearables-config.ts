@@ -27,6 +27,11 @@ export interface WearablesConfig {
   spoolDir: string;
   /** Observations per transaction when an import is stored. */
   batchSize: number;
+  /**
+   * WEARABLE_VALIDATION_THREAD: an import's first pass validates in a worker thread while the main thread maps.
+   * Unset: on for `serve`, off for `fibrotrack import` (a second copy of the definitions would break its 300 MB bound).
+   */
+  validationThread?: boolean;
   /** Absent unless FITBIT_CLIENT_ID, FITBIT_CLIENT_SECRET and FITBIT_TOKEN_KEY are all set. */
   fitbit?: FitbitConfig;
 }
@@ -38,6 +43,7 @@ export function loadWearablesConfig(env: Env): WearablesConfig {
     maxUploadBytes: positiveInt(env, 'WEARABLE_MAX_UPLOAD_BYTES', 4 * 1024 ** 3),
     spoolDir: env.WEARABLE_SPOOL_DIR || tmpdir(),
     batchSize: positiveInt(env, 'WEARABLE_BATCH_SIZE', 1000),
+    ...validationThread(env, 'WEARABLE_VALIDATION_THREAD'),
     fitbit: loadFitbit(env),
   };
 }
@@ -79,3 +85,11 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** `{ validationThread: true|false }` when the variable is set; `{}` leaves the choice to the command. */
+function validationThread(env: Env, name: string): { validationThread?: boolean } {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return {};
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
+  return { validationThread: raw === 'true' };
+}

@@ -47,7 +47,7 @@ export async function importWearable(req: FhirRequest, patientId: string, ctx: F
         resource: outcome(issue({ severity: 'information', code: 'informational', diagnostics: `Import of ${fileName} accepted; poll ${statusUrl}` })),
       };
     }
-    const summary = await runImport(input, services.ctx, { spoolDir: services.config.spoolDir, batchSize: services.config.batchSize });
+    const summary = await runImport(input, services.ctx, services.importOptions);
     return { status: 200, resource: summaryParameters(summary) };
   } finally {
     if (owned) await rm(spooled.path, { force: true });

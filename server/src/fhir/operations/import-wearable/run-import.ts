@@ -2,6 +2,7 @@
 // Used by Patient/$import-wearable (inline or as a job) and by `fibrotrack import`.
 import { rm } from 'node:fs/promises';
 import type { FhirContext } from '../../fhir-context.js';
+import type { WriteChecks } from '../../write-problems.js';
 import { commitImport } from './commit-import.js';
 import type { ImportSummary } from './import-summary.js';
 import type { ImportProgress } from './progress.js';
@@ -12,6 +13,8 @@ export interface ImportRunOptions {
   batchSize: number;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** Where the first pass validates (the server's validation thread); in this thread when absent. */
+  checks?: WriteChecks;
 }
 
 export async function runImport(input: ImportInput, ctx: FhirContext, opts: ImportRunOptions): Promise<ImportSummary> {

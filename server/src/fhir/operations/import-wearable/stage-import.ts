@@ -2,19 +2,17 @@
 // transaction Bundles to a staging file (one per line). A bad record fails the import here, so that
 // nothing is stored, unless bestEffort asks to skip it.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import type { Device, Observation, OperationOutcomeIssue } from 'fhir/r4.js';
-import { OutcomeError } from '../../../core/outcomes.js';
+import type { Device, Observation } from 'fhir/r4.js';
 import type { FhirContext } from '../../fhir-context.js';
-import { validateWrite } from '../../validate-write.js';
-import type { MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
+import { inlineWriteChecks, type WriteChecks } from '../../write-problems.js';
+import type { MappedBatch, MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
 import { inputFailure, isMappingError, mappingFailure } from './import-errors.js';
 import { countSkip, emptySummary, type ImportSummary } from './import-summary.js';
 import { mappedBatches } from './mapped-batches.js';
 import { patientBundle } from './patient-bundle.js';
+import { createStagingFile } from './staging-file.js';
 import type { ImportProgress } from './progress.js';
 
 export interface ImportInput {
@@ -33,18 +31,35 @@ export interface StagedImport {
   patientId: string;
   batches: number;
   summary: ImportSummary;
-  /** The validator and profiles every staged resource passed (validateWrite), so that the commit need not run them again. */
+  /**
+   * The validator and profiles every staged resource passed (validateWrite), so that the commit need not run them
+   * again; checks in the validation thread ran the same validation, built from the same definitions and profiles.
+   */
   validatedIn: Pick<FhirContext, 'validate' | 'profiles'>;
+}
+
+/**
+ * Batches mapped ahead of the one whose checks are taken up: with the checks in the validation thread, the main
+ * thread maps while the other core validates. Each holds one batch of mapped resources.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
+interface InFlight {
+  batch: MappedBatch;
+  /** The batch's Devices not in an earlier batch: checked, and stored, once. */
+  devices: Device[];
+  /** Of the devices, then of the batch's Observations. */
+  problems: Promise<(string | undefined)[]>;
 }
 
 export async function stageImport(
   input: ImportInput,
   ctx: FhirContext,
-  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal },
+  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; checks?: WriteChecks },
 ): Promise<StagedImport> {
   const summary = emptySummary(input.source, input.fileName);
   const path = join(opts.spoolDir, `fibrotrack-staged-${randomUUID()}.ndjson`);
-  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  const out = createStagingFile(path);
   const mapping: MappingOptions & { fileName: string } = {
     patientReference: `Patient/${input.patientId}`,
     timeZone: input.timeZone,
@@ -54,6 +69,7 @@ export async function stageImport(
   };
   const seenDevices = new Set<string>();
   const rejectedDevices = new Map<string, string>();
+  const checks = opts.checks ?? inlineWriteChecks(ctx);
   let batches = 0;
   let records = 0;
   let bytesRead = 0;
@@ -61,64 +77,68 @@ export async function stageImport(
   const totalBytes = input.source === 'apple-health-xml' ? (await stat(input.path)).size : undefined;
   const report = () =>
     opts.onProgress?.(totalBytes ? { phase: 'validating', done: bytesRead, total: totalBytes, unit: 'bytes' } : { phase: 'validating', done: records, unit: 'records' });
-  try {
-    for await (const batch of mappedBatches(input.source, input.path, mapping, opts.batchSize, (b) => (bytesRead = b))) {
-      opts.signal?.throwIfAborted();
-      for (const s of batch.skipped) countSkip(summary, s.reason, s.position);
-      records += batch.observations.length + batch.skipped.length;
-      const devices = batch.devices.filter((d) => {
-        const key = identifierKey(d);
-        if (seenDevices.has(key)) return false;
-        seenDevices.add(key);
-        const problem = firstError(ctx, d);
-        if (!problem) return true;
-        if (!input.bestEffort) throw inputFailure(422, input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
-        rejectedDevices.set(`Device?identifier=${key}`, `Device ${key} is invalid: ${problem}`);
-        return false;
-      });
-      const observations = batch.observations.filter((o) => {
-        // Without its Device an Observation's conditional reference could not resolve: it goes too.
-        const withoutDevice = rejectedDevices.get(o.device?.reference ?? '');
-        const problem = withoutDevice ?? firstError(ctx, o);
-        if (!problem) return true;
-        if (!input.bestEffort) throw inputFailure(422, input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
-        countSkip(summary, withoutDevice ?? `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
-        return false;
-      });
-      if (observations.length + devices.length > 0) {
-        await writeLine(out, JSON.stringify(patientBundle({ observations, devices, skipped: [] }, input.patientId)));
-        batches++;
-      }
-      report();
+
+  // A batch's outcome is taken in upload order, as if each were checked before the next was mapped.
+  const settle = async ({ batch, devices, problems }: InFlight) => {
+    const found = await problems;
+    for (const s of batch.skipped) countSkip(summary, s.reason, s.position);
+    records += batch.observations.length + batch.skipped.length;
+    const stored = devices.filter((d, i) => {
+      const problem = found[i];
+      if (!problem) return true;
+      const key = identifierKey(d);
+      if (!input.bestEffort) throw inputFailure(422, input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
+      rejectedDevices.set(`Device?identifier=${key}`, `Device ${key} is invalid: ${problem}`);
+      return false;
+    });
+    const observations = batch.observations.filter((o, i) => {
+      // Without its Device an Observation's conditional reference could not resolve: it goes too.
+      const withoutDevice = rejectedDevices.get(o.device?.reference ?? '');
+      const problem = withoutDevice ?? found[devices.length + i];
+      if (!problem) return true;
+      if (!input.bestEffort) throw inputFailure(422, input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
+      countSkip(summary, withoutDevice ?? `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
+      return false;
+    });
+    if (observations.length + stored.length > 0) {
+      await out.writeLine(JSON.stringify(patientBundle({ observations, devices: stored, skipped: [] }, input.patientId)));
+      batches++;
     }
-    out.end();
-    await once(out, 'finish');
+    report();
+  };
+
+  const inFlight: InFlight[] = [];
+  try {
+    try {
+      for await (const batch of mappedBatches(input.source, input.path, mapping, opts.batchSize, (b) => (bytesRead = b))) {
+        opts.signal?.throwIfAborted();
+        const devices = batch.devices.filter((d) => {
+          const key = identifierKey(d);
+          if (seenDevices.has(key)) return false;
+          seenDevices.add(key);
+          return true;
+        });
+        const problems = checks.problems([...devices, ...batch.observations]);
+        // Taken up by settle in order; a batch left behind by an earlier failure must not be an unhandled rejection.
+        problems.catch(() => undefined);
+        inFlight.push({ batch, devices, problems });
+        if (inFlight.length > BATCHES_IN_FLIGHT) await settle(inFlight.shift()!);
+      }
+    } catch (err) {
+      // A record invalid before the point where the upload broke is the first problem, as it always was.
+      if (isMappingError(err)) for (const f of inFlight.splice(0)) await settle(f);
+      throw err;
+    }
+    for (const f of inFlight.splice(0)) await settle(f);
+    await out.finish();
   } catch (err) {
-    out.destroy();
-    await rm(path, { force: true });
+    await out.discard();
     throw isMappingError(err) ? mappingFailure(err, input.fileName) : err;
   }
   return { path, patientId: input.patientId, batches, summary, validatedIn: { validate: ctx.validate, profiles: ctx.profiles } };
 }
 
-/** The checks the transaction will apply (R4 structure, then the profiles claimed), run before anything is stored. */
-function firstError(ctx: FhirContext, resource: Observation | Device): string | undefined {
-  try {
-    validateWrite(resource, resource.resourceType, ctx);
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof OutcomeError)) throw err;
-    return err.outcome.issue.map(describe).join('; ');
-  }
-}
-
-const describe = (i: OperationOutcomeIssue) => `${i.expression?.length ? `${i.expression.join(', ')}: ` : ''}${i.diagnostics ?? i.code}`;
-
 const identifierKey = (r: Observation | Device) => {
   const id = r.identifier?.[0];
   return id ? `${id.system ?? ''}|${id.value ?? ''}` : '(no identifier)';
 };
-
-async function writeLine(out: WriteStream, line: string): Promise<void> {
-  if (!out.write(`${line}\n`)) await once(out, 'drain');
-}
