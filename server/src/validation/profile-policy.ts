@@ -3,6 +3,7 @@
 // https://hl7.org/fhir/R4/profiling.html#profile-uses
 import type { OperationOutcomeIssue, StructureDefinition } from 'fhir/r4.js';
 import type { ConformanceRegistry } from './conformance-registry.js';
+import { coversBase } from './covers-base.js';
 import { claimedProfiles, type ResourceValidator, type ValidateOptions } from './resource-validator.js';
 
 type Obj = Record<string, unknown>;
@@ -31,17 +32,30 @@ export interface ProfileSupport extends ProfilePolicy {
   validate(resource: unknown, type: string, options: ValidateOptions): OperationOutcomeIssue[];
   /** Whether a profile (canonical URL) is one we can validate against. */
   isKnown(url: string): boolean;
+  /** Whether meeting the profile implies meeting the base definition (covers-base.ts); worked out once per profile. */
+  coversBase(url: string): boolean;
   /** Canonical URLs of the implementation guides loaded (CapabilityStatement.implementationGuide). */
   implementationGuides: string[];
 }
 
 export function createProfileSupport(validator: ResourceValidator, requireProfiles: boolean, implementationGuides: string[] = []): ProfileSupport {
   const policy = createProfilePolicy(validator.registry, requireProfiles);
+  const registry = validator.registry;
+  const covering = new Map<string, boolean>();
   return {
     ...policy,
     implementationGuides,
     validate: (resource, type, options) => validator.validate(resource, type, options),
-    isKnown: (url) => validator.registry.structure(url) !== undefined,
+    isKnown: (url) => registry.structure(url) !== undefined,
+    coversBase(url) {
+      let covers = covering.get(url);
+      if (covers === undefined) {
+        const sd = registry.structureDefinition(url);
+        covers = sd !== undefined && coversBase(sd, registry.defs, (u) => registry.structureDefinition(u)?.type);
+        covering.set(url, covers);
+      }
+      return covers;
+    },
   };
 }
 

@@ -18,8 +18,12 @@ export interface ValidateOptions {
   claimed?: boolean;
   /** Leave out checks that can only warn or inform (bindings that are not required, warning invariants): writes need errors only. */
   errorsOnly?: boolean;
-  /** false skips the schema and base definition (when the caller has just run them). */
-  base?: boolean;
+  /**
+   * false skips the schema and base definition (when the caller has just run them). 'covered': the schema only, for
+   * profiles that cover the base definition (covers-base.ts): their walk runs the core invariants too, and passing
+   * it means passing the base definition.
+   */
+  base?: boolean | 'covered';
 }
 
 export interface ResourceValidator {
@@ -48,7 +52,8 @@ export function createResourceValidator(defs: Definitions, registry = createConf
         out.push(issue({ code: 'invalid', diagnostics: `Profile ${url} constrains ${structure.type} resources, not ${type}`, expression: type }));
       } else {
         // Either this call walked the base definition above or the caller did (base: false): its invariants ran.
-        walker.walk(structure, r, type, out, options.errorsOnly === true, false, true);
+        // With 'covered' nobody did: the profile's walk runs them.
+        walker.walk(structure, r, type, out, options.errorsOnly === true, false, options.base !== 'covered');
       }
     }
   };
@@ -77,7 +82,7 @@ export function createResourceValidator(defs: Definitions, registry = createConf
         }));
       }
       first.push(...schema(r, type));
-      walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true, options.claimed === true);
+      if (options.base !== 'covered') walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true, options.claimed === true);
     }
     profileIssues(r, type, options, walked);
     const covered = new Set<string>();
