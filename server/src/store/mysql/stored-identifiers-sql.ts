@@ -6,8 +6,14 @@ import type { DerivedParams } from '../../definitions/derived-params.js';
 import { paramMatch } from '../../search/param-match.js';
 import { joinSql, sql, type Sql } from '../sql.js';
 
-/** Under MariaDB's in_predicate_conversion_threshold (1000), so that each list stays index ranges on ix_token_value. */
-export const IDENTIFIERS_PER_QUERY = 500;
+/**
+ * Under eq_range_index_dive_limit (200 by default in MariaDB and MySQL), so that the optimizer estimates each value
+ * with an index dive. Past it, it estimates from index statistics, which during an import (a table growing a thousand
+ * rows a batch) chose a ref on (res_type, param): every identifier row of the type read for every statement, 12,000
+ * rows a statement on average over a 20 MB export (BENCHMARKS.md). Also under in_predicate_conversion_threshold
+ * (1000), so that the list is not turned into a join.
+ */
+export const IDENTIFIERS_PER_QUERY = 199;
 
 /** One statement per IDENTIFIERS_PER_QUERY values, each selecting the `code` (identifier value) of the rows found. */
 export function storedIdentifiersSql(
