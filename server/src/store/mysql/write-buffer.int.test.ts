@@ -94,6 +94,15 @@ for (const loadData of [true, false]) {
     const version = (b: WriteBuffer, seq: number) => b.history([pk, 'Basic', `b${pk}`, 1, new Date(), 'POST', 0, `{"n":${seq}}`]);
     await assert.rejects(store((b) => { version(b, 1); version(b, 2); }, loadData), (err: { errno?: number }) => err.errno === 1062);
     assert.equal((await rowsOf('SELECT COUNT(*) AS n FROM resource_history WHERE resource_pk = ?', [pk]))[0].n, 0);
+    // The same type and id twice (a concurrent create of one id): nothing of either is stored.
+    const twice = (b: WriteBuffer) => {
+      for (const p of [pk, pk + 10]) {
+        b.resource([p, 'Basic', `same${pk}`, 1, new Date(), 0]);
+        b.history([p, 'Basic', `same${pk}`, 1, new Date(), 'POST', 0, '{}']);
+      }
+    };
+    await assert.rejects(store(twice, loadData), (err: { errno?: number }) => err.errno === 1062);
+    assert.equal((await rowsOf('SELECT COUNT(*) AS n FROM resource WHERE res_id = ?', [`same${pk}`]))[0].n, 0);
   });
 }
 

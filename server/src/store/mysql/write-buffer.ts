@@ -93,27 +93,27 @@ export class WriteBuffer {
   }
 
   /**
-   * Resource rows first, as multi-row INSERTs, so that a duplicate (type, id) fails there; then history and index
-   * rows through LOAD DATA when the server allows it, else as INSERTs too.
+   * Resource rows first, so that a duplicate (type, id) fails the flush before anything else is sent; then history
+   * and index rows. Through LOAD DATA when the server allows it, else as INSERTs.
    */
   async flush(conn: PoolConnection): Promise<void> {
     const resources = this.rows.get('resource');
-    if (resources) await insertRows(conn, 'resource', resources);
-    for (const [table, rows] of this.rows) {
-      if (table === 'resource') continue;
-      if (this.capabilities.loadData) {
-        try {
-          await loadRows(conn, table, TABLES[table], rows);
-          continue;
-        } catch (err) {
-          // Refused before any row was read: the transaction goes on, with INSERTs from here on.
-          if (!isLocalInfileRefused(err)) throw err;
-          this.capabilities.loadData = false;
-        }
-      }
-      await insertRows(conn, table, rows);
-    }
+    if (resources) await this.write(conn, 'resource', resources);
+    for (const [table, rows] of this.rows) if (table !== 'resource') await this.write(conn, table, rows);
     this.rows.clear();
+  }
+
+  private async write(conn: PoolConnection, table: Table, rows: readonly Row[]): Promise<void> {
+    if (this.capabilities.loadData) {
+      try {
+        return await loadRows(conn, table, TABLES[table], rows);
+      } catch (err) {
+        // Refused before any row was read: the transaction goes on, with INSERTs from here on.
+        if (!isLocalInfileRefused(err)) throw err;
+        this.capabilities.loadData = false;
+      }
+    }
+    await insertRows(conn, table, rows);
   }
 
   private add(table: Table, row: Row): void {
