@@ -27,16 +27,20 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The app's context with its validator counting the resources it checks, by type. */
+/**
+ * The app's context with its validators counting the resources they check, by type: the base checks, and the profile
+ * checks a resource claiming a FibroTrack profile gets alone (validate-write.ts), once each per resource.
+ */
 function countingContext(): { ctx: FhirContext; calls: Map<string, number> } {
   const calls = new Map<string, number>();
   const base = server.built.ctx;
-  const validate: FhirContext['validate'] = (resource, type) => {
+  const count = (resource: unknown, type: string | undefined) => {
     const t = (resource as { resourceType?: string }).resourceType ?? String(type);
     calls.set(t, (calls.get(t) ?? 0) + 1);
-    return base.validate(resource, type);
   };
-  return { ctx: { ...base, validate }, calls };
+  const validate: FhirContext['validate'] = (resource, type) => (count(resource, type), base.validate(resource, type));
+  const profiles = { ...base.profiles!, validate: ((resource, type, options) => (count(resource, type), base.profiles!.validate(resource, type, options))) as NonNullable<FhirContext['profiles']>['validate'] };
+  return { ctx: { ...base, validate, profiles }, calls };
 }
 
 const input = { source: 'apple-health-xml' as const, path: xml, fileName: 'export.xml', patientId: 'p1', bestEffort: false };
