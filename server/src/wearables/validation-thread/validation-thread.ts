@@ -1,8 +1,8 @@
 // Write checks run in a worker thread, so that the import's first pass maps an upload on the main thread while the
 // other core validates it (item 10 of the wearables issue; BENCHMARKS.md). The thread builds the same validation
 // from the same R4 definitions and conformance resources as the FHIR layer (validation/write-validation.ts), so its
-// answers are the ones the main thread would give. Until it has loaded, and should it ever stop, the checks run in
-// the main thread instead: an import never waits for it and never fails because of it.
+// answers are the ones the main thread would give. The server takes requests once it has loaded (fhir-services.ts);
+// should it not load, or ever stop, the checks run in the main thread instead: an import never fails because of it.
 import { Worker } from 'node:worker_threads';
 import type { Resource } from 'fhir/r4.js';
 import type { WriteChecks } from '../../fhir/write-problems.js';
