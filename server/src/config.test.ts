@@ -26,3 +26,10 @@ test('malformed numbers are refused with the variable named', () => {
   assert.throws(() => loadConfig({ MAX_BODY_BYTES: '-1' }), /MAX_BODY_BYTES/);
   assert.equal(loadConfig({ BASE_URL: 'https://fhir.example.org/' }).baseUrl, 'https://fhir.example.org');
 });
+
+test('WEARABLE_VALIDATION_THREAD is true, false or unset (each command then has its default)', () => {
+  assert.equal(loadConfig({}).wearables.validationThread, undefined);
+  assert.equal(loadConfig({ WEARABLE_VALIDATION_THREAD: 'true' }).wearables.validationThread, true);
+  assert.equal(loadConfig({ WEARABLE_VALIDATION_THREAD: 'false' }).wearables.validationThread, false);
+  assert.throws(() => loadConfig({ WEARABLE_VALIDATION_THREAD: 'yes' }), /WEARABLE_VALIDATION_THREAD must be true or false, got 'yes'/);
+});
