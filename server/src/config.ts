@@ -1,5 +1,6 @@
 // Server configuration from environment variables; main.ts passes process.env, tests pass their own.
 import { fileURLToPath } from 'node:url';
+import { optionalBoolVar } from './core/env-vars.js';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
 
 export interface Config {
@@ -60,17 +61,10 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
-    requireProfiles: boolVar(env, 'REQUIRE_PROFILES', false),
+    requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     wearables: loadWearablesConfig(env),
   };
-}
-
-function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
-  return raw === 'true';
 }
 
 function intVar(env: Env, name: string, fallback: number): number {

@@ -16,10 +16,12 @@ export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext
       'resourceType',
     );
   }
-  if (passesCoveringProfile(body as Record<string, unknown>, type, ctx)) return body as Resource;
+  const resource = body as Record<string, unknown>;
+  const sets = ctx.profiles?.forWrite(resource) ?? [];
+  if (passesCoveringProfile(resource, type, sets, ctx)) return body as Resource;
   const errors = ctx.validate(body, type).filter(isError);
   if (errors.length > 0) throw invalidResource(errors, 400);
-  checkWriteProfiles(body as Record<string, unknown>, type, ctx);
+  checkWriteProfiles(resource, type, sets, ctx);
   return body as Resource;
 }
 
@@ -30,19 +32,17 @@ const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severi
  * the profile with the core invariants: passing that is passing both. Failing it, the checks below run as ever, so
  * that the answer (400 for the base, 422 for the profile, and its issues) is what it always was.
  */
-function passesCoveringProfile(resource: Record<string, unknown>, type: string, ctx: Pick<FhirContext, 'profiles'>): boolean {
+function passesCoveringProfile(resource: Record<string, unknown>, type: string, sets: string[][], ctx: Pick<FhirContext, 'profiles'>): boolean {
   const profiles = ctx.profiles;
-  if (!profiles) return false;
-  const sets = profiles.forWrite(resource);
-  if (sets.length !== 1 || sets[0].length !== 1 || !profiles.coversBase(sets[0][0])) return false;
+  if (!profiles || sets.length !== 1 || sets[0].length !== 1 || !profiles.coversBase(sets[0][0])) return false;
   return !profiles.validate(resource, type, { profiles: sets[0], errorsOnly: true, base: 'covered' }).some(isError);
 }
 
-/** Each profile set is a list of alternatives, one of which must pass; the base checks above already passed. */
-function checkWriteProfiles(resource: Record<string, unknown>, type: string, ctx: Pick<FhirContext, 'profiles'>): void {
+/** Each profile set (forWrite) is a list of alternatives, one of which must pass; the base checks above already passed. */
+function checkWriteProfiles(resource: Record<string, unknown>, type: string, sets: string[][], ctx: Pick<FhirContext, 'profiles'>): void {
   const profiles = ctx.profiles;
   if (!profiles) return;
-  for (const alternatives of profiles.forWrite(resource)) {
+  for (const alternatives of sets) {
     const results = alternatives.map((url) =>
       profiles.validate(resource, type, { profiles: [url], errorsOnly: true, base: false }).filter(isError),
     );

@@ -57,10 +57,11 @@ function typesCover(e: ElementDefinition, b: ElementDefinition, profileType: (ur
   return e.type.every((t) => {
     const bt = b.type?.find((x) => x.code === t.code);
     if (!bt) return false;
-    if (bt.targetProfile && !(t.targetProfile ?? []).length) return false;
-    if (bt.targetProfile && !t.targetProfile!.every((p) => targetAllowed(p, bt.targetProfile!, profileType))) return false;
-    if (bt.profile && !(t.profile ?? []).every((p) => bt.profile!.map(canonical).includes(canonical(p)))) return false;
-    if (bt.profile && !(t.profile ?? []).length) return false;
+    // Where the base restricts targets or type profiles, the profile must name some, each allowed by the base.
+    const targets = t.targetProfile ?? [];
+    if (bt.targetProfile && (targets.length === 0 || !targets.every((p) => targetAllowed(p, bt.targetProfile!, profileType)))) return false;
+    const typeProfiles = t.profile ?? [];
+    if (bt.profile && (typeProfiles.length === 0 || !typeProfiles.every((p) => bt.profile!.map(canonical).includes(canonical(p))))) return false;
     return true;
   });
 }

@@ -1,5 +1,6 @@
 // Configuration of wearable import and Fitbit sync, from environment variables (see README "Wearable import").
 import { tmpdir } from 'node:os';
+import { optionalBoolVar } from '../core/env-vars.js';
 
 export interface FitbitConfig {
   clientId: string;
@@ -43,7 +44,7 @@ export function loadWearablesConfig(env: Env): WearablesConfig {
     maxUploadBytes: positiveInt(env, 'WEARABLE_MAX_UPLOAD_BYTES', 4 * 1024 ** 3),
     spoolDir: env.WEARABLE_SPOOL_DIR || tmpdir(),
     batchSize: positiveInt(env, 'WEARABLE_BATCH_SIZE', 1000),
-    ...validationThread(env, 'WEARABLE_VALIDATION_THREAD'),
+    validationThread: optionalBoolVar(env, 'WEARABLE_VALIDATION_THREAD'),
     fitbit: loadFitbit(env),
   };
 }
@@ -85,11 +86,3 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
-
-/** `{ validationThread: true|false }` when the variable is set; `{}` leaves the choice to the command. */
-function validationThread(env: Env, name: string): { validationThread?: boolean } {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return {};
-  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${raw}'`);
-  return { validationThread: raw === 'true' };
-}
