@@ -46,6 +46,8 @@ const MODIFIERS = ['', '', '', ':missing', ':exact', ':contains', ':text', ':not
 /** A value for a search parameter of the given FHIR search type. */
 export function searchValue(p: Picker, type: string): string {
   const prefix = () => p.pick(PREFIXES);
+  // Half the values are plausible, so that requests get past parsing into SQL with the other parameters' odd values.
+  if (p.chance(0.5)) return plausibleValue(p, type, prefix);
   switch (type) {
     case 'number': return prefix() + p.pick(NUMBERS);
     case 'date': return prefix() + p.pick(DATES);
@@ -59,7 +61,21 @@ export function searchValue(p: Picker, type: string): string {
   }
 }
 
-export function modifier(p: Picker): string { return p.pick(MODIFIERS); }
+function plausibleValue(p: Picker, type: string, prefix: () => string): string {
+  switch (type) {
+    case 'number': return prefix() + p.pick(['5', '0.25', '-1', '1e3', '100000000000000000000']);
+    case 'date': return prefix() + p.pick(['2026-03-10', '2026', '2026-03', '2026-03-10T08:00:00Z', '2026-03-10T08:00:00.123+02:00']);
+    case 'quantity': return prefix() + p.pick(['5', '5|http://unitsofmeasure.org|{score}', '5||{score}', '0.5|http://unitsofmeasure.org|g']);
+    case 'token': return p.pick(['http://loinc.org|72514-3', '72514-3', 'final', 'female', 'true', 'http://x|']);
+    case 'string': return p.pick(['Fuzz', 'ann', 'fuzz1', 'A']);
+    case 'reference': return p.pick(['Patient/x', 'x', 'Practitioner/1']);
+    case 'uri': return p.pick(['http://loinc.org', 'https://fhir.fibrotrack.org/StructureDefinition/x']);
+    case 'composite': return `http://loinc.org|72514-3$${prefix()}${p.pick(['5', '2026-03-10', 'x|y'])}`;
+    default: return 'x';
+  }
+}
+
+export function modifier(p: Picker): string { return p.chance(0.6) ? '' : p.pick(MODIFIERS); }
 
 /** OR-lists, repeated parameters and empty values around a value generator. */
 export function listOf(p: Picker, value: () => string): string {
