@@ -31,6 +31,18 @@ const refusal = (fn: () => unknown): string => {
   assert.fail('expected a 403');
 };
 
+const unknown = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof OutcomeError);
+    assert.equal(err.status, 404);
+    assert.equal(err.outcome.issue[0].code, 'not-found');
+    return err.message;
+  }
+  assert.fail('expected a 404');
+};
+
 const obs = (id: string, patient: string, category = 'vital-signs'): Observation => ({
   resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${patient}` },
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: category }] }],
@@ -73,7 +85,9 @@ describe('checkInteraction', () => {
     const p = policy('patient/*.cruds', 'a');
     p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'import-wearable' }));
     assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'import-wearable' }))), /Patient\/b is another patient's record/);
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))), /Patient\/b/);
+    // An operation that may read answers another patient's record as an unknown Patient, whether it exists or not.
+    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))), /^Resource Patient\/b is not known$/);
+    unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'validate' })));
     refusal(() => p.checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' })));
     policy('patient/*.rs user/*.rs', 'a').checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' }));
   });
@@ -168,7 +182,7 @@ describe('a Patient user', () => {
     assert.ok(!p.allows('r', obs('o2', 'someone-else')));
     assert.ok(p.allows('r', patient('me')));
     assert.ok(!p.allows('r', patient('someone-else')));
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/me/);
+    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/someone-else is not known/);
   });
 
   it('gets nothing from user/ scopes when the patient in context is somebody else', () => {
