@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle } from 'fhir/r4.js';
-import { as, assertForbidden, assertHidden, startFixture, type Fixture } from './resource-server-fixture.js';
+import { VITALS, as, assertForbidden, assertHidden, startFixture, type Fixture } from './resource-server-fixture.js';
 
 describe('another patient\'s resources answer as unknown ids', () => {
   let f: Fixture;
@@ -65,6 +65,19 @@ describe('another patient\'s resources answer as unknown ids', () => {
     assertForbidden(await alpha.get('Patient/b/Observation'), /Patient\/b is another patient's record/);
     assertForbidden(await alpha.put('Observation/ob1', gone('ob1', 'a')), /Observation\/ob1 \(as stored\)/);
     assertForbidden(await alpha.post('Observation', gone('x', 'b')), /Patient\/b \(subject\)/);
+  });
+
+  it('a conditional create matching a resource the token may search but not read answers 200 without it', async () => {
+    const token = await f.patientToken('a', `patient/Observation.cs patient/Observation.r?category=${VITALS}`);
+    const narrow = as(f.server, token.access_token);
+    const body = { resourceType: 'Observation', status: 'final', code: { text: 'dup' }, subject: { reference: 'Patient/a' } };
+    const res = await narrow.post('Observation', body).set('If-None-Exist', '_id=oa2');
+    assert.equal(res.status, 200, res.text);
+    assert.ok(!res.text.includes('oa2'), res.text);
+    const tx = await narrow.post('', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: body, request: { method: 'POST', url: 'Observation', ifNoneExist: '_id=oa2' } }] });
+    assert.equal(tx.status, 200, tx.text);
+    assert.equal((tx.body as Bundle).entry![0].response?.status.slice(0, 3), '200');
+    assert.equal((tx.body as Bundle).entry![0].resource, undefined);
   });
 
   it('a practitioner\'s user/ scopes still read every patient', async () => {
