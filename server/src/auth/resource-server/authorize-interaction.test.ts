@@ -114,6 +114,20 @@ describe('allows / check on resources', () => {
     assert.match(refusal(() => p.check('u', obs('2', 'b'), 'as stored')), /Observation\/2 \(as stored\).*outside Patient\/a's record/);
   });
 
+  it('lets patient scopes write only resources every compartment reference of which is the own patient', () => {
+    const p = policy('patient/*.cruds', 'a');
+    const shared: Observation = { ...obs('s', 'b'), performer: [{ reference: 'Patient/a' }] };
+    assert.equal(p.allows('r', shared), true, 'a resource in two compartments is readable by either');
+    for (const letter of ['c', 'u', 'd'] as const) assert.equal(p.allows(letter, shared), false);
+    assert.match(refusal(() => p.check('c', shared)), /refers to Patient\/b \(subject\), outside Patient\/a's record/);
+    assert.equal(p.allows('c', { ...obs('o', 'a'), performer: [{ reference: 'Patient/a' }] }), true);
+    assert.match(refusal(() => p.check('u', { ...patient('a'), link: [{ other: { reference: 'Patient/b' }, type: 'seealso' }] })), /Patient\/b \(link\)/);
+    assert.match(refusal(() => p.check('c', { ...patient('new'), link: [{ other: { reference: 'Patient/a' }, type: 'seealso' }] })), /the one Patient resource this token may write/);
+    assert.equal(p.allows('u', patient('a')), true);
+    // Unconfined scopes are not held to it.
+    assert.equal(policy('user/*.cruds').allows('c', shared), true);
+  });
+
   it('treats types outside the compartment definition by the patients they reference', () => {
     const p = policy('patient/*.cruds', 'a');
     const device = (who?: string): Device => ({ resourceType: 'Device', id: 'd', ...(who ? { patient: { reference: `Patient/${who}` } } : {}) });
