@@ -19,29 +19,20 @@ const policy = (scopes: string, patient?: string) => {
   return new AccessPolicy(access, facts, defs);
 };
 const target = (t: Partial<InteractionTarget>): InteractionTarget => ({ interaction: 'read', type: '', id: '', compartmentType: '', ...t });
-const refusal = (fn: () => unknown): string => {
+/** The diagnostics of the OutcomeError `fn` throws, asserting its status and issue code. */
+const thrown = (status: number, code: string) => (fn: () => unknown): string => {
   try {
     fn();
   } catch (err) {
     assert.ok(err instanceof OutcomeError);
-    assert.equal(err.status, 403);
-    assert.equal(err.outcome.issue[0].code, 'forbidden');
+    assert.equal(err.status, status);
+    assert.equal(err.outcome.issue[0].code, code);
     return err.message;
   }
-  assert.fail('expected a 403');
+  assert.fail(`expected a ${status}`);
 };
-
-const unknown = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof OutcomeError);
-    assert.equal(err.status, 404);
-    assert.equal(err.outcome.issue[0].code, 'not-found');
-    return err.message;
-  }
-  assert.fail('expected a 404');
-};
+const refusal = thrown(403, 'forbidden');
+const unknown = thrown(404, 'not-found');
 
 const obs = (id: string, patient: string, category = 'vital-signs'): Observation => ({
   resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${patient}` },
