@@ -111,9 +111,11 @@ describe('allows / check on resources', () => {
     assert.equal(p.allows('r', shared), true, 'a resource in two compartments is readable by either');
     for (const letter of ['c', 'u', 'd'] as const) assert.equal(p.allows(letter, shared), false);
     assert.match(refusal(() => p.check('c', shared)), /refers to Patient\/b \(subject\), outside Patient\/a's record/);
-    assert.equal(p.allows('c', { ...obs('o', 'a'), performer: [{ reference: 'Patient/a' }] }), true);
-    assert.match(refusal(() => p.check('u', { ...patient('a'), link: [{ other: { reference: 'Patient/b' }, type: 'seealso' }] })), /Patient\/b \(link\)/);
-    assert.match(refusal(() => p.check('c', { ...patient('new'), link: [{ other: { reference: 'Patient/a' }, type: 'seealso' }] })), /the one Patient resource this token may write/);
+    const own: Observation = { ...obs('o', 'a'), performer: [{ reference: 'Patient/a' }] };
+    assert.equal(p.allows('c', own), true);
+    const linked = (id: string, other: string): Patient => ({ ...patient(id), link: [{ other: { reference: `Patient/${other}` }, type: 'seealso' }] });
+    assert.match(refusal(() => p.check('u', linked('a', 'b'))), /Patient\/b \(link\)/);
+    assert.match(refusal(() => p.check('c', linked('new', 'a'))), /the one Patient resource this token may write/);
     assert.equal(p.allows('u', patient('a')), true);
     // Unconfined scopes are not held to it.
     assert.equal(policy('user/*.cruds').allows('c', shared), true);
