@@ -67,7 +67,8 @@ describe('audit', () => {
     assert.equal(created.status, 201);
     const [write] = (await events(`entity=Observation/${created.body.id}&action=C`)).filter((e) => clientOf(e) === token.registeredClientId);
     assert.equal(write.outcome, '0');
-    assertForbidden(await alpha.get('Observation/ob1'), /ob1/);
+    // Answered as an unknown id, recorded as the refusal it is.
+    assert.equal((await alpha.get('Observation/ob1')).status, 404);
     const [refused] = (await events('entity=Observation/ob1&outcome=4')).filter((e) => clientOf(e) === token.registeredClientId);
     assert.match(refused.outcomeDesc ?? '', /outside Patient\/a's record/);
   });

@@ -72,3 +72,15 @@ test('system history includes other types; unknown or malformed parameters are 4
   assert.equal((await s.http.get('/fhir/_history?foo=1')).status, 400);
   assert.equal((await s.http.get('/fhir/_history?_cursor=garbage')).status, 400);
 });
+
+test('instance history of an id never stored is 404, as its read is; a deleted resource keeps its history', async () => {
+  const res = await s.http.get('/fhir/Patient/never-stored-here/_history');
+  assert.equal(res.status, 404, res.text);
+  assert.equal(res.body.issue[0].code, 'not-found');
+  assert.match(res.body.issue[0].diagnostics, /Patient\/never-stored-here is not known/);
+  const { id } = (await post(patient())).body;
+  assert.equal((await s.http.delete(`/fhir/Patient/${id}`)).status, 204);
+  const deleted = await s.http.get(`/fhir/Patient/${id}/_history`);
+  assert.equal(deleted.status, 200);
+  assert.equal(deleted.body.total, 2);
+});

@@ -111,3 +111,18 @@ export function assertForbidden(res: Response, pattern: RegExp): void {
   assert.equal(oo.issue[0].code, 'forbidden');
   assert.match(oo.issue[0].diagnostics ?? '', pattern);
 }
+
+/**
+ * Asserts the answer to a resource the token may not see: 404 with exactly the body and headers of the answer
+ * to an id never stored (`unknown`, asking for `unknownId` where `res` asked for `hiddenId`): the two cannot be
+ * told apart.
+ */
+export function assertHidden(res: Response, unknown: Response, hiddenId: string, unknownId: string): void {
+  assert.equal(res.status, 404, res.text);
+  assert.equal(unknown.status, 404, unknown.text);
+  for (const h of ['www-authenticate', 'content-type', 'etag', 'last-modified']) assert.equal(res.headers[h], unknown.headers[h], h);
+  const oo = res.body as OperationOutcome;
+  assert.equal(oo.resourceType, 'OperationOutcome');
+  assert.equal(oo.issue[0].code, 'not-found');
+  assert.equal(JSON.stringify(oo).split(hiddenId).join(unknownId), JSON.stringify(unknown.body));
+}

@@ -14,6 +14,8 @@ export class RequestTrail {
   private readonly patients = new Set<string>();
   query?: { path: string; params: URLSearchParams };
   diagnostics?: string;
+  /** Why the access policy hid a resource the client was answered does not exist (the audit keeps the truth). */
+  refused?: string;
 
   interaction(code: string, query?: { path: string; params: URLSearchParams }): void {
     if (!this.interactions.includes(code)) this.interactions.push(code);
@@ -38,7 +40,7 @@ export class RequestTrail {
       resources: [...this.resources],
       patients: [...this.patients],
       query: this.query,
-      diagnostics: this.diagnostics,
+      diagnostics: this.refused ?? this.diagnostics,
     });
   }
 }

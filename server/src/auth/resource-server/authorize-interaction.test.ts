@@ -19,17 +19,20 @@ const policy = (scopes: string, patient?: string) => {
   return new AccessPolicy(access, facts, defs);
 };
 const target = (t: Partial<InteractionTarget>): InteractionTarget => ({ interaction: 'read', type: '', id: '', compartmentType: '', ...t });
-const refusal = (fn: () => unknown): string => {
+/** The diagnostics of the OutcomeError `fn` throws, asserting its status and issue code. */
+const thrown = (status: number, code: string) => (fn: () => unknown): string => {
   try {
     fn();
   } catch (err) {
     assert.ok(err instanceof OutcomeError);
-    assert.equal(err.status, 403);
-    assert.equal(err.outcome.issue[0].code, 'forbidden');
+    assert.equal(err.status, status);
+    assert.equal(err.outcome.issue[0].code, code);
     return err.message;
   }
-  assert.fail('expected a 403');
+  assert.fail(`expected a ${status}`);
 };
+const refusal = thrown(403, 'forbidden');
+const unknown = thrown(404, 'not-found');
 
 const obs = (id: string, patient: string, category = 'vital-signs'): Observation => ({
   resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${patient}` },
@@ -73,7 +76,9 @@ describe('checkInteraction', () => {
     const p = policy('patient/*.cruds', 'a');
     p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'import-wearable' }));
     assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'import-wearable' }))), /Patient\/b is another patient's record/);
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))), /Patient\/b/);
+    // An operation that may read answers another patient's record as an unknown Patient, whether it exists or not.
+    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))), /^Resource Patient\/b is not known$/);
+    unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'validate' })));
     refusal(() => p.checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' })));
     policy('patient/*.rs user/*.rs', 'a').checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' }));
   });
@@ -98,6 +103,22 @@ describe('allows / check on resources', () => {
     assert.equal(p.allows('r', patient('a')), true);
     assert.equal(p.allows('r', patient('b')), false);
     assert.match(refusal(() => p.check('u', obs('2', 'b'), 'as stored')), /Observation\/2 \(as stored\).*outside Patient\/a's record/);
+  });
+
+  it('lets patient scopes write only resources every compartment reference of which is the own patient', () => {
+    const p = policy('patient/*.cruds', 'a');
+    const shared: Observation = { ...obs('s', 'b'), performer: [{ reference: 'Patient/a' }] };
+    assert.equal(p.allows('r', shared), true, 'a resource in two compartments is readable by either');
+    for (const letter of ['c', 'u', 'd'] as const) assert.equal(p.allows(letter, shared), false);
+    assert.match(refusal(() => p.check('c', shared)), /refers to Patient\/b \(subject\), outside Patient\/a's record/);
+    const own: Observation = { ...obs('o', 'a'), performer: [{ reference: 'Patient/a' }] };
+    assert.equal(p.allows('c', own), true);
+    const linked = (id: string, other: string): Patient => ({ ...patient(id), link: [{ other: { reference: `Patient/${other}` }, type: 'seealso' }] });
+    assert.match(refusal(() => p.check('u', linked('a', 'b'))), /Patient\/b \(link\)/);
+    assert.match(refusal(() => p.check('c', linked('new', 'a'))), /the one Patient resource this token may write/);
+    assert.equal(p.allows('u', patient('a')), true);
+    // Unconfined scopes are not held to it.
+    assert.equal(policy('user/*.cruds').allows('c', shared), true);
   });
 
   it('treats types outside the compartment definition by the patients they reference', () => {
@@ -168,7 +189,7 @@ describe('a Patient user', () => {
     assert.ok(!p.allows('r', obs('o2', 'someone-else')));
     assert.ok(p.allows('r', patient('me')));
     assert.ok(!p.allows('r', patient('someone-else')));
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/me/);
+    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/someone-else is not known/);
   });
 
   it('gets nothing from user/ scopes when the patient in context is somebody else', () => {

@@ -12,13 +12,21 @@
 //   4. Some scope covers the type and the interaction's letter: r = read, vread, instance history;
 //      s = search, type and system history; c = create; u = update, patch; d = delete (PUT: u or c).
 //   5. With patient/ scopes only, `Patient/{id}/...` (instance operations, compartment searches) is the
-//      context patient's only.
+//      context patient's only: another patient's answers 404 for an operation that reads (as an unknown id),
+//      403 for one that writes into that record and for a compartment search.
 // On the data the interaction touches (AuthorizedRepository asks):
-//   6. patient/ scopes: the resource is in the context patient's compartment (official Patient
-//      CompartmentDefinition). A type outside that definition counts as the patient's when it references
-//      them (Device.patient); one that references no patient is shared data, readable but not writable.
+//   6. Reads under patient/ scopes: the resource is in the context patient's compartment (official Patient
+//      CompartmentDefinition), so a resource in two patients' compartments (Observation subject a, performer b)
+//      is readable by both. A type outside that definition counts as the patient's when it references them
+//      (Device.patient); one that references no patient is shared data, readable but not writable. A resource
+//      the token may not read is answered as unknown (404), exactly as a true unknown id (see visible()).
 //   7. Query constraints (`?category=...`) hold: as search filters on search, as a match on everything else.
-//   8. Writes: the stored resource before and the new content after are both allowed.
+//   8. Writes (create, update, patch, delete) under patient/ scopes: the resource refers to the context
+//      patient, and every Patient it refers to through its compartment parameters (any reference parameter
+//      for a type outside the definition; contained resources' included) is that patient; a Patient resource
+//      is the patient's own. References that name a Patient not pinned to one here (another server's, an
+//      unresolved `Patient?identifier=`) are refused. Both the stored resource before and the new content
+//      after must pass. Writes that fail answer 403: the client itself named the record.
 //   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
 //      _include/_revinclude results only resources it may read or search.
 import type { Resource } from 'fhir/r4.js';
@@ -28,6 +36,7 @@ import type { CompartmentScope } from '../../search/search-request.js';
 import type { AccessContext } from '../access-context.js';
 import { patientIdOf } from '../../core/ids.js';
 import { clinicalScopes, type ClinicalScope, type Permission } from '../smart-scopes.js';
+import { notFound } from '../../core/outcomes.js';
 import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
 
@@ -96,7 +105,9 @@ export class AccessPolicy {
     if (letters.length > 0 && type === '' && !this.scopes.some((s) => letters.some((l) => s.permissions.has(l)))) {
       throw forbidden(`No granted scope allows ${t.interaction} (needs a scope with '${letters.join("' or '")}')`);
     }
-    if (t.type === 'Patient' && t.id !== '' && (t.compartmentType !== '' || t.interaction === 'operation')) this.requireOwnPatient(type, letters, t.id);
+    if (t.type === 'Patient' && t.id !== '' && (t.compartmentType !== '' || t.interaction === 'operation')) {
+      this.requireOwnPatient(type, letters, t.id, t.interaction === 'operation' && letters.some((l) => READS.includes(l)));
+    }
   }
 
   /** Some scope covers `type` with one of `letters`; patient/ scopes additionally need a patient in context. */
@@ -108,10 +119,16 @@ export class AccessPolicy {
     }
   }
 
-  /** With patient-level scopes only, instance operations and compartment searches on Patient/{id} are the context patient's. */
-  private requireOwnPatient(type: string, letters: readonly Permission[], id: string): void {
+  /**
+   * With patient-level scopes only, instance operations and compartment searches on Patient/{id} are the context
+   * patient's. Another patient's is refused before any lookup, so the answer is the same whether it exists or
+   * not: 404 (as an unknown Patient) for an operation that reads, 403 for one that writes into that record and
+   * for a compartment search (the client named the other patient).
+   */
+  private requireOwnPatient(type: string, letters: readonly Permission[], id: string, reads: boolean): void {
     const beyondPatient = this.scopes.some((s) => s.level !== 'patient' && covers(s, type) && letters.some((l) => s.permissions.has(l)));
     if (!beyondPatient && id !== this.access.patient) {
+      if (reads) throw notFound('Patient', id);
       throw forbidden(`This token is confined to Patient/${this.access.patient ?? '(none)'} (by its patient/ scopes, or as the signed-in patient's own scopes); Patient/${id} is another patient's record`);
     }
   }
@@ -134,11 +151,20 @@ export class AccessPolicy {
 
   /** Throws 403 unless some scope allows `letter` on the resource; `what` says which state of it was checked. */
   check(letter: Permission, resource: Resource, what = ''): void {
-    if (this.allows(letter, resource)) return;
+    const why = this.whyNot(letter, resource, what);
+    if (why !== undefined) throw forbidden(why);
+  }
+
+  /** Why no scope allows `letter` on the resource (what check() would refuse with), or undefined when one does. */
+  whyNot(letter: Permission, resource: Resource, what = ''): string | undefined {
+    if (this.allows(letter, resource)) return undefined;
     const ref = `${resource.resourceType}/${resource.id ?? '(new)'}${what ? ` (${what})` : ''}`;
     const patientOnly = this.scopes.filter((s) => covers(s, resource.resourceType)).every((s) => s.level === 'patient');
+    const coveredForLetter = this.scopes.some((s) => covers(s, resource.resourceType) && s.permissions.has(letter));
+    const problem = patientOnly && coveredForLetter && this.access.patient && !READS.includes(letter) ? this.writeProblem(resource, this.access.patient) : undefined;
+    if (problem) return `${this.describe()} do not allow ${letterNames([letter])} on ${ref}: ${problem}`;
     const where = patientOnly && this.access.patient ? ` outside Patient/${this.access.patient}'s record or` : '';
-    throw forbidden(`${this.describe()} do not allow ${letterNames([letter])} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`);
+    return `${this.describe()} do not allow ${letterNames([letter])} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`;
   }
 
   /** Whether `letter` on `type` needs no per-resource check at all (an unconstrained user/ or system/ scope). */
@@ -167,9 +193,33 @@ export class AccessPolicy {
   private patientAllows(letter: Permission, resource: Resource): boolean {
     const patient = this.access.patient;
     if (!patient) return false;
+    if (!READS.includes(letter)) return this.writeProblem(resource, patient) === undefined;
     if (this.facts.inCompartmentDefinition(resource.resourceType)) return this.facts.inPatientCompartment(resource, patient);
     const patients = this.facts.referencedPatients(resource);
-    return patients.size === 0 ? READS.includes(letter) : patients.has(patient);
+    return patients.size === 0 || patients.has(patient);
+  }
+
+  /**
+   * Rule 8's write rule under patient/ scopes: why `resource` (as stored, or as it would be written) may not be
+   * created, updated or deleted by Patient/`patient`'s token, or undefined when it may.
+   */
+  private writeProblem(resource: Resource, patient: string): string | undefined {
+    const own = `Patient/${patient}`;
+    if (resource.resourceType === 'Patient' && resource.id !== patient) {
+      return `it is not ${own}, the one Patient resource this token may write`;
+    }
+    const refs = this.facts.patientReferences(resource);
+    const foreign = refs.filter((r) => r.id !== patient);
+    if (foreign.length > 0) {
+      const named = foreign.slice(0, 5).map((r) => `${r.text} (${r.param})`).join(', ');
+      return `it refers to ${named}, outside ${own}'s record: every patient a resource written under patient/ scopes refers to must be ${own}`;
+    }
+    if (resource.resourceType !== 'Patient' && !refs.some((r) => r.id === patient && !r.param.startsWith('contained['))) {
+      return this.facts.inCompartmentDefinition(resource.resourceType) || this.facts.referencedPatients(resource).size > 0
+        ? `it is outside ${own}'s record (it does not refer to ${own} as its patient)`
+        : `it is shared data in no patient's record: readable, but not writable under patient/ scopes`;
+    }
+    return undefined;
   }
 
   private uncombinable(type: string, scopes: ClinicalScope[]) {

@@ -2,7 +2,7 @@
 // the policy, whichever interaction or operation (batch and transaction entries, $lastn, future ones) asks.
 // Storage stays in store/; this wrapper only decides, filters and refuses.
 import type { Resource } from 'fhir/r4.js';
-import { OutcomeError } from '../../core/outcomes.js';
+import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import type { SearchRequest } from '../../search/search-request.js';
@@ -22,6 +22,8 @@ export class AuthorizedRepository implements FhirRepository {
     private readonly touched: (resource: Resource) => void = () => undefined,
     /** Told of search and $lastn results (the audit names their patients). */
     private readonly found: (resources: Resource[]) => void = () => undefined,
+    /** Told of a resource answered as unknown because the token may not read it, with why (for the audit). */
+    private readonly hidden: (reference: string, resource: Resource | undefined, why: string) => void = () => undefined,
   ) {}
 
   async read(type: string, id: string): Promise<ResourceVersion | undefined> {
@@ -34,13 +36,25 @@ export class AuthorizedRepository implements FhirRepository {
     return this.visible(await this.inner.vread(type, id, versionId));
   }
 
-  /** A deletion carries no content to check: it tells only that the id existed. */
-  private visible(version: ResourceVersion | undefined): ResourceVersion | undefined {
-    if (version?.resource && !version.deleted) {
-      this.policy.check('r', version.resource);
-      this.touched(version.resource);
-    }
+  /**
+   * A version the token may not read is not there for it: the caller answers 404 exactly as for an unknown id,
+   * so another patient's ids cannot be probed (the audit trail still records the refusal). A deletion (410
+   * would tell the id existed) is judged by the version it deleted.
+   */
+  private async visible(version: ResourceVersion | undefined): Promise<ResourceVersion | undefined> {
+    if (!version) return undefined;
+    if (version.deleted) return (await this.deletionVisible(version, 'r')) ? version : this.hide(version, undefined);
+    if (!version.resource) return version;
+    if (!this.policy.allows('r', version.resource)) return this.hide(version, version.resource);
+    this.touched(version.resource);
     return version;
+  }
+
+  private hide(version: ResourceVersion, resource: Resource | undefined): undefined {
+    const ref = `${version.type}/${version.id}`;
+    const why = resource ? this.policy.whyNot('r', resource) : undefined;
+    this.hidden(ref, resource, `Answered as unknown: ${why ?? `the token may not read what the deletion of ${ref} deleted`}`);
+    return undefined;
   }
 
   async history(query: HistoryQuery): Promise<Page<ResourceVersion>> {
@@ -48,11 +62,13 @@ export class AuthorizedRepository implements FhirRepository {
     if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
     const page = await this.inner.history(query);
     const allowed = page.items.filter((v) => v.resource && this.policy.allows(letter, v.resource));
-    // Like a read: one resource's history with no version the token may see is refused, not emptied.
-    const first = page.items.find((v) => v.resource);
-    if (query.id !== undefined && allowed.length === 0 && first) this.policy.check(letter, first.resource!);
     const items: ResourceVersion[] = [];
     for (const v of page.items) if (allowed.includes(v) || (v.deleted && (await this.deletionVisible(v, letter)))) items.push(v);
+    // Like a read: one resource's history with no version the token may see is that of an unknown id.
+    if (query.type !== undefined && query.id !== undefined && items.length === 0 && page.items.length > 0) {
+      this.hide(page.items[0], page.items.find((v) => v.resource)?.resource);
+      throw notFound(query.type, query.id);
+    }
     if (items.length === page.items.length) return page;
     return { ...page, items, total: undefined };
   }
@@ -131,7 +147,7 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched, this.found)));
+    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched, this.found, this.hidden)));
   }
 
   /**

@@ -2,7 +2,7 @@
 // from the same index rows search uses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Device, Observation, Patient } from 'fhir/r4.js';
+import type { Condition, Device, Group, Observation, Patient } from 'fhir/r4.js';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { createResourceFacts } from './resource-facts.js';
 
@@ -44,5 +44,22 @@ describe('resource facts', () => {
     assert.equal(facts.matches(obs, 'subject', 'Patient/b'), false);
     assert.equal(facts.matches(obs, 'date', 'ge2020'), undefined);
     assert.equal(facts.matches(obs, 'no-such-param', 'x'), undefined);
+  });
+
+  it('lists the Patients a written resource refers to through compartment parameters, contained ones included', () => {
+    const refs = (r: Observation | Condition | Group | Device) => facts.patientReferences(r).map((x) => `${x.param}=${x.id ?? `?${x.text}`}`).sort();
+    assert.deepEqual(refs({ ...obs, performer: [{ reference: 'Patient/b' }, { reference: 'Practitioner/p' }] }), ['performer=b', 'subject=a']);
+    // focus is no compartment parameter.
+    assert.deepEqual(refs({ ...obs, focus: [{ reference: 'Patient/b' }] }), ['subject=a']);
+    assert.deepEqual(refs({ ...obs, subject: { reference: 'https://elsewhere.example/fhir/Patient/a' } }), ['subject=?https://elsewhere.example/fhir/Patient/a']);
+    // Condition's compartment parameter `patient` is `subject` where a Patient: an untyped conditional subject is seen through `subject`.
+    const condition: Condition = { resourceType: 'Condition', subject: { reference: 'Patient?identifier=urn:mrn|x' } };
+    assert.deepEqual(refs(condition), ['subject=?Patient?identifier=urn:mrn']);
+    const contained: Observation = { ...obs, contained: [{ resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/b' } } as Condition] };
+    assert.ok(refs(contained).includes('contained[0].subject=b'), refs(contained).join());
+    const group: Group = { resourceType: 'Group', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/a' } }, { entity: { reference: 'Patient/b' } }] };
+    assert.deepEqual(refs(group), ['member=a', 'member=b']);
+    // A type outside the CompartmentDefinition: any reference parameter.
+    assert.deepEqual(refs({ resourceType: 'Device', patient: { reference: 'Patient/b' } }), ['patient=b']);
   });
 });

@@ -3,6 +3,7 @@
 // the search tables hold (the indexer is shared), so "in the compartment" means here what it means in SQL.
 // https://hl7.org/fhir/R4/compartmentdefinition-patient.html
 import type { Resource } from 'fhir/r4.js';
+import { derivedParams } from '../../definitions/derived-params.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { IndexRows } from '../../indexing/index-rows.js';
 import { createResourceIndexer, type ResourceIndexer } from '../../indexing/resource-indexer.js';
@@ -14,6 +15,13 @@ export interface ResourceFacts {
   inPatientCompartment(resource: Resource, patient: string): boolean;
   /** Ids of every Patient the resource references, through any reference search parameter. */
   referencedPatients(resource: Resource): Set<string>;
+  /**
+   * The Patients a resource refers to through its Patient compartment parameters (a type outside the
+   * CompartmentDefinition: through any reference parameter), its contained resources' included: what the write
+   * rule checks. `id` is set for a reference to a Patient on this server; a reference naming a Patient it cannot
+   * pin to one here (another server's, an unresolved `Patient?identifier=` one) has `id` undefined.
+   */
+  patientReferences(resource: Resource): PatientReference[];
   /** The local references the resource makes through the reference search parameter `param`. */
   references(resource: Resource, param: string): { type: string; id: string }[];
   /**
@@ -22,6 +30,18 @@ export interface ResourceFacts {
    */
   matches(resource: Resource, name: string, value: string): boolean | undefined;
 }
+
+export interface PatientReference {
+  /** The search parameter it was found through, `contained[i].` prefixed for a contained resource's. */
+  param: string;
+  /** The local Patient id, or undefined for a Patient reference that is not a local one. */
+  id?: string;
+  /** The reference as written (for diagnostics). */
+  text: string;
+}
+
+/** Reference index urls that still name the Patient type: another server's Patient, `Patient?identifier=...`. */
+const NAMES_PATIENT = /(^|\/)Patient([/?]|$)/;
 
 export function createResourceFacts(defs: Definitions, fhirBase: string, indexer: ResourceIndexer = createResourceIndexer(defs, fhirBase)): ResourceFacts {
   // Policy checks look at the same resource several times (before/after a write, each scope): index once.
@@ -32,6 +52,10 @@ export function createResourceFacts(defs: Definitions, fhirBase: string, indexer
     return rows;
   };
   const patientParams = (type: string) => defs.compartmentParams('Patient', type);
+  // A derived compartment parameter (Condition `patient`: `subject` where a Patient) counts through the
+  // parameters it is made of too, so a reference its restriction cannot type (`Patient?identifier=x`) is seen.
+  const derived = derivedParams(defs);
+  const writtenParams = (type: string) => patientParams(type).flatMap((p) => [p, ...(derived(type, p)?.from ?? [])]);
 
   return {
     inCompartmentDefinition: (type) => type === 'Patient' || patientParams(type).length > 0,
@@ -44,6 +68,21 @@ export function createResourceFacts(defs: Definitions, fhirBase: string, indexer
       const ids = new Set<string>();
       for (const row of rowsOf(resource).reference) if (row.targetType === 'Patient' && row.targetId) ids.add(row.targetId);
       return ids;
+    },
+    patientReferences(resource) {
+      const own = (r: Resource, prefix: string): PatientReference[] => {
+        const params = writtenParams(r.resourceType);
+        const out: PatientReference[] = [];
+        for (const row of rowsOf(r).reference) {
+          if (params.length > 0 && !params.includes(row.param)) continue;
+          const param = `${prefix}${row.param}`;
+          if (row.targetType === 'Patient' && row.targetId && row.url === null) out.push({ param, id: row.targetId, text: `Patient/${row.targetId}` });
+          else if (row.url !== null && (row.targetType === 'Patient' || (row.targetType === null && NAMES_PATIENT.test(row.url)))) out.push({ param, text: row.url });
+        }
+        return out;
+      };
+      const contained = (resource as { contained?: Resource[] }).contained ?? [];
+      return [...own(resource, ''), ...contained.flatMap((c, i) => (c && typeof c.resourceType === 'string' ? own(c, `contained[${i}].`) : []))];
     },
     references(resource, param) {
       return rowsOf(resource).reference.flatMap((row) => (row.param === param && row.targetType && row.targetId ? [{ type: row.targetType, id: row.targetId }] : []));

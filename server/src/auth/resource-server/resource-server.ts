@@ -1,6 +1,6 @@
 // The FHIR API as a SMART resource server (AUTH_MODE=smart): CORS for registered origins, one AuditEvent
 // per request, bearer token verification (401), per-client rate limits (429), and the per-request FHIR
-// context whose repository and authorize hook apply the access policy (403).
+// context whose repository and authorize hook apply the access policy (403, or 404 for what it may not read).
 // https://hl7.org/fhir/smart-app-launch/STU2.2/app-launch.html#step-5-access-protected-resources
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Resource } from 'fhir/r4.js';
@@ -138,6 +138,9 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
         ...ctx,
         repo: new AuthorizedRepository(ctx.repo, policy, facts, deps.defs, touched, (found) => {
           for (const r of found) trail?.found(patientsIn(r, deps.fhirBase));
+        }, (reference, resource, why) => {
+          trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
+          if (trail) trail.refused ??= why;
         }),
         authorize(entry, target) {
           const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);

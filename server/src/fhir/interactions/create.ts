@@ -19,7 +19,8 @@ export async function create(req: FhirRequest, type: string, ctx: FhirContext): 
       }
       if (matches.length === 1) {
         const existing = await repo.read(type, matches[0].id!);
-        return { status: 200, resource: existing!.resource, version: existing, isWrite: true };
+        // A match the token may search but not read (a constrained r scope) is answered without its content.
+        return { status: 200, resource: existing?.resource, version: existing, isWrite: true };
       }
     }
     const version = await repo.write(resource, undefined, 'POST');

@@ -1,6 +1,6 @@
 // history: instance GET [base]/[type]/[id]/_history, type GET [base]/[type]/_history, system GET [base]/_history.
 // https://hl7.org/fhir/R4/http.html#history
-import { badRequest } from '../../core/outcomes.js';
+import { badRequest, notFound } from '../../core/outcomes.js';
 import { parseDateRange } from '../../search/date-range.js';
 import { parseCount } from '../../search/parse-search.js';
 import { historyBundle, pageLinks } from '../bundles.js';
@@ -13,6 +13,8 @@ export async function history(req: FhirRequest, ctx: FhirContext, type?: string,
   for (const name of req.query.keys()) {
     if (!ALLOWED.has(name)) throw badRequest(`Unknown history parameter '${name}'`, name);
   }
+  // An id never stored (or one the caller may not read) has no history: 404, as a read of it answers.
+  if (type !== undefined && id !== undefined && !(await ctx.repo.read(type, id))) throw notFound(type, id);
   const page = await ctx.repo.history({
     type,
     id,

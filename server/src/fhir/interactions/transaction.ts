@@ -112,7 +112,7 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
   if (p.req.method === 'POST' && p.req.path === p.type) {
     if (p.existing) {
       const current = await ctx.repo.read(p.type, p.id!);
-      return { status: 200, resource: current!.resource, version: current, isWrite: true };
+      return { status: 200, resource: current?.resource, version: current, isWrite: true };
     }
     const checked = validated && (p.req.body as Resource | undefined)?.resourceType === p.type ? (p.req.body as Resource) : validateWrite(p.req.body, p.type, ctx);
     const resource = { ...checked, id: p.id! };
