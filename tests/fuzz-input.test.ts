@@ -130,7 +130,7 @@ test(`fuzz: ${REQUESTS} generated requests (seed ${SEED}) get no 5xx, no answer 
     try {
       const res = await server.fetch(sent.path, {
         method: sent.method,
-        ...(sent.body ? { body: sent.body, headers: { 'Content-Type': sent.contentType! } } : {}),
+        ...(sent.body ? { body: new Uint8Array(sent.body), headers: { 'Content-Type': sent.contentType! } } : {}),
       });
       const text = await res.text();
       const ms = performance.now() - started;
