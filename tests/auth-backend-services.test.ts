@@ -13,9 +13,11 @@ import {
   clientAssertion,
   FHIR_BASE,
   introspect,
+  ISSUER,
   registerBackendClient,
   registerClient,
   signJwt,
+  TOKEN_URL,
   type BackendKey,
 } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -162,6 +164,25 @@ test('assertions that break the rules are invalid_client', async () => {
     ['typ not JWT', clientAssertion(id, rs.key, { header: { typ: 'JOSE+JSON' } })],
   ];
   for (const [why, assertion] of cases) assertInvalidClient(await backendTokenRequest(server, { clientId: id, assertion, scope: 'system/*.rs' }), why);
+});
+
+test('the assertion aud must be the token URL: the issuer, or a list holding it, is invalid_client', async () => {
+  const id = rs.client.clientId;
+  const token = await backendTokenRequest(server, { clientId: id, assertion: clientAssertion(id, rs.key, { claims: { aud: TOKEN_URL } }), scope: 'system/*.rs' });
+  assert.equal(token.status, 200, token.text);
+  for (const aud of [ISSUER, [ISSUER], [TOKEN_URL, ISSUER], `${TOKEN_URL}/`, []]) {
+    const res = await backendTokenRequest(server, { clientId: id, assertion: clientAssertion(id, rs.key, { claims: { aud } }), scope: 'system/*.rs' });
+    assertInvalidClient(res, `aud ${JSON.stringify(aud)}`);
+  }
+  // Introspection: the assertion is posted to /auth/introspect, whose URL is accepted as well as the token URL; the issuer is not.
+  const introspectWith = (aud: string) =>
+    server.http.post('/auth/introspect').type('form').send({
+      token: token.body.access_token,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: clientAssertion(id, rs.key, { claims: { aud } }),
+    });
+  assert.equal((await introspectWith(TOKEN_URL)).body.active, true);
+  assertInvalidClient(await introspectWith(ISSUER), 'introspection with aud = issuer');
 });
 
 test('an HS256 assertion keyed with anything is refused', async () => {

@@ -14,6 +14,7 @@ import type { TestServer } from './test-server.js';
 export const BASE_URL = 'http://localhost:8080';
 export const FHIR_BASE = `${BASE_URL}/fhir`;
 export const TOKEN_URL = `${BASE_URL}/auth/token`;
+export const ISSUER = `${BASE_URL}/auth`;
 
 export interface TokenResponse {
   access_token: string;

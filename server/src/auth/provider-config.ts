@@ -114,11 +114,13 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         need_patient_banner: context?.needPatientBanner ?? false,
       };
     },
-    async assertJwtClientAuthClaimsAndHeader(_ctx, claims, header, client) {
+    async assertJwtClientAuthClaimsAndHeader(ctx, claims, header, client) {
       const fail = (msg: string) => {
         throw new errors.InvalidClientAuth(msg);
       };
       if (claims.sub !== client.clientId) fail('client_assertion sub must be the client_id');
+      const audFailure = audienceFailure(ctx, claims.aud);
+      if (audFailure) fail(audFailure);
       if (!header.kid) fail('client_assertion header must name its key (kid)');
       if (header.typ !== undefined && header.typ !== 'JWT') fail("client_assertion typ must be 'JWT'");
       if (header.jku !== undefined && header.jku !== client.jwksUri) fail('client_assertion jku does not match the registered jwks_uri');
@@ -164,6 +166,21 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       return response;
     },
   };
+}
+
+/**
+ * SMART Backend Services: a client assertion's `aud` is the token URL, the URL it is posted to. oidc-provider
+ * also takes the issuer; we do not. At /auth/introspect and /auth/revoke that endpoint's own URL is the URL it
+ * is posted to, so it is accepted there too. A list must hold only accepted URLs. Undefined when `aud` is right.
+ * https://hl7.org/fhir/smart-app-launch/backend-services.html#authenticate-to-the-token-endpoint
+ */
+function audienceFailure(ctx: KoaContextWithOIDC, aud: unknown): string | undefined {
+  const tokenUrl = ctx.oidc.urlFor('token');
+  const accepted = new Set([tokenUrl, ctx.oidc.urlFor(ctx.oidc.route)]);
+  const values = Array.isArray(aud) ? aud : [aud];
+  if (values.length > 0 && values.every((v) => typeof v === 'string' && accepted.has(v))) return undefined;
+  const shown = values.map((v) => `'${String(v)}'`).join(', ');
+  return `client_assertion aud must be the token URL ${tokenUrl}, not ${shown}${values.includes(ctx.oidc.issuer) ? ' (the issuer is not accepted)' : ''}`;
 }
 
 /**
