@@ -10,6 +10,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import { consentPage, loginPage, page, patientPickerPage } from './pages.js';
 import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
+import { normalizeUsername } from './username.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in use (rebuilt when the signing keys change). */
@@ -48,20 +49,22 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
     try {
       const details = await deps.provider().interactionDetails(req, res);
       if (details.prompt.name !== 'login') throw new InteractionError(400, 'this sign-in step is already done');
-      const { username, password } = req.body as Record<string, string | undefined>;
+      const { username: typed, password } = req.body as Record<string, unknown>;
+      // One form of the name for the lockout and the lookup, so no other spelling gets fresh guesses.
+      const username = typeof typed === 'string' ? normalizeUsername(typed) : '';
       const clientName = await nameOf(deps.provider(), details);
       const action = `/auth/interaction/${details.uid}/login`;
       if (username && (await deps.throttle.locked(username))) {
         res.status(429).type('html').send(loginPage(action, clientName, 'Too many failed sign-ins for this username: try again in 15 minutes.'));
         return;
       }
-      const user = username && password ? await deps.users.authenticate(username, password) : undefined;
+      const user = username && typeof password === 'string' && password ? await deps.users.authenticate(username, password) : undefined;
       if (!user) {
         if (username) await deps.throttle.failed(username);
         res.status(401).type('html').send(loginPage(action, clientName, 'Wrong username or password.'));
         return;
       }
-      await deps.throttle.succeeded(username!);
+      await deps.throttle.succeeded(username);
       const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
       if (launch && launch.fhirUser !== user.fhirUser) {
         res.status(403).type('html').send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));

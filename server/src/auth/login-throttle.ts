@@ -1,6 +1,8 @@
 // Slows password guessing: after MAX_FAILURES failed sign-ins for a username within the window, that
-// username is locked out for the rest of the window (counted in Redis, so across all nodes).
+// username is locked out for the rest of the window (counted in Redis, so across all nodes). The count is kept
+// per normalized username (username.ts), the form sign-in looks users up by, so no spelling of a name escapes it.
 import type { Redis } from 'ioredis';
+import { normalizeUsername } from './username.js';
 
 export const MAX_FAILURES = 10;
 export const WINDOW_SECONDS = 15 * 60;
@@ -12,7 +14,7 @@ export class LoginThrottle {
   ) {}
 
   private key(username: string): string {
-    return `${this.prefix}loginfail:${username.toLowerCase()}`;
+    return `${this.prefix}loginfail:${normalizeUsername(username)}`;
   }
 
   async locked(username: string): Promise<boolean> {

@@ -22,7 +22,7 @@ export function loginPage(action: string, clientName: string, error?: string): s
     `<p>to continue to <strong>${escapeHtml(clientName)}</strong></p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}">
-<label>Username <input type="text" name="username" autocomplete="username" required autofocus></label>
+<label>Username <input type="text" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" id="login">Sign in</button>
 </form>`,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { hashSecret, verifySecret } from './password.js';
+import { normalizeUsername } from './username.js';
 
 export interface User {
   accountId: string;
@@ -20,7 +21,10 @@ export class UserStore {
   constructor(private readonly pool: Pool) {}
 
   async add(input: { username: string; password: string; fhirUser: string; displayName?: string }): Promise<User> {
-    if (!/^[A-Za-z0-9._@-]{1,191}$/.test(input.username)) throw new UserError(`username '${input.username}' must be 1-191 of A-Z a-z 0-9 . _ @ -`);
+    // Sign-in normalizes what is typed: a stored name must already be in that form, or nobody could sign in with it.
+    const normal = normalizeUsername(input.username);
+    if (normal !== input.username) throw new UserError(`username '${input.username}' must be given as it is normalized (trimmed, Unicode NFKC, lowercase): '${normal}'`);
+    if (!/^[a-z0-9._@-]{1,191}$/.test(input.username)) throw new UserError(`username '${input.username}' must be 1-191 of a-z 0-9 . _ @ -`);
     if (!FHIR_USER.test(input.fhirUser)) throw new UserError(`fhirUser '${input.fhirUser}' must be Practitioner/<id>, Patient/<id>, RelatedPerson/<id> or Person/<id>`);
     if (input.password.length < 8) throw new UserError('the password must have at least 8 characters');
     const user: User = { accountId: randomUUID(), username: input.username, fhirUser: input.fhirUser, ...(input.displayName ? { displayName: input.displayName } : {}) };
@@ -36,9 +40,9 @@ export class UserStore {
     return user;
   }
 
-  /** The user when username and password match, else undefined (same work either way). */
+  /** The user when username (as typed: normalized here) and password match, else undefined (same work either way). */
   async authenticate(username: string, password: string): Promise<User | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [username]);
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
     // Hash against a dummy when the user is unknown, so timing does not reveal which usernames exist.
     const stored = rows[0]?.password_hash ?? DUMMY_HASH;
     const ok = await verifySecret(password, stored);
