@@ -8,9 +8,10 @@ import { redisRateLimiter } from './auth/resource-server/rate-limit.js';
 import { createResourceServer, type ResourceServer } from './auth/resource-server/resource-server.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditProviderEvents } from './audit/provider-events.js';
-import { auditSignIns } from './audit/sign-in-audit.js';
+import { auditSignIns, EHR_SIGN_IN_FAILURES } from './audit/sign-in-audit.js';
 import { authEndpoints, smartConfigurationHandler } from './auth/smart-configuration.js';
 import { ehrSimulator } from './ehr/ehr-simulator.js';
+import { EhrSessions } from './ehr/ehr-session.js';
 import { appHosting } from './app-hosting/app-hosting.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -75,7 +76,13 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
     if (audit) app.post('/auth/interaction/:uid/login', auditSignIns(audit));
     app.use('/auth', auth.router);
-    app.use('/ehr', ehrSimulator({ fhirBase, users: auth.users, clients: auth.clientStore, launches: auth.launches, lookup: auth.lookup }));
+    // The EHR launch simulator is a development tool: only with EHR_SIMULATOR=true, and only for a signed-in practitioner.
+    if (config.ehrSimulator && redis) {
+      if (audit) app.post('/ehr/login', auditSignIns(audit, EHR_SIGN_IN_FAILURES));
+      const sessions = new EhrSessions(redis, config.redisPrefix, config.baseUrl);
+      const { users, clientStore: clients, launches, lookup, throttle } = auth;
+      app.use('/ehr', ehrSimulator({ baseUrl: config.baseUrl, fhirBase, users, clients, launches, lookup, throttle, sessions }));
+    }
   }
   // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
   if (resourceServer) app.use('/fhir', ...resourceServer.before);

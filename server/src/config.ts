@@ -29,6 +29,8 @@ export interface Config {
   requireProfiles: boolean;
   /** AUTH_MODE=smart: FHIR API requests per client per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** EHR_SIMULATOR=true: serve the EHR launch simulator at /ehr/ (AUTH_MODE=smart; a development tool, off by default). */
+  ehrSimulator: boolean;
   /** Patient/$import-wearable and Fitbit sync (WEARABLE_*, FITBIT_*). */
   wearables: WearablesConfig;
 }
@@ -63,6 +65,7 @@ export function loadConfig(env: Env): Config {
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
+    ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
   };
 }

@@ -1,40 +1,99 @@
-// EHR launch simulator at /ehr/: pick a practitioner, a patient (and an encounter) and a registered app;
-// it mints a launch id bound to them (and whether the app must show a patient banner) and opens the app's
-// launch URL with iss and launch.
+// EHR launch simulator at /ehr/ (a development tool, off unless EHR_SIMULATOR=true): a practitioner signs in
+// (the users and lockout of /auth), picks a patient (and an encounter) and a registered app; it mints a launch
+// id bound to that practitioner and opens the app's launch URL with iss and launch. Its forms carry a CSRF
+// token bound to the session and are refused from another Origin.
 // https://hl7.org/fhir/smart-app-launch/app-launch.html#launch-app-ehr-launch
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import type { Encounter } from 'fhir/r4.js';
 import type { ClientStore } from '../auth/client-store.js';
 import type { FhirLookup } from '../auth/fhir-lookup.js';
 import type { LaunchStore } from '../auth/launch-store.js';
-import { escapeHtml, page } from '../auth/pages.js';
-import type { UserStore } from '../auth/user-store.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { page, escapeHtml } from '../auth/pages.js';
+import type { User, UserStore } from '../auth/user-store.js';
+import { normalizeUsername } from '../auth/username.js';
+import { ehrLaunchPage, ehrSignInPage } from './ehr-pages.js';
+import { crossSiteRefusal, csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
 export interface EhrSimulatorDeps {
+  /** BASE_URL: the only Origin its forms are accepted from. */
+  baseUrl: string;
   fhirBase: string;
   users: UserStore;
   clients: ClientStore;
   launches: LaunchStore;
   lookup: FhirLookup;
+  throttle: LoginThrottle;
+  sessions: EhrSessions;
 }
 
 class LaunchError extends Error {}
 
+const isPractitioner = (user: User) => user.fhirUser.startsWith('Practitioner/');
+
 export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const ownOrigin = new URL(deps.baseUrl).origin;
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
-
-  router.get('/', async (_req, res) => {
-    res.type('html').send(await formPage(deps));
+  // Every POST (sign-in, launch, sign-out) comes from our own pages or is refused.
+  router.use((req, res, next) => {
+    const refusal = req.method === 'GET' || req.method === 'HEAD' ? undefined : crossSiteRefusal(req, ownOrigin);
+    if (refusal) refuse(res, 403, refusal);
+    else next();
   });
 
-  router.post('/launch', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
-    const body = req.body as Record<string, string | undefined>;
+  /** The signed-in practitioner and their session, or undefined. */
+  const signedIn = async (req: Request): Promise<{ user: User; session: EhrSession } | undefined> => {
+    const session = await deps.sessions.find(req);
+    const user = session && (await deps.users.find(session.accountId));
+    return session && user && isPractitioner(user) ? { user, session } : undefined;
+  };
+
+  router.get('/', async (req, res) => {
+    const who = await signedIn(req);
+    if (!who) return res.redirect(303, '/ehr/login');
+    res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps)));
+  });
+
+  router.get('/login', (_req, res) => {
+    res.type('html').send(ehrSignInPage());
+  });
+
+  router.post('/login', form, async (req, res) => {
+    const { username: typed, password } = req.body as Record<string, unknown>;
+    const username = typeof typed === 'string' ? normalizeUsername(typed) : '';
+    if (username && (await deps.throttle.locked(username))) {
+      return res.status(429).type('html').send(ehrSignInPage('Too many failed sign-ins for this username: try again in 15 minutes.'));
+    }
+    const user = username && typeof password === 'string' && password ? await deps.users.authenticate(username, password) : undefined;
+    if (!user) {
+      if (username) await deps.throttle.failed(username);
+      return res.status(401).type('html').send(ehrSignInPage('Wrong username or password.'));
+    }
+    await deps.throttle.succeeded(username);
+    if (!isPractitioner(user)) return res.status(403).type('html').send(ehrSignInPage(`Only a practitioner can use the EHR launch simulator; ${user.fhirUser} is not one.`));
+    await deps.sessions.start(res, user.accountId);
+    res.redirect(303, '/ehr/');
+  });
+
+  router.post('/logout', form, async (req, res) => {
+    const who = await signedIn(req);
+    if (who && !csrfMatches(who.session, (req.body as Record<string, unknown>).csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
+    await deps.sessions.end(req, res);
+    res.redirect(303, '/ehr/login');
+  });
+
+  router.post('/launch', form, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const who = await signedIn(req);
+    if (!who) return res.status(401).type('html').send(ehrSignInPage('Sign in to launch an app.'));
+    if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
     try {
-      const target = await launchTarget(deps, body);
+      const target = await launchTarget(deps, who.user, body);
       const id = await deps.launches.createLaunch(target.launch);
       const url = new URL(target.launchUrl);
       url.searchParams.set('iss', deps.fhirBase);
@@ -42,27 +101,29 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
       res.redirect(303, url.href);
     } catch (err) {
       if (!(err instanceof LaunchError)) throw err;
-      res.status(400).type('html').send(await formPage(deps, err.message));
+      res.status(400).type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps), err.message));
     }
   });
 
   return router;
 }
 
-async function launchTarget(deps: EhrSimulatorDeps, body: Record<string, string | undefined>) {
-  const { practitioner = '', patient = '', encounter = '', client = '' } = body;
+function refuse(res: Response, status: number, message: string): void {
+  res.status(status).type('html').send(page('EHR launch simulator', `<p class="error" role="alert">Refused: ${escapeHtml(message)}.</p><p><a href="/ehr/">Back to the simulator</a></p>`));
+}
+
+async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<string, unknown>) {
+  const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  const [patient, encounter, client] = [field('patient'), field('encounter'), field('client')];
   // An HTML checkbox sends its value only when ticked.
   const needPatientBanner = body.need_patient_banner !== undefined;
-  const users = await deps.users.listByType('Practitioner');
-  const user = users.find((u) => u.fhirUser === practitioner);
-  if (!user) throw new LaunchError(`'${practitioner}' is not a practitioner who can log in (add one with fibrotrack user add)`);
   if (!(await deps.lookup.patientLabel(patient))) throw new LaunchError(`there is no patient '${patient}'`);
   if (encounter) {
     const enc = await deps.lookup.read<Encounter>('Encounter', encounter);
     if (!enc) throw new LaunchError(`there is no encounter '${encounter}'`);
     if (enc.subject?.reference !== `Patient/${patient}`) throw new LaunchError(`encounter '${encounter}' is not one of patient ${patient}'s`);
   }
-  const app = await deps.clients.get(client);
+  const app = client ? await deps.clients.get(client) : undefined;
   if (!app?.launchUrl) throw new LaunchError(`'${client}' is not a registered app with a launch URL`);
   return {
     launchUrl: app.launchUrl,
@@ -70,26 +131,8 @@ async function launchTarget(deps: EhrSimulatorDeps, body: Record<string, string 
   };
 }
 
-async function formPage(deps: EhrSimulatorDeps, error?: string): Promise<string> {
-  const [practitioners, patients, encounters, clients] = await Promise.all([
-    deps.users.listByType('Practitioner'),
-    deps.lookup.patients(),
-    deps.lookup.encounters(),
-    deps.clients.list(),
-  ]);
-  const options = (items: { value: string; label: string }[]) =>
-    items.map((i) => `<option value="${escapeHtml(i.value)}">${escapeHtml(i.label)}</option>`).join('');
-  return page(
-    'EHR launch simulator',
-    `<p>Plays the EHR: choose who is signed in, which chart is open and which app to launch.</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/ehr/launch">
-<label>Practitioner <select name="practitioner" required>${options(practitioners.map((u) => ({ value: u.fhirUser, label: `${u.displayName ?? u.username} (${u.fhirUser})` })))}</select></label>
-<label>Patient <select name="patient" required>${options(patients.map((p) => ({ value: p.id, label: p.label })))}</select></label>
-<label>Encounter <select name="encounter"><option value="">(none)</option>${options(encounters.map((e) => ({ value: e.id, label: `${e.label} - Patient/${e.patient ?? '?'}` })))}</select></label>
-<label><input type="checkbox" id="need-patient-banner" name="need_patient_banner" value="true" checked> The app shows the patient banner (<code>need_patient_banner</code>): this simulator shows none of its own</label>
-<label>App <select name="client" required>${options(clients.filter((c) => c.launchUrl).map((c) => ({ value: c.clientId, label: c.name ?? c.clientId })))}</select></label>
-<button type="submit" id="launch">Launch</button>
-</form>`,
-  );
+/** What a practitioner may pick: a practitioner user sees every patient (user/ scopes are not confined for them). */
+async function choices(deps: EhrSimulatorDeps) {
+  const [patients, encounters, clients] = await Promise.all([deps.lookup.patients(), deps.lookup.encounters(), deps.clients.list()]);
+  return { patients, encounters, apps: clients.filter((c) => c.launchUrl).map((c) => ({ id: c.clientId, label: c.name ?? c.clientId })) };
 }
