@@ -32,7 +32,9 @@ export function reading(v: unknown): Reading {
   const s = v.trim();
   if (s === '') return { ok: false, blank: true };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return { ok: false, blank: false };
-  return { ok: true, value: Number(s) };
+  const value = Number(s);
+  // "1e400" has the shape of a number but no finite value: it is bad input, never an Infinity to store.
+  return Number.isFinite(value) ? { ok: true, value } : { ok: false, blank: false };
 }
 
 /**

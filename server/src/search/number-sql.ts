@@ -14,10 +14,22 @@ export interface Interval {
   hiOpen?: boolean;
 }
 
-/** The values one prefixed number matches, as a union of intervals: `eq100` is [99.5, 100.5). */
+/** Why a search number (after its prefix) cannot be searched for: not a number, or beyond a double (1e309). */
+export function numberProblem(value: string): string | undefined {
+  const { rest } = splitPrefix(value);
+  if (!NUMBER.test(rest)) return `'${value}' is not a number`;
+  if (!Number.isFinite(Number(rest))) return `'${value}' is not a finite number (beyond ${Number.MAX_VALUE})`;
+  return undefined;
+}
+
+/**
+ * The values one prefixed number matches, as a union of intervals: `eq100` is [99.5, 100.5). A finite number's
+ * bounds may still overflow (ap1.7e308, 0e400): an infinite bound is no bound (intervalsSql).
+ */
 export function numberIntervals(value: string, name: string): Interval[] {
+  const problem = numberProblem(value);
+  if (problem) throw badSearchParameter(`Search parameter '${name}': ${problem}`, name);
   const { prefix, rest } = splitPrefix(value);
-  if (!NUMBER.test(rest)) throw badSearchParameter(`Search parameter '${name}': '${value}' is not a number`, name);
   const n = Number(rest);
   const decimals = /\.(\d+)/.exec(rest.split(/[eE]/)[0])?.[1].length ?? 0;
   const exponent = Number(/[eE]([+-]?\d+)/.exec(rest)?.[1] ?? 0);
@@ -33,12 +45,18 @@ export function numberIntervals(value: string, name: string): Interval[] {
   }
 }
 
-/** `column` in any of the intervals. */
+/**
+ * `column` in any of the intervals. Only finite bounds reach SQL: -Infinity below and +Infinity above bound
+ * nothing, +Infinity below or -Infinity above leaves the interval empty (no double lies there).
+ */
 export function intervalsSql(column: Sql, intervals: readonly Interval[]): Sql {
   const one = (v: Interval) => {
+    if (Number.isNaN(v.lo) || Number.isNaN(v.hi)) throw new Error('NaN bound in a number interval');
+    if (v.lo === Infinity || v.hi === -Infinity) return sql`1=0`;
     const parts: Sql[] = [];
-    if (v.lo !== undefined) parts.push(v.loOpen ? sql`${column} > ${v.lo}` : sql`${column} >= ${v.lo}`);
-    if (v.hi !== undefined) parts.push(v.hiOpen ? sql`${column} < ${v.hi}` : sql`${column} <= ${v.hi}`);
+    if (v.lo !== undefined && v.lo !== -Infinity) parts.push(v.loOpen ? sql`${column} > ${v.lo}` : sql`${column} >= ${v.lo}`);
+    if (v.hi !== undefined && v.hi !== Infinity) parts.push(v.hiOpen ? sql`${column} < ${v.hi}` : sql`${column} <= ${v.hi}`);
+    if (parts.length === 0) return sql`${column} IS NOT NULL`;
     return parts.length === 1 ? parts[0] : sql`(${joinSql(parts, ' AND ')})`;
   };
   return intervals.length === 1 ? one(intervals[0]) : sql`(${joinSql(intervals.map(one), ' OR ')})`;

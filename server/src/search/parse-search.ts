@@ -4,6 +4,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseInclude } from './parse-include.js';
 import { parseCriterion } from './parse-criterion.js';
 import { parseSort } from './parse-sort.js';
+import { valueProblem } from './value-syntax.js';
 import { DEFAULT_COUNT, MAX_COUNT, type SearchCriterion, type SearchRequest } from './search-request.js';
 
 /** Result and format parameters handled outside the criteria. */
@@ -53,8 +54,13 @@ function checkValues(c: SearchCriterion, rawName: string): void {
   if (c.kind === 'chain') return c.targets.forEach((t) => checkValues(t.criterion, rawName));
   if (c.kind === 'has') return checkValues(c.criterion, rawName);
   if (c.values.some((v) => v === '')) throw badSearchParameter(`Search parameter '${rawName}' has an empty value`, rawName);
-  if (c.modifier === 'missing' && (c.values.length !== 1 || !['true', 'false'].includes(c.values[0]))) {
-    throw badSearchParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+  if (c.modifier === 'missing') {
+    if (c.values.length !== 1 || !['true', 'false'].includes(c.values[0])) throw badSearchParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+    return;
+  }
+  for (const value of c.values) {
+    const problem = valueProblem(c.def, value);
+    if (problem) throw badSearchParameter(`Search parameter '${rawName}': ${problem}`, rawName);
   }
 }
 

@@ -36,18 +36,20 @@ const NOISE = 1e-12;
 function canonicalCondition(number: string, name: string, code: string, cols: { value: Sql; code: Sql }): Sql | undefined {
   const unit = toCanonical(1, code)?.code;
   if (!unit) return undefined;
-  const convert = (x: number | undefined) => (x === undefined ? undefined : toCanonical(x, code)?.value);
+  // A decreasing conversion ([pH]) turns the interval around.
+  const decreasing = toCanonical(2, code)!.value < toCanonical(1, code)!.value;
+  // `code` converts, so a finite value without a canonical form overflowed it: it lies beyond every double.
+  const beyond = (x: number) => Math.sign(x) * (decreasing ? -Infinity : Infinity);
+  const convert = (x: number | undefined) =>
+    (x === undefined ? undefined : Number.isFinite(x) ? toCanonical(x, code)?.value ?? beyond(x) : beyond(x));
   const intervals: Interval[] = [];
   for (const v of numberIntervals(number, name)) {
     let lo = convert(v.lo);
     let hi = convert(v.hi);
-    if ((v.lo !== undefined && lo === undefined) || (v.hi !== undefined && hi === undefined)) return undefined;
     let { loOpen, hiOpen } = v;
-    // A decreasing conversion ([pH]) turns the interval around.
-    const decreasing = toCanonical(2, code)!.value < toCanonical(1, code)!.value;
     if (decreasing) [lo, hi, loOpen, hiOpen] = [hi, lo, hiOpen, loOpen];
     const widen = (x: number | undefined, open: boolean | undefined, up: boolean) =>
-      (x === undefined ? undefined : x + (Boolean(open) === up ? -1 : 1) * Math.abs(x) * NOISE);
+      (x === undefined || !Number.isFinite(x) ? x : x + (Boolean(open) === up ? -1 : 1) * Math.abs(x) * NOISE);
     intervals.push({ lo: widen(lo, loOpen, false), loOpen, hi: widen(hi, hiOpen, true), hiOpen });
   }
   return sql`(${cols.code} = ${unit} AND ${intervalsSql(cols.value, intervals)})`;

@@ -18,11 +18,22 @@ export function sql(strings: TemplateStringsArray, ...parts: unknown[]): Sql {
       values.push(...part.values);
     } else {
       text += '?';
-      values.push(part);
+      values.push(checkedValue(part));
     }
     text += strings[i + 1];
   });
   return { text, values };
+}
+
+/**
+ * mysql2 writes a placeholder's number into the statement as its JavaScript text, so NaN or Infinity would become
+ * a column name (`Unknown column 'NaN'`), and an invalid Date a nonsense literal. Callers refuse such input with a
+ * 400 first (search/number-sql.ts); this is the backstop that keeps it out of SQL whatever the path.
+ */
+function checkedValue(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`Refusing the non-finite number ${v} as an SQL value`);
+  if (v instanceof Date && Number.isNaN(v.getTime())) throw new TypeError('Refusing an invalid Date as an SQL value');
+  return v;
 }
 
 export function joinSql(parts: readonly Sql[], separator: string): Sql {

@@ -5,6 +5,10 @@ type Schema = Record<string, unknown>;
 /** Custom ajv keyword that stands where the schema had `$ref: ResourceList` (see schema-validator.ts). */
 export const RESOURCE_KEYWORD = 'fhirResource';
 
+/** Custom ajv keyword on the date and time primitives: the value must be a real calendar value (core/calendar.ts). */
+export const CALENDAR_KEYWORD = 'fhirCalendar';
+const CALENDAR_TYPES = new Set(['date', 'dateTime', 'instant', 'time']);
+
 const XSD_SPACE = ' \\t\\r\\n';
 /** ECMAScript versions of the XML Schema patterns: the same meaning, \s narrowed to XSD white space. */
 const PATTERN_FIXES: Record<string, string> = {
@@ -34,6 +38,8 @@ const INTEGER_TYPES: Record<string, Schema> = {
  * - empty objects and arrays passed, though FHIR JSON forbids them (json.html: "SHALL not be empty");
  * - arrays of primitives may hold null where their `_name` twin holds extensions, and vice versa (json.html#primitive);
  * - patterns on boolean and number types only ever apply to strings, where they add a second error to the type error;
+ * - the date and time patterns let through days a month does not have (2026-02-30, 2023-02-29): CALENDAR_KEYWORD
+ *   checks them (the patterns already bound months, hours, minutes, seconds and offsets);
  * - every `$ref: ResourceList` (a oneOf over all 146 resource types) becomes RESOURCE_KEYWORD, which
  *   validates a nested resource by its own resourceType; otherwise compiling any DomainResource compiles
  *   every resource type (3 s) and a bad contained resource yields 146 errors.
@@ -47,6 +53,7 @@ export function fixR4Schema(schema: Schema): Schema {
       delete def.pattern;
     }
     if (name === 'xhtml') def.type = 'string';
+    if (CALENDAR_TYPES.has(name)) def[CALENDAR_KEYWORD] = name;
     if (def.properties && def.type === undefined) def.type = 'object';
     if (def.type === 'object') def.minProperties = 1;
     if (def.type !== 'string' && def.pattern !== undefined) delete def.pattern;

@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { issue, type IssueCode } from '../core/outcomes.js';
 import { fhirPathOf } from './instance-path.js';
-import { RESOURCE_KEYWORD } from './schema-fixes.js';
+import { CALENDAR_KEYWORD, RESOURCE_KEYWORD } from './schema-fixes.js';
 
 /** ajv reports these around the real cause; the specific errors underneath say more. */
 const AGGREGATES = new Set(['oneOf', 'anyOf', 'allOf', 'if', 'not', '$ref']);
@@ -76,6 +76,8 @@ function toIssue(e: ErrorObject, type: string, root: unknown, names: Map<object,
     case 'minimum':
     case 'maximum':
       return make('value', `${at}: value ${show(data)} is out of range for ${fhirType ?? 'this element'} (${e.keyword} ${String(p.limit)})`);
+    case CALENDAR_KEYWORD:
+      return make('value', `${at}: value ${show(data)} is not a real ${String(p.type)}: it ${String(p.problem)}`);
     case RESOURCE_KEYWORD:
       return make('structure', e.instancePath.endsWith('/resourceType')
         ? `${at}: ${show(data)} is not an R4 resource type`

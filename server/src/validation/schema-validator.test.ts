@@ -90,3 +90,16 @@ test('an unknown type is one issue on resourceType, and compiling a type stays f
   fresh.compile(['Patient']);
   assert.ok(performance.now() - start < 3000, 'two types compile in well under the 3 s the whole schema takes');
 });
+
+test('dates name real days and numbers are finite', () => {
+  assert.deepEqual(summary({ resourceType: 'Patient', birthDate: '2026-02-30' }), [
+    ['value', 'Patient.birthDate', "Patient.birthDate: value '2026-02-30' is not a real date: it has day 30, but February 2026 has 28 days"],
+  ]);
+  assert.deepEqual(summary(obs({ issued: '2023-02-29T10:00:00Z' })), [
+    ['value', 'Observation.issued', "Observation.issued: value '2023-02-29T10:00:00Z' is not a real instant: it has day 29, but February 2023 has 28 days"],
+  ]);
+  assert.deepEqual(validate({ resourceType: 'Patient', birthDate: '2024-02-29' }), []);
+  assert.deepEqual(summary(obs({ valueQuantity: { value: Infinity } })), [
+    ['structure', 'Observation.valueQuantity.value', 'Observation.valueQuantity.value: expected a number (decimal), but found the number Infinity'],
+  ]);
+});

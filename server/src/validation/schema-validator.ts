@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { issue } from '../core/outcomes.js';
-import { RESOURCE_KEYWORD, fixR4Schema } from './schema-fixes.js';
+import { temporalProblem } from '../core/calendar.js';
+import { CALENDAR_KEYWORD, RESOURCE_KEYWORD, fixR4Schema } from './schema-fixes.js';
 import { issuesFromAjv } from './schema-messages.js';
 
 const SCHEMA_ID = 'fhir.schema.json';
@@ -39,7 +40,8 @@ export function createSchemaValidator(): SchemaValidator {
 
   // verbose: errors carry their parentSchema, which names the datatype (date, HumanName) for the message.
   // optimize off: halves compile time (the first type compiles the datatype closure) and measured no slower to run.
-  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { optimize: false } });
+  // strictNumbers: a number must be finite (strict: false would let NaN and Infinity, which a mapping can compute, pass).
+  const ajv = new Ajv({ strict: false, strictNumbers: true, allErrors: true, verbose: true, code: { optimize: false } });
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as Obj);
   const byType = new Map<string, ValidateFunction>();
   const validatorOf = (type: string): ValidateFunction => {
@@ -68,6 +70,14 @@ export function createSchemaValidator(): SchemaValidator {
     return fail((validate.errors ?? []).map((e) => ({ ...e, instancePath: at + e.instancePath })));
   };
   ajv.addKeyword({ keyword: RESOURCE_KEYWORD, errors: true, validate: nestedResource });
+  // A value the pattern refuses is the pattern's error; this speaks only of well-shaped values that name no real day or time.
+  const realCalendarValue: SchemaValidateFunction = (type: string, data) => {
+    const problem = typeof data === 'string' ? temporalProblem(data) : undefined;
+    if (problem === undefined) return true;
+    realCalendarValue.errors = [{ keyword: CALENDAR_KEYWORD, params: { type, problem } }];
+    return false;
+  };
+  ajv.addKeyword({ keyword: CALENDAR_KEYWORD, errors: true, validate: realCalendarValue });
   ajv.addSchema(schema);
 
   const validator = (resource: Obj, type = String(resource.resourceType)): OperationOutcomeIssue[] => {
