@@ -10,6 +10,12 @@ export interface Config {
   baseUrl: string;
   databaseUrl: string;
   dbPoolSize: number;
+  /** How long a new database connection may take (DB_CONNECT_TIMEOUT_MS); past it the request answers 503. */
+  dbConnectTimeoutMs: number;
+  /** How long a request may wait for a free pooled connection (DB_POOL_ACQUIRE_TIMEOUT_MS, 0: forever); then 503. */
+  dbPoolAcquireTimeoutMs: number;
+  /** ioredis connectTimeout and commandTimeout (REDIS_TIMEOUT_MS): Redis down or hung answers 503 within it. */
+  redisTimeoutMs: number;
   redisUrl: string;
   /** Prefix of every Redis key we write (REDIS_PREFIX), so several deployments or test runs share a Redis. */
   redisPrefix: string;
@@ -52,8 +58,11 @@ export function loadConfig(env: Env): Config {
     baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
+    dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 1000),
+    dbPoolAcquireTimeoutMs: intVar(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5000),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.REDIS_PREFIX ?? 'fibrotrack:',
+    redisTimeoutMs: intVar(env, 'REDIS_TIMEOUT_MS', 500),
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
