@@ -30,7 +30,7 @@ export interface Unavailable {
 export function unavailableDependency(err: unknown): Unavailable | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (e.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(e.message)) return { dependency: 'Redis', detail: e.message };
+    if (e.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(e.message)) return { dependency: 'Redis', detail: redisDetail(e.message) };
     if ((typeof code === 'string' && DATABASE_CODES.has(code)) || DATABASE_MESSAGES.test(e.message)) {
       return { dependency: 'database', detail: typeof code === 'string' ? code : e.message };
     }
@@ -38,8 +38,11 @@ export function unavailableDependency(err: unknown): Unavailable | undefined {
   return undefined;
 }
 
+const redisDetail = (message: string) =>
+  message.startsWith('Stream') || message.startsWith('Connection') ? 'not connected' : message.startsWith('Command') ? 'no answer within REDIS_TIMEOUT_MS' : message;
+
 /** The 503 OutcomeError for `err` when it is a dependency failure. */
 export function unavailableOutcome(err: unknown): OutcomeError | undefined {
   const down = unavailableDependency(err);
-  return down && serviceUnavailable(down.dependency, down.detail, RETRY_AFTER_SECONDS);
+  return down && serviceUnavailable(down.dependency === 'database' ? 'The database' : 'Redis', down.detail, RETRY_AFTER_SECONDS);
 }
