@@ -27,6 +27,8 @@ export interface Config {
   jwksFetchAllowHosts: string[];
   blobConnectionString?: string;
   maxBodyBytes: number;
+  /** On SIGTERM, how long open connections may take to finish before they are cut (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
   /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
@@ -69,6 +71,7 @@ export function loadConfig(env: Env): Config {
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
+    shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
