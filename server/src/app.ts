@@ -1,9 +1,10 @@
 // buildApp(config): the FHIR services (fhir-services.ts) behind HTTP, with SMART authorization when AUTH_MODE=smart.
 // Never listens.
 import express, { type Express } from 'express';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { TokenVerifier } from './auth/access-context.js';
 import { createAuthorizationServer, type AuthorizationServer } from './auth/authorization-server.js';
+import { openRedis } from './auth/redis-client.js';
 import { redisRateLimiter } from './auth/resource-server/rate-limit.js';
 import { createResourceServer, type ResourceServer } from './auth/resource-server/resource-server.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -15,6 +16,7 @@ import { EhrSessions } from './ehr/ehr-session.js';
 import { appHosting } from './app-hosting/app-hosting.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
@@ -43,7 +45,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   let audit: AuditLog | undefined;
   let resourceServer: ResourceServer | undefined;
   if (config.authMode === 'smart') {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    redis = await openRedis(config.redisUrl, config.redisTimeoutMs);
     auth = await createAuthorizationServer({
       baseUrl: config.baseUrl,
       pool,
@@ -71,6 +73,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // First, so that neither authorization nor a dependency being down keeps them from answering.
+  app.use(healthRoutes({ database: () => pool.query('SELECT 1'), ...(redis ? { Redis: () => redis!.ping() } : {}) }));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
@@ -95,12 +99,13 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
-  app.use(errorHandler(fhirBase, { error: (msg, err) => console.error(msg, err) }));
+  app.use(errorHandler(fhirBase, { error: (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)) }));
   const close = async () => {
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
     await audit?.close();
-    await redis?.quit();
+    // Redis down at shutdown: nothing to say goodbye to.
+    await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
   return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), close };

@@ -10,6 +10,12 @@ export interface Config {
   baseUrl: string;
   databaseUrl: string;
   dbPoolSize: number;
+  /** How long a new database connection may take (DB_CONNECT_TIMEOUT_MS); past it the request answers 503. */
+  dbConnectTimeoutMs: number;
+  /** How long a request may wait for a free pooled connection (DB_POOL_ACQUIRE_TIMEOUT_MS, 0: forever); then 503. */
+  dbPoolAcquireTimeoutMs: number;
+  /** ioredis connectTimeout and commandTimeout (REDIS_TIMEOUT_MS): Redis down or hung answers 503 within it. */
+  redisTimeoutMs: number;
   redisUrl: string;
   /** Prefix of every Redis key we write (REDIS_PREFIX), so several deployments or test runs share a Redis. */
   redisPrefix: string;
@@ -21,6 +27,8 @@ export interface Config {
   jwksFetchAllowHosts: string[];
   blobConnectionString?: string;
   maxBodyBytes: number;
+  /** On SIGTERM, how long open connections may take to finish before they are cut (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
   /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
@@ -54,14 +62,18 @@ export function loadConfig(env: Env): Config {
     baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
+    dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 1000),
+    dbPoolAcquireTimeoutMs: intVar(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5000),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.REDIS_PREFIX ?? 'fibrotrack:',
+    redisTimeoutMs: intVar(env, 'REDIS_TIMEOUT_MS', 500),
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
+    shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),

@@ -47,11 +47,12 @@ export interface FhirServicesOptions {
 
 export async function buildFhirServices(config: Config, options: FhirServicesOptions = {}): Promise<FhirServices> {
   const defs = r4Definitions();
-  const pool = await openPool(config.databaseUrl, config.dbPoolSize);
+  const limits = { connectTimeoutMs: config.dbConnectTimeoutMs, acquireTimeoutMs: config.dbPoolAcquireTimeoutMs };
+  const pool = await openPool(config.databaseUrl, config.dbPoolSize, limits);
   await migrate(pool);
   const fhirBase = `${config.baseUrl}/fhir`;
   const indexer = createResourceIndexer(defs, fhirBase);
-  const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1));
+  const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1, limits));
   const facts = searchFacts(defs);
   const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool));
   const conformance = readConformanceFiles(config.profilesDir);

@@ -3,6 +3,7 @@
 import cluster from 'node:cluster';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
+import { gracefulShutdown } from '../http/graceful-shutdown.js';
 import { migrateCommand } from './migrate-command.js';
 
 export async function serveCommand(config: Config): Promise<void> {
@@ -12,7 +13,11 @@ export async function serveCommand(config: Config): Promise<void> {
     const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
     console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });
-  const stop = () => server.close(() => void close().then(() => process.exit(0)));
+  const shutdown = gracefulShutdown(server, { timeoutMs: config.shutdownTimeoutMs, closeServices: close });
+  const stop = () => void shutdown().then(() => process.exit(0), (err: unknown) => {
+    console.error('shutdown failed', err);
+    process.exit(1);
+  });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // A worker whose supervisor is gone (killed, crashed) must not keep holding the port.

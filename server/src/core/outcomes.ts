@@ -123,3 +123,11 @@ export const resourceTooLarge = (type: string, bytes: number, limitBytes: number
   });
 
 export const notSupported = (diagnostics: string) => fail(400, { code: 'not-supported', diagnostics });
+
+/** A dependency ('The database', 'Redis') cannot be reached: 503, and when to try again. */
+export const serviceUnavailable = (dependency: string, detail: string, retryAfterSeconds: number) =>
+  fail(
+    503,
+    { code: 'transient', diagnostics: `${dependency} is unavailable (${detail}); retry in ${retryAfterSeconds} s` },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );

@@ -1,11 +1,12 @@
 // The one place errors become responses: OperationOutcomes with the status their error carries.
 import type { NextFunction, Request, Response } from 'express';
 import { OutcomeError, issue, outcome, routeNotFound } from '../core/outcomes.js';
+import { unavailableOutcome } from '../core/unavailable.js';
 import { FHIR_JSON } from './content-type.js';
 import { sendOutcome } from './send.js';
 
 export interface ErrorLogger {
-  error(message: string, err: unknown): void;
+  error(message: string, err?: unknown): void;
 }
 
 export function errorHandler(baseUrl: string, log: ErrorLogger) {
@@ -19,6 +20,13 @@ export function errorHandler(baseUrl: string, log: ErrorLogger) {
     if (err instanceof OutcomeError) {
       if (err.status === 413) res.setHeader('Connection', 'close');
       sendOutcome(res, err.status, err.outcome, opts, err.headers);
+      return;
+    }
+    // The database or Redis being down is no bug of ours: 503 with Retry-After, naming the dependency.
+    const unavailable = unavailableOutcome(err);
+    if (unavailable) {
+      log.error(`${req.method} ${req.path}: ${unavailable.message}`);
+      sendOutcome(res, unavailable.status, unavailable.outcome, opts, unavailable.headers);
       return;
     }
     log.error(`${req.method} ${req.originalUrl} failed`, err);

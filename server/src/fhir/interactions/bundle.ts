@@ -1,6 +1,7 @@
 // batch and transaction: POST [base] with a Bundle. https://hl7.org/fhir/R4/http.html#transaction
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { OutcomeError, badRequest, issue, outcome } from '../../core/outcomes.js';
+import { unavailableOutcome } from '../../core/unavailable.js';
 import { entryRequest, entryResponse } from '../bundle-entry.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -36,6 +37,8 @@ async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirCont
 }
 
 function internalFailure(err: unknown): OutcomeError {
+  const unavailable = unavailableOutcome(err);
+  if (unavailable) return unavailable;
   console.error('batch entry failed', err);
   return new OutcomeError(500, outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
 }

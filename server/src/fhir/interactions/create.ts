@@ -1,6 +1,7 @@
 // create: POST [base]/[type], conditional with If-None-Exist. https://hl7.org/fhir/R4/http.html#create
 import { newId } from '../../core/ids.js';
 import { preconditionFailed } from '../../core/outcomes.js';
+import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -9,6 +10,7 @@ import { validateWrite } from '../validate-write.js';
 export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   // The server assigns the id; one in the body is ignored, as the spec requires.
   const resource = { ...validateWrite(req.body, type, ctx), id: newId() };
+  refuseBundleLocalReferences(resource);
   const ifNoneExist = req.headers['if-none-exist'];
   return ctx.repo.transaction(async (repo) => {
     if (ifNoneExist) {

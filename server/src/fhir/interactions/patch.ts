@@ -2,6 +2,7 @@
 // https://hl7.org/fhir/R4/http.html#patch
 import { badRequest, gone, notFound, preconditionFailed } from '../../core/outcomes.js';
 import type { FhirRepository } from '../../store/repository.js';
+import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -31,6 +32,8 @@ async function patchLocked(repo: FhirRepository, req: FhirRequest, type: string,
   if (patched.resourceType !== type || patched.id !== id) {
     throw badRequest('A patch may not change the resource type or id', `${type}.id`);
   }
-  const version = await repo.write(validateWrite(patched, type, ctx), current, 'PATCH');
+  const checked = validateWrite(patched, type, ctx);
+  refuseBundleLocalReferences(checked);
+  const version = await repo.write(checked, current, 'PATCH');
   return { status: 200, resource: version.resource, version, isWrite: true };
 }

@@ -9,6 +9,7 @@ import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import type { ReturnPreference } from '../prefer.js';
 import { authorizeRequest, handleFhirRequest } from '../router.js';
+import { refuseDanglingReferences } from '../bundle-local-refs.js';
 import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
 import { validateWrite } from '../validate-write.js';
 import { updateLocked } from './update.js';
@@ -51,6 +52,8 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
     for (const p of plans) {
       await atEntry(p.index, async () => {
         p.req.body = await rewriteReferences(p.req.body, fullUrls, resolve);
+        // What is still a urn:uuid/urn:oid after the rewrite is a reference to no entry: nothing is stored.
+        refuseDanglingReferences(p.req.body, p.type);
       });
     }
     const out: BundleEntry[] = new Array(plans.length);

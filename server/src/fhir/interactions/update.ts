@@ -4,6 +4,7 @@ import type { Resource } from 'fhir/r4.js';
 import { newId } from '../../core/ids.js';
 import { badRequest, preconditionFailed, versionConflict } from '../../core/outcomes.js';
 import type { FhirRepository, ResourceVersion } from '../../store/repository.js';
+import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
@@ -12,6 +13,7 @@ import { validateWrite } from '../validate-write.js';
 
 export async function update(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
   const resource = validateWrite(req.body, type, ctx);
+  refuseBundleLocalReferences(resource);
   if (resource.id === undefined) throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`);
   if (resource.id !== id) {
     throw badRequest(`The body's id '${resource.id}' does not match the id '${id}' in the URL`, `${type}.id`);
@@ -21,6 +23,7 @@ export async function update(req: FhirRequest, type: string, id: string, ctx: Fh
 
 export async function conditionalUpdate(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   const resource = validateWrite(req.body, type, ctx);
+  refuseBundleLocalReferences(resource);
   const criteria = req.query.toString();
   return ctx.repo.transaction(async (repo) => {
     await repo.lock(conditionKey(type, criteria));

@@ -1,12 +1,21 @@
 // Opens the MySQL/MariaDB pool for DATABASE_URL, creating the database when it does not exist yet.
 import mysql from 'mysql2/promise';
+import { limitAcquireWait } from './acquire-timeout.js';
+
+/** How long to wait for a new connection (mysql2 connectTimeout) and for a free pooled one (0: no limit). */
+export interface PoolLimits {
+  connectTimeoutMs: number;
+  acquireTimeoutMs: number;
+}
+
+export const DEFAULT_POOL_LIMITS: PoolLimits = { connectTimeoutMs: 1000, acquireTimeoutMs: 5000 };
 
 export interface DatabaseTarget {
   connection: mysql.ConnectionOptions;
   database: string;
 }
 
-export function parseDatabaseUrl(url: string): DatabaseTarget {
+export function parseDatabaseUrl(url: string, connectTimeoutMs = DEFAULT_POOL_LIMITS.connectTimeoutMs): DatabaseTarget {
   const u = new URL(url);
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
     throw new Error(`DATABASE_URL must start with mysql:// (got ${u.protocol}//)`);
@@ -21,12 +30,14 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
       user: decodeURIComponent(u.username) || 'root',
       password: decodeURIComponent(u.password),
       ssl: u.searchParams.get('ssl') === 'true' ? {} : undefined,
+      // A database that is down or unreachable fails the request fast (503) rather than after mysql2's 10 s.
+      connectTimeout: connectTimeoutMs,
     },
   };
 }
 
-export function poolOptions(url: string, connectionLimit: number): mysql.PoolOptions {
-  const target = parseDatabaseUrl(url);
+export function poolOptions(url: string, connectionLimit: number, limits: PoolLimits = DEFAULT_POOL_LIMITS): mysql.PoolOptions {
+  const target = parseDatabaseUrl(url, limits.connectTimeoutMs);
   return {
     ...target.connection,
     database: target.database,
@@ -39,15 +50,16 @@ export function poolOptions(url: string, connectionLimit: number): mysql.PoolOpt
   };
 }
 
-export async function openPool(url: string, connectionLimit = 10): Promise<mysql.Pool> {
-  const target = parseDatabaseUrl(url);
+export async function openPool(url: string, connectionLimit = 10, limits: PoolLimits = DEFAULT_POOL_LIMITS): Promise<mysql.Pool> {
+  const target = parseDatabaseUrl(url, limits.connectTimeoutMs);
   const admin = await mysql.createConnection(target.connection);
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {
     await admin.end();
   }
-  const pool = mysql.createPool(poolOptions(url, connectionLimit));
+  const pool = mysql.createPool(poolOptions(url, connectionLimit, limits));
+  limitAcquireWait(pool, limits.acquireTimeoutMs);
   // Conditional writes re-search after taking a named lock; they must see what was committed meanwhile.
   pool.pool.on('connection', (conn) => conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
   return pool;

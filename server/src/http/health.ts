@@ -1,0 +1,46 @@
+// GET /health (liveness: the process answers) and GET /health/ready (readiness: the database and, with
+// AUTH_MODE=smart, Redis answer). Public and data-free, for load balancers and orchestrators; /ready answers 503
+// with Retry-After naming what is down, and turns 200 again by itself once it is back.
+import { Router, type Response } from 'express';
+import { RETRY_AFTER_SECONDS } from '../core/unavailable.js';
+
+/** A dependency check: resolves when the dependency answered. */
+export type Probe = () => Promise<unknown>;
+
+/** A probe slower than this counts as down: readiness must answer quickly even when a dependency hangs. */
+const PROBE_TIMEOUT_MS = 1000;
+
+export function healthRoutes(probes: Record<string, Probe>): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => send(res, 200, { status: 'pass' }));
+  router.get('/health/ready', async (_req, res) => {
+    const results = await Promise.all(Object.entries(probes).map(async ([name, probe]) => [name, await check(probe)] as const));
+    const checks = Object.fromEntries(results.map(([name, error]) => [name, error === undefined ? { status: 'pass' } : { status: 'fail', output: error }]));
+    const down = results.filter(([, error]) => error !== undefined).map(([name]) => name);
+    if (down.length === 0) return send(res, 200, { status: 'pass', checks });
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    send(res, 503, { status: 'fail', output: `unavailable: ${down.join(', ')}`, checks });
+  });
+  return router;
+}
+
+/** undefined when the probe answered in time, else why not. */
+async function check(probe: Probe): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([probe().then(() => undefined), timeout]);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function send(res: Response, status: number, body: unknown): void {
+  // The IETF health check format (draft-inadarei-api-health-check); never cached.
+  res.status(status).setHeader('Content-Type', 'application/health+json').setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify(body));
+}
