@@ -26,11 +26,15 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 }
 
 export function poolOptions(url: string, connectionLimit: number): mysql.PoolOptions {
+  return { ...connectionOptions(url), connectionLimit };
+}
+
+/** One connection to the database, set up as the pool's are. */
+export function connectionOptions(url: string): mysql.ConnectionOptions {
   const target = parseDatabaseUrl(url);
   return {
     ...target.connection,
     database: target.database,
-    connectionLimit,
     timezone: 'Z',
     dateStrings: false,
     supportBigNumbers: true,
