@@ -7,7 +7,8 @@ import { loadR4Definitions, type Definitions } from './definitions/r4-definition
 import type { FhirContext } from './fhir/fhir-context.js';
 import { createResourceIndexer, type ResourceIndexer } from './indexing/resource-indexer.js';
 import { searchFacts } from './search/search-facts.js';
-import { openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
+import { connectionOptions, openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
+import { NamedLocks } from './store/mysql/named-locks.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
@@ -54,7 +55,9 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const indexer = createResourceIndexer(defs, fhirBase);
   const pkAllocator = await PkAllocator.open(poolOptions(config.databaseUrl, 1, limits));
   const facts = searchFacts(defs);
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool));
+  // Locks held across transactions live on a session of their own, outside the pool (named-locks.ts).
+  const locks = new NamedLocks(connectionOptions(config.databaseUrl, limits));
+  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool), locks);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -70,7 +73,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     ? startValidationThread({ source: validation, warmUp: conformance.examples }, inline)
     : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
-  const wearables = createWearableServices(ctx, pool, config.wearables, thread ?? inline);
+  const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   await thread?.ready;
   const close = async () => {
     await wearables.close();

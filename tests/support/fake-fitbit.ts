@@ -1,16 +1,26 @@
 // A local stand-in for the Fitbit cloud (a real HTTP server on 127.0.0.1:0) speaking Fitbit's formats:
 // OAuth 2 authorize + token (authorization_code with PKCE, rotating refresh tokens, Basic client auth),
-// the Web API data endpoints our sync reads, its 150 requests/hour limit and 429 with Retry-After on demand.
+// the Web API data endpoints our sync reads, its 150 requests/hour limit and 429 with Retry-After on demand;
+// on demand too, the answers of a broken or hostile upstream: slow, trickling, HTML, huge, 500.
 // https://dev.fitbit.com/build/reference/web-api/
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeRequest {
   path: string;
   status: number;
   at: number;
 }
+
+/**
+ * How an answer goes wrong: `stall` never sends headers, `trickle` sends a valid start then a byte a second,
+ * `html` is a 200 web page, `huge` is 200 JSON far larger than any real answer, `error500` an HTML 500 page.
+ */
+export type Misbehaviour = 'stall' | 'trickle' | 'html' | 'huge' | 'error500';
+
+/** Bytes `huge` sends at most (the client is expected to stop reading long before). */
+export const HUGE_BYTES = 64 * 1024 * 1024;
 
 interface Grant {
   code: string;
@@ -34,7 +44,14 @@ export class FakeFitbit {
   /** Seconds an access token lives (Fitbit: 28800). */
   accessTokenLifetime = 28_800;
   requestsPerHour = 150;
+  /** Every data answer waits this long (a slow but well-behaved Fitbit). */
+  dataDelayMs = 0;
+  /** Bytes of `huge` answers actually sent before the client hung up (to check the client stops reading). */
+  hugeBytesSent = 0;
   private server?: Server;
+  private nextData: Misbehaviour[] = [];
+  private nextToken: Misbehaviour[] = [];
+  private readonly sockets = new Set<Socket>();
   private grants = new Map<string, Grant>();
   private accessTokens = new Map<string, number>();
   private refreshTokens = new Set<string>();
@@ -49,12 +66,27 @@ export class FakeFitbit {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
   }
 
   async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** The next data answer(s) go wrong this way. */
+  misbehaveData(how: Misbehaviour, times = 1): void {
+    for (let i = 0; i < times; i++) this.nextData.push(how);
+  }
+
+  /** The next token endpoint answer(s) go wrong this way. */
+  misbehaveToken(how: Misbehaviour, times = 1): void {
+    for (let i = 0; i < times; i++) this.nextToken.push(how);
   }
 
   /** The next data request(s) answer 429 with this Retry-After (seconds). */
@@ -78,10 +110,17 @@ export class FakeFitbit {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     if (req.method === 'GET' && url.pathname === '/oauth2/authorize') return this.authorize(url, res);
-    if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(req, res);
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') {
+      const how = this.nextToken.shift();
+      if (how) return this.tokenRequests.push({ grantType: 'misbehaved', status: 0 }), void this.misbehave(how, res);
+      return this.token(req, res);
+    }
     const m = DATA.exec(url.pathname);
     if (req.method !== 'GET' || !m) return send(res, 404, errors('not_found', `The API you are requesting could not be found: ${url.pathname}`));
     const record = (status: number) => this.requests.push({ path: url.pathname, status, at: Date.now() });
+    const how = this.nextData.shift();
+    if (how) return record(how === 'error500' ? 500 : 200), void this.misbehave(how, res);
+    if (this.dataDelayMs > 0) await new Promise((r) => setTimeout(r, this.dataDelayMs));
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expires = token === undefined ? undefined : this.accessTokens.get(token);
     if (expires === undefined) return record(401), send(res, 401, errors('invalid_token', 'Access token invalid'));
@@ -105,6 +144,42 @@ export class FakeFitbit {
     const [, , kind, start, endOrPeriod] = m;
     const end = endOrPeriod && endOrPeriod !== '1d' ? endOrPeriod : start;
     send(res, 200, this.body(kind, datesBetween(start, end)), rate(this.requestsPerHour - this.hourCount));
+  }
+
+  private async misbehave(how: Misbehaviour, res: ServerResponse): Promise<void> {
+    let open = true;
+    res.on('close', () => (open = false));
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    switch (how) {
+      case 'stall':
+        while (open) await pause(100);
+        return;
+      case 'trickle':
+        res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+        res.write('{"activities-heart":[');
+        while (open) {
+          res.write(' ');
+          await pause(1000);
+        }
+        return;
+      case 'html':
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Fitbit</title><p>Down for maintenance</p>');
+        return;
+      case 'error500':
+        res.writeHead(500, { 'Content-Type': 'text/html' }).end('<!doctype html><title>500</title><p>Internal Server Error</p>');
+        return;
+      case 'huge': {
+        res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+        const chunk = Buffer.from(`${JSON.stringify(heartDay('2026-01-01'))},`.repeat(200));
+        res.write('{"activities-heart":[');
+        this.hugeBytesSent = 0;
+        while (open && this.hugeBytesSent < HUGE_BYTES) {
+          this.hugeBytesSent += chunk.length;
+          if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+        }
+        if (open) res.end(`${JSON.stringify(heartDay('2026-01-01'))}]}`);
+      }
+    }
   }
 
   /** Fitbit shows a consent page; the fake consents at once and redirects back with a code. */

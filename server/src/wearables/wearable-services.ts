@@ -2,6 +2,7 @@
 // FHIR operations through the context they are given.
 import type { Pool } from 'mysql2/promise';
 import { notSupported } from '../core/outcomes.js';
+import type { NamedLocks } from '../store/mysql/named-locks.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import type { ImportRunOptions } from '../fhir/operations/import-wearable/run-import.js';
 import type { WriteChecks } from '../fhir/write-problems.js';
@@ -41,13 +42,13 @@ export interface WearableServices {
 const SERVICES = new WeakMap<object, WearableServices>();
 
 /** `checks`: the write checks of an import's first pass (the validation thread, or the main thread's); closed with the services. */
-export function createWearableServices(ctx: FhirContext, pool: Pool, config: WearablesConfig, checks: WriteChecks): WearableServices {
+export function createWearableServices(ctx: FhirContext, pool: Pool, locks: NamedLocks, config: WearablesConfig, checks: WriteChecks): WearableServices {
   const jobs = new JobStore(pool);
   const importOptions = { spoolDir: config.spoolDir, batchSize: config.batchSize, checks };
   const runner = new ImportJobs(jobs, ctx, importOptions);
   const fitbit = config.fitbit && {
     config: config.fitbit,
-    store: new FitbitStore(pool, config.fitbit.tokenKey),
+    store: new FitbitStore(pool, locks, config.fitbit.tokenKey),
     redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
   };
   const close = async () => {

@@ -37,11 +37,15 @@ export function parseDatabaseUrl(url: string, connectTimeoutMs = DEFAULT_POOL_LI
 }
 
 export function poolOptions(url: string, connectionLimit: number, limits: PoolLimits = DEFAULT_POOL_LIMITS): mysql.PoolOptions {
+  return { ...connectionOptions(url, limits), connectionLimit };
+}
+
+/** One connection to the database, set up as the pool's are. */
+export function connectionOptions(url: string, limits: PoolLimits = DEFAULT_POOL_LIMITS): mysql.ConnectionOptions {
   const target = parseDatabaseUrl(url, limits.connectTimeoutMs);
   return {
     ...target.connection,
     database: target.database,
-    connectionLimit,
     timezone: 'Z',
     dateStrings: false,
     supportBigNumbers: true,

@@ -17,6 +17,7 @@ import { matchPage } from './search-page.js';
 import { lastnInCompartment } from './lastn-in-compartment.js';
 import { lastnSql } from './lastn-sql.js';
 import { CURRENT_CONTENT, contentOf, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
+import type { NamedLocks } from './named-locks.js';
 import type { PkAllocator } from './pk-allocator.js';
 import type { WriteCapabilities } from './connect.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
@@ -24,6 +25,8 @@ import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 4;
+/** How long a writer waits for a named lock (as GET_LOCK's timeout in takeLock). */
+const LOCK_WAIT_MS = 30_000;
 
 /**
  * Takes the named lock of `key` on the connection `run` uses. Named locks are server-wide: the name carries the
@@ -46,6 +49,7 @@ export class MysqlRepository implements FhirRepository {
     private readonly searchContext: () => SearchContext,
     private readonly pkAllocator: PkAllocator,
     private readonly capabilities: WriteCapabilities,
+    private readonly locks: NamedLocks,
     private readonly conn?: PoolConnection,
   ) {
     this.buffer = new WriteBuffer(capabilities);
@@ -148,7 +152,7 @@ export class MysqlRepository implements FhirRepository {
     if (this.conn) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, conn);
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, this.locks, conn);
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
@@ -182,14 +186,13 @@ export class MysqlRepository implements FhirRepository {
     await takeLock((q) => this.query<RowDataPacket[]>(q), key);
   }
 
+  /** On the lock session, never on a pooled connection: `fn` needs the pool for its own transactions. */
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const conn = await this.pool.getConnection();
+    const release = await this.locks.acquire(key, LOCK_WAIT_MS);
     try {
-      await takeLock(async (q) => (await conn.query<RowDataPacket[]>(q.text, q.values as unknown[]))[0], key);
       return await fn();
     } finally {
-      await conn.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
-      conn.release();
+      await release();
     }
   }
 
@@ -233,6 +236,7 @@ export class MysqlRepository implements FhirRepository {
   async close(): Promise<void> {
     if (this.conn) return;
     await this.pkAllocator.close();
+    await this.locks.close();
     await this.pool.end();
   }
 

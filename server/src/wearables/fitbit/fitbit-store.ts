@@ -1,7 +1,7 @@
 // Fitbit sync state in MySQL: links (encrypted tokens), OAuth states in flight, per-type cursors and the
 // hourly request budget, shared by every API node.
-import { createHash } from 'node:crypto';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { NamedLocks, Release } from '../../store/mysql/named-locks.js';
 import { openToken, sealToken } from './token-crypto.js';
 
 export interface FitbitTokens {
@@ -28,6 +28,7 @@ export interface OAuthState {
 export class FitbitStore {
   constructor(
     private readonly pool: Pool,
+    private readonly locks: NamedLocks,
     private readonly key: Buffer,
   ) {}
 
@@ -129,19 +130,12 @@ export class FitbitStore {
     );
   }
 
-  /** Serialises syncs of one patient across nodes: the lock lives as long as the returned connection. */
-  async lockSync(patientId: string): Promise<(() => Promise<void>) | undefined> {
-    const name = `fitbit-sync:${createHash('sha1').update(patientId).digest('hex')}`;
-    const conn = await this.pool.getConnection();
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [name]);
-    if (rows[0].got !== 1) {
-      conn.release();
-      return undefined;
-    }
-    return async () => {
-      await conn.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
-      conn.release();
-    };
+  /**
+   * Serialises syncs of one patient across nodes; undefined when one is running. On the lock session, not a pooled
+   * connection: the sync needs the pool for its own writes.
+   */
+  lockSync(patientId: string): Promise<Release | undefined> {
+    return this.locks.tryAcquire(`fitbit-sync:Patient/${patientId}`);
   }
 
   private seal(patientId: string, token: string): Buffer {

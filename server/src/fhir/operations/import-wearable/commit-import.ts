@@ -80,9 +80,8 @@ export async function storeBundle(
   patientId: string,
   opts: StoreOptions = {},
 ): Promise<void> {
-  const counts = await ctx.repo.transaction(async (repo) => {
+  const store = () => ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
-    if (!opts.lockHeld) await repo.lock(importLockKey(patientId));
     const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending, opts.keys);
     const response = await transaction(fresh, 'minimal', txCtx, opts);
     return [
@@ -90,6 +89,8 @@ export async function storeBundle(
       ...(response.entry ?? []).map((e, i) => [fresh.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false] as const),
     ];
   });
+  // The lock is taken before the transaction's connection: waiting for it holds nothing from the pool.
+  const counts = opts.lockHeld ? await store() : await ctx.repo.withLock(importLockKey(patientId), store);
   for (const [type, created] of counts) countStored(summary, type, created);
 }
 
