@@ -52,3 +52,11 @@ export class MappingError extends Error {
     this.position = position;
   }
 }
+
+/** Input beyond a limit the caller set (an export.zip entry inflating too far): the server answers 413. */
+export class InputTooLargeError extends MappingError {
+  constructor(reason: string, fileName?: string, position?: string) {
+    super(reason, fileName, position);
+    this.name = 'InputTooLargeError';
+  }
+}

@@ -3,18 +3,24 @@
 // are held back (on disk) until the whole export is read, then dropped where they overlap (see README).
 import type { Readable } from 'node:stream';
 import { MappingError, type MappedBatch, type MappingOptions } from '../types.js';
+import { appleLimits, type AppleLimits } from './apple-limits.js';
 import { ExportHandler } from './export-handler.js';
-import { XmlScanner, XmlSyntaxError } from './xml-scanner.js';
+import { XmlMarkupTooLong, XmlScanner, XmlSyntaxError } from './xml-scanner.js';
 
-export type AppleOptions = MappingOptions & { batchSize?: number };
+export type AppleOptions = MappingOptions & {
+  batchSize?: number;
+  limits?: Partial<AppleLimits>;
+  /** Stops the mapping (it throws the signal's reason) at the next slice read: the client has gone. */
+  signal?: AbortSignal;
+};
 
 const SLICE = 64 * 1024;
 
-export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable, opts: AppleOptions): AsyncGenerator<MappedBatch> {
+export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable | AsyncIterable<Buffer | string>, opts: AppleOptions): AsyncGenerator<MappedBatch> {
   const fileName = opts.fileName ?? 'export.xml';
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
   const h = new ExportHandler(fileName, opts.patientReference, opts.bestEffort ?? false);
-  const scanner = new XmlScanner(h, true);
+  const scanner = new XmlScanner(h, true, appleLimits(opts.limits).maxMarkupBytes);
   h.scanner = scanner;
   const batch = (all: boolean): MappedBatch => {
     const observations = all ? h.ready.splice(0) : h.ready.splice(0, batchSize);
@@ -30,18 +36,21 @@ export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable
         // Fed in slices so that Observations are handed out (and freed) soon after they are made: fewer of them
         // outlive a young-generation collection than when a whole megabyte chunk is mapped before any is taken.
         for (let i = 0; i < text.length; i += SLICE) {
+          opts.signal?.throwIfAborted();
           scanner.write(i === 0 && text.length <= SLICE ? text : text.slice(i, i + SLICE));
           while (h.ready.length >= batchSize) yield batch(false);
         }
       }
       scanner.end();
     } catch (e) {
+      if (e instanceof XmlMarkupTooLong) throw new MappingError(e.message, fileName, `line ${e.line}`);
       if (e instanceof XmlSyntaxError) throw new MappingError(`not well-formed XML: ${e.message}`, fileName, `line ${e.line}`);
       throw e;
     }
     h.watchSteps.seal();
     h.sleepStages.seal();
     for await (const d of h.spill.read()) {
+      opts.signal?.throwIfAborted();
       const covered = d.group === 'other-steps' ? h.watchSteps : h.sleepStages;
       if (covered.overlaps(d.start, d.end)) {
         h.skips.drop(d.rec.line, d.group === 'other-steps'

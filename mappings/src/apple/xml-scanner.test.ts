@@ -83,3 +83,47 @@ test('malformed XML is refused with the line of the fault', () => {
 test('attribute names with spaces (Withings metadata in 2015 exports) are let through', () => {
   assert.deepEqual(scan(['<R type="A" Health Mate App Version="2.6.0"/>'])[0][2], { type: 'A', 'Health Mate App Version': '2.6.0' });
 });
+
+/** Fed in chunks of `size` to a scanner whose markup limit is `max`; the events, or the error thrown. */
+function scanLimited(text: string, size: number, max: number): Event[] | XmlSyntaxError {
+  const events: Event[] = [];
+  const s: XmlScanner = new XmlScanner({
+    open: (name, attrs, selfClosing) => events.push([selfClosing ? 'empty' : 'open', name, { ...attrs }]),
+    close: (name) => events.push(['close', name]),
+  }, false, max);
+  try {
+    for (let i = 0; i < text.length; i += size) s.write(text.slice(i, i + size));
+    s.end();
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) return e;
+    throw e;
+  }
+  return events;
+}
+
+test('a tag, comment or declaration longer than the limit is refused with its line, whole or in chunks', () => {
+  const long = 'x'.repeat(2000);
+  const cases: [string, RegExp][] = [
+    [`<HealthData>\n\n <Record type="${long}"/>\n</HealthData>`, /the tag <Record> starting here is longer than 1000 bytes/],
+    [`<HealthData>\n\n <!--${long}-->\n</HealthData>`, /a comment starting here is longer than 1000 bytes/],
+    [`<HealthData>\n\n <?pi ${long}?>\n</HealthData>`, /a processing instruction starting here is longer than 1000 bytes/],
+    [`<HealthData>\n\n <![CDATA[${long}]]>\n</HealthData>`, /a CDATA section starting here/],
+    [`<?xml version="1.0"?>\n\n<!DOCTYPE HealthData [\n<!-- ${long} -->\n]>\n<HealthData/>`, /a declaration starting here/],
+    [`<HealthData>\n\n </HealthData${' '.repeat(2000)}>`, /the tag <\/HealthData> starting here/],
+  ];
+  for (const [xml, message] of cases) {
+    for (const size of [xml.length, 100, 7]) {
+      const out = scanLimited(xml, size, 1000);
+      assert.ok(out instanceof XmlSyntaxError, `${message} in chunks of ${size}`);
+      assert.match(out.message, message);
+      assert.equal(out.line, 3, out.message);
+    }
+  }
+});
+
+test('markup up to the limit, and any amount of text between tags, pass in any chunking', () => {
+  const value = 'v'.repeat(900);
+  const xml = `<HealthData>${' '.repeat(50_000)}<Record a="${value}" b='>"' c="x>y"/><!--${'c'.repeat(900)}-->\n${'\n'.repeat(50_000)}</HealthData>`;
+  const expected: Event[] = [['open', 'HealthData', {}], ['empty', 'Record', { a: value, b: '>"', c: 'x>y' }], ['close', 'HealthData']];
+  for (const size of [xml.length, 4096, 100, 3]) assert.deepEqual(scanLimited(xml, size, 1000), expected, `chunks of ${size}`);
+});

@@ -4,7 +4,9 @@
 // (nesting, attribute syntax, entities), reporting the line of any fault. Text content is ignored: export.xml
 // keeps everything in attributes. Much faster than a general SAX parser (see BENCHMARKS.md). Fed bytes as latin1
 // (one character per byte: no decoding cost, compact one-byte strings, no UTF-8 sequence cut between chunks),
-// it decodes UTF-8 only in the attribute values that hold non-ASCII bytes.
+// it decodes UTF-8 only in the attribute values that hold non-ASCII bytes. The scan is linear in the input
+// however it is chunked (markup still arriving is never searched twice), and one tag (with its attributes), comment
+// or declaration may be at most `maxMarkup` characters long, so the buffer stays small (XmlMarkupTooLong beyond).
 export interface ScanHandler {
   /** `pos` is the tag's offset in the scanner's buffer, good for lineAt() until the handler returns. */
   open(name: string, attrs: Record<string, string>, selfClosing: boolean, pos: number): void;
@@ -17,7 +19,18 @@ export class XmlSyntaxError extends Error {
   }
 }
 
+/** A tag, comment or declaration longer than the scanner's limit (a document limit, not malformed XML). */
+export class XmlMarkupTooLong extends XmlSyntaxError {}
+
+/** Default longest tag (with its attributes), comment or declaration: real exports stay under a few kilobytes. */
+export const DEFAULT_MAX_MARKUP = 1024 * 1024;
+/** Values longer than this are decoded each time, not cached: the caches hold many values and must stay small. */
+const CACHED_VALUE_CHARS = 512;
+
 const TAG_END = /\s*(\/?)>/y;
+/** Outside attribute values, what a search for the end of a tag stops at. */
+const QUOTE_OR_GT = /["'>]/g;
+const BRACKET_OR_GT = /[[>]/g;
 const NAME = /[A-Za-z_:][\w.:-]*/y;
 const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
 const HIGH = /[\x80-\xff]/g;
@@ -37,15 +50,27 @@ export class XmlScanner {
   /** Latin1 mode: index of the next non-ASCII byte at or after some earlier position (-1: not looked for yet). */
   private nextHigh = -1;
   private readonly utf8Values = new Map<string, string>();
+  /**
+   * The markup at buf[pos] that is still arriving has been searched for its end up to buf[pending] (0: none is
+   * pending); for a tag, `pendingQuote` is the quote that search stopped inside, for a DOCTYPE `pendingClose` is
+   * what ends it, once known. So each character is looked at once however many writes a long markup takes.
+   */
+  private pending = 0;
+  private pendingQuote = 0;
+  private pendingClose = '';
 
-  /** `latin1`: chunks are bytes read as latin1 (Buffer#toString('latin1')) of a UTF-8 document. */
-  constructor(private readonly handler: ScanHandler, private readonly latin1 = false) {}
+  /**
+   * `latin1`: chunks are bytes read as latin1 (Buffer#toString('latin1')) of a UTF-8 document.
+   * `maxMarkup`: the longest tag, comment or declaration, in characters (bytes in latin1 mode).
+   */
+  constructor(private readonly handler: ScanHandler, private readonly latin1 = false, private readonly maxMarkup = DEFAULT_MAX_MARKUP) {}
 
   write(chunk: string): void {
     if (FORBIDDEN.test(chunk)) chunk = chunk.replace(FORBIDDEN, '');
     FORBIDDEN.lastIndex = 0;
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
     this.lineCursor -= this.pos;
+    this.pending = Math.max(0, this.pending - this.pos);
     this.pos = 0;
     this.nextHigh = -1;
     this.scan(false);
@@ -88,49 +113,99 @@ export class XmlScanner {
       }
       this.checkText(this.pos, lt);
       const next = buf.charCodeAt(lt + 1);
-      if (next === 33 /* ! */ || next === 63 /* ? */) {
-        const end = this.markupEnd(lt, final);
-        if (end === -1) {
-          this.pos = lt;
-          return;
-        }
-        this.pos = end;
-        continue;
+      let end: number;
+      if (next === 33 /* ! */ || next === 63 /* ? */) end = this.markupEnd(lt, final);
+      else {
+        // A tag ends before the next '<' (attribute values cannot hold one). Without one in the buffer, its '>'
+        // (outside quotes) tells whether it is complete. No '<' lies before `pending`: the search stopped at none.
+        const nextLt = buf.indexOf('<', Math.max(lt + 1, this.pending));
+        const limit = nextLt !== -1 ? nextLt : final ? buf.length : this.tagEnd(lt);
+        end = limit === -1 ? -1 : next === 47 /* / */ ? this.endTag(lt) : this.startTag(lt, limit);
       }
-      // A tag ends before the next '<' (attribute values cannot hold one); without it the tag is still arriving.
-      const nextLt = buf.indexOf('<', lt + 1);
-      if (nextLt === -1 && !final) {
+      if (end === -1) {
+        // Still arriving: kept in the buffer, which must not grow without bound.
+        if (buf.length - lt > this.maxMarkup) this.tooLong(lt);
         this.pos = lt;
         return;
       }
-      this.pos = next === 47 /* / */ ? this.endTag(lt) : this.startTag(lt, nextLt === -1 ? buf.length : nextLt);
+      if (end - lt > this.maxMarkup) this.tooLong(lt);
+      this.pending = 0;
+      this.pendingQuote = 0;
+      this.pendingClose = '';
+      this.pos = end;
     }
+  }
+
+  /** Just past the '>' ending the tag at lt, quoted values skipped; -1 (and the search's state kept) if not here yet. */
+  private tagEnd(lt: number): number {
+    const buf = this.buf;
+    let at = Math.max(lt + 1, this.pending);
+    let quote = this.pendingQuote;
+    for (;;) {
+      if (quote) {
+        const close = buf.indexOf(quote === 34 ? '"' : "'", at);
+        if (close === -1) break;
+        quote = 0;
+        at = close + 1;
+      }
+      QUOTE_OR_GT.lastIndex = at;
+      const m = QUOTE_OR_GT.exec(buf);
+      if (!m) break;
+      if (m[0] === '>') return m.index + 1;
+      quote = m[0].charCodeAt(0);
+      at = m.index + 1;
+    }
+    this.pending = buf.length;
+    this.pendingQuote = quote;
+    return -1;
+  }
+
+  private tooLong(lt: number): never {
+    const buf = this.buf;
+    let what: string;
+    if (buf.startsWith('<!--', lt)) what = 'a comment';
+    else if (buf.startsWith('<![CDATA[', lt)) what = 'a CDATA section';
+    else if (buf.startsWith('<!', lt)) what = 'a declaration';
+    else if (buf.startsWith('<?', lt)) what = 'a processing instruction';
+    else {
+      NAME.lastIndex = lt + (buf.charCodeAt(lt + 1) === 47 ? 2 : 1);
+      const name = NAME.exec(buf)?.[0].slice(0, 60) ?? '';
+      what = `the tag <${buf.charCodeAt(lt + 1) === 47 ? '/' : ''}${name}>`;
+    }
+    throw new XmlMarkupTooLong(`${what} starting here is longer than ${this.maxMarkup} bytes, the most one tag with its attributes, comment or declaration may take`, this.lineAt(lt));
   }
 
   /** Comments, processing instructions, CDATA and the DOCTYPE; -1 when the markup is not complete yet. */
   private markupEnd(lt: number, final: boolean): number {
     const buf = this.buf;
-    let close: string;
-    if (buf.startsWith('<!--', lt)) close = '-->';
+    let close = this.pendingClose;
+    let from = lt + 2;
+    if (close) {
+      // A DOCTYPE whose end was looked for before.
+    } else if (buf.startsWith('<!--', lt)) close = '-->';
     else if (buf.startsWith('<?', lt)) close = '?>';
     else if (buf.startsWith('<![CDATA[', lt)) close = ']]>';
     else if (buf.startsWith('<!DOCTYPE', lt)) {
       if (this.rootSeen) this.fail('DOCTYPE after the root element', lt);
       // The internal subset ends at "]>"; its declarations are not read, so a broken one does no harm.
-      const bracket = buf.indexOf('[', lt);
-      const gt = buf.indexOf('>', lt);
-      if (bracket === -1 && gt === -1) {
+      BRACKET_OR_GT.lastIndex = Math.max(lt, this.pending);
+      const m = BRACKET_OR_GT.exec(buf);
+      if (!m) {
         if (final) this.fail('unterminated DOCTYPE', lt);
+        this.pending = buf.length;
         return -1;
       }
-      close = bracket !== -1 && (gt === -1 || bracket < gt) ? ']>' : '>';
+      if (m[0] === '>') return m.index + 1;
+      close = this.pendingClose = ']>';
+      from = m.index + 1;
     } else {
       if (buf.length - lt < 9 && !final) return -1;
       this.fail('unknown markup declaration', lt);
     }
-    const at = buf.indexOf(close, lt + 2);
+    const at = buf.indexOf(close, Math.max(from, this.pending - close.length + 1));
     if (at === -1) {
       if (final) this.fail(`unterminated ${close === '-->' ? 'comment' : 'declaration'}`, lt);
+      this.pending = buf.length;
       return -1;
     }
     return at + close.length;
@@ -229,6 +304,7 @@ export class XmlScanner {
 
   /** A latin1-read value back to the UTF-8 text it is; values repeat (source names), so each is decoded once. */
   private utf8(raw: string): string {
+    if (raw.length > CACHED_VALUE_CHARS) return Buffer.from(raw, 'latin1').toString('utf8');
     const known = this.utf8Values.get(raw);
     if (known !== undefined) return known;
     const value = detach(Buffer.from(raw, 'latin1').toString('utf8'));
@@ -241,6 +317,7 @@ export class XmlScanner {
    *  The last few are compared first: cheaper than hashing a long string for the map. */
   private readonly recent: string[] = [];
   private decode(raw: string, lt: number): string {
+    if (raw.length > CACHED_VALUE_CHARS) return this.decodeNew(raw, lt);
     const recent = this.recent;
     for (let i = 0; i < recent.length; i += 2) if (recent[i] === raw) return recent[i + 1];
     const value = this.decodeKnown(raw, lt);

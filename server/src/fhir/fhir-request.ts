@@ -18,6 +18,8 @@ export interface FhirRequest {
   contentType?: string;
   /** What the bearer token grants (AUTH_MODE=smart); absent in open mode. */
   access?: AccessContext;
+  /** Routes that stream their body (long work): aborted when the client closes the connection before the answer. */
+  signal?: AbortSignal;
 }
 
 /** What an interaction touches, as authorization sees it before the interaction runs. */

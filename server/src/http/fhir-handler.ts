@@ -7,6 +7,7 @@ import { returnPreference, writeBody } from '../fhir/prefer.js';
 import { handleFhirRequest } from '../fhir/router.js';
 import { streamsBody } from '../fhir/routes.js';
 import { mediaType as bodyMediaType, responseType } from './content-type.js';
+import { clientGoneSignal } from './client-gone.js';
 import { readBody } from './read-body.js';
 import { sendFhirResponse } from './send.js';
 import { shapeResponse } from './shape-response.js';
@@ -25,8 +26,10 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       const query = url.searchParams;
       const mediaType = responseType(query.get('_format'), req.headers.accept);
       const path = decodePath(req.path);
-      // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit.
-      const { body, contentType } = streamsBody(req.method, path)
+      // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit, and stops
+      // its work when the client goes.
+      const streams = streamsBody(req.method, path);
+      const { body, contentType } = streams
         ? { body: req, contentType: bodyMediaType(req.headers['content-type']) }
         : await readBody(req, opts.maxBodyBytes);
       const fhirReq: FhirRequest = {
@@ -37,6 +40,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
         body,
         contentType,
         access: res.locals.access,
+        signal: streams ? clientGoneSignal(res) : undefined,
       };
       const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
       let out: Resource | undefined = fhirRes.resource;

@@ -1,6 +1,7 @@
 // Configuration of wearable import and Fitbit sync, from environment variables (see README "Wearable import").
 import { tmpdir } from 'node:os';
 import { optionalBoolVar } from '../core/env-vars.js';
+import { DEFAULT_APPLE_LIMITS, type AppleLimits } from '../../../mappings/src/index.js';
 
 export interface FitbitConfig {
   clientId: string;
@@ -26,6 +27,8 @@ export interface WearablesConfig {
   maxUploadBytes: number;
   /** Where uploads and their mapped batches are spooled while an import runs. */
   spoolDir: string;
+  /** WEARABLE_MAX_XML_MARKUP_BYTES, WEARABLE_MAX_UNZIPPED_BYTES, WEARABLE_MAX_ZIP_RATIO: how far an Apple export is read. */
+  appleLimits: AppleLimits;
   /** Observations per transaction when an import is stored. */
   batchSize: number;
   /**
@@ -43,6 +46,11 @@ export function loadWearablesConfig(env: Env): WearablesConfig {
   return {
     maxUploadBytes: positiveInt(env, 'WEARABLE_MAX_UPLOAD_BYTES', 4 * 1024 ** 3),
     spoolDir: env.WEARABLE_SPOOL_DIR || tmpdir(),
+    appleLimits: {
+      maxMarkupBytes: positiveInt(env, 'WEARABLE_MAX_XML_MARKUP_BYTES', DEFAULT_APPLE_LIMITS.maxMarkupBytes),
+      maxUnzippedBytes: positiveInt(env, 'WEARABLE_MAX_UNZIPPED_BYTES', DEFAULT_APPLE_LIMITS.maxUnzippedBytes),
+      maxZipRatio: positiveInt(env, 'WEARABLE_MAX_ZIP_RATIO', DEFAULT_APPLE_LIMITS.maxZipRatio),
+    },
     batchSize: positiveInt(env, 'WEARABLE_BATCH_SIZE', 1000),
     validationThread: optionalBoolVar(env, 'WEARABLE_VALIDATION_THREAD'),
     fitbit: loadFitbit(env),

@@ -22,7 +22,10 @@ export async function importWearable(req: FhirRequest, patientId: string, ctx: F
   const limit = services.config.maxUploadBytes;
   if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
   const fileName = uploadFileName(req.headers['content-disposition']) ?? 'upload';
-  let spooled = await spoolUpload(req.body, services.config.spoolDir, limit);
+  let spooled = await spoolUpload(req.body, services.config.spoolDir, limit).catch((err: unknown) => {
+    // A client that went away mid-upload broke the stream: that is no server fault.
+    throw req.signal?.aborted ? req.signal.reason : err;
+  });
   let owned = true;
   try {
     if (spooled.bytes === 0) throw badRequest('The request body is empty; POST the wearable export file');
@@ -47,7 +50,8 @@ export async function importWearable(req: FhirRequest, patientId: string, ctx: F
         resource: outcome(issue({ severity: 'information', code: 'informational', diagnostics: `Import of ${fileName} accepted; poll ${statusUrl}` })),
       };
     }
-    const summary = await runImport(input, services.ctx, services.importOptions);
+    // Inline, the import is the client's: it stops when the client goes (a job runs on after the 202).
+    const summary = await runImport(input, services.ctx, { ...services.importOptions, signal: req.signal });
     return { status: 200, resource: summaryParameters(summary) };
   } finally {
     if (owned) await rm(spooled.path, { force: true });

@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { payloadTooLarge } from '../../../core/outcomes.js';
 import {
   mapAppleHealthXml, mapAppleHealthZip, mapFitbit, mapGoogleFit,
-  type MappedBatch, type MappingOptions, type WearableSource,
+  type AppleOptions, type MappedBatch, type MappingOptions, type WearableSource,
 } from '../../../../../mappings/src/index.js';
 import { inputFailure } from './import-errors.js';
 
@@ -16,7 +16,7 @@ export const MAX_JSON_BYTES = 256 * 1024 * 1024;
 export async function* mappedBatches(
   source: WearableSource,
   path: string,
-  opts: MappingOptions & { fileName: string },
+  opts: MappingOptions & Pick<AppleOptions, 'signal' | 'limits'> & { fileName: string },
   batchSize: number,
   onBytesRead: (bytes: number) => void = () => undefined,
 ): AsyncGenerator<MappedBatch> {

@@ -1,6 +1,7 @@
 // One import from a spooled upload to stored resources: stage (map + validate everything), then commit.
 // Used by Patient/$import-wearable (inline or as a job) and by `fibrotrack import`.
 import { rm } from 'node:fs/promises';
+import type { AppleLimits } from '../../../../../mappings/src/index.js';
 import type { FhirContext } from '../../fhir-context.js';
 import type { WriteChecks } from '../../write-problems.js';
 import { commitImport } from './commit-import.js';
@@ -12,7 +13,10 @@ export interface ImportRunOptions {
   spoolDir: string;
   batchSize: number;
   onProgress?: (p: ImportProgress) => void;
+  /** Aborted when the client has gone (an inline import) or the server stops (a job): the import stops. */
   signal?: AbortSignal;
+  /** How far an Apple export is read (defaults: DEFAULT_APPLE_LIMITS). */
+  appleLimits?: AppleLimits;
   /** Where the first pass validates (the server's validation thread); in this thread when absent. */
   checks?: WriteChecks;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Device, Observation } from 'fhir/r4.js';
 import type { FhirContext } from '../../fhir-context.js';
 import { inlineWriteChecks, type WriteChecks } from '../../write-problems.js';
-import type { MappedBatch, MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
+import type { AppleLimits, MappedBatch, MappingOptions, WearableSource } from '../../../../../mappings/src/index.js';
 import { inputFailure, isMappingError, mappingFailure } from './import-errors.js';
 import { countSkip, emptySummary, type ImportSummary } from './import-summary.js';
 import { mappedBatches } from './mapped-batches.js';
@@ -55,17 +55,19 @@ interface InFlight {
 export async function stageImport(
   input: ImportInput,
   ctx: FhirContext,
-  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; checks?: WriteChecks },
+  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; checks?: WriteChecks; appleLimits?: AppleLimits },
 ): Promise<StagedImport> {
   const summary = emptySummary(input.source, input.fileName);
   const path = join(opts.spoolDir, `fibrotrack-staged-${randomUUID()}.ndjson`);
   const out = createStagingFile(path);
-  const mapping: MappingOptions & { fileName: string } = {
+  const mapping: MappingOptions & { fileName: string; signal?: AbortSignal; limits?: AppleLimits } = {
     patientReference: `Patient/${input.patientId}`,
     timeZone: input.timeZone,
     utcOffset: input.utcOffset,
     bestEffort: input.bestEffort,
     fileName: input.fileName,
+    signal: opts.signal,
+    limits: opts.appleLimits,
   };
   const seenDevices = new Set<string>();
   const rejectedDevices = new Map<string, string>();
