@@ -55,7 +55,7 @@ describe('patient/ writes refer to the token\'s patient only', () => {
     const rewritten = { ...obs('rewritten', 'Patient/a'), id: 'oa3' };
     assertForbidden(await alpha.put('Observation/oa3', rewritten), /Observation\/oa3 \(as stored\).*Patient\/b \(performer\)/);
     assertForbidden(await alpha.patch('Observation/oa3', [{ op: 'replace', path: '/status', value: 'amended' }]), /as stored/);
-    assertForbidden(await alpha.delete('Observation/oa3'), /Observation\/oa3 \(as stored\).*Patient\/b \(performer\)/);
+    assertForbidden(await alpha.delete('Observation/oa3'), /update \(u\) or delete \(d\) on Observation\/oa3 \(as stored\).*Patient\/b \(performer\)/);
     assertForbidden(await bravo.put('Observation/oa3', { ...rewritten, subject: { reference: 'Patient/b' } }), /as stored.*Patient\/a \(subject\)/);
     assert.equal(((await system.get('Observation/oa3')).body as { meta: { versionId: string } }).meta.versionId, oa3.meta.versionId);
   });

@@ -149,22 +149,24 @@ export class AccessPolicy {
     );
   }
 
-  /** Throws 403 unless some scope allows `letter` on the resource; `what` says which state of it was checked. */
-  check(letter: Permission, resource: Resource, what = ''): void {
-    const why = this.whyNot(letter, resource, what);
+  /** Throws 403 unless some scope allows one of `letters` on the resource; `what` says which state of it was checked. */
+  check(letters: Permission | readonly Permission[], resource: Resource, what = ''): void {
+    const why = this.whyNot(letters, resource, what);
     if (why !== undefined) throw forbidden(why);
   }
 
-  /** Why no scope allows `letter` on the resource (what check() would refuse with), or undefined when one does. */
-  whyNot(letter: Permission, resource: Resource, what = ''): string | undefined {
-    if (this.allows(letter, resource)) return undefined;
+  /** Why no scope allows any of `letters` on the resource (what check() would refuse with), or undefined when one does. */
+  whyNot(letters: Permission | readonly Permission[], resource: Resource, what = ''): string | undefined {
+    const wanted: readonly Permission[] = typeof letters === 'string' ? [letters] : letters;
+    if (wanted.some((l) => this.allows(l, resource))) return undefined;
     const ref = `${resource.resourceType}/${resource.id ?? '(new)'}${what ? ` (${what})` : ''}`;
     const patientOnly = this.scopes.filter((s) => covers(s, resource.resourceType)).every((s) => s.level === 'patient');
-    const coveredForLetter = this.scopes.some((s) => covers(s, resource.resourceType) && s.permissions.has(letter));
-    const problem = patientOnly && coveredForLetter && this.access.patient && !READS.includes(letter) ? this.writeProblem(resource, this.access.patient) : undefined;
-    if (problem) return `${this.describe()} do not allow ${letterNames([letter])} on ${ref}: ${problem}`;
+    const coveredForLetter = this.scopes.some((s) => covers(s, resource.resourceType) && wanted.some((l) => s.permissions.has(l)));
+    const writes = wanted.every((l) => !READS.includes(l));
+    const problem = patientOnly && coveredForLetter && this.access.patient && writes ? this.writeProblem(resource, this.access.patient) : undefined;
+    if (problem) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: ${problem}`;
     const where = patientOnly && this.access.patient ? ` outside Patient/${this.access.patient}'s record or` : '';
-    return `${this.describe()} do not allow ${letterNames([letter])} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`;
+    return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`;
   }
 
   /** Whether `letter` on `type` needs no per-resource check at all (an unconstrained user/ or system/ scope). */

@@ -156,7 +156,7 @@ export class AuthorizedRepository implements FhirRepository {
    */
   async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
     const current = await this.inner.readForUpdate(type, id);
-    if (current?.resource && !current.deleted && !this.policy.allows('d', current.resource)) this.policy.check('u', current.resource, 'as stored');
+    if (current?.resource && !current.deleted) this.policy.check(['u', 'd'], current.resource, 'as stored');
     return current;
   }
 
