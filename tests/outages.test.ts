@@ -10,7 +10,7 @@ import request from 'supertest';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { patient } from './support/fixtures.js';
-import { backendServicesToken, registerBackendClient } from './support/smart-tokens.js';
+import { backendServicesToken, backendTokenRequest, clientAssertion, registerBackendClient } from './support/smart-tokens.js';
 import { tcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -111,11 +111,12 @@ describe('Redis outage (AUTH_MODE=smart)', () => {
   let proxy: TcpProxy;
   let s: TestServer;
   let token: string;
+  let backend: Awaited<ReturnType<typeof registerBackendClient>>;
   before(async () => {
     proxy = await tcpProxy('127.0.0.1', 6379);
     s = await startTestServer({ AUTH_MODE: 'smart', REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
-    const { client, key } = await registerBackendClient(s as TestServer, 'system/Patient.rs');
-    token = (await backendServicesToken(s, { clientId: client.clientId, key, scope: 'system/Patient.rs' })).access_token;
+    backend = await registerBackendClient(s, 'system/Patient.rs');
+    token = (await backendServicesToken(s, { clientId: backend.client.clientId, key: backend.key, scope: 'system/Patient.rs' })).access_token;
   });
   after(async () => {
     await proxy.start();
@@ -141,6 +142,21 @@ describe('Redis outage (AUTH_MODE=smart)', () => {
     await proxy.start();
     await eventually(async () => (await search()).status === 200);
     assert.equal((await s.http.get('/health/ready')).status, 200);
+  });
+
+  test('the token endpoint answers 503 temporarily_unavailable naming Redis, then issues tokens again', async () => {
+    const tokenRequest = () => backendTokenRequest(s, {
+      clientId: backend.client.clientId, assertion: clientAssertion(backend.client.clientId, backend.key), scope: 'system/Patient.rs',
+    });
+    await proxy.stop();
+    const down = await timed(tokenRequest());
+    assert.equal(down.res.status, 503, down.res.text);
+    assert.ok(down.ms < OUTAGE_ANSWER_MS, `answered after ${down.ms} ms`);
+    assert.match(down.res.headers['retry-after'] ?? '', /^\d+$/);
+    assert.equal(down.res.body.error, 'temporarily_unavailable');
+    assert.match(down.res.body.error_description, /Redis/);
+    await proxy.start();
+    await eventually(async () => (await tokenRequest()).status === 200);
   });
 
   test('a hung Redis answers 503 within 1 s too', async () => {

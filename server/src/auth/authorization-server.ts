@@ -2,6 +2,7 @@
 // and users in MySQL, our login/consent pages, the admin API and a TokenVerifier for the resource server.
 import express, { type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
+import { markUnavailable, unavailableResponses } from './unavailable-responses.js';
 import type { Pool } from 'mysql2/promise';
 import Provider from 'oidc-provider';
 import type { FhirContext } from '../fhir/fhir-context.js';
@@ -105,13 +106,18 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.
     p.proxy = true;
     p.use(smartResponses(endpoints.style));
+    p.use(unavailableResponses());
     return p;
   };
   let fingerprint = await keys.fingerprint();
   const hub = await build();
   let live = { provider: hub, callback: hub.callback() };
   // oidc-provider answers its own failures with a bare server_error: log them, they are bugs.
-  hub.on('server_error', (_ctx, err) => console.error('authorization server error', err));
+  // Redis or the database being down is no bug: those become 503s (unavailable-responses.ts), logged in one line.
+  hub.on('server_error', (ctx, err) => {
+    if (markUnavailable(ctx, err)) console.error(`authorization server: ${err.message}`);
+    else console.error('authorization server error', err);
+  });
   const reload = async (): Promise<boolean> => {
     const now = await keys.fingerprint();
     if (now === fingerprint) return false;
