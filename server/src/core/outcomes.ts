@@ -123,3 +123,7 @@ export const resourceTooLarge = (type: string, bytes: number, limitBytes: number
   });
 
 export const notSupported = (diagnostics: string) => fail(400, { code: 'not-supported', diagnostics });
+
+/** A request over one of the server's documented limits (README, "Limits"): refused before any work is done. */
+export const overLimit = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'too-costly', diagnostics, expression: parameter });
