@@ -131,3 +131,7 @@ export const serviceUnavailable = (dependency: string, detail: string, retryAfte
     { code: 'transient', diagnostics: `${dependency} is unavailable (${detail}); retry in ${retryAfterSeconds} s` },
     { 'Retry-After': String(retryAfterSeconds) },
   );
+
+/** A request over one of the server's documented limits (README, "Limits"): refused before any work is done. */
+export const overLimit = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'too-costly', diagnostics, expression: parameter });

@@ -3,18 +3,32 @@
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
 import type { SearchCriterion } from './search-request.js';
+import { checkChainBranches, checkDepth } from './search-limits.js';
 
 const MISSING = 'missing';
-const MAX_DEPTH = 4;
 
 /** Either a criterion or the reason the parameter cannot be searched (the caller decides 400 or lenient). */
 export type Parsed = { criterion: SearchCriterion } | { problem: string };
 
-export function parseCriterion(type: string, name: string, value: string, defs: Definitions, depth = 0): Parsed {
-  if (depth > MAX_DEPTH) return { problem: `Search parameter '${name}' chains deeper than ${MAX_DEPTH} levels` };
-  if (name.startsWith('_has:')) return parseHas(type, name, value, defs, depth);
+/** Where the parse of one parameter is: reference steps taken, and terminal parameters found so far (search-limits.ts). */
+interface Walk {
+  /** The parameter as the client wrote it, for messages. */
+  name: string;
+  chain: number;
+  has: number;
+  leaves: { n: number };
+}
+
+/** Over a search limit (search-limits.ts) is thrown as a 400, lenient or not. */
+export function parseCriterion(type: string, name: string, value: string, defs: Definitions): Parsed {
+  return parseAt(type, name, value, defs, { name, chain: 0, has: 0, leaves: { n: 0 } });
+}
+
+function parseAt(type: string, name: string, value: string, defs: Definitions, walk: Walk): Parsed {
+  checkDepth(walk.name, walk.chain, walk.has);
+  if (name.startsWith('_has:')) return parseHas(type, name, value, defs, walk);
   const dot = name.indexOf('.');
-  if (dot > 0) return parseChain(type, name, dot, value, defs, depth);
+  if (dot > 0) return parseChain(type, name, dot, value, defs, walk);
   const [code, modifier] = splitModifier(name);
   const def = defs.searchParams(type).get(code);
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
@@ -27,10 +41,12 @@ export function parseCriterion(type: string, name: string, value: string, defs: 
   if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
     return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})` };
   }
+  walk.leaves.n += 1;
+  checkChainBranches(walk.name, walk.leaves.n);
   return { criterion: { kind: 'param', name, def, modifier, values: splitValues(value) } };
 }
 
-function parseChain(type: string, name: string, dot: number, value: string, defs: Definitions, depth: number): Parsed {
+function parseChain(type: string, name: string, dot: number, value: string, defs: Definitions, walk: Walk): Parsed {
   const [code, modifier] = splitModifier(name.slice(0, dot));
   const rest = name.slice(dot + 1);
   const def = defs.searchParams(type).get(code);
@@ -40,7 +56,7 @@ function parseChain(type: string, name: string, dot: number, value: string, defs
   const targets: { type: string; criterion: SearchCriterion }[] = [];
   let lastProblem = '';
   for (const target of candidates) {
-    const parsed = parseCriterion(target, rest, value, defs, depth + 1);
+    const parsed = parseAt(target, rest, value, defs, { ...walk, chain: walk.chain + 1 });
     if ('criterion' in parsed) targets.push({ type: target, criterion: parsed.criterion });
     else lastProblem = parsed.problem;
   }
@@ -48,14 +64,14 @@ function parseChain(type: string, name: string, dot: number, value: string, defs
   return { criterion: { kind: 'chain', name, def, targets } };
 }
 
-function parseHas(type: string, name: string, value: string, defs: Definitions, depth: number): Parsed {
+function parseHas(type: string, name: string, value: string, defs: Definitions, walk: Walk): Parsed {
   const [, source, param, ...rest] = name.split(':');
   if (!source || !param || rest.length === 0) return { problem: `'${name}' must look like _has:Type:reference:parameter` };
   if (!defs.isResourceType(source)) return { problem: `_has names an unknown resource type '${source}'` };
   const def = defs.searchParams(source).get(param);
   if (!def || def.type !== 'reference') return { problem: `_has: '${param}' is not a reference parameter of ${source}` };
   if (!def.target.includes(type)) return { problem: `_has: ${source}.${param} cannot refer to a ${type}` };
-  const parsed = parseCriterion(source, rest.join(':'), value, defs, depth + 1);
+  const parsed = parseAt(source, rest.join(':'), value, defs, { ...walk, has: walk.has + 1 });
   if ('problem' in parsed) return parsed;
   return { criterion: { kind: 'has', name, type: source, param, criterion: parsed.criterion } };
 }

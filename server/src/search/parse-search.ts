@@ -4,6 +4,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseInclude } from './parse-include.js';
 import { parseCriterion } from './parse-criterion.js';
 import { parseSort } from './parse-sort.js';
+import { checkIncludes, checkParameter } from './search-limits.js';
 import { valueProblem } from './value-syntax.js';
 import { DEFAULT_COUNT, MAX_COUNT, type SearchCriterion, type SearchRequest } from './search-request.js';
 
@@ -24,8 +25,12 @@ export function parseSearch(
   const request: SearchRequest = {
     type, criteria: [], sort: parseSort(type, params.get('_sort'), defs), include: [], revinclude: [], count: DEFAULT_COUNT, ignored: [],
   };
+  const seen = new Map<string, number>();
+  let total = 0;
   for (const [rawName, rawValue] of params) {
     if (CONTROL.has(rawName.split(':')[0])) continue;
+    seen.set(rawName, (seen.get(rawName) ?? 0) + 1);
+    checkParameter(rawName, rawValue, seen.get(rawName)!, ++total);
     const parsed = parseCriterion(type, rawName, rawValue, defs);
     if ('problem' in parsed) {
       if (!options.lenient) throw badSearchParameter(parsed.problem, rawName);
@@ -35,9 +40,11 @@ export function parseSearch(
     checkValues(parsed.criterion, rawName);
     request.criteria.push(parsed.criterion);
   }
+  let includes = 0;
   for (const [name, value] of params) {
     const [base, modifier] = name.split(':');
     if (base !== '_include' && base !== '_revinclude') continue;
+    checkIncludes(++includes, name);
     if (modifier !== undefined && modifier !== 'iterate' && modifier !== 'recurse') {
       throw badSearchParameter(`${name}: the only modifier is :iterate`, name);
     }

@@ -3,11 +3,14 @@
 import { badSearchParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
+import { checkSortKeys } from './search-limits.js';
 import type { SortKey } from './search-request.js';
 
 export function parseSort(type: string, value: string | null, defs: Definitions): SortKey[] {
   if (value === null) return [];
-  return value.split(',').map((raw) => {
+  const keys = value.split(',');
+  checkSortKeys(keys.length);
+  return keys.map((raw) => {
     const desc = raw.startsWith('-');
     const code = desc ? raw.slice(1) : raw;
     const def = defs.searchParams(type).get(code);
