@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
+import type { AuditEvent, Bundle } from 'fhir/r4.js';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
+import { handleFhirRequest } from '../server/src/fhir/router.js';
 import { csrfOf, EHR_ORIGIN, ehrSignIn, type EhrBrowser } from './support/ehr-simulator.js';
 import { addUser, authorize, createResource, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -179,4 +181,21 @@ test('signing out ends the session: its cookie launches nothing afterwards', asy
   const res = await b.launch({ patient, client: app.clientId });
   assert.equal(res.status, 401);
   assert.equal(csrfOf((await b.agent.get('/ehr/login')).text), undefined);
+});
+
+test('simulator sign-ins are audited like those at /auth, with why they failed', async () => {
+  await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send({ username: 'dr.audit.nobody', password: 'not-a-password' });
+  await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send(patientUser);
+  const failures = async () => {
+    const res = await handleFhirRequest({ method: 'GET', path: 'AuditEvent', query: new URLSearchParams({ subtype: 'sign-in.failure', _count: '1000' }), headers: {} }, server.built.ctx);
+    return ((res.resource as Bundle).entry ?? []).map((e) => (e.resource as AuditEvent).outcomeDesc);
+  };
+  // Audit events are written in batches shortly after the request: wait for them (generous bound).
+  let seen: (string | undefined)[] = [];
+  for (let i = 0; i < 100 && !seen.includes('not a practitioner (EHR launch simulator)'); i++) {
+    seen = await failures();
+    if (!seen.includes('not a practitioner (EHR launch simulator)')) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(seen.includes('wrong username or password'), JSON.stringify(seen));
+  assert.ok(seen.includes('not a practitioner (EHR launch simulator)'), JSON.stringify(seen));
 });
