@@ -57,7 +57,7 @@ async function listen(): Promise<{ http: Server; base: string }> {
 
 before(async () => {
   ({ http, base } = await listen());
-  server = await startTestServer({ AUTH_MODE: 'smart', BASE_URL: base });
+  server = await startTestServer({ AUTH_MODE: 'smart', BASE_URL: base, EHR_SIMULATOR: 'true' });
   http.on('request', server.built.app);
 
   ids.practitioner = await create({ resourceType: 'Practitioner', name: [{ given: ['Maria'], family: 'Lopez', prefix: ['Dr.'] }] });
@@ -142,10 +142,12 @@ async function painRows(page: Page): Promise<string[][]> {
 const expectedRows = (pain: { daysAgo: number; score: number }[]) =>
   [...pain].sort((a, b) => b.daysAgo - a.daysAgo).map((p) => [at(p.daysAgo).shown, String(p.score)]);
 
-test('EHR launch from /ehr/: practitioner, patient and app picked, sign-in and consent, the app shows that patient', async () => {
+test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, sign-in and consent, the app shows that patient', async () => {
   const { page, browser } = await freshPage();
   await page.goto(`${base}/ehr/`);
-  await page.locator('select[name=practitioner]').selectOption(`Practitioner/${ids.practitioner}`);
+  await page.waitForURL(/\/ehr\/login$/);
+  await signIn(page, 'dr.lopez', DR_PASSWORD);
+  await page.waitForURL(/\/ehr\/$/);
   await page.locator('select[name=patient]').selectOption(ids.jane!);
   await page.locator('select[name=client]').selectOption('fibrotrack-provider-app');
   await page.locator('#launch').click();
