@@ -67,6 +67,13 @@ test('an invalid code, a wrong redirect_uri and an unknown client are refused', 
   assertOAuthError(res, 'invalid_client');
 });
 
+test('a client_id with trailing spaces or in another case is an unknown client, not the registered one', async () => {
+  for (const clientId of [`${app.clientId}   `, app.clientId.toUpperCase()]) {
+    const r = await authorize(server, { client: app, user, scope });
+    assertOAuthError(await exchangeCode(server, { ...app, clientId }, r), 'invalid_client');
+  }
+});
+
 test('another client cannot redeem this client\'s code', async () => {
   const thief = await registerClient(server, { scope });
   const r = await authorize(server, { client: app, user, scope });
