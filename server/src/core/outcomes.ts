@@ -123,3 +123,6 @@ export const resourceTooLarge = (type: string, bytes: number, limitBytes: number
   });
 
 export const notSupported = (diagnostics: string) => fail(400, { code: 'not-supported', diagnostics });
+
+/** An upstream service we called (Fitbit) failed, was too slow, or answered something unusable. */
+export const badGateway = (diagnostics: string) => fail(502, { code: 'transient', diagnostics });
