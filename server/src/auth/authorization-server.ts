@@ -54,6 +54,8 @@ export interface AuthorizationServer {
   /** Mints EHR launch ids (the /ehr simulator). */
   launches: LaunchStore;
   users: UserStore;
+  /** Failed sign-ins per username (the lockout), for every page that checks a password. */
+  throttle: LoginThrottle;
   clientStore: ClientStore;
   lookup: FhirLookup;
   close(): Promise<void>;
@@ -168,6 +170,7 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     clients: { allowedOrigins: () => clientStore.allowedOrigins() },
     launches,
     users,
+    throttle,
     clientStore,
     lookup,
     close: async () => clearInterval(keyCheck),

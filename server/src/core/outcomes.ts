@@ -126,3 +126,6 @@ export const notSupported = (diagnostics: string) => fail(400, { code: 'not-supp
 
 /** An upstream service we called (Fitbit) failed, was too slow, or answered something unusable. */
 export const badGateway = (diagnostics: string) => fail(502, { code: 'transient', diagnostics });
+
+/** 403 for a person (a browser form, no token): the action is not theirs to take. */
+export const notPermitted = (diagnostics: string) => fail(403, { code: 'forbidden', diagnostics });

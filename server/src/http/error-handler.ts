@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { OutcomeError, issue, outcome, routeNotFound } from '../core/outcomes.js';
 import { FHIR_JSON } from './content-type.js';
+import { loggableError, loggableUrl } from './loggable.js';
 import { sendOutcome } from './send.js';
 
 export interface ErrorLogger {
@@ -21,7 +22,7 @@ export function errorHandler(baseUrl: string, log: ErrorLogger) {
       sendOutcome(res, err.status, err.outcome, opts, err.headers);
       return;
     }
-    log.error(`${req.method} ${req.originalUrl} failed`, err);
+    log.error(`${req.method} ${loggableUrl(req.originalUrl)} failed`, loggableError(err));
     sendOutcome(res, 500, outcome(issue({ code: 'exception', diagnostics: 'Internal server error; it has been logged' })), opts);
   };
 }
