@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { runCli } from '../server/src/cli/run-cli.js';
 import { openToken } from '../server/src/wearables/fitbit/token-crypto.js';
 import { FakeFitbit } from './support/fake-fitbit.js';
+import { connectFitbit } from './support/fitbit-connect.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const ZONE = 'Europe/Berlin';
@@ -35,19 +36,8 @@ async function newPatient(s: TestServer): Promise<string> {
   return res.body.id;
 }
 
-/** $connect-fitbit, the (fake) consent page, and the callback the browser is sent to. */
-async function connect(s: TestServer, patientId: string): Promise<{ callback: string; authorizeUrl: URL }> {
-  const res = await s.http.post(`/fhir/Patient/${patientId}/$connect-fitbit?timeZone=${ZONE}`);
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  const authorizeUrl = new URL(param(res.body, 'authorizeUrl')!.valueUri!);
-  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
-  assert.equal(consent.status, 302);
-  const back = new URL(consent.headers.get('location')!);
-  const callback = `${back.pathname}${back.search}`;
-  const done = await s.http.get(callback);
-  assert.equal(done.status, 200, done.text);
-  return { callback, authorizeUrl };
-}
+/** $connect-fitbit, the (fake) consent page, the callback the browser is sent to and its confirmation. */
+const connect = (s: TestServer, patientId: string) => connectFitbit(s, patientId);
 
 const sync = (s: TestServer, patientId: string, query = '') => s.http.post(`/fhir/Patient/${patientId}/$sync-fitbit${query}`);
 const restingTotal = async (s: TestServer, patientId: string) =>
@@ -66,7 +56,7 @@ after(async () => {
 
 let patientA: string;
 
-test('connect sends the patient to Fitbit with PKCE and a state; the callback stores the tokens encrypted, once', async () => {
+test('connect sends the patient to Fitbit with PKCE and a state; the confirmed link stores the tokens encrypted, once', async () => {
   patientA = await newPatient(server);
   const { callback, authorizeUrl } = await connect(server, patientA);
   const q = authorizeUrl.searchParams;

@@ -23,6 +23,7 @@ export type Misbehaviour = 'stall' | 'trickle' | 'html' | 'huge' | 'error500';
 export const HUGE_BYTES = 64 * 1024 * 1024;
 
 interface Grant {
+  user: string;
   code: string;
   redirectUri: string;
   challenge: string;
@@ -35,7 +36,11 @@ const DATA = /^\/(1|1\.2)\/user\/-\/(activities\/heart|activities\/steps|sleep|h
 export class FakeFitbit {
   readonly clientId = 'FAKE23ABC';
   readonly clientSecret = randomBytes(16).toString('hex');
-  readonly userId = '7ZZFK9';
+  /** The Fitbit user of the latest consent; each consent is a new user unless `consentAs` names one. */
+  userId = '';
+  /** The Fitbit user who consents next (e.g. the same account twice); unset: a new user each time. */
+  consentAs?: string;
+  private users = 0;
   /** Every data request, in order (token requests are in tokenRequests). */
   readonly requests: FakeRequest[] = [];
   readonly tokenRequests: { grantType: string; status: number }[] = [];
@@ -193,7 +198,8 @@ export class FakeFitbit {
       return send(res, 400, errors('invalid_request', 'PKCE code_challenge with S256 is required'));
     }
     const code = randomBytes(20).toString('hex');
-    this.grants.set(code, { code, redirectUri, challenge: q.get('code_challenge')!, scope: q.get('scope') ?? '' });
+    this.userId = this.consentAs ?? `7ZZFK${++this.users}`;
+    this.grants.set(code, { user: this.userId, code, redirectUri, challenge: q.get('code_challenge')!, scope: q.get('scope') ?? '' });
     const back = new URL(redirectUri);
     back.searchParams.set('code', code);
     back.searchParams.set('state', q.get('state') ?? '');
@@ -210,6 +216,7 @@ export class FakeFitbit {
     const basic = Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64');
     if (req.headers.authorization !== `Basic ${basic}`) return fail(401, 'invalid_client', 'Invalid authorization header format.');
     let scope: string;
+    let user = this.userId;
     if (grantType === 'authorization_code') {
       const grant = this.grants.get(form.get('code') ?? '');
       if (!grant) return fail(400, 'invalid_grant', 'Authorization code invalid');
@@ -218,6 +225,7 @@ export class FakeFitbit {
       const verifier = form.get('code_verifier') ?? '';
       if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return fail(400, 'invalid_grant', 'Code verifier invalid');
       scope = grant.scope;
+      user = grant.user;
     } else if (grantType === 'refresh_token') {
       const old = form.get('refresh_token') ?? '';
       if (!this.refreshTokens.delete(old)) return fail(400, 'invalid_grant', `Refresh token invalid: ${old}`);
@@ -231,7 +239,7 @@ export class FakeFitbit {
     this.refreshTokens.add(refresh);
     this.issued.push({ accessToken: access, refreshToken: refresh });
     this.tokenRequests.push({ grantType, status: 200 });
-    send(res, 200, { access_token: access, expires_in: this.accessTokenLifetime, refresh_token: refresh, scope, token_type: 'Bearer', user_id: this.userId });
+    send(res, 200, { access_token: access, expires_in: this.accessTokenLifetime, refresh_token: refresh, scope, token_type: 'Bearer', user_id: user });
   }
 
   private body(kind: string, dates: string[]): unknown {

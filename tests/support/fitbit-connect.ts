@@ -1,5 +1,5 @@
 // Links a patient's record to the fake Fitbit as a patient would: $connect-fitbit, Fitbit's consent page (the
-// fake consents at once) and the callback the browser is sent back to.
+// fake consents at once), the callback the browser is sent back to, and the confirmation on its page.
 import assert from 'node:assert/strict';
 import type { Parameters } from 'fhir/r4.js';
 import type { TestServer } from './test-server.js';
@@ -9,6 +9,8 @@ export const FITBIT_ZONE = 'Europe/Berlin';
 export interface ConnectOptions {
   /** Authorization header for $connect-fitbit (AUTH_MODE=smart). */
   bearer?: string;
+  /** AUTH_MODE=smart: who confirms the link on the callback's page. */
+  user?: { username: string; password: string };
 }
 
 /** $connect-fitbit's authorizeUrl. */
@@ -28,11 +30,26 @@ export async function consent(authorizeUrl: URL): Promise<string> {
   return `${back.pathname}${back.search}`;
 }
 
+/** The confirmation id on the callback's page. */
+export function confirmationOf(html: string): string {
+  const m = /name="confirmation" value="([^"]+)"/.exec(html);
+  assert.ok(m, html);
+  return m[1];
+}
+
+/** The form the callback's page posts. */
+export function confirm(s: TestServer, confirmation: string, user?: { username: string; password: string }) {
+  return s.http.post('/wearables/fitbit/confirm').type('form').send({ confirmation, ...(user ?? {}) });
+}
+
 /** The whole flow; the record is linked when it returns. */
 export async function connectFitbit(s: TestServer, patientId: string, opts: ConnectOptions = {}): Promise<{ callback: string; authorizeUrl: URL }> {
   const authorizeUrl = await startConnect(s, patientId, opts);
   const callback = await consent(authorizeUrl);
-  const done = await s.http.get(callback);
+  const page = await s.http.get(callback);
+  assert.equal(page.status, 200, page.text);
+  const done = await confirm(s, confirmationOf(page.text), opts.user);
   assert.equal(done.status, 200, done.text);
+  assert.match(done.text, /Fitbit connected/);
   return { callback, authorizeUrl };
 }

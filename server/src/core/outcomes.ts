@@ -135,3 +135,9 @@ export const serviceUnavailable = (dependency: string, detail: string, retryAfte
 /** A request over one of the server's documented limits (README, "Limits"): refused before any work is done. */
 export const overLimit = (diagnostics: string, parameter: string) =>
   fail(400, { code: 'too-costly', diagnostics, expression: parameter });
+
+/** An upstream service we called (Fitbit) failed, was too slow, or answered something unusable. */
+export const badGateway = (diagnostics: string) => fail(502, { code: 'transient', diagnostics });
+
+/** 403 for a person (a browser form, no token): the action is not theirs to take. */
+export const notPermitted = (diagnostics: string) => fail(403, { code: 'forbidden', diagnostics });

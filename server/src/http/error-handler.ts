@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { OutcomeError, issue, outcome, routeNotFound } from '../core/outcomes.js';
 import { unavailableOutcome } from '../core/unavailable.js';
 import { FHIR_JSON } from './content-type.js';
+import { loggableError, loggableUrl } from './loggable.js';
 import { sendOutcome } from './send.js';
 
 export interface ErrorLogger {
@@ -25,11 +26,11 @@ export function errorHandler(baseUrl: string, log: ErrorLogger) {
     // The database or Redis being down is no bug of ours: 503 with Retry-After, naming the dependency.
     const unavailable = unavailableOutcome(err);
     if (unavailable) {
-      log.error(`${req.method} ${req.path}: ${unavailable.message}`);
+      log.error(`${req.method} ${loggableUrl(req.originalUrl)}: ${unavailable.message}`);
       sendOutcome(res, unavailable.status, unavailable.outcome, opts, unavailable.headers);
       return;
     }
-    log.error(`${req.method} ${req.originalUrl} failed`, err);
+    log.error(`${req.method} ${loggableUrl(req.originalUrl)} failed`, loggableError(err));
     sendOutcome(res, 500, outcome(issue({ code: 'exception', diagnostics: 'Internal server error; it has been logged' })), opts);
   };
 }

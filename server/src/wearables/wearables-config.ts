@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { optionalBoolVar } from '../core/env-vars.js';
 import { DEFAULT_APPLE_LIMITS, type AppleLimits } from '../../../mappings/src/index.js';
+import type { OutboundLimits } from '../http/bounded-request.js';
 
 export interface FitbitConfig {
   clientId: string;
@@ -20,6 +21,8 @@ export interface FitbitConfig {
   initialDays: number;
   /** Longest Retry-After (seconds) a sync waits for in place; longer ones end the sync until then. */
   maxRetryWaitSeconds: number;
+  /** Bounds of every request to Fitbit. */
+  limits: OutboundLimits;
 }
 
 export interface WearablesConfig {
@@ -76,6 +79,12 @@ function loadFitbit(env: Env): FitbitConfig | undefined {
     requestsPerHour: positiveInt(env, 'FITBIT_REQUESTS_PER_HOUR', 150),
     initialDays: positiveInt(env, 'FITBIT_INITIAL_DAYS', 30),
     maxRetryWaitSeconds: positiveInt(env, 'FITBIT_MAX_RETRY_WAIT_SECONDS', 60),
+    limits: {
+      connectTimeoutMs: positiveInt(env, 'FITBIT_CONNECT_TIMEOUT_MS', 5_000),
+      headersTimeoutMs: positiveInt(env, 'FITBIT_HEADERS_TIMEOUT_MS', 15_000),
+      totalTimeoutMs: positiveInt(env, 'FITBIT_TIMEOUT_MS', 30_000),
+      maxBodyBytes: positiveInt(env, 'FITBIT_MAX_RESPONSE_BYTES', 16 * 1024 * 1024),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 // batch and transaction: POST [base] with a Bundle. https://hl7.org/fhir/R4/http.html#transaction
+import { loggableError } from '../../http/loggable.js';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { OutcomeError, badRequest, issue, outcome } from '../../core/outcomes.js';
 import { unavailableOutcome } from '../../core/unavailable.js';
@@ -39,6 +40,6 @@ async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirCont
 function internalFailure(err: unknown): OutcomeError {
   const unavailable = unavailableOutcome(err);
   if (unavailable) return unavailable;
-  console.error('batch entry failed', err);
+  console.error('batch entry failed', loggableError(err));
   return new OutcomeError(500, outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
 }

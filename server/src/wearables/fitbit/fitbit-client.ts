@@ -1,8 +1,10 @@
 // GET requests to the Fitbit Web API for one patient: the hourly budget taken before every request, the
 // access token refreshed when it expires (or Fitbit says so), 429 Retry-After waited out when short and
 // otherwise remembered so no node asks again before then. https://dev.fitbit.com/build/reference/web-api/developer-guide/application-design/#Rate-Limits
-import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { OutcomeError, badGateway, issue, outcome } from '../../core/outcomes.js';
 import type { FitbitConfig } from '../wearables-config.js';
+import { fitbitJson, fitbitRequest } from './fitbit-http.js';
 import { FitbitAuthError, refreshTokens } from './fitbit-oauth.js';
 import type { FitbitLink, FitbitStore } from './fitbit-store.js';
 
@@ -39,21 +41,19 @@ export class FitbitClient {
       if (!(await this.store.takeRequest(this.link.patientId, this.config.requestsPerHour))) {
         throw new RateLimited(nextHour(), `the budget of ${this.config.requestsPerHour} Fitbit requests this hour is spent`);
       }
-      const res = await fetch(`${this.config.apiUrl}${path}`, {
+      const res = await fitbitRequest(this.config, `${this.config.apiUrl}${path}`, {
         // en_US: weights arrive in pounds, which the mapping is told; the unit is never guessed.
         headers: { Authorization: `Bearer ${this.link.accessToken}`, Accept: 'application/json', 'Accept-Language': 'en_US' },
       });
       this.requests++;
-      if (res.headers.get('fitbit-rate-limit-remaining') === '0') await this.store.spendWindow(this.link.patientId, this.config.requestsPerHour);
+      if (header(res.headers, 'fitbit-rate-limit-remaining') === '0') await this.store.spendWindow(this.link.patientId, this.config.requestsPerHour);
       if (res.status === 401 && !refreshed) {
-        await res.body?.cancel();
         refreshed = true;
         await this.refresh();
         continue;
       }
       if (res.status === 429) {
-        await res.body?.cancel();
-        const seconds = retryAfterSeconds(res.headers.get('retry-after'));
+        const seconds = retryAfterSeconds(header(res.headers, 'retry-after'));
         if (seconds <= this.config.maxRetryWaitSeconds && waits++ < MAX_SHORT_WAITS) {
           await this.sleep(seconds * 1000);
           continue;
@@ -62,11 +62,8 @@ export class FitbitClient {
         await this.store.block(this.link.patientId, until);
         throw new RateLimited(until, `Fitbit answered 429 Too Many Requests (Retry-After ${seconds} s)`);
       }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new OutcomeError(502, outcome(issue({ code: 'transient', diagnostics: `Fitbit answered ${res.status} to ${path.split('?')[0]}; try the sync again later` })));
-      }
-      return res.json();
+      if (res.status < 200 || res.status >= 300) throw badGateway(`Fitbit answered ${res.status} to ${path.split('?')[0]}; try the sync again later`);
+      return fitbitJson(res, path.split('?')[0]);
     }
   }
 
@@ -96,5 +93,10 @@ function retryAfterSeconds(value: string | null): number {
   if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
   return Math.ceil((nextHour().getTime() - Date.now()) / 1000);
 }
+
+const header = (headers: IncomingHttpHeaders, name: string): string | null => {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+};
 
 const nextHour = () => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_600_000);

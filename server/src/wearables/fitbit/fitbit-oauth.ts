@@ -2,7 +2,9 @@
 // refresh (Fitbit rotates refresh tokens: each refresh returns a new one and retires the old).
 // https://dev.fitbit.com/build/reference/web-api/authorization/
 import { createHash, randomBytes } from 'node:crypto';
+import { badGateway } from '../../core/outcomes.js';
 import type { FitbitConfig } from '../wearables-config.js';
+import { fitbitJson, fitbitRequest } from './fitbit-http.js';
 import type { FitbitTokens } from './fitbit-store.js';
 
 /** Everything the sync reads: heart rate and HRV, steps, sleep, weight, SpO2. */
@@ -43,16 +45,21 @@ export function refreshTokens(config: FitbitConfig, refreshToken: string): Promi
 
 async function tokenRequest(config: FitbitConfig, form: Record<string, string>): Promise<FitbitTokens> {
   const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
-  const res = await fetch(config.tokenUrl, {
+  const res = await fitbitRequest(config, config.tokenUrl, {
     method: 'POST',
     headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
   });
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+  // Fitbit's own failure (or a broken proxy's page) is a 502 to our caller; only its 4xx is about the grant.
+  if (res.status >= 500) throw badGateway(`Fitbit's token endpoint answered ${res.status}; try again later`);
+  const body = fitbitJson(res, 'the token request') as Record<string, unknown> | null;
+  if (res.status >= 400) {
     // Only the error type is kept: Fitbit's messages echo the token they refused.
-    const type = (body.errors as { errorType?: string }[] | undefined)?.[0]?.errorType ?? 'unexpected_response';
-    throw new FitbitAuthError(res.status, type);
+    const type = (body?.errors as { errorType?: string }[] | undefined)?.[0]?.errorType;
+    throw new FitbitAuthError(res.status, typeof type === 'string' && /^[a-z_]{1,64}$/.test(type) ? type : 'unexpected_response');
+  }
+  if (typeof body?.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+    throw badGateway(`Fitbit's token endpoint answered ${res.status} without tokens; try again later`);
   }
   return {
     accessToken: body.access_token,

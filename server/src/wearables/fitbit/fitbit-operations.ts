@@ -4,7 +4,7 @@
 // https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit, https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit
 import type { Parameters, ParametersParameter } from 'fhir/r4.js';
 import { IANAZone } from 'luxon';
-import { badRequest, badSearchParameter } from '../../core/outcomes.js';
+import { badRequest, badSearchParameter, notPermitted } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir/fhir-request.js';
 import { requirePatient } from '../../fhir/operations/import-wearable/import-wearable.js';
@@ -16,10 +16,12 @@ import { syncFitbit, type SyncResult } from './fitbit-sync.js';
 export async function connectFitbit(req: FhirRequest, patientId: string, ctx: FhirContext): Promise<FhirResponse> {
   const fitbit = fitbitOf(wearablesOf(ctx));
   const { timeZone } = queryParams(req.query, ['timeZone']);
+  // AUTH_MODE=smart: the user behind the token is the one who must confirm the link (fitbit-confirm.ts).
+  if (req.access && !req.access.subject) throw notPermitted('Linking a Fitbit account needs the token of a signed-in user, who confirms the link in the browser');
   await requirePatient(ctx, patientId);
   const state = randomToken();
   const codeVerifier = randomToken();
-  await fitbit.store.saveState(state, { patientId, codeVerifier, timeZone });
+  await fitbit.store.saveState(state, { patientId, codeVerifier, timeZone, startedBy: req.access?.subject });
   const answer: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'authorizeUrl', valueUri: authorizeUrl(fitbit.config, fitbit.redirectUri, state, codeVerifier) }] };
   return { status: 200, resource: answer };
 }

@@ -22,8 +22,26 @@ export interface OAuthState {
   patientId: string;
   codeVerifier: string;
   timeZone?: string;
+  /** The account id (OIDC sub) of the user who started the flow; absent in AUTH_MODE=open. */
+  startedBy?: string;
   createdAt: Date;
 }
+
+/** A completed consent waiting for the confirmation of the user who started it. */
+export interface PendingLink {
+  patientId: string;
+  startedBy?: string;
+  tokens: FitbitTokens;
+  timeZone?: string;
+  createdAt: Date;
+}
+
+/** How long a flow may take, from $connect-fitbit to the confirmation. */
+export const FLOW_TTL_MINUTES = 10;
+const ER_DUP_ENTRY = 1062;
+
+/** The Fitbit account is linked to another record already. */
+export class FitbitAccountTaken extends Error {}
 
 export class FitbitStore {
   constructor(
@@ -33,9 +51,10 @@ export class FitbitStore {
   ) {}
 
   async saveState(state: string, s: Omit<OAuthState, 'createdAt'>): Promise<void> {
+    await this.deleteExpired();
     await this.pool.query(
-      'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, time_zone, created_at) VALUES (?, ?, ?, ?, NOW(3))',
-      [state, s.patientId, s.codeVerifier, s.timeZone ?? null],
+      'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, time_zone, started_by, created_at) VALUES (?, ?, ?, ?, ?, NOW(3))',
+      [state, s.patientId, s.codeVerifier, s.timeZone ?? null, s.startedBy ?? null],
     );
   }
 
@@ -46,18 +65,85 @@ export class FitbitStore {
     const [del] = await this.pool.query<ResultSetHeader>('DELETE FROM fitbit_oauth_state WHERE state = ?', [state]);
     if (del.affectedRows !== 1) return undefined;
     const r = rows[0];
-    return { patientId: r.patient_id, codeVerifier: r.code_verifier, timeZone: r.time_zone ?? undefined, createdAt: r.created_at };
+    return { patientId: r.patient_id, codeVerifier: r.code_verifier, timeZone: r.time_zone ?? undefined, startedBy: r.started_by ?? undefined, createdAt: r.created_at };
   }
 
-  async saveLink(patientId: string, t: FitbitTokens, timeZone: string | undefined): Promise<void> {
+  /** Flows never completed (or never confirmed) leave nothing behind. */
+  async deleteExpired(): Promise<void> {
+    for (const table of ['fitbit_oauth_state', 'fitbit_link_pending']) {
+      await this.pool.query(`DELETE FROM ${table} WHERE created_at < NOW(3) - INTERVAL ? MINUTE`, [FLOW_TTL_MINUTES]);
+    }
+  }
+
+  async savePending(confirmation: string, p: Omit<PendingLink, 'createdAt'>): Promise<void> {
+    const t = p.tokens;
     await this.pool.query(
-      `INSERT INTO fitbit_link (patient_id, fitbit_user_id, access_token, refresh_token, access_expires_at, scope, time_zone, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))
-       ON DUPLICATE KEY UPDATE fitbit_user_id = VALUES(fitbit_user_id), access_token = VALUES(access_token),
-         refresh_token = VALUES(refresh_token), access_expires_at = VALUES(access_expires_at), scope = VALUES(scope),
-         time_zone = COALESCE(VALUES(time_zone), time_zone), blocked_until = NULL, updated_at = NOW(3)`,
-      [patientId, t.fitbitUserId, this.seal(patientId, t.accessToken), this.seal(patientId, t.refreshToken), t.expiresAt, t.scope, timeZone ?? null],
+      `INSERT INTO fitbit_link_pending (confirmation, patient_id, started_by, fitbit_user_id, access_token, refresh_token, access_expires_at, scope, time_zone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`,
+      [confirmation, p.patientId, p.startedBy ?? null, t.fitbitUserId, this.seal(p.patientId, t.accessToken), this.seal(p.patientId, t.refreshToken), t.expiresAt, t.scope, p.timeZone ?? null],
     );
+  }
+
+  async pending(confirmation: string): Promise<PendingLink | undefined> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT * FROM fitbit_link_pending WHERE confirmation = ? AND created_at >= NOW(3) - INTERVAL ? MINUTE`, [confirmation, FLOW_TTL_MINUTES],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      patientId: r.patient_id,
+      startedBy: r.started_by ?? undefined,
+      timeZone: r.time_zone ?? undefined,
+      createdAt: r.created_at,
+      tokens: {
+        fitbitUserId: r.fitbit_user_id,
+        accessToken: openToken(this.key, r.patient_id, r.access_token),
+        refreshToken: openToken(this.key, r.patient_id, r.refresh_token),
+        expiresAt: r.access_expires_at,
+        scope: r.scope,
+      },
+    };
+  }
+
+  /** Single use: true for the one caller that removed it. */
+  async takePending(confirmation: string): Promise<boolean> {
+    const [del] = await this.pool.query<ResultSetHeader>('DELETE FROM fitbit_link_pending WHERE confirmation = ?', [confirmation]);
+    return del.affectedRows === 1;
+  }
+
+  /** Links the account; the Fitbit account id it replaces, if another; FitbitAccountTaken when another record has it. */
+  async saveLink(patientId: string, t: FitbitTokens, timeZone: string | undefined): Promise<string | undefined> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [patientId]);
+      const previous: string | undefined = rows[0]?.fitbit_user_id;
+      const sealed = [this.seal(patientId, t.accessToken), this.seal(patientId, t.refreshToken), t.expiresAt, t.scope];
+      // No ON DUPLICATE KEY: on the Fitbit account's unique key it would overwrite the other patient's row.
+      if (previous === undefined) {
+        await conn.query(
+          `INSERT INTO fitbit_link (patient_id, fitbit_user_id, access_token, refresh_token, access_expires_at, scope, time_zone, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))`,
+          [patientId, t.fitbitUserId, ...sealed, timeZone ?? null],
+        );
+      } else {
+        await conn.query(
+          `UPDATE fitbit_link SET fitbit_user_id = ?, access_token = ?, refresh_token = ?, access_expires_at = ?, scope = ?,
+             time_zone = COALESCE(?, time_zone), blocked_until = NULL, updated_at = NOW(3) WHERE patient_id = ?`,
+          [t.fitbitUserId, ...sealed, timeZone ?? null, patientId],
+        );
+      }
+      // Another account's days are not this one's: its next sync starts afresh.
+      if (previous !== undefined && previous !== t.fitbitUserId) await conn.query('DELETE FROM fitbit_sync_cursor WHERE patient_id = ?', [patientId]);
+      await conn.commit();
+      return previous !== t.fitbitUserId ? previous : undefined;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      if ((err as { errno?: number }).errno === ER_DUP_ENTRY) throw new FitbitAccountTaken();
+      throw err;
+    } finally {
+      conn.release();
+    }
   }
 
   async updateTokens(patientId: string, t: FitbitTokens): Promise<void> {

@@ -1,6 +1,7 @@
 // Runs imports in the background for Prefer: respond-async. The node that spooled the upload runs the job
 // and writes its progress (each new phase at once, then at most once a second) and result to MySQL; close() stops
 // running jobs cleanly.
+import { loggableError } from '../../http/loggable.js';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
@@ -70,6 +71,6 @@ function failure(err: unknown, signal: AbortSignal): [number, unknown] {
   if (signal.aborted) {
     return [503, outcome(issue({ code: 'transient', diagnostics: 'The server stopped while this import ran; import the file again (nothing is stored twice)' }))];
   }
-  console.error('import job failed', err);
+  console.error('import job failed', loggableError(err));
   return [500, outcome(issue({ code: 'exception', diagnostics: 'Internal error while importing; it has been logged' }))];
 }
