@@ -6,6 +6,11 @@ import type { Pool } from 'mysql2/promise';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { createResourceIndexer, type ResourceIndexer } from './indexing/resource-indexer.js';
+import { RuntimeDefinitions } from './definitions/runtime-params.js';
+import { ReindexRunner } from './reindex/reindex-runner.js';
+import { SearchParamService } from './reindex/search-param-service.js';
+import { watchSearchParams } from './reindex/watch-search-params.js';
+import { ReindexStore } from './store/mysql/reindex-store.js';
 import { searchFacts } from './search/search-facts.js';
 import { connectionOptions, openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
 import { NamedLocks } from './store/mysql/named-locks.js';
@@ -47,7 +52,8 @@ export interface FhirServicesOptions {
 }
 
 export async function buildFhirServices(config: Config, options: FhirServicesOptions = {}): Promise<FhirServices> {
-  const defs = r4Definitions();
+  // The base R4 definitions are shared by the process; the runtime search parameters are this server's.
+  const defs = new RuntimeDefinitions(r4Definitions());
   const limits = { connectTimeoutMs: config.dbConnectTimeoutMs, acquireTimeoutMs: config.dbPoolAcquireTimeoutMs };
   const pool = await openPool(config.databaseUrl, config.dbPoolSize, limits);
   await migrate(pool);
@@ -57,7 +63,12 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const facts = searchFacts(defs);
   // Locks held across transactions live on a session of their own, outside the pool (named-locks.ts).
   const locks = new NamedLocks(connectionOptions(config.databaseUrl, limits));
-  const repo = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, await writeCapabilities(pool), locks);
+  const capabilities = await writeCapabilities(pool);
+  const stored = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, capabilities, locks);
+  const reindexStore = new ReindexStore(pool, indexer, capabilities);
+  const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
+  const searchParams = new SearchParamService(defs, reindexStore, runner);
+  const repo = watchSearchParams(stored, searchParams);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -66,17 +77,19 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   };
   const { validate, profiles } = buildWriteValidation(defs, validation);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles };
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles, searchParams };
   const inline = inlineWriteChecks(ctx);
   // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
   const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
     ? startValidationThread({ source: validation, warmUp: conformance.examples }, inline)
     : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
+  await searchParams.loadAtStart();
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   await thread?.ready;
   const close = async () => {
     await wearables.close();
+    await runner.close();
     await repo.close();
   };
   return { ctx, pool, indexer, fhirBase, conformance, wearables, close };

@@ -29,7 +29,13 @@ export function derivedParams(defs: Definitions): DerivedParams {
   let found = PER_DEFINITIONS.get(defs);
   if (found) return found;
   const byType = new Map<string, ReadonlyMap<string, DerivedParam>>();
+  let revision = defs.revision?.();
   found = (type, code) => {
+    // Runtime SearchParameters (runtime-params.ts) change the parameters of a type: derive again.
+    if (defs.revision && defs.revision() !== revision) {
+      byType.clear();
+      revision = defs.revision();
+    }
     let derived = byType.get(type);
     if (!derived) byType.set(type, (derived = derivedOf([...defs.searchParams(type).values()])));
     return derived.get(code);

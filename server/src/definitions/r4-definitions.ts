@@ -31,13 +31,18 @@ export interface Definitions {
   readonly compartmentTypes: readonly string[];
   /** The search params that put a resource of `type` in the compartment of an `owner`; empty when none do. */
   compartmentParams(owner: string, type: string): readonly string[];
+  /**
+   * Changes whenever the search parameters change (runtime-params.ts: SearchParameters created at runtime);
+   * absent or constant for the base definitions. Whatever is derived from searchParams() is derived again then.
+   */
+  revision?(): number;
 }
 
 const COMPARTMENT_FILES = ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map(
   (c) => `CompartmentDefinition-${c}.json`,
 );
 
-function toDef(sp: SearchParameter, type: string): SearchParamDef {
+export function toDef(sp: SearchParameter, type: string): SearchParamDef {
   return {
     code: sp.code,
     type: sp.type,

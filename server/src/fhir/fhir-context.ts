@@ -5,6 +5,7 @@ import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
+import type { SearchParamService } from '../reindex/search-param-service.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -23,6 +24,8 @@ export interface FhirContext {
   terminology: Terminology;
   /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
   profiles?: ProfileSupport;
+  /** Runtime SearchParameters and their reindex jobs (`$reindex`); absent where the store has none (memory tests). */
+  searchParams?: SearchParamService;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

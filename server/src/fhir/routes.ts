@@ -13,6 +13,7 @@ import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
+import { reindex, reindexStatus } from './operations/reindex/reindex.js';
 import { validateOperation } from './operations/validate/validate.js';
 import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
@@ -77,6 +78,16 @@ export const ROUTES: Route[] = [
     operation: { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
     handle: (req, p, ctx) => validateOperation(req, p.type, p.id || undefined, ctx),
   }))),
+  ...[['$reindex'], ['{type}', '$reindex']].map((pattern): Route => ({
+    interaction: 'operation', method: 'POST', pattern,
+    operation: { name: 'reindex', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' },
+    handle: (req, p, ctx) => reindex(req, p.type, ctx),
+  })),
+  // The status URL of a reindex job; {job} is read by the handler.
+  {
+    interaction: 'operation', method: 'GET', pattern: ['$reindex', '{job}'],
+    operation: { name: 'reindex-status', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' }, handle: (req, _p, ctx) => reindexStatus(req, ctx),
+  },
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },

@@ -66,7 +66,14 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
     return params;
   };
 
+  let revision = defs.revision?.();
   const rowsOf = (resource: Resource, withDerived: boolean): IndexRows => {
+    // Runtime SearchParameters (definitions/runtime-params.ts) changed: compile again.
+    if (defs.revision && defs.revision() !== revision) {
+      byType.clear();
+      composites.clear();
+      revision = defs.revision();
+    }
     const params = byType.get(resource.resourceType) ?? compile(resource.resourceType);
     const rows = emptyRows();
     target.rows = rows;

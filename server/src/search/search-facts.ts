@@ -9,10 +9,15 @@ const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;
 
 export function searchFacts(defs: Definitions): Pick<SearchContext, 'compartments' | 'singleValued' | 'derived'> {
   const memo = new Map<string, boolean>();
+  let revision = defs.revision?.();
   return {
     compartments: patientCompartmentInfo(defs),
     derived: derivedParams(defs),
     singleValued: (type, code) => {
+      if (defs.revision && defs.revision() !== revision) {
+        memo.clear();
+        revision = defs.revision();
+      }
       const key = `${type} ${code}`;
       let v = memo.get(key);
       if (v === undefined) memo.set(key, (v = isSingleValued(defs, type, code)));

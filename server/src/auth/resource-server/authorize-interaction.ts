@@ -8,6 +8,8 @@
 // Before an interaction runs (checkInteraction), in this order:
 //   1. AuditEvent is written by the server only: no create, update, patch or delete, whatever the scope.
 //   2. AuditEvent is read and searched only under system/AuditEvent.r / .s (`*` scopes do not reach it).
+//      SearchParameter writes and $reindex change what every search answers: only system/ scopes covering
+//      SearchParameter allow them (create c, update and patch u, delete d, $reindex u, a job's status r).
 //   3. patient/ scopes need a patient in context.
 //   4. Some scope covers the type and the interaction's letter: r = read, vread, instance history;
 //      s = search, type and system history; c = create; u = update, patch; d = delete (PUT: u or c).
@@ -41,6 +43,7 @@ import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
 
 const AUDIT = 'AuditEvent';
+const SEARCH_PARAMETER = 'SearchParameter';
 const READS: readonly Permission[] = ['r', 's'];
 
 /** Letters an interaction needs (any one of them); none for capabilities and the bundle itself (entries are checked). */
@@ -64,6 +67,8 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   'import-wearable': { letters: ['c'], dataType: 'Observation' },
   'connect-fitbit': { letters: ['c'], dataType: 'Observation' },
   'sync-fitbit': { letters: ['c'], dataType: 'Observation' },
+  reindex: { letters: ['u'], dataType: SEARCH_PARAMETER },
+  'reindex-status': { letters: ['r'], dataType: SEARCH_PARAMETER },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */
@@ -100,6 +105,13 @@ export class AccessPolicy {
     const type = operation?.dataType || t.compartmentType || t.type;
     if (type === AUDIT && letters.some((l) => !READS.includes(l))) {
       throw forbidden('AuditEvent is written by the server only: it cannot be created, updated, patched or deleted through the API');
+    }
+    const reindexing = t.operation === 'reindex' || t.operation === 'reindex-status';
+    if (type === SEARCH_PARAMETER && (reindexing || letters.some((l) => !READS.includes(l)))) {
+      const what = reindexing ? `$${t.operation}` : `${t.interaction} of a SearchParameter`;
+      if (!this.scopes.some((s) => s.level === 'system' && covers(s, type) && letters.some((l) => s.permissions.has(l)))) {
+        throw forbidden(`${what} changes how every search is answered: it needs a system/ scope such as system/SearchParameter.${letters.includes('r') ? 'r' : letters.join('')} (backend services); ${this.describe()} do not grant one`);
+      }
     }
     if (letters.length > 0 && type !== '') this.requireLetter(type, letters);
     if (letters.length > 0 && type === '' && !this.scopes.some((s) => letters.some((l) => s.permissions.has(l)))) {

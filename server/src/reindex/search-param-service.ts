@@ -1,0 +1,135 @@
+// Keeps the server's runtime search parameters (definitions/runtime-params.ts) in step with the SearchParameter
+// resources it stores, starts a reindex of the affected types when one is created, changed or deleted, and refuses
+// searches with a parameter whose reindex is not done. https://hl7.org/fhir/R4/searchparameter.html
+// The reindex follows HAPI's https://hapifhir.io/hapi-fhir/docs/server_jpa/search.html#reindexing
+import type { SearchParameter } from 'fhir/r4.js';
+import { badRequest, OutcomeError, issue, outcome } from '../core/outcomes.js';
+import type { RuntimeDefinitions } from '../definitions/runtime-params.js';
+import { expressionFor } from '../definitions/search-expression.js';
+import { compileParam } from '../indexing/compile-param.js';
+import type { SearchCriterion, SearchRequest } from '../search/search-request.js';
+import type { ParamState, ReindexJob, ReindexStore } from '../store/mysql/reindex-store.js';
+import type { ReindexRunner } from './reindex-runner.js';
+
+/** A SearchParameter written (sp) or deleted (sp undefined) by a committed transaction. */
+export interface SearchParamChange { url: string; sp?: SearchParameter }
+
+export class SearchParamService {
+  /** `type code hash` of parameters known ready: ready stays ready until the definition changes. */
+  private readonly ready = new Set<string>();
+
+  constructor(
+    readonly defs: RuntimeDefinitions,
+    private readonly store: ReindexStore,
+    readonly runner: ReindexRunner,
+  ) {}
+
+  /** Why `sp` cannot be indexed (its write answers 422), or undefined. */
+  problem(sp: SearchParameter): string | undefined {
+    const problem = this.defs.problem(sp);
+    if (problem) return problem;
+    if (sp.status !== 'active' || !sp.expression) return undefined;
+    for (const type of sp.base ?? []) {
+      try {
+        compileParam(expressionFor(sp.expression, type)!, type, () => undefined);
+      } catch (err) {
+        return `SearchParameter.expression does not compile as FHIRPath for ${type}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    return undefined;
+  }
+
+  /** At start: every stored SearchParameter is held; types whose parameters have no finished rows get a job. */
+  async loadAtStart(): Promise<void> {
+    for (const sp of await this.store.storedSearchParameters()) if (!this.problem(sp)) this.defs.set(sp);
+    for (const type of await this.store.typesWithState()) if (this.defs.runtimeParams(type).length === 0) await this.reconcile(type, 'SearchParameters removed');
+    for (const type of this.defs.resourceTypes) if (this.defs.runtimeParams(type).length > 0) await this.reconcile(type, 'start: SearchParameters not yet indexed');
+    await this.runner.resumeAll();
+  }
+
+  /** After a transaction that wrote or deleted SearchParameters committed. */
+  async changed(changes: readonly SearchParamChange[]): Promise<void> {
+    const types = new Set<string>();
+    for (const c of changes) for (const t of c.sp ? this.defs.set(c.sp) : this.defs.remove(c.url)) types.add(t);
+    for (const type of types) await this.reconcile(type, `SearchParameter ${changes.map((c) => c.url).join(', ')} changed`, true);
+  }
+
+  /** `$reindex`: a job per type, whatever the state of its parameters. */
+  async reindex(types: readonly string[], reason: string): Promise<{ type: string; id: string }[]> {
+    const jobs: { type: string; id: string }[] = [];
+    for (const type of types.length > 0 ? types : await this.store.storedTypes()) {
+      const id = await this.store.create(type, reason, await this.staleParams(type));
+      this.runner.run(id);
+      jobs.push({ type, id });
+    }
+    return jobs;
+  }
+
+  /** A job's state; a job whose node stopped is resumed here. */
+  async job(id: string): Promise<ReindexJob | undefined> {
+    const job = await this.store.get(id);
+    if (job && (job.state === 'queued' || job.state === 'running')) this.runner.run(id);
+    return job;
+  }
+
+  /** Refuses (400) a search that uses a runtime parameter whose rows are not all built yet. */
+  async checkSearchable(request: SearchRequest): Promise<void> {
+    const used = new Map<string, Set<string>>();
+    const add = (type: string, code: string) => {
+      if (this.defs.isRuntime(type, code)) used.set(type, (used.get(type) ?? new Set()).add(code));
+    };
+    const walk = (type: string, c: SearchCriterion): void => {
+      if (c.kind === 'param') return add(type, c.def.code);
+      if (c.kind === 'chain') {
+        add(type, c.def.code);
+        return c.targets.forEach((t) => walk(t.type, t.criterion));
+      }
+      add(c.type, c.param);
+      walk(c.type, c.criterion);
+    };
+    for (const c of request.criteria) walk(request.type, c);
+    for (const s of request.sort) add(request.type, s.def.code);
+    for (const i of [...request.include, ...request.revinclude]) add(i.sourceType, i.param);
+    for (const [type, codes] of used) {
+      const wanted = this.defs.runtimeParams(type).filter((p) => codes.has(p.code) && !this.ready.has(`${type} ${p.code} ${p.hash}`));
+      if (wanted.length === 0) continue;
+      const states = await this.store.paramStates(type, wanted.map((p) => p.code));
+      for (const p of wanted) {
+        const state = states.get(p.code);
+        if (state?.ready && state.hash === p.hash) {
+          this.ready.add(`${type} ${p.code} ${p.hash}`);
+          continue;
+        }
+        throw await this.notReady(type, p.code, state?.jobId);
+      }
+    }
+  }
+
+  private async notReady(type: string, code: string, jobId: string | undefined): Promise<OutcomeError> {
+    const job = jobId ? await this.store.get(jobId) : undefined;
+    const where = job ? ` (reindex job ${job.id}: ${job.state}, ${job.processed} of ${job.total} ${type} resources; GET [base]/$reindex/${job.id})` : '';
+    if (job?.state === 'failed') {
+      return badRequest(`Search parameter '${code}' of ${type} cannot be searched: its reindex failed (${job.error ?? 'unknown error'}); POST [base]/${type}/$reindex to try again${where}`, code);
+    }
+    return new OutcomeError(400, outcome(issue({
+      code: 'incomplete',
+      diagnostics: `Search parameter '${code}' of ${type} is being indexed over the stored resources and cannot be searched until that is done${where}`,
+      expression: code,
+    })));
+  }
+
+  /** Starts a job for `type` when some runtime parameter's rows were built for another definition (or never); `force`: always. */
+  private async reconcile(type: string, reason: string, force = false): Promise<void> {
+    await this.store.forget(type, this.defs.runtimeParams(type).map((p) => p.code));
+    const stale = await this.staleParams(type);
+    if (!force && stale.length === 0) return;
+    this.runner.run(await this.store.create(type, reason, stale));
+  }
+
+  /** Runtime parameters of `type` whose rows were built for another definition, or never. */
+  private async staleParams(type: string): Promise<ParamState[]> {
+    const held = this.defs.runtimeParams(type);
+    const states = await this.store.paramStates(type, held.map((p) => p.code));
+    return held.filter((p) => states.get(p.code)?.hash !== p.hash).map((p) => ({ type, ...p }));
+  }
+}
