@@ -14,6 +14,7 @@ export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext
     throw badRequest(
       `The body's resourceType '${String(resourceType)}' does not match the ${type} endpoint it was sent to`,
       'resourceType',
+      'MSG_RESOURCE_TYPE_MISMATCH',
     );
   }
   const resource = body as Record<string, unknown>;

@@ -1,6 +1,6 @@
 // create: POST [base]/[type], conditional with If-None-Exist. https://hl7.org/fhir/R4/http.html#create
 import { newId } from '../../core/ids.js';
-import { preconditionFailed } from '../../core/outcomes.js';
+import { multipleMatches } from '../../core/outcomes.js';
 import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
@@ -17,7 +17,7 @@ export async function create(req: FhirRequest, type: string, ctx: FhirContext): 
       await repo.lock(conditionKey(type, ifNoneExist));
       const matches = await findMatches(repo, ctx, type, ifNoneExist);
       if (matches.length > 1) {
-        throw preconditionFailed(`If-None-Exist '${ifNoneExist}' matches ${matches.length} or more ${type} resources`);
+        throw multipleMatches(`If-None-Exist '${ifNoneExist}' matches ${matches.length} or more ${type} resources`);
       }
       if (matches.length === 1) {
         const existing = await repo.read(type, matches[0].id!);

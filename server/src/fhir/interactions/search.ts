@@ -49,7 +49,7 @@ function searchParams(req: FhirRequest): URLSearchParams {
 function ignoredEntry(ignored: string[]) {
   const oo: OperationOutcome = outcome(
     ...ignored.map((name) =>
-      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name }),
+      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name, messageId: 'MSG_PARAM_UNKNOWN' }),
     ),
   );
   return { resource: oo, search: { mode: 'outcome' as const } };

@@ -2,7 +2,7 @@
 // https://hl7.org/fhir/R4/http.html#transaction
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
 import { newId } from '../../core/ids.js';
-import { OutcomeError, badRequest, issue, outcome, preconditionFailed } from '../../core/outcomes.js';
+import { OutcomeError, badRequest, issue, outcome, multipleMatches } from '../../core/outcomes.js';
 import { entryRequest, entryResponse } from '../bundle-entry.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
@@ -72,7 +72,7 @@ async function assignIds(plans: Planned[], entries: BundleEntry[], ctx: FhirCont
   for (const p of plans) {
     const fullUrl = entries[p.index].fullUrl;
     if (fullUrl && fullUrls.has(fullUrl)) {
-      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`);
+      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`, 'MSG_TRANSACTION_DUPLICATE_ID');
     }
     await atEntry(p.index, async () => {
       if (p.req.method === 'POST') await planCreate(p, ctx, createdByCriteria);
@@ -91,7 +91,7 @@ async function planCreate(p: Planned, ctx: FhirContext, createdByCriteria: Map<s
     if (sameInBundle) throw badRequest(`Two entries create ${p.type} with the same ifNoneExist '${ifNoneExist}'`);
     await ctx.repo.lock(key);
     const matches = await findMatches(ctx.repo, ctx, p.type, ifNoneExist);
-    if (matches.length > 1) throw preconditionFailed(`ifNoneExist '${ifNoneExist}' matches several ${p.type} resources`);
+    if (matches.length > 1) throw multipleMatches(`ifNoneExist '${ifNoneExist}' matches several ${p.type} resources`);
     p.existing = matches.length === 1;
     p.id = matches[0]?.id ?? newId();
     createdByCriteria.set(key, `${p.type}/${p.id}`);
@@ -107,7 +107,7 @@ async function planUpdate(p: Planned, ctx: FhirContext): Promise<void> {
     return;
   }
   const matches = await findMatches(ctx.repo, ctx, p.type, p.req.query);
-  if (matches.length > 1) throw preconditionFailed(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`);
+  if (matches.length > 1) throw multipleMatches(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`, 'UPDATE_MULTIPLE_MATCHES');
   p.id = matches[0]?.id ?? (p.req.body as Resource).id ?? newId();
 }
 
@@ -125,7 +125,7 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
   if (p.req.method === 'PUT') {
     const resource = validateWrite(p.req.body, p.type, ctx);
     if (resource.id !== undefined && resource.id !== p.id && p.req.path.includes('/')) {
-      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`);
+      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
     }
     return updateLocked(ctx.repo, { ...resource, id: p.id! }, p.req.headers['if-match']);
   }
