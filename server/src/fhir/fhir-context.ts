@@ -23,6 +23,8 @@ export interface FhirContext {
   terminology: Terminology;
   /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
   profiles?: ProfileSupport;
+  /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
+  noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

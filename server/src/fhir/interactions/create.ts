@@ -5,14 +5,15 @@ import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { validateWrite } from '../validate-write.js';
+import { checkWrite, withIssues } from '../lenient-writes.js';
 
 export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   // The server assigns the id; one in the body is ignored, as the spec requires.
-  const resource = { ...validateWrite(req.body, type, ctx), id: newId() };
+  const checked = checkWrite(req, type, ctx, 'c');
+  const resource = { ...checked.resource, id: newId() };
   refuseBundleLocalReferences(resource);
   const ifNoneExist = req.headers['if-none-exist'];
-  return ctx.repo.transaction(async (repo) => {
+  const res = await ctx.repo.transaction(async (repo): Promise<FhirResponse> => {
     if (ifNoneExist) {
       await repo.lock(conditionKey(type, ifNoneExist));
       const matches = await findMatches(repo, ctx, type, ifNoneExist);
@@ -28,4 +29,6 @@ export async function create(req: FhirRequest, type: string, ctx: FhirContext): 
     const version = await repo.write(resource, undefined, 'POST');
     return { status: 201, resource: version.resource, version, created: true, isWrite: true };
   });
+  // A conditional create that found its match stored nothing.
+  return res.created ? withIssues(res, checked, ctx) : res;
 }
