@@ -19,6 +19,8 @@ export interface FhirContext {
   authorize?(req: FhirRequest, target: InteractionTarget): void;
   /** AUTH_MODE=smart: the authorization server's endpoints, for the CapabilityStatement's oauth-uris extension. */
   oauthUris?: { authorize: string; token: string; introspect: string; revoke: string };
+  /** AUTH_MODE=smart: interactions on a type that the access policy refuses to every token (AuditEvent writes). */
+  refusedToEveryToken?(type: string, interaction: string): boolean;
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
   /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */

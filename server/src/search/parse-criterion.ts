@@ -2,6 +2,7 @@
 // https://hl7.org/fhir/R4/search.html#chaining https://hl7.org/fhir/R4/search.html#has
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
+import { unsearchable } from './searchable.js';
 import type { SearchCriterion } from './search-request.js';
 import { checkChainBranches, checkDepth } from './search-limits.js';
 
@@ -34,11 +35,9 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   const [code, modifier] = splitModifier(name);
   const def = defs.searchParams(type).get(code);
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
-  const typeSql = PARAM_TYPE_SQL[def.type];
-  if (!typeSql) return { problem: `Search parameter '${code}' of type ${def.type} is not supported yet` };
-  if (def.type === 'composite' && (def.components.length !== 2 || def.components.some((c) => !c.type || !PARAM_TYPE_SQL[c.type]))) {
-    return { problem: `Composite search parameter '${code}' is not supported` };
-  }
+  const problem = unsearchable(def);
+  if (problem) return { problem };
+  const typeSql = PARAM_TYPE_SQL[def.type]!;
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
   if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
     return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})`, kind: 'modifier' };
