@@ -22,6 +22,7 @@ import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
+import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 
 export interface BuiltApp {
   app: Express;
@@ -56,6 +57,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
+    ctx.refusedToEveryToken = refusedToEveryToken;
     audit = new AuditLog(ctx.repo);
     auditProviderEvents(auth.provider, audit);
     const clients = auth.clients;

@@ -28,6 +28,9 @@ const ACTION: Record<string, AuditEvent['action']> = {
 /** Query parameters that could carry a credential are never recorded. */
 const SECRET_PARAM = /token|secret|password|assertion|code_verifier|authorization/i;
 
+/** entity.detail.type of each validation issue a write stored under Prefer: handling=lenient carried. */
+export const LENIENT_DETAIL = 'handling=lenient validation issue';
+
 export interface Who {
   clientId?: string;
   /** `Practitioner/1`, `Patient/2`... */
@@ -53,6 +56,8 @@ export interface RestAudit {
   query?: { path: string; params: URLSearchParams };
   /** Why it was refused, for failures. */
   diagnostics?: string;
+  /** Resources stored under Prefer: handling=lenient, with the validation issues they were stored despite. */
+  lenient?: ReadonlyMap<string, string[]>;
   recorded?: Date;
 }
 
@@ -64,7 +69,13 @@ export function restAuditEvent(a: RestAudit): AuditEvent {
   }
   for (const ref of new Set(a.resources)) {
     if (entity.some((e) => e.what?.reference === ref)) continue;
-    entity.push({ what: { reference: ref }, type: code(ENTITY_TYPE, '2', 'System Object'), role: code(OBJECT_ROLE, '4', 'Domain Resource') });
+    const issues = a.lenient?.get(ref) ?? [];
+    entity.push({
+      what: { reference: ref },
+      type: code(ENTITY_TYPE, '2', 'System Object'),
+      role: code(OBJECT_ROLE, '4', 'Domain Resource'),
+      ...(issues.length > 0 ? { detail: issues.map((valueString) => ({ type: LENIENT_DETAIL, valueString })) } : {}),
+    });
   }
   if (a.query) {
     const params = new URLSearchParams([...a.query.params].filter(([k]) => !SECRET_PARAM.test(k)));

@@ -14,6 +14,8 @@ export class RequestTrail {
   private readonly patients = new Set<string>();
   query?: { path: string; params: URLSearchParams };
   diagnostics?: string;
+  /** Writes stored under Prefer: handling=lenient: reference -> the validation issues they were stored despite. */
+  readonly lenient = new Map<string, string[]>();
   /** Why the access policy hid a resource the client was answered does not exist (the audit keeps the truth). */
   refused?: string;
 
@@ -41,6 +43,7 @@ export class RequestTrail {
       patients: [...this.patients],
       query: this.query,
       diagnostics: this.refused ?? this.diagnostics,
+      lenient: this.lenient,
     });
   }
 }

@@ -49,11 +49,29 @@ function fail(status: number, init: IssueInit, headers?: Record<string, string>)
 export const allOk = (diagnostics = 'All OK'): OperationOutcome =>
   outcome(issue({ severity: 'information', code: 'informational', diagnostics, messageId: 'MSG_ALL_OK' }));
 
-export const badRequest = (diagnostics: string, expression?: string | string[]) =>
-  fail(400, { code: 'invalid', diagnostics, expression });
+/** A request the server cannot act on; `messageId` names the reason when the operation-outcome CodeSystem has one. */
+export const badRequest = (diagnostics: string, expression?: string | string[], messageId?: string) =>
+  fail(400, { code: 'invalid', diagnostics, expression, messageId });
 
-export const badSearchParameter = (diagnostics: string, parameter: string) =>
-  fail(400, { code: 'invalid', diagnostics, expression: parameter, messageId: 'MSG_PARAM_UNKNOWN' });
+/** A request parameter (search, history, operation) this server does not know: MSG_PARAM_UNKNOWN. */
+export const unknownParameter = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'not-supported', diagnostics, expression: parameter, messageId: 'MSG_PARAM_UNKNOWN' });
+
+/** A known parameter with a value it cannot take (`date=gtbanana`, `_count=-1`): MSG_PARAM_INVALID. */
+export const invalidParameter = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'value', diagnostics, expression: parameter, messageId: 'MSG_PARAM_INVALID' });
+
+/** A known search parameter with a modifier it does not take: MSG_PARAM_MODIFIER_INVALID. */
+export const invalidModifier = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'not-supported', diagnostics, expression: parameter, messageId: 'MSG_PARAM_MODIFIER_INVALID' });
+
+/** A chain (`subject:Patient.name`, `_has:...`) through a parameter that cannot be chained: MSG_PARAM_CHAINED. */
+export const unknownChain = (diagnostics: string, parameter: string) =>
+  fail(400, { code: 'not-supported', diagnostics, expression: parameter, messageId: 'MSG_PARAM_CHAINED' });
+
+/** _sort on a parameter this type does not have: MSG_SORT_UNKNOWN. */
+export const unknownSort = (diagnostics: string) =>
+  fail(400, { code: 'not-supported', diagnostics, expression: '_sort', messageId: 'MSG_SORT_UNKNOWN' });
 
 /** 400 or 422 carrying several validation issues at once. */
 export const invalidResource = (issues: OperationOutcomeIssue[], status = 400) =>
@@ -102,8 +120,18 @@ export const versionConflict = (type: string, id: string, expected: string, actu
     messageId: 'MSG_VERSION_AWARE_CONFLICT',
   });
 
-export const preconditionFailed = (diagnostics: string) =>
-  fail(412, { code: 'duplicate', diagnostics, messageId: 'MSG_DUPLICATE_ID' });
+/**
+ * Conditional criteria that had to match one resource match several: 412, `multiple-matches`, with the message id
+ * the CodeSystem has for the interaction (UPDATE_MULTIPLE_MATCHES, DELETE_MULTIPLE_MATCHES, else SEARCH_MULTIPLE).
+ */
+export const multipleMatches = (diagnostics: string, messageId = 'SEARCH_MULTIPLE') =>
+  fail(412, { code: 'multiple-matches', diagnostics, messageId });
+
+/** A conditional reference in a transaction that matches nothing: 412, MSG_NO_MATCH. */
+export const noMatch = (diagnostics: string) => fail(412, { code: 'not-found', diagnostics, messageId: 'MSG_NO_MATCH' });
+
+/** Another request holds a lock this one needs (a database lock, not a version conflict): 409 `lock-error`. */
+export const lockFailed = (diagnostics: string) => fail(409, { code: 'lock-error', diagnostics });
 
 export const notAcceptable = (diagnostics: string) => fail(406, { code: 'not-supported', diagnostics });
 

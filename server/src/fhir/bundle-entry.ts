@@ -1,7 +1,7 @@
 // Converts Bundle entries to FhirRequests and FhirResponses back to entry responses.
 // https://hl7.org/fhir/R4/http.html#transaction
 import type { Binary, BundleEntry, BundleEntryResponse, FhirResource, Resource } from 'fhir/r4.js';
-import { badRequest } from '../core/outcomes.js';
+import { badRequest, outcome } from '../core/outcomes.js';
 import { parseEntryUrl } from './entry-url.js';
 import { etagOf } from './etag.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
@@ -10,7 +10,10 @@ import { writeBody, type ReturnPreference } from './prefer.js';
 const METHODS = new Set<FhirMethod>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified' };
 
-export function entryRequest(entry: BundleEntry, index: number, baseUrl: string): FhirRequest {
+/** What an entry takes from the request that carried its Bundle: the token, and Prefer (handling=lenient). */
+export type BundleRequest = Pick<FhirRequest, 'access' | 'headers'>;
+
+export function entryRequest(entry: BundleEntry, index: number, baseUrl: string, outer?: BundleRequest): FhirRequest {
   const where = `Bundle.entry[${index}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw badRequest(`${where} must be an object`, where);
   const method = entry.request?.method as FhirMethod | undefined;
@@ -32,9 +35,11 @@ export function entryRequest(entry: BundleEntry, index: number, baseUrl: string)
       'if-none-match': r.ifNoneMatch,
       'if-modified-since': r.ifModifiedSince,
       'if-none-exist': r.ifNoneExist,
+      prefer: outer?.headers.prefer,
     },
     body: entry.resource,
     contentType: 'application/fhir+json',
+    access: outer?.access,
   };
   if (method === 'PATCH' && entry.resource?.resourceType === 'Binary') Object.assign(req, binaryPatch(entry.resource as Binary, where));
   return req;
@@ -58,7 +63,9 @@ export function entryResponse(res: FhirResponse, preference: ReturnPreference): 
     response.lastModified = v.lastUpdated;
   }
   const entry: BundleEntry = {};
-  const body: Resource | undefined = res.isWrite ? writeBody(res.resource, preference, res.status) : res.resource;
+  const body: Resource | undefined = res.isWrite ? writeBody(res.resource, preference, res.status, res.issues) : res.resource;
+  // Hints and warnings of this entry (https://hl7.org/fhir/R4/bundle-definitions.html#Bundle.entry.response.outcome).
+  if (res.issues && res.issues.length > 0) response.outcome = outcome(...res.issues);
   if (body) entry.resource = body as FhirResource;
   entry.response = response;
   return entry;

@@ -20,12 +20,16 @@ export interface FhirContext {
   authorize?(req: FhirRequest, target: InteractionTarget): void;
   /** AUTH_MODE=smart: the authorization server's endpoints, for the CapabilityStatement's oauth-uris extension. */
   oauthUris?: { authorize: string; token: string; introspect: string; revoke: string };
+  /** AUTH_MODE=smart: interactions on a type that the access policy refuses to every token (AuditEvent writes). */
+  refusedToEveryToken?(type: string, interaction: string): boolean;
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
   /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */
   profiles?: ProfileSupport;
   /** Runtime SearchParameters and their reindex jobs (`$reindex`); absent where the store has none (memory tests). */
   searchParams?: SearchParamService;
+  /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
+  noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

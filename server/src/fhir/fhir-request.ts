@@ -1,5 +1,5 @@
 // A FHIR interaction as the router sees it, free of HTTP framework types.
-import type { Resource } from 'fhir/r4.js';
+import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { AccessContext } from '../auth/access-context.js';
 import type { ResourceVersion } from '../store/repository.js';
 import type { InteractionCode } from './routes.js';
@@ -48,4 +48,6 @@ export interface FhirResponse {
   /** Apply _summary/_elements to `resource` (reads). */
   shape?: boolean;
   headers?: Record<string, string>;
+  /** A write stored under Prefer: handling=lenient: the validation issues it was stored despite (lenient-writes.ts). */
+  issues?: OperationOutcomeIssue[];
 }

@@ -64,7 +64,7 @@ function bindParams(route: Route, segments: string[], ctx: FhirContext): RoutePa
       params.type = value;
     } else if (p === '{id}') {
       if (value.startsWith('$')) throw routeNotFound(`${segments.join('/')}: operation ${value} is not supported here`);
-      if (!isValidId(value)) throw badRequest(`'${value}' is not a valid resource id`, 'id');
+      if (!isValidId(value)) throw badRequest(`'${value}' is not a valid resource id`, 'id', 'MSG_ID_INVALID');
       params.id = value;
     } else if (p === '{vid}') params.vid = value;
     else if (p === '{compartmentType}') {

@@ -1,7 +1,7 @@
 // Rewrites references inside a transaction: urn:uuid fullUrls to the ids assigned, and conditional
 // references (`Patient?identifier=x`) to the one resource they match. https://hl7.org/fhir/R4/http.html#trules
 import type { Resource } from 'fhir/r4.js';
-import { preconditionFailed } from '../core/outcomes.js';
+import { multipleMatches, noMatch } from '../core/outcomes.js';
 import { findMatches } from './conditional.js';
 import type { FhirContext } from './fhir-context.js';
 
@@ -64,11 +64,8 @@ export function conditionalResolver(ctx: FhirContext, createdByCriteria: Readonl
     const known = cache.get(key) ?? createdByCriteria.get(key);
     if (known) return known;
     const matches = await findMatches(ctx.repo, ctx, type, criteria);
-    if (matches.length !== 1) {
-      throw preconditionFailed(
-        `Conditional reference '${key}' must match exactly one resource but matches ${matches.length === 0 ? 'none' : 'several'}`,
-      );
-    }
+    if (matches.length === 0) throw noMatch(`Conditional reference '${key}' must match exactly one resource but matches none`);
+    if (matches.length > 1) throw multipleMatches(`Conditional reference '${key}' must match exactly one resource but matches several`);
     const ref = `${type}/${matches[0].id}`;
     cache.set(key, ref);
     return ref;

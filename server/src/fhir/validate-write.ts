@@ -6,6 +6,18 @@ import { badRequest, invalidResource, issue } from '../core/outcomes.js';
 import type { FhirContext } from './fhir-context.js';
 
 export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext, 'validate' | 'profiles'>): Resource {
+  checkWriteBody(body, type);
+  const resource = body as Record<string, unknown>;
+  const sets = ctx.profiles?.forWrite(resource) ?? [];
+  if (passesCoveringProfile(resource, type, sets, ctx)) return body as Resource;
+  const errors = ctx.validate(body, type).filter(isError);
+  if (errors.length > 0) throw invalidResource(errors, 400);
+  checkWriteProfiles(resource, type, sets, ctx);
+  return body as Resource;
+}
+
+/** The body is a JSON object of the endpoint's type: what any write, lenient or not, must be. */
+export function checkWriteBody(body: unknown, type: string): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest(`The request body must be a ${type} resource (a JSON object)`);
   }
@@ -14,15 +26,9 @@ export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext
     throw badRequest(
       `The body's resourceType '${String(resourceType)}' does not match the ${type} endpoint it was sent to`,
       'resourceType',
+      'MSG_RESOURCE_TYPE_MISMATCH',
     );
   }
-  const resource = body as Record<string, unknown>;
-  const sets = ctx.profiles?.forWrite(resource) ?? [];
-  if (passesCoveringProfile(resource, type, sets, ctx)) return body as Resource;
-  const errors = ctx.validate(body, type).filter(isError);
-  if (errors.length > 0) throw invalidResource(errors, 400);
-  checkWriteProfiles(resource, type, sets, ctx);
-  return body as Resource;
 }
 
 const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';

@@ -44,7 +44,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       };
       const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
       let out: Resource | undefined = fhirRes.resource;
-      if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status);
+      if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status, fhirRes.issues);
       else if (out && fhirRes.shape) out = shapeResponse(out, query, ctx.defs);
       if (req.method === 'HEAD') out = undefined;
       sendFhirResponse(res, fhirRes, out, { mediaType, pretty: query.get('_pretty') === 'true', baseUrl: ctx.baseUrl });

@@ -17,7 +17,11 @@ export function shapeResponse(body: Resource, query: URLSearchParams, defs: Defi
   };
   if (!isSearch) return shapeOne(body);
   const bundle = body as Bundle;
-  if (summary === 'count') return { ...bundle, entry: undefined } as Bundle;
+  // A count keeps only the OperationOutcome of ignored parameters, if any.
+  if (summary === 'count') {
+    const outcomes = bundle.entry?.filter((e) => e.search?.mode === 'outcome') ?? [];
+    return { ...bundle, entry: outcomes.length > 0 ? outcomes : undefined } as Bundle;
+  }
   const shaped: Bundle = {
     ...bundle,
     entry: bundle.entry?.map((e) =>

@@ -1,6 +1,6 @@
 // Composite search: `code-value-quantity=http://loinc.org|72514-3$gt8`, each `$` part matched against the
 // same row's component. https://hl7.org/fhir/R4/search.html#composite
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import { identifier, sql, type Sql } from '../store/sql.js';
 import { dateCondition } from './date-sql.js';
 import { numberCondition } from './number-sql.js';
@@ -37,7 +37,7 @@ export const compositeSql: ParamTypeSql = {
   condition(value, _modifier, def, ctx) {
     const parts = value.split('$');
     if (parts.length !== def.components.length || parts.some((p) => p === '')) {
-      throw badSearchParameter(`Search parameter '${def.code}' takes ${def.components.length} values joined by '$', got '${value}'`, def.code);
+      throw invalidParameter(`Search parameter '${def.code}' takes ${def.components.length} values joined by '$', got '${value}'`, def.code);
     }
     const conditions = parts.map((p, i) => componentCondition(def.components[i].type, i + 1, p, def.code, ctx.now));
     return sql`(${conditions.reduce((a, b) => sql`${a} AND ${b}`)})`;

@@ -1,5 +1,5 @@
 // Date search with all prefixes over indexed [start, end] ranges. https://hl7.org/fhir/R4/search.html#date
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import { joinSql, sql, type Sql } from '../store/sql.js';
 import { dateRangeProblem, parseDateRange } from './date-range.js';
 import { MAX_SPAN_CLASS, spanOfClass } from './date-span.js';
@@ -25,7 +25,7 @@ interface DateBounds {
 function dateBounds(value: string, name: string, now: number): DateBounds {
   const { prefix, rest } = splitPrefix(value);
   const range = parseDateRange(rest);
-  if (!range) throw badSearchParameter(`Search parameter '${name}': ${dateRangeProblem(rest)}`, name);
+  if (!range) throw invalidParameter(`Search parameter '${name}': ${dateRangeProblem(rest)}`, name);
   const lo = new Date(range.start);
   const hi = new Date(range.end);
   // Below the earliest storable start there is nothing to bound.

@@ -1,5 +1,5 @@
 // Number and quantity search with prefixes and implicit precision. https://hl7.org/fhir/R4/search.html#number
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import { joinSql, sql, type Sql } from '../store/sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { splitPrefix } from './prefix.js';
@@ -28,7 +28,7 @@ export function numberProblem(value: string): string | undefined {
  */
 export function numberIntervals(value: string, name: string): Interval[] {
   const problem = numberProblem(value);
-  if (problem) throw badSearchParameter(`Search parameter '${name}': ${problem}`, name);
+  if (problem) throw invalidParameter(`Search parameter '${name}': ${problem}`, name);
   const { prefix, rest } = splitPrefix(value);
   const n = Number(rest);
   const decimals = /\.(\d+)/.exec(rest.split(/[eE]/)[0])?.[1].length ?? 0;

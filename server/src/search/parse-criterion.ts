@@ -2,13 +2,16 @@
 // https://hl7.org/fhir/R4/search.html#chaining https://hl7.org/fhir/R4/search.html#has
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
+import { unsearchable } from './searchable.js';
 import type { SearchCriterion } from './search-request.js';
 import { checkChainBranches, checkDepth } from './search-limits.js';
 
 const MISSING = 'missing';
 
 /** Either a criterion or the reason the parameter cannot be searched (the caller decides 400 or lenient). */
-export type Parsed = { criterion: SearchCriterion } | { problem: string };
+export type Parsed = { criterion: SearchCriterion } | Problem;
+/** `kind`: an unknown parameter (or type), a modifier the parameter does not take, or a chain that cannot be followed. */
+export interface Problem { problem: string; kind?: 'modifier' | 'chain' }
 
 /** Where the parse of one parameter is: reference steps taken, and terminal parameters found so far (search-limits.ts). */
 interface Walk {
@@ -32,14 +35,12 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   const [code, modifier] = splitModifier(name);
   const def = defs.searchParams(type).get(code);
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
-  const typeSql = PARAM_TYPE_SQL[def.type];
-  if (!typeSql) return { problem: `Search parameter '${code}' of type ${def.type} is not supported yet` };
-  if (def.type === 'composite' && (def.components.length !== 2 || def.components.some((c) => !c.type || !PARAM_TYPE_SQL[c.type]))) {
-    return { problem: `Composite search parameter '${code}' is not supported` };
-  }
+  const problem = unsearchable(def);
+  if (problem) return { problem };
+  const typeSql = PARAM_TYPE_SQL[def.type]!;
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
   if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
-    return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})` };
+    return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})`, kind: 'modifier' };
   }
   walk.leaves.n += 1;
   checkChainBranches(walk.name, walk.leaves.n);
@@ -50,17 +51,17 @@ function parseChain(type: string, name: string, dot: number, value: string, defs
   const [code, modifier] = splitModifier(name.slice(0, dot));
   const rest = name.slice(dot + 1);
   const def = defs.searchParams(type).get(code);
-  if (!def || def.type !== 'reference') return { problem: `'${code}' in chain '${name}' is not a reference parameter of ${type}` };
+  if (!def || def.type !== 'reference') return { problem: `'${code}' in chain '${name}' is not a reference parameter of ${type}`, kind: 'chain' };
   const candidates = modifier ? [modifier] : def.target;
-  if (modifier && !def.target.includes(modifier)) return { problem: `'${code}' of ${type} cannot refer to a ${modifier}` };
+  if (modifier && !def.target.includes(modifier)) return { problem: `'${code}' of ${type} cannot refer to a ${modifier}`, kind: 'chain' };
   const targets: { type: string; criterion: SearchCriterion }[] = [];
-  let lastProblem = '';
+  let lastProblem: Problem = { problem: '' };
   for (const target of candidates) {
     const parsed = parseAt(target, rest, value, defs, { ...walk, chain: walk.chain + 1 });
     if ('criterion' in parsed) targets.push({ type: target, criterion: parsed.criterion });
-    else lastProblem = parsed.problem;
+    else lastProblem = parsed;
   }
-  if (targets.length === 0) return { problem: `Chain '${name}': ${lastProblem}` };
+  if (targets.length === 0) return { problem: `Chain '${name}': ${lastProblem.problem}`, kind: lastProblem.kind === 'modifier' ? 'modifier' : 'chain' };
   return { criterion: { kind: 'chain', name, def, targets } };
 }
 
@@ -69,8 +70,8 @@ function parseHas(type: string, name: string, value: string, defs: Definitions, 
   if (!source || !param || rest.length === 0) return { problem: `'${name}' must look like _has:Type:reference:parameter` };
   if (!defs.isResourceType(source)) return { problem: `_has names an unknown resource type '${source}'` };
   const def = defs.searchParams(source).get(param);
-  if (!def || def.type !== 'reference') return { problem: `_has: '${param}' is not a reference parameter of ${source}` };
-  if (!def.target.includes(type)) return { problem: `_has: ${source}.${param} cannot refer to a ${type}` };
+  if (!def || def.type !== 'reference') return { problem: `_has: '${param}' is not a reference parameter of ${source}`, kind: 'chain' };
+  if (!def.target.includes(type)) return { problem: `_has: ${source}.${param} cannot refer to a ${type}`, kind: 'chain' };
   const parsed = parseAt(source, rest.join(':'), value, defs, { ...walk, has: walk.has + 1 });
   if ('problem' in parsed) return parsed;
   return { criterion: { kind: 'has', name, type: source, param, criterion: parsed.criterion } };

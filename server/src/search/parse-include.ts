@@ -1,19 +1,19 @@
 // _include / _revinclude values: SourceType:param[:TargetType] or *. https://hl7.org/fhir/R4/search.html#include
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { IncludeSpec } from './search-request.js';
 
 export function parseInclude(value: string, iterate: boolean, name: string, defs: Definitions): IncludeSpec {
   const [sourceType, param, targetType, extra] = value.split(':');
   if (extra !== undefined || !sourceType || !param) {
-    throw badSearchParameter(`${name}='${value}' must look like SourceType:searchParam[:TargetType]`, name);
+    throw invalidParameter(`${name}='${value}' must look like SourceType:searchParam[:TargetType]`, name);
   }
-  if (!defs.isResourceType(sourceType)) throw badSearchParameter(`${name}: unknown resource type '${sourceType}'`, name);
+  if (!defs.isResourceType(sourceType)) throw invalidParameter(`${name}: unknown resource type '${sourceType}'`, name);
   if (param !== '*') {
     const def = defs.searchParams(sourceType).get(param);
-    if (!def || def.type !== 'reference') throw badSearchParameter(`${name}: '${param}' is not a reference parameter of ${sourceType}`, name);
+    if (!def || def.type !== 'reference') throw invalidParameter(`${name}: '${param}' is not a reference parameter of ${sourceType}`, name);
     if (targetType !== undefined && !def.target.includes(targetType)) {
-      throw badSearchParameter(`${name}: ${sourceType}.${param} cannot refer to a ${targetType}`, name);
+      throw invalidParameter(`${name}: ${sourceType}.${param} cannot refer to a ${targetType}`, name);
     }
   }
   return { sourceType, param, targetType, iterate };

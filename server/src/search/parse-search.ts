@@ -1,8 +1,8 @@
 // Query string -> SearchRequest, refusing what we do not understand. https://hl7.org/fhir/R4/search.html
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidModifier, invalidParameter, unknownChain, unknownParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseInclude } from './parse-include.js';
-import { parseCriterion } from './parse-criterion.js';
+import { parseCriterion, type Problem } from './parse-criterion.js';
 import { parseSort } from './parse-sort.js';
 import { checkIncludes, checkParameter } from './search-limits.js';
 import { valueProblem } from './value-syntax.js';
@@ -33,7 +33,7 @@ export function parseSearch(
     checkParameter(rawName, rawValue, seen.get(rawName)!, ++total);
     const parsed = parseCriterion(type, rawName, rawValue, defs);
     if ('problem' in parsed) {
-      if (!options.lenient) throw badSearchParameter(parsed.problem, rawName);
+      if (!options.lenient) throw criterionError(parsed, rawName);
       request.ignored.push(rawName);
       continue;
     }
@@ -46,7 +46,7 @@ export function parseSearch(
     if (base !== '_include' && base !== '_revinclude') continue;
     checkIncludes(++includes, name);
     if (modifier !== undefined && modifier !== 'iterate' && modifier !== 'recurse') {
-      throw badSearchParameter(`${name}: the only modifier is :iterate`, name);
+      throw invalidModifier(`${name}: the only modifier is :iterate`, name);
     }
     request[base === '_include' ? 'include' : 'revinclude'].push(parseInclude(value, modifier !== undefined, name, defs));
   }
@@ -56,29 +56,36 @@ export function parseSearch(
   return request;
 }
 
+/** Why a parameter cannot be searched, as the operation-outcome CodeSystem names it. */
+function criterionError(p: Problem, rawName: string) {
+  if (p.kind === 'modifier') return invalidModifier(p.problem, rawName);
+  if (p.kind === 'chain') return unknownChain(p.problem, rawName);
+  return unknownParameter(p.problem, rawName);
+}
+
 /** The terminal parameter of a criterion must have values, and :missing takes true or false. */
 function checkValues(c: SearchCriterion, rawName: string): void {
   if (c.kind === 'chain') return c.targets.forEach((t) => checkValues(t.criterion, rawName));
   if (c.kind === 'has') return checkValues(c.criterion, rawName);
-  if (c.values.some((v) => v === '')) throw badSearchParameter(`Search parameter '${rawName}' has an empty value`, rawName);
+  if (c.values.some((v) => v === '')) throw invalidParameter(`Search parameter '${rawName}' has an empty value`, rawName);
   if (c.modifier === 'missing') {
-    if (c.values.length !== 1 || !['true', 'false'].includes(c.values[0])) throw badSearchParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+    if (c.values.length !== 1 || !['true', 'false'].includes(c.values[0])) throw invalidParameter(`Search parameter '${rawName}' takes true or false`, rawName);
     return;
   }
   for (const value of c.values) {
     const problem = valueProblem(c.def, value);
-    if (problem) throw badSearchParameter(`Search parameter '${rawName}': ${problem}`, rawName);
+    if (problem) throw invalidParameter(`Search parameter '${rawName}': ${problem}`, rawName);
   }
 }
 
 export function parseCount(value: string | null): number {
   if (value === null) return DEFAULT_COUNT;
-  if (!/^\d+$/.test(value)) throw badSearchParameter(`_count must be a non-negative integer, got '${value}'`, '_count');
+  if (!/^\d+$/.test(value)) throw invalidParameter(`_count must be a non-negative integer, got '${value}'`, '_count');
   return Math.min(Number(value), MAX_COUNT);
 }
 
 function parseTotal(value: string | null): SearchRequest['total'] {
   if (value === null) return undefined;
   if (value === 'none' || value === 'estimate' || value === 'accurate') return value;
-  throw badSearchParameter(`_total must be none, estimate or accurate, got '${value}'`, '_total');
+  throw invalidParameter(`_total must be none, estimate or accurate, got '${value}'`, '_total');
 }

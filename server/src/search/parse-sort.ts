@@ -1,6 +1,6 @@
 // _sort=a,-b: sort keys, each a search parameter, descending when prefixed with '-'.
 // https://hl7.org/fhir/R4/search.html#sort
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter, unknownSort } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
 import { checkSortKeys } from './search-limits.js';
@@ -14,9 +14,9 @@ export function parseSort(type: string, value: string | null, defs: Definitions)
     const desc = raw.startsWith('-');
     const code = desc ? raw.slice(1) : raw;
     const def = defs.searchParams(type).get(code);
-    if (!def) throw badSearchParameter(`_sort: unknown search parameter '${code}' for ${type}`, '_sort');
+    if (!def) throw unknownSort(`_sort: unknown search parameter '${code}' for ${type}`);
     if (!PARAM_TYPE_SQL[def.type] || def.type === 'composite') {
-      throw badSearchParameter(`_sort: cannot sort on '${code}' (${def.type})`, '_sort');
+      throw invalidParameter(`_sort: cannot sort on '${code}' (${def.type})`, '_sort');
     }
     return { def, desc };
   });

@@ -1,5 +1,5 @@
 // Reference search: id, Type/id, absolute URL, :[type]. https://hl7.org/fhir/R4/search.html#reference
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import { isValidId } from '../core/ids.js';
 import { sql } from '../store/sql.js';
 import type { ParamTypeSql } from './param-sql.js';
@@ -13,10 +13,10 @@ export const referenceSql: ParamTypeSql = {
     const parts = local.split('/');
     const [type, id] = parts.length >= 2 ? [parts[0], parts[1]] : [modifier, parts[0]];
     if (!id || !isValidId(id)) {
-      throw badSearchParameter(`Search parameter '${def.code}': '${value}' is not a valid reference`, def.code);
+      throw invalidParameter(`Search parameter '${def.code}': '${value}' is not a valid reference`, def.code);
     }
     if (type && modifier && modifier !== type) {
-      throw badSearchParameter(`Search parameter '${def.code}:${modifier}' cannot match a ${type} reference`, def.code);
+      throw invalidParameter(`Search parameter '${def.code}:${modifier}' cannot match a ${type} reference`, def.code);
     }
     return type ? sql`(i.target_id = ${id} AND i.target_type = ${type})` : sql`i.target_id = ${id}`;
   },

@@ -1,6 +1,6 @@
 // Token search: code, system|code, |code, system|, :not, :text, and :in/:not-in/:above/:below over the
 // codes the terminology resolved. https://hl7.org/fhir/R4/search.html#token
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import { and, or, sql, type Sql } from '../store/sql.js';
 import type { CodeSet } from '../terminology/code-set.js';
 import type { ParamTypeSql } from './param-sql.js';
@@ -54,7 +54,7 @@ export const ofTypeSql: ParamTypeSql = {
   condition(value, _modifier, def) {
     const [system, code, id, ...rest] = value.split('|');
     if (rest.length > 0 || !code || !id) {
-      throw badSearchParameter(`${def.code}:of-type takes typeSystem|typeCode|value, got '${value}'`, `${def.code}:of-type`);
+      throw invalidParameter(`${def.code}:of-type takes typeSystem|typeCode|value, got '${value}'`, `${def.code}:of-type`);
     }
     const stored = `${code}|${id}`;
     return system ? sql`(i.code = ${stored} AND i.system = ${system})` : sql`i.code = ${stored}`;

@@ -1,6 +1,6 @@
 // Fills the codes behind token :in / :not-in (value sets) and :above / :below (code system hierarchies)
 // before a search becomes SQL, so SQL building stays synchronous. https://hl7.org/fhir/R4/search.html#token
-import { badSearchParameter } from '../core/outcomes.js';
+import { invalidParameter } from '../core/outcomes.js';
 import type { ParamCriterion, SearchCriterion, SearchRequest } from '../search/search-request.js';
 import { TERMINOLOGY_MODIFIERS } from '../search/token-sql.js';
 import { codesOf, listedSize, type CodeSet } from './code-set.js';
@@ -30,7 +30,7 @@ async function codesFor(c: ParamCriterion, value: string, terminology: Terminolo
     if (listedSize(codes) > MAX_CODES) throw new TerminologyError(`it stands for more than ${MAX_CODES} codes; narrow the value set`);
     return codes;
   } catch (err) {
-    if (err instanceof TerminologyError) throw badSearchParameter(`${c.name}=${value}: ${err.message}`, c.name);
+    if (err instanceof TerminologyError) throw invalidParameter(`${c.name}=${value}: ${err.message}`, c.name);
     throw err;
   }
 }

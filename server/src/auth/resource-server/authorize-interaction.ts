@@ -46,6 +46,11 @@ const AUDIT = 'AuditEvent';
 const SEARCH_PARAMETER = 'SearchParameter';
 const READS: readonly Permission[] = ['r', 's'];
 
+/** Rule 1 as the CapabilityStatement states it: interactions on `type` that no token may perform. */
+export function refusedToEveryToken(type: string, interaction: string): boolean {
+  return type === AUDIT && (LETTERS[interaction] ?? []).some((l) => !READS.includes(l));
+}
+
 /** Letters an interaction needs (any one of them); none for capabilities and the bundle itself (entries are checked). */
 const LETTERS: Record<string, Permission[]> = {
   read: ['r'], vread: ['r'], 'history-instance': ['r'],

@@ -5,7 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
-import type { SearchRequest } from '../../search/search-request.js';
+import { MAX_COUNT, type SearchRequest } from '../../search/search-request.js';
 import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
 import type { AccessPolicy } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
@@ -82,6 +82,7 @@ export class AuthorizedRepository implements FhirRepository {
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
     const { restricted, exact } = await this.restrict(request);
+    if (!exact && request.count === 0 && request.total === 'accurate') return { items: [], total: await this.countChecked(restricted) };
     const page = await this.inner.search(restricted);
     // Where SQL could not say everything, each match is checked (by the patients it references).
     const items = exact ? page.items : page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
@@ -89,11 +90,23 @@ export class AuthorizedRepository implements FhirRepository {
     const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
     // A total SQL counted over more than the token may see would tell how many others have; a single
     // complete page can still be counted.
-    const complete = request.cursor === undefined && page.nextCursor === undefined;
+    const complete = request.cursor === undefined && page.nextCursor === undefined && request.count > 0;
     const total = exact ? page.total : complete ? items.length : undefined;
     this.found(items);
     if (included) this.found(included);
     return { ...page, items, total, included };
+  }
+
+  /** A count the token may see when SQL could not say everything: every match is walked and checked. */
+  private async countChecked(request: SearchRequest): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.inner.search({ ...request, count: MAX_COUNT, total: 'none', cursor, include: [], revinclude: [] });
+      total += page.items.filter((r) => this.policy.allows('s', r, { constraints: false })).length;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return total;
   }
 
   /** Tells which records exist, so only for a token that may search all of `type` referring to the target (its own patient's). */

@@ -142,6 +142,10 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
           trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
           if (trail) trail.refused ??= why;
         }),
+        noteLenientWrite(reference, issues) {
+          trail?.lenient.set(reference, issues.map((i) => i.diagnostics ?? i.code));
+          trail?.touched(reference, []);
+        },
         authorize(entry, target) {
           const isQuery = ['search-type', 'history-instance', 'history-type', 'history-system', 'operation'].includes(target.interaction);
           trail?.interaction(target.interaction, isQuery ? { path: entry.path, params: entry.query } : undefined);

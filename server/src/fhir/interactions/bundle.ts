@@ -3,7 +3,7 @@ import { loggableError } from '../../http/loggable.js';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { OutcomeError, badRequest, issue, outcome } from '../../core/outcomes.js';
 import { unavailableOutcome } from '../../core/unavailable.js';
-import { entryRequest, entryResponse } from '../bundle-entry.js';
+import { entryRequest, entryResponse, type BundleRequest } from '../bundle-entry.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { returnPreference, type ReturnPreference } from '../prefer.js';
@@ -18,17 +18,17 @@ export async function processBundle(req: FhirRequest, ctx: FhirContext): Promise
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
   // Entries are answered minimally unless the client prefers otherwise: a 500-entry echo is rarely wanted.
   const preference = returnPreference(req.headers.prefer, 'minimal');
-  if (bundle.type === 'transaction') return { status: 200, resource: await transaction(bundle, preference, ctx) };
-  if (bundle.type === 'batch') return { status: 200, resource: await batch(bundle, preference, ctx) };
+  if (bundle.type === 'transaction') return { status: 200, resource: await transaction(bundle, preference, ctx, { outer: req }) };
+  if (bundle.type === 'batch') return { status: 200, resource: await batch(bundle, preference, ctx, req) };
   throw badRequest(`Bundle.type must be batch or transaction, got '${String(bundle.type)}'`, 'Bundle.type');
 }
 
 /** Each entry succeeds or fails on its own; a failure becomes that entry's status and OperationOutcome. */
-async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext): Promise<Bundle> {
+async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext, outer: BundleRequest): Promise<Bundle> {
   const entries: BundleEntry[] = [];
   for (const [i, entry] of (bundle.entry ?? []).entries()) {
     try {
-      entries.push(entryResponse(await handleFhirRequest(entryRequest(entry, i, ctx.baseUrl), ctx), preference));
+      entries.push(entryResponse(await handleFhirRequest(entryRequest(entry, i, ctx.baseUrl, outer), ctx), preference));
     } catch (err) {
       const failure = err instanceof OutcomeError ? err : internalFailure(err);
       entries.push({ response: { status: String(failure.status), outcome: failure.outcome } });

@@ -1,20 +1,26 @@
-// capabilities: GET [base]/metadata, generated from the route table. https://hl7.org/fhir/R4/http.html#capabilities
+// capabilities: GET [base]/metadata, generated from the route table, the search parameter definitions the parser
+// accepts and the access policy. https://hl7.org/fhir/R4/http.html#capabilities
 import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction, CapabilityStatementRestSecurity } from 'fhir/r4.js';
-import { badRequest } from '../../core/outcomes.js';
-import { PARAM_TYPE_SQL } from '../../search/param-types.js';
+import type { SearchParamDef } from '../../definitions/r4-definitions.js';
+import { invalidParameter, notSupported } from '../../core/outcomes.js';
+import { unsearchable } from '../../search/searchable.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { ROUTES, type InteractionCode } from '../routes.js';
+import { CONDITIONAL_READ } from './read.js';
 
 const SYSTEM_LEVEL = new Set<InteractionCode>(['transaction', 'batch', 'history-system']);
 const CACHE = new WeakMap<FhirContext, CapabilityStatement>();
 
 export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
-  if (mode !== null && mode !== 'full') throw badRequest(`mode '${mode}' is not supported; use mode=full`, 'mode');
+  if (mode === 'terminology') throw notSupported('mode=terminology: this server is not a terminology service (no TerminologyCapabilities)');
+  if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
   let statement = CACHE.get(ctx);
   if (!statement) CACHE.set(ctx, (statement = buildCapabilityStatement(ctx)));
-  return { status: 200, resource: statement };
+  // _summary=true and _elements shape it as any read (a client checking fhirVersion need not fetch every type).
+  return { status: 200, resource: statement, shape: true };
 }
 
 export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement {
@@ -27,24 +33,35 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
+  const searchable = (p: SearchParamDef) => unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id');
+  const references = (type: string) => [...ctx.defs.searchParams(type).values()].filter((p) => p.type === 'reference');
+  // _revinclude=Source:param for every reference parameter that can point at the type (parse-include.ts accepts these).
+  const revIncludes = new Map<string, string[]>(ctx.defs.resourceTypes.map((t) => [t, []]));
+  for (const source of ctx.defs.resourceTypes) {
+    for (const p of references(source)) for (const target of p.target) revIncludes.get(target)?.push(`${source}:${p.code}`);
+  }
+  const allowed = (type: string, code: InteractionCode) => !ctx.refusedToEveryToken?.(type, code);
   const resources: CapabilityStatementRestResource[] = ctx.defs.resourceTypes.map((type) => ({
     type,
     ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
     ...(ctx.profiles?.supportedProfiles(type).length ? { supportedProfile: ctx.profiles.supportedProfiles(type) } : {}),
-    interaction: typeInteractions.map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
+    interaction: typeInteractions.filter((code) => allowed(type, code)).map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
     versioning: 'versioned-update',
     readHistory: true,
-    updateCreate: true,
-    conditionalCreate: routed.has('create'),
-    conditionalRead: 'not-supported',
-    conditionalUpdate: conditional('update'),
-    conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
+    updateCreate: allowed(type, 'update'),
+    conditionalCreate: routed.has('create') && allowed(type, 'create'),
+    conditionalRead: CONDITIONAL_READ,
+    conditionalUpdate: conditional('update') && allowed(type, 'update'),
+    conditionalDelete: conditional('delete') && allowed(type, 'delete') ? 'single' : 'not-supported',
     referencePolicy: ['literal', 'logical'],
-    searchParam: [...ctx.defs.searchParams(type).values()]
-      .filter((p) => PARAM_TYPE_SQL[p.type] !== undefined && (p.expression !== undefined || p.code === '_id'))
-      .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+    searchInclude: [`${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
+    searchRevInclude: revIncludes.get(type)!,
+    searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
   }));
+  // Parameters every type has (those of Resource): declared once for the whole server as well.
+  const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()]
+    .filter((p) => searchable(p) && ctx.defs.resourceTypes.every((t) => ctx.defs.searchParams(t).get(p.code)?.url === p.url));
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -64,6 +81,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
         compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
+        searchParam: common.map((p) => ({ name: p.code, definition: p.url, type: p.type })),
       },
     ],
   };

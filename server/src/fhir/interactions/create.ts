@@ -1,23 +1,24 @@
 // create: POST [base]/[type], conditional with If-None-Exist. https://hl7.org/fhir/R4/http.html#create
 import { newId } from '../../core/ids.js';
-import { preconditionFailed } from '../../core/outcomes.js';
+import { multipleMatches } from '../../core/outcomes.js';
 import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { validateWrite } from '../validate-write.js';
+import { checkWrite, withIssues } from '../lenient-writes.js';
 
 export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   // The server assigns the id; one in the body is ignored, as the spec requires.
-  const resource = { ...validateWrite(req.body, type, ctx), id: newId() };
+  const checked = checkWrite(req, type, ctx, 'c');
+  const resource = { ...checked.resource, id: newId() };
   refuseBundleLocalReferences(resource);
   const ifNoneExist = req.headers['if-none-exist'];
-  return ctx.repo.transaction(async (repo) => {
+  const res = await ctx.repo.transaction(async (repo): Promise<FhirResponse> => {
     if (ifNoneExist) {
       await repo.lock(conditionKey(type, ifNoneExist));
       const matches = await findMatches(repo, ctx, type, ifNoneExist);
       if (matches.length > 1) {
-        throw preconditionFailed(`If-None-Exist '${ifNoneExist}' matches ${matches.length} or more ${type} resources`);
+        throw multipleMatches(`If-None-Exist '${ifNoneExist}' matches ${matches.length} or more ${type} resources`);
       }
       if (matches.length === 1) {
         const existing = await repo.read(type, matches[0].id!);
@@ -28,4 +29,6 @@ export async function create(req: FhirRequest, type: string, ctx: FhirContext): 
     const version = await repo.write(resource, undefined, 'POST');
     return { status: 201, resource: version.resource, version, created: true, isWrite: true };
   });
+  // A conditional create that found its match stored nothing.
+  return res.created ? withIssues(res, checked, ctx) : res;
 }

@@ -1,6 +1,6 @@
 // delete: DELETE [base]/[type]/[id] and conditional delete DELETE [base]/[type]?criteria.
 // https://hl7.org/fhir/R4/http.html#delete
-import { preconditionFailed } from '../../core/outcomes.js';
+import { multipleMatches } from '../../core/outcomes.js';
 import type { FhirRepository } from '../../store/repository.js';
 import { findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
@@ -15,7 +15,7 @@ export async function conditionalDelete(req: FhirRequest, type: string, ctx: Fhi
   return ctx.repo.transaction(async (repo) => {
     const matches = await findMatches(repo, ctx, type, req.query);
     if (matches.length > 1) {
-      throw preconditionFailed(`Conditional delete criteria '${req.query.toString()}' match several ${type} resources`);
+      throw multipleMatches(`Conditional delete criteria '${req.query.toString()}' match several ${type} resources`, 'DELETE_MULTIPLE_MATCHES');
     }
     if (matches.length === 0) return { status: 204 };
     return deleteLocked(repo, type, matches[0].id!, req.headers['if-match']);

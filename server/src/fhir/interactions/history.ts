@@ -1,6 +1,6 @@
 // history: instance GET [base]/[type]/[id]/_history, type GET [base]/[type]/_history, system GET [base]/_history.
 // https://hl7.org/fhir/R4/http.html#history
-import { badRequest, notFound } from '../../core/outcomes.js';
+import { invalidParameter, notFound, unknownParameter } from '../../core/outcomes.js';
 import { parseDateRange } from '../../search/date-range.js';
 import { parseCount } from '../../search/parse-search.js';
 import { historyBundle, pageLinks } from '../bundles.js';
@@ -11,7 +11,7 @@ const ALLOWED = new Set(['_since', '_at', '_count', '_cursor', '_format', '_pret
 
 export async function history(req: FhirRequest, ctx: FhirContext, type?: string, id?: string): Promise<FhirResponse> {
   for (const name of req.query.keys()) {
-    if (!ALLOWED.has(name)) throw badRequest(`Unknown history parameter '${name}'`, name);
+    if (!ALLOWED.has(name)) throw unknownParameter(`Unknown history parameter '${name}'`, name);
   }
   // An id never stored (or one the caller may not read) has no history: 404, as a read of it answers.
   if (type !== undefined && id !== undefined && !(await ctx.repo.read(type, id))) throw notFound(type, id);
@@ -30,6 +30,6 @@ export async function history(req: FhirRequest, ctx: FhirContext, type?: string,
 function instantParam(value: string | null, name: string, edge: 'start' | 'end'): Date | undefined {
   if (value === null) return undefined;
   const range = parseDateRange(value);
-  if (!range) throw badRequest(`${name} must be a FHIR date or instant, got '${value}'`, name);
+  if (!range) throw invalidParameter(`${name} must be a FHIR date or instant, got '${value}'`, name);
   return new Date(range[edge]);
 }

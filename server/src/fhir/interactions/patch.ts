@@ -1,6 +1,6 @@
 // patch: PATCH [base]/[type]/[id] (JSON Patch or FHIRPath Patch), conditional patch PATCH [base]/[type]?criteria.
 // https://hl7.org/fhir/R4/http.html#patch
-import { badRequest, gone, notFound, preconditionFailed } from '../../core/outcomes.js';
+import { badRequest, gone, notFound, multipleMatches } from '../../core/outcomes.js';
 import type { FhirRepository } from '../../store/repository.js';
 import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { findMatches } from '../conditional.js';
@@ -18,7 +18,7 @@ export async function conditionalPatch(req: FhirRequest, type: string, ctx: Fhir
   return ctx.repo.transaction(async (repo) => {
     const matches = await findMatches(repo, ctx, type, req.query);
     if (matches.length === 0) throw notFound(type, `?${req.query.toString()}`);
-    if (matches.length > 1) throw preconditionFailed(`Conditional patch criteria '${req.query.toString()}' match several ${type} resources`);
+    if (matches.length > 1) throw multipleMatches(`Conditional patch criteria '${req.query.toString()}' match several ${type} resources`);
     return patchLocked(repo, req, type, matches[0].id!, ctx);
   });
 }

@@ -4,6 +4,9 @@ import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 
+/** What /metadata declares: If-None-Match and If-Modified-Since, each answered 304 below. */
+export const CONDITIONAL_READ = 'full-support' as const;
+
 export async function read(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
   const version = await ctx.repo.read(type, id);
   if (!version) throw notFound(type, id);

@@ -14,6 +14,9 @@ export async function searchType(req: FhirRequest, type: string, ctx: FhirContex
   const lenient = /handling\s*=\s*lenient/.test(req.headers.prefer ?? '');
   const request = parseSearch(type, params, ctx.defs, { lenient });
   request.compartment = compartment;
+  // _summary=count asks for the number of matches only: no page, so no next link, and always the total.
+  // https://hl7.org/fhir/R4/search.html#summary
+  if (params.getAll('_summary').includes('count')) Object.assign(request, { count: 0, total: 'accurate', include: [], revinclude: [] });
   await resolveSearchCodes(request, ctx.terminology);
   const page = await ctx.repo.search(request);
   const extra = request.ignored.length > 0 ? [ignoredEntry(request.ignored)] : [];
@@ -46,7 +49,7 @@ function searchParams(req: FhirRequest): URLSearchParams {
 function ignoredEntry(ignored: string[]) {
   const oo: OperationOutcome = outcome(
     ...ignored.map((name) =>
-      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name }),
+      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name, messageId: 'MSG_PARAM_UNKNOWN' }),
     ),
   );
   return { resource: oo, search: { mode: 'outcome' as const } };

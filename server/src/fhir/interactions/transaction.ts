@@ -2,8 +2,8 @@
 // https://hl7.org/fhir/R4/http.html#transaction
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
 import { newId } from '../../core/ids.js';
-import { OutcomeError, badRequest, issue, outcome, preconditionFailed } from '../../core/outcomes.js';
-import { entryRequest, entryResponse } from '../bundle-entry.js';
+import { OutcomeError, badRequest, issue, outcome, multipleMatches } from '../../core/outcomes.js';
+import { entryRequest, entryResponse, type BundleRequest } from '../bundle-entry.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -11,7 +11,7 @@ import type { ReturnPreference } from '../prefer.js';
 import { authorizeRequest, handleFhirRequest } from '../router.js';
 import { refuseDanglingReferences } from '../bundle-local-refs.js';
 import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
-import { validateWrite } from '../validate-write.js';
+import { checkWrite, wantsLenient, withIssues } from '../lenient-writes.js';
 import { updateLocked } from './update.js';
 
 /** Processing order the spec prescribes: deletes, creates, updates and patches, then reads. */
@@ -33,6 +33,8 @@ export interface TransactionOptions {
    * Bundle was built, as an import's first pass does: when they are this context's own, creates are not checked twice.
    */
   validatedIn?: Pick<FhirContext, 'validate' | 'profiles'>;
+  /** The request that carried the Bundle: its token and Prefer apply to every entry. */
+  outer?: BundleRequest;
 }
 
 export async function transaction(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext, opts: TransactionOptions = {}): Promise<Bundle> {
@@ -41,7 +43,7 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
   const responses = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     const plans = entries.map((e, i): Planned => {
-      const req = entryRequest(e, i, ctx.baseUrl);
+      const req = entryRequest(e, i, ctx.baseUrl, opts.outer);
       return { index: i, req, type: req.path.split('/')[0] };
     });
     // Every entry is authorized before the first one runs (POST and PUT entries do not pass the router).
@@ -72,7 +74,7 @@ async function assignIds(plans: Planned[], entries: BundleEntry[], ctx: FhirCont
   for (const p of plans) {
     const fullUrl = entries[p.index].fullUrl;
     if (fullUrl && fullUrls.has(fullUrl)) {
-      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`);
+      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`, 'MSG_TRANSACTION_DUPLICATE_ID');
     }
     await atEntry(p.index, async () => {
       if (p.req.method === 'POST') await planCreate(p, ctx, createdByCriteria);
@@ -91,7 +93,7 @@ async function planCreate(p: Planned, ctx: FhirContext, createdByCriteria: Map<s
     if (sameInBundle) throw badRequest(`Two entries create ${p.type} with the same ifNoneExist '${ifNoneExist}'`);
     await ctx.repo.lock(key);
     const matches = await findMatches(ctx.repo, ctx, p.type, ifNoneExist);
-    if (matches.length > 1) throw preconditionFailed(`ifNoneExist '${ifNoneExist}' matches several ${p.type} resources`);
+    if (matches.length > 1) throw multipleMatches(`ifNoneExist '${ifNoneExist}' matches several ${p.type} resources`);
     p.existing = matches.length === 1;
     p.id = matches[0]?.id ?? newId();
     createdByCriteria.set(key, `${p.type}/${p.id}`);
@@ -107,7 +109,7 @@ async function planUpdate(p: Planned, ctx: FhirContext): Promise<void> {
     return;
   }
   const matches = await findMatches(ctx.repo, ctx, p.type, p.req.query);
-  if (matches.length > 1) throw preconditionFailed(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`);
+  if (matches.length > 1) throw multipleMatches(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`, 'UPDATE_MULTIPLE_MATCHES');
   p.id = matches[0]?.id ?? (p.req.body as Resource).id ?? newId();
 }
 
@@ -117,17 +119,20 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
       const current = await ctx.repo.read(p.type, p.id!);
       return { status: 200, resource: current?.resource, version: current, isWrite: true };
     }
-    const checked = validated && (p.req.body as Resource | undefined)?.resourceType === p.type ? (p.req.body as Resource) : validateWrite(p.req.body, p.type, ctx);
-    const resource = { ...checked, id: p.id! };
+    const checked = validated && !wantsLenient(p.req) && (p.req.body as Resource | undefined)?.resourceType === p.type
+      ? { resource: p.req.body as Resource, issues: [] }
+      : checkWrite(p.req, p.type, ctx, 'c');
+    const resource = { ...checked.resource, id: p.id! };
     const version = await ctx.repo.write(resource, undefined, 'POST');
-    return { status: 201, resource: version.resource, version, created: true, isWrite: true };
+    return withIssues({ status: 201, resource: version.resource, version, created: true, isWrite: true }, checked, ctx);
   }
   if (p.req.method === 'PUT') {
-    const resource = validateWrite(p.req.body, p.type, ctx);
+    const checked = checkWrite(p.req, p.type, ctx, 'u');
+    const resource = checked.resource;
     if (resource.id !== undefined && resource.id !== p.id && p.req.path.includes('/')) {
-      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`);
+      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
     }
-    return updateLocked(ctx.repo, { ...resource, id: p.id! }, p.req.headers['if-match']);
+    return withIssues(await updateLocked(ctx.repo, { ...resource, id: p.id! }, p.req.headers['if-match']), checked, ctx);
   }
   return handleFhirRequest(p.req, ctx);
 }

@@ -2,39 +2,41 @@
 // https://hl7.org/fhir/R4/http.html#update
 import type { Resource } from 'fhir/r4.js';
 import { newId } from '../../core/ids.js';
-import { badRequest, preconditionFailed, versionConflict } from '../../core/outcomes.js';
+import { badRequest, multipleMatches, versionConflict } from '../../core/outcomes.js';
 import type { FhirRepository, ResourceVersion } from '../../store/repository.js';
 import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
 import { conditionKey, findMatches } from '../conditional.js';
 import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { validateWrite } from '../validate-write.js';
+import { checkWrite, withIssues } from '../lenient-writes.js';
 
 export async function update(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
-  const resource = validateWrite(req.body, type, ctx);
+  const checked = checkWrite(req, type, ctx, 'u');
+  const resource = checked.resource;
   refuseBundleLocalReferences(resource);
-  if (resource.id === undefined) throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`);
+  if (resource.id === undefined) throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`, 'MSG_RESOURCE_ID_MISSING');
   if (resource.id !== id) {
-    throw badRequest(`The body's id '${resource.id}' does not match the id '${id}' in the URL`, `${type}.id`);
+    throw badRequest(`The body's id '${resource.id}' does not match the id '${id}' in the URL`, `${type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
   }
-  return ctx.repo.transaction((repo) => updateLocked(repo, resource, req.headers['if-match']));
+  return withIssues(await ctx.repo.transaction((repo) => updateLocked(repo, resource, req.headers['if-match'])), checked, ctx);
 }
 
 export async function conditionalUpdate(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
-  const resource = validateWrite(req.body, type, ctx);
+  const checked = checkWrite(req, type, ctx, 'u');
+  const resource = checked.resource;
   refuseBundleLocalReferences(resource);
   const criteria = req.query.toString();
-  return ctx.repo.transaction(async (repo) => {
+  return withIssues(await ctx.repo.transaction(async (repo) => {
     await repo.lock(conditionKey(type, criteria));
     const matches = await findMatches(repo, ctx, type, req.query);
-    if (matches.length > 1) throw preconditionFailed(`Conditional update criteria '${criteria}' match several ${type} resources`);
+    if (matches.length > 1) throw multipleMatches(`Conditional update criteria '${criteria}' match several ${type} resources`, 'UPDATE_MULTIPLE_MATCHES');
     if (matches.length === 1 && resource.id !== undefined && resource.id !== matches[0].id) {
-      throw badRequest(`The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`, `${type}.id`);
+      throw badRequest(`The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`, `${type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
     }
     const id = matches[0]?.id ?? resource.id ?? newId();
     return updateLocked(repo, { ...resource, id }, req.headers['if-match']);
-  });
+  }), checked, ctx);
 }
 
 /** Writes the next version of `resource` after checking If-Match against the locked current version. */

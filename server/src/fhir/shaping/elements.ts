@@ -1,6 +1,6 @@
 // _elements: keep only the named top-level elements (plus id, meta, mandatory). https://hl7.org/fhir/R4/search.html#elements
 import type { Resource } from 'fhir/r4.js';
-import { badRequest } from '../../core/outcomes.js';
+import { invalidParameter } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { planFor } from './shape-plan.js';
 import { markSubsetted } from './subsetted.js';
@@ -22,7 +22,7 @@ export function applyElements<T extends Resource>(resource: T, elements: readonl
     if (name === undefined) continue;
     // `_name` is JSON spelling for a primitive's extensions, not an element a client can ask for.
     const rule = name.startsWith('_') ? undefined : plan.named(type, name);
-    if (!rule) throw badRequest(`_elements: '${raw}' is not an element of ${type}`, '_elements');
+    if (!rule) throw invalidParameter(`_elements: '${raw}' is not an element of ${type}`, '_elements');
     wanted.add(rule.name);
   }
   const kept: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 // Reads _summary and _elements from a query string. https://hl7.org/fhir/R4/search.html#summary
-import { badRequest } from '../../core/outcomes.js';
+import { badRequest, invalidParameter } from '../../core/outcomes.js';
 
 export type SummaryMode = 'true' | 'text' | 'data' | 'count' | 'false';
 const MODES: ReadonlySet<string> = new Set<SummaryMode>(['true', 'text', 'data', 'count', 'false']);
@@ -15,10 +15,10 @@ export function parseShaping(query: Record<string, string | string[] | undefined
   const shaping: Shaping = {};
   const summaries = [...new Set(values(query._summary))];
   // Two different modes cannot both be honoured, and picking one would silently ignore the other.
-  if (summaries.length > 1) throw badRequest(`_summary was given more than once: ${summaries.join(', ')}`, '_summary');
+  if (summaries.length > 1) throw badRequest(`_summary was given more than once: ${summaries.join(', ')}`, '_summary', 'MSG_PARAM_NO_REPEAT');
   if (summaries.length === 1) {
     const mode = summaries[0];
-    if (!MODES.has(mode)) throw badRequest(`_summary must be one of true, text, data, count, false; got '${mode}'`, '_summary');
+    if (!MODES.has(mode)) throw invalidParameter(`_summary must be one of true, text, data, count, false; got '${mode}'`, '_summary');
     shaping.summary = mode as SummaryMode;
   }
   const elements = values(query._elements)

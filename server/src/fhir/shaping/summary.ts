@@ -1,6 +1,6 @@
 // _summary on one resource: summary elements, text only, or all but text. https://hl7.org/fhir/R4/search.html#summary
 import type { Resource } from 'fhir/r4.js';
-import { badRequest } from '../../core/outcomes.js';
+import { invalidParameter } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { SummaryMode } from './parse-shaping.js';
 import { planFor, type ShapePlan } from './shape-plan.js';
@@ -18,7 +18,7 @@ export const ALWAYS_KEPT: ReadonlySet<string> = new Set(['resourceType', 'id', '
 export function applySummary<T extends Resource>(resource: T, mode: SummaryMode, defs: Definitions): T {
   if (mode === 'false') return resource;
   // A count has no resource to shape; reaching here means a read, where the mode has no meaning.
-  if (mode === 'count') throw badRequest('_summary=count is only supported on searches', '_summary');
+  if (mode === 'count') throw invalidParameter('_summary=count is only supported on searches', '_summary');
   const r = resource as unknown as Obj;
   if (mode === 'data') {
     const { text: _text, ...rest } = r;

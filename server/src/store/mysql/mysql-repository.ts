@@ -2,7 +2,7 @@
 // search index rows written in the same transaction.
 import type { Resource } from 'fhir/r4.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { badRequest, conflict, resourceTooLarge } from '../../core/outcomes.js';
+import { conflict, invalidParameter, lockFailed, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
@@ -35,7 +35,7 @@ const LOCK_WAIT_MS = 30_000;
  */
 async function takeLock(run: (q: Sql) => Promise<RowDataPacket[]>, key: string): Promise<void> {
   const [row] = await run(sql`SELECT GET_LOCK(CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ${key}))), 30) AS got`);
-  if (row.got !== 1) throw conflict(`Another request holds the lock for '${key}'; retry`);
+  if (row.got !== 1) throw lockFailed(`Another request holds the lock for '${key}'; retry`);
 }
 
 /** Bound to the pool outside a transaction, to one connection inside. */
@@ -80,7 +80,7 @@ export class MysqlRepository implements FhirRepository {
 
   async history(q: HistoryQuery): Promise<Page<ResourceVersion>> {
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (q.cursor !== undefined && cursor === undefined) throw badRequest(`Invalid paging cursor '${q.cursor}'`, '_cursor');
+    if (q.cursor !== undefined && cursor === undefined) throw invalidParameter(`Invalid paging cursor '${q.cursor}'`, '_cursor');
     const where = historyWhere(q, cursor);
     const rows = await this.query<VersionRow[]>(
       sql`SELECT seq, resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content

@@ -6,7 +6,7 @@
 // node is polled with GET_LOCK(name, 0). The names are the ones `FhirRepository.lock` takes inside a transaction,
 // so both kinds exclude each other.
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
-import { conflict } from '../../core/outcomes.js';
+import { lockFailed } from '../../core/outcomes.js';
 
 /** Releases the lock; safe to call more than once. */
 export type Release = () => Promise<void>;
@@ -40,7 +40,7 @@ export class NamedLocks {
   /** Waits up to `waitMs` for the lock of `key`; a 409 OperationOutcome when it stays taken. */
   async acquire(key: string, waitMs: number): Promise<Release> {
     const deadline = Date.now() + waitMs;
-    const taken = () => conflict(`Another request holds the lock for '${key}'; retry`);
+    const taken = () => lockFailed(`Another request holds the lock for '${key}'; retry`);
     const queue = this.held.get(key);
     if (queue) {
       // The holder hands the key straight on to the first waiter (handOn), so the key stays in `held`.

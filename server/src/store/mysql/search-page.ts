@@ -3,7 +3,7 @@
 // only its rows' JSON is read: joining the content before the LIMIT read it for every match.
 import type { Resource } from 'fhir/r4.js';
 import type { DerivedParams } from '../../definitions/derived-params.js';
-import { badRequest } from '../../core/outcomes.js';
+import { invalidParameter } from '../../core/outcomes.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { and, joinSql, sql, type Sql } from '../sql.js';
 import { CURRENT_CONTENT as CONTENT, contentOf, decodeCursor, encodeCursor } from './rows.js';
@@ -27,7 +27,7 @@ export async function matchPage(
   request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>, derived: DerivedParams, walk?: WalkPlan, walkOptions?: WalkOptions,
 ): Promise<MatchPage> {
   const limit = request.count + 1;
-  const invalid = () => badRequest(`Invalid paging cursor '${request.cursor}'`, '_cursor');
+  const invalid = () => invalidParameter(`Invalid paging cursor '${request.cursor}'`, '_cursor');
   let rows: Row[];
   let encode: (row: Row) => string;
   if (request.sort.length === 0) {

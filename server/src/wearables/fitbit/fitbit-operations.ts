@@ -4,7 +4,7 @@
 // https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit, https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit
 import type { Parameters, ParametersParameter } from 'fhir/r4.js';
 import { IANAZone } from 'luxon';
-import { badRequest, badSearchParameter, notPermitted } from '../../core/outcomes.js';
+import { invalidParameter, notPermitted, unknownParameter } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir/fhir-request.js';
 import { requirePatient } from '../../fhir/operations/import-wearable/import-wearable.js';
@@ -47,9 +47,9 @@ export function syncParameters(r: SyncResult): ParametersParameter[] {
 function queryParams(query: URLSearchParams, known: string[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const key of query.keys()) {
-    if (!known.includes(key) && key !== '_format' && key !== '_pretty') throw badSearchParameter(`Unknown parameter '${key}'; this operation takes ${known.join(', ')}`, key);
+    if (!known.includes(key) && key !== '_format' && key !== '_pretty') throw unknownParameter(`Unknown parameter '${key}'; this operation takes ${known.join(', ')}`, key);
   }
   for (const name of known) out[name] = query.get(name) ?? undefined;
-  if (out.timeZone !== undefined && !IANAZone.isValidZone(out.timeZone)) throw badRequest(`timeZone '${out.timeZone}' is not an IANA time zone`, 'timeZone');
+  if (out.timeZone !== undefined && !IANAZone.isValidZone(out.timeZone)) throw invalidParameter(`timeZone '${out.timeZone}' is not an IANA time zone`, 'timeZone');
   return out;
 }

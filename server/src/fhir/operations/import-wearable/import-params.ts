@@ -1,7 +1,7 @@
 // The query parameters of Patient/$import-wearable: timeZone, utcOffset, bestEffort (and the upload's name).
 // https://fhir.fibrotrack.org/OperationDefinition/import-wearable
 import { IANAZone } from 'luxon';
-import { badRequest, badSearchParameter } from '../../../core/outcomes.js';
+import { badRequest, invalidParameter, unknownParameter } from '../../../core/outcomes.js';
 
 export interface ImportParams {
   timeZone?: string;
@@ -14,11 +14,11 @@ const OFFSET = /^[+-](0\d|1[0-4]):?[0-5]\d$/;
 
 export function parseImportParams(query: URLSearchParams): ImportParams {
   for (const key of query.keys()) {
-    if (!KNOWN.has(key)) throw badSearchParameter(`$import-wearable has no parameter '${key}'; it takes timeZone, utcOffset and bestEffort`, key);
+    if (!KNOWN.has(key)) throw unknownParameter(`$import-wearable has no parameter '${key}'; it takes timeZone, utcOffset and bestEffort`, key);
   }
   const bestEffort = single(query, 'bestEffort');
   if (bestEffort !== undefined && bestEffort !== 'true' && bestEffort !== 'false') {
-    throw badRequest(`bestEffort must be true or false, got '${bestEffort}'`, 'bestEffort');
+    throw invalidParameter(`bestEffort must be true or false, got '${bestEffort}'`, 'bestEffort');
   }
   return checkParams({ timeZone: single(query, 'timeZone'), utcOffset: single(query, 'utcOffset'), bestEffort: bestEffort === 'true' });
 }
@@ -26,17 +26,17 @@ export function parseImportParams(query: URLSearchParams): ImportParams {
 /** The same rules whether the options came in the query or in a Parameters body. */
 export function checkParams(p: ImportParams): ImportParams {
   if (p.timeZone !== undefined && !IANAZone.isValidZone(p.timeZone)) {
-    throw badRequest(`timeZone '${p.timeZone}' is not an IANA time zone (e.g. Europe/Berlin)`, 'timeZone');
+    throw invalidParameter(`timeZone '${p.timeZone}' is not an IANA time zone (e.g. Europe/Berlin)`, 'timeZone');
   }
   if (p.utcOffset !== undefined && !OFFSET.test(p.utcOffset)) {
-    throw badRequest(`utcOffset '${p.utcOffset}' must look like +02:00 or -0530`, 'utcOffset');
+    throw invalidParameter(`utcOffset '${p.utcOffset}' must look like +02:00 or -0530`, 'utcOffset');
   }
   return p;
 }
 
 function single(query: URLSearchParams, name: string): string | undefined {
   const values = query.getAll(name);
-  if (values.length > 1) throw badRequest(`${name} may be given once`, name);
+  if (values.length > 1) throw badRequest(`${name} may be given once`, name, 'MSG_PARAM_NO_REPEAT');
   return values[0];
 }
 

@@ -1,6 +1,6 @@
 // $lastn: GET [base]/Observation/$lastn?patient=..&category=..|code=..&max=n, the latest n Observations
 // per code. https://hl7.org/fhir/R4/operation-observation-lastn.html
-import { badRequest, badSearchParameter } from '../../../core/outcomes.js';
+import { badRequest, invalidParameter, unknownParameter } from '../../../core/outcomes.js';
 import { parseSearch } from '../../../search/parse-search.js';
 import type { SearchCriterion } from '../../../search/search-request.js';
 import { resolveSearchCodes } from '../../../terminology/resolve-search-codes.js';
@@ -15,7 +15,7 @@ export async function lastn(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
   const max = parseMax(params.get('max'));
   params.delete('max');
   for (const unsupported of ['_sort', '_count', '_cursor']) {
-    if (params.has(unsupported)) throw badSearchParameter(`$lastn does not take ${unsupported}`, unsupported);
+    if (params.has(unsupported)) throw unknownParameter(`$lastn does not take ${unsupported}`, unsupported);
   }
   const request = parseSearch('Observation', params, ctx.defs);
   await resolveSearchCodes(request, ctx.terminology);
@@ -30,7 +30,7 @@ export async function lastn(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
 function parseMax(value: string | null): number {
   if (value === null) return 1;
   if (!/^[1-9]\d*$/.test(value) || Number(value) > MAX_PER_CODE) {
-    throw badSearchParameter(`max must be a whole number from 1 to ${MAX_PER_CODE}, got '${value}'`, 'max');
+    throw invalidParameter(`max must be a whole number from 1 to ${MAX_PER_CODE}, got '${value}'`, 'max');
   }
   return Number(value);
 }

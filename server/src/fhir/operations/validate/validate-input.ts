@@ -1,6 +1,6 @@
 // The inputs of $validate from a Parameters body (resource, mode, profile), a bare resource body, or the query.
 // https://hl7.org/fhir/R4/resource-operation-validate.html#inparms
-import { badRequest } from '../../../core/outcomes.js';
+import { badRequest, invalidParameter, unknownParameter } from '../../../core/outcomes.js';
 import type { FhirRequest } from '../../fhir-request.js';
 
 type Obj = Record<string, unknown>;
@@ -29,16 +29,16 @@ export function readValidateInput(req: FhirRequest, type: string): ValidateInput
   const input: ValidateInput = {};
   const setMode = (raw: unknown, where: string) => {
     if (typeof raw !== 'string' || !(MODES as readonly string[]).includes(raw)) {
-      throw badRequest(`mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(raw)}`, where);
+      throw invalidParameter(`mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(raw)}`, where);
     }
     input.mode = raw as ValidationMode;
   };
   const setProfile = (raw: unknown, where: string) => {
-    if (typeof raw !== 'string' || raw.length === 0) throw badRequest('profile must be a canonical URL', where);
+    if (typeof raw !== 'string' || raw.length === 0) throw invalidParameter('profile must be a canonical URL', where);
     input.profile = raw;
   };
   for (const key of req.query.keys()) {
-    if (key !== '_format' && key !== '_pretty' && !IN_PARAMS.has(key)) throw badRequest(`$validate has no parameter '${key}'`, key);
+    if (key !== '_format' && key !== '_pretty' && !IN_PARAMS.has(key)) throw unknownParameter(`$validate has no parameter '${key}'`, key);
   }
   if (req.query.has('mode')) setMode(req.query.get('mode'), 'mode');
   if (req.query.has('profile')) setProfile(req.query.get('profile'), 'profile');
@@ -54,7 +54,7 @@ export function readValidateInput(req: FhirRequest, type: string): ValidateInput
     if (p.name === 'resource') input.resource = p.resource;
     else if (p.name === 'mode') setMode(p.valueCode, `${where}.valueCode`);
     else if (p.name === 'profile') setProfile(p.valueUri ?? p.valueCanonical, `${where}.valueUri`);
-    else throw badRequest(`$validate has no parameter '${p.name}'`, `${where}.name`);
+    else throw unknownParameter(`$validate has no parameter '${p.name}'`, `${where}.name`);
   }
   return input;
 }
