@@ -54,6 +54,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       fhir: ctx,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
+      fetchLimits: config.authFetchLimits,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
     audit = new AuditLog(ctx.repo);
