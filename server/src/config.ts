@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { optionalBoolVar } from './core/env-vars.js';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
-import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch.js';
+import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch-limits.js';
 
 export interface Config {
   port: number;

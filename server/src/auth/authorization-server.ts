@@ -14,7 +14,7 @@ import { interactionRouter } from './interactions.js';
 import { LaunchStore } from './launch-store.js';
 import { LoginThrottle } from './login-throttle.js';
 import { GRANT_TTL, providerConfiguration } from './provider-config.js';
-import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './provider-fetch.js';
+import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './provider-fetch-limits.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
 import { splitScope } from './smart-scopes.js';

@@ -7,7 +7,8 @@ import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } fro
 import type { ClientStore } from './client-store.js';
 import type { LaunchStore } from './launch-store.js';
 import { JwksFreshness } from './jwks-freshness.js';
-import { boundedProviderFetch, type ProviderFetchLimits } from './provider-fetch.js';
+import { boundedProviderFetch } from './provider-fetch.js';
+import type { ProviderFetchLimits } from './provider-fetch-limits.js';
 import { RedisAdapter } from './redis-adapter.js';
 import type { PrivateJwk } from './signing-keys.js';
 import { isResourceScope, OIDC_SCOPES, parseClinicalScope, permits, splitScope } from './smart-scopes.js';

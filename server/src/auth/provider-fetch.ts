@@ -7,16 +7,7 @@
 // https://github.com/panva/node-oidc-provider/blob/main/docs/README.md#fetch
 import type { Configuration } from 'oidc-provider';
 import { applySSRFProtection } from 'oidc-provider/lib/helpers/fetch_request.js';
-
-export interface ProviderFetchLimits {
-  connectTimeoutMs: number;
-  /** From the start of the request to the last byte of the body. */
-  totalTimeoutMs: number;
-  maxBodyBytes: number;
-}
-
-/** AUTH_FETCH_CONNECT_TIMEOUT_MS, AUTH_FETCH_TIMEOUT_MS, AUTH_FETCH_MAX_BYTES: a JWKS of a few keys is a few KiB. */
-export const DEFAULT_PROVIDER_FETCH_LIMITS: ProviderFetchLimits = { connectTimeoutMs: 2_000, totalTimeoutMs: 5_000, maxBodyBytes: 64 * 1024 };
+import type { ProviderFetchLimits } from './provider-fetch-limits.js';
 
 type Fetch = NonNullable<Configuration['fetch']>;
 type Dispatcher = { constructor: new (options: object) => Dispatcher };
