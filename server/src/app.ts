@@ -55,6 +55,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       fhir: ctx,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
+      fetchLimits: config.authFetchLimits,
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
     ctx.refusedToEveryToken = refusedToEveryToken;
@@ -98,7 +99,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use('/app', appHosting(config.baseUrl));
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   // Linking and unlinking Fitbit accounts is audited in every AUTH_MODE.
-  const linkAudit = audit ?? new AuditLog(ctx.repo);
+  const linkAudit = wearables.linkAudit;
   app.use('/wearables', fitbitCallbackRouter({ services: wearables, audit: linkAudit, ...(auth ? { signIn: { users: auth.users, throttle: auth.throttle } } : {}) }));
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
@@ -108,7 +109,6 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
     await audit?.close();
-    await linkAudit.close();
     // Redis down at shutdown: nothing to say goodbye to.
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { optionalBoolVar } from './core/env-vars.js';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
+import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch-limits.js';
 
 export interface Config {
   port: number;
@@ -25,6 +26,8 @@ export interface Config {
   adminToken?: string;
   /** Hosts allowed to serve client JWKS from private or loopback addresses (JWKS_FETCH_ALLOW_HOSTS); others are blocked (SSRF). */
   jwksFetchAllowHosts: string[];
+  /** Bounds of the authorization server's outbound calls: client jwks_uri, sector_identifier_uri (AUTH_FETCH_*). */
+  authFetchLimits: ProviderFetchLimits;
   blobConnectionString?: string;
   maxBodyBytes: number;
   /** On SIGTERM, how long open connections may take to finish before they are cut (SHUTDOWN_TIMEOUT_MS). */
@@ -70,6 +73,11 @@ export function loadConfig(env: Env): Config {
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    authFetchLimits: {
+      connectTimeoutMs: intVar(env, 'AUTH_FETCH_CONNECT_TIMEOUT_MS', DEFAULT_PROVIDER_FETCH_LIMITS.connectTimeoutMs),
+      totalTimeoutMs: intVar(env, 'AUTH_FETCH_TIMEOUT_MS', DEFAULT_PROVIDER_FETCH_LIMITS.totalTimeoutMs),
+      maxBodyBytes: intVar(env, 'AUTH_FETCH_MAX_BYTES', DEFAULT_PROVIDER_FETCH_LIMITS.maxBodyBytes),
+    },
     blobConnectionString: env.BLOB_CONNECTION_STRING,
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),

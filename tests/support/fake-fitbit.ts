@@ -1,5 +1,5 @@
 // A local stand-in for the Fitbit cloud (a real HTTP server on 127.0.0.1:0) speaking Fitbit's formats:
-// OAuth 2 authorize + token (authorization_code with PKCE, rotating refresh tokens, Basic client auth),
+// OAuth 2 authorize + token (authorization_code with PKCE, rotating refresh tokens, Basic client auth) + revoke,
 // the Web API data endpoints our sync reads, its 150 requests/hour limit and 429 with Retry-After on demand;
 // on demand too, the answers of a broken or hostile upstream: slow, trickling, HTML, huge, 500.
 // https://dev.fitbit.com/build/reference/web-api/
@@ -44,6 +44,8 @@ export class FakeFitbit {
   /** Every data request, in order (token requests are in tokenRequests). */
   readonly requests: FakeRequest[] = [];
   readonly tokenRequests: { grantType: string; status: number }[] = [];
+  /** Revocation requests: the status answered and the Fitbit user whose tokens went (undefined: unknown token). */
+  readonly revocations: { status: number; user?: string }[] = [];
   /** Tokens handed out, newest last (to check what the server stored). */
   readonly issued: { accessToken: string; refreshToken: string }[] = [];
   /** Seconds an access token lives (Fitbit: 28800). */
@@ -56,6 +58,9 @@ export class FakeFitbit {
   private server?: Server;
   private nextData: Misbehaviour[] = [];
   private nextToken: Misbehaviour[] = [];
+  private nextRevoke: Misbehaviour[] = [];
+  /** The Fitbit user of every live access and refresh token (revoking one revokes all of that user's). */
+  private tokenUsers = new Map<string, string>();
   private readonly sockets = new Set<Socket>();
   private grants = new Map<string, Grant>();
   private accessTokens = new Map<string, number>();
@@ -94,6 +99,11 @@ export class FakeFitbit {
     for (let i = 0; i < times; i++) this.nextToken.push(how);
   }
 
+  /** The next revoke endpoint answer(s) go wrong this way. */
+  misbehaveRevoke(how: Misbehaviour, times = 1): void {
+    for (let i = 0; i < times; i++) this.nextRevoke.push(how);
+  }
+
   /** The next data request(s) answer 429 with this Retry-After (seconds). */
   throttleNext(retryAfterSeconds: number, times = 1): void {
     for (let i = 0; i < times; i++) this.throttle.push(retryAfterSeconds);
@@ -119,6 +129,11 @@ export class FakeFitbit {
       const how = this.nextToken.shift();
       if (how) return this.tokenRequests.push({ grantType: 'misbehaved', status: 0 }), void this.misbehave(how, res);
       return this.token(req, res);
+    }
+    if (req.method === 'POST' && url.pathname === '/oauth2/revoke') {
+      const how = this.nextRevoke.shift();
+      if (how) return this.revocations.push({ status: how === 'error500' ? 500 : 0 }), void this.misbehave(how, res);
+      return this.revoke(req, res);
     }
     const m = DATA.exec(url.pathname);
     if (req.method !== 'GET' || !m) return send(res, 404, errors('not_found', `The API you are requesting could not be found: ${url.pathname}`));
@@ -229,6 +244,7 @@ export class FakeFitbit {
     } else if (grantType === 'refresh_token') {
       const old = form.get('refresh_token') ?? '';
       if (!this.refreshTokens.delete(old)) return fail(400, 'invalid_grant', `Refresh token invalid: ${old}`);
+      user = this.tokenUsers.get(old) ?? user;
       scope = 'activity heartrate sleep weight oxygen_saturation';
     } else {
       return fail(400, 'unsupported_grant_type', `The grant type ${grantType} is not supported`);
@@ -237,9 +253,39 @@ export class FakeFitbit {
     const refresh = randomBytes(32).toString('hex');
     this.accessTokens.set(access, Date.now() + this.accessTokenLifetime * 1000);
     this.refreshTokens.add(refresh);
+    this.tokenUsers.set(access, user).set(refresh, user);
     this.issued.push({ accessToken: access, refreshToken: refresh });
     this.tokenRequests.push({ grantType, status: 200 });
     send(res, 200, { access_token: access, expires_in: this.accessTokenLifetime, refresh_token: refresh, scope, token_type: 'Bearer', user_id: user });
+  }
+
+  /**
+   * RFC 7009 as Fitbit does it: Basic client auth, form field `token` (access or refresh); every token of that
+   * user goes; 200 (with `{}`), for an unknown token too. https://dev.fitbit.com/build/reference/web-api/authorization/revoke-token/
+   */
+  private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readText(req));
+    const basic = Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64');
+    if (req.headers.authorization !== `Basic ${basic}`) {
+      this.revocations.push({ status: 401 });
+      return send(res, 401, errors('invalid_client', 'Invalid authorization header format.'));
+    }
+    const token = form.get('token');
+    if (!token) {
+      this.revocations.push({ status: 400 });
+      return send(res, 400, errors('invalid_request', 'Missing parameters: token'));
+    }
+    const user = this.tokenUsers.get(token);
+    if (user !== undefined) {
+      for (const [t, u] of this.tokenUsers) {
+        if (u !== user) continue;
+        this.tokenUsers.delete(t);
+        this.accessTokens.delete(t);
+        this.refreshTokens.delete(t);
+      }
+    }
+    this.revocations.push({ status: 200, user });
+    send(res, 200, {});
   }
 
   private body(kind: string, dates: string[]): unknown {

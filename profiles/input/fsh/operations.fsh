@@ -78,6 +78,30 @@ Title: "Connect a Fitbit account"
 * parameter[=].documentation = "The Fitbit authorization URL to open."
 * parameter[=].type = #uri
 
+Instance: disconnect-fitbit
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Disconnect a Fitbit account"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/disconnect-fitbit"
+* version = "0.1.0"
+* name = "DisconnectFitbit"
+* title = "Disconnect a Fitbit account"
+* status = #active
+* kind = #operation
+* description = "Unlinks a patient's Fitbit account (POST Patient/[id]/$disconnect-fitbit): deletes the link, its stored tokens and its sync cursors, then revokes the tokens at Fitbit (best effort: a failed revocation is a warning in the answer and never keeps the link). Audited like linking. Observations already synced stay. 404 when no Fitbit account is linked."
+* affectsState = true
+* code = #disconnect-fitbit
+* resource = #Patient
+* system = false
+* type = false
+* instance = true
+* parameter[0].name = #return
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "1"
+* parameter[=].documentation = "An OperationOutcome: information naming the Fitbit account unlinked, plus a warning when Fitbit did not confirm the revocation."
+* parameter[=].type = #OperationOutcome
+
 Instance: sync-fitbit
 InstanceOf: OperationDefinition
 Usage: #definition

@@ -14,6 +14,7 @@ import { interactionRouter } from './interactions.js';
 import { LaunchStore } from './launch-store.js';
 import { LoginThrottle } from './login-throttle.js';
 import { GRANT_TTL, providerConfiguration } from './provider-config.js';
+import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './provider-fetch-limits.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
 import { splitScope } from './smart-scopes.js';
@@ -33,6 +34,8 @@ export interface AuthorizationServerOptions {
   adminToken?: string;
   /** Hosts whose private or loopback addresses may serve client JWKS (oidc-provider blocks them otherwise). */
   jwksFetchAllowHosts?: string[];
+  /** Bounds of oidc-provider's outbound calls (default DEFAULT_PROVIDER_FETCH_LIMITS). */
+  fetchLimits?: ProviderFetchLimits;
   /** How often to look for a changed key set (default KEY_CHECK_INTERVAL_MS). */
   keyCheckIntervalMs?: number;
 }
@@ -101,6 +104,7 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
         jwks: await keys.publishedJwks(),
         cookieKeys: await keys.cookieKeys(),
         jwksFetchAllowHosts: opts.jwksFetchAllowHosts ?? [],
+        fetchLimits: opts.fetchLimits ?? DEFAULT_PROVIDER_FETCH_LIMITS,
       }),
     );
     // URLs oidc-provider builds (issuer-relative endpoints, assertion audiences) come from BASE_URL, set below.

@@ -7,6 +7,8 @@ import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } fro
 import type { ClientStore } from './client-store.js';
 import type { LaunchStore } from './launch-store.js';
 import { JwksFreshness } from './jwks-freshness.js';
+import { boundedProviderFetch } from './provider-fetch.js';
+import type { ProviderFetchLimits } from './provider-fetch-limits.js';
 import { RedisAdapter } from './redis-adapter.js';
 import type { PrivateJwk } from './signing-keys.js';
 import { isResourceScope, OIDC_SCOPES, parseClinicalScope, permits, splitScope } from './smart-scopes.js';
@@ -23,6 +25,8 @@ export interface ProviderDeps {
   jwks: PrivateJwk[];
   cookieKeys: string[];
   jwksFetchAllowHosts: string[];
+  /** Bounds of every outbound call (client jwks_uri, sector_identifier_uri). */
+  fetchLimits: ProviderFetchLimits;
 }
 
 /** SMART requires backend tokens to live at most 5 minutes and user tokens at most an hour. */
@@ -155,15 +159,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       Grant: GRANT_TTL,
     },
     renderError: (ctx, out) => renderErrorPage(ctx, out),
-    // oidc-provider refuses to fetch from special-use addresses (SSRF protection, its dispatcher); only
-    // hosts named in JWKS_FETCH_ALLOW_HOSTS skip it.
-    // Every response is noted for the cache headers of client JWKS (jwks-freshness.ts).
-    fetch: async (url, options) => {
-      const href = url instanceof Request ? url.url : String(url);
-      if (deps.jwksFetchAllowHosts.includes(new URL(href).hostname)) delete (options as { dispatcher?: unknown }).dispatcher;
-      const response = await globalThis.fetch(url, options);
-      jwksFreshness.note(href, response.headers);
-      return response;
+    // Outbound calls are bounded (provider-fetch.ts); oidc-provider refuses to fetch from special-use addresses
+    // (SSRF protection), except from hosts named in JWKS_FETCH_ALLOW_HOSTS. Every response is noted for the
+    // cache headers of client JWKS (jwks-freshness.ts).
+    fetch: boundedProviderFetch(deps.fetchLimits, deps.jwksFetchAllowHosts, (href, headers) => jwksFreshness.note(href, headers)),
+    fetchResponseBodyLimits: {
+      jwks_uri: deps.fetchLimits.maxBodyBytes,
+      sector_identifier_uri: deps.fetchLimits.maxBodyBytes,
+      'client_id metadata document': Math.min(5 * 1024, deps.fetchLimits.maxBodyBytes),
     },
   };
 }

@@ -18,6 +18,7 @@ import { validateOperation } from './operations/validate/validate.js';
 import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
 import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
+import { disconnectFitbit } from '../wearables/fitbit/fitbit-disconnect.js';
 
 export interface RouteParams {
   type: string;
@@ -64,6 +65,11 @@ export const ROUTES: Route[] = [
     interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$connect-fitbit'],
     operation: { name: 'connect-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit' },
     handle: (req, p, ctx) => connectFitbit(req, p.id, ctx),
+  },
+  {
+    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$disconnect-fitbit'],
+    operation: { name: 'disconnect-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/disconnect-fitbit' },
+    handle: (req, p, ctx) => disconnectFitbit(req, p.id, ctx),
   },
   {
     interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$sync-fitbit'],

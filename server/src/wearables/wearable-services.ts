@@ -1,6 +1,7 @@
 // The wearable services one app holds (configuration, import jobs, Fitbit sync), reachable from the
 // FHIR operations through the context they are given.
 import type { Pool } from 'mysql2/promise';
+import { AuditLog, type AuditRecorder } from '../audit/audit-log.js';
 import { notSupported } from '../core/outcomes.js';
 import type { NamedLocks } from '../store/mysql/named-locks.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
@@ -34,6 +35,8 @@ export interface WearableServices {
   importOptions: Omit<ImportRunOptions, 'onProgress' | 'signal'>;
   /** Absent when Fitbit is not configured. */
   fitbit?: FitbitServices;
+  /** Where linking and unlinking a Fitbit account is audited, in every AUTH_MODE (AuditEvents stored through the repository). */
+  linkAudit: AuditRecorder;
   close(): Promise<void>;
 }
 
@@ -51,11 +54,14 @@ export function createWearableServices(ctx: FhirContext, pool: Pool, locks: Name
     store: new FitbitStore(pool, locks, config.fitbit.tokenKey),
     redirectUri: config.fitbit.redirectUri ?? `${ctx.baseUrl.replace(/\/fhir$/, '')}/wearables/fitbit/callback`,
   };
+  const linkAudit = new AuditLog(ctx.repo);
   const close = async () => {
     await runner.close();
     await checks.close();
+    // Queued AuditEvents are written before the database closes.
+    await linkAudit.close();
   };
-  const services: WearableServices = { ctx, config, pool, jobs, runner, importOptions, fitbit, close };
+  const services: WearableServices = { ctx, config, pool, jobs, runner, importOptions, fitbit, linkAudit, close };
   // Leftovers of a crashed process; nothing waits for this.
   void sweepSpool(config.spoolDir).catch(() => undefined);
   SERVICES.set(ctx, services);

@@ -11,6 +11,8 @@ export interface FitbitConfig {
   apiUrl: string;
   authorizeUrl: string;
   tokenUrl: string;
+  /** Where unlinking revokes the patient's tokens (RFC 7009). */
+  revokeUrl: string;
   /** Where Fitbit sends the browser back; must be registered with the Fitbit app. */
   redirectUri?: string;
   /** 32-byte AES-256-GCM key for tokens at rest. */
@@ -74,6 +76,8 @@ function loadFitbit(env: Env): FitbitConfig | undefined {
     apiUrl: trimSlash(env.FITBIT_API_URL || 'https://api.fitbit.com'),
     authorizeUrl: env.FITBIT_AUTHORIZE_URL || 'https://www.fitbit.com/oauth2/authorize',
     tokenUrl: env.FITBIT_TOKEN_URL || 'https://api.fitbit.com/oauth2/token',
+    // Fitbit's revoke endpoint sits beside its token endpoint.
+    revokeUrl: env.FITBIT_REVOKE_URL || new URL('revoke', env.FITBIT_TOKEN_URL || 'https://api.fitbit.com/oauth2/token').toString(),
     redirectUri: env.FITBIT_REDIRECT_URI || undefined,
     tokenKey: parseKey(rawKey),
     requestsPerHour: positiveInt(env, 'FITBIT_REQUESTS_PER_HOUR', 150),

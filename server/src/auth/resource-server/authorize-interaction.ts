@@ -71,6 +71,7 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   everything: { letters: ['r', 's'] },
   'import-wearable': { letters: ['c'], dataType: 'Observation' },
   'connect-fitbit': { letters: ['c'], dataType: 'Observation' },
+  'disconnect-fitbit': { letters: ['c'], dataType: 'Observation' },
   'sync-fitbit': { letters: ['c'], dataType: 'Observation' },
   reindex: { letters: ['u'], dataType: SEARCH_PARAMETER },
   'reindex-status': { letters: ['r'], dataType: SEARCH_PARAMETER },

@@ -1,6 +1,6 @@
 // OAuth 2 with Fitbit: the authorization URL (code flow with PKCE and state), the code exchange and the
-// refresh (Fitbit rotates refresh tokens: each refresh returns a new one and retires the old).
-// https://dev.fitbit.com/build/reference/web-api/authorization/
+// refresh (Fitbit rotates refresh tokens: each refresh returns a new one and retires the old), and the
+// revocation when a patient unlinks. https://dev.fitbit.com/build/reference/web-api/authorization/
 import { createHash, randomBytes } from 'node:crypto';
 import { badGateway } from '../../core/outcomes.js';
 import type { FitbitConfig } from '../wearables-config.js';
@@ -43,21 +43,38 @@ export function refreshTokens(config: FitbitConfig, refreshToken: string): Promi
   return tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
+/**
+ * Revokes the user's authorization of our app at Fitbit (either token revokes all of them). Throws (502 or
+ * FitbitAuthError) when Fitbit did not confirm. https://dev.fitbit.com/build/reference/web-api/authorization/revoke-token/
+ */
+export async function revokeTokens(config: FitbitConfig, token: string): Promise<void> {
+  const res = await fitbitRequest(config, config.revokeUrl, {
+    method: 'POST',
+    headers: { Authorization: basicAuth(config), 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  if (res.status >= 500) throw badGateway(`Fitbit's revoke endpoint answered ${res.status}`);
+  if (res.status >= 300) throw new FitbitAuthError(res.status, errorType(fitbitJson(res, 'the revocation')));
+}
+
+const basicAuth = (config: FitbitConfig) => `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64')}`;
+
+/** Only the error type is kept: Fitbit's messages echo the token they refused. */
+function errorType(body: unknown): string {
+  const type = ((body as Record<string, unknown> | null)?.errors as { errorType?: string }[] | undefined)?.[0]?.errorType;
+  return typeof type === 'string' && /^[a-z_]{1,64}$/.test(type) ? type : 'unexpected_response';
+}
+
 async function tokenRequest(config: FitbitConfig, form: Record<string, string>): Promise<FitbitTokens> {
-  const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
   const res = await fitbitRequest(config, config.tokenUrl, {
     method: 'POST',
-    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    headers: { Authorization: basicAuth(config), 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
   });
   // Fitbit's own failure (or a broken proxy's page) is a 502 to our caller; only its 4xx is about the grant.
   if (res.status >= 500) throw badGateway(`Fitbit's token endpoint answered ${res.status}; try again later`);
   const body = fitbitJson(res, 'the token request') as Record<string, unknown> | null;
-  if (res.status >= 400) {
-    // Only the error type is kept: Fitbit's messages echo the token they refused.
-    const type = (body?.errors as { errorType?: string }[] | undefined)?.[0]?.errorType;
-    throw new FitbitAuthError(res.status, typeof type === 'string' && /^[a-z_]{1,64}$/.test(type) ? type : 'unexpected_response');
-  }
+  if (res.status >= 400) throw new FitbitAuthError(res.status, errorType(body));
   if (typeof body?.access_token !== 'string' || typeof body.refresh_token !== 'string') {
     throw badGateway(`Fitbit's token endpoint answered ${res.status} without tokens; try again later`);
   }

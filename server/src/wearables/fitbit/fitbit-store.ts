@@ -146,6 +146,24 @@ export class FitbitStore {
     }
   }
 
+  /** Removes the link, its tokens and its cursors; the Fitbit account id it removed, undefined when none was linked. */
+  async unlink(patientId: string): Promise<string | undefined> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [patientId]);
+      await conn.query('DELETE FROM fitbit_link WHERE patient_id = ?', [patientId]);
+      await conn.query('DELETE FROM fitbit_sync_cursor WHERE patient_id = ?', [patientId]);
+      await conn.commit();
+      return rows[0]?.fitbit_user_id;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
   async updateTokens(patientId: string, t: FitbitTokens): Promise<void> {
     await this.pool.query(
       'UPDATE fitbit_link SET access_token = ?, refresh_token = ?, access_expires_at = ?, scope = ?, updated_at = NOW(3) WHERE patient_id = ?',
