@@ -2,7 +2,7 @@
 // sync cursors are deleted first; then the tokens are revoked at Fitbit, best effort: a Fitbit that fails or
 // does not answer in time is reported in the answer and never keeps the link. Audited like linking.
 // https://fhir.fibrotrack.org/OperationDefinition/disconnect-fitbit
-import { badSearchParameter, issue, outcome, OutcomeError } from '../../core/outcomes.js';
+import { issue, outcome, OutcomeError, unknownParameter } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir/fhir-request.js';
 import { requirePatient } from '../../fhir/operations/import-wearable/import-wearable.js';
@@ -14,7 +14,7 @@ export async function disconnectFitbit(req: FhirRequest, patientId: string, ctx:
   const services = wearablesOf(ctx);
   const fitbit = fitbitOf(services);
   for (const key of req.query.keys()) {
-    if (key !== '_format' && key !== '_pretty') throw badSearchParameter(`Unknown parameter '${key}'; this operation takes none`, key);
+    if (key !== '_format' && key !== '_pretty') throw unknownParameter(`Unknown parameter '${key}'; this operation takes none`, key);
   }
   await requirePatient(ctx, patientId);
   const link = await fitbit.store.link(patientId);
