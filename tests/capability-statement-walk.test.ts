@@ -59,13 +59,16 @@ describe('what /metadata declares works', () => {
   });
   test('the operations declared on Observation and for every type answer', async () => {
     const names = resourceOf('Observation').operation!.map((o) => o.name).sort();
-    assert.deepEqual(names, ['lastn', 'validate']);
+    assert.deepEqual(names, ['lastn', 'reindex', 'validate']);
+    assert.equal((await s.http.post('/fhir/Observation/$reindex')).status, 202);
     await ok('$lastn', await s.http.get(`/fhir/Observation/$lastn?patient=${pat}&category=survey`));
     await ok('$validate', await s.http.post('/fhir/Observation/$validate').set('Content-Type', FHIR_JSON).send(JSON.stringify(painScore(`Patient/${pat}`, 1))));
   });
   test('the system interactions answer', async () => {
     assert.deepEqual(cap.rest![0].interaction!.map((i) => i.code).sort(), ['batch', 'history-system', 'transaction']);
     await ok('history-system', await s.http.get('/fhir/_history'));
+    assert.deepEqual(cap.rest![0].operation!.map((o) => o.name), ['reindex']);
+    assert.equal((await s.http.post('/fhir/$reindex?type=Patient')).status, 202);
     for (const type of ['batch', 'transaction']) await ok(type, await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type, entry: [] })));
   });
   test('_summary=true and mode= are honoured', async () => {

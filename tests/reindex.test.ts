@@ -157,6 +157,9 @@ test('$reindex starts a job per type with a status URL; unknown types and jobs a
   const missing = await s.http.get('/fhir/$reindex/00000000-0000-0000-0000-000000000000');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.resourceType, 'OperationOutcome');
+  // The operation's definition, which /metadata names, is published and resolves.
+  const defined = await s.http.get('/fhir/OperationDefinition?url=https://fhir.fibrotrack.org/OperationDefinition/reindex');
+  assert.equal(defined.body.entry?.[0]?.resource.code, 'reindex', defined.text);
 });
 
 test('a job whose server stopped resumes when another starts; a job that cannot finish is reported failed', async () => {

@@ -169,3 +169,32 @@ Title: "MedicationStatement adherence"
 * expression = "MedicationStatement.extension('https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence').value"
 * xpath = "f:MedicationStatement/f:extension[@url='https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence']/f:valueCodeableConcept"
 * xpathUsage = #normal
+
+Instance: reindex
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Rebuild search index rows"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/reindex"
+* version = "0.1.0"
+* name = "Reindex"
+* title = "Rebuild search index rows"
+* status = #active
+* kind = #operation
+* description = "Rebuilds the search index rows of every resource of a type as an asynchronous job stored in the database (POST [base]/[type]/$reindex, or POST [base]/$reindex with type parameters: one job per type, none: every stored type), like HAPI FHIR's $reindex. Answers 202 with the job's status URL (GET [base]/$reindex/[job]: a Parameters with id, type, state queued/running/done/failed/superseded, reason, total, processed, created, finished, error). Creating, changing or deleting a SearchParameter starts the same job by itself; searches with a parameter whose job is not done are refused with 400 incomplete. Needs a system/ scope with u on SearchParameter."
+* affectsState = true
+* code = #reindex
+* system = true
+* type = true
+* instance = false
+* parameter[0].name = #type
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "At system level: a resource type to reindex (valueCode, or the query parameter type=A,B). None: every type that holds resources. Not allowed at type level."
+* parameter[=].type = #code
+* parameter[+].name = #job
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "*"
+* parameter[=].documentation = "One per type: the type, the job id and its status URL."
+* parameter[=].type = #string

@@ -31,6 +31,10 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   const operationsOf = (type: string) => [
     ...new Map(ROUTES.filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}')).map((r) => [r.operation!.name, r.operation!])).values(),
   ];
+  // `[base]/$op` routes are system-level operations ($reindex); a status URL under one ($reindex/{job}) is not another.
+  const systemOperations = [
+    ...new Map(ROUTES.filter((r) => r.operation && r.pattern.length === 1 && r.pattern[0].startsWith('$')).map((r) => [r.operation!.name, r.operation!])).values(),
+  ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
   const searchable = (p: SearchParamDef) => unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id');
@@ -82,6 +86,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
         searchParam: common.map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+        ...(systemOperations.length > 0 ? { operation: systemOperations } : {}),
       },
     ],
   };
