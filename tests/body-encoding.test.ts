@@ -82,3 +82,19 @@ test('siblings: a form-encoded search body, a transaction, a JSON Patch are held
   assert.match(patch.body.issue[0].diagnostics, /lone UTF-16 surrogate/);
   assert.equal((await s.http.get(`/fhir/Patient/${created.body.id}`)).body.meta.versionId, '1', 'the patch changed nothing');
 });
+
+test('percent-escapes that are not UTF-8 in a query string or a form body are 400 naming the parameter (they searched for U+FFFD)', async () => {
+  for (const query of ['family=%FF', 'gender=female&family=a%ED%A0%80b', 'family=%E0%A4']) {
+    const res = await server.fetch(`/fhir/Patient?${query}`);
+    assert.equal(res.status, 400, query);
+    const body = await res.json();
+    assert.match(body.issue[0].diagnostics, /^The query string: parameter 'family' holds percent-escapes that are not UTF-8 \(%/);
+    assert.deepEqual(body.issue[0].expression, ['family']);
+  }
+  const form = await sendBytes('POST', '/fhir/Patient/_search', Buffer.from('family=%C3%28'), 'application/x-www-form-urlencoded');
+  assert.equal(form.status, 400);
+  assert.match(form.body.issue[0].diagnostics, /^The form body: parameter 'family' .* \(%C3%28\)/);
+  // UTF-8 escapes and a stray '%' are searched as before.
+  assert.equal((await server.fetch('/fhir/Patient?family=M%C3%BCller')).status, 200);
+  assert.equal((await server.fetch('/fhir/Patient?family=100%')).status, 200);
+});

@@ -4,6 +4,7 @@ import { parseFhirJson } from '../core/json.js';
 import { payloadTooLarge, unsupportedMediaType } from '../core/outcomes.js';
 import { decodeUtf8 } from '../core/utf8.js';
 import { isJsonBody, mediaType } from './content-type.js';
+import { assertPercentUtf8 } from './percent-utf8.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -19,7 +20,11 @@ export async function readBody(req: Request, limitBytes: number): Promise<Parsed
   if (raw.length === 0) return {};
   const type = mediaType(req.headers['content-type']);
   if (!type) throw unsupportedMediaType('(none)');
-  if (type === FORM) return { body: decodeUtf8(raw), contentType: type };
+  if (type === FORM) {
+    const form = decodeUtf8(raw);
+    assertPercentUtf8(form, 'The form body');
+    return { body: form, contentType: type };
+  }
   if (!isJsonBody(type)) throw unsupportedMediaType(type);
   return { body: parseFhirJson(raw), contentType: type };
 }
