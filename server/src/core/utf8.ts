@@ -9,7 +9,7 @@ export function decodeUtf8(bytes: Uint8Array, what = 'The request body'): string
   try {
     return strict.decode(bytes);
   } catch {
-    const at = firstInvalidUtf8(bytes);
+    const at = Math.max(firstInvalidUtf8(bytes), 0);
     const bad = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
     throw badRequest(`${what} is not valid UTF-8: the bytes at offset ${at} (${bad}) do not encode a character`);
   }

@@ -22,8 +22,9 @@ interface ParserError extends Error {
   rawPacket?: Buffer;
 }
 
-function answerClientError(err: ParserError, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+function answerClientError(err: ParserError, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
+  // An answer already under way on this keep-alive connection cannot be followed by another (as node's own handler).
+  if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
     socket.destroy();
     return;
   }
