@@ -1,6 +1,6 @@
 // The node HTTP server in front of the app, used by `fibrotrack serve` and the tests that listen: requests node
 // refuses before express sees them (URL or headers too long, malformed) get an OperationOutcome too, not a reset.
-// https://hl7.org/fhir/R4/http.html#2.21.0.5 (errors as OperationOutcome)
+// https://hl7.org/fhir/R4/http.html (errors as OperationOutcome), https://www.rfc-editor.org/rfc/rfc9110#name-414-uri-too-long
 import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { issue, outcome } from '../core/outcomes.js';
