@@ -54,6 +54,10 @@ test('serve with two workers answers on one port and stops on SIGTERM', async ()
       method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient' }),
     });
     assert.equal(created.status, 201);
+    // The production server answers what node refuses before express (here a 70 KB URL) with an OperationOutcome.
+    const longUrl = await fetch(`http://127.0.0.1:${port}/fhir/Patient?name=${'a'.repeat(70_000)}`);
+    assert.equal(longUrl.status, 414);
+    assert.equal((await longUrl.json()).resourceType, 'OperationOutcome');
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

@@ -1,8 +1,10 @@
 // The app behind a real listening HTTP server on a free loopback port, for tests that need raw HTTP behaviour
-// (long URLs, connection handling) that supertest's per-request server does not show.
-import { createServer, type Server } from 'node:http';
+// (long URLs, connection handling) that supertest's per-request server does not show. It is the server
+// `fibrotrack serve` runs (server/src/http/http-server.ts).
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createHttpServer } from '../../server/src/http/http-server.js';
 
 export interface Listening {
   server: Server;
@@ -12,7 +14,7 @@ export interface Listening {
 }
 
 export async function listen(app: Express): Promise<Listening> {
-  const server = createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

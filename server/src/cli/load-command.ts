@@ -25,7 +25,7 @@ export async function loadCommand(config: Config, paths: string[]): Promise<numb
   try {
     for (const file of jsonFiles(paths)) {
       try {
-        const body = parseFhirJson(readFileSync(file, 'utf8')) as { resourceType?: string };
+        const body = parseFhirJson(readFileSync(file)) as { resourceType?: string };
         const isBundle = body?.resourceType === 'Bundle';
         const res = await handleFhirRequest(
           { method: 'POST', path: isBundle ? '' : String(body?.resourceType), query: new URLSearchParams(), headers: {}, body },

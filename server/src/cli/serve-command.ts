@@ -4,12 +4,13 @@ import cluster from 'node:cluster';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
 import { gracefulShutdown } from '../http/graceful-shutdown.js';
+import { createHttpServer } from '../http/http-server.js';
 import { migrateCommand } from './migrate-command.js';
 
 export async function serveCommand(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
   const { app, close } = await buildApp(config);
-  const server = app.listen(config.port, config.host, () => {
+  const server = createHttpServer(app).listen(config.port, config.host, () => {
     const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
     console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });

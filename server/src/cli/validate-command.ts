@@ -70,7 +70,7 @@ export async function validateCommand(config: Config, args: string[]): Promise<n
   for (const file of files) {
     let issues: OperationOutcomeIssue[];
     try {
-      const resource = parseFhirJson(readFileSync(file, 'utf8'));
+      const resource = parseFhirJson(readFileSync(file));
       issues = validator.validate(resource, undefined, { profiles: parsed.profile ? [parsed.profile] : [], claimed: true });
     } catch (err) {
       failed++;

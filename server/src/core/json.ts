@@ -1,11 +1,17 @@
-// JSON text -> value, refusing numbers JavaScript cannot hold (1e400 would become Infinity, then null).
-// https://hl7.org/fhir/R4/json.html#primitive (decimal)
+// JSON body -> value: UTF-8 only (core/utf8.ts), bounded in depth, array lengths and elements (core/json-limits.ts)
+// before it is parsed, and refusing numbers JavaScript cannot hold (1e400 would become Infinity, then null).
+// https://hl7.org/fhir/R4/json.html
+import { checkJsonLimits } from './json-limits.js';
 import { badRequest } from './outcomes.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** Only texts that could overflow pay for the reviver. */
 const MAYBE_HUGE = /[eE]\+?\d{3,}|\d{309,}/;
 
-export function parseFhirJson(text: string): unknown {
+/** Bytes are decoded as strict UTF-8 first; a string is taken as already decoded. */
+export function parseFhirJson(input: string | Uint8Array): unknown {
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  checkJsonLimits(text);
   let value: unknown;
   try {
     value = MAYBE_HUGE.test(text) ? JSON.parse(text, rejectNonFinite) : JSON.parse(text);

@@ -144,6 +144,10 @@ export const unsupportedMediaType = (contentType: string) =>
 export const payloadTooLarge = (limitBytes: number) =>
   fail(413, { code: 'too-costly', diagnostics: `Request body exceeds the limit of ${limitBytes} bytes` });
 
+/** A body within the byte limit that holds more than the server works through in one request (items, elements). */
+export const tooCostly = (diagnostics: string, expression?: string) =>
+  fail(413, { code: 'too-costly', diagnostics, expression });
+
 export const resourceTooLarge = (type: string, bytes: number, limitBytes: number) =>
   fail(413, {
     code: 'too-costly',

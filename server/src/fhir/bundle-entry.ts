@@ -1,6 +1,7 @@
 // Converts Bundle entries to FhirRequests and FhirResponses back to entry responses.
 // https://hl7.org/fhir/R4/http.html#transaction
 import type { Binary, BundleEntry, BundleEntryResponse, FhirResource, Resource } from 'fhir/r4.js';
+import { parseFhirJson } from '../core/json.js';
 import { badRequest, outcome } from '../core/outcomes.js';
 import { parseEntryUrl } from './entry-url.js';
 import { etagOf } from './etag.js';
@@ -48,9 +49,9 @@ export function entryRequest(entry: BundleEntry, index: number, baseUrl: string,
 /** JSON Patch travels in a transaction as a Binary resource. */
 function binaryPatch(binary: Binary, where: string): Pick<FhirRequest, 'body' | 'contentType'> {
   try {
-    return { body: JSON.parse(Buffer.from(binary.data ?? '', 'base64').toString('utf8')), contentType: binary.contentType };
-  } catch {
-    throw badRequest(`${where}: the Binary's data is not a base64-encoded JSON Patch document`, `${where}.resource.data`);
+    return { body: parseFhirJson(Buffer.from(binary.data ?? '', 'base64')), contentType: binary.contentType };
+  } catch (err) {
+    throw badRequest(`${where}: the Binary's data is not a base64-encoded JSON Patch document (${(err as Error).message})`, `${where}.resource.data`);
   }
 }
 

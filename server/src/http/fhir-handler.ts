@@ -8,6 +8,7 @@ import { handleFhirRequest } from '../fhir/router.js';
 import { streamsBody } from '../fhir/routes.js';
 import { mediaType as bodyMediaType, responseType } from './content-type.js';
 import { clientGoneSignal } from './client-gone.js';
+import { assertPercentUtf8 } from './percent-utf8.js';
 import { readBody } from './read-body.js';
 import { sendFhirResponse } from './send.js';
 import { shapeResponse } from './shape-response.js';
@@ -23,6 +24,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const url = new URL(req.originalUrl, 'http://local');
+      assertPercentUtf8(url.search.slice(1), 'The query string');
       const query = url.searchParams;
       const mediaType = responseType(query.get('_format'), req.headers.accept);
       const path = decodePath(req.path);

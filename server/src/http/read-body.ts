@@ -1,8 +1,10 @@
-// Reads and parses a request body: size limit (413), media type (415), JSON syntax (400).
+// Reads and parses a request body: size limit (413), media type (415), UTF-8, shape limits and JSON syntax (400/413).
 import type { Request } from 'express';
 import { parseFhirJson } from '../core/json.js';
 import { payloadTooLarge, unsupportedMediaType } from '../core/outcomes.js';
+import { decodeUtf8 } from '../core/utf8.js';
 import { isJsonBody, mediaType } from './content-type.js';
+import { assertPercentUtf8 } from './percent-utf8.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -18,9 +20,13 @@ export async function readBody(req: Request, limitBytes: number): Promise<Parsed
   if (raw.length === 0) return {};
   const type = mediaType(req.headers['content-type']);
   if (!type) throw unsupportedMediaType('(none)');
-  if (type === FORM) return { body: raw.toString('utf8'), contentType: type };
+  if (type === FORM) {
+    const form = decodeUtf8(raw);
+    assertPercentUtf8(form, 'The form body');
+    return { body: form, contentType: type };
+  }
   if (!isJsonBody(type)) throw unsupportedMediaType(type);
-  return { body: parseFhirJson(raw.toString('utf8')), contentType: type };
+  return { body: parseFhirJson(raw), contentType: type };
 }
 
 function collect(req: Request, limitBytes: number): Promise<Buffer> {

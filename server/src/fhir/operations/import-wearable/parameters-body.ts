@@ -23,7 +23,7 @@ export interface UnwrappedUpload {
 
 export async function unwrapParameters(spooled: SpooledFile, query: ImportParams, spoolDir: string): Promise<UnwrappedUpload> {
   if ((await stat(spooled.path)).size > MAX_JSON_BYTES) throw payloadTooLarge(MAX_JSON_BYTES);
-  const body = parseFhirJson(await readFile(spooled.path, 'utf8')) as Parameters;
+  const body = parseFhirJson(await readFile(spooled.path)) as Parameters;
   if (body?.resourceType !== 'Parameters') throw badRequest('A FHIR JSON body must be a Parameters resource carrying the file as `file`', 'resourceType');
   const named = (name: string) => (body.parameter ?? []).filter((p) => p.name === name);
   const one = (name: string) => {
