@@ -48,8 +48,9 @@ function mapIntraday(json: Json, ctx: FitbitContext): void {
       return ctx.skips.bad(`${at}.time`, `time ${JSON.stringify(point.time)} is not HH:mm:ss`);
     }
     const value = positive(ctx.skips, `${at}.value`, point.value, 'heart rate');
-    const when = ctx.clock.place(`${date}T${point.time}`);
+    // A gap is dropped before its time is placed: placing is most of a point's cost, and most points can be gaps.
     if (value === undefined) return;
+    const when = ctx.clock.place(`${date}T${point.time}`);
     if (!when) return ctx.skips.bad(`${at}.time`, `time ${point.time} is not a time of ${date}`);
     ctx.out.push(buildObservation({
       kind: 'heart-rate', id: `fitbit:heart:${date}T${point.time}`, patientReference: ctx.opts.patientReference,
