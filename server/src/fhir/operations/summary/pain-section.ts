@@ -30,7 +30,7 @@ function painNarrative(scores: Observation[]) {
     const site = conceptText(o.bodySite);
     if (site) sites.set(site, (sites.get(site) ?? 0) + 1);
   }
-  const where = [...sites].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} (${n})`).join(', ');
+  const where = [...sites].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s, n]) => `${s} (${n})`).join(', ');
   const intro = [
     `${scores.length} pain score(s) over the ${PAIN_WINDOW_DAYS} days up to ${whenText(scores[0])}`,
     values.length ? `latest ${values[0]}/10, mean ${mean.toFixed(1)}/10, range ${Math.min(...values)} to ${Math.max(...values)}` : '',
