@@ -15,6 +15,8 @@ import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
 import { reindex, reindexStatus } from './operations/reindex/reindex.js';
 import { validateOperation } from './operations/validate/validate.js';
+import { summary } from './operations/summary/summary.js';
+import { compositionDocument } from './operations/summary/composition-document.js';
 import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
 import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
@@ -75,6 +77,16 @@ export const ROUTES: Route[] = [
     interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$sync-fitbit'],
     operation: { name: 'sync-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit' },
     handle: (req, p, ctx) => syncFitbitOperation(req, p.id, ctx),
+  },
+  {
+    interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$summary'],
+    operation: { name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary' },
+    handle: (req, p, ctx) => summary(req, p.id, ctx),
+  },
+  {
+    interaction: 'operation', method: 'GET', pattern: ['Composition', '{id}', '$document'],
+    operation: { name: 'document', definition: 'http://hl7.org/fhir/OperationDefinition/Composition-document' },
+    handle: (req, p, ctx) => compositionDocument(req, p.id, ctx),
   },
   ...(['POST', 'GET'] as const).flatMap((method): Route[] => [
     ...(method === 'POST' ? [{ pattern: ['{type}', '$validate'] }] : []),

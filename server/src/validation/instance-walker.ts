@@ -181,6 +181,24 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     }
   };
 
+  /**
+   * A nested resource against the profiles its element demands (`type.profile`: an IPS Bundle's composition entry
+   * must be an IPS Composition): one of them must be met; with one, its own issues are reported.
+   */
+  const walkDemanded = (plan: ElementPlan, resource: Obj, at: string, w: Walk) => {
+    const urls = plan.types.find((t) => t.code === resource.resourceType)?.profiles ?? [];
+    const known = urls.map((u) => registry.structure(u)).filter((s): s is CompiledStructure => s !== undefined && s.type === resource.resourceType);
+    if (known.length === 0) return;
+    if (known.length > 1 && urls.some((u) => conformsTo(resource, String(resource.resourceType), u))) return;
+    const coreChecked = w.coreChecked;
+    const nestedClaims = w.nestedClaims;
+    w.coreChecked = true;
+    w.nestedClaims = false;
+    walkResource(known[0], resource, at, w, plan.name === 'contained');
+    w.coreChecked = coreChecked;
+    w.nestedClaims = nestedClaims;
+  };
+
   const checkValue = (plan: ElementPlan, value: unknown, type: string, at: string, w: Walk): void => {
     if (value === null || value === undefined) return;
     if (registry.isPrimitive(type)) {
@@ -199,6 +217,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       // A nested resource of an unknown type is the schema's to report.
       if (!nested || !registry.defs.isResourceType(value.resourceType as string)) return;
       walkResource(nested, value, at, w, plan.name === 'contained');
+      walkDemanded(plan, value, at, w);
       if (w.nestedClaims) walkClaims(value, at, w, plan.name === 'contained');
       return;
     }
@@ -356,7 +375,9 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     const structure = registry.structure(profile);
     if (!structure) return false;
     const w: Walk = { out: [], errorsOnly: true, resource: {}, root: {} };
-    checkValue(structure.root, value, type, structure.type, w);
+    // A resource profile is walked as a resource (checkValue would walk a nested resource by its base type).
+    if (isObj(value) && value.resourceType === structure.type && registry.defs.isResourceType(structure.type)) walkResource(structure, value, structure.type, w, false);
+    else checkValue(structure.root, value, type, structure.type, w);
     return w.out.length === 0;
   };
 

@@ -88,6 +88,14 @@ function findExpected(slice: ElementPlan, path: string): Expected | undefined {
   return undefined;
 }
 
+/** The element a dotted discriminator path names inside a slice (`resource` of a Bundle.entry slice). */
+function pathNode(slice: ElementPlan, path: string): ElementPlan | undefined {
+  return (path.match(/extension\('[^']*'\)|[^.]+/g) ?? []).reduce<ElementPlan | undefined>((n, step) => (n ? childAt(n, step) : undefined), slice);
+}
+
+const resourceTypeOf = (value: unknown): string | undefined =>
+  isObj(value) && typeof value.resourceType === 'string' ? value.resourceType : undefined;
+
 /** The child a discriminator step names: `code`, `valueCode` (of `value[x]`), or `extension('url')` (that extension's slice). */
 function childAt(node: ElementPlan, step: string): ElementPlan | undefined {
   const url = EXTENSION_STEP.exec(step)?.[1];
@@ -97,13 +105,14 @@ function childAt(node: ElementPlan, step: string): ElementPlan | undefined {
 }
 
 function matchesDiscriminator(slice: ElementPlan, v: SliceValue, d: { type: string; path: string }, conformsTo: ConformsTo): boolean {
-  if (d.type === 'type') {
-    if (d.path !== '$this') return true;
-    return slice.types.some((t) => t.code === v.type);
-  }
-  if (d.type === 'profile') {
-    const profile = slice.types[0]?.profiles[0];
-    return !profile || conformsTo(v.value, v.type, profile);
+  if (d.type === 'type' || d.type === 'profile') {
+    // At $this the slice's own type; at a path (Bundle.entry sliced by `resource`) the type of the element there.
+    const node = d.path === '$this' ? slice : pathNode(slice, d.path);
+    const targets = d.path === '$this' ? [v] : (valuesAt(v.value, d.path) ?? []).map((value) => ({ value, type: resourceTypeOf(value) }));
+    if (!node || targets.length === 0) return true;
+    if (d.type === 'type') return targets.every((t) => t.type === undefined || node.types.some((x) => x.code === t.type));
+    const profile = node.types[0]?.profiles[0];
+    return !profile || targets.every((t) => t.type !== undefined && conformsTo(t.value, t.type, profile));
   }
   if (d.type === 'exists') {
     const found = valuesAt(v.value, d.path);

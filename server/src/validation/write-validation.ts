@@ -3,6 +3,7 @@
 // https://hl7.org/fhir/R4/validation.html
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
+import { vendoredConformance } from '../conformance/vendored-packages.js';
 import { createConformanceRegistry } from './conformance-registry.js';
 import { createProfileSupport, type ProfileSupport } from './profile-policy.js';
 import { createResourceValidator } from './resource-validator.js';
@@ -26,6 +27,8 @@ export interface WriteValidationSource {
 export function buildWriteValidation(defs: Definitions, source: WriteValidationSource): WriteValidation {
   const registry = createConformanceRegistry(defs);
   registry.add(source.conformance);
+  // The IPS profiles (profiles/vendor): $validate against them, and the checks of $summary's documents.
+  registry.add(vendoredConformance());
   const validator = createResourceValidator(defs, registry);
   return {
     validate: (r, t) => validator.validate(r, t, { errorsOnly: true }),

@@ -69,6 +69,10 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   // Validating touches no data itself (an instance's stored content is read, and checked, as a read).
   validate: { letters: ['c', 'r', 'u'] },
   everything: { letters: ['r', 's'] },
+  // The patient's summary: read on the Patient; each section's data is searched as the token allows (else withheld).
+  summary: { letters: ['r'] },
+  // The Composition is read; each resource it brings is read as the token allows (else left out).
+  document: { letters: ['r'] },
   'import-wearable': { letters: ['c'], dataType: 'Observation' },
   'connect-fitbit': { letters: ['c'], dataType: 'Observation' },
   'disconnect-fitbit': { letters: ['c'], dataType: 'Observation' },
