@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
 import { downloadAll, fhirPath, idsOf, kickOff, manifestOf } from './support/bulk-export.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -160,5 +161,56 @@ test('finished exports expire after EXPORT_RETENTION_SECONDS: files deleted, sta
     assert.equal(readdirSync(dir).includes(jobId), false);
   } finally {
     await short.close();
+  }
+});
+
+test('jobs survive a restart: a node closing mid-job hands it back and the next node finishes it; the job of a crashed node is taken over after its lease; one given up too often is reported failed', async () => {
+  const { buildApp } = await import('../server/src/app.js');
+  const { loadConfig } = await import('../server/src/config.js');
+  const { default: request } = await import('supertest');
+  const { ExportStore } = await import('../server/src/store/mysql/export-store.js');
+  const database = `${server.database}_restart`;
+  const env = { DATABASE_URL: `mysql://root@127.0.0.1:3306/${database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open', BLOB_DIR: dir, EXPORT_POLL_MS: '200', EXPORT_LEASE_SECONDS: '1' };
+  const nodeA = await buildApp(loadConfig({ ...env, EXPORT_SETTLE_MS: '600000' }));
+  const pool = mysql.createPool(env.DATABASE_URL);
+  const store = new ExportStore(pool);
+  let nodeB: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    await request(nodeA.app).put('/fhir/Patient/r1').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id: 'r1' });
+    const kick = await request(nodeA.app).get('/fhir/$export').set('Prefer', 'respond-async');
+    assert.equal(kick.status, 202);
+    const statusPath = fhirPath(kick.headers['content-location']);
+    const jobId = statusPath.split('/').pop()!;
+    // Two nodes never hold one job: A holds it; a claim by another owner fails while A's lease runs.
+    assert.equal(await store.claim(jobId, 'intruder', 30), false);
+    await nodeA.close();
+
+    nodeB = await buildApp(loadConfig({ ...env, EXPORT_SETTLE_MS: '0' }));
+    const b = { http: request(nodeB.app) } as unknown as TestServer;
+    const manifest = await manifestOf(b, statusPath);
+    assert.deepEqual(idsOf((await downloadAll(b, manifest)).get('Patient')), ['r1']);
+
+    // A node that crashed: its job is 'running' under a lease that ran out; B takes it over and finishes it.
+    const crashed = fhirPath((await b.http.get('/fhir/$export?_type=Patient').set('Prefer', 'respond-async')).headers['content-location']);
+    const crashedId = crashed.split('/').pop()!;
+    await nodeB.ctx.bulk!.idle();
+    await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
+    await pool.query(`DELETE FROM export_file WHERE job_id = ?`, [crashedId]);
+    await nodeB.ctx.bulk!.poll();
+    await nodeB.ctx.bulk!.idle();
+    const again = await manifestOf(b, crashed);
+    assert.deepEqual(idsOf((await downloadAll(b, again)).get('Patient')), ['r1']);
+
+    // Lost its node three times already: reported failed, never silently lost.
+    await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, attempts = 3, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
+    await nodeB.ctx.bulk!.poll();
+    await nodeB.ctx.bulk!.idle();
+    const failed = await b.http.get(crashed);
+    assert.equal(failed.status, 500);
+    assert.match(failed.body.issue[0].diagnostics, /interrupted 3 times/);
+  } finally {
+    await nodeB?.close();
+    await pool.end();
+    await server.sql(`DROP DATABASE IF EXISTS \`${database}\``);
   }
 });
