@@ -67,8 +67,9 @@ describe('what /metadata declares works', () => {
   test('the system interactions answer', async () => {
     assert.deepEqual(cap.rest![0].interaction!.map((i) => i.code).sort(), ['batch', 'history-system', 'transaction']);
     await ok('history-system', await s.http.get('/fhir/_history'));
-    assert.deepEqual(cap.rest![0].operation!.map((o) => o.name), ['reindex']);
+    assert.deepEqual(cap.rest![0].operation!.map((o) => o.name), ['reindex', 'export']);
     assert.equal((await s.http.post('/fhir/$reindex?type=Patient')).status, 202);
+    assert.equal((await s.http.get('/fhir/$export?_type=Patient').set('Prefer', 'respond-async')).status, 202);
     for (const type of ['batch', 'transaction']) await ok(type, await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type, entry: [] })));
   });
   test('_summary=true and mode= are honoured', async () => {

@@ -23,6 +23,8 @@ import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
+import { exportAccess } from './auth/resource-server/export-access.js';
+import { createResourceFacts } from './auth/resource-server/resource-facts.js';
 
 export interface BuiltApp {
   app: Express;
@@ -72,6 +74,9 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       allowedOrigins: () => clients.allowedOrigins(),
     });
   }
+
+  // Exports run under the grant of the token that started them, read by the same access policy.
+  services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs) : undefined);
 
   const app = express();
   app.disable('x-powered-by');

@@ -25,6 +25,10 @@ import { createWearableServices, type WearableServices } from './wearables/weara
 import { startValidationThread } from './wearables/validation-thread/validation-thread.js';
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
+import { openBlobStore } from './blob/open-blob-store.js';
+import { ExportStore } from './store/mysql/export-store.js';
+import { ExportRunner } from './bulk/export-runner.js';
+import { ExportService } from './bulk/export-service.js';
 
 export interface FhirServices {
   ctx: FhirContext;
@@ -35,6 +39,8 @@ export interface FhirServices {
   /** The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served. */
   conformance: ConformanceFiles;
   wearables: WearableServices;
+  /** Bulk Data $export jobs (app.ts gives them the access policy). */
+  bulk: ExportService;
   /** Stops the wearable jobs and closes the database. */
   close(): Promise<void>;
 }
@@ -86,11 +92,17 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   await searchParams.loadAtStart();
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
+  const exportStore = new ExportStore(pool);
+  const blob = openBlobStore(config.bulk.blob);
+  const exportRunner = new ExportRunner({ store: exportStore, repo, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
+  const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
+  ctx.bulk = bulk;
   await thread?.ready;
   const close = async () => {
+    await exportRunner.close();
     await wearables.close();
     await runner.close();
     await repo.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, close };
+  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, close };
 }

@@ -173,3 +173,10 @@ export const badGateway = (diagnostics: string) => fail(502, { code: 'transient'
 
 /** 403 for a person (a browser form, no token): the action is not theirs to take. */
 export const notPermitted = (diagnostics: string) => fail(403, { code: 'forbidden', diagnostics });
+
+/** Too many asynchronous jobs (exports) are running: 429, and when a slot may have freed. */
+export const tooManyJobs = (diagnostics: string, retryAfterSeconds: number) =>
+  fail(429, { code: 'throttled', diagnostics }, { 'Retry-After': String(retryAfterSeconds) });
+
+/** An asynchronous job ended in failure on the server's side (its status URL reports it). */
+export const jobFailed = (diagnostics: string) => fail(500, { code: 'exception', diagnostics });

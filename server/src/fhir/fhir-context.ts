@@ -6,6 +6,7 @@ import type { FhirRequest, InteractionTarget } from './fhir-request.js';
 import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
+import type { ExportService } from '../bulk/export-service.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -28,6 +29,8 @@ export interface FhirContext {
   profiles?: ProfileSupport;
   /** Runtime SearchParameters and their reindex jobs (`$reindex`); absent where the store has none (memory tests). */
   searchParams?: SearchParamService;
+  /** Bulk Data `$export` jobs; absent where the store has none (memory tests). */
+  bulk?: ExportService;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }

@@ -1,4 +1,5 @@
 // A FHIR interaction as the router sees it, free of HTTP framework types.
+import type { Readable } from 'node:stream';
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { AccessContext } from '../auth/access-context.js';
 import type { ResourceVersion } from '../store/repository.js';
@@ -50,4 +51,6 @@ export interface FhirResponse {
   headers?: Record<string, string>;
   /** A write stored under Prefer: handling=lenient: the validation issues it was stored despite (lenient-writes.ts). */
   issues?: OperationOutcomeIssue[];
+  /** A body that is not FHIR JSON (an export's ndjson file): streamed as is with its content type. */
+  raw?: { contentType: string; stream: Readable; bytes?: number };
 }

@@ -21,6 +21,8 @@ import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
 import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
 import { disconnectFitbit } from '../wearables/fitbit/fitbit-disconnect.js';
+import { exportKickOff } from './operations/export/export.js';
+import { exportCancel, exportFile, exportStatus } from './operations/export/export-status.js';
 
 export interface RouteParams {
   type: string;
@@ -106,6 +108,18 @@ export const ROUTES: Route[] = [
     interaction: 'operation', method: 'GET', pattern: ['$reindex', '{job}'],
     operation: { name: 'reindex-status', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' }, handle: (req, _p, ctx) => reindexStatus(req, ctx),
   },
+  // Bulk Data $export (https://hl7.org/fhir/uv/bulkdata/export.html): kick-off at three levels, GET and POST; the
+  // status URL (GET, DELETE) and the output files under it; {job} and {file} are read by the handlers.
+  ...(['GET', 'POST'] as const).flatMap((method) => ([
+    [['$export'], 'system'], [['Patient', '$export'], 'patient'], [['Group', '{id}', '$export'], 'group'],
+  ] as const).map(([pattern, level]): Route => ({
+    interaction: 'operation', method, pattern: [...pattern],
+    operation: { name: 'export', definition: `http://hl7.org/fhir/uv/bulkdata/OperationDefinition/${level === 'system' ? 'export' : `${level}-export`}` },
+    handle: (req, p, ctx) => exportKickOff(req, level, p.id, ctx),
+  }))),
+  { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportStatus(req, ctx) },
+  { interaction: 'operation', method: 'DELETE', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportCancel(req, ctx) },
+  { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}', '{file}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportFile(req, ctx) },
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Resource } from 'fhir/r4.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
-import type { FhirMethod, FhirRequest } from '../fhir/fhir-request.js';
+import type { FhirMethod, FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
 import { returnPreference, writeBody } from '../fhir/prefer.js';
 import { handleFhirRequest } from '../fhir/router.js';
 import { streamsBody } from '../fhir/routes.js';
@@ -26,8 +26,16 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       const url = new URL(req.originalUrl, 'http://local');
       assertPercentUtf8(url.search.slice(1), 'The query string');
       const query = url.searchParams;
-      const mediaType = responseType(query.get('_format'), req.headers.accept);
       const path = decodePath(req.path);
+      // A GET may answer something other than FHIR JSON (an export's ndjson file): its Accept is judged by what it answers.
+      let mediaType = '';
+      let unacceptable: unknown;
+      try {
+        mediaType = responseType(query.get('_format'), req.headers.accept);
+      } catch (err) {
+        if (req.method !== 'GET') throw err;
+        unacceptable = err;
+      }
       // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit, and stops
       // its work when the client goes.
       const streams = streamsBody(req.method, path);
@@ -45,6 +53,11 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
         signal: streams ? clientGoneSignal(res) : undefined,
       };
       const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
+      if (fhirRes.raw) {
+        sendRaw(res, fhirRes.status, fhirRes.raw);
+        return;
+      }
+      if (unacceptable) throw unacceptable;
       let out: Resource | undefined = fhirRes.resource;
       if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status, fhirRes.issues);
       else if (out && fhirRes.shape) out = shapeResponse(out, query, ctx.defs);
@@ -54,6 +67,16 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       next(err);
     }
   };
+}
+
+function sendRaw(res: Response, status: number, raw: NonNullable<FhirResponse['raw']>): void {
+  res.status(status);
+  res.setHeader('Content-Type', raw.contentType);
+  if (raw.bytes !== undefined) res.setHeader('Content-Length', String(raw.bytes));
+  // A download cut short by the client, or a store failing mid-stream, ends the response; nothing is left open.
+  raw.stream.on('error', () => res.destroy());
+  res.on('close', () => raw.stream.destroy());
+  raw.stream.pipe(res);
 }
 
 function decodePath(path: string): string {

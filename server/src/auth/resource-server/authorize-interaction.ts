@@ -79,6 +79,10 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   'sync-fitbit': { letters: ['c'], dataType: 'Observation' },
   reindex: { letters: ['u'], dataType: SEARCH_PARAMETER },
   'reindex-status': { letters: ['r'], dataType: SEARCH_PARAMETER },
+  // Bulk Data: a token exports only what it may read; each type, and each resource, is checked by the export
+  // (export-access.ts). Its status, cancellation and files are its starting client's only (export-service.ts).
+  export: { letters: ['r'] },
+  'export-status': { letters: ['r'] },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */

@@ -72,6 +72,8 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     date: '2026-11-22',
     publisher: 'FibroTrack',
     kind: 'instance',
+    // Bulk Data Access 2.0 $export at system, Patient and Group level (fhir/operations/export).
+    ...(ROUTES.some((r) => r.operation?.name === 'export') ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
     software: { name: 'FibroTrack FHIR', version: '0.1.0' },
     implementation: { description: 'FibroTrack FHIR R4 server', url: ctx.baseUrl },
     fhirVersion: '4.0.1',

@@ -1,0 +1,153 @@
+// Runs export jobs on this node, one at a time, under a lease renewed after every batch. Every EXPORT_POLL_MS the
+// node also takes queued jobs and jobs whose node stopped (lease run out), and deletes expired jobs' files. A job
+// taken over starts again from nothing: its snapshot (as of transactionTime) is the same, so its files are too.
+// A job that lost its node MAX_ATTEMPTS times is failed rather than retried forever.
+import { randomUUID } from 'node:crypto';
+import type { AccessContext } from '../auth/access-context.js';
+import type { BlobStore } from '../blob/blob-store.js';
+import type { BulkConfig } from './bulk-config.js';
+import { exportLines, type LineDeps } from './export-lines.js';
+import type { ExportAccess, ExportAccessFor, ExportSpec } from './export-spec.js';
+import type { ExportJobRow } from '../store/mysql/export-store.js';
+
+export const MAX_ATTEMPTS = 3;
+/** Lines gathered into one write: few, large writes to the file or upload stream. */
+const CHUNK_BYTES = 64 * 1024;
+export const NDJSON = 'application/fhir+ndjson';
+
+class Stopped extends Error {}
+
+export interface RunnerDeps extends LineDeps {
+  blob: BlobStore;
+  config: BulkConfig;
+  log(message: string): void;
+}
+
+export class ExportRunner {
+  readonly owner = `node-${randomUUID()}`;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<string>();
+  private closing = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** How a stored grant reads (AUTH_MODE=smart; set before start). Jobs with a grant fail without it. */
+  accessFor?: ExportAccessFor;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Starts polling for jobs (queued, orphaned) and expired files. */
+  start(): void {
+    const tick = () => void this.poll().catch((err) => this.deps.log(`export poll failed: ${err instanceof Error ? err.message : err}`));
+    tick();
+    this.timer = setInterval(tick, this.deps.config.pollMs);
+    this.timer.unref();
+  }
+
+  async poll(): Promise<void> {
+    if (this.closing) return;
+    for (const id of await this.deps.store.claimable()) this.run(id);
+    for (const id of await this.deps.store.expired()) {
+      await this.deps.blob.removePrefix(`${id}/`);
+      await this.deps.store.forget(id);
+    }
+  }
+
+  run(id: string): void {
+    if (this.closing || this.queued.has(id)) return;
+    this.queued.add(id);
+    this.chain = this.chain.then(() => this.runOne(id)).finally(() => this.queued.delete(id));
+  }
+
+  /** Resolves when every job queued so far has ended (tests). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Stops after the batch in hand; a running job goes back to the queue for the next node. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.chain;
+  }
+
+  private async runOne(id: string): Promise<void> {
+    const { store, blob, config } = this.deps;
+    if (this.closing || !(await store.claim(id, this.owner, config.leaseSeconds))) return;
+    const job = await store.get(id);
+    if (!job) return;
+    try {
+      if (job.attempts > MAX_ATTEMPTS) throw new Error(`the export was interrupted ${MAX_ATTEMPTS} times (its server stopped) and was given up`);
+      await store.clearFiles(id);
+      await blob.removePrefix(`${id}/`);
+      // Writes begun before transactionTime commit within the settle time; closing cuts the wait short.
+      while (Date.now() < job.transactionTime.getTime() + config.settleMs) {
+        if (this.closing) throw new Stopped();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const processed = await this.export(job);
+      if (!(await store.finish(id, this.owner, processed, config.retentionSeconds))) throw new Stopped();
+    } catch (err) {
+      const now = await store.get(id).catch(() => undefined);
+      // Stopped (closing, cancelled, lease lost) shows as Stopped, or as whatever the upload wrapped it in.
+      if (err instanceof Stopped || this.closing || now?.state !== 'running') {
+        if (this.closing && now?.state === 'running') await store.release(id, this.owner);
+        // Cancelled while it ran: DELETE removed the files written so far, and these are the ones written since.
+        if (!now || now.state === 'cancelled') await blob.removePrefix(`${id}/`);
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.deps.log(`export job ${id} failed: ${message}`);
+      await store.fail(id, message, config.retentionSeconds).catch(() => undefined);
+    }
+  }
+
+  /** Writes every file of the job; returns how many resources they hold. */
+  private async export(job: ExportJobRow): Promise<number> {
+    const { store, blob, config } = this.deps;
+    const spec = JSON.parse(job.spec) as ExportSpec;
+    let access: ExportAccess | undefined;
+    if (job.access !== null) {
+      if (!this.accessFor) throw new Error('this node cannot check the grant the export was started with');
+      access = this.accessFor(JSON.parse(job.access) as AccessContext);
+    }
+    const stored = await store.storedTypes();
+    const wanted = spec.types.length > 0 ? spec.types : stored;
+    const types = wanted.filter((t) => stored.includes(t) && (spec.level === 'system' || inPatientCompartmentDefinition(this.deps, t)) && access?.refusal(t) === undefined);
+    let processed = 0;
+    let seq = 0;
+    const onBatch = async (kept: number) => {
+      processed += kept;
+      if (this.closing || !(await store.renew(job.id, this.owner, config.leaseSeconds, processed))) throw new Stopped();
+    };
+    for (const type of types) {
+      const lines = exportLines(type, this.deps, { spec, asOf: job.transactionTime, ...(access ? { access } : {}), onBatch })[Symbol.asyncIterator]();
+      let head = await lines.next();
+      for (let part = 1; !head.done; part++) {
+        let resources = 0;
+        let bytes = 0;
+        async function* file() {
+          let chunk = '';
+          while (!head.done && (resources === 0 || bytes < config.fileMaxBytes)) {
+            const line = `${head.value}\n`;
+            resources++;
+            bytes += Buffer.byteLength(line);
+            chunk += line;
+            if (chunk.length >= CHUNK_BYTES) {
+              yield chunk;
+              chunk = '';
+            }
+            head = await lines.next();
+          }
+          if (chunk) yield chunk;
+        }
+        const name = `${job.id}/${type}-${part}.ndjson`;
+        await blob.put(name, file(), NDJSON);
+        await store.addFile(job.id, this.owner, { seq: ++seq, type, name, resources, bytes });
+      }
+    }
+    return processed;
+  }
+}
+
+function inPatientCompartmentDefinition(deps: LineDeps, type: string): boolean {
+  return type === 'Patient' || deps.defs.compartmentParams('Patient', type).length > 0;
+}
