@@ -83,11 +83,11 @@ test('Patient/$export keeps to patient compartments; Group/$export to the member
 
   const group = await downloadAll(server, await manifestOf(server, await kickOff(server, 'Group/g1/$export?_type=Patient,Observation')));
   assert.deepEqual(idsOf(group.get('Patient')), ['pb']);
-  assert.deepEqual(idsOf(group.get('Observation')), obsIds.b.sort());
+  assert.deepEqual(idsOf(group.get('Observation')), [...obsIds.b].sort());
 
   const body = { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: { reference: 'Patient/pa' } }, { name: '_type', valueString: 'Observation' }] };
   const posted = await downloadAll(server, await manifestOf(server, await kickOff(server, 'Patient/$export', { body })));
-  assert.deepEqual(idsOf(posted.get('Observation')), obsIds.a.sort());
+  assert.deepEqual(idsOf(posted.get('Observation')), [...obsIds.a].sort());
   assert.equal(posted.get('Patient'), undefined);
 
   const filtered = await downloadAll(server, await manifestOf(server, await kickOff(server, `$export?_type=Observation&_typeFilter=${encodeURIComponent('Observation?code=8867-4')}`)));
