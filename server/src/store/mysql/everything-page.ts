@@ -8,7 +8,7 @@ import type { DerivedParams } from '../../definitions/derived-params.js';
 import { invalidParameter, notFound } from '../../core/outcomes.js';
 import type { EverythingQuery, Page } from '../repository.js';
 import type { Sql } from '../sql.js';
-import { memberKeys, patientRow, referencedKeys } from './everything-sql.js';
+import { memberKeys, patientRow, referencedKeys, referringPairs, storedMemberParams } from './everything-sql.js';
 import { contentOf } from './rows.js';
 
 type Run = (q: Sql) => Promise<RowDataPacket[]>;
@@ -23,11 +23,15 @@ export async function everythingPage(q: EverythingQuery, run: Run, derived: Deri
   const pks: number[] = q.cursor === undefined && Number(patient.shown) === 1 ? [Number(patient.pk)] : [];
   const empty = q.members.length === 0 || q.types?.length === 0;
   let more = false;
+  const stored = storedMemberParams(q, derived);
+  const pairs = empty ? [] : (await run(referringPairs(q)))
+    .map((r): [string, string] => [String(r.res_type), String(r.param)])
+    .filter(([type, param]) => stored.get(type)?.has(param));
   while (!empty && phase <= REFERENCED && q.count > 0) {
     const want = q.count - pks.length;
     // One more than fits tells whether this phase goes on; a full page still peeks at the next phase.
-    const keys = phase === MEMBERS ? memberKeys : referencedKeys;
-    const rows = await run(keys(q, derived, after, Math.max(want, 0) + 1));
+    const limit = Math.max(want, 0) + 1;
+    const rows = await run(phase === MEMBERS ? memberKeys(q, derived, after, limit, pairs) : referencedKeys(q, derived, after, limit));
     const found = rows.map((r) => Number(r.pk));
     pks.push(...found.slice(0, want));
     if (found.length > want) {

@@ -40,23 +40,40 @@ export function patientRow(q: EverythingQuery): Sql {
   return sql`SELECT r.pk, ${outputFilter(q, r)} AS shown FROM resource r WHERE r.res_type = 'Patient' AND r.res_id = ${q.patient} AND r.deleted = 0`;
 }
 
-/** Up to `limit` compartment members after primary key `after`, in pk order. */
-export function memberKeys(q: EverythingQuery, derived: DerivedParams, after: number, limit: number): Sql {
-  return sql`SELECT DISTINCT i.resource_pk AS pk FROM idx_reference i JOIN resource r ON r.pk = i.resource_pk
-    WHERE ${memberRow(q, derived)} AND i.resource_pk > ${after} AND r.deleted = 0
-      AND ${careCondition(q, derived)} AND ${outputFilter(q, sql`r`)}
-    ORDER BY i.resource_pk LIMIT ${limit}`;
+/** The (type, stored parameter) pairs of the rows referring to the patient: a loose scan of ix_reference_reverse. */
+export function referringPairs(q: EverythingQuery): Sql {
+  return sql`SELECT DISTINCT i.res_type, i.param FROM idx_reference i WHERE i.target_type = 'Patient' AND i.target_id = ${q.patient}`;
+}
+
+/** The stored rows' parameter names a member's compartment parameters read (a derived one reads those it is made of). */
+export function storedMemberParams(q: EverythingQuery, derived: DerivedParams): Map<string, Set<string>> {
+  return new Map(q.members.map((m) => [m.type, new Set(m.params.flatMap((p) => derived(m.type, p)?.from ?? [p]))]));
 }
 
 /**
- * Up to `limit` resources after primary key `after` that the members in the care range refer to, other than
+ * Up to `limit` compartment members after primary key `after`, in pk order, from the `pairs` (type, parameter)
+ * that refer to the patient: each pair's rows are one range of ix_reference_reverse already in pk order, so each
+ * part reads at most `limit` rows, however large the record.
+ */
+export function memberKeys(q: EverythingQuery, derived: DerivedParams, after: number, limit: number, pairs: readonly [string, string][]): Sql {
+  if (pairs.length === 0) return sql`SELECT 1 AS pk FROM DUAL WHERE 1=0`;
+  const part = ([type, param]: [string, string]) => sql`(SELECT i.resource_pk AS pk FROM idx_reference i JOIN resource r ON r.pk = i.resource_pk
+    WHERE i.target_type = 'Patient' AND i.target_id = ${q.patient} AND i.res_type = ${type} AND i.param = ${param}
+      AND i.resource_pk > ${after} AND r.deleted = 0 AND ${careCondition(q, derived)} AND ${outputFilter(q, sql`r`)}
+    ORDER BY i.resource_pk LIMIT ${limit})`;
+  return sql`SELECT DISTINCT u.pk FROM (${joinSql(pairs.map(part), ' UNION ALL ')}) u ORDER BY u.pk LIMIT ${limit}`;
+}
+
+/**
+ * Up to `limit` resources after primary key `after` that the Patient or its members in the care range refer to, other than
  * Patients (another patient's record is not this one's) and members already given.
  */
 export function referencedKeys(q: EverythingQuery, derived: DerivedParams, after: number, limit: number): Sql {
   const inRange = sql`SELECT i.resource_pk FROM idx_reference i JOIN resource r ON r.pk = i.resource_pk
     WHERE ${memberRow(q, derived)} AND r.deleted = 0 AND ${careCondition(q, derived)}`;
+  const patient = sql`SELECT p.pk FROM resource p WHERE p.res_type = 'Patient' AND p.res_id = ${q.patient}`;
   return sql`SELECT DISTINCT t.pk FROM idx_reference x JOIN resource t ON t.res_type = x.target_type AND t.res_id = x.target_id
-    WHERE x.resource_pk IN (${inRange}) AND x.target_type <> 'Patient' AND t.deleted = 0 AND t.pk > ${after}
+    WHERE x.resource_pk IN (${inRange} UNION ${patient}) AND x.target_type <> 'Patient' AND t.deleted = 0 AND t.pk > ${after}
       AND ${outputFilter(q, sql`t`)}
       AND (t.res_type NOT IN (${list(q.members.map((m) => m.type))}) OR t.pk NOT IN (${inRange}))
     ORDER BY t.pk LIMIT ${limit}`;
