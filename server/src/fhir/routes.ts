@@ -13,6 +13,8 @@ import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
+import { allPatientsEverything } from './operations/everything/all-patients.js';
+import { patientEverything } from './operations/everything/everything.js';
 import { reindex, reindexStatus } from './operations/reindex/reindex.js';
 import { validateOperation } from './operations/validate/validate.js';
 import { summary } from './operations/summary/summary.js';
@@ -90,6 +92,11 @@ export const ROUTES: Route[] = [
     operation: { name: 'document', definition: 'http://hl7.org/fhir/OperationDefinition/Composition-document' },
     handle: (req, p, ctx) => compositionDocument(req, p.id, ctx),
   },
+  ...[['GET', '{id}'], ['POST', '{id}'], ['GET']].map(([method, id]): Route => ({
+    interaction: 'operation', method: method as 'GET' | 'POST', pattern: ['Patient', ...(id ? [id] : []), '$everything'],
+    operation: { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+    handle: (req, p, ctx) => (p.id ? patientEverything(req, p.id, ctx) : allPatientsEverything(req, ctx)),
+  })),
   ...(['POST', 'GET'] as const).flatMap((method): Route[] => [
     ...(method === 'POST' ? [{ pattern: ['{type}', '$validate'] }] : []),
     { pattern: ['{type}', '{id}', '$validate'] },

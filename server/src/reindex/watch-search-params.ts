@@ -16,6 +16,7 @@ function wrap(repo: FhirRepository, service: SearchParamService, changes: Search
     read: (type, id) => repo.read(type, id),
     vread: (type, id, vid) => repo.vread(type, id, vid),
     history: (q) => repo.history(q),
+    everything: (q) => repo.everything(q),
     storedIdentifiers: (type, param, target, system, values) => repo.storedIdentifiers(type, param, target, system, values),
     readForUpdate: (type, id) => repo.readForUpdate(type, id),
     lock: (key) => repo.lock(key),

@@ -34,6 +34,31 @@ export interface Page<T> {
   included?: Resource[];
 }
 
+/** One compartment member type and the parameters that put it in the Patient's compartment. */
+export interface CompartmentMember {
+  type: string;
+  params: readonly string[];
+  /** The date parameter giving its clinical date, for `start`/`end` (none: always in range). */
+  careDate?: string;
+}
+
+/**
+ * Patient/$everything for one patient: the Patient, its compartment's members, then what those refer to.
+ * https://hl7.org/fhir/R4/patient-operation-everything.html
+ */
+export interface EverythingQuery {
+  patient: string;
+  members: readonly CompartmentMember[];
+  /** `_type`: only resources of these types; absent, any. */
+  types?: readonly string[];
+  /** `_since`: only resources last updated at or after. */
+  since?: Date;
+  /** `start`/`end`: members whose clinical date (careDate) overlaps this range, or that have none. */
+  care?: { start?: Date; end?: Date };
+  count: number;
+  cursor?: string;
+}
+
 export interface FhirRepository {
   read(type: string, id: string): Promise<ResourceVersion | undefined>;
   vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
@@ -47,6 +72,8 @@ export interface FhirRepository {
   storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>>;
   /** Observation/$lastn: the latest `max` matches per code, each resource once. */
   lastn(request: SearchRequest, max: number): Promise<Resource[]>;
+  /** Patient/$everything: one page, keyset-paged (no gaps, no repeats while data changes); 404 for an unknown Patient. */
+  everything(query: EverythingQuery): Promise<Page<Resource>>;
   /** Runs `fn` in one database transaction; a call inside a transaction joins it. Retries on deadlock. */
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T>;
   /** Reads the current version and locks it until the transaction ends (must run inside `transaction`). */

@@ -269,7 +269,7 @@ export class AccessPolicy {
 }
 
 /** `*` reaches every type but AuditEvent, which only system/AuditEvent scopes reach. */
-function covers(s: ClinicalScope, type: string): boolean {
+export function covers(s: ClinicalScope, type: string): boolean {
   if (type === AUDIT) return s.type === AUDIT && s.level === 'system';
   return s.type === '*' || s.type === type;
 }

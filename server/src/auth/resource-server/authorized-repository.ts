@@ -6,8 +6,8 @@ import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import { MAX_COUNT, type SearchRequest } from '../../search/search-request.js';
-import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
-import type { AccessPolicy } from './authorize-interaction.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
+import { covers, type AccessPolicy } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
@@ -125,6 +125,30 @@ export class AuthorizedRepository implements FhirRepository {
     const items = exact ? matches : matches.filter((r) => this.policy.allows('s', r, { constraints: false }));
     this.found(items);
     return items;
+  }
+
+  /**
+   * Patient/$everything, as reads of each resource it gives: a Patient the token may not read is unknown (404, as
+   * a read answers); member types no scope reaches are left out before SQL; every resource is kept only when the
+   * token could read or search it (patient/ compartment, query constraints).
+   */
+  async everything(query: EverythingQuery): Promise<Page<Resource>> {
+    const patient = await this.inner.read('Patient', query.patient);
+    if (patient?.resource && !patient.deleted && !this.readable(patient.resource)) {
+      this.hide(patient, patient.resource);
+      throw notFound('Patient', query.patient);
+    }
+    const reaches = (type: string) => this.policy.scopes.some((s) => covers(s, type) && (s.permissions.has('r') || s.permissions.has('s')));
+    const narrowed = { ...query, members: query.members.filter((m) => reaches(m.type)), types: query.types?.filter(reaches) };
+    const page = await this.inner.everything(narrowed);
+    const items = page.items.filter((r) => this.readable(r));
+    this.found(items);
+    if (items.length === page.items.length) return page;
+    return { ...page, items, total: query.cursor === undefined && page.nextCursor === undefined ? items.length : undefined };
+  }
+
+  private readable(resource: Resource): boolean {
+    return this.policy.allows('r', resource) || this.policy.allows('s', resource);
   }
 
   /**

@@ -7,9 +7,10 @@ import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { hintOf, searchWhere, walkPlan } from '../../search/search-sql.js';
-import type { FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './estimate-total.js';
+import { everythingPage } from './everything-page.js';
 import { historyWhere } from './history-sql.js';
 import { resolveIncludes } from './resolve-includes.js';
 import { storedIdentifiersSql } from './stored-identifiers-sql.js';
@@ -138,6 +139,10 @@ export class MysqlRepository implements FhirRepository {
     }
     const seen = new Set<number>();
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => JSON.parse(r.content!) as Resource);
+  }
+
+  everything(query: EverythingQuery): Promise<Page<Resource>> {
+    return everythingPage(query, (q) => this.query<RowDataPacket[]>(q), this.searchContext().derived);
   }
 
   async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
