@@ -26,6 +26,11 @@ const upload = (patient: string, body: string | Buffer, name: string, query = '?
     .set('Content-Disposition', `attachment; filename="${name}"`)
     .send(body);
 
+/** Observations created or unchanged (the top-level counts include the Devices they refer to). */
+const observationCount = (p: Parameters, which: 'created' | 'unchanged') =>
+  (p.parameter ?? []).find((x) => x.name === 'resourceType' && x.part!.some((y) => y.name === 'type' && y.valueCode === 'Observation'))
+    ?.part!.find((y) => y.name === which)!.valueInteger ?? 0;
+
 /** Imports the file twice: the first answer creates, the second finds everything unchanged; counts add up to `records`. */
 async function importTwice(body: string | Buffer, name: string, records: number, query?: string, type?: string) {
   const patient = await newPatient();
@@ -35,7 +40,7 @@ async function importTwice(body: string | Buffer, name: string, records: number,
   assert.equal(second.status, 200, JSON.stringify(second.body));
   assert.equal(count(second.body, 'created'), 0, 'a second import creates nothing');
   for (const res of [first, second]) {
-    const total = count(res.body, 'created') + count(res.body, 'unchanged') + count(res.body, 'skipped');
+    const total = observationCount(res.body, 'created') + observationCount(res.body, 'unchanged') + count(res.body, 'skipped');
     assert.equal(total, records, `created + unchanged + skipped = records seen: ${JSON.stringify(res.body)}`);
     assert.equal(reasons(res.body).reduce((n, r) => n + r.count, 0), count(res.body, 'skipped'), 'each reason counts records');
   }
@@ -57,7 +62,7 @@ const BOM = '\ufeff';
 const restingDay = { 'activities-heart': [{ dateTime: '2026-05-04', value: { heartRateZones: [], restingHeartRate: 58 } }] };
 
 test('1. Fitbit and Google Fit files that start with a UTF-8 byte order mark are imported like any other', async () => {
-  const fitbit = await importTwice(BOM + JSON.stringify(restingDay, null, 2), 'heart-bom.json', 2);
+  const fitbit = await importTwice(BOM + JSON.stringify(restingDay, null, 2), 'heart-bom.json', 1);
   assert.equal(count(fitbit.body, 'created'), 2, 'resting heart rate and its Device');
   assert.equal((await observations(fitbit.patient, 'http://loinc.org|40443-4'))[0].valueQuantity!.value, 58);
 
@@ -65,7 +70,7 @@ test('1. Fitbit and Google Fit files that start with a UTF-8 byte order mark are
     dataSourceId: 'derived:com.google.heart_rate.bpm:com.google.android.gms:merge_heart_rate_bpm',
     point: [{ startTimeNanos: '1777900000000000000', endTimeNanos: '1777900000000000000', dataTypeName: 'com.google.heart_rate.bpm', value: [{ fpVal: 71 }] }],
   };
-  const gf = await importTwice(BOM + JSON.stringify(googleFit), 'hr-bom.json', 2, '');
+  const gf = await importTwice(BOM + JSON.stringify(googleFit), 'hr-bom.json', 1, '');
   assert.equal(param(gf.body, 'source')?.valueCode, 'google-fit');
 });
 
@@ -80,4 +85,38 @@ test('1. a JSON syntax error names the offending character, its line, column and
   assert.equal(res.body.issue[0].location[0], `broken-bom.json character ${at}`);
   assert.match(res.body.issue[0].diagnostics, /line 3, column 5, byte 33/);
   assert.doesNotMatch(res.body.issue[0].diagnostics, /\\ufeff|'\ufeff'/);
+});
+
+const appleXml = (records: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE HealthData [
+<!-- HealthKit Export Version: 11 -->
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord|Audiogram)*)>
+]>
+<HealthData locale="en_US">
+ <ExportDate value="2026-05-10 21:00:00 -0400"/>
+ <Me HKCharacteristicTypeIdentifierDateOfBirth=""/>
+${records}</HealthData>
+`;
+const appleRecord = (type: string, unit: string, value: string, at: string) =>
+  ` <Record type="${type}" sourceName="Phone" unit="${unit}" startDate="${at}" endDate="${at}" value="${value}"/>\n`;
+
+test('3. Apple: every skip count counts records, not reasons, and the counts add up', async () => {
+  const hr = (at: string, v: string) => appleRecord('HKQuantityTypeIdentifierHeartRate', 'count/min', v, at);
+  const bmi = (at: string) => appleRecord('HKQuantityTypeIdentifierBodyMassIndex', 'count', '22.1', at);
+  const sys = (at: string) => appleRecord('HKQuantityTypeIdentifierBloodPressureSystolic', 'mmHg', '118', at);
+  const dia = (at: string) => appleRecord('HKQuantityTypeIdentifierBloodPressureDiastolic', 'mmHg', '76', at);
+  const at = '2026-05-09 08:00:00 -0400';
+  const xml = appleXml(
+    hr(at, '61') + hr('2026-05-09 08:05:00 -0400', '64') + hr('2026-05-09 08:10:00 -0400', '66')
+    + bmi(at) + bmi('2026-05-10 08:00:00 -0400') + bmi('2026-05-11 08:00:00 -0400')
+    + sys(at) + dia(at)
+    + ` <Correlation type="HKCorrelationTypeIdentifierBloodPressure" sourceName="Phone" startDate="${at}" endDate="${at}">\n ${sys(at)} ${dia(at)} </Correlation>\n`,
+  );
+  // 3 heart rates stored; 3 BMI + 2 blood pressure records not mapped, the Correlation itself and its 2 copies skipped.
+  const { body } = await importTwice(xml, 'export.xml', 11, '', 'application/xml');
+  assert.equal(count(body, 'skipped'), 8);
+  const bmiReason = reasons(body).find((r) => /BodyMassIndex/.test(r.reason))!;
+  assert.equal(bmiReason.count, 3);
+  assert.doesNotMatch(bmiReason.reason, /records\)/, 'the count is in count, not in the text');
+  assert.equal(reasons(body).find((r) => /inside a Correlation/.test(r.reason))!.count, 2);
 });

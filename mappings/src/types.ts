@@ -32,6 +32,8 @@ export interface SkippedRecord {
   /** Where the record is: `export.xml line 1203` or `sleep[2].levels.data[5]`. */
   position: string;
   reason: string;
+  /** How many records this entry stands for (a summary of drops for one reason); 1 when absent. */
+  count?: number;
 }
 
 export interface MappedBatch {
