@@ -120,3 +120,31 @@ test('3. Apple: every skip count counts records, not reasons, and the counts add
   assert.doesNotMatch(bmiReason.reason, /records\)/, 'the count is in count, not in the text');
   assert.equal(reasons(body).find((r) => /inside a Correlation/.test(r.reason))!.count, 2);
 });
+
+test('4. two Fitbit weight logs sharing a logId: the scale reading is stored, the typed-in one reported; no stray Device', async () => {
+  const weights = {
+    weight: [
+      { bmi: 24.1, date: '2026-05-06', logId: 1778111999000, source: 'API', time: '23:59:59', weight: 73 },
+      { bmi: 23.9, date: '2026-05-06', logId: 1778111999000, source: 'Aria', time: '21:10:59', weight: 72.5 },
+      { bmi: 23.9, date: '2026-05-07', logId: 1778198400000, source: 'Web', time: '07:00:00', weight: 72.8 },
+      { bmi: 23.9, date: '2026-05-07', logId: 1778198400000, source: 'Web', time: '07:00:00', weight: 72.9 },
+    ],
+  };
+  const { patient, body } = await importTwice(JSON.stringify(weights), 'weight.json', 4);
+  const stored = await observations(patient, 'http://loinc.org|29463-7');
+  assert.deepEqual(stored.map((o) => [o.effectiveDateTime, o.valueQuantity!.value]), [
+    ['2026-05-06T21:10:59+02:00', 72.5],
+    ['2026-05-07T07:00:00+02:00', 72.8],
+  ]);
+  const skipped = reasons(body);
+  assert.equal(skipped.length, 2);
+  assert.match(skipped[0].reason, /weight log 1778111999000 repeated at weight\[1\]: the scale's reading there is kept/);
+  assert.equal(skipped[0].firstPosition, 'weight.json weight[0]');
+  assert.match(skipped[1].reason, /weight log 1778198400000 repeated at weight\[2\]: the first is kept/);
+  // Both Devices (the tracker for the typed-in entry that stays, the Aria) are referenced by a stored Observation.
+  const devices = await server.http.get(`/fhir/Device?_count=200`);
+  const referenced = new Set(stored.map((o) => o.device!.reference));
+  const aria = devices.body.entry.map((e: { resource: { id: string; modelNumber?: string } }) => e.resource).filter((d: { modelNumber?: string }) => d.modelNumber === 'Aria');
+  assert.ok(aria.some((d: { id: string }) => referenced.has(`Device/${d.id}`)));
+  assert.equal(observationCount(body, 'created'), 2);
+});

@@ -2,6 +2,7 @@
 import type { Device } from 'fhir/r4.js';
 import { DeviceSet, deviceReference } from '../device.js';
 import { localClock } from '../local-time.js';
+import { keepFirstOfEachId } from '../repeated-ids.js';
 import { Skips } from '../skips.js';
 import { MappingError, type MappedBatch, type MappingOptions } from '../types.js';
 import { fitbitDevice, isObj, type FitbitContext } from './context.js';
@@ -43,8 +44,9 @@ export function mapFitbit(json: unknown, opts: MappingOptions): MappedBatch {
       );
     }
   }
+  const observations = keepFirstOfEachId(out, skips);
   // Only the devices some Observation points at.
-  const used = new Set(out.map((o) => o.device?.reference));
+  const used = new Set(observations.map((o) => o.device?.reference));
   const usedDevices: Device[] = devices.takeNew().filter((d) => used.has(deviceReference(d).reference));
-  return { observations: out, devices: usedDevices, skipped: skips.list };
+  return { observations, devices: usedDevices, skipped: skips.list };
 }

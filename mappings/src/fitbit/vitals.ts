@@ -90,6 +90,7 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
   const logs = json.weight;
   if (!Array.isArray(logs)) return ctx.skips.bad('weight', 'weight is not an array');
   const factor = TO_KG[ctx.opts.weightUnit ?? 'kg'];
+  const kept = new Map<string, { index: number; at: string; byScale: boolean }>();
   logs.forEach((log: unknown, i: number) => {
     const at = `weight[${i}]`;
     if (!isObj(log)) return ctx.skips.bad(at, 'not an object');
@@ -104,10 +105,26 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     if (!effective) return ctx.skips.bad(`${at}.date`, 'date is not a valid date');
     // A scale names itself in `source` ("Aria"); "API" and "Web" are entries typed in by hand.
     const source = typeof log.source === 'string' ? log.source : '';
-    const device = /^aria/i.test(source) ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
-    ctx.out.push(buildObservation({
+    const byScale = /^aria/i.test(source);
+    const device = byScale ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
+    const obs = buildObservation({
       kind: 'body-weight', id: `fitbit:weight:${log.logId}`, patientReference: ctx.opts.patientReference,
       effective, value: value * factor, device,
-    }));
+    });
+    // Two logs sharing a logId would be one Observation: a scale's reading wins over one entered by hand (API,
+    // Web), else the first in the file; the other is reported, never silently lost.
+    const logId = String(log.logId);
+    const earlier = kept.get(logId);
+    if (!earlier) {
+      kept.set(logId, { index: ctx.out.length, at, byScale });
+      ctx.out.push(obs);
+    } else if (byScale && !earlier.byScale) {
+      ctx.skips.drop(earlier.at, `weight log ${logId} repeated at ${at}: the scale's reading there is kept over this one entered by hand`);
+      ctx.out[earlier.index] = obs;
+      kept.set(logId, { index: earlier.index, at, byScale });
+    } else {
+      const why = earlier.byScale && !byScale ? "the scale's reading there is kept over this one entered by hand" : 'the first is kept';
+      ctx.skips.drop(at, `weight log ${logId} repeated at ${earlier.at}: ${why}`);
+    }
   });
 }
