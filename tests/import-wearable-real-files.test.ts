@@ -148,3 +148,33 @@ test('4. two Fitbit weight logs sharing a logId: the scale reading is stored, th
   assert.ok(aria.some((d: { id: string }) => referenced.has(`Device/${d.id}`)));
   assert.equal(observationCount(body, 'created'), 2);
 });
+
+test('5. sleep stage segments keyed `datetime`, and v1 logs with startTime and duration but no endTime, are stored', async () => {
+  const sleep = {
+    sleep: [
+      {
+        logId: 52001, dateOfSleep: '2026-05-05', startTime: '2026-05-04T23:10:00.000', endTime: '2026-05-05T00:10:00.000',
+        duration: 3_600_000, minutesAsleep: 50, isMainSleep: true, type: 'stages',
+        levels: {
+          data: [
+            { datetime: '2026-05-04T23:10:00.000', level: 'light', seconds: 1200 },
+            { datetime: '2026-05-04T23:30:00.000', level: 'deep', seconds: 1800 },
+            { datetime: '2026-05-05T00:00:00.000', level: 'wake', seconds: 600 },
+          ],
+        },
+      },
+      // A v1 (classic) log: the end is startTime + duration.
+      { logId: 52002, dateOfSleep: '2026-05-06', startTime: '2026-05-05T22:45:30.000', duration: 27_000_000, minutesAsleep: 420, isMainSleep: true },
+    ],
+  };
+  const { patient } = await importTwice(JSON.stringify(sleep), 'sleep-variants.json', 5);
+  const logs = await observations(patient, 'http://loinc.org|93832-4');
+  assert.deepEqual(logs.map((o) => o.effectivePeriod), [
+    { start: '2026-05-04T23:10:00+02:00', end: '2026-05-05T00:10:00+02:00' },
+    { start: '2026-05-05T22:45:30+02:00', end: '2026-05-06T06:15:30+02:00' },
+  ]);
+  const stages = await observations(patient, 'https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation|sleep-stage');
+  assert.deepEqual(stages.map((o) => [o.effectivePeriod!.start, o.valueCodeableConcept!.coding![0].code]), [
+    ['2026-05-04T23:10:00+02:00', 'light'], ['2026-05-04T23:30:00+02:00', 'deep'], ['2026-05-05T00:00:00+02:00', 'awake'],
+  ]);
+});
