@@ -178,3 +178,23 @@ test('5. sleep stage segments keyed `datetime`, and v1 logs with startTime and d
     ['2026-05-04T23:10:00+02:00', 'light'], ['2026-05-04T23:30:00+02:00', 'deep'], ['2026-05-05T00:00:00+02:00', 'awake'],
   ]);
 });
+
+test('8. the old heart shape\'s string value is the mean heart rate of the points asked for, not a resting heart rate', async () => {
+  const old = {
+    'activities-heart': [{
+      customHeartRateZones: [], dateTime: '2026-05-08', value: '55.44',
+      heartRateZones: [{ caloriesOut: 1.2, max: 94, min: 30, minutes: 5, name: 'Out of Range' }],
+    }],
+    'activities-heart-intraday': {
+      dataset: [{ time: '06:00:00', value: 54 }, { time: '06:01:00', value: 56 }, { time: '06:02:00', value: 55 }, { time: '06:03:00', value: 57 }, { time: '06:04:00', value: 55.2 }],
+      datasetInterval: 1, datasetType: 'minute',
+    },
+  };
+  const { patient } = await importTwice(JSON.stringify(old), 'heart-old-shape.json', 6);
+  assert.deepEqual(await observations(patient, 'http://loinc.org|40443-4'), [], 'no resting heart rate');
+  const mean = (await observations(patient, 'http://loinc.org|8867-4')).filter((o) => o.effectivePeriod);
+  assert.equal(mean.length, 1);
+  assert.equal(mean[0].valueQuantity!.value, 55.44);
+  assert.deepEqual(mean[0].effectivePeriod, { start: '2026-05-08T06:00:00+02:00', end: '2026-05-08T06:04:00+02:00' });
+  assert.equal(mean[0].note![0].text, 'Mean heart rate over the period');
+});
