@@ -198,3 +198,52 @@ test('8. the old heart shape\'s string value is the mean heart rate of the point
   assert.deepEqual(mean[0].effectivePeriod, { start: '2026-05-08T06:00:00+02:00', end: '2026-05-08T06:04:00+02:00' });
   assert.equal(mean[0].note![0].text, 'Mean heart rate over the period');
 });
+
+test('2. a Fitbit daily activity summary: steps, active minutes by level, sessions; the rest reported as skipped', async () => {
+  const day = {
+    activities: [
+      { activityId: 90013, activityParentName: 'Walk', calories: 142, distance: 2.31, duration: 2_160_000, hasStartTime: true, logId: 7001, name: 'Walk', startDate: '2026-05-04', startTime: '07:58', steps: 3012 },
+    ],
+    goals: { activeMinutes: 30, steps: 8000 },
+    summary: { caloriesOut: 1980, fairlyActiveMinutes: 14, lightlyActiveMinutes: 188, sedentaryMinutes: 702, steps: 6904, veryActiveMinutes: 21 },
+  };
+  // 1 session, steps, active minutes stored; goals and caloriesOut skipped.
+  const { patient, body } = await importTwice(JSON.stringify(day), 'activities-2026-05-04.json', 5);
+  assert.equal(param(body, 'source')?.valueCode, 'fitbit');
+  const [active] = await observations(patient, 'http://loinc.org|55411-3');
+  const byCode = (o: import('fhir/r4.js').Observation) => new Map((o.component ?? []).map((c) => [c.code.coding![0].code, c]));
+  const exercise = await observations(patient, 'https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation|active-minutes');
+  assert.equal(exercise.length, 1);
+  assert.equal(exercise[0].valueQuantity!.value, 35, 'very + fairly active minutes');
+  assert.equal(byCode(exercise[0]).get('sedentary-minutes')!.valueQuantity!.value, 702);
+  assert.deepEqual(exercise[0].effectivePeriod, { start: '2026-05-04T00:00:00+02:00', end: '2026-05-04T23:59:59+02:00' });
+  const walk = (await observations(patient, 'http://loinc.org|55411-3')).find((o) => o.identifier![0].value === 'fitbit:activity:7001')!;
+  assert.ok(active);
+  assert.deepEqual(walk.effectivePeriod, { start: '2026-05-04T07:58:00+02:00', end: '2026-05-04T08:34:00+02:00' });
+  assert.equal(walk.valueQuantity!.value, 36);
+  assert.equal(byCode(walk).get('41981-2')!.valueQuantity!.value, 142);
+  assert.deepEqual(byCode(walk).get('exercise-distance')!.valueQuantity, { value: 2.31, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' });
+  assert.equal((await observations(patient, 'http://loinc.org|41950-7'))[0].valueQuantity!.value, 6904);
+  assert.deepEqual(reasons(body).map((r) => r.firstPosition), ['activities-2026-05-04.json goals', 'activities-2026-05-04.json summary.caloriesOut']);
+});
+
+test('2. Fitbit breathing rate is stored as respiratory rate (LOINC 9279-1), with the rate per sleep stage', async () => {
+  const br = {
+    br: [{
+      value: { deepSleepSummary: { breathingRate: 14.2 }, remSleepSummary: { breathingRate: -1 }, fullSleepSummary: { breathingRate: 15.6 }, lightSleepSummary: { breathingRate: 15.9 } },
+      dateTime: '2026-05-04',
+    }, { value: { breathingRate: 0 }, dateTime: '2026-05-05' }],
+  };
+  const { patient, body } = await importTwice(JSON.stringify(br), 'br-2026-05-04.json', 2);
+  const [rate] = await observations(patient, 'http://loinc.org|9279-1');
+  assert.deepEqual(rate.valueQuantity, { value: 15.6, unit: 'breaths/minute', system: 'http://unitsofmeasure.org', code: '/min' });
+  assert.equal(rate.category![0].coding![0].code, 'vital-signs');
+  assert.deepEqual(rate.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]), [['breathing-rate-deep-sleep', 14.2], ['breathing-rate-light-sleep', 15.9]]);
+  assert.match(reasons(body)[0].reason, /zero breathing rate/);
+});
+
+test('2. a JSON file with nothing of a wearable export in it is still refused whole (415)', async () => {
+  const res = await upload(await newPatient(), JSON.stringify({ badges: [{ name: 'x' }] }), 'badges.json');
+  assert.equal(res.status, 415, JSON.stringify(res.body));
+  assert.equal(res.body.resourceType, 'OperationOutcome');
+});
