@@ -247,3 +247,25 @@ test('2. a JSON file with nothing of a wearable export in it is still refused wh
   assert.equal(res.status, 415, JSON.stringify(res.body));
   assert.equal(res.body.resourceType, 'OperationOutcome');
 });
+
+test('6. what the source measured is kept: SpO2 min/max, classic sleep restless minutes, Apple workout distance', async () => {
+  const spo2 = await importTwice(JSON.stringify({ dateTime: '2026-05-04', value: { avg: 95.7, min: 92.1, max: 98.4 } }), 'spo2.json', 1);
+  const [day] = await observations(spo2.patient, 'http://loinc.org|59408-5');
+  assert.deepEqual(day.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]), [['oxygen-saturation-min', 92.1], ['oxygen-saturation-max', 98.4]]);
+
+  const classic = {
+    sleep: [{
+      logId: 53001, dateOfSleep: '2026-05-05', startTime: '2026-05-04T23:00:00.000', endTime: '2026-05-05T06:00:00.000', duration: 25_200_000,
+      minutesAsleep: 390, type: 'classic', levels: { summary: { asleep: { count: 0, minutes: 390 }, restless: { count: 9, minutes: 22 }, awake: { count: 2, minutes: 8 } } },
+    }],
+  };
+  const sleep = await importTwice(JSON.stringify(classic), 'classic.json', 1);
+  const [log] = await observations(sleep.patient, 'http://loinc.org|93832-4');
+  assert.deepEqual(log.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]), [['sleep-awake', 8], ['sleep-restless', 22], ['sleep-asleep', 390]]);
+
+  const run = ` <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" durationUnit="min" totalDistance="3.1" totalDistanceUnit="mi" totalEnergyBurned="310" totalEnergyBurnedUnit="kcal" sourceName="Watch" startDate="2026-05-09 07:00:00 -0400" endDate="2026-05-09 07:30:00 -0400"/>\n`;
+  const apple = await importTwice(appleXml(run), 'export.xml', 1, '', 'application/xml');
+  const [workout] = await observations(apple.patient, 'http://loinc.org|55411-3');
+  const distance = workout.component!.find((c) => c.code.coding![0].code === 'exercise-distance')!;
+  assert.deepEqual(distance.valueQuantity, { value: 4.989, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' });
+});

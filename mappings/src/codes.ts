@@ -129,7 +129,6 @@ export const WORKOUT_COMPONENTS = {
 
 /** Components kept beside a measure's main value where the source measured more (issue 23 item 6). */
 export const EXTRA_COMPONENTS = {
-  deepRmssd: ours('hrv-rmssd-deep-sleep', 'Heart rate variability (RMSSD) in deep sleep'),
   spo2Min: ours('oxygen-saturation-min', 'Lowest oxygen saturation of the period'),
   spo2Max: ours('oxygen-saturation-max', 'Highest oxygen saturation of the period'),
   restless: ours('sleep-restless', 'Time restless during sleep'),

@@ -1,7 +1,7 @@
 // Fitbit sleep logs (API v1.2, `stages` and `classic`): one sleep-duration Observation per log with minutes per
 // stage, and one sleep-stage Observation per segment. https://dev.fitbit.com/build/reference/web-api/sleep/get-sleep-log-by-date/
-import type { ObservationComponent } from 'fhir/r4.js';
-import { SLEEP_COMPONENTS, type SleepStage } from '../codes.js';
+import type { Coding, ObservationComponent } from 'fhir/r4.js';
+import { EXTRA_COMPONENTS, SLEEP_COMPONENTS, type SleepStage } from '../codes.js';
 import type { LocalClock } from '../local-time.js';
 import { buildObservation, quantity } from '../observation.js';
 import { reading } from '../skips.js';
@@ -63,19 +63,21 @@ function mapLog(log: unknown, at: string, ctx: FitbitContext): void {
   if (levels.shortData !== undefined) mapSegments(levels.shortData, `${at}.levels.shortData`, `fitbit:sleep:${logId}:short:`, clock, ctx);
 }
 
-/** Minutes per stage from levels.summary; classic logs' asleep and restless have no code of their own (see README). */
+/** Minutes per stage from levels.summary; classic logs' asleep and restless minutes under codes of our own. */
 function summaryComponents(summary: unknown): ObservationComponent[] {
   if (!isObj(summary)) return [];
   const out: ObservationComponent[] = [];
-  const add = (key: string, code: keyof typeof SLEEP_COMPONENTS) => {
+  const add = (key: string, coding: Coding) => {
     const entry = summary[key];
     const r = isObj(entry) ? reading(entry.minutes) : undefined;
-    if (r?.ok) out.push({ code: { coding: [SLEEP_COMPONENTS[code]] }, valueQuantity: quantity(r.value, MIN) });
+    if (r?.ok) out.push({ code: { coding: [coding] }, valueQuantity: quantity(r.value, MIN) });
   };
-  add('deep', 'deep');
-  add('light', 'light');
-  add('rem', 'rem');
-  add(isObj(summary.wake) ? 'wake' : 'awake', 'awake');
+  add('deep', SLEEP_COMPONENTS.deep);
+  add('light', SLEEP_COMPONENTS.light);
+  add('rem', SLEEP_COMPONENTS.rem);
+  add(isObj(summary.wake) ? 'wake' : 'awake', SLEEP_COMPONENTS.awake);
+  add('restless', EXTRA_COMPONENTS.restless);
+  add('asleep', EXTRA_COMPONENTS.asleep);
   return out;
 }
 

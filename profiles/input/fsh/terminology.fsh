@@ -21,7 +21,6 @@ Description: "Observation and component codes for measures that LOINC does not c
 * #breathing-rate-light-sleep "Breathing rate in light sleep" "Breaths per minute during the light sleep of a night (Fitbit lightSleepSummary)."
 * #breathing-rate-rem-sleep "Breathing rate in REM sleep" "Breaths per minute during the REM sleep of a night (Fitbit remSleepSummary)."
 * #exercise-distance "Distance covered in the exercise" "Distance of one exercise session (Fitbit activity distance, Apple totalDistance)."
-* #hrv-rmssd-deep-sleep "Heart rate variability (RMSSD) in deep sleep" "RMSSD in ms over the deep sleep of a night (Fitbit deepRmssd)."
 * #oxygen-saturation-min "Lowest oxygen saturation of the period" "The lowest SpO2 reading of the period, in percent (Fitbit value.min)."
 * #oxygen-saturation-max "Highest oxygen saturation of the period" "The highest SpO2 reading of the period, in percent (Fitbit value.max)."
 * #sleep-restless "Minutes restless during a sleep episode" "Time restless in minutes during a classic Fitbit sleep log."
