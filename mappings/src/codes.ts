@@ -15,7 +15,7 @@ export const HK_WORKOUT_TYPE_CS = 'https://developer.apple.com/documentation/hea
 
 export type MeasureKind =
   | 'heart-rate' | 'resting-heart-rate' | 'hrv-sdnn' | 'hrv-rmssd' | 'oxygen-saturation' | 'steps'
-  | 'daily-steps' | 'sleep-duration' | 'sleep-stage' | 'body-weight' | 'workout';
+  | 'daily-steps' | 'sleep-duration' | 'sleep-stage' | 'body-weight' | 'workout' | 'active-minutes' | 'respiratory-rate';
 
 export interface Measure {
   profile?: string;
@@ -84,7 +84,33 @@ export const MEASURES: Record<MeasureKind, Measure> = {
     category: 'activity',
     code: { coding: [loinc('55411-3', 'Exercise duration')], text: 'Workout' }, unit: { unit: 'min', code: 'min' },
   },
+  // A day's minutes of moderate to vigorous activity (Fitbit's fairly + very active minutes): the time spent
+  // exercising that day, hence LOINC 55411-3 Exercise duration, with our own code to tell it from one session.
+  'active-minutes': {
+    category: 'activity',
+    code: { coding: [loinc('55411-3', 'Exercise duration'), ours('active-minutes', 'Moderate to vigorous active minutes in a day')], text: 'Active minutes' },
+    unit: { unit: 'min', code: 'min' },
+  },
+  'respiratory-rate': {
+    category: 'vital-signs',
+    code: { coding: [loinc('9279-1', 'Respiratory rate')], text: 'Breathing rate' }, unit: { unit: 'breaths/minute', code: '/min' },
+  },
 };
+
+/** Components of a day's active minutes (Fitbit's activity levels), and of a sleep's breathing rate per stage. */
+export const ACTIVITY_LEVEL_COMPONENTS = {
+  veryActiveMinutes: ours('very-active-minutes', 'Very active minutes'),
+  fairlyActiveMinutes: ours('fairly-active-minutes', 'Fairly active minutes'),
+  lightlyActiveMinutes: ours('lightly-active-minutes', 'Lightly active minutes'),
+  sedentaryMinutes: ours('sedentary-minutes', 'Sedentary minutes'),
+} as const;
+export const BREATHING_COMPONENTS = {
+  deepSleepSummary: ours('breathing-rate-deep-sleep', 'Breathing rate in deep sleep'),
+  lightSleepSummary: ours('breathing-rate-light-sleep', 'Breathing rate in light sleep'),
+  remSleepSummary: ours('breathing-rate-rem-sleep', 'Breathing rate in REM sleep'),
+} as const;
+/** Fitbit's own activity types (activityId of https://dev.fitbit.com/build/reference/web-api/activity/get-all-activity-types/). */
+export const FITBIT_ACTIVITY_CS = 'https://dev.fitbit.com/build/reference/web-api/activity/get-all-activity-types';
 
 /** Component codes of a sleep episode (minutes in each stage). */
 export const SLEEP_COMPONENTS = {
@@ -97,6 +123,16 @@ export const SLEEP_COMPONENTS = {
 export const WORKOUT_COMPONENTS = {
   activity: loinc('73985-4', 'Exercise activity'),
   energy: loinc('41981-2', 'Calories burned'),
+  distance: ours('exercise-distance', 'Distance covered in the exercise'),
+  steps: loinc('55423-8', 'Number of steps in unspecified time Pedometer'),
+} as const;
+
+/** Components kept beside a measure's main value where the source measured more (issue 23 item 6). */
+export const EXTRA_COMPONENTS = {
+  spo2Min: ours('oxygen-saturation-min', 'Lowest oxygen saturation of the period'),
+  spo2Max: ours('oxygen-saturation-max', 'Highest oxygen saturation of the period'),
+  restless: ours('sleep-restless', 'Time restless during sleep'),
+  asleep: ours('sleep-asleep', 'Time asleep (classic sleep log)'),
 } as const;
 
 export type SleepStage = 'in-bed' | 'asleep' | 'awake' | 'light' | 'deep' | 'rem' | 'restless';

@@ -1,7 +1,7 @@
 // detectSource: tells a wearable file's source from its first bytes (and name): zip, Apple XML, Google Fit or Fitbit JSON.
 import type { WearableSource } from './types.js';
 
-const FITBIT_KEYS = /"(activities-heart|activities-steps|sleep|hrv|weight|minutes)"\s*:/;
+const FITBIT_KEYS = /"(activities-heart|activities-steps|activities|summary|sleep|hrv|br|weight|minutes)"\s*:/;
 /** SpO2 answers carry only dateTime and value {avg, min, max}, in either order. */
 const FITBIT_SPO2 = (text: string) => /"dateTime"\s*:/.test(text) && /"avg"\s*:/.test(text);
 const GOOGLE_FIT_KEYS = /"(dataSourceId|dataTypeName|startTimeNanos|minStartTimeNs|bucket|startTimeMillis)"\s*:/;

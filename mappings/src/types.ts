@@ -24,6 +24,8 @@ export interface MappingOptions {
   fileName?: string;
   /** Fitbit only: the unit `weight` arrives in (it follows the request's Accept-Language); default kg. */
   weightUnit?: 'kg' | 'lb' | 'stone';
+  /** Fitbit only: the date (yyyy-MM-dd) a daily activity summary was asked for (its response does not name it). */
+  date?: string;
   /** Fitbit only: the tracker, when the caller knows it (from /1/user/-/devices.json). Default: manufacturer Fitbit. */
   device?: DeviceInfo;
 }
@@ -32,6 +34,8 @@ export interface SkippedRecord {
   /** Where the record is: `export.xml line 1203` or `sleep[2].levels.data[5]`. */
   position: string;
   reason: string;
+  /** How many records this entry stands for (a summary of drops for one reason); 1 when absent. */
+  count?: number;
 }
 
 export interface MappedBatch {

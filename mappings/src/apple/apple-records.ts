@@ -47,6 +47,7 @@ const SLEEP: Record<string, SleepStage> = {
 const SLEEP_TYPE = 'HKCategoryTypeIdentifierSleepAnalysis';
 const TIME_UNITS: Record<string, number> = { min: 1, s: 1 / 60, sec: 1 / 60, hr: 60, h: 60 };
 const ENERGY_UNITS: Record<string, number> = { kcal: 1, Cal: 1, kJ: 1 / 4.184 };
+const DISTANCE_UNITS: Record<string, number> = { km: 1, m: 0.001, mi: 1.609344, yd: 0.0009144, ft: 0.0003048 };
 
 export const isMappedType = (name: string, type: string): boolean => name === 'Workout' || type in QUANTITY || type === SLEEP_TYPE;
 
@@ -116,5 +117,8 @@ function workout(
   if (kcal !== undefined && kcal > 0) {
     components.push({ code: { coding: [{ ...WORKOUT_COMPONENTS.energy }] }, valueQuantity: quantity(kcal, { unit: 'kcal', code: 'kcal' }) });
   }
+  const distance = reading(a.totalDistance);
+  const km = distance.ok ? distance.value * (DISTANCE_UNITS[a.totalDistanceUnit ?? 'km'] ?? NaN) : NaN;
+  if (km > 0) components.push({ code: { coding: [{ ...WORKOUT_COMPONENTS.distance }] }, valueQuantity: quantity(km, { unit: 'km', code: 'km' }) });
   return buildObservation({ kind: 'workout', id, patientReference, effective: period, value: minutes, components, device });
 }

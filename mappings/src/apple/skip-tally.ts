@@ -38,11 +38,8 @@ export class SkipTally {
     return out;
   }
 
-  /** One entry per reason, in order of first occurrence: where it first happened and how often. */
+  /** One entry per reason, in order of first occurrence: where it first happened and how many records it skipped. */
   summary(): SkippedRecord[] {
-    return [...this.counts].map(([reason, c]) => ({
-      position: `${this.fileName} line ${c.line}${c.count > 1 ? ' (first)' : ''}`,
-      reason: c.count > 1 ? `${reason} (${c.count} records)` : reason,
-    }));
+    return [...this.counts].map(([reason, c]) => ({ position: `${this.fileName} line ${c.line}`, reason, count: c.count }));
   }
 }

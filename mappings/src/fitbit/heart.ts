@@ -1,4 +1,4 @@
-// Fitbit heart rate: daily resting heart rate (current and older shapes) and the intraday series.
+// Fitbit heart rate: daily resting heart rate (current shape), the mean over the period (older shape) and the intraday series.
 // https://dev.fitbit.com/build/reference/web-api/heartrate-timeseries/
 import { buildObservation } from '../observation.js';
 import { positive } from '../skips.js';
@@ -7,24 +7,44 @@ import { TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './
 export function mapHeart(json: Json, ctx: FitbitContext): void {
   const days = json['activities-heart'];
   if (!Array.isArray(days)) return ctx.skips.bad('activities-heart', 'activities-heart is not an array');
-  days.forEach((day, i) => mapRestingDay(day, `activities-heart[${i}]`, ctx));
+  days.forEach((day, i) => mapRestingDay(day, `activities-heart[${i}]`, ctx, json));
   if (json['activities-heart-intraday'] !== undefined) mapIntraday(json, ctx);
 }
 
-function mapRestingDay(day: unknown, at: string, ctx: FitbitContext): void {
+function mapRestingDay(day: unknown, at: string, ctx: FitbitContext, json: Json): void {
   if (!isObj(day)) return ctx.skips.bad(at, 'not an object');
   const date = dateOf(ctx, `${at}.dateTime`, day.dateTime);
   if (!date) return;
-  // Current shape: value.restingHeartRate (absent on days without enough data). Older shape: zones at the top
-  // level and value itself the resting heart rate as a string ("64.2").
-  const raw = isObj(day.value) ? day.value.restingHeartRate : day.value;
-  const valueAt = isObj(day.value) ? `${at}.value.restingHeartRate` : `${at}.value`;
-  const value = positive(ctx.skips, valueAt, raw, 'resting heart rate');
+  // Older shape: zones at the top level and `value` a string ("64.2"). That is no resting heart rate (Fitbit
+  // reports those as whole numbers): it is the mean of the heart rate over the period asked for (the mean of the
+  // intraday points of the same response), so it is stored as a heart rate over that period.
+  if (!isObj(day.value)) return mapMeanOfDay(day, at, date, ctx, json);
+  // Current shape: value.restingHeartRate (absent on days without enough data).
+  const value = positive(ctx.skips, `${at}.value.restingHeartRate`, day.value.restingHeartRate, 'resting heart rate');
   const period = localDay(ctx, date);
   if (value === undefined || !period) return;
   ctx.out.push(buildObservation({
     kind: 'resting-heart-rate', id: `fitbit:resting-heart:${date}`, patientReference: ctx.opts.patientReference,
     effective: period, value, device: ctx.device,
+  }));
+}
+
+function mapMeanOfDay(day: Json, at: string, date: string, ctx: FitbitContext, json: Json): void {
+  const value = positive(ctx.skips, `${at}.value`, day.value, 'mean heart rate');
+  if (value === undefined) return;
+  // The period: that of the intraday points when the response has them (a time window may have been asked for),
+  // else the whole local day.
+  const intraday = json['activities-heart-intraday'];
+  const times = isObj(intraday) && Array.isArray(intraday.dataset)
+    ? intraday.dataset.map((p: unknown) => (isObj(p) && typeof p.time === 'string' && TIME.test(p.time) ? p.time : undefined)).filter((t): t is string => !!t).sort()
+    : [];
+  const period = times.length
+    ? { start: ctx.clock.place(`${date}T${times[0]}`), end: ctx.clock.place(`${date}T${times[times.length - 1]}`) }
+    : localDay(ctx, date);
+  if (!period?.start || !period.end) return ctx.skips.bad(`${at}.dateTime`, `${date} has no place on the time line`);
+  ctx.out.push(buildObservation({
+    kind: 'heart-rate', id: `fitbit:heart-mean:${date}`, patientReference: ctx.opts.patientReference,
+    effective: { start: period.start, end: period.end }, value, device: ctx.device, note: 'Mean heart rate over the period',
   }));
 }
 

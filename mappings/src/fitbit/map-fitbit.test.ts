@@ -60,14 +60,15 @@ test('a fixed offset is used as given, whatever the date', () => {
   assert.deepEqual(out.skipped, [{ position: 'activities-steps[2].value', reason: 'zero step count (a gap, not a reading)' }]);
 });
 
-test('resting heart rate: the current shape (number or string) and the older one (value a string)', () => {
+test('resting heart rate from the current shape (number or string); the older shape\'s string value is a mean heart rate', () => {
   const current = byId(fixture('heart-resting-current.json'));
   assert.equal(current.get('fitbit:resting-heart:2026-03-28')!.valueQuantity!.value, 61);
   assert.equal(current.get('fitbit:resting-heart:2026-03-29')!.valueQuantity!.value, 63);
   assert.equal(current.has('fitbit:resting-heart:2026-03-30'), false, 'a day without restingHeartRate makes nothing');
   const old = byId(fixture('activities-heart-1d-1m-intraday.json'), { timeZone: 'America/New_York' });
-  assert.equal(old.get('fitbit:resting-heart:2015-08-21')!.valueQuantity!.value, 64.2);
-  assert.equal(old.get('fitbit:resting-heart:2015-08-21')!.code.coding![0].code, '40443-4');
+  assert.equal(old.has('fitbit:resting-heart:2015-08-21'), false);
+  assert.equal(old.get('fitbit:heart-mean:2015-08-21')!.valueQuantity!.value, 64.2);
+  assert.equal(old.get('fitbit:heart-mean:2015-08-21')!.code.coding![0].code, '8867-4');
 });
 
 test('HRV is RMSSD in our own code system; SpO2 carries both LOINC codes; weight in pounds becomes kg', () => {
@@ -106,8 +107,8 @@ test('best effort: every skipped record and why, the rest mapped', () => {
 });
 
 test('a response of no supported kind is refused, naming its keys', () => {
-  assert.throws(() => mapFitbit(fixture('activities-date-multiple-in-activities-list.json'), opts({ fileName: 'a.json' })),
-    /a\.json: not a supported Fitbit response \(keys: activities, goals, summary\)/);
+  assert.throws(() => mapFitbit({ badges: [], friends: [] }, opts({ fileName: 'a.json' })),
+    /a\.json: not a supported Fitbit response \(keys: badges, friends\)/);
   assert.throws(() => mapFitbit('hello', opts()), /not a Fitbit Web API response/);
 });
 

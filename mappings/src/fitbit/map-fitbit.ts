@@ -2,9 +2,12 @@
 import type { Device } from 'fhir/r4.js';
 import { DeviceSet, deviceReference } from '../device.js';
 import { localClock } from '../local-time.js';
+import { keepFirstOfEachId } from '../repeated-ids.js';
 import { Skips } from '../skips.js';
 import { MappingError, type MappedBatch, type MappingOptions } from '../types.js';
 import { fitbitDevice, isObj, type FitbitContext } from './context.js';
+import { mapActivitySummary } from './activity.js';
+import { mapBreathing } from './breathing.js';
 import { mapHeart } from './heart.js';
 import { mapSleep } from './sleep.js';
 import { mapSteps } from './steps.js';
@@ -35,16 +38,24 @@ export function mapFitbit(json: unknown, opts: MappingOptions): MappedBatch {
     when('sleep', () => mapSleep(json, ctx));
     when('hrv', () => mapHrv(json, ctx));
     when('weight', () => mapWeight(json, ctx));
+    when('br', () => mapBreathing(json, ctx));
+    // The daily activity summary: `summary` with `activities` (sessions) and `goals`; a sleep response has a
+    // `summary` too, mapped with its logs.
+    if (json.sleep === undefined && (json.summary !== undefined || Array.isArray(json.activities))) {
+      known = true;
+      mapActivitySummary(json, ctx);
+    }
     if (!known) {
       const keys = Object.keys(json).slice(0, 5).join(', ') || 'none';
       throw new MappingError(
-        `not a supported Fitbit response (keys: ${keys}); supported: heart rate, steps, sleep v1.2, HRV, SpO2, weight`,
+        `not a supported Fitbit response (keys: ${keys}); supported: heart rate, steps, daily activity summary, sleep v1.2, HRV, SpO2, breathing rate, weight`,
         opts.fileName,
       );
     }
   }
+  const observations = keepFirstOfEachId(out, skips);
   // Only the devices some Observation points at.
-  const used = new Set(out.map((o) => o.device?.reference));
+  const used = new Set(observations.map((o) => o.device?.reference));
   const usedDevices: Device[] = devices.takeNew().filter((d) => used.has(deviceReference(d).reference));
-  return { observations: out, devices: usedDevices, skipped: skips.list };
+  return { observations, devices: usedDevices, skipped: skips.list };
 }

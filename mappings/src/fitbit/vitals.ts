@@ -1,11 +1,25 @@
 // Fitbit HRV (daily RMSSD and per-minute), SpO2 (daily summary and per-minute) and weight logs.
 // https://dev.fitbit.com/build/reference/web-api/heartrate-variability/ , .../spo2/ , .../body/get-weight-log/
-import { buildObservation } from '../observation.js';
-import { positive } from '../skips.js';
+import type { ObservationComponent } from 'fhir/r4.js';
+import { EXTRA_COMPONENTS } from '../codes.js';
+import { buildObservation, quantity } from '../observation.js';
+import { positive, reading } from '../skips.js';
 import { DATE, TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const TO_KG = { kg: 1, lb: 0.45359237, stone: 6.35029318 } as const;
+
+const PERCENT = { unit: '%', code: '%' };
+
+/** What the source measured beside the main value (SpO2 min and max), as components; zero and blank omitted. */
+function extra(value: Json, fields: Record<string, [keyof typeof EXTRA_COMPONENTS, { unit: string; code: string }]>): ObservationComponent[] {
+  const out: ObservationComponent[] = [];
+  for (const [key, [code, unit]] of Object.entries(fields)) {
+    const r = reading(value[key]);
+    if (r.ok && r.value > 0) out.push({ code: { coding: [EXTRA_COMPONENTS[code]] }, valueQuantity: quantity(r.value, unit) });
+  }
+  return out;
+}
 
 /** `minute` of a per-minute entry placed on the time line, or undefined after recording the bad input. */
 function minuteOf(ctx: FitbitContext, at: string, v: unknown): string | undefined {
@@ -41,6 +55,7 @@ export function mapHrv(json: Json, ctx: FitbitContext): void {
     if (value === undefined || !period) return;
     ctx.out.push(buildObservation({
       kind: 'hrv-rmssd', id: `fitbit:hrv:${date}`, patientReference: ctx.opts.patientReference,
+      // deepRmssd is not kept: a vital-signs component must use a unit of ucum-vitals-common, which has no ms.
       effective: period, value, device: ctx.device,
     }));
   });
@@ -74,7 +89,7 @@ export function mapSpo2(json: unknown, ctx: FitbitContext): void {
     if (value === undefined || !period || !percent(ctx, `${at}.value.avg`, value)) return;
     ctx.out.push(buildObservation({
       kind: 'oxygen-saturation', id: `fitbit:spo2:${date}`, patientReference: ctx.opts.patientReference,
-      effective: period, value, device: ctx.device,
+      effective: period, value, device: ctx.device, components: extra(day.value, { min: ['spo2Min', PERCENT], max: ['spo2Max', PERCENT] }),
     }));
   });
 }
@@ -90,6 +105,7 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
   const logs = json.weight;
   if (!Array.isArray(logs)) return ctx.skips.bad('weight', 'weight is not an array');
   const factor = TO_KG[ctx.opts.weightUnit ?? 'kg'];
+  const kept = new Map<string, { index: number; at: string; byScale: boolean }>();
   logs.forEach((log: unknown, i: number) => {
     const at = `weight[${i}]`;
     if (!isObj(log)) return ctx.skips.bad(at, 'not an object');
@@ -104,10 +120,26 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     if (!effective) return ctx.skips.bad(`${at}.date`, 'date is not a valid date');
     // A scale names itself in `source` ("Aria"); "API" and "Web" are entries typed in by hand.
     const source = typeof log.source === 'string' ? log.source : '';
-    const device = /^aria/i.test(source) ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
-    ctx.out.push(buildObservation({
+    const byScale = /^aria/i.test(source);
+    const device = byScale ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
+    const obs = buildObservation({
       kind: 'body-weight', id: `fitbit:weight:${log.logId}`, patientReference: ctx.opts.patientReference,
       effective, value: value * factor, device,
-    }));
+    });
+    // Two logs sharing a logId would be one Observation: a scale's reading wins over one entered by hand (API,
+    // Web), else the first in the file; the other is reported, never silently lost.
+    const logId = String(log.logId);
+    const earlier = kept.get(logId);
+    if (!earlier) {
+      kept.set(logId, { index: ctx.out.length, at, byScale });
+      ctx.out.push(obs);
+    } else if (byScale && !earlier.byScale) {
+      ctx.skips.drop(earlier.at, `weight log ${logId} repeated at ${at}: the scale's reading there is kept over this one entered by hand`);
+      ctx.out[earlier.index] = obs;
+      kept.set(logId, { index: earlier.index, at, byScale });
+    } else {
+      const why = earlier.byScale && !byScale ? "the scale's reading there is kept over this one entered by hand" : 'the first is kept';
+      ctx.skips.drop(at, `weight log ${logId} repeated at ${earlier.at}: ${why}`);
+    }
   });
 }

@@ -2,9 +2,10 @@
 // activity segments) to Observations and Devices. https://developers.google.com/fit/rest/v1/reference/users/dataset/aggregate
 import type { Device, Observation } from 'fhir/r4.js';
 import type { SleepStage } from '../codes.js';
-import { DeviceSet, buildDevice } from '../device.js';
+import { DeviceSet, buildDevice, deviceReference } from '../device.js';
 import { instantClock } from '../local-time.js';
 import { buildObservation } from '../observation.js';
+import { keepFirstOfEachId } from '../repeated-ids.js';
 import { Skips, positive } from '../skips.js';
 import { MappingError, type MappedBatch, type MappingOptions } from '../types.js';
 
@@ -96,5 +97,7 @@ export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
       }
     });
   }
-  return { observations, devices: devices.takeNew(), skipped: skips.list };
+  const kept = keepFirstOfEachId(observations, skips);
+  const used = new Set(kept.map((o) => o.device?.reference));
+  return { observations: kept, devices: devices.takeNew().filter((d) => used.has(deviceReference(d).reference)), skipped: skips.list };
 }

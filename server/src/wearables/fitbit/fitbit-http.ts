@@ -14,10 +14,10 @@ export async function fitbitRequest(config: FitbitConfig, url: string, req: Outb
   }
 }
 
-/** The body as JSON; 502 when it is not (an HTML error page, a truncated answer). */
+/** The body as JSON (a UTF-8 byte order mark ignored); 502 when it is not (an HTML error page, a truncated answer). */
 export function fitbitJson(res: OutboundResponse, what: string): unknown {
   try {
-    return JSON.parse(res.body.toString('utf8'));
+    return JSON.parse(res.body.toString('utf8').replace(/^\ufeff/, ''));
   } catch {
     const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
     throw badGateway(`Fitbit answered ${what} with ${res.status} and a body that is not JSON (${type}); try again later`);

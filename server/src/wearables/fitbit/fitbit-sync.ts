@@ -62,7 +62,7 @@ export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: Fitb
           const batch = mapFitbit(json, {
             patientReference: `Patient/${req.patientId}`, timeZone, bestEffort: true, weightUnit: 'lb', fileName: `Fitbit ${t.type} ${a}..${b}`,
           });
-          for (const s of batch.skipped) countSkip(result.summary, s.reason, s.position);
+          for (const s of batch.skipped) countSkip(result.summary, s.reason, s.position, s.count ?? 1);
           for (let i = 0; i < batch.observations.length || i === 0; i += batchSize) {
             const part = { observations: batch.observations.slice(i, i + batchSize), devices: i === 0 ? batch.devices : [], skipped: [] };
             if (part.observations.length + part.devices.length > 0) await storeBundle(patientBundle(part, req.patientId), ctx, result.summary, req.patientId);

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MappingError, mapFitbit, mapGoogleFit, type MappedBatch } from '../../../../mappings/src/index.js';
+import { jsonSyntaxPosition } from './json-syntax-position.js';
 import type { JsonJob, ThreadError, ThreadReply } from './json-mapping-thread.js';
 
 const port = parentPort!;
@@ -11,17 +12,30 @@ const job = workerData as JsonJob;
 /** Resolves at the main thread's next request for a batch. */
 const asked = () => new Promise<void>((resolve) => port.once('message', () => resolve()));
 
-function mapWhole(text: string): MappedBatch {
+/** A UTF-8 byte order mark (Windows editors, several SDKs) is no part of the JSON text. */
+const BOM = '\ufeff';
+
+function mapWhole(file: string): MappedBatch {
+  const bom = file.startsWith(BOM) ? 1 : 0;
+  const text = bom ? file.slice(1) : file;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    // Node names the character where parsing failed, except when the text ends too early.
-    const message = (err as Error).message;
-    const at = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
-    throw Object.assign(new Error(message), { jsonAt: at });
+    // JSON.parse names no position for most errors: the first offending character is found here, and named in the
+    // file as uploaded (the byte order mark counted).
+    const at = (jsonSyntaxPosition(text) ?? text.length) + bom;
+    throw Object.assign(new Error((err as Error).message), { jsonAt: at, jsonWhere: where(file, at) });
   }
   return job.source === 'fitbit' ? mapFitbit(json, job.options) : mapGoogleFit(json, job.options);
+}
+
+/** Line, column and byte offset of character `at`, for a person opening the file in an editor or a hex viewer. */
+function where(file: string, at: number): string {
+  const before = file.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}, byte ${Buffer.byteLength(before, 'utf8')}`;
 }
 
 /**
@@ -40,8 +54,8 @@ function* chunks(batch: MappedBatch, size: number): Generator<MappedBatch> {
 function describe(err: unknown): ThreadError {
   if (err instanceof MappingError) return { kind: 'mapping', name: err.name, message: err.message, fileName: err.fileName, position: err.position };
   const e = err instanceof Error ? err : new Error(String(err));
-  const jsonAt = (e as { jsonAt?: number }).jsonAt;
-  if (jsonAt !== undefined) return { kind: 'json', message: e.message, at: jsonAt };
+  const { jsonAt, jsonWhere } = e as { jsonAt?: number; jsonWhere?: string };
+  if (jsonAt !== undefined) return { kind: 'json', message: `${e.message} at ${jsonWhere}`, at: jsonAt };
   return { kind: 'other', message: e.message, stack: e.stack };
 }
 

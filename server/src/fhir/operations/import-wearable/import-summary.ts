@@ -21,10 +21,11 @@ export function emptySummary(source: string, fileName: string): ImportSummary {
   return { source, fileName, created: {}, unchanged: {}, skipped: new Map() };
 }
 
-export function countSkip(summary: ImportSummary, reason: string, position: string): void {
+/** `records`: how many records the skip stands for (a mapper's summary of drops for one reason counts many). */
+export function countSkip(summary: ImportSummary, reason: string, position: string, records = 1): void {
   const tally = summary.skipped.get(reason);
-  if (tally) tally.count++;
-  else summary.skipped.set(reason, { reason, count: 1, firstPosition: position });
+  if (tally) tally.count += records;
+  else summary.skipped.set(reason, { reason, count: records, firstPosition: position });
 }
 
 export function countStored(summary: ImportSummary, type: string, created: boolean): void {

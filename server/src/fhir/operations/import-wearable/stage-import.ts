@@ -83,8 +83,12 @@ export async function stageImport(
   // A batch's outcome is taken in upload order, as if each were checked before the next was mapped.
   const settle = async ({ batch, devices, problems }: InFlight) => {
     const found = await problems;
-    for (const s of batch.skipped) countSkip(summary, s.reason, s.position);
-    records += batch.observations.length + batch.skipped.length;
+    let skipped = 0;
+    for (const s of batch.skipped) {
+      countSkip(summary, s.reason, s.position, s.count ?? 1);
+      skipped += s.count ?? 1;
+    }
+    records += batch.observations.length + skipped;
     const stored = devices.filter((d, i) => {
       const problem = found[i];
       if (!problem) return true;
