@@ -38,7 +38,7 @@ export interface BuiltApp {
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
-  const { ctx, pool, indexer, fhirBase, conformance, wearables } = services;
+  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
 
   let redis: Redis | undefined;
@@ -93,7 +93,12 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   }
   // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
   if (resourceServer) app.use('/fhir', ...resourceServer.before);
-  app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes, contextFor: resourceServer?.contextFor }));
+  // Subscription writes carry the token's grant (subscriptions/); the access policy applies beneath them.
+  app.use('/fhir', fhirHandler(ctx, {
+    maxBodyBytes: config.maxBodyBytes,
+    contextFor: (req, base, locals) => subscriptions.contextFor(resourceServer ? resourceServer.contextFor(req, base, locals) : base, req.access),
+  }));
+  if (config.subscriptions.deliver) subscriptions.loop.start();
   if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
   app.use('/app', appHosting(config.baseUrl));

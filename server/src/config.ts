@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { optionalBoolVar } from './core/env-vars.js';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
+import { loadSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscriptions-config.js';
 import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch-limits.js';
 
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
   ehrSimulator: boolean;
   /** Patient/$import-wearable and Fitbit sync (WEARABLE_*, FITBIT_*). */
   wearables: WearablesConfig;
+  /** FHIR Subscriptions: delivery, retries, endpoint rules (SUBSCRIPTION_*). */
+  subscriptions: SubscriptionsConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,6 +90,7 @@ export function loadConfig(env: Env): Config {
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
+    subscriptions: loadSubscriptionsConfig(env),
   };
 }
 

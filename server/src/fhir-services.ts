@@ -25,6 +25,7 @@ import { createWearableServices, type WearableServices } from './wearables/weara
 import { startValidationThread } from './wearables/validation-thread/validation-thread.js';
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
+import { createSubscriptions, type SubscriptionServices } from './subscriptions/subscriptions.js';
 
 export interface FhirServices {
   ctx: FhirContext;
@@ -35,6 +36,8 @@ export interface FhirServices {
   /** The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served. */
   conformance: ConformanceFiles;
   wearables: WearableServices;
+  /** FHIR Subscriptions: every write records its events (outbox); `serve` starts the delivery loop. */
+  subscriptions: SubscriptionServices;
   /** Stops the wearable jobs and closes the database. */
   close(): Promise<void>;
 }
@@ -85,12 +88,14 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   await searchParams.loadAtStart();
+  const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   await thread?.ready;
   const close = async () => {
+    await subscriptions.loop.stop();
     await wearables.close();
     await runner.close();
     await repo.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, close };
+  return { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions, close };
 }

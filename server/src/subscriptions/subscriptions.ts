@@ -1,0 +1,39 @@
+// Wires FHIR Subscriptions into the server: the outbox hook on every write transaction, the per-request wrapper
+// of Subscription writes, and the delivery loop (started by `serve`, stopped on close).
+import type { Pool } from 'mysql2/promise';
+import type { AccessContext } from '../auth/access-context.js';
+import { createResourceFacts } from '../auth/resource-server/resource-facts.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { ResourceIndexer } from '../indexing/resource-indexer.js';
+import type { MysqlRepository } from '../store/mysql/mysql-repository.js';
+import { DeliveryLoop } from './delivery-loop.js';
+import { grantChecker } from './grant.js';
+import { criteriaMatcher } from './matcher.js';
+import { outboxHook } from './outbox.js';
+import { subscriptionWrites } from './subscription-writes.js';
+import type { SubscriptionsConfig } from './subscriptions-config.js';
+
+export interface SubscriptionServices {
+  loop: DeliveryLoop;
+  /** The context of one request, whose Subscription writes carry its token's grant (undefined: AUTH_MODE=open). */
+  contextFor(ctx: FhirContext, access: AccessContext | undefined): FhirContext;
+}
+
+export interface SubscriptionDeps {
+  pool: Pool;
+  stored: MysqlRepository;
+  ctx: FhirContext;
+  indexer: ResourceIndexer;
+  config: SubscriptionsConfig;
+}
+
+export function createSubscriptions({ pool, stored, ctx, indexer, config }: SubscriptionDeps): SubscriptionServices {
+  const facts = createResourceFacts(ctx.defs, ctx.baseUrl, indexer);
+  const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config });
+  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantChecker(facts, ctx.defs), () => loop.wake()));
+  const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback };
+  return {
+    loop,
+    contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
+  };
+}
