@@ -22,6 +22,7 @@ import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
+import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 
 export interface BuiltApp {
@@ -33,6 +34,8 @@ export interface BuiltApp {
   auth?: AuthorizationServer;
   /** AUTH_MODE=smart: the Redis connection (authorization state; keys start with config.redisPrefix). */
   redis?: Redis;
+  /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
+  deliveryLoop: DeliveryLoop;
   close(): Promise<void>;
 }
 
@@ -118,5 +121,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, close };
 }
