@@ -3,6 +3,9 @@
 // events recorded while no loop runs delivered after a restart, one delivery per event with two nodes.
 // https://hl7.org/fhir/R4/subscription.html, https://hl7.org/fhir/uv/subscriptions-backport/
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle, Subscription } from 'fhir/r4.js';
 import { buildApp } from '../server/src/app.js';
@@ -11,6 +14,7 @@ import { startReceiver, type HookReceiver, type Received } from './support/hook-
 import { eventNumber, notifications, pain, param, statusOf, subscription, waitForStatus } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
+const CRITERIA = 'Observation?code=http://loinc.org|72514-3&value-quantity=gt8';
 const FAST = { SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50', SUBSCRIPTION_RETRY_BASE_MS: '20', SUBSCRIPTION_MAX_ATTEMPTS: '3' };
 
 describe('rest-hook Subscriptions', () => {
@@ -131,5 +135,23 @@ describe('rest-hook Subscriptions', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('npx fibrotrack subscriptions list shows each one with its backlog; remove stops one', async () => {
+    const run = promisify(execFile);
+    const bin = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
+    const env = { ...process.env, AUTH_MODE: 'open', DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}` };
+    const { id } = await subscribe('id-only');
+    const listed = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const mine = listed.find((l) => l.id === id);
+    assert.deepEqual({ ...mine, events: undefined }, { id, status: 'active', criteria: CRITERIA, events: undefined, pending: 0, failures: 0 });
+    assert.ok(listed.some((l) => l.status === 'error'), 'the failing one is listed in error');
+    const removed = await run(process.execPath, [bin, 'subscriptions', 'remove', id], { env });
+    assert.match(removed.stdout, new RegExp(`Removed Subscription/${id}`));
+    assert.equal((await server.http.get(`/fhir/Subscription/${id}`)).status, 410);
+    const after = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(after.find((l) => l.id === id)?.status, 'off');
+    await assert.rejects(run(process.execPath, [bin, 'subscriptions', 'remove', 'nope'], { env }), (err: { code: number; stderr: string }) => err.code === 1 && /No Subscription\/nope/.test(err.stderr));
+    await assert.rejects(run(process.execPath, [bin, 'subscriptions', 'frob'], { env }), (err: { code: number }) => err.code === 2);
   });
 });

@@ -10,7 +10,7 @@ import type { ResourceVersion } from '../store/repository.js';
 import type { GrantCheck } from './grant.js';
 import { parseGrant } from './grant.js';
 import type { CriteriaMatcher } from './matcher.js';
-import { activeFor, insertEvent, nextEventNumber, syncResource, type SubscriptionRow, type SubscriptionStatus } from './subscription-table.js';
+import { activeFor, insertEvent, nextEventNumber, switchOff, syncResource, type SubscriptionRow, type SubscriptionStatus } from './subscription-table.js';
 
 const STATUSES = new Set(['requested', 'active', 'error', 'off']);
 
@@ -19,8 +19,12 @@ export function outboxHook(matches: CriteriaMatcher, grantAllows: GrantCheck, wa
     let recorded = false;
     for (const v of written.filter((w) => w.type === 'Subscription')) {
       const sub = v.resource as Subscription | undefined;
-      const [type, criteria = ''] = (sub?.criteria ?? '').split(/\?(.*)/s);
-      const status = (v.deleted || !sub || !STATUSES.has(sub.status) ? 'off' : sub.status) as SubscriptionStatus;
+      if (v.deleted || !sub) {
+        await run(switchOff(v.id));
+        continue;
+      }
+      const [type, criteria = ''] = (sub.criteria ?? '').split(/\?(.*)/s);
+      const status = (STATUSES.has(sub.status) ? sub.status : 'off') as SubscriptionStatus;
       await run(syncResource(v.id, type ?? '', criteria, status));
       recorded ||= status === 'requested';
     }

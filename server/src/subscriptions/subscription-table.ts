@@ -37,6 +37,9 @@ export const syncResource = (id: string, type: string, criteria: string, status:
         next_attempt_at = IF(VALUES(status) = 'requested' AND status <> 'requested', '1970-01-01 00:00:01', next_attempt_at),
         status = VALUES(status)`;
 
+/** A deleted Subscription keeps its row (for `subscriptions list`), switched off. */
+export const switchOff = (id: string) => sql`UPDATE subscription SET status = 'off' WHERE id = ${id}`;
+
 export const activeFor = (types: string[]) =>
   sql`SELECT id, res_type, criteria, status, grant_json FROM subscription WHERE status = 'active' AND res_type IN (${types})`;
 
