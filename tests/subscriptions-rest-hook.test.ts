@@ -86,6 +86,30 @@ describe('rest-hook Subscriptions', () => {
     }
   });
 
+  it('the pain-severe topic of the FibroTrack IG, filtered by patient, sends that patient\'s scores above 8 only', async () => {
+    const topic = 'https://fhir.fibrotrack.org/SubscriptionTopic/pain-severe';
+    const filtered = (filter: string) => ({
+      ...subscription(receiver.url + '/topic', 'id-only'), criteria: topic,
+      _criteria: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria', valueString: filter }] },
+    });
+    const refused = await post('Subscription', filtered('Observation?code=http://loinc.org|1234-5'));
+    assert.equal(refused.status, 422, refused.text);
+    assert.match(refused.body.issue[0].diagnostics, /can be filtered by patient, not 'code'/);
+    const res = await post('Subscription', filtered('Observation?patient=Patient/t1'));
+    assert.equal(res.status, 201, res.text);
+    await waitForStatus(server, res.body.id, 'active');
+    const other = await post('Observation', pain('t2', 10));
+    const low = await post('Observation', pain('t1', 7));
+    const high = await post('Observation', pain('t1', 9));
+    const mine = (rs: Received[]) => notifications(rs).filter((r) => r.path.endsWith('/topic'));
+    await receiver.until((rs) => mine(rs).length >= 1);
+    const first = mine(receiver.received)[0];
+    assert.equal(eventNumber(first), 1);
+    assert.equal(param(statusOf(first), 'topic')?.valueCanonical, topic);
+    assert.equal((first.json as Bundle).entry![1].fullUrl, `http://localhost:8080/fhir/Observation/${high.body.id}`);
+    assert.ok(![other.body.id, low.body.id].some((id) => receiver.received.some((r) => r.path.endsWith('/topic') && r.body.includes(id))));
+  });
+
   it('refuses criteria that are no search, unsupported channels and endpoints on private addresses', async () => {
     const bad = await post('Subscription', { ...subscription(receiver.url), criteria: 'Observation?nonsense=1' });
     assert.equal(bad.status, 400, bad.text);

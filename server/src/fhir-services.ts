@@ -26,6 +26,7 @@ import { startValidationThread } from './wearables/validation-thread/validation-
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
 import { createSubscriptions, type SubscriptionServices } from './subscriptions/subscriptions.js';
+import { topicsFrom } from './subscriptions/topics.js';
 
 export interface FhirServices {
   ctx: FhirContext;
@@ -88,7 +89,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   await searchParams.loadAtStart();
-  const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions });
+  const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions, topics: topicsFrom(conformance.examples) });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   await thread?.ready;
   const close = async () => {

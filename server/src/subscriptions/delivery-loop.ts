@@ -16,6 +16,7 @@ import { notificationBundle, type NotificationEvent } from './notification.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { readSpec, type SubscriptionSpec } from './subscription-spec.js';
 import { setStatus } from './set-status.js';
+import type { Topics } from './topics.js';
 import * as table from './subscription-table.js';
 
 const BATCH = 20;
@@ -27,6 +28,7 @@ export interface DeliveryDeps {
   defs: Definitions;
   fhirBase: string;
   config: SubscriptionsConfig;
+  topics: Topics;
 }
 
 export class DeliveryLoop {
@@ -113,7 +115,7 @@ export class DeliveryLoop {
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
     let spec: SubscriptionSpec;
     try {
-      spec = readSpec(sub, this.deps.defs);
+      spec = readSpec(sub, this.deps.defs, this.deps.topics);
     } catch (err) {
       return this.fail(row, `the Subscription can no longer be served: ${(err as Error).message}`, true);
     }

@@ -14,7 +14,15 @@ import { activeFor, insertEvent, nextEventNumber, switchOff, syncResource, type 
 
 const STATUSES = new Set(['requested', 'active', 'error', 'off']);
 
-export function outboxHook(matches: CriteriaMatcher, grantAllows: GrantCheck, wake: () => void): CommitHook {
+export function outboxHook(matches: CriteriaMatcher, grantAllows: GrantCheck, criteriaOf: (sub: Subscription) => { type: string; query: string }, wake: () => void): CommitHook {
+  // Written through the API, a Subscription was checked already; loaded otherwise, one that does not parse stays off.
+  const criteriaOrNone = (sub: Subscription) => {
+    try {
+      return criteriaOf(sub);
+    } catch {
+      return undefined;
+    }
+  };
   return async ({ tx, written, run }) => {
     let recorded = false;
     for (const v of written.filter((w) => w.type === 'Subscription')) {
@@ -23,9 +31,9 @@ export function outboxHook(matches: CriteriaMatcher, grantAllows: GrantCheck, wa
         await run(switchOff(v.id));
         continue;
       }
-      const [type, criteria = ''] = (sub.criteria ?? '').split(/\?(.*)/s);
-      const status = (STATUSES.has(sub.status) ? sub.status : 'off') as SubscriptionStatus;
-      await run(syncResource(v.id, type ?? '', criteria, status));
+      const criteria = criteriaOrNone(sub);
+      const status = (criteria && STATUSES.has(sub.status) ? sub.status : 'off') as SubscriptionStatus;
+      await run(syncResource(v.id, criteria?.type ?? '', criteria?.query ?? '', status));
       recorded ||= status === 'requested';
     }
     const candidates = latestOf(written.filter((w) => !w.deleted && w.resource && w.type !== 'Subscription'));

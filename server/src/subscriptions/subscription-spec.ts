@@ -5,7 +5,9 @@ import type { Subscription } from 'fhir/r4.js';
 import { badRequest, notSupported, unprocessable } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
+import type { Topic, Topics } from './topics.js';
 
+export const FILTER_CRITERIA_URL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';
 export const PAYLOAD_CONTENT_URL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content';
 export type PayloadContent = 'empty' | 'id-only' | 'full-resource';
 const MEDIA_TYPES = new Set(['application/fhir+json', 'application/json']);
@@ -23,25 +25,8 @@ export interface SubscriptionSpec {
   headers: Record<string, string>;
 }
 
-/** Criteria as parsed search parameters: what matching runs. */
-export function criteriaParams(spec: Pick<SubscriptionSpec, 'query'>): URLSearchParams {
-  return new URLSearchParams(spec.query);
-}
-
-export function readSpec(sub: Subscription, defs: Definitions): SubscriptionSpec {
-  const criteria = sub.criteria ?? '';
-  const m = /^([A-Z][A-Za-z]+)(?:\?(.*))?$/.exec(criteria);
-  if (!m || !defs.resourceTypes.includes(m[1])) {
-    throw unprocessable(`Subscription.criteria '${criteria}' must be a resource type and a search query, e.g. Observation?code=http://loinc.org|72514-3`, 'Subscription.criteria');
-  }
-  const [, type, query = ''] = m;
-  const params = new URLSearchParams(query);
-  for (const name of params.keys()) {
-    if (name.startsWith('_') && !['_id', '_lastUpdated', '_profile', '_tag', '_security', '_source', '_has'].includes(name.split(':')[0])) {
-      throw unprocessable(`Subscription.criteria: '${name}' shapes a result page and means nothing for one resource; use filter parameters only`, 'Subscription.criteria');
-    }
-  }
-  parseSearch(type, params, defs); // refuses unknown parameters and bad values with a 400 naming them
+export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): SubscriptionSpec {
+  const { type, query } = criteriaOf(sub, defs, topics);
   const channel = sub.channel;
   if (channel?.type !== 'rest-hook') {
     throw notSupported(`Subscription.channel.type '${channel?.type}' is not supported; this server delivers rest-hook`);
@@ -58,6 +43,53 @@ export function readSpec(sub: Subscription, defs: Definitions): SubscriptionSpec
     headers[hm[1]] = hm[2];
   }
   return { type, query, endpoint: channel.endpoint, content: payloadContent(sub), ...(channel.payload ? { mediaType: channel.payload } : {}), headers };
+}
+
+/**
+ * The type and query a Subscription runs: its `criteria` search, or the query criteria of the topic its
+ * `criteria` names, ANDed with its filter criteria.
+ */
+export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics): { type: string; query: string } {
+  const criteria = sub.criteria ?? '';
+  const topic = topics.get(criteria);
+  if (topic) return topicCriteria(sub, topic, defs);
+  const m = /^([A-Z][A-Za-z]+)(?:\?(.*))?$/.exec(criteria);
+  if (!m || !defs.resourceTypes.includes(m[1])) {
+    const known = [...topics.keys()].join(', ');
+    throw unprocessable(`Subscription.criteria '${criteria}' must be a resource type and a search query (e.g. Observation?code=http://loinc.org|72514-3) or a topic this server publishes (${known || 'none'})`, 'Subscription.criteria');
+  }
+  const [, type, query = ''] = m;
+  checkQuery(type, query, defs);
+  return { type, query };
+}
+
+function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { type: string; query: string } {
+  const filters = ((sub as { _criteria?: { extension?: { url: string; valueString?: string }[] } })._criteria?.extension ?? [])
+    .filter((e) => e.url === FILTER_CRITERIA_URL).map((e) => e.valueString ?? '');
+  const parts = [topic.query];
+  for (const f of filters) {
+    const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(f);
+    if (!m || m[1] !== topic.type) throw unprocessable(`Subscription filter criteria '${f}' must be '${topic.type}?<filter>=<value>'`, 'Subscription.criteria');
+    for (const name of new URLSearchParams(m[2]).keys()) {
+      if (!topic.filters.includes(name.split(':')[0])) {
+        throw unprocessable(`Subscription filter criteria: topic ${topic.url} can be filtered by ${topic.filters.join(', ') || 'nothing'}, not '${name}'`, 'Subscription.criteria');
+      }
+    }
+    parts.push(m[2]);
+  }
+  const query = parts.filter(Boolean).join('&');
+  checkQuery(topic.type, query, defs);
+  return { type: topic.type, query };
+}
+
+function checkQuery(type: string, query: string, defs: Definitions): void {
+  const params = new URLSearchParams(query);
+  for (const name of params.keys()) {
+    if (name.startsWith('_') && !['_id', '_lastUpdated', '_profile', '_tag', '_security', '_source', '_has'].includes(name.split(':')[0])) {
+      throw unprocessable(`Subscription.criteria: '${name}' shapes a result page and means nothing for one resource; use filter parameters only`, 'Subscription.criteria');
+    }
+  }
+  parseSearch(type, params, defs); // refuses unknown parameters and bad values with a 400 naming them
 }
 
 /** Without a payload, nothing is sent but the POST itself; with one, the backport extension says how much. */

@@ -15,12 +15,14 @@ import { endpointProblem } from './endpoint-rules.js';
 import { grantOf, parseGrant, policyOf } from './grant.js';
 import { readSpec } from './subscription-spec.js';
 import { grantRow, saveGrant } from './subscription-table.js';
+import type { Topics } from './topics.js';
 
 export interface SubscriptionWriteDeps {
   pool: Pool;
   defs: Definitions;
   facts: ResourceFacts;
   allowLoopback: boolean;
+  topics: Topics;
 }
 
 export function subscriptionWrites(repo: FhirRepository, access: AccessContext | undefined, deps: SubscriptionWriteDeps): FhirRepository {
@@ -60,7 +62,7 @@ export function subscriptionWrites(repo: FhirRepository, access: AccessContext |
   const write = async (inner: FhirRepository, resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod) => {
     if (resource.resourceType !== 'Subscription') return inner.write(resource, previous, method);
     const sub = resource as Subscription;
-    const spec = readSpec(sub, deps.defs);
+    const spec = readSpec(sub, deps.defs, deps.topics);
     if (access) policyOf(access, deps.facts, deps.defs).requireLetter(spec.type, ['r']);
     const problem = await endpointProblem(spec.endpoint, deps.allowLoopback);
     if (problem) throw unprocessable(`Subscription.channel.endpoint refused: ${problem}`, 'Subscription.channel.endpoint');
