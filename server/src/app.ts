@@ -22,6 +22,7 @@ import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
+import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
 import { createResourceFacts } from './auth/resource-server/resource-facts.js';
@@ -35,12 +36,14 @@ export interface BuiltApp {
   auth?: AuthorizationServer;
   /** AUTH_MODE=smart: the Redis connection (authorization state; keys start with config.redisPrefix). */
   redis?: Redis;
+  /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
+  deliveryLoop: DeliveryLoop;
   close(): Promise<void>;
 }
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
-  const { ctx, pool, indexer, fhirBase, conformance, wearables } = services;
+  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
 
   let redis: Redis | undefined;
@@ -98,7 +101,12 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   }
   // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
   if (resourceServer) app.use('/fhir', ...resourceServer.before);
-  app.use('/fhir', fhirHandler(ctx, { maxBodyBytes: config.maxBodyBytes, contextFor: resourceServer?.contextFor }));
+  // Subscription writes carry the token's grant (subscriptions/); the access policy applies beneath them.
+  app.use('/fhir', fhirHandler(ctx, {
+    maxBodyBytes: config.maxBodyBytes,
+    contextFor: (req, base, locals) => subscriptions.contextFor(resourceServer ? resourceServer.contextFor(req, base, locals) : base, req.access),
+  }));
+  if (config.subscriptions.deliver) subscriptions.loop.start();
   if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
   app.use('/app', appHosting(config.baseUrl));
@@ -118,5 +126,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, close };
 }

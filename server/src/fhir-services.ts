@@ -29,6 +29,8 @@ import { openBlobStore } from './blob/open-blob-store.js';
 import { ExportStore } from './store/mysql/export-store.js';
 import { ExportRunner } from './bulk/export-runner.js';
 import { ExportService } from './bulk/export-service.js';
+import { createSubscriptions, type SubscriptionServices } from './subscriptions/subscriptions.js';
+import { topicsFrom } from './subscriptions/topics.js';
 
 export interface FhirServices {
   ctx: FhirContext;
@@ -41,6 +43,8 @@ export interface FhirServices {
   wearables: WearableServices;
   /** Bulk Data $export jobs (app.ts gives them the access policy). */
   bulk: ExportService;
+  /** FHIR Subscriptions: every write records its events (outbox); `serve` starts the delivery loop. */
+  subscriptions: SubscriptionServices;
   /** Stops the wearable jobs and closes the database. */
   close(): Promise<void>;
 }
@@ -91,6 +95,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   await searchParams.loadAtStart();
+  const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions, topics: topicsFrom(conformance.examples) });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   const exportStore = new ExportStore(pool);
   const blob = openBlobStore(config.bulk.blob);
@@ -100,9 +105,10 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   await thread?.ready;
   const close = async () => {
     await exportRunner.close();
+    await subscriptions.loop.stop();
     await wearables.close();
     await runner.close();
     await repo.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, close };
+  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, subscriptions, close };
 }

@@ -18,6 +18,8 @@ Commands:
   user add --username <u> --password-env <VAR> --fhir-user Practitioner/<id>
                              a practitioner or patient who logs in to the authorization server
   keys list|rotate|retire    the authorization server's signing keys
+  subscriptions list|remove <id>
+                             FHIR Subscriptions: status, events and backlog (JSON lines); remove stops one
   help                       show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -44,6 +46,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return (await import('./user-command.js')).userCommand(loadConfig(env), rest, env);
     case 'keys':
       return (await import('./keys-command.js')).keysCommand(loadConfig(env), rest);
+    case 'subscriptions':
+      return (await import('./subscriptions-command.js')).subscriptionsCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':

@@ -28,7 +28,8 @@
 //      for a type outside the definition; contained resources' included) is that patient; a Patient resource
 //      is the patient's own. References that name a Patient not pinned to one here (another server's, an
 //      unresolved `Patient?identifier=`) are refused. Both the stored resource before and the new content
-//      after must pass. Writes that fail answer 403: the client itself named the record.
+//      after must pass. Writes that fail answer 403: the client itself named the record. A Subscription is
+//      writable (it delivers only what the token's own grant reads; the subscriptions feature enforces that).
 //   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
 //      _include/_revinclude results only resources it may read or search.
 import type { Resource } from 'fhir/r4.js';
@@ -233,6 +234,8 @@ export class AccessPolicy {
    */
   private writeProblem(resource: Resource, patient: string): string | undefined {
     const own = `Patient/${patient}`;
+    // A Subscription is in no one's record; what it delivers is confined to its creator's grant (subscriptions/grant.ts).
+    if (resource.resourceType === 'Subscription') return undefined;
     if (resource.resourceType === 'Patient' && resource.id !== patient) {
       return `it is not ${own}, the one Patient resource this token may write`;
     }

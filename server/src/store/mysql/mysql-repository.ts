@@ -39,10 +39,23 @@ async function takeLock(run: (q: Sql) => Promise<RowDataPacket[]>, key: string):
   if (row.got !== 1) throw lockFailed(`Another request holds the lock for '${key}'; retry`);
 }
 
+/**
+ * What a transaction wrote, handed to each commit hook inside the transaction just before it commits: what a
+ * hook records with `run` commits or rolls back with the writes (subscriptions' outbox). The function a hook
+ * returns runs after the commit.
+ */
+export interface CommitScope {
+  tx: FhirRepository;
+  written: readonly ResourceVersion[];
+  run<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T>;
+}
+export type CommitHook = (scope: CommitScope) => Promise<(() => void) | void>;
+
 /** Bound to the pool outside a transaction, to one connection inside. */
 export class MysqlRepository implements FhirRepository {
   private readonly lockedPks = new Map<string, number>();
   private readonly buffer: WriteBuffer;
+  private readonly written: ResourceVersion[] = [];
 
   constructor(
     private readonly pool: Pool,
@@ -52,6 +65,7 @@ export class MysqlRepository implements FhirRepository {
     private readonly capabilities: WriteCapabilities,
     private readonly locks: NamedLocks,
     private readonly conn?: PoolConnection,
+    private readonly hooks: CommitHook[] = [],
   ) {
     this.buffer = new WriteBuffer(capabilities);
   }
@@ -157,12 +171,20 @@ export class MysqlRepository implements FhirRepository {
     if (this.conn) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, this.locks, conn);
+      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, this.locks, conn, this.hooks);
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
+        const after: (() => void)[] = [];
+        if (tx.written.length > 0) {
+          for (const hook of this.hooks) {
+            const then = await hook({ tx, written: tx.written, run: (q) => tx.query(q) });
+            if (then) after.push(then);
+          }
+        }
         if (!tx.buffer.empty) await tx.buffer.flush(conn);
         await conn.commit();
+        for (const then of after) then();
         return result;
       } catch (err) {
         await conn.rollback().catch(() => undefined);
@@ -175,6 +197,11 @@ export class MysqlRepository implements FhirRepository {
         conn.release();
       }
     }
+  }
+
+  /** Registers a hook run in every later write transaction, before it commits (see CommitScope). */
+  onCommit(hook: CommitHook): void {
+    this.hooks.push(hook);
   }
 
   async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
@@ -224,7 +251,9 @@ export class MysqlRepository implements FhirRepository {
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
     const rows = this.indexer.storedRows(stored);
     this.buffer.index(pk, type, rows, this.indexer.compartments(type, rows.reference));
-    return { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
+    const version: ResourceVersion = { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
+    this.written.push(version);
+    return version;
   }
 
   async remove(previous: ResourceVersion): Promise<ResourceVersion> {
@@ -235,7 +264,9 @@ export class MysqlRepository implements FhirRepository {
     await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 1 WHERE pk = ${pk}`);
     await this.clearIndex(conn, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
-    return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };
+    const version: ResourceVersion = { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };
+    this.written.push(version);
+    return version;
   }
 
   async close(): Promise<void> {

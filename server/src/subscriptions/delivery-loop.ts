@@ -1,0 +1,182 @@
+// The delivery loop: leases subscriptions with work due (one UPDATE in MySQL, so across nodes each is served by
+// one node at a time), handshakes `requested` ones (a 2xx makes them `active`), POSTs each undelivered event in
+// event-number order and marks it delivered after a 2xx. Delivery is at-least-once: a node that dies between the
+// POST and the mark leaves the event to be sent again once its lease runs out. Failures back off exponentially
+// with jitter; after `maxAttempts` failures in a row the Subscription goes to `error` with the reason.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Subscription } from 'fhir/r4.js';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Definitions } from '../definitions/r4-definitions.js';
+import { boundedRequest } from '../http/bounded-request.js';
+import type { FhirRepository } from '../store/repository.js';
+import type { Sql } from '../store/sql.js';
+import { endpointProblem } from './endpoint-rules.js';
+import { notificationBundle, type NotificationEvent } from './notification.js';
+import type { SubscriptionsConfig } from './subscriptions-config.js';
+import { readSpec, type SubscriptionSpec } from './subscription-spec.js';
+import { setStatus } from './set-status.js';
+import type { Topics } from './topics.js';
+import * as table from './subscription-table.js';
+
+const BATCH = 20;
+const LEASED_AT_ONCE = 10;
+
+export interface DeliveryDeps {
+  pool: Pool;
+  repo: FhirRepository;
+  defs: Definitions;
+  fhirBase: string;
+  config: SubscriptionsConfig;
+  topics: Topics;
+}
+
+export class DeliveryLoop {
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly leaseMs: number;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.leaseMs = deps.config.limits.totalTimeoutMs * (BATCH + 1) + 5_000;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.running = this.run();
+  }
+
+  /** Finishes the POST in flight; events not yet marked delivered are sent by the next loop to lease them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+  }
+
+  /** A local write recorded an event: look now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let busy = false;
+      try {
+        busy = await this.tick();
+      } catch (err) {
+        console.error('Subscription delivery failed; retrying at the next poll', err);
+      }
+      if (!busy && !this.stopped) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.deps.config.pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        this.woken = false;
+        done();
+      };
+    });
+  }
+
+  private query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {
+    return this.deps.pool.query<T>(q.text, q.values as unknown[]).then(([rows]) => rows);
+  }
+
+  /** One round: true when it leased something (there may be more). */
+  private async tick(): Promise<boolean> {
+    const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, LEASED_AT_ONCE));
+    if (affectedRows === 0) return false;
+    const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
+    await Promise.all(rows.map((row) => this.serve(row).catch(async (err) => {
+      console.error(`Subscription/${row.id}: delivery failed`, err);
+      await this.query(table.release(row.id, this.owner)).catch(() => undefined);
+    })));
+    return true;
+  }
+
+  private async serve(row: table.SubscriptionRow): Promise<void> {
+    const current = await this.deps.repo.read('Subscription', row.id);
+    const sub = current?.resource as Subscription | undefined;
+    if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
+    let spec: SubscriptionSpec;
+    try {
+      spec = readSpec(sub, this.deps.defs, this.deps.topics);
+    } catch (err) {
+      return this.fail(row, `the Subscription can no longer be served: ${(err as Error).message}`, true);
+    }
+    const problem = await endpointProblem(spec.endpoint, this.deps.config.allowLoopback);
+    if (problem) return this.fail(row, `endpoint refused: ${problem}`, true);
+    if (row.status === 'requested') {
+      const why = await this.post(spec, sub, 'handshake', Number(row.event_count), []);
+      if (why) return this.fail(row, `handshake failed: ${why}`);
+      await setStatus(this.deps.repo, row.id, 'active');
+      await this.query(table.succeeded(row.id, this.owner));
+      return;
+    }
+    const events = await this.query<table.EventRow[]>(table.pendingEvents(row.id, BATCH));
+    for (const e of events) {
+      const why = await this.post(spec, sub, 'event-notification', Number(e.event_number), [await this.eventOf(e, spec)]);
+      if (why) return this.fail(row, `notification ${e.event_number} failed: ${why}`);
+      await this.query(table.markDelivered(row.id, Number(e.event_number)));
+    }
+    await this.query(table.succeeded(row.id, this.owner));
+  }
+
+  private async eventOf(e: table.EventRow, spec: SubscriptionSpec): Promise<NotificationEvent> {
+    const reference = `${e.res_type}/${e.res_id}`;
+    if (spec.content !== 'full-resource') return { eventNumber: Number(e.event_number), reference };
+    // The version that matched, even when the resource has changed since.
+    const version = await this.deps.repo.vread(e.res_type, e.res_id, String(e.version_id));
+    return { eventNumber: Number(e.event_number), reference, ...(version?.resource ? { resource: version.resource } : {}) };
+  }
+
+  /** Why the POST failed, or undefined after a 2xx. */
+  private async post(spec: SubscriptionSpec, sub: Subscription, type: 'handshake' | 'event-notification', count: number, events: NotificationEvent[]): Promise<string | undefined> {
+    const headers: Record<string, string> = { ...spec.headers };
+    let body: string | undefined;
+    if (spec.content !== 'empty' || type === 'handshake') {
+      const bundle = notificationBundle({
+        fhirBase: this.deps.fhirBase, subscriptionId: sub.id!, topic: sub.criteria, status: type === 'handshake' ? 'requested' : 'active',
+        type, eventsSinceStart: count, content: spec.content, events,
+      });
+      if (spec.content !== 'empty') {
+        body = JSON.stringify(bundle);
+        headers['Content-Type'] = spec.mediaType ?? 'application/fhir+json';
+      }
+    }
+    try {
+      const res = await boundedRequest(spec.endpoint, { method: 'POST', headers, ...(body !== undefined ? { body } : {}) }, this.deps.config.limits);
+      return res.status >= 200 && res.status < 300 ? undefined : `the endpoint answered ${res.status}`;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  private async fail(row: table.SubscriptionRow, why: string, final = false): Promise<void> {
+    const failures = Number(row.failures) + 1;
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.deps.config;
+    if (final || failures >= maxAttempts) {
+      const after = final ? '' : ` (after ${failures} attempts)`;
+      await setStatus(this.deps.repo, row.id, 'error', `${why}${after}`);
+      await this.query(table.release(row.id, this.owner));
+      return;
+    }
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1));
+    await this.query(table.failed(row.id, this.owner, Math.round(delay * (1 + Math.random() * 0.5))));
+  }
+}

@@ -1,0 +1,86 @@
+// SQL of the subscription delivery state (migration 026): the row per Subscription, the outbox of events, and
+// the lease that lets one node at a time deliver a subscription's events.
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { sql, type Sql } from '../store/sql.js';
+
+export type Run = <T extends RowDataPacket[] | ResultSetHeader>(q: Sql) => Promise<T>;
+export type SubscriptionStatus = 'requested' | 'active' | 'error' | 'off';
+
+export interface SubscriptionRow extends RowDataPacket {
+  id: string;
+  res_type: string;
+  criteria: string;
+  status: SubscriptionStatus;
+  grant_json: string | null;
+  event_count: number;
+  failures: number;
+}
+
+export interface EventRow extends RowDataPacket {
+  subscription_id: string;
+  event_number: number;
+  res_type: string;
+  res_id: string;
+  version_id: number;
+}
+
+export const saveGrant = (id: string, grantJson: string) =>
+  sql`INSERT INTO subscription (id, grant_json) VALUES (${id}, ${grantJson}) ON DUPLICATE KEY UPDATE grant_json = VALUES(grant_json)`;
+
+export const grantRow = (id: string) => sql`SELECT grant_json FROM subscription WHERE id = ${id}`;
+
+/** Mirrors a committed Subscription resource (in its transaction); a new request starts its retries afresh. */
+export const syncResource = (id: string, type: string, criteria: string, status: SubscriptionStatus) =>
+  sql`INSERT INTO subscription (id, res_type, criteria, status) VALUES (${id}, ${type}, ${criteria}, ${status})
+      ON DUPLICATE KEY UPDATE res_type = VALUES(res_type), criteria = VALUES(criteria),
+        failures = IF(VALUES(status) = 'requested' AND status <> 'requested', 0, failures),
+        next_attempt_at = IF(VALUES(status) = 'requested' AND status <> 'requested', '1970-01-01 00:00:01', next_attempt_at),
+        status = VALUES(status)`;
+
+/** A deleted Subscription keeps its row (for `subscriptions list`), switched off. */
+export const switchOff = (id: string) => sql`UPDATE subscription SET status = 'off' WHERE id = ${id}`;
+
+export const activeFor = (types: string[]) =>
+  sql`SELECT id, res_type, criteria, status, grant_json FROM subscription WHERE status = 'active' AND res_type IN (${types})`;
+
+/** The next event number (LAST_INSERT_ID(expr) hands it back without a second read; the row stays locked). */
+export const nextEventNumber = (id: string) => sql`UPDATE subscription SET event_count = LAST_INSERT_ID(event_count + 1) WHERE id = ${id}`;
+
+export const insertEvent = (id: string, n: number, type: string, resId: string, versionId: number, now: Date) =>
+  sql`INSERT INTO subscription_event (subscription_id, event_number, res_type, res_id, version_id, created_at)
+      VALUES (${id}, ${n}, ${type}, ${resId}, ${versionId}, ${now})`;
+
+/**
+ * Leases up to `max` subscriptions with work due (a handshake, or undelivered events) to `owner` for `ms`:
+ * one UPDATE, so two nodes never lease the same row.
+ */
+export const lease = (owner: string, ms: number, max: number) =>
+  sql`UPDATE subscription s SET lease_owner = ${owner}, lease_until = NOW(3) + INTERVAL ${ms * 1000} MICROSECOND
+      WHERE s.status IN ('requested', 'active') AND s.next_attempt_at <= NOW(3) AND (s.lease_until IS NULL OR s.lease_until < NOW(3))
+        AND (s.status = 'requested' OR EXISTS (SELECT 1 FROM subscription_event e WHERE e.subscription_id = s.id AND e.delivered_at IS NULL))
+      LIMIT ${max}`;
+
+export const leased = (owner: string) =>
+  sql`SELECT id, res_type, criteria, status, grant_json, event_count, failures FROM subscription WHERE lease_owner = ${owner} AND lease_until >= NOW(3)`;
+
+export const pendingEvents = (id: string, max: number) =>
+  sql`SELECT subscription_id, event_number, res_type, res_id, version_id FROM subscription_event
+      WHERE subscription_id = ${id} AND delivered_at IS NULL ORDER BY event_number LIMIT ${max}`;
+
+export const markDelivered = (id: string, n: number) =>
+  sql`UPDATE subscription_event SET delivered_at = NOW(3) WHERE subscription_id = ${id} AND event_number = ${n}`;
+
+export const succeeded = (id: string, owner: string) =>
+  sql`UPDATE subscription SET failures = 0, lease_owner = NULL, lease_until = NULL WHERE id = ${id} AND lease_owner = ${owner}`;
+
+export const failed = (id: string, owner: string, delayMs: number) =>
+  sql`UPDATE subscription SET failures = failures + 1, next_attempt_at = NOW(3) + INTERVAL ${delayMs * 1000} MICROSECOND,
+        lease_owner = NULL, lease_until = NULL WHERE id = ${id} AND lease_owner = ${owner}`;
+
+export const release = (id: string, owner: string) =>
+  sql`UPDATE subscription SET lease_owner = NULL, lease_until = NULL WHERE id = ${id} AND lease_owner = ${owner}`;
+
+export const allRows = () =>
+  sql`SELECT s.id, s.res_type, s.criteria, s.status, s.event_count, s.failures,
+        (SELECT COUNT(*) FROM subscription_event e WHERE e.subscription_id = s.id AND e.delivered_at IS NULL) AS pending
+      FROM subscription s WHERE s.res_type <> '' ORDER BY s.id`;

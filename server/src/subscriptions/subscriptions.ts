@@ -1,0 +1,45 @@
+// Wires FHIR Subscriptions into the server: the outbox hook on every write transaction, the per-request wrapper
+// of Subscription writes, and the delivery loop (started by `serve`, stopped on close).
+import type { Subscription } from 'fhir/r4.js';
+import type { Pool } from 'mysql2/promise';
+import type { AccessContext } from '../auth/access-context.js';
+import { createResourceFacts } from '../auth/resource-server/resource-facts.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { ResourceIndexer } from '../indexing/resource-indexer.js';
+import type { MysqlRepository } from '../store/mysql/mysql-repository.js';
+import { DeliveryLoop } from './delivery-loop.js';
+import { grantChecker } from './grant.js';
+import { criteriaMatcher } from './matcher.js';
+import { outboxHook } from './outbox.js';
+import { subscriptionWrites } from './subscription-writes.js';
+import type { SubscriptionsConfig } from './subscriptions-config.js';
+import { criteriaOf } from './subscription-spec.js';
+import type { Topics } from './topics.js';
+
+export interface SubscriptionServices {
+  loop: DeliveryLoop;
+  /** The context of one request, whose Subscription writes carry its token's grant (undefined: AUTH_MODE=open). */
+  contextFor(ctx: FhirContext, access: AccessContext | undefined): FhirContext;
+}
+
+export interface SubscriptionDeps {
+  pool: Pool;
+  stored: MysqlRepository;
+  ctx: FhirContext;
+  indexer: ResourceIndexer;
+  config: SubscriptionsConfig;
+  /** The topics the FibroTrack IG publishes (topics.ts). */
+  topics: Topics;
+}
+
+export function createSubscriptions({ pool, stored, ctx, indexer, config, topics }: SubscriptionDeps): SubscriptionServices {
+  const facts = createResourceFacts(ctx.defs, ctx.baseUrl, indexer);
+  const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
+  const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
+  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantChecker(facts, ctx.defs), criteria, () => loop.wake()));
+  const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
+  return {
+    loop,
+    contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
+  };
+}

@@ -1,0 +1,47 @@
+// Shared by the Subscription tests: a pain score, a rest-hook Subscription on `pain-severe`'s criteria, reading
+// the notifications a receiver got, and waiting for a Subscription's status.
+import assert from 'node:assert/strict';
+import type { Bundle, Parameters, Subscription } from 'fhir/r4.js';
+import type { Received } from './hook-receiver.js';
+import type { TestServer } from './test-server.js';
+
+const PAIN = 'http://loinc.org|72514-3';
+const CRITERIA = `Observation?code=${PAIN}&value-quantity=gt8`;
+const CONTENT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content';
+
+export const pain = (patient: string, value: number) => ({
+  resourceType: 'Observation', status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+  subject: { reference: `Patient/${patient}` }, effectiveDateTime: '2026-12-01T10:00:00Z',
+  valueQuantity: { value, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
+});
+
+export function subscription(endpoint: string, content?: 'empty' | 'id-only' | 'full-resource', extra: Partial<Subscription> = {}): Subscription {
+  return {
+    resourceType: 'Subscription', status: 'requested', reason: 'pain alerts', criteria: CRITERIA,
+    channel: {
+      type: 'rest-hook', endpoint,
+      ...(content && content !== 'empty' ? { payload: 'application/fhir+json', _payload: { extension: [{ url: CONTENT, valueCode: content }] } } : {}),
+      ...extra.channel,
+    } as Subscription['channel'],
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'channel')),
+  };
+}
+
+export const statusOf = (r: Received) => (r.json as Bundle).entry![0].resource as Parameters;
+export const param = (p: Parameters, name: string) => p.parameter!.find((x) => x.name === name);
+export const notifications = (rs: Received[]) => rs.filter((r) => r.json && param(statusOf(r), 'type')?.valueCode === 'event-notification');
+export const eventNumber = (r: Received) => Number(param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'event-number')!.valueString);
+
+export async function waitForStatus(server: TestServer, id: string, status: string, auth?: string): Promise<Subscription> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const req = server.http.get(`/fhir/Subscription/${id}`);
+    const res = await (auth ? req.set('Authorization', `Bearer ${auth}`) : req);
+    assert.equal(res.status, 200, res.text);
+    if ((res.body as Subscription).status === status) return res.body as Subscription;
+    if (Date.now() > end) throw new Error(`Subscription/${id} stayed ${(res.body as Subscription).status}, not ${status}: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
