@@ -20,7 +20,7 @@ rmSync(join(DIST, migrations), { recursive: true, force: true });
 cpSync(join(ROOT, migrations), join(DIST, migrations), { recursive: true });
 writeFileSync(
   join(DIST, 'server/src/wearables/validation-thread/validation-worker-entry.mjs'),
-  '// Entry of the validation thread in the compiled server (the sources\' entry registers tsx first).\nawait import(\'./validation-worker.js\');\n',
+  "// Entry of the validation thread in the compiled server (the sources' entry registers tsx first).\nawait import('./validation-worker.js');\n",
 );
 for (const dir of ['profiles', 'smart-app']) {
   rmSync(join(DIST, dir), { recursive: true, force: true });

@@ -18,6 +18,8 @@ const order = ['e2e', 'int', 'unit'];
 const files = order.filter((k) => kinds.includes(k)).flatMap((k) => testFiles(k));
 const concurrency = Number(process.env.TEST_CONCURRENCY) || availableParallelism();
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

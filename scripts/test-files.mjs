@@ -19,7 +19,9 @@ const SLOW = new Set(['tests/validate-official-examples.test.ts']);
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
 
 export function testFiles(kind) {
-  const all = TEST_ROOTS.flatMap((dir) => walk(join(ROOT, dir))).filter((f) => f.endsWith('.test.ts')).sort();
+  const all = TEST_ROOTS.flatMap((dir) => walk(join(ROOT, dir)))
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
   const chosen = kind === 'all' ? all : all.filter((f) => kindOf(f) === kind);
   return chosen.map((f) => relative(ROOT, f));
 }
@@ -51,10 +53,12 @@ function walk(dir) {
   } catch {
     return [];
   }
-  return names.filter((n) => n !== 'node_modules' && !n.startsWith('.')).flatMap((n) => {
-    const path = join(dir, n);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
+  return names
+    .filter((n) => n !== 'node_modules' && !n.startsWith('.'))
+    .flatMap((n) => {
+      const path = join(dir, n);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -19,7 +19,10 @@ export async function tarGz(entries: TarEntry[]): Promise<Buffer> {
   for (const e of entries) {
     // Longer names would go to ustar's prefix field, which simple package readers ignore.
     if (Buffer.byteLength(e.name) > 100) throw new Error(`tar entry name longer than 100 bytes: ${e.name}`);
-    tar.entry({ name: e.name, size: e.content.length, mode: 0o644, uid: 0, gid: 0, mtime: new Date(FIXED_MTIME * 1000), type: 'file' }, e.content);
+    tar.entry(
+      { name: e.name, size: e.content.length, mode: 0o644, uid: 0, gid: 0, mtime: new Date(FIXED_MTIME * 1000), type: 'file' },
+      e.content,
+    );
   }
   tar.finalize();
   const chunks: Buffer[] = [];
