@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
-// The `fibrotrack` command: runs the TypeScript entry point through tsx.
+// The `fibrotrack` command: runs the compiled server in dist/ when it is up to date with the sources (`npm run build`,
+// scripts/dist-state.mjs), else the TypeScript entry point through tsx.
 // A 64 MB young generation (V8's default is 16 MB): the server allocates briefly-lived objects at a high rate (parsed
 // bundles, index rows, SQL text), and scavenges were a quarter of its CPU time when storing an import (BENCHMARKS.md).
 // The flag takes effect only on the command line, hence the shebang; `npm start` passes it too.
@@ -9,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { distIsFresh } from '../scripts/dist-state.mjs';
 
 const IMPORT_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=25'];
 
@@ -18,7 +19,9 @@ if (process.argv[2] === 'import' && !process.execArgv.includes(IMPORT_FLAGS[1]))
   // A Ctrl-C reaches both; a signal sent to this process alone is passed on, so that the import never runs orphaned.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+} else if (distIsFresh()) {
+  await import('../dist/server/src/main.js');
 } else {
-  register();
+  (await import('tsx/esm/api')).register();
   await import('../server/src/main.ts');
 }

@@ -22,7 +22,7 @@ export interface Assembled {
   packageTgz: Buffer;
 }
 
-export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDefinitions()): Assembled {
+export async function assemble(sushiResources: FhirResource[], r4 = new R4StructureDefinitions()): Promise<Assembled> {
   const sorted = [...sushiResources].sort((a, b) => compare(fileName(a), fileName(b)));
   const raw = sorted.filter((r) => CONFORMANCE_TYPES.has(r.resourceType));
   const examples = sorted.filter((r) => !CONFORMANCE_TYPES.has(r.resourceType));
@@ -45,7 +45,7 @@ export function assemble(sushiResources: FhirResource[], r4 = new R4StructureDef
     ...definitions.map((r) => ({ path: fileName(r), content: json(r) })),
     ...examples.map((r) => ({ path: `examples/${fileName(r)}`, content: json(r) })),
   ];
-  return { definitions, examples, files, packageTgz: fhirPackage(definitions, examples) };
+  return { definitions, examples, files, packageTgz: await fhirPackage(definitions, examples) };
 }
 
 /** The guide's date and publisher on each definition, right after its status (FSH-only SUSHI output has neither). */
@@ -85,7 +85,7 @@ function withSnapshotBeforeDifferential(sd: StructureDefinition): StructureDefin
   return { ...rest, differential };
 }
 
-function fhirPackage(definitions: FhirResource[], examples: FhirResource[]): Buffer {
+function fhirPackage(definitions: FhirResource[], examples: FhirResource[]): Promise<Buffer> {
   const entry = (name: string, content: string): TarEntry => ({ name, content: Buffer.from(content, 'utf8') });
   const defs = definitions.map((r) => ({ filename: fileName(r), resource: r }));
   const exs = examples.map((r) => ({ filename: fileName(r), resource: r }));

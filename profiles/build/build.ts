@@ -10,7 +10,7 @@ const profilesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(profilesDir, 'generated');
 
 const { resources } = runSushi(profilesDir);
-const output = assemble(resources);
+const output = await assemble(resources);
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(join(outDir, 'examples'), { recursive: true });

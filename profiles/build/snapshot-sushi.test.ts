@@ -10,12 +10,12 @@ import { runSushi } from './run-sushi.js';
 
 const profilesDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-test('our snapshots equal SUSHI snapshots on every FibroTrack profile', () => {
+test('our snapshots equal SUSHI snapshots on every FibroTrack profile', async () => {
   const { resources } = runSushi(profilesDir);
   const sushi = resources.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition');
   assert.ok(sushi.length >= 14, `${sushi.length} profiles`);
   const ours = new Map(
-    assemble(resources).definitions
+    (await assemble(resources)).definitions
       .filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')
       .map((sd) => [sd.url, sd]),
   );

@@ -1,0 +1,38 @@
+// ESLint: typescript-eslint's type-aware recommended rules over the TypeScript (each file checked with the types of
+// the nearest tsconfig.json), ESLint's recommended ones over our plain JavaScript (bin/, scripts/).
+// `npm run lint`; not yet run in CI, and no fixes applied (see README "Test it").
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const NODE_GLOBALS = { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly' };
+
+export default defineConfig(
+  { ignores: ['dist/', 'smart-app/public/', 'profiles/generated/', 'bench/**/results/', 'mappings/test-fixtures/'] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  {
+    rules: {
+      // node:test's test() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
+      // A leading underscore marks what is left out on purpose (`const { a: _a, ...rest } = x`).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: NODE_GLOBALS } },
+);
