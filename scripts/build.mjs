@@ -1,5 +1,5 @@
 // `npm run build`: compiles the server (server/src, mappings/src) into dist/ with tsc (tsconfig.build.json), then
-// gives dist what the sources find beside them at run time: the SQL migrations, the validation thread's entry (a
+// gives dist what the sources find beside them at run time: the SQL migrations, the worker threads' entries (a
 // plain import of the compiled worker instead of tsx), and links to profiles/ and smart-app/ (the paths are relative
 // to the modules, so dist/ mirrors the project root). With --if-stale (prestart) it does nothing when dist is fresh.
 import { execFileSync } from 'node:child_process';
@@ -18,10 +18,16 @@ execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], {
 const migrations = 'server/src/store/mysql/migrations';
 rmSync(join(DIST, migrations), { recursive: true, force: true });
 cpSync(join(ROOT, migrations), join(DIST, migrations), { recursive: true });
-writeFileSync(
-  join(DIST, 'server/src/wearables/validation-thread/validation-worker-entry.mjs'),
-  "// Entry of the validation thread in the compiled server (the sources' entry registers tsx first).\nawait import('./validation-worker.js');\n",
-);
+// Worker threads start from an .mjs entry; the sources' entries register tsx first, the compiled ones need not.
+for (const [folder, worker] of [
+  ['validation-thread', 'validation-worker'],
+  ['json-mapping-thread', 'json-mapping-worker'],
+]) {
+  writeFileSync(
+    join(DIST, `server/src/wearables/${folder}/${worker}-entry.mjs`),
+    `// Entry of the ${folder} in the compiled server (the sources' entry registers tsx first).\nawait import('./${worker}.js');\n`,
+  );
+}
 for (const dir of ['profiles', 'smart-app']) {
   rmSync(join(DIST, dir), { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
