@@ -26,9 +26,9 @@ async function load(): Promise<void> {
   const admin = await mysql.createConnection(root);
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.end();
-  const { ctx, close } = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6', AUTH_MODE: 'open' }));
+  const app = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6', AUTH_MODE: 'open' }));
   const post = async (body: unknown) => {
-    const res = await handleFhirRequest({ method: 'POST', path: '', query: new URLSearchParams(), headers: {}, body }, ctx);
+    const res = await handleFhirRequest({ method: 'POST', path: '', query: new URLSearchParams(), headers: {}, body }, app.ctx);
     if (res.status !== 200) throw new Error(`load: ${res.status} ${JSON.stringify(res.resource).slice(0, 500)}`);
   };
   const t = performance.now();
@@ -40,7 +40,7 @@ async function load(): Promise<void> {
     }
   }
   console.error(`loaded ${n} resources in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-  await close();
+  await app.close();
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
