@@ -10,6 +10,8 @@ const BIN = fileURLToPath(new URL('../../node_modules/.bin/azurite-blob', import
 /** Azurite's well-known development account. */
 const ACCOUNT = 'devstoreaccount1';
 const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+/** How long a stopping Azurite may take to close its connections before it is killed. */
+const STOP_GRACE_MS = 2000;
 
 export interface Azurite {
   connectionString: string;
@@ -47,8 +49,13 @@ export async function startAzurite(): Promise<Azurite> {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`,
     async stop() {
       if (child.exitCode === null) {
+        // Azurite's graceful stop waits for idle keep-alive connections (the Azure SDK's pooled sockets in this
+        // process) to time out, up to two minutes: give it a moment, then kill it; its data is thrown away anyway.
+        const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        await exited;
+        clearTimeout(kill);
       }
       rmSync(location, { recursive: true, force: true });
     },
