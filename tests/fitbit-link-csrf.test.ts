@@ -34,12 +34,7 @@ before(async () => {
   await fake.start();
   server = await startTestServer({
     AUTH_MODE: 'smart',
-    FITBIT_CLIENT_ID: fake.clientId,
-    FITBIT_CLIENT_SECRET: fake.clientSecret,
-    FITBIT_TOKEN_KEY: randomBytes(32).toString('hex'),
-    FITBIT_API_URL: fake.url,
-    FITBIT_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
-    FITBIT_TOKEN_URL: `${fake.url}/oauth2/token`,
+    ...fake.serverEnv(),
   });
   alicePatient = await createResource(server, { resourceType: 'Patient', name: [{ given: ['Alice'], family: 'Archer' }] });
   victorPatient = await createResource(server, { resourceType: 'Patient', name: [{ given: ['Victor'], family: 'Vale' }] });

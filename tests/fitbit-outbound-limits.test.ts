@@ -27,12 +27,7 @@ function assertBadGateway(res: { status: number; body: { resourceType?: string; 
 before(async () => {
   await fake.start();
   server = await startTestServer({
-    FITBIT_CLIENT_ID: fake.clientId,
-    FITBIT_CLIENT_SECRET: fake.clientSecret,
-    FITBIT_TOKEN_KEY: randomBytes(32).toString('hex'),
-    FITBIT_API_URL: fake.url,
-    FITBIT_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
-    FITBIT_TOKEN_URL: `${fake.url}/oauth2/token`,
+    ...fake.serverEnv(),
     FITBIT_INITIAL_DAYS: '2',
     FITBIT_HEADERS_TIMEOUT_MS: '1000',
     FITBIT_TIMEOUT_MS: '2500',

@@ -2,7 +2,6 @@
 // Fitbit, and a Fitbit that fails to revoke keeps nothing linked), the unlinking is audited, and a later sync
 // answers that nothing is linked. Other patients, too few scopes and no token are refused.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { FakeFitbit } from './support/fake-fitbit.js';
 import { connectFitbit } from './support/fitbit-connect.js';
@@ -49,12 +48,7 @@ before(async () => {
   await fake.start();
   server = await startTestServer({
     AUTH_MODE: 'smart',
-    FITBIT_CLIENT_ID: fake.clientId,
-    FITBIT_CLIENT_SECRET: fake.clientSecret,
-    FITBIT_TOKEN_KEY: randomBytes(32).toString('hex'),
-    FITBIT_API_URL: fake.url,
-    FITBIT_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
-    FITBIT_TOKEN_URL: `${fake.url}/oauth2/token`,
+    ...fake.serverEnv(),
   });
   alicePatient = await createResource(server, { resourceType: 'Patient', name: [{ given: ['Alice'], family: 'Archer' }] });
   victorPatient = await createResource(server, { resourceType: 'Patient', name: [{ given: ['Victor'], family: 'Vale' }] });

@@ -23,6 +23,12 @@ const withoutServerMeta = (r: Res) => {
   const { versionId: _v, lastUpdated: _l, ...meta } = r.meta ?? {};
   const copy: Record<string, unknown> = { ...r, meta };
   if (Object.keys(meta).length === 0) delete copy.meta;
+  // A Subscription's status and error are the server's to set (https://hl7.org/fhir/R4/subscription.html#2.46.7.1):
+  // a written one becomes `requested`, then `active` or `error` by its handshake.
+  if (r.resourceType === 'Subscription') {
+    delete copy.status;
+    delete copy.error;
+  }
   return copy;
 };
 

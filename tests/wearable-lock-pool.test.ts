@@ -1,7 +1,6 @@
 // Locks held across transactions (a Fitbit sync, a wearable import) never starve the connection pool: more
 // concurrent syncs and imports than pool connections all complete, and other requests keep answering meanwhile.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { FakeFitbit, heartIntraday } from './support/fake-fitbit.js';
@@ -19,12 +18,7 @@ before(async () => {
   await fake.start();
   server = await startTestServer({
     DB_POOL_SIZE: String(POOL),
-    FITBIT_CLIENT_ID: fake.clientId,
-    FITBIT_CLIENT_SECRET: fake.clientSecret,
-    FITBIT_TOKEN_KEY: randomBytes(32).toString('hex'),
-    FITBIT_API_URL: fake.url,
-    FITBIT_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
-    FITBIT_TOKEN_URL: `${fake.url}/oauth2/token`,
+    ...fake.serverEnv(),
     FITBIT_INITIAL_DAYS: '3',
   });
 });

@@ -56,6 +56,18 @@ export class FakeFitbit {
   /** Bytes of `huge` answers actually sent before the client hung up (to check the client stops reading). */
   hugeBytesSent = 0;
   private server?: Server;
+  /** The server settings that point our Fitbit client at this fake (a fresh token key each call). */
+  serverEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      FITBIT_CLIENT_ID: this.clientId,
+      FITBIT_CLIENT_SECRET: this.clientSecret,
+      FITBIT_TOKEN_KEY: randomBytes(32).toString('hex'),
+      FITBIT_API_URL: this.url,
+      FITBIT_AUTHORIZE_URL: `${this.url}/oauth2/authorize`,
+      FITBIT_TOKEN_URL: `${this.url}/oauth2/token`,
+      ...extra,
+    };
+  }
   private nextData: Misbehaviour[] = [];
   private nextToken: Misbehaviour[] = [];
   private nextRevoke: Misbehaviour[] = [];

@@ -1,4 +1,4 @@
-// The SSRF rule for rest-hook endpoints, on address literals (no DNS needed).
+// The SSRF rule for rest-hook endpoints, on address literals and names judged without DNS (as at a write).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { endpointProblem } from './endpoint-rules.js';
@@ -14,4 +14,13 @@ it('refuses loopback unless allowed, private and special-use always, and http to
   assert.equal(await endpointProblem('https://93.184.216.34/hook', false), undefined);
   assert.match((await endpointProblem('ftp://93.184.216.34/', false))!, /https/);
   assert.match((await endpointProblem('https://user:pw@93.184.216.34/', false))!, /credentials/);
+});
+
+it('at a write, judges a name without looking it up: localhost is loopback, other names need https', async () => {
+  const atWrite = { resolve: false };
+  assert.equal(await endpointProblem('https://receiver.example.org/hook', false, atWrite), undefined);
+  assert.match((await endpointProblem('http://receiver.example.org/hook', true, atWrite))!, /must use https/);
+  assert.match((await endpointProblem('https://localhost:8443/hook', false, atWrite))!, /loopback/);
+  assert.equal(await endpointProblem('http://localhost:9/hook', true, atWrite), undefined);
+  assert.match((await endpointProblem('https://10.1.2.3/hook', true, atWrite))!, /private or special-use/);
 });
