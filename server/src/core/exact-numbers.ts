@@ -66,9 +66,10 @@ export function exactTextOf(parent: object, key: Key): string | undefined {
 }
 
 /** Carries the texts of `from` to `to`, a copy of (some of) its keys: for copies made by spreading or rebuilding. */
-export function copyExact(from: object, to: object): void {
+export function copyExact<T extends object>(from: object, to: T): T {
   const marks = texts.get(from);
   if (marks) for (const [key, text] of marks) markExact(to, key, text);
+  return to;
 }
 
 /** A deep copy that keeps the texts (structuredClone would drop them). */

@@ -8,11 +8,12 @@ import { childElement, isKnownBase } from './fhir-model.js';
 import { parseFhirPathPatch, type PatchOperation } from './fhirpath-patch-parse.js';
 import { insertInto, isObject, listLength, Locator, moveWithin, removeSlot, writeSlot, type Json, type ListRef } from './node-slots.js';
 import { buildValue, elementKey, place } from './patch-value.js';
+import { cloneExact } from '../../core/exact-numbers.js';
 
 export function applyFhirPathPatch(resource: Resource, parameters: unknown): Resource {
   const ops = parseFhirPathPatch(parameters);
   // Operations edit a copy: one failing leaves the caller's resource as it was (the patch is atomic).
-  const doc = structuredClone(resource) as unknown as Json;
+  const doc = cloneExact(resource) as unknown as Json;
   for (const op of ops) applyOperation(doc, op);
   prune(doc);
   return doc as unknown as Resource;

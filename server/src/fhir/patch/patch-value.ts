@@ -3,6 +3,7 @@
 import type { ParametersParameter } from 'fhir/r4.js';
 import { unprocessable } from '../../core/outcomes.js';
 import { childBase, childElement, isKnownBase, suffixOf, typeFits, typeFromSuffix, type ElementInfo } from './fhir-model.js';
+import { cloneExact } from '../../core/exact-numbers.js';
 
 export interface BuiltValue {
   value: unknown;
@@ -23,9 +24,9 @@ export function buildValue(part: ParametersParameter, element: ElementInfo | und
   const key = valueKey(part);
   if (key) {
     const type = typeFromSuffix(key.slice('value'.length));
-    return { value: structuredClone((part as unknown as Record<string, unknown>)[key]), type };
+    return { value: cloneExact((part as unknown as Record<string, unknown>)[key]), type };
   }
-  if (part.resource) return { value: structuredClone(part.resource), type: part.resource.resourceType };
+  if (part.resource) return { value: cloneExact(part.resource), type: part.resource.resourceType };
   return { value: buildComplex(part.part ?? [], childBase(element), where, expression) };
 }
 
