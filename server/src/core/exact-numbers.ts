@@ -8,7 +8,7 @@
 // the native JSON.stringify. Any other JSON.stringify sees the plain number; a copy made by spreading or
 // Object.entries loses the texts unless copyExact carries them; a changed value is never given its old text.
 import { randomBytes } from 'node:crypto';
-import { findExactNumbers, type JsonPath } from './exact-number-scan.js';
+import { findExactNumbers, needsExactText, type JsonPath } from './exact-number-scan.js';
 
 type Key = string | number;
 type Container = Record<Key, unknown>;
@@ -17,16 +17,22 @@ type Container = Record<Key, unknown>;
 const texts = new WeakMap<object, Map<Key, string>>();
 
 /**
- * A token may need its text kept: a fraction ending in 0, an exponent, `-0`, 16 or more digits, or a magnitude
- * below 1e-6, right after `:` `,` `[` and right before `,` `]` `}`. A cheap superset (strings may match too),
- * so that bodies without one (the common case) go straight through JSON.parse.
+ * Tokens that may need their text kept: a fraction ending in 0, an exponent, `-0`, 16 or more digits, or a magnitude
+ * below 1e-6, right after `:` `,` `[` and right before `,` `]` `}`. A cheap superset (strings may match too), each
+ * candidate then checked, so that texts without one (the common case) go straight through JSON.parse.
  */
-const MAYBE_EXACT =
-  /[:,[]\s*(?:-?\d+\.\d*0|-?\d+(?:\.\d+)?[eE][-+]?\d+|-0|-?0\.0{6}\d*|-?\d{16,}|-?(?=[\d.]{17})\d+\.\d+)\s*[,\]}]/;
+const CANDIDATE =
+  /[:,[]\s*(-?\d+\.\d*0|-?\d+(?:\.\d+)?[eE][-+]?\d+|-0|-?0\.0{6}\d*|-?\d{16,}|-?(?=[\d.]{17})\d+\.\d+)(?=\s*[,\]}])/g;
+
+function mayHoldExact(text: string): boolean {
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) if (needsExactText(m[1]!)) return true;
+  return false;
+}
 
 /** After `JSON.parse(text)` gave `value`: remembers the text of each number in it that JSON.stringify would alter. */
 export function keepExactNumbers(text: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null || !MAYBE_EXACT.test(text)) return;
+  if (typeof value !== 'object' || value === null || !mayHoldExact(text)) return;
   for (const found of findExactNumbers(text)) attach(value, found.path, found.text);
 }
 
