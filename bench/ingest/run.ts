@@ -20,7 +20,7 @@ const clients = option('clients', 4);
 const rounds = option('rounds', 3);
 const workers = option('workers', 1);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-const database = 'fibrotrack_bench';
+const database = process.env.BENCH_DATABASE ?? 'fibrotrack_bench';
 
 // Shared organisations and practitioners come first, as Synthea's own loader does.
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Number(!a.startsWith('hospital')) - Number(!b.startsWith('hospital')) || a.localeCompare(b));
