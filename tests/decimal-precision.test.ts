@@ -87,6 +87,11 @@ test('a patch keeps the text of the decimals it does not touch, and of the one i
   }));
   assert.equal(fhirPath.status, 200, fhirPath.text);
   assertExact(fhirPath.text, ['"value":2.500,', ...EXACT.slice(1)]);
+  const decimal = await s.http.patch(`/fhir/Observation/${id}`).set('Content-Type', FHIR_JSON).send(`{"resourceType": "Parameters",
+    "parameter": [{"name": "operation", "part": [{"name": "type", "valueCode": "replace"},
+      {"name": "path", "valueString": "Observation.valueQuantity.value"}, {"name": "value", "valueDecimal": 3.10}]}]}`);
+  assert.equal(decimal.status, 200, decimal.text);
+  assertExact(decimal.text, ['"value":3.10,', ...EXACT.slice(1)]);
 });
 
 test('numbers that read back as sent stay as they were, and a changed decimal never takes its old text', async () => {
