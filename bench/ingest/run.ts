@@ -43,13 +43,18 @@ async function runApi(): Promise<number> {
     await res.arrayBuffer();
   };
   const start = performance.now();
-  await post(bodies[0]);
-  let next = 1;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < bodies.length) await post(bodies[next++]);
-  }));
-  const seconds = (performance.now() - start) / 1000;
-  await server.stop();
+  let seconds: number;
+  // A failed bundle must not leave the server (its own process tree) running.
+  try {
+    await post(bodies[0]);
+    let next = 1;
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (next < bodies.length) await post(bodies[next++]);
+    }));
+    seconds = (performance.now() - start) / 1000;
+  } finally {
+    await server.stop();
+  }
   const check = await checkReferences(`${root}/${database}`);
   if (check.dangling.length > 0) throw new Error(`${check.dangling.length} references do not resolve, e.g. ${check.dangling.slice(0, 3).join(', ')}`);
   console.error(`loaded ${check.resources} resources; all ${check.references} references resolve`);
