@@ -8,7 +8,7 @@ import { parseFhirJson } from '../../server/src/core/json.js';
 import { checkJsonLimits } from '../../server/src/core/json-limits.js';
 
 const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['../shared/fixtures/synthea'];
-const best = (fn: () => void, reps = 7) => {
+const best = (fn: () => void, reps = 15) => {
   let min = Infinity;
   for (let k = 0; k < reps; k++) {
     const t0 = process.hrtime.bigint();

@@ -30,9 +30,12 @@ function mayHoldExact(text: string): boolean {
   return false;
 }
 
-/** After `JSON.parse(text)` gave `value`: remembers the text of each number in it that JSON.stringify would alter. */
-export function keepExactNumbers(text: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null || !mayHoldExact(text)) return;
+/**
+ * After `JSON.parse(text)` gave `value`: remembers the text of each number in it that JSON.stringify would alter.
+ * `known`: whether the caller already knows the text holds one (json-limits.ts finds out while it scans a body).
+ */
+export function keepExactNumbers(text: string, value: unknown, known = mayHoldExact(text)): void {
+  if (typeof value !== 'object' || value === null || !known) return;
   for (const found of findExactNumbers(text)) attach(value, found.path, found.text);
 }
 

@@ -13,7 +13,7 @@ const MAYBE_HUGE = /[eE]\+?\d{3,}|\d{309,}/;
 /** Bytes are decoded as strict UTF-8 first; a string is taken as already decoded. */
 export function parseFhirJson(input: string | Uint8Array): unknown {
   const text = typeof input === 'string' ? input : decodeUtf8(input);
-  checkJsonLimits(text);
+  const exactNumbers = checkJsonLimits(text);
   let value: unknown;
   try {
     value = MAYBE_HUGE.test(text) ? JSON.parse(text, rejectNonFinite) : JSON.parse(text);
@@ -21,7 +21,7 @@ export function parseFhirJson(input: string | Uint8Array): unknown {
     if (err instanceof RangeError) throw badRequest(err.message);
     throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
   }
-  keepExactNumbers(text, value);
+  keepExactNumbers(text, value, exactNumbers);
   return value;
 }
 
