@@ -20,7 +20,7 @@ const clients = option('clients', 4);
 const rounds = option('rounds', 3);
 const workers = option('workers', 1);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-const database = 'fibrotrack_bench';
+const database = process.env.BENCH_DATABASE ?? 'fibrotrack_bench';
 
 // Shared organisations and practitioners come first, as Synthea's own loader does.
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Number(!a.startsWith('hospital')) - Number(!b.startsWith('hospital')) || a.localeCompare(b));
@@ -43,13 +43,18 @@ async function runApi(): Promise<number> {
     await res.arrayBuffer();
   };
   const start = performance.now();
-  await post(bodies[0]);
-  let next = 1;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < bodies.length) await post(bodies[next++]);
-  }));
-  const seconds = (performance.now() - start) / 1000;
-  await server.stop();
+  let seconds: number;
+  // A failed bundle must not leave the server (its own process tree) running.
+  try {
+    await post(bodies[0]);
+    let next = 1;
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (next < bodies.length) await post(bodies[next++]);
+    }));
+    seconds = (performance.now() - start) / 1000;
+  } finally {
+    await server.stop();
+  }
   const check = await checkReferences(`${root}/${database}`);
   if (check.dangling.length > 0) throw new Error(`${check.dangling.length} references do not resolve, e.g. ${check.dangling.slice(0, 3).join(', ')}`);
   console.error(`loaded ${check.resources} resources; all ${check.references} references resolve`);

@@ -1,6 +1,7 @@
 // Bounds on the shape of a JSON body, checked on the text in one linear, non-recursive pass before JSON.parse,
 // validation and indexing pay for it: nesting depth, items per array, elements per resource, and no lone UTF-16
 // surrogate escapes (they cannot be stored as UTF-8). https://hl7.org/fhir/R4/json.html
+import { needsExactText } from './exact-number-scan.js';
 import { badRequest, tooCostly } from './outcomes.js';
 
 export const JSON_LIMITS = {
@@ -43,12 +44,14 @@ const LIST_KEYS = new Set(['entry', 'parameter']);
 
 /**
  * Throws 400 (too deep, lone surrogate) or 413 (too many items or elements) naming the element and the limit.
- * Malformed JSON passes through untouched: JSON.parse reports it.
+ * Malformed JSON passes through untouched: JSON.parse reports it. Returns whether some number's text is not
+ * what JSON.stringify would write for its value (`1.50`, `1e2`): then the caller keeps the texts (exact-numbers.ts).
  */
-export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS): void {
+export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS): boolean {
   const stack: Level[] = [];
   const scopes: Scope[] = [{ count: 0, limit: limits.maxElementsPerResource }];
   let total = 0;
+  let exactNumbers = false;
   let expectKey = false;
   let backslash = text.indexOf('\\');
   const n = text.length;
@@ -92,7 +95,7 @@ export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS):
       let end = -1;
       for (;;) {
         const quote = text.indexOf('"', pos);
-        if (quote === -1) return;
+        if (quote === -1) return exactNumbers;
         if (backslash !== -1 && backslash < pos) backslash = text.indexOf('\\', pos);
         if (backslash === -1 || backslash > quote) {
           end = quote;
@@ -124,11 +127,14 @@ export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS):
       i++;
     } else {
       // A number, true, false or null (or junk JSON.parse will refuse): one value up to the next delimiter.
+      const start = i;
       value();
       i++;
       while (i < n && !DELIMITERS.has(text.charCodeAt(i))) i++;
+      if (!exactNumbers && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) && needsExactText(text.slice(start, i))) exactNumbers = true;
     }
   }
+  return exactNumbers;
 }
 
 const DELIMITERS = new Set([0x2c, 0x5d, 0x7d, 0x20, 0x0a, 0x0d, 0x09, 0x22, 0x7b, 0x5b, 0x3a]);

@@ -1,6 +1,8 @@
 // JSON body -> value: UTF-8 only (core/utf8.ts), bounded in depth, array lengths and elements (core/json-limits.ts)
-// before it is parsed, and refusing numbers JavaScript cannot hold (1e400 would become Infinity, then null).
+// before it is parsed, and refusing numbers JavaScript cannot hold (1e400 would become Infinity, then null);
+// decimals keep the text they were sent with (core/exact-numbers.ts).
 // https://hl7.org/fhir/R4/json.html
+import { keepExactNumbers } from './exact-numbers.js';
 import { checkJsonLimits } from './json-limits.js';
 import { badRequest } from './outcomes.js';
 import { decodeUtf8 } from './utf8.js';
@@ -11,7 +13,7 @@ const MAYBE_HUGE = /[eE]\+?\d{3,}|\d{309,}/;
 /** Bytes are decoded as strict UTF-8 first; a string is taken as already decoded. */
 export function parseFhirJson(input: string | Uint8Array): unknown {
   const text = typeof input === 'string' ? input : decodeUtf8(input);
-  checkJsonLimits(text);
+  const exactNumbers = checkJsonLimits(text);
   let value: unknown;
   try {
     value = MAYBE_HUGE.test(text) ? JSON.parse(text, rejectNonFinite) : JSON.parse(text);
@@ -19,6 +21,7 @@ export function parseFhirJson(input: string | Uint8Array): unknown {
     if (err instanceof RangeError) throw badRequest(err.message);
     throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
   }
+  keepExactNumbers(text, value, exactNumbers);
   return value;
 }
 

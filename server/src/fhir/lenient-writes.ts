@@ -11,6 +11,7 @@ import { FIBROTRACK_CANONICAL } from '../validation/profile-policy.js';
 import type { FhirContext } from './fhir-context.js';
 import type { FhirRequest, FhirResponse } from './fhir-request.js';
 import { checkWriteBody, validateWrite } from './validate-write.js';
+import { copyExact } from '../core/exact-numbers.js';
 
 /** meta.tag on every resource stored despite validation errors (searchable with _tag). */
 export const LENIENT_TAG: Readonly<Coding> = Object.freeze({
@@ -72,5 +73,5 @@ const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severi
 function tagged(resource: Resource): Resource {
   const tags = resource.meta?.tag ?? [];
   if (tags.some((t) => t.system === LENIENT_TAG.system && t.code === LENIENT_TAG.code)) return resource;
-  return { ...resource, meta: { ...resource.meta, tag: [...tags, { ...LENIENT_TAG }] } };
+  return copyExact(resource, { ...resource, meta: { ...resource.meta, tag: [...tags, { ...LENIENT_TAG }] } });
 }

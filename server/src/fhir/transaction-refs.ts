@@ -4,6 +4,7 @@ import type { Resource } from 'fhir/r4.js';
 import { multipleMatches, noMatch } from '../core/outcomes.js';
 import { findMatches } from './conditional.js';
 import type { FhirContext } from './fhir-context.js';
+import { copyExact } from '../core/exact-numbers.js';
 
 const CONDITIONAL_REFERENCE = /^([A-Z][A-Za-z]+)\?(.+)$/;
 
@@ -34,7 +35,7 @@ function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pen
       const next = typeof v === 'string' ? fullUrls.get(v) ?? v : rewriteKnown(v, fullUrls, pending);
       if (next !== v) (copy ??= value.slice())[i] = next;
     }
-    return copy ?? value;
+    return copy ? copyExact(value, copy) : value;
   }
   if (typeof value !== 'object' || value === null) return value;
   const obj = value as Record<string, unknown>;
@@ -53,7 +54,7 @@ function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pen
       if (m) pending.push({ obj: (copy ??= { ...obj }), type: m[1], criteria: m[2] });
     }
   }
-  return copy ?? value;
+  return copy ? copyExact(obj, copy) : value;
 }
 
 /** Resolves `Type?criteria` to `Type/id`: first against entries created in this bundle, then the store. */

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { OperationOutcome, Resource } from 'fhir/r4.js';
 import { etagOf } from '../fhir/etag.js';
 import type { FhirResponse } from '../fhir/fhir-request.js';
+import { stringifyExact } from '../core/exact-numbers.js';
 
 export interface SendOptions {
   mediaType: string;
@@ -37,5 +38,5 @@ function sendJson(res: Response, status: number, body: Resource | undefined, opt
     return;
   }
   res.setHeader('Content-Type', `${opts.mediaType}; charset=utf-8`);
-  res.end(opts.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+  res.end(stringifyExact(body, opts.pretty ? 2 : undefined));
 }

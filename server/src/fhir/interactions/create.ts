@@ -6,11 +6,12 @@ import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { checkWrite, withIssues } from '../lenient-writes.js';
+import { copyExact } from '../../core/exact-numbers.js';
 
 export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   // The server assigns the id; one in the body is ignored, as the spec requires.
   const checked = checkWrite(req, type, ctx, 'c');
-  const resource = { ...checked.resource, id: newId() };
+  const resource = copyExact(checked.resource, { ...checked.resource, id: newId() });
   refuseBundleLocalReferences(resource);
   const ifNoneExist = req.headers['if-none-exist'];
   const res = await ctx.repo.transaction(async (repo): Promise<FhirResponse> => {

@@ -13,6 +13,7 @@ import { refuseDanglingReferences } from '../bundle-local-refs.js';
 import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
 import { checkWrite, wantsLenient, withIssues } from '../lenient-writes.js';
 import { updateLocked } from './update.js';
+import { copyExact } from '../../core/exact-numbers.js';
 
 /** Processing order the spec prescribes: deletes, creates, updates and patches, then reads. */
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -132,7 +133,7 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
     if (resource.id !== undefined && resource.id !== p.id && p.req.path.includes('/')) {
       throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
     }
-    return withIssues(await updateLocked(ctx.repo, { ...resource, id: p.id! }, p.req.headers['if-match']), checked, ctx);
+    return withIssues(await updateLocked(ctx.repo, copyExact(resource, { ...resource, id: p.id! }), p.req.headers['if-match']), checked, ctx);
   }
   return handleFhirRequest(p.req, ctx);
 }

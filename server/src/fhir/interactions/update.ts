@@ -10,6 +10,7 @@ import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { checkWrite, withIssues } from '../lenient-writes.js';
+import { copyExact } from '../../core/exact-numbers.js';
 
 export async function update(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
   const checked = checkWrite(req, type, ctx, 'u');
@@ -35,7 +36,7 @@ export async function conditionalUpdate(req: FhirRequest, type: string, ctx: Fhi
       throw badRequest(`The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`, `${type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
     }
     const id = matches[0]?.id ?? resource.id ?? newId();
-    return updateLocked(repo, { ...resource, id }, req.headers['if-match']);
+    return updateLocked(repo, copyExact(resource, { ...resource, id }), req.headers['if-match']);
   }), checked, ctx);
 }
 

@@ -7,12 +7,13 @@ import { unprocessable } from '../../core/outcomes.js';
 import { childElement, isKnownBase } from './fhir-model.js';
 import { parseFhirPathPatch, type PatchOperation } from './fhirpath-patch-parse.js';
 import { insertInto, isObject, listLength, Locator, moveWithin, removeSlot, writeSlot, type Json, type ListRef } from './node-slots.js';
-import { buildValue, elementKey, place } from './patch-value.js';
+import { buildValue, elementKey, keepText, place } from './patch-value.js';
+import { cloneExact } from '../../core/exact-numbers.js';
 
 export function applyFhirPathPatch(resource: Resource, parameters: unknown): Resource {
   const ops = parseFhirPathPatch(parameters);
   // Operations edit a copy: one failing leaves the caller's resource as it was (the patch is atomic).
-  const doc = structuredClone(resource) as unknown as Json;
+  const doc = cloneExact(resource) as unknown as Json;
   for (const op of ops) applyOperation(doc, op);
   prune(doc);
   return doc as unknown as Resource;
@@ -35,6 +36,7 @@ function applyOperation(doc: Json, op: PatchOperation): void {
       const taken = element?.choiceTypes?.map((t) => name + t).find((k) => container[k] !== undefined);
       if (taken) throw fail(`'${name}' already has a value (${taken}); use replace`);
       place(container, key, built.value, element ? element.repeating : Array.isArray(container[key]), op.label, op.expression);
+      keepText(built, container, key);
       return;
     }
     case 'insert': {
@@ -46,6 +48,7 @@ function applyOperation(doc: Json, op: PatchOperation): void {
       const built = buildValue(op.value!, list.element, op.label, op.expression);
       elementKey(list.element, list.name, built, op.label, op.expression);
       insertInto(list, op.index!, built.value);
+      keepText(built, list.container, list.key, op.index!);
       return;
     }
     case 'delete': {
@@ -61,7 +64,9 @@ function applyOperation(doc: Json, op: PatchOperation): void {
       if (locator.isRoot(target)) throw fail('cannot replace the resource itself');
       const slot = locator.slotOf(target);
       const built = buildValue(op.value!, slot.element, op.label, op.expression);
-      writeSlot(slot, elementKey(slot.element, slot.name, built, op.label, op.expression), built.value);
+      const key = elementKey(slot.element, slot.name, built, op.label, op.expression);
+      writeSlot(slot, key, built.value);
+      keepText(built, slot.container, slot.index === undefined ? key : slot.key, slot.index);
       return;
     }
     case 'move': {

@@ -5,6 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import jsonpatch from 'fast-json-patch';
 import type { JsonPatchError, Operation } from 'fast-json-patch';
 import { badRequest, unprocessable } from '../../core/outcomes.js';
+import { cloneExact, copyExact, exactTextOf, markExact } from '../../core/exact-numbers.js';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 const NEEDS_VALUE = new Set(['add', 'replace', 'test']);
@@ -23,12 +24,13 @@ const APPLY_FAILURES: Record<string, string> = {
 export function applyJsonPatch(resource: Resource, patch: unknown): Resource {
   const ops = parseJsonPatch(patch);
   // Work on a copy so that a failure half-way leaves the caller's resource untouched.
-  const doc = structuredClone(resource) as unknown;
+  const doc = cloneExact(resource) as unknown;
   let result = doc;
   ops.forEach((op, i) => {
     try {
       // One at a time because the library's own document checks report every failure as operation 0.
       result = jsonpatch.applyOperation(result, op, true, true, true, i).newDocument;
+      keepValueText(result, op);
     } catch (err) {
       throw translateFailure(err, i, op);
     }
@@ -67,7 +69,21 @@ function parseOperation(raw: unknown, i: number): Operation {
     return { op, path, from } as Operation;
   }
   // Cloned because fast-json-patch inserts values by reference: the result must not alias the request body.
-  return (NEEDS_VALUE.has(op) ? { op, path, value: structuredClone(value) } : { op, path }) as Operation;
+  return (NEEDS_VALUE.has(op) ? copyExact(raw, { op, path, value: cloneExact(value) }) : { op, path }) as Operation;
+}
+
+/** A number placed by add or replace keeps the text it had in the patch document (`1.50`). */
+function keepValueText(doc: unknown, op: Operation): void {
+  if (op.op !== 'add' && op.op !== 'replace') return;
+  const text = exactTextOf(op, 'value');
+  if (text === undefined) return;
+  const tokens = op.path.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = tokens.pop();
+  let parent: unknown = doc;
+  for (const t of tokens) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[t] : undefined;
+  if (typeof parent !== 'object' || parent === null || last === undefined) return;
+  const key = Array.isArray(parent) ? (last === '-' ? parent.length - 1 : Number(last)) : last;
+  markExact(parent, key, text);
 }
 
 /** RFC 6901 JSON Pointer syntax; returns what is wrong, or undefined when the pointer is fine. */

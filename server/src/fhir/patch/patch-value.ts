@@ -3,11 +3,14 @@
 import type { ParametersParameter } from 'fhir/r4.js';
 import { unprocessable } from '../../core/outcomes.js';
 import { childBase, childElement, isKnownBase, suffixOf, typeFits, typeFromSuffix, type ElementInfo } from './fhir-model.js';
+import { cloneExact, exactTextOf, markExact } from '../../core/exact-numbers.js';
 
 export interface BuiltValue {
   value: unknown;
   /** FHIR type the value declares (from `value[x]` or `resource`); undefined for values built from parts. */
   type?: string;
+  /** The text of a decimal as the patch gave it (`valueDecimal: 1.50`), kept where the value is placed. */
+  text?: string;
 }
 
 /** The `value[x]` key of a part, if it has one. */
@@ -23,9 +26,10 @@ export function buildValue(part: ParametersParameter, element: ElementInfo | und
   const key = valueKey(part);
   if (key) {
     const type = typeFromSuffix(key.slice('value'.length));
-    return { value: structuredClone((part as unknown as Record<string, unknown>)[key]), type };
+    const raw = (part as unknown as Record<string, unknown>)[key];
+    return { value: cloneExact(raw), type, text: typeof raw === 'number' ? exactTextOf(part, key) : undefined };
   }
-  if (part.resource) return { value: structuredClone(part.resource), type: part.resource.resourceType };
+  if (part.resource) return { value: cloneExact(part.resource), type: part.resource.resourceType };
   return { value: buildComplex(part.part ?? [], childBase(element), where, expression) };
 }
 
@@ -39,6 +43,7 @@ function buildComplex(parts: ParametersParameter[], base: string | undefined, wh
     const built = buildValue(sub, child, label, expression);
     const key = elementKey(child, sub.name, built, label, expression);
     place(out, key, built.value, child ? child.repeating : key in out, label, expression);
+    keepText(built, out, key);
   }
   return out;
 }
@@ -93,4 +98,12 @@ export function place(
     throw unprocessable(`${where}: '${key}' already has a value and does not repeat; use replace`, expression);
   }
   target[key] = value;
+}
+
+/** Gives a placed decimal its text: at `container[key]`, or at item `index` (by default the last) of that list. */
+export function keepText(built: BuiltValue, container: Record<string, unknown>, key: string, index?: number): void {
+  if (built.text === undefined) return;
+  const at = container[key];
+  if (Array.isArray(at)) markExact(at, index ?? at.length - 1, built.text);
+  else markExact(container, key, built.text);
 }

@@ -5,6 +5,7 @@ import type { Definitions } from '../../definitions/r4-definitions.js';
 import { planFor } from './shape-plan.js';
 import { markSubsetted } from './subsetted.js';
 import { ALWAYS_KEPT } from './summary.js';
+import { copyExact } from '../../core/exact-numbers.js';
 
 /**
  * Names may be bare (`name`, `value`, `valueQuantity`, `value[x]`) or type-qualified (`Patient.name`).
@@ -30,7 +31,7 @@ export function applyElements<T extends Resource>(resource: T, elements: readonl
     const rule = plan.rule(type, key);
     if (ALWAYS_KEPT.has(key) || (rule && (rule.mandatory || wanted.has(rule.name)))) kept[key] = value;
   }
-  return markSubsetted(kept) as T;
+  return markSubsetted(copyExact(resource, kept)) as T;
 }
 
 /** The element name within `type`, or undefined when the name is qualified with some other resource type. */

@@ -5,6 +5,7 @@ import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { SummaryMode } from './parse-shaping.js';
 import { planFor, type ShapePlan } from './shape-plan.js';
 import { markSubsetted } from './subsetted.js';
+import { copyExact } from '../../core/exact-numbers.js';
 
 type Obj = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export function applySummary<T extends Resource>(resource: T, mode: SummaryMode,
   const r = resource as unknown as Obj;
   if (mode === 'data') {
     const { text: _text, ...rest } = r;
-    return markSubsetted(rest) as T;
+    return markSubsetted(copyExact(r, rest)) as T;
   }
   const plan = planFor(defs, resource.resourceType);
   if (!plan) return resource;
@@ -32,7 +33,7 @@ export function applySummary<T extends Resource>(resource: T, mode: SummaryMode,
     for (const [key, value] of Object.entries(r)) {
       if (ALWAYS_KEPT.has(key) || key === 'text' || key === '_text' || plan.rule(type, key)?.mandatory) kept[key] = value;
     }
-    return markSubsetted(kept) as T;
+    return markSubsetted(copyExact(r, kept)) as T;
   }
   return markSubsetted(summarize(r, plan, type, defs, true)) as T;
 }
@@ -57,11 +58,13 @@ function summarize(node: Obj, plan: ShapePlan, path: string, defs: Definitions, 
     if (pruned !== undefined) out[key] = pruned;
     else if (rule.mandatory) out[key] = value;
   }
-  return out;
+  return copyExact(node, out);
 }
 
 function prune(value: unknown, plan: ShapePlan, path: string, defs: Definitions): unknown {
   if (Array.isArray(value)) {
+    // Arrays of decimals hold no objects to prune: kept whole, with their texts.
+    if (!value.some((v) => typeof v === 'object' && v !== null)) return value.length > 0 ? value : undefined;
     const items = value.map((v) => prune(v, plan, path, defs)).filter((v) => v !== undefined);
     return items.length > 0 ? items : undefined;
   }

@@ -2,6 +2,7 @@
 // search index rows written in the same transaction.
 import type { Resource } from 'fhir/r4.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { copyExact, parseExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, invalidParameter, lockFailed, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from '../../search/param-sql.js';
@@ -152,7 +153,7 @@ export class MysqlRepository implements FhirRepository {
       rows = await this.query<VersionRow[]>(lastnSql(where, max));
     }
     const seen = new Set<number>();
-    return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => JSON.parse(r.content!) as Resource);
+    return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => parseExact<Resource>(r.content!));
   }
 
   everything(query: EverythingQuery): Promise<Page<Resource>> {
@@ -233,7 +234,8 @@ export class MysqlRepository implements FhirRepository {
     const now = new Date();
     const versionId = previous ? Number(previous.versionId) + 1 : 1;
     const stored = { ...resource, meta: { ...resource.meta, versionId: String(versionId), lastUpdated: now.toISOString() } } as Resource;
-    const content = JSON.stringify(stored);
+    copyExact(resource, stored);
+    const content = stringifyExact(stored);
     const type = resource.resourceType;
     const bytes = Buffer.byteLength(content);
     if (bytes > this.capabilities.maxResourceBytes) throw resourceTooLarge(type, bytes, this.capabilities.maxResourceBytes);

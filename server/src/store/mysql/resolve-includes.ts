@@ -5,6 +5,7 @@ import type { DerivedParams } from '../../definitions/derived-params.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import type { Sql } from '../sql.js';
 import { MAX_INCLUDED, includeSql, revincludeSql } from './include-sql.js';
+import { parseExact } from '../../core/exact-numbers.js';
 
 const ITERATE_ROUNDS = 3;
 const keyOf = (r: Resource) => `${r.resourceType}/${r.id}`;
@@ -28,7 +29,7 @@ export async function resolveIncludes(
       if (!query) continue;
       for (const row of await run(query)) {
         if (!row.content || included.length >= MAX_INCLUDED) continue;
-        const resource = JSON.parse(row.content) as Resource;
+        const resource = parseExact<Resource>(row.content);
         if (seen.has(keyOf(resource))) continue;
         seen.add(keyOf(resource));
         included.push(resource);

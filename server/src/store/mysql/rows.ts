@@ -1,6 +1,7 @@
 // Row shapes of the resource tables and their conversion to ResourceVersion.
 import type { Resource } from 'fhir/r4.js';
 import type { RowDataPacket } from 'mysql2/promise';
+import { parseExact } from '../../core/exact-numbers.js';
 import type { ResourceVersion, WriteMethod } from '../repository.js';
 import { joinSql, sql, type Sql } from '../sql.js';
 
@@ -31,7 +32,7 @@ export function toVersion(row: VersionRow, method: WriteMethod = row.method ?? '
     lastUpdated: row.last_updated.toISOString(),
     deleted: row.deleted === 1,
     method,
-    resource: row.content ? (JSON.parse(row.content) as Resource) : undefined,
+    resource: row.content ? parseExact<Resource>(row.content) : undefined,
   };
 }
 

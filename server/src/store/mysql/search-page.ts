@@ -10,6 +10,7 @@ import { CURRENT_CONTENT as CONTENT, contentOf, decodeCursor, encodeCursor } fro
 import type { WalkPlan } from '../../search/search-sql.js';
 import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
+import { parseExact } from '../../core/exact-numbers.js';
 
 
 type Row = Record<string, unknown> & { pk: number; content: string | null };
@@ -53,7 +54,7 @@ export async function matchPage(
       ) q JOIN resource r ON r.pk = q.pk ${CONTENT} ORDER BY ${orderBy(request.sort)}`);
     encode = (row) => encodeSortCursor(row, request.sort);
   }
-  const page: MatchPage = { items: rows.slice(0, request.count).map((r) => JSON.parse(r.content!) as Resource) };
+  const page: MatchPage = { items: rows.slice(0, request.count).map((r) => parseExact<Resource>(r.content!)) };
   if (rows.length > request.count && request.count > 0) page.nextCursor = encode(rows[request.count - 1]);
   return page;
 }
