@@ -2,6 +2,10 @@
 // https://hl7.org/fhir/R4/datatypes.html#decimal https://hl7.org/fhir/R4/json.html#primitive
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fhirPath, kickOff, manifestOf } from './support/bulk-export.js';
 import { patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -25,11 +29,16 @@ const assertExact = (text: string, expected = EXACT) => {
 const post = (type: string, body: string, prefer = 'return=representation') =>
   s.http.post(`/fhir/${type}`).set('Content-Type', FHIR_JSON).set('Prefer', prefer).send(body);
 
+const blobDir = mkdtempSync(join(tmpdir(), 'decimal-export-'));
+
 before(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ BLOB_DIR: blobDir, EXPORT_SETTLE_MS: '100', EXPORT_POLL_MS: '200' });
   ann = (await post('Patient', JSON.stringify(patient()))).body.id;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+  rmSync(blobDir, { recursive: true, force: true });
+});
 
 test('create, read, vread and the stored JSON keep 1.50, 0.000001230, 1.0e2 and 20 significant digits as sent', async () => {
   const created = await post('Observation', observation(`Patient/${ann}`, '1.50'));
@@ -98,4 +107,20 @@ test('numbers that read back as sent stay as they were, and a changed decimal ne
   const res = await post('Observation', observation(`Patient/${ann}`, '7', ['7.2', '-0.5', '100']));
   assert.equal(res.status, 201, res.text);
   assertExact(res.text, ['"value":7,', '"value":7.2,', '"value":-0.5,', '"value":100,']);
+});
+
+test('Patient/$everything and a Bulk Data export keep the text too', async () => {
+  const created = await post('Observation', observation(`Patient/${ann}`, '1.50'));
+  assert.equal(created.status, 201, created.text);
+  const everything = await s.http.get(`/fhir/Patient/${ann}/$everything?_type=Observation&_count=1000`);
+  assert.equal(everything.status, 200, everything.text);
+  assertExact(everything.text);
+  const manifest = await manifestOf(s, await kickOff(s, `Patient/$export?_type=Observation`));
+  const files = await Promise.all(manifest.output.map((o) => s.http.get(fhirPath(o.url)).buffer(true).parse((r, cb) => {
+    let text = '';
+    r.setEncoding('utf8');
+    r.on('data', (c: string) => (text += c));
+    r.on('end', () => cb(null, text));
+  })));
+  assertExact(files.map((f) => String(f.body)).join('\n'));
 });

@@ -2,6 +2,7 @@
 // to what the export asks for (its patients, its _typeFilter queries) and what the grant may read. Only one batch is
 // in memory at a time. https://hl7.org/fhir/uv/bulkdata/export.html
 import type { Resource } from 'fhir/r4.js';
+import { parseExact, stringifyExact } from '../core/exact-numbers.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { ResourceIndexer } from '../indexing/resource-indexer.js';
 import { parseSearch } from '../search/parse-search.js';
@@ -40,7 +41,7 @@ export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptio
     afterPk = lastPk;
     const kept = checkEach ? await keep(type, rows, deps, opts, patients, filters) : rows.map((r) => r.content);
     await opts.onBatch(kept.length);
-    for (const line of kept) yield line.includes('\n') ? JSON.stringify(JSON.parse(line)) : line;
+    for (const line of kept) yield line.includes('\n') ? stringifyExact(parseExact(line)) : line;
   }
 }
 

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'fhir/r4.js';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { stringifyExact } from '../core/exact-numbers.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
@@ -155,7 +156,7 @@ export class DeliveryLoop {
         type, eventsSinceStart: count, content: spec.content, events,
       });
       if (spec.content !== 'empty') {
-        body = JSON.stringify(bundle);
+        body = stringifyExact(bundle);
         headers['Content-Type'] = spec.mediaType ?? 'application/fhir+json';
       }
     }

@@ -5,6 +5,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { DerivedParams } from '../../definitions/derived-params.js';
+import { parseExact } from '../../core/exact-numbers.js';
 import { invalidParameter, notFound } from '../../core/outcomes.js';
 import type { EverythingQuery, Page } from '../repository.js';
 import type { Sql } from '../sql.js';
@@ -44,7 +45,7 @@ export async function everythingPage(q: EverythingQuery, run: Run, derived: Deri
   const rows = pks.length === 0 ? [] : await run(contentOf(pks));
   // contentOf answers in key order; the page keeps the phases' order (the Patient first).
   const byPk = new Map(rows.map((r) => [Number(r.pk), r.content as string | null]));
-  const items = pks.flatMap((pk) => { const c = byPk.get(pk); return c ? [JSON.parse(c) as Resource] : []; });
+  const items = pks.flatMap((pk) => { const c = byPk.get(pk); return c ? [parseExact<Resource>(c)] : []; });
   const page: Page<Resource> = { items };
   if (more) page.nextCursor = encode(phase, after);
   // The first page holding everything gives the exact total for free.
