@@ -34,6 +34,8 @@ export interface Config {
   maxBodyBytes: number;
   /** On SIGTERM, how long open connections may take to finish before they are cut (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /** How often a node looks for SearchParameters changed by another node (and how long a reindex waits for them). */
+  searchParamPollMs: number;
   /** HTTP worker processes `serve` starts (node:cluster); each is a full, stateless API node. */
   workers: number;
   /** Built FibroTrack conformance resources loaded at start (PROFILES_DIR, default profiles/generated). */
@@ -88,6 +90,7 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 32 * 1024 * 1024),
     workers: Math.max(1, intVar(env, 'WORKERS', 1)),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    searchParamPollMs: intVar(env, 'SEARCH_PARAM_POLL_MS', 2000),
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),

@@ -77,7 +77,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const stored = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, capabilities, locks);
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
-  const searchParams = new SearchParamService(defs, reindexStore, runner);
+  const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
   const repo = watchSearchParams(stored, searchParams);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
@@ -107,6 +107,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     await exportRunner.close();
     await subscriptions.loop.stop();
     await wearables.close();
+    searchParams.stop();
     await runner.close();
     await repo.close();
   };

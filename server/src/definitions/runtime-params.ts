@@ -87,6 +87,11 @@ export class RuntimeDefinitions implements Definitions {
     return [...new Set([...before, ...defs.keys()])];
   }
 
+  /** The canonical URLs of the runtime parameters held. */
+  heldUrls(): string[] {
+    return [...this.held.keys()];
+  }
+
   /** Forgets the parameter with `url`; returns the types that had it. */
   remove(url: string): string[] {
     const types = this.typesOf(url);

@@ -14,11 +14,14 @@ export class ReindexRunner {
 
   constructor(private readonly store: ReindexStore, private readonly log: (message: string) => void) {}
 
-  /** Queues the job on this node (it is claimed when its turn comes, unless another node runs it). */
-  run(id: string): void {
+  /**
+   * Queues the job on this node (it is claimed when its turn comes, unless another node runs it); `afterMs`: not
+   * before then (a changed SearchParameter's job waits until the other nodes index with the new definition).
+   */
+  run(id: string, afterMs = 0): void {
     if (this.closing || this.queued.has(id) || this.current === id) return;
     this.queued.add(id);
-    this.chain = this.chain.then(() => this.runOne(id));
+    this.chain = this.chain.then(() => (afterMs > 0 && !this.closing ? new Promise<void>((r) => setTimeout(r, afterMs)) : undefined)).then(() => this.runOne(id));
   }
 
   /** Queued jobs, and running ones whose node stopped, continue here. */

@@ -17,11 +17,16 @@ export interface SearchParamChange { url: string; sp?: SearchParameter }
 export class SearchParamService {
   /** `type code hash` of parameters known ready: ready stays ready until the definition changes. */
   private readonly ready = new Set<string>();
+  /** The SearchParameter generation this node's definitions reflect (-1: not loaded). */
+  private seen = -1;
+  private poller: NodeJS.Timeout | undefined;
 
+  /** `pollMs`: how often to look for changes made by other nodes; a changed parameter's reindex waits twice that. */
   constructor(
     readonly defs: RuntimeDefinitions,
     private readonly store: ReindexStore,
     readonly runner: ReindexRunner,
+    private readonly pollMs = 2000,
   ) {}
 
   /** Why `sp` cannot be indexed (its write answers 422), or undefined. */
@@ -41,17 +46,40 @@ export class SearchParamService {
 
   /** At start: every stored SearchParameter is held; types whose parameters have no finished rows get a job. */
   async loadAtStart(): Promise<void> {
+    this.seen = await this.store.generation();
     for (const sp of await this.store.storedSearchParameters()) if (!this.problem(sp)) this.defs.set(sp);
     for (const type of await this.store.typesWithState()) if (this.defs.runtimeParams(type).length === 0) await this.reconcile(type, 'SearchParameters removed');
     for (const type of this.defs.resourceTypes) if (this.defs.runtimeParams(type).length > 0) await this.reconcile(type, 'start: SearchParameters not yet indexed');
     await this.runner.resumeAll();
+    this.poller = setInterval(() => void this.refresh().catch(() => undefined), this.pollMs);
+    this.poller.unref();
+  }
+
+  /**
+   * Another node changed SearchParameters (the generation moved): hold what is stored now. That node started the
+   * reindex; it waits until every node indexes its writes with the new definitions (twice the poll interval).
+   */
+  async refresh(): Promise<void> {
+    const generation = await this.store.generation();
+    if (generation === this.seen) return;
+    this.seen = generation;
+    const stored = (await this.store.storedSearchParameters()).filter((sp) => !this.problem(sp));
+    for (const sp of stored) this.defs.set(sp);
+    const urls = new Set(stored.map((sp) => sp.url));
+    for (const url of this.defs.heldUrls()) if (!urls.has(url)) this.defs.remove(url);
+  }
+
+  stop(): void {
+    clearInterval(this.poller);
   }
 
   /** After a transaction that wrote or deleted SearchParameters committed. */
   async changed(changes: readonly SearchParamChange[]): Promise<void> {
     const types = new Set<string>();
     for (const c of changes) for (const t of c.sp ? this.defs.set(c.sp) : this.defs.remove(c.url)) types.add(t);
-    for (const type of types) await this.reconcile(type, `SearchParameter ${changes.map((c) => c.url).join(', ')} changed`, true);
+    // The other nodes see the change at their next poll (this node's own view is already current).
+    await this.store.raiseGeneration();
+    for (const type of types) await this.reconcile(type, `SearchParameter ${changes.map((c) => c.url).join(', ')} changed`, true, 2 * this.pollMs);
   }
 
   /** `$reindex`: a job per type, whatever the state of its parameters. */
@@ -119,11 +147,11 @@ export class SearchParamService {
   }
 
   /** Starts a job for `type` when some runtime parameter's rows were built for another definition (or never); `force`: always. */
-  private async reconcile(type: string, reason: string, force = false): Promise<void> {
+  private async reconcile(type: string, reason: string, force = false, afterMs = 0): Promise<void> {
     await this.store.forget(type, this.defs.runtimeParams(type).map((p) => p.code));
     const stale = await this.staleParams(type);
     if (!force && stale.length === 0) return;
-    this.runner.run(await this.store.create(type, reason, stale));
+    this.runner.run(await this.store.create(type, reason, stale), afterMs);
   }
 
   /** Runtime parameters of `type` whose rows were built for another definition, or never. */

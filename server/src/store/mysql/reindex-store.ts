@@ -182,6 +182,16 @@ export class ReindexStore {
   }
 
   /** The SearchParameter resources stored (not deleted). */
+  /** The SearchParameter generation (migration 027): raised by every node after it changed one. */
+  async generation(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT generation FROM search_param_generation WHERE id = 1');
+    return Number(rows[0]?.generation ?? 0);
+  }
+
+  async raiseGeneration(): Promise<void> {
+    await this.pool.query('UPDATE search_param_generation SET generation = generation + 1 WHERE id = 1');
+  }
+
   async storedSearchParameters(): Promise<SearchParameter[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id
