@@ -28,10 +28,10 @@ test('spring forward: intraday points before and after the gap take +01:00 and +
   assert.equal(Date.parse(day.end!) - Date.parse(day.start!), 23 * 3600_000 - 1000);
 });
 
-test('fall back: a 15-minute interval ends 15 minutes later; the repeated hour takes standard time', () => {
+test('fall back: a 15-minute interval ends 15 minutes later; the repeated hour, met once, takes its first offset', () => {
   const obs = byId(fixture('steps-intraday-dst-autumn.json'));
   assert.deepEqual(obs.get('fitbit:steps:2026-10-25T01:45:00')!.effectivePeriod, { start: '2026-10-25T01:45:00+02:00', end: '2026-10-25T02:00:00+02:00' });
-  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, { start: '2026-10-25T02:30:00+01:00', end: '2026-10-25T02:45:00+01:00' });
+  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, { start: '2026-10-25T02:30:00+02:00', end: '2026-10-25T02:45:00+02:00' });
   assert.deepEqual(obs.get('fitbit:daily-steps:2026-10-25')!.effectivePeriod, { start: '2026-10-25T00:00:00+02:00', end: '2026-10-25T23:59:59+01:00' });
   assert.equal(obs.get('fitbit:daily-steps:2026-10-25')!.valueQuantity!.code, '/d');
 });
