@@ -145,3 +145,25 @@ test('the CapabilityStatement lists $import-wearable on Patient with our Operati
     { name: 'import-wearable', definition: 'https://fhir.fibrotrack.org/OperationDefinition/import-wearable' },
   );
 });
+
+test('DST: a reading in the spring gap is skipped naming zone and time; the fall-back hour twice is stored in order', async () => {
+  const other = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' });
+  const spring = heartIntraday('2026-03-29', [{ time: '01:59:00', value: 60 }, { time: '02:30:00', value: 90 }, { time: '03:00:00', value: 61 }]);
+  const res = await importFitbit(spring, '?timeZone=Europe/Berlin', 'heart-2026-03-29.json', other.body.id);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(count(res.body, 'skipped'), 1);
+  const reason = param(res.body, 'skippedReason')!.part!;
+  assert.equal(reason.find((p) => p.name === 'reason')!.valueString, 'local time 2026-03-29T02:30:00 does not exist in Europe/Berlin: clocks moved forward');
+
+  const autumn = heartIntraday('2026-10-25', [
+    { time: '02:30:00', value: 70 }, { time: '02:59:00', value: 71 }, { time: '02:00:00', value: 72 }, { time: '02:30:00', value: 73 },
+  ]);
+  const res2 = await importFitbit(autumn, '?timeZone=Europe/Berlin', 'heart-2026-10-25.json', other.body.id);
+  assert.equal(res2.status, 200, JSON.stringify(res2.body));
+  assert.equal(count(res2.body, 'skipped'), 0);
+  const search = await server.http.get(`/fhir/Observation?patient=${other.body.id}&code=http://loinc.org|8867-4&date=2026-10-25&_sort=date`);
+  assert.deepEqual(search.body.entry.map((e: { resource: { effectiveDateTime: string; valueQuantity: { value: number } } }) =>
+    [e.resource.effectiveDateTime, e.resource.valueQuantity.value]), [
+    ['2026-10-25T02:30:00+02:00', 70], ['2026-10-25T02:59:00+02:00', 71], ['2026-10-25T02:00:00+01:00', 72], ['2026-10-25T02:30:00+01:00', 73],
+  ]);
+});

@@ -4,7 +4,7 @@ import type { ObservationComponent } from 'fhir/r4.js';
 import { ACTIVITY_LEVEL_COMPONENTS, FITBIT_ACTIVITY_CS, WORKOUT_COMPONENTS } from '../codes.js';
 import { buildObservation, quantity, type Effective } from '../observation.js';
 import { positive, reading } from '../skips.js';
-import { DATE, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+import { DATE, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const MIN = { unit: 'min', code: 'min' };
 const HHMM = /^\d{2}:\d{2}(:\d{2})?$/;
@@ -96,7 +96,7 @@ function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
     const end = ctx.clock.placePlus(local, duration / 1000);
     effective = start && end ? { start, end } : undefined;
   }
-  if (!effective) return ctx.skips.bad(`${at}.startTime`, `${local} is not a valid time`);
+  if (!effective) return unplaced(ctx, `${at}.startTime`, local, `${local} is not a valid time`);
   const name = typeof s.name === 'string' && s.name ? s.name : typeof s.activityParentName === 'string' ? s.activityParentName : 'Exercise';
   const components: ObservationComponent[] = [{
     code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },

@@ -25,9 +25,14 @@ export const TIME = /^\d{2}:\d{2}(:\d{2})?$/;
 
 /** The local day as a period: midnight to the day's last second, each with the offset then in force. */
 export function localDay(ctx: FitbitContext, date: string): { start: string; end: string } | undefined {
-  const start = ctx.clock.place(`${date}T00:00:00`);
-  const end = ctx.clock.place(`${date}T23:59:59`);
-  return start && end ? { start, end } : undefined;
+  return ctx.clock.day(date);
+}
+
+/** Records why `local` has no place on the time line: skipped (with the zone) when it does not exist, else bad. */
+export function unplaced(ctx: FitbitContext, position: string, local: string, bad: string): void {
+  const gap = ctx.clock.nonexistent(local);
+  if (gap) ctx.skips.drop(position, gap);
+  else ctx.skips.bad(position, bad);
 }
 
 /** A date-keyed entry's date, or undefined after recording the bad input. */

@@ -2,7 +2,7 @@
 // https://dev.fitbit.com/build/reference/web-api/heartrate-timeseries/
 import { buildObservation } from '../observation.js';
 import { positive } from '../skips.js';
-import { TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+import { TIME, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 export function mapHeart(json: Json, ctx: FitbitContext): void {
   const days = json['activities-heart'];
@@ -36,7 +36,7 @@ function mapMeanOfDay(day: Json, at: string, date: string, ctx: FitbitContext, j
   // else the whole local day.
   const intraday = json['activities-heart-intraday'];
   const times = isObj(intraday) && Array.isArray(intraday.dataset)
-    ? intraday.dataset.map((p: unknown) => (isObj(p) && typeof p.time === 'string' && TIME.test(p.time) ? p.time : undefined)).filter((t): t is string => !!t).sort()
+    ? intraday.dataset.map((p: unknown) => (isObj(p) && typeof p.time === 'string' && TIME.test(p.time) ? p.time : undefined)).filter((t): t is string => !!t && !ctx.clock.nonexistent(`${date}T${t}`)).sort()
     : [];
   const period = times.length
     ? { start: ctx.clock.place(`${date}T${times[0]}`), end: ctx.clock.place(`${date}T${times[times.length - 1]}`) }
@@ -61,6 +61,7 @@ function mapIntraday(json: Json, ctx: FitbitContext): void {
     if (isObj(first)) return;
     return ctx.skips.bad('activities-heart', 'an intraday series needs activities-heart[0].dateTime for its date');
   }
+  const series = ctx.clock.series();
   intraday.dataset.forEach((point: unknown, i: number) => {
     const at = `activities-heart-intraday.dataset[${i}]`;
     if (!isObj(point)) return ctx.skips.bad(at, 'not an object');
@@ -70,11 +71,12 @@ function mapIntraday(json: Json, ctx: FitbitContext): void {
     const value = positive(ctx.skips, `${at}.value`, point.value, 'heart rate');
     // A gap is dropped before its time is placed: placing is most of a point's cost, and most points can be gaps.
     if (value === undefined) return;
-    const when = ctx.clock.place(`${date}T${point.time}`);
-    if (!when) return ctx.skips.bad(`${at}.time`, `time ${point.time} is not a time of ${date}`);
+    const when = series.place(`${date}T${point.time}`);
+    if (!when) return unplaced(ctx, `${at}.time`, `${date}T${point.time}`, `time ${point.time} is not a time of ${date}`);
+    // The second pass through a repeated hour is told apart by its offset.
     ctx.out.push(buildObservation({
-      kind: 'heart-rate', id: `fitbit:heart:${date}T${point.time}`, patientReference: ctx.opts.patientReference,
-      effective: { at: when }, value, device: ctx.device,
+      kind: 'heart-rate', id: `fitbit:heart:${date}T${point.time}${when.repeat ? when.at.slice(-6) : ''}`, patientReference: ctx.opts.patientReference,
+      effective: { at: when.at }, value, device: ctx.device,
     }));
   });
 }

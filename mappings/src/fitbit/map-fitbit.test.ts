@@ -28,10 +28,10 @@ test('spring forward: intraday points before and after the gap take +01:00 and +
   assert.equal(Date.parse(day.end!) - Date.parse(day.start!), 23 * 3600_000 - 1000);
 });
 
-test('fall back: a 15-minute interval ends 15 minutes later; the repeated hour takes standard time', () => {
+test('fall back: a 15-minute interval ends 15 minutes later; the repeated hour, met once, takes its first offset', () => {
   const obs = byId(fixture('steps-intraday-dst-autumn.json'));
   assert.deepEqual(obs.get('fitbit:steps:2026-10-25T01:45:00')!.effectivePeriod, { start: '2026-10-25T01:45:00+02:00', end: '2026-10-25T02:00:00+02:00' });
-  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, { start: '2026-10-25T02:30:00+01:00', end: '2026-10-25T02:45:00+01:00' });
+  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, { start: '2026-10-25T02:30:00+02:00', end: '2026-10-25T02:45:00+02:00' });
   assert.deepEqual(obs.get('fitbit:daily-steps:2026-10-25')!.effectivePeriod, { start: '2026-10-25T00:00:00+02:00', end: '2026-10-25T23:59:59+01:00' });
   assert.equal(obs.get('fitbit:daily-steps:2026-10-25')!.valueQuantity!.code, '/d');
 });
@@ -114,4 +114,28 @@ test('a response of no supported kind is refused, naming its keys', () => {
 
 test('an empty sleep list maps to nothing, not even a Device', () => {
   assert.deepEqual(mapFitbit(fixture('sleep-date-empty-sleep-list.json'), opts()), { observations: [], devices: [], skipped: [] });
+});
+
+test('DST: intraday heart rate through the repeated hour keeps order and distinct instants; a point in the gap is skipped', () => {
+  const day = (date: string, times: string[]) => ({
+    'activities-heart': [{ dateTime: date, value: { customHeartRateZones: [], heartRateZones: [], restingHeartRate: 60 } }],
+    'activities-heart-intraday': { dataset: times.map((time, i) => ({ time, value: 70 + i })), datasetInterval: 1, datasetType: 'minute' },
+  });
+  const autumn = mapFitbit(day('2026-10-25', ['02:58:00', '02:59:00', '02:00:00', '02:01:00', '03:00:00']), opts({ fileName: 'hr.json' }));
+  const points = autumn.observations.filter((o) => o.effectiveDateTime);
+  assert.deepEqual(points.map((o) => o.effectiveDateTime), [
+    '2026-10-25T02:58:00+02:00', '2026-10-25T02:59:00+02:00', '2026-10-25T02:00:00+01:00', '2026-10-25T02:01:00+01:00', '2026-10-25T03:00:00+01:00',
+  ]);
+  const instants = points.map((o) => Date.parse(o.effectiveDateTime!));
+  assert.deepEqual(instants, [...instants].sort((a, b) => a - b));
+  assert.equal(new Set(points.map((o) => o.identifier![0].value)).size, 5, 'the second pass has identifiers of its own');
+  assert.deepEqual(autumn.skipped, []);
+
+  const spring = mapFitbit(day('2026-03-08', ['01:59:00', '02:30:00', '03:00:00']), opts({ timeZone: 'America/New_York', fileName: 'hr.json' }));
+  assert.deepEqual(spring.observations.filter((o) => o.effectiveDateTime).map((o) => o.effectiveDateTime),
+    ['2026-03-08T01:59:00-05:00', '2026-03-08T03:00:00-04:00']);
+  assert.deepEqual(spring.skipped, [{
+    position: 'hr.json activities-heart-intraday.dataset[1].time',
+    reason: 'local time 2026-03-08T02:30:00 does not exist in America/New_York: clocks moved forward',
+  }]);
 });

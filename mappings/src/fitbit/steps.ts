@@ -2,7 +2,7 @@
 // https://dev.fitbit.com/build/reference/web-api/activity-timeseries/ and .../intraday/get-activity-intraday-by-date/
 import { buildObservation } from '../observation.js';
 import { positive } from '../skips.js';
-import { TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+import { TIME, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60 };
 
@@ -41,6 +41,7 @@ function mapIntraday(json: Json, days: unknown[], ctx: FitbitContext): void {
   if (!unit || typeof count !== 'number' || !(count > 0)) {
     return ctx.skips.bad('activities-steps-intraday', `datasetInterval ${JSON.stringify(count)} ${JSON.stringify(intraday.datasetType)} is not a known interval`);
   }
+  const series = ctx.clock.series();
   intraday.dataset.forEach((point: unknown, i: number) => {
     const at = `activities-steps-intraday.dataset[${i}]`;
     if (!isObj(point)) return ctx.skips.bad(at, 'not an object');
@@ -49,12 +50,12 @@ function mapIntraday(json: Json, days: unknown[], ctx: FitbitContext): void {
     }
     const value = positive(ctx.skips, `${at}.value`, point.value, 'step count');
     if (value === undefined) return;
-    const start = ctx.clock.place(`${date}T${point.time}`);
-    const end = ctx.clock.placePlus(`${date}T${point.time}`, unit * count);
-    if (!start || !end) return ctx.skips.bad(`${at}.time`, `time ${point.time} is not a time of ${date}`);
+    const placed = series.place(`${date}T${point.time}`, unit * count);
+    if (!placed) return unplaced(ctx, `${at}.time`, `${date}T${point.time}`, `time ${point.time} is not a time of ${date}`);
+    // The second pass through a repeated hour is told apart by its offset.
     ctx.out.push(buildObservation({
-      kind: 'steps', id: `fitbit:steps:${date}T${point.time}`, patientReference: ctx.opts.patientReference,
-      effective: { start, end }, value, device: ctx.device,
+      kind: 'steps', id: `fitbit:steps:${date}T${point.time}${placed.repeat ? placed.at.slice(-6) : ''}`, patientReference: ctx.opts.patientReference,
+      effective: { start: placed.at, end: placed.end }, value, device: ctx.device,
     }));
   });
 }

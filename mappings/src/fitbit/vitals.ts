@@ -4,7 +4,7 @@ import type { ObservationComponent } from 'fhir/r4.js';
 import { EXTRA_COMPONENTS } from '../codes.js';
 import { buildObservation, quantity } from '../observation.js';
 import { positive, reading } from '../skips.js';
-import { DATE, TIME, dateOf, isObj, localDay, type FitbitContext, type Json } from './context.js';
+import { DATE, TIME, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const TO_KG = { kg: 1, lb: 0.45359237, stone: 6.35029318 } as const;
@@ -24,7 +24,7 @@ function extra(value: Json, fields: Record<string, [keyof typeof EXTRA_COMPONENT
 /** `minute` of a per-minute entry placed on the time line, or undefined after recording the bad input. */
 function minuteOf(ctx: FitbitContext, at: string, v: unknown): string | undefined {
   const when = typeof v === 'string' && LOCAL_MINUTE.test(v) ? ctx.clock.place(v) : undefined;
-  if (!when) ctx.skips.bad(at, `minute ${JSON.stringify(v)} is not a local date-time`);
+  if (!when) unplaced(ctx, at, String(v), `minute ${JSON.stringify(v)} is not a local date-time`);
   return when;
 }
 
@@ -116,6 +116,7 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     const value = positive(ctx.skips, `${at}.weight`, log.weight, 'weight');
     if (value === undefined) return;
     const when = time ? ctx.clock.place(`${log.date}T${time}`) : undefined;
+    if (time && !when) return unplaced(ctx, `${at}.time`, `${log.date}T${time}`, `time ${time} is not a time of ${log.date}`);
     const effective = when ? { at: when } : localDay(ctx, log.date);
     if (!effective) return ctx.skips.bad(`${at}.date`, 'date is not a valid date');
     // A scale names itself in `source` ("Aria"); "API" and "Web" are entries typed in by hand.
