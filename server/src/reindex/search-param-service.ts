@@ -20,6 +20,8 @@ export class SearchParamService {
   /** The SearchParameter generation this node's definitions reflect (-1: not loaded). */
   private seen = -1;
   private poller: NodeJS.Timeout | undefined;
+  /** Set once start-up is done: a change made then (through the API) may find other nodes still on the old definitions. */
+  private started = false;
 
   /** `pollMs`: how often to look for changes made by other nodes; a changed parameter's reindex waits twice that. */
   constructor(
@@ -53,6 +55,7 @@ export class SearchParamService {
     await this.runner.resumeAll();
     this.poller = setInterval(() => void this.refresh().catch(() => undefined), this.pollMs);
     this.poller.unref();
+    this.started = true;
   }
 
   /**
@@ -79,7 +82,9 @@ export class SearchParamService {
     for (const c of changes) for (const t of c.sp ? this.defs.set(c.sp) : this.defs.remove(c.url)) types.add(t);
     // The other nodes see the change at their next poll (this node's own view is already current).
     await this.store.raiseGeneration();
-    for (const type of types) await this.reconcile(type, `SearchParameter ${changes.map((c) => c.url).join(', ')} changed`, true, 2 * this.pollMs);
+    // At start-up (the IG's parameters stored) the job runs at once, so the server answers with them as it opens.
+    const wait = this.started ? 2 * this.pollMs : 0;
+    for (const type of types) await this.reconcile(type, `SearchParameter ${changes.map((c) => c.url).join(', ')} changed`, true, wait);
   }
 
   /** `$reindex`: a job per type, whatever the state of its parameters. */
