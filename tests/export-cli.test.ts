@@ -85,11 +85,15 @@ test('export writes one ndjson file per manifest part, holding what the API expo
   assert.doesNotMatch(stderr, /\r/);
 });
 
-test('--type narrows the export; --group confines it to the group\'s patients', async () => {
+test('--type narrows the export, --type-filter filters it; --group confines it to the group\'s patients', async () => {
   const typed = join(outRoot, 'typed');
   await fibrotrack('--type', 'Patient', '--out', typed);
   assert.deepEqual([...written(typed).keys()], ['Patient-1.ndjson']);
   assert.deepEqual(written(typed).get('Patient-1.ndjson')!.map((r) => r.id).sort(), ['pa', 'pb']);
+
+  const filtered = join(outRoot, 'filtered');
+  await fibrotrack('--type', 'Patient', '--type-filter', 'Patient?family=pa', '--out', filtered);
+  assert.deepEqual(written(filtered).get('Patient-1.ndjson')!.map((r) => r.id), ['pa']);
 
   const group = join(outRoot, 'group');
   const { stdout } = await fibrotrack('--group', 'g1', '--type', 'Patient,Observation', '--out', group);
