@@ -19,7 +19,7 @@ export interface Manifest {
 }
 
 export type ExportStatus =
-  | { state: 'in-progress'; progress: string }
+  | { state: 'in-progress'; progress: string; processed: number }
   | { state: 'done'; manifest: Manifest; expires: Date }
   | { state: 'failed'; error: string };
 
@@ -93,7 +93,7 @@ export class ExportService {
     const job = await this.visibleJob(id, access);
     if (job.state === 'failed') return { state: 'failed', error: job.error ?? 'the export failed' };
     if (job.state !== 'done') {
-      return { state: 'in-progress', progress: job.state === 'queued' ? 'queued' : `${job.processed} resources exported` };
+      return { state: 'in-progress', progress: job.state === 'queued' ? 'queued' : `${job.processed} resources exported`, processed: job.processed };
     }
     const files = await this.store.files(id);
     const url = (f: ExportFileRow) => `${base}/$export/${id}/${f.name.slice(id.length + 1)}`;
@@ -113,6 +113,12 @@ export class ExportService {
   /** DELETE on the status URL: the job stops (its node notices at its next batch) and its files are deleted. */
   async cancel(id: string, access: AccessContext | undefined): Promise<void> {
     await this.visibleJob(id, access);
+    await this.store.cancel(id);
+    await this.blob.removePrefix(`${id}/`);
+  }
+
+  /** Deletes a job's files at once and ends it (the CLI, once it has copied them out); pollers forget its row. */
+  async discard(id: string): Promise<void> {
     await this.store.cancel(id);
     await this.blob.removePrefix(`${id}/`);
   }

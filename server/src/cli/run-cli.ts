@@ -14,6 +14,8 @@ Commands:
                              import wearable exports for a patient (progress on stderr; nothing stored from a bad file)
   sync fitbit --patient <id> [--tz zone] [--until yyyy-MM-dd]
                              pull the patient's new Fitbit days (exit 3 when the rate limit cut it short)
+  export [--group id] [--type A,B] [--since instant] [--type-filter Type?query]... --out <dir>
+                             Bulk Data export of the whole server or a Group into ndjson files (progress on stderr)
   client register|list|remove  SMART clients (register prints the client_secret once); see fibrotrack client
   user add --username <u> --password-env <VAR> --fhir-user Practitioner/<id>
                              a practitioner or patient who logs in to the authorization server
@@ -40,6 +42,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       return (await import('./import-command.js')).importCommand(loadConfig(env), rest);
     case 'sync':
       return (await import('./sync-command.js')).syncCommand(loadConfig(env), rest);
+    case 'export':
+      return (await import('./export-command.js')).exportCommand(loadConfig(env), rest);
     case 'client':
       return (await import('./client-command.js')).clientCommand(loadConfig(env), rest);
     case 'user':

@@ -1,13 +1,20 @@
-// Import progress on stderr: a redrawn bar on a terminal, plain lines (at most every few seconds and at each
+// Import and export progress on stderr: a redrawn bar on a terminal, plain lines (at most every few seconds and at each
 // phase change) when stderr is a file or a pipe, so logs stay readable.
-import type { ImportProgress } from '../fhir/operations/import-wearable/progress.js';
 import { describeProgress } from '../fhir/operations/import-wearable/progress.js';
 
 const WIDTH = 30;
 const PLAIN_INTERVAL_MS = 5000;
 
+/** An import's progress (ImportProgress) or an export's (fibrotrack export). */
+export interface Progress {
+  phase: string;
+  done: number;
+  total?: number;
+  unit: string;
+}
+
 export interface ProgressBar {
-  update(p: ImportProgress): void;
+  update(p: Progress): void;
   done(): void;
 }
 

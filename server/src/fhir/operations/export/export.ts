@@ -4,6 +4,7 @@ import type { Group } from 'fhir/r4.js';
 import { allOk, badRequest, notFound, notSupported } from '../../../core/outcomes.js';
 import { parseExportParams } from '../../../bulk/export-params.js';
 import type { ExportLevel, ExportSpec } from '../../../bulk/export-spec.js';
+import { groupMembers } from '../../../bulk/group-members.js';
 import type { FhirContext } from '../../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
 
@@ -30,13 +31,4 @@ export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupI
     headers: { 'Content-Location': `${ctx.baseUrl}/$export/${id}` },
     resource: allOk(`Export ${id} started; poll its status at ${ctx.baseUrl}/$export/${id}`),
   };
-}
-
-/** The Patients an actual Group lists and has not marked inactive. */
-function groupMembers(group: Group): string[] {
-  const ids = (group.member ?? [])
-    .filter((m) => m.inactive !== true)
-    .map((m) => /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(m.entity?.reference ?? '')?.[1])
-    .filter((id): id is string => id !== undefined);
-  return [...new Set(ids)];
 }
