@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { FakeFitbit } from './support/fake-fitbit.js';
-import { confirm, confirmationOf, connectFitbit, consent, startConnect } from './support/fitbit-connect.js';
+import { confirm, confirmationOf, connectFitbit, consent, fitbitAudits, startConnect } from './support/fitbit-connect.js';
 import { addUser, authorizationCodeToken, backendServicesToken, createResource, registerBackendClient, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -21,14 +21,7 @@ const victor = { username: 'victor.fitbit', password: 'correct horse victor' };
 const linkedAccount = async (patientId: string) =>
   (await server.sql<{ fitbit_user_id: string }[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientId]))[0]?.fitbit_user_id;
 
-/** AuditEvents about Fitbit links (they are written in batches, within a second). */
-async function linkAudits(): Promise<{ subtype: { code: string }[]; outcomeDesc?: string; entity?: { what?: { reference?: string } }[]; agent: { who?: { reference?: string } }[] }[]> {
-  await new Promise((r) => setTimeout(r, 600));
-  const rows = await server.sql<{ content: string }[]>(
-    "SELECT h.content FROM resource_history h WHERE h.res_type = 'AuditEvent' AND h.content LIKE '%fitbit-%link%' ORDER BY h.seq",
-  );
-  return rows.map((r) => JSON.parse(r.content));
-}
+const linkAudits = () => fitbitAudits(server, '%fitbit-%link%');
 
 before(async () => {
   await fake.start();

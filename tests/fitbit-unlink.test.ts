@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { FakeFitbit } from './support/fake-fitbit.js';
-import { connectFitbit } from './support/fitbit-connect.js';
+import { connectFitbit, fitbitAudits } from './support/fitbit-connect.js';
 import { addUser, authorizationCodeToken, createResource, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -35,14 +35,7 @@ async function aliceLinks(account: string): Promise<string> {
   return fake.issued.at(-1)!.refreshToken;
 }
 
-/** Unlink AuditEvents (written in batches, within a second). */
-async function unlinkAudits(): Promise<{ outcomeDesc?: string; entity?: { what?: { reference?: string } }[]; agent: { who?: { reference?: string } }[] }[]> {
-  await new Promise((r) => setTimeout(r, 600));
-  const rows = await server.sql<{ content: string }[]>(
-    "SELECT h.content FROM resource_history h WHERE h.res_type = 'AuditEvent' AND h.content LIKE '%fitbit-unlink%' ORDER BY h.seq",
-  );
-  return rows.map((r) => JSON.parse(r.content));
-}
+const unlinkAudits = () => fitbitAudits(server, '%fitbit-unlink%');
 
 before(async () => {
   await fake.start();

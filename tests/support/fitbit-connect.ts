@@ -53,3 +53,20 @@ export async function connectFitbit(s: TestServer, patientId: string, opts: Conn
   assert.match(done.text, /Fitbit connected/);
   return { callback, authorizeUrl };
 }
+
+/** A Fitbit link or unlink AuditEvent as the tests read it. */
+export interface FitbitAudit {
+  subtype: { code: string }[];
+  outcomeDesc?: string;
+  entity?: { what?: { reference?: string } }[];
+  agent: { who?: { reference?: string } }[];
+}
+
+/** The AuditEvents whose content matches `like` (SQL LIKE), oldest first; they are written in batches, within a second. */
+export async function fitbitAudits(s: TestServer, like: string): Promise<FitbitAudit[]> {
+  await new Promise((r) => setTimeout(r, 600));
+  const rows = await s.sql<{ content: string }[]>(
+    "SELECT h.content FROM resource_history h WHERE h.res_type = 'AuditEvent' AND h.content LIKE ? ORDER BY h.seq", [like],
+  );
+  return rows.map((r) => JSON.parse(r.content) as FitbitAudit);
+}
