@@ -1,4 +1,4 @@
-// Documented bounds on one search (README, "Limits"): over each, a 400 naming the limit, lenient or not; at each,
+// Documented bounds on one search (docs/access-control-and-audit.md, "Limits"): over each, a 400 naming the limit, lenient or not; at each,
 // the search still runs. 160 _sort keys answered 500 (ER_OUT_OF_SORTMEMORY) (issue 15, item 6).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,5 +1,5 @@
 // Configuration of Bulk Data $export and of the blob store it writes to, from environment variables
-// (README "Bulk Data export"). config.ts calls it; nothing else reads the environment.
+// (docs/summaries-and-bulk-data.md). config.ts calls it; nothing else reads the environment.
 import { join } from 'node:path';
 import type { BlobConfig } from '../blob/open-blob-store.js';
 

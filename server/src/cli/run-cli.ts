@@ -24,7 +24,7 @@ Commands:
                              FHIR Subscriptions: status, events and backlog (JSON lines); remove stops one
   help                       show this text
 
-Configuration comes from the environment; see README.md.`;
+Configuration comes from the environment; see docs/configuration.md.`;
 
 export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
   const [command = 'serve', ...rest] = args;

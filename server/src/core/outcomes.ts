@@ -164,7 +164,7 @@ export const serviceUnavailable = (dependency: string, detail: string, retryAfte
     { 'Retry-After': String(retryAfterSeconds) },
   );
 
-/** A request over one of the server's documented limits (README, "Limits"): refused before any work is done. */
+/** A request over one of the server's documented limits (docs/access-control-and-audit.md, "Limits"): refused before any work is done. */
 export const overLimit = (diagnostics: string, parameter: string) =>
   fail(400, { code: 'too-costly', diagnostics, expression: parameter });
 

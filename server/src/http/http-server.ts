@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { issue, outcome } from '../core/outcomes.js';
 import { FHIR_JSON } from './content-type.js';
 
-/** The request line and headers together; node's default, named here so the README's limit is this one. */
+/** The request line and headers together; node's default, named here so the documented limit is this one. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** How long a refused connection is read (and dropped) so the client reads the answer instead of a reset. */
 const DRAIN_MS = 5000;

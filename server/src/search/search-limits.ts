@@ -1,6 +1,6 @@
 // Bounds on how much one search may ask for, so that no query string can make the database sort, join or
 // expand without limit (160 _sort keys ran MariaDB out of sort memory). Each is a 400 naming the limit, even
-// under `Prefer: handling=lenient` (a limit is not an unknown parameter). Listed in the README, "Limits".
+// under `Prefer: handling=lenient` (a limit is not an unknown parameter). Listed in docs/access-control-and-audit.md, "Limits".
 // https://hl7.org/fhir/R4/search.html
 import { overLimit } from '../core/outcomes.js';
 

@@ -1,4 +1,4 @@
-// Configuration of Subscription delivery, from environment variables (see README "Subscriptions").
+// Configuration of Subscription delivery, from environment variables (see docs/subscriptions.md).
 import { optionalBoolVar } from '../core/env-vars.js';
 import type { OutboundLimits } from '../http/bounded-request.js';
 

@@ -1,4 +1,4 @@
-// Configuration of wearable import and Fitbit sync, from environment variables (see README "Wearable import").
+// Configuration of wearable import and Fitbit sync, from environment variables (see docs/wearables.md).
 import { tmpdir } from 'node:os';
 import { optionalBoolVar } from '../core/env-vars.js';
 import { DEFAULT_APPLE_LIMITS, type AppleLimits } from '../../../mappings/src/index.js';
