@@ -8,7 +8,7 @@
 // the native JSON.stringify. Any other JSON.stringify sees the plain number; a copy made by spreading or
 // Object.entries loses the texts unless copyExact carries them; a changed value is never given its old text.
 import { randomBytes } from 'node:crypto';
-import { findExactNumbers, needsExactText, type JsonPath } from './exact-number-scan.js';
+import { findExactNumbers, needsExactText, type FoundNumber, type JsonPath } from './exact-number-scan.js';
 
 type Key = string | number;
 type Container = Record<Key, unknown>;
@@ -30,13 +30,15 @@ function mayHoldExact(text: string): boolean {
   return false;
 }
 
-/**
- * After `JSON.parse(text)` gave `value`: remembers the text of each number in it that JSON.stringify would alter.
- * `known`: whether the caller already knows the text holds one (json-limits.ts finds out while it scans a body).
- */
-export function keepExactNumbers(text: string, value: unknown, known = mayHoldExact(text)): void {
-  if (typeof value !== 'object' || value === null || !known) return;
-  for (const found of findExactNumbers(text)) attach(value, found.path, found.text);
+/** After `JSON.parse(text)` gave `value`: remembers the text of each number in it that JSON.stringify would alter. */
+export function keepExactNumbers(text: string, value: unknown): void {
+  if (typeof value === 'object' && value !== null && mayHoldExact(text)) attachExactNumbers(value, findExactNumbers(text));
+}
+
+/** The same with the numbers already found (json-limits.ts finds them while it scans a request body). */
+export function attachExactNumbers(value: unknown, found: readonly FoundNumber[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const number of found) attach(value, number.path, number.text);
 }
 
 /** JSON.parse for stored resources: decimals keep their text. */

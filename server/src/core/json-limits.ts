@@ -1,7 +1,8 @@
-// Bounds on the shape of a JSON body, checked on the text in one linear, non-recursive pass before JSON.parse,
+// Bounds on the shape of a JSON body, checked on the text in one linear pass (json-scan.ts) before JSON.parse,
 // validation and indexing pay for it: nesting depth, items per array, elements per resource, and no lone UTF-16
 // surrogate escapes (they cannot be stored as UTF-8). https://hl7.org/fhir/R4/json.html
-import { needsExactText } from './exact-number-scan.js';
+import { needsExactText, type FoundNumber } from './exact-number-scan.js';
+import { pathOf, scanJson, type JsonLevel } from './json-scan.js';
 import { badRequest, tooCostly } from './outcomes.js';
 
 export const JSON_LIMITS = {
@@ -23,11 +24,7 @@ export const JSON_LIMITS = {
 
 export type JsonLimits = typeof JSON_LIMITS;
 
-interface Level {
-  isArray: boolean;
-  /** Object: the last key seen; array: the number of items so far. */
-  key: string;
-  items: number;
+interface Level extends JsonLevel {
   maxItems: number;
   /** This object is a resource: the whole body, or the value of a `resource` key (Bundle.entry, Parameters). */
   isResource: boolean;
@@ -44,106 +41,55 @@ const LIST_KEYS = new Set(['entry', 'parameter']);
 
 /**
  * Throws 400 (too deep, lone surrogate) or 413 (too many items or elements) naming the element and the limit.
- * Malformed JSON passes through untouched: JSON.parse reports it. Returns whether some number's text is not
- * what JSON.stringify would write for its value (`1.50`, `1e2`): then the caller keeps the texts (exact-numbers.ts).
+ * Malformed JSON passes through untouched: JSON.parse reports it. Returns the numbers whose text is not what
+ * JSON.stringify would write for their value (`1.50`, `1e2`), with their paths, for exact-numbers.ts to keep.
  */
-export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS): boolean {
-  const stack: Level[] = [];
+export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS): FoundNumber[] {
   const scopes: Scope[] = [{ count: 0, limit: limits.maxElementsPerResource }];
+  const exactNumbers: FoundNumber[] = [];
   let total = 0;
-  let exactNumbers = false;
-  let expectKey = false;
-  let backslash = text.indexOf('\\');
-  const n = text.length;
-  let i = 0;
-
-  const value = () => {
-    const top = stack[stack.length - 1];
-    if (top?.isArray && ++top.items > top.maxItems) {
-      throw tooCostly(`The array at ${pathOf(stack, true)} has more than ${top.maxItems} items, the most this server accepts in one array`, pathOf(stack, true));
-    }
-    const scope = scopes[scopes.length - 1]!;
-    if (++scope.count > scope.limit) {
-      throw tooCostly(`The resource holding ${pathOf(stack)} has more than ${scope.limit} elements, the most this server accepts in one resource`, pathOf(stack));
-    }
-    if (++total > limits.maxElementsPerBody) {
-      throw tooCostly(`The body has more than ${limits.maxElementsPerBody} elements (at ${pathOf(stack)}), the most this server accepts in one request`, pathOf(stack));
-    }
-  };
-  const open = (isArray: boolean) => {
-    value();
-    if (stack.length >= limits.maxDepth) {
-      throw badRequest(`The body nests deeper than ${limits.maxDepth} levels of objects and arrays (at ${pathOf(stack)})`, pathOf(stack));
-    }
-    const parent = stack[stack.length - 1];
-    const isResource = !isArray && (parent === undefined || (!parent.isArray && parent.key === 'resource'));
-    const isList = isArray && parent?.isResource === true && LIST_KEYS.has(parent.key);
-    const opensScope = parent !== undefined && (isResource || isList);
-    // The resource's own object counts in its scope; a list's items are bounded by the body's total only.
-    if (opensScope) scopes.push({ count: isResource ? 1 : 0, limit: isResource ? limits.maxElementsPerResource : Infinity });
-    stack.push({ isArray, key: '', items: 0, maxItems: isList ? limits.maxEntries : limits.maxArrayItems, isResource, opensScope });
-    expectKey = !isArray;
-  };
-
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
+  scanJson<Level>(text, {
+    value(stack) {
       const top = stack[stack.length - 1];
-      const isKey = expectKey && top !== undefined && !top.isArray;
-      if (!isKey) value();
-      let pos = i + 1;
-      let end = -1;
-      for (;;) {
-        const quote = text.indexOf('"', pos);
-        if (quote === -1) return exactNumbers;
-        if (backslash !== -1 && backslash < pos) backslash = text.indexOf('\\', pos);
-        if (backslash === -1 || backslash > quote) {
-          end = quote;
-          break;
-        }
-        pos = backslash + (text.charCodeAt(backslash + 1) === 0x75 /* u */ ? surrogateEscape(text, backslash, stack) : 2);
+      if (top?.isArray && top.items > top.maxItems) {
+        throw tooCostly(`The array at ${pathText(stack, true)} has more than ${top.maxItems} items, the most this server accepts in one array`, pathText(stack, true));
       }
-      if (isKey) top!.key = text.slice(i + 1, end);
-      i = end + 1;
-    } else if (c === 0x7b /* { */) {
-      open(false);
-      i++;
-    } else if (c === 0x5b /* [ */) {
-      open(true);
-      i++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      const closed = stack.pop();
-      if (closed?.opensScope) scopes.pop();
-      expectKey = false;
-      i++;
-    } else if (c === 0x3a /* : */) {
-      expectKey = false;
-      i++;
-    } else if (c === 0x2c /* , */) {
-      const top = stack[stack.length - 1];
-      expectKey = top !== undefined && !top.isArray;
-      i++;
-    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-      i++;
-    } else {
-      // A number, true, false or null (or junk JSON.parse will refuse): one value up to the next delimiter.
-      const start = i;
-      value();
-      i++;
-      while (i < n && !DELIMITERS.has(text.charCodeAt(i))) i++;
-      if (!exactNumbers && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) && needsExactText(text.slice(start, i))) exactNumbers = true;
-    }
-  }
+      const scope = scopes[scopes.length - 1]!;
+      if (++scope.count > scope.limit) {
+        throw tooCostly(`The resource holding ${pathText(stack)} has more than ${scope.limit} elements, the most this server accepts in one resource`, pathText(stack));
+      }
+      if (++total > limits.maxElementsPerBody) {
+        throw tooCostly(`The body has more than ${limits.maxElementsPerBody} elements (at ${pathText(stack)}), the most this server accepts in one request`, pathText(stack));
+      }
+    },
+    open(stack, isArray) {
+      if (stack.length >= limits.maxDepth) {
+        throw badRequest(`The body nests deeper than ${limits.maxDepth} levels of objects and arrays (at ${pathText(stack)})`, pathText(stack));
+      }
+      const parent = stack[stack.length - 1];
+      const isResource = !isArray && (parent === undefined || (!parent.isArray && parent.key === 'resource'));
+      const isList = isArray && parent?.isResource === true && LIST_KEYS.has(parent.key);
+      const opensScope = parent !== undefined && (isResource || isList);
+      // The resource's own object counts in its scope; a list's items are bounded by the body's total only.
+      if (opensScope) scopes.push({ count: isResource ? 1 : 0, limit: isResource ? limits.maxElementsPerResource : Infinity });
+      return { isArray, key: '', items: 0, maxItems: isList ? limits.maxEntries : limits.maxArrayItems, isResource, opensScope };
+    },
+    close(level) {
+      if (level.opensScope) scopes.pop();
+    },
+    number(token, stack) {
+      if (needsExactText(token)) exactNumbers.push({ path: pathOf(stack), text: token });
+    },
+    unicodeEscape: surrogateEscape,
+  });
   return exactNumbers;
 }
-
-const DELIMITERS = new Set([0x2c, 0x5d, 0x7d, 0x20, 0x0a, 0x0d, 0x09, 0x22, 0x7b, 0x5b, 0x3a]);
 
 /**
  * The length of the escape at `at` with its pair: a `\uD800`-`\uDBFF` must be followed by a `\uDC00`-`\uDFFF`
  * (the two are skipped together), so a low surrogate met on its own is lone.
  */
-function surrogateEscape(text: string, at: number, stack: Level[]): number {
+function surrogateEscape(text: string, at: number, stack: readonly Level[]): number {
   const unit = hex4(text, at + 2);
   if (unit === -1) return 2; // malformed: JSON.parse refuses it
   if (unit < 0xd800 || unit > 0xdfff) return 6;
@@ -153,8 +99,8 @@ function surrogateEscape(text: string, at: number, stack: Level[]): number {
   }
   const offset = Buffer.byteLength(text.slice(0, at));
   throw badRequest(
-    `The string at ${pathOf(stack)} holds the escape ${text.slice(at, at + 6)} at byte offset ${offset}: a lone UTF-16 surrogate is not a character`,
-    pathOf(stack),
+    `The string at ${pathText(stack)} holds the escape ${text.slice(at, at + 6)} at byte offset ${offset}: a lone UTF-16 surrogate is not a character`,
+    pathText(stack),
   );
 }
 
@@ -164,7 +110,7 @@ function hex4(text: string, at: number): number {
 }
 
 /** `name[0].given` for the position in the stack; with `container`, the array itself rather than its last item. */
-function pathOf(stack: Level[], container = false): string {
+function pathText(stack: readonly Level[], container = false): string {
   let out = '';
   stack.forEach((level, depth) => {
     if (level.isArray) {

@@ -2,7 +2,7 @@
 // before it is parsed, and refusing numbers JavaScript cannot hold (1e400 would become Infinity, then null);
 // decimals keep the text they were sent with (core/exact-numbers.ts).
 // https://hl7.org/fhir/R4/json.html
-import { keepExactNumbers } from './exact-numbers.js';
+import { attachExactNumbers } from './exact-numbers.js';
 import { checkJsonLimits } from './json-limits.js';
 import { badRequest } from './outcomes.js';
 import { decodeUtf8 } from './utf8.js';
@@ -21,7 +21,7 @@ export function parseFhirJson(input: string | Uint8Array): unknown {
     if (err instanceof RangeError) throw badRequest(err.message);
     throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
   }
-  keepExactNumbers(text, value, exactNumbers);
+  if (exactNumbers.length > 0) attachExactNumbers(value, exactNumbers);
   return value;
 }
 
