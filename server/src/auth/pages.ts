@@ -16,16 +16,21 @@ button{padding:.5rem 1.2rem;font-size:1rem;margin:.8rem .5rem 0 0}.error{color:#
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
+/** Username and password posted to `action` (the field names and #login are the contract with the tests). */
+export function signInForm(action: string): string {
+  return `<form method="post" action="${escapeHtml(action)}">
+<label>Username <input type="text" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit" id="login">Sign in</button>
+</form>`;
+}
+
 export function loginPage(action: string, clientName: string, error?: string): string {
   return page(
     'Sign in',
     `<p>to continue to <strong>${escapeHtml(clientName)}</strong></p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="${escapeHtml(action)}">
-<label>Username <input type="text" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
-<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit" id="login">Sign in</button>
-</form>`,
+${signInForm(action)}`,
   );
 }
 

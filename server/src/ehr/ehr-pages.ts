@@ -1,7 +1,7 @@
 // HTML of the EHR launch simulator: its sign-in page and the launch form of a signed-in practitioner.
 // Field names and element ids are a contract with the tests (username, password, #login, patient, client, #launch).
 import type { Choice, EncounterChoice } from '../auth/fhir-lookup.js';
-import { escapeHtml, page } from '../auth/pages.js';
+import { escapeHtml, page, signInForm } from '../auth/pages.js';
 import type { User } from '../auth/user-store.js';
 
 export function ehrSignInPage(error?: string): string {
@@ -9,11 +9,7 @@ export function ehrSignInPage(error?: string): string {
     'EHR launch simulator: sign in',
     `<p>Sign in as a practitioner (a user linked to a Practitioner) to launch apps as that practitioner.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/ehr/login">
-<label>Username <input type="text" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
-<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit" id="login">Sign in</button>
-</form>`,
+${signInForm('/ehr/login')}`,
   );
 }
 
