@@ -4,9 +4,9 @@
 import { DateTime } from 'luxon';
 import { OutcomeError, badRequest, issue, outcome, unprocessable } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
-import { storeBundle } from '../../fhir/operations/import-wearable/commit-import.js';
-import { countSkip, emptySummary, type ImportSummary } from '../../fhir/operations/import-wearable/import-summary.js';
-import { patientBundle } from '../../fhir/operations/import-wearable/patient-bundle.js';
+import { storeBundle } from '../import/commit-import.js';
+import { countSkip, emptySummary, type ImportSummary } from '../import/import-summary.js';
+import { patientBundle } from '../import/patient-bundle.js';
 import { mapFitbit } from '../../../../mappings/src/index.js';
 import type { FitbitConfig } from '../wearables-config.js';
 import { FitbitClient, RateLimited } from './fitbit-client.js';

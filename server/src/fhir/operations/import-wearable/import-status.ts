@@ -2,16 +2,15 @@
 // pattern): 202 with X-Progress while it runs, then the job's answer. https://hl7.org/fhir/R4/async.html
 import type { OperationOutcome, Resource } from 'fhir/r4.js';
 import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
-import { wearablesOf } from '../../../wearables/wearable-services.js';
-import type { FhirContext } from '../../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
+import type { WearablePort } from './wearable-port.js';
 
 /** A running job beats at least once a second; this much silence means its node went away. */
 const STALE_MS = 5 * 60 * 1000;
 
-export async function importStatus(req: FhirRequest, patientId: string, ctx: FhirContext): Promise<FhirResponse> {
+export async function importStatus(req: FhirRequest, patientId: string, port: WearablePort): Promise<FhirResponse> {
   const jobId = req.path.split('/')[3];
-  const job = /^[0-9a-f-]{36}$/.test(jobId) ? await wearablesOf(ctx).jobs.get(jobId) : undefined;
+  const job = /^[0-9a-f-]{36}$/.test(jobId) ? await port.importJob(jobId) : undefined;
   if (!job || job.patientId !== patientId) {
     throw new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no import job '${jobId}'` })));
   }

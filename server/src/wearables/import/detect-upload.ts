@@ -1,7 +1,7 @@
 // Which wearable format an upload is, from its Content-Type and first bytes (the bytes decide; a
 // Content-Type that contradicts them is refused rather than guessed around).
-import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
-import { detectSource, type WearableSource } from '../../../../../mappings/src/index.js';
+import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import { detectSource, type WearableSource } from '../../../../mappings/src/index.js';
 
 const JSON_SOURCES: WearableSource[] = ['fitbit', 'google-fit'];
 const BY_CONTENT_TYPE: Record<string, WearableSource[] | 'any'> = {

@@ -3,11 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { payloadTooLarge } from '../../../core/outcomes.js';
+import { payloadTooLarge } from '../../core/outcomes.js';
 import {
   mapAppleHealthXml, mapAppleHealthZip, type AppleOptions, type MappedBatch, type MappingOptions, type WearableSource,
-} from '../../../../../mappings/src/index.js';
-import { JsonSyntaxError, mapJsonInThread } from '../../../wearables/json-mapping-thread/json-mapping-thread.js';
+} from '../../../../mappings/src/index.js';
+import { JsonSyntaxError, mapJsonInThread } from '../json-mapping-thread/json-mapping-thread.js';
 import { inputFailure } from './import-errors.js';
 
 /** JSON files are parsed whole; anything larger belongs in several files. */

@@ -1,6 +1,6 @@
 // Failures of an import as OperationOutcomes that name the file and the position in it (issue.location).
-import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
-import { InputTooLargeError, MappingError } from '../../../../../mappings/src/index.js';
+import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import { InputTooLargeError, MappingError } from '../../../../mappings/src/index.js';
 
 /** 400 for input that is not the format it claims (JSON syntax), 422 for records that cannot be mapped or stored. */
 export function inputFailure(status: 400 | 422, fileName: string, position: string | undefined, message: string): OutcomeError {
