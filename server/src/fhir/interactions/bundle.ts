@@ -40,5 +40,5 @@ function internalFailure(err: unknown): OutcomeError {
   const unavailable = unavailableOutcome(err);
   if (unavailable) return unavailable;
   console.error('batch entry failed', loggableError(err));
-  return new OutcomeError(500, outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
+  return new OutcomeError('internal', outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
 }

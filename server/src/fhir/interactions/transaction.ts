@@ -153,6 +153,6 @@ async function atEntry<T>(index: number, fn: () => Promise<T>): Promise<T> {
         messageId: i.details?.coding?.[0]?.code,
       }),
     );
-    throw new OutcomeError(err.status, outcome(...issues), err.headers);
+    throw new OutcomeError(err.code, outcome(...issues), err.headers);
   }
 }

@@ -42,7 +42,7 @@ export interface SyncResult {
 
 export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: FitbitStore, config: FitbitConfig, batchSize: number): Promise<SyncResult> {
   const unlock = await store.lockSync(req.patientId);
-  if (!unlock) throw new OutcomeError(409, outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })));
+  if (!unlock) throw new OutcomeError('conflict', outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })));
   try {
     const link = await store.link(req.patientId);
     if (!link) throw unprocessable(`Patient/${req.patientId} has not connected a Fitbit account; connect it with $connect-fitbit first`);
@@ -105,8 +105,7 @@ const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 
 
 function tooManyRequests(until: Date): OutcomeError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  return new OutcomeError(
-    429,
+  return new OutcomeError('too-many-requests',
     outcome(issue({ code: 'throttled', diagnostics: `Fitbit's request limit for this patient is reached; sync again after ${until.toISOString()}` })),
     { 'Retry-After': String(seconds) },
   );

@@ -101,5 +101,5 @@ function partiallyStored(err: OutcomeError, stored: number, total: number): Outc
     code: 'informational',
     diagnostics: `A batch failed; ${stored} of ${total} batches are stored. Importing the same file again stores the rest and nothing twice.`,
   });
-  return new OutcomeError(err.status, outcome(...err.outcome.issue, note), err.headers);
+  return new OutcomeError(err.code, outcome(...err.outcome.issue, note), err.headers);
 }

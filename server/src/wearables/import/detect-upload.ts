@@ -36,4 +36,4 @@ export function detectUpload(contentType: string | undefined, head: Buffer, file
   return detected;
 }
 
-const unsupported = (diagnostics: string) => new OutcomeError(415, outcome(issue({ code: 'not-supported', diagnostics })));
+const unsupported = (diagnostics: string) => new OutcomeError('unsupported-media-type', outcome(issue({ code: 'not-supported', diagnostics })));

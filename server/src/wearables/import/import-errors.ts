@@ -2,21 +2,22 @@
 import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
 import { InputTooLargeError, MappingError } from '../../../../mappings/src/index.js';
 
-/** 400 for input that is not the format it claims (JSON syntax), 422 for records that cannot be mapped or stored. */
-export function inputFailure(status: 400 | 422, fileName: string, position: string | undefined, message: string): OutcomeError {
+/** `invalid` (400) for input that is not the format it claims (JSON syntax), `unprocessable` (422) for records that cannot be mapped or stored. */
+export function inputFailure(failure: 'invalid' | 'unprocessable', fileName: string, position: string | undefined, message: string): OutcomeError {
   const where = position ? `${fileName} ${position}` : fileName;
-  return located(status, where, `${where}: ${message}`);
+  return located(failure, where, `${where}: ${message}`);
 }
 
-/** A MappingError's message already starts with its file and position; one past a size limit is 413. */
+/** A MappingError's message already starts with its file and position; one past a size limit is too large (413). */
 export function mappingFailure(err: MappingError, fileName: string): OutcomeError {
   const where = [err.fileName ?? fileName, err.position].filter(Boolean).join(' ');
-  return located(err instanceof InputTooLargeError ? 413 : 422, where, err.fileName ? err.message : `${fileName}: ${err.message}`);
+  return located(err instanceof InputTooLargeError ? 'too-large' : 'unprocessable', where, err.fileName ? err.message : `${fileName}: ${err.message}`);
 }
 
-function located(status: number, where: string, diagnostics: string): OutcomeError {
-  const code = status === 400 ? 'structure' : status === 413 ? 'too-costly' : 'processing';
-  return new OutcomeError(status, outcome({ ...issue({ code, diagnostics }), location: [where] }));
+const ISSUE_CODE = { invalid: 'structure', 'too-large': 'too-costly', unprocessable: 'processing' } as const;
+
+function located(failure: keyof typeof ISSUE_CODE, where: string, diagnostics: string): OutcomeError {
+  return new OutcomeError(failure, outcome({ ...issue({ code: ISSUE_CODE[failure], diagnostics }), location: [where] }));
 }
 
 export const isMappingError = (err: unknown): err is MappingError => err instanceof MappingError;

@@ -31,7 +31,7 @@ export async function* mappedBatches(
     try {
       yield* mapJsonInThread({ source, path, options, batchSize }, signal);
     } catch (err) {
-      if (err instanceof JsonSyntaxError) throw inputFailure(400, opts.fileName, `character ${err.at}`, `not valid JSON (${err.message})`);
+      if (err instanceof JsonSyntaxError) throw inputFailure('invalid', opts.fileName, `character ${err.at}`, `not valid JSON (${err.message})`);
       throw err;
     }
   }

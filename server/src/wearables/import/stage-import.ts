@@ -93,7 +93,7 @@ export async function stageImport(
       const problem = found[i];
       if (!problem) return true;
       const key = identifierKey(d);
-      if (!input.bestEffort) throw inputFailure(422, input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
+      if (!input.bestEffort) throw inputFailure('unprocessable', input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
       rejectedDevices.set(`Device?identifier=${key}`, `Device ${key} is invalid: ${problem}`);
       return false;
     });
@@ -102,7 +102,7 @@ export async function stageImport(
       const withoutDevice = rejectedDevices.get(o.device?.reference ?? '');
       const problem = withoutDevice ?? found[devices.length + i];
       if (!problem) return true;
-      if (!input.bestEffort) throw inputFailure(422, input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
+      if (!input.bestEffort) throw inputFailure('unprocessable', input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
       countSkip(summary, withoutDevice ?? `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
       return false;
     });

@@ -39,7 +39,7 @@ export async function disconnectFitbit(req: FhirRequest, patientId: string, ctx:
   const a = req.access;
   const unlinked = await fitbit.unlink(patientId, { clientId: a?.clientId, fhirUser: a?.fhirUser, subject: a?.subject });
   if (!unlinked) {
-    throw new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no linked Fitbit account; nothing was unlinked` })));
+    throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no linked Fitbit account; nothing was unlinked` })));
   }
   const done = `Fitbit account ${unlinked.fitbitUserId} is unlinked from Patient/${patientId}; its stored tokens are deleted`;
   if (unlinked.revokeProblem === undefined) {
