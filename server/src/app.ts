@@ -19,7 +19,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
-import { fitbitCallbackRouter } from './wearables/fitbit/fitbit-callback.js';
+import { fitbitCallbackRouter } from './wearables/index.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';

@@ -1,6 +1,6 @@
 // buildFhirServices(config): the FHIR layer without HTTP or authorization. Opens and migrates the database, loads
 // the R4 definitions and the FibroTrack profiles, and wires storage, validation, terminology and the wearable
-// services. The server (app.ts) adds HTTP and SMART on top; the CLI's import, load and sync run on this alone, so
+// services, whose operations it registers into the route table. The server (app.ts) adds HTTP and SMART on top; the CLI's import, load and sync run on this alone, so
 // that a gigabyte import does not also hold express, oidc-provider and a Redis client.
 import type { Pool } from 'mysql2/promise';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
@@ -21,8 +21,10 @@ import { buildWriteValidation, type WriteValidationSource } from './validation/w
 import { readConformanceFiles, type ConformanceFiles } from './conformance/conformance-files.js';
 import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
 import { createTerminology } from './terminology/terminology.js';
-import { createWearableServices, type WearableServices } from './wearables/wearable-services.js';
-import { startValidationThread } from './wearables/validation-thread/validation-thread.js';
+import { createWearableServices, startValidationThread, wearablePort, type WearableServices } from './wearables/index.js';
+import { FhirRouter } from './fhir/router.js';
+import { FHIR_ROUTES } from './fhir/routes.js';
+import { wearableRoutes } from './fhir/operations/wearable-routes.js';
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
 import { openBlobStore } from './blob/open-blob-store.js';
@@ -87,7 +89,8 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   };
   const { validate, profiles } = buildWriteValidation(defs, validation);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles, searchParams };
+  const router = new FhirRouter(FHIR_ROUTES);
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, router, validate, terminology, profiles, searchParams };
   const inline = inlineWriteChecks(ctx);
   // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
   const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
@@ -97,6 +100,8 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   await searchParams.loadAtStart();
   const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions, topics: topicsFrom(conformance.examples) });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
+  // Features register their operations into the route table: fhir/ imports none of them.
+  router.register(wearableRoutes(wearablePort(wearables)));
   const exportStore = new ExportStore(pool);
   const blob = openBlobStore(config.bulk.blob);
   const exportRunner = new ExportRunner({ store: exportStore, repo, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });

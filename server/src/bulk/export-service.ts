@@ -61,7 +61,7 @@ export class ExportService {
     const policy = this.accessFor(access);
     for (const t of types) {
       const why = policy.refusal(t);
-      if (why) throw new OutcomeError(403, outcome(issue({ code: 'forbidden', diagnostics: `_type ${t}: ${why}` })));
+      if (why) throw new OutcomeError('forbidden', outcome(issue({ code: 'forbidden', diagnostics: `_type ${t}: ${why}` })));
     }
   }
 
@@ -84,7 +84,7 @@ export class ExportService {
     const job = JOB_ID.test(id) ? await this.store.get(id) : undefined;
     const mine = job !== undefined && (job.access === null || job.clientId === access?.clientId);
     if (!job || !mine || job.state === 'cancelled' || (job.expiresAt !== null && job.expiresAt.getTime() < Date.now())) {
-      throw new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics: `There is no export job '${id}' (unknown, cancelled, expired, or another client's)` })));
+      throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `There is no export job '${id}' (unknown, cancelled, expired, or another client's)` })));
     }
     return job;
   }
@@ -129,7 +129,7 @@ export class ExportService {
     const name = `${id}/${file}`;
     const known = job.state === 'done' && (await this.store.files(id)).some((f) => f.name === name);
     const found = known ? await this.blob.get(name) : undefined;
-    if (!found) throw new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics: `Export job '${id}' has no output file '${file}'` })));
+    if (!found) throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Export job '${id}' has no output file '${file}'` })));
     return found;
   }
 }

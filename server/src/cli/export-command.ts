@@ -15,7 +15,7 @@ import { groupMembers } from '../bulk/group-members.js';
 import type { Config } from '../config.js';
 import { OutcomeError } from '../core/outcomes.js';
 import { buildFhirServices, r4Definitions } from '../fhir-services.js';
-import { progressBar } from '../wearables/progress-bar.js';
+import { progressBar } from '../wearables/index.js';
 
 const USAGE = 'Usage: fibrotrack export [--group <id>] [--type A,B] [--since <instant>] [--type-filter <Type?query>]... --out <dir>';
 const POLL_MS = 200;

@@ -6,13 +6,8 @@ import { IANAZone } from 'luxon';
 import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { OutcomeError, badRequest } from '../core/outcomes.js';
-import { detectUpload } from '../fhir/operations/import-wearable/detect-upload.js';
-import { summaryParameters, type ImportSummary } from '../fhir/operations/import-wearable/import-summary.js';
-import { requirePatient } from '../fhir/operations/import-wearable/import-wearable.js';
-import { runImport } from '../fhir/operations/import-wearable/run-import.js';
-import { wearablesOf } from '../wearables/wearable-services.js';
-import { progressBar } from '../wearables/progress-bar.js';
-import { parseOptions } from '../wearables/cli-options.js';
+import { requirePatient } from '../fhir/operations/require-patient.js';
+import { detectUpload, parseOptions, progressBar, runImport, summaryParameters, wearablesOf, type ImportSummary } from '../wearables/index.js';
 
 const SOURCES: Record<string, string[]> = {
   'apple-health': ['apple-health-xml', 'apple-health-zip'],

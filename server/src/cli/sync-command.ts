@@ -5,10 +5,8 @@ import { IANAZone } from 'luxon';
 import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import { OutcomeError } from '../core/outcomes.js';
-import { requirePatient } from '../fhir/operations/import-wearable/import-wearable.js';
-import { parseOptions } from '../wearables/cli-options.js';
-import { syncFitbit } from '../wearables/fitbit/fitbit-sync.js';
-import { fitbitOf, wearablesOf } from '../wearables/wearable-services.js';
+import { requirePatient } from '../fhir/operations/require-patient.js';
+import { fitbitOf, parseOptions, syncFitbit, wearablesOf } from '../wearables/index.js';
 
 const USAGE = 'Usage: fibrotrack sync fitbit --patient <id> [--tz <IANA zone>] [--until yyyy-MM-dd]';
 

@@ -9,7 +9,7 @@ import { CONFORMANCE_TYPES } from './conformance-files.js';
 
 export const PACKAGE_PATH = '/ig/package.tgz';
 
-const notFound = (diagnostics: string) => new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics })));
+const notFound = (diagnostics: string) => new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics })));
 
 export function conformanceRoutes(fhirBase: string, resources: Resource[], packagePath: string | undefined): Router {
   const byCanonical = new Map<string, Resource>();

@@ -3,6 +3,7 @@ import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
+import type { FhirDispatcher } from './router.js';
 import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
@@ -14,6 +15,8 @@ export interface FhirContext {
   validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
   /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
   baseUrl: string;
+  /** Dispatches a request by the server's route table (a Bundle's entries, the CLI, internal lookups). */
+  router: FhirDispatcher;
   /**
    * Set per request when SMART authorization is on (auth/resource-server): refuses an interaction the
    * access token does not allow, before it runs. The router calls it for every request and bundle entry.

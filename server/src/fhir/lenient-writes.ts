@@ -44,7 +44,7 @@ export function checkWrite(req: FhirRequest, type: string, ctx: Pick<FhirContext
         code: 'structure',
         diagnostics: `handling=lenient stores ${type} resources that break cardinalities, invariants, reference targets or profiles, not values of the wrong datatype`,
         expression: type,
-      }), ...typed], 400);
+      }), ...typed], 'invalid');
     }
     return { resource: tagged(req.body as Resource), issues: err.outcome.issue.map((i) => ({ ...i, severity: 'warning' as const })) };
   }

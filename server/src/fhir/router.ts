@@ -1,21 +1,59 @@
-// Dispatches a FhirRequest to its interaction by the route table; knows nothing of HTTP.
+// Dispatches a FhirRequest to its interaction by a route table; knows nothing of HTTP. The context carries its
+// router (ctx.router), so a Bundle's entries are dispatched without the bundle interaction importing this file.
 import { badRequest, methodNotAllowed, routeNotFound, unknownType } from '../core/outcomes.js';
 import { isValidId } from '../core/ids.js';
 import type { FhirContext } from './fhir-context.js';
 import type { FhirRequest, FhirResponse, InteractionTarget } from './fhir-request.js';
-import { ROUTES, type Route, type RouteParams } from './routes.js';
+import type { Route, RouteParams } from './routes.js';
 
-export async function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
-  const { route, params } = resolveRoute(req, ctx);
-  ctx.authorize?.(req, interactionTarget(route, params, ctx));
-  return route.handle(req, params, ctx);
+/** What a context dispatches through: the route table of the server, with the routes features registered into it. */
+export interface FhirDispatcher {
+  readonly routes: readonly Route[];
+  handle(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse>;
+  /** Checks a request with ctx.authorize without running it (a transaction checks every entry before the first runs). */
+  authorize(req: FhirRequest, ctx: FhirContext): void;
+  /** Whether the route for this request streams its body (the HTTP layer then hands over the request unread). */
+  streamsBody(method: string, path: string): boolean;
 }
 
-/** Checks a request with ctx.authorize without running it (a transaction checks every entry before the first runs). */
-export function authorizeRequest(req: FhirRequest, ctx: FhirContext): void {
-  if (!ctx.authorize) return;
-  const { route, params } = resolveRoute(req, ctx);
-  ctx.authorize(req, interactionTarget(route, params, ctx));
+export class FhirRouter implements FhirDispatcher {
+  private readonly table: Route[];
+
+  constructor(routes: readonly Route[]) {
+    this.table = [...routes];
+  }
+
+  get routes(): readonly Route[] {
+    return this.table;
+  }
+
+  /** A feature's operations (wearables), registered by fhir-services.ts: they join the operations, before the interactions. */
+  register(routes: readonly Route[]): void {
+    const firstInteraction = this.table.findIndex((r) => r.interaction !== 'operation' && r.interaction !== 'capabilities');
+    this.table.splice(firstInteraction < 0 ? this.table.length : firstInteraction, 0, ...routes);
+  }
+
+  async handle(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+    const { route, params } = resolveRoute(this.table, req, ctx);
+    ctx.authorize?.(req, interactionTarget(route, params, ctx));
+    return route.handle(req, params, ctx);
+  }
+
+  authorize(req: FhirRequest, ctx: FhirContext): void {
+    if (!ctx.authorize) return;
+    const { route, params } = resolveRoute(this.table, req, ctx);
+    ctx.authorize(req, interactionTarget(route, params, ctx));
+  }
+
+  streamsBody(method: string, path: string): boolean {
+    const segments = path.split('/').filter((s) => s.length > 0);
+    return this.table.some((r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && literalsMatch(r, segments));
+  }
+}
+
+/** Runs a request through the context's router (what the HTTP layer, the CLI and tests call). */
+export function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  return ctx.router.handle(req, ctx);
 }
 
 function interactionTarget(route: Route, params: RouteParams, ctx: FhirContext): InteractionTarget {
@@ -30,10 +68,10 @@ function interactionTarget(route: Route, params: RouteParams, ctx: FhirContext):
   };
 }
 
-function resolveRoute(req: FhirRequest, ctx: FhirContext): { route: Route; params: RouteParams } {
+function resolveRoute(routes: readonly Route[], req: FhirRequest, ctx: FhirContext): { route: Route; params: RouteParams } {
   const segments = req.path.split('/').filter((s) => s.length > 0);
   const method = req.method === 'HEAD' ? 'GET' : req.method;
-  const shaped = mostSpecific(ROUTES.filter((r) => r.pattern.length === segments.length && literalsMatch(r, segments)));
+  const shaped = mostSpecific(routes.filter((r) => r.pattern.length === segments.length && literalsMatch(r, segments)));
   if (shaped.length === 0) throw routeNotFound(req.path);
   const hasCriteria = [...req.query.keys()].some((k) => k !== '_format' && k !== '_pretty');
   const route =

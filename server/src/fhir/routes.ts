@@ -1,5 +1,6 @@
-// The route table: every FHIR interaction we serve. The router dispatches from it and the
-// CapabilityStatement is generated from it, so the two cannot drift. https://hl7.org/fhir/R4/http.html
+// The route table: every FHIR interaction we serve, and the operations of fhir/ itself (features such as the
+// wearable import register theirs into the router, fhir-services.ts). The router dispatches from it and the
+// CapabilityStatement is generated from the router's table, so the two cannot drift. https://hl7.org/fhir/R4/http.html
 import type { FhirContext } from './fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
 import { processBundle } from './interactions/bundle.js';
@@ -19,10 +20,6 @@ import { reindex, reindexStatus } from './operations/reindex/reindex.js';
 import { validateOperation } from './operations/validate/validate.js';
 import { summary } from './operations/summary/summary.js';
 import { compositionDocument } from './operations/summary/composition-document.js';
-import { importStatus } from './operations/import-wearable/import-status.js';
-import { importWearable } from './operations/import-wearable/import-wearable.js';
-import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
-import { disconnectFitbit } from '../wearables/fitbit/fitbit-disconnect.js';
 import { exportKickOff } from './operations/export/export.js';
 import { exportCancel, exportFile, exportStatus } from './operations/export/export-status.js';
 
@@ -53,34 +50,12 @@ export interface Route {
   handle(req: FhirRequest, p: RouteParams, ctx: FhirContext): Promise<FhirResponse>;
 }
 
-export const ROUTES: Route[] = [
+export const FHIR_ROUTES: readonly Route[] = [
   { interaction: 'capabilities', method: 'GET', pattern: ['metadata'], handle: (req, _p, ctx) => capabilities(req, ctx) },
   {
     interaction: 'operation', method: 'GET', pattern: ['Observation', '$lastn'],
     operation: { name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' },
     handle: (req, _p, ctx) => lastn(req, ctx),
-  },
-  {
-    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$import-wearable'], streamsBody: true,
-    operation: { name: 'import-wearable', definition: 'https://fhir.fibrotrack.org/OperationDefinition/import-wearable' },
-    handle: (req, p, ctx) => importWearable(req, p.id, ctx),
-  },
-  // The status URL of an asynchronous import; {job} is read by the handler.
-  { interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$import-wearable', '{job}'], handle: (req, p, ctx) => importStatus(req, p.id, ctx) },
-  {
-    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$connect-fitbit'],
-    operation: { name: 'connect-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/connect-fitbit' },
-    handle: (req, p, ctx) => connectFitbit(req, p.id, ctx),
-  },
-  {
-    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$disconnect-fitbit'],
-    operation: { name: 'disconnect-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/disconnect-fitbit' },
-    handle: (req, p, ctx) => disconnectFitbit(req, p.id, ctx),
-  },
-  {
-    interaction: 'operation', method: 'POST', pattern: ['Patient', '{id}', '$sync-fitbit'],
-    operation: { name: 'sync-fitbit', definition: 'https://fhir.fibrotrack.org/OperationDefinition/sync-fitbit' },
-    handle: (req, p, ctx) => syncFitbitOperation(req, p.id, ctx),
   },
   {
     interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$summary'],
@@ -144,11 +119,3 @@ export const ROUTES: Route[] = [
   { interaction: 'vread', method: 'GET', pattern: ['{type}', '{id}', '_history', '{vid}'], handle: (req, p, ctx) => vread(req, p.type, p.id, p.vid, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}', '{id}', '{compartmentType}'], handle: (req, p, ctx) => searchCompartment(req, p.type, p.id, p.compartmentType, ctx) },
 ];
-
-/** Whether the route for this request streams its body (the HTTP layer then hands over the request unread). */
-export function streamsBody(method: string, path: string): boolean {
-  const segments = path.split('/').filter((s) => s.length > 0);
-  return ROUTES.some(
-    (r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && r.pattern.every((p, i) => p.startsWith('{') || p === segments[i]),
-  );
-}

@@ -11,7 +11,7 @@ export function validateWrite(body: unknown, type: string, ctx: Pick<FhirContext
   const sets = ctx.profiles?.forWrite(resource) ?? [];
   if (passesCoveringProfile(resource, type, sets, ctx)) return body as Resource;
   const errors = ctx.validate(body, type).filter(isError);
-  if (errors.length > 0) throw invalidResource(errors, 400);
+  if (errors.length > 0) throw invalidResource(errors, 'invalid');
   checkWriteProfiles(resource, type, sets, ctx);
   return body as Resource;
 }
@@ -58,6 +58,6 @@ function checkWriteProfiles(resource: Record<string, unknown>, type: string, set
       diagnostics: `${type} does not meet the profile ${alternatives.length > 1 ? `(one of ${alternatives.join(', ')})` : alternatives[0]}${profiles.isClaimed(resource, alternatives) ? ' it claims in meta.profile' : ' this server requires for it (REQUIRE_PROFILES)'}`,
       expression: type,
     });
-    throw invalidResource([lead, ...results[0]], 422);
+    throw invalidResource([lead, ...results[0]], 'unprocessable');
   }
 }

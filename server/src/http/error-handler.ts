@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { OutcomeError, issue, outcome, routeNotFound } from '../core/outcomes.js';
 import { unavailableOutcome } from '../core/unavailable.js';
 import { FHIR_JSON } from './content-type.js';
-import { loggableError, loggableUrl } from './loggable.js';
+import { loggableError, loggableUrl } from '../audit/loggable.js';
 import { sendOutcome } from './send.js';
 
 export interface ErrorLogger {

@@ -5,7 +5,6 @@ import type { FhirContext } from '../fhir/fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
 import { returnPreference, writeBody } from '../fhir/prefer.js';
 import { handleFhirRequest } from '../fhir/router.js';
-import { streamsBody } from '../fhir/routes.js';
 import { mediaType as bodyMediaType, responseType } from './content-type.js';
 import { clientGoneSignal } from './client-gone.js';
 import { assertPercentUtf8 } from './percent-utf8.js';
@@ -38,7 +37,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       }
       // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit, and stops
       // its work when the client goes.
-      const streams = streamsBody(req.method, path);
+      const streams = ctx.router.streamsBody(req.method, path);
       const { body, contentType } = streams
         ? { body: req, contentType: bodyMediaType(req.headers['content-type']) }
         : await readBody(req, opts.maxBodyBytes);

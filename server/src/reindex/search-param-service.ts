@@ -144,7 +144,7 @@ export class SearchParamService {
     if (job?.state === 'failed') {
       return badRequest(`Search parameter '${code}' of ${type} cannot be searched: its reindex failed (${job.error ?? 'unknown error'}); POST [base]/${type}/$reindex to try again${where}`, code);
     }
-    return new OutcomeError(400, outcome(issue({
+    return new OutcomeError('invalid', outcome(issue({
       code: 'incomplete',
       diagnostics: `Search parameter '${code}' of ${type} is being indexed over the stored resources and cannot be searched until that is done${where}`,
       expression: code,

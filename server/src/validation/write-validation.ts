@@ -3,7 +3,7 @@
 // https://hl7.org/fhir/R4/validation.html
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { vendoredConformance } from '../conformance/vendored-packages.js';
+import { vendoredConformance } from './vendored-packages.js';
 import { createConformanceRegistry } from './conformance-registry.js';
 import { createProfileSupport, type ProfileSupport } from './profile-policy.js';
 import { createResourceValidator } from './resource-validator.js';

@@ -1,6 +1,6 @@
 // Import and export progress on stderr: a redrawn bar on a terminal, plain lines (at most every few seconds and at each
 // phase change) when stderr is a file or a pipe, so logs stay readable.
-import { describeProgress } from '../fhir/operations/import-wearable/progress.js';
+import { describeProgress } from './import/progress.js';
 
 const WIDTH = 30;
 const PLAIN_INTERVAL_MS = 5000;

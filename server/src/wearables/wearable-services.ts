@@ -1,11 +1,12 @@
-// The wearable services one app holds (configuration, import jobs, Fitbit sync), reachable from the
-// FHIR operations through the context they are given.
+// The wearable services one app holds (configuration, import jobs, Fitbit sync); the wearable operations reach
+// them through wearable-port.ts, the CLI and tests through the app's context (wearablesOf).
 import type { Pool } from 'mysql2/promise';
 import { AuditLog, type AuditRecorder } from '../audit/audit-log.js';
 import { notSupported } from '../core/outcomes.js';
+import { FITBIT_NOT_CONFIGURED } from '../fhir/operations/import-wearable/wearable-port.js';
 import type { NamedLocks } from '../store/mysql/named-locks.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
-import type { ImportRunOptions } from '../fhir/operations/import-wearable/run-import.js';
+import type { ImportRunOptions } from './import/run-import.js';
 import type { WriteChecks } from '../fhir/write-problems.js';
 import { ImportJobs } from './jobs/import-jobs.js';
 import { JobStore } from './jobs/job-store.js';
@@ -77,6 +78,6 @@ export function wearablesOf(ctx: FhirContext): WearableServices {
 }
 
 export function fitbitOf(services: WearableServices): FitbitServices {
-  if (!services.fitbit) throw notSupported('Fitbit sync is not configured on this server (FITBIT_CLIENT_ID, FITBIT_CLIENT_SECRET, FITBIT_TOKEN_KEY)');
+  if (!services.fitbit) throw notSupported(FITBIT_NOT_CONFIGURED);
   return services.fitbit;
 }

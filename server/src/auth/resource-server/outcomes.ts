@@ -5,21 +5,20 @@ import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
 export function unauthorized(diagnostics: string, tokenWasSent: boolean): OutcomeError {
   // RFC 6750: a missing token gets a bare challenge; a rejected one names the error.
   const challenge = tokenWasSent ? 'Bearer realm="fhir", error="invalid_token"' : 'Bearer realm="fhir"';
-  return new OutcomeError(401, outcome(issue({ code: 'login', diagnostics, messageId: 'MSG_AUTH_REQUIRED' })), {
+  return new OutcomeError('login-required', outcome(issue({ code: 'login', diagnostics, messageId: 'MSG_AUTH_REQUIRED' })), {
     'WWW-Authenticate': challenge,
   });
 }
 
 export function forbidden(diagnostics: string): OutcomeError {
   // RFC 6750 §3.1: the token is valid but does not reach what was asked.
-  return new OutcomeError(403, outcome(issue({ code: 'forbidden', diagnostics })), {
+  return new OutcomeError('forbidden', outcome(issue({ code: 'forbidden', diagnostics })), {
     'WWW-Authenticate': 'Bearer realm="fhir", error="insufficient_scope"',
   });
 }
 
 export function throttled(limit: number, retryAfterSeconds: number): OutcomeError {
-  return new OutcomeError(
-    429,
+  return new OutcomeError('too-many-requests',
     outcome(issue({ code: 'throttled', diagnostics: `Rate limit of ${limit} requests per minute for this client exceeded; retry in ${retryAfterSeconds} s` })),
     { 'Retry-After': String(retryAfterSeconds) },
   );

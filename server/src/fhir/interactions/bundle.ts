@@ -1,5 +1,5 @@
 // batch and transaction: POST [base] with a Bundle. https://hl7.org/fhir/R4/http.html#transaction
-import { loggableError } from '../../http/loggable.js';
+import { loggableError } from '../../audit/loggable.js';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { OutcomeError, badRequest, issue, outcome } from '../../core/outcomes.js';
 import { unavailableOutcome } from '../../core/unavailable.js';
@@ -7,7 +7,6 @@ import { entryRequest, entryResponse, type BundleRequest } from '../bundle-entry
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { returnPreference, type ReturnPreference } from '../prefer.js';
-import { handleFhirRequest } from '../router.js';
 import { transaction } from './transaction.js';
 
 export async function processBundle(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
@@ -23,12 +22,12 @@ export async function processBundle(req: FhirRequest, ctx: FhirContext): Promise
   throw badRequest(`Bundle.type must be batch or transaction, got '${String(bundle.type)}'`, 'Bundle.type');
 }
 
-/** Each entry succeeds or fails on its own; a failure becomes that entry's status and OperationOutcome. */
+/** Each entry succeeds or fails on its own (dispatched by the context's router); a failure becomes that entry's status and OperationOutcome. */
 async function batch(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext, outer: BundleRequest): Promise<Bundle> {
   const entries: BundleEntry[] = [];
   for (const [i, entry] of (bundle.entry ?? []).entries()) {
     try {
-      entries.push(entryResponse(await handleFhirRequest(entryRequest(entry, i, ctx.baseUrl, outer), ctx), preference));
+      entries.push(entryResponse(await ctx.router.handle(entryRequest(entry, i, ctx.baseUrl, outer), ctx), preference));
     } catch (err) {
       const failure = err instanceof OutcomeError ? err : internalFailure(err);
       entries.push({ response: { status: String(failure.status), outcome: failure.outcome } });
@@ -41,5 +40,5 @@ function internalFailure(err: unknown): OutcomeError {
   const unavailable = unavailableOutcome(err);
   if (unavailable) return unavailable;
   console.error('batch entry failed', loggableError(err));
-  return new OutcomeError(500, outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
+  return new OutcomeError('internal', outcome(issue({ code: 'exception', diagnostics: 'Internal error processing this entry' })));
 }

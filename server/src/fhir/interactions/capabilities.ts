@@ -6,7 +6,7 @@ import { invalidParameter, notSupported } from '../../core/outcomes.js';
 import { unsearchable } from '../../search/searchable.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { ROUTES, type InteractionCode } from '../routes.js';
+import type { InteractionCode } from '../routes.js';
 import { CONDITIONAL_READ } from './read.js';
 
 const SYSTEM_LEVEL = new Set<InteractionCode>(['transaction', 'batch', 'history-system']);
@@ -24,16 +24,17 @@ export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<
 }
 
 export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement {
-  const routed = new Set(ROUTES.map((r) => r.interaction));
-  const conditional = (code: InteractionCode) => ROUTES.some((r) => r.interaction === code && r.conditional);
+  const routes = ctx.router.routes;
+  const routed = new Set(routes.map((r) => r.interaction));
+  const conditional = (code: InteractionCode) => routes.some((r) => r.interaction === code && r.conditional);
   const typeInteractions = [...routed].filter((c) => c !== 'capabilities' && c !== 'operation' && !SYSTEM_LEVEL.has(c)).sort();
   // `{type}` operations ($validate) apply to every type; one entry per operation name, whatever its routes.
   const operationsOf = (type: string) => [
-    ...new Map(ROUTES.filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}')).map((r) => [r.operation!.name, r.operation!])).values(),
+    ...new Map(routes.filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}')).map((r) => [r.operation!.name, r.operation!])).values(),
   ];
   // `[base]/$op` routes are system-level operations ($reindex); a status URL under one ($reindex/{job}) is not another.
   const systemOperations = [
-    ...new Map(ROUTES.filter((r) => r.operation && r.pattern.length === 1 && r.pattern[0].startsWith('$')).map((r) => [r.operation!.name, r.operation!])).values(),
+    ...new Map(routes.filter((r) => r.operation && r.pattern.length === 1 && r.pattern[0].startsWith('$')).map((r) => [r.operation!.name, r.operation!])).values(),
   ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
@@ -73,7 +74,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     publisher: 'FibroTrack',
     kind: 'instance',
     // Bulk Data Access 2.0 $export at system, Patient and Group level (fhir/operations/export).
-    ...(ROUTES.some((r) => r.operation?.name === 'export') ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
+    ...(routes.some((r) => r.operation?.name === 'export') ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
     software: { name: 'FibroTrack FHIR', version: '0.1.0' },
     implementation: { description: 'FibroTrack FHIR R4 server', url: ctx.baseUrl },
     fhirVersion: '4.0.1',

@@ -8,7 +8,6 @@ import { conditionKey, findMatches } from '../conditional.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import type { ReturnPreference } from '../prefer.js';
-import { authorizeRequest, handleFhirRequest } from '../router.js';
 import { refuseDanglingReferences } from '../bundle-local-refs.js';
 import { conditionalResolver, rewriteReferences } from '../transaction-refs.js';
 import { checkWrite, wantsLenient, withIssues } from '../lenient-writes.js';
@@ -48,7 +47,7 @@ export async function transaction(bundle: Bundle, preference: ReturnPreference, 
       return { index: i, req, type: req.path.split('/')[0] };
     });
     // Every entry is authorized before the first one runs (POST and PUT entries do not pass the router).
-    for (const p of plans) await atEntry(p.index, async () => authorizeRequest(p.req, txCtx));
+    for (const p of plans) await atEntry(p.index, async () => txCtx.router.authorize(p.req, txCtx));
     const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);
     const resolve = conditionalResolver(txCtx, createdByCriteria);
     // The rewritten body is a copy where anything changed: the client's resource is left as it was.
@@ -135,7 +134,7 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
     }
     return withIssues(await updateLocked(ctx.repo, copyExact(resource, { ...resource, id: p.id! }), p.req.headers['if-match']), checked, ctx);
   }
-  return handleFhirRequest(p.req, ctx);
+  return ctx.router.handle(p.req, ctx);
 }
 
 /** Any failure fails the whole transaction; the outcome names the entry that caused it. */
@@ -154,6 +153,6 @@ async function atEntry<T>(index: number, fn: () => Promise<T>): Promise<T> {
         messageId: i.details?.coding?.[0]?.code,
       }),
     );
-    throw new OutcomeError(err.status, outcome(...issues), err.headers);
+    throw new OutcomeError(err.code, outcome(...issues), err.headers);
   }
 }

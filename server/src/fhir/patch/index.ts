@@ -20,7 +20,7 @@ export function applyPatch(resource: Resource, contentType: string, body: unknow
   const diagnostics = FHIR_JSON.has(type)
     ? `PATCH with ${type} must carry a FHIRPath Patch Parameters resource; send JSON Patch as ${JSON_PATCH}`
     : `PATCH Content-Type '${contentType || '(none)'}' is not supported; use ${JSON_PATCH} (JSON Patch) or application/fhir+json (FHIRPath Patch)`;
-  throw new OutcomeError(415, outcome(issue({ code: 'not-supported', diagnostics })));
+  throw new OutcomeError('unsupported-media-type', outcome(issue({ code: 'not-supported', diagnostics })));
 }
 
 function isParameters(body: unknown): boolean {

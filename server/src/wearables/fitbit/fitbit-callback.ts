@@ -12,7 +12,7 @@ import type { UserStore } from '../../auth/user-store.js';
 import { badRequest } from '../../core/outcomes.js';
 import { fitbitOf, type WearableServices } from '../wearable-services.js';
 import { confirmRoute } from './fitbit-confirm.js';
-import { confirmPage, sendPage } from './fitbit-link-pages.js';
+import { confirmPage, displayName, sendPage } from './fitbit-link-pages.js';
 import { FitbitAuthError, exchangeCode, randomToken } from './fitbit-oauth.js';
 import { FLOW_TTL_MINUTES } from './fitbit-store.js';
 
@@ -61,10 +61,4 @@ export function fitbitCallbackRouter(deps: FitbitLinkDeps): Router {
   });
   router.post('/fitbit/confirm', express.urlencoded({ extended: false, limit: '4kb' }), confirmRoute(deps));
   return router;
-}
-
-export function displayName(patient: Patient | undefined): string | undefined {
-  const name = patient?.name?.[0];
-  if (!name) return undefined;
-  return name.text ?? [...(name.given ?? []), name.family].filter(Boolean).join(' ') ?? undefined;
 }

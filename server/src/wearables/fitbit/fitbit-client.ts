@@ -73,7 +73,7 @@ export class FitbitClient {
       tokens = await refreshTokens(this.config, this.link.refreshToken);
     } catch (err) {
       if (err instanceof FitbitAuthError && err.status < 500) {
-        throw new OutcomeError(422, outcome(issue({
+        throw new OutcomeError('unprocessable', outcome(issue({
           code: 'security',
           diagnostics: `Fitbit no longer accepts this patient's authorization (${err.errorType}); connect again with $connect-fitbit`,
         })));

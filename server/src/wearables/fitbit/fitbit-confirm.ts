@@ -8,8 +8,7 @@ import { badRequest, conflict, notPermitted } from '../../core/outcomes.js';
 import { fitbitOf } from '../wearable-services.js';
 import { auditFitbitLink } from './fitbit-audit.js';
 import type { FitbitLinkDeps } from './fitbit-callback.js';
-import { displayName } from './fitbit-callback.js';
-import { confirmPage, linkedPage, sendPage } from './fitbit-link-pages.js';
+import { confirmPage, displayName, linkedPage, sendPage } from './fitbit-link-pages.js';
 import { FLOW_TTL_MINUTES, FitbitAccountTaken } from './fitbit-store.js';
 
 export function confirmRoute(deps: FitbitLinkDeps): RequestHandler {

@@ -1,6 +1,7 @@
 // The pages of the Fitbit linking flow in the patient's browser: the confirmation (which Fitbit account goes to
 // which record, and who must confirm it) and the result. Never framed, never cached, never a Referer.
 import type { Response } from 'express';
+import type { Patient } from 'fhir/r4.js';
 import { escapeHtml, page } from '../../auth/pages.js';
 
 export interface ConfirmPage {
@@ -44,4 +45,11 @@ export function sendPage(res: Response, status: number, html: string): void {
     })
     .type('html')
     .send(html);
+}
+
+/** The patient's name as the pages show it. */
+export function displayName(patient: Patient | undefined): string | undefined {
+  const name = patient?.name?.[0];
+  if (!name) return undefined;
+  return name.text ?? [...(name.given ?? []), name.family].filter(Boolean).join(' ') ?? undefined;
 }

@@ -4,9 +4,9 @@
 import { DateTime } from 'luxon';
 import { OutcomeError, badRequest, issue, outcome, unprocessable } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
-import { storeBundle } from '../../fhir/operations/import-wearable/commit-import.js';
-import { countSkip, emptySummary, type ImportSummary } from '../../fhir/operations/import-wearable/import-summary.js';
-import { patientBundle } from '../../fhir/operations/import-wearable/patient-bundle.js';
+import { storeBundle } from '../import/commit-import.js';
+import { countSkip, emptySummary, type ImportSummary } from '../import/import-summary.js';
+import { patientBundle } from '../import/patient-bundle.js';
 import { mapFitbit } from '../../../../mappings/src/index.js';
 import type { FitbitConfig } from '../wearables-config.js';
 import { FitbitClient, RateLimited } from './fitbit-client.js';
@@ -42,7 +42,7 @@ export interface SyncResult {
 
 export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: FitbitStore, config: FitbitConfig, batchSize: number): Promise<SyncResult> {
   const unlock = await store.lockSync(req.patientId);
-  if (!unlock) throw new OutcomeError(409, outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })));
+  if (!unlock) throw new OutcomeError('conflict', outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })));
   try {
     const link = await store.link(req.patientId);
     if (!link) throw unprocessable(`Patient/${req.patientId} has not connected a Fitbit account; connect it with $connect-fitbit first`);
@@ -105,8 +105,7 @@ const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 
 
 function tooManyRequests(until: Date): OutcomeError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  return new OutcomeError(
-    429,
+  return new OutcomeError('too-many-requests',
     outcome(issue({ code: 'throttled', diagnostics: `Fitbit's request limit for this patient is reached; sync again after ${until.toISOString()}` })),
     { 'Retry-After': String(seconds) },
   );

@@ -1,15 +1,15 @@
 // Runs imports in the background for Prefer: respond-async. The node that spooled the upload runs the job
 // and writes its progress (each new phase at once, then at most once a second) and result to MySQL; close() stops
 // running jobs cleanly.
-import { loggableError } from '../../http/loggable.js';
+import { loggableError } from '../../audit/loggable.js';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
 import type { FhirContext } from '../../fhir/fhir-context.js';
-import { summaryParameters } from '../../fhir/operations/import-wearable/import-summary.js';
-import { describeProgress, type ImportProgress } from '../../fhir/operations/import-wearable/progress.js';
-import { runImport, type ImportRunOptions } from '../../fhir/operations/import-wearable/run-import.js';
-import type { ImportInput } from '../../fhir/operations/import-wearable/stage-import.js';
+import { summaryParameters } from '../import/import-summary.js';
+import { describeProgress, type ImportProgress } from '../import/progress.js';
+import { runImport, type ImportRunOptions } from '../import/run-import.js';
+import type { ImportInput } from '../import/stage-import.js';
 import type { JobStore } from './job-store.js';
 
 const PROGRESS_INTERVAL_MS = 1000;

@@ -47,7 +47,7 @@ export async function reindex(req: FhirRequest, type: string, ctx: FhirContext):
 export async function reindexStatus(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   const id = req.path.split('/')[1] ?? '';
   const job = /^[0-9a-f-]{36}$/.test(id) ? await service(ctx).job(id) : undefined;
-  if (!job) throw new OutcomeError(404, outcome(issue({ code: 'not-found', diagnostics: `There is no reindex job '${id}'` })));
+  if (!job) throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `There is no reindex job '${id}'` })));
   return { status: 200, resource: jobParameters(job) };
 }
 

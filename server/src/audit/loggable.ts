@@ -1,7 +1,7 @@
 // What of a failed request may reach the log: never a credential, an authorization code, an OAuth state or a
 // token. A URL is logged as its path and the names of its query parameters; an error without the SQL text that
 // mysql2 attaches to it (bound values inlined) and with token-shaped runs cut from its message.
-import { redactCredentials } from '../audit/audit-event.js';
+import { redactCredentials } from './audit-event.js';
 
 /** `/wearables/fitbit/callback?code=…&state=…`: the values stay out, the names say what was asked. */
 export function loggableUrl(originalUrl: string): string {

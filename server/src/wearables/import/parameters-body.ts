@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Parameters } from 'fhir/r4.js';
-import { badRequest, payloadTooLarge } from '../../../core/outcomes.js';
-import { parseFhirJson } from '../../../core/json.js';
-import { mediaType } from '../../../http/content-type.js';
-import type { ImportParams } from './import-params.js';
+import { badRequest, payloadTooLarge } from '../../core/outcomes.js';
+import { parseFhirJson } from '../../core/json.js';
+import { mediaType } from '../../http/content-type.js';
+import type { ImportParams } from '../../fhir/operations/import-wearable/import-params.js';
 import { MAX_JSON_BYTES } from './mapped-batches.js';
 import type { SpooledFile } from './spool-upload.js';
 

@@ -1,7 +1,7 @@
 // Which wearable format an upload is, from its Content-Type and first bytes (the bytes decide; a
 // Content-Type that contradicts them is refused rather than guessed around).
-import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
-import { detectSource, type WearableSource } from '../../../../../mappings/src/index.js';
+import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import { detectSource, type WearableSource } from '../../../../mappings/src/index.js';
 
 const JSON_SOURCES: WearableSource[] = ['fitbit', 'google-fit'];
 const BY_CONTENT_TYPE: Record<string, WearableSource[] | 'any'> = {
@@ -36,4 +36,4 @@ export function detectUpload(contentType: string | undefined, head: Buffer, file
   return detected;
 }
 
-const unsupported = (diagnostics: string) => new OutcomeError(415, outcome(issue({ code: 'not-supported', diagnostics })));
+const unsupported = (diagnostics: string) => new OutcomeError('unsupported-media-type', outcome(issue({ code: 'not-supported', diagnostics })));

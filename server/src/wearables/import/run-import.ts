@@ -1,9 +1,9 @@
 // One import from a spooled upload to stored resources: stage (map + validate everything), then commit.
 // Used by Patient/$import-wearable (inline or as a job) and by `fibrotrack import`.
 import { rm } from 'node:fs/promises';
-import type { AppleLimits } from '../../../../../mappings/src/index.js';
-import type { FhirContext } from '../../fhir-context.js';
-import type { WriteChecks } from '../../write-problems.js';
+import type { AppleLimits } from '../../../../mappings/src/index.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import type { WriteChecks } from '../../fhir/write-problems.js';
 import { commitImport } from './commit-import.js';
 import type { ImportSummary } from './import-summary.js';
 import type { ImportProgress } from './progress.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { payloadTooLarge } from '../../../core/outcomes.js';
+import { payloadTooLarge } from '../../core/outcomes.js';
 
 const HEAD_BYTES = 4096;
 

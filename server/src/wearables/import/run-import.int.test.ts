@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Bundle } from 'fhir/r4.js';
-import { generateExport } from '../../../../../bench/wearables/generate-export.js';
-import { startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
-import { OutcomeError } from '../../../core/outcomes.js';
-import type { FhirContext } from '../../fhir-context.js';
-import { transaction } from '../../interactions/transaction.js';
+import { generateExport } from '../../../../bench/wearables/generate-export.js';
+import { startTestServer, type TestServer } from '../../../../tests/support/test-server.js';
+import { OutcomeError } from '../../core/outcomes.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import { transaction } from '../../fhir/interactions/transaction.js';
 import { runImport } from './run-import.js';
 
 let server: TestServer;

@@ -2,7 +2,7 @@
 // source (a HealthKit UUID, a Fitbit logId), so the same export imported for two patients carries the same
 // identifiers: each Observation's ifNoneExist is narrowed to its patient so one never matches the other's.
 import type { Bundle } from 'fhir/r4.js';
-import { toTransactionBundle, type MappedBatch } from '../../../../../mappings/src/index.js';
+import { toTransactionBundle, type MappedBatch } from '../../../../mappings/src/index.js';
 
 export function patientBundle(batch: MappedBatch, patientId: string): Bundle {
   const bundle = toTransactionBundle(batch);

@@ -4,7 +4,7 @@
 // The caller holds the patient's import lock (in the same database transaction, or commitImport for a whole
 // import), so no other import or sync can store the same records between this lookup and the commit.
 import type { Bundle, BundleEntry, Observation } from 'fhir/r4.js';
-import type { FhirContext } from '../../fhir-context.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
 
 /** Values the `system|value` key (and the search syntax of ifNoneExist) could misread keep their per-entry ifNoneExist. */
 const PLAIN_VALUE = /^[^,|$\\]+$/;

@@ -5,10 +5,10 @@
 // in its own transaction: while the database writes one batch, the server prepares the next.
 import { createReadStream } from 'node:fs';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
-import { streamLines } from '../../../../../mappings/src/stream-lines.js';
-import { OutcomeError, issue, outcome } from '../../../core/outcomes.js';
-import type { FhirContext } from '../../fhir-context.js';
-import { transaction, type TransactionOptions } from '../../interactions/transaction.js';
+import { streamLines } from '../../../../mappings/src/stream-lines.js';
+import { OutcomeError, issue, outcome } from '../../core/outcomes.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import { transaction, type TransactionOptions } from '../../fhir/interactions/transaction.js';
 import { countStored, type ImportSummary } from './import-summary.js';
 import { importLockKey, recordKeys, withoutStored } from './stored-records.js';
 import type { ImportProgress } from './progress.js';
@@ -101,5 +101,5 @@ function partiallyStored(err: OutcomeError, stored: number, total: number): Outc
     code: 'informational',
     diagnostics: `A batch failed; ${stored} of ${total} batches are stored. Importing the same file again stores the rest and nothing twice.`,
   });
-  return new OutcomeError(err.status, outcome(...err.outcome.issue, note), err.headers);
+  return new OutcomeError(err.code, outcome(...err.outcome.issue, note), err.headers);
 }
