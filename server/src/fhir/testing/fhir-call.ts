@@ -46,3 +46,11 @@ export async function call<T extends Resource = Resource>(ctx: FhirContext, meth
 
 /** The diagnostics of an outcome, joined: what an assertion on an error's message reads. */
 export const diagnostics = (r: CallResult) => (r.outcome?.issue ?? []).map((i) => i.diagnostics ?? '').join(' | ');
+
+/** A search's total (it asks for one) and the ids of its matches, in order. */
+export async function searchOf(ctx: FhirContext, target: string): Promise<{ total: number; ids: string[] }> {
+  const res = await call(ctx, 'GET', `${target}${target.includes('?') ? '&' : '?'}_total=accurate`);
+  if (res.status !== 200) throw new Error(`${target}: ${res.status} ${diagnostics(res)}`);
+  const bundle = res.body as unknown as { total: number; entry?: { resource?: Resource; search?: { mode?: string } }[] };
+  return { total: bundle.total, ids: (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource!.id!) };
+}
