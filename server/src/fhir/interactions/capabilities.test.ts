@@ -24,7 +24,13 @@ test('the statement lists every type with the interactions the router serves, an
 });
 
 test('the access policy and oauth URIs shape it when given', async () => {
-  const smart = { ...memoryContext(), oauthUris: { authorize: 'a', token: 't', introspect: 'i', revoke: 'r' }, refusedToEveryToken: (type: string, code: string) => type === 'AuditEvent' && code !== 'read' && code !== 'search-type' && code !== 'vread' };
+  const smart = {
+    ...memoryContext(),
+    capability: {
+      oauthUris: { authorize: 'a', token: 't', introspect: 'i', revoke: 'r' },
+      refusedToEveryToken: (type: string, code: string) => type === 'AuditEvent' && !['read', 'search-type', 'vread'].includes(code),
+    },
+  };
   const rest = (await call<CapabilityStatement>(smart, 'GET', 'metadata')).body!.rest![0];
   assert.match(JSON.stringify(rest.security), /SMART-on-FHIR/);
   const audit = rest.resource!.find((r) => r.type === 'AuditEvent')!;
