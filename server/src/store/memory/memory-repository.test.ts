@@ -72,3 +72,14 @@ test('searches it cannot answer are refused with an outcome; $everything too', a
   }
   await assert.rejects(repo.everything({ patient: 'p', members: [], count: 10 }), /in-memory repository/);
 });
+
+test('lastn keeps the latest `max` per code, newest first, each resource once', async () => {
+  const obs = (id: string, code: string, date: string) => ({
+    resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'urn:c', code }] }, effectiveDateTime: date,
+  } as Resource);
+  await repo.transaction(async (tx) => {
+    for (const o of [obs('l1', 'a', '2026-01-01'), obs('l2', 'a', '2026-03-01'), obs('l3', 'a', '2026-02-01'), obs('l4', 'b', '2025-01-01')]) await tx.write(o, undefined, 'PUT');
+  });
+  const latest = await repo.lastn(parseSearch('Observation', new URLSearchParams('code=urn:c|a,urn:c|b'), ctx.defs), 2);
+  assert.deepEqual(latest.map((r) => r.id), ['l2', 'l3', 'l4']);
+});
