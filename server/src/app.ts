@@ -62,8 +62,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
       fetchLimits: config.authFetchLimits,
     });
-    ctx.oauthUris = authEndpoints(config.baseUrl);
-    ctx.refusedToEveryToken = refusedToEveryToken;
+    ctx.capability = { oauthUris: authEndpoints(config.baseUrl), refusedToEveryToken };
     audit = new AuditLog(ctx.repo);
     auditProviderEvents(auth.provider, audit);
     const clients = auth.clients;

@@ -8,6 +8,7 @@ import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { ExportService } from '../bulk/export-service.js';
+import type { CapabilityOptions } from './capability-options.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -22,10 +23,8 @@ export interface FhirContext {
    * access token does not allow, before it runs. The router calls it for every request and bundle entry.
    */
   authorize?(req: FhirRequest, target: InteractionTarget): void;
-  /** AUTH_MODE=smart: the authorization server's endpoints, for the CapabilityStatement's oauth-uris extension. */
-  oauthUris?: { authorize: string; token: string; introspect: string; revoke: string };
-  /** AUTH_MODE=smart: interactions on a type that the access policy refuses to every token (AuditEvent writes). */
-  refusedToEveryToken?(type: string, interaction: string): boolean;
+  /** AUTH_MODE=smart: what /metadata declares of the authorization server and the access policy. */
+  capability?: CapabilityOptions;
   /** Value sets and code systems for token :in, :not-in, :above, :below. */
   terminology: Terminology;
   /** Profiles: $validate, the FibroTrack profiles a write must meet, supportedProfile in /metadata. */

@@ -4,6 +4,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource, CapabilitySt
 import type { SearchParamDef } from '../../definitions/r4-definitions.js';
 import { invalidParameter, notSupported } from '../../core/outcomes.js';
 import { unsearchable } from '../../search/searchable.js';
+import type { CapabilityOptions } from '../capability-options.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import type { InteractionCode } from '../routes.js';
@@ -45,7 +46,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   for (const source of ctx.defs.resourceTypes) {
     for (const p of references(source)) for (const target of p.target) revIncludes.get(target)?.push(`${source}:${p.code}`);
   }
-  const allowed = (type: string, code: InteractionCode) => !ctx.refusedToEveryToken?.(type, code);
+  const allowed = (type: string, code: InteractionCode) => !ctx.capability?.refusedToEveryToken?.(type, code);
   const resources: CapabilityStatementRestResource[] = ctx.defs.resourceTypes.map((type) => ({
     type,
     ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
@@ -84,7 +85,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     rest: [
       {
         mode: 'server',
-        ...(ctx.oauthUris ? { security: smartSecurity(ctx.oauthUris) } : {}),
+        ...(ctx.capability?.oauthUris ? { security: smartSecurity(ctx.capability.oauthUris) } : {}),
         compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
@@ -96,7 +97,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
 }
 
 /** SMART on FHIR 1.0 clients find the authorization server here. https://hl7.org/fhir/smart-app-launch/conformance.html */
-function smartSecurity(uris: NonNullable<FhirContext['oauthUris']>): CapabilityStatementRestSecurity {
+function smartSecurity(uris: NonNullable<CapabilityOptions['oauthUris']>): CapabilityStatementRestSecurity {
   return {
     cors: true,
     service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'OAuth2 using SMART-on-FHIR profile' }],
