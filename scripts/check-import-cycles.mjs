@@ -23,6 +23,9 @@ const ALLOWED_FOLDER_EDGES = [
   ['search', 'store'],
   ['indexing', 'search'],
   ['search', 'terminology'],
+  // The in-memory repository matches `:in` against terminology's CodeSet, a plain value type that goes into the
+  // fhir-values/ leaf with the same untangling.
+  ['store', 'terminology'],
   // indexing/path-steps.ts walks validation's element tree (validation/element-tree.ts): that tree belongs with the
   // definitions both read; indexing is in the same untangling.
   ['indexing', 'validation'],

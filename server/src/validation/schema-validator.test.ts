@@ -82,13 +82,13 @@ test('nested resources are validated by their own type and reported at their pla
   assert.deepEqual(validate(params).map((i) => i.expression?.[0]), ['Parameters.parameter[0].resource.birthDate']);
 });
 
-test('an unknown type is one issue on resourceType, and compiling a type stays fast', () => {
+test('an unknown type is one issue on resourceType; types compiled ahead of use validate as on first use', () => {
   assert.deepEqual(validate({ resourceType: 'Patientz' }).map((i) => i.expression?.[0]), ['resourceType']);
+  // How long compiling takes is measured by bench/validate, not here.
   const fresh = createSchemaValidator();
-  const start = performance.now();
-  fresh.compile(['Observation']);
-  fresh.compile(['Patient']);
-  assert.ok(performance.now() - start < 3000, 'two types compile in well under the 3 s the whole schema takes');
+  fresh.compile(['Observation', 'Patient']);
+  assert.deepEqual(fresh({ resourceType: 'Patient', active: 1 }).map((i) => i.expression?.[0]), ['Patient.active']);
+  assert.deepEqual(fresh({ resourceType: 'Observation', status: 'final', code: { text: 'pain' } }), []);
 });
 
 test('dates name real days and numbers are finite', () => {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
-import { call, diagnostics, searchOf } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, diagnostics, searchOf } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const bundle = (type: 'batch' | 'transaction', entry: BundleEntry[]) => ({ resourceType: 'Bundle', type, entry });

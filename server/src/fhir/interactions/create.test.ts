@@ -2,8 +2,8 @@
 // with If-None-Exist. https://hl7.org/fhir/R4/http.html#create
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, diagnostics, searchOf } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, diagnostics, searchOf } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const patient = (system: string, value: string) => ({ resourceType: 'Patient', identifier: [{ system, value }], name: [{ family: 'Doe' }] });

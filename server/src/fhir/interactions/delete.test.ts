@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Bundle } from 'fhir/r4.js';
-import { call, searchOf } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, searchOf } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 

@@ -2,8 +2,8 @@
 // conditional patch. https://hl7.org/fhir/R4/http.html#patch
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, diagnostics } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, diagnostics } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const JSON_PATCH = 'application/json-patch+json';

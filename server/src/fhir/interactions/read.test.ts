@@ -2,8 +2,8 @@
 // read headers answered 304. https://hl7.org/fhir/R4/http.html#read
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, diagnostics } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, diagnostics } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const patient = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe' }] };

@@ -2,8 +2,8 @@
 // locking) and conditional update. https://hl7.org/fhir/R4/http.html#update
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, diagnostics } from '../testing/fhir-call.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { call, diagnostics } from '../../testing/fhir-call.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const patient = (id: string, extra: Record<string, unknown> = {}) => ({ resourceType: 'Patient', id, name: [{ family: 'Doe' }], ...extra });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Resource } from 'fhir/r4.js';
 import { OutcomeError } from '../../core/outcomes.js';
 import { parseSearch } from '../../search/parse-search.js';
-import { memoryContext } from '../../fhir/testing/memory-context.js';
+import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
 const repo = ctx.repo;

@@ -1,10 +1,10 @@
 // Sends a request through the router (handleFhirRequest, the entry point the HTTP layer uses) and answers as a
 // client sees it: the status and body, an error as its status and OperationOutcome. For unit tests of fhir/.
 import type { OperationOutcome, Resource } from 'fhir/r4.js';
-import { OutcomeError } from '../../core/outcomes.js';
-import type { FhirContext } from '../fhir-context.js';
-import type { FhirMethod, FhirRequest, FhirResponse } from '../fhir-request.js';
-import { handleFhirRequest } from '../router.js';
+import { OutcomeError } from '../core/outcomes.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { FhirMethod, FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
+import { handleFhirRequest } from '../fhir/router.js';
 
 export interface CallOptions {
   body?: unknown;
