@@ -50,7 +50,7 @@ export function expansionOf(vs: ValueSet, source: TerminologySource, options: Ex
 
 /** Every code of the set in order; a code system held whole but not listed (LOINC, SNOMED CT) cannot be listed. */
 function listCodes(set: CodeSet, vs: ValueSet, source: TerminologySource, name: string): ValueSetExpansionContains[] {
-  const displays = definitionDisplays(vs, source);
+  const displayOf = displaysOf(vs, source);
   const out: ValueSetExpansionContains[] = [];
   for (const [system, codes] of set) {
     if (codes.all) {
@@ -59,7 +59,7 @@ function listCodes(set: CodeSet, vs: ValueSet, source: TerminologySource, name: 
     const cs = source.codeSystem(system);
     for (const code of codes.codes) {
       const concept = cs?.concepts.get(code);
-      const display = displays.get(`${system}|${code}`) ?? concept?.display ?? displays.get(`expansion ${system}|${code}`);
+      const display = displayOf(system, code);
       out.push({
         system,
         ...(concept && flag(concept, ['notSelectable', 'abstract']) ? { abstract: true } : {}),
@@ -78,6 +78,13 @@ export function isInactive(c: ConceptEntry): boolean {
 }
 
 const flag = (c: ConceptEntry, codes: string[]) => c.properties.some((p) => codes.includes(p.code) && p.valueBoolean === true);
+
+/** The display of a code of `vs`: as its compose lists it, else as its code system has it, else as its publisher's expansion. */
+export function displaysOf(vs: ValueSet, source: TerminologySource): (system: string, code: string) => string | undefined {
+  const displays = definitionDisplays(vs, source);
+  return (system, code) =>
+    displays.get(`${system}|${code}`) ?? source.codeSystem(system)?.concepts.get(code)?.display ?? displays.get(`expansion ${system}|${code}`);
+}
 
 /**
  * Displays the definitions give: concepts listed in the compose (of `vs` and the value sets it imports; the first

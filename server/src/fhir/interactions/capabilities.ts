@@ -15,7 +15,7 @@ const CACHE = new WeakMap<FhirContext, CapabilityStatement>();
 export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
-  if (mode === 'terminology') throw notSupported('mode=terminology: this server is not a terminology service (no TerminologyCapabilities)');
+  if (mode === 'terminology') throw notSupported('mode=terminology: this server has no TerminologyCapabilities statement (its terminology operations are listed under ValueSet and CodeSystem in the CapabilityStatement)');
   if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
   let statement = CACHE.get(ctx);
   if (!statement) CACHE.set(ctx, (statement = buildCapabilityStatement(ctx)));
