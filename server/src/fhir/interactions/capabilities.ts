@@ -59,8 +59,8 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     conditionalUpdate: conditional('update') && allowed(type, 'update'),
     conditionalDelete: conditional('delete') && allowed(type, 'delete') ? 'single' : 'not-supported',
     referencePolicy: ['literal', 'logical'],
-    searchInclude: [`${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
-    searchRevInclude: revIncludes.get(type)!,
+    searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
+    searchRevInclude: ['*', ...revIncludes.get(type)!],
     searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.
