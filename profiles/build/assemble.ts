@@ -1,11 +1,12 @@
 // Turns SUSHI's resources into the guide's output: definitions with snapshots and expansions, examples, the
 // ImplementationGuide and the FHIR package (package/*.json, package/example/*.json, package.json, .index.json).
 import type { CodeSystem, FhirResource, StructureDefinition, ValueSet } from 'fhir/r4.js';
-import { expandValueSet } from './expand-valueset.js';
+import { definitionSource } from '../../server/src/terminology/expand-value-set.js';
+import { expansionOf } from '../../server/src/terminology/expansion.js';
 import { IG } from './ig-metadata.js';
 import { implementationGuide } from './implementation-guide.js';
 import { CONFORMANCE_TYPES, indexJson, packageJson } from './package-manifest.js';
-import { R4StructureDefinitions } from './r4-package.js';
+import { R4StructureDefinitions } from '../../server/src/definitions/r4-package.js';
 import { generateSnapshot } from './snapshot.js';
 import { tarGz, type TarEntry } from './tar-gz.js';
 
@@ -29,12 +30,12 @@ export async function assemble(sushiResources: FhirResource[], r4 = new R4Struct
 
   const codeSystems = new Map(raw.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem').map((cs) => [cs.url!, cs]));
   const valueSets = new Map(raw.filter((r): r is ValueSet => r.resourceType === 'ValueSet').map((vs) => [vs.url!, vs]));
-  const sources = { codeSystem: (u: string) => codeSystems.get(u), valueSet: (u: string) => valueSets.get(u) };
+  const sources = definitionSource((u) => valueSets.get(u), (u) => codeSystems.get(u));
   const timestamp = `${IG.date}T00:00:00Z`;
 
   const withSnapshot = snapshots(raw.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'), r4);
   const definitions = raw.map((r) => {
-    if (r.resourceType === 'ValueSet') return expandValueSet(published(r), sources, timestamp);
+    if (r.resourceType === 'ValueSet') return expansionOf(published(r), sources, { timestamp });
     if (r.resourceType === 'StructureDefinition') return published(withSnapshot.get(r.url)!);
     return published(r);
   });

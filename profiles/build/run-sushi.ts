@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FhirResource } from 'fhir/r4.js';
-import { r4ConformanceFiles, r4PackageDir } from './r4-package.js';
+import { r4ConformanceFiles, r4PackageDir } from '../../server/src/definitions/r4-package.js';
 
 const CLOSED_REGISTRY = 'http://127.0.0.1:9';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ElementDefinition, StructureDefinition } from 'fhir/r4.js';
-import { R4StructureDefinitions } from './r4-package.js';
+import { R4StructureDefinitions } from '../../server/src/definitions/r4-package.js';
 import { generateSnapshot } from './snapshot.js';
 
 const r4 = new R4StructureDefinitions();

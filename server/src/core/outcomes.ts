@@ -128,6 +128,10 @@ export const unknownType = (type: string) =>
 export const notFound = (type: string, id: string) =>
   fail('not-found', { code: 'not-found', diagnostics: `Resource ${type}/${id} is not known`, messageId: 'MSG_NO_EXIST' });
 
+/** A definition named by canonical URL (a value set, a code system) that this server does not hold. */
+export const unknownDefinition = (diagnostics: string, expression?: string) =>
+  fail(404, { code: 'not-found', diagnostics, expression, messageId: 'MSG_NO_EXIST' });
+
 export const versionNotFound = (type: string, id: string, vid: string) =>
   fail('not-found', {
     code: 'not-found',

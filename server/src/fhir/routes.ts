@@ -21,6 +21,11 @@ import { validateOperation } from './operations/validate/validate.js';
 import { summary } from './operations/summary/summary.js';
 import { compositionDocument } from './operations/summary/composition-document.js';
 import { exportKickOff } from './operations/export/export.js';
+import { expand } from './operations/expand/expand.js';
+import { lookup } from './operations/lookup/lookup.js';
+import { subsumes } from './operations/subsumes/subsumes.js';
+import { validateCodeSystemCode } from './operations/validate-code/validate-code-system-code.js';
+import { validateValueSetCode } from './operations/validate-code/validate-value-set-code.js';
 import { exportCancel, exportFile, exportStatus } from './operations/export/export-status.js';
 
 export interface RouteParams {
@@ -80,6 +85,15 @@ export const FHIR_ROUTES: readonly Route[] = [
     operation: { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
     handle: (req, p, ctx) => validateOperation(req, p.type, p.id || undefined, ctx),
   }))),
+  // Terminology operations, at type and instance level, GET and POST (a Parameters body).
+  ...([
+    ['ValueSet', 'expand', expand], ['ValueSet', 'validate-code', validateValueSetCode],
+    ['CodeSystem', 'lookup', lookup], ['CodeSystem', 'validate-code', validateCodeSystemCode], ['CodeSystem', 'subsumes', subsumes],
+  ] as const).flatMap(([type, name, run]) => (['GET', 'POST'] as const).flatMap((method) => [[type], [type, '{id}']].map((at): Route => ({
+    interaction: 'operation', method, pattern: [...at, `$${name}`],
+    operation: { name, definition: `http://hl7.org/fhir/OperationDefinition/${type}-${name}` },
+    handle: (req, p, ctx) => run(req, p.id || undefined, ctx),
+  })))),
   ...[['$reindex'], ['{type}', '$reindex']].map((pattern): Route => ({
     interaction: 'operation', method: 'POST', pattern,
     operation: { name: 'reindex', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' },

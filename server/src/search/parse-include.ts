@@ -1,12 +1,14 @@
-// _include / _revinclude values: SourceType:param[:TargetType] or *. https://hl7.org/fhir/R4/search.html#include
+// _include / _revinclude values: SourceType:param[:TargetType], SourceType:*, or * (every reference of the matches,
+// every resource referring to them). https://hl7.org/fhir/R4/search.html#include
 import { invalidParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { IncludeSpec } from './search-request.js';
 
 export function parseInclude(value: string, iterate: boolean, name: string, defs: Definitions): IncludeSpec {
+  if (value === '*') return { sourceType: '*', param: '*', iterate };
   const [sourceType, param, targetType, extra] = value.split(':');
   if (extra !== undefined || !sourceType || !param) {
-    throw invalidParameter(`${name}='${value}' must look like SourceType:searchParam[:TargetType]`, name);
+    throw invalidParameter(`${name}='${value}' must look like SourceType:searchParam[:TargetType], SourceType:* or *`, name);
   }
   if (!defs.isResourceType(sourceType)) throw invalidParameter(`${name}: unknown resource type '${sourceType}'`, name);
   if (param !== '*') {

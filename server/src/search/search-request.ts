@@ -36,6 +36,7 @@ export type SearchCriterion = ParamCriterion | ChainCriterion | HasCriterion;
 
 /** `_include=Observation:subject[:Patient]` or `_revinclude=Provenance:target`, optionally `:iterate`. */
 export interface IncludeSpec {
+  /** `*` (with param `*`) for the bare wildcard: any source type. */
   sourceType: string;
   param: string;
   targetType?: string;

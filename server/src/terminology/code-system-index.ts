@@ -10,6 +10,8 @@ export interface ConceptEntry {
 
 export interface CodeSystemIndex {
   url: string;
+  name?: string;
+  version?: string;
   /** `complete` when every code of the system is listed (fragments and examples are not). */
   complete: boolean;
   concepts: ReadonlyMap<string, ConceptEntry>;
@@ -17,6 +19,10 @@ export interface CodeSystemIndex {
   descendantsAndSelf(code: string): Set<string>;
   /** The code and every code that subsumes it, transitively. */
   ancestorsAndSelf(code: string): Set<string>;
+  /** The codes directly above `code` (nesting, `parent`, `subsumedBy`). */
+  parents(code: string): ReadonlySet<string>;
+  /** The codes directly below `code`. */
+  children(code: string): ReadonlySet<string>;
 }
 
 const PARENT_PROPERTIES = new Set(['parent', 'subsumedBy']);
@@ -61,11 +67,16 @@ function buildIndex(cs: CodeSystem): CodeSystemIndex {
     }
     return seen;
   };
+  const none: ReadonlySet<string> = new Set();
   return {
     url: cs.url ?? '',
+    name: cs.name,
+    version: cs.version,
     complete: cs.content === 'complete',
     concepts,
     descendantsAndSelf: (code) => closure(code, children),
     ancestorsAndSelf: (code) => closure(code, parents),
+    parents: (code) => parents.get(code) ?? none,
+    children: (code) => children.get(code) ?? none,
   };
 }

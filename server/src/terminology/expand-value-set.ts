@@ -1,13 +1,24 @@
 // ValueSet compose -> CodeSet: includes (concepts, filters, whole systems, imported value sets) minus
 // excludes, over the code systems we hold. https://hl7.org/fhir/R4/valueset.html#compositions
-import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
-import type { CodeSystemIndex, ConceptEntry } from './code-system-index.js';
+import type { CodeSystem, ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
+import { indexCodeSystem, type CodeSystemIndex, type ConceptEntry } from './code-system-index.js';
 import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from './code-set.js';
 
 /** What expansion reads, synchronously: callers load what a value set needs first (see terminology.ts). */
 export interface TerminologySource {
   codeSystem(url: string): CodeSystemIndex | undefined;
   valueSet(url: string): ValueSet | undefined;
+}
+
+/** A source over plain definitions, looked up by canonical URL without `|version` (code systems are indexed once). */
+export function definitionSource(valueSet: (url: string) => ValueSet | undefined, codeSystem: (url: string) => CodeSystem | undefined): TerminologySource {
+  return {
+    valueSet: (url) => valueSet(url.split('|')[0]),
+    codeSystem: (url) => {
+      const cs = codeSystem(url);
+      return cs ? indexCodeSystem(cs) : undefined;
+    },
+  };
 }
 
 /** A value set we cannot expand: the message names the value set and the reason. */

@@ -17,6 +17,10 @@ export interface Terminology {
    * `ValueSet/[id]`, or an absolute URL of a ValueSet on this server. Throws TerminologyError.
    */
   valueSetCodes(reference: string): Promise<CodeSet>;
+  /** The value set a reference names (as valueSetCodes takes it), or undefined. */
+  valueSet(reference: string): Promise<ValueSet | undefined>;
+  /** What expanding `vs` reads, loaded (every value set and code system it reaches), for expandValueSet and expansionOf. */
+  sourceFor(vs: ValueSet): Promise<TerminologySource>;
 }
 
 export function createTerminology(repo: FhirRepository, defs: Definitions, fhirBase: string): Terminology {
@@ -82,6 +86,8 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
 
   return {
     codeSystem,
+    valueSet: byReference,
+    sourceFor: loadClosure,
     async valueSetCodes(ref) {
       const vs = await byReference(ref);
       if (!vs) throw new TerminologyError(`Value set '${ref}' is not known to this server`);

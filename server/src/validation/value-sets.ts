@@ -4,8 +4,7 @@
 // https://hl7.org/fhir/R4/terminologies.html#binding
 import type { CodeSystem, ValueSet } from 'fhir/r4.js';
 import { hasCode, type CodeSet } from '../terminology/code-set.js';
-import { indexCodeSystem } from '../terminology/code-system-index.js';
-import { expandValueSet, TerminologyError } from '../terminology/expand-value-set.js';
+import { definitionSource, expandValueSet, TerminologyError } from '../terminology/expand-value-set.js';
 
 export type { CodeSet };
 
@@ -17,13 +16,7 @@ export interface DefinitionSource {
 /** Expands on demand and remembers each answer (the definitions behind `source` do not change). */
 export function createCodeSets(source: DefinitionSource): (url: string) => CodeSet | null {
   const cache = new Map<string, CodeSet | null>();
-  const terminology = {
-    valueSet: (url: string) => source.valueSet(url.split('|')[0]),
-    codeSystem: (url: string) => {
-      const cs = source.codeSystem(url);
-      return cs ? indexCodeSystem(cs) : undefined;
-    },
-  };
+  const terminology = definitionSource((url) => source.valueSet(url), (url) => source.codeSystem(url));
   return (url) => {
     const key = url.split('|')[0];
     const known = cache.get(key);

@@ -84,6 +84,11 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   // (export-access.ts). Its status, cancellation and files are its starting client's only (export-service.ts).
   export: { letters: ['r'] },
   'export-status': { letters: ['r'] },
+  // Terminology operations read definitions only (public by GET, resource-server.ts): by POST, a read or search scope.
+  expand: { letters: ['r', 's'] },
+  'validate-code': { letters: ['r', 's'] },
+  lookup: { letters: ['r', 's'] },
+  subsumes: { letters: ['r', 's'] },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */

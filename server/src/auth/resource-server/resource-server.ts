@@ -48,6 +48,10 @@ const CONFORMANCE_TYPES = new Set([
   'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide',
   'CapabilityStatement', 'CompartmentDefinition', 'ConceptMap', 'NamingSystem', 'StructureMap',
 ]);
+/** Terminology operations read only definitions: public by GET, as the definitions are (a POST needs a token). */
+const TERMINOLOGY_OPERATIONS: Record<string, string[]> = {
+  ValueSet: ['$expand', '$validate-code'], CodeSystem: ['$lookup', '$validate-code', '$subsumes'],
+};
 /** Chains, `_has` and includes could reach patient data from a definition search: those need a token. */
 const REACHES_BEYOND = /[.:]|^_(has|include|revinclude)$/;
 
@@ -57,7 +61,8 @@ const isPublicPath = (method: string, path: string, query: () => URLSearchParams
   const clean = path.replace(/^\/+|\/+$/g, '');
   if (PUBLIC.has(clean)) return true;
   const [type, ...rest] = clean.split('/');
-  const shapeOk = rest.length <= 1 ? !rest[0]?.startsWith('$') : rest.length <= 3 && rest[1] === '_history';
+  const terminology = (TERMINOLOGY_OPERATIONS[type] ?? []).includes(rest[rest.length - 1]) && (rest.length === 1 || (rest.length === 2 && !rest[0].startsWith('$')));
+  const shapeOk = terminology || (rest.length <= 1 ? !rest[0]?.startsWith('$') : rest.length <= 3 && rest[1] === '_history');
   if (!CONFORMANCE_TYPES.has(type) || !shapeOk) return false;
   const params = query();
   return params !== undefined && ![...params.keys()].some((k) => REACHES_BEYOND.test(k));

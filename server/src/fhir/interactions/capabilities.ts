@@ -16,7 +16,7 @@ const CACHE = new WeakMap<FhirContext, CapabilityStatement>();
 export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
-  if (mode === 'terminology') throw notSupported('mode=terminology: this server is not a terminology service (no TerminologyCapabilities)');
+  if (mode === 'terminology') throw notSupported('mode=terminology: this server has no TerminologyCapabilities statement (its terminology operations are listed under ValueSet and CodeSystem in the CapabilityStatement)');
   if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
   let statement = CACHE.get(ctx);
   if (!statement) CACHE.set(ctx, (statement = buildCapabilityStatement(ctx)));
@@ -61,8 +61,8 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     conditionalUpdate: conditional('update') && allowed(type, 'update'),
     conditionalDelete: conditional('delete') && allowed(type, 'delete') ? 'single' : 'not-supported',
     referencePolicy: ['literal', 'logical'],
-    searchInclude: [`${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
-    searchRevInclude: revIncludes.get(type)!,
+    searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
+    searchRevInclude: ['*', ...revIncludes.get(type)!],
     searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.

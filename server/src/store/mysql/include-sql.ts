@@ -14,7 +14,7 @@ const pairs = (resources: Resource[]) =>
   joinSql(resources.map((x) => sql`(${x.resourceType}, ${x.id})`), ', ');
 
 export function includeSql(spec: IncludeSpec, from: Resource[], derived: DerivedParams): Sql | undefined {
-  const sources = from.filter((x) => x.resourceType === spec.sourceType);
+  const sources = spec.sourceType === '*' ? from : from.filter((x) => x.resourceType === spec.sourceType);
   if (sources.length === 0) return undefined;
   return sql`SELECT r.pk, h.content FROM idx_reference i
     JOIN resource s ON s.pk = i.resource_pk
@@ -30,8 +30,8 @@ export function revincludeSql(spec: IncludeSpec, from: Resource[], derived: Deri
   if (targets.length === 0) return undefined;
   return sql`SELECT r.pk, h.content FROM idx_reference i
     JOIN resource r ON r.pk = i.resource_pk ${CONTENT}
-    WHERE i.res_type = ${spec.sourceType}
+    WHERE (i.target_type, i.target_id) IN (${pairs(targets)})
+    ${spec.sourceType === '*' ? sql`` : sql`AND i.res_type = ${spec.sourceType}`}
     ${spec.param === '*' ? sql`` : sql`AND ${paramMatch(derived, spec.sourceType, spec.param)}`}
-    AND (i.target_type, i.target_id) IN (${pairs(targets)})
     AND r.deleted = 0 LIMIT ${MAX_INCLUDED}`;
 }
