@@ -130,7 +130,7 @@ export const notFound = (type: string, id: string) =>
 
 /** A definition named by canonical URL (a value set, a code system) that this server does not hold. */
 export const unknownDefinition = (diagnostics: string, expression?: string) =>
-  fail(404, { code: 'not-found', diagnostics, expression, messageId: 'MSG_NO_EXIST' });
+  fail('not-found', { code: 'not-found', diagnostics, expression, messageId: 'MSG_NO_EXIST' });
 
 export const versionNotFound = (type: string, id: string, vid: string) =>
   fail('not-found', {
