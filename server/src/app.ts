@@ -64,6 +64,11 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     });
     ctx.oauthUris = authEndpoints(config.baseUrl);
     ctx.refusedToEveryToken = refusedToEveryToken;
+    const authServer = auth;
+    subscriptions.watchAuthorization(auth.provider, {
+      grantExists: async (id) => (await authServer.provider.Grant.find(id)) !== undefined,
+      clientExists: async (id) => (await authServer.clientStore.get(id)) !== undefined,
+    });
     audit = new AuditLog(ctx.repo);
     auditProviderEvents(auth.provider, audit);
     const clients = auth.clients;

@@ -12,7 +12,9 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Sql } from '../store/sql.js';
+import { authorizationEnded, type AuthorizationState } from './authorization-ended.js';
 import { endpointProblem } from './endpoint-rules.js';
+import { parseGrant } from './grant.js';
 import { notificationBundle, type NotificationEvent } from './notification.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { readSpec, type SubscriptionSpec } from './subscription-spec.js';
@@ -39,6 +41,8 @@ export class DeliveryLoop {
   private stopped = true;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** AUTH_MODE=smart: a Subscription whose authorization has ended is switched off instead of served. */
+  authorization: AuthorizationState | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.leaseMs = deps.config.limits.totalTimeoutMs * (BATCH + 1) + 5_000;
@@ -114,6 +118,11 @@ export class DeliveryLoop {
     const current = await this.deps.repo.read('Subscription', row.id);
     const sub = current?.resource as Subscription | undefined;
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
+    const ended = this.authorization && (await authorizationEnded(parseGrant(row.grant_json), this.authorization));
+    if (ended) {
+      await setStatus(this.deps.repo, row.id, 'off', `delivery stopped: ${ended}`);
+      return void (await this.query(table.release(row.id, this.owner)));
+    }
     let spec: SubscriptionSpec;
     try {
       spec = readSpec(sub, this.deps.defs, this.deps.topics);
