@@ -23,6 +23,9 @@ import { importStatus } from './operations/import-wearable/import-status.js';
 import { importWearable } from './operations/import-wearable/import-wearable.js';
 import { connectFitbit, syncFitbitOperation } from '../wearables/fitbit/fitbit-operations.js';
 import { disconnectFitbit } from '../wearables/fitbit/fitbit-disconnect.js';
+import { getWsBindingToken } from './operations/subscription/get-ws-binding-token.js';
+import { subscriptionStatus } from './operations/subscription/status.js';
+import { subscriptionEvents } from './operations/subscription/events.js';
 import { exportKickOff } from './operations/export/export.js';
 import { exportCancel, exportFile, exportStatus } from './operations/export/export-status.js';
 
@@ -127,6 +130,23 @@ export const ROUTES: Route[] = [
   { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportStatus(req, ctx) },
   { interaction: 'operation', method: 'DELETE', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportCancel(req, ctx) },
   { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}', '{file}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportFile(req, ctx) },
+  ...(['GET', 'POST'] as const).map((method): Route => ({
+    interaction: 'operation', method, pattern: ['Subscription', '{id}', '$get-ws-binding-token'],
+    operation: { name: 'get-ws-binding-token', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-get-ws-binding-token' },
+    handle: (req, p, ctx) => getWsBindingToken(req, p.id, ctx),
+  })),
+  ...(['GET', 'POST'] as const).flatMap((method): Route[] => [
+    {
+      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$status'],
+      operation: { name: 'status', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status' },
+      handle: (req, p, ctx) => subscriptionStatus(req, p.id, ctx),
+    },
+    {
+      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$events'],
+      operation: { name: 'events', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events' },
+      handle: (req, p, ctx) => subscriptionEvents(req, p.id, ctx),
+    },
+  ]),
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },

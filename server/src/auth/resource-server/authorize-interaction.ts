@@ -84,6 +84,11 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   // (export-access.ts). Its status, cancellation and files are its starting client's only (export-service.ts).
   export: { letters: ['r'] },
   'export-status': { letters: ['r'] },
+  // Subscriptions: read on the Subscription (only its own client sees it); each message sent is checked again.
+  'get-ws-binding-token': { letters: ['r'] },
+  status: { letters: ['r'] },
+  // Each resource an event brings is read with the token as well (left out when it may not).
+  events: { letters: ['r'] },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */
