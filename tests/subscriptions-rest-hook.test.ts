@@ -114,9 +114,9 @@ describe('rest-hook Subscriptions', () => {
     const bad = await post('Subscription', { ...subscription(receiver.url), criteria: 'Observation?nonsense=1' });
     assert.equal(bad.status, 400, bad.text);
     assert.match(bad.body.issue[0].diagnostics, /nonsense/);
-    const ws = await post('Subscription', subscription(receiver.url, undefined, { channel: { type: 'websocket' } } as Partial<Subscription>));
-    assert.equal(ws.status, 400, ws.text);
-    assert.match(ws.body.issue[0].diagnostics, /channel.type 'websocket'/);
+    const email = await post('Subscription', subscription(receiver.url, undefined, { channel: { type: 'email' } } as Partial<Subscription>));
+    assert.equal(email.status, 400, email.text);
+    assert.match(email.body.issue[0].diagnostics, /channel.type 'email'/);
     const lan = await post('Subscription', subscription('https://10.1.2.3/hook'));
     assert.equal(lan.status, 422, lan.text);
     assert.match(lan.body.issue[0].diagnostics, /private or special-use address/);

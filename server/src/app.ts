@@ -23,6 +23,8 @@ import { fitbitCallbackRouter } from './wearables/index.js';
 import { buildFhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
+import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
+import type { UpgradeHandler } from './http/http-server.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
 import { createResourceFacts } from './auth/resource-server/resource-facts.js';
@@ -38,6 +40,8 @@ export interface BuiltApp {
   redis?: Redis;
   /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
   deliveryLoop: DeliveryLoop;
+  /** Give to the HTTP server (createHttpServer): the Subscriptions websocket channel at `<FHIR base>/ws`. */
+  upgrade: UpgradeHandler;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,11 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       fetchLimits: config.authFetchLimits,
     });
     ctx.capability = { oauthUris: authEndpoints(config.baseUrl), refusedToEveryToken };
+    const authServer = auth;
+    subscriptions.watchAuthorization(auth.provider, {
+      grantExists: async (id) => (await authServer.provider.Grant.find(id)) !== undefined,
+      clientExists: async (id) => (await authServer.clientStore.get(id)) !== undefined,
+    });
     audit = new AuditLog(ctx.repo);
     auditProviderEvents(auth.provider, audit);
     const clients = auth.clients;
@@ -105,6 +114,13 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     maxBodyBytes: config.maxBodyBytes,
     contextFor: (req, base, locals) => subscriptions.contextFor(resourceServer ? resourceServer.contextFor(req, base, locals) : base, req.access),
   }));
+  // The websocket channel: sockets on this node, notifications from every node's delivery loop (Redis pub/sub).
+  const websocket = await startWebsocketChannel({
+    redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, fhirBase, open: !resourceServer,
+    allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
+    limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
+  });
+  ctx.websocket = websocket;
   if (config.subscriptions.deliver) subscriptions.loop.start();
   if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).
@@ -118,6 +134,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.use(notFoundHandler);
   app.use(errorHandler(fhirBase, { error: (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)) }));
   const close = async () => {
+    await websocket.close();
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
     await audit?.close();
@@ -125,5 +142,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, close };
 }

@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createHttpServer } from '../../server/src/http/http-server.js';
+import { createHttpServer, type UpgradeHandler } from '../../server/src/http/http-server.js';
 
 export interface Listening {
   server: Server;
@@ -13,8 +13,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express): Promise<Listening> {
-  const server = createHttpServer(app);
+export async function listen(app: Express, upgrade?: UpgradeHandler): Promise<Listening> {
+  const server = createHttpServer(app, upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

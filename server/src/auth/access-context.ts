@@ -14,6 +14,10 @@ export interface AccessContext {
   fhirUser?: string;
   /** The end user's account id (OIDC `sub`); absent for backend services. */
   subject?: string;
+  /** The oidc-provider grant the token belongs to (authorization code and refresh tokens); revoking it ends them all. */
+  grantId?: string;
+  /** Id of a Backend Services (client_credentials) token, which belongs to no grant. */
+  tokenId?: string;
   /** Expiry, seconds since the epoch. */
   expiresAt: number;
 }

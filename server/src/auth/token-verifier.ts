@@ -35,6 +35,7 @@ export function createTokenVerifier(current: () => Provider, fhirBase: string): 
         ...(extra.encounter ? { encounter: extra.encounter } : {}),
         ...(extra.fhirUser ? { fhirUser: extra.fhirUser.startsWith(`${fhirBase}/`) ? extra.fhirUser.slice(fhirBase.length + 1) : extra.fhirUser } : {}),
         ...(accountId ? { subject: accountId } : {}),
+        ...('grantId' in token && token.grantId ? { grantId: token.grantId } : { tokenId: token.jti }),
         expiresAt: token.exp!,
       };
     },

@@ -9,8 +9,8 @@ import { migrateCommand } from './migrate-command.js';
 
 export async function serveCommand(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
-  const { app, close } = await buildApp(config);
-  const server = createHttpServer(app).listen(config.port, config.host, () => {
+  const { app, close, upgrade } = await buildApp(config);
+  const server = createHttpServer(app, upgrade).listen(config.port, config.host, () => {
     const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
     console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });

@@ -1,5 +1,6 @@
 // What every interaction may use: storage, definitions, validation and our public base URL.
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import type { AccessContext } from '../auth/access-context.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
@@ -9,6 +10,7 @@ import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { ExportService } from '../bulk/export-service.js';
 import type { CapabilityOptions } from './capability-options.js';
+import type { SubscriptionEvents } from '../subscriptions/subscription-events.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -33,6 +35,12 @@ export interface FhirContext {
   searchParams?: SearchParamService;
   /** Bulk Data `$export` jobs; absent where the store has none (memory tests). */
   bulk?: ExportService;
+  /** The websocket channel of Subscriptions (`$get-ws-binding-token`); absent where no server listens (CLI, memory tests). */
+  websocket?: { url: string; bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }> };
+  /** Subscriptions' recorded events (`$status`, `$events`); absent where the store has none (memory tests). */
+  subscriptionEvents?: SubscriptionEvents;
+  /** Canonical URLs of the subscription topics this server publishes (for /metadata). */
+  subscriptionTopics?: string[];
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }

@@ -1,7 +1,7 @@
 // The node HTTP server in front of the app, used by `fibrotrack serve` and the tests that listen: requests node
 // refuses before express sees them (URL or headers too long, malformed) get an OperationOutcome too, not a reset.
 // https://hl7.org/fhir/R4/http.html (errors as OperationOutcome), https://www.rfc-editor.org/rfc/rfc9110#name-414-uri-too-long
-import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { issue, outcome } from '../core/outcomes.js';
 import { FHIR_JSON } from './content-type.js';
@@ -11,9 +11,16 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 /** How long a refused connection is read (and dropped) so the client reads the answer instead of a reset. */
 const DRAIN_MS = 5000;
 
-export function createHttpServer(app: RequestListener): Server {
+/** Takes an HTTP upgrade (a websocket) when it is for it (true); others are refused with 404. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+export function createHttpServer(app: RequestListener, upgrade?: UpgradeHandler): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   server.on('clientError', answerClientError);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (upgrade?.(req, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   return server;
 }
 

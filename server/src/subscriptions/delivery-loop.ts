@@ -12,12 +12,15 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Sql } from '../store/sql.js';
+import { authorizationEnded, type AuthorizationState } from './authorization-ended.js';
 import { endpointProblem } from './endpoint-rules.js';
+import { parseGrant } from './grant.js';
 import { notificationBundle, type NotificationEvent } from './notification.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { readSpec, type SubscriptionSpec } from './subscription-spec.js';
 import { setStatus } from './set-status.js';
 import type { Topics } from './topics.js';
+import type { WsNotification } from './websocket/fanout.js';
 import * as table from './subscription-table.js';
 
 const BATCH = 20;
@@ -39,6 +42,10 @@ export class DeliveryLoop {
   private stopped = true;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** AUTH_MODE=smart: a Subscription whose authorization has ended is switched off instead of served. */
+  authorization: AuthorizationState | undefined;
+  /** Publishes a websocket notification to every node's bound sockets (websocket/); unset, websocket ones wait. */
+  websocket: ((n: WsNotification) => Promise<void>) | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.leaseMs = deps.config.limits.totalTimeoutMs * (BATCH + 1) + 5_000;
@@ -114,12 +121,18 @@ export class DeliveryLoop {
     const current = await this.deps.repo.read('Subscription', row.id);
     const sub = current?.resource as Subscription | undefined;
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
+    const ended = this.authorization && (await authorizationEnded(parseGrant(row.grant_json), this.authorization));
+    if (ended) {
+      await setStatus(this.deps.repo, row.id, 'off', `delivery stopped: ${ended}`);
+      return void (await this.query(table.release(row.id, this.owner)));
+    }
     let spec: SubscriptionSpec;
     try {
       spec = readSpec(sub, this.deps.defs, this.deps.topics);
     } catch (err) {
       return this.fail(row, `the Subscription can no longer be served: ${(err as Error).message}`, true);
     }
+    if (spec.channel === 'websocket') return this.serveWebsocket(row, spec, sub);
     const problem = await endpointProblem(spec.endpoint, this.deps.config.allowLoopback);
     if (problem) return this.fail(row, `endpoint refused: ${problem}`, true);
     if (row.status === 'requested') {
@@ -138,6 +151,36 @@ export class DeliveryLoop {
     await this.query(table.succeeded(row.id, this.owner));
   }
 
+  /**
+   * A websocket Subscription is active without a handshake (a socket binds to it when it likes); each event is
+   * published to every node's sockets and counts as delivered once published.
+   */
+  private async serveWebsocket(row: table.SubscriptionRow, spec: SubscriptionSpec, sub: Subscription): Promise<void> {
+    if (row.status === 'requested') {
+      await setStatus(this.deps.repo, row.id, 'active');
+      return void (await this.query(table.succeeded(row.id, this.owner)));
+    }
+    const publish = this.websocket;
+    if (!publish) return void (await this.query(table.release(row.id, this.owner)));
+    const events = await this.query<table.EventRow[]>(table.pendingEvents(row.id, BATCH));
+    for (const e of events) {
+      // The focus in full, for each socket's access check, whatever the payload shows.
+      const event = await this.eventOf(e, { ...spec, content: 'full-resource' });
+      const shown = spec.content === 'full-resource' ? event : { eventNumber: event.eventNumber, reference: event.reference };
+      const text = spec.content === 'empty' ? `ping ${row.id}` : this.bundleText(spec, sub, 'event-notification', event.eventNumber, [shown]);
+      await publish({ subscriptionId: row.id, text, ...(event.resource ? { focus: event.resource } : {}) });
+      await this.query(table.markDelivered(row.id, event.eventNumber));
+    }
+    await this.query(table.succeeded(row.id, this.owner));
+  }
+
+  private bundleText(spec: SubscriptionSpec, sub: Subscription, type: 'handshake' | 'event-notification', count: number, events: NotificationEvent[]): string {
+    return stringifyExact(notificationBundle({
+      fhirBase: this.deps.fhirBase, subscriptionId: sub.id!, topic: sub.criteria, status: type === 'handshake' ? 'requested' : 'active',
+      type, eventsSinceStart: count, content: spec.content, events,
+    }));
+  }
+
   private async eventOf(e: table.EventRow, spec: SubscriptionSpec): Promise<NotificationEvent> {
     const reference = `${e.res_type}/${e.res_id}`;
     if (spec.content !== 'full-resource') return { eventNumber: Number(e.event_number), reference };
@@ -150,15 +193,9 @@ export class DeliveryLoop {
   private async post(spec: SubscriptionSpec, sub: Subscription, type: 'handshake' | 'event-notification', count: number, events: NotificationEvent[]): Promise<string | undefined> {
     const headers: Record<string, string> = { ...spec.headers };
     let body: string | undefined;
-    if (spec.content !== 'empty' || type === 'handshake') {
-      const bundle = notificationBundle({
-        fhirBase: this.deps.fhirBase, subscriptionId: sub.id!, topic: sub.criteria, status: type === 'handshake' ? 'requested' : 'active',
-        type, eventsSinceStart: count, content: spec.content, events,
-      });
-      if (spec.content !== 'empty') {
-        body = stringifyExact(bundle);
-        headers['Content-Type'] = spec.mediaType ?? 'application/fhir+json';
-      }
+    if (spec.content !== 'empty') {
+      body = this.bundleText(spec, sub, type, count, events);
+      headers['Content-Type'] = spec.mediaType ?? 'application/fhir+json';
     }
     try {
       const res = await boundedRequest(spec.endpoint, { method: 'POST', headers, ...(body !== undefined ? { body } : {}) }, this.deps.config.limits);

@@ -12,8 +12,13 @@ export type Grant = { unrestricted: true } | { access: Omit<AccessContext, 'expi
 
 export function grantOf(access: AccessContext | undefined): Grant {
   if (!access) return { unrestricted: true };
-  const { clientId, scopes, patient, fhirUser, subject } = access;
-  return { access: { clientId, scopes, ...(patient ? { patient } : {}), ...(fhirUser ? { fhirUser } : {}), ...(subject ? { subject } : {}) } };
+  const { clientId, scopes, patient, fhirUser, subject, grantId, tokenId } = access;
+  return {
+    access: {
+      clientId, scopes, ...(patient ? { patient } : {}), ...(fhirUser ? { fhirUser } : {}), ...(subject ? { subject } : {}),
+      ...(grantId ? { grantId } : {}), ...(tokenId ? { tokenId } : {}),
+    },
+  };
 }
 
 export function parseGrant(json: string | null): Grant | undefined {

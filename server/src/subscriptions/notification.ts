@@ -16,7 +16,7 @@ export interface NotificationInput {
   subscriptionId: string;
   topic: string;
   status: string;
-  type: 'handshake' | 'event-notification';
+  type: 'handshake' | 'event-notification' | 'query-event';
   eventsSinceStart: number;
   content: PayloadContent;
   events: NotificationEvent[];
@@ -24,21 +24,7 @@ export interface NotificationInput {
 
 export function notificationBundle(n: NotificationInput): Bundle {
   const statusUrl = `${n.fhirBase}/Subscription/${n.subscriptionId}/$status`;
-  const parameter: ParametersParameter[] = [
-    { name: 'subscription', valueReference: { reference: `${n.fhirBase}/Subscription/${n.subscriptionId}` } },
-    { name: 'topic', valueCanonical: n.topic },
-    { name: 'status', valueCode: n.status },
-    { name: 'type', valueCode: n.type },
-    { name: 'events-since-subscription-start', valueString: String(n.eventsSinceStart) },
-    ...n.events.map((e): ParametersParameter => ({
-      name: 'notification-event',
-      part: [
-        { name: 'event-number', valueString: String(e.eventNumber) },
-        ...(n.content === 'empty' ? [] : [{ name: 'focus', valueReference: { reference: `${n.fhirBase}/${e.reference}` } }]),
-      ],
-    })),
-  ];
-  const status: Parameters = { resourceType: 'Parameters', id: randomUUID(), parameter };
+  const status = statusParameters(n);
   const focus = n.content === 'empty' ? [] : n.events.map((e): BundleEntry => ({
     fullUrl: `${n.fhirBase}/${e.reference}`,
     ...(n.content === 'full-resource' && e.resource ? { resource: e.resource as FhirResource } : {}),
@@ -52,4 +38,24 @@ export function notificationBundle(n: NotificationInput): Bundle {
     timestamp: new Date().toISOString(),
     entry: [{ fullUrl: `urn:uuid:${status.id}`, resource: status, request: { method: 'GET', url: statusUrl }, response: { status: '200' } }, ...focus],
   };
+}
+
+/** The `subscription-status` Parameters that leads every notification and is what `$status` answers. */
+export function statusParameters(n: Omit<NotificationInput, 'type'> & { type: NotificationInput['type'] | 'query-status'; error?: string }): Parameters {
+  const parameter: ParametersParameter[] = [
+    { name: 'subscription', valueReference: { reference: `${n.fhirBase}/Subscription/${n.subscriptionId}` } },
+    { name: 'topic', valueCanonical: n.topic },
+    { name: 'status', valueCode: n.status },
+    { name: 'type', valueCode: n.type },
+    { name: 'events-since-subscription-start', valueString: String(n.eventsSinceStart) },
+    ...n.events.map((e): ParametersParameter => ({
+      name: 'notification-event',
+      part: [
+        { name: 'event-number', valueString: String(e.eventNumber) },
+        ...(n.content === 'empty' ? [] : [{ name: 'focus', valueReference: { reference: `${n.fhirBase}/${e.reference}` } }]),
+      ],
+    })),
+    ...(n.error ? [{ name: 'error', valueCodeableConcept: { text: n.error } }] : []),
+  ];
+  return { resourceType: 'Parameters', id: randomUUID(), parameter };
 }

@@ -1,5 +1,6 @@
 // What a Subscription resource asks for, read and checked when it is written: its criteria (a FHIR search,
-// parsed by the search engine), its rest-hook channel (endpoint, headers) and its payload content.
+// parsed by the search engine), its channel (rest-hook: endpoint, headers; websocket: nothing more) and its
+// payload content.
 // https://hl7.org/fhir/R4/subscription.html, payload content: https://hl7.org/fhir/uv/subscriptions-backport/
 import type { Subscription } from 'fhir/r4.js';
 import { badRequest, notSupported, unprocessable } from '../core/outcomes.js';
@@ -16,6 +17,7 @@ const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r\n]*)$/;
 const RESERVED = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection']);
 
 export interface SubscriptionSpec {
+  channel: 'rest-hook' | 'websocket';
   type: string;
   /** The criteria's query, without `?`. */
   query: string;
@@ -28,13 +30,16 @@ export interface SubscriptionSpec {
 export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): SubscriptionSpec {
   const { type, query } = criteriaOf(sub, defs, topics);
   const channel = sub.channel;
-  if (channel?.type !== 'rest-hook') {
-    throw notSupported(`Subscription.channel.type '${channel?.type}' is not supported; this server delivers rest-hook`);
-  }
-  if (!channel.endpoint) throw badRequest('Subscription.channel.endpoint is required for a rest-hook channel', 'Subscription.channel.endpoint');
-  if (channel.payload !== undefined && !MEDIA_TYPES.has(channel.payload)) {
+  if (channel?.payload !== undefined && !MEDIA_TYPES.has(channel.payload)) {
     throw unprocessable(`Subscription.channel.payload '${channel.payload}' is not supported; use application/fhir+json`, 'Subscription.channel.payload');
   }
+  if (channel?.type === 'websocket') {
+    return { channel: 'websocket', type, query, endpoint: '', content: payloadContent(sub), headers: {} };
+  }
+  if (channel?.type !== 'rest-hook') {
+    throw notSupported(`Subscription.channel.type '${channel?.type}' is not supported; this server delivers rest-hook and websocket`);
+  }
+  if (!channel.endpoint) throw badRequest('Subscription.channel.endpoint is required for a rest-hook channel', 'Subscription.channel.endpoint');
   const headers: Record<string, string> = {};
   for (const [i, h] of (channel.header ?? []).entries()) {
     const hm = HEADER.exec(h);
@@ -42,7 +47,7 @@ export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): 
     if (RESERVED.has(hm[1].toLowerCase())) throw badRequest(`Subscription.channel.header[${i}]: the server sets ${hm[1]} itself`, `Subscription.channel.header[${i}]`);
     headers[hm[1]] = hm[2];
   }
-  return { type, query, endpoint: channel.endpoint, content: payloadContent(sub), ...(channel.payload ? { mediaType: channel.payload } : {}), headers };
+  return { channel: 'rest-hook', type, query, endpoint: channel.endpoint, content: payloadContent(sub), ...(channel.payload ? { mediaType: channel.payload } : {}), headers };
 }
 
 /**
@@ -93,7 +98,7 @@ function checkQuery(type: string, query: string, defs: Definitions): void {
 }
 
 /** Without a payload, nothing is sent but the POST itself; with one, the backport extension says how much. */
-function payloadContent(sub: Subscription): PayloadContent {
+export function payloadContent(sub: Subscription): PayloadContent {
   if (!sub.channel.payload) return 'empty';
   const ext = (sub.channel as { _payload?: { extension?: { url: string; valueCode?: string }[] } })._payload?.extension?.find((e) => e.url === PAYLOAD_CONTENT_URL);
   if (!ext) return 'full-resource';

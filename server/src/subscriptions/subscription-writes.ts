@@ -110,7 +110,7 @@ export function subscriptionWrites(repo: FhirRepository, access: AccessContext |
     const sub = resource as Subscription;
     const spec = readSpec(sub, deps.defs, deps.topics);
     if (access) policyOf(access, deps.facts, deps.defs).requireLetter(spec.type, ['r']);
-    const problem = await endpointProblem(spec.endpoint, deps.allowLoopback, { resolve: false });
+    const problem = spec.channel === 'rest-hook' ? await endpointProblem(spec.endpoint, deps.allowLoopback, { resolve: false }) : undefined;
     if (problem) throw unprocessable(`Subscription.channel.endpoint refused: ${problem}`, 'Subscription.channel.endpoint');
     if (previous) await requireOwner(previous.id);
     const next: Subscription = { ...sub, status: sub.status === 'off' ? 'off' : 'requested' };

@@ -1,6 +1,7 @@
 // Configuration of Subscription delivery, from environment variables (see docs/subscriptions.md).
 import { optionalBoolVar } from '../core/env-vars.js';
 import type { OutboundLimits } from '../http/bounded-request.js';
+import type { WsLimits } from './websocket/ws-channel.js';
 
 export interface SubscriptionsConfig {
   /** SUBSCRIPTION_DELIVERY=false: this node records events but delivers none (another node's loop does). */
@@ -19,6 +20,10 @@ export interface SubscriptionsConfig {
   pollMs: number;
   /** Bounds of each POST to an endpoint. */
   limits: OutboundLimits;
+  /** The websocket channel: sockets per client and per node, idle time (SUBSCRIPTION_WS_*). */
+  websocket: WsLimits;
+  /** How long a `$get-ws-binding-token` token may wait to be used (seconds). */
+  bindingTokenTtlSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,6 +42,12 @@ export function loadSubscriptionsConfig(env: Env): SubscriptionsConfig {
       totalTimeoutMs: int(env, 'SUBSCRIPTION_TIMEOUT_MS', 5_000),
       maxBodyBytes: 64 * 1024,
     },
+    websocket: {
+      maxPerClient: Math.max(1, int(env, 'SUBSCRIPTION_WS_MAX_PER_CLIENT', 10)),
+      maxConnections: Math.max(1, int(env, 'SUBSCRIPTION_WS_MAX_CONNECTIONS', 1_000)),
+      idleMs: Math.max(100, int(env, 'SUBSCRIPTION_WS_IDLE_MS', 60_000)),
+    },
+    bindingTokenTtlSeconds: Math.max(1, int(env, 'SUBSCRIPTION_WS_TOKEN_TTL_S', 300)),
   };
 }
 

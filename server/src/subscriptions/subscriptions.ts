@@ -7,10 +7,12 @@ import { createResourceFacts } from '../auth/resource-server/resource-facts.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import type { ResourceIndexer } from '../indexing/resource-indexer.js';
 import type { MysqlRepository } from '../store/mysql/mysql-repository.js';
+import { stopSubscriptionsOf, type AuthorizationState } from './authorization-ended.js';
 import { DeliveryLoop } from './delivery-loop.js';
-import { grantChecker } from './grant.js';
+import { grantChecker, type GrantCheck } from './grant.js';
 import { criteriaMatcher } from './matcher.js';
 import { outboxHook } from './outbox.js';
+import { subscriptionEvents } from './subscription-events.js';
 import { subscriptionWrites } from './subscription-writes.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { criteriaOf } from './subscription-spec.js';
@@ -20,6 +22,19 @@ export interface SubscriptionServices {
   loop: DeliveryLoop;
   /** The context of one request, whose Subscription writes carry its token's grant (undefined: AUTH_MODE=open). */
   contextFor(ctx: FhirContext, access: AccessContext | undefined): FhirContext;
+  /**
+   * AUTH_MODE=smart: Subscriptions stop when the authorization that created them ends. `events` is the
+   * authorization server's oidc-provider (grant and token revocations), `state` what it knows of grants and clients.
+   */
+  watchAuthorization(events: AuthorizationEvents, state: AuthorizationState): void;
+  /** Whether a stored grant may read a resource (the one access policy), for the websocket channel's sockets. */
+  grantAllows: GrantCheck;
+}
+
+/** The oidc-provider events read here: https://github.com/panva/node-oidc-provider/blob/main/docs/events.md */
+export interface AuthorizationEvents {
+  on(event: 'grant.revoked', listener: (ctx: unknown, grantId: string) => void): unknown;
+  on(event: 'client_credentials.destroyed', listener: (token: { jti: string }) => void): unknown;
 }
 
 export interface SubscriptionDeps {
@@ -34,12 +49,25 @@ export interface SubscriptionDeps {
 
 export function createSubscriptions({ pool, stored, ctx, indexer, config, topics }: SubscriptionDeps): SubscriptionServices {
   const facts = createResourceFacts(ctx.defs, ctx.baseUrl, indexer);
+  ctx.subscriptionEvents = subscriptionEvents(pool);
+  ctx.subscriptionTopics = [...topics.keys()];
   const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
-  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantChecker(facts, ctx.defs), criteria, () => loop.wake()));
+  const grantAllows = grantChecker(facts, ctx.defs);
+  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteria, () => loop.wake()));
   const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
   return {
     loop,
+    grantAllows,
     contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
+    watchAuthorization(events, state) {
+      loop.authorization = state;
+      const stop = (ended: Parameters<typeof stopSubscriptionsOf>[2], why: string) => {
+        stopSubscriptionsOf(pool, ctx.repo, ended, `delivery stopped: ${why}`)
+          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', err));
+      };
+      events.on('grant.revoked', (_ctx, grantId) => stop({ grantId }, 'the authorization (grant) that created it was revoked'));
+      events.on('client_credentials.destroyed', (token) => stop({ tokenId: token.jti }, 'the access token that created it was revoked'));
+    },
   };
 }

@@ -89,6 +89,11 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
   'validate-code': { letters: ['r', 's'] },
   lookup: { letters: ['r', 's'] },
   subsumes: { letters: ['r', 's'] },
+  // Subscriptions: read on the Subscription (only its own client sees it); each message sent is checked again.
+  'get-ws-binding-token': { letters: ['r'] },
+  status: { letters: ['r'] },
+  // Each resource an event brings is read with the token as well (left out when it may not).
+  events: { letters: ['r'] },
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */

@@ -13,6 +13,9 @@ import { CONDITIONAL_READ } from './read.js';
 const SYSTEM_LEVEL = new Set<InteractionCode>(['transaction', 'batch', 'history-system']);
 const CACHE = new WeakMap<FhirContext, CapabilityStatement>();
 
+const BACKPORT_SERVER = 'http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4';
+const TOPIC_CANONICAL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical';
+
 export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
@@ -64,18 +67,24 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
     searchRevInclude: ['*', ...revIncludes.get(type)!],
     searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+    ...(type === 'Subscription' && ctx.subscriptionTopics?.length ? { extension: ctx.subscriptionTopics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) } : {}),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.
   const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()]
     .filter((p) => searchable(p) && ctx.defs.resourceTypes.every((t) => ctx.defs.searchParams(t).get(p.code)?.url === p.url));
+  // Bulk Data Access 2.0 $export at system, Patient and Group level (fhir/operations/export); the Subscriptions R5
+  // Backport: topic-based subscriptions, $status and $events (subscriptions/).
+  const instantiates = [
+    ...(routes.some((r) => r.operation?.name === 'export') ? ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] : []),
+    ...(ctx.subscriptionEvents ? [BACKPORT_SERVER] : []),
+  ];
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
     date: '2026-11-22',
     publisher: 'FibroTrack',
     kind: 'instance',
-    // Bulk Data Access 2.0 $export at system, Patient and Group level (fhir/operations/export).
-    ...(routes.some((r) => r.operation?.name === 'export') ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
+    ...(instantiates.length > 0 ? { instantiates } : {}),
     software: { name: 'FibroTrack FHIR', version: '0.1.0' },
     implementation: { description: 'FibroTrack FHIR R4 server', url: ctx.baseUrl },
     fhirVersion: '4.0.1',
@@ -85,6 +94,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     rest: [
       {
         mode: 'server',
+        ...(ctx.websocket ? { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: ctx.websocket.url }] } : {}),
         ...(ctx.capability?.oauthUris ? { security: smartSecurity(ctx.capability.oauthUris) } : {}),
         compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,

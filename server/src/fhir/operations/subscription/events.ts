@@ -1,0 +1,51 @@
+// Subscription/[id]/$events (Subscriptions R5 Backport): the events the outbox recorded for a Subscription, from
+// `eventsSinceNumber` to `eventsUntilNumber` (at most MAX_EVENTS per call), as a notification Bundle of type
+// `query-event`; `content` (empty, id-only, full-resource) defaults to the Subscription's own. Resources come
+// at the version that matched, read with the caller's token (one it may not read is left out, its id kept).
+// https://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition-backport-subscription-events.html
+import { badRequest, notSupported, OutcomeError } from '../../../core/outcomes.js';
+import { notificationBundle, type NotificationEvent } from '../../../subscriptions/notification.js';
+import { payloadContent, type PayloadContent } from '../../../subscriptions/subscription-spec.js';
+import type { FhirContext } from '../../fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
+import { visibleSubscription } from './visible-subscription.js';
+
+export const MAX_EVENTS = 100;
+const CONTENTS = new Set(['empty', 'id-only', 'full-resource']);
+
+export async function subscriptionEvents(req: FhirRequest, id: string, ctx: FhirContext): Promise<FhirResponse> {
+  if (!ctx.subscriptionEvents) throw notSupported('$events needs the MySQL store');
+  const sub = await visibleSubscription(ctx, id);
+  const count = await ctx.subscriptionEvents.eventCount(id);
+  const since = eventNumber(req.query, 'eventsSinceNumber') ?? Math.max(1, count - MAX_EVENTS + 1);
+  const until = eventNumber(req.query, 'eventsUntilNumber') ?? count;
+  const asked = req.query.get('content');
+  if (asked !== null && !CONTENTS.has(asked)) throw badRequest(`content must be empty, id-only or full-resource, not '${asked}'`, 'content');
+  const content = asked === null ? payloadContent(sub) : (asked as PayloadContent);
+  const recorded = await ctx.subscriptionEvents.events(id, since, until, MAX_EVENTS);
+  const events: NotificationEvent[] = [];
+  for (const e of recorded) {
+    const reference = `${e.type}/${e.id}`;
+    events.push({ eventNumber: e.eventNumber, reference, ...(content === 'full-resource' ? await readable(ctx, e.type, e.id, e.versionId) : {}) });
+  }
+  const bundle = notificationBundle({ fhirBase: ctx.baseUrl, subscriptionId: id, topic: sub.criteria, status: sub.status, type: 'query-event', eventsSinceStart: count, content, events });
+  return { status: 200, resource: bundle };
+}
+
+function eventNumber(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`${name} must be a non-negative event number, not '${raw}'`, name);
+  return Number(raw);
+}
+
+/** The version that matched, when the caller's token may read it. */
+async function readable(ctx: FhirContext, type: string, id: string, versionId: string): Promise<{ resource?: NotificationEvent['resource'] }> {
+  try {
+    const version = await ctx.repo.vread(type, id, versionId);
+    return version?.resource ? { resource: version.resource } : {};
+  } catch (err) {
+    if (err instanceof OutcomeError && err.status < 500) return {};
+    throw err;
+  }
+}

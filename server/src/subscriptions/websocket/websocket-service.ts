@@ -1,0 +1,75 @@
+// The websocket channel on one node, wired: its own Redis connections (a publisher and the pub/sub subscriber
+// that fan-out needs), the binding tokens, the socket server at `<FHIR base>/ws`, and the delivery loop's
+// publisher. `$get-ws-binding-token` asks it for tokens (ctx.websocket).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Subscription } from 'fhir/r4.js';
+import type { AccessContext } from '../../auth/access-context.js';
+import { openRedis } from '../../auth/redis-client.js';
+import type { FhirRepository } from '../../store/repository.js';
+import type { DeliveryLoop } from '../delivery-loop.js';
+import { grantOf, type GrantCheck } from '../grant.js';
+import { BindingTokens } from './binding-tokens.js';
+import { WsFanout } from './fanout.js';
+import { WsChannel, type WsLimits } from './ws-channel.js';
+
+export interface WebsocketService {
+  /** `ws(s)://<host><FHIR base path>/ws`. */
+  url: string;
+  /** Give to the HTTP server's 'upgrade' event: true when the request was for the channel. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** A single-use binding token for `ids` under `access` (undefined: AUTH_MODE=open). */
+  bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }>;
+  close(): Promise<void>;
+}
+
+export interface WebsocketDeps {
+  redisUrl: string;
+  redisTimeoutMs: number;
+  redisPrefix: string;
+  fhirBase: string;
+  open: boolean;
+  allows: GrantCheck;
+  /** The store, unwrapped: a binding token already names Subscriptions its asker may see. */
+  repo: FhirRepository;
+  loop: DeliveryLoop;
+  limits: WsLimits;
+  bindingTokenTtlSeconds: number;
+}
+
+export async function startWebsocketChannel(deps: WebsocketDeps): Promise<WebsocketService> {
+  const publisher = await openRedis(deps.redisUrl, deps.redisTimeoutMs);
+  const subscriber = await openRedis(deps.redisUrl, deps.redisTimeoutMs);
+  const tokens = new BindingTokens(publisher, deps.redisPrefix, deps.bindingTokenTtlSeconds);
+  const base = new URL(deps.fhirBase);
+  const path = `${base.pathname.replace(/\/$/, '')}/ws`;
+  const websocketUrl = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${path}`;
+  const channel = new WsChannel({
+    path,
+    tokens,
+    open: deps.open,
+    allows: (grant, resource) => deps.allows(grant, resource),
+    bindable: async (id) => {
+      const current = await deps.repo.read('Subscription', id);
+      const sub = current?.resource as Subscription | undefined;
+      return !!sub && !current?.deleted && sub.channel?.type === 'websocket' && sub.status !== 'off' && sub.status !== 'error';
+    },
+    limits: deps.limits,
+  });
+  const fanout = new WsFanout(publisher, subscriber, deps.redisPrefix);
+  await fanout.listen((n) => channel.deliver(n));
+  deps.loop.websocket = (n) => fanout.publish(n);
+  return {
+    url: websocketUrl,
+    handleUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
+    async bindingToken(access, ids) {
+      const issued = await tokens.issue({ subscriptionIds: ids, grant: grantOf(access), ...(access ? { accessExpiresAt: access.expiresAt * 1000 } : {}) });
+      return { ...issued, websocketUrl };
+    },
+    async close() {
+      deps.loop.websocket = undefined;
+      await channel.close();
+      for (const r of [subscriber, publisher]) await r.quit().catch(() => r.disconnect());
+    },
+  };
+}
