@@ -26,6 +26,8 @@ import { startValidationThread } from './wearables/validation-thread/validation-
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
 import { openBlobStore } from './blob/open-blob-store.js';
+import { BinaryContent } from './binary/binary-content.js';
+import { BinaryRepository } from './binary/binary-repository.js';
 import { ExportStore } from './store/mysql/export-store.js';
 import { ExportRunner } from './bulk/export-runner.js';
 import { ExportService } from './bulk/export-service.js';
@@ -78,7 +80,9 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
-  const repo = watchSearchParams(stored, searchParams);
+  const blob = openBlobStore(config.bulk.blob);
+  const binary = new BinaryContent(blob, config.binary);
+  const repo = new BinaryRepository(watchSearchParams(stored, searchParams), binary);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -87,7 +91,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   };
   const { validate, profiles } = buildWriteValidation(defs, validation);
   const terminology = createTerminology(repo, defs, fhirBase);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles, searchParams };
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, validate, terminology, profiles, searchParams, binary };
   const inline = inlineWriteChecks(ctx);
   // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
   const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
@@ -98,8 +102,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions, topics: topicsFrom(conformance.examples) });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   const exportStore = new ExportStore(pool);
-  const blob = openBlobStore(config.bulk.blob);
-  const exportRunner = new ExportRunner({ store: exportStore, repo, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
+  const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
   ctx.bulk = bulk;
   await thread?.ready;

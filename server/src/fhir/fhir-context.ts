@@ -7,6 +7,7 @@ import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { ExportService } from '../bulk/export-service.js';
+import type { BinaryContent } from '../binary/binary-content.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -31,6 +32,8 @@ export interface FhirContext {
   searchParams?: SearchParamService;
   /** Bulk Data `$export` jobs; absent where the store has none (memory tests). */
   bulk?: ExportService;
+  /** Binary content in the blob store: raw uploads and reads (interactions/binary-raw.ts); absent in memory tests. */
+  binary?: BinaryContent;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }

@@ -145,9 +145,17 @@ export const ROUTES: Route[] = [
   { interaction: 'search-type', method: 'GET', pattern: ['{type}', '{id}', '{compartmentType}'], handle: (req, p, ctx) => searchCompartment(req, p.type, p.id, p.compartmentType, ctx) },
 ];
 
-/** Whether the route for this request streams its body (the HTTP layer then hands over the request unread). */
-export function streamsBody(method: string, path: string): boolean {
+/** Media types a FHIR body comes in; a Binary create or update in any other is its raw content (binary-raw.ts). */
+const FHIR_BODY = /^(application\/(fhir\+json|json|json-patch\+json|x-www-form-urlencoded))$/;
+
+/**
+ * Whether the route for this request streams its body (the HTTP layer then hands over the request unread): uploads,
+ * and POST Binary / PUT Binary/[id] in a non-FHIR media type. https://hl7.org/fhir/R4/http.html#binary
+ */
+export function streamsBody(method: string, path: string, contentType?: string): boolean {
   const segments = path.split('/').filter((s) => s.length > 0);
+  const binaryWrite = (method === 'POST' && segments.length === 1) || (method === 'PUT' && segments.length === 2);
+  if (binaryWrite && segments[0] === 'Binary' && contentType !== undefined && !FHIR_BODY.test(contentType)) return true;
   return ROUTES.some(
     (r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && r.pattern.every((p, i) => p.startsWith('{') || p === segments[i]),
   );

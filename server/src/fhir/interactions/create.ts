@@ -7,8 +7,10 @@ import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { checkWrite, withIssues } from '../lenient-writes.js';
 import { copyExact } from '../../core/exact-numbers.js';
+import { isRawBody, rawCreate } from './binary-raw.js';
 
 export async function create(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
+  if (type === 'Binary' && isRawBody(req)) return rawCreate(req, ctx);
   // The server assigns the id; one in the body is ignored, as the spec requires.
   const checked = checkWrite(req, type, ctx, 'c');
   const resource = copyExact(checked.resource, { ...checked.resource, id: newId() });

@@ -11,8 +11,10 @@ import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { checkWrite, withIssues } from '../lenient-writes.js';
 import { copyExact } from '../../core/exact-numbers.js';
+import { isRawBody, rawUpdate } from './binary-raw.js';
 
 export async function update(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
+  if (type === 'Binary' && isRawBody(req)) return rawUpdate(req, id, ctx);
   const checked = checkWrite(req, type, ctx, 'u');
   const resource = checked.resource;
   refuseBundleLocalReferences(resource);
