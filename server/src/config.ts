@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { optionalBoolVar } from './core/env-vars.js';
 import { loadWearablesConfig, type WearablesConfig } from './wearables/wearables-config.js';
 import { loadBulkConfig, type BulkConfig } from './bulk/bulk-config.js';
+import { loadBinaryConfig, type BinaryConfig } from './binary/binary-config.js';
 import { loadSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscriptions-config.js';
 import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch-limits.js';
 
@@ -50,6 +51,8 @@ export interface Config {
   wearables: WearablesConfig;
   /** Bulk Data $export and the blob store (BLOB_*, EXPORT_*). */
   bulk: BulkConfig;
+  /** Binary content: inline limit, size limits (BINARY_*). */
+  binary: BinaryConfig;
   /** FHIR Subscriptions: delivery, retries, endpoint rules (SUBSCRIPTION_*). */
   subscriptions: SubscriptionsConfig;
 }
@@ -97,6 +100,7 @@ export function loadConfig(env: Env): Config {
     ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
     bulk: loadBulkConfig(env),
+    binary: loadBinaryConfig(env),
     subscriptions: loadSubscriptionsConfig(env),
   };
 }

@@ -28,6 +28,8 @@ import { wearableRoutes } from './fhir/operations/wearable-routes.js';
 import { inlineWriteChecks } from './fhir/write-problems.js';
 import type { Config } from './config.js';
 import { openBlobStore } from './blob/open-blob-store.js';
+import { BinaryContent } from './binary/binary-content.js';
+import { BinaryRepository } from './binary/binary-repository.js';
 import { ExportStore } from './store/mysql/export-store.js';
 import { ExportRunner } from './bulk/export-runner.js';
 import { ExportService } from './bulk/export-service.js';
@@ -80,7 +82,9 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
-  const repo = watchSearchParams(stored, searchParams);
+  const blob = openBlobStore(config.bulk.blob);
+  const binary = new BinaryContent(blob, config.binary);
+  const repo = new BinaryRepository(watchSearchParams(stored, searchParams), binary);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -90,7 +94,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const { validate, profiles } = buildWriteValidation(defs, validation);
   const terminology = createTerminology(repo, defs, fhirBase);
   const router = new FhirRouter(FHIR_ROUTES);
-  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, router, validate, terminology, profiles, searchParams };
+  const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, router, validate, terminology, profiles, searchParams, binary };
   const inline = inlineWriteChecks(ctx);
   // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
   const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
@@ -103,8 +107,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   // Features register their operations into the route table: fhir/ imports none of them.
   router.register(wearableRoutes(wearablePort(wearables)));
   const exportStore = new ExportStore(pool);
-  const blob = openBlobStore(config.bulk.blob);
-  const exportRunner = new ExportRunner({ store: exportStore, repo, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
+  const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
   ctx.bulk = bulk;
   await thread?.ready;

@@ -56,12 +56,15 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
+  async remove(name: string): Promise<void> {
+    await this.ensure();
+    await this.container.deleteBlob(checkName(name), { deleteSnapshots: 'include' }).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    });
+  }
+
   async removePrefix(prefix: string): Promise<void> {
     await this.ensure();
-    for await (const blob of this.container.listBlobsFlat({ prefix: checkName(prefix.replace(/\/+$/, '')) + '/' })) {
-      await this.container.deleteBlob(blob.name, { deleteSnapshots: 'include' }).catch((err) => {
-        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-      });
-    }
+    for await (const blob of this.container.listBlobsFlat({ prefix: checkName(prefix.replace(/\/+$/, '')) + '/' })) await this.remove(blob.name);
   }
 }

@@ -1,4 +1,4 @@
-// A small store of named byte objects: bulk export files today, Binary content later. Two implementations: a local
+// A small store of named byte objects: bulk export files and Binary content (binary/). Two implementations: a local
 // folder (local-blob-store.ts) and one Azure Blob Storage container (azure-blob-store.ts); open-blob-store.ts picks.
 import type { Readable } from 'node:stream';
 
@@ -9,6 +9,8 @@ export interface BlobStore {
   put(name: string, source: AsyncIterable<string | Buffer>, contentType: string): Promise<number>;
   /** The object's bytes as a stream, or undefined when there is no such object. */
   get(name: string): Promise<{ stream: Readable; bytes: number } | undefined>;
+  /** Removes one object (nothing when there is none). */
+  remove(name: string): Promise<void>;
   /** Removes every object whose name starts with `prefix` (a job's folder). */
   removePrefix(prefix: string): Promise<void>;
 }

@@ -28,6 +28,10 @@ export class LocalBlobStore implements BlobStore {
     return { stream: createReadStream(path), bytes: info.size };
   }
 
+  async remove(name: string): Promise<void> {
+    await rm(join(this.root, checkName(name)), { force: true });
+  }
+
   async removePrefix(prefix: string): Promise<void> {
     // Prefixes are job folders (`uuid/`): the folder goes whole.
     await rm(join(this.root, checkName(prefix.replace(/\/+$/, ''))), { recursive: true, force: true });

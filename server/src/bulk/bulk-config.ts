@@ -1,5 +1,6 @@
 // Configuration of Bulk Data $export and of the blob store it writes to, from environment variables
 // (docs/summaries-and-bulk-data.md). config.ts calls it; nothing else reads the environment.
+import { intVar } from '../core/env-vars.js';
 import { join } from 'node:path';
 import type { BlobConfig } from '../blob/open-blob-store.js';
 
@@ -20,13 +21,6 @@ export interface BulkConfig {
 }
 
 type Env = Record<string, string | undefined>;
-
-function intVar(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return Number(raw);
-}
 
 export function loadBulkConfig(env: Env): BulkConfig {
   return {

@@ -1,7 +1,7 @@
 // The ndjson lines of one type of one export: the snapshot walked in batches of stored versions, each batch kept
 // to what the export asks for (its patients, its _typeFilter queries) and what the grant may read. Only one batch is
 // in memory at a time. https://hl7.org/fhir/uv/bulkdata/export.html
-import type { Resource } from 'fhir/r4.js';
+import type { Binary, Resource } from 'fhir/r4.js';
 import { parseExact, stringifyExact } from '../core/exact-numbers.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { ResourceIndexer } from '../indexing/resource-indexer.js';
@@ -9,12 +9,15 @@ import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { ExportStore, SnapshotRow } from '../store/mysql/export-store.js';
 import type { ExportAccess, ExportSpec } from './export-spec.js';
+import { BLOB_CONTENT_URL, type BinaryContent } from '../binary/binary-content.js';
 
 /** Resources per batch: one query, and at most one _typeFilter search per filter (search pages hold 1000). */
 export const EXPORT_BATCH = 1000;
 
 export interface LineDeps {
   store: ExportStore;
+  /** Binary content in the blob store, put back into each exported Binary's `data` (one at a time). */
+  binary?: BinaryContent;
   repo: FhirRepository;
   defs: Definitions;
   indexer: ResourceIndexer;
@@ -41,7 +44,10 @@ export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptio
     afterPk = lastPk;
     const kept = checkEach ? await keep(type, rows, deps, opts, patients, filters) : rows.map((r) => r.content);
     await opts.onBatch(kept.length);
-    for (const line of kept) yield line.includes('\n') ? stringifyExact(parseExact(line)) : line;
+    for (const line of kept) {
+      if (deps.binary && type === 'Binary' && line.includes(BLOB_CONTENT_URL)) yield JSON.stringify(await deps.binary.hydrate(JSON.parse(line) as Binary));
+      else yield line.includes('\n') ? stringifyExact(parseExact(line)) : line;
+    }
   }
 }
 

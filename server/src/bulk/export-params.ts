@@ -42,6 +42,11 @@ export function parseExportParams(level: ExportLevel, query: URLSearchParams, bo
   if (since !== undefined && (!INSTANT.test(since) || Number.isNaN(Date.parse(since)))) {
     throw invalidParameter(`_since '${since}' is not a FHIR instant (such as 2026-01-31T12:00:00Z)`, '_since');
   }
+  // https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters: a value the server does not support is a 400.
+  // We offer no associated data (Provenance is exported as any type, when asked for or in scope).
+  for (const p of all('includeAssociatedData')) {
+    throw invalidParameter(`includeAssociatedData '${p.value}' is not supported: this server offers no associated data (ask for Provenance with _type)`, 'includeAssociatedData');
+  }
   const types = [...new Set(all('_type').flatMap((p) => p.value.split(',')).map((t) => t.trim()).filter(Boolean))];
   for (const t of types) if (!defs.isResourceType(t)) throw invalidParameter(`_type: '${t}' is not a resource type`, '_type');
 

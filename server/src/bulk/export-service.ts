@@ -59,10 +59,7 @@ export class ExportService {
   checkTypes(types: readonly string[], access: AccessContext | undefined): void {
     if (!access || !this.accessFor) return;
     const policy = this.accessFor(access);
-    for (const t of types) {
-      const why = policy.refusal(t);
-      if (why) throw new OutcomeError('forbidden', outcome(issue({ code: 'forbidden', diagnostics: `_type ${t}: ${why}` })));
-    }
+    for (const t of types) policy.check(t);
   }
 
   /** Queues the export; returns the job id. 429 when EXPORT_MAX_ACTIVE exports are queued or running. */

@@ -22,6 +22,8 @@ export interface ExportSpec {
 export interface ExportAccess {
   /** Why the grant may not export resources of `type` at all, or undefined when it may export some. */
   refusal(type: string): string | undefined;
+  /** Throws the access policy's 403 when the grant may not export resources of `type` at all (kick-off's `_type`). */
+  check(type: string): void;
   /** Whether every resource of `type` is readable, so none needs a check of its own. */
   unrestricted(type: string): boolean;
   /** Whether the grant may read this resource. */

@@ -11,6 +11,7 @@ import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { ExportService } from '../bulk/export-service.js';
 import type { CapabilityOptions } from './capability-options.js';
 import type { SubscriptionEvents } from '../subscriptions/subscription-events.js';
+import type { BinaryContent } from '../binary/binary-content.js';
 
 export interface FhirContext {
   repo: FhirRepository;
@@ -41,6 +42,8 @@ export interface FhirContext {
   subscriptionEvents?: SubscriptionEvents;
   /** Canonical URLs of the subscription topics this server publishes (for /metadata). */
   subscriptionTopics?: string[];
+  /** Binary content in the blob store: raw uploads and reads (interactions/binary-raw.ts); absent in memory tests. */
+  binary?: BinaryContent;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }

@@ -12,8 +12,11 @@ export interface FhirDispatcher {
   handle(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse>;
   /** Checks a request with ctx.authorize without running it (a transaction checks every entry before the first runs). */
   authorize(req: FhirRequest, ctx: FhirContext): void;
-  /** Whether the route for this request streams its body (the HTTP layer then hands over the request unread). */
-  streamsBody(method: string, path: string): boolean;
+  /**
+   * Whether the route for this request streams its body (the HTTP layer then hands over the request unread): uploads,
+   * and POST Binary / PUT Binary/[id] in a non-FHIR media type. https://hl7.org/fhir/R4/http.html#binary
+   */
+  streamsBody(method: string, path: string, contentType?: string): boolean;
 }
 
 export class FhirRouter implements FhirDispatcher {
@@ -45,11 +48,16 @@ export class FhirRouter implements FhirDispatcher {
     ctx.authorize(req, interactionTarget(route, params, ctx));
   }
 
-  streamsBody(method: string, path: string): boolean {
+  streamsBody(method: string, path: string, contentType?: string): boolean {
     const segments = path.split('/').filter((s) => s.length > 0);
+    const binaryWrite = (method === 'POST' && segments.length === 1) || (method === 'PUT' && segments.length === 2);
+    if (binaryWrite && segments[0] === 'Binary' && contentType !== undefined && !FHIR_BODY.test(contentType)) return true;
     return this.table.some((r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && literalsMatch(r, segments));
   }
 }
+
+/** Media types a FHIR body comes in; a Binary create or update in any other is its raw content (binary-raw.ts). */
+const FHIR_BODY = /^(application\/(fhir\+json|json|json-patch\+json|x-www-form-urlencoded))$/;
 
 /** Runs a request through the context's router (what the HTTP layer, the CLI and tests call). */
 export function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {

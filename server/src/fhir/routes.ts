@@ -6,6 +6,8 @@ import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
 import { processBundle } from './interactions/bundle.js';
 import { capabilities } from './interactions/capabilities.js';
 import { create } from './interactions/create.js';
+// A Binary sent in its own media type (not FHIR JSON) is raw content: https://hl7.org/fhir/R4/http.html#binary
+import { isRawBody, rawCreate, rawUpdate } from './interactions/binary-raw.js';
 import { conditionalDelete, deleteInstance } from './interactions/delete.js';
 import { history } from './interactions/history.js';
 import { conditionalPatch, patch } from './interactions/patch.js';
@@ -140,13 +142,13 @@ export const FHIR_ROUTES: readonly Route[] = [
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
   { interaction: 'search-type', method: 'POST', pattern: ['{type}', '_search'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },
-  { interaction: 'create', method: 'POST', pattern: ['{type}'], handle: (req, p, ctx) => create(req, p.type, ctx) },
+  { interaction: 'create', method: 'POST', pattern: ['{type}'], handle: (req, p, ctx) => (p.type === 'Binary' && isRawBody(req) ? rawCreate(req, ctx) : create(req, p.type, ctx)) },
   { interaction: 'update', method: 'PUT', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalUpdate(req, p.type, ctx) },
   { interaction: 'patch', method: 'PATCH', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalPatch(req, p.type, ctx) },
   { interaction: 'delete', method: 'DELETE', pattern: ['{type}'], conditional: true, handle: (req, p, ctx) => conditionalDelete(req, p.type, ctx) },
   { interaction: 'history-type', method: 'GET', pattern: ['{type}', '_history'], handle: (req, p, ctx) => history(req, ctx, p.type) },
   { interaction: 'read', method: 'GET', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => read(req, p.type, p.id, ctx) },
-  { interaction: 'update', method: 'PUT', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => update(req, p.type, p.id, ctx) },
+  { interaction: 'update', method: 'PUT', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => (p.type === 'Binary' && isRawBody(req) ? rawUpdate(req, p.id, ctx) : update(req, p.type, p.id, ctx)) },
   { interaction: 'patch', method: 'PATCH', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => patch(req, p.type, p.id, ctx) },
   { interaction: 'delete', method: 'DELETE', pattern: ['{type}', '{id}'], handle: (req, p, ctx) => deleteInstance(req, p.type, p.id, ctx) },
   { interaction: 'history-instance', method: 'GET', pattern: ['{type}', '{id}', '_history'], handle: (req, p, ctx) => history(req, ctx, p.type, p.id) },

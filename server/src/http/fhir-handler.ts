@@ -12,6 +12,7 @@ import { readBody } from './read-body.js';
 import { sendFhirResponse } from './send.js';
 import { shapeResponse } from './shape-response.js';
 import { badRequest } from '../core/outcomes.js';
+import { etagOf } from '../fhir/etag.js';
 
 export interface FhirHandlerOptions {
   maxBodyBytes: number;
@@ -37,7 +38,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       }
       // Wearable uploads run to gigabytes: their route reads the stream itself, under its own limit, and stops
       // its work when the client goes.
-      const streams = ctx.router.streamsBody(req.method, path);
+      const streams = ctx.router.streamsBody(req.method, path, bodyMediaType(req.headers['content-type']));
       const { body, contentType } = streams
         ? { body: req, contentType: bodyMediaType(req.headers['content-type']) }
         : await readBody(req, opts.maxBodyBytes);
@@ -53,10 +54,11 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
       };
       const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
       if (fhirRes.raw) {
-        sendRaw(res, fhirRes.status, fhirRes.raw);
+        sendRaw(res, fhirRes, fhirRes.raw);
         return;
       }
-      if (unacceptable) throw unacceptable;
+      // A 304 has no body to be unacceptable (a Binary's conditional read asked with the content's own type).
+      if (unacceptable && fhirRes.status !== 304) throw unacceptable;
       let out: Resource | undefined = fhirRes.resource;
       if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status, fhirRes.issues);
       else if (out && fhirRes.shape) out = shapeResponse(out, query, ctx.defs);
@@ -68,8 +70,13 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
   };
 }
 
-function sendRaw(res: Response, status: number, raw: NonNullable<FhirResponse['raw']>): void {
-  res.status(status);
+function sendRaw(res: Response, fhirRes: FhirResponse, raw: NonNullable<FhirResponse['raw']>): void {
+  res.status(fhirRes.status);
+  if (fhirRes.version) {
+    res.setHeader('ETag', etagOf(fhirRes.version.versionId));
+    res.setHeader('Last-Modified', new Date(fhirRes.version.lastUpdated).toUTCString());
+  }
+  for (const [k, v] of Object.entries(fhirRes.headers ?? {})) res.setHeader(k, v);
   res.setHeader('Content-Type', raw.contentType);
   if (raw.bytes !== undefined) res.setHeader('Content-Length', String(raw.bytes));
   // A download cut short by the client, or a store failing mid-stream, ends the response; nothing is left open.

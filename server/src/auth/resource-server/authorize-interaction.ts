@@ -30,6 +30,8 @@
 //      unresolved `Patient?identifier=`) are refused. Both the stored resource before and the new content
 //      after must pass. Writes that fail answer 403: the client itself named the record. A Subscription is
 //      writable (it delivers only what the token's own grant reads; the subscriptions feature enforces that).
+//   8b. A Binary is read and written as its securityContext resource is read (binary-access.ts); one without a
+//      securityContext is in no patient's record and beyond patient/ scopes.
 //   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
 //      _include/_revinclude results only resources it may read or search.
 import type { Resource } from 'fhir/r4.js';
@@ -170,6 +172,11 @@ export class AccessPolicy {
     }
   }
 
+  /** Whether some scope grants `letter` on `type` at all (patient/ ones with a patient in context). */
+  grants(type: string, letter: Permission): boolean {
+    return this.scopes.some((s) => covers(s, type) && s.permissions.has(letter) && (s.level !== 'patient' || this.access.patient !== undefined));
+  }
+
   // ---- on the data ----
 
   /**
@@ -233,6 +240,8 @@ export class AccessPolicy {
     const patient = this.access.patient;
     if (!patient) return false;
     if (!READS.includes(letter)) return this.writeProblem(resource, patient) === undefined;
+    // A Binary is the patient's only through its securityContext, which binary-access.ts resolves.
+    if (resource.resourceType === 'Binary') return false;
     if (this.facts.inCompartmentDefinition(resource.resourceType)) return this.facts.inPatientCompartment(resource, patient);
     const patients = this.facts.referencedPatients(resource);
     return patients.size === 0 || patients.has(patient);
@@ -246,6 +255,7 @@ export class AccessPolicy {
     const own = `Patient/${patient}`;
     // A Subscription is in no one's record; what it delivers is confined to its creator's grant (subscriptions/grant.ts).
     if (resource.resourceType === 'Subscription') return undefined;
+    if (resource.resourceType === 'Binary') return `a Binary is written under patient/ scopes only with a securityContext in ${own}'s record (${own} or a resource of it)`;
     if (resource.resourceType === 'Patient' && resource.id !== patient) {
       return `it is not ${own}, the one Patient resource this token may write`;
     }

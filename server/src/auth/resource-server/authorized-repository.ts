@@ -11,6 +11,8 @@ import { covers, type AccessPolicy } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
+import { securityContextOf, whyNotWithContext } from './binary-access.js';
+import type { Permission } from '../smart-scopes.js';
 
 export class AuthorizedRepository implements FhirRepository {
   constructor(
@@ -45,14 +47,36 @@ export class AuthorizedRepository implements FhirRepository {
     if (!version) return undefined;
     if (version.deleted) return (await this.deletionVisible(version, 'r')) ? version : this.hide(version, undefined);
     if (!version.resource) return version;
-    if (!this.policy.allows('r', version.resource)) return this.hide(version, version.resource);
+    const why = await this.whyNot(['r'], version.resource);
+    if (why !== undefined) return this.hide(version, version.resource, why);
     this.touched(version.resource);
     return version;
   }
 
-  private hide(version: ResourceVersion, resource: Resource | undefined): undefined {
+  /** The policy's verdict; a Binary with a securityContext is judged by that resource (binary-access.ts). */
+  private whyNot(letters: readonly Permission[], resource: Resource, what = ''): Promise<string | undefined> | string | undefined {
+    if (!securityContextOf(resource)) return this.policy.whyNot(letters, resource, what);
+    return whyNotWithContext(this.policy, letters, resource, async (type, id) => {
+      const v = await this.inner.read(type, id);
+      return v && !v.deleted ? v.resource : undefined;
+    }, what);
+  }
+
+  /** policy.allows, with a Binary judged by its securityContext. */
+  private async permits(letter: Permission, resource: Resource, opts?: { constraints: boolean }): Promise<boolean> {
+    if (!securityContextOf(resource)) return this.policy.allows(letter, resource, opts);
+    return (await this.whyNot([letter], resource)) === undefined;
+  }
+
+  /** policy.check, with a Binary judged by its securityContext. */
+  private async check(letters: Permission | readonly Permission[], resource: Resource, what = ''): Promise<void> {
+    const why = await this.whyNot(typeof letters === 'string' ? [letters] : letters, resource, what);
+    if (why !== undefined) throw forbidden(why);
+  }
+
+  private hide(version: ResourceVersion, resource: Resource | undefined, known?: string): undefined {
     const ref = `${version.type}/${version.id}`;
-    const why = resource ? this.policy.whyNot('r', resource) : undefined;
+    const why = known ?? (resource ? this.policy.whyNot('r', resource) : undefined);
     this.hidden(ref, resource, `Answered as unknown: ${why ?? `the token may not read what the deletion of ${ref} deleted`}`);
     return undefined;
   }
@@ -61,9 +85,10 @@ export class AuthorizedRepository implements FhirRepository {
     const letter = query.id === undefined ? 's' : 'r';
     if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
     const page = await this.inner.history(query);
-    const allowed = page.items.filter((v) => v.resource && this.policy.allows(letter, v.resource));
     const items: ResourceVersion[] = [];
-    for (const v of page.items) if (allowed.includes(v) || (v.deleted && (await this.deletionVisible(v, letter)))) items.push(v);
+    for (const v of page.items) {
+      if ((v.resource && (await this.permits(letter, v.resource))) || (v.deleted && (await this.deletionVisible(v, letter)))) items.push(v);
+    }
     // Like a read: one resource's history with no version the token may see is that of an unknown id.
     if (query.type !== undefined && query.id !== undefined && items.length === 0 && page.items.length > 0) {
       this.hide(page.items[0], page.items.find((v) => v.resource)?.resource);
@@ -77,7 +102,7 @@ export class AuthorizedRepository implements FhirRepository {
   private async deletionVisible(v: ResourceVersion, letter: 'r' | 's'): Promise<boolean> {
     if (this.policy.unrestricted(v.type, letter)) return true;
     const deleted = await this.inner.vread(v.type, v.id, String(Number(v.versionId) - 1));
-    return deleted?.resource !== undefined && this.policy.allows(letter, deleted.resource);
+    return deleted?.resource !== undefined && (await this.permits(letter, deleted.resource));
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
@@ -85,16 +110,23 @@ export class AuthorizedRepository implements FhirRepository {
     if (!exact && request.count === 0 && request.total === 'accurate') return { items: [], total: await this.countChecked(restricted) };
     const page = await this.inner.search(restricted);
     // Where SQL could not say everything, each match is checked (by the patients it references).
-    const items = exact ? page.items : page.items.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    const items = exact && request.type !== 'Binary' ? page.items : await this.kept(page.items);
     // Included resources are kept only when the token could read or search them.
     const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
     // A total SQL counted over more than the token may see would tell how many others have; a single
     // complete page can still be counted.
     const complete = request.cursor === undefined && page.nextCursor === undefined && request.count > 0;
-    const total = exact ? page.total : complete ? items.length : undefined;
+    const total = items.length === page.items.length && exact ? page.total : complete ? items.length : undefined;
     this.found(items);
     if (included) this.found(included);
     return { ...page, items, total, included };
+  }
+
+  /** Search results SQL could not confine exactly, each checked (a Binary by its securityContext). */
+  private async kept(items: Resource[]): Promise<Resource[]> {
+    const out: Resource[] = [];
+    for (const r of items) if (await this.permits('s', r, { constraints: false })) out.push(r);
+    return out;
   }
 
   /** A count the token may see when SQL could not say everything: every match is walked and checked. */
@@ -103,7 +135,7 @@ export class AuthorizedRepository implements FhirRepository {
     let cursor: string | undefined;
     do {
       const page = await this.inner.search({ ...request, count: MAX_COUNT, total: 'none', cursor, include: [], revinclude: [] });
-      total += page.items.filter((r) => this.policy.allows('s', r, { constraints: false })).length;
+      total += (await this.kept(page.items)).length;
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     return total;
@@ -193,7 +225,7 @@ export class AuthorizedRepository implements FhirRepository {
    */
   async readForUpdate(type: string, id: string): Promise<ResourceVersion | undefined> {
     const current = await this.inner.readForUpdate(type, id);
-    if (current?.resource && !current.deleted) this.policy.check(['u', 'd'], current.resource, 'as stored');
+    if (current?.resource && !current.deleted) await this.check(['u', 'd'], current.resource, 'as stored');
     return current;
   }
 
@@ -207,10 +239,10 @@ export class AuthorizedRepository implements FhirRepository {
 
   async write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
     if (previous && !previous.deleted && previous.resource) {
-      this.policy.check('u', previous.resource, 'as stored');
-      this.policy.check('u', resource, 'as it would be written');
+      await this.check('u', previous.resource, 'as stored');
+      await this.check('u', resource, 'as it would be written');
     } else {
-      this.policy.check('c', resource, method === 'POST' ? '' : 'created by this update');
+      await this.check('c', resource, method === 'POST' ? '' : 'created by this update');
     }
     const version = await this.inner.write(resource, previous, method);
     this.touched(version.resource!);
@@ -218,7 +250,7 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   async remove(previous: ResourceVersion): Promise<ResourceVersion> {
-    if (previous.resource) this.policy.check('d', previous.resource);
+    if (previous.resource) await this.check('d', previous.resource);
     else this.policy.requireLetter(previous.type, ['d']);
     const version = await this.inner.remove(previous);
     if (previous.resource) this.touched(previous.resource);

@@ -18,6 +18,7 @@ export function exportAccess(facts: ResourceFacts, defs: Definitions): ExportAcc
           return err instanceof Error ? err.message : String(err);
         }
       },
+      check: (type) => policy.requireLetter(type, ['r']),
       unrestricted: (type) => policy.unrestricted(type, 'r'),
       allows: (resource) => policy.allows('r', resource as Resource),
     };

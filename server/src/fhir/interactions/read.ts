@@ -3,6 +3,7 @@ import { gone, notFound } from '../../core/outcomes.js';
 import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
+import { nativeResponse, wantsNative } from './binary-raw.js';
 
 /** What /metadata declares: If-None-Match and If-Modified-Since, each answered 304 below. */
 export const CONDITIONAL_READ = 'full-support' as const;
@@ -12,6 +13,7 @@ export async function read(req: FhirRequest, type: string, id: string, ctx: Fhir
   if (!version) throw notFound(type, id);
   if (version.deleted) throw gone(type, id, version.versionId);
   if (notModified(req, version.versionId, version.lastUpdated)) return { status: 304, version };
+  if (type === 'Binary' && ctx.binary && wantsNative(req)) return nativeResponse(version, ctx);
   return { status: 200, resource: version.resource, version, shape: true };
 }
 
