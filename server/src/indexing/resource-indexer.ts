@@ -6,7 +6,7 @@ import { compileParam } from './compile-param.js';
 import { compileComposite } from './composite-rows.js';
 import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
 import type { IndexRows } from './index-rows.js';
-import { patientCompartments } from './patient-compartment.js';
+import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
 

@@ -7,7 +7,7 @@ import { numberCondition } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 import { quantityCondition } from './quantity-sql.js';
-import { normalizeString } from './string-sql.js';
+import { normalizeString } from '../fhir-values/normalize-string.js';
 import { tokenCondition } from './token-sql.js';
 
 const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;

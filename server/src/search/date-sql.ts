@@ -1,10 +1,10 @@
 // Date search with all prefixes over indexed [start, end] ranges. https://hl7.org/fhir/R4/search.html#date
 import { invalidParameter } from '../core/outcomes.js';
 import { joinSql, sql, type Sql } from '../store/sql.js';
-import { dateRangeProblem, parseDateRange } from './date-range.js';
-import { MAX_SPAN_CLASS, spanOfClass } from './date-span.js';
+import { dateRangeProblem, parseDateRange } from '../fhir-values/date-range.js';
+import { MAX_SPAN_CLASS, spanOfClass } from '../fhir-values/date-span.js';
 import type { ParamTypeSql } from './param-sql.js';
-import { splitPrefix } from './prefix.js';
+import { splitPrefix } from '../fhir-values/prefix.js';
 
 const DAY = 86_400_000;
 /** DATETIME starts at year 1000; stored starts are clamped there (write-buffer). */

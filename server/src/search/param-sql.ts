@@ -1,7 +1,7 @@
 // What every parameter-type module provides: the index table it reads and the SQL for one value.
 import type { DerivedParams } from '../definitions/derived-params.js';
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
-import type { PatientCompartmentInfo } from '../indexing/patient-compartment.js';
+import type { PatientCompartmentInfo } from '../fhir-values/patient-compartment.js';
 import type { Sql } from '../store/sql.js';
 
 export interface SearchContext {

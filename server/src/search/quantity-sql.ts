@@ -1,8 +1,9 @@
 // Quantity search: [prefix]number|system|code, code matching the unit when no system; a UCUM unit compares in
 // canonical units, so 80000 g matches gt70|http://unitsofmeasure.org|kg. https://hl7.org/fhir/R4/search.html#quantity
-import { toCanonical, UCUM } from '../indexing/ucum-canonical.js';
+import { toCanonical, UCUM } from '../fhir-values/ucum-canonical.js';
 import { sql, type Sql } from '../store/sql.js';
-import { intervalsSql, numberCondition, numberIntervals, type Interval } from './number-sql.js';
+import { numberIntervals, type Interval } from '../fhir-values/number-range.js';
+import { intervalsSql, numberCondition } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 
 export interface QuantityColumns {

@@ -2,7 +2,7 @@
 import { derivedParams } from '../definitions/derived-params.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { splitUnion } from '../definitions/search-expression.js';
-import { patientCompartmentInfo } from '../indexing/patient-compartment.js';
+import { patientCompartmentInfo } from '../fhir-values/patient-compartment.js';
 import type { SearchContext } from './param-sql.js';
 
 const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;

@@ -1,6 +1,6 @@
 // A parsed FHIR search: what the REST layer hands to the repository. https://hl7.org/fhir/R4/search.html
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
-import type { CodeSet } from '../terminology/code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 
 /** One parameter on the searched type: `code=a,b` (values are ORed). */
 export interface ParamCriterion {

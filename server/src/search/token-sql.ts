@@ -2,7 +2,7 @@
 // codes the terminology resolved. https://hl7.org/fhir/R4/search.html#token
 import { invalidParameter } from '../core/outcomes.js';
 import { and, or, sql, type Sql } from '../store/sql.js';
-import type { CodeSet } from '../terminology/code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 

@@ -3,7 +3,7 @@
 import { invalidParameter } from '../core/outcomes.js';
 import type { ParamCriterion, SearchCriterion, SearchRequest } from '../search/search-request.js';
 import { TERMINOLOGY_MODIFIERS } from '../search/token-sql.js';
-import { codesOf, listedSize, type CodeSet } from './code-set.js';
+import { codesOf, listedSize, type CodeSet } from '../fhir-values/code-set.js';
 import { TerminologyError } from './expand-value-set.js';
 import type { Terminology } from './terminology.js';
 

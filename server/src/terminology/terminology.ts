@@ -6,7 +6,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
 import { indexCodeSystem, type CodeSystemIndex } from './code-system-index.js';
-import type { CodeSet } from './code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 import { expandValueSet, TerminologyError, type TerminologySource } from './expand-value-set.js';
 
 export interface Terminology {

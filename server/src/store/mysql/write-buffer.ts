@@ -2,9 +2,8 @@
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
 import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
-import { NO_COMPARTMENT } from '../../indexing/patient-compartment.js';
-import { canonicalOf } from '../../indexing/ucum-canonical.js';
-import { spanClass } from '../../search/date-span.js';
+import { canonicalOf } from '../../fhir-values/ucum-canonical.js';
+import { spanClass } from '../../fhir-values/date-span.js';
 import type { WriteCapabilities } from './connect.js';
 import { isLocalInfileRefused, loadRows } from './load-data.js';
 
@@ -32,6 +31,8 @@ export const INDEX_TABLES = Object.keys(TABLES).filter((t) => t.startsWith('idx_
 
 /** Rows per statement until its text reaches 2M characters (at most 6 MiB of UTF-8); a single row may be longer. */
 const MAX_STATEMENT_CHARS = 2 * 1024 * 1024;
+/** A resource in no Patient compartment has its token, date and quantity rows under this value. */
+const NO_COMPARTMENT = '';
 const MIN_DATE = Date.UTC(1000, 0, 1);
 const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 

@@ -1,44 +1,15 @@
 // Which Patient compartments a resource is in, from the official Patient CompartmentDefinition: the Patient ids
 // its compartment parameters (Observation: subject, performer) refer to. https://hl7.org/fhir/R4/compartmentdefinition-patient.html
-// Token, date and quantity index rows carry this id, so one index range answers "this patient's rows with this value".
-import { derivedParams } from '../definitions/derived-params.js';
+// The write side (indexing/compartments.ts) and the search side (store/mysql/search/compartment-hint.ts) both read it.
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { splitUnion } from '../definitions/search-expression.js';
-import { rewriteForIndexing } from './compile-param.js';
-import type { ReferenceRow } from './index-rows.js';
-
-/** A resource in no Patient compartment has its index rows under this value. */
-export const NO_COMPARTMENT = '';
+import { rewriteForIndexing, splitUnion } from '../definitions/search-expression.js';
 
 /** The compartment parameters of `type`, as the search side matches them (`{def}` is not a reference). */
 export function patientCompartmentParams(defs: Definitions, type: string): readonly string[] {
   return defs.compartmentParams('Patient', type).filter((p) => p !== '{def}');
 }
 
-/**
- * Returns, for a type and its reference rows, the distinct Patient ids (matching compartment search: by type and id).
- * The rows may be stored rows only: a derived compartment parameter (Condition `patient`) counts through the rows
- * it is made of (`subject`, to a Patient).
- */
-export function patientCompartments(defs: Definitions): (type: string, references: readonly ReferenceRow[]) => string[] {
-  const byType = new Map<string, ReadonlySet<string>>();
-  const derived = derivedParams(defs);
-  return (type, references) => {
-    let params = byType.get(type);
-    if (!params) {
-      const own = patientCompartmentParams(defs, type);
-      byType.set(type, (params = new Set([...own, ...own.flatMap((p) => derived(type, p)?.from ?? [])])));
-    }
-    if (params.size === 0) return [];
-    const ids: string[] = [];
-    for (const r of references) {
-      if (r.targetType === 'Patient' && r.targetId !== null && params.has(r.param) && !ids.includes(r.targetId)) ids.push(r.targetId);
-    }
-    return ids;
-  };
-}
-
-/** What the search side needs to know to scope index rows by compartment (see search/compartment-hint.ts). */
+/** What the search side needs to know to scope index rows by compartment (see store/mysql/search/compartment-hint.ts). */
 export interface PatientCompartmentInfo {
   /** The official compartment parameters of `type` (no `{def}`). */
   params(type: string): readonly string[];
