@@ -2,13 +2,11 @@
 import { invalidParameter } from '../core/outcomes.js';
 import { joinSql, sql, type Sql } from '../store/sql.js';
 import { dateRangeProblem, parseDateRange } from '../fhir-values/date-range.js';
-import { MAX_SPAN_CLASS, spanOfClass } from '../fhir-values/date-span.js';
+import { INDEXED_MIN_MS, MAX_SPAN_CLASS, spanOfClass } from '../fhir-values/date-span.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { splitPrefix } from '../fhir-values/prefix.js';
 
 const DAY = 86_400_000;
-/** DATETIME starts at year 1000; stored starts are clamped there (write-buffer). */
-const MIN_DATE = Date.UTC(1000, 0, 1);
 
 /** SQL over columns `start`/`end` (already inlined identifiers) for one prefixed date value. */
 export function dateCondition(value: string, name: string, start: Sql, end: Sql, now: number): Sql {
@@ -28,8 +26,8 @@ function dateBounds(value: string, name: string, now: number): DateBounds {
   if (!range) throw invalidParameter(`Search parameter '${name}': ${dateRangeProblem(rest)}`, name);
   const lo = new Date(range.start);
   const hi = new Date(range.end);
-  // Below the earliest storable start there is nothing to bound.
-  const at = (ms: number) => (ms < MIN_DATE ? undefined : new Date(ms));
+  // Below the earliest indexed start (indexed ranges are clamped: fhir-values/date-span.ts) there is nothing to bound.
+  const at = (ms: number) => (ms < INDEXED_MIN_MS ? undefined : new Date(ms));
   switch (prefix) {
     case 'eq': return { exact: (s, e) => sql`(${s} >= ${lo} AND ${e} <= ${hi})`, startWithin: () => ({ lo, hi }) };
     case 'ne': return { exact: (s, e) => sql`(${s} < ${lo} OR ${e} > ${hi})`, startWithin: () => undefined };

@@ -251,8 +251,7 @@ export class MysqlRepository implements FhirRepository {
       this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
-    const rows = this.indexer.storedRows(stored);
-    this.buffer.index(pk, type, rows, this.indexer.compartments(type, rows.reference));
+    this.buffer.index(pk, type, this.indexer.rowsToStore(stored));
     const version: ResourceVersion = { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
     this.written.push(version);
     return version;
