@@ -3,11 +3,12 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
-import { searchFacts } from '../../server/src/search/search-facts.js';
-import { hintOf, searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
-import { lastnInCompartment } from '../../server/src/store/mysql/lastn-in-compartment.js';
-import { lastnSql } from '../../server/src/store/mysql/lastn-sql.js';
-import { matchPage } from '../../server/src/store/mysql/search-page.js';
+import { searchFacts } from '../../server/src/store/mysql/search/search-facts.js';
+import { walkPlan } from '../../server/src/store/mysql/search/walk-plan.js';
+import { hintOf, searchWhere } from '../../server/src/store/mysql/search/where.js';
+import { lastnInCompartment } from '../../server/src/store/mysql/search/lastn-in-compartment.js';
+import { lastnSql } from '../../server/src/store/mysql/search/lastn-sql.js';
+import { matchPage } from '../../server/src/store/mysql/search/search-page.js';
 import { contentOf } from '../../server/src/store/mysql/rows.js';
 import type { Sql } from '../../server/src/store/sql.js';
 

@@ -5,9 +5,10 @@
 import mysql from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
-import { searchFacts } from '../../server/src/search/search-facts.js';
-import { searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
-import { matchPage } from '../../server/src/store/mysql/search-page.js';
+import { searchFacts } from '../../server/src/store/mysql/search/search-facts.js';
+import { walkPlan } from '../../server/src/store/mysql/search/walk-plan.js';
+import { searchWhere } from '../../server/src/store/mysql/search/where.js';
+import { matchPage } from '../../server/src/store/mysql/search/search-page.js';
 import type { Sql } from '../../server/src/store/sql.js';
 import { DAYS, END } from './generate.js';
 

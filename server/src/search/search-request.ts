@@ -10,7 +10,7 @@ export interface ParamCriterion {
   def: SearchParamDef;
   modifier?: string;
   values: string[];
-  /** Token `:in`, `:not-in`, `:above`, `:below`: the codes each value stands for, filled before SQL is built. */
+  /** Token `:in`, `:not-in`, `:above`, `:below`: the codes each value stands for, filled by resolve-codes.ts. */
   codeSets?: CodeSet[];
 }
 

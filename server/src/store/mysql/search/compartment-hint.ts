@@ -2,9 +2,9 @@
 // (`Patient/1/Observation`), `patient=1` or `subject=Patient/1`, or a chain through `subject:Patient`. Token, date
 // and quantity rows carry their resource's compartment, so such criteria read one index range per patient.
 // https://hl7.org/fhir/R4/compartmentdefinition.html
-import type { PatientCompartmentInfo } from '../fhir-values/patient-compartment.js';
-import { sql, type Sql } from '../store/sql.js';
-import type { ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
+import type { PatientCompartmentInfo } from '../../../fhir-values/patient-compartment.js';
+import { sql, type Sql } from '../../sql.js';
+import type { ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
 
 export interface CompartmentHint {
   /** `column IN (the compartment ids)`. */

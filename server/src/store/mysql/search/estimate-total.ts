@@ -5,7 +5,7 @@
 // The estimate is the product of rows (times `filtered`, which MySQL 8 reports) of the top-level plan, capped by the
 // smallest materialised criterion; it can be off by a factor of a few when index statistics are stale.
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Sql } from '../sql.js';
+import type { Sql } from '../../sql.js';
 
 interface ExplainRow extends RowDataPacket {
   id: number | null;

@@ -2,7 +2,7 @@
 // whichever patients a resource refers to and through which parameter. https://hl7.org/fhir/R4/compartmentdefinition-patient.html
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../tests/support/test-server.js';
+import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
 
 let s: TestServer;
 const id: Record<string, string> = {};

@@ -3,8 +3,8 @@
 // and the latest `max` per code are picked here, instead of a code lookup and a date lookup per matching
 // Observation in one statement (lastn-sql.ts, which serves every other $lastn).
 // https://hl7.org/fhir/R4/operation-observation-lastn.html
-import type { CompartmentHint } from '../../search/compartment-hint.js';
-import { sql, type Sql } from '../sql.js';
+import type { CompartmentHint } from './compartment-hint.js';
+import { sql, type Sql } from '../../sql.js';
 
 type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
 

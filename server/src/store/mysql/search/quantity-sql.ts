@@ -1,8 +1,8 @@
 // Quantity search: [prefix]number|system|code, code matching the unit when no system; a UCUM unit compares in
 // canonical units, so 80000 g matches gt70|http://unitsofmeasure.org|kg. https://hl7.org/fhir/R4/search.html#quantity
-import { toCanonical, UCUM } from '../fhir-values/ucum-canonical.js';
-import { sql, type Sql } from '../store/sql.js';
-import { numberIntervals, type Interval } from '../fhir-values/number-range.js';
+import { toCanonical, UCUM } from '../../../fhir-values/ucum-canonical.js';
+import { sql, type Sql } from '../../sql.js';
+import { numberIntervals, type Interval } from '../../../fhir-values/number-range.js';
 import { intervalsSql, numberCondition } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 
@@ -58,7 +58,6 @@ function canonicalCondition(number: string, name: string, code: string, cols: { 
 
 export const quantitySql: ParamTypeSql = {
   table: 'idx_quantity',
-  modifiers: [],
   condition: (value, _modifier, def) =>
     quantityCondition(value, def.code, {
       value: sql`i.value`, system: sql`i.system`, code: sql`i.code`, unit: sql`i.unit`,

@@ -1,11 +1,10 @@
 // URI search: exact match, :below and :above for URL prefixes. https://hl7.org/fhir/R4/search.html#uri
-import { sql } from '../store/sql.js';
+import { sql } from '../../sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 
 export const uriSql: ParamTypeSql = {
   table: 'idx_uri',
-  modifiers: ['below', 'above'],
   condition(value, modifier) {
     // Canonical values are indexed without their |version (a later issue adds version matching).
     const uri = value.split('|')[0];

@@ -1,13 +1,13 @@
 // Composite search: `code-value-quantity=http://loinc.org|72514-3$gt8`, each `$` part matched against the
 // same row's component. https://hl7.org/fhir/R4/search.html#composite
-import { invalidParameter } from '../core/outcomes.js';
-import { identifier, sql, type Sql } from '../store/sql.js';
+import { invalidParameter } from '../../../core/outcomes.js';
+import { identifier, sql, type Sql } from '../../sql.js';
 import { dateCondition } from './date-sql.js';
 import { numberCondition } from './number-sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 import { quantityCondition } from './quantity-sql.js';
-import { normalizeString } from '../fhir-values/normalize-string.js';
+import { normalizeString } from '../../../fhir-values/normalize-string.js';
 import { tokenCondition } from './token-sql.js';
 
 const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;
@@ -33,7 +33,6 @@ function componentCondition(type: string | undefined, n: number, value: string, 
 
 export const compositeSql: ParamTypeSql = {
   table: 'idx_composite',
-  modifiers: [],
   condition(value, _modifier, def, ctx) {
     const parts = value.split('$');
     if (parts.length !== def.components.length || parts.some((p) => p === '')) {

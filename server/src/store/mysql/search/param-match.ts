@@ -1,8 +1,8 @@
 // Which index rows hold a parameter's values: its own, or for a derived parameter (definitions/derived-params.ts)
 // those of the parameters it is made of, restricted to one target type where it says so.
 // https://hl7.org/fhir/R4/searchparameter.html#expression
-import type { DerivedParams } from '../definitions/derived-params.js';
-import { joinSql, sql, type Sql } from '../store/sql.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import { joinSql, sql, type Sql } from '../../sql.js';
 
 /** The condition on the index row `alias` (default `i`) that it is a row of `code` on resources of `type`. */
 export function paramMatch(derived: DerivedParams, type: string, code: string, alias: Sql = sql`i`): Sql {

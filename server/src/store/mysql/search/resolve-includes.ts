@@ -1,11 +1,11 @@
 // Follows _include and _revinclude from a page of matches; :iterate specs follow from what was included
 // too, a few rounds deep. Matches are never repeated as includes. https://hl7.org/fhir/R4/search.html#revinclude
 import type { Resource } from 'fhir/r4.js';
-import type { DerivedParams } from '../../definitions/derived-params.js';
-import type { SearchRequest } from '../../search/search-request.js';
-import type { Sql } from '../sql.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import type { SearchRequest } from '../../../search/search-request.js';
+import type { Sql } from '../../sql.js';
 import { MAX_INCLUDED, includeSql, revincludeSql } from './include-sql.js';
-import { parseExact } from '../../core/exact-numbers.js';
+import { parseExact } from '../../../core/exact-numbers.js';
 
 const ITERATE_ROUNDS = 3;
 const keyOf = (r: Resource) => `${r.resourceType}/${r.id}`;

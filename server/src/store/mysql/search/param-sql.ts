@@ -1,8 +1,8 @@
 // What every parameter-type module provides: the index table it reads and the SQL for one value.
-import type { DerivedParams } from '../definitions/derived-params.js';
-import type { SearchParamDef } from '../definitions/r4-definitions.js';
-import type { PatientCompartmentInfo } from '../fhir-values/patient-compartment.js';
-import type { Sql } from '../store/sql.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import type { SearchParamDef } from '../../../definitions/r4-definitions.js';
+import type { PatientCompartmentInfo } from '../../../fhir-values/patient-compartment.js';
+import type { Sql } from '../../sql.js';
 
 export interface SearchContext {
   /** Our public FHIR base, so absolute references to this server match local ones. */
@@ -18,7 +18,6 @@ export interface SearchContext {
 
 export interface ParamTypeSql {
   table: string;
-  modifiers: readonly string[];
   /** SQL over the index row alias `i` matching one comma-separated value; throws a 400 when malformed. */
   condition(value: string, modifier: string | undefined, def: SearchParamDef, ctx: SearchContext): Sql;
 }

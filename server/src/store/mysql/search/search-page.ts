@@ -2,15 +2,15 @@
 // either way the next page starts strictly after the last row of this one. The page's keys are chosen first and
 // only its rows' JSON is read: joining the content before the LIMIT read it for every match.
 import type { Resource } from 'fhir/r4.js';
-import type { DerivedParams } from '../../definitions/derived-params.js';
-import { invalidParameter } from '../../core/outcomes.js';
-import type { SearchRequest } from '../../search/search-request.js';
-import { and, joinSql, sql, type Sql } from '../sql.js';
-import { CURRENT_CONTENT as CONTENT, contentOf, decodeCursor, encodeCursor } from './rows.js';
-import type { WalkPlan } from '../../search/search-sql.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import { invalidParameter } from '../../../core/outcomes.js';
+import type { SearchRequest } from '../../../search/search-request.js';
+import { and, joinSql, sql, type Sql } from '../../sql.js';
+import { CURRENT_CONTENT as CONTENT, contentOf, decodeCursor, encodeCursor } from '../rows.js';
+import type { WalkPlan } from './walk-plan.js';
 import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression } from './sort-sql.js';
-import { parseExact } from '../../core/exact-numbers.js';
+import { parseExact } from '../../../core/exact-numbers.js';
 
 
 type Row = Record<string, unknown> & { pk: number; content: string | null };

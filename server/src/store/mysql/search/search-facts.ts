@@ -1,8 +1,8 @@
 // What the SQL builder may assume about the stored index, derived once from the R4 definitions.
-import { derivedParams } from '../definitions/derived-params.js';
-import type { Definitions } from '../definitions/r4-definitions.js';
-import { splitUnion } from '../definitions/search-expression.js';
-import { patientCompartmentInfo } from '../fhir-values/patient-compartment.js';
+import { derivedParams } from '../../../definitions/derived-params.js';
+import type { Definitions } from '../../../definitions/r4-definitions.js';
+import { splitUnion } from '../../../definitions/search-expression.js';
+import { patientCompartmentInfo } from '../../../fhir-values/patient-compartment.js';
 import type { SearchContext } from './param-sql.js';
 
 const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;

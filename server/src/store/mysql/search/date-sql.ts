@@ -1,10 +1,10 @@
 // Date search with all prefixes over indexed [start, end] ranges. https://hl7.org/fhir/R4/search.html#date
-import { invalidParameter } from '../core/outcomes.js';
-import { joinSql, sql, type Sql } from '../store/sql.js';
-import { dateRangeProblem, parseDateRange } from '../fhir-values/date-range.js';
-import { INDEXED_MIN_MS, MAX_SPAN_CLASS, spanOfClass } from '../fhir-values/date-span.js';
+import { invalidParameter } from '../../../core/outcomes.js';
+import { joinSql, sql, type Sql } from '../../sql.js';
+import { dateRangeProblem, parseDateRange } from '../../../fhir-values/date-range.js';
+import { INDEXED_MIN_MS, MAX_SPAN_CLASS, spanOfClass } from '../../../fhir-values/date-span.js';
 import type { ParamTypeSql } from './param-sql.js';
-import { splitPrefix } from '../fhir-values/prefix.js';
+import { splitPrefix } from '../../../fhir-values/prefix.js';
 
 const DAY = 86_400_000;
 
@@ -89,6 +89,5 @@ function intersect(a: StartBounds, b: StartBounds): StartBounds {
 
 export const dateSql: ParamTypeSql = {
   table: 'idx_date',
-  modifiers: [],
   condition: (value, _modifier, def, ctx) => indexedDateCondition([value], def.code, ctx.now),
 };

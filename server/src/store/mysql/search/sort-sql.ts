@@ -1,9 +1,9 @@
 // _sort as SQL: each key a scalar per resource (lowest value ascending, highest descending, missing last),
 // paged by keyset on (keys..., pk) so pages never skip or repeat. https://hl7.org/fhir/R4/search.html#sort
-import type { DerivedParams } from '../../definitions/derived-params.js';
-import { paramMatch } from '../../search/param-match.js';
-import type { SortKey } from '../../search/search-request.js';
-import { identifier, joinSql, or, sql, type Sql } from '../sql.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import { paramMatch } from './param-match.js';
+import type { SortKey } from '../../../search/search-request.js';
+import { identifier, joinSql, or, sql, type Sql } from '../../sql.js';
 
 type CursorValue = string | number;
 

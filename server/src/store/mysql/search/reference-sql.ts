@@ -1,12 +1,11 @@
 // Reference search: id, Type/id, absolute URL, :[type]. https://hl7.org/fhir/R4/search.html#reference
-import { invalidParameter } from '../core/outcomes.js';
-import { isValidId } from '../core/ids.js';
-import { sql } from '../store/sql.js';
+import { invalidParameter } from '../../../core/outcomes.js';
+import { isValidId } from '../../../core/ids.js';
+import { sql } from '../../sql.js';
 import type { ParamTypeSql } from './param-sql.js';
 
 export const referenceSql: ParamTypeSql = {
   table: 'idx_reference',
-  modifiers: ['identifier'],
   condition(value, modifier, def, ctx) {
     const local = value.startsWith(`${ctx.baseUrl}/`) ? value.slice(ctx.baseUrl.length + 1) : value;
     if (/^[a-z][a-z0-9+.-]*:/i.test(local)) return sql`i.url = ${local.split('|')[0]}`;

@@ -1,11 +1,11 @@
 // SQL for _include (what the page's resources reference) and _revinclude (what references them).
 // https://hl7.org/fhir/R4/search.html#include
 import type { Resource } from 'fhir/r4.js';
-import type { DerivedParams } from '../../definitions/derived-params.js';
-import { paramMatch } from '../../search/param-match.js';
-import type { IncludeSpec } from '../../search/search-request.js';
-import { joinSql, sql, type Sql } from '../sql.js';
-import { CURRENT_CONTENT as CONTENT } from './rows.js';
+import type { DerivedParams } from '../../../definitions/derived-params.js';
+import { paramMatch } from './param-match.js';
+import type { IncludeSpec } from '../../../search/search-request.js';
+import { joinSql, sql, type Sql } from '../../sql.js';
+import { CURRENT_CONTENT as CONTENT } from '../rows.js';
 
 /** Included resources per query, as the spec lets servers bound them. */
 export const MAX_INCLUDED = 1000;

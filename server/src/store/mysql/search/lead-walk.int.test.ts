@@ -2,12 +2,13 @@
 // and the hand-over to the usual plan, and must not be used where its joins could not express the search.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../../tests/support/test-server.js';
-import { r4Definitions } from '../../fhir-services.js';
-import { parseSearch } from '../../search/parse-search.js';
-import { searchFacts } from '../../search/search-facts.js';
-import { searchWhere, walkPlan } from '../../search/search-sql.js';
-import type { Sql } from '../sql.js';
+import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { r4Definitions } from '../../../fhir-services.js';
+import { parseSearch } from '../../../search/parse-search.js';
+import { searchFacts } from './search-facts.js';
+import { walkPlan } from './walk-plan.js';
+import { searchWhere } from './where.js';
+import type { Sql } from '../../sql.js';
 import { matchPage } from './search-page.js';
 import type { WalkOptions } from './lead-walk.js';
 

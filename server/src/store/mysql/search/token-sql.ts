@@ -1,8 +1,8 @@
 // Token search: code, system|code, |code, system|, :not, :text, and :in/:not-in/:above/:below over the
 // codes the terminology resolved. https://hl7.org/fhir/R4/search.html#token
-import { invalidParameter } from '../core/outcomes.js';
-import { and, or, sql, type Sql } from '../store/sql.js';
-import type { CodeSet } from '../fhir-values/code-set.js';
+import { invalidParameter } from '../../../core/outcomes.js';
+import { and, or, sql, type Sql } from '../../sql.js';
+import type { CodeSet } from '../../../fhir-values/code-set.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 
@@ -16,9 +16,6 @@ export function tokenCondition(value: string, system: Sql, code: Sql): Sql {
   if (c === '') return sql`${system} = ${s}`;
   return sql`(${code} = ${c} AND ${system} = ${s})`;
 }
-
-/** Modifiers whose values name codes through the terminology (value sets, code system hierarchies). */
-export const TERMINOLOGY_MODIFIERS: readonly string[] = ['in', 'not-in', 'above', 'below'];
 
 /** Index rows whose coding is in `set`: per system, a code list (or the whole system minus exclusions). */
 export function codeSetCondition(set: CodeSet): Sql {
@@ -37,12 +34,10 @@ function list(values: string[]): Sql {
 
 export const tokenSql: ParamTypeSql = {
   table: 'idx_token',
-  modifiers: ['not', 'text', 'of-type', ...TERMINOLOGY_MODIFIERS],
   condition(value, modifier) {
-    if (modifier && TERMINOLOGY_MODIFIERS.includes(modifier)) {
-      throw new Error(`token :${modifier} reached SQL without its codes being resolved`);
-    }
     if (modifier === 'text') return sql`LOWER(i.display) LIKE ${`${likeEscape(value.toLowerCase())}%`}`;
+    // :in, :not-in, :above and :below are read from the criterion's code sets (where.ts), never value by value.
+    if (modifier !== undefined && modifier !== 'not') throw new Error(`token :${modifier} reached SQL without its codes being resolved`);
     return tokenCondition(value, sql`i.system`, sql`i.code`);
   },
 };
@@ -50,7 +45,6 @@ export const tokenSql: ParamTypeSql = {
 /** identifier:of-type=typeSystem|typeCode|value (https://hl7.org/fhir/R4/search.html#modifiers). */
 export const ofTypeSql: ParamTypeSql = {
   table: 'idx_token',
-  modifiers: [],
   condition(value, _modifier, def) {
     const [system, code, id, ...rest] = value.split('|');
     if (rest.length > 0 || !code || !id) {

@@ -1,7 +1,7 @@
 // The latest `max` matching Observations per code (system|code of each coding), newest effective date first.
 // https://hl7.org/fhir/R4/operation-observation-lastn.html
-import { sql, type Sql } from '../sql.js';
-import { CURRENT_CONTENT } from './rows.js';
+import { sql, type Sql } from '../../sql.js';
+import { CURRENT_CONTENT } from '../rows.js';
 
 /** DISTINCT: a resource in two patient compartments has each of its code rows twice (write-buffer.ts). */
 export function lastnSql(where: Sql, max: number): Sql {

@@ -1,6 +1,6 @@
 // Number and quantity search with prefixes and implicit precision. https://hl7.org/fhir/R4/search.html#number
-import { joinSql, sql, type Sql } from '../store/sql.js';
-import { numberIntervals, type Interval } from '../fhir-values/number-range.js';
+import { joinSql, sql, type Sql } from '../../sql.js';
+import { numberIntervals, type Interval } from '../../../fhir-values/number-range.js';
 import type { ParamTypeSql } from './param-sql.js';
 
 /**
@@ -27,6 +27,5 @@ export function numberCondition(value: string, name: string, column: Sql): Sql {
 
 export const numberSql: ParamTypeSql = {
   table: 'idx_number',
-  modifiers: [],
   condition: (value, _modifier, def) => numberCondition(value, def.code, sql`i.value`),
 };

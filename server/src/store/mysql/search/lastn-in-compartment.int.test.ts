@@ -3,12 +3,12 @@
 // Observation, resources in two compartments and deleted ones.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../../tests/support/test-server.js';
-import { r4Definitions } from '../../fhir-services.js';
-import { parseSearch } from '../../search/parse-search.js';
-import { searchFacts } from '../../search/search-facts.js';
-import { hintOf, searchWhere } from '../../search/search-sql.js';
-import type { Sql } from '../sql.js';
+import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { r4Definitions } from '../../../fhir-services.js';
+import { parseSearch } from '../../../search/parse-search.js';
+import { searchFacts } from './search-facts.js';
+import { hintOf, searchWhere } from './where.js';
+import type { Sql } from '../../sql.js';
 import { lastnInCompartment } from './lastn-in-compartment.js';
 import { lastnSql } from './lastn-sql.js';
 

@@ -4,8 +4,8 @@
 // joining the other criteria row by row stops at the page size: its cost follows how dense the matches are,
 // not how many patients there are. Pages stay in pk order, so the cursor and its guarantees are the usual ones.
 // https://hl7.org/fhir/R4/search.html#paging
-import type { WalkPlan } from '../../search/search-sql.js';
-import { sql, type Sql } from '../sql.js';
+import type { WalkPlan } from './walk-plan.js';
+import { sql, type Sql } from '../../sql.js';
 
 /** Below this many rows in the optimizer's estimate for the usual plan's largest step, that plan is cheap enough. */
 export const WALK_ABOVE = 5_000;

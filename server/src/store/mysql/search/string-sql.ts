@@ -1,12 +1,11 @@
 // String search: starts-with ignoring case and accents, :exact, :contains. https://hl7.org/fhir/R4/search.html#string
-import { sql } from '../store/sql.js';
-import { normalizeString } from '../fhir-values/normalize-string.js';
+import { sql } from '../../sql.js';
+import { normalizeString } from '../../../fhir-values/normalize-string.js';
 import type { ParamTypeSql } from './param-sql.js';
 import { likeEscape } from './param-sql.js';
 
 export const stringSql: ParamTypeSql = {
   table: 'idx_string',
-  modifiers: ['exact', 'contains'],
   condition(value, modifier) {
     if (modifier === 'exact') return sql`i.exact = ${value}`;
     const needle = likeEscape(normalizeString(value));

@@ -1,11 +1,12 @@
 // SearchRequest -> a WHERE clause over `resource r`: each criterion a semi-join on an index table;
 // chains join the referenced resources, _has the referencing ones. https://hl7.org/fhir/R4/search.html
-import { and, identifier, or, sql, type Sql } from '../store/sql.js';
-import { dateCondition, exactDateCondition, indexedDateCondition } from './date-sql.js';
+import { and, identifier, or, sql, type Sql } from '../../sql.js';
+import { dateCondition, indexedDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { PARAM_TYPE_SQL } from './param-types.js';
-import { codeSetCondition, ofTypeSql, tokenCondition, tokenSql } from './token-sql.js';
-import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from './search-request.js';
+import { codeSetCondition, ofTypeSql, tokenSql } from './token-sql.js';
+import type { SearchableType } from '../../../search/param-types.js';
+import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 import { paramMatch } from './param-match.js';
 
@@ -31,7 +32,7 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = h
  * `date=ge2026-01-01&date=le2026-01-31` on a parameter with at most one date per resource: both must hold for
  * that one row, so they are one semi-join whose start_at range is bounded at both ends.
  */
-function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: SearchContext): [{ code: string; values: string[] }[], SearchCriterion[]] {
+export function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: SearchContext): [{ code: string; values: string[] }[], SearchCriterion[]] {
   const single = (c: SearchCriterion): c is ParamCriterion =>
     c.kind === 'param' && c.def.type === 'date' && c.modifier === undefined && c.values.length === 1 && ctx.singleValued?.(type, c.def.code) === true;
   const byCode = new Map<string, string[]>();
@@ -52,7 +53,7 @@ function rowsSql(table: Sql, type: string, param: Sql, alias: Sql, hint: Compart
 }
 
 /** The resource_pk of every index row in `table` that `param` accepts and that meets `condition`. */
-function rowsSelect(table: Sql, type: string, param: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
+export function rowsSelect(table: Sql, type: string, param: Sql, hint: CompartmentHint | undefined, condition: Sql): Sql {
   const scoped = hint ? sql`${hint.restrict(sql`i.compartment`)} AND ` : sql``;
   return sql`SELECT i.resource_pk FROM ${table} i WHERE ${scoped}i.res_type = ${type} AND ${param} AND ${condition}`;
 }
@@ -82,7 +83,7 @@ function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alia
   return paramSql(type, c, ctx, alias);
 }
 
-function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql, hint?: CompartmentHint): Sql {
+export function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql, hint?: CompartmentHint): Sql {
   // Columns of the resource row answer these two faster than index rows; every resource has both.
   if ((c.def.code === '_id' || c.def.code === '_lastUpdated') && c.modifier === 'missing') {
     return c.values[0] === 'true' ? sql`1=0` : sql`1=1`;
@@ -101,90 +102,16 @@ function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sq
 }
 
 /** The index rows a criterion on an indexed parameter selects; `negated` when it matches resources without such rows. */
-function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: CompartmentHint): { rows: Sql; negated: boolean } {
+export function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: CompartmentHint): { rows: Sql; negated: boolean } {
   // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
   const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
-  const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type]!;
+  const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type as SearchableType];
   const param = viaTokens ? sql`i.param = ${`${c.def.code}:${c.modifier}`}` : paramMatch(ctx.derived, type, c.def.code);
   const rows = (condition: Sql) => rowsSelect(identifier(typeSql.table), type, param, hint, condition);
   if (c.modifier === 'missing') return { rows: rows(sql`1=1`), negated: c.values[0] === 'true' };
   if (c.codeSets) return { rows: rows(or(c.codeSets.map(codeSetCondition))), negated: c.modifier === 'not-in' };
   const matches = rows(or(c.values.map((v) => typeSql.condition(v, viaTokens ? undefined : c.modifier, c.def, ctx))));
   return { rows: matches, negated: c.modifier === 'not' };
-}
-
-/** `_id` and `_lastUpdated` are conditions on the resource row itself. */
-const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && (c.def.code === '_id' || c.def.code === '_lastUpdated');
-
-/** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
-const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
-  && !c.codeSets && c.values.length === 1 && /^[^|]*\|[^|]+$/.test(c.values[0]);
-
-/** Walk cost per primary key, in rows of the usual plan's estimate (calibrated in BENCHMARKS.md, search). */
-const DATE_LEAD_COST = 0.4;
-const TOKEN_LEAD_COST = 2;
-
-export interface WalkPlan {
-  /** The lead's index rows with after < resource_pk <= upTo, in pk order, as `SELECT i.resource_pk ...`. */
-  lead(after: number, upTo: number): Sql;
-  /** What walking one pk costs, in rows of the usual plan's EXPLAIN estimate. */
-  costPerPk: number;
-  /** The other criteria, each a join on `w.resource_pk`. */
-  joins: Sql;
-  /** Conditions on `resource r`. */
-  where: Sql;
-}
-
-/**
- * The search as a walk through the primary-key space (store/mysql/lead-walk.ts): one criterion's index rows in
- * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
- * (resource_pk first: a window of pks is one sequential range, filtered in the index); otherwise a `system|code`
- * token through ix_token_value (all columns before resource_pk equal). Only for unsorted searches that no
- * compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains or
- * _has), so that each is one join; otherwise undefined.
- */
-export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): WalkPlan | undefined {
-  if (request.sort.length > 0 || request.compartment || hint) return undefined;
-  const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
-  const type = request.type;
-  const range = (after: number, upTo: number) => sql`i.resource_pk > ${after} AND i.resource_pk <= ${upTo}`;
-  let lead: Pick<WalkPlan, 'lead' | 'costPerPk'>;
-  let rest: SearchCriterion[] = others;
-  // A lead reads one parameter's own rows in pk order; a derived parameter's are spread over several.
-  const own = (code: string) => ctx.derived(type, code) === undefined;
-  const dates = dateGroups.length > 0 && own(dateGroups[0].code) ? dateGroups[0] : undefined;
-  const token = others.filter(tokenLead).find((c) => own(c.def.code));
-  if (dates) {
-    const condition = exactDateCondition(dates.values, dates.code, ctx.now);
-    lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
-      WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}` };
-  } else if (token) {
-    rest = others.filter((c) => c !== token);
-    const condition = tokenCondition(token.values[0], sql`i.system`, sql`i.code`);
-    lead = { costPerPk: TOKEN_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
-      WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}` };
-  } else {
-    return undefined;
-  }
-  const selects = dateGroups.filter((g) => g !== dates).map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
-  for (const c of rest) {
-    if (onResourceRow(c)) continue;
-    if (c.kind !== 'param') return undefined;
-    const { rows, negated } = paramRows(type, c, ctx);
-    if (negated) return undefined;
-    selects.push(rows);
-  }
-  // A derived table without grouping or LIMIT is merged into the join by MySQL and MariaDB alike.
-  const joins = selects.map((rows, n) => {
-    const j = identifier(`j${n}`);
-    return sql` JOIN (${rows}) ${j} ON ${j}.resource_pk = w.resource_pk`;
-  });
-  const r = identifier('r');
-  return {
-    ...lead,
-    joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
-    where: and([sql`r.res_type = ${type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r))]),
-  };
 }
 
 /** The resource refers to the compartment owner through any of the compartment's parameters. */
