@@ -1,4 +1,4 @@
-// Runs a bench query's SQL on a connection as the server would (the same modules build it: search-sql,
+// Runs a bench query's SQL on a connection as the server would (the same modules build it: where, walk-plan,
 // search-page, lead-walk, lastn-in-compartment, lastn-sql) and returns the statements it ran, for explain.ts and sql-time.ts.
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/fhir-services.js';

@@ -1,4 +1,4 @@
-// The lead walk (server/src/store/mysql/lead-walk.ts) against the usual plan on the same database, query by
+// The lead walk (server/src/store/mysql/search/lead-walk.ts) against the usual plan on the same database, query by
 // query, without HTTP: p50 time and index/row reads (session Handler_read_*) of one page with each plan, and
 // which plan the server's cost rule picks. Cross-patient searches only: patient-scoped ones never walk.
 // Usage: tsx bench/search/walk-vs-usual.ts <database> [runs]

@@ -11,7 +11,7 @@ import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
 
-/** Parameters answered from columns of the resource row (see search-sql), so index rows would be dead weight. */
+/** Parameters answered from columns of the resource row (see store/mysql/search/where.ts), so index rows would be dead weight. */
 const FROM_COLUMNS = new Set(['_id', '_lastUpdated']);
 
 interface CompiledSearchParam {

@@ -23,7 +23,7 @@ export function takesHint(c: SearchCriterion): c is ParamCriterion {
 }
 
 /**
- * `chainIds(c)` gives the SQL of the Patient ids a chain's target criterion selects (built by search-sql, which
+ * `chainIds(c)` gives the SQL of the Patient ids a chain's target criterion selects (built by where.ts, which
  * owns criterion SQL). Returns undefined when nothing in the request pins the compartment.
  */
 export function compartmentHint(

@@ -1,6 +1,6 @@
 // Unsorted searches across patients whose matches grow with the data ("pain > 8 this week, all patients"): the
 // usual plan (search-page.ts) reads every match to return the first ones in primary-key order, so its cost grows
-// with the number of patients. Walking one criterion's index rows in pk order (search-sql.ts walkPlan) and
+// with the number of patients. Walking one criterion's index rows in pk order (walk-plan.ts) and
 // joining the other criteria row by row stops at the page size: its cost follows how dense the matches are,
 // not how many patients there are. Pages stay in pk order, so the cursor and its guarantees are the usual ones.
 // https://hl7.org/fhir/R4/search.html#paging

@@ -31,7 +31,7 @@ export interface WalkPlan {
 }
 
 /**
- * The search as a walk through the primary-key space (store/mysql/lead-walk.ts): one criterion's index rows in
+ * The search as a walk through the primary-key space (lead-walk.ts): one criterion's index rows in
  * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
  * (resource_pk first: a window of pks is one sequential range, filtered in the index); otherwise a `system|code`
  * token through ix_token_value (all columns before resource_pk equal). Only for unsorted searches that no
