@@ -17,18 +17,6 @@ const SRC = join(ROOT, 'server', 'src');
 // of the folder check; a loop through any other edge fails. Empty the list as the untangling lands: an entry whose
 // folders no longer import that way fails too, so the list never outlives its reason.
 const ALLOWED_FOLDER_EDGES = [
-  // Issue 16 part 2 (search, indexing, store, terminology are being untangled on another branch): search SQL moves
-  // into store/mysql/search/ (store imports search types only), indexing takes normalizeString and parseDateRange
-  // from a fhir-values/ leaf, and terminology resolution sits behind an interface that search declares.
-  ['search', 'store'],
-  ['indexing', 'search'],
-  ['search', 'terminology'],
-  // The in-memory repository matches `:in` against terminology's CodeSet, a plain value type that goes into the
-  // fhir-values/ leaf with the same untangling.
-  ['store', 'terminology'],
-  // indexing/path-steps.ts walks validation's element tree (validation/element-tree.ts): that tree belongs with the
-  // definitions both read; indexing is in the same untangling.
-  ['indexing', 'validation'],
   // fhir/ still knows two features by name: the access context of a request is declared in auth/ (fhir-request.ts)
   // and lenient writes check SMART scopes (lenient-writes.ts); the $export operations and ctx.bulk import bulk/.
   // The next step: AccessContext declared in fhir/, the scope check passed in by auth, and bulk/ registering its

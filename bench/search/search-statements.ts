@@ -1,13 +1,14 @@
-// Runs a bench query's SQL on a connection as the server would (the same modules build it: search-sql,
+// Runs a bench query's SQL on a connection as the server would (the same modules build it: where, walk-plan,
 // search-page, lead-walk, lastn-in-compartment, lastn-sql) and returns the statements it ran, for explain.ts and sql-time.ts.
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
-import { searchFacts } from '../../server/src/search/search-facts.js';
-import { hintOf, searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
-import { lastnInCompartment } from '../../server/src/store/mysql/lastn-in-compartment.js';
-import { lastnSql } from '../../server/src/store/mysql/lastn-sql.js';
-import { matchPage } from '../../server/src/store/mysql/search-page.js';
+import { searchFacts } from '../../server/src/store/mysql/search/search-facts.js';
+import { walkPlan } from '../../server/src/store/mysql/search/walk-plan.js';
+import { hintOf, searchWhere } from '../../server/src/store/mysql/search/where.js';
+import { lastnInCompartment } from '../../server/src/store/mysql/search/lastn-in-compartment.js';
+import { lastnSql } from '../../server/src/store/mysql/search/lastn-sql.js';
+import { matchPage } from '../../server/src/store/mysql/search/search-page.js';
 import { contentOf } from '../../server/src/store/mysql/rows.js';
 import type { Sql } from '../../server/src/store/sql.js';
 

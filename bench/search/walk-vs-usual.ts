@@ -1,13 +1,14 @@
-// The lead walk (server/src/store/mysql/lead-walk.ts) against the usual plan on the same database, query by
+// The lead walk (server/src/store/mysql/search/lead-walk.ts) against the usual plan on the same database, query by
 // query, without HTTP: p50 time and index/row reads (session Handler_read_*) of one page with each plan, and
 // which plan the server's cost rule picks. Cross-patient searches only: patient-scoped ones never walk.
 // Usage: tsx bench/search/walk-vs-usual.ts <database> [runs]
 import mysql from 'mysql2/promise';
 import { r4Definitions } from '../../server/src/fhir-services.js';
 import { parseSearch } from '../../server/src/search/parse-search.js';
-import { searchFacts } from '../../server/src/search/search-facts.js';
-import { searchWhere, walkPlan } from '../../server/src/search/search-sql.js';
-import { matchPage } from '../../server/src/store/mysql/search-page.js';
+import { searchFacts } from '../../server/src/store/mysql/search/search-facts.js';
+import { walkPlan } from '../../server/src/store/mysql/search/walk-plan.js';
+import { searchWhere } from '../../server/src/store/mysql/search/where.js';
+import { matchPage } from '../../server/src/store/mysql/search/search-page.js';
 import type { Sql } from '../../server/src/store/sql.js';
 import { DAYS, END } from './generate.js';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHARED = [
   'server/src/definitions/bundle-entries.ts', 'server/src/definitions/r4-package.ts',
-  'server/src/terminology/code-set.ts', 'server/src/terminology/code-system-index.ts',
+  'server/src/fhir-values/code-set.ts', 'server/src/terminology/code-system-index.ts',
   'server/src/terminology/expand-value-set.ts', 'server/src/terminology/expansion.ts',
 ];
 const RELATIVE_IMPORT = /(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g;

@@ -11,7 +11,7 @@ import { ReindexRunner } from './reindex/reindex-runner.js';
 import { SearchParamService } from './reindex/search-param-service.js';
 import { watchSearchParams } from './reindex/watch-search-params.js';
 import { ReindexStore } from './store/mysql/reindex-store.js';
-import { searchFacts } from './search/search-facts.js';
+import { searchFacts } from './store/mysql/search/search-facts.js';
 import { connectionOptions, openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
 import { NamedLocks } from './store/mysql/named-locks.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';

@@ -3,7 +3,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest } from '../core/outcomes.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
-import { resolveSearchCodes } from '../terminology/resolve-search-codes.js';
+import { resolveCodes } from '../search/resolve-codes.js';
 import type { FhirContext } from './fhir-context.js';
 
 /** Up to two matches: enough to tell none, one and several apart. */
@@ -17,8 +17,7 @@ export async function findMatches(
   if ([...params.keys()].filter((k) => !k.startsWith('_format') && k !== '_pretty').length === 0) {
     throw badRequest(`A conditional ${type} interaction needs search criteria`);
   }
-  const request = parseSearch(type, params, ctx.defs);
-  await resolveSearchCodes(request, ctx.terminology);
+  const request = await resolveCodes(parseSearch(type, params, ctx.defs), ctx.terminology);
   // Only the matches count here: no includes, totals or later pages to compute.
   Object.assign(request, { count: 2, include: [], revinclude: [], total: 'none', cursor: undefined });
   return (await repo.search(request)).items;

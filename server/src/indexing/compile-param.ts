@@ -1,34 +1,12 @@
 // Compiles a SearchParameter expression for indexing: fast path if it applies, else fhirpath.js. https://hl7.org/fhir/R4/searchparameter.html#expression
-// Three rewrites the write path needs:
-// - `x as T` on a collection throws in fhirpath.js; for indexing it means "the T values of x" (ofType).
-// - `where(resolve() is T)` would fetch the target (fhirpath.js resolves asynchronously over HTTP); it means
-//   "references to a T", which the reference string itself tells, so the filter runs on the results instead.
-// - a FHIRPath System type in `as`/`ofType` (`DateTime`) means the FHIR primitive of that name (`dateTime`).
+// Each part is first rewritten for indexing (definitions/search-expression.ts rewriteForIndexing).
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
-import { splitUnion } from '../definitions/search-expression.js';
+import { rewriteForIndexing, splitUnion } from '../definitions/search-expression.js';
 import { compileFastPath, type Emit, type Evaluator } from './fast-path.js';
 import type { StepResolver } from './path-steps.js';
 
 export type { Emit, Evaluator } from './fast-path.js';
-
-// `value.as(DateTime)` (Observation's code-value-date) names the FHIRPath System type; the element holds the FHIR primitive.
-const FHIR_PRIMITIVE = { Boolean: 'boolean', String: 'string', Integer: 'integer', Decimal: 'decimal', Date: 'date', DateTime: 'dateTime', Time: 'time' } as const;
-
-const RESOLVE_IS = /\.where\(resolve\(\)\s+is\s+([A-Za-z]+)\)/g;
-
-export function rewriteForIndexing(part: string): { expression: string; targetTypes: string[] } {
-  const targetTypes: string[] = [];
-  let expression = part.replace(RESOLVE_IS, (_m, t: string) => {
-    targetTypes.push(t);
-    return '';
-  });
-  expression = expression
-    .replace(/\(([A-Za-z][\w.]*) as ([A-Za-z]+)\)/g, '$1.ofType($2)')
-    .replace(/^([A-Za-z][\w.]*) as ([A-Za-z]+)$/, '$1.ofType($2)')
-    .replace(/\.(?:as|ofType)\((Boolean|String|Integer|Decimal|Date|DateTime|Time)\)/g, (_m, t: keyof typeof FHIR_PRIMITIVE) => `.ofType(${FHIR_PRIMITIVE[t]})`);
-  return { expression, targetTypes };
-}
 
 /**
  * Every union member of `expression`, each through the fast path when `resolver` is given and it applies.

@@ -1,8 +1,8 @@
 // Composite search parameters (code-value-quantity, component-code-value-quantity...): each pair of
 // component values found on the same root element becomes one row. https://hl7.org/fhir/R4/search.html#composite
 import type { Definitions, SearchParamDef } from '../definitions/r4-definitions.js';
-import { splitUnion } from '../definitions/search-expression.js';
-import { compileParam, rewriteForIndexing } from './compile-param.js';
+import { rewriteForIndexing, splitUnion } from '../definitions/search-expression.js';
+import { compileParam } from './compile-param.js';
 import type { CompositePart, CompositeRow, IndexRows } from './index-rows.js';
 import type { StepResolver } from './path-steps.js';
 import type { AddRows } from './value-rows.js';

@@ -1,7 +1,7 @@
 // Parses and types the plain subset of FHIRPath most search expressions use. https://hl7.org/fhirpath/N1/#path-selection
 // Typing each step once from the StructureDefinitions gives the fast path its JSON keys and FHIR types before it sees a resource.
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { buildElementTree, type ElementTree } from '../validation/element-tree.js';
+import { buildElementTree, type ElementTree } from '../definitions/element-tree.js';
 
 /** One navigation step; a step without `choices` always yields values of `type`. */
 export interface Step {

@@ -5,12 +5,13 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { compileParam } from './compile-param.js';
 import { compileComposite } from './composite-rows.js';
 import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
+import { finishRows, type FinishedRows } from './finished-rows.js';
 import type { IndexRows } from './index-rows.js';
-import { patientCompartments } from './patient-compartment.js';
+import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
 
-/** Parameters answered from columns of the resource row (see search-sql), so index rows would be dead weight. */
+/** Parameters answered from columns of the resource row (see store/mysql/search/where.ts), so index rows would be dead weight. */
 const FROM_COLUMNS = new Set(['_id', '_lastUpdated']);
 
 interface CompiledSearchParam {
@@ -32,6 +33,8 @@ export interface ResourceIndexer {
   storedRows(resource: Resource): IndexRows;
   /** The Patient ids whose compartment a resource of `type` with these reference rows is in. */
   compartments(type: string, references: IndexRows['reference']): string[];
+  /** storedRows finished for the search tables (finished-rows.ts), with the resource's compartments. */
+  rowsToStore(resource: Resource): FinishedRows;
 }
 
 /**
@@ -88,10 +91,15 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
     return rows;
   };
 
+  const compartments = patientCompartments(defs);
   return {
-    compartments: patientCompartments(defs),
+    compartments,
     index: (resource) => rowsOf(resource, true),
     storedRows: (resource) => rowsOf(resource, false),
+    rowsToStore: (resource) => {
+      const rows = rowsOf(resource, false);
+      return finishRows(rows, compartments(resource.resourceType, rows.reference));
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 // Turns typed values found by a search expression into index rows of the param's type. https://hl7.org/fhir/R4/search.html#ptypes
 import type { SearchParamType } from '../definitions/r4-definitions.js';
-import { parseDateRange } from '../search/date-range.js';
-import { normalizeString } from '../search/string-sql.js';
+import { parseDateRange } from '../fhir-values/date-range.js';
+import { normalizeString } from '../fhir-values/normalize-string.js';
 import type { IndexRows } from './index-rows.js';
 import { canonicalTarget, parseReference } from './reference-rows.js';
 

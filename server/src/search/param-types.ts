@@ -1,22 +1,26 @@
-// The parameter types we can search on, each with its SQL module.
+// The parameter types this server searches on and the modifiers each takes (besides :missing, which all take, and a
+// resource type on a reference). store/mysql/search/param-types.ts has the SQL of each type.
+// https://hl7.org/fhir/R4/search.html#modifiers
 import type { SearchParamType } from '../definitions/r4-definitions.js';
-import { compositeSql } from './composite-sql.js';
-import { dateSql } from './date-sql.js';
-import { numberSql } from './number-sql.js';
-import type { ParamTypeSql } from './param-sql.js';
-import { quantitySql } from './quantity-sql.js';
-import { referenceSql } from './reference-sql.js';
-import { stringSql } from './string-sql.js';
-import { tokenSql } from './token-sql.js';
-import { uriSql } from './uri-sql.js';
 
-export const PARAM_TYPE_SQL: Partial<Record<SearchParamType, ParamTypeSql>> = {
-  token: tokenSql,
-  string: stringSql,
-  reference: referenceSql,
-  date: dateSql,
-  number: numberSql,
-  quantity: quantitySql,
-  uri: uriSql,
-  composite: compositeSql,
-};
+/** Token modifiers whose values name codes through the terminology (value sets, code system hierarchies). */
+export const TERMINOLOGY_MODIFIERS = ['in', 'not-in', 'above', 'below'] as const;
+export type TerminologyModifier = (typeof TERMINOLOGY_MODIFIERS)[number];
+
+export const MODIFIERS = {
+  token: ['not', 'text', 'of-type', ...TERMINOLOGY_MODIFIERS],
+  string: ['exact', 'contains'],
+  reference: ['identifier'],
+  date: [],
+  number: [],
+  quantity: [],
+  uri: ['below', 'above'],
+  composite: [],
+} as const satisfies Partial<Record<SearchParamType, readonly string[]>>;
+
+export type SearchableType = keyof typeof MODIFIERS;
+
+export const isSearchableType = (type: SearchParamType | undefined): type is SearchableType => type !== undefined && Object.hasOwn(MODIFIERS, type);
+
+export const isTerminologyModifier = (modifier: string | undefined): modifier is TerminologyModifier =>
+  (TERMINOLOGY_MODIFIERS as readonly (string | undefined)[]).includes(modifier);

@@ -1,7 +1,7 @@
 // One search parameter -> a criterion: plain, chained (`subject:Patient.name`) or reverse-chained (`_has`).
 // https://hl7.org/fhir/R4/search.html#chaining https://hl7.org/fhir/R4/search.html#has
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { PARAM_TYPE_SQL } from './param-types.js';
+import { MODIFIERS, type SearchableType } from './param-types.js';
 import { unsearchable } from './searchable.js';
 import type { SearchCriterion } from './search-request.js';
 import { checkChainBranches, checkDepth } from './search-limits.js';
@@ -37,9 +37,9 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
   const problem = unsearchable(def);
   if (problem) return { problem };
-  const typeSql = PARAM_TYPE_SQL[def.type]!;
+  const modifiers: readonly string[] = MODIFIERS[def.type as SearchableType];
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
-  if (modifier && modifier !== MISSING && !typeSql.modifiers.includes(modifier) && !referenceType) {
+  if (modifier && modifier !== MISSING && !modifiers.includes(modifier) && !referenceType) {
     return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})`, kind: 'modifier' };
   }
   walk.leaves.n += 1;

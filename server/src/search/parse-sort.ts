@@ -2,7 +2,7 @@
 // https://hl7.org/fhir/R4/search.html#sort
 import { invalidParameter, unknownSort } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
-import { PARAM_TYPE_SQL } from './param-types.js';
+import { isSearchableType } from './param-types.js';
 import { checkSortKeys } from './search-limits.js';
 import type { SortKey } from './search-request.js';
 
@@ -15,7 +15,7 @@ export function parseSort(type: string, value: string | null, defs: Definitions)
     const code = desc ? raw.slice(1) : raw;
     const def = defs.searchParams(type).get(code);
     if (!def) throw unknownSort(`_sort: unknown search parameter '${code}' for ${type}`);
-    if (!PARAM_TYPE_SQL[def.type] || def.type === 'composite') {
+    if (!isSearchableType(def.type) || def.type === 'composite') {
       throw invalidParameter(`_sort: cannot sort on '${code}' (${def.type})`, '_sort');
     }
     return { def, desc };

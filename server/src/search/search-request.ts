@@ -1,6 +1,6 @@
 // A parsed FHIR search: what the REST layer hands to the repository. https://hl7.org/fhir/R4/search.html
 import type { SearchParamDef } from '../definitions/r4-definitions.js';
-import type { CodeSet } from '../terminology/code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 
 /** One parameter on the searched type: `code=a,b` (values are ORed). */
 export interface ParamCriterion {
@@ -10,7 +10,7 @@ export interface ParamCriterion {
   def: SearchParamDef;
   modifier?: string;
   values: string[];
-  /** Token `:in`, `:not-in`, `:above`, `:below`: the codes each value stands for, filled before SQL is built. */
+  /** Token `:in`, `:not-in`, `:above`, `:below`: the codes each value stands for, filled by resolve-codes.ts. */
   codeSets?: CodeSet[];
 }
 

@@ -2,9 +2,9 @@
 // that can never be searched for (1e309, 2026-02-30) is a 400 naming the parameter as the client wrote it
 // (a chain or _has included), before any SQL is built. https://hl7.org/fhir/R4/search.html#ptypes
 import type { SearchParamDef, SearchParamType } from '../definitions/r4-definitions.js';
-import { dateRangeProblem } from './date-range.js';
-import { numberProblem } from './number-sql.js';
-import { splitPrefix } from './prefix.js';
+import { dateRangeProblem } from '../fhir-values/date-range.js';
+import { numberProblem } from '../fhir-values/number-range.js';
+import { splitPrefix } from '../fhir-values/prefix.js';
 
 /** Why `value` cannot be a value of a parameter of this definition, or undefined. */
 export function valueProblem(def: SearchParamDef, value: string): string | undefined {

@@ -28,7 +28,7 @@ export function sql(strings: TemplateStringsArray, ...parts: unknown[]): Sql {
 /**
  * mysql2 writes a placeholder's number into the statement as its JavaScript text, so NaN or Infinity would become
  * a column name (`Unknown column 'NaN'`), and an invalid Date a nonsense literal. Callers refuse such input with a
- * 400 first (search/number-sql.ts); this is the backstop that keeps it out of SQL whatever the path.
+ * 400 first (fhir-values/number-range.ts); this is the backstop that keeps it out of SQL whatever the path.
  */
 function checkedValue(v: unknown): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`Refusing the non-finite number ${v} as an SQL value`);

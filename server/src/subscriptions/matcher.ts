@@ -5,7 +5,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Terminology } from '../terminology/terminology.js';
-import { resolveSearchCodes } from '../terminology/resolve-search-codes.js';
+import { resolveCodes } from '../search/resolve-codes.js';
 
 export type CriteriaMatcher = (tx: FhirRepository, type: string, criteria: string, id: string) => Promise<boolean>;
 
@@ -13,9 +13,9 @@ export function criteriaMatcher(defs: Definitions, terminology: Terminology): Cr
   return async (tx, type, criteria, id) => {
     const params = new URLSearchParams(criteria);
     params.append('_id', id);
-    const request = parseSearch(type, params, defs);
-    Object.assign(request, { count: 1, total: 'none', include: [], revinclude: [], sort: [] });
-    await resolveSearchCodes(request, terminology);
+    const parsed = parseSearch(type, params, defs);
+    Object.assign(parsed, { count: 1, total: 'none', include: [], revinclude: [], sort: [] });
+    const request = await resolveCodes(parsed, terminology);
     const page = await tx.search(request);
     return page.items.length > 0;
   };

@@ -2,7 +2,7 @@
 // excludes, over the code systems we hold. https://hl7.org/fhir/R4/valueset.html#compositions
 import type { CodeSystem, ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
 import { indexCodeSystem, type CodeSystemIndex, type ConceptEntry } from './code-system-index.js';
-import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from './code-set.js';
+import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from '../fhir-values/code-set.js';
 
 /** What expansion reads, synchronously: callers load what a value set needs first (see terminology.ts). */
 export interface TerminologySource {

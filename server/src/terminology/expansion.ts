@@ -2,7 +2,7 @@
 // them, optionally filtered and paged. The IG build (profiles/build) publishes its value sets with it, and the
 // server's $expand answers with it. https://hl7.org/fhir/R4/valueset.html#expansion
 import type { ValueSet, ValueSetExpansion, ValueSetExpansionContains, ValueSetExpansionParameter } from 'fhir/r4.js';
-import type { CodeSet } from './code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 import type { ConceptEntry } from './code-system-index.js';
 import { expandValueSet, TerminologyError, type TerminologySource } from './expand-value-set.js';
 

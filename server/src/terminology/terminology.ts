@@ -4,12 +4,15 @@ import type { CodeSystem, Resource, ValueSet } from 'fhir/r4.js';
 import { baseTerminology } from '../definitions/base-terminology.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
-import type { FhirRepository } from '../store/repository.js';
+import type { CodeResolver } from '../search/resolve-codes.js';
+import type { SearchRequest } from '../search/search-request.js';
 import { indexCodeSystem, type CodeSystemIndex } from './code-system-index.js';
-import type { CodeSet } from './code-set.js';
+import type { CodeSet } from '../fhir-values/code-set.js';
 import { expandValueSet, TerminologyError, type TerminologySource } from './expand-value-set.js';
+import { searchCodes } from './search-codes.js';
 
-export interface Terminology {
+/** Also the search planner's CodeResolver (search-codes.ts). */
+export interface Terminology extends CodeResolver {
   /** A code system by canonical URL (optionally `|version`): stored first, then the base ones. */
   codeSystem(url: string): Promise<CodeSystemIndex | undefined>;
   /**
@@ -23,7 +26,13 @@ export interface Terminology {
   sourceFor(vs: ValueSet): Promise<TerminologySource>;
 }
 
-export function createTerminology(repo: FhirRepository, defs: Definitions, fhirBase: string): Terminology {
+/** What the terminology reads of the store: ValueSets and CodeSystems stored through the API (a FhirRepository). */
+export interface TerminologyStore {
+  search(request: SearchRequest): Promise<{ items: Resource[] }>;
+  read(type: string, id: string): Promise<{ resource?: Resource } | undefined>;
+}
+
+export function createTerminology(repo: TerminologyStore, defs: Definitions, fhirBase: string): Terminology {
   const stored = async <T extends Resource>(type: 'ValueSet' | 'CodeSystem', canonical: string): Promise<T | undefined> => {
     const [url, version] = canonical.split('|');
     const params = new URLSearchParams({ url, _sort: '-_lastUpdated' });
@@ -84,16 +93,12 @@ export function createTerminology(repo: FhirRepository, defs: Definitions, fhirB
     return { valueSet: (url) => valueSets.get(url.split('|')[0]), codeSystem: (url) => systems.get(url) };
   };
 
-  return {
-    codeSystem,
-    valueSet: byReference,
-    sourceFor: loadClosure,
-    async valueSetCodes(ref) {
-      const vs = await byReference(ref);
-      if (!vs) throw new TerminologyError(`Value set '${ref}' is not known to this server`);
-      return expandValueSet(vs, await loadClosure(vs));
-    },
+  const valueSetCodes = async (ref: string): Promise<CodeSet> => {
+    const vs = await byReference(ref);
+    if (!vs) throw new TerminologyError(`Value set '${ref}' is not known to this server`);
+    return expandValueSet(vs, await loadClosure(vs));
   };
+  return { codeSystem, valueSet: byReference, sourceFor: loadClosure, valueSetCodes, searchCodes: searchCodes({ codeSystem, valueSetCodes }) };
 }
 
 const MAX_REACHED = 200;

@@ -3,7 +3,7 @@
 // cannot expand (a filter on a code system we do not hold) is null, and the binding is then not checked.
 // https://hl7.org/fhir/R4/terminologies.html#binding
 import type { CodeSystem, ValueSet } from 'fhir/r4.js';
-import { hasCode, type CodeSet } from '../terminology/code-set.js';
+import { hasCode, type CodeSet } from '../fhir-values/code-set.js';
 import { definitionSource, expandValueSet, TerminologyError } from '../terminology/expand-value-set.js';
 
 export type { CodeSet };

@@ -299,7 +299,7 @@ export function covers(s: ClinicalScope, type: string): boolean {
 
 function patientParams(defs: Definitions, type: string): readonly string[] {
   const params = defs.compartmentParams('Patient', type);
-  // The patient itself is in its own compartment (search-sql's `{def}`), besides the patients linked to it.
+  // The patient itself is in its own compartment (store/mysql/search/where.ts's `{def}`), besides the patients linked to it.
   return type === 'Patient' ? ['{def}', ...params] : params;
 }
 

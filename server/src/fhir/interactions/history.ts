@@ -1,7 +1,7 @@
 // history: instance GET [base]/[type]/[id]/_history, type GET [base]/[type]/_history, system GET [base]/_history.
 // https://hl7.org/fhir/R4/http.html#history
 import { invalidParameter, notFound, unknownParameter } from '../../core/outcomes.js';
-import { parseDateRange } from '../../search/date-range.js';
+import { parseDateRange } from '../../fhir-values/date-range.js';
 import { parseCount } from '../../search/parse-search.js';
 import { historyBundle, pageLinks } from '../bundles.js';
 import type { FhirContext } from '../fhir-context.js';

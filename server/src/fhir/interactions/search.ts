@@ -4,7 +4,7 @@ import { badRequest } from '../../core/outcomes.js';
 import { issue, outcome } from '../../core/outcomes.js';
 import { parseSearch } from '../../search/parse-search.js';
 import type { CompartmentScope } from '../../search/search-request.js';
-import { resolveSearchCodes } from '../../terminology/resolve-search-codes.js';
+import { resolveCodes } from '../../search/resolve-codes.js';
 import { pageLinks, searchsetBundle } from '../bundles.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
@@ -12,12 +12,12 @@ import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 export async function searchType(req: FhirRequest, type: string, ctx: FhirContext, compartment?: CompartmentScope): Promise<FhirResponse> {
   const params = searchParams(req);
   const lenient = /handling\s*=\s*lenient/.test(req.headers.prefer ?? '');
-  const request = parseSearch(type, params, ctx.defs, { lenient });
-  request.compartment = compartment;
+  const parsed = parseSearch(type, params, ctx.defs, { lenient });
+  parsed.compartment = compartment;
   // _summary=count asks for the number of matches only: no page, so no next link, and always the total.
   // https://hl7.org/fhir/R4/search.html#summary
-  if (params.getAll('_summary').includes('count')) Object.assign(request, { count: 0, total: 'accurate', include: [], revinclude: [] });
-  await resolveSearchCodes(request, ctx.terminology);
+  if (params.getAll('_summary').includes('count')) Object.assign(parsed, { count: 0, total: 'accurate', include: [], revinclude: [] });
+  const request = await resolveCodes(parsed, ctx.terminology);
   const page = await ctx.repo.search(request);
   const extra = request.ignored.length > 0 ? [ignoredEntry(request.ignored)] : [];
   const path = compartment ? `${compartment.type}/${compartment.id}/${type}` : type;

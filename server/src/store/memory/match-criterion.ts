@@ -1,7 +1,7 @@
 // Whether a stored resource matches a parsed search (search/search-request.ts): its criteria (parameters, chains,
 // _has) and compartment, as search-sql.ts's WHERE clause decides it. https://hl7.org/fhir/R4/search.html
 import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from '../../search/search-request.js';
-import { TERMINOLOGY_MODIFIERS } from '../../search/token-sql.js';
+import { TERMINOLOGY_MODIFIERS } from '../../search/param-types.js';
 import type { TokenRow } from '../../indexing/index-rows.js';
 import { codeSetMatcher, dateMatcher, refuse, rowsOf, valueMatcher } from './match-value.js';
 import { keyOf, type MemoryState, type StoredResource } from './memory-state.js';
@@ -59,7 +59,7 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
     const missing = c.values[0] === 'true';
     return (r) => (rows(r).length === 0) === missing;
   }
-  if (c.modifier && TERMINOLOGY_MODIFIERS.includes(c.modifier)) {
+  if (c.modifier && (TERMINOLOGY_MODIFIERS as readonly string[]).includes(c.modifier)) {
     if (!c.codeSets) throw new Error(`token :${c.modifier} reached the repository without its codes being resolved`);
     const inSet = codeSetMatcher(c.codeSets);
     const negated = c.modifier === 'not-in';

@@ -5,10 +5,10 @@ import { invalidParameter, notSupported } from '../../core/outcomes.js';
 import { isValidId } from '../../core/ids.js';
 import type { SearchParamDef } from '../../definitions/r4-definitions.js';
 import type { DateRow, IndexRows, ReferenceRow, StringRow, TokenRow, UriRow } from '../../indexing/index-rows.js';
-import { dateRangeProblem, parseDateRange } from '../../search/date-range.js';
-import { splitPrefix } from '../../search/prefix.js';
-import { normalizeString } from '../../search/string-sql.js';
-import type { CodeSet } from '../../terminology/code-set.js';
+import { dateRangeProblem, parseDateRange } from '../../fhir-values/date-range.js';
+import { splitPrefix } from '../../fhir-values/prefix.js';
+import { normalizeString } from '../../fhir-values/normalize-string.js';
+import type { CodeSet } from '../../fhir-values/code-set.js';
 
 const DAY = 86_400_000;
 

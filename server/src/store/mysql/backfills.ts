@@ -3,8 +3,8 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { derivedParams } from '../../definitions/derived-params.js';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
-import { patientCompartmentParams } from '../../indexing/patient-compartment.js';
-import { ratioFactor, toCanonical, UCUM } from '../../indexing/ucum-canonical.js';
+import { patientCompartmentParams } from '../../fhir-values/patient-compartment.js';
+import { ratioFactor, toCanonical, UCUM } from '../../fhir-values/ucum-canonical.js';
 
 export type Backfill = (conn: PoolConnection) => Promise<void>;
 

@@ -2,7 +2,7 @@
 // a compartment parameter), then the resources they refer to, each in primary-key order for keyset paging.
 // https://hl7.org/fhir/R4/patient-operation-everything.html
 import type { DerivedParams } from '../../definitions/derived-params.js';
-import { paramMatch } from '../../search/param-match.js';
+import { paramMatch } from './search/param-match.js';
 import type { EverythingQuery } from '../repository.js';
 import { and, joinSql, or, sql, type Sql } from '../sql.js';
 

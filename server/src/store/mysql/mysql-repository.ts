@@ -5,19 +5,20 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { copyExact, parseExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, invalidParameter, lockFailed, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
-import type { SearchContext } from '../../search/param-sql.js';
+import type { SearchContext } from './search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
-import { hintOf, searchWhere, walkPlan } from '../../search/search-sql.js';
+import { walkPlan } from './search/walk-plan.js';
+import { hintOf, searchWhere } from './search/where.js';
 import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
-import { estimateTotal } from './estimate-total.js';
+import { estimateTotal } from './search/estimate-total.js';
 import { everythingPage } from './everything-page.js';
 import { historyWhere } from './history-sql.js';
-import { resolveIncludes } from './resolve-includes.js';
+import { resolveIncludes } from './search/resolve-includes.js';
 import { storedIdentifiersSql } from './stored-identifiers-sql.js';
-import { matchPage } from './search-page.js';
-import { lastnInCompartment } from './lastn-in-compartment.js';
-import { lastnSql } from './lastn-sql.js';
+import { matchPage } from './search/search-page.js';
+import { lastnInCompartment } from './search/lastn-in-compartment.js';
+import { lastnSql } from './search/lastn-sql.js';
 import { CURRENT_CONTENT, contentOf, decodeCursor, encodeCursor, toVersion, type VersionRow } from './rows.js';
 import type { NamedLocks } from './named-locks.js';
 import type { PkAllocator } from './pk-allocator.js';
@@ -251,8 +252,7 @@ export class MysqlRepository implements FhirRepository {
       this.lockedPks.set(`${type}/${id}`, pk);
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
-    const rows = this.indexer.storedRows(stored);
-    this.buffer.index(pk, type, rows, this.indexer.compartments(type, rows.reference));
+    this.buffer.index(pk, type, this.indexer.rowsToStore(stored));
     const version: ResourceVersion = { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
     this.written.push(version);
     return version;

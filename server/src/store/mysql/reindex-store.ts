@@ -143,8 +143,7 @@ export class ReindexStore {
         const buffer = new WriteBuffer(this.capabilities);
         for (const r of rows) {
           const resource = JSON.parse(String(r.content)) as Resource;
-          const indexRows = this.indexer.storedRows(resource);
-          buffer.index(Number(r.pk), job.type, indexRows, this.indexer.compartments(job.type, indexRows.reference));
+          buffer.index(Number(r.pk), job.type, this.indexer.rowsToStore(resource));
         }
         await buffer.flush(conn);
       }

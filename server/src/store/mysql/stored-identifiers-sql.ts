@@ -3,7 +3,7 @@
 // A plain search for all of them at once is no substitute: its plan reads the type's resources in pk order
 // (ORDER BY pk LIMIT), and MariaDB turns an OR or IN of 1000 values into a join instead of index ranges.
 import type { DerivedParams } from '../../definitions/derived-params.js';
-import { paramMatch } from '../../search/param-match.js';
+import { paramMatch } from './search/param-match.js';
 import { joinSql, sql, type Sql } from '../sql.js';
 
 /**

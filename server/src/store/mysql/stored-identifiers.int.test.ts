@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Bundle } from 'fhir/r4.js';
 import { FHIR_JSON, startTestServer, type TestServer } from '../../../../tests/support/test-server.js';
 import { r4Definitions } from '../../fhir-services.js';
-import { searchFacts } from '../../search/search-facts.js';
+import { searchFacts } from './search/search-facts.js';
 import { storedIdentifiersSql } from './stored-identifiers-sql.js';
 
 const SYSTEM = 'https://fhir.fibrotrack.org/identifier/wearable-record';

@@ -1,10 +1,8 @@
-// Collects the resource, history and search index rows of a transaction and writes them a table at a time.
+// Collects the resource, history and search index rows of a transaction and writes them a table at a time; the
+// index rows come finished (indexing/finished-rows.ts) and are only cut to their columns here.
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
-import type { CompositePart, IndexRows } from '../../indexing/index-rows.js';
-import { NO_COMPARTMENT } from '../../indexing/patient-compartment.js';
-import { canonicalOf } from '../../indexing/ucum-canonical.js';
-import { spanClass } from '../../search/date-span.js';
+import type { FinishedCompositePart, FinishedRows } from '../../indexing/finished-rows.js';
 import type { WriteCapabilities } from './connect.js';
 import { isLocalInfileRefused, loadRows } from './load-data.js';
 
@@ -32,11 +30,8 @@ export const INDEX_TABLES = Object.keys(TABLES).filter((t) => t.startsWith('idx_
 
 /** Rows per statement until its text reaches 2M characters (at most 6 MiB of UTF-8); a single row may be longer. */
 const MAX_STATEMENT_CHARS = 2 * 1024 * 1024;
-const MIN_DATE = Date.UTC(1000, 0, 1);
-const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-/** DATETIME holds years 1000..9999; wider ranges are clamped, which keeps open-ended periods open. */
-const clampDate = (ms: number) => new Date(Math.min(MAX_DATE, Math.max(MIN_DATE, ms)));
+/** A resource in no Patient compartment has its token, date and quantity rows under this value. */
+const NO_COMPARTMENT = '';
 const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n));
 
 export class WriteBuffer {
@@ -58,23 +53,17 @@ export class WriteBuffer {
   }
 
   /**
-   * Token, date and quantity rows are written once per Patient compartment the resource is in (`compartments`),
-   * or once under NO_COMPARTMENT; every copy holds the same values, so a semi-join on them matches the same resources.
+   * Token, date and quantity rows are written once per Patient compartment the resource is in, or once under
+   * NO_COMPARTMENT; every copy holds the same values, so a semi-join on them matches the same resources.
+   * Values are cut to their columns' widths.
    */
-  index(pk: number, type: string, idx: IndexRows, compartments: readonly string[]): void {
+  index(pk: number, type: string, idx: FinishedRows): void {
     const tokens = idx.token.map((r) => [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
-    const dates = idx.date.map((r) => {
-      const start = clampDate(r.start);
-      const end = clampDate(r.end);
-      return [pk, type, r.param, start, end, spanClass(end.getTime() - start.getTime())];
-    });
-    const quantities = idx.quantity.map((r) => {
-      const system = cut(r.system, 255);
-      const code = cut(r.code, 100);
-      const canonical = canonicalOf(system, code, r.value);
-      return [pk, type, r.param, r.value, system, code, cut(r.unit, 100), canonical?.value ?? null, cut(canonical?.code ?? null, 100)];
-    });
-    for (const c of compartments.length === 0 ? [NO_COMPARTMENT] : compartments) {
+    const dates = idx.date.map((r) => [pk, type, r.param, new Date(r.start), new Date(r.end), r.spanClass]);
+    const quantities = idx.quantity.map((r) => [
+      pk, type, r.param, r.value, cut(r.system, 255), cut(r.code, 100), cut(r.unit, 100), r.canonical?.value ?? null, cut(r.canonical?.code ?? null, 100),
+    ]);
+    for (const c of idx.compartments.length === 0 ? [NO_COMPARTMENT] : idx.compartments) {
       for (const row of tokens) this.add('idx_token', [...row, c]);
       for (const row of dates) this.add('idx_date', [...row, c]);
       for (const row of quantities) this.add('idx_quantity', [...row, c]);
@@ -123,12 +112,10 @@ export class WriteBuffer {
   }
 }
 
-/** A quantity component (a number with a UCUM code) also in canonical units, as quantity rows are. */
-function compositeColumns(p: CompositePart): unknown[] {
-  const canonical = p.num === null ? undefined : canonicalOf(p.system, p.code, p.num);
+function compositeColumns(p: FinishedCompositePart): unknown[] {
   return [
-    cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : clampDate(p.start), p.end === null ? null : clampDate(p.end),
-    canonical?.value ?? null, cut(canonical?.code ?? null, 100),
+    cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : new Date(p.start), p.end === null ? null : new Date(p.end),
+    p.canonical?.value ?? null, cut(p.canonical?.code ?? null, 100),
   ];
 }
 

@@ -2,7 +2,7 @@
 // _count, and _cursor on later pages. https://hl7.org/fhir/R4/patient-operation-everything.html#inparms
 import type { Definitions } from '../../../definitions/r4-definitions.js';
 import { badRequest, invalidParameter, unknownParameter } from '../../../core/outcomes.js';
-import { parseDateRange } from '../../../search/date-range.js';
+import { parseDateRange } from '../../../fhir-values/date-range.js';
 import { parseCount } from '../../../search/parse-search.js';
 import type { FhirRequest } from '../../fhir-request.js';
 

@@ -3,7 +3,7 @@
 import { badRequest, invalidParameter, unknownParameter } from '../../../core/outcomes.js';
 import { parseSearch } from '../../../search/parse-search.js';
 import type { SearchCriterion } from '../../../search/search-request.js';
-import { resolveSearchCodes } from '../../../terminology/resolve-search-codes.js';
+import { resolveCodes } from '../../../search/resolve-codes.js';
 import { pageLinks, searchsetBundle } from '../../bundles.js';
 import type { FhirContext } from '../../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
@@ -17,8 +17,7 @@ export async function lastn(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
   for (const unsupported of ['_sort', '_count', '_cursor']) {
     if (params.has(unsupported)) throw unknownParameter(`$lastn does not take ${unsupported}`, unsupported);
   }
-  const request = parseSearch('Observation', params, ctx.defs);
-  await resolveSearchCodes(request, ctx.terminology);
+  const request = await resolveCodes(parseSearch('Observation', params, ctx.defs), ctx.terminology);
   const has = (codes: string[]) => request.criteria.some((c: SearchCriterion) => c.kind !== 'has' && codes.includes(c.def.code));
   if (!has(['patient', 'subject'])) throw badRequest('$lastn needs a patient or subject parameter', 'patient');
   if (!has(['category', 'code'])) throw badRequest('$lastn needs a category or code parameter', 'category');

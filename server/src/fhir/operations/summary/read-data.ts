@@ -3,7 +3,7 @@
 import type { Resource } from 'fhir/r4.js';
 import { OutcomeError } from '../../../core/outcomes.js';
 import { parseSearch } from '../../../search/parse-search.js';
-import { resolveSearchCodes } from '../../../terminology/resolve-search-codes.js';
+import { resolveCodes } from '../../../search/resolve-codes.js';
 import type { FhirContext } from '../../fhir-context.js';
 
 /** Resources found, or 'withheld' when the token's scopes do not reach the type. */
@@ -11,8 +11,7 @@ export type Found = Resource[] | 'withheld';
 
 export async function searchFor(ctx: FhirContext, type: string, query: Record<string, string>): Promise<Found> {
   return withheldOn403(async () => {
-    const request = parseSearch(type, new URLSearchParams(query), ctx.defs);
-    await resolveSearchCodes(request, ctx.terminology);
+    const request = await resolveCodes(parseSearch(type, new URLSearchParams(query), ctx.defs), ctx.terminology);
     return (await ctx.repo.search(request)).items;
   });
 }
@@ -20,8 +19,7 @@ export async function searchFor(ctx: FhirContext, type: string, query: Record<st
 /** The latest `max` Observations per code among those `query` matches. */
 export async function latestPerCode(ctx: FhirContext, query: Record<string, string>, max = 1): Promise<Found> {
   return withheldOn403(async () => {
-    const request = parseSearch('Observation', new URLSearchParams(query), ctx.defs);
-    await resolveSearchCodes(request, ctx.terminology);
+    const request = await resolveCodes(parseSearch('Observation', new URLSearchParams(query), ctx.defs), ctx.terminology);
     return ctx.repo.lastn(request, max);
   });
 }

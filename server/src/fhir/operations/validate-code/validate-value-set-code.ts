@@ -4,7 +4,7 @@
 // https://hl7.org/fhir/R4/valueset-operation-validate-code.html
 import type { Coding } from 'fhir/r4.js';
 import { notSupported } from '../../../core/outcomes.js';
-import type { CodeSet } from '../../../terminology/code-set.js';
+import type { CodeSet } from '../../../fhir-values/code-set.js';
 import { expandValueSet, type TerminologySource } from '../../../terminology/expand-value-set.js';
 import { displaysOf } from '../../../terminology/expansion.js';
 import type { FhirContext } from '../../fhir-context.js';

@@ -1,0 +1,111 @@
+// The lead walk must return exactly the pages of the usual plan, in the same order, through every window size
+// and the hand-over to the usual plan, and must not be used where its joins could not express the search.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { r4Definitions } from '../../../fhir-services.js';
+import { parseSearch } from '../../../search/parse-search.js';
+import { searchFacts } from './search-facts.js';
+import { walkPlan } from './walk-plan.js';
+import { searchWhere } from './where.js';
+import type { Sql } from '../../sql.js';
+import { matchPage } from './search-page.js';
+import type { WalkOptions } from './lead-walk.js';
+
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+let s: TestServer;
+const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now(), ...searchFacts(r4Definitions()) };
+const patients: string[] = [];
+
+const create = async (body: Record<string, unknown>) => {
+  const res = await s.http.post(`/fhir/${String(body.resourceType)}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
+  assert.equal(res.status, 201, res.text);
+  return res.body.id as string;
+};
+const observation = (n: number, extra: Record<string, unknown> = {}) => ({
+  resourceType: 'Observation', status: n % 7 === 0 ? 'preliminary' : 'final',
+  code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }] },
+  subject: { reference: `Patient/${patients[n % patients.length]}` },
+  effectiveDateTime: new Date(Date.UTC(2026, 9, 1 + (n % 30), 8)).toISOString(),
+  valueQuantity: { value: n % 11, system: UCUM, code: '{score}' },
+  ...extra,
+});
+
+before(async () => {
+  s = await startTestServer();
+  for (let p = 0; p < 4; p++) patients.push(await create({ resourceType: 'Patient' }));
+  const ids: string[] = [];
+  for (let n = 0; n < 150; n++) {
+    // Every tenth is also performed by another patient: its token rows are there once per compartment.
+    const extra = n % 10 === 0 ? { performer: [{ reference: `Patient/${patients[(n + 1) % patients.length]}` }] } : {};
+    ids.push(await create(observation(n, extra)));
+  }
+  // Deleted ones keep no index rows; a code without a system is a different lead.
+  for (const id of ids.filter((_, i) => i % 13 === 0)) assert.equal((await s.http.delete(`/fhir/Observation/${id}`)).status, 204);
+  await create({ ...observation(1), code: { coding: [{ code: '72514-3' }] } });
+});
+after(async () => { await s.close(); });
+
+const run = async (q: Sql) => s.sql<never[]>(q.text, [...q.values]);
+
+/** Every page of the search, as ids, read with the usual plan or with the walk under `walk` options. */
+async function allPages(query: string, walk?: WalkOptions): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const request = parseSearch('Observation', new URLSearchParams(query), r4Definitions());
+    request.cursor = cursor;
+    const plan = walk ? walkPlan(request, ctx) : undefined;
+    if (walk) assert.ok(plan, `${query} has a walk plan`);
+    const page = await matchPage(request, searchWhere(request, ctx), run, ctx.derived, plan, walk);
+    pages.push(page.items.map((r) => r.id!));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return pages;
+}
+
+const QUERIES = [
+  `code=${LOINC}|72514-3&value-quantity=gt5&date=ge2026-10-05&date=le2026-10-20&_count=4`,
+  `code=${LOINC}|72514-3&status=final&_count=7`,
+  `code=${LOINC}|40443-4&value-quantity=lt3,gt8&_count=2`,
+  'code=|72514-3&_count=5',
+  `code=${LOINC}|72514-3&_lastUpdated=gt2000-01-01&date=ge2026-10-10&_count=6`,
+  'date=ge2026-10-03&date=le2026-10-25&status=final&_count=5',
+];
+
+test('the walk returns the pages of the usual plan, whatever its windows and whether the usual plan finishes them', async () => {
+  for (const query of QUERIES) {
+    const usual = await allPages(query);
+    assert.ok(usual.flat().length > 0, `${query} matches something`);
+    // `above` 0: always walk. Free walking (costPerPk 0) through windows from 1 and 7 pks (many per page) or one
+    // huge window; walking so dear that the usual plan takes over after the first window.
+    for (const opts of [{ firstWindow: 1, costPerPk: 0 }, { firstWindow: 7, costPerPk: 0 }, { firstWindow: 1_000_000, costPerPk: 0 }, { firstWindow: 1, costPerPk: 1e9 }]) {
+      assert.deepEqual(await allPages(query, { above: 0, ...opts }), usual, `${query}, ${JSON.stringify(opts)}`);
+    }
+  }
+});
+
+test('each resource comes once, although it has token rows in two Patient compartments', async () => {
+  const ids = (await allPages(`code=${LOINC}|72514-3&_count=1000`, { above: 0, firstWindow: 1_000_000, costPerPk: 0 })).flat();
+  assert.equal(new Set(ids).size, ids.length);
+  const duplicated = await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM (SELECT resource_pk FROM idx_token WHERE param = 'code' GROUP BY resource_pk, code HAVING COUNT(*) > 1) d");
+  assert.ok(duplicated[0].n > 0, 'the data has resources in two compartments');
+});
+
+test('searches the joins cannot express, or that a compartment already narrows, keep the usual plan', () => {
+  const plan = (query: string) => walkPlan(parseSearch('Observation', new URLSearchParams(query), r4Definitions()), ctx);
+  // A date range leads through the per-resource date index, else a system|code token.
+  assert.equal(plan(`code=${LOINC}|72514-3&date=ge2026-10-01&date=le2026-10-09`)?.lead(0, 1).text.includes('FROM idx_date'), true);
+  assert.equal(plan(`code=${LOINC}|72514-3&date=ge2026-10-01`)?.lead(0, 1).text.includes('FROM idx_token'), true);
+  for (const query of [
+    `code=${LOINC}|72514-3&_sort=date`,
+    `code=${LOINC}|72514-3&patient=${patients[0]}`,
+    `code=${LOINC}|72514-3&status:not=final`,
+    `code=${LOINC}|72514-3&value-quantity:missing=true`,
+    `code=${LOINC}|72514-3&subject:Patient.gender=male`,
+    `code=${LOINC}|72514-3&_has:Observation:has-member:status=final`,
+    'code=72514-3&status=final', // a code without its system spans several index ranges
+    `code=${LOINC}|72514-3,${LOINC}|40443-4`,
+  ]) assert.equal(plan(query), undefined, query);
+});

@@ -1,0 +1,83 @@
+// An unsorted search as a walk through the primary-key space (lead-walk.ts runs it): one criterion's index rows in
+// pk order lead, every other criterion is a join on resource_pk. https://hl7.org/fhir/R4/search.html#paging
+import type { ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
+import { and, identifier, sql, type Sql } from '../../sql.js';
+import { exactDateCondition, indexedDateCondition } from './date-sql.js';
+import type { SearchContext } from './param-sql.js';
+import { paramMatch } from './param-match.js';
+import { tokenCondition } from './token-sql.js';
+import { groupSingleDates, hintOf, paramRows, paramSql, rowsSelect } from './where.js';
+
+/** `_id` and `_lastUpdated` are conditions on the resource row itself. */
+const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && (c.def.code === '_id' || c.def.code === '_lastUpdated');
+
+/** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
+const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
+  && !c.codeSets && c.values.length === 1 && /^[^|]*\|[^|]+$/.test(c.values[0]);
+
+/** Walk cost per primary key, in rows of the usual plan's estimate (calibrated in BENCHMARKS.md, search). */
+const DATE_LEAD_COST = 0.4;
+const TOKEN_LEAD_COST = 2;
+
+export interface WalkPlan {
+  /** The lead's index rows with after < resource_pk <= upTo, in pk order, as `SELECT i.resource_pk ...`. */
+  lead(after: number, upTo: number): Sql;
+  /** What walking one pk costs, in rows of the usual plan's EXPLAIN estimate. */
+  costPerPk: number;
+  /** The other criteria, each a join on `w.resource_pk`. */
+  joins: Sql;
+  /** Conditions on `resource r`. */
+  where: Sql;
+}
+
+/**
+ * The search as a walk through the primary-key space (lead-walk.ts): one criterion's index rows in
+ * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
+ * (resource_pk first: a window of pks is one sequential range, filtered in the index); otherwise a `system|code`
+ * token through ix_token_value (all columns before resource_pk equal). Only for unsorted searches that no
+ * compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains or
+ * _has), so that each is one join; otherwise undefined.
+ */
+export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): WalkPlan | undefined {
+  if (request.sort.length > 0 || request.compartment || hint) return undefined;
+  const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
+  const type = request.type;
+  const range = (after: number, upTo: number) => sql`i.resource_pk > ${after} AND i.resource_pk <= ${upTo}`;
+  let lead: Pick<WalkPlan, 'lead' | 'costPerPk'>;
+  let rest: SearchCriterion[] = others;
+  // A lead reads one parameter's own rows in pk order; a derived parameter's are spread over several.
+  const own = (code: string) => ctx.derived(type, code) === undefined;
+  const dates = dateGroups.length > 0 && own(dateGroups[0].code) ? dateGroups[0] : undefined;
+  const token = others.filter(tokenLead).find((c) => own(c.def.code));
+  if (dates) {
+    const condition = exactDateCondition(dates.values, dates.code, ctx.now);
+    lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
+      WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}` };
+  } else if (token) {
+    rest = others.filter((c) => c !== token);
+    const condition = tokenCondition(token.values[0], sql`i.system`, sql`i.code`);
+    lead = { costPerPk: TOKEN_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
+      WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}` };
+  } else {
+    return undefined;
+  }
+  const selects = dateGroups.filter((g) => g !== dates).map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  for (const c of rest) {
+    if (onResourceRow(c)) continue;
+    if (c.kind !== 'param') return undefined;
+    const { rows, negated } = paramRows(type, c, ctx);
+    if (negated) return undefined;
+    selects.push(rows);
+  }
+  // A derived table without grouping or LIMIT is merged into the join by MySQL and MariaDB alike.
+  const joins = selects.map((rows, n) => {
+    const j = identifier(`j${n}`);
+    return sql` JOIN (${rows}) ${j} ON ${j}.resource_pk = w.resource_pk`;
+  });
+  const r = identifier('r');
+  return {
+    ...lead,
+    joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
+    where: and([sql`r.res_type = ${type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r))]),
+  };
+}
