@@ -86,8 +86,8 @@ test('serve starts a private MariaDB, keeps its data across restarts and stops i
   try {
     assert.match(second.output(), /started a private MariaDB [\d.]+ for development .*\(kept from before\)/);
     assert.match(second.output(), new RegExp(`started a private Redis for development on 127\\.0\\.0\\.1:${redisPort}`));
-    const ready = await fetch(`http://127.0.0.1:${second.port}/health/ready`);
-    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { database: { status: 'pass' }, Redis: { status: 'pass' } });
+    const ready = await fetch(`http://127.0.0.1:${second.port}/readyz`);
+    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { database: { status: 'pass' }, migrations: { status: 'pass' }, Redis: { status: 'pass' } });
     const conn = await mysql.createConnection(`mysql://root@127.0.0.1:${mysqlPort}/fibrotrack`);
     const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM resource WHERE res_type = ? AND res_id = ?', ['Patient', patientId]);
     await conn.end();

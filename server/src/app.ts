@@ -26,6 +26,12 @@ import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
 import { createResourceFacts } from './auth/resource-server/resource-facts.js';
+import { requestId } from './http/request-id.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { apiMetricsRouter } from './observability/metrics-endpoint.js';
+import { requestLog, type Logger } from './observability/request-log.js';
+import { trackRequests, type RequestListener } from './observability/track-requests.js';
+import { pendingMigrations } from './store/mysql/migrate.js';
 
 export interface BuiltApp {
   app: Express;
@@ -38,10 +44,17 @@ export interface BuiltApp {
   redis?: Redis;
   /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
   deliveryLoop: DeliveryLoop;
+  /** The Prometheus registry behind /metrics (and METRICS_PORT's listener, which `serve` starts). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
-export async function buildApp(config: Config): Promise<BuiltApp> {
+export interface BuildOptions {
+  /** Where the JSON request log and errors go (`serve` passes one; without it, no request lines and errors go to the console). */
+  logger?: Logger;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
   const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
@@ -81,11 +94,23 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   // Exports run under the grant of the token that started them, read by the same access policy.
   services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs) : undefined);
 
+  const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
+  const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestId, trackRequests((name) => defs.isResourceType(name), onRequestDone));
   // First, so that neither authorization nor a dependency being down keeps them from answering.
-  app.use(healthRoutes({ database: () => pool.query('SELECT 1'), ...(redis ? { Redis: () => redis!.ping() } : {}) }));
+  app.use(healthRoutes({
+    database: () => pool.query('SELECT 1'),
+    migrations: async () => {
+      const pending = await pendingMigrations(pool);
+      if (pending.length > 0) throw new Error(`not applied: ${pending.join(', ')}`);
+    },
+    ...(redis ? { Redis: () => redis!.ping() } : {}),
+  }));
+  app.use(apiMetricsRouter(metrics.registry, config.metrics));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
@@ -117,7 +142,10 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
-  app.use(errorHandler(fhirBase, { error: (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)) }));
+  const logger = opts.logger;
+  app.use(errorHandler(fhirBase, {
+    error: logger ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg) : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
+  }));
   const close = async () => {
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
@@ -126,5 +154,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, metrics, close };
 }

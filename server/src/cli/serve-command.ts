@@ -7,15 +7,25 @@ import type { Config } from '../config.js';
 import { gracefulShutdown } from '../http/graceful-shutdown.js';
 import { createHttpServer } from '../http/http-server.js';
 import { migrateCommand } from './migrate-command.js';
+import { listenForMetrics } from '../observability/metrics-endpoint.js';
+import { createLogger } from '../observability/request-log.js';
+import { errorHandler } from '../http/error-handler.js';
 
 export async function serveCommand(config: Config, stopDevServices: () => Promise<void> = async () => undefined): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config, stopDevServices);
-  const { app, close } = await buildApp(config);
+  const logger = createLogger(config.logLevel);
+  const { app, metrics, close } = await buildApp(config, { logger });
+  // METRICS_PORT: /metrics on a port of its own (each worker would need its own port: with WORKERS > 1 use METRICS_TOKEN).
+  const metricsServer = config.metrics.port && !cluster.isWorker
+    ? await listenForMetrics(metrics.registry, config.metrics, errorHandler(config.baseUrl + '/fhir', { error: (msg, err) => logger.error({ err }, msg) }))
+    : undefined;
   const server = createHttpServer(app).listen(config.port, config.host, () => {
     const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
     console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });
   const shutdown = gracefulShutdown(server, { timeoutMs: config.shutdownTimeoutMs, closeServices: async () => {
+    metricsServer?.closeAllConnections();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     await close();
     await stopDevServices();
   } });

@@ -50,6 +50,16 @@ async function run(conn: PoolConnection, statement: string): Promise<void> {
   }
 }
 
+/** The migrations not yet applied to the pool's database (readiness: a node must not serve an older schema). */
+export async function pendingMigrations(pool: Pool): Promise<string[]> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
+  const done = new Set(rows.map((r) => Number(r.version)));
+  // The files do not change while the server runs: read once, not at every readiness probe.
+  shipped ??= loadMigrations().map(({ version, name }) => ({ version, name }));
+  return shipped.filter((m) => !done.has(m.version)).map((m) => m.name);
+}
+let shipped: { version: number; name: string }[] | undefined;
+
 /** Returns the names of the migrations it applied. `upTo` stops after that version (tests of old schemas). */
 export async function migrate(pool: Pool, upTo = Infinity): Promise<string[]> {
   const conn = await pool.getConnection();
