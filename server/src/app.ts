@@ -28,6 +28,12 @@ import type { UpgradeHandler } from './http/http-server.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
 import { createResourceFacts } from './auth/resource-server/resource-facts.js';
+import { requestId } from './http/request-id.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { apiMetricsRouter } from './observability/metrics-endpoint.js';
+import { requestLog, type Logger } from './observability/request-log.js';
+import { trackRequests, type RequestListener } from './observability/track-requests.js';
+import { pendingMigrations } from './store/mysql/migrate.js';
 
 export interface BuiltApp {
   app: Express;
@@ -42,10 +48,17 @@ export interface BuiltApp {
   deliveryLoop: DeliveryLoop;
   /** Give to the HTTP server (createHttpServer): the Subscriptions websocket channel at `<FHIR base>/ws`. */
   upgrade: UpgradeHandler;
+  /** The Prometheus registry behind /metrics (and METRICS_PORT's listener, which `serve` starts). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
-export async function buildApp(config: Config): Promise<BuiltApp> {
+export interface BuildOptions {
+  /** Where the JSON request log and errors go (`serve` passes one; without it, no request lines and errors go to the console). */
+  logger?: Logger;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
   const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
@@ -89,11 +102,23 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   // Exports run under the grant of the token that started them, read by the same access policy.
   services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs) : undefined);
 
+  const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
+  const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestId, trackRequests((name) => defs.isResourceType(name), onRequestDone));
   // First, so that neither authorization nor a dependency being down keeps them from answering.
-  app.use(healthRoutes({ database: () => pool.query('SELECT 1'), ...(redis ? { Redis: () => redis!.ping() } : {}) }));
+  app.use(healthRoutes({
+    database: () => pool.query('SELECT 1'),
+    migrations: async () => {
+      const pending = await pendingMigrations(pool);
+      if (pending.length > 0) throw new Error(`not applied: ${pending.join(', ')}`);
+    },
+    ...(redis ? { Redis: () => redis!.ping() } : {}),
+  }));
+  app.use(apiMetricsRouter(metrics.registry, config.metrics));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
@@ -132,7 +157,10 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
-  app.use(errorHandler(fhirBase, { error: (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)) }));
+  const logger = opts.logger;
+  app.use(errorHandler(fhirBase, {
+    error: logger ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg) : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
+  }));
   const close = async () => {
     await websocket.close();
     await auth?.close();
@@ -142,5 +170,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
 }

@@ -6,6 +6,8 @@ import { loadBulkConfig, type BulkConfig } from './bulk/bulk-config.js';
 import { loadBinaryConfig, type BinaryConfig } from './binary/binary-config.js';
 import { loadSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscriptions-config.js';
 import { DEFAULT_PROVIDER_FETCH_LIMITS, type ProviderFetchLimits } from './auth/provider-fetch-limits.js';
+import type { MetricsAccess } from './observability/metrics-endpoint.js';
+import { LOG_LEVELS, type LogLevel } from './observability/request-log.js';
 
 export interface Config {
   port: number;
@@ -55,6 +57,10 @@ export interface Config {
   binary: BinaryConfig;
   /** FHIR Subscriptions: delivery, retries, endpoint rules (SUBSCRIPTION_*). */
   subscriptions: SubscriptionsConfig;
+  /** GET /metrics: METRICS_TOKEN, METRICS_PORT, METRICS_HOST. */
+  metrics: MetricsAccess;
+  /** LOG_LEVEL of the JSON logs `serve` writes (one line per request at info). */
+  logLevel: LogLevel;
 }
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +75,9 @@ export function loadConfig(env: Env): Config {
   // AUTH_MODE=open serves the API without tokens: it may only listen on loopback.
   if (authMode === 'open' && !LOOPBACK.has(host)) {
     throw new Error(`HOST=${host} refused: with AUTH_MODE=open the FHIR API has no authorization and only listens on loopback (127.0.0.1, ::1)`);
+  }
+  if (env.METRICS_PORT && env.METRICS_PORT !== '0' && Number(env.WORKERS ?? 1) > 1) {
+    throw new Error('METRICS_PORT cannot be used with WORKERS > 1 (each worker has its own metrics): use METRICS_TOKEN, which serves /metrics on the API port');
   }
   return {
     port,
@@ -102,7 +111,19 @@ export function loadConfig(env: Env): Config {
     bulk: loadBulkConfig(env),
     binary: loadBinaryConfig(env),
     subscriptions: loadSubscriptionsConfig(env),
+    metrics: {
+      ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}),
+      port: intVar(env, 'METRICS_PORT', 0),
+      host: env.METRICS_HOST || '127.0.0.1',
+    },
+    logLevel: logLevel(env.LOG_LEVEL),
   };
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+  return raw as LogLevel;
 }
 
 function intVar(env: Env, name: string, fallback: number): number {

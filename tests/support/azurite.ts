@@ -1,10 +1,11 @@
 // Starts a real Azurite Blob service (npm azurite, pure JS) on a free loopback port, in a temporary folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 
 const BIN = fileURLToPath(new URL('../../node_modules/.bin/azurite-blob', import.meta.url));
 /** Azurite's well-known development account. */
@@ -16,14 +17,6 @@ const STOP_GRACE_MS = 2000;
 export interface Azurite {
   connectionString: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {

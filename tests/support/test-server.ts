@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
-import { buildApp, type BuiltApp } from '../../server/src/app.js';
+import { buildApp, type BuildOptions, type BuiltApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 
 const SERVER_ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -21,7 +21,7 @@ export interface TestServer {
  * (tests/support/smart-tokens.ts gets real tokens from it). Redis keys get a prefix unique to this server,
  * deleted on close.
  */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, build: BuildOptions = {}): Promise<TestServer> {
   const suffix = randomBytes(4).toString('hex');
   const database = `fibrotrack_test_${suffix}`;
   const config = loadConfig({
@@ -31,7 +31,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     REDIS_PREFIX: `fibrotrack_test_${suffix}:`,
     ...overrides,
   });
-  const built = await buildApp(config);
+  const built = await buildApp(config, build);
   const inspector = await mysql.createConnection(`${SERVER_ROOT}/${database}`);
   return {
     http: request(built.app),

@@ -8,6 +8,8 @@ const EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
 const INTERACTION = 'http://hl7.org/fhir/restful-interaction';
 const AUTH_EVENT = 'https://fhir.fibrotrack.org/CodeSystem/authorization-event';
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
+/** IHE Basic Audit Log Patterns: the entity carrying the request's X-Request-Id. */
+const REQUEST_ID = { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId', display: 'X-Request-Id' };
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const PARTICIPATION = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
@@ -59,6 +61,8 @@ export interface RestAudit {
   /** Resources stored under Prefer: handling=lenient, with the validation issues they were stored despite. */
   lenient?: ReadonlyMap<string, string[]>;
   recorded?: Date;
+  /** X-Request-Id of the request: an entity of IHE BALP's XrequestId type. */
+  requestId?: string;
 }
 
 export function restAuditEvent(a: RestAudit): AuditEvent {
@@ -87,6 +91,8 @@ export function restAuditEvent(a: RestAudit): AuditEvent {
       query: Buffer.from(text, 'utf8').toString('base64'),
     });
   }
+  // https://profiles.ihe.net/ITI/BALP/StructureDefinition-IHE.BasicAudit.SaveTransaction.html (entity:transaction)
+  if (a.requestId) entity.push({ what: { identifier: { value: a.requestId } }, type: REQUEST_ID });
   return {
     resourceType: 'AuditEvent',
     type: QUERIES.has(first) ? QUERY : REST,

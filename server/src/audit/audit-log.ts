@@ -32,6 +32,11 @@ export class AuditLog implements AuditRecorder {
     private readonly log: { error(message: string, err: unknown): void } = console,
   ) {}
 
+  /** Events recorded and not yet handed to the database (the /metrics audit queue depth). */
+  get queued(): number {
+    return this.pending.length;
+  }
+
   record(event: AuditEvent): void {
     this.pending.push(event);
     if (this.pending.length >= this.opts.maxBatch) void this.flush();

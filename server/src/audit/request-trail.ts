@@ -16,6 +16,8 @@ export class RequestTrail {
   diagnostics?: string;
   /** Writes stored under Prefer: handling=lenient: reference -> the validation issues they were stored despite. */
   readonly lenient = new Map<string, string[]>();
+  /** The request's X-Request-Id (http/request-id.ts), so a log line leads to its AuditEvent. */
+  requestId?: string;
   /** Why the access policy hid a resource the client was answered does not exist (the audit keeps the truth). */
   refused?: string;
 
@@ -44,6 +46,7 @@ export class RequestTrail {
       query: this.query,
       diagnostics: this.refused ?? this.diagnostics,
       lenient: this.lenient,
+      ...(this.requestId ? { requestId: this.requestId } : {}),
     });
   }
 }

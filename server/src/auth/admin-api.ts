@@ -1,6 +1,6 @@
 // Admin API under /auth/admin: register/list/remove clients, list/rotate/retire signing keys. Bearer
 // ADMIN_TOKEN; without it configured the API is off. Errors are OAuth-style JSON bodies.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../core/same-secret.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ClientRegistrationError, type ClientRegistration, type ClientStore } from './client-store.js';
 import type { SigningKeyStore } from './signing-keys.js';
@@ -94,10 +94,4 @@ export function adminRouter(deps: AdminDeps): express.Router {
     next(err);
   });
   return router;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
 }

@@ -28,7 +28,8 @@ export async function openRedis(url: string, timeoutMs: number): Promise<Redis> 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.disconnect();
-      reject(new Error(`Redis at ${new URL(url).host} did not answer within ${Math.max(timeoutMs, 1000) * 5} ms (REDIS_URL)`));
+      const why = lastError ? ` (${lastError})` : '';
+      reject(new Error(`Redis at ${new URL(url).host} did not answer within ${Math.max(timeoutMs, 1000) * 5} ms${why}: start it or set REDIS_URL (AUTH_MODE=smart keeps the authorization server's state in Redis; AUTH_MODE=open needs none)`));
     }, Math.max(timeoutMs, 1000) * 5);
     redis.once('ready', () => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 // fibrotrack CLI: serve, migrate, load... Returns an exit code, or undefined while a server keeps running.
 // Each command's module is loaded when it runs, so that `fibrotrack import` loads no HTTP or authorization server.
 import { loadConfig } from '../config.js';
+import { provideDevServices } from '../dev-services/dev-services.js';
 
 const USAGE = `Usage: fibrotrack <command>
 
@@ -26,12 +27,37 @@ Commands:
 
 Configuration comes from the environment; see docs/configuration.md.`;
 
+/** Commands that use no database (and so never start a private one). */
+const NO_DATABASE = new Set(['validate', 'help', '--help', '-h']);
+
 export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
   const [command = 'serve', ...rest] = args;
+  if (NO_DATABASE.has(command) || !COMMANDS.has(command)) return runCommand(command, rest, env);
+  loadConfig(env); // a malformed setting is refused before any private service starts
+  // DATABASE_URL (and REDIS_URL for the authorization server) unset and nothing on the default address: a private
+  // development database (and Redis), started here and stopped when the command ends (docs/operations.md).
+  const dev = await provideDevServices(env, { database: true, redis: command === 'serve' && (env.AUTH_MODE ?? 'smart') === 'smart' });
+  const withDev = { ...env, ...dev.env };
+  if (command === 'serve') {
+    try {
+      await (await import('./serve-command.js')).serveCommand(loadConfig(withDev), dev.stop);
+    } catch (err) {
+      await dev.stop();
+      throw err;
+    }
+    return undefined;
+  }
+  try {
+    return await runCommand(command, rest, withDev);
+  } finally {
+    await dev.stop();
+  }
+}
+
+const COMMANDS = new Set(['serve', 'migrate', 'load', 'validate', 'import', 'sync', 'export', 'client', 'user', 'keys', 'subscriptions']);
+
+async function runCommand(command: string, rest: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
   switch (command) {
-    case 'serve':
-      await (await import('./serve-command.js')).serveCommand(loadConfig(env));
-      return undefined;
     case 'migrate':
       return (await import('./migrate-command.js')).migrateCommand(loadConfig(env));
     case 'load':

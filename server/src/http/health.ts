@@ -1,6 +1,7 @@
-// GET /health (liveness: the process answers) and GET /health/ready (readiness: the database and, with
-// AUTH_MODE=smart, Redis answer). Public and data-free, for load balancers and orchestrators; /ready answers 503
-// with Retry-After naming what is down, and turns 200 again by itself once it is back.
+// GET /healthz (liveness: the process answers) and GET /readyz (readiness: the database answers and its migrations
+// are applied, and with AUTH_MODE=smart Redis answers); /health and /health/ready are the same. Public, data-free
+// and not audited, for load balancers and orchestrators; readiness answers 503 with Retry-After naming what is
+// down, and turns 200 again by itself once it is back.
 import { Router, type Response } from 'express';
 import { RETRY_AFTER_SECONDS } from '../core/unavailable.js';
 
@@ -12,8 +13,8 @@ const PROBE_TIMEOUT_MS = 1000;
 
 export function healthRoutes(probes: Record<string, Probe>): Router {
   const router = Router();
-  router.get('/health', (_req, res) => send(res, 200, { status: 'pass' }));
-  router.get('/health/ready', async (_req, res) => {
+  router.get(['/healthz', '/health'], (_req, res) => send(res, 200, { status: 'pass' }));
+  router.get(['/readyz', '/health/ready'], async (_req, res) => {
     const results = await Promise.all(Object.entries(probes).map(async ([name, probe]) => [name, await check(probe)] as const));
     const checks = Object.fromEntries(results.map(([name, error]) => [name, error === undefined ? { status: 'pass' } : { status: 'fail', output: error }]));
     const down = results.filter(([, error]) => error !== undefined).map(([name]) => name);

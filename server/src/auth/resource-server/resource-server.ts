@@ -80,6 +80,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
     if (isPublic(req, res) || req.method === 'OPTIONS') return next();
     const trail = new RequestTrail();
     trail.who.address = req.ip;
+    trail.requestId = res.locals.requestId as string | undefined;
     res.locals.auditTrail = trail;
     // 'close' also ends requests the client abandoned; either way the request is recorded once.
     let recorded = false;
