@@ -226,6 +226,18 @@ async function start(): Promise<void> {
       await showTreatment(ctx, parseRange(location.hash));
     },
   }));
+  // Charts are drawn at the width they get: a rotated tablet or a resized window redraws them (after a pause).
+  let drawnWidth = document.getElementById('treatment')!.clientWidth;
+  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      const width = document.getElementById('treatment')!.clientWidth;
+      if (Math.abs(width - drawnWidth) < 80) return;
+      drawnWidth = width;
+      void showTreatment(ctx, parseRange(location.hash));
+    }, 300);
+  });
   await Promise.all([
     banner ? section(client, 'banner', 'the patient', async () => bannerView(await patient, now)) : undefined,
     showTreatment(ctx, parseRange(location.hash)),

@@ -8,7 +8,8 @@ function table(caption, entries, lanes) {
     const laneOf = new Map(lanes.map((l) => [l.name.trim().toLowerCase(), l]));
     return h('table', { class: 'medications-table' }, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, h('tr', {}, ...['Medication', 'Dosage', 'Status', 'Dates', 'Adherence'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...entries.map((e) => {
         const lane = laneOf.get(e.name.trim().toLowerCase());
-        const change = lane && lane.periods[0]?.entry === e ? painChange(lane) : '';
+        // The change around the drug's first start: on that row, and on the current one (where a clinician looks).
+        const change = lane && (lane.periods[0]?.entry === e || e.current) ? painChange(lane) : '';
         return h('tr', {}, h('th', { scope: 'row' }, e.name, change ? h('span', { class: 'pain-change' }, ` (${change})`) : null), 
         // data-label: the column's name, shown beside the value where a phone stacks the cells.
         h('td', { 'data-label': 'Dosage' }, e.dosage), h('td', { 'data-label': 'Status' }, `${statusLabel(e.status)}, ${sourceLabel(e.source).toLowerCase()}`), h('td', { 'data-label': 'Dates' }, e.start ? `${formatDate(e.start)} to ${e.end ? formatDate(e.end) : e.current ? 'now' : 'unknown'}` : 'Not recorded'), h('td', { 'data-label': 'Adherence' }, e.adherence ?? 'Not recorded'));
