@@ -26,6 +26,8 @@ test('formatDateTime shows the instant in the given time zone', () => {
   assert.equal(formatDateTime('2026-11-01T23:30:00Z', 'Europe/Berlin'), '2 Nov 2026 00:30');
   assert.equal(formatDateTime('2026-11-01', 'Pacific/Honolulu'), '1 Nov 2026');
   assert.equal(formatDateTime('not a dateTime', 'UTC'), 'not a dateTime');
+  // The same month name as formatDate, not Intl's en-GB "Sept".
+  assert.equal(formatDateTime('2026-09-03T08:05:00Z', 'UTC'), '3 Sep 2026 08:05');
 });
 
 test('ageOn counts birthdays reached', () => {

@@ -29,17 +29,20 @@ export function formatDate(value: string | undefined): string {
   return day ? `${Number(day)} ${monthName} ${year}` : `${monthName} ${year}`;
 }
 
-/** A dateTime/instant in the viewer's time zone (given explicitly so tests are deterministic). */
+/**
+ * A dateTime/instant in the viewer's time zone (given explicitly so tests are deterministic). The month comes from
+ * our own list: Intl's en-GB short month is "Sept", while formatDate says "Sep", and one page must not show both.
+ */
 export function formatDateTime(value: string | undefined, timeZone?: string): string {
   if (!value) return 'Unknown';
   if (!value.includes('T')) return formatDate(value);
   const time = Date.parse(value);
   if (Number.isNaN(time)) return value;
   const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(time));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('day')} ${get('month')} ${get('year')} ${get('hour')}:${get('minute')}`;
+  return `${Number(get('day'))} ${MONTHS[Number(get('month')) - 1]} ${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
 /** Whole years between a birth date and `now`, or undefined when the birth date is partial or missing. */

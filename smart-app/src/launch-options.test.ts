@@ -3,15 +3,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ehrLaunchOptions, standaloneLaunchOptions } from './launch-options.js';
 
-test('EHR launch: launch scope, user-level read scopes, identity, PKCE required', () => {
+test('EHR launch: launch scope, read scopes confined to the patient, identity, PKCE required', () => {
   const o = ehrLaunchOptions();
   assert.equal(o.clientId, 'fibrotrack-provider-app');
   assert.equal(o.pkceMode, 'required');
   assert.equal(o.redirectUri, 'index.html');
   const scopes = o.scope.split(' ');
-  for (const s of ['launch', 'openid', 'fhirUser', 'user/Patient.rs', 'user/Observation.rs', 'user/MedicationStatement.rs']) assert.ok(scopes.includes(s), s);
+  for (const s of ['launch', 'openid', 'fhirUser', 'patient/Patient.rs', 'patient/Observation.rs', 'patient/MedicationStatement.rs',
+    'patient/MedicationRequest.rs', 'patient/Condition.rs']) assert.ok(scopes.includes(s), s);
   assert.ok(!scopes.includes('launch/patient'));
   assert.ok(scopes.every((s) => !/\.(c|u|d)/.test(s)), 'read-only');
+  // user/ scopes reach every patient: only the signed-in user's own Practitioner record is read that way.
+  assert.deepEqual(scopes.filter((s) => s.startsWith('user/')), ['user/Practitioner.rs']);
+});
+
+test('after the clinician asked to record, the launch also asks for creating Observations', () => {
+  assert.ok(ehrLaunchOptions(true).scope.split(' ').includes('patient/Observation.c'));
+  assert.ok(standaloneLaunchOptions('http://a/app/standalone.html', true).scope.split(' ').includes('patient/Observation.c'));
+  assert.ok(!standaloneLaunchOptions('http://a/app/standalone.html').scope.includes('.c'));
 });
 
 test('standalone: launch/patient; iss from the query or this server\'s /fhir', () => {

@@ -5,20 +5,35 @@ export const CLIENT_ID = 'fibrotrack-provider-app';
 /** Relative to the launch page; fhirclient makes it absolute (it must match the registered redirect_uri). */
 export const REDIRECT_URI = 'index.html';
 
-/** Read-only access to what the app shows: the patient, pain scores and vitals, medications, the signed-in user. */
+/**
+ * Read-only access to what the app shows, confined to the patient in context (patient/ scopes: a user/ scope would
+ * reach every patient the user may see): the patient, pain scores and wearable data, medications of both kinds,
+ * conditions. user/Practitioner.rs only reads the signed-in user's name (no patient data).
+ */
 const DATA_SCOPES = [
-  'user/Patient.rs',
-  'user/Observation.rs',
-  'user/MedicationStatement.rs',
-  'user/Medication.rs',
+  'patient/Patient.rs',
+  'patient/Observation.rs',
+  'patient/MedicationStatement.rs',
+  'patient/MedicationRequest.rs',
+  'patient/Medication.rs',
+  'patient/Condition.rs',
   'user/Practitioner.rs',
 ];
+
+/** Recording a pain score: asked for only after the clinician chose to record (incremental consent). */
+export const RECORD_SCOPE = 'patient/Observation.c';
+/** localStorage key set when the clinician asked for recording; the next launch asks for RECORD_SCOPE. */
+export const WANTS_RECORDING = 'fibrotrack-wants-recording';
+/** sessionStorage key: which launch started this session ('ehr' or 'standalone'), for the relaunch action. */
+export const LAUNCH_KIND = 'fibrotrack-launch-kind';
 
 /** `online_access`: a refresh token while the user's session lasts, so a long visit does not end in a 401. */
 const IDENTITY_SCOPES = ['openid', 'fhirUser', 'online_access'];
 
 export const EHR_LAUNCH_SCOPE = ['launch', ...IDENTITY_SCOPES, ...DATA_SCOPES].join(' ');
 export const STANDALONE_SCOPE = ['launch/patient', ...IDENTITY_SCOPES, ...DATA_SCOPES].join(' ');
+
+const withRecording = (scope: string, recording: boolean) => (recording ? `${scope} ${RECORD_SCOPE}` : scope);
 
 export interface AuthorizeOptions {
   clientId: string;
@@ -30,19 +45,19 @@ export interface AuthorizeOptions {
   patientId?: string;
 }
 
-export function ehrLaunchOptions(): AuthorizeOptions {
+export function ehrLaunchOptions(recording = false): AuthorizeOptions {
   // iss and launch come from the query string the EHR opened us with; fhirclient reads them itself.
-  return { clientId: CLIENT_ID, scope: EHR_LAUNCH_SCOPE, redirectUri: REDIRECT_URI, pkceMode: 'required' };
+  return { clientId: CLIENT_ID, scope: withRecording(EHR_LAUNCH_SCOPE, recording), redirectUri: REDIRECT_URI, pkceMode: 'required' };
 }
 
 /**
  * Standalone: the FHIR base comes from `?iss=` or is this server's own (`../fhir` relative to the page, which
  * is `$BASE_URL/fhir` when the app is served at `$BASE_URL/app/`).
  */
-export function standaloneLaunchOptions(pageUrl: string): AuthorizeOptions {
+export function standaloneLaunchOptions(pageUrl: string, recording = false): AuthorizeOptions {
   const url = new URL(pageUrl);
   const given = url.searchParams.get('iss');
   const iss = given && /^https?:\/\//.test(given) ? given.replace(/\/+$/, '') : new URL('../fhir', url).href;
   const patientId = url.searchParams.get('patient') ?? undefined;
-  return { clientId: CLIENT_ID, scope: STANDALONE_SCOPE, redirectUri: REDIRECT_URI, pkceMode: 'required', iss, ...(patientId ? { patientId } : {}) };
+  return { clientId: CLIENT_ID, scope: withRecording(STANDALONE_SCOPE, recording), redirectUri: REDIRECT_URI, pkceMode: 'required', iss, ...(patientId ? { patientId } : {}) };
 }

@@ -1,10 +1,11 @@
-// Builds the pain trend (LOINC 72514-3, 0-10 numeric rating) from Observations: pure, no DOM.
-import type { Observation } from 'fhir/r4.js';
+// Builds the pain trend (LOINC 72514-3, 0-10 numeric rating) from Observations, with what was recorded beside
+// the score (body sites, quality, interference, note), and its daily mean and maximum: pure, no DOM.
+import type { CodeableConcept, Observation } from 'fhir/r4.js';
+import { regionByCode, SNOMED } from './body-regions.js';
 
 export const PAIN_LOINC = '72514-3';
 export const LOINC = 'http://loinc.org';
-export const TREND_DAYS = 90;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const FT_OBSERVATION = 'https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation';
 
 export interface PainPoint {
   /** The effective time as recorded (shown in the table). */
@@ -13,6 +14,23 @@ export interface PainPoint {
   time: number;
   score: number;
   id?: string;
+  /** Body sites as region labels ("Lower back"); SNOMED codes of the sites in `siteCodes`. */
+  sites: string[];
+  siteCodes: string[];
+  qualities: string[];
+  /** Interference with daily activities, 0-10. */
+  interference?: number;
+  note?: string;
+}
+
+export interface PainDay {
+  /** The local calendar day as recorded (YYYY-MM-DD). */
+  day: string;
+  /** Noon UTC of that day, where the chart places it. */
+  time: number;
+  mean: number;
+  max: number;
+  count: number;
 }
 
 export interface PainSummary {
@@ -23,30 +41,49 @@ export interface PainSummary {
   mean?: number;
 }
 
-/** The first instant of the trend window; the search asks the server for `date=ge` this. */
-export function windowStart(now: Date, days = TREND_DAYS): Date {
-  return new Date(now.getTime() - days * DAY_MS);
-}
-
-/** Search for the window's pain scores, oldest first (the app sorts again: paging can interleave). */
-export function painSearchUrl(patientId: string, now: Date, days = TREND_DAYS): string {
-  const params = new URLSearchParams({
-    patient: patientId,
-    code: `${LOINC}|${PAIN_LOINC}`,
-    date: `ge${windowStart(now, days).toISOString()}`,
-    _sort: 'date',
-    _count: '200',
-  });
+/** Search for the range's pain scores, oldest first (the app sorts again: paging can interleave). */
+export function painSearchUrl(patientId: string, from: Date | undefined): string {
+  const params = new URLSearchParams({ patient: patientId, code: `${LOINC}|${PAIN_LOINC}`, _sort: 'date', _count: '500' });
+  if (from) params.set('date', `ge${from.toISOString()}`);
   return `Observation?${params}`;
 }
 
+const text = (c: CodeableConcept | undefined) => c?.text?.trim() || c?.coding?.find((x) => x.display)?.display || c?.coding?.find((x) => x.code)?.code;
+
+function details(obs: Observation): Pick<PainPoint, 'sites' | 'siteCodes' | 'qualities' | 'interference' | 'note'> {
+  const siteCodes: string[] = [];
+  const sites: string[] = [];
+  const site = obs.bodySite;
+  if (site) {
+    const code = site.coding?.find((c) => c.system === SNOMED)?.code;
+    const region = regionByCode(code);
+    if (code) siteCodes.push(code);
+    const label = region?.label ?? text(site);
+    if (label) sites.push(label);
+  }
+  const qualities: string[] = [];
+  let interference: number | undefined;
+  for (const component of obs.component ?? []) {
+    const code = component.code?.coding?.find((c) => c.system === FT_OBSERVATION)?.code;
+    if (code === 'pain-quality') {
+      const q = text(component.valueCodeableConcept);
+      if (q) qualities.push(q);
+    } else if (code === 'pain-interference' && typeof component.valueQuantity?.value === 'number') {
+      interference = component.valueQuantity.value;
+    }
+  }
+  const note = (obs.note ?? []).map((n) => n.text?.trim()).filter(Boolean).join(' ') || undefined;
+  return { sites, siteCodes, qualities, interference, note };
+}
+
 /**
- * Pain scores inside [now - days, now], sorted by time. Skips what a clinician must not see plotted as a score:
- * entered-in-error or cancelled records, other codes, missing or non-numeric values, and unparseable times.
+ * Pain scores inside [from, to] (from absent: no lower bound), sorted by time. Skips what a clinician must not see
+ * plotted as a score: entered-in-error or cancelled records, other codes, missing or non-numeric values, and
+ * unparseable times.
  */
-export function buildPainSeries(observations: Observation[], now: Date, days = TREND_DAYS): PainPoint[] {
-  const from = windowStart(now, days).getTime();
-  const to = now.getTime();
+export function buildPainSeries(observations: Observation[], from: Date | undefined, to: Date): PainPoint[] {
+  const start = from?.getTime() ?? -Infinity;
+  const end = to.getTime();
   const points: PainPoint[] = [];
   for (const obs of observations) {
     if (obs.resourceType !== 'Observation') continue;
@@ -57,10 +94,30 @@ export function buildPainSeries(observations: Observation[], now: Date, days = T
     const when = obs.effectiveDateTime ?? obs.effectiveInstant ?? obs.effectivePeriod?.start;
     if (!when) continue;
     const time = Date.parse(when);
-    if (Number.isNaN(time) || time < from || time > to) continue;
-    points.push({ when, time, score, id: obs.id });
+    if (Number.isNaN(time) || time < start || time > end) continue;
+    points.push({ when, time, score, id: obs.id, ...details(obs) });
   }
   return points.sort((a, b) => a.time - b.time || (a.id ?? '').localeCompare(b.id ?? ''));
+}
+
+/** The calendar day a time was recorded on, as the recording says (its own offset), else UTC. */
+export function recordedDay(when: string, time: number): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(when) ? when.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
+}
+
+export const dayNoon = (day: string) => Date.parse(`${day}T12:00:00Z`);
+
+/** One entry per day with a score: mean and maximum, oldest first (the chart's line and its whiskers). */
+export function dailyPain(points: PainPoint[]): PainDay[] {
+  const days = new Map<string, number[]>();
+  for (const p of points) {
+    const day = recordedDay(p.when, p.time);
+    days.set(day, [...(days.get(day) ?? []), p.score]);
+  }
+  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, scores]) => ({
+    day, time: dayNoon(day), count: scores.length, max: Math.max(...scores),
+    mean: scores.reduce((a, b) => a + b, 0) / scores.length,
+  }));
 }
 
 export function summarizePain(points: PainPoint[]): PainSummary {
@@ -73,4 +130,10 @@ export function summarizePain(points: PainPoint[]): PainSummary {
     max: Math.max(...scores),
     mean: scores.reduce((a, b) => a + b, 0) / scores.length,
   };
+}
+
+/** Mean pain in [from, to), or undefined when no score fell in it. */
+export function meanPainBetween(points: PainPoint[], from: number, to: number): number | undefined {
+  const scores = points.filter((p) => p.time >= from && p.time < to).map((p) => p.score);
+  return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : undefined;
 }

@@ -1,4 +1,5 @@
-// Latest wearable vitals and sleep from Observation/$lastn: which codes, the query, one row per code. Pure.
+// Latest wearable vitals and sleep from Observation/$lastn: which codes, the query, one row per code, each with
+// its date and whether it is too old to count as current. Pure.
 import type { Observation } from 'fhir/r4.js';
 import { formatDuration, formatQuantity } from './format.js';
 import { LOINC } from './pain-series.js';
@@ -20,12 +21,20 @@ export const VITAL_KINDS: VitalKind[] = [
   { code: '59408-5', label: 'Oxygen saturation (SpO2)', format: quantity },
 ];
 
+/** A value older than this is marked stale: a wearable synced daily is at most a day or two behind. */
+export const STALE_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export interface VitalRow {
   code: string;
   label: string;
   /** Absent when no Observation with this code was found. */
   value?: string;
   when?: string;
+  /** A whole-day value (a daily total over 00:00-23:59:59): shown as its date, without a time. */
+  daily?: boolean;
+  /** Older than STALE_DAYS. */
+  stale?: boolean;
 }
 
 export function lastnUrl(patientId: string): string {
@@ -41,8 +50,15 @@ function effective(obs: Observation): string | undefined {
   return obs.effectiveDateTime ?? obs.effectiveInstant ?? obs.effectivePeriod?.end ?? obs.effectivePeriod?.start;
 }
 
+/** A period of 20 hours or more that starts at midnight is a day's total. */
+function isDaily(obs: Observation): boolean {
+  const p = obs.effectivePeriod;
+  if (!p?.start || !p.end) return false;
+  return /T00:00(:00(\.0+)?)?([+-]\d{2}:\d{2}|Z)?$/.test(p.start) && Date.parse(p.end) - Date.parse(p.start) >= 20 * 3600_000;
+}
+
 /** One row per kind with the newest matching Observation (the server already returns one per code). */
-export function vitalRows(observations: Observation[]): VitalRow[] {
+export function vitalRows(observations: Observation[], now: Date): VitalRow[] {
   return VITAL_KINDS.map((kind) => {
     const matches = observations.filter(
       (o) => o.resourceType === 'Observation' && o.status !== 'entered-in-error' &&
@@ -50,6 +66,10 @@ export function vitalRows(observations: Observation[]): VitalRow[] {
     );
     const newest = matches.sort((a, b) => (Date.parse(effective(b) ?? '') || 0) - (Date.parse(effective(a) ?? '') || 0))[0];
     if (!newest) return { code: kind.code, label: kind.label };
-    return { code: kind.code, label: kind.label, value: kind.format(newest), when: effective(newest) };
+    const daily = isDaily(newest);
+    const when = daily ? newest.effectivePeriod!.start!.slice(0, 10) : effective(newest);
+    const time = Date.parse(effective(newest) ?? '');
+    const stale = Number.isNaN(time) || now.getTime() - time > STALE_DAYS * DAY_MS;
+    return { code: kind.code, label: kind.label, value: kind.format(newest), when, daily, stale };
   });
 }

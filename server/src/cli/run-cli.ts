@@ -23,6 +23,8 @@ Commands:
   keys list|rotate|retire    the authorization server's signing keys
   subscriptions list|remove <id>
                              FHIR Subscriptions: status, events and backlog (JSON lines); remove stops one
+  seed --demo [--patients n] demo data: 2 practitioners who can sign in, 20 patients with a year of pain scores,
+                             medications, conditions and 30 days of wearable data, dated relative to today
   help                       show this text
 
 Configuration comes from the environment; see docs/configuration.md.`;
@@ -78,6 +80,8 @@ async function runCommand(command: string, rest: string[], env: Record<string, s
       return (await import('./keys-command.js')).keysCommand(loadConfig(env), rest);
     case 'subscriptions':
       return (await import('./subscriptions-command.js')).subscriptionsCommand(loadConfig(env), rest);
+    case 'seed':
+      return (await import('./seed-command.js')).seedCommand(loadConfig(env), rest);
     case 'help':
     case '--help':
     case '-h':

@@ -28,7 +28,10 @@ export function formatDate(value) {
     const monthName = MONTHS[Number(month) - 1] ?? month;
     return day ? `${Number(day)} ${monthName} ${year}` : `${monthName} ${year}`;
 }
-/** A dateTime/instant in the viewer's time zone (given explicitly so tests are deterministic). */
+/**
+ * A dateTime/instant in the viewer's time zone (given explicitly so tests are deterministic). The month comes from
+ * our own list: Intl's en-GB short month is "Sept", while formatDate says "Sep", and one page must not show both.
+ */
 export function formatDateTime(value, timeZone) {
     if (!value)
         return 'Unknown';
@@ -38,10 +41,10 @@ export function formatDateTime(value, timeZone) {
     if (Number.isNaN(time))
         return value;
     const parts = new Intl.DateTimeFormat('en-GB', {
-        timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+        timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     }).formatToParts(new Date(time));
     const get = (type) => parts.find((p) => p.type === type)?.value ?? '';
-    return `${get('day')} ${get('month')} ${get('year')} ${get('hour')}:${get('minute')}`;
+    return `${Number(get('day'))} ${MONTHS[Number(get('month')) - 1]} ${get('year')} ${get('hour')}:${get('minute')}`;
 }
 /** Whole years between a birth date and `now`, or undefined when the birth date is partial or missing. */
 export function ageOn(birthDate, now) {

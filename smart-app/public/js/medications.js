@@ -1,38 +1,82 @@
-export function medicationSearchUrl(patientId) {
-    const params = new URLSearchParams({
-        patient: patientId,
-        status: 'active',
-        _include: 'MedicationStatement:medication',
-        _count: '100',
-    });
-    return `MedicationStatement?${params}`;
+export const ADHERENCE_URL = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence';
+const CURRENT_STATEMENT = new Set(['active', 'intended', 'on-hold']);
+const CURRENT_REQUEST = new Set(['active', 'on-hold', 'draft']);
+function search(type, patientId) {
+    return `${type}?${new URLSearchParams({ patient: patientId, _include: `${type}:medication`, _count: '200' })}`;
+}
+/** Every status (a stopped drug matters as much as a current one), with the Medications they refer to. */
+export function medicationSearchUrls(patientId) {
+    return [search('MedicationStatement', patientId), search('MedicationRequest', patientId)];
 }
 function conceptText(concept) {
     return concept?.text?.trim() || concept?.coding?.find((c) => c.display)?.display || concept?.coding?.find((c) => c.code)?.code;
 }
+function dosageText(dosage) {
+    return (dosage ?? []).map((d) => d.text?.trim()).filter(Boolean).join('; ') || 'No dosage recorded';
+}
+function adherence(ms) {
+    const reason = conceptText(ms.statusReason?.[0]);
+    if (ms.status === 'not-taken')
+        return reason ? `Not taken: ${reason}` : 'Not taken';
+    const ext = ms.extension?.find((e) => e.url === ADHERENCE_URL)?.valueCodeableConcept;
+    const code = ext?.coding?.[0]?.code;
+    if (!ext)
+        return undefined;
+    if (code === 'not-taken')
+        return reason ? `Not taken: ${reason}` : 'Not taken';
+    if (code === 'taken')
+        return 'Taken';
+    return conceptText(ext);
+}
+/** Still current on `now`: a current status and no end before now. */
+function isCurrent(status, statuses, end, now) {
+    return statuses.has(status) && !(end && Date.parse(end) < now.getTime());
+}
 /**
- * Rows for the active statements among `resources` (a search result with its included Medications),
- * sorted by name. A medicationReference is resolved against the included Medications.
+ * One entry per statement or request among `resources` (a search result with its included Medications), current
+ * first, then by start, newest first. entered-in-error is left out. A medicationReference is resolved against the
+ * included Medications.
  */
-export function medicationRows(resources) {
+export function medicationEntries(resources, now) {
     const medications = new Map();
     for (const r of resources)
         if (r.resourceType === 'Medication' && r.id)
             medications.set(`Medication/${r.id}`, r);
-    const rows = [];
+    const nameOf = (concept, ref) => conceptText(concept) ?? (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ?? ref?.display ?? 'Unnamed medication';
+    const entries = [];
     for (const r of resources) {
-        if (r.resourceType !== 'MedicationStatement')
-            continue;
-        const ms = r;
-        if (ms.status !== 'active')
-            continue;
-        const ref = ms.medicationReference;
-        const name = conceptText(ms.medicationCodeableConcept) ??
-            (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ??
-            ref?.display ?? 'Unnamed medication';
-        const dosage = (ms.dosage ?? []).map((d) => d.text?.trim()).filter(Boolean).join('; ') || 'No dosage recorded';
-        const since = ms.effectiveDateTime ?? ms.effectivePeriod?.start ?? ms.dateAsserted;
-        rows.push({ name, dosage, since, id: ms.id });
+        if (r.resourceType === 'MedicationStatement') {
+            const ms = r;
+            if (ms.status === 'entered-in-error')
+                continue;
+            const start = ms.effectiveDateTime ?? ms.effectivePeriod?.start ?? ms.dateAsserted;
+            const end = ms.effectivePeriod?.end;
+            entries.push({
+                id: ms.id, source: 'MedicationStatement', name: nameOf(ms.medicationCodeableConcept, ms.medicationReference),
+                dosage: dosageText(ms.dosage), status: ms.status, start, end, adherence: adherence(ms),
+                current: isCurrent(ms.status, CURRENT_STATEMENT, end, now),
+            });
+        }
+        else if (r.resourceType === 'MedicationRequest') {
+            const mr = r;
+            if (mr.status === 'entered-in-error')
+                continue;
+            const validity = mr.dispenseRequest?.validityPeriod;
+            const end = validity?.end;
+            entries.push({
+                id: mr.id, source: 'MedicationRequest', name: nameOf(mr.medicationCodeableConcept, mr.medicationReference),
+                dosage: dosageText(mr.dosageInstruction), status: mr.status, start: validity?.start ?? mr.authoredOn, end,
+                current: isCurrent(mr.status, CURRENT_REQUEST, end, now),
+            });
+        }
     }
-    return rows.sort((a, b) => a.name.localeCompare(b.name));
+    const startOf = (e) => (e.start ? Date.parse(e.start) : 0) || 0;
+    return entries.sort((a, b) => Number(b.current) - Number(a.current) || startOf(b) - startOf(a) || a.name.localeCompare(b.name));
+}
+/** "MedicationStatement" reads as "Reported", "MedicationRequest" as "Prescribed". */
+export function sourceLabel(source) {
+    return source === 'MedicationStatement' ? 'Reported' : 'Prescribed';
+}
+export function statusLabel(status) {
+    return (status.charAt(0).toUpperCase() + status.slice(1)).replace(/-/g, ' ');
 }

@@ -1,5 +1,6 @@
-// A problem (expired session, 403, not launched...) as an alert the provider cannot miss.
+// A problem (expired session, 403, not launched...) as an alert the provider cannot miss, with the action that
+// fixes it when there is one (relaunch).
 import { h } from './dom.js';
-export function problemView(problem) {
-    return h('div', { class: `problem problem-${problem.kind}`, role: 'alert' }, h('p', { class: 'problem-title' }, h('strong', {}, problem.title)), h('p', {}, problem.detail));
+export function problemView(problem, action) {
+    return h('div', { class: `problem problem-${problem.kind}`, role: 'alert' }, h('p', { class: 'problem-title' }, h('strong', {}, problem.title)), h('p', {}, problem.detail), action ? h('p', {}, h('a', { class: 'button', href: action.href }, action.label)) : null);
 }
