@@ -39,7 +39,7 @@ test('the access policy and oauth URIs shape it when given', async () => {
 });
 
 test('mode=terminology is not supported, an unknown mode is refused', async () => {
-  assert.match(diagnostics(await call(ctx, 'GET', 'metadata?mode=terminology')), /not a terminology service/);
+  assert.match(diagnostics(await call(ctx, 'GET', 'metadata?mode=terminology')), /no TerminologyCapabilities statement/);
   const bad = await call(ctx, 'GET', 'metadata?mode=partial');
   assert.equal(bad.status, 400);
   assert.match(diagnostics(bad), /mode must be/);
