@@ -29,13 +29,6 @@ const ALLOWED_FOLDER_EDGES = [
   // indexing/path-steps.ts walks validation's element tree (validation/element-tree.ts): that tree belongs with the
   // definitions both read; indexing is in the same untangling.
   ['indexing', 'validation'],
-  // fhir/ still knows two features by name: the access context of a request is declared in auth/ (fhir-request.ts)
-  // and lenient writes check SMART scopes (lenient-writes.ts); the $export operations and ctx.bulk import bulk/.
-  // The next step: AccessContext declared in fhir/, the scope check passed in by auth, and bulk/ registering its
-  // operations through fhir-services.ts as wearables/ does (fhir/operations/wearable-routes.ts).
-  ['fhir', 'auth'],
-  ['fhir', 'bulk'],
-  ['bulk', 'auth'],
   // fhir/ knows the Subscriptions feature: its $status/$events/$get-ws-binding-token adapters and FhirContext's
   // subscriptionEvents. The next step, as for bulk/: subscriptions/ registers its operation routes through
   // fhir-services.ts (the way wearables/ does) and fhir/ declares the port it needs.
