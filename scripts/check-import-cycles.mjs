@@ -17,13 +17,6 @@ const SRC = join(ROOT, 'server', 'src');
 // of the folder check; a loop through any other edge fails. Empty the list as the untangling lands: an entry whose
 // folders no longer import that way fails too, so the list never outlives its reason.
 const ALLOWED_FOLDER_EDGES = [
-  // fhir/ still knows two features by name: the access context of a request is declared in auth/ (fhir-request.ts)
-  // and lenient writes check SMART scopes (lenient-writes.ts); the $export operations and ctx.bulk import bulk/.
-  // The next step: AccessContext declared in fhir/, the scope check passed in by auth, and bulk/ registering its
-  // operations through fhir-services.ts as wearables/ does (fhir/operations/wearable-routes.ts).
-  ['fhir', 'auth'],
-  ['fhir', 'bulk'],
-  ['bulk', 'auth'],
   // fhir/ knows the Subscriptions feature: its $status/$events/$get-ws-binding-token adapters and FhirContext's
   // subscriptionEvents. The next step, as for bulk/: subscriptions/ registers its operation routes through
   // fhir-services.ts (the way wearables/ does) and fhir/ declares the port it needs.

@@ -155,7 +155,7 @@ test('finished exports expire after EXPORT_RETENTION_SECONDS: files deleted, sta
     await manifestOf(short, status);
     const jobId = fhirPath(status).split('/').pop()!;
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await short.built.ctx.bulk!.poll();
+    await short.built.bulk.poll();
     assert.equal((await short.http.get(fhirPath(status))).status, 404);
     assert.equal(existsSync(join(dir, jobId)), false);
     assert.equal(readdirSync(dir).includes(jobId), false);
@@ -193,18 +193,18 @@ test('jobs survive a restart: a node closing mid-job hands it back and the next 
     // A node that crashed: its job is 'running' under a lease that ran out; B takes it over and finishes it.
     const crashed = fhirPath((await b.http.get('/fhir/$export?_type=Patient').set('Prefer', 'respond-async')).headers['content-location']);
     const crashedId = crashed.split('/').pop()!;
-    await nodeB.ctx.bulk!.idle();
+    await nodeB.bulk.idle();
     await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
     await pool.query(`DELETE FROM export_file WHERE job_id = ?`, [crashedId]);
-    await nodeB.ctx.bulk!.poll();
-    await nodeB.ctx.bulk!.idle();
+    await nodeB.bulk.poll();
+    await nodeB.bulk.idle();
     const again = await manifestOf(b, crashed);
     assert.deepEqual(idsOf((await downloadAll(b, again)).get('Patient')), ['r1']);
 
     // Lost its node three times already: reported failed, never silently lost.
     await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, attempts = 3, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
-    await nodeB.ctx.bulk!.poll();
-    await nodeB.ctx.bulk!.idle();
+    await nodeB.bulk.poll();
+    await nodeB.bulk.idle();
     const failed = await b.http.get(crashed);
     assert.equal(failed.status, 500);
     assert.match(failed.body.issue[0].diagnostics, /interrupted 3 times/);

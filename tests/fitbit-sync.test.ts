@@ -7,7 +7,8 @@ import type { Parameters } from 'fhir/r4.js';
 import { DateTime } from 'luxon';
 import { runCli } from '../server/src/cli/run-cli.js';
 import { openToken } from '../server/src/wearables/fitbit/token-crypto.js';
-import { FakeFitbit } from './support/fake-fitbit.js';
+import { FakeFitbit, recordsServed } from './support/fake-fitbit.js';
+import { assertCountsAddUp } from './support/import-answer.js';
 import { connectFitbit } from './support/fitbit-connect.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -103,6 +104,7 @@ test('the first sync pulls the initial 30 days of every data type, one range req
   assert.ok(paths.includes(`/1/user/-/activities/heart/date/${daysAgo(39)}/${until}.json`), paths.join('\n'));
   assert.ok(paths.includes(`/1.2/user/-/sleep/date/${daysAgo(39)}/${until}.json`));
   assert.ok(param(res.body, 'created')!.valueInteger! > 150);
+  assertCountsAddUp(res.body, recordsServed(daysAgo(39), until));
   assert.equal(await restingTotal(server, patientA), 30);
 });
 
@@ -124,6 +126,7 @@ test('the next sync refreshes the expired token (rotating it) and pulls only the
   assert.equal(ok.length, 6);
   for (const r of ok) assert.match(r.path, new RegExp(`/date/${daysAgo(9)}/${daysAgo(1)}\\.json$`));
   assert.equal(await restingTotal(server, patientA), 39);
+  assertCountsAddUp(res.body, recordsServed(daysAgo(9), daysAgo(1)));
   // only the Fitbit Device, named again by every response, was already there
   const observations = res.body.parameter.find((p: { name: string; part?: { valueCode?: string }[] }) => p.name === 'resourceType' && p.part?.[0].valueCode === 'Observation');
   assert.equal(observations.part.find((p: { name: string }) => p.name === 'unchanged').valueInteger, 0);

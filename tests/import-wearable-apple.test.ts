@@ -4,17 +4,17 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Parameters } from 'fhir/r4.js';
 import request from 'supertest';
 import { zipExport } from '../bench/wearables/generate-export.js';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
+import { answerCount, assertCountsAddUp } from './support/import-answer.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-apple-test-'));
-const count = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name)?.valueInteger;
+const count = answerCount;
 
 const WATCH = '&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1&gt;';
 const heartRate = (at: string, value: string) =>
@@ -35,6 +35,8 @@ const GOOD = exportXml(
   heartRate('2026-11-27 09:02:00 +0100', '81') +
   ' <Record type="HKQuantityTypeIdentifierOxygenSaturation" sourceName="Janes Apple Watch" device="' + WATCH + '" unit="%" startDate="2026-11-27 03:10:00 +0100" endDate="2026-11-27 03:10:00 +0100" value="0.97"/>\n',
 );
+/** Records in GOOD: three heart rates and one SpO2. */
+const GOOD_RECORDS = 4;
 const BAD = exportXml(heartRate('2026-11-28 08:00:00 +0100', '70') + heartRate('2026-11-28 08:05:00 +0100', 'seventy'));
 
 const appleDate = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} +0000`;
@@ -65,6 +67,7 @@ test('export.xml: heart rate and SpO2 stored with the Watch as Device; SpO2 as a
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.parameter[0].valueCode, 'apple-health-xml');
   assert.equal(count(res.body, 'created'), 5);
+  assertCountsAddUp(res.body, GOOD_RECORDS);
   const found = await heartRates(patient);
   assert.equal(found.total, 3);
   assert.deepEqual(found.entry.map((e: { resource: { valueQuantity: { value: number } } }) => e.resource.valueQuantity.value), [72, 64.5, 81]);
@@ -76,6 +79,7 @@ test('export.xml: heart rate and SpO2 stored with the Watch as Device; SpO2 as a
   const again = await upload(patient, GOOD, 'application/xml', 'export.xml');
   assert.equal(count(again.body, 'created'), 0);
   assert.equal(count(again.body, 'unchanged'), 5);
+  assertCountsAddUp(again.body, GOOD_RECORDS);
   assert.equal(await storedFor(patient), 4);
 });
 
@@ -89,6 +93,7 @@ test('export.zip built here: the same records, found inside apple_health_export/
   // four Observations; the Watch's Device is stored already
   assert.equal(count(res.body, 'created'), 4);
   assert.equal(count(res.body, 'unchanged'), 1);
+  assertCountsAddUp(res.body, GOOD_RECORDS);
   assert.equal((await heartRates(patient)).total, 3);
 });
 
@@ -107,6 +112,7 @@ test('a bad record anywhere in the export stores nothing and names file and line
   // the Watch's Device is stored already (the first test), so only the good heart rate is new
   assert.equal(count(lenient.body, 'created'), 1);
   assert.equal(count(lenient.body, 'skipped'), 1);
+  assertCountsAddUp(lenient.body, 2);
   assert.equal(await storedFor(patient), 1);
 });
 
@@ -141,6 +147,7 @@ test('Prefer: respond-async answers 202 with a status URL; polling gives 202 wit
   assert.equal(poll.status, 200, JSON.stringify(poll.body));
   assert.equal(poll.body.resourceType, 'Parameters');
   assert.equal(count(poll.body, 'created'), 3000);
+  assertCountsAddUp(poll.body, 3000);
   assert.equal((await server.http.get(`/fhir/Observation?patient=${patient}&code=http://loinc.org|8867-4&_count=1&_total=accurate`)).body.total, 3000);
   const [job] = await server.sql<{ state: string }[]>('SELECT state FROM wearable_import_job WHERE patient_id = ?', [patient]);
   assert.equal(job.state, 'done');
@@ -150,6 +157,7 @@ test('Prefer: respond-async answers 202 with a status URL; polling gives 202 wit
     const fromNode2 = await request(node2.app).get(statusUrl.pathname);
     assert.equal(fromNode2.status, 200);
     assert.equal(count(fromNode2.body, 'created'), 3000);
+    assertCountsAddUp(fromNode2.body, 3000);
   } finally {
     await node2.close();
   }

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parameters } from 'fhir/r4.js';
 import { heartIntraday } from './support/fake-fitbit.js';
+import { answerCount, assertCountsAddUp } from './support/import-answer.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
 let patientId: string;
 
 const param = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name);
-const count = (p: Parameters, name: string) => param(p, name)?.valueInteger;
+const count = answerCount;
 const day = heartIntraday('2026-11-20', [
   { time: '08:00:00', value: 64 },
   { time: '08:01:00', value: 66 },
@@ -41,10 +42,11 @@ test('a Fitbit heart rate day is stored as Observations with a Device, searchabl
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.resourceType, 'Parameters');
   assert.equal(param(res.body, 'source')?.valueCode, 'fitbit');
-  // three intraday readings and the resting heart rate; the zero reading is a gap; one Device
+  // three intraday readings and the resting heart rate; the zero reading is a gap; one Device (5 records)
   assert.equal(count(res.body, 'created'), 5);
   assert.equal(count(res.body, 'unchanged'), 0);
   assert.equal(count(res.body, 'skipped'), 1);
+  assertCountsAddUp(res.body, 5);
   const reason = param(res.body, 'skippedReason')!.part!;
   assert.match(reason.find((p) => p.name === 'reason')!.valueString!, /zero heart rate/);
   assert.match(reason.find((p) => p.name === 'firstPosition')!.valueString!, /heart-2026-11-20\.json .*dataset\[2\]/);
@@ -66,6 +68,7 @@ test('importing the same file again creates nothing and says everything is uncha
   assert.equal(res.status, 200);
   assert.equal(count(res.body, 'created'), 0);
   assert.equal(count(res.body, 'unchanged'), 5);
+  assertCountsAddUp(res.body, 5);
   assert.equal(await storedObservations(patientId), 4);
 });
 
@@ -87,6 +90,8 @@ test('bestEffort stores the good records and reports the skipped ones by reason'
   const res = await importFitbit(bad, '?bestEffort=true&utcOffset=%2B02:00', 'heart-bad.json', other.body.id);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(count(res.body, 'skipped'), 2);
+  // two readings skipped; the good one and the day's resting heart rate stored
+  assertCountsAddUp(res.body, 4);
   const reasons = res.body.parameter.filter((p: { name: string }) => p.name === 'skippedReason').map((p: { part: { name: string; valueString?: string }[] }) => p.part[0].valueString);
   assert.equal(reasons.length, 2);
   assert.ok(reasons.some((r: string) => /not a number/.test(r)));
@@ -130,6 +135,7 @@ test('the file may also arrive inside a Parameters resource, with the options as
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(param(res.body, 'source')?.valueCode, 'fitbit');
   assert.equal(count(res.body, 'created'), 4);
+  assertCountsAddUp(res.body, 5);
   assert.equal(await storedObservations(other.body.id), 4);
 
   const noFile = await server.http.post(`/fhir/Patient/${other.body.id}/$import-wearable`).set('Content-Type', FHIR_JSON).send({ resourceType: 'Parameters', parameter: [{ name: 'bestEffort', valueBoolean: true }] });
@@ -152,6 +158,7 @@ test('DST: a reading in the spring gap is skipped naming zone and time; the fall
   const res = await importFitbit(spring, '?timeZone=Europe/Berlin', 'heart-2026-03-29.json', other.body.id);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(count(res.body, 'skipped'), 1);
+  assertCountsAddUp(res.body, 4);
   const reason = param(res.body, 'skippedReason')!.part!;
   assert.equal(reason.find((p) => p.name === 'reason')!.valueString, 'local time 2026-03-29T02:30:00 does not exist in Europe/Berlin: clocks moved forward');
 
@@ -161,6 +168,7 @@ test('DST: a reading in the spring gap is skipped naming zone and time; the fall
   const res2 = await importFitbit(autumn, '?timeZone=Europe/Berlin', 'heart-2026-10-25.json', other.body.id);
   assert.equal(res2.status, 200, JSON.stringify(res2.body));
   assert.equal(count(res2.body, 'skipped'), 0);
+  assertCountsAddUp(res2.body, 5);
   const search = await server.http.get(`/fhir/Observation?patient=${other.body.id}&code=http://loinc.org|8867-4&date=2026-10-25&_sort=date`);
   assert.deepEqual(search.body.entry.map((e: { resource: { effectiveDateTime: string; valueQuantity: { value: number } } }) =>
     [e.resource.effectiveDateTime, e.resource.valueQuantity.value]), [

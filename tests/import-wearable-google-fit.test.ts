@@ -1,12 +1,12 @@
 // Patient/$import-wearable with Google Fit JSON, and the upload limit (WEARABLE_MAX_UPLOAD_BYTES).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Parameters } from 'fhir/r4.js';
+import { answerCount, assertCountsAddUp } from './support/import-answer.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
 let small: TestServer;
-const count = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name)?.valueInteger;
+const count = answerCount;
 
 const PIXEL = 'raw:com.google.heart_rate.bpm:com.google.android.apps.fitness:Google:Pixel Watch 2:1a2b3c:heart';
 const nanos = (iso: string) => `${BigInt(Date.parse(iso)) * 1_000_000n}`;
@@ -42,6 +42,7 @@ test('a Google Fit dataset: heart rate points with the Pixel Watch as Device, se
   assert.equal(res.body.parameter[0].valueCode, 'google-fit');
   assert.equal(count(res.body, 'created'), 3);
   assert.equal(count(res.body, 'skipped'), 1);
+  assertCountsAddUp(res.body, dataset.point.length);
   const found = await server.http.get(`/fhir/Observation?patient=${patient}&code=8867-4&_sort=date`);
   assert.equal(found.body.total, 2);
   assert.equal(found.body.entry[1].resource.valueQuantity.value, 66.5);
@@ -52,6 +53,7 @@ test('a Google Fit dataset: heart rate points with the Pixel Watch as Device, se
   const again = await upload(server, patient, dataset, '?timeZone=Europe/Berlin');
   assert.equal(count(again.body, 'created'), 0);
   assert.equal(count(again.body, 'unchanged'), 3);
+  assertCountsAddUp(again.body, dataset.point.length);
 });
 
 test('a Google Fit point with broken times fails the file with 422 at its position, nothing stored', async () => {

@@ -4,17 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parameters } from 'fhir/r4.js';
+import { answerCount, assertCountsAddUp, observationCount, skipReasons } from './support/import-answer.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
 
 const param = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name);
-const count = (p: Parameters, name: string) => param(p, name)?.valueInteger ?? -1;
-const reasons = (p: Parameters) => (p.parameter ?? []).filter((x) => x.name === 'skippedReason').map((x) => ({
-  reason: x.part!.find((y) => y.name === 'reason')!.valueString!,
-  count: x.part!.find((y) => y.name === 'count')!.valueInteger!,
-  firstPosition: x.part!.find((y) => y.name === 'firstPosition')!.valueString!,
-}));
+const count = (p: Parameters, name: string) => answerCount(p, name) ?? -1;
 
 const newPatient = async () =>
   (await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id as string;
@@ -26,11 +22,6 @@ const upload = (patient: string, body: string | Buffer, name: string, query = '?
     .set('Content-Disposition', `attachment; filename="${name}"`)
     .send(body);
 
-/** Observations created or unchanged (the top-level counts include the Devices they refer to). */
-const observationCount = (p: Parameters, which: 'created' | 'unchanged') =>
-  (p.parameter ?? []).find((x) => x.name === 'resourceType' && x.part!.some((y) => y.name === 'type' && y.valueCode === 'Observation'))
-    ?.part!.find((y) => y.name === which)!.valueInteger ?? 0;
-
 /** Imports the file twice: the first answer creates, the second finds everything unchanged; counts add up to `records`. */
 async function importTwice(body: string | Buffer, name: string, records: number, query?: string, type?: string) {
   const patient = await newPatient();
@@ -39,11 +30,7 @@ async function importTwice(body: string | Buffer, name: string, records: number,
   const second = await upload(patient, body, name, query, type);
   assert.equal(second.status, 200, JSON.stringify(second.body));
   assert.equal(count(second.body, 'created'), 0, 'a second import creates nothing');
-  for (const res of [first, second]) {
-    const total = observationCount(res.body, 'created') + observationCount(res.body, 'unchanged') + count(res.body, 'skipped');
-    assert.equal(total, records, `created + unchanged + skipped = records seen: ${JSON.stringify(res.body)}`);
-    assert.equal(reasons(res.body).reduce((n, r) => n + r.count, 0), count(res.body, 'skipped'), 'each reason counts records');
-  }
+  for (const res of [first, second]) assertCountsAddUp(res.body, records);
   return { patient, body: first.body as Parameters };
 }
 
@@ -115,10 +102,10 @@ test('3. Apple: every skip count counts records, not reasons, and the counts add
   // 3 heart rates stored; 3 BMI + 2 blood pressure records not mapped, the Correlation itself and its 2 copies skipped.
   const { body } = await importTwice(xml, 'export.xml', 11, '', 'application/xml');
   assert.equal(count(body, 'skipped'), 8);
-  const bmiReason = reasons(body).find((r) => /BodyMassIndex/.test(r.reason))!;
+  const bmiReason = skipReasons(body).find((r) => /BodyMassIndex/.test(r.reason))!;
   assert.equal(bmiReason.count, 3);
   assert.doesNotMatch(bmiReason.reason, /records\)/, 'the count is in count, not in the text');
-  assert.equal(reasons(body).find((r) => /inside a Correlation/.test(r.reason))!.count, 2);
+  assert.equal(skipReasons(body).find((r) => /inside a Correlation/.test(r.reason))!.count, 2);
 });
 
 test('4. two Fitbit weight logs sharing a logId: the scale reading is stored, the typed-in one reported; no stray Device', async () => {
@@ -136,7 +123,7 @@ test('4. two Fitbit weight logs sharing a logId: the scale reading is stored, th
     ['2026-05-06T21:10:59+02:00', 72.5],
     ['2026-05-07T07:00:00+02:00', 72.8],
   ]);
-  const skipped = reasons(body);
+  const skipped = skipReasons(body);
   assert.equal(skipped.length, 2);
   assert.match(skipped[0].reason, /weight log 1778111999000 repeated at weight\[1\]: the scale's reading there is kept/);
   assert.equal(skipped[0].firstPosition, 'weight.json weight[0]');
@@ -224,7 +211,7 @@ test('2. a Fitbit daily activity summary: steps, active minutes by level, sessio
   assert.equal(byCode(walk).get('41981-2')!.valueQuantity!.value, 142);
   assert.deepEqual(byCode(walk).get('exercise-distance')!.valueQuantity, { value: 2.31, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' });
   assert.equal((await observations(patient, 'http://loinc.org|41950-7'))[0].valueQuantity!.value, 6904);
-  assert.deepEqual(reasons(body).map((r) => r.firstPosition), ['activities-2026-05-04.json goals', 'activities-2026-05-04.json summary.caloriesOut']);
+  assert.deepEqual(skipReasons(body).map((r) => r.firstPosition), ['activities-2026-05-04.json goals', 'activities-2026-05-04.json summary.caloriesOut']);
 });
 
 test('2. Fitbit breathing rate is stored as respiratory rate (LOINC 9279-1), with the rate per sleep stage', async () => {
@@ -239,7 +226,7 @@ test('2. Fitbit breathing rate is stored as respiratory rate (LOINC 9279-1), wit
   assert.deepEqual(rate.valueQuantity, { value: 15.6, unit: 'breaths/minute', system: 'http://unitsofmeasure.org', code: '/min' });
   assert.equal(rate.category![0].coding![0].code, 'vital-signs');
   assert.deepEqual(rate.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]), [['breathing-rate-deep-sleep', 14.2], ['breathing-rate-light-sleep', 15.9]]);
-  assert.match(reasons(body)[0].reason, /zero breathing rate/);
+  assert.match(skipReasons(body)[0].reason, /zero breathing rate/);
 });
 
 test('2. a JSON file with nothing of a wearable export in it is still refused whole (415)', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { heartIntraday } from './support/fake-fitbit.js';
+import { answerCount, assertCountsAddUp } from './support/import-answer.js';
 import { addUser, authorizationCodeToken, createResource, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -34,7 +35,9 @@ const upload = (patient: string, bearer?: string) => {
 test('a patient imports into their own record with their token, Device and all', async () => {
   const res = await upload(jane, token);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.equal(res.body.parameter.find((p: { name: string }) => p.name === 'created').valueInteger, 4);
+  assert.equal(answerCount(res.body, 'created'), 4);
+  // two readings and the day's resting heart rate
+  assertCountsAddUp(res.body, 3);
   const found = await server.http.get(`/fhir/Observation?patient=${jane}&code=http://loinc.org|8867-4`).set('Authorization', `Bearer ${token}`);
   assert.equal(found.status, 200);
   assert.equal(found.body.total, 2);

@@ -21,6 +21,7 @@ import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/index.js';
 import { buildFhirServices } from './fhir-services.js';
+import type { ExportService } from './bulk/export-service.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
@@ -44,6 +45,8 @@ export interface BuiltApp {
   auth?: AuthorizationServer;
   /** AUTH_MODE=smart: the Redis connection (authorization state; keys start with config.redisPrefix). */
   redis?: Redis;
+  /** Bulk Data $export jobs (tests drive their poll loop). */
+  bulk: ExportService;
   /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
   deliveryLoop: DeliveryLoop;
   /** Give to the HTTP server (createHttpServer): the Subscriptions websocket channel at `<FHIR base>/ws`. */
@@ -170,5 +173,5 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
+  return { app, ctx, bulk: services.bulk, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
 }

@@ -1,6 +1,6 @@
 // buildFhirServices(config): the FHIR layer without HTTP or authorization. Opens and migrates the database, loads
-// the R4 definitions and the FibroTrack profiles, and wires storage, validation, terminology and the wearable
-// services, whose operations it registers into the route table. The server (app.ts) adds HTTP and SMART on top; the CLI's import, load and sync run on this alone, so
+// the R4 definitions and the FibroTrack profiles, and wires storage, validation, terminology, the wearable
+// services and Bulk Data export, whose operations it registers into the route table. The server (app.ts) adds HTTP and SMART on top; the CLI's import, load and sync run on this alone, so
 // that a gigabyte import does not also hold express, oidc-provider and a Redis client.
 import type { Pool } from 'mysql2/promise';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
@@ -33,6 +33,7 @@ import { BinaryRepository } from './binary/binary-repository.js';
 import { ExportStore } from './store/mysql/export-store.js';
 import { ExportRunner } from './bulk/export-runner.js';
 import { ExportService } from './bulk/export-service.js';
+import { exportRoutes } from './bulk/export-routes.js';
 import { createSubscriptions, type SubscriptionServices } from './subscriptions/subscriptions.js';
 import { topicsFrom } from './subscriptions/topics.js';
 
@@ -109,7 +110,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const exportStore = new ExportStore(pool);
   const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
-  ctx.bulk = bulk;
+  router.register(exportRoutes(bulk));
   await thread?.ready;
   const close = async () => {
     await exportRunner.close();

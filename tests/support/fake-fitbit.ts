@@ -375,3 +375,13 @@ function readText(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/**
+ * The records the fake serves for the days `start` to `end` across its six data types, as an import counts them:
+ * each day a resting heart rate, a daily step count, a sleep log and its 4 stage segments, an HRV and an SpO2 value;
+ * a weight log every seventh day.
+ */
+export function recordsServed(start: string, end: string): number {
+  const dates = datesBetween(start, end);
+  return dates.length * 9 + dates.filter((d) => dayNumber(d) % 7 === 0).length;
+}

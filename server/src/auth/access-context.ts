@@ -1,26 +1,9 @@
 // The contract between the SMART authorization server (which issues tokens) and the resource server
 // (which enforces them on every FHIR interaction). https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+import type { AccessContext } from '../fhir/access-context.js';
 
-/** What a valid access token grants, as the resource server sees it. */
-export interface AccessContext {
-  clientId: string;
-  /** Every granted scope, as in the token response (`patient/Observation.rs`, `launch/patient`, `openid`, ...). */
-  scopes: string[];
-  /** Id of the patient in context (launch/patient, or the logged-in patient). */
-  patient?: string;
-  /** Id of the encounter in context. */
-  encounter?: string;
-  /** The user as a FHIR reference, e.g. `Practitioner/123` or `Patient/456`. */
-  fhirUser?: string;
-  /** The end user's account id (OIDC `sub`); absent for backend services. */
-  subject?: string;
-  /** The oidc-provider grant the token belongs to (authorization code and refresh tokens); revoking it ends them all. */
-  grantId?: string;
-  /** Id of a Backend Services (client_credentials) token, which belongs to no grant. */
-  tokenId?: string;
-  /** Expiry, seconds since the epoch. */
-  expiresAt: number;
-}
+// What a token grants is declared by fhir/ (every interaction reads it); auth/ produces it.
+export type { AccessContext };
 
 /** Checks a bearer token: signature or lookup, expiry, revocation and audience (our FHIR base). */
 export interface TokenVerifier {

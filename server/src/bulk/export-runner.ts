@@ -3,7 +3,7 @@
 // taken over starts again from nothing: its snapshot (as of transactionTime) is the same, so its files are too.
 // A job that lost its node MAX_ATTEMPTS times is failed rather than retried forever.
 import { randomUUID } from 'node:crypto';
-import type { AccessContext } from '../auth/access-context.js';
+import type { AccessContext } from '../fhir/access-context.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { BulkConfig } from './bulk-config.js';
 import { exportLines, type LineDeps } from './export-lines.js';

@@ -2,7 +2,7 @@
 // cancellation, and the output files. https://hl7.org/fhir/uv/bulkdata/export.html
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { AccessContext } from '../auth/access-context.js';
+import type { AccessContext } from '../fhir/access-context.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import { OutcomeError, issue, outcome, tooManyJobs } from '../core/outcomes.js';
 import type { ExportFileRow, ExportJobRow, ExportStore } from '../store/mysql/export-store.js';

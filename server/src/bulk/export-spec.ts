@@ -1,6 +1,6 @@
 // What one export is asked to produce, as kick-off stores it with the job (export_job.spec) and the runner reads it.
 // https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters
-import type { AccessContext } from '../auth/access-context.js';
+import type { AccessContext } from '../fhir/access-context.js';
 
 export type ExportLevel = 'system' | 'patient' | 'group';
 

@@ -1,6 +1,6 @@
 // What every interaction may use: storage, definitions, validation and our public base URL.
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
-import type { AccessContext } from '../auth/access-context.js';
+import type { AccessContext } from './access-context.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
@@ -8,7 +8,6 @@ import type { FhirDispatcher } from './router.js';
 import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
-import type { ExportService } from '../bulk/export-service.js';
 import type { CapabilityOptions } from './capability-options.js';
 import type { SubscriptionEvents } from '../subscriptions/subscription-events.js';
 import type { BinaryContent } from '../binary/binary-content.js';
@@ -34,8 +33,6 @@ export interface FhirContext {
   profiles?: ProfileSupport;
   /** Runtime SearchParameters and their reindex jobs (`$reindex`); absent where the store has none (memory tests). */
   searchParams?: SearchParamService;
-  /** Bulk Data `$export` jobs; absent where the store has none (memory tests). */
-  bulk?: ExportService;
   /** The websocket channel of Subscriptions (`$get-ws-binding-token`); absent where no server listens (CLI, memory tests). */
   websocket?: { url: string; bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }> };
   /** Subscriptions' recorded events (`$status`, `$events`); absent where the store has none (memory tests). */
@@ -44,6 +41,8 @@ export interface FhirContext {
   subscriptionTopics?: string[];
   /** Binary content in the blob store: raw uploads and reads (interactions/binary-raw.ts); absent in memory tests. */
   binary?: BinaryContent;
+  /** AUTH_MODE=smart: throws 403 unless the token may store a `type` that fails validation (Prefer: handling=lenient). */
+  checkLenientWrite?(access: AccessContext, type: string, permission: 'c' | 'u'): void;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
 }

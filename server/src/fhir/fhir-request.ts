@@ -1,7 +1,7 @@
 // A FHIR interaction as the router sees it, free of HTTP framework types.
 import type { Readable } from 'node:stream';
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
-import type { AccessContext } from '../auth/access-context.js';
+import type { AccessContext } from './access-context.js';
 import type { ResourceVersion } from '../store/repository.js';
 import type { InteractionCode } from './routes.js';
 

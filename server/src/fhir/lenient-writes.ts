@@ -4,9 +4,7 @@
 // have their datatype (the JSON schema) are refused still: the store indexes them by it.
 // https://hl7.org/fhir/R4/http.html#ops (create/update), https://hl7.org/fhir/R4/search.html#errors (handling)
 import type { Coding, OperationOutcomeIssue, Resource } from 'fhir/r4.js';
-import { OutcomeError, invalidResource, issue } from '../core/outcomes.js';
-import { forbidden } from '../auth/resource-server/outcomes.js';
-import { parseClinicalScope } from '../auth/smart-scopes.js';
+import { OutcomeError, invalidResource, issue, notPermitted } from '../core/outcomes.js';
 import { FIBROTRACK_CANONICAL } from '../validation/profile-policy.js';
 import type { FhirContext } from './fhir-context.js';
 import type { FhirRequest, FhirResponse } from './fhir-request.js';
@@ -29,9 +27,9 @@ export interface CheckedWrite {
 export const wantsLenient = (req: FhirRequest) => /(^|[;,\s])handling\s*=\s*lenient\b/.test(req.headers.prefer ?? '');
 
 /** validateWrite, or under handling=lenient (for those allowed it) the resource with its issues. */
-export function checkWrite(req: FhirRequest, type: string, ctx: Pick<FhirContext, 'validate' | 'profiles'>, permission: 'c' | 'u'): CheckedWrite {
+export function checkWrite(req: FhirRequest, type: string, ctx: Pick<FhirContext, 'validate' | 'profiles' | 'checkLenientWrite'>, permission: 'c' | 'u'): CheckedWrite {
   if (!wantsLenient(req)) return { resource: validateWrite(req.body, type, ctx), issues: [] };
-  checkLenientAllowed(req, type, permission);
+  checkLenientAllowed(req, type, ctx, permission);
   checkWriteBody(req.body, type);
   try {
     return { resource: validateWrite(req.body, type, ctx), issues: [] };
@@ -57,15 +55,14 @@ export function withIssues(res: FhirResponse, checked: CheckedWrite, ctx: Pick<F
   return { ...res, issues: checked.issues };
 }
 
-/** Open mode has no tokens and grants everything; under SMART only a system/ scope granting the write may ask. */
-function checkLenientAllowed(req: FhirRequest, type: string, permission: 'c' | 'u'): void {
+/** Open mode has no tokens and grants everything; under SMART the access policy decides (checkLenientWrite). */
+function checkLenientAllowed(req: FhirRequest, type: string, ctx: Pick<FhirContext, 'checkLenientWrite'>, permission: 'c' | 'u'): void {
   if (!req.access) return;
-  const granted = req.access.scopes.map(parseClinicalScope).some((s) =>
-    s !== undefined && s.level === 'system' && (s.type === '*' || s.type === type) && s.permissions.has(permission) && s.constraints.length === 0);
-  if (!granted) {
-    throw forbidden(`Prefer: handling=lenient (storing a ${type} that fails validation) is allowed only to backend services `
-      + `holding an unconstrained system/${type}.${permission === 'c' ? 'c' : 'u'} (or system/*) scope; this token has none`);
+  // A request with a token but no policy to ask is refused: fail closed.
+  if (!ctx.checkLenientWrite) {
+    throw notPermitted(`Prefer: handling=lenient (storing a ${type} that fails validation) is not available to this request`);
   }
+  ctx.checkLenientWrite(req.access, type, permission);
 }
 
 const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';

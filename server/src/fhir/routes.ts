@@ -1,5 +1,5 @@
 // The route table: every FHIR interaction we serve, and the operations of fhir/ itself (features such as the
-// wearable import register theirs into the router, fhir-services.ts). The router dispatches from it and the
+// wearable import and Bulk Data export register theirs into the router, fhir-services.ts). The router dispatches from it and the
 // CapabilityStatement is generated from the router's table, so the two cannot drift. https://hl7.org/fhir/R4/http.html
 import type { FhirContext } from './fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
@@ -25,13 +25,11 @@ import { compositionDocument } from './operations/summary/composition-document.j
 import { getWsBindingToken } from './operations/subscription/get-ws-binding-token.js';
 import { subscriptionStatus } from './operations/subscription/status.js';
 import { subscriptionEvents } from './operations/subscription/events.js';
-import { exportKickOff } from './operations/export/export.js';
 import { expand } from './operations/expand/expand.js';
 import { lookup } from './operations/lookup/lookup.js';
 import { subsumes } from './operations/subsumes/subsumes.js';
 import { validateCodeSystemCode } from './operations/validate-code/validate-code-system-code.js';
 import { validateValueSetCode } from './operations/validate-code/validate-value-set-code.js';
-import { exportCancel, exportFile, exportStatus } from './operations/export/export-status.js';
 
 export interface RouteParams {
   type: string;
@@ -109,18 +107,6 @@ export const FHIR_ROUTES: readonly Route[] = [
     interaction: 'operation', method: 'GET', pattern: ['$reindex', '{job}'],
     operation: { name: 'reindex-status', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' }, handle: (req, _p, ctx) => reindexStatus(req, ctx),
   },
-  // Bulk Data $export (https://hl7.org/fhir/uv/bulkdata/export.html): kick-off at three levels, GET and POST; the
-  // status URL (GET, DELETE) and the output files under it; {job} and {file} are read by the handlers.
-  ...(['GET', 'POST'] as const).flatMap((method) => ([
-    [['$export'], 'system'], [['Patient', '$export'], 'patient'], [['Group', '{id}', '$export'], 'group'],
-  ] as const).map(([pattern, level]): Route => ({
-    interaction: 'operation', method, pattern: [...pattern],
-    operation: { name: 'export', definition: `http://hl7.org/fhir/uv/bulkdata/OperationDefinition/${level === 'system' ? 'export' : `${level}-export`}` },
-    handle: (req, p, ctx) => exportKickOff(req, level, p.id, ctx),
-  }))),
-  { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportStatus(req, ctx) },
-  { interaction: 'operation', method: 'DELETE', pattern: ['$export', '{job}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportCancel(req, ctx) },
-  { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}', '{file}'], operation: { name: 'export-status', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }, handle: (req, _p, ctx) => exportFile(req, ctx) },
   ...(['GET', 'POST'] as const).map((method): Route => ({
     interaction: 'operation', method, pattern: ['Subscription', '{id}', '$get-ws-binding-token'],
     operation: { name: 'get-ws-binding-token', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-get-ws-binding-token' },

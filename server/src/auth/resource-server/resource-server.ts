@@ -15,6 +15,7 @@ import type { AccessContext, TokenVerifier } from '../access-context.js';
 import { AccessPolicy } from './authorize-interaction.js';
 import { AuthorizedRepository } from './authorized-repository.js';
 import { registeredOriginsCors } from './cors.js';
+import { checkLenientWriteScope } from './lenient-write-scope.js';
 import { OutcomeError } from '../../core/outcomes.js';
 import { unauthorized } from './outcomes.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -148,6 +149,7 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
           trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
           if (trail) trail.refused ??= why;
         }),
+        checkLenientWrite: checkLenientWriteScope,
         noteLenientWrite(reference, issues) {
           trail?.lenient.set(reference, issues.map((i) => i.diagnostics ?? i.code));
           trail?.touched(reference, []);

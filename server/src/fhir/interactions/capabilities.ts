@@ -72,7 +72,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   // Parameters every type has (those of Resource): declared once for the whole server as well.
   const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()]
     .filter((p) => searchable(p) && ctx.defs.resourceTypes.every((t) => ctx.defs.searchParams(t).get(p.code)?.url === p.url));
-  // Bulk Data Access 2.0 $export at system, Patient and Group level (fhir/operations/export); the Subscriptions R5
+  // Bulk Data Access 2.0 $export at system, Patient and Group level (bulk/export-routes.ts, when registered); the Subscriptions R5
   // Backport: topic-based subscriptions, $status and $events (subscriptions/).
   const instantiates = [
     ...(routes.some((r) => r.operation?.name === 'export') ? ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] : []),

@@ -2,6 +2,9 @@
 // file of tens of MB takes seconds, which on the main thread held every other request for as long. The main thread
 // asks for the mapped batches one at a time, so it deserializes at most one batch (`batchSize` Observations) at a
 // time; the thread ends when the last batch is taken, when the import stops early, or when its signal aborts.
+// Each batch is announced on the diagnostics channel JSON_MAPPING_CHANNEL with the id of the thread that parsed and
+// mapped it (https://nodejs.org/api/diagnostics_channel.html: free when nothing subscribes).
+import { channel } from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
 import { InputTooLargeError, MappingError, type MappedBatch, type MappingOptions, type WearableSource } from '../../../../mappings/src/index.js';
 
@@ -21,7 +24,22 @@ export type ThreadError =
   | { kind: 'mapping'; name: string; message: string; fileName?: string; position?: string }
   | { kind: 'other'; message: string; stack?: string };
 
-export type ThreadReply = { batch: MappedBatch } | { done: true } | { error: ThreadError };
+/** `mappedBy`: the threadId of the thread that parsed and mapped the batch. */
+export type ThreadReply = { batch: MappedBatch; mappedBy: number } | { done: true } | { error: ThreadError };
+
+/** Channel name: one message per mapped batch, a JsonMappingEvent. */
+export const JSON_MAPPING_CHANNEL = 'fibrotrack:wearables:json-mapping';
+
+export interface JsonMappingEvent {
+  /** The spooled upload the batch came from. */
+  path: string;
+  /** threadId of the thread that parsed and mapped it (the main thread's is 0). */
+  mappedBy: number;
+  observations: number;
+  skipped: number;
+}
+
+const mappingChannel = channel(JSON_MAPPING_CHANNEL);
 
 /** The upload is not valid JSON. */
 export class JsonSyntaxError extends Error {
@@ -39,6 +57,10 @@ export async function* mapJsonInThread(job: JsonJob, signal?: AbortSignal): Asyn
       const reply = await nextReply(worker, signal);
       if ('error' in reply) throw revive(reply.error);
       if ('done' in reply) return;
+      if (mappingChannel.hasSubscribers) {
+        const event: JsonMappingEvent = { path: job.path, mappedBy: reply.mappedBy, observations: reply.batch.observations.length, skipped: reply.batch.skipped.length };
+        mappingChannel.publish(event);
+      }
       yield reply.batch;
     }
   } finally {

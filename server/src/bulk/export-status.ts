@@ -2,22 +2,18 @@
 // (cancel), GET [base]/$export/[job]/[file] (an ndjson file, proxied from the blob store: requiresAccessToken).
 // https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
 import type { Resource } from 'fhir/r4.js';
-import { allOk, jobFailed, notSupported } from '../../../core/outcomes.js';
-import { NDJSON } from '../../../bulk/export-runner.js';
-import type { FhirContext } from '../../fhir-context.js';
-import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
+import { allOk, jobFailed } from '../core/outcomes.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
+import { NDJSON } from './export-runner.js';
+import type { ExportService } from './export-service.js';
 
 /** Seconds a client is asked to wait between status requests. */
 const RETRY_AFTER = 2;
 
-function service(ctx: FhirContext) {
-  if (!ctx.bulk) throw notSupported('$export needs the MySQL store');
-  return ctx.bulk;
-}
-
-export async function exportStatus(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+export async function exportStatus(req: FhirRequest, ctx: FhirContext, bulk: ExportService): Promise<FhirResponse> {
   const id = req.path.split('/')[1] ?? '';
-  const status = await service(ctx).status(id, req.access, ctx.baseUrl);
+  const status = await bulk.status(id, req.access, ctx.baseUrl);
   if (status.state === 'in-progress') {
     return { status: 202, headers: { 'X-Progress': status.progress, 'Retry-After': String(RETRY_AFTER) } };
   }
@@ -26,14 +22,14 @@ export async function exportStatus(req: FhirRequest, ctx: FhirContext): Promise<
   return { status: 200, headers: { Expires: status.expires.toUTCString() }, resource: status.manifest as unknown as Resource };
 }
 
-export async function exportCancel(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+export async function exportCancel(req: FhirRequest, bulk: ExportService): Promise<FhirResponse> {
   const id = req.path.split('/')[1] ?? '';
-  await service(ctx).cancel(id, req.access);
+  await bulk.cancel(id, req.access);
   return { status: 202, resource: allOk(`Export ${id} cancelled; its files are deleted`) };
 }
 
-export async function exportFile(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+export async function exportFile(req: FhirRequest, bulk: ExportService): Promise<FhirResponse> {
   const [, id = '', file = ''] = req.path.split('/');
-  const found = await service(ctx).file(id, file, req.access);
+  const found = await bulk.file(id, file, req.access);
   return { status: 200, raw: { contentType: NDJSON, stream: found.stream, bytes: found.bytes } };
 }

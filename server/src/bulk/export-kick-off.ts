@@ -1,19 +1,19 @@
 // Bulk Data kick-off: GET|POST [base]/$export, [base]/Patient/$export, [base]/Group/[id]/$export.
 // https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
 import type { Group } from 'fhir/r4.js';
-import { allOk, badRequest, notFound, notSupported } from '../../../core/outcomes.js';
-import { parseExportParams } from '../../../bulk/export-params.js';
-import type { ExportLevel, ExportSpec } from '../../../bulk/export-spec.js';
-import { groupMembers } from '../../../bulk/group-members.js';
-import type { FhirContext } from '../../fhir-context.js';
-import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
+import { allOk, badRequest, notFound } from '../core/outcomes.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
+import { parseExportParams } from './export-params.js';
+import type { ExportService } from './export-service.js';
+import type { ExportLevel, ExportSpec } from './export-spec.js';
+import { groupMembers } from './group-members.js';
 
-export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupId: string, ctx: FhirContext): Promise<FhirResponse> {
-  if (!ctx.bulk) throw notSupported('$export needs the MySQL store');
+export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupId: string, ctx: FhirContext, bulk: ExportService): Promise<FhirResponse> {
   const prefer = (req.headers.prefer ?? '').split(/[,;]/).map((p) => p.trim().toLowerCase());
   if (!prefer.includes('respond-async')) throw badRequest('$export runs asynchronously: send the header Prefer: respond-async', 'Prefer');
   const params = parseExportParams(level, req.query, req.body, req.method, ctx.defs);
-  ctx.bulk.checkTypes(params.types, req.access);
+  bulk.checkTypes(params.types, req.access);
   const spec: ExportSpec = { level, ...params };
   if (level === 'group') {
     spec.groupId = groupId;
@@ -25,7 +25,7 @@ export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupI
   }
   const query = req.query.toString();
   const requestUrl = `${ctx.baseUrl}/${req.path}${query ? `?${query}` : ''}`;
-  const id = await ctx.bulk.kickOff(requestUrl, spec, req.access);
+  const id = await bulk.kickOff(requestUrl, spec, req.access);
   return {
     status: 202,
     headers: { 'Content-Location': `${ctx.baseUrl}/$export/${id}` },
