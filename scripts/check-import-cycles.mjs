@@ -36,10 +36,6 @@ const ALLOWED_FOLDER_EDGES = [
   ['fhir', 'auth'],
   ['fhir', 'bulk'],
   ['bulk', 'auth'],
-  // fhir/ knows the Subscriptions feature: its $status/$events/$get-ws-binding-token adapters and FhirContext's
-  // subscriptionEvents. The next step, as for bulk/: subscriptions/ registers its operation routes through
-  // fhir-services.ts (the way wearables/ does) and fhir/ declares the port it needs.
-  ['fhir', 'subscriptions'],
 ];
 
 const args = new Set(process.argv.slice(2));

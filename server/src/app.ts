@@ -120,7 +120,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
     limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
-  ctx.websocket = websocket;
+  subscriptions.useWebsocket(websocket);
   if (config.subscriptions.deliver) subscriptions.loop.start();
   if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).

@@ -1,6 +1,5 @@
 // What every interaction may use: storage, definitions, validation and our public base URL.
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
-import type { AccessContext } from '../auth/access-context.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { FhirRequest, InteractionTarget } from './fhir-request.js';
@@ -10,7 +9,6 @@ import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { ExportService } from '../bulk/export-service.js';
 import type { CapabilityOptions } from './capability-options.js';
-import type { SubscriptionEvents } from '../subscriptions/subscription-events.js';
 import type { BinaryContent } from '../binary/binary-content.js';
 
 export interface FhirContext {
@@ -36,16 +34,20 @@ export interface FhirContext {
   searchParams?: SearchParamService;
   /** Bulk Data `$export` jobs; absent where the store has none (memory tests). */
   bulk?: ExportService;
-  /** The websocket channel of Subscriptions (`$get-ws-binding-token`); absent where no server listens (CLI, memory tests). */
-  websocket?: { url: string; bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }> };
-  /** Subscriptions' recorded events (`$status`, `$events`); absent where the store has none (memory tests). */
-  subscriptionEvents?: SubscriptionEvents;
-  /** Canonical URLs of the subscription topics this server publishes (for /metadata). */
-  subscriptionTopics?: string[];
+  /** What /metadata declares of Subscriptions (set by subscriptions/ and app.ts); absent where the store has none. */
+  subscriptions?: SubscriptionsCapability;
   /** Binary content in the blob store: raw uploads and reads (interactions/binary-raw.ts); absent in memory tests. */
   binary?: BinaryContent;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
+}
+
+/** The Subscriptions feature as /metadata declares it (the Subscriptions R5 Backport). */
+export interface SubscriptionsCapability {
+  /** Canonical URLs of the subscription topics this server publishes. */
+  topics: string[];
+  /** `ws(s)://<host>/fhir/ws` once the server has the websocket channel (not in the CLI). */
+  websocketUrl?: string;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

@@ -1,6 +1,6 @@
 // The websocket channel on one node, wired: its own Redis connections (a publisher and the pub/sub subscriber
 // that fan-out needs), the binding tokens, the socket server at `<FHIR base>/ws`, and the delivery loop's
-// publisher. `$get-ws-binding-token` asks it for tokens (ctx.websocket).
+// publisher. `$get-ws-binding-token` asks it for tokens (subscriptions.ts, useWebsocket).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'fhir/r4.js';
@@ -13,13 +13,17 @@ import { BindingTokens } from './binding-tokens.js';
 import { WsFanout } from './fanout.js';
 import { WsChannel, type WsLimits } from './ws-channel.js';
 
-export interface WebsocketService {
+/** What `$get-ws-binding-token` asks of the channel. */
+export interface BindingTokenIssuer {
+  /** A single-use binding token for `ids` under `access` (undefined: AUTH_MODE=open). */
+  bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }>;
+}
+
+export interface WebsocketService extends BindingTokenIssuer {
   /** `ws(s)://<host><FHIR base path>/ws`. */
   url: string;
   /** Give to the HTTP server's 'upgrade' event: true when the request was for the channel. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** A single-use binding token for `ids` under `access` (undefined: AUTH_MODE=open). */
-  bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }>;
   close(): Promise<void>;
 }
 
