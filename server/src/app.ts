@@ -20,7 +20,7 @@ import { healthRoutes } from './http/health.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/index.js';
-import { buildFhirServices } from './fhir-services.js';
+import { buildFhirServices, type FhirServices } from './fhir-services.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
@@ -47,6 +47,16 @@ export interface BuiltApp {
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
+  try {
+    return await assembleApp(config, services);
+  } catch (err) {
+    // Redis unreachable in AUTH_MODE=smart, say: what was opened is closed, so the failed start leaves nothing running.
+    await services.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function assembleApp(config: Config, services: FhirServices): Promise<BuiltApp> {
   const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
 
