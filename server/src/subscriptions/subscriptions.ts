@@ -12,6 +12,7 @@ import { DeliveryLoop } from './delivery-loop.js';
 import { grantChecker, type GrantCheck } from './grant.js';
 import { criteriaMatcher } from './matcher.js';
 import { outboxHook } from './outbox.js';
+import { trendConditions } from './trends/trend-conditions.js';
 import { subscriptionEvents } from './subscription-events.js';
 import { subscriptionRoutes } from './operations/subscription-routes.js';
 import type { Route } from '../fhir/routes.js';
@@ -62,7 +63,9 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
   const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
   const grantAllows = grantChecker(facts, ctx.defs);
-  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteria, () => loop.wake()));
+  stored.onCommit(outboxHook({
+    matches: criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteriaOf: criteria, conditions: trendConditions(ctx.defs), wake: () => loop.wake(),
+  }));
   const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
   return {
     loop,

@@ -26,7 +26,7 @@ export async function subscriptionEvents(req: FhirRequest, id: string, ctx: Fhir
   const events: NotificationEvent[] = [];
   for (const e of found) {
     const reference = `${e.type}/${e.id}`;
-    events.push({ eventNumber: e.eventNumber, reference, ...(content === 'full-resource' ? await readable(ctx, e.type, e.id, e.versionId) : {}) });
+    events.push({ eventNumber: e.eventNumber, reference, ...(e.patient ? { patient: e.patient } : {}), ...(content === 'full-resource' ? await readable(ctx, e.type, e.id, e.versionId) : {}) });
   }
   const bundle = notificationBundle({ fhirBase: ctx.baseUrl, subscriptionId: id, topic: sub.criteria, status: sub.status, type: 'query-event', eventsSinceStart: count, content, events });
   return { status: 200, resource: bundle };
