@@ -87,7 +87,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < SAMPLES; i++) {
       const written = await post('Observation', pain('latency', 9));
       const at201 = performance.now();
-      while (!receiver.arrivals.has(written.id)) await new Promise((r) => setImmediate(r));
+      while (!receiver.arrivals.has(written.id)) {
+        if (performance.now() - at201 > 30_000) throw new Error(`Observation/${written.id}: no notification within 30 s`);
+        await new Promise((r) => setImmediate(r));
+      }
       latencies.push(receiver.arrivals.get(written.id)! - at201);
     }
     latencies.sort((a, b) => a - b);
