@@ -17,10 +17,6 @@ const SRC = join(ROOT, 'server', 'src');
 // of the folder check; a loop through any other edge fails. Empty the list as the untangling lands: an entry whose
 // folders no longer import that way fails too, so the list never outlives its reason.
 const ALLOWED_FOLDER_EDGES = [
-  // fhir/ knows the Subscriptions feature: its $status/$events/$get-ws-binding-token adapters and FhirContext's
-  // subscriptionEvents. The next step, as for bulk/: subscriptions/ registers its operation routes through
-  // fhir-services.ts (the way wearables/ does) and fhir/ declares the port it needs.
-  ['fhir', 'subscriptions'],
 ];
 
 const args = new Set(process.argv.slice(2));

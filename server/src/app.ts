@@ -20,7 +20,7 @@ import { healthRoutes } from './http/health.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/index.js';
-import { buildFhirServices } from './fhir-services.js';
+import { buildFhirServices, type FhirServices } from './fhir-services.js';
 import type { ExportService } from './bulk/export-service.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
@@ -63,6 +63,16 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
+  try {
+    return await assembleApp(config, services, opts);
+  } catch (err) {
+    // Redis unreachable in AUTH_MODE=smart, say: what was opened is closed, so the failed start leaves nothing running.
+    await services.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function assembleApp(config: Config, services: FhirServices, opts: BuildOptions): Promise<BuiltApp> {
   const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
   const defs = ctx.defs;
 
@@ -148,7 +158,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
     limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
-  ctx.websocket = websocket;
+  subscriptions.useWebsocket(websocket);
   if (config.subscriptions.deliver) subscriptions.loop.start();
   if (resourceServer) app.use('/fhir', resourceServer.after);
   // The provider SMART app: static files, public in every AUTH_MODE (it holds no data; the API checks tokens).

@@ -107,6 +107,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   // Features register their operations into the route table: fhir/ imports none of them.
   router.register(wearableRoutes(wearablePort(wearables)));
+  router.register(subscriptions.routes);
   const exportStore = new ExportStore(pool);
   const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);

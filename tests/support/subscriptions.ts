@@ -45,3 +45,12 @@ export async function waitForStatus(server: TestServer, id: string, status: stri
   }
 }
 
+
+export const TOPICS = 'https://fhir.fibrotrack.org/SubscriptionTopic';
+const FILTER = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';
+
+/** A rest-hook Subscription on one of our topics (`pain-severe`, ...), narrowed by filter criteria. */
+export const topicSubscription = (endpoint: string, topic: string, filters: string[], content: 'id-only' | 'full-resource' = 'full-resource'): Subscription => ({
+  ...subscription(endpoint, content), criteria: `${TOPICS}/${topic}`,
+  ...(filters.length ? { _criteria: { extension: filters.map((valueString) => ({ url: FILTER, valueString })) } } : {}),
+} as Subscription);

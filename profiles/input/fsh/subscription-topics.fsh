@@ -21,7 +21,7 @@ Title: "Severe pain"
 * extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.status"
 * extension[=].valueCode = #active
 * extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.description"
-* extension[=].valueMarkdown = "A patient recorded a pain score (LOINC 72514-3, 0 to 10) above 8. Filter by patient with `patient=Patient/<id>`. Each notification carries the Observation (or its id); the Observation names the patient."
+* extension[=].valueMarkdown = "A patient recorded a pain score (LOINC 72514-3, 0 to 10) above 8. Filter by patient with `patient=Patient/<id>`; a `value-quantity` filter (`value-quantity=gt6`) sets another threshold. Each notification carries the Observation (or its id); the Observation names the patient."
 * extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.resourceTrigger"
 * extension[=].extension[0].url = "description"
 * extension[=].extension[=].valueMarkdown = "A pain score above 8 is created or updated."
@@ -43,6 +43,68 @@ Title: "Severe pain"
 * extension[=].extension[=].valueUri = "Observation"
 * extension[=].extension[+].url = "filterParameter"
 * extension[=].extension[=].valueString = "patient"
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.canFilterBy"
+* extension[=].extension[0].url = "description"
+* extension[=].extension[=].valueMarkdown = "The threshold: `value-quantity=gt6` replaces the default `gt8`."
+* extension[=].extension[+].url = "resource"
+* extension[=].extension[=].valueUri = "Observation"
+* extension[=].extension[+].url = "filterParameter"
+* extension[=].extension[=].valueString = "value-quantity"
+* insert TopicShape
+
+RuleSet: TopicShape
 * extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.notificationShape"
 * extension[=].extension[0].url = "resource"
 * extension[=].extension[=].valueUri = "Observation"
+
+RuleSet: ComputedTopic(id, name, title, query)
+* code = http://hl7.org/fhir/fhir-types#SubscriptionTopic
+* extension[0].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.url"
+* extension[=].valueUri = "https://fhir.fibrotrack.org/SubscriptionTopic/{id}"
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.version"
+* extension[=].valueString = "0.1.0"
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.name"
+* extension[=].valueString = "{name}"
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.title"
+* extension[=].valueString = "{title}"
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.status"
+* extension[=].valueCode = #active
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.resourceTrigger"
+* extension[=].extension[0].url = "resource"
+* extension[=].extension[=].valueUri = "http://hl7.org/fhir/StructureDefinition/Observation"
+* extension[=].extension[+].url = "supportedInteraction"
+* extension[=].extension[=].valueCode = #create
+* extension[=].extension[+].url = "supportedInteraction"
+* extension[=].extension[=].valueCode = #update
+* extension[=].extension[+].url = "queryCriteria"
+* extension[=].extension[=].extension[0].url = "current"
+* extension[=].extension[=].extension[=].valueString = "{query}"
+* extension[=].extension[=].extension[+].url = "requireBoth"
+* extension[=].extension[=].extension[=].valueBoolean = false
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.canFilterBy"
+* extension[=].extension[0].url = "description"
+* extension[=].extension[=].valueMarkdown = "The patient whose Observations are watched (`patient=Patient/<id>`)."
+* extension[=].extension[+].url = "resource"
+* extension[=].extension[=].valueUri = "Observation"
+* extension[=].extension[+].url = "filterParameter"
+* extension[=].extension[=].valueString = "patient"
+* insert TopicShape
+
+// Computed topics: the query picks the Observations; the server then checks a condition over the patient's other
+// values (server/src/subscriptions/trends/trend-conditions.ts), in the write's transaction.
+
+Instance: pain-rising
+InstanceOf: Basic
+Usage: #definition
+Title: "Pain rising"
+* insert ComputedTopic(pain-rising, PainRising, Pain rising, code=http://loinc.org|72514-3)
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.description"
+* extension[=].valueMarkdown = "A pain score (LOINC 72514-3) written at time t makes the mean of the patient's scores in (t - 7 days, t] at least 2 points higher than the mean of their scores in (t - 14 days, t - 7 days] (each window holding at least one score), where without it it was not: one notification when the rise begins. It carries the Observation and names the patient."
+
+Instance: wearable-anomaly
+InstanceOf: Basic
+Usage: #definition
+Title: "Wearable anomaly"
+* insert ComputedTopic(wearable-anomaly, WearableAnomaly, Wearable anomaly, code=http://loinc.org|40443-4)
+* extension[+].url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.description"
+* extension[=].valueMarkdown = "A resting heart rate (LOINC 40443-4, imported from a wearable) written at time t lies outside the patient's usual range: more than 2 sample standard deviations (at least 1/min) from the mean of their resting heart rates in [t - 28 days, t), given at least 14 of them (fewer: no usual range yet, no notification). It carries the Observation and names the patient."

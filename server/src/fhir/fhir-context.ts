@@ -9,7 +9,6 @@ import type { Terminology } from '../terminology/terminology.js';
 import type { ProfileSupport } from '../validation/profile-policy.js';
 import type { SearchParamService } from '../reindex/search-param-service.js';
 import type { CapabilityOptions } from './capability-options.js';
-import type { SubscriptionEvents } from '../subscriptions/subscription-events.js';
 import type { BinaryContent } from '../binary/binary-content.js';
 
 export interface FhirContext {
@@ -33,18 +32,22 @@ export interface FhirContext {
   profiles?: ProfileSupport;
   /** Runtime SearchParameters and their reindex jobs (`$reindex`); absent where the store has none (memory tests). */
   searchParams?: SearchParamService;
-  /** The websocket channel of Subscriptions (`$get-ws-binding-token`); absent where no server listens (CLI, memory tests). */
-  websocket?: { url: string; bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }> };
-  /** Subscriptions' recorded events (`$status`, `$events`); absent where the store has none (memory tests). */
-  subscriptionEvents?: SubscriptionEvents;
-  /** Canonical URLs of the subscription topics this server publishes (for /metadata). */
-  subscriptionTopics?: string[];
+  /** What /metadata declares of Subscriptions (set by subscriptions/ and app.ts); absent where the store has none. */
+  subscriptions?: SubscriptionsCapability;
   /** Binary content in the blob store: raw uploads and reads (interactions/binary-raw.ts); absent in memory tests. */
   binary?: BinaryContent;
   /** AUTH_MODE=smart: throws 403 unless the token may store a `type` that fails validation (Prefer: handling=lenient). */
   checkLenientWrite?(access: AccessContext, type: string, permission: 'c' | 'u'): void;
   /** AUTH_MODE=smart: records a write stored under handling=lenient, with its issues, in the request's AuditEvent. */
   noteLenientWrite?(reference: string, issues: OperationOutcomeIssue[]): void;
+}
+
+/** The Subscriptions feature as /metadata declares it (the Subscriptions R5 Backport). */
+export interface SubscriptionsCapability {
+  /** Canonical URLs of the subscription topics this server publishes. */
+  topics: string[];
+  /** `ws(s)://<host>/fhir/ws` once the server has the websocket channel (not in the CLI). */
+  websocketUrl?: string;
 }
 
 export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>

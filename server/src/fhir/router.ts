@@ -30,7 +30,7 @@ export class FhirRouter implements FhirDispatcher {
     return this.table;
   }
 
-  /** A feature's operations (wearables, bulk export), registered by fhir-services.ts: they join the operations, before the interactions. */
+  /** A feature's operations (wearables, bulk export, Subscriptions), registered by fhir-services.ts: they join the operations, before the interactions. */
   register(routes: readonly Route[]): void {
     const firstInteraction = this.table.findIndex((r) => r.interaction !== 'operation' && r.interaction !== 'capabilities');
     this.table.splice(firstInteraction < 0 ? this.table.length : firstInteraction, 0, ...routes);

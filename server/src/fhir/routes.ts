@@ -1,5 +1,5 @@
 // The route table: every FHIR interaction we serve, and the operations of fhir/ itself (features such as the
-// wearable import and Bulk Data export register theirs into the router, fhir-services.ts). The router dispatches from it and the
+// wearable import, Bulk Data export and Subscriptions register theirs into the router, fhir-services.ts). The router dispatches from it and the
 // CapabilityStatement is generated from the router's table, so the two cannot drift. https://hl7.org/fhir/R4/http.html
 import type { FhirContext } from './fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
@@ -22,9 +22,6 @@ import { reindex, reindexStatus } from './operations/reindex/reindex.js';
 import { validateOperation } from './operations/validate/validate.js';
 import { summary } from './operations/summary/summary.js';
 import { compositionDocument } from './operations/summary/composition-document.js';
-import { getWsBindingToken } from './operations/subscription/get-ws-binding-token.js';
-import { subscriptionStatus } from './operations/subscription/status.js';
-import { subscriptionEvents } from './operations/subscription/events.js';
 import { expand } from './operations/expand/expand.js';
 import { lookup } from './operations/lookup/lookup.js';
 import { subsumes } from './operations/subsumes/subsumes.js';
@@ -107,23 +104,6 @@ export const FHIR_ROUTES: readonly Route[] = [
     interaction: 'operation', method: 'GET', pattern: ['$reindex', '{job}'],
     operation: { name: 'reindex-status', definition: 'https://fhir.fibrotrack.org/OperationDefinition/reindex' }, handle: (req, _p, ctx) => reindexStatus(req, ctx),
   },
-  ...(['GET', 'POST'] as const).map((method): Route => ({
-    interaction: 'operation', method, pattern: ['Subscription', '{id}', '$get-ws-binding-token'],
-    operation: { name: 'get-ws-binding-token', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-get-ws-binding-token' },
-    handle: (req, p, ctx) => getWsBindingToken(req, p.id, ctx),
-  })),
-  ...(['GET', 'POST'] as const).flatMap((method): Route[] => [
-    {
-      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$status'],
-      operation: { name: 'status', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status' },
-      handle: (req, p, ctx) => subscriptionStatus(req, p.id, ctx),
-    },
-    {
-      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$events'],
-      operation: { name: 'events', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events' },
-      handle: (req, p, ctx) => subscriptionEvents(req, p.id, ctx),
-    },
-  ]),
   { interaction: 'transaction', method: 'POST', pattern: [], handle: (req, _p, ctx) => processBundle(req, ctx) },
   { interaction: 'history-system', method: 'GET', pattern: ['_history'], handle: (req, _p, ctx) => history(req, ctx) },
   { interaction: 'search-type', method: 'GET', pattern: ['{type}'], handle: (req, p, ctx) => searchType(req, p.type, ctx) },

@@ -166,7 +166,8 @@ export class DeliveryLoop {
     for (const e of events) {
       // The focus in full, for each socket's access check, whatever the payload shows.
       const event = await this.eventOf(e, { ...spec, content: 'full-resource' });
-      const shown = spec.content === 'full-resource' ? event : { eventNumber: event.eventNumber, reference: event.reference };
+      const { resource: _focus, ...idOnly } = event;
+      const shown = spec.content === 'full-resource' ? event : idOnly;
       const text = spec.content === 'empty' ? `ping ${row.id}` : this.bundleText(spec, sub, 'event-notification', event.eventNumber, [shown]);
       await publish({ subscriptionId: row.id, text, ...(event.resource ? { focus: event.resource } : {}) });
       await this.query(table.markDelivered(row.id, event.eventNumber));
@@ -183,10 +184,11 @@ export class DeliveryLoop {
 
   private async eventOf(e: table.EventRow, spec: SubscriptionSpec): Promise<NotificationEvent> {
     const reference = `${e.res_type}/${e.res_id}`;
-    if (spec.content !== 'full-resource') return { eventNumber: Number(e.event_number), reference };
+    const about = e.patient_ref ? { patient: e.patient_ref } : {};
+    if (spec.content !== 'full-resource') return { eventNumber: Number(e.event_number), reference, ...about };
     // The version that matched, even when the resource has changed since.
     const version = await this.deps.repo.vread(e.res_type, e.res_id, String(e.version_id));
-    return { eventNumber: Number(e.event_number), reference, ...(version?.resource ? { resource: version.resource } : {}) };
+    return { eventNumber: Number(e.event_number), reference, ...about, ...(version?.resource ? { resource: version.resource } : {}) };
   }
 
   /** Why the POST failed, or undefined after a 2xx. */

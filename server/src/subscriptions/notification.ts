@@ -9,6 +9,8 @@ export interface NotificationEvent {
   eventNumber: number;
   reference: string;
   resource?: Resource;
+  /** `Patient/<id>`: the patient the focus is about (`additional-context`). */
+  patient?: string;
 }
 
 export interface NotificationInput {
@@ -53,6 +55,7 @@ export function statusParameters(n: Omit<NotificationInput, 'type'> & { type: No
       part: [
         { name: 'event-number', valueString: String(e.eventNumber) },
         ...(n.content === 'empty' ? [] : [{ name: 'focus', valueReference: { reference: `${n.fhirBase}/${e.reference}` } }]),
+        ...(n.content === 'empty' || !e.patient ? [] : [{ name: 'additional-context', valueReference: { reference: `${n.fhirBase}/${e.patient}` } }]),
       ],
     })),
     ...(n.error ? [{ name: 'error', valueCodeableConcept: { text: n.error } }] : []),

@@ -8,6 +8,8 @@ export interface RecordedEvent {
   type: string;
   id: string;
   versionId: string;
+  /** `Patient/<id>` the event is about, when the resource names one. */
+  patient?: string;
 }
 
 export interface SubscriptionEvents {
@@ -25,10 +27,10 @@ export function subscriptionEvents(pool: Pool): SubscriptionEvents {
       return Number(rows[0]?.event_count ?? 0);
     },
     async events(id, from, to, max) {
-      const q = sql`SELECT event_number, res_type, res_id, version_id FROM subscription_event
+      const q = sql`SELECT event_number, res_type, res_id, version_id, patient_ref FROM subscription_event
         WHERE subscription_id = ${id} AND event_number BETWEEN ${from} AND ${to} ORDER BY event_number LIMIT ${max}`;
       const [rows] = await pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);
-      return rows.map((r) => ({ eventNumber: Number(r.event_number), type: String(r.res_type), id: String(r.res_id), versionId: String(r.version_id) }));
+      return rows.map((r) => ({ eventNumber: Number(r.event_number), type: String(r.res_type), id: String(r.res_id), versionId: String(r.version_id), ...(r.patient_ref ? { patient: String(r.patient_ref) } : {}) }));
     },
   };
 }

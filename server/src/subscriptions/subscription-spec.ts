@@ -54,7 +54,7 @@ export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): 
  * The type and query a Subscription runs: its `criteria` search, or the query criteria of the topic its
  * `criteria` names, ANDed with its filter criteria.
  */
-export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics): { type: string; query: string } {
+export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics): { type: string; query: string; topic?: string } {
   const criteria = sub.criteria ?? '';
   const topic = topics.get(criteria);
   if (topic) return topicCriteria(sub, topic, defs);
@@ -68,10 +68,12 @@ export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics)
   return { type, query };
 }
 
-function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { type: string; query: string } {
+function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { type: string; query: string; topic: string } {
   const filters = ((sub as { _criteria?: { extension?: { url: string; valueString?: string }[] } })._criteria?.extension ?? [])
     .filter((e) => e.url === FILTER_CRITERIA_URL).map((e) => e.valueString ?? '');
-  const parts = [topic.query];
+  const parts: string[] = [];
+  // A filter on a parameter the topic's query has (pain-severe's value-quantity: the threshold) replaces it.
+  const replaced = new Set<string>();
   for (const f of filters) {
     const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(f);
     if (!m || m[1] !== topic.type) throw unprocessable(`Subscription filter criteria '${f}' must be '${topic.type}?<filter>=<value>'`, 'Subscription.criteria');
@@ -79,12 +81,14 @@ function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { ty
       if (!topic.filters.includes(name.split(':')[0])) {
         throw unprocessable(`Subscription filter criteria: topic ${topic.url} can be filtered by ${topic.filters.join(', ') || 'nothing'}, not '${name}'`, 'Subscription.criteria');
       }
+      replaced.add(name);
     }
     parts.push(m[2]);
   }
-  const query = parts.filter(Boolean).join('&');
+  const own = topic.query.split('&').filter((p) => p && !replaced.has(decodeURIComponent(p.split('=')[0])));
+  const query = [...own, ...parts].join('&');
   checkQuery(topic.type, query, defs);
-  return { type: topic.type, query };
+  return { type: topic.type, query, topic: topic.url };
 }
 
 function checkQuery(type: string, query: string, defs: Definitions): void {

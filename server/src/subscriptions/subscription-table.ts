@@ -10,6 +10,8 @@ export interface SubscriptionRow extends RowDataPacket {
   id: string;
   res_type: string;
   criteria: string;
+  /** The topic's canonical URL when the Subscription follows one (its condition is checked on write). */
+  topic: string | null;
   status: SubscriptionStatus;
   grant_json: string | null;
   event_count: number;
@@ -22,6 +24,8 @@ export interface EventRow extends RowDataPacket {
   res_type: string;
   res_id: string;
   version_id: number;
+  /** `Patient/<id>`: the patient the focus is about, when it names one. */
+  patient_ref: string | null;
 }
 
 export const saveGrant = (id: string, grantJson: string) =>
@@ -30,9 +34,9 @@ export const saveGrant = (id: string, grantJson: string) =>
 export const grantRow = (id: string) => sql`SELECT grant_json FROM subscription WHERE id = ${id}`;
 
 /** Mirrors a committed Subscription resource (in its transaction); a new request starts its retries afresh. */
-export const syncResource = (id: string, type: string, criteria: string, status: SubscriptionStatus) =>
-  sql`INSERT INTO subscription (id, res_type, criteria, status) VALUES (${id}, ${type}, ${criteria}, ${status})
-      ON DUPLICATE KEY UPDATE res_type = VALUES(res_type), criteria = VALUES(criteria),
+export const syncResource = (id: string, type: string, criteria: string, topic: string | null, status: SubscriptionStatus) =>
+  sql`INSERT INTO subscription (id, res_type, criteria, topic, status) VALUES (${id}, ${type}, ${criteria}, ${topic}, ${status})
+      ON DUPLICATE KEY UPDATE res_type = VALUES(res_type), criteria = VALUES(criteria), topic = VALUES(topic),
         failures = IF(VALUES(status) = 'requested' AND status <> 'requested', 0, failures),
         next_attempt_at = IF(VALUES(status) = 'requested' AND status <> 'requested', '1970-01-01 00:00:01', next_attempt_at),
         status = VALUES(status)`;
@@ -41,14 +45,14 @@ export const syncResource = (id: string, type: string, criteria: string, status:
 export const switchOff = (id: string) => sql`UPDATE subscription SET status = 'off' WHERE id = ${id}`;
 
 export const activeFor = (types: string[]) =>
-  sql`SELECT id, res_type, criteria, status, grant_json FROM subscription WHERE status = 'active' AND res_type IN (${types})`;
+  sql`SELECT id, res_type, criteria, topic, status, grant_json FROM subscription WHERE status = 'active' AND res_type IN (${types})`;
 
 /** The next event number (LAST_INSERT_ID(expr) hands it back without a second read; the row stays locked). */
 export const nextEventNumber = (id: string) => sql`UPDATE subscription SET event_count = LAST_INSERT_ID(event_count + 1) WHERE id = ${id}`;
 
-export const insertEvent = (id: string, n: number, type: string, resId: string, versionId: number, now: Date) =>
-  sql`INSERT INTO subscription_event (subscription_id, event_number, res_type, res_id, version_id, created_at)
-      VALUES (${id}, ${n}, ${type}, ${resId}, ${versionId}, ${now})`;
+export const insertEvent = (id: string, n: number, type: string, resId: string, versionId: number, patientRef: string | null, now: Date) =>
+  sql`INSERT INTO subscription_event (subscription_id, event_number, res_type, res_id, version_id, patient_ref, created_at)
+      VALUES (${id}, ${n}, ${type}, ${resId}, ${versionId}, ${patientRef}, ${now})`;
 
 /**
  * Leases up to `max` subscriptions with work due (a handshake, or undelivered events) to `owner` for `ms`:
@@ -61,10 +65,10 @@ export const lease = (owner: string, ms: number, max: number) =>
       LIMIT ${max}`;
 
 export const leased = (owner: string) =>
-  sql`SELECT id, res_type, criteria, status, grant_json, event_count, failures FROM subscription WHERE lease_owner = ${owner} AND lease_until >= NOW(3)`;
+  sql`SELECT id, res_type, criteria, topic, status, grant_json, event_count, failures FROM subscription WHERE lease_owner = ${owner} AND lease_until >= NOW(3)`;
 
 export const pendingEvents = (id: string, max: number) =>
-  sql`SELECT subscription_id, event_number, res_type, res_id, version_id FROM subscription_event
+  sql`SELECT subscription_id, event_number, res_type, res_id, version_id, patient_ref FROM subscription_event
       WHERE subscription_id = ${id} AND delivered_at IS NULL ORDER BY event_number LIMIT ${max}`;
 
 export const markDelivered = (id: string, n: number) =>

@@ -12,7 +12,11 @@ import { DeliveryLoop } from './delivery-loop.js';
 import { grantChecker, type GrantCheck } from './grant.js';
 import { criteriaMatcher } from './matcher.js';
 import { outboxHook } from './outbox.js';
+import { trendConditions } from './trends/trend-conditions.js';
 import { subscriptionEvents } from './subscription-events.js';
+import { subscriptionRoutes } from './operations/subscription-routes.js';
+import type { Route } from '../fhir/routes.js';
+import type { BindingTokenIssuer } from './websocket/websocket-service.js';
 import { subscriptionWrites } from './subscription-writes.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { criteriaOf } from './subscription-spec.js';
@@ -29,6 +33,10 @@ export interface SubscriptionServices {
   watchAuthorization(events: AuthorizationEvents, state: AuthorizationState): void;
   /** Whether a stored grant may read a resource (the one access policy), for the websocket channel's sockets. */
   grantAllows: GrantCheck;
+  /** `$status`, `$events`, `$get-ws-binding-token`: fhir-services.ts registers them into the route table. */
+  routes: Route[];
+  /** The websocket channel, set by app.ts once it runs one: binding tokens, and its URL in /metadata. */
+  useWebsocket(websocket: BindingTokenIssuer & { url: string }): void;
 }
 
 /** The oidc-provider events read here: https://github.com/panva/node-oidc-provider/blob/main/docs/events.md */
@@ -49,16 +57,24 @@ export interface SubscriptionDeps {
 
 export function createSubscriptions({ pool, stored, ctx, indexer, config, topics }: SubscriptionDeps): SubscriptionServices {
   const facts = createResourceFacts(ctx.defs, ctx.baseUrl, indexer);
-  ctx.subscriptionEvents = subscriptionEvents(pool);
-  ctx.subscriptionTopics = [...topics.keys()];
+  const capability = { topics: [...topics.keys()] as string[], websocketUrl: undefined as string | undefined };
+  ctx.subscriptions = capability;
+  let websocket: BindingTokenIssuer | undefined;
   const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
   const grantAllows = grantChecker(facts, ctx.defs);
-  stored.onCommit(outboxHook(criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteria, () => loop.wake()));
+  stored.onCommit(outboxHook({
+    matches: criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteriaOf: criteria, conditions: trendConditions(ctx.defs), wake: () => loop.wake(),
+  }));
   const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
   return {
     loop,
     grantAllows,
+    routes: subscriptionRoutes({ events: subscriptionEvents(pool), websocket: () => websocket }),
+    useWebsocket(channel) {
+      websocket = channel;
+      capability.websocketUrl = channel.url;
+    },
     contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
     watchAuthorization(events, state) {
       loop.authorization = state;

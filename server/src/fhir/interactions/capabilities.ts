@@ -67,7 +67,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
     searchRevInclude: ['*', ...revIncludes.get(type)!],
     searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
-    ...(type === 'Subscription' && ctx.subscriptionTopics?.length ? { extension: ctx.subscriptionTopics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) } : {}),
+    ...(type === 'Subscription' && ctx.subscriptions?.topics.length ? { extension: ctx.subscriptions.topics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) } : {}),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.
   const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()]
@@ -76,7 +76,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   // Backport: topic-based subscriptions, $status and $events (subscriptions/).
   const instantiates = [
     ...(routes.some((r) => r.operation?.name === 'export') ? ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] : []),
-    ...(ctx.subscriptionEvents ? [BACKPORT_SERVER] : []),
+    ...(ctx.subscriptions ? [BACKPORT_SERVER] : []),
   ];
   return {
     resourceType: 'CapabilityStatement',
@@ -94,7 +94,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     rest: [
       {
         mode: 'server',
-        ...(ctx.websocket ? { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: ctx.websocket.url }] } : {}),
+        ...(ctx.subscriptions?.websocketUrl ? { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: ctx.subscriptions.websocketUrl }] } : {}),
         ...(ctx.capability?.oauthUris ? { security: smartSecurity(ctx.capability.oauthUris) } : {}),
         compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,

@@ -1,25 +1,28 @@
-// The websocket channel on one node, wired: its own Redis connections (a publisher and the pub/sub subscriber
-// that fan-out needs), the binding tokens, the socket server at `<FHIR base>/ws`, and the delivery loop's
-// publisher. `$get-ws-binding-token` asks it for tokens (ctx.websocket).
+// The websocket channel on one node, wired: its transport (channel-transport.ts: Redis connections for tokens and
+// pub/sub fan-out, or this process alone in AUTH_MODE=open without Redis), the binding tokens, the socket server at `<FHIR base>/ws`, and the delivery loop's
+// publisher. `$get-ws-binding-token` asks it for tokens (subscriptions.ts, useWebsocket).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'fhir/r4.js';
 import type { AccessContext } from '../../auth/access-context.js';
-import { openRedis } from '../../auth/redis-client.js';
 import type { FhirRepository } from '../../store/repository.js';
 import type { DeliveryLoop } from '../delivery-loop.js';
 import { grantOf, type GrantCheck } from '../grant.js';
 import { BindingTokens } from './binding-tokens.js';
-import { WsFanout } from './fanout.js';
+import { openChannelTransport } from './channel-transport.js';
 import { WsChannel, type WsLimits } from './ws-channel.js';
 
-export interface WebsocketService {
+/** What `$get-ws-binding-token` asks of the channel. */
+export interface BindingTokenIssuer {
+  /** A single-use binding token for `ids` under `access` (undefined: AUTH_MODE=open). */
+  bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }>;
+}
+
+export interface WebsocketService extends BindingTokenIssuer {
   /** `ws(s)://<host><FHIR base path>/ws`. */
   url: string;
   /** Give to the HTTP server's 'upgrade' event: true when the request was for the channel. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** A single-use binding token for `ids` under `access` (undefined: AUTH_MODE=open). */
-  bindingToken(access: AccessContext | undefined, ids: string[]): Promise<{ token: string; expiration: Date; websocketUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -38,9 +41,8 @@ export interface WebsocketDeps {
 }
 
 export async function startWebsocketChannel(deps: WebsocketDeps): Promise<WebsocketService> {
-  const publisher = await openRedis(deps.redisUrl, deps.redisTimeoutMs);
-  const subscriber = await openRedis(deps.redisUrl, deps.redisTimeoutMs);
-  const tokens = new BindingTokens(publisher, deps.redisPrefix, deps.bindingTokenTtlSeconds);
+  const transport = await openChannelTransport({ ...deps, log: (msg) => console.warn(msg) });
+  const tokens = new BindingTokens(transport.tokens, deps.redisPrefix, deps.bindingTokenTtlSeconds);
   const base = new URL(deps.fhirBase);
   const path = `${base.pathname.replace(/\/$/, '')}/ws`;
   const websocketUrl = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${path}`;
@@ -56,7 +58,7 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     },
     limits: deps.limits,
   });
-  const fanout = new WsFanout(publisher, subscriber, deps.redisPrefix);
+  const fanout = transport.fanout;
   await fanout.listen((n) => channel.deliver(n));
   deps.loop.websocket = (n) => fanout.publish(n);
   return {
@@ -69,7 +71,7 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     async close() {
       deps.loop.websocket = undefined;
       await channel.close();
-      for (const r of [subscriber, publisher]) await r.quit().catch(() => r.disconnect());
+      await transport.close();
     },
   };
 }

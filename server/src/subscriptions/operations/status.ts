@@ -3,18 +3,17 @@
 // https://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition-backport-subscription-status.html
 import { randomUUID } from 'node:crypto';
 import type { Bundle } from 'fhir/r4.js';
-import { notSupported } from '../../../core/outcomes.js';
-import { statusParameters } from '../../../subscriptions/notification.js';
-import type { FhirContext } from '../../fhir-context.js';
-import type { FhirRequest, FhirResponse } from '../../fhir-request.js';
+import { statusParameters } from '../notification.js';
+import type { SubscriptionEvents } from '../subscription-events.js';
+import type { FhirContext } from '../../fhir/fhir-context.js';
+import type { FhirRequest, FhirResponse } from '../../fhir/fhir-request.js';
 import { visibleSubscription } from './visible-subscription.js';
 
-export async function subscriptionStatus(_req: FhirRequest, id: string, ctx: FhirContext): Promise<FhirResponse> {
-  if (!ctx.subscriptionEvents) throw notSupported('$status needs the MySQL store');
+export async function subscriptionStatus(_req: FhirRequest, id: string, ctx: FhirContext, recorded: SubscriptionEvents): Promise<FhirResponse> {
   const sub = await visibleSubscription(ctx, id);
   const status = statusParameters({
     fhirBase: ctx.baseUrl, subscriptionId: id, topic: sub.criteria, status: sub.status, type: 'query-status',
-    eventsSinceStart: await ctx.subscriptionEvents.eventCount(id), content: 'empty', events: [], ...(sub.error ? { error: sub.error } : {}),
+    eventsSinceStart: await recorded.eventCount(id), content: 'empty', events: [], ...(sub.error ? { error: sub.error } : {}),
   });
   const bundle: Bundle = {
     resourceType: 'Bundle', id: randomUUID(), type: 'searchset', total: 1,

@@ -1,0 +1,104 @@
+// Where the websocket channel keeps its binding tokens and how a notification reaches every node's sockets: Redis
+// (tokens as keys, notifications over pub/sub, so any node serves any socket), or, with AUTH_MODE=open and no
+// Redis reachable at start, this process alone (one node: a development server runs without Redis, as it did
+// before the websocket channel). AUTH_MODE=smart always needs Redis.
+import type { Redis } from 'ioredis';
+import { openRedis } from '../../auth/redis-client.js';
+import { WsFanout, type WsNotification } from './fanout.js';
+
+/** Single-use values with a lifetime. */
+export interface TokenStore {
+  put(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The value, removed: a second take of the same key gets nothing. */
+  take(key: string): Promise<string | undefined>;
+}
+
+export interface Fanout {
+  listen(deliver: (n: WsNotification) => void): Promise<void>;
+  publish(n: WsNotification): Promise<void>;
+}
+
+export interface ChannelTransport {
+  tokens: TokenStore;
+  fanout: Fanout;
+  close(): Promise<void>;
+}
+
+export interface TransportOptions {
+  redisUrl: string;
+  redisTimeoutMs: number;
+  redisPrefix: string;
+  /** AUTH_MODE=open: without a reachable Redis, fall back to this process alone. */
+  open: boolean;
+  log(msg: string): void;
+}
+
+/** Tokens issued but not yet taken, at most, in this process (the oldest are dropped beyond it). */
+export const MAX_LOCAL_TOKENS = 10_000;
+
+export async function openChannelTransport(opts: TransportOptions): Promise<ChannelTransport> {
+  let publisher: Redis;
+  try {
+    publisher = await openRedis(opts.redisUrl, opts.redisTimeoutMs);
+  } catch (err) {
+    if (!opts.open) throw err;
+    opts.log(`Subscriptions: no Redis (${(err as Error).message}); AUTH_MODE=open, so the websocket channel runs in this process alone: sockets on other nodes get nothing`);
+    return localTransport();
+  }
+  const subscriber = await openRedis(opts.redisUrl, opts.redisTimeoutMs).catch(async (err: unknown) => {
+    await publisher.quit().catch(() => publisher.disconnect());
+    throw err;
+  });
+  return {
+    tokens: redisTokens(publisher),
+    fanout: new WsFanout(publisher, subscriber, opts.redisPrefix),
+    async close() {
+      for (const r of [subscriber, publisher]) await r.quit().catch(() => r.disconnect());
+    },
+  };
+}
+
+function redisTokens(redis: Redis): TokenStore {
+  return {
+    async put(key, value, ttlSeconds) {
+      await redis.set(key, value, 'EX', ttlSeconds);
+    },
+    async take(key) {
+      const results = await redis.multi().get(key).del(key).exec();
+      const raw = results?.[0]?.[1];
+      return typeof raw === 'string' ? raw : undefined;
+    },
+  };
+}
+
+/** One node: tokens in a Map (expired on read, bounded), notifications passed straight to this node's sockets. */
+export function localTransport(): ChannelTransport {
+  const tokens = new Map<string, { value: string; expiresAt: number }>();
+  let deliverTo: ((n: WsNotification) => void) | undefined;
+  return {
+    tokens: {
+      async put(key, value, ttlSeconds) {
+        // A Map iterates in insertion order: the first key is the oldest.
+        while (tokens.size >= MAX_LOCAL_TOKENS) tokens.delete(tokens.keys().next().value!);
+        tokens.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+      },
+      async take(key) {
+        const entry = tokens.get(key);
+        tokens.delete(key);
+        return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+      },
+    },
+    fanout: {
+      async listen(deliver) {
+        deliverTo = deliver;
+      },
+      async publish(n) {
+        deliverTo?.(n);
+      },
+    },
+    async close() {
+      tokens.clear();
+      deliverTo = undefined;
+    },
+  };
+}
