@@ -37,8 +37,8 @@ async function launchFromEhr(form: Record<string, string>) {
   return ehr.launch(form);
 }
 
-test('the simulator page names the signed-in practitioner and lists patients, encounters and apps with launch URLs', async () => {
-  const res = await ehr.agent.get('/ehr/');
+test('the simulator page names the signed-in practitioner and lists patients, the chosen patient\'s encounters and apps with launch URLs', async () => {
+  const res = await ehr.agent.get(`/ehr/?patient=${patient}`);
   assert.equal(res.status, 200);
   for (const name of ['patient', 'encounter', 'client']) assert.match(res.text, new RegExp(`<select name="${name}"`), name);
   assert.match(res.text, /id="launch"/);

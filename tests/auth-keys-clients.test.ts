@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
-import { runCli } from '../server/src/cli/run-cli.js';
 import { loadConfig } from '../server/src/config.js';
 import { authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, introspect, tokenRequest } from './support/smart-tokens.js';
+import { runCliCaptured, type CliResult } from './support/cli-run.js';
 import type { TestServer } from './support/test-server.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -40,19 +40,8 @@ async function start(): Promise<TestServer> {
   };
 }
 
-async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | undefined; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const code = await runCli(args, { ...env, ...extraEnv });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runCliCaptured(args, { ...env, ...extraEnv });
 }
 
 const user = { username: 'dr.keys', password: 'rotate-me-please' };

@@ -24,7 +24,23 @@ export class FhirLookup {
   }
 
   async patients(): Promise<Choice[]> {
-    return (await this.search<Patient>('Patient', { _count: LIST_LIMIT, _sort: 'family' })).map((p) => ({ id: p.id!, label: `${personName(p.name) || p.id} (${p.birthDate ?? 'birth date unknown'})` }));
+    return (await this.search<Patient>('Patient', { _count: LIST_LIMIT, _sort: 'family' })).map(patientChoice);
+  }
+
+  /**
+   * At most `limit` patients whose name matches `text` (FHIR `name`: any part starting with it), or whose birth
+   * date (`1980`, `1980-04`, `1980-04-02`) or identifier value (an MRN) is `text`; the first `limit` by family
+   * name when `text` is empty. `more` says that there are others to narrow down to.
+   */
+  async findPatients(text: string, limit: number): Promise<{ patients: Choice[]; more: boolean }> {
+    const count = String(limit + 1);
+    const queries: Record<string, string>[] = text
+      ? [{ name: text }, { identifier: text }, ...(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? [{ birthdate: text }] : [])]
+      : [{}];
+    const found = new Map<string, Patient>();
+    for (const q of queries) for (const p of await this.search<Patient>('Patient', { ...q, _count: count, _sort: 'family' })) found.set(p.id!, p);
+    const sorted = [...found.values()].sort((a, b) => sortName(a).localeCompare(sortName(b)));
+    return { patients: sorted.slice(0, limit).map(patientChoice), more: sorted.length > limit };
   }
 
   async practitioners(): Promise<Choice[]> {
@@ -61,6 +77,19 @@ export class FhirLookup {
     const res = await handleFhirRequest({ method: 'GET', path: type, query: new URLSearchParams(query), headers: {} }, this.ctx);
     return ((res.resource as Bundle | undefined)?.entry ?? []).map((e) => e.resource as T).filter((r) => r?.resourceType === type);
   }
+}
+
+/** Name, birth date, gender, MRN and a deceased mark: enough to tell two patients of the same name apart. */
+function patientChoice(p: Patient): Choice {
+  const mrn = p.identifier?.find((i) => i.type?.coding?.some((c) => c.code === 'MR'))?.value;
+  const facts = [p.birthDate ? `born ${p.birthDate}` : 'birth date unknown', p.gender, mrn ? `MRN ${mrn}` : undefined];
+  const deceased = p.deceasedBoolean === true || p.deceasedDateTime !== undefined;
+  return { id: p.id!, label: `${personName(p.name) || p.id} (${facts.filter(Boolean).join(', ')})${deceased ? ' - deceased' : ''}` };
+}
+
+function sortName(p: Patient): string {
+  const n = p.name?.find((x) => x.use === 'official') ?? p.name?.[0];
+  return `${n?.family ?? ''} ${n?.given?.join(' ') ?? ''} ${p.id}`.toLowerCase();
 }
 
 export function personName(names: HumanName[] | undefined): string {

@@ -7,7 +7,7 @@ import { patientIdOf } from '../core/ids.js';
 import type { FhirLookup } from './fhir-lookup.js';
 import type { EhrLaunch, GrantContext, LaunchStore } from './launch-store.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { consentPage, loginPage, page, patientPickerPage } from './pages.js';
+import { consentPage, loginPage, page, PATIENT_SEARCH_MAX, patientPickerPage } from './pages.js';
 import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
 import { normalizeUsername } from './username.js';
@@ -25,6 +25,9 @@ export interface InteractionDeps {
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
+/** Patients listed by the picker at most; a search narrows them down. */
+const PICKER_LIMIT = 50;
+
 const isOidcScope = (s: string) => (OIDC_SCOPES as readonly string[]).includes(s);
 
 export function interactionRouter(deps: InteractionDeps): express.Router {
@@ -39,7 +42,11 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
   router.get('/:uid', async (req, res, next) => {
     try {
       const details = await deps.provider().interactionDetails(req, res);
-      res.type('html').send(await currentStep(deps, details));
+      const q = req.query.q;
+      if (q !== undefined && (typeof q !== 'string' || q.length > PATIENT_SEARCH_MAX)) {
+        throw new InteractionError(400, `the patient search text (q) must be one value of at most ${PATIENT_SEARCH_MAX} characters`);
+      }
+      res.type('html').send(await currentStep(deps, details, (q ?? '').trim()));
     } catch (err) {
       next(err);
     }
@@ -81,8 +88,9 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const details = await deps.provider().interactionDetails(req, res);
       const patient = String((req.body as Record<string, unknown>).patient ?? '');
       if (!(await deps.lookup.patientLabel(patient))) {
-        const patients = await deps.lookup.patients();
-        res.status(400).type('html').send(patientPickerPage(`/auth/interaction/${details.uid}/patient`, await nameOf(deps.provider(), details), patients, `There is no patient '${patient}'.`));
+        const base = `/auth/interaction/${details.uid}`;
+        const found = { text: '', ...(await deps.lookup.findPatients('', PICKER_LIMIT)) };
+        res.status(400).type('html').send(patientPickerPage(`${base}/patient`, base, await nameOf(deps.provider(), details), found, `There is no patient '${patient}'.`));
         return;
       }
       await deps.launches.pickPatient(details.uid, patient);
@@ -192,7 +200,7 @@ function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
   return scopes.includes('launch/patient') || (ehrLaunch && scopes.includes('launch')) || scopes.some((s) => parseClinicalScope(s)?.level === 'patient');
 }
 
-async function currentStep(deps: InteractionDeps, details: Details): Promise<string> {
+async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string> {
   const clientName = await nameOf(deps.provider(), details);
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
@@ -200,9 +208,12 @@ async function currentStep(deps: InteractionDeps, details: Details): Promise<str
   const launch = await launchOf(deps, details);
   const offered = grantableScopes(launch, offeredScopes(details, deps.fhirBase));
   const context = await grantContext(deps, details, offered, launch);
-  if (context === 'needs-patient') return patientPickerPage(`${base}/patient`, clientName, await deps.lookup.patients());
+  if (context === 'needs-patient') {
+    return patientPickerPage(`${base}/patient`, base, clientName, { text: search, ...(await deps.lookup.findPatients(search, PICKER_LIMIT)) });
+  }
   const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
-  return consentPage(`${base}/confirm`, `${base}/abort`, clientName, offered, patientLabel);
+  const audience = { ...(patientLabel ? { patientLabel } : {}), userIsPatient: patientIdOf(context.fhirUser) !== undefined };
+  return consentPage(`${base}/confirm`, `${base}/abort`, clientName, offered, audience);
 }
 
 /**

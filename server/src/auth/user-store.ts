@@ -1,7 +1,7 @@
 // Users who log in to the authorization server (practitioners and patients), linked to their FHIR
 // resource (fhirUser). Passwords are scrypt hashes.
 import { randomUUID } from 'node:crypto';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { hashSecret, verifySecret } from './password.js';
 import { normalizeUsername } from './username.js';
 
@@ -20,13 +20,18 @@ export class UserError extends Error {}
 export class UserStore {
   constructor(private readonly pool: Pool) {}
 
-  async add(input: { username: string; password: string; fhirUser: string; displayName?: string }): Promise<User> {
+  /** `exists`, when given, must confirm the fhirUser resource (the CLI checks it; a sign-in linked to nothing is refused). */
+  async add(input: { username: string; password: string; fhirUser: string; displayName?: string }, exists?: (type: string, id: string) => Promise<boolean>): Promise<User> {
     // Sign-in normalizes what is typed: a stored name must already be in that form, or nobody could sign in with it.
     const normal = normalizeUsername(input.username);
     if (normal !== input.username) throw new UserError(`username '${input.username}' must be given as it is normalized (trimmed, Unicode NFKC, lowercase): '${normal}'`);
     if (!/^[a-z0-9._@-]{1,191}$/.test(input.username)) throw new UserError(`username '${input.username}' must be 1-191 of a-z 0-9 . _ @ -`);
     if (!FHIR_USER.test(input.fhirUser)) throw new UserError(`fhirUser '${input.fhirUser}' must be Practitioner/<id>, Patient/<id>, RelatedPerson/<id> or Person/<id>`);
-    if (input.password.length < 8) throw new UserError('the password must have at least 8 characters');
+    checkPassword(input.password);
+    const [type, id] = input.fhirUser.split('/');
+    if (exists && !(await exists(type, id))) {
+      throw new UserError(`${input.fhirUser} does not exist on this server: create that ${type} first (or give the id of an existing one)`);
+    }
     const user: User = { accountId: randomUUID(), username: input.username, fhirUser: input.fhirUser, ...(input.displayName ? { displayName: input.displayName } : {}) };
     try {
       await this.pool.query(
@@ -38,6 +43,25 @@ export class UserStore {
       throw err;
     }
     return user;
+  }
+
+  /** Every user, by username, without password hashes (`fibrotrack user list`); at most `limit`. */
+  async list(limit = 10_000): Promise<(User & { createdAt: string })[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user ORDER BY username LIMIT ?', [limit]);
+    return rows.map((r) => ({ ...toUser(r), createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  /** Removes the sign-in; false when there was no such username. */
+  async remove(username: string): Promise<boolean> {
+    const [res] = await this.pool.query<ResultSetHeader>('DELETE FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
+    return res.affectedRows > 0;
+  }
+
+  /** Replaces the password (stored as a new scrypt hash); false when there was no such username. */
+  async setPassword(username: string, password: string): Promise<boolean> {
+    checkPassword(password);
+    const [res] = await this.pool.query<ResultSetHeader>('UPDATE auth_user SET password_hash = ? WHERE username = ?', [await hashSecret(password), normalizeUsername(username)]);
+    return res.affectedRows > 0;
   }
 
   /** The user when username (as typed: normalized here) and password match, else undefined (same work either way). */
@@ -59,6 +83,10 @@ export class UserStore {
     const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [`${resourceType}/%`]);
     return rows.map(toUser);
   }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < 8) throw new UserError('the password must have at least 8 characters');
 }
 
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

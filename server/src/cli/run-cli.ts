@@ -18,8 +18,8 @@ Commands:
   export [--group id] [--type A,B] [--since instant] [--type-filter Type?query]... --out <dir>
                              Bulk Data export of the whole server or a Group into ndjson files (progress on stderr)
   client register|list|remove  SMART clients (register prints the client_secret once); see fibrotrack client
-  user add --username <u> --password-env <VAR> --fhir-user Practitioner/<id>
-                             a practitioner or patient who logs in to the authorization server
+  user add|list|remove|set-password
+                             practitioners and patients who sign in (passwords from --password-env); see fibrotrack user
   keys list|rotate|retire    the authorization server's signing keys
   subscriptions list|remove <id>
                              FHIR Subscriptions: status, events and backlog (JSON lines); remove stops one

@@ -1,35 +1,80 @@
-// fibrotrack user add: a practitioner or patient who logs in to the authorization server. The password
-// comes from an environment variable (--password-env), never from the command line.
-import { parseArgs } from '../auth/cli-args.js';
+// fibrotrack user add|list|remove|set-password: the practitioners and patients who sign in to the authorization
+// server. Passwords come from an environment variable (--password-env), never from the command line.
+import type { Pool } from 'mysql2/promise';
+import { parseArgs, type ParsedArgs } from '../auth/cli-args.js';
 import { UserError, UserStore } from '../auth/user-store.js';
 import type { Config } from '../config.js';
 import { openPool } from '../store/mysql/connect.js';
 import { migrate } from '../store/mysql/migrate.js';
+import { resourceExists } from '../store/mysql/resource-exists.js';
 
 export const USER_USAGE = `Usage:
-  fibrotrack user add --username <name> --password-env <VARIABLE> --fhir-user Practitioner/<id>|Patient/<id> [--name "<display name>"]`;
+  fibrotrack user add --username <name> --password-env <VARIABLE> --fhir-user Practitioner/<id>|Patient/<id> [--name "<display name>"]
+  fibrotrack user list
+  fibrotrack user remove <username>
+  fibrotrack user set-password --username <name> --password-env <VARIABLE>`;
+
+type Outcome = number | string;
+
+const SUBCOMMANDS: Record<string, { values: string[]; run(users: UserStore, pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> }> = {
+  add: { values: ['username', 'password-env', 'fhir-user', 'name'], run: add },
+  list: { values: [], run: list },
+  remove: { values: [], run: remove },
+  'set-password': { values: ['username', 'password-env'], run: setPassword },
+};
 
 export async function userCommand(config: Config, args: string[], env: Record<string, string | undefined>): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') return usage(sub ? `unknown subcommand '${sub}'` : undefined);
-  const parsed = parseArgs(rest, { values: ['username', 'password-env', 'fhir-user', 'name'] });
+  const command = sub === undefined ? undefined : SUBCOMMANDS[sub];
+  if (!command) return usage(sub ? `unknown subcommand '${sub}'` : undefined);
+  const parsed = parseArgs(rest, { values: command.values });
   if (typeof parsed === 'string') return usage(parsed);
-  const { username, 'password-env': passwordEnv, 'fhir-user': fhirUser, name } = parsed.values;
-  if (!username || !passwordEnv || !fhirUser) return usage('--username, --password-env and --fhir-user are required');
-  const password = env[passwordEnv];
-  if (!password) return usage(`the environment variable ${passwordEnv} named by --password-env is not set`);
+  const problem = missing(sub!, parsed);
+  if (problem) return usage(problem);
+  const passwordEnv = parsed.values['password-env'];
+  const password = passwordEnv === undefined ? undefined : env[passwordEnv];
+  if (passwordEnv !== undefined && !password) return usage(`the environment variable ${passwordEnv} named by --password-env is not set`);
   const pool = await openPool(config.databaseUrl, 1);
   try {
     await migrate(pool);
-    const user = await new UserStore(pool).add({ username, password, fhirUser, ...(name ? { displayName: name } : {}) });
-    console.log(JSON.stringify(user));
-    return 0;
+    const outcome = await command.run(new UserStore(pool), pool, parsed, password);
+    if (typeof outcome === 'number') return outcome;
+    console.error(outcome);
+    return 1;
   } catch (err) {
     if (err instanceof UserError) return usage(err.message);
     throw err;
   } finally {
     await pool.end();
   }
+}
+
+function missing(sub: string, a: ParsedArgs): string | undefined {
+  if (sub === 'add' && (!a.values.username || !a.values['password-env'] || !a.values['fhir-user'])) return '--username, --password-env and --fhir-user are required';
+  if (sub === 'set-password' && (!a.values.username || !a.values['password-env'])) return '--username and --password-env are required';
+  if (sub === 'remove' && a.positional.length !== 1) return 'remove takes one username';
+  if (sub !== 'remove' && a.positional.length) return `unexpected argument '${a.positional[0]}'`;
+  return undefined;
+}
+
+async function add(users: UserStore, pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
+  const input = { username: a.values.username, password: password!, fhirUser: a.values['fhir-user'], ...(a.values.name ? { displayName: a.values.name } : {}) };
+  const user = await users.add(input, (type, id) => resourceExists(pool, type, id));
+  console.log(JSON.stringify(user));
+  return 0;
+}
+
+async function list(users: UserStore): Promise<Outcome> {
+  for (const user of await users.list()) console.log(JSON.stringify(user));
+  return 0;
+}
+
+async function remove(users: UserStore, _pool: Pool, a: ParsedArgs): Promise<Outcome> {
+  return (await users.remove(a.positional[0])) ? 0 : `No user '${a.positional[0]}'`;
+}
+
+async function setPassword(users: UserStore, _pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
+  return (await users.setPassword(a.values.username, password!)) ? 0 : `No user '${a.values.username}'`;
 }
 
 function usage(problem?: string): number {

@@ -12,7 +12,7 @@ import type { LoginThrottle } from '../auth/login-throttle.js';
 import { page, escapeHtml } from '../auth/pages.js';
 import type { User, UserStore } from '../auth/user-store.js';
 import { normalizeUsername } from '../auth/username.js';
-import { ehrLaunchPage, ehrSignInPage } from './ehr-pages.js';
+import { ehrLaunchPage, ehrSignInPage, type LaunchChoices } from './ehr-pages.js';
 import { crossSiteRefusal, csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
 export interface EhrSimulatorDeps {
@@ -56,7 +56,8 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   router.get('/', async (req, res) => {
     const who = await signedIn(req);
     if (!who) return res.redirect(303, '/ehr/login');
-    res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps)));
+    const chosen = typeof req.query.patient === 'string' ? req.query.patient : undefined;
+    res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, chosen)));
   });
 
   router.get('/login', (_req, res) => {
@@ -92,6 +93,8 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
     const who = await signedIn(req);
     if (!who) return res.status(401).type('html').send(ehrSignInPage('Sign in to launch an app.'));
     if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
+    // "Show this patient's encounters": the same form again, its encounter list that patient's.
+    if (body.action === 'show-encounters') return res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient'))));
     try {
       const target = await launchTarget(deps, who.user, body);
       const id = await deps.launches.createLaunch(target.launch);
@@ -101,7 +104,7 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
       res.redirect(303, url.href);
     } catch (err) {
       if (!(err instanceof LaunchError)) throw err;
-      res.status(400).type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps), err.message));
+      res.status(400).type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient')), err.message));
     }
   });
 
@@ -113,8 +116,7 @@ function refuse(res: Response, status: number, message: string): void {
 }
 
 async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<string, unknown>) {
-  const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-  const [patient, encounter, client] = [field('patient'), field('encounter'), field('client')];
+  const [patient, encounter, client] = [stringField(body, 'patient'), stringField(body, 'encounter'), stringField(body, 'client')];
   // An HTML checkbox sends its value only when ticked.
   const needPatientBanner = body.need_patient_banner !== undefined;
   if (!(await deps.lookup.patientLabel(patient))) throw new LaunchError(`there is no patient '${patient}'`);
@@ -131,8 +133,17 @@ async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<str
   };
 }
 
-/** What a practitioner may pick: a practitioner user sees every patient (user/ scopes are not confined for them). */
-async function choices(deps: EhrSimulatorDeps) {
-  const [patients, encounters, clients] = await Promise.all([deps.lookup.patients(), deps.lookup.encounters(), deps.clients.list()]);
-  return { patients, encounters, apps: clients.filter((c) => c.launchUrl).map((c) => ({ id: c.clientId, label: c.name ?? c.clientId })) };
+function stringField(body: Record<string, unknown>, name: string): string {
+  return typeof body[name] === 'string' ? (body[name] as string) : '';
+}
+
+/**
+ * What a practitioner may pick: a practitioner user sees every patient (user/ scopes are not confined for them),
+ * and the encounters of the chosen patient (`chosen` when it is one of them, else the first listed).
+ */
+async function choices(deps: EhrSimulatorDeps, chosen?: string): Promise<LaunchChoices> {
+  const [patients, clients] = await Promise.all([deps.lookup.patients(), deps.clients.list()]);
+  const patient = patients.find((p) => p.id === chosen)?.id ?? patients[0]?.id;
+  const encounters = patient ? await deps.lookup.encounters(patient) : [];
+  return { patients, patient, encounters, apps: clients.filter((c) => c.launchUrl).map((c) => ({ id: c.clientId, label: c.name ?? c.clientId })) };
 }
