@@ -1,4 +1,4 @@
-// Migrations 005-012 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-012 and 028 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,8 @@ import { migrate } from './migrate.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const UCUM = 'http://unitsofmeasure.org';
-const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql', '012-code-value-date.sql'];
-const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite', 'idx_reference'];
+const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql', '012-code-value-date.sql', '028-full-text.sql'];
+const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite', 'idx_reference', 'idx_text'];
 let fresh: TestServer;
 let old: mysql.Pool;
 const oldDb = `fibrotrack_test_old_${randomBytes(4).toString('hex')}`;
@@ -95,7 +95,7 @@ test('backfilled token, date, quantity and composite rows equal those written by
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11, 12)');
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11, 12, 28)');
   assert.deepEqual(await migrate(old), MIGRATED);
   for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });
