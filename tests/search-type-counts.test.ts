@@ -57,3 +57,24 @@ test('a transaction that fails adds nothing; one that succeeds adds all its crea
   assert.equal(ok.status, 200, ok.text.slice(0, 300));
   await assertAgree(33);
 });
+
+test('a total on one criterion counts each live match once, whatever compartments its rows are copied to', async () => {
+  const post = async (body: object) => {
+    const res = await s.http.post(`/fhir/${(body as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
+    assert.equal(res.status, 201, res.text);
+    return res.body.id as string;
+  };
+  const [a, b] = [await post({ resourceType: 'Patient' }), await post({ resourceType: 'Patient' })];
+  const code = { coding: [{ system: 'urn:test:counts', code: 'one' }] };
+  // In two Patient compartments (subject and performer): its token rows are stored twice.
+  const ids = [];
+  for (let i = 0; i < 5; i++) {
+    ids.push(await post({ resourceType: 'Observation', status: 'final', code, subject: { reference: `Patient/${a}` }, performer: [{ reference: `Patient/${b}` }] }));
+  }
+  await Promise.all(ids.slice(0, 2).map((id) => s.http.delete(`/fhir/Observation/${id}`)));
+  const res = await s.http.get('/fhir/Observation?code=urn:test:counts|one&_total=accurate&_count=1');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.total, 3);
+  const counted = await s.http.get('/fhir/Observation?code=urn:test:counts|one&_summary=count');
+  assert.equal(counted.body.total, 3);
+});

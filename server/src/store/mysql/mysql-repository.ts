@@ -24,7 +24,8 @@ import type { NamedLocks } from './named-locks.js';
 import type { PkAllocator } from './pk-allocator.js';
 import type { WriteCapabilities } from './connect.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
-import { isWholeType, TypeCountDeltas, typeCountSql } from './type-counts.js';
+import { isWholeType, TypeCountDeltas } from './type-counts.js';
+import { countSql } from './search/count-sql.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -129,15 +130,14 @@ export class MysqlRepository implements FhirRepository {
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
       page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q), ctx.derived);
     }
-    // A type alone: its count kept by the writes (type-counts.ts), exact, for accurate and estimate alike.
-    const count = isWholeType(request) ? typeCountSql(request.type) : sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`;
+    // A type alone: its count kept by the writes (type-counts.ts) is exact and cheap, for accurate and estimate alike.
     if ((request.total === 'accurate' || (request.total === 'estimate' && isWholeType(request))) && page.total === undefined) {
-      const [{ n }] = await this.query<RowDataPacket[]>(count);
+      const [{ n }] = await this.query<RowDataPacket[]>(countSql(request, where, ctx, hint));
       page.total = Number(n);
     } else if (request.total === 'estimate' && page.total === undefined) {
       // At least the matches this page saw (and one more when there is a next page).
       const seen = page.items.length + (page.nextCursor ? 1 : 0);
-      page.total = await estimateTotal(count, seen, (q) => this.query(q));
+      page.total = await estimateTotal(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`, seen, (q) => this.query(q));
     }
     return page;
   }
