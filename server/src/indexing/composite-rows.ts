@@ -52,7 +52,7 @@ export function compileComposite(
 function componentEvaluator(root: string, type: string, expression: string, add: AddRows, resolver?: StepResolver): ComponentEval {
   // Every union member is relative to the root: `value.as(DateTime) | value.as(Period)` is two paths from it.
   const rooted = splitUnion(expression).map((part) => `${root}.${rewriteForIndexing(part).expression}`).join(' | ');
-  const scratch = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] });
+  const scratch = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] });
   let rows = scratch();
   const emit = (valueType: string, value: unknown) => add(rows, '', valueType, value);
   const evaluate = compileParam(rooted, type, emit, resolver);

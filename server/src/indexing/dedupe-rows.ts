@@ -13,6 +13,7 @@ export const ROW_FIELDS: { readonly [K in keyof IndexRows]: readonly string[] } 
   uri: ['uri'],
   // Composite rows are not deduplicated (each is a distinct pair object).
   composite: ['parts'],
+  display: ['display'],
 };
 
 type Row = Record<string, unknown>;

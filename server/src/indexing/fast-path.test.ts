@@ -63,7 +63,7 @@ test('the rewritten expressions index what the official expressions give in fhir
       } catch {
         continue; // `x as T` on several values throws in fhirpath.js: the reason for the ofType rewrite
       }
-      const expected: IndexRows = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
+      const expected: IndexRows = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] };
       const table = def.type as keyof IndexRows;
       for (const node of nodes) {
         const isNode = typeof node === 'object' && node !== null && 'fhirNodeDataType' in node;

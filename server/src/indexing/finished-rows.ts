@@ -5,6 +5,7 @@
 import { clampToIndexed, spanClass } from '../fhir-values/date-span.js';
 import { canonicalOf, type CanonicalQuantity } from '../fhir-values/ucum-canonical.js';
 import type { CompositePart, IndexRows, QuantityRow } from './index-rows.js';
+import type { WordRow } from './text-rows.js';
 
 /** `start` and `end` within the indexed range; `spanClass` bounds end - start. */
 export interface FinishedDateRow { param: string; start: number; end: number; spanClass: number }
@@ -19,9 +20,11 @@ export interface FinishedRows extends Omit<IndexRows, 'date' | 'quantity' | 'com
   composite: FinishedCompositeRow[];
   /** The Patient ids whose compartment the resource is in (indexing/compartments.ts); empty: none. */
   compartments: readonly string[];
+  /** The words full-text search reads (text-rows.ts). */
+  words: WordRow[];
 }
 
-export function finishRows(rows: IndexRows, compartments: readonly string[]): FinishedRows {
+export function finishRows(rows: IndexRows, compartments: readonly string[], words: WordRow[] = []): FinishedRows {
   return {
     ...rows,
     date: rows.date.map((r) => {
@@ -32,6 +35,7 @@ export function finishRows(rows: IndexRows, compartments: readonly string[]): Fi
     quantity: rows.quantity.map((r) => ({ ...r, canonical: canonicalOf(r.system, r.code, r.value) })),
     composite: rows.composite.map((r) => ({ param: r.param, parts: [finishPart(r.parts[0]), finishPart(r.parts[1])] })),
     compartments,
+    words,
   };
 }
 

@@ -9,6 +9,8 @@ export interface QuantityRow { param: string; value: number; system: string | nu
 /** Relative references fill type and id; absolute ones also url; canonicals, uris and urns only url. */
 export interface ReferenceRow { param: string; targetType: string | null; targetId: string | null; url: string | null }
 export interface UriRow { param: string; uri: string }
+/** Reference.display, which full-text search (`:text`) reads; references are found by target in ReferenceRow. */
+export interface DisplayRow { param: string; display: string }
 
 /** One typed value of a composite's component: token/reference/string/uri in system+code, numbers and quantities in num, dates in start/end. */
 export interface CompositePart { system: string | null; code: string | null; num: number | null; start: number | null; end: number | null }
@@ -23,4 +25,5 @@ export interface IndexRows {
   reference: ReferenceRow[];
   uri: UriRow[];
   composite: CompositeRow[];
+  display: DisplayRow[];
 }

@@ -202,7 +202,7 @@ for (const [name, indexer] of Object.entries(indexers)) {
 
 test('a resource type without search parameters, or unknown, gives no rows', () => {
   const rows = indexers.fast.index({ resourceType: 'Nonsense' } as unknown as Resource);
-  assert.deepEqual(rows, { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] });
+  assert.deepEqual(rows, { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] });
 });
 
 test('without a base URL every absolute reference keeps its url', () => {

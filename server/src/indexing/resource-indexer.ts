@@ -10,6 +10,7 @@ import type { IndexRows } from './index-rows.js';
 import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
+import { wordRows } from './text-rows.js';
 
 /** Parameters answered from columns of the resource row (see store/mysql/search/where.ts), so index rows would be dead weight. */
 const FROM_COLUMNS = new Set(['_id', '_lastUpdated']);
@@ -98,11 +99,11 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
     storedRows: (resource) => rowsOf(resource, false),
     rowsToStore: (resource) => {
       const rows = rowsOf(resource, false);
-      return finishRows(rows, compartments(resource.resourceType, rows.reference));
+      return finishRows(rows, compartments(resource.resourceType, rows.reference), wordRows(resource, rows));
     },
   };
 }
 
 function emptyRows(): IndexRows {
-  return { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
+  return { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] };
 }

@@ -112,6 +112,8 @@ export function referenceAdder(isResourceType: (t: string) => boolean, ownBase: 
       if (identifier && str(identifier.value)) {
         pushToken(rows, `${param}${BY_IDENTIFIER}`, str(identifier.system), str(identifier.value), null);
       }
+      const display = str((value as Obj).display);
+      if (display !== null) rows.display.push({ param, display });
     }
     if (target) rows.reference.push({ param, targetType: target.targetType, targetId: target.targetId, url: target.url });
   };

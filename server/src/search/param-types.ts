@@ -9,8 +9,8 @@ export type TerminologyModifier = (typeof TERMINOLOGY_MODIFIERS)[number];
 
 export const MODIFIERS = {
   token: ['not', 'text', 'of-type', ...TERMINOLOGY_MODIFIERS],
-  string: ['exact', 'contains'],
-  reference: ['identifier'],
+  string: ['exact', 'contains', 'text'],
+  reference: ['identifier', 'text'],
   date: [],
   number: [],
   quantity: [],

@@ -1,6 +1,7 @@
 // One search parameter -> a criterion: plain, chained (`subject:Patient.name`) or reverse-chained (`_has`).
 // https://hl7.org/fhir/R4/search.html#chaining https://hl7.org/fhir/R4/search.html#has
 import type { Definitions } from '../definitions/r4-definitions.js';
+import { FULL_TEXT_PARAMS } from '../fhir-values/text-words.js';
 import { MODIFIERS, type SearchableType } from './param-types.js';
 import { unsearchable } from './searchable.js';
 import type { SearchCriterion } from './search-request.js';
@@ -41,6 +42,9 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
   if (modifier && modifier !== MISSING && !modifiers.includes(modifier) && !referenceType) {
     return { problem: `Modifier ':${modifier}' is not supported on search parameter '${code}' (${def.type})`, kind: 'modifier' };
+  }
+  if (FULL_TEXT_PARAMS.has(code) && modifier && modifier !== MISSING) {
+    return { problem: `Modifier ':${modifier}' is not supported on '${code}' (full-text search takes words)`, kind: 'modifier' };
   }
   walk.leaves.n += 1;
   checkChainBranches(walk.name, walk.leaves.n);

@@ -8,6 +8,7 @@ import type { DateRow, IndexRows, ReferenceRow, StringRow, TokenRow, UriRow } fr
 import { dateRangeProblem, parseDateRange } from '../../fhir-values/date-range.js';
 import { splitPrefix } from '../../fhir-values/prefix.js';
 import { normalizeString } from '../../fhir-values/normalize-string.js';
+import { FULL_TEXT_PARAMS, textWords } from '../../fhir-values/text-words.js';
 import type { CodeSet } from '../../fhir-values/code-set.js';
 
 const DAY = 86_400_000;
@@ -21,6 +22,7 @@ export const refuse = (what: string) =>
 
 /** A row predicate for one value of a criterion on `def` (modifier as parsed; :missing and :not are the caller's). */
 export function valueMatcher(def: SearchParamDef, modifier: string | undefined, value: string, ctx: { baseUrl: string; now: number }): (row: never) => boolean {
+  if (FULL_TEXT_PARAMS.has(def.code) || (modifier === 'text' && def.type !== 'token')) throw refuse(`full-text search ('${def.code}')`);
   switch (def.type) {
     case 'token': return tokenMatcher(value, modifier) as (row: never) => boolean;
     case 'reference': return referenceMatcher(value, modifier, def, ctx.baseUrl) as (row: never) => boolean;
@@ -39,11 +41,15 @@ export function rowsOf(rows: IndexRows, def: SearchParamDef, modifier: string | 
   return table.filter((r) => r.param === def.code);
 }
 
-/** `code`, `system|code`, `|code` (no system), `system|`; :text on the display; :of-type's `typeSystem|typeCode|value`. */
+/** `code`, `system|code`, `|code` (no system), `system|`; :text on the display's words; :of-type's `typeSystem|typeCode|value`. */
 export function tokenMatcher(value: string, modifier?: string): (row: TokenRow) => boolean {
   if (modifier === 'text') {
-    const prefix = value.toLowerCase();
-    return (r) => r.display !== null && r.display.toLowerCase().startsWith(prefix);
+    // As text-sql.ts: every word of the value starts a word of the display or text.
+    const wanted = textWords(value);
+    return (r) => {
+      const words = r.display === null ? [] : textWords(r.display);
+      return wanted.length > 0 && wanted.every((w) => words.some((d) => d.startsWith(w)));
+    };
   }
   if (modifier === 'of-type') {
     const [system, code, id, ...rest] = value.split('|');

@@ -5,6 +5,7 @@ import { derivedParams } from '../../definitions/derived-params.js';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { patientCompartmentParams } from '../../fhir-values/patient-compartment.js';
 import { ratioFactor, toCanonical, UCUM } from '../../fhir-values/ucum-canonical.js';
+import { fullTextWords } from './full-text-backfill.js';
 
 export type Backfill = (conn: PoolConnection) => Promise<void>;
 
@@ -117,4 +118,4 @@ async function derivedParamRows(conn: PoolConnection): Promise<void> {
   }
 }
 
-export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows };
+export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows, 28: fullTextWords };

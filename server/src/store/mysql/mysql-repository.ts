@@ -24,6 +24,8 @@ import type { NamedLocks } from './named-locks.js';
 import type { PkAllocator } from './pk-allocator.js';
 import type { WriteCapabilities } from './connect.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
+import { isWholeType, TypeCountDeltas } from './type-counts.js';
+import { countSql } from './search/count-sql.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -58,6 +60,7 @@ export class MysqlRepository implements FhirRepository {
   private readonly lockedPks = new Map<string, number>();
   private readonly buffer: WriteBuffer;
   private readonly written: ResourceVersion[] = [];
+  private readonly counts = new TypeCountDeltas();
 
   constructor(
     private readonly pool: Pool,
@@ -127,14 +130,14 @@ export class MysqlRepository implements FhirRepository {
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
       page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q), ctx.derived);
     }
-    const count = sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`;
-    if (request.total === 'accurate' && page.total === undefined) {
-      const [{ n }] = await this.query<RowDataPacket[]>(count);
+    // A type alone: its count kept by the writes (type-counts.ts) is exact and cheap, for accurate and estimate alike.
+    if ((request.total === 'accurate' || (request.total === 'estimate' && isWholeType(request))) && page.total === undefined) {
+      const [{ n }] = await this.query<RowDataPacket[]>(countSql(request, where, ctx, hint));
       page.total = Number(n);
     } else if (request.total === 'estimate' && page.total === undefined) {
       // At least the matches this page saw (and one more when there is a next page).
       const seen = page.items.length + (page.nextCursor ? 1 : 0);
-      page.total = await estimateTotal(count, seen, (q) => this.query(q));
+      page.total = await estimateTotal(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`, seen, (q) => this.query(q));
     }
     return page;
   }
@@ -185,6 +188,7 @@ export class MysqlRepository implements FhirRepository {
           }
         }
         if (!tx.buffer.empty) await tx.buffer.flush(conn);
+        await tx.counts.flush(conn);
         await conn.commit();
         for (const then of after) then();
         return result;
@@ -246,7 +250,9 @@ export class MysqlRepository implements FhirRepository {
       pk = this.pkOf(type, id);
       await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 0 WHERE pk = ${pk}`);
       if (!previous.deleted) await this.clearIndex(conn, pk);
+      else this.counts.add(type, 1);
     } else {
+      this.counts.add(type, 1);
       pk = await this.pkAllocator.nextPk();
       this.buffer.resource([pk, type, id, 1, now, 0]);
       this.lockedPks.set(`${type}/${id}`, pk);
@@ -264,6 +270,7 @@ export class MysqlRepository implements FhirRepository {
     const versionId = Number(previous.versionId) + 1;
     const pk = this.pkOf(previous.type, previous.id);
     await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 1 WHERE pk = ${pk}`);
+    if (!previous.deleted) this.counts.add(previous.type, -1);
     await this.clearIndex(conn, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
     const version: ResourceVersion = { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };

@@ -15,7 +15,7 @@ let pool: Pool;
 
 // Everything LOAD DATA's text format gives a meaning to, and what an escaping slip would corrupt.
 const AWKWARD = ['tab\there', 'line\nbreak', 'back\\slash', 'literal \\N', '\\', 'nul\0byte', 'crlf\r\n', 'ümlaut 痛み 🩺', "quote ' and \""];
-const empty = (): FinishedRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], compartments: [] });
+const empty = (): FinishedRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [], compartments: [], words: [] });
 
 before(async () => {
   pool = await openPool(`${ROOT}/${database}`, 2);

@@ -18,6 +18,7 @@ const TABLES = {
   idx_quantity: ['resource_pk', 'res_type', 'param', 'value', 'system', 'code', 'unit', 'canonical_value', 'canonical_code', 'compartment'],
   idx_reference: ['resource_pk', 'res_type', 'param', 'target_type', 'target_id', 'url'],
   idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
+  idx_text: ['resource_pk', 'res_type', 'param', 'word'],
   idx_composite: [
     'resource_pk', 'res_type', 'param',
     'c1_system', 'c1_code', 'c1_num', 'c1_start', 'c1_end', 'c1_canonical_num', 'c1_canonical_code',
@@ -74,6 +75,7 @@ export class WriteBuffer {
       this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
     }
     for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
+    for (const r of idx.words) this.add('idx_text', [pk, type, r.param, r.word]);
     for (const r of idx.composite) this.add('idx_composite', [pk, type, r.param, ...compositeColumns(r.parts[0]), ...compositeColumns(r.parts[1])]);
   }
 

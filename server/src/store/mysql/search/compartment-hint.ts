@@ -15,10 +15,12 @@ export interface CompartmentHint {
 
 /** Modifiers whose criterion is not "some row of the resource matches", which a compartment restriction would change. */
 const NEGATIVE = new Set(['not', 'missing', 'not-in']);
+/** Full-text rows (idx_text) carry no compartment. */
+const UNHINTED_MODIFIERS = new Set(['text']);
 const HINTED_TYPES = new Set(['token', 'date', 'quantity']);
 
 export function takesHint(c: SearchCriterion): c is ParamCriterion {
-  return c.kind === 'param' && HINTED_TYPES.has(c.def.type) && !NEGATIVE.has(c.modifier ?? '')
+  return c.kind === 'param' && HINTED_TYPES.has(c.def.type) && !NEGATIVE.has(c.modifier ?? '') && !UNHINTED_MODIFIERS.has(c.modifier ?? '')
     && c.def.code !== '_lastUpdated' && c.def.code !== '_id';
 }
 

@@ -1,10 +1,9 @@
-// Token search: code, system|code, |code, system|, :not, :text, and :in/:not-in/:above/:below over the
+// Token search (:text is text-sql.ts): code, system|code, |code, system|, :not, and :in/:not-in/:above/:below over the
 // codes the terminology resolved. https://hl7.org/fhir/R4/search.html#token
 import { invalidParameter } from '../../../core/outcomes.js';
 import { and, or, sql, type Sql } from '../../sql.js';
 import type { CodeSet } from '../../../fhir-values/code-set.js';
 import type { ParamTypeSql } from './param-sql.js';
-import { likeEscape } from './param-sql.js';
 
 /** `code`, `system|code`, `|code` (no system) or `system|` over the given columns. */
 export function tokenCondition(value: string, system: Sql, code: Sql): Sql {
@@ -35,7 +34,6 @@ function list(values: string[]): Sql {
 export const tokenSql: ParamTypeSql = {
   table: 'idx_token',
   condition(value, modifier) {
-    if (modifier === 'text') return sql`LOWER(i.display) LIKE ${`${likeEscape(value.toLowerCase())}%`}`;
     // :in, :not-in, :above and :below are read from the criterion's code sets (where.ts), never value by value.
     if (modifier !== undefined && modifier !== 'not') throw new Error(`token :${modifier} reached SQL without its codes being resolved`);
     return tokenCondition(value, sql`i.system`, sql`i.code`);

@@ -9,6 +9,7 @@ import type { SearchableType } from '../../../search/param-types.js';
 import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 import { paramMatch } from './param-match.js';
+import { FULL_TEXT_PARAMS, textSql } from './text-sql.js';
 
 /** `hint`: hintOf(request, ctx), when the caller has it already. */
 export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): Sql {
@@ -105,7 +106,8 @@ export function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, al
 export function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, hint?: CompartmentHint): { rows: Sql; negated: boolean } {
   // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
   const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
-  const typeSql = viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type as SearchableType];
+  const fullText = c.modifier === 'text' || FULL_TEXT_PARAMS.has(c.def.code);
+  const typeSql = fullText ? textSql : viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type as SearchableType];
   const param = viaTokens ? sql`i.param = ${`${c.def.code}:${c.modifier}`}` : paramMatch(ctx.derived, type, c.def.code);
   const rows = (condition: Sql) => rowsSelect(identifier(typeSql.table), type, param, hint, condition);
   if (c.modifier === 'missing') return { rows: rows(sql`1=1`), negated: c.values[0] === 'true' };
