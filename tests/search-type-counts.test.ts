@@ -1,4 +1,4 @@
-// `_total` and `_summary=count` on a type alone read the per-type counts the writes keep (migration 029): they must
+// `_total` and `_summary=count` on a type alone read the per-type counts the writes keep (migration 030): they must
 // equal the resources a search finds after concurrent creates, deletes, re-creates and failed transactions.
 // https://hl7.org/fhir/R4/search.html#total
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Migrations 005-012, 028 and 029 on a database written before them must leave exactly the index rows the write path writes now.
+// Migrations 005-012, 029 and 030 on a database written before them must leave exactly the index rows the write path writes now.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { migrate } from './migrate.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const UCUM = 'http://unitsofmeasure.org';
-const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql', '012-code-value-date.sql', '028-full-text.sql'];
+const MIGRATED = ['005-date-span-class.sql', '006-patient-compartment.sql', '007-quantity-canonical.sql', '008-date-span-bounds.sql', '009-composite-canonical.sql', '011-derived-params.sql', '012-code-value-date.sql', '029-full-text.sql'];
 const BACKFILLED = ['idx_token', 'idx_date', 'idx_quantity', 'idx_composite', 'idx_reference', 'idx_text'];
 let fresh: TestServer;
 let old: mysql.Pool;
@@ -95,12 +95,12 @@ test('backfilled token, date, quantity and composite rows equal those written by
 });
 
 test('a migration interrupted before it was recorded runs again without changing anything', async () => {
-  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11, 12, 28)');
+  await old.query('DELETE FROM schema_migrations WHERE version IN (5, 6, 7, 8, 9, 11, 12, 29)');
   assert.deepEqual(await migrate(old), MIGRATED);
   for (const table of BACKFILLED) assert.deepEqual(await all(old, table), await all(fresh, table), table);
 });
 
-test('migration 029 counts the stored resources of each type as the write path does', async () => {
+test('migration 030 counts the stored resources of each type as the write path does', async () => {
   const perType = 'SELECT res_type, CAST(SUM(n) AS SIGNED) AS n FROM resource_count GROUP BY res_type HAVING SUM(n) <> 0 ORDER BY res_type';
   const [migrated] = await old.query<mysql.RowDataPacket[]>(perType);
   assert.deepEqual(migrated.map((r) => `${r.res_type}=${r.n}`), (await fresh.sql<{ res_type: string; n: number }[]>(perType)).map((r) => `${r.res_type}=${r.n}`));

@@ -1,4 +1,4 @@
-// Per-type counts of current resources (migration 029), changed in the write transaction that creates, deletes or
+// Per-type counts of current resources (migration 030), changed in the write transaction that creates, deletes or
 // re-creates a resource, and read for `_total` and `_summary=count` on a type without criteria: a few rows instead
 // of counting millions. https://hl7.org/fhir/R4/search.html#total
 import type { PoolConnection } from 'mysql2/promise';
