@@ -17,6 +17,9 @@ import { appHosting } from './app-hosting/app-hosting.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { readSessions } from './http/read-session.js';
+import { redisGtidMemory } from './store/mysql/gtid-memory.js';
+import type { ReadReplicas } from './store/mysql/read-replicas.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/index.js';
@@ -38,12 +41,14 @@ export interface BuiltApp {
   redis?: Redis;
   /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
   deliveryLoop: DeliveryLoop;
+  /** DATABASE_READ_URLS: the read replicas (where reads went: `stats()`). */
+  replicas?: ReadReplicas;
   close(): Promise<void>;
 }
 
 export async function buildApp(config: Config): Promise<BuiltApp> {
   const services = await buildFhirServices(config, { validationThreadByDefault: true });
-  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
+  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions, replicas } = services;
   const defs = ctx.defs;
 
   let redis: Redis | undefined;
@@ -52,6 +57,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   let resourceServer: ResourceServer | undefined;
   if (config.authMode === 'smart') {
     redis = await openRedis(config.redisUrl, config.redisTimeoutMs);
+    // Read-your-writes across API nodes: a client's last write position is shared through Redis.
+    replicas?.useMemory(redisGtidMemory(redis, config.redisPrefix));
     auth = await createAuthorizationServer({
       baseUrl: config.baseUrl,
       pool,
@@ -84,7 +91,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   app.disable('x-powered-by');
   app.set('etag', false);
   // First, so that neither authorization nor a dependency being down keeps them from answering.
-  app.use(healthRoutes({ database: () => pool.query('SELECT 1'), ...(redis ? { Redis: () => redis!.ping() } : {}) }));
+  app.use(healthRoutes({ database: () => pool.query('SELECT 1'), ...(redis ? { Redis: () => redis!.ping() } : {}) }, replicas?.probes()));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
@@ -100,6 +107,8 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
   }
   // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
   if (resourceServer) app.use('/fhir', ...resourceServer.before);
+  // With read replicas, whose writes each read must see (after the token is known).
+  if (replicas) app.use('/fhir', readSessions());
   // Subscription writes carry the token's grant (subscriptions/); the access policy applies beneath them.
   app.use('/fhir', fhirHandler(ctx, {
     maxBodyBytes: config.maxBodyBytes,
@@ -125,5 +134,5 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, close };
+  return { app, ctx, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), ...(replicas ? { replicas } : {}), deliveryLoop: subscriptions.loop, close };
 }
