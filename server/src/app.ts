@@ -68,6 +68,7 @@ export async function buildApp(config: Config): Promise<BuiltApp> {
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
       fetchLimits: config.authFetchLimits,
+      tokenCacheMs: config.tokenCacheMs,
     });
     ctx.capability = { oauthUris: authEndpoints(config.baseUrl), refusedToEveryToken };
     audit = new AuditLog(ctx.repo);
