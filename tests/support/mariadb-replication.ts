@@ -39,7 +39,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts mariadbd on a fresh data directory; resolves once it accepts connections. */
-async function startServer(dir: string, name: string, serverId: number, procs: ChildProcess[]): Promise<MariadbServer> {
+async function startServer(dir: string, name: string, serverId: number, procs: ChildProcess[], bufferPoolMb: number): Promise<MariadbServer> {
   const datadir = join(dir, name);
   // A temporary folder of its own: two bootstraps sharing /tmp trip over each other's temporary tables.
   const tmp = join(dir, `${name}-tmp`);
@@ -50,7 +50,7 @@ async function startServer(dir: string, name: string, serverId: number, procs: C
     '--no-defaults', ...AS_USER, `--datadir=${datadir}`, `--tmpdir=${tmp}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--socket=${join(dir, `${name}.sock`)}`, `--pid-file=${join(dir, `${name}.pid`)}`, `--server-id=${serverId}`,
     `--log-bin=${join(datadir, 'binlog')}`, '--gtid-strict-mode=1', '--binlog-format=ROW',
-    '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M', '--skip-name-resolve', '--max-connections=100',
+    `--innodb-buffer-pool-size=${bufferPoolMb}M`, '--innodb-log-file-size=16M', '--skip-name-resolve', '--max-connections=100',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
@@ -82,8 +82,9 @@ async function startServer(dir: string, name: string, serverId: number, procs: C
   };
 }
 
-/** A primary and a replica replicating everything from it by GTID. */
-export async function startReplication(): Promise<Replication> {
+/** A primary and a replica replicating everything from it by GTID; small buffer pools unless told. */
+export async function startReplication(opts: { bufferPoolMb?: number } = {}): Promise<Replication> {
+  const bufferPoolMb = opts.bufferPoolMb ?? 32;
   const dir = await mkdtemp(join(tmpdir(), 'fibrotrack-replication-'));
   const procs: ChildProcess[] = [];
   const stop = async () => {
@@ -97,7 +98,7 @@ export async function startReplication(): Promise<Replication> {
   };
   try {
     // Side by side (each install takes seconds); both settle before a failure cleans up.
-    const started = await Promise.allSettled([startServer(dir, 'primary', 1, procs), startServer(dir, 'replica', 2, procs)]);
+    const started = await Promise.allSettled([startServer(dir, 'primary', 1, procs, bufferPoolMb), startServer(dir, 'replica', 2, procs, bufferPoolMb)]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [primary, replica] = started.map((s) => (s as PromiseFulfilledResult<MariadbServer>).value);
