@@ -17,6 +17,8 @@ export interface LoadResult {
   failed: number;
 }
 
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 export async function load(origin: string, connections: number, seconds: number, next: () => RequestSpec, headers: Record<string, string> = {}): Promise<LoadResult> {
   const result = await autocannon({
     url: origin,

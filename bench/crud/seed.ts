@@ -37,14 +37,17 @@ export async function seed(base: string, headers: Record<string, string>, count:
         entry.push({ fullUrl: urn, resource: patientResource(`Seed${p}`), request: { method: 'POST', url: 'Patient' } });
         for (let i = 0; i < perPatient; i++) entry.push({ resource: observation(urn, i), request: { method: 'POST', url: 'Observation' } });
       }
-      const res = await fetch(base, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': 'application/fhir+json' },
-        body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }),
-      });
+      const body = JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry });
+      const post = () => fetch(base, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/fhir+json' }, body });
+      let res = await post();
+      // A transaction is all or nothing: one the shared database was too busy for (503) is posted again.
+      for (let retry = 0; res.status === 503 && retry < 5; retry++) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        res = await post();
+      }
       if (res.status !== 200) throw new Error(`seed bundle failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
-      const body = await res.json() as { entry: { response: { location: string } }[] };
-      for (const e of body.entry) {
+      const answer = await res.json() as { entry: { response: { location: string } }[] };
+      for (const e of answer.entry) {
         const m = /^Patient\/([^/]+)/.exec(e.response.location);
         if (m) patients.push(m[1]);
       }

@@ -30,6 +30,10 @@ export async function startServer(env: Record<string, string>, nodeFlags: string
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`server (pid ${child.pid}) exited unasked: code ${code}, signal ${signal}`);
+  });
   const base = `http://127.0.0.1:${port}/fhir`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -42,6 +46,7 @@ export async function startServer(env: Record<string, string>, nodeFlags: string
     pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
+        stopping = true;
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
