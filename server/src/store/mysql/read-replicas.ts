@@ -83,8 +83,14 @@ export class ReadReplicas {
     const session = currentReadSession();
     const replica = session?.replicas ? this.pick() : undefined;
     if (!session || !replica) return this.onPrimary(fn, primary, session !== undefined && session.replicas);
+    let position: string | undefined;
     try {
-      const position = await this.memory.get(session.key);
+      position = await this.memory.get(session.key);
+    } catch {
+      // Where the session's last write is cannot be told (Redis down): the primary has every write.
+      return this.onPrimary(fn, primary, true);
+    }
+    try {
       if (position !== undefined && !replica.applied.covers(position)) {
         const [row] = await replica.run<RowDataPacket[]>(waitSql(this.flavor, position, this.waitMs));
         if (Number(row.ok) !== 1) return this.onPrimary(fn, primary, true);
@@ -114,12 +120,15 @@ export class ReadReplicas {
   }
 
   /**
-   * Remembers `position` as the current session's last write. An empty position (the primary logs no GTIDs) could
-   * not be waited for, so it is not kept: that session then reads what the replica has.
+   * Remembers `position` as the current session's last write. An empty position (the primary logs no GTIDs, or it
+   * could not be read) cannot be waited for and is not kept: that session then reads what the replica has.
    */
   async remember(position: string): Promise<void> {
     const session = currentReadSession();
-    if (session && position !== '') await this.memory.set(session.key, position);
+    if (!session || position === '') return;
+    // The write is committed whatever happens here: with Redis down it is answered as written, and that client's
+    // reads may see a replica without it until the replica catches up.
+    await this.memory.set(session.key, position).catch(() => undefined);
   }
 
   stats(): ReadStats {
