@@ -13,7 +13,9 @@ const [rows] = await pool.query<RowDataPacket[]>(
 );
 const seqOf = new Map(rows.map((r) => [String(r.res_id), Number(r.seq)]));
 
-const server = http.createServer(async (req, res) => {
+const server = http.createServer((req, res) => void answer(req, res));
+
+async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const id = /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(req.url ?? '')?.[1];
   const seq = id === undefined ? undefined : seqOf.get(id);
   if (seq === undefined) {
@@ -26,7 +28,7 @@ const server = http.createServer(async (req, res) => {
   } catch {
     res.writeHead(500).end();
   }
-});
+}
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
 process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));

@@ -147,7 +147,7 @@ if (interleave > 0) {
     await seeding.stop();
   }
   const baseline = await startBaseline();
-  const targets: Target[] = [{ name: 'baseline', origin: baseline.origin, headers: {}, stop: baseline.stop }];
+  const targets: Target[] = [{ name: 'baseline', origin: baseline.origin, headers: {}, stop: () => baseline.stop() }];
   try {
     for (const mode of modes) targets.push(await serverTarget(mode, envOf(mode), databaseUrl));
     const servers = targets.slice(1).map((t) => t.name);

@@ -53,7 +53,7 @@ async function startServer(dir: string, name: string, serverId: number, procs: C
     `--innodb-buffer-pool-size=${bufferPoolMb}M`, '--innodb-log-file-size=16M', '--skip-name-resolve', '--max-connections=100',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  proc.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  proc.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
   procs.push(proc);
   const url = `mysql://root@127.0.0.1:${port}`;
   const until = Date.now() + 60_000;

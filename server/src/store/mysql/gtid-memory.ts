@@ -13,19 +13,20 @@ export class LocalGtidMemory implements GtidMemory {
 
   constructor(private readonly max = 10_000) {}
 
-  async get(key: string): Promise<string | undefined> {
+  get(key: string): Promise<string | undefined> {
     const position = this.positions.get(key);
     if (position !== undefined) {
       this.positions.delete(key);
       this.positions.set(key, position);
     }
-    return position;
+    return Promise.resolve(position);
   }
 
-  async set(key: string, position: string): Promise<void> {
+  set(key: string, position: string): Promise<void> {
     this.positions.delete(key);
     this.positions.set(key, position);
     if (this.positions.size > this.max) this.positions.delete(this.positions.keys().next().value!);
+    return Promise.resolve();
   }
 }
 
