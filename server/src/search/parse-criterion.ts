@@ -38,6 +38,7 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   if (!def) return { problem: `Unknown search parameter '${name}' for ${type}` };
   const problem = unsearchable(def);
   if (problem) return { problem };
+  if (modifier === '') return { problem: `Search parameter '${name}' has an empty modifier (nothing after ':')`, kind: 'modifier' };
   const modifiers: readonly string[] = MODIFIERS[def.type as SearchableType];
   const referenceType = def.type === 'reference' && modifier !== undefined && defs.isResourceType(modifier);
   if (modifier && modifier !== MISSING && !modifiers.includes(modifier) && !referenceType) {
