@@ -51,6 +51,9 @@ export class BinaryContent {
     const bytes = base64Bytes(binary.data);
     if (bytes > this.config.maxBytes) throw payloadTooLarge(this.config.maxBytes);
     if (bytes <= this.config.inlineMaxBytes) return binary;
+    // Base64 written with line breaks or spaces (MIME style, as in R4's own Binary example) is kept as sent, in the
+    // row: the blob store keeps bytes, and a read must give back the text that was written.
+    if (/\s/.test(binary.data)) return binary;
     const name = `binary/${randomUUID()}`;
     await this.blob.put(name, Readable.from([Buffer.from(binary.data, 'base64')]), binary.contentType);
     const { data: _inline, ...rest } = binary;
