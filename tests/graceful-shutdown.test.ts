@@ -2,15 +2,13 @@
 // on a keep-alive connection opened before the signal are answered, with `Connection: close`, then the process exits 0.
 // Raw sockets, so that which connection carries which request is in the test's hands.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { after, test } from 'node:test';
+import { freePort } from './support/free-port.js';
+import { startServe } from './support/serve-child.js';
 import mysql from 'mysql2/promise';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
 
@@ -84,30 +82,11 @@ class RawConnection {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServe(port: number): Promise<ChildProcess> {
-  const env = { ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', PORT: String(port), WORKERS: '1' };
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: 'ignore' });
-  for (let i = 0; i < 240; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    if ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0)) === 200) return child;
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not start');
-}
-
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
 
 test('SIGTERM: in-flight and keep-alive requests are answered with Connection: close, new connections refused, exit 0', async () => {
   const port = await freePort();
-  const child = await startServe(port);
+  const child = await startServe(port, { ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', WORKERS: '1' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     // A keep-alive connection, used once and idle when the signal comes.

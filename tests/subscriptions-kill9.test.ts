@@ -3,16 +3,16 @@
 // both (the first again, with the same event-number: at least once) once the dead node's lease has run out.
 // https://hl7.org/fhir/uv/subscriptions-backport/ (event numbers), docs/subscriptions.md (delivery that loses nothing)
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import mysql from 'mysql2/promise';
+import { freePort } from './support/free-port.js';
+import { startServe } from './support/serve-child.js';
 import { pain, subscription } from './support/subscriptions.js';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
 const children: ChildProcess[] = [];
@@ -24,27 +24,14 @@ after(async () => {
   await conn.end();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServe(port: number): Promise<ChildProcess> {
-  const env = {
-    ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', PORT: String(port), WORKERS: '1',
+/** A serve process on this test's database, delivering to loopback hooks quickly; killed after the tests. */
+async function startNode(port: number): Promise<ChildProcess> {
+  const child = await startServe(port, {
+    ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', WORKERS: '1',
     REDIS_PREFIX: `${database}:`, SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50', SUBSCRIPTION_TIMEOUT_MS: '1000',
-  };
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: 'ignore' });
+  }, 240_000);
   children.push(child);
-  for (let i = 0; i < 960; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    if ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0)) === 200) return child;
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not start');
+  return child;
 }
 
 interface Hook { eventNumber?: number; type: string }
@@ -77,7 +64,7 @@ test('kill -9 during a delivery loses no event: the next process delivers what w
     const port = await freePort();
     const base = `http://127.0.0.1:${port}/fhir`;
     const post = (type: string, body: unknown) => fetch(`${base}/${type}`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(body) });
-    const first = await startServe(port);
+    const first = await startNode(port);
     const created = await post('Subscription', subscription(hook, 'id-only'));
     assert.equal(created.status, 201);
     const id = ((await created.json()) as { id: string }).id;
@@ -100,7 +87,7 @@ test('kill -9 during a delivery loses no event: the next process delivers what w
 
     answering = true;
     const before = got.length;
-    await startServe(port);
+    await startNode(port);
     await until('both events delivered by the next process', () => [1, 2].every((n) => got.slice(before).some((h) => h.eventNumber === n)));
     const again = got.slice(before).filter((h) => h.type === 'event-notification').map((h) => h.eventNumber);
     assert.deepEqual([...new Set(again)].sort(), [1, 2]);

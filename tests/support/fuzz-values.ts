@@ -1,17 +1,8 @@
 // Seeded generators of hostile and odd inputs for the fuzz test: search values per parameter type, control
 // parameters and resource bodies. Deterministic for a seed, so a failure is reproduced with FUZZ_SEED.
+import { seededRandom } from '../../server/src/core/seeded-random.js';
 
-/** mulberry32: a small, fast, seedable PRNG (same sequence for the same seed on every machine). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export class Picker {
   constructor(readonly rnd: () => number) {}

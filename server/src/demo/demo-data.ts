@@ -2,6 +2,7 @@
 // that start, change dose and stop, and conditions, all dated relative to `today` and with fixed ids so a second
 // run writes the same resources again. Pure and deterministic (a seeded generator per patient).
 import type { Condition, FhirResource, MedicationRequest, MedicationStatement, Observation, Patient, Practitioner } from 'fhir/r4.js';
+import { seededRandom } from '../core/seeded-random.js';
 
 export const DEMO_PATIENTS = 20;
 export const PAIN_DAYS = 365;
@@ -22,18 +23,6 @@ export const DEMO_PRACTITIONERS: { id: string; given: string; family: string; us
   { id: 'demo-practitioner-1', given: 'Maria', family: 'Lopez', username: 'dr.lopez', password: 'demo-lopez-2026' },
   { id: 'demo-practitioner-2', given: 'Tom', family: 'Becker', username: 'dr.becker', password: 'demo-becker-2026' },
 ];
-
-/** mulberry32: small, fast, good enough for made-up data, and the same sequence for the same seed. */
-export function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 export const demoPatientId = (n: number) => `demo-patient-${String(n).padStart(2, '0')}`;
@@ -75,7 +64,7 @@ function relief(daysAgo: number, shift: number): number {
 
 /** Everything FHIR for demo patient n (1-based) as of `today` (UTC midnight). */
 export function patientResources(n: number, today: Date): FhirResource[] {
-  const rand = generator(n * 7919);
+  const rand = seededRandom(n * 7919);
   const id = demoPatientId(n);
   const subject = { reference: `Patient/${id}` };
   const day0 = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());

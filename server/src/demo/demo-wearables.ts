@@ -1,6 +1,6 @@
 // Recent wearable data for a demo patient as Fitbit Web API responses (steps, resting heart rate, sleep for the
 // last 30 days, dated relative to `today`), to be read by our own Fitbit importer like a real export. Pure.
-import { generator } from './demo-data.js';
+import { seededRandom } from '../core/seeded-random.js';
 
 export const WEARABLE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -10,7 +10,7 @@ const local = (time: number) => new Date(time).toISOString().slice(0, 23);
 
 /** File name to JSON text: what a Fitbit export folder for this patient holds. */
 export function fitbitFiles(n: number, today: Date): Record<string, string> {
-  const rand = generator(n * 104729);
+  const rand = seededRandom(n * 104729);
   const day0 = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   const days = Array.from({ length: WEARABLE_DAYS }, (_, i) => day0 - (WEARABLE_DAYS - i) * DAY_MS);
   const steps = days.map((t) => ({ dateTime: day(t), value: String(2500 + Math.floor(rand() * 7000)) }));

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OutcomeError } from '../../core/outcomes.js';
+import { thrownStatus } from '../../testing/thrown-status.js';
 import { detectUpload } from './detect-upload.js';
 import { describeProgress } from './progress.js';
-
-const status = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof OutcomeError ? err.status : -1;
-  }
-  return 0;
-};
 
 test('the bytes decide the source; a Content-Type that contradicts them is 415', () => {
   const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]);
   assert.equal(detectUpload('application/zip', zip, 'export.zip'), 'apple-health-zip');
   assert.equal(detectUpload('application/octet-stream', zip, 'x'), 'apple-health-zip');
   assert.equal(detectUpload(undefined, Buffer.from('{"activities-steps":[]}'), 'x'), 'fitbit');
-  assert.equal(status(() => detectUpload('application/xml', zip, 'x')), 415);
-  assert.equal(status(() => detectUpload('text/plain', zip, 'x')), 415);
-  assert.equal(status(() => detectUpload('application/json', Buffer.from('{"hello":1}'), 'x')), 415);
+  assert.equal(thrownStatus(() => detectUpload('application/xml', zip, 'x')), 415);
+  assert.equal(thrownStatus(() => detectUpload('text/plain', zip, 'x')), 415);
+  assert.equal(thrownStatus(() => detectUpload('application/json', Buffer.from('{"hello":1}'), 'x')), 415);
 });
 
 test('progress reads as bytes, records or batches', () => {

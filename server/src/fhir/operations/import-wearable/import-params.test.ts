@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OutcomeError } from '../../../core/outcomes.js';
+import { thrownStatus } from '../../../testing/thrown-status.js';
 import { parseImportParams, uploadFileName } from './import-params.js';
-
-const status = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof OutcomeError ? err.status : -1;
-  }
-  return 0;
-};
 
 test('query parameters: zones, offsets and bestEffort checked, anything else refused by name', () => {
   assert.deepEqual(parseImportParams(new URLSearchParams('timeZone=Europe/Berlin&bestEffort=true')), { timeZone: 'Europe/Berlin', utcOffset: undefined, bestEffort: true });
   assert.equal(parseImportParams(new URLSearchParams('utcOffset=-0530')).utcOffset, '-0530');
-  assert.equal(status(() => parseImportParams(new URLSearchParams('utcOffset=+25:00'))), 400);
-  assert.equal(status(() => parseImportParams(new URLSearchParams('bestEffort=yes'))), 400);
-  assert.equal(status(() => parseImportParams(new URLSearchParams('timeZone=UTC&timeZone=Europe/Paris'))), 400);
+  assert.equal(thrownStatus(() => parseImportParams(new URLSearchParams('utcOffset=+25:00'))), 400);
+  assert.equal(thrownStatus(() => parseImportParams(new URLSearchParams('bestEffort=yes'))), 400);
+  assert.equal(thrownStatus(() => parseImportParams(new URLSearchParams('timeZone=UTC&timeZone=Europe/Paris'))), 400);
   assert.throws(() => parseImportParams(new URLSearchParams('since=2026-01-01')), /'since'/);
 });
 
