@@ -2,7 +2,7 @@
 // moved to the blob store, every Binary read (read, vread, history, search, $everything, the lock read of an update
 // or patch) has it back in `data`. The layers above never see a blob reference. https://hl7.org/fhir/R4/binary.html
 import type { Binary, Resource } from 'fhir/r4.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../store/repository.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../store/repository.js';
 import type { SearchRequest } from '../search/search-request.js';
 import type { BinaryContent } from './binary-content.js';
 
@@ -61,6 +61,10 @@ export class BinaryRepository implements FhirRepository {
 
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     return this.resources(await this.inner.lastn(request, max));
+  }
+
+  stats(query: StatsQuery): Promise<StatsGroup[]> {
+    return this.inner.stats(query);
   }
 
   async everything(query: EverythingQuery): Promise<Page<Resource>> {

@@ -16,6 +16,7 @@ import { searchCompartment, searchType } from './interactions/search.js';
 import { conditionalUpdate, update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
 import { lastn } from './operations/lastn/lastn.js';
+import { stats, STATS_DEFINITION } from './operations/stats/stats.js';
 import { allPatientsEverything } from './operations/everything/all-patients.js';
 import { patientEverything } from './operations/everything/everything.js';
 import { reindex, reindexStatus } from './operations/reindex/reindex.js';
@@ -62,6 +63,11 @@ export const FHIR_ROUTES: readonly Route[] = [
     operation: { name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' },
     handle: (req, _p, ctx) => lastn(req, ctx),
   },
+  ...(['GET', 'POST'] as const).map((method): Route => ({
+    interaction: 'operation', method, pattern: ['Observation', '$stats'],
+    operation: { name: 'stats', definition: STATS_DEFINITION },
+    handle: (req, _p, ctx) => stats(req, ctx),
+  })),
   {
     interaction: 'operation', method: 'GET', pattern: ['Patient', '{id}', '$summary'],
     operation: { name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary' },

@@ -30,6 +30,10 @@ function wrap(repo: FhirRepository, service: SearchParamService, changes: Search
       await service.checkSearchable(request);
       return repo.lastn(request, max);
     },
+    async stats(query) {
+      await service.checkSearchable(query.request);
+      return repo.stats(query);
+    },
     async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
       if (changes) return fn(watched);
       const mine: SearchParamChange[] = [];

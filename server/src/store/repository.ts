@@ -59,6 +59,49 @@ export interface EverythingQuery {
   cursor?: string;
 }
 
+/**
+ * Observation/$stats: aggregates of the quantity values of the Observations `request` matches, per code and unit
+ * (and per UTC day with `bucket`). https://hl7.org/fhir/R4/observation-operation-stats.html
+ */
+export interface StatsQuery {
+  /** The Observations: subject, combo-code, date range as search criteria; authorization ANDs its own into it. */
+  request: SearchRequest;
+  /** The subject as asked: `Patient/123`. */
+  subject: string;
+  /** Values of these codes in Observation.code or .component.code, and every component of an Observation with one. */
+  codes: readonly { system?: string; code: string }[];
+  /** Whole percents to compute (50: the median). */
+  percentiles: readonly number[];
+  /** Also count the matching Observations with the code whatever their value (total-count). */
+  totalCount: boolean;
+  bucket?: 'day';
+  /** Also give the first and last effective instant of each group (when no period was asked). */
+  extent: boolean;
+}
+
+/** One group of values: a code, its unit, its day when bucketed. */
+export interface StatsGroup {
+  system: string | null;
+  code: string;
+  unitSystem: string | null;
+  unit: string | null;
+  /** YYYY-MM-DD (UTC) with `bucket: 'day'`. */
+  day?: string;
+  count: number;
+  totalCount?: number;
+  sum?: number;
+  average?: number;
+  minimum?: number;
+  maximum?: number;
+  /** Sample standard deviation and variance; absent below two values. */
+  stdDev?: number;
+  variance?: number;
+  /** By whole percent. */
+  percentiles: Map<number, number>;
+  first?: Date;
+  last?: Date;
+}
+
 export interface FhirRepository {
   read(type: string, id: string): Promise<ResourceVersion | undefined>;
   vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
@@ -72,6 +115,8 @@ export interface FhirRepository {
   storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>>;
   /** Observation/$lastn: the latest `max` matches per code, each resource once. */
   lastn(request: SearchRequest, max: number): Promise<Resource[]>;
+  /** Observation/$stats, computed by the database over the index rows. */
+  stats(query: StatsQuery): Promise<StatsGroup[]>;
   /** Patient/$everything: one page, keyset-paged (no gaps, no repeats while data changes); 404 for an unknown Patient. */
   everything(query: EverythingQuery): Promise<Page<Resource>>;
   /** Runs `fn` in one database transaction; a call inside a transaction joins it. Retries on deadlock. */

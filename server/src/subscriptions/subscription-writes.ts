@@ -90,6 +90,7 @@ export function subscriptionWrites(repo: FhirRepository, access: AccessContext |
       search: async (request) => filterPage(await inner.search(request)),
       everything: (q) => inner.everything(q),
       lastn: (request, max) => inner.lastn(request, max),
+      stats: (query) => inner.stats(query),
       storedIdentifiers: (type, param, target, system, values) => inner.storedIdentifiers(type, param, target, system, values),
       readForUpdate: (type, id) => inner.readForUpdate(type, id),
       lock: (key) => inner.lock(key),

@@ -69,6 +69,8 @@ const LETTERS: Record<string, Permission[]> = {
  */
 const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> = {
   lastn: { letters: ['s'] },
+  // Statistics over the Observations a search would give (AuthorizedRepository.stats confines them).
+  stats: { letters: ['s'] },
   // Validating touches no data itself (an instance's stored content is read, and checked, as a read).
   validate: { letters: ['c', 'r', 'u'] },
   everything: { letters: ['r', 's'] },

@@ -6,7 +6,7 @@ import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import { MAX_COUNT, type SearchRequest } from '../../search/search-request.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../../store/repository.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../../store/repository.js';
 import { covers, type AccessPolicy } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
@@ -157,6 +157,21 @@ export class AuthorizedRepository implements FhirRepository {
     const items = exact ? matches : matches.filter((r) => this.policy.allows('s', r, { constraints: false }));
     this.found(items);
     return items;
+  }
+
+  /**
+   * Observation/$stats, as a search of the Observations it aggregates: the token's compartment and query constraints
+   * are ANDed into the SQL. Aggregates cannot be checked value by value, so a patient/ token asks only about its own
+   * patient, and a search SQL cannot confine exactly is refused rather than counted over others' records.
+   */
+  async stats(query: StatsQuery): Promise<StatsGroup[]> {
+    const filter = this.policy.searchFilter(query.request.type);
+    if (filter.compartment && query.subject !== `Patient/${filter.compartment.id}`) {
+      throw forbidden(`patient/ scopes confine this token to Patient/${filter.compartment.id}; $stats of ${query.subject} is beyond it`);
+    }
+    const { restricted, exact } = await this.restrict(query.request);
+    if (!exact) throw forbidden(`The token's scopes on ${query.request.type} are checked record by record, which statistics cannot be`);
+    return this.inner.stats({ ...query, request: restricted });
   }
 
   /**

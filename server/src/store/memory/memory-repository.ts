@@ -9,7 +9,7 @@ import { copyExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchRequest } from '../../search/search-request.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../repository.js';
 import { historyPage } from './history.js';
 import { includedFor, resourcesOf } from './includes.js';
 import { lastnOf } from './lastn.js';
@@ -89,6 +89,10 @@ export class MemoryRepository implements FhirRepository {
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     const matches = [...this.state.resources.values()].filter(requestMatcher(request, this.matchContext()));
     return resourcesOf(lastnOf(matches, max));
+  }
+
+  stats(_query: StatsQuery): Promise<StatsGroup[]> {
+    return Promise.reject(refuse('Observation/$stats'));
   }
 
   everything(_query: EverythingQuery): Promise<Page<Resource>> {

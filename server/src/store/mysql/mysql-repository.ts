@@ -9,7 +9,7 @@ import type { SearchContext } from './search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { walkPlan } from './search/walk-plan.js';
 import { hintOf, searchWhere } from './search/where.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, WriteMethod } from '../repository.js';
+import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './search/estimate-total.js';
 import { everythingPage } from './everything-page.js';
@@ -26,6 +26,8 @@ import type { WriteCapabilities } from './connect.js';
 import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
 import { isWholeType, TypeCountDeltas } from './type-counts.js';
 import { countSql } from './search/count-sql.js';
+import { statsSql, totalCountSql } from './search/stats-sql.js';
+import { statsGroups } from './search/stats-rows.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -158,6 +160,16 @@ export class MysqlRepository implements FhirRepository {
     }
     const seen = new Set<number>();
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => parseExact<Resource>(r.content!));
+  }
+
+  async stats(query: StatsQuery): Promise<StatsGroup[]> {
+    const ctx = this.searchContext();
+    const where = searchWhere(query.request, ctx);
+    const values = () => this.query<RowDataPacket[]>(statsSql(query, where, ctx.derived));
+    const totals = async () => (query.totalCount ? this.query<RowDataPacket[]>(totalCountSql(query, where, ctx.derived)) : []);
+    // Side by side on the pool; inside a transaction there is one connection.
+    const [rows, counted] = this.conn ? [await values(), await totals()] : await Promise.all([values(), totals()]);
+    return statsGroups(query, rows, counted);
   }
 
   everything(query: EverythingQuery): Promise<Page<Resource>> {

@@ -1,10 +1,10 @@
-// The in-parameters of a terminology operation, from the query (GET, POST) and a Parameters body (POST), each checked
+// The in-parameters of an operation (the terminology operations, $stats), from the query (GET, POST) and a Parameters body (POST), each checked
 // against the operation's declared parameters and their types. https://hl7.org/fhir/R4/operations.html#request
 import type { Coding, CodeableConcept, ParametersParameter } from 'fhir/r4.js';
 import { badRequest, invalidParameter, notSupported, overLimit, unknownParameter } from '../../../core/outcomes.js';
 import type { FhirRequest } from '../../fhir-request.js';
 
-export type ParamKind = 'uri' | 'string' | 'code' | 'integer' | 'boolean' | 'Coding' | 'CodeableConcept' | 'Resource';
+export type ParamKind = 'uri' | 'string' | 'code' | 'integer' | 'decimal' | 'boolean' | 'Coding' | 'CodeableConcept' | 'Period' | 'Resource';
 
 export interface OperationParams {
   /** The operation's name, for messages (`$expand`). */
@@ -21,10 +21,13 @@ export const MAX_TEXT = 1024;
 export const MAX_PARAMETERS = 50;
 
 const VALUE_FIELD: Record<ParamKind, string[]> = {
-  uri: ['valueUri', 'valueCanonical', 'valueUrl'], string: ['valueString'], code: ['valueCode'], integer: ['valueInteger'],
+  uri: ['valueUri', 'valueCanonical', 'valueUrl'], string: ['valueString'], code: ['valueCode'], integer: ['valueInteger', 'valuePositiveInt'],
+  decimal: ['valueDecimal'], Period: ['valuePeriod'],
   boolean: ['valueBoolean'], Coding: ['valueCoding'], CodeableConcept: ['valueCodeableConcept'], Resource: ['resource'],
 };
-const PRIMITIVE: ParamKind[] = ['uri', 'string', 'code', 'integer', 'boolean'];
+/** Kinds a query string can carry; a Period as `start/end` (ISO 8601 interval notation; either side may be empty). */
+const PRIMITIVE: ParamKind[] = ['uri', 'string', 'code', 'integer', 'decimal', 'boolean', 'Period'];
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const IGNORED_QUERY = new Set(['_format', '_pretty']);
 
 export class OperationInput {
@@ -45,6 +48,14 @@ export class OperationInput {
     return this.one(name) as number | undefined;
   }
 
+  decimal(name: string): number | undefined {
+    return this.one(name) as number | undefined;
+  }
+
+  period(name: string): { start?: string; end?: string } | undefined {
+    return this.one(name) as { start?: string; end?: string } | undefined;
+  }
+
   boolean(name: string): boolean | undefined {
     return this.one(name) as boolean | undefined;
   }
@@ -63,6 +74,10 @@ export class OperationInput {
 
   strings(name: string): string[] {
     return (this.values.get(name) ?? []) as string[];
+  }
+
+  codings(name: string): Coding[] {
+    return (this.values.get(name) ?? []) as Coding[];
   }
 
   private one(name: string): unknown {
@@ -120,6 +135,17 @@ function fromText(operation: string, name: string, kind: ParamKind, raw: string)
     if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(`${operation}: ${name} must be a whole number from 0; got '${raw.slice(0, 40)}'`, name);
     return Number(raw);
   }
+  if (kind === 'decimal') {
+    if (!DECIMAL.test(raw) || raw.length > 40) throw invalidParameter(`${operation}: ${name} must be a decimal number; got '${raw.slice(0, 40)}'`, name);
+    return Number(raw);
+  }
+  if (kind === 'Period') {
+    const parts = text(operation, name, raw, name).split('/');
+    if (parts.length !== 2 || (parts[0] === '' && parts[1] === '')) {
+      throw invalidParameter(`${operation}: ${name} in a query is start/end (either may be empty); got '${raw.slice(0, 40)}'`, name);
+    }
+    return { ...(parts[0] ? { start: parts[0] } : {}), ...(parts[1] ? { end: parts[1] } : {}) };
+  }
   if (kind === 'boolean') {
     if (raw !== 'true' && raw !== 'false') throw invalidParameter(`${operation}: ${name} must be true or false; got '${raw.slice(0, 40)}'`, name);
     return raw === 'true';
@@ -147,6 +173,19 @@ function fromParameter(operation: string, p: ParametersParameter, kind: ParamKin
     case 'integer':
       if (!Number.isInteger(value) || (value as number) < 0) throw invalidParameter(`${operation}: ${p.name} must be a whole number from 0`, at);
       return value;
+    case 'decimal':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidParameter(`${operation}: ${p.name} must be a decimal number`, at);
+      return value;
+    case 'Period': {
+      const period = value as Record<string, unknown> | null;
+      if (typeof period !== 'object' || period === null || Object.keys(period).some((k) => k !== 'start' && k !== 'end')) {
+        throw invalidParameter(`${operation}: ${p.name} must be a Period (start, end)`, at);
+      }
+      for (const key of ['start', 'end'] as const) {
+        if (period[key] !== undefined && typeof period[key] !== 'string') throw invalidParameter(`${operation}: ${p.name}.${key} must be a dateTime`, `${at}.${key}`);
+      }
+      return period;
+    }
     case 'boolean':
       if (typeof value !== 'boolean') throw invalidParameter(`${operation}: ${p.name} must be true or false`, at);
       return value;
