@@ -169,4 +169,9 @@ test('the CapabilityStatement lists $stats on Observation with FibroTrack\'s Ope
   const obs = cap.rest[0].resource.find((r: { type: string }) => r.type === 'Observation');
   assert.deepEqual(obs.operation.filter((o: { name: string }) => o.name === 'stats'),
     [{ name: 'stats', definition: 'https://fhir.fibrotrack.org/OperationDefinition/Observation-stats' }]);
+  // The definition /metadata names is published and resolves, with FibroTrack's bucket beside R4's parameters.
+  const defined = await s.http.get('/fhir/OperationDefinition?url=https://fhir.fibrotrack.org/OperationDefinition/Observation-stats');
+  const def = defined.body.entry?.[0]?.resource;
+  assert.equal(def?.base, 'http://hl7.org/fhir/OperationDefinition/Observation-stats', defined.text);
+  assert.ok(def.parameter.some((p: { name: string }) => p.name === 'bucket'));
 });

@@ -198,3 +198,94 @@ Title: "Rebuild search index rows"
 * parameter[=].max = "*"
 * parameter[=].documentation = "One per type: the type, the job id and its status URL."
 * parameter[=].type = #string
+
+Instance: Observation-stats
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "Observation statistics"
+* url = "https://fhir.fibrotrack.org/OperationDefinition/Observation-stats"
+* version = "0.1.0"
+* name = "ObservationStats"
+* title = "Observation statistics"
+* status = #active
+* kind = #operation
+* description = "R4's Observation/$stats (GET or POST [base]/Observation/$stats) with FibroTrack's bucket parameter: statistics of a subject's quantity values per code (Observation.code and Observation.component.code; a panel's code gives each component by its own code), and per unit, computed by the database over the search index. Supported statistics: average, maximum (max), minimum (min), count, total-count, sum, median, std-dev and variance (sample), 20-percent, 80-percent, 4-lower, 4-upper, 4-dev, 5-1 to 5-4 (percentiles by linear interpolation between closest ranks); skew, kurtosis and regression are refused with 400. In a query string, period is written start/end. A patient/ token may ask only about its own patient."
+* base = "http://hl7.org/fhir/OperationDefinition/Observation-stats"
+* affectsState = false
+* code = #stats
+* resource = #Observation
+* system = false
+* type = true
+* instance = false
+* parameter[0].name = #subject
+* parameter[=].use = #in
+* parameter[=].min = 1
+* parameter[=].max = "1"
+* parameter[=].documentation = "The subject of the Observations, a reference on this server (Patient/123)."
+* parameter[=].type = #uri
+* parameter[+].name = #code
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "A code to aggregate, in the system of the system parameter (any system without it). At least one code or coding is needed."
+* parameter[=].type = #string
+* parameter[+].name = #system
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "The system of the codes."
+* parameter[=].type = #uri
+* parameter[+].name = #coding
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "A code to aggregate, as a Coding (POST)."
+* parameter[=].type = #Coding
+* parameter[+].name = #duration
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "The last this many hours (not with period)."
+* parameter[=].type = #decimal
+* parameter[+].name = #period
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "The period whose Observations (by effective date, as the date search parameter reads it, both ends inclusive) are aggregated; in a query string start/end, either side may be empty. Neither period nor duration: all time."
+* parameter[=].type = #Period
+* parameter[+].name = #statistic
+* parameter[=].use = #in
+* parameter[=].min = 1
+* parameter[=].max = "*"
+* parameter[=].documentation = "A code of http://terminology.hl7.org/CodeSystem/observation-statistics (several may be separated by commas)."
+* parameter[=].type = #code
+* parameter[+].name = #include
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "true: also return the source Observations, newest first, up to limit."
+* parameter[=].type = #boolean
+* parameter[+].name = #limit
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "Most source Observations returned with include (1 to 1000, default 100)."
+* parameter[=].type = #positiveInt
+* parameter[+].name = #bucket
+* parameter[=].use = #in
+* parameter[=].min = 0
+* parameter[=].max = "1"
+* parameter[=].documentation = "FibroTrack: day gives one statistics Observation per code, unit and UTC calendar day that has values (effectivePeriod that day), e.g. a year of daily mean and maximum in one call. Observations without an effective date are left out."
+* parameter[=].type = #code
+* parameter[+].name = #statistics
+* parameter[=].use = #out
+* parameter[=].min = 1
+* parameter[=].max = "*"
+* parameter[=].documentation = "One Observation per code and unit (and day with bucket): status final, the code, subject, effectivePeriod (the period asked, or the first and last effective date of the values), one component per statistic asked, its code the statistic: valueQuantity in the values' unit (variance without a unit), valueInteger for count and total-count, dataAbsentReason when there is no value."
+* parameter[=].type = #Observation
+* parameter[+].name = #source
+* parameter[=].use = #out
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "With include: the source Observations."
+* parameter[=].type = #Observation
