@@ -64,7 +64,7 @@ export interface EverythingQuery {
  * (and per UTC day with `bucket`). https://hl7.org/fhir/R4/observation-operation-stats.html
  */
 export interface StatsQuery {
-  /** The Observations: subject, combo-code, date range as search criteria; authorization ANDs its own into it. */
+  /** The Observations: subject and date range as search criteria; authorization ANDs its own into it. */
   request: SearchRequest;
   /** The subject as asked: `Patient/123`. */
   subject: string;

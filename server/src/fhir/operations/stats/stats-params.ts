@@ -1,5 +1,5 @@
 // The in-parameters of Observation/$stats from the query (GET) or a Parameters body (POST), checked, and the search
-// that selects the Observations they ask about (subject, combo-code, date). FibroTrack adds `bucket=day`.
+// that selects the Observations they ask about (subject, date). FibroTrack adds `bucket=day`.
 // https://hl7.org/fhir/R4/observation-operation-stats.html
 import type { Coding } from 'fhir/r4.js';
 import { badRequest, invalidParameter } from '../../../core/outcomes.js';
@@ -25,8 +25,10 @@ export interface StatsParams {
   include: boolean;
   limit: number;
   bucket?: 'day';
-  /** The search that selects the Observations. */
+  /** The search that selects the Observations by subject and date (the SQL picks the codes' values from their rows). */
   search: URLSearchParams;
+  /** The same with the codes (combo-code), for the source Observations. */
+  sourceSearch: URLSearchParams;
 }
 
 const PARAMS: OperationParams = {
@@ -54,10 +56,11 @@ export function readStatsParams(req: FhirRequest, ctx: FhirContext, now: number)
   if (limit < 1 || limit > MAX_COUNT) throw invalidParameter(`$stats: limit must be a whole number from 1 to ${MAX_COUNT}; got ${limit}`, 'limit');
   const bucket = input.string('bucket');
   if (bucket !== undefined && bucket !== 'day') throw invalidParameter(`$stats: bucket takes 'day'; got '${bucket.slice(0, 40)}'`, 'bucket');
-  const search = new URLSearchParams({ subject, 'combo-code': codes.map(tokenValue).join(',') });
+  const search = new URLSearchParams({ subject });
   if (period?.start) search.append('date', `ge${period.start}`);
   if (period?.end) search.append('date', `le${period.end}`);
-  return { subject, codes, statistics, period, include: input.boolean('include') ?? false, limit, bucket, search };
+  const sourceSearch = new URLSearchParams([...search, ['combo-code', codes.map(tokenValue).join(',')], ['_count', String(limit)], ['_sort', '-date']]);
+  return { subject, codes, statistics, period, include: input.boolean('include') ?? false, limit, bucket, search, sourceSearch };
 }
 
 /** `Patient/123` or our own absolute URL of it; another server's Observations are not ours to aggregate. */

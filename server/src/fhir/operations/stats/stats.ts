@@ -24,10 +24,7 @@ export async function stats(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
   });
   const parameter: ParametersParameter[] = answered(groups, params).map((g) => ({ name: 'statistics', resource: statisticsObservation(g, params) }));
   if (params.include) {
-    const search = new URLSearchParams(params.search);
-    search.set('_count', String(params.limit));
-    search.set('_sort', '-date');
-    const page = await ctx.repo.search({ ...parseSearch('Observation', search, ctx.defs), total: 'none' });
+    const page = await ctx.repo.search({ ...parseSearch('Observation', params.sourceSearch, ctx.defs), total: 'none' });
     parameter.push(...page.items.map((resource) => ({ name: 'source', resource: resource as Observation })));
   }
   const resource: Parameters = { resourceType: 'Parameters', parameter };
