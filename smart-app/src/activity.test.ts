@@ -1,28 +1,35 @@
-// Sleep and steps per day: which day a value belongs to, naps added, duplicate step totals not.
+// Sleep and steps per day from the server's daily statistics: sessions in several units added, steps' maximum.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation } from 'fhir/r4.js';
-import { activitySearchUrl, activitySeries } from './activity.js';
+import type { Parameters } from 'fhir/r4.js';
+import { activityStatsUrl, activitySeries } from './activity.js';
+import { statDays } from './daily-stats.js';
 
-const obs = (code: string, period: { start: string; end: string }, value: number, unit: string): Observation => ({
-  resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code }] },
-  effectivePeriod: period, valueQuantity: { value, code: unit, unit },
+const day = (code: string, date: string, stat: string, value: number, unit: string) => ({
+  name: 'statistics',
+  resource: {
+    resourceType: 'Observation' as const, status: 'final' as const, code: { coding: [{ system: 'http://loinc.org', code }] },
+    effectivePeriod: { start: `${date}T00:00:00Z`, end: `${date}T23:59:59.999Z` },
+    component: [{ code: { coding: [{ code: stat }] }, valueQuantity: { value, code: unit } }],
+  },
 });
 
-test('sleep by the day it ended (naps added), steps by their day (largest total)', () => {
-  const series = activitySeries([
-    obs('93832-4', { start: '2026-11-01T23:00:00+01:00', end: '2026-11-02T07:00:00+01:00' }, 420, 'min'),
-    obs('93832-4', { start: '2026-11-02T14:00:00+01:00', end: '2026-11-02T15:00:00+01:00' }, 1, 'h'),
-    obs('41950-7', { start: '2026-11-02T00:00:00+01:00', end: '2026-11-02T23:59:59+01:00' }, 8000, '/d'),
-    obs('41950-7', { start: '2026-11-02T00:00:00+01:00', end: '2026-11-02T23:59:59+01:00' }, 7500, '/d'),
-    obs('41950-7', { start: '2026-10-01T00:00:00+01:00', end: '2026-10-01T23:59:59+01:00' }, 100, '/d'),
-  ], new Date('2026-10-15T00:00:00Z'), new Date('2026-12-01T00:00:00Z'));
+test('sleep added per day across units (minutes and hours), steps the day\'s maximum, oldest first', () => {
+  const answer: Parameters = { resourceType: 'Parameters', parameter: [
+    day('41950-7', '2026-11-02', 'maximum', 8000, '/d'), day('93832-4', '2026-11-02', 'sum', 420, 'min'),
+    day('93832-4', '2026-11-02', 'sum', 1, 'h'), day('41950-7', '2026-10-01', 'maximum', 100, '/d'),
+  ] };
+  const series = activitySeries(statDays(answer));
   assert.deepEqual(series.sleep.map((d) => [d.day, d.value]), [['2026-11-02', 8]]);
-  assert.deepEqual(series.steps.map((d) => [d.day, d.value]), [['2026-11-02', 8000]]);
+  assert.deepEqual(series.steps.map((d) => [d.day, d.value]), [['2026-10-01', 100], ['2026-11-02', 8000]]);
 });
 
-test('the search asks only for the two daily codes', () => {
-  const url = new URL(activitySearchUrl('p', undefined), 'http://x/fhir/');
-  assert.equal(url.searchParams.get('code'), 'http://loinc.org|93832-4,http://loinc.org|41950-7');
-  assert.equal(url.searchParams.get('date'), null);
+test('the request: $stats of the two daily codes per day, sum and maximum, over the range', () => {
+  const url = new URL(activityStatsUrl('p', new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')), 'http://x/fhir/');
+  assert.equal(url.pathname, '/fhir/Observation/$stats');
+  assert.deepEqual(url.searchParams.getAll('code'), ['93832-4', '41950-7']);
+  assert.equal(url.searchParams.get('subject'), 'Patient/p');
+  assert.equal(url.searchParams.get('statistic'), 'sum,maximum');
+  assert.equal(url.searchParams.get('period'), '2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z');
+  assert.equal(url.searchParams.get('bucket'), 'day');
 });

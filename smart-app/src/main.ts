@@ -2,8 +2,8 @@
 // patient's treatment context on one screen: pain trend with medications, sleep and steps on the same time axis,
 // body map, medications, conditions, latest vitals and the pain-score form. Each section loads on its own.
 import type Client from 'fhirclient/lib/Client';
-import type { Bundle, Observation, Patient, Resource } from 'fhir/r4.js';
-import { activitySearchUrl, activitySeries } from './activity.js';
+import type { Bundle, Observation, Parameters, Patient, Resource } from 'fhir/r4.js';
+import { activityStatsUrl, activitySeries } from './activity.js';
 import { activityChart } from './activity-chart-view.js';
 import { bannerView } from './banner-view.js';
 import { regionPain } from './body-map.js';
@@ -11,6 +11,7 @@ import { bodyMapView } from './body-map-view.js';
 import { bundleResources, MAX_PAGES, nextLink } from './bundle-pages.js';
 import { conditionRows, conditionSearchUrl } from './conditions.js';
 import { conditionsView } from './conditions-view.js';
+import { dailyStatsUrl, meanOfDays, painDays, statDays, summarizeDays } from './daily-stats.js';
 import { h, show } from './dom.js';
 import { describeProblem, toErrorLike, type Problem } from './errors.js';
 import { formatName } from './format.js';
@@ -19,10 +20,10 @@ import { medicationChart } from './medication-chart-view.js';
 import { medicationEntries, medicationSearchUrls, type MedicationEntry } from './medications.js';
 import { medicationsView } from './medications-view.js';
 import { canRecord } from './pain-record.js';
-import { buildPainSeries, painSearchUrl, type PainPoint } from './pain-series.js';
+import { buildPainSeries, dailyPain, meanPainBetween, painSearchUrl, PAIN_LOINC, summarizePain, type PainDay, type PainPoint, type PainSummary } from './pain-series.js';
 import { painChart, painSummary, painTable } from './pain-view.js';
 import { problemView, type ProblemAction } from './problem-view.js';
-import { parseRange, rangePhrase, rangeStart, type RangeKey } from './range.js';
+import { DAY_MS, parseRange, rangePhrase, rangeStart, type RangeKey } from './range.js';
 import { rangeView } from './range-view.js';
 import { recordView } from './record-view.js';
 import { styleVariables } from './smart-style.js';
@@ -131,6 +132,39 @@ interface Context {
   medications: Promise<MedicationEntry[]>;
 }
 
+/** Beyond this many days the chart is drawn from the server's daily statistics, not from every score. */
+const SCORES_DAYS = 90;
+
+interface Pain {
+  /** The scores fetched one by one: the whole range, or its last SCORES_DAYS days when it is longer. */
+  points: PainPoint[];
+  days: PainDay[];
+  summary: PainSummary;
+  meanBetween(from: number, to: number): number | undefined;
+  /** Set when `points` covers only the last SCORES_DAYS days of the range. */
+  recent?: string;
+}
+
+/** Up to SCORES_DAYS, every score; beyond, daily statistics ($stats) plus the recent scores for the table and body map. */
+async function loadPain(client: Client, patientId: string, from: Date | undefined, now: Date): Promise<Pain> {
+  const long = !from || now.getTime() - from.getTime() > SCORES_DAYS * DAY_MS;
+  const scoresFrom = long ? new Date(now.getTime() - SCORES_DAYS * DAY_MS) : from;
+  const scores = (async () => buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, scoresFrom)), scoresFrom, now))();
+  if (!long) {
+    const points = await scores;
+    return { points, days: dailyPain(points), summary: summarizePain(points), meanBetween: (a, b) => meanPainBetween(points, a, b) };
+  }
+  const [points, answer] = await Promise.all([scores,
+    read<Parameters>(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now))]);
+  const stats = statDays(answer).get(PAIN_LOINC) ?? [];
+  const days = painDays(stats);
+  const minimum = new Map(stats.flatMap((d) => (d.values.minimum === undefined ? [] : [[d.day, d.values.minimum] as const])));
+  return {
+    points, days, summary: summarizeDays(days, minimum, points[points.length - 1]),
+    meanBetween: (a, b) => meanOfDays(days, a, b), recent: `the last ${SCORES_DAYS} days`,
+  };
+}
+
 /** The treatment chart, body map and medication tables for one range; pain drives all three. */
 async function showTreatment(ctx: Context, range: RangeKey): Promise<void> {
   const { client, patientId } = ctx;
@@ -139,7 +173,7 @@ async function showTreatment(ctx: Context, range: RangeKey): Promise<void> {
   const from = rangeStart(range, now);
   const phrase = rangePhrase(range);
   document.getElementById('treatment-heading')!.textContent = `Pain and treatment, ${phrase}`;
-  const pain = (async () => buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, from)), from, now))();
+  const pain = loadPain(client, patientId, from, now);
   const choose = (key: RangeKey) => {
     history.replaceState(null, '', `#range=${key}`);
     void showTreatment(ctx, key);
@@ -147,26 +181,27 @@ async function showTreatment(ctx: Context, range: RangeKey): Promise<void> {
   const chartWidth = () => Math.max(300, Math.round(document.getElementById('treatment')!.clientWidth || 640));
   await Promise.all([
     section(client, 'treatment', 'pain scores', async () => {
-      const [points, entries] = await Promise.all([pain, ctx.medications.catch(() => [] as MedicationEntry[])]);
-      const activity = await searchAll<Observation>(client, activitySearchUrl(patientId, from)).catch(() => undefined);
-      const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...points.map((p) => p.time),
+      const [p, entries] = await Promise.all([pain, ctx.medications.catch(() => [] as MedicationEntry[])]);
+      // Sleep and steps as daily statistics: the wearable records themselves stay on the server.
+      const activity = await read<Parameters>(client, activityStatsUrl(patientId, from, now)).catch(() => undefined);
+      const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...p.days.map((d) => d.time - DAY_MS / 2),
         ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
       const width = chartWidth();
       const axis = timeAxis(start, now, width < 500 ? 2 : 4, width);
-      const lanes = lanesInRange(medicationLanes(entries, points, now), axis.from, axis.to);
+      const lanes = lanesInRange(medicationLanes(entries, p.meanBetween, now), axis.from, axis.to);
       return h('div', {},
         rangeView(range, choose),
-        painSummary(points, phrase),
-        painChart(points, axis, phrase),
+        painSummary(p.summary, phrase),
+        painChart(p.days, axis, phrase),
         medicationChart(lanes, axis),
-        activity ? activityChart(activitySeries(activity, start, now), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'),
+        activity ? activityChart(activitySeries(statDays(activity)), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'),
         chartLegend(),
-        points.length ? painTable(points) : null);
+        p.points.length ? painTable(p.points, p.recent) : null);
     }),
-    section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain(await pain, now))),
+    section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain((await pain).points, now))),
     section(client, 'medications', 'medications', async () => {
-      const [entries, points] = await Promise.all([ctx.medications, pain.catch(() => [] as PainPoint[])]);
-      return medicationsView(entries, medicationLanes(entries, points, now));
+      const [entries, p] = await Promise.all([ctx.medications, pain.catch(() => undefined)]);
+      return medicationsView(entries, medicationLanes(entries, p?.meanBetween ?? (() => undefined), now));
     }),
   ]);
 }

@@ -52,7 +52,7 @@ test('skips errors, cancelled, other codes, missing values and missing or bad ti
 
 test('summary: count, latest, range, mean', () => {
   const series = buildPainSeries([pain('a', '2026-11-01', 2), pain('b', '2026-11-03', 8), pain('c', '2026-11-02', 5)], from, now);
-  assert.deepEqual(summarizePain(series), { count: 3, latest: series[2], min: 2, max: 8, mean: 5 });
+  assert.deepEqual(summarizePain(series), { count: 3, first: series[0]!.when, last: series[2]!.when, latest: series[2], min: 2, max: 8, mean: 5 });
   assert.deepEqual(summarizePain([]), { count: 0 });
 });
 

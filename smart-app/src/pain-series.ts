@@ -35,6 +35,9 @@ export interface PainDay {
 
 export interface PainSummary {
   count: number;
+  /** When the first and the last score of the range were recorded (a day, from daily statistics). */
+  first?: string;
+  last?: string;
   latest?: PainPoint;
   min?: number;
   max?: number;
@@ -125,6 +128,8 @@ export function summarizePain(points: PainPoint[]): PainSummary {
   const scores = points.map((p) => p.score);
   return {
     count: points.length,
+    first: points[0]!.when,
+    last: points[points.length - 1]!.when,
     latest: points[points.length - 1],
     min: Math.min(...scores),
     max: Math.max(...scores),

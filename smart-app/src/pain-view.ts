@@ -3,14 +3,15 @@
 import { h, s } from './dom.js';
 import { formatDate, formatDateTime, formatNumber } from './format.js';
 import { PAIN_CHART, painChartGeometry } from './pain-chart.js';
-import { dailyPain, summarizePain, type PainPoint } from './pain-series.js';
+import type { PainDay, PainPoint, PainSummary } from './pain-series.js';
 import type { TimeAxis } from './timeline.js';
 
-export function painSummary(points: PainPoint[], phrase: string): HTMLElement {
-  if (!points.length) return h('p', { class: 'empty', id: 'pain-summary' }, `No pain scores recorded in ${phrase}.`);
-  const summary = summarizePain(points);
-  const sentence = `${summary.count} pain score${summary.count === 1 ? '' : 's'} from ${formatDate(points[0]!.when)} to ` +
-    `${formatDate(summary.latest!.when)}; latest ${formatNumber(summary.latest!.score)}, range ${formatNumber(summary.min!)} to ` +
+/** The range's scores in a sentence (from the scores, or from daily statistics over a long range). */
+export function painSummary(summary: PainSummary, phrase: string): HTMLElement {
+  if (!summary.count) return h('p', { class: 'empty', id: 'pain-summary' }, `No pain scores recorded in ${phrase}.`);
+  const latest = summary.latest ? `latest ${formatNumber(summary.latest.score)}, ` : '';
+  const sentence = `${summary.count} pain score${summary.count === 1 ? '' : 's'} from ${formatDate(summary.first!)} to ` +
+    `${formatDate(summary.last!)}; ${latest}range ${formatNumber(summary.min!)} to ` +
     `${formatNumber(summary.max!)}, average ${formatNumber(summary.mean!)} (0 = no pain, 10 = worst imaginable).`;
   return h('p', { class: 'pain-summary', id: 'pain-summary' }, sentence);
 }
@@ -19,8 +20,8 @@ export function painSummary(points: PainPoint[], phrase: string): HTMLElement {
  * One image for the whole chart (a single tab stop is not needed: the table below holds every value); each day's
  * dot has a tooltip with its mean, maximum and count.
  */
-export function painChart(points: PainPoint[], axis: TimeAxis, phrase: string): SVGElement {
-  const g = painChartGeometry(dailyPain(points), axis);
+export function painChart(days: PainDay[], axis: TimeAxis, phrase: string): SVGElement {
+  const g = painChartGeometry(days, axis);
   const { plot } = g;
   const r = g.dots.length > 120 ? 2 : 4;
   return s('svg', {
@@ -42,10 +43,11 @@ export function painChart(points: PainPoint[], axis: TimeAxis, phrase: string): 
       s('title', {}, `${formatDate(d.day.day)}: mean ${formatNumber(d.day.mean)}, max ${formatNumber(d.day.max)} (${d.day.count} score${d.day.count === 1 ? '' : 's'})`)))));
 }
 
-export function painTable(points: PainPoint[]): HTMLElement {
+/** `recent`: the range is longer than the scores fetched one by one (daily statistics draw the rest). */
+export function painTable(points: PainPoint[], recent?: string): HTMLElement {
   const newest = [...points].reverse();
   return h('details', { class: 'data-table' },
-    h('summary', {}, `All ${points.length} pain scores, newest first`),
+    h('summary', {}, recent ? `The ${points.length} pain scores of ${recent}, newest first` : `All ${points.length} pain scores, newest first`),
     h('table', { class: 'pain-table' },
       h('caption', { class: 'visually-hidden' }, 'Pain scores, newest first'),
       h('thead', {}, h('tr', {}, ...['Date', 'Score (0-10)', 'Body site', 'Quality', 'Interference (0-10)', 'Note'].map((c) => h('th', { scope: 'col' }, c)))),

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MedicationEntry } from './medications.js';
-import type { PainPoint } from './pain-series.js';
+import { meanPainBetween, type PainPoint } from './pain-series.js';
 import { lanesInRange, medicationLanes } from './treatment.js';
 
 const now = new Date('2026-12-01T10:00:00Z');
@@ -17,7 +17,7 @@ test('one lane per drug: start, a dose change, no stop while current; pain in th
     entry('pregabalin 75 mg', '2026-10-15', undefined, '150 mg twice daily', true),
     entry('Tramadol', '2026-06-01', '2026-07-01', '50 mg', false),
     entry('Undated', undefined, undefined, '1 tablet', true),
-  ], [score('2026-09-20T08:00:00Z', 8), score('2026-09-25T08:00:00Z', 6), score('2026-10-10T08:00:00Z', 4)], now);
+  ], (from, to) => meanPainBetween([score('2026-09-20T08:00:00Z', 8), score('2026-09-25T08:00:00Z', 6), score('2026-10-10T08:00:00Z', 4)], from, to), now);
   assert.deepEqual(lanes.map((l) => l.name), ['Tramadol', 'Pregabalin 75 mg']);
   const [tramadol, pregabalin] = lanes;
   assert.deepEqual(tramadol!.events.map((e) => [e.kind, new Date(e.time).toISOString().slice(0, 10)]), [['start', '2026-06-01'], ['stop', '2026-07-01']]);

@@ -1,7 +1,6 @@
 // Medication lanes for the treatment chart: one lane per drug with its periods, start, stop and dose-change
 // events, and mean pain in the weeks before and after each start. Pure.
 import type { MedicationEntry } from './medications.js';
-import { meanPainBetween, type PainPoint } from './pain-series.js';
 import { DAY_MS } from './range.js';
 
 /** The weeks compared around a start: long enough for a drug like duloxetine or pregabalin to act. */
@@ -38,7 +37,7 @@ const laneKey = (name: string) => name.trim().toLowerCase();
  * in order of first start. Within a lane, a period whose dosage differs from the one before is a dose change; the
  * first start and, when nothing is current, the last end are the start and stop events.
  */
-export function medicationLanes(entries: MedicationEntry[], points: PainPoint[], now: Date): MedicationLane[] {
+export function medicationLanes(entries: MedicationEntry[], meanPain: (from: number, to: number) => number | undefined, now: Date): MedicationLane[] {
   const lanes = new Map<string, MedicationLane>();
   for (const entry of entries) {
     const start = entry.start ? Date.parse(entry.start) : NaN;
@@ -64,8 +63,8 @@ export function medicationLanes(entries: MedicationEntry[], points: PainPoint[],
       const last = Math.max(...lane.periods.map((p) => p.end));
       lane.events.push({ time: last, kind: 'stop', label: 'stopped' });
     }
-    lane.painBefore = meanPainBetween(points, first.start - COMPARE_DAYS * DAY_MS, first.start);
-    lane.painAfter = meanPainBetween(points, first.start, first.start + COMPARE_DAYS * DAY_MS);
+    lane.painBefore = meanPain(first.start - COMPARE_DAYS * DAY_MS, first.start);
+    lane.painAfter = meanPain(first.start, first.start + COMPARE_DAYS * DAY_MS);
   }
   return [...lanes.values()].sort((a, b) => a.periods[0]!.start - b.periods[0]!.start || a.name.localeCompare(b.name));
 }

@@ -1,4 +1,4 @@
-import { activitySearchUrl, activitySeries } from './activity.js';
+import { activityStatsUrl, activitySeries } from './activity.js';
 import { activityChart } from './activity-chart-view.js';
 import { bannerView } from './banner-view.js';
 import { regionPain } from './body-map.js';
@@ -6,6 +6,7 @@ import { bodyMapView } from './body-map-view.js';
 import { bundleResources, MAX_PAGES, nextLink } from './bundle-pages.js';
 import { conditionRows, conditionSearchUrl } from './conditions.js';
 import { conditionsView } from './conditions-view.js';
+import { dailyStatsUrl, meanOfDays, painDays, statDays, summarizeDays } from './daily-stats.js';
 import { h, show } from './dom.js';
 import { describeProblem, toErrorLike } from './errors.js';
 import { formatName } from './format.js';
@@ -14,10 +15,10 @@ import { medicationChart } from './medication-chart-view.js';
 import { medicationEntries, medicationSearchUrls } from './medications.js';
 import { medicationsView } from './medications-view.js';
 import { canRecord } from './pain-record.js';
-import { buildPainSeries, painSearchUrl } from './pain-series.js';
+import { buildPainSeries, dailyPain, meanPainBetween, painSearchUrl, PAIN_LOINC, summarizePain } from './pain-series.js';
 import { painChart, painSummary, painTable } from './pain-view.js';
 import { problemView } from './problem-view.js';
-import { parseRange, rangePhrase, rangeStart } from './range.js';
+import { DAY_MS, parseRange, rangePhrase, rangeStart } from './range.js';
 import { rangeView } from './range-view.js';
 import { recordView } from './record-view.js';
 import { styleVariables } from './smart-style.js';
@@ -124,6 +125,27 @@ async function applyStyle(client) {
         // Styling is a courtesy: a missing or cross-origin style file (blocked by our CSP) changes nothing else.
     }
 }
+/** Beyond this many days the chart is drawn from the server's daily statistics, not from every score. */
+const SCORES_DAYS = 90;
+/** Up to SCORES_DAYS, every score; beyond, daily statistics ($stats) plus the recent scores for the table and body map. */
+async function loadPain(client, patientId, from, now) {
+    const long = !from || now.getTime() - from.getTime() > SCORES_DAYS * DAY_MS;
+    const scoresFrom = long ? new Date(now.getTime() - SCORES_DAYS * DAY_MS) : from;
+    const scores = (async () => buildPainSeries(await searchAll(client, painSearchUrl(patientId, scoresFrom)), scoresFrom, now))();
+    if (!long) {
+        const points = await scores;
+        return { points, days: dailyPain(points), summary: summarizePain(points), meanBetween: (a, b) => meanPainBetween(points, a, b) };
+    }
+    const [points, answer] = await Promise.all([scores,
+        read(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now))]);
+    const stats = statDays(answer).get(PAIN_LOINC) ?? [];
+    const days = painDays(stats);
+    const minimum = new Map(stats.flatMap((d) => (d.values.minimum === undefined ? [] : [[d.day, d.values.minimum]])));
+    return {
+        points, days, summary: summarizeDays(days, minimum, points[points.length - 1]),
+        meanBetween: (a, b) => meanOfDays(days, a, b), recent: `the last ${SCORES_DAYS} days`,
+    };
+}
 /** The treatment chart, body map and medication tables for one range; pain drives all three. */
 async function showTreatment(ctx, range) {
     const { client, patientId } = ctx;
@@ -132,7 +154,7 @@ async function showTreatment(ctx, range) {
     const from = rangeStart(range, now);
     const phrase = rangePhrase(range);
     document.getElementById('treatment-heading').textContent = `Pain and treatment, ${phrase}`;
-    const pain = (async () => buildPainSeries(await searchAll(client, painSearchUrl(patientId, from)), from, now))();
+    const pain = loadPain(client, patientId, from, now);
     const choose = (key) => {
         history.replaceState(null, '', `#range=${key}`);
         void showTreatment(ctx, key);
@@ -140,18 +162,19 @@ async function showTreatment(ctx, range) {
     const chartWidth = () => Math.max(300, Math.round(document.getElementById('treatment').clientWidth || 640));
     await Promise.all([
         section(client, 'treatment', 'pain scores', async () => {
-            const [points, entries] = await Promise.all([pain, ctx.medications.catch(() => [])]);
-            const activity = await searchAll(client, activitySearchUrl(patientId, from)).catch(() => undefined);
-            const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...points.map((p) => p.time), ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
+            const [p, entries] = await Promise.all([pain, ctx.medications.catch(() => [])]);
+            // Sleep and steps as daily statistics: the wearable records themselves stay on the server.
+            const activity = await read(client, activityStatsUrl(patientId, from, now)).catch(() => undefined);
+            const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...p.days.map((d) => d.time - DAY_MS / 2), ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
             const width = chartWidth();
             const axis = timeAxis(start, now, width < 500 ? 2 : 4, width);
-            const lanes = lanesInRange(medicationLanes(entries, points, now), axis.from, axis.to);
-            return h('div', {}, rangeView(range, choose), painSummary(points, phrase), painChart(points, axis, phrase), medicationChart(lanes, axis), activity ? activityChart(activitySeries(activity, start, now), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'), chartLegend(), points.length ? painTable(points) : null);
+            const lanes = lanesInRange(medicationLanes(entries, p.meanBetween, now), axis.from, axis.to);
+            return h('div', {}, rangeView(range, choose), painSummary(p.summary, phrase), painChart(p.days, axis, phrase), medicationChart(lanes, axis), activity ? activityChart(activitySeries(statDays(activity)), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'), chartLegend(), p.points.length ? painTable(p.points, p.recent) : null);
         }),
-        section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain(await pain, now))),
+        section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain((await pain).points, now))),
         section(client, 'medications', 'medications', async () => {
-            const [entries, points] = await Promise.all([ctx.medications, pain.catch(() => [])]);
-            return medicationsView(entries, medicationLanes(entries, points, now));
+            const [entries, p] = await Promise.all([ctx.medications, pain.catch(() => undefined)]);
+            return medicationsView(entries, medicationLanes(entries, p?.meanBetween ?? (() => undefined), now));
         }),
     ]);
 }

@@ -91,6 +91,8 @@ export function summarizePain(points) {
     const scores = points.map((p) => p.score);
     return {
         count: points.length,
+        first: points[0].when,
+        last: points[points.length - 1].when,
         latest: points[points.length - 1],
         min: Math.min(...scores),
         max: Math.max(...scores),

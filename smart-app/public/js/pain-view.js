@@ -3,13 +3,13 @@
 import { h, s } from './dom.js';
 import { formatDate, formatDateTime, formatNumber } from './format.js';
 import { PAIN_CHART, painChartGeometry } from './pain-chart.js';
-import { dailyPain, summarizePain } from './pain-series.js';
-export function painSummary(points, phrase) {
-    if (!points.length)
+/** The range's scores in a sentence (from the scores, or from daily statistics over a long range). */
+export function painSummary(summary, phrase) {
+    if (!summary.count)
         return h('p', { class: 'empty', id: 'pain-summary' }, `No pain scores recorded in ${phrase}.`);
-    const summary = summarizePain(points);
-    const sentence = `${summary.count} pain score${summary.count === 1 ? '' : 's'} from ${formatDate(points[0].when)} to ` +
-        `${formatDate(summary.latest.when)}; latest ${formatNumber(summary.latest.score)}, range ${formatNumber(summary.min)} to ` +
+    const latest = summary.latest ? `latest ${formatNumber(summary.latest.score)}, ` : '';
+    const sentence = `${summary.count} pain score${summary.count === 1 ? '' : 's'} from ${formatDate(summary.first)} to ` +
+        `${formatDate(summary.last)}; ${latest}range ${formatNumber(summary.min)} to ` +
         `${formatNumber(summary.max)}, average ${formatNumber(summary.mean)} (0 = no pain, 10 = worst imaginable).`;
     return h('p', { class: 'pain-summary', id: 'pain-summary' }, sentence);
 }
@@ -17,8 +17,8 @@ export function painSummary(points, phrase) {
  * One image for the whole chart (a single tab stop is not needed: the table below holds every value); each day's
  * dot has a tooltip with its mean, maximum and count.
  */
-export function painChart(points, axis, phrase) {
-    const g = painChartGeometry(dailyPain(points), axis);
+export function painChart(days, axis, phrase) {
+    const g = painChartGeometry(days, axis);
     const { plot } = g;
     const r = g.dots.length > 120 ? 2 : 4;
     return s('svg', {
@@ -28,7 +28,8 @@ export function painChart(points, axis, phrase) {
         x: t.x, y: plot.bottom + 18, 'text-anchor': i === 0 ? 'start' : i === axis.ticks.length - 1 ? 'end' : 'middle',
     }, t.label))), g.line ? s('path', { class: 'line', d: g.line }) : null, ...g.dots.map((d) => s('g', { class: 'day' }, d.yMax < d.y ? s('line', { class: 'max', x1: d.x, x2: d.x, y1: d.y, y2: d.yMax }) : null, s('circle', { class: 'dot', cx: d.x, cy: d.y, r }, s('title', {}, `${formatDate(d.day.day)}: mean ${formatNumber(d.day.mean)}, max ${formatNumber(d.day.max)} (${d.day.count} score${d.day.count === 1 ? '' : 's'})`)))));
 }
-export function painTable(points) {
+/** `recent`: the range is longer than the scores fetched one by one (daily statistics draw the rest). */
+export function painTable(points, recent) {
     const newest = [...points].reverse();
-    return h('details', { class: 'data-table' }, h('summary', {}, `All ${points.length} pain scores, newest first`), h('table', { class: 'pain-table' }, h('caption', { class: 'visually-hidden' }, 'Pain scores, newest first'), h('thead', {}, h('tr', {}, ...['Date', 'Score (0-10)', 'Body site', 'Quality', 'Interference (0-10)', 'Note'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...newest.map((p) => h('tr', {}, h('td', {}, formatDateTime(p.when)), h('td', {}, formatNumber(p.score)), h('td', {}, p.sites.join(', ')), h('td', {}, p.qualities.join(', ')), h('td', {}, p.interference === undefined ? '' : formatNumber(p.interference)), h('td', {}, p.note ?? ''))))));
+    return h('details', { class: 'data-table' }, h('summary', {}, recent ? `The ${points.length} pain scores of ${recent}, newest first` : `All ${points.length} pain scores, newest first`), h('table', { class: 'pain-table' }, h('caption', { class: 'visually-hidden' }, 'Pain scores, newest first'), h('thead', {}, h('tr', {}, ...['Date', 'Score (0-10)', 'Body site', 'Quality', 'Interference (0-10)', 'Note'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...newest.map((p) => h('tr', {}, h('td', {}, formatDateTime(p.when)), h('td', {}, formatNumber(p.score)), h('td', {}, p.sites.join(', ')), h('td', {}, p.qualities.join(', ')), h('td', {}, p.interference === undefined ? '' : formatNumber(p.interference)), h('td', {}, p.note ?? ''))))));
 }

@@ -1,4 +1,3 @@
-import { meanPainBetween } from './pain-series.js';
 import { DAY_MS } from './range.js';
 /** The weeks compared around a start: long enough for a drug like duloxetine or pregabalin to act. */
 export const COMPARE_DAYS = 28;
@@ -8,7 +7,7 @@ const laneKey = (name) => name.trim().toLowerCase();
  * in order of first start. Within a lane, a period whose dosage differs from the one before is a dose change; the
  * first start and, when nothing is current, the last end are the start and stop events.
  */
-export function medicationLanes(entries, points, now) {
+export function medicationLanes(entries, meanPain, now) {
     const lanes = new Map();
     for (const entry of entries) {
         const start = entry.start ? Date.parse(entry.start) : NaN;
@@ -36,8 +35,8 @@ export function medicationLanes(entries, points, now) {
             const last = Math.max(...lane.periods.map((p) => p.end));
             lane.events.push({ time: last, kind: 'stop', label: 'stopped' });
         }
-        lane.painBefore = meanPainBetween(points, first.start - COMPARE_DAYS * DAY_MS, first.start);
-        lane.painAfter = meanPainBetween(points, first.start, first.start + COMPARE_DAYS * DAY_MS);
+        lane.painBefore = meanPain(first.start - COMPARE_DAYS * DAY_MS, first.start);
+        lane.painAfter = meanPain(first.start, first.start + COMPARE_DAYS * DAY_MS);
     }
     return [...lanes.values()].sort((a, b) => a.periods[0].start - b.periods[0].start || a.name.localeCompare(b.name));
 }
