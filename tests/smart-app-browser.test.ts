@@ -206,6 +206,9 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   await page.locator('select[name=client]').selectOption('fibrotrack-provider-app');
   await page.locator('#launch').click();
   const app = page;
+  // What the app asks the server for (the FHIR requests only).
+  const asked: string[] = [];
+  app.on('request', (r) => { if (r.url().includes('/fhir/Observation')) asked.push(decodeURIComponent(r.url())); });
 
   await app.waitForURL(/\/auth\//);
   await signIn(app, 'dr.lopez', DR_PASSWORD);
@@ -262,6 +265,13 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   await app.getByText(/^5 pain scores/).waitFor();
   assert.equal(await app.getByRole('button', { name: '1 year' }).getAttribute('aria-pressed'), 'true');
   assert.match(app.url(), /#range=1y$/);
+  // Beyond 90 days the pain trend is the server's daily statistics; sleep and steps always are: no wearable
+  // Observation is ever searched, and the table lists only the last 90 days' scores one by one.
+  assert.ok(asked.some((u) => /\/Observation\/\$stats\?.*code=72514-3.*bucket=day/.test(u)), asked.join('\n'));
+  assert.ok(asked.some((u) => /\/Observation\/\$stats\?.*code=93832-4&code=41950-7.*bucket=day/.test(u)), asked.join('\n'));
+  assert.deepEqual(asked.filter((u) => /\/Observation\?.*(93832-4|41950-7|8867-4)/.test(u)), []);
+  assert.equal(await app.locator('svg.pain-chart circle').count(), JANE_PAIN.length + 1);
+  assert.match(await app.locator('#treatment details > summary').innerText(), /^The 4 pain scores of the last 90 days/);
 
   // Read-only launch: recording says what is missing and offers to ask for it at the next launch.
   await app.getByText(/did not ask for permission to record/).waitFor();

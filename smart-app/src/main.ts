@@ -140,7 +140,7 @@ interface Pain {
   points: PainPoint[];
   days: PainDay[];
   summary: PainSummary;
-  meanBetween(from: number, to: number): number | undefined;
+  meanBetween: (from: number, to: number) => number | undefined;
   /** Set when `points` covers only the last SCORES_DAYS days of the range. */
   recent?: string;
 }

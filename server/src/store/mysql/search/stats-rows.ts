@@ -7,7 +7,7 @@ import type { StatsGroup, StatsQuery } from '../../repository.js';
 type Row = Record<string, unknown>;
 
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 function group(q: StatsQuery, row: Row): StatsGroup {
   const count = Number(row.stat_count);
