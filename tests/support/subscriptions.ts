@@ -28,6 +28,13 @@ export function subscription(endpoint: string, content?: 'empty' | 'id-only' | '
   };
 }
 
+/** The same Subscription on the websocket channel (active without a handshake). */
+export function websocketSubscription(content: 'empty' | 'id-only' | 'full-resource'): Subscription {
+  const sub = subscription('', content);
+  const { endpoint: _none, ...channel } = sub.channel;
+  return { ...sub, channel: { ...channel, type: 'websocket' } };
+}
+
 export const statusOf = (r: Received) => (r.json as Bundle).entry![0].resource as Parameters;
 export const param = (p: Parameters, name: string) => p.parameter!.find((x) => x.name === name);
 export const notifications = (rs: Received[]) => rs.filter((r) => r.json && param(statusOf(r), 'type')?.valueCode === 'event-notification');
