@@ -175,6 +175,8 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     error: logger ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg) : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
   }));
   const close = async () => {
+    // The loop first: with the channel gone it would have nothing to publish to.
+    await subscriptions.loop.stop();
     await websocket.close();
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.
