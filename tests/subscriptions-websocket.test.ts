@@ -117,6 +117,23 @@ describe('websocket Subscriptions across two nodes', () => {
     assert.match(refused.body.issue[0].diagnostics, /binding tokens are for websocket Subscriptions/);
   });
 
+  it('the per-client limit is per user: two users of one app each bind a socket', async () => {
+    const app = await f.oneApp('patient/Observation.rs patient/Subscription.cruds');
+    const sockets = [];
+    for (const patient of ['a', 'b']) {
+      const token = (await app.patientToken(patient, 'patient/Observation.rs patient/Subscription.cruds')).access_token;
+      const { id, token: binding, url } = await subscribeWs(token, 'id-only');
+      const socket = await connect(url);
+      socket.ws.send(`bind-with-token ${binding}`);
+      assert.deepEqual(await socket.until(1), [`bound ${id}`], `Patient/${patient}'s user`);
+      sockets.push(socket);
+    }
+    for (const socket of sockets) {
+      socket.ws.close();
+      await socket.closed;
+    }
+  });
+
   it('bounds sockets: `bind` without a token, one socket per client here, big messages, unbound sockets', async () => {
     const token = (await f.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
     const first = await subscribeWs(token, 'id-only');
