@@ -68,6 +68,24 @@ describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
     assert.ok(all.entry!.slice(1).every((e) => e.resource === undefined), "id-only, the Subscription's own content");
   });
 
+  it("names the Patient an event is about only for our own Patients: a foreign URL names none, a long reference no 500", async () => {
+    const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(subscription(receiver.url + '/context', 'id-only'));
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    await waitForStatus(server, id, 'active');
+    const subjects = ['http://localhost:8080/fhir/Patient/ours', 'https://elsewhere.example/fhir/Patient/ours', `Patient/${'x'.repeat(140)}`];
+    for (const reference of subjects) {
+      const res = await server.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({ ...pain('ours', 9), subject: { reference } });
+      assert.equal(res.status, 201, `${reference}: ${res.text}`);
+    }
+    const events = await server.http.get(`/fhir/Subscription/${id}/$events`);
+    assert.equal(events.status, 200, events.text);
+    const head = (events.body as Bundle).entry![0].resource as Parameters;
+    const contexts = head.parameter!.filter((x) => x.name === 'notification-event')
+      .map((x) => x.part!.find((y) => y.name === 'additional-context')?.valueReference?.reference);
+    assert.deepEqual(contexts, ['http://localhost:8080/fhir/Patient/ours', undefined, undefined]);
+  });
+
   it('refuses bad $events parameters and unknown Subscriptions', async () => {
     const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(subscription(receiver.url, 'id-only'));
     const bad = await server.http.get(`/fhir/Subscription/${created.body.id}/$events?content=everything`);
