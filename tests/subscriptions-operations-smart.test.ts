@@ -1,7 +1,8 @@
 // $status and $events under SMART authorization, through HTTP against MariaDB and Redis: refused without a token,
 // to another client's token (404, as an unknown id) and to a token without a read scope on Subscription (403);
 // and $events shows only events whose resource the caller's token may read, whatever the content asked
-// (empty, id-only, full-resource): another patient's event is left out, its id and number with it.
+// (empty, id-only, full-resource): another patient's event is left out, its id and number with it. And the
+// websocket channel shares the server's Redis connection (it opens one more only for pub/sub).
 // https://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition-backport-subscription-events.html
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -77,5 +78,13 @@ describe('$status and $events under SMART', () => {
       }
       assertForbidden(await as(f.server, tooFew).get(`Subscription/${id}/${op}`), /Subscription/);
     }
+  });
+
+  it("the websocket channel uses the server's Redis connection, plus one for pub/sub only", async () => {
+    const redis = f.server.built.redis!;
+    // startTestServer's Redis prefix is the database name and a colon; each connection is named after it.
+    const list = (await redis.client('LIST')) as string;
+    const ours = list.split('\n').map((line) => /\bname=(\S*)/.exec(line)?.[1]).filter((name) => name?.startsWith(`${f.server.database}:`));
+    assert.deepEqual(ours.sort(), [`${f.server.database}:server`, `${f.server.database}:ws-fanout`]);
   });
 });
