@@ -10,6 +10,8 @@ import { pain, waitForStatus, websocketSubscription } from './support/subscripti
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const FAST = { SUBSCRIPTION_POLL_MS: '20', SUBSCRIPTION_RETRY_BASE_MS: '200', SUBSCRIPTION_MAX_ATTEMPTS: '2' };
+/** The grant of a user's token of an app under AUTH_MODE=smart, as stored with its Subscriptions. */
+const appGrant = { access: { clientId: 'app', scopes: ['user/*.rs'], grantId: 'g1' } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Replaces the loop's websocket publisher with `publish`, counting how often the loop looks for it. */
@@ -82,7 +84,7 @@ describe('the delivery loop when this server fails', () => {
     await loop.stop();
     assert.equal((await post('Observation', pain('p2', 9))).status, 201);
     // As a token's Subscription under AUTH_MODE=smart, whose authorization server cannot answer.
-    await server.sql('UPDATE subscription SET grant_json = ? WHERE id = ?', [JSON.stringify({ access: { clientId: 'app', scopes: ['user/*.rs'], grantId: 'g1' } }), id]);
+    await server.sql('UPDATE subscription SET grant_json = ? WHERE id = ?', [JSON.stringify(appGrant), id]);
     let asked = 0;
     loop.authorization = {
       clientExists: () => {
@@ -100,6 +102,26 @@ describe('the delivery loop when this server fails', () => {
       assert.equal((await waitForStatus(server, id, 'active')).status, 'active');
       loop.authorization = { clientExists: () => Promise.resolve(true), grantExists: () => Promise.resolve(true) };
       await until('delivered once the authorization server answers', async () => (await pending(id)) === 0);
+    } finally {
+      loop.authorization = undefined;
+    }
+  });
+
+  it("asks the authorization server once a round for a client and grant, however many of its Subscriptions deliver", async () => {
+    const loop = server.built.deliveryLoop;
+    const ids = [await subscribe(), await subscribe(), await subscribe()];
+    await loop.stop();
+    assert.equal((await post('Observation', pain('p4', 9))).status, 201);
+    await server.sql('UPDATE subscription SET grant_json = ? WHERE id IN (?)', [JSON.stringify(appGrant), ids]);
+    const asked = { client: 0, grant: 0 };
+    loop.authorization = {
+      clientExists: () => Promise.resolve(++asked.client > 0),
+      grantExists: () => Promise.resolve(++asked.grant > 0),
+    };
+    try {
+      loop.start();
+      for (const id of ids) await until(`Subscription/${id} delivered`, async () => (await pending(id)) === 0);
+      assert.deepEqual(asked, { client: 1, grant: 1 });
     } finally {
       loop.authorization = undefined;
     }

@@ -14,7 +14,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Sql } from '../store/sql.js';
-import { authorizationEnded, type AuthorizationState } from './authorization-ended.js';
+import { authorizationEnded, oncePerRound, type AuthorizationState } from './authorization-ended.js';
 import { endpointProblem } from './endpoint-rules.js';
 import { parseGrant } from './grant.js';
 import { notificationBundle, type NotificationEvent } from './notification.js';
@@ -114,7 +114,8 @@ export class DeliveryLoop {
     const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, LEASED_AT_ONCE));
     if (affectedRows === 0) return false;
     const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
-    await Promise.all(rows.map((row) => this.serve(row).then(() => this.ownFailures.delete(row.id), (err: unknown) => this.retryLater(row, err))));
+    const authorization = this.authorization && oncePerRound(this.authorization);
+    await Promise.all(rows.map((row) => this.serve(row, authorization).then(() => this.ownFailures.delete(row.id), (err: unknown) => this.retryLater(row, err))));
     return true;
   }
 
@@ -133,11 +134,11 @@ export class DeliveryLoop {
     return Math.round(Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1)) * (1 + Math.random() * 0.5));
   }
 
-  private async serve(row: table.SubscriptionRow): Promise<void> {
+  private async serve(row: table.SubscriptionRow, authorization: AuthorizationState | undefined): Promise<void> {
     const current = await this.deps.repo.read('Subscription', row.id);
     const sub = current?.resource as Subscription | undefined;
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
-    const ended = this.authorization && (await authorizationEnded(parseGrant(row.grant_json), this.authorization));
+    const ended = authorization && (await authorizationEnded(parseGrant(row.grant_json), authorization));
     if (ended) {
       await setStatus(this.deps.repo, row.id, 'off', `delivery stopped: ${ended}`);
       return void (await this.query(table.release(row.id, this.owner)));
