@@ -3,22 +3,18 @@
 // answers the subscription-status, $events replays what the outbox recorded as a notification-shaped Bundle.
 // https://hl7.org/fhir/uv/subscriptions-backport/
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Bundle, CapabilityStatement, Observation, Parameters } from 'fhir/r4.js';
-import { startReceiver, type HookReceiver } from './support/hook-receiver.js';
-import { notifications, pain, param, subscription, waitForStatus } from './support/subscriptions.js';
+import type { HookReceiver } from './support/hook-receiver.js';
+import { notifications, pain, param, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  before(async () => {
-    server = await startTestServer({ SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' });
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server.close();
-    await receiver.close();
+  withReceiver(() => startTestServer(RECEIVING), (started, r) => {
+    server = started;
+    receiver = r;
   });
 
   it('/metadata instantiates the backport, names the websocket URL, the topics and the Subscription operations', async () => {
