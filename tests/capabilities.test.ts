@@ -1,7 +1,8 @@
 // /metadata is generated from the route table: it lists every type and only interactions that answer.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { handleFhirRequest } from '../server/src/fhir/router.js';
+import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
 before(async () => { s = await startTestServer(); });
@@ -41,4 +42,19 @@ test('every interaction it claims for a type answers something other than 404/40
     const res = await probe[code]();
     assert.ok(res.status < 400, `${code} answered ${res.status}`);
   }
+});
+
+test('is built once per server, not once per request; a runtime SearchParameter builds it again', async () => {
+  // Each request runs with a context of its own (http/fhir-handler.ts, contextFor), as here.
+  const ask = async () => (await handleFhirRequest({ method: 'GET', path: 'metadata', query: new URLSearchParams(), headers: {} }, { ...s.built.ctx })).resource;
+  const first = await ask();
+  assert.equal(await ask(), first, 'the same statement, not one built again');
+  const sp = {
+    resourceType: 'SearchParameter', url: 'https://example.org/sp/capability-cache', name: 'CapabilityCache', status: 'active',
+    description: 'x', code: 'capability-cache', base: ['Basic'], type: 'string', expression: 'Basic.code.text',
+  };
+  const created = await s.http.post('/fhir/SearchParameter').set('Content-Type', FHIR_JSON).send(sp);
+  assert.equal(created.status, 201, created.text);
+  const basic = (await s.http.get('/fhir/metadata')).body.rest[0].resource.find((r: { type: string }) => r.type === 'Basic');
+  assert.ok(basic.searchParam.some((p: { name: string }) => p.name === 'capability-cache'), 'listed once it is known');
 });

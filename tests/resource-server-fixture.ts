@@ -12,6 +12,7 @@ import {
   registerClient,
   type TokenResponse,
 } from './support/smart-tokens.js';
+import type { RegisteredClient } from '../server/src/auth/client-store.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 export const VITALS = 'http://terminology.hl7.org/CodeSystem/observation-category|vital-signs';
@@ -55,6 +56,8 @@ export interface Fixture {
   patientUserToken(patient: string, scope: string): Promise<Token>;
   /** Backend services token. */
   backendToken(scope: string): Promise<Token>;
+  /** One app (one registered client, allowed `scope` plus launch/patient openid fhirUser): tokens of its users. */
+  oneApp(scope: string): Promise<Pick<Fixture, 'patientToken' | 'userToken'>>;
 }
 
 export async function startFixture(overrides: Record<string, string> = {}): Promise<Fixture> {
@@ -68,19 +71,24 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
     .post('/fhir').set('Authorization', `Bearer ${system}`).set('Content-Type', FHIR_JSON)
     .send({ resourceType: 'Bundle', type: 'transaction', entry: RECORDS.map((r) => ({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } })) });
   assert.equal(seed.status, 200, seed.text);
-  const login = async (fhirUser: string, scope: string) => {
-    const client = await registerClient(server, { scope });
+  const login = async (fhirUser: string, scope: string, app?: RegisteredClient) => {
+    const client = app ?? (await registerClient(server, { scope }));
     const user = { username: `u-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(8).toString('hex')}` };
     await addUser(server, { ...user, fhirUser });
     return { ...(await authorizationCodeToken(server, { client, user, scope })), registeredClientId: client.clientId, username: user.username, password: user.password };
   };
+  // Without `app`, each token is of a client registered for it.
+  const tokensOf = (app?: RegisteredClient): Pick<Fixture, 'patientToken' | 'userToken'> => ({
+    patientToken: (patient, scope) => login(`Patient/${patient}`, `launch/patient openid fhirUser ${scope}`, app),
+    userToken: (scope) => login('Practitioner/pr1', `openid fhirUser ${scope}`, app),
+  });
   return {
     server,
     system,
-    patientToken: (patient, scope) => login(`Patient/${patient}`, `launch/patient openid fhirUser ${scope}`),
-    userToken: (scope) => login('Practitioner/pr1', `openid fhirUser ${scope}`),
+    ...tokensOf(),
     patientUserToken: (patient, scope) => login(`Patient/${patient}`, `openid fhirUser ${scope}`),
     backendToken,
+    oneApp: async (scope) => tokensOf(await registerClient(server, { scope: `launch/patient openid fhirUser ${scope}` })),
   };
 }
 

@@ -2,23 +2,19 @@
 // (its grant, judged by the one access policy), is refused to a token that may not read the criteria's type, and
 // cannot be changed or deleted by another client, nor read: it is visible only to its own client and system/ tokens.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Bundle, Subscription } from 'fhir/r4.js';
 import { as, assertForbidden, assertHidden, ids, startFixture, type Fixture } from './resource-server-fixture.js';
-import { startReceiver, type HookReceiver } from './support/hook-receiver.js';
-import { notifications, pain, subscription, waitForStatus } from './support/subscriptions.js';
+import type { HookReceiver } from './support/hook-receiver.js';
+import { notifications, pain, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 
 describe('Subscriptions and the access policy', () => {
   let f: Fixture;
   let receiver: HookReceiver;
 
-  before(async () => {
-    f = await startFixture({ SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' });
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await f.server.close();
-    await receiver.close();
+  withReceiver(() => startFixture(RECEIVING), (started, r) => {
+    f = started;
+    receiver = r;
   });
 
   it("a patient/ token's subscription never carries another patient's data", async () => {

@@ -3,22 +3,18 @@
 // answers the subscription-status, $events replays what the outbox recorded as a notification-shaped Bundle.
 // https://hl7.org/fhir/uv/subscriptions-backport/
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Bundle, CapabilityStatement, Observation, Parameters } from 'fhir/r4.js';
-import { startReceiver, type HookReceiver } from './support/hook-receiver.js';
-import { notifications, pain, param, subscription, waitForStatus } from './support/subscriptions.js';
+import type { HookReceiver } from './support/hook-receiver.js';
+import { notifications, pain, param, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  before(async () => {
-    server = await startTestServer({ SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' });
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server.close();
-    await receiver.close();
+  withReceiver(() => startTestServer(RECEIVING), (started, r) => {
+    server = started;
+    receiver = r;
   });
 
   it('/metadata instantiates the backport, names the websocket URL, the topics and the Subscription operations', async () => {
@@ -66,6 +62,24 @@ describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
     const all = (await server.http.get(`/fhir/Subscription/${id}/$events`)).body as Bundle;
     assert.deepEqual(all.entry!.slice(1).map((e) => e.fullUrl), written.map((o) => `http://localhost:8080/fhir/Observation/${o.id}`));
     assert.ok(all.entry!.slice(1).every((e) => e.resource === undefined), "id-only, the Subscription's own content");
+  });
+
+  it("names the Patient an event is about only for our own Patients: a foreign URL names none, a long reference no 500", async () => {
+    const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(subscription(receiver.url + '/context', 'id-only'));
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    await waitForStatus(server, id, 'active');
+    const subjects = ['http://localhost:8080/fhir/Patient/ours', 'https://elsewhere.example/fhir/Patient/ours', `Patient/${'x'.repeat(140)}`];
+    for (const reference of subjects) {
+      const res = await server.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({ ...pain('ours', 9), subject: { reference } });
+      assert.equal(res.status, 201, `${reference}: ${res.text}`);
+    }
+    const events = await server.http.get(`/fhir/Subscription/${id}/$events`);
+    assert.equal(events.status, 200, events.text);
+    const head = (events.body as Bundle).entry![0].resource as Parameters;
+    const contexts = head.parameter!.filter((x) => x.name === 'notification-event')
+      .map((x) => x.part!.find((y) => y.name === 'additional-context')?.valueReference?.reference);
+    assert.deepEqual(contexts, ['http://localhost:8080/fhir/Patient/ours', undefined, undefined]);
   });
 
   it('refuses bad $events parameters and unknown Subscriptions', async () => {

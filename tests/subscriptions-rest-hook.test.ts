@@ -6,29 +6,25 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Bundle, Subscription } from 'fhir/r4.js';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
-import { startReceiver, type HookReceiver, type Received } from './support/hook-receiver.js';
-import { eventNumber, notifications, pain, param, statusOf, subscription, waitForStatus } from './support/subscriptions.js';
+import type { HookReceiver, Received } from './support/hook-receiver.js';
+import { eventNumber, notifications, pain, param, statusOf, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const CRITERIA = 'Observation?code=http://loinc.org|72514-3&value-quantity=gt8';
-const FAST = { SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50', SUBSCRIPTION_RETRY_BASE_MS: '20', SUBSCRIPTION_MAX_ATTEMPTS: '3' };
+const FAST = { ...RECEIVING, SUBSCRIPTION_RETRY_BASE_MS: '20', SUBSCRIPTION_MAX_ATTEMPTS: '3' };
 
 describe('rest-hook Subscriptions', () => {
   let server: TestServer;
   let receiver: HookReceiver;
   const post = (path: string, body: unknown) => server.http.post(`/fhir/${path}`).set('Content-Type', FHIR_JSON).send(body as object);
 
-  before(async () => {
-    server = await startTestServer(FAST);
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server.close();
-    await receiver.close();
+  withReceiver(() => startTestServer(FAST), (started, r) => {
+    server = started;
+    receiver = r;
   });
 
   const subscribe = async (content: 'empty' | 'id-only' | 'full-resource', extra: Partial<Subscription> = {}) => {

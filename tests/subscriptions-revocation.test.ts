@@ -3,24 +3,20 @@
 // HTTP against MariaDB and Redis, with a real local receiver.
 // https://hl7.org/fhir/R4/subscription.html, https://datatracker.ietf.org/doc/html/rfc7009
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Subscription } from 'fhir/r4.js';
 import { as, startFixture, type Fixture } from './resource-server-fixture.js';
-import { startReceiver, type HookReceiver } from './support/hook-receiver.js';
+import type { HookReceiver } from './support/hook-receiver.js';
 import { revoke } from './support/smart-tokens.js';
-import { pain, subscription, waitForStatus } from './support/subscriptions.js';
+import { pain, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 
 describe('Subscriptions end with their authorization', () => {
   let f: Fixture;
   let receiver: HookReceiver;
 
-  before(async () => {
-    f = await startFixture({ SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' });
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await f.server.close();
-    await receiver.close();
+  withReceiver(() => startFixture(RECEIVING), (started, r) => {
+    f = started;
+    receiver = r;
   });
 
   const pending = async (id: string) =>

@@ -4,10 +4,10 @@
 // pain-severe's threshold set by a value-quantity filter. Each notification carries the Observation and names
 // the Patient (additional-context). https://hl7.org/fhir/uv/subscriptions-backport/STU1.1/components.html#subscription-topics
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Bundle, Observation, Parameters } from 'fhir/r4.js';
-import { startReceiver, type HookReceiver, type Received } from './support/hook-receiver.js';
-import { notifications, pain, param, statusOf, topicSubscription, waitForStatus } from './support/subscriptions.js';
+import type { HookReceiver, Received } from './support/hook-receiver.js';
+import { notifications, pain, param, statusOf, topicSubscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const DAY = 86_400_000;
@@ -24,13 +24,9 @@ const restingHeartRate = (patient: string, value: number, days: number) => ({
 describe('Subscription topics pain-rising, wearable-anomaly, and pain-severe thresholds', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  before(async () => {
-    server = await startTestServer({ SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' });
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server.close();
-    await receiver.close();
+  withReceiver(() => startTestServer(RECEIVING), (started, r) => {
+    server = started;
+    receiver = r;
   });
 
   const subscribe = async (path: string, topic: string, filters: string[]) => {

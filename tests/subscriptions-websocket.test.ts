@@ -6,20 +6,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Bundle, Observation, Parameters, Subscription } from 'fhir/r4.js';
+import type { Bundle, Observation, Parameters } from 'fhir/r4.js';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { as, startFixture, type Fixture } from './resource-server-fixture.js';
 import { listen, type Listening } from './support/listen.js';
-import { pain, subscription, waitForStatus } from './support/subscriptions.js';
+import { pain, subscription, waitForStatus, websocketSubscription } from './support/subscriptions.js';
 import { connect } from './support/ws-client.js';
 
 const PREFIX = `fibrotrack_test_ws_${randomBytes(4).toString('hex')}:`;
-const websocketSub = (content: 'empty' | 'id-only' | 'full-resource'): Subscription => {
-  const sub = subscription('', content);
-  const { endpoint: _none, ...channel } = sub.channel;
-  return { ...sub, channel: { ...channel, type: 'websocket' } };
-};
 
 describe('websocket Subscriptions across two nodes', () => {
   let f: Fixture;
@@ -43,7 +38,7 @@ describe('websocket Subscriptions across two nodes', () => {
 
   /** A websocket Subscription by `token`, active, and a binding token for it asked by `asker` (default the owner). */
   const subscribeWs = async (token: string, content: 'empty' | 'id-only' | 'full-resource', asker = token) => {
-    const created = await as(f.server, token).post('Subscription', websocketSub(content));
+    const created = await as(f.server, token).post('Subscription', websocketSubscription(content));
     assert.equal(created.status, 201, created.text);
     await waitForStatus(f.server, created.body.id, 'active', f.system);
     const res = await as(f.server, asker).post(`Subscription/${created.body.id}/$get-ws-binding-token`, { resourceType: 'Parameters' });
@@ -109,7 +104,7 @@ describe('websocket Subscriptions across two nodes', () => {
 
   it('refuses binding tokens to those who may not have them', async () => {
     const token = (await f.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
-    const created = await as(f.server, token).post('Subscription', websocketSub('id-only'));
+    const created = await as(f.server, token).post('Subscription', websocketSubscription('id-only'));
     const id = created.body.id as string;
     const stranger = (await f.patientToken('b', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
     assert.equal((await as(f.server, stranger).post(`Subscription/${id}/$get-ws-binding-token`, {})).status, 404);
@@ -120,6 +115,23 @@ describe('websocket Subscriptions across two nodes', () => {
     const refused = await as(f.server, token).get(`Subscription/${restHook.body.id}/$get-ws-binding-token`);
     assert.equal(refused.status, 422, refused.text);
     assert.match(refused.body.issue[0].diagnostics, /binding tokens are for websocket Subscriptions/);
+  });
+
+  it('the per-client limit is per user: two users of one app each bind a socket', async () => {
+    const app = await f.oneApp('patient/Observation.rs patient/Subscription.cruds');
+    const sockets = [];
+    for (const patient of ['a', 'b']) {
+      const token = (await app.patientToken(patient, 'patient/Observation.rs patient/Subscription.cruds')).access_token;
+      const { id, token: binding, url } = await subscribeWs(token, 'id-only');
+      const socket = await connect(url);
+      socket.ws.send(`bind-with-token ${binding}`);
+      assert.deepEqual(await socket.until(1), [`bound ${id}`], `Patient/${patient}'s user`);
+      sockets.push(socket);
+    }
+    for (const socket of sockets) {
+      socket.ws.close();
+      await socket.closed;
+    }
   });
 
   it('bounds sockets: `bind` without a token, one socket per client here, big messages, unbound sockets', async () => {

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Bundle, CapabilityStatement, Observation, Parameters, Subscription } from 'fhir/r4.js';
+import type { Bundle, CapabilityStatement, Observation, Parameters } from 'fhir/r4.js';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { listen, type Listening } from './support/listen.js';
-import { pain, subscription, waitForStatus } from './support/subscriptions.js';
+import { pain, waitForStatus, websocketSubscription } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 import { connect } from './support/ws-client.js';
 
@@ -48,9 +48,7 @@ describe('AUTH_MODE=open without Redis', () => {
   });
 
   it('a websocket Subscription still gets its notifications on this node', async () => {
-    const sub = subscription('', 'id-only');
-    const { endpoint: _none, ...channel } = sub.channel;
-    const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send({ ...sub, channel: { ...channel, type: 'websocket' } } satisfies Subscription);
+    const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(websocketSubscription('id-only'));
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
     await waitForStatus(server, id, 'active');

@@ -81,7 +81,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   let audit: AuditLog | undefined;
   let resourceServer: ResourceServer | undefined;
   if (config.authMode === 'smart') {
-    redis = await openRedis(config.redisUrl, config.redisTimeoutMs);
+    redis = await openRedis(config.redisUrl, config.redisTimeoutMs, `${config.redisPrefix}server`);
     auth = await createAuthorizationServer({
       baseUrl: config.baseUrl,
       pool,
@@ -154,7 +154,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   }));
   // The websocket channel: sockets on this node, notifications from every node's delivery loop (Redis pub/sub).
   const websocket = await startWebsocketChannel({
-    redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, fhirBase, open: !resourceServer,
+    redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, ...(redis ? { redis } : {}), fhirBase, open: !resourceServer,
     allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
     limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
@@ -175,6 +175,8 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     error: logger ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg) : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
   }));
   const close = async () => {
+    // The loop first: with the channel gone it would have nothing to publish to.
+    await subscriptions.loop.stop();
     await websocket.close();
     await auth?.close();
     // Queued AuditEvents are written before the database closes: a normal shutdown loses none.

@@ -1,9 +1,32 @@
-// Shared by the Subscription tests: a pain score, a rest-hook Subscription on `pain-severe`'s criteria, reading
-// the notifications a receiver got, and waiting for a Subscription's status.
+// Shared by the Subscription tests: a server and a receiver for a describe, a pain score, a rest-hook Subscription
+// on `pain-severe`'s criteria, reading the notifications a receiver got, and waiting for a Subscription's status.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Bundle, Parameters, Subscription } from 'fhir/r4.js';
-import type { Received } from './hook-receiver.js';
+import { startReceiver, type HookReceiver, type Received } from './hook-receiver.js';
 import type { TestServer } from './test-server.js';
+
+/** What a server needs to deliver to a local receiver at once: loopback endpoints allowed, a short poll. */
+export const RECEIVING = { SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50' };
+
+/**
+ * In the calling describe: before its tests, the server `start` gives (a TestServer, or a fixture holding one)
+ * and a hook receiver, handed to `started`; after them, both closed.
+ */
+export function withReceiver<T extends TestServer | { server: TestServer }>(start: () => Promise<T>, started: (server: T, receiver: HookReceiver) => void): void {
+  let server: T;
+  let receiver: HookReceiver;
+  before(async () => {
+    server = await start();
+    receiver = await startReceiver();
+    started(server, receiver);
+  });
+  after(async () => {
+    const of = server as TestServer | { server: TestServer };
+    await ('server' in of ? of.server : of).close();
+    await receiver.close();
+  });
+}
 
 const PAIN = 'http://loinc.org|72514-3';
 const CRITERIA = `Observation?code=${PAIN}&value-quantity=gt8`;
@@ -26,6 +49,13 @@ export function subscription(endpoint: string, content?: 'empty' | 'id-only' | '
     } as Subscription['channel'],
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'channel')),
   };
+}
+
+/** The same Subscription on the websocket channel (active without a handshake). */
+export function websocketSubscription(content: 'empty' | 'id-only' | 'full-resource'): Subscription {
+  const sub = subscription('', content);
+  const { endpoint: _none, ...channel } = sub.channel;
+  return { ...sub, channel: { ...channel, type: 'websocket' } };
 }
 
 export const statusOf = (r: Received) => (r.json as Bundle).entry![0].resource as Parameters;

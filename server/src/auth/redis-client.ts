@@ -6,8 +6,10 @@ import { Redis } from 'ioredis';
 /** Longest pause between reconnection attempts: Redis back is noticed within about this. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 
-export async function openRedis(url: string, timeoutMs: number): Promise<Redis> {
+/** `name`: the connection's name in Redis (CLIENT LIST), so an operator can tell whose it is. */
+export async function openRedis(url: string, timeoutMs: number, name?: string): Promise<Redis> {
   const redis = new Redis(url, {
+    ...(name ? { connectionName: name } : {}),
     connectTimeout: Math.max(timeoutMs, 1000),
     commandTimeout: timeoutMs,
     enableOfflineQueue: false,

@@ -2,7 +2,9 @@
 // one node at a time), handshakes `requested` ones (a 2xx makes them `active`), POSTs each undelivered event in
 // event-number order and marks it delivered after a 2xx. Delivery is at-least-once: a node that dies between the
 // POST and the mark leaves the event to be sent again once its lease runs out. Failures back off exponentially
-// with jitter; after `maxAttempts` failures in a row the Subscription goes to `error` with the reason.
+// with jitter; after `maxAttempts` failures in a row the Subscription goes to `error` with the reason. A failure
+// of this server (Redis, the database, no websocket channel) backs off the same way but is not the subscriber's:
+// it never puts the Subscription in `error`.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'fhir/r4.js';
@@ -12,7 +14,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Sql } from '../store/sql.js';
-import { authorizationEnded, type AuthorizationState } from './authorization-ended.js';
+import { authorizationEnded, oncePerRound, type AuthorizationState } from './authorization-ended.js';
 import { endpointProblem } from './endpoint-rules.js';
 import { parseGrant } from './grant.js';
 import { notificationBundle, type NotificationEvent } from './notification.js';
@@ -42,6 +44,8 @@ export class DeliveryLoop {
   private stopped = true;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Failures of this server in a row, by Subscription id (the backoff of the next try); cleared by a round served. */
+  private readonly ownFailures = new Map<string, number>();
   /** AUTH_MODE=smart: a Subscription whose authorization has ended is switched off instead of served. */
   authorization: AuthorizationState | undefined;
   /** Publishes a websocket notification to every node's bound sockets (websocket/); unset, websocket ones wait. */
@@ -110,18 +114,31 @@ export class DeliveryLoop {
     const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, LEASED_AT_ONCE));
     if (affectedRows === 0) return false;
     const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
-    await Promise.all(rows.map((row) => this.serve(row).catch(async (err) => {
-      console.error(`Subscription/${row.id}: delivery failed`, err);
-      await this.query(table.release(row.id, this.owner)).catch(() => undefined);
-    })));
+    const authorization = this.authorization && oncePerRound(this.authorization);
+    await Promise.all(rows.map((row) => this.serve(row, authorization).then(() => this.ownFailures.delete(row.id), (err: unknown) => this.retryLater(row, err))));
     return true;
   }
 
-  private async serve(row: table.SubscriptionRow): Promise<void> {
+  /** This server failed (not the subscriber): the Subscription is leased again after a backoff, its status kept. */
+  private async retryLater(row: table.SubscriptionRow, err: unknown): Promise<void> {
+    const failures = (this.ownFailures.get(row.id) ?? 0) + 1;
+    this.ownFailures.set(row.id, failures);
+    const delay = this.backoff(failures);
+    console.error(`Subscription/${row.id}: delivery failed on this server; trying again in ${delay} ms`, err);
+    await this.query(table.postpone(row.id, this.owner, delay)).catch(() => undefined);
+  }
+
+  /** The wait before try `failures` + 1: doubling from retryBaseMs up to retryMaxMs, plus up to 50% jitter. */
+  private backoff(failures: number): number {
+    const { retryBaseMs, retryMaxMs } = this.deps.config;
+    return Math.round(Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1)) * (1 + Math.random() * 0.5));
+  }
+
+  private async serve(row: table.SubscriptionRow, authorization: AuthorizationState | undefined): Promise<void> {
     const current = await this.deps.repo.read('Subscription', row.id);
     const sub = current?.resource as Subscription | undefined;
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
-    const ended = this.authorization && (await authorizationEnded(parseGrant(row.grant_json), this.authorization));
+    const ended = authorization && (await authorizationEnded(parseGrant(row.grant_json), authorization));
     if (ended) {
       await setStatus(this.deps.repo, row.id, 'off', `delivery stopped: ${ended}`);
       return void (await this.query(table.release(row.id, this.owner)));
@@ -161,7 +178,7 @@ export class DeliveryLoop {
       return void (await this.query(table.succeeded(row.id, this.owner)));
     }
     const publish = this.websocket;
-    if (!publish) return void (await this.query(table.release(row.id, this.owner)));
+    if (!publish) throw new Error('this node has no websocket channel (yet, or any more)');
     const events = await this.query<table.EventRow[]>(table.pendingEvents(row.id, BATCH));
     for (const e of events) {
       // The focus in full, for each socket's access check, whatever the payload shows.
@@ -209,14 +226,12 @@ export class DeliveryLoop {
 
   private async fail(row: table.SubscriptionRow, why: string, final = false): Promise<void> {
     const failures = Number(row.failures) + 1;
-    const { maxAttempts, retryBaseMs, retryMaxMs } = this.deps.config;
-    if (final || failures >= maxAttempts) {
+    if (final || failures >= this.deps.config.maxAttempts) {
       const after = final ? '' : ` (after ${failures} attempts)`;
       await setStatus(this.deps.repo, row.id, 'error', `${why}${after}`);
       await this.query(table.release(row.id, this.owner));
       return;
     }
-    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1));
-    await this.query(table.failed(row.id, this.owner, Math.round(delay * (1 + Math.random() * 0.5))));
+    await this.query(table.failed(row.id, this.owner, this.backoff(failures)));
   }
 }

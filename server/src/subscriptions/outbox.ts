@@ -5,6 +5,7 @@
 // write: a crash after the commit loses no notification, and a rolled-back write sends none.
 import type { Resource, Subscription } from 'fhir/r4.js';
 import type { ResultSetHeader } from 'mysql2/promise';
+import { patientIdOf } from '../core/ids.js';
 import { OutcomeError } from '../core/outcomes.js';
 import type { CommitHook } from '../store/mysql/mysql-repository.js';
 import type { ResourceVersion } from '../store/repository.js';
@@ -23,9 +24,11 @@ export interface OutboxDeps {
   /** The computed topics' conditions, by topic canonical URL. */
   conditions: ReadonlyMap<string, TrendCondition>;
   wake: () => void;
+  /** Our public FHIR base URL: an absolute reference under it is local, any other absolute one foreign. */
+  fhirBase: string;
 }
 
-export function outboxHook({ matches, grantAllows, criteriaOf, conditions, wake }: OutboxDeps): CommitHook {
+export function outboxHook({ matches, grantAllows, criteriaOf, conditions, wake, fhirBase }: OutboxDeps): CommitHook {
   // Written through the API, a Subscription was checked already; loaded otherwise, one that does not parse stays off.
   const criteriaOrNone = (sub: Subscription) => {
     try {
@@ -65,7 +68,7 @@ export function outboxHook({ matches, grantAllows, criteriaOf, conditions, wake 
           if (!(await held.get(key))) continue;
         }
         const { insertId } = await run<ResultSetHeader>(nextEventNumber(sub.id));
-        await run(insertEvent(sub.id, Number(insertId), v.type, v.id, Number(v.versionId), patientOf(resource), now));
+        await run(insertEvent(sub.id, Number(insertId), v.type, v.id, Number(v.versionId), patientOf(resource, fhirBase), now));
         recorded = true;
       }
     }
@@ -87,13 +90,16 @@ async function matchesOrWarn(match: () => Promise<boolean>, id: string): Promise
   }
 }
 
-/** `Patient/<id>` of the patient a resource is about (its subject or patient), if it names one. */
-export function patientOf(resource: Resource): string | null {
+/**
+ * `Patient/<id>` of our Patient a resource is about (its subject or patient), if it names one: a relative
+ * reference or one under our base URL with a valid id. A Patient on another server is none of ours.
+ */
+function patientOf(resource: Resource, fhirBase: string): string | null {
   const r = resource as { subject?: { reference?: string }; patient?: { reference?: string } };
   if (resource.resourceType === 'Patient') return `Patient/${resource.id}`;
   const ref = r.subject?.reference ?? r.patient?.reference;
-  const m = ref ? /(?:^|\/)(Patient\/[^/]+)$/.exec(ref) : null;
-  return m ? m[1] : null;
+  const id = patientIdOf(ref?.startsWith(`${fhirBase}/`) ? ref.slice(fhirBase.length + 1) : ref);
+  return id === undefined ? null : `Patient/${id}`;
 }
 
 /** A resource written twice in one transaction (a bundle) is one event, at its last version. */

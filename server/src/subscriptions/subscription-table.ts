@@ -77,8 +77,14 @@ export const markDelivered = (id: string, n: number) =>
 export const succeeded = (id: string, owner: string) =>
   sql`UPDATE subscription SET failures = 0, lease_owner = NULL, lease_until = NULL WHERE id = ${id} AND lease_owner = ${owner}`;
 
-export const failed = (id: string, owner: string, delayMs: number) =>
-  sql`UPDATE subscription SET failures = failures + 1, next_attempt_at = NOW(3) + INTERVAL ${delayMs * 1000} MICROSECOND,
+/** The subscriber failed: one more failure in a row, leased again no sooner than `delayMs` from now. */
+export const failed = (id: string, owner: string, delayMs: number) => later(id, owner, delayMs, sql`failures = failures + 1,`);
+
+/** This server failed: leased again no sooner than `delayMs` from now, the subscriber's failure count kept. */
+export const postpone = (id: string, owner: string, delayMs: number) => later(id, owner, delayMs, sql``);
+
+const later = (id: string, owner: string, delayMs: number, count: Sql) =>
+  sql`UPDATE subscription SET ${count} next_attempt_at = NOW(3) + INTERVAL ${delayMs * 1000} MICROSECOND,
         lease_owner = NULL, lease_until = NULL WHERE id = ${id} AND lease_owner = ${owner}`;
 
 export const release = (id: string, owner: string) =>

@@ -20,7 +20,7 @@ export interface SubscriptionsConfig {
   pollMs: number;
   /** Bounds of each POST to an endpoint. */
   limits: OutboundLimits;
-  /** The websocket channel: sockets per client and per node, idle time (SUBSCRIPTION_WS_*). */
+  /** The websocket channel: sockets per user of a client and per node, idle time (SUBSCRIPTION_WS_*). */
   websocket: WsLimits;
   /** How long a `$get-ws-binding-token` token may wait to be used (seconds). */
   bindingTokenTtlSeconds: number;

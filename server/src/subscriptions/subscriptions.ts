@@ -64,7 +64,7 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
   const grantAllows = grantChecker(facts, ctx.defs);
   stored.onCommit(outboxHook({
-    matches: criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteriaOf: criteria, conditions: trendConditions(ctx.defs), wake: () => loop.wake(),
+    matches: criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteriaOf: criteria, conditions: trendConditions(ctx.defs), wake: () => loop.wake(), fhirBase: ctx.baseUrl,
   }));
   const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
   return {

@@ -11,7 +11,11 @@ import type { InteractionCode } from '../routes.js';
 import { CONDITIONAL_READ } from './read.js';
 
 const SYSTEM_LEVEL = new Set<InteractionCode>(['transaction', 'batch', 'history-system']);
-const CACHE = new WeakMap<FhirContext, CapabilityStatement>();
+/**
+ * Built once per server: keyed by its router (each request's context is a new object), built again when runtime
+ * SearchParameters change the definitions (their revision).
+ */
+const CACHE = new WeakMap<object, { revision: number; statement: CapabilityStatement }>();
 
 const BACKPORT_SERVER = 'http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4';
 const TOPIC_CANONICAL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical';
@@ -21,10 +25,11 @@ export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<
   const mode = req.query.get('mode');
   if (mode === 'terminology') throw notSupported('mode=terminology: this server has no TerminologyCapabilities statement (its terminology operations are listed under ValueSet and CodeSystem in the CapabilityStatement)');
   if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
-  let statement = CACHE.get(ctx);
-  if (!statement) CACHE.set(ctx, (statement = buildCapabilityStatement(ctx)));
+  const revision = ctx.defs.revision?.() ?? 0;
+  let cached = CACHE.get(ctx.router);
+  if (cached?.revision !== revision) CACHE.set(ctx.router, (cached = { revision, statement: buildCapabilityStatement(ctx) }));
   // _summary=true and _elements shape it as any read (a client checking fhirVersion need not fetch every type).
-  return { status: 200, resource: statement, shape: true };
+  return { status: 200, resource: cached.statement, shape: true };
 }
 
 export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement {

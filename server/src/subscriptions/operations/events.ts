@@ -1,8 +1,10 @@
 // Subscription/[id]/$events (Subscriptions R5 Backport): the events the outbox recorded for a Subscription, from
 // `eventsSinceNumber` to `eventsUntilNumber` (at most MAX_EVENTS per call), as a notification Bundle of type
-// `query-event`; `content` (empty, id-only, full-resource) defaults to the Subscription's own. Resources come
-// at the version that matched, read with the caller's token (one it may not read is left out, its id kept).
+// `query-event`; `content` (empty, id-only, full-resource) defaults to the Subscription's own. Each event's
+// resource is read at the version that matched with the caller's token, whatever the content: an event whose
+// resource it may not read (another patient's, say) is left out entirely, its number and id with it.
 // https://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition-backport-subscription-events.html
+import type { Resource } from 'fhir/r4.js';
 import { badRequest, OutcomeError } from '../../core/outcomes.js';
 import { notificationBundle, type NotificationEvent } from '../notification.js';
 import { payloadContent, type PayloadContent } from '../subscription-spec.js';
@@ -25,8 +27,9 @@ export async function subscriptionEvents(req: FhirRequest, id: string, ctx: Fhir
   const found = await recorded.events(id, since, until, MAX_EVENTS);
   const events: NotificationEvent[] = [];
   for (const e of found) {
-    const reference = `${e.type}/${e.id}`;
-    events.push({ eventNumber: e.eventNumber, reference, ...(e.patient ? { patient: e.patient } : {}), ...(content === 'full-resource' ? await readable(ctx, e.type, e.id, e.versionId) : {}) });
+    const resource = await readable(ctx, e.type, e.id, e.versionId);
+    if (!resource) continue;
+    events.push({ eventNumber: e.eventNumber, reference: `${e.type}/${e.id}`, ...(e.patient ? { patient: e.patient } : {}), ...(content === 'full-resource' ? { resource } : {}) });
   }
   const bundle = notificationBundle({ fhirBase: ctx.baseUrl, subscriptionId: id, topic: sub.criteria, status: sub.status, type: 'query-event', eventsSinceStart: count, content, events });
   return { status: 200, resource: bundle };
@@ -39,13 +42,12 @@ function eventNumber(query: URLSearchParams, name: string): number | undefined {
   return Number(raw);
 }
 
-/** The version that matched, when the caller's token may read it. */
-async function readable(ctx: FhirContext, type: string, id: string, versionId: string): Promise<{ resource?: NotificationEvent['resource'] }> {
+/** The version that matched, when the caller's token may read it (the request's repository applies its access). */
+async function readable(ctx: FhirContext, type: string, id: string, versionId: string): Promise<Resource | undefined> {
   try {
-    const version = await ctx.repo.vread(type, id, versionId);
-    return version?.resource ? { resource: version.resource } : {};
+    return (await ctx.repo.vread(type, id, versionId))?.resource;
   } catch (err) {
-    if (err instanceof OutcomeError && err.status < 500) return {};
+    if (err instanceof OutcomeError && err.status < 500) return undefined;
     throw err;
   }
 }

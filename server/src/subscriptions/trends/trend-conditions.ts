@@ -25,16 +25,16 @@ const MIN_SD = 1;
 
 export function trendConditions(defs: Definitions): ReadonlyMap<string, TrendCondition> {
   return new Map<string, TrendCondition>([
-    [PAIN_RISING, (tx, r) => withPoint(r, (obs, p, patient) => painRising(tx, defs, patient, p))],
-    [WEARABLE_ANOMALY, (tx, r) => withPoint(r, (obs, p, patient) => restingHeartRateAnomaly(tx, defs, patient, p))],
+    [PAIN_RISING, (tx, r) => withPoint(r, (p, patient) => painRising(tx, defs, patient, p))],
+    [WEARABLE_ANOMALY, (tx, r) => withPoint(r, (p, patient) => restingHeartRateAnomaly(tx, defs, patient, p))],
   ]);
 }
 
-async function withPoint(r: Resource, check: (obs: Observation, p: Point, patient: string) => Promise<boolean>): Promise<boolean> {
+async function withPoint(r: Resource, check: (p: Point, patient: string) => Promise<boolean>): Promise<boolean> {
   const obs = r as Observation;
   const point = r.resourceType === 'Observation' ? pointOf(obs) : undefined;
   const patient = obs.subject?.reference;
-  return point !== undefined && patient !== undefined && check(obs, point, patient);
+  return point !== undefined && patient !== undefined && check(point, patient);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ChannelTransport {
 }
 
 export interface TransportOptions {
+  /** A connection the server has already (not closed here): used for tokens and publishing. */
+  redis?: Redis;
   redisUrl: string;
   redisTimeoutMs: number;
   redisPrefix: string;
@@ -39,22 +41,25 @@ export const MAX_LOCAL_TOKENS = 10_000;
 export async function openChannelTransport(opts: TransportOptions): Promise<ChannelTransport> {
   let publisher: Redis;
   try {
-    publisher = await openRedis(opts.redisUrl, opts.redisTimeoutMs);
+    publisher = opts.redis ?? (await openRedis(opts.redisUrl, opts.redisTimeoutMs, `${opts.redisPrefix}ws`));
   } catch (err) {
     if (!opts.open) throw err;
     opts.log(`Subscriptions: no Redis (${(err as Error).message}); AUTH_MODE=open, so the websocket channel runs in this process alone: sockets on other nodes get nothing`);
     return localTransport();
   }
-  const subscriber = await openRedis(opts.redisUrl, opts.redisTimeoutMs).catch(async (err: unknown) => {
-    await publisher.quit().catch(() => publisher.disconnect());
+  // A connection in subscriber mode can do nothing else: this one is the channel's own.
+  const opened = opts.redis ? [] : [publisher];
+  const closeAll = async (rs: Redis[]) => {
+    for (const r of rs) await r.quit().catch(() => r.disconnect());
+  };
+  const subscriber = await openRedis(opts.redisUrl, opts.redisTimeoutMs, `${opts.redisPrefix}ws-fanout`).catch(async (err: unknown) => {
+    await closeAll(opened);
     throw err;
   });
   return {
     tokens: redisTokens(publisher),
     fanout: new WsFanout(publisher, subscriber, opts.redisPrefix),
-    async close() {
-      for (const r of [subscriber, publisher]) await r.quit().catch(() => r.disconnect());
-    },
+    close: () => closeAll([subscriber, ...opened]),
   };
 }
 

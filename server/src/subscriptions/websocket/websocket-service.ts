@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'fhir/r4.js';
+import type { Redis } from 'ioredis';
 import type { AccessContext } from '../../auth/access-context.js';
 import type { FhirRepository } from '../../store/repository.js';
 import type { DeliveryLoop } from '../delivery-loop.js';
@@ -27,6 +28,8 @@ export interface WebsocketService extends BindingTokenIssuer {
 }
 
 export interface WebsocketDeps {
+  /** The server's Redis connection (AUTH_MODE=smart): tokens and publishing use it; closed by its owner. */
+  redis?: Redis;
   redisUrl: string;
   redisTimeoutMs: number;
   redisPrefix: string;

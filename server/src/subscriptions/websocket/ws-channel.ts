@@ -3,8 +3,8 @@
 // `Subscription/<id>/$get-ws-binding-token`; `bind <id>` in AUTH_MODE=open only) and gets `bound <id>`; then each
 // notification of that Subscription arrives as `ping <id>` (empty payload) or the notification Bundle. Every
 // message is checked against the access of the token that asked for the binding token (the focus resource must
-// be readable by it), and the socket closes when that token expires. Bounds: connections per client and on this
-// node, the size of a client message, an unbound socket's life, and heartbeats that drop dead sockets.
+// be readable by it), and the socket closes when that token expires. Bounds: sockets bound per user of a client
+// and sockets on this node, the size of a client message, an unbound socket's life, and heartbeats that drop dead sockets.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Resource } from 'fhir/r4.js';
@@ -14,7 +14,7 @@ import type { BindingTokens } from './binding-tokens.js';
 import type { WsNotification } from './fanout.js';
 
 export interface WsLimits {
-  /** Sockets bound at once by one client (per client id; all of AUTH_MODE=open counts as one). */
+  /** Sockets bound at once by one user of one client (a Backend Services client is its own user; all of AUTH_MODE=open counts as one). */
   maxPerClient: number;
   /** Sockets open at once on this node, bound or not. */
   maxConnections: number;
@@ -41,11 +41,21 @@ export interface WsChannelDeps {
 
 interface Conn {
   ws: WebSocket;
+  /** A bind was asked for (one a socket: a second, even while the first is in flight, is refused). */
+  binding?: boolean;
+  /** Whose count this socket is in, once counted. */
   clientKey?: string;
   grant?: Grant;
   accessExpiresAt?: number;
   alive: boolean;
   unboundTimer?: NodeJS.Timeout;
+}
+
+/** Whose sockets count together: one user (the token's subject) of one client. */
+function userOf(grant: Grant): { key: string; who: string } {
+  if (!('access' in grant)) return { key: '(open)', who: 'this server (AUTH_MODE=open)' };
+  const { clientId, subject } = grant.access;
+  return subject ? { key: JSON.stringify([clientId, subject]), who: `user ${subject} of client ${clientId}` } : { key: JSON.stringify([clientId]), who: `client ${clientId}` };
 }
 
 export class WsChannel {
@@ -93,7 +103,8 @@ export class WsChannel {
     if (rest.length > 0 || !arg || (verb !== 'bind-with-token' && verb !== 'bind')) {
       return this.refuse(conn, 'expected `bind-with-token <token>` (a token from Subscription/<id>/$get-ws-binding-token)');
     }
-    if (conn.grant) return this.refuse(conn, 'this socket is bound already; open another one');
+    if (conn.binding) return this.refuse(conn, 'this socket is bound already, or binding; open another one');
+    conn.binding = true;
     let ids: string[];
     if (verb === 'bind') {
       if (!this.deps.open) return this.refuse(conn, '`bind <id>` needs no token and is refused here: use `bind-with-token <token>` (Subscription/<id>/$get-ws-binding-token)');
@@ -106,9 +117,11 @@ export class WsChannel {
       if (binding.accessExpiresAt !== undefined) conn.accessExpiresAt = binding.accessExpiresAt;
       ids = binding.subscriptionIds;
     }
-    const clientKey = 'access' in conn.grant ? conn.grant.access.clientId : '(open)';
+    // Closed while the token was looked up: dropped already, so nothing to count (it would never be uncounted).
+    if (!this.conns.has(conn)) return;
+    const { key: clientKey, who } = userOf(conn.grant);
     const count = this.perClient.get(clientKey) ?? 0;
-    if (count >= this.deps.limits.maxPerClient) return this.refuse(conn, `client ${clientKey} has ${count} sockets bound already (the most allowed)`);
+    if (count >= this.deps.limits.maxPerClient) return this.refuse(conn, `${who} has ${count} sockets bound already (the most allowed)`);
     // Counted now (and uncounted when the socket closes), so binds in flight together cannot pass the limit.
     conn.clientKey = clientKey;
     this.perClient.set(clientKey, count + 1);
