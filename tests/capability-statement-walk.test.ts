@@ -44,7 +44,7 @@ describe('what /metadata declares works', () => {
       await ok(`Observation?${p.name}`, await s.http.get(`/fhir/Observation?${p.name}=${encodeURIComponent(value!)}`));
     }
     const system = cap.rest![0].searchParam!.map((p) => p.name).sort();
-    assert.deepEqual(system, ['_id', '_lastUpdated', '_profile', '_security', '_source', '_tag']);
+    assert.deepEqual(system, ['_content', '_id', '_lastUpdated', '_profile', '_security', '_source', '_tag', '_text']);
     for (const name of system) await ok(`Patient?${name}`, await s.http.get(`/fhir/Patient?${name}=${name === '_lastUpdated' ? 'ge2020' : name === '_id' ? 'x' : 'http://x'}`));
   });
   test('every searchInclude of Observation and searchRevInclude of Patient works', async () => {
@@ -59,7 +59,7 @@ describe('what /metadata declares works', () => {
   });
   test('the operations declared on Observation and for every type answer', async () => {
     const names = resourceOf('Observation').operation!.map((o) => o.name).sort();
-    assert.deepEqual(names, ['lastn', 'reindex', 'validate']);
+    assert.deepEqual(names, ['lastn', 'reindex', 'stats', 'validate']);
     assert.equal((await s.http.post('/fhir/Observation/$reindex')).status, 202);
     await ok('$lastn', await s.http.get(`/fhir/Observation/$lastn?patient=${pat}&category=survey`));
     await ok('$validate', await s.http.post('/fhir/Observation/$validate').set('Content-Type', FHIR_JSON).send(JSON.stringify(painScore(`Patient/${pat}`, 1))));
@@ -72,6 +72,23 @@ describe('what /metadata declares works', () => {
     assert.equal((await s.http.get('/fhir/$export?_type=Patient').set('Prefer', 'respond-async')).status, 202);
     for (const type of ['batch', 'transaction']) await ok(type, await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type, entry: [] })));
   });
+  test('full-text search is declared: _content and _text, and :text among the modifiers a parameter takes', async () => {
+    const params = new Map(resourceOf('Condition').searchParam!.map((p) => [p.name, p]));
+    for (const name of ['_content', '_text']) assert.match(params.get(name)?.documentation ?? '', /Full-text/, name);
+    assert.match(params.get('code')!.documentation!, /:text/);
+    assert.match(resourceOf('Patient').searchParam!.find((p) => p.name === 'name')!.documentation!, /:exact, :contains, :text/);
+    await ok('_content', await s.http.get('/fhir/Condition?_content=hypertension'));
+  });
+  test('mode=terminology: the code systems held and the $expand parameters honoured', async () => {
+    const tc = (await s.http.get('/fhir/metadata?mode=terminology')).body;
+    assert.equal(tc.resourceType, 'TerminologyCapabilities');
+    assert.ok(tc.codeSystem.some((c: { uri: string }) => c.uri === 'http://hl7.org/fhir/administrative-gender'));
+    assert.equal(tc.codeSystem.some((c: { uri: string }) => c.uri === 'http://loinc.org'), false, 'LOINC is not held');
+    for (const name of ['filter', 'count', 'offset']) assert.ok(tc.expansion.parameter.some((p: { name: string }) => p.name === name), name);
+    const page = await s.http.get('/fhir/ValueSet/$expand?url=http://hl7.org/fhir/ValueSet/administrative-gender&filter=fem&count=1');
+    assert.deepEqual(page.body.expansion.contains.map((c: { code: string }) => c.code), ['female']);
+    assert.equal((await s.http.get('/fhir/metadata?mode=terminology&_elements=expansion')).body.codeSystem, undefined);
+  });
   test('_summary=true and mode= are honoured', async () => {
     const full = await s.http.get('/fhir/metadata');
     const summary = await s.http.get('/fhir/metadata?_summary=true');
@@ -80,7 +97,9 @@ describe('what /metadata declares works', () => {
     assert.ok(summary.text.length < full.text.length / 2, `${summary.text.length} vs ${full.text.length}`);
     assert.equal((await s.http.get('/fhir/metadata?_elements=fhirVersion')).body.rest, undefined);
     assert.equal((await s.http.get('/fhir/metadata?mode=normative')).status, 200);
-    assert.equal((await s.http.get('/fhir/metadata?mode=terminology')).status, 400);
+    const terminology = await s.http.get('/fhir/metadata?mode=terminology');
+    assert.equal(terminology.status, 200);
+    assert.equal(terminology.body.resourceType, 'TerminologyCapabilities');
     assert.equal((await s.http.get('/fhir/metadata?mode=banana')).status, 400);
     assert.equal((await s.http.get('/fhir/metadata')).text, full.text, 'shaping leaves the statement as it was');
   });
@@ -89,10 +108,8 @@ describe('what /metadata declares works', () => {
 describe('what it does not declare is refused', () => {
   test('undeclared parameters, includes and operations are 4xx', async () => {
     const declared = new Set(resourceOf('Observation').searchParam!.map((p) => p.name));
-    for (const name of ['_text', '_content', 'banana']) {
-      assert.equal(declared.has(name), false);
-      if (name !== '_text' && name !== '_content') assert.equal((await s.http.get(`/fhir/Observation?${name}=x`)).status, 400);
-    }
+    assert.equal(declared.has('banana'), false);
+    assert.equal((await s.http.get('/fhir/Observation?banana=x')).status, 400);
     assert.equal((await s.http.get('/fhir/Observation?_include=Observation:code')).status, 400);
     assert.equal((await s.http.get('/fhir/Patient/$lastn')).status, 404);
     assert.equal((await s.http.get('/fhir/Observation/$everything')).status, 404);

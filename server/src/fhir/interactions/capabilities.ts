@@ -1,14 +1,20 @@
 // capabilities: GET [base]/metadata, generated from the route table, the search parameter definitions the parser
 // accepts and the access policy. https://hl7.org/fhir/R4/http.html#capabilities
-import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction, CapabilityStatementRestSecurity } from 'fhir/r4.js';
+import type {
+  CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction, CapabilityStatementRestResourceSearchParam,
+  CapabilityStatementRestSecurity,
+} from 'fhir/r4.js';
 import type { SearchParamDef } from '../../definitions/r4-definitions.js';
-import { invalidParameter, notSupported } from '../../core/outcomes.js';
+import { invalidParameter } from '../../core/outcomes.js';
+import { FULL_TEXT_PARAMS } from '../../fhir-values/text-words.js';
+import { isSearchableType, MODIFIERS } from '../../search/param-types.js';
 import { unsearchable } from '../../search/searchable.js';
 import type { CapabilityOptions } from '../capability-options.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import type { InteractionCode } from '../routes.js';
 import { CONDITIONAL_READ } from './read.js';
+import { terminologyCapabilities } from './terminology-capabilities.js';
 
 const SYSTEM_LEVEL = new Set<InteractionCode>(['transaction', 'batch', 'history-system']);
 /**
@@ -23,7 +29,7 @@ const TOPIC_CANONICAL = 'http://hl7.org/fhir/uv/subscriptions-backport/Structure
 export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
-  if (mode === 'terminology') throw notSupported('mode=terminology: this server has no TerminologyCapabilities statement (its terminology operations are listed under ValueSet and CodeSystem in the CapabilityStatement)');
+  if (mode === 'terminology') return { status: 200, resource: terminologyCapabilities(ctx), shape: true };
   if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
   const revision = ctx.defs.revision?.() ?? 0;
   let cached = CACHE.get(ctx.router);
@@ -47,7 +53,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
-  const searchable = (p: SearchParamDef) => unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id');
+  const searchable = (p: SearchParamDef) => unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id' || FULL_TEXT_PARAMS.has(p.code));
   const references = (type: string) => [...ctx.defs.searchParams(type).values()].filter((p) => p.type === 'reference');
   // _revinclude=Source:param for every reference parameter that can point at the type (parse-include.ts accepts these).
   const revIncludes = new Map<string, string[]>(ctx.defs.resourceTypes.map((t) => [t, []]));
@@ -71,7 +77,7 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     referencePolicy: ['literal', 'logical'],
     searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
     searchRevInclude: ['*', ...revIncludes.get(type)!],
-    searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+    searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map(declaredParam),
     ...(type === 'Subscription' && ctx.subscriptions?.topics.length ? { extension: ctx.subscriptions.topics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) } : {}),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.
@@ -104,11 +110,23 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
         compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
-        searchParam: common.map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+        searchParam: common.map(declaredParam),
         ...(systemOperations.length > 0 ? { operation: systemOperations } : {}),
       },
     ],
   };
+}
+
+/**
+ * One searchParam entry; R4 has no element for modifiers, so `documentation` names those the parser takes
+ * (search/param-types.ts), `:text` among them, and says what the full-text parameters search.
+ */
+function declaredParam(p: SearchParamDef): CapabilityStatementRestResourceSearchParam {
+  const modifiers = [...(isSearchableType(p.type) ? MODIFIERS[p.type] : []), 'missing'];
+  const documentation = FULL_TEXT_PARAMS.has(p.code)
+    ? `Full-text: a resource matches when each word of the value starts a word of its ${p.code === '_text' ? 'narrative' : 'text'} (no stemming, accents and case ignored). Modifiers: :missing.`
+    : `Modifiers: ${modifiers.map((m) => `:${m}`).join(', ')}.`;
+  return { name: p.code, definition: p.url, type: p.type, documentation };
 }
 
 /** SMART on FHIR 1.0 clients find the authorization server here. https://hl7.org/fhir/smart-app-launch/conformance.html */

@@ -28,6 +28,9 @@ const PARAMS: OperationParams = {
   ]),
 };
 
+/** The $expand parameters honoured, as TerminologyCapabilities.expansion.parameter lists them. */
+export const EXPAND_PARAMETERS: readonly string[] = Object.keys(PARAMS.accepted);
+
 export async function expand(req: FhirRequest, id: string | undefined, ctx: FhirContext): Promise<FhirResponse> {
   const input = readOperationInput(req, PARAMS);
   const count = input.integer('count');
