@@ -91,6 +91,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
       fetchLimits: config.authFetchLimits,
+      tokenCacheMs: config.tokenCacheMs,
     });
     ctx.capability = { oauthUris: authEndpoints(config.baseUrl), refusedToEveryToken };
     const authServer = auth;

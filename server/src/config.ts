@@ -45,6 +45,8 @@ export interface Config {
   profilesDir: string;
   /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
   requireProfiles: boolean;
+  /** TOKEN_CACHE_MS: how long a node takes a verified access token as valid without looking it up again (0: never). */
+  tokenCacheMs: number;
   /** AUTH_MODE=smart: FHIR API requests per client per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** EHR_SIMULATOR=true: serve the EHR launch simulator at /ehr/ (AUTH_MODE=smart; a development tool, off by default). */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env): Config {
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
+    tokenCacheMs: intVar(env, 'TOKEN_CACHE_MS', 5000),
     ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
     bulk: loadBulkConfig(env),
