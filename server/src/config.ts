@@ -16,6 +16,10 @@ export interface Config {
   baseUrl: string;
   databaseUrl: string;
   dbPoolSize: number;
+  /** Read replicas (DATABASE_READ_URLS, comma-separated): read-only requests read from them, with read-your-writes. */
+  databaseReadUrls: string[];
+  /** DATABASE_READ_WAIT_MS: how long a read waits for a replica to apply its client's last write before using the primary. */
+  databaseReadWaitMs: number;
   /** How long a new database connection may take (DB_CONNECT_TIMEOUT_MS); past it the request answers 503. */
   dbConnectTimeoutMs: number;
   /** How long a request may wait for a free pooled connection (DB_POOL_ACQUIRE_TIMEOUT_MS, 0: forever); then 503. */
@@ -87,6 +91,8 @@ export function loadConfig(env: Env): Config {
     baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
+    databaseReadUrls: (env.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+    databaseReadWaitMs: intVar(env, 'DATABASE_READ_WAIT_MS', 500),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 1000),
     dbPoolAcquireTimeoutMs: intVar(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5000),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
