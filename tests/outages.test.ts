@@ -114,7 +114,9 @@ describe('Redis outage (AUTH_MODE=smart)', () => {
   let backend: Awaited<ReturnType<typeof registerBackendClient>>;
   before(async () => {
     proxy = await tcpProxy('127.0.0.1', 6379);
-    s = await startTestServer({ AUTH_MODE: 'smart', REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    // Every token check reaches Redis: with the token cache on (TOKEN_CACHE_MS), a token verified less than that
+    // long ago is still taken during an outage (server/src/auth/token-cache.test.ts).
+    s = await startTestServer({ AUTH_MODE: 'smart', REDIS_URL: `redis://127.0.0.1:${proxy.port}`, TOKEN_CACHE_MS: '0' });
     backend = await registerBackendClient(s, 'system/Patient.rs');
     token = (await backendServicesToken(s, { clientId: backend.client.clientId, key: backend.key, scope: 'system/Patient.rs' })).access_token;
   });

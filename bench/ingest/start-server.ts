@@ -22,11 +22,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** `nodeFlags` (e.g. --cpu-prof, which NODE_OPTIONS refuses): run with node and these flags, the shebang's included. */
+export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(BIN, ['serve'], {
+  const [command, args] = nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', BIN, 'serve']] : [BIN, ['serve']];
+  const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`server (pid ${child.pid}) exited unasked: code ${code}, signal ${signal}`);
   });
   const base = `http://127.0.0.1:${port}/fhir`;
   for (let i = 0; i < 240; i++) {
@@ -40,6 +46,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
     pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
+        stopping = true;
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -17,6 +17,9 @@ import { appHosting } from './app-hosting/app-hosting.js';
 import type { FhirContext } from './fhir/fhir-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { readSessions } from './http/read-session.js';
+import { redisGtidMemory } from './store/mysql/gtid-memory.js';
+import type { ReadReplicas } from './store/mysql/read-replicas.js';
 import { fhirHandler } from './http/fhir-handler.js';
 import { conformanceRoutes } from './conformance/conformance-routes.js';
 import { fitbitCallbackRouter } from './wearables/index.js';
@@ -53,6 +56,8 @@ export interface BuiltApp {
   upgrade: UpgradeHandler;
   /** The Prometheus registry behind /metrics (and METRICS_PORT's listener, which `serve` starts). */
   metrics: Metrics;
+  /** DATABASE_READ_URLS: the read replicas (where reads went: `stats()`). */
+  replicas?: ReadReplicas;
   close(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 }
 
 async function assembleApp(config: Config, services: FhirServices, opts: BuildOptions): Promise<BuiltApp> {
-  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions } = services;
+  const { ctx, pool, indexer, fhirBase, conformance, wearables, subscriptions, replicas } = services;
   const defs = ctx.defs;
 
   let redis: Redis | undefined;
@@ -82,6 +87,8 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   let resourceServer: ResourceServer | undefined;
   if (config.authMode === 'smart') {
     redis = await openRedis(config.redisUrl, config.redisTimeoutMs, `${config.redisPrefix}server`);
+    // Read-your-writes across API nodes: a client's last write position is shared through Redis.
+    replicas?.useMemory(redisGtidMemory(redis, config.redisPrefix));
     auth = await createAuthorizationServer({
       baseUrl: config.baseUrl,
       pool,
@@ -91,6 +98,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       jwksFetchAllowHosts: config.jwksFetchAllowHosts,
       fetchLimits: config.authFetchLimits,
+      tokenCacheMs: config.tokenCacheMs,
     });
     ctx.capability = { oauthUris: authEndpoints(config.baseUrl), refusedToEveryToken };
     const authServer = auth;
@@ -130,7 +138,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
       if (pending.length > 0) throw new Error(`not applied: ${pending.join(', ')}`);
     },
     ...(redis ? { Redis: () => redis!.ping() } : {}),
-  }));
+  }, replicas?.probes()));
   app.use(apiMetricsRouter(metrics.registry, config.metrics));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
@@ -147,6 +155,8 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   }
   // AUTH_MODE=smart: CORS, audit, bearer token and rate limit before the FHIR API; the policy inside it.
   if (resourceServer) app.use('/fhir', ...resourceServer.before);
+  // With read replicas, whose writes each read must see (after the token is known).
+  if (replicas) app.use('/fhir', readSessions());
   // Subscription writes carry the token's grant (subscriptions/); the access policy applies beneath them.
   app.use('/fhir', fhirHandler(ctx, {
     maxBodyBytes: config.maxBodyBytes,
@@ -185,5 +195,5 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, bulk: services.bulk, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
+  return { app, ctx, bulk: services.bulk, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), ...(replicas ? { replicas } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
 }

@@ -16,6 +16,10 @@ export interface Config {
   baseUrl: string;
   databaseUrl: string;
   dbPoolSize: number;
+  /** Read replicas (DATABASE_READ_URLS, comma-separated): read-only requests read from them, with read-your-writes. */
+  databaseReadUrls: string[];
+  /** DATABASE_READ_WAIT_MS: how long a read waits for a replica to apply its client's last write before using the primary. */
+  databaseReadWaitMs: number;
   /** How long a new database connection may take (DB_CONNECT_TIMEOUT_MS); past it the request answers 503. */
   dbConnectTimeoutMs: number;
   /** How long a request may wait for a free pooled connection (DB_POOL_ACQUIRE_TIMEOUT_MS, 0: forever); then 503. */
@@ -45,6 +49,8 @@ export interface Config {
   profilesDir: string;
   /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
   requireProfiles: boolean;
+  /** TOKEN_CACHE_MS: how long a node takes a verified access token as valid without looking it up again (0: never). */
+  tokenCacheMs: number;
   /** AUTH_MODE=smart: FHIR API requests per client per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** EHR_SIMULATOR=true: serve the EHR launch simulator at /ehr/ (AUTH_MODE=smart; a development tool, off by default). */
@@ -85,6 +91,8 @@ export function loadConfig(env: Env): Config {
     baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
+    databaseReadUrls: (env.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+    databaseReadWaitMs: intVar(env, 'DATABASE_READ_WAIT_MS', 500),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 1000),
     dbPoolAcquireTimeoutMs: intVar(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5000),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -106,6 +114,7 @@ export function loadConfig(env: Env): Config {
     profilesDir: env.PROFILES_DIR ?? fileURLToPath(new URL('../../profiles/generated', import.meta.url)),
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
+    tokenCacheMs: intVar(env, 'TOKEN_CACHE_MS', 5000),
     ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
     bulk: loadBulkConfig(env),

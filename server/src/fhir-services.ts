@@ -17,6 +17,7 @@ import { NamedLocks } from './store/mysql/named-locks.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
 import { MysqlRepository } from './store/mysql/mysql-repository.js';
+import { ReadReplicas } from './store/mysql/read-replicas.js';
 import { buildWriteValidation, type WriteValidationSource } from './validation/write-validation.js';
 import { readConformanceFiles, type ConformanceFiles } from './conformance/conformance-files.js';
 import { implementationGuideUrls, storeConformance } from './conformance/load-conformance.js';
@@ -50,6 +51,8 @@ export interface FhirServices {
   bulk: ExportService;
   /** FHIR Subscriptions: every write records its events (outbox); `serve` starts the delivery loop. */
   subscriptions: SubscriptionServices;
+  /** DATABASE_READ_URLS: the read replicas searches and reads of read-only requests go to. */
+  replicas?: ReadReplicas;
   /** Stops the wearable jobs and closes the database. */
   close(): Promise<void>;
 }
@@ -71,6 +74,13 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const defs = new RuntimeDefinitions(r4Definitions());
   const limits = { connectTimeoutMs: config.dbConnectTimeoutMs, acquireTimeoutMs: config.dbPoolAcquireTimeoutMs };
   const pool = await openPool(config.databaseUrl, config.dbPoolSize, limits);
+  // Refused (a primary without GTIDs) before anything else holds a connection.
+  const replicas = config.databaseReadUrls.length === 0 ? undefined
+    : await ReadReplicas.open(config.databaseReadUrls, config.databaseUrl, pool, { poolSize: config.dbPoolSize, limits, waitMs: config.databaseReadWaitMs })
+      .catch(async (err: unknown) => {
+        await pool.end();
+        throw err;
+      });
   await migrate(pool);
   const fhirBase = `${config.baseUrl}/fhir`;
   const indexer = createResourceIndexer(defs, fhirBase);
@@ -80,6 +90,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const locks = new NamedLocks(connectionOptions(config.databaseUrl, limits));
   const capabilities = await writeCapabilities(pool);
   const stored = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, capabilities, locks);
+  if (replicas) stored.readFrom(replicas);
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
@@ -109,7 +120,11 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   router.register(wearableRoutes(wearablePort(wearables)));
   router.register(subscriptions.routes);
   const exportStore = new ExportStore(pool);
-  const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
+  if (replicas) exportStore.readFrom(replicas);
+  const exportRunner = new ExportRunner({
+    store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg),
+    ...(replicas ? { snapshotReads: <T>(walk: () => Promise<T>) => replicas.readingFromNow(walk) } : {}),
+  });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
   router.register(exportRoutes(bulk));
   await thread?.ready;
@@ -120,6 +135,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     searchParams.stop();
     await runner.close();
     await repo.close();
+    await replicas?.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, subscriptions, close };
+  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, subscriptions, ...(replicas ? { replicas } : {}), close };
 }

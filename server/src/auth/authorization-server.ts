@@ -20,6 +20,7 @@ import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
 import { splitScope } from './smart-scopes.js';
 import { smartResponses } from './token-response.js';
 import { createTokenVerifier } from './token-verifier.js';
+import { cachingVerifier } from './token-cache.js';
 import { UserStore } from './user-store.js';
 
 export interface AuthorizationServerOptions {
@@ -38,6 +39,8 @@ export interface AuthorizationServerOptions {
   fetchLimits?: ProviderFetchLimits;
   /** How often to look for a changed key set (default KEY_CHECK_INTERVAL_MS). */
   keyCheckIntervalMs?: number;
+  /** TOKEN_CACHE_MS: how long a verified access token is taken as valid without a new lookup (0: never). */
+  tokenCacheMs?: number;
 }
 
 /** A key rotated or retired elsewhere (another node, the CLI) is in use here within this time. */
@@ -172,11 +175,17 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     presentedClientSecret.run(basicCredentials(req), () => live.callback(req, res));
   });
 
+  // Every revocation on this node empties the cache at once; other nodes see it within TOKEN_CACHE_MS.
+  const verifier = cachingVerifier(createTokenVerifier(current, fhirBase), opts.tokenCacheMs ?? 0);
+  hub.on('grant.revoked', () => verifier.clear());
+  hub.on('access_token.destroyed', () => verifier.clear());
+  hub.on('client_credentials.destroyed', () => verifier.clear());
+
   return {
     router,
     provider: hub,
     reloadKeys,
-    verifier: createTokenVerifier(current, fhirBase),
+    verifier,
     clients: { allowedOrigins: () => clientStore.allowedOrigins() },
     launches,
     users,

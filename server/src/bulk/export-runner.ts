@@ -21,6 +21,11 @@ export interface RunnerDeps extends LineDeps {
   blob: BlobStore;
   config: BulkConfig;
   log(message: string): void;
+  /**
+   * Runs a job's snapshot walk so that its reads see every write committed before it starts (with read replicas:
+   * on a replica that has applied them, ReadReplicas.readingFromNow); without it, they read the primary.
+   */
+  snapshotReads?<T>(walk: () => Promise<T>): Promise<T>;
 }
 
 export class ExportRunner {
@@ -83,7 +88,7 @@ export class ExportRunner {
         if (this.closing) throw new Stopped();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const processed = await this.export(job);
+      const processed = this.deps.snapshotReads ? await this.deps.snapshotReads(() => this.export(job)) : await this.export(job);
       if (!(await store.finish(id, this.owner, processed, config.retentionSeconds))) throw new Stopped();
     } catch (err) {
       const now = await store.get(id).catch(() => undefined);

@@ -1,7 +1,9 @@
 // Bulk export jobs, their output files (migration 025) and the snapshot read of stored versions as of a job's
 // transactionTime. The lease (lease_owner, lease_until) is the only way a node runs a job: claims are single
-// UPDATEs, so two nodes never hold the same job. https://hl7.org/fhir/uv/bulkdata/export.html
+// UPDATEs, so two nodes never hold the same job. Job rows are always read and written on the primary; the snapshot
+// (stored types and batches) may be read from a read replica. https://hl7.org/fhir/uv/bulkdata/export.html
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { runOn, type ReadReplicas, type Run } from './read-replicas.js';
 
 export type ExportState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -33,7 +35,19 @@ const toJob = (r: RowDataPacket): ExportJobRow => ({
 });
 
 export class ExportStore {
+  private replicas?: ReadReplicas;
+
   constructor(private readonly pool: Pool) {}
+
+  /** The snapshot's reads may go to a read replica (in a read session: ReadReplicas.readingFromNow). */
+  readFrom(replicas: ReadReplicas): void {
+    this.replicas = replicas;
+  }
+
+  private reading<T>(fn: (run: Run) => Promise<T>): Promise<T> {
+    const primary = runOn(this.pool);
+    return this.replicas ? this.replicas.read(fn, primary) : fn(primary);
+  }
 
   /** Inserts a queued job unless `maxActive` jobs are queued or running already (then false). */
   async create(job: { id: string; requestUrl: string; spec: string; access: string | null; clientId: string; transactionTime: Date }, maxActive: number): Promise<boolean> {
@@ -145,7 +159,7 @@ export class ExportStore {
 
   /** Types that hold at least one resource (an export without _type walks these). */
   async storedTypes(): Promise<string[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT DISTINCT res_type FROM resource ORDER BY res_type`);
+    const rows = await this.reading((run) => run<RowDataPacket[]>({ text: `SELECT DISTINCT res_type FROM resource ORDER BY res_type`, values: [] }));
     return rows.map((r) => String(r.res_type));
   }
 
@@ -157,14 +171,14 @@ export class ExportStore {
   async snapshotBatch(type: string, asOf: Date, since: Date | undefined, afterPk: number, limit: number): Promise<{ rows: SnapshotRow[]; lastPk: number }> {
     // The resources scanned come back with NULL content when they have no version to export, so that the cursor
     // moves past them too.
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, h.content, NULL) AS content
+    const rows = await this.reading((run) => run<RowDataPacket[]>({
+      text: `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, h.content, NULL) AS content
        FROM resource r
        LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = IF(r.last_updated <= ?, r.version_id,
          (SELECT MAX(h2.version_id) FROM resource_history h2 WHERE h2.resource_pk = r.pk AND h2.last_updated <= ?))
        WHERE r.res_type = ? AND r.pk > ? ORDER BY r.pk LIMIT ?`,
-      [...(since ? [since] : []), asOf, asOf, type, afterPk, limit],
-    );
+      values: [...(since ? [since] : []), asOf, asOf, type, afterPk, limit],
+    }));
     const out: SnapshotRow[] = [];
     for (const r of rows) if (r.content !== null) out.push({ pk: Number(r.pk), content: String(r.content) });
     return { rows: out, lastPk: rows.length > 0 ? Number(rows[rows.length - 1].pk) : -1 };

@@ -28,6 +28,8 @@ import { isWholeType, TypeCountDeltas } from './type-counts.js';
 import { countSql } from './search/count-sql.js';
 import { statsSql, totalCountSql } from './search/stats-sql.js';
 import { statsGroups } from './search/stats-rows.js';
+import type { ReadReplicas, Run } from './read-replicas.js';
+import { onPrimary } from './read-session.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -63,6 +65,7 @@ export class MysqlRepository implements FhirRepository {
   private readonly buffer: WriteBuffer;
   private readonly written: ResourceVersion[] = [];
   private readonly counts = new TypeCountDeltas();
+  private replicas?: ReadReplicas;
 
   constructor(
     private readonly pool: Pool,
@@ -83,28 +86,45 @@ export class MysqlRepository implements FhirRepository {
     return rows;
   }
 
-  async read(type: string, id: string): Promise<ResourceVersion | undefined> {
-    const rows = await this.query<VersionRow[]>(
-      sql`SELECT r.pk, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.content FROM resource r ${CURRENT_CONTENT}
-          WHERE r.res_type = ${type} AND r.res_id = ${id}`,
-    );
-    return rows[0] ? toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT') : undefined;
+  /** Reads outside a transaction may go to a read replica (read-replicas.ts); inside one they use its connection. */
+  readFrom(replicas: ReadReplicas): void {
+    this.replicas = replicas;
+  }
+
+  /** Writes, and every read inside a transaction, stay on the primary. */
+  private reading<T>(fn: (run: Run) => Promise<T>): Promise<T> {
+    const run: Run = (q) => this.query(q);
+    return this.conn || !this.replicas ? fn(run) : this.replicas.read(fn, run);
+  }
+
+  read(type: string, id: string): Promise<ResourceVersion | undefined> {
+    return this.reading(async (run) => {
+      const rows = await run<VersionRow[]>(
+        sql`SELECT r.pk, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.content FROM resource r ${CURRENT_CONTENT}
+            WHERE r.res_type = ${type} AND r.res_id = ${id}`,
+      );
+      return rows[0] ? toVersion(rows[0], rows[0].deleted ? 'DELETE' : 'PUT') : undefined;
+    });
   }
 
   async vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
     if (!/^\d{1,9}$/.test(versionId)) return undefined;
-    const rows = await this.query<VersionRow[]>(
+    const rows = await this.reading((run) => run<VersionRow[]>(
       sql`SELECT resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
           FROM resource_history WHERE res_type = ${type} AND res_id = ${id} AND version_id = ${Number(versionId)}`,
-    );
+    ));
     return rows[0] ? toVersion(rows[0]) : undefined;
   }
 
   async history(q: HistoryQuery): Promise<Page<ResourceVersion>> {
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && cursor === undefined) throw invalidParameter(`Invalid paging cursor '${q.cursor}'`, '_cursor');
+    return this.reading((run) => this.historyPage(q, cursor, run));
+  }
+
+  private async historyPage(q: HistoryQuery, cursor: number | undefined, run: Run): Promise<Page<ResourceVersion>> {
     const where = historyWhere(q, cursor);
-    const rows = await this.query<VersionRow[]>(
+    const rows = await run<VersionRow[]>(
       sql`SELECT seq, resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
           FROM resource_history h WHERE ${where} ORDER BY h.seq DESC LIMIT ${q.count + 1}`,
     );
@@ -113,50 +133,58 @@ export class MysqlRepository implements FhirRepository {
     if (rows.length > q.count && q.count > 0) page.nextCursor = encodeCursor(Number(rows[q.count - 1].seq));
     // Counting is cheap for one resource's versions; over a whole type or system it would not scale.
     if (cursor === undefined && q.id !== undefined) {
-      const [{ n }] = await this.query<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource_history h WHERE ${historyWhere(q, undefined)}`);
+      const [{ n }] = await run<RowDataPacket[]>(sql`SELECT COUNT(*) AS n FROM resource_history h WHERE ${historyWhere(q, undefined)}`);
       page.total = Number(n);
     }
     return page;
   }
 
-  async search(request: SearchRequest): Promise<Page<Resource>> {
+  search(request: SearchRequest): Promise<Page<Resource>> {
+    return this.reading((run) => this.searchPage(request, run));
+  }
+
+  private async searchPage(request: SearchRequest, run: Run): Promise<Page<Resource>> {
     const ctx = this.searchContext();
     const hint = hintOf(request, ctx);
     const where = searchWhere(request, ctx, hint);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => this.query<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx, hint)));
+      Object.assign(page, await matchPage(request, where, (q) => run<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx, hint)));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
     if (page.items.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
-      page.included = await resolveIncludes(request, page.items, (q) => this.query<VersionRow[]>(q), ctx.derived);
+      page.included = await resolveIncludes(request, page.items, (q) => run<VersionRow[]>(q), ctx.derived);
     }
     // A type alone: its count kept by the writes (type-counts.ts) is exact and cheap, for accurate and estimate alike.
     if ((request.total === 'accurate' || (request.total === 'estimate' && isWholeType(request))) && page.total === undefined) {
-      const [{ n }] = await this.query<RowDataPacket[]>(countSql(request, where, ctx, hint));
+      const [{ n }] = await run<RowDataPacket[]>(countSql(request, where, ctx, hint));
       page.total = Number(n);
     } else if (request.total === 'estimate' && page.total === undefined) {
       // At least the matches this page saw (and one more when there is a next page).
       const seen = page.items.length + (page.nextCursor ? 1 : 0);
-      page.total = await estimateTotal(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`, seen, (q) => this.query(q));
+      page.total = await estimateTotal(sql`SELECT COUNT(*) AS n FROM resource r WHERE ${where}`, seen, (q) => run(q));
     }
     return page;
   }
 
-  async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
+  lastn(request: SearchRequest, max: number): Promise<Resource[]> {
+    return this.reading((run) => this.lastnOf(request, max, run));
+  }
+
+  private async lastnOf(request: SearchRequest, max: number, run: Run): Promise<Resource[]> {
     const ctx = this.searchContext();
     const hint = hintOf(request, ctx);
     const where = searchWhere(request, ctx, hint);
     let rows: VersionRow[];
     // Its three statements run side by side on the pool; inside a transaction there is one connection.
     if (hint && !this.conn) {
-      const pks = await lastnInCompartment(where, hint, max, (q) => this.query<VersionRow[]>(q));
-      const content = pks.length === 0 ? [] : await this.query<VersionRow[]>(contentOf(pks));
+      const pks = await lastnInCompartment(where, hint, max, (q) => run<VersionRow[]>(q));
+      const content = pks.length === 0 ? [] : await run<VersionRow[]>(contentOf(pks));
       const byPk = new Map(content.map((r) => [Number(r.pk), r]));
       rows = pks.flatMap((pk) => byPk.get(pk) ?? []);
     } else {
-      rows = await this.query<VersionRow[]>(lastnSql(where, max));
+      rows = await run<VersionRow[]>(lastnSql(where, max));
     }
     const seen = new Set<number>();
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => parseExact<Resource>(r.content!));
@@ -165,15 +193,17 @@ export class MysqlRepository implements FhirRepository {
   async stats(query: StatsQuery): Promise<StatsGroup[]> {
     const ctx = this.searchContext();
     const where = searchWhere(query.request, ctx);
-    const values = () => this.query<RowDataPacket[]>(statsSql(query, where, ctx.derived));
-    const totals = async () => (query.totalCount ? this.query<RowDataPacket[]>(totalCountSql(query, where, ctx.derived)) : []);
-    // Side by side on the pool; inside a transaction there is one connection.
-    const [rows, counted] = this.conn ? [await values(), await totals()] : await Promise.all([values(), totals()]);
-    return statsGroups(query, rows, counted);
+    return this.reading(async (run) => {
+      const values = () => run<RowDataPacket[]>(statsSql(query, where, ctx.derived));
+      const totals = async () => (query.totalCount ? run<RowDataPacket[]>(totalCountSql(query, where, ctx.derived)) : []);
+      // Side by side on the pool (or replica); inside a transaction there is one connection.
+      const [rows, counted] = this.conn ? [await values(), await totals()] : await Promise.all([values(), totals()]);
+      return statsGroups(query, rows, counted);
+    });
   }
 
   everything(query: EverythingQuery): Promise<Page<Resource>> {
-    return everythingPage(query, (q) => this.query<RowDataPacket[]>(q), this.searchContext().derived);
+    return this.reading((run) => everythingPage(query, (q) => run<RowDataPacket[]>(q), this.searchContext().derived));
   }
 
   async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
@@ -186,6 +216,13 @@ export class MysqlRepository implements FhirRepository {
 
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
     if (this.conn) return fn(this);
+    const { result, position } = await this.commitUnit(fn);
+    // With the primary's connection back in the pool: the session's next read on a replica waits for this write.
+    if (position !== undefined) await this.replicas!.remember(position);
+    return result;
+  }
+
+  private async commitUnit<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<{ result: T; position?: string }> {
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
       const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, this.locks, conn, this.hooks);
@@ -203,7 +240,8 @@ export class MysqlRepository implements FhirRepository {
         await tx.counts.flush(conn);
         await conn.commit();
         for (const then of after) then();
-        return result;
+        const position = this.replicas && tx.written.length > 0 ? await this.replicas.positionAfterWrite(conn) : undefined;
+        return { result, position };
       } catch (err) {
         await conn.rollback().catch(() => undefined);
         const errno = (err as { errno?: number }).errno;
@@ -240,7 +278,8 @@ export class MysqlRepository implements FhirRepository {
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const release = await this.locks.acquire(key, LOCK_WAIT_MS);
     try {
-      return await fn();
+      // What `fn` reads decides what it writes: it must see every commit, on the primary.
+      return await onPrimary(fn);
     } finally {
       await release();
     }
