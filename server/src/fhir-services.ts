@@ -5,6 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
 import type { FhirContext } from './fhir/fhir-context.js';
+import type { FhirRepository } from './store/repository.js';
 import { createResourceIndexer, type ResourceIndexer } from './indexing/resource-indexer.js';
 import { RuntimeDefinitions } from './definitions/runtime-params.js';
 import { ReindexRunner } from './reindex/reindex-runner.js';
@@ -46,6 +47,8 @@ export interface FhirServices {
   /** The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served. */
   conformance: ConformanceFiles;
   wearables: WearableServices;
+  /** The stored resources without the Binary content layer: what the access policy of exports judges. */
+  storage: FhirRepository;
   /** Bulk Data $export jobs (app.ts gives them the access policy). */
   bulk: ExportService;
   /** FHIR Subscriptions: every write records its events (outbox); `serve` starts the delivery loop. */
@@ -85,7 +88,8 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
   const blob = openBlobStore(config.bulk.blob);
   const binary = new BinaryContent(blob, config.binary);
-  const repo = new BinaryRepository(watchSearchParams(stored, searchParams), binary);
+  const storage = watchSearchParams(stored, searchParams);
+  const repo = new BinaryRepository(storage, binary);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -109,7 +113,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   router.register(wearableRoutes(wearablePort(wearables)));
   router.register(subscriptions.routes);
   const exportStore = new ExportStore(pool);
-  const exportRunner = new ExportRunner({ store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
+  const exportRunner = new ExportRunner({ store: exportStore, repo: storage, binary, codes: terminology, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg) });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
   router.register(exportRoutes(bulk));
   await thread?.ready;
@@ -121,5 +125,5 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     await runner.close();
     await repo.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, subscriptions, close };
+  return { ctx, pool, indexer, fhirBase, conformance, storage, wearables, bulk, subscriptions, close };
 }
