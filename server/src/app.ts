@@ -121,7 +121,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   }
 
   // Exports run under the grant of the token that started them, read by the same access policy.
-  services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs) : undefined);
+  services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs, services.storage) : undefined);
 
   const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
   const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];

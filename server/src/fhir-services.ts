@@ -5,6 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import { loadR4Definitions, type Definitions } from './definitions/r4-definitions.js';
 import type { FhirContext } from './fhir/fhir-context.js';
+import type { FhirRepository } from './store/repository.js';
 import { createResourceIndexer, type ResourceIndexer } from './indexing/resource-indexer.js';
 import { RuntimeDefinitions } from './definitions/runtime-params.js';
 import { ReindexRunner } from './reindex/reindex-runner.js';
@@ -47,6 +48,8 @@ export interface FhirServices {
   /** The FibroTrack profiles, value sets and package (profiles/generated): validated against, stored, served. */
   conformance: ConformanceFiles;
   wearables: WearableServices;
+  /** The stored resources without the Binary content layer: what the access policy of exports judges. */
+  storage: FhirRepository;
   /** Bulk Data $export jobs (app.ts gives them the access policy). */
   bulk: ExportService;
   /** FHIR Subscriptions: every write records its events (outbox); `serve` starts the delivery loop. */
@@ -96,7 +99,8 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
   const blob = openBlobStore(config.bulk.blob);
   const binary = new BinaryContent(blob, config.binary);
-  const repo = new BinaryRepository(watchSearchParams(stored, searchParams), binary);
+  const storage = watchSearchParams(stored, searchParams);
+  const repo = new BinaryRepository(storage, binary);
   const conformance = readConformanceFiles(config.profilesDir);
   const validation: WriteValidationSource = {
     conformance: conformance.resources,
@@ -122,7 +126,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const exportStore = new ExportStore(pool);
   if (replicas) exportStore.readFrom(replicas);
   const exportRunner = new ExportRunner({
-    store: exportStore, repo, binary, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg),
+    store: exportStore, repo: storage, binary, codes: terminology, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg),
     ...(replicas ? { snapshotReads: <T>(walk: () => Promise<T>) => replicas.readingFromNow(walk) } : {}),
   });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);
@@ -137,5 +141,5 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     await repo.close();
     await replicas?.close();
   };
-  return { ctx, pool, indexer, fhirBase, conformance, wearables, bulk, subscriptions, ...(replicas ? { replicas } : {}), close };
+  return { ctx, pool, indexer, fhirBase, conformance, storage, wearables, bulk, subscriptions, ...(replicas ? { replicas } : {}), close };
 }

@@ -1,28 +1,23 @@
 // Bulk Data kick-off: GET|POST [base]/$export, [base]/Patient/$export, [base]/Group/[id]/$export.
 // https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
-import type { Group } from 'fhir/r4.js';
 import { allOk, badRequest, notFound } from '../core/outcomes.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
 import { parseExportParams } from './export-params.js';
 import type { ExportService } from './export-service.js';
 import type { ExportLevel, ExportSpec } from './export-spec.js';
-import { groupMembers } from './group-members.js';
+import { confineToGroup } from './group-members.js';
+import { checkTypeFilters } from './type-filter.js';
 
 export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupId: string, ctx: FhirContext, bulk: ExportService): Promise<FhirResponse> {
   const prefer = (req.headers.prefer ?? '').split(/[,;]/).map((p) => p.trim().toLowerCase());
   if (!prefer.includes('respond-async')) throw badRequest('$export runs asynchronously: send the header Prefer: respond-async', 'Prefer');
   const params = parseExportParams(level, req.query, req.body, req.method, ctx.defs);
   bulk.checkTypes(params.types, req.access);
-  const spec: ExportSpec = { level, ...params };
-  if (level === 'group') {
-    spec.groupId = groupId;
-    // Read through ctx.repo: a Group the token may not read is unknown to it.
-    const group = (await ctx.repo.read('Group', groupId))?.resource as Group | undefined;
-    if (!group) throw notFound('Group', groupId);
-    const members = groupMembers(group);
-    spec.patients = params.patients ? params.patients.filter((p) => members.includes(p)) : members;
-  }
+  await checkTypeFilters(params.typeFilters, ctx.defs, ctx.terminology);
+  let spec: ExportSpec | undefined = { level, ...params };
+  if (level === 'group') spec = await confineToGroup(spec, groupId, ctx.repo);
+  if (!spec) throw notFound('Group', groupId);
   const query = req.query.toString();
   const requestUrl = `${ctx.baseUrl}/${req.path}${query ? `?${query}` : ''}`;
   const id = await bulk.kickOff(requestUrl, spec, req.access);

@@ -5,11 +5,12 @@ import type { Binary, Resource } from 'fhir/r4.js';
 import { parseExact, stringifyExact } from '../core/exact-numbers.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
 import type { ResourceIndexer } from '../indexing/resource-indexer.js';
-import { parseSearch } from '../search/parse-search.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { ExportStore, SnapshotRow } from '../store/mysql/export-store.js';
 import type { ExportAccess, ExportSpec } from './export-spec.js';
 import { BLOB_CONTENT_URL, type BinaryContent } from '../binary/binary-content.js';
+import type { CodeResolver } from '../search/resolve-codes.js';
+import { typeFilterRequest } from './type-filter.js';
 
 /** Resources per batch: one query, and at most one _typeFilter search per filter (search pages hold 1000). */
 export const EXPORT_BATCH = 1000;
@@ -18,9 +19,12 @@ export interface LineDeps {
   store: ExportStore;
   /** Binary content in the blob store, put back into each exported Binary's `data` (one at a time). */
   binary?: BinaryContent;
+  /** The stored resources (Binary content not downloaded): _typeFilter searches. */
   repo: FhirRepository;
   defs: Definitions;
   indexer: ResourceIndexer;
+  /** Terminology for _typeFilter's `:in`, `:not-in`, `:above`, `:below`. */
+  codes: CodeResolver;
 }
 
 export interface WalkOptions {
@@ -54,7 +58,10 @@ export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptio
 async function keep(type: string, rows: SnapshotRow[], deps: LineDeps, opts: WalkOptions, patients: Set<string> | undefined, filters: string[]): Promise<string[]> {
   let candidates = rows.map((r) => ({ content: r.content, resource: JSON.parse(r.content) as Resource }));
   if (patients !== undefined) candidates = candidates.filter((c) => inCompartment(c.resource, patients, deps.indexer));
-  if (opts.access) candidates = candidates.filter((c) => opts.access!.allows(c.resource));
+  if (opts.access) {
+    const readable = new Set(await opts.access.keep(candidates.map((c) => c.resource)));
+    candidates = candidates.filter((c) => readable.has(c.resource));
+  }
   if (filters.length > 0 && candidates.length > 0) {
     const matching = await typeFilterMatches(type, candidates.map((c) => c.resource.id!), filters, deps);
     candidates = candidates.filter((c) => matching.has(c.resource.id!));
@@ -76,9 +83,8 @@ function inCompartment(resource: Resource, patients: Set<string>, indexer: Resou
 async function typeFilterMatches(type: string, ids: string[], filters: string[], deps: LineDeps): Promise<Set<string>> {
   const out = new Set<string>();
   for (const filter of filters) {
-    const params = new URLSearchParams(filter);
-    params.append('_id', ids.join(','));
-    const request = { ...parseSearch(type, params, deps.defs), count: ids.length, include: [], revinclude: [], total: 'none' as const };
+    const parsed = await typeFilterRequest(type, filter, deps.defs, deps.codes, new URLSearchParams({ _id: ids.join(',') }));
+    const request = { ...parsed, count: ids.length, include: [], revinclude: [], total: 'none' as const };
     const page = await deps.repo.search(request);
     for (const r of page.items) out.add(r.id!);
   }

@@ -3,6 +3,7 @@
 import type { Parameters } from 'fhir/r4.js';
 import { badRequest, invalidParameter, unknownParameter } from '../core/outcomes.js';
 import type { Definitions } from '../definitions/r4-definitions.js';
+import { localReference } from '../core/ids.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { ExportLevel, ExportSpec } from './export-spec.js';
 
@@ -68,9 +69,9 @@ export function parseExportParams(level: ExportLevel, query: URLSearchParams, bo
   }
   const patients = patientParams.map((p) => {
     const ref = p.reference ?? '';
-    const m = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref);
-    if (!m) throw invalidParameter(`patient must be a valueReference to Patient/[id], got '${ref || p.value}'`, 'patient');
-    return m[1];
+    const target = localReference(ref);
+    if (target?.type !== 'Patient') throw invalidParameter(`patient must be a valueReference to Patient/[id], got '${ref || p.value}'`, 'patient');
+    return target.id;
   });
   return { types, ...(since ? { since: new Date(since).toISOString() } : {}), typeFilters, ...(patients.length > 0 ? { patients: [...new Set(patients)] } : {}) };
 }

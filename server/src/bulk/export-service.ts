@@ -110,11 +110,10 @@ export class ExportService {
   /** DELETE on the status URL: the job stops (its node notices at its next batch) and its files are deleted. */
   async cancel(id: string, access: AccessContext | undefined): Promise<void> {
     await this.visibleJob(id, access);
-    await this.store.cancel(id);
-    await this.blob.removePrefix(`${id}/`);
+    await this.discard(id);
   }
 
-  /** Deletes a job's files at once and ends it (the CLI, once it has copied them out); pollers forget its row. */
+  /** Deletes a job's files at once and ends it (cancellation; the CLI, once it has copied them out); pollers forget its row. */
   async discard(id: string): Promise<void> {
     await this.store.cancel(id);
     await this.blob.removePrefix(`${id}/`);

@@ -26,8 +26,8 @@ export interface ExportAccess {
   check(type: string): void;
   /** Whether every resource of `type` is readable, so none needs a check of its own. */
   unrestricted(type: string): boolean;
-  /** Whether the grant may read this resource. */
-  allows(resource: { resourceType: string }): boolean;
+  /** Of `resources`, those the grant may read (Binaries by their securityContext, read for the whole batch at once). */
+  keep<T extends { resourceType: string }>(resources: T[]): Promise<T[]>;
 }
 
 export type ExportAccessFor = (access: AccessContext) => ExportAccess;

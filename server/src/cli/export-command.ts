@@ -7,11 +7,11 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { Group } from 'fhir/r4.js';
 import { parseExportParams } from '../bulk/export-params.js';
 import type { Manifest } from '../bulk/export-service.js';
 import type { ExportSpec } from '../bulk/export-spec.js';
-import { groupMembers } from '../bulk/group-members.js';
+import { confineToGroup } from '../bulk/group-members.js';
+import { checkTypeFilters } from '../bulk/type-filter.js';
 import type { Config } from '../config.js';
 import { OutcomeError } from '../core/outcomes.js';
 import { buildFhirServices, r4Definitions } from '../fhir-services.js';
@@ -53,16 +53,13 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
 
   const { ctx, bulk, fhirBase, close } = await buildFhirServices(config);
   try {
-    const spec: ExportSpec = { level: values.group ? 'group' : 'system', ...params };
-    if (values.group) {
-      const group = (await ctx.repo.read('Group', values.group))?.resource as Group | undefined;
-      if (!group) {
-        console.error(`Group/${values.group} is not known`);
-        return 1;
-      }
-      spec.groupId = values.group;
-      spec.patients = groupMembers(group);
+    const asked: ExportSpec = { level: values.group ? 'group' : 'system', ...params };
+    const spec = values.group ? await confineToGroup(asked, values.group, ctx.repo) : asked;
+    if (!spec) {
+      console.error(`Group/${values.group} is not known`);
+      return 1;
     }
+    await checkTypeFilters(spec.typeFilters, ctx.defs, ctx.terminology);
     const requestUrl = `${fhirBase}/${values.group ? `Group/${values.group}/` : ''}$export${query.size > 0 ? `?${query}` : ''}`;
     const id = await bulk.kickOff(requestUrl, spec, undefined);
     const manifest = await awaitManifest(id, bulk, fhirBase);

@@ -5,6 +5,7 @@ import { isValidId } from '../core/ids.js';
 import type { FhirContext } from './fhir-context.js';
 import type { FhirRequest, FhirResponse, InteractionTarget } from './fhir-request.js';
 import type { Route, RouteParams } from './routes.js';
+import { isFhirBody } from './media-types.js';
 
 /** What a context dispatches through: the route table of the server, with the routes features registered into it. */
 export interface FhirDispatcher {
@@ -51,13 +52,11 @@ export class FhirRouter implements FhirDispatcher {
   streamsBody(method: string, path: string, contentType?: string): boolean {
     const segments = path.split('/').filter((s) => s.length > 0);
     const binaryWrite = (method === 'POST' && segments.length === 1) || (method === 'PUT' && segments.length === 2);
-    if (binaryWrite && segments[0] === 'Binary' && contentType !== undefined && !FHIR_BODY.test(contentType)) return true;
+    if (binaryWrite && segments[0] === 'Binary' && contentType !== undefined && !isFhirBody(contentType)) return true;
     return this.table.some((r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && literalsMatch(r, segments));
   }
 }
 
-/** Media types a FHIR body comes in; a Binary create or update in any other is its raw content (binary-raw.ts). */
-const FHIR_BODY = /^(application\/(fhir\+json|json|json-patch\+json|x-www-form-urlencoded))$/;
 
 /** Runs a request through the context's router (what the HTTP layer, the CLI and tests call). */
 export function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {

@@ -1,9 +1,8 @@
 // Content negotiation: what we accept and what we answer with. https://hl7.org/fhir/R4/http.html#mime-type
 import { notAcceptable } from '../core/outcomes.js';
+import { FHIR_JSON, JSON_TYPES, XML_TYPES } from '../fhir/media-types.js';
 
-export const FHIR_JSON = 'application/fhir+json';
-const JSON_TYPES = new Set([FHIR_JSON, 'application/json', 'json', 'text/json']);
-const XML_TYPES = new Set(['application/fhir+xml', 'application/xml', 'text/xml', 'xml']);
+export { FHIR_JSON, isJsonBody } from '../fhir/media-types.js';
 const WILDCARDS = new Set(['*/*', 'application/*']);
 
 /** The media type of the response, from _format (which wins) or Accept; 406 when only XML/other is acceptable. */
@@ -32,6 +31,3 @@ export function responseType(format: string | null, accept: string | undefined):
 export function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(';')[0].trim().toLowerCase() || undefined;
 }
-
-export const isJsonBody = (type: string) =>
-  type === FHIR_JSON || type === 'application/json' || type === 'application/json-patch+json';

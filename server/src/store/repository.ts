@@ -102,9 +102,18 @@ export interface StatsGroup {
   last?: Date;
 }
 
+/** How a read answers. */
+export interface ReadOptions {
+  /**
+   * false: a Binary's content is left where it is stored (a blob reference) rather than put into `data`: for a raw
+   * read that streams it, a conditional read answered 304 (binary/binary-repository.ts).
+   */
+  content?: boolean;
+}
+
 export interface FhirRepository {
-  read(type: string, id: string): Promise<ResourceVersion | undefined>;
-  vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined>;
+  read(type: string, id: string, options?: ReadOptions): Promise<ResourceVersion | undefined>;
+  vread(type: string, id: string, versionId: string, options?: ReadOptions): Promise<ResourceVersion | undefined>;
   history(query: HistoryQuery): Promise<Page<ResourceVersion>>;
   search(request: SearchRequest): Promise<Page<Resource>>;
   /**
@@ -138,4 +147,18 @@ export interface FhirRepository {
   /** Records a deletion of `previous`; returns the deleted version. */
   remove(previous: ResourceVersion): Promise<ResourceVersion>;
   close(): Promise<void>;
+}
+
+/** A layer that must stay outermost (Binary content) and can take another beneath it. */
+interface Outermost {
+  beneath(wrap: (inner: FhirRepository) => FhirRepository): FhirRepository;
+}
+
+/**
+ * `repo` with `wrap` applied to what it reads from: beneath a layer that must stay outermost (so a per-request access
+ * policy filters stored rows before Binary content is downloaded), or around `repo` when it has none.
+ */
+export function wrapStorage(repo: FhirRepository, wrap: (inner: FhirRepository) => FhirRepository): FhirRepository {
+  const outer = repo as FhirRepository & Partial<Outermost>;
+  return typeof outer.beneath === 'function' ? outer.beneath(wrap) : wrap(repo);
 }

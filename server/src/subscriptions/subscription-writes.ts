@@ -77,8 +77,8 @@ export function subscriptionWrites(repo: FhirRepository, access: AccessContext |
 
   const wrap = (inner: FhirRepository): FhirRepository => {
     const wrapped: FhirRepository = {
-      read: async (type, id) => hideOne(await inner.read(type, id)),
-      vread: async (type, id, vid) => hideOne(await inner.vread(type, id, vid), vid),
+      read: async (type, id, options) => hideOne(await inner.read(type, id, options)),
+      vread: async (type, id, vid, options) => hideOne(await inner.vread(type, id, vid, options), vid),
       history: async (q) => {
         // Instance history of a hidden Subscription is 404, as for an id never stored.
         if (q.type === 'Subscription' && q.id && !(await visible([q.id])).has(q.id)) throw notFound(q.type, q.id);

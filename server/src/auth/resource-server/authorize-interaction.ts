@@ -30,16 +30,20 @@
 //      unresolved `Patient?identifier=`) are refused. Both the stored resource before and the new content
 //      after must pass. Writes that fail answer 403: the client itself named the record. A Subscription is
 //      writable (it delivers only what the token's own grant reads; the subscriptions feature enforces that).
-//   8b. A Binary is read and written as its securityContext resource is read (binary-access.ts); one without a
-//      securityContext is in no patient's record and beyond patient/ scopes.
+//   8b. A Binary with a securityContext (https://hl7.org/fhir/R4/binary.html#security) is accessed as that resource
+//      is: a scope on Binary for the letter, and the securityContext resource as stored (resolved by the caller in
+//      one batch, security-contexts.ts) readable for a read or search, writable (create or update, with rule 8's
+//      write rule, so never another patient's or shared data under patient/ scopes) for a create, update or delete.
+//      A securityContext that is not stored here reaches no one. A Binary without one is in no patient's record
+//      and beyond patient/ scopes. So no Binary is ever unrestricted: every path checks each one.
 //   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
 //      _include/_revinclude results only resources it may read or search.
-import type { Resource } from 'fhir/r4.js';
+import type { Binary, Resource } from 'fhir/r4.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { InteractionTarget } from '../../fhir/fhir-request.js';
 import type { CompartmentScope } from '../../search/search-request.js';
 import type { AccessContext } from '../access-context.js';
-import { patientIdOf } from '../../core/ids.js';
+import { localReference, patientIdOf } from '../../core/ids.js';
 import { clinicalScopes, type ClinicalScope, type Permission } from '../smart-scopes.js';
 import { notFound } from '../../core/outcomes.js';
 import { forbidden } from './outcomes.js';
@@ -101,6 +105,21 @@ const OPERATIONS: Record<string, { letters: Permission[]; dataType?: string }> =
 };
 
 /** What a search must be ANDed with: a compartment and query constraints. */
+/** How a resource is judged: `constraints: false` skips query constraints (search results, whose SQL applied them). */
+export interface DataCheck {
+  constraints?: boolean;
+  /** The resources Binaries' securityContexts name, as stored, by `Type/id` (security-contexts.ts reads them). */
+  targets?: ContextTargets;
+}
+
+export type ContextTargets = ReadonlyMap<string, Resource>;
+
+/** The local resource a Binary's securityContext names, or undefined when it has none (or names another server's). */
+export function securityContextOf(resource: Resource): { type: string; id: string } | undefined {
+  if (resource.resourceType !== 'Binary') return undefined;
+  return localReference((resource as Binary).securityContext?.reference);
+}
+
 export interface SearchFilter {
   compartment?: CompartmentScope;
   constraints: [string, string][];
@@ -185,25 +204,55 @@ export class AccessPolicy {
    * Whether some scope allows `letter` on this resource. `constraints: false` skips query constraints
    * (for search results, whose SQL already applied them).
    */
-  allows(letter: Permission, resource: Resource, opts: { constraints: boolean } = { constraints: true }): boolean {
+  allows(letter: Permission, resource: Resource, opts: DataCheck = {}): boolean {
+    const context = securityContextOf(resource);
+    if (context) return this.whyNotBinary([letter], resource, context, opts) === undefined;
+    return this.scopeAllows(letter, resource, opts.constraints ?? true);
+  }
+
+  private scopeAllows(letter: Permission, resource: Resource, constraints: boolean): boolean {
     return this.scopes.some(
       (s) =>
         covers(s, resource.resourceType) &&
         s.permissions.has(letter) &&
         (s.level !== 'patient' || this.patientAllows(letter, resource)) &&
-        (!opts.constraints || s.constraints.every(([name, value]) => this.facts.matches(resource, name, value) === true)),
+        (!constraints || s.constraints.every(([name, value]) => this.facts.matches(resource, name, value) === true)),
     );
   }
 
+  /**
+   * Rule 8b: why `letters` on a Binary with a securityContext are refused, or undefined when one is allowed. The
+   * securityContext resource is looked up in `opts.targets`; absent there, it is not stored here.
+   */
+  private whyNotBinary(wanted: readonly Permission[], binary: Resource, context: { type: string; id: string }, opts: DataCheck, what = ''): string | undefined {
+    const ref = `Binary/${binary.id ?? '(new)'}${what ? ` (${what})` : ''}`;
+    const named = `${context.type}/${context.id}`;
+    const granted = wanted.filter((l) => this.scopes.some((s) => covers(s, 'Binary') && s.permissions.has(l) && (s.level !== 'patient' || this.access.patient !== undefined) &&
+      (opts.constraints === false || s.constraints.every(([name, value]) => this.facts.matches(binary, name, value) === true))));
+    if (granted.length === 0) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: no granted scope for Binary gives it (its securityContext is ${named})`;
+    const target = opts.targets?.get(named);
+    if (!target) return `${ref}: its securityContext ${named} is not stored here (or is deleted), and a Binary is reached only as its securityContext is`;
+    const writes = granted.some((l) => !READS.includes(l));
+    if (granted.some((l) => READS.includes(l)) && this.scopeAllows('r', target, true)) return undefined;
+    if (writes && (['c', 'u'] as const).some((l) => this.scopeAllows(l, target, true))) return undefined;
+    if (!writes) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: access to a Binary follows its securityContext ${named}, which this token may not read`;
+    const patientOnly = this.scopes.filter((s) => covers(s, context.type)).every((s) => s.level === 'patient');
+    const problem = patientOnly && this.access.patient ? this.writeProblem(target, this.access.patient) : undefined;
+    return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: writing a Binary follows its securityContext ${named}, ` +
+      `which this token may not write (create or update)${problem ? `: ${problem}` : ''}`;
+  }
+
   /** Throws 403 unless some scope allows one of `letters` on the resource; `what` says which state of it was checked. */
-  check(letters: Permission | readonly Permission[], resource: Resource, what = ''): void {
-    const why = this.whyNot(letters, resource, what);
+  check(letters: Permission | readonly Permission[], resource: Resource, what = '', opts: DataCheck = {}): void {
+    const why = this.whyNot(letters, resource, what, opts);
     if (why !== undefined) throw forbidden(why);
   }
 
   /** Why no scope allows any of `letters` on the resource (what check() would refuse with), or undefined when one does. */
-  whyNot(letters: Permission | readonly Permission[], resource: Resource, what = ''): string | undefined {
+  whyNot(letters: Permission | readonly Permission[], resource: Resource, what = '', opts: DataCheck = {}): string | undefined {
     const wanted: readonly Permission[] = typeof letters === 'string' ? [letters] : letters;
+    const context = securityContextOf(resource);
+    if (context) return this.whyNotBinary(wanted, resource, context, opts, what);
     if (wanted.some((l) => this.allows(l, resource))) return undefined;
     const ref = `${resource.resourceType}/${resource.id ?? '(new)'}${what ? ` (${what})` : ''}`;
     const patientOnly = this.scopes.filter((s) => covers(s, resource.resourceType)).every((s) => s.level === 'patient');
@@ -217,6 +266,8 @@ export class AccessPolicy {
 
   /** Whether `letter` on `type` needs no per-resource check at all (an unconstrained user/ or system/ scope). */
   unrestricted(type: string, letter: Permission): boolean {
+    // Rule 8b: a Binary is judged by its securityContext, one by one.
+    if (type === 'Binary') return false;
     return this.scopes.some((s) => covers(s, type) && s.permissions.has(letter) && s.level !== 'patient' && s.constraints.length === 0);
   }
 
@@ -226,7 +277,7 @@ export class AccessPolicy {
     const applicable = this.scopes.filter((s) => covers(s, type) && s.permissions.has('s'));
     const inDefinition = this.facts.inCompartmentDefinition(type);
     const alternatives = applicable.map((s) => ({ scope: s, compartment: s.level === 'patient' && inDefinition }));
-    const exact = this.unrestricted(type, 's') || inDefinition || applicable.every((s) => s.level !== 'patient');
+    const exact = type !== 'Binary' && (this.unrestricted(type, 's') || inDefinition || applicable.every((s) => s.level !== 'patient'));
     if (alternatives.some((a) => !a.compartment && a.scope.constraints.length === 0)) return { constraints: [], exact };
     const compartment = alternatives.every((a) => a.compartment) && this.access.patient
       ? { type: 'Patient', id: this.access.patient, params: patientParams(this.defs, type) }

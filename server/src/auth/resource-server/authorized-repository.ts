@@ -1,17 +1,19 @@
 // The repository as one access token sees it: every read, search, history page and write goes through
 // the policy, whichever interaction or operation (batch and transaction entries, $lastn, future ones) asks.
-// Storage stays in store/; this wrapper only decides, filters and refuses.
+// Storage stays in store/; this wrapper only decides, filters and refuses. A Binary is judged by its securityContext
+// (rule 8b), whose resources it reads for a whole page at once (security-contexts.ts). It sits beneath the Binary
+// content layer (binary-repository.ts), so it judges stored rows and only what it keeps has its content downloaded.
 import type { Resource } from 'fhir/r4.js';
 import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import { MAX_COUNT, type SearchRequest } from '../../search/search-request.js';
 import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../../store/repository.js';
-import { covers, type AccessPolicy } from './authorize-interaction.js';
+import { covers, type AccessPolicy, type ContextTargets } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
 import type { ResourceFacts } from './resource-facts.js';
-import { securityContextOf, whyNotWithContext } from './binary-access.js';
+import { contextTargets } from './security-contexts.js';
 import type { Permission } from '../smart-scopes.js';
 
 export class AuthorizedRepository implements FhirRepository {
@@ -53,19 +55,21 @@ export class AuthorizedRepository implements FhirRepository {
     return version;
   }
 
-  /** The policy's verdict; a Binary with a securityContext is judged by that resource (binary-access.ts). */
-  private whyNot(letters: readonly Permission[], resource: Resource, what = ''): Promise<string | undefined> | string | undefined {
-    if (!securityContextOf(resource)) return this.policy.whyNot(letters, resource, what);
-    return whyNotWithContext(this.policy, letters, resource, async (type, id) => {
-      const v = await this.inner.read(type, id);
-      return v && !v.deleted ? v.resource : undefined;
-    }, what);
+  /** The securityContext resources of the Binaries among `resources`, read in one batch. */
+  private targets(resources: readonly (Resource | undefined)[]): Promise<ContextTargets> {
+    return contextTargets(resources, this.inner, this.defs);
   }
 
-  /** policy.allows, with a Binary judged by its securityContext. */
-  private async permits(letter: Permission, resource: Resource, opts?: { constraints: boolean }): Promise<boolean> {
-    if (!securityContextOf(resource)) return this.policy.allows(letter, resource, opts);
-    return (await this.whyNot([letter], resource)) === undefined;
+  /** The policy's verdict on one resource (a Binary with its securityContext resolved). */
+  private async whyNot(letters: readonly Permission[], resource: Resource, what = ''): Promise<string | undefined> {
+    return this.policy.whyNot(letters, resource, what, { targets: await this.targets([resource]) });
+  }
+
+  /** Of `resources`, those the token may `letter` (any of `letters`): one lookup of securityContexts for them all. */
+  private async allowed(letters: readonly Permission[], resources: Resource[], constraints = true): Promise<Resource[]> {
+    if (resources.length === 0) return resources;
+    const targets = await this.targets(resources);
+    return resources.filter((r) => letters.some((l) => this.policy.allows(l, r, { constraints, targets })));
   }
 
   /** policy.check, with a Binary judged by its securityContext. */
@@ -76,7 +80,7 @@ export class AuthorizedRepository implements FhirRepository {
 
   private hide(version: ResourceVersion, resource: Resource | undefined, known?: string): undefined {
     const ref = `${version.type}/${version.id}`;
-    const why = known ?? (resource ? this.policy.whyNot('r', resource) : undefined);
+    const why = known ?? (resource ? this.policy.whyNot('r', resource, '', { targets: new Map() }) : undefined);
     this.hidden(ref, resource, `Answered as unknown: ${why ?? `the token may not read what the deletion of ${ref} deleted`}`);
     return undefined;
   }
@@ -85,10 +89,14 @@ export class AuthorizedRepository implements FhirRepository {
     const letter = query.id === undefined ? 's' : 'r';
     if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
     const page = await this.inner.history(query);
-    const items: ResourceVersion[] = [];
-    for (const v of page.items) {
-      if ((v.resource && (await this.permits(letter, v.resource))) || (v.deleted && (await this.deletionVisible(v, letter)))) items.push(v);
-    }
+    // A deletion carries no content: it is judged by the version it deleted (deletions are rare, one lookup each).
+    const judged = await Promise.all(page.items.map(async (v) => v.resource ?? (v.deleted && !this.policy.unrestricted(v.type, letter) ? (await this.deletedVersion(v)) : undefined)));
+    const targets = await this.targets(judged);
+    const items = page.items.filter((v, i) => {
+      if (v.deleted && !v.resource && this.policy.unrestricted(v.type, letter)) return true;
+      const r = judged[i];
+      return r !== undefined && this.policy.allows(letter, r, { targets });
+    });
     // Like a read: one resource's history with no version the token may see is that of an unknown id.
     if (query.type !== undefined && query.id !== undefined && items.length === 0 && page.items.length > 0) {
       this.hide(page.items[0], page.items.find((v) => v.resource)?.resource);
@@ -98,11 +106,15 @@ export class AuthorizedRepository implements FhirRepository {
     return { ...page, items, total: undefined };
   }
 
-  /** A deletion carries no content: it is judged by the version it deleted (deletions are rare, one lookup each). */
+  private async deletedVersion(v: ResourceVersion): Promise<Resource | undefined> {
+    return (await this.inner.vread(v.type, v.id, String(Number(v.versionId) - 1)))?.resource;
+  }
+
+  /** Whether the token may see that a resource was deleted: it may read what the deletion deleted. */
   private async deletionVisible(v: ResourceVersion, letter: 'r' | 's'): Promise<boolean> {
     if (this.policy.unrestricted(v.type, letter)) return true;
-    const deleted = await this.inner.vread(v.type, v.id, String(Number(v.versionId) - 1));
-    return deleted?.resource !== undefined && (await this.permits(letter, deleted.resource));
+    const deleted = await this.deletedVersion(v);
+    return deleted !== undefined && (await this.whyNot([letter], deleted)) === undefined;
   }
 
   async search(request: SearchRequest): Promise<Page<Resource>> {
@@ -110,9 +122,9 @@ export class AuthorizedRepository implements FhirRepository {
     if (!exact && request.count === 0 && request.total === 'accurate') return { items: [], total: await this.countChecked(restricted) };
     const page = await this.inner.search(restricted);
     // Where SQL could not say everything, each match is checked (by the patients it references).
-    const items = exact && request.type !== 'Binary' ? page.items : await this.kept(page.items);
-    // Included resources are kept only when the token could read or search them.
-    const included = page.included?.filter((r) => this.policy.allows('r', r) || this.policy.allows('s', r));
+    const items = exact ? page.items : await this.kept(page.items);
+    // Included resources are kept only when the token could read or search them (a Binary by its securityContext).
+    const included = page.included && (await this.allowed(['r', 's'], page.included));
     // A total SQL counted over more than the token may see would tell how many others have; a single
     // complete page can still be counted.
     const complete = request.cursor === undefined && page.nextCursor === undefined && request.count > 0;
@@ -123,10 +135,8 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   /** Search results SQL could not confine exactly, each checked (a Binary by its securityContext). */
-  private async kept(items: Resource[]): Promise<Resource[]> {
-    const out: Resource[] = [];
-    for (const r of items) if (await this.permits('s', r, { constraints: false })) out.push(r);
-    return out;
+  private kept(items: Resource[]): Promise<Resource[]> {
+    return this.allowed(['s'], items, false);
   }
 
   /** A count the token may see when SQL could not say everything: every match is walked and checked. */
@@ -154,7 +164,7 @@ export class AuthorizedRepository implements FhirRepository {
   async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
     const { restricted, exact } = await this.restrict(request);
     const matches = await this.inner.lastn(restricted, max);
-    const items = exact ? matches : matches.filter((r) => this.policy.allows('s', r, { constraints: false }));
+    const items = exact ? matches : await this.kept(matches);
     this.found(items);
     return items;
   }
@@ -181,21 +191,17 @@ export class AuthorizedRepository implements FhirRepository {
    */
   async everything(query: EverythingQuery): Promise<Page<Resource>> {
     const patient = await this.inner.read('Patient', query.patient);
-    if (patient?.resource && !patient.deleted && !this.readable(patient.resource)) {
+    if (patient?.resource && !patient.deleted && (await this.allowed(['r', 's'], [patient.resource])).length === 0) {
       this.hide(patient, patient.resource);
       throw notFound('Patient', query.patient);
     }
     const reaches = (type: string) => this.policy.scopes.some((s) => covers(s, type) && (s.permissions.has('r') || s.permissions.has('s')));
     const narrowed = { ...query, members: query.members.filter((m) => reaches(m.type)), types: query.types?.filter(reaches) };
     const page = await this.inner.everything(narrowed);
-    const items = page.items.filter((r) => this.readable(r));
+    const items = await this.allowed(['r', 's'], page.items);
     this.found(items);
     if (items.length === page.items.length) return page;
     return { ...page, items, total: query.cursor === undefined && page.nextCursor === undefined ? items.length : undefined };
-  }
-
-  private readable(resource: Resource): boolean {
-    return this.policy.allows('r', resource) || this.policy.allows('s', resource);
   }
 
   /**

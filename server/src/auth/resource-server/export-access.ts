@@ -1,12 +1,16 @@
 // The access policy (authorize-interaction.ts) as a Bulk Data export applies it to the grant stored with a job:
-// a token may export only what it may read. https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
+// a token may export only what it may read, a Binary as its securityContext (rule 8b), judged on the stored rows
+// before any content is downloaded. https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-kick-off-request
 import type { Resource } from 'fhir/r4.js';
+import type { FhirRepository } from '../../store/repository.js';
+import { contextTargets } from './security-contexts.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import type { ExportAccessFor } from '../../bulk/export-spec.js';
 import { AccessPolicy } from './authorize-interaction.js';
 import type { ResourceFacts } from './resource-facts.js';
 
-export function exportAccess(facts: ResourceFacts, defs: Definitions): ExportAccessFor {
+/** `storage`: the stored resources (no Binary content), where securityContexts are read. */
+export function exportAccess(facts: ResourceFacts, defs: Definitions, storage: FhirRepository): ExportAccessFor {
   return (access) => {
     const policy = new AccessPolicy(access, facts, defs);
     return {
@@ -20,7 +24,10 @@ export function exportAccess(facts: ResourceFacts, defs: Definitions): ExportAcc
       },
       check: (type) => policy.requireLetter(type, ['r']),
       unrestricted: (type) => policy.unrestricted(type, 'r'),
-      allows: (resource) => policy.allows('r', resource as Resource),
+      async keep(resources) {
+        const targets = await contextTargets(resources as unknown as Resource[], storage, defs);
+        return resources.filter((r) => policy.allows('r', r as unknown as Resource, { targets }));
+      },
     };
   };
 }

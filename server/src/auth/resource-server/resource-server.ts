@@ -20,6 +20,7 @@ import { OutcomeError } from '../../core/outcomes.js';
 import { unauthorized } from './outcomes.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResourceFacts } from './resource-facts.js';
+import { wrapStorage } from '../../store/repository.js';
 
 export interface ResourceServerDeps {
   verifier: TokenVerifier;
@@ -143,12 +144,13 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
       const touched = (r: Resource) => trail?.touched(`${r.resourceType}/${r.id}`, patientsIn(r, deps.fhirBase));
       return {
         ...ctx,
-        repo: new AuthorizedRepository(ctx.repo, policy, facts, deps.defs, touched, (found) => {
+        // Beneath the Binary content layer: rows are judged before any content is downloaded.
+        repo: wrapStorage(ctx.repo, (stored) => new AuthorizedRepository(stored, policy, facts, deps.defs, touched, (found) => {
           for (const r of found) trail?.found(patientsIn(r, deps.fhirBase));
         }, (reference, resource, why) => {
           trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
           if (trail) trail.refused ??= why;
-        }),
+        })),
         checkLenientWrite: checkLenientWriteScope,
         noteLenientWrite(reference, issues) {
           trail?.lenient.set(reference, issues.map((i) => i.diagnostics ?? i.code));

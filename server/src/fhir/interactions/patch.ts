@@ -1,5 +1,6 @@
 // patch: PATCH [base]/[type]/[id] (JSON Patch or FHIRPath Patch), conditional patch PATCH [base]/[type]?criteria.
 // https://hl7.org/fhir/R4/http.html#patch
+import type { Binary } from 'fhir/r4.js';
 import { badRequest, gone, notFound, multipleMatches } from '../../core/outcomes.js';
 import type { FhirRepository } from '../../store/repository.js';
 import { refuseBundleLocalReferences } from '../bundle-local-refs.js';
@@ -28,7 +29,9 @@ async function patchLocked(repo: FhirRepository, req: FhirRequest, type: string,
   if (!current) throw notFound(type, id);
   if (current.deleted) throw gone(type, id, current.versionId);
   checkIfMatch(type, id, current, req.headers['if-match']);
-  const patched = applyPatch(current.resource!, req.contentType ?? '', req.body);
+  // The lock read leaves a Binary's content in the blob store: a patch works on the whole resource.
+  const resource = type === 'Binary' && ctx.binary ? await ctx.binary.hydrate(current.resource as Binary) : current.resource!;
+  const patched = applyPatch(resource, req.contentType ?? '', req.body);
   if (patched.resourceType !== type || patched.id !== id) {
     throw badRequest('A patch may not change the resource type or id', `${type}.id`);
   }

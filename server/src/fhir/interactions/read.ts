@@ -3,17 +3,18 @@ import { gone, notFound } from '../../core/outcomes.js';
 import { versionFromEtag } from '../etag.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { nativeResponse, wantsNative } from './binary-raw.js';
+import { binaryResponse, contentLater } from './binary-raw.js';
 
 /** What /metadata declares: If-None-Match and If-Modified-Since, each answered 304 below. */
 export const CONDITIONAL_READ = 'full-support' as const;
 
 export async function read(req: FhirRequest, type: string, id: string, ctx: FhirContext): Promise<FhirResponse> {
-  const version = await ctx.repo.read(type, id);
+  const later = contentLater(type, ctx);
+  const version = await ctx.repo.read(type, id, later);
   if (!version) throw notFound(type, id);
   if (version.deleted) throw gone(type, id, version.versionId);
   if (notModified(req, version.versionId, version.lastUpdated)) return { status: 304, version };
-  if (type === 'Binary' && ctx.binary && wantsNative(req)) return nativeResponse(version, ctx);
+  if (later) return binaryResponse(req, version, ctx);
   return { status: 200, resource: version.resource, version, shape: true };
 }
 

@@ -2,12 +2,13 @@
 import { gone, versionNotFound } from '../../core/outcomes.js';
 import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
-import { nativeResponse, wantsNative } from './binary-raw.js';
+import { binaryResponse, contentLater } from './binary-raw.js';
 
 export async function vread(req: FhirRequest, type: string, id: string, vid: string, ctx: FhirContext): Promise<FhirResponse> {
-  const version = await ctx.repo.vread(type, id, vid);
+  const later = contentLater(type, ctx);
+  const version = await ctx.repo.vread(type, id, vid, later);
   if (!version) throw versionNotFound(type, id, vid);
   if (version.deleted) throw gone(type, id, version.versionId);
-  if (type === 'Binary' && ctx.binary && wantsNative(req)) return nativeResponse(version, ctx);
+  if (later) return binaryResponse(req, version, ctx);
   return { status: 200, resource: version.resource, version, shape: true };
 }
