@@ -95,6 +95,17 @@ describe('ValueSet/$expand', () => {
     refused(await get(`ValueSet/$expand?url=${encodeURIComponent(LOCATION)}&count=10001`), 400, 'value', /at most 10000/);
   });
 
+  test('a stored value set whose canonical url holds a comma is found by that url', async () => {
+    const url = 'http://example.org/fhir/ValueSet/upper,lower';
+    const stored = await post('ValueSet', { resourceType: 'ValueSet', url, status: 'active', compose: { include: [{ system: REGION, concept: [{ code: 'neck' }] }] } });
+    assert.equal(stored.status, 201, stored.text);
+    const res = await get(`ValueSet/$expand?url=${encodeURIComponent(url)}`);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(codes(res.body), ['neck']);
+    const member = await get(`ValueSet/$validate-code?url=${encodeURIComponent(url)}&system=${encodeURIComponent(REGION)}&code=neck`);
+    assert.equal(out(member.body, 'result')[0].valueBoolean, true, member.text);
+  });
+
   test('a malformed valueSet or codeSystem sent inline is refused with what is wrong, never a 500', async () => {
     const vs = (compose: unknown) => params({ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose } });
     refused(await post('ValueSet/$expand', vs({ include: 5 })), 400, 'invalid', /include/);
@@ -159,6 +170,7 @@ describe('CodeSystem/$lookup and $subsumes', () => {
     refused(await get(`CodeSystem/$lookup?system=${REGION}&code=neck&version=9`), 404, 'not-found', /Version 9 .* \(it holds version 2\)/);
     refused(await get('CodeSystem/$lookup?code=male'), 400, 'invalid', /needs the code system/);
     refused(await get(`CodeSystem/$lookup?system=${GENDER}&code=male&coding=x`), 400, 'invalid', /is a Coding: send it in a Parameters body/);
+    refused(await post('CodeSystem/$lookup', params({ name: 'codeableConcept', valueCodeableConcept: { coding: [{ system: GENDER, code: 'male' }] } })), 400, 'not-supported', /no parameter 'codeableConcept'/);
   });
 
   test('subsumes, subsumed-by, equivalent and not-subsumed, at type and instance level', async () => {
