@@ -90,6 +90,9 @@ test('a value without words, too many words or a modifier full-text does not tak
   for (const [query, names] of [
     ['_content=%20-%20', "'_content'"], ['code:text=!!', "'code:text'"], ['_text=a b c d e f g h i', 'at most 8 words'],
     ['_content:exact=pain', "':exact'"], ['_text:contains=pain', "':contains'"],
+    // Checked when the query is parsed, so the message names the parameter as the client wrote it.
+    ['subject:Patient.name:text=a b c d e f g h i', "'subject:Patient.name:text': at most 8 words"],
+    ['_has:Observation:focus:code:text=--', "'_has:Observation:focus:code:text'"],
   ] as const) {
     const res = await s.http.get(`/fhir/Condition?${query}`);
     assert.equal(res.status, 400, `${query}: ${res.text}`);
