@@ -10,6 +10,7 @@ import type { IndexRows } from './index-rows.js';
 import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
+import { contentText } from './content-text.js';
 import { wordRows } from './text-rows.js';
 
 /** Parameters answered from columns of the resource row (see store/mysql/search/where.ts), so index rows would be dead weight. */
@@ -93,13 +94,14 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   };
 
   const compartments = patientCompartments(defs);
+  const content = contentText(defs);
   return {
     compartments,
     index: (resource) => rowsOf(resource, true),
     storedRows: (resource) => rowsOf(resource, false),
     rowsToStore: (resource) => {
       const rows = rowsOf(resource, false);
-      return finishRows(rows, compartments(resource.resourceType, rows.reference), wordRows(resource, rows));
+      return finishRows(rows, compartments(resource.resourceType, rows.reference), wordRows(resource, rows, content(resource)));
     },
   };
 }

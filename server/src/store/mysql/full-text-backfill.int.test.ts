@@ -1,5 +1,6 @@
 // Migration 029's data step on a database whose resources hold more words than one statement may carry
 // (max_allowed_packet, 16 MiB by default): the words go in statements of bounded size, and all of them arrive.
+// Migration 031 writes them again, without the machine values `_content` once held.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -45,4 +46,14 @@ test('the backfill of a batch whose words exceed max_allowed_packet writes them 
   assert.equal(Number(all.n), RESOURCES * WORDS);
   const [[one]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_content' AND word = ?", [word(RESOURCES, WORDS - 1)]);
   assert.equal(Number(one.n), 1);
+});
+
+test('migration 031 drops the machine values _content once held (the resource type, ids) and keeps the text', async () => {
+  await pool.query("INSERT INTO idx_text (resource_pk, res_type, param, word) VALUES (1, 'Basic', '_content', 'basic'), (1, 'Basic', '_content', 'b1')");
+  const applied = await migrate(pool, 31);
+  assert.ok(applied.includes('031-content-human-text.sql'), applied.join());
+  const [stale] = await pool.query<mysql.RowDataPacket[]>("SELECT word FROM idx_text WHERE resource_pk = 1 AND param = '_content' AND word IN ('basic', 'b1', 'note')");
+  assert.deepEqual(stale.map((r) => r.word), ['note']);
+  const [[all]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_text'");
+  assert.equal(Number(all.n), RESOURCES * WORDS);
 });

@@ -1,4 +1,4 @@
-// Migration 029's data step: the full-text words (idx_text) of every stored resource, computed by the same indexer
+// Migration 029's data step (and 031's, after `_content` became human text only): the full-text words (idx_text) of every stored resource, computed by the same indexer
 // as new writes, 500 resources per transaction under row locks so a concurrent write's own rows are never
 // overwritten with older ones; safe to run again. The rows go through the WriteBuffer, in INSERTs of bounded size
 // (a batch of wordy resources holds more than max_allowed_packet). Words of runtime SearchParameters come with
