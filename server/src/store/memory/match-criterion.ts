@@ -3,7 +3,7 @@
 import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from '../../search/search-request.js';
 import { TERMINOLOGY_MODIFIERS } from '../../search/param-types.js';
 import type { TokenRow } from '../../indexing/index-rows.js';
-import { codeSetMatcher, dateMatcher, refuse, rowsOf, valueMatcher } from './match-value.js';
+import { codeSetMatcher, dateMatcher, MEMORY_PARAM_TYPES, refuse, rowsOf, tokenTextMatcher, valueMatcher } from './match-value.js';
 import { keyOf, type MemoryState, type StoredResource } from './memory-state.js';
 
 export interface MatchContext {
@@ -53,7 +53,7 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
       return tests.some((t) => t({ start: at, end: at }));
     };
   }
-  if (!['token', 'reference', 'date', 'string', 'uri'].includes(c.def.type)) throw refuse(`${c.def.type} search parameters ('${c.name}')`);
+  if (!MEMORY_PARAM_TYPES.includes(c.def.type)) throw refuse(`${c.def.type} search parameters ('${c.name}')`);
   const rows = (r: StoredResource) => rowsOf(r.rows!, c.def, c.modifier);
   if (c.modifier === 'missing') {
     const missing = c.values[0] === 'true';
@@ -64,6 +64,10 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
     const inSet = codeSetMatcher(c.codeSets);
     const negated = c.modifier === 'not-in';
     return (r) => (rows(r) as TokenRow[]).some(inSet) !== negated;
+  }
+  if (c.modifier === 'text' && c.def.type === 'token') {
+    const tests = c.values.map(tokenTextMatcher);
+    return (r) => tests.some((t) => t(rows(r) as TokenRow[]));
   }
   // :not holds for resources without a row the value matches (those without any row too), as SQL's NOT IN.
   const valueModifier = c.modifier === 'not' || c.modifier === 'identifier' ? undefined : c.modifier;
