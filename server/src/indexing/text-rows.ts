@@ -8,7 +8,7 @@ import type { IndexRows } from './index-rows.js';
 export interface WordRow { param: string; word: string }
 
 /** At most this many distinct words of one resource per parameter (a bound on the rows a write adds). */
-export const MAX_WORDS_PER_PARAM = 2000;
+const MAX_WORDS_PER_PARAM = 2000;
 
 /** `content`: the resource's text elements (content-text.ts). */
 export function wordRows(resource: Resource, rows: IndexRows, content: string[]): WordRow[] {
@@ -36,7 +36,7 @@ export function wordRows(resource: Resource, rows: IndexRows, content: string[])
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /** The text of an XHTML narrative: tags dropped, character references decoded. */
-export function narrativeText(div: string): string {
+function narrativeText(div: string): string {
   return div
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {

@@ -5,6 +5,7 @@ import { TERMINOLOGY_MODIFIERS } from '../../search/param-types.js';
 import type { TokenRow } from '../../indexing/index-rows.js';
 import { codeSetMatcher, dateMatcher, MEMORY_PARAM_TYPES, refuse, rowsOf, tokenTextMatcher, valueMatcher } from './match-value.js';
 import { keyOf, type MemoryState, type StoredResource } from './memory-state.js';
+import { fromResourceRow } from '../../fhir-values/resource-row-params.js';
 
 export interface MatchContext {
   state: MemoryState;
@@ -41,7 +42,7 @@ function criterionMatcher(type: string, c: SearchCriterion, ctx: MatchContext): 
 function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
   const code = c.def.code;
   // _id and _lastUpdated are columns of every resource row.
-  if ((code === '_id' || code === '_lastUpdated') && c.modifier === 'missing') return () => c.values[0] !== 'true';
+  if (fromResourceRow(code) && c.modifier === 'missing') return () => c.values[0] !== 'true';
   if (code === '_id') {
     const ids = new Set(c.values);
     return c.modifier === 'not' ? (r) => !ids.has(r.id) : (r) => ids.has(r.id);
