@@ -57,6 +57,13 @@ test('the patient picker lists at most 50 and says there are more; a search by n
   const none = await agent.get(`${base}?q=nobody-by-this-name`);
   assert.match(none.text, /No patient matches <strong>nobody-by-this-name<\/strong>/);
   assert.doesNotMatch(none.text, /<select name="patient"/);
+  // FHIR search's special characters are the person's text, not search syntax: never a FHIR error on the page.
+  for (const q of ['Rivera,', 'Rivera,Okafor', 'Rivera|', '$Rivera', 'Riv\\']) {
+    const res = await agent.get(`${base}?q=${encodeURIComponent(q)}`);
+    assert.equal(res.status, 200, `${q}: ${res.text}`);
+    assert.match(res.text, /No patient matches|<select name="patient"/, q);
+  }
+  assert.match((await agent.get(`${base}?q=${encodeURIComponent('Rivera,')}`)).text, /No patient matches <strong>Rivera,<\/strong>/);
   const tooLong = await agent.get(`${base}?q=${'x'.repeat(101)}`);
   assert.equal(tooLong.status, 400);
   assert.match(tooLong.text, /at most 100 characters/);

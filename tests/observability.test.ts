@@ -154,6 +154,14 @@ describe('AUTH_MODE=open without metrics settings; METRICS_PORT', () => {
   });
   after(() => s.close());
 
+  test('the job gauges of a scrape read an index, not every job row', async () => {
+    for (const [table, column] of [['wearable_import_job', 'state'], ['export_job', 'state'], ['subscription', 'status']]) {
+      const [plan] = await s.sql<{ key: string | null; Extra: string }[]>(`EXPLAIN SELECT ${column} AS state, COUNT(*) AS n FROM ${table} GROUP BY ${column}`);
+      assert.ok(plan.key, `${table}: ${JSON.stringify(plan)}`);
+      assert.match(plan.Extra, /Using index/, table);
+    }
+  });
+
   test('/metrics is off on the API port, and served alone on its own port', async () => {
     const off = await s.http.get('/metrics');
     assert.equal(off.status, 404);

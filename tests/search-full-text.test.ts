@@ -33,7 +33,9 @@ const condition = (display: string, extra: Record<string, unknown> = {}) => ({
 
 before(async () => {
   s = await startTestServer();
-  await post('htn', condition('Essential hypertension', { note: [{ text: 'Follow up in spring' }] }));
+  await post('htn', condition('Essential hypertension', {
+    note: [{ text: 'Follow up in spring' }], onsetString: 'since childhood', recordedDate: '2024-03-05', identifier: [{ value: 'MRN4711' }],
+  }));
   await post('fibro', condition('Fibromyalgia', { text: narrative('<p>Widespread pain &amp; fatigue since <b>2019</b></p>') }));
   await post('back', { resourceType: 'Condition', subject: { reference: 'Patient/p2', display: 'Bo Lind' }, code: { text: 'Chronic low back pain' } });
   await post('zoe', { resourceType: 'Patient', name: [{ family: 'Müller-Lüdenscheidt', given: ['Zoë'] }], address: [{ line: ['12 Rue de la Paix'], city: 'Paris' }] });
@@ -77,6 +79,17 @@ test('_content searches every string of the resource, _text its narrative only',
   assert.equal(await names('Condition', '_content=hypertension&subject=Patient/p1'), 'htn', 'full text combines with other criteria');
 });
 
+test('_content is the text a person reads, not machine values: no resource type, code, date, id or identifier', async () => {
+  assert.equal(await names('Condition', '_content=childhood'), 'htn', 'a string choice value is text');
+  assert.equal(await names('Condition', '_content=ana'), 'fibro,htn', 'a reference display is text');
+  assert.equal(await names('Condition', '_content=condition'), '', 'the resource type');
+  assert.equal(await names('Condition', '_content=38341003'), '', 'a code');
+  assert.equal(await names('Condition', '_content=2024'), '', 'a date');
+  assert.equal(await names('Condition', '_content=mrn4711'), '', 'an identifier value');
+  assert.equal(await names('Condition', '_content=generated'), '', 'the narrative status');
+  assert.equal(await names('Condition', `_content=${ids.get('back')}`), '', 'the id');
+});
+
 test('updates and deletes change what full-text search finds', async () => {
   const id = ids.get('htn')!;
   await send('put', `Condition/${id}`, { ...condition('Migraine'), id });
@@ -90,6 +103,9 @@ test('a value without words, too many words or a modifier full-text does not tak
   for (const [query, names] of [
     ['_content=%20-%20', "'_content'"], ['code:text=!!', "'code:text'"], ['_text=a b c d e f g h i', 'at most 8 words'],
     ['_content:exact=pain', "':exact'"], ['_text:contains=pain', "':contains'"],
+    // Checked when the query is parsed, so the message names the parameter as the client wrote it.
+    ['subject:Patient.name:text=a b c d e f g h i', "'subject:Patient.name:text': at most 8 words"],
+    ['_has:Observation:focus:code:text=--', "'_has:Observation:focus:code:text'"],
   ] as const) {
     const res = await s.http.get(`/fhir/Condition?${query}`);
     assert.equal(res.status, 400, `${query}: ${res.text}`);

@@ -11,6 +11,8 @@ import mysql from 'mysql2/promise';
 import request from 'supertest';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
+import { seedCommand } from '../server/src/cli/seed-command.js';
+import { buildFhirServices } from '../server/src/fhir-services.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
@@ -79,4 +81,22 @@ test('bad options: exit 2 with the usage', async () => {
     assert.equal(failure?.code, 2, args.join(' '));
     assert.match(failure!.stderr, /Usage: fibrotrack seed --demo/);
   }
+});
+
+test('the seed builds its services (pool, migrations, definitions) once, not once per patient', async () => {
+  const other = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
+  let builds = 0;
+  const counting: typeof buildFhirServices = (config, options) => {
+    builds++;
+    return buildFhirServices(config, options);
+  };
+  const [log, error] = [console.log, console.error];
+  console.log = console.error = () => undefined;
+  try {
+    assert.equal(await seedCommand(loadConfig({ DATABASE_URL: `${ROOT}/${other}`, AUTH_MODE: 'open' }), ['--demo', '--patients', '2'], counting), 0);
+  } finally {
+    [console.log, console.error] = [log, error];
+    await db.query(`DROP DATABASE IF EXISTS \`${other}\``);
+  }
+  assert.equal(builds, 1);
 });

@@ -95,6 +95,41 @@ describe('ValueSet/$expand', () => {
     refused(await get(`ValueSet/$expand?url=${encodeURIComponent(LOCATION)}&count=10001`), 400, 'value', /at most 10000/);
   });
 
+  test('a stored value set whose canonical url holds a comma is found by that url', async () => {
+    const url = 'http://example.org/fhir/ValueSet/upper,lower';
+    const stored = await post('ValueSet', { resourceType: 'ValueSet', url, status: 'active', compose: { include: [{ system: REGION, concept: [{ code: 'neck' }] }] } });
+    assert.equal(stored.status, 201, stored.text);
+    const res = await get(`ValueSet/$expand?url=${encodeURIComponent(url)}`);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(codes(res.body), ['neck']);
+    const member = await get(`ValueSet/$validate-code?url=${encodeURIComponent(url)}&system=${encodeURIComponent(REGION)}&code=neck`);
+    assert.equal(out(member.body, 'result')[0].valueBoolean, true, member.text);
+  });
+
+  test('a malformed valueSet or codeSystem sent inline is refused with what is wrong, never a 500', async () => {
+    const vs = (compose: unknown) => params({ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose } });
+    refused(await post('ValueSet/$expand', vs({ include: 5 })), 400, 'invalid', /include/);
+    refused(await post('ValueSet/$expand', vs({})), 400, 'invalid', /include/);
+    refused(await post('ValueSet/$validate-code', { ...vs({ include: [{ system: REGION, concept: 'neck' }] }), parameter: [
+      ...vs({ include: [{ system: REGION, concept: 'neck' }] }).parameter, { name: 'system', valueUri: REGION }, { name: 'code', valueCode: 'neck' },
+    ] }), 400, 'invalid', /concept/);
+    const cs = (concept: unknown) => params({ name: 'codeSystem', resource: { resourceType: 'CodeSystem', url: REGION, status: 'active', content: 'complete', concept } }, { name: 'code', valueCode: 'neck' });
+    refused(await post('CodeSystem/$validate-code', cs('neck')), 400, 'invalid', /concept/);
+    refused(await post('CodeSystem/$validate-code', cs([{ display: 'no code' }])), 400, 'invalid', /code/);
+  });
+
+  test('a regex filter that could backtrack without end is refused; a plain one expands', async () => {
+    const regex = (value: string) => params({ name: 'valueSet', resource: {
+      resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: REGION, filter: [{ property: 'concept', op: 'regex', value }] }] },
+    } });
+    const left = await post('ValueSet/$expand', regex('.*-left'));
+    assert.equal(left.status, 200, left.text);
+    assert.deepEqual(codes(left.body), ['shoulder-left', 'knee-left']);
+    refused(await post('ValueSet/$expand', regex('(a|a)*b')), 400, 'not-supported', /regex '\(a\|a\)\*b'.*backtrack/);
+    refused(await post('ValueSet/$expand', regex('(x+x+)+y')), 400, 'not-supported', /backtrack/);
+    refused(await post('ValueSet/$expand', regex(`${'[a-z]'.repeat(60)}`)), 400, 'not-supported', /longer than/);
+  });
+
   test('an expansion of more than 10,000 codes is too costly unless paged', async () => {
     // Two stored code systems of 6,000 codes each (one resource holds at most 20,000 elements).
     for (const half of ['a', 'b']) {
@@ -135,6 +170,7 @@ describe('CodeSystem/$lookup and $subsumes', () => {
     refused(await get(`CodeSystem/$lookup?system=${REGION}&code=neck&version=9`), 404, 'not-found', /Version 9 .* \(it holds version 2\)/);
     refused(await get('CodeSystem/$lookup?code=male'), 400, 'invalid', /needs the code system/);
     refused(await get(`CodeSystem/$lookup?system=${GENDER}&code=male&coding=x`), 400, 'invalid', /is a Coding: send it in a Parameters body/);
+    refused(await post('CodeSystem/$lookup', params({ name: 'codeableConcept', valueCodeableConcept: { coding: [{ system: GENDER, code: 'male' }] } })), 400, 'not-supported', /no parameter 'codeableConcept'/);
   });
 
   test('subsumes, subsumed-by, equivalent and not-subsumed, at type and instance level', async () => {

@@ -3,6 +3,7 @@
 import type { Bundle, Encounter, HumanName, Patient, Practitioner, Resource } from 'fhir/r4.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import { handleFhirRequest } from '../fhir/router.js';
+import { escapeSearchValue } from '../search/value-escape.js';
 
 export interface Choice {
   id: string;
@@ -30,12 +31,17 @@ export class FhirLookup {
   /**
    * At most `limit` patients whose name matches `text` (FHIR `name`: any part starting with it), or whose birth
    * date (`1980`, `1980-04`, `1980-04-02`) or identifier value (an MRN) is `text`; the first `limit` by family
-   * name when `text` is empty. `more` says that there are others to narrow down to.
+   * name when `text` is empty. The text is the person's, never search syntax: its `,` `$` `|` `\` are escaped. `more` says that there are others to narrow down to.
    */
   async findPatients(text: string, limit: number): Promise<{ patients: Choice[]; more: boolean }> {
     const count = String(limit + 1);
     const queries: Record<string, string>[] = text
-      ? [{ name: text }, { identifier: text }, ...(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? [{ birthdate: text }] : [])]
+      ? [
+        { name: escapeSearchValue(text) },
+        // The token parser reads `|` as system|value; an MRN has none of these, so text with them is no identifier.
+        ...(/[\\|$]/.test(text) ? [] : [{ identifier: escapeSearchValue(text) }]),
+        ...(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? [{ birthdate: text }] : []),
+      ]
       : [{}];
     const found = new Map<string, Patient>();
     for (const q of queries) for (const p of await this.search<Patient>('Patient', { ...q, _count: count, _sort: 'family' })) found.set(p.id!, p);

@@ -143,7 +143,8 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
   // Expired or foreign interactions (oidc-provider throws SessionNotFound and the like): a page, never a 500.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    const status = err instanceof InteractionError ? err.status : (err as { statusCode?: number }).statusCode;
+    // oidc-provider's errors and our OutcomeErrors carry `status` (oidc-provider's also `statusCode`).
+    const status = err instanceof InteractionError ? err.status : (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
     if (!status || status >= 500) return next(err);
     const message = (err as { error_description?: string }).error_description ?? (err as Error).message;
     res.status(status).type('html').send(page('Sign-in interrupted', `<p class="error">${escape(message)}</p><p>Start again from the app.</p>`));

@@ -1,5 +1,6 @@
 // oidc-provider's storage contract (example/my_adapter.js) on Redis: codes, tokens, sessions, interactions,
-// grants and ReplayDetection (client assertion jti). Clients are not kept here: they live in MySQL.
+// grants and ReplayDetection (client assertion jti). Clients are not kept here: they live in MySQL. A user's
+// sessions and grants are also listed per account, so that `fibrotrack user set-password|remove` ends them all.
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
@@ -7,6 +8,12 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 /** Single-use models: oidc-provider marks them consumed (a second use of a code revokes its grant). */
 const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+/** Models listed per account: a user's browser sessions, and grants (whose tokens go with them). */
+const PER_ACCOUNT = new Set(['Session', 'Grant']);
+
+const modelKey = (prefix: string, model: string, id: string) => `${prefix}oidc:${model}:${id}`;
+const grantListKey = (prefix: string, grantId: string) => `${prefix}oidc:grant:${grantId}`;
+const accountListKey = (prefix: string, accountId: string) => `${prefix}oidc:account:${accountId}`;
 
 export class RedisAdapter implements Adapter {
   constructor(
@@ -16,11 +23,7 @@ export class RedisAdapter implements Adapter {
   ) {}
 
   private key(id: string): string {
-    return `${this.prefix}oidc:${this.name}:${id}`;
-  }
-
-  private grantKey(grantId: string): string {
-    return `${this.prefix}oidc:grant:${grantId}`;
+    return modelKey(this.prefix, this.name, id);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -28,23 +31,28 @@ export class RedisAdapter implements Adapter {
     const multi = this.redis.multi();
     if (expiresIn && expiresIn > 0) multi.set(key, JSON.stringify(payload), 'EX', expiresIn);
     else multi.set(key, JSON.stringify(payload));
+    // Lists of keys (a grant's tokens, an account's sessions and grants) must outlive their longest member.
+    const lists: string[] = [];
     if (GRANTABLE.has(this.name) && payload.grantId) {
-      const grantKey = this.grantKey(payload.grantId);
-      multi.rpush(grantKey, key);
-      // The grant list must outlive its longest member; extend it, never shorten it.
-      if (expiresIn && expiresIn > 0) multi.expire(grantKey, expiresIn, 'GT');
-      multi.ttl(grantKey);
+      lists.push(grantListKey(this.prefix, payload.grantId));
+      multi.rpush(lists[0], key);
+    }
+    if (PER_ACCOUNT.has(this.name) && payload.accountId) {
+      lists.push(accountListKey(this.prefix, payload.accountId));
+      multi.sadd(lists[lists.length - 1], key);
     }
     for (const [field, value] of [['userCode', payload.userCode], ['uid', payload.uid]] as const) {
       if (!value) continue;
       if (expiresIn && expiresIn > 0) multi.set(this.key(`${field}:${value}`), id, 'EX', expiresIn);
       else multi.set(this.key(`${field}:${value}`), id);
     }
+    // Extend a list's TTL, never shorten it; then read it back.
+    if (expiresIn && expiresIn > 0) for (const list of lists) multi.expire(list, expiresIn, 'GT').ttl(list);
     const results = await multi.exec();
+    if (!expiresIn || expiresIn <= 0) return;
     // EXPIRE ... GT does nothing on a key without TTL (a new list): give it the member's TTL then.
-    if (GRANTABLE.has(this.name) && payload.grantId && expiresIn && expiresIn > 0 && results?.at(-1)?.[1] === -1) {
-      await this.redis.expire(this.grantKey(payload.grantId), expiresIn);
-    }
+    const ttls = results?.slice(-lists.length * 2) ?? [];
+    for (const [i, list] of lists.entries()) if (ttls[i * 2 + 1]?.[1] === -1) await this.redis.expire(list, expiresIn);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -77,8 +85,27 @@ export class RedisAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    const grantKey = this.grantKey(grantId);
-    const keys = await this.redis.lrange(grantKey, 0, -1);
-    await this.redis.del(...keys, grantKey);
+    await revokeGrant(this.redis, this.prefix, grantId);
   }
+}
+
+async function revokeGrant(redis: Redis, prefix: string, grantId: string): Promise<void> {
+  const list = grantListKey(prefix, grantId);
+  const keys = await redis.lrange(list, 0, -1);
+  await redis.del(...keys, list);
+}
+
+/**
+ * Ends everything a user signed in to: their browser sessions, and their grants with every token issued under them
+ * (the resource server refuses a token whose grant is gone; a refresh token of one is refused too). Returns how many
+ * sessions and grants were ended.
+ */
+export async function revokeAccount(redis: Redis, prefix: string, accountId: string): Promise<number> {
+  const list = accountListKey(prefix, accountId);
+  const keys = await redis.smembers(list);
+  const grantPrefix = modelKey(prefix, 'Grant', '');
+  for (const key of keys) if (key.startsWith(grantPrefix)) await revokeGrant(redis, prefix, key.slice(grantPrefix.length));
+  const ended = keys.length > 0 ? await redis.exists(...keys) : 0;
+  await redis.del(...keys, list);
+  return ended;
 }

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { IANAZone } from 'luxon';
 import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
+import type { FhirContext } from '../fhir/fhir-context.js';
 import { OutcomeError, badRequest } from '../core/outcomes.js';
 import { requirePatient } from '../fhir/operations/require-patient.js';
 import { detectUpload, parseOptions, progressBar, runImport, summaryParameters, wearablesOf, type ImportSummary } from '../wearables/index.js';
@@ -25,8 +26,27 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   if (kind === 'fitbit' && !timeZone && !opts.values['utc-offset']) return usage('Fitbit times are device-local: give --tz (or --utc-offset)');
   const files = await inputFiles(opts.positional, kind);
   const { ctx, close } = await buildFhirServices(config);
+  try {
+    return await importFiles(ctx, {
+      kind, files, patientId: opts.values.patient, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort'),
+    });
+  } finally {
+    await close();
+  }
+}
+
+export interface ImportFiles {
+  kind: string;
+  files: string[];
+  patientId: string;
+  timeZone?: string;
+  utcOffset?: string;
+  bestEffort: boolean;
+}
+
+/** Imports `files` into services already built (`fibrotrack seed` imports every demo patient's with one set). */
+export async function importFiles(ctx: FhirContext, { kind, files, patientId, timeZone, utcOffset, bestEffort }: ImportFiles): Promise<number> {
   const { importOptions } = wearablesOf(ctx);
-  const patientId = opts.values.patient;
   let failures = 0;
   try {
     await requirePatient(ctx, patientId);
@@ -37,7 +57,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
         const source = detectUpload(undefined, await head(file), fileName);
         if (!SOURCES[kind].includes(source)) throw badRequest(`${fileName} holds ${source} data, not ${kind}`);
         const summary = await runImport(
-          { source, path: file, fileName, patientId, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort') },
+          { source, path: file, fileName, patientId, timeZone, utcOffset, bestEffort },
           ctx,
           { ...importOptions, onProgress: (p) => bar.update(p) },
         );
@@ -54,8 +74,6 @@ export async function importCommand(config: Config, args: string[]): Promise<num
     if (!(err instanceof OutcomeError)) throw err;
     console.error(err.message);
     return 1;
-  } finally {
-    await close();
   }
   return failures === 0 ? 0 : 1;
 }

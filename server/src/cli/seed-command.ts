@@ -13,13 +13,14 @@ import { fitbitFiles } from '../demo/demo-wearables.js';
 import { buildFhirServices } from '../fhir-services.js';
 import { handleFhirRequest } from '../fhir/router.js';
 import { openPool } from '../store/mysql/connect.js';
-import { importCommand } from './import-command.js';
+import { importFiles } from './import-command.js';
 
 const USAGE = 'Usage: fibrotrack seed --demo [--patients <1-20>]';
 /** Entries per transaction (and ids per `_id` search, which takes at most 100): each chunk all or nothing. */
 const CHUNK = 100;
 
-export async function seedCommand(config: Config, args: string[]): Promise<number> {
+/** `build`: the services, built once for the whole seed (tests count it). */
+export async function seedCommand(config: Config, args: string[], build = buildFhirServices): Promise<number> {
   if (args[0] !== '--demo') return usage();
   let count = DEMO_PATIENTS;
   if (args[1] === '--patients') {
@@ -29,7 +30,7 @@ export async function seedCommand(config: Config, args: string[]): Promise<numbe
     return usage(`unknown option '${args[1]}'`);
   }
   const today = new Date();
-  const { ctx, close } = await buildFhirServices(config);
+  const { ctx, close } = await build(config);
   try {
     await put(ctx, practitionerResources());
     for (let n = 1; n <= count; n++) {
@@ -37,18 +38,12 @@ export async function seedCommand(config: Config, args: string[]): Promise<numbe
       await put(ctx, resources);
       console.error(`${demoPatientId(n)}: ${resources.length} resources`);
     }
+    for (let n = 1; n <= count; n++) {
+      const code = await importWearables(ctx, n, today);
+      if (code !== 0) return code;
+    }
   } finally {
     await close();
-  }
-  for (let n = 1; n <= count; n++) {
-    const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-demo-'));
-    try {
-      for (const [name, text] of Object.entries(fitbitFiles(n, today))) writeFileSync(join(dir, name), text);
-      const code = await importCommand(config, ['fitbit', dir, '--patient', demoPatientId(n), '--tz', 'UTC']);
-      if (code !== 0) return code;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   }
   await addUsers(config);
   console.log(`Demo data for ${count} patients (${demoPatientId(1)} to ${demoPatientId(count)}).`);
@@ -56,6 +51,20 @@ export async function seedCommand(config: Config, args: string[]): Promise<numbe
 }
 
 type Ctx = Parameters<typeof handleFhirRequest>[1];
+
+/** 30 days of the patient's Fitbit data, written as Fitbit exports them and imported by the importer. */
+async function importWearables(ctx: Ctx, n: number, today: Date): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-demo-'));
+  try {
+    const files = Object.entries(fitbitFiles(n, today)).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    });
+    return await importFiles(ctx, { kind: 'fitbit', files: files.sort(), patientId: demoPatientId(n), timeZone: 'UTC', bestEffort: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Key order and server-set meta (versionId, lastUpdated) do not make two resources different. */
 function canonical(value: unknown): unknown {

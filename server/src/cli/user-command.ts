@@ -1,7 +1,10 @@
 // fibrotrack user add|list|remove|set-password: the practitioners and patients who sign in to the authorization
-// server. Passwords come from an environment variable (--password-env), never from the command line.
+// server. Passwords come from an environment variable (--password-env), never from the command line. A new password
+// or a removal ends the user's sessions and revokes their tokens (in Redis, REDIS_URL and REDIS_PREFIX).
 import type { Pool } from 'mysql2/promise';
 import { parseArgs, type ParsedArgs } from '../auth/cli-args.js';
+import { revokeAccount } from '../auth/redis-adapter.js';
+import { openRedis } from '../auth/redis-client.js';
 import { UserError, UserStore } from '../auth/user-store.js';
 import type { Config } from '../config.js';
 import { openPool } from '../store/mysql/connect.js';
@@ -16,7 +19,9 @@ export const USER_USAGE = `Usage:
 
 type Outcome = number | string;
 
-const SUBCOMMANDS: Record<string, { values: string[]; run(users: UserStore, pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> }> = {
+interface Deps { users: UserStore; pool: Pool; config: Config }
+
+const SUBCOMMANDS: Record<string, { values: string[]; run(deps: Deps, a: ParsedArgs, password: string | undefined): Promise<Outcome> }> = {
   add: { values: ['username', 'password-env', 'fhir-user', 'name'], run: add },
   list: { values: [], run: list },
   remove: { values: [], run: remove },
@@ -37,7 +42,7 @@ export async function userCommand(config: Config, args: string[], env: Record<st
   const pool = await openPool(config.databaseUrl, 1);
   try {
     await migrate(pool);
-    const outcome = await command.run(new UserStore(pool), pool, parsed, password);
+    const outcome = await command.run({ users: new UserStore(pool), pool, config }, parsed, password);
     if (typeof outcome === 'number') return outcome;
     console.error(outcome);
     return 1;
@@ -57,24 +62,50 @@ function missing(sub: string, a: ParsedArgs): string | undefined {
   return undefined;
 }
 
-async function add(users: UserStore, pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
+async function add({ users, pool }: Deps, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
   const input = { username: a.values.username, password: password!, fhirUser: a.values['fhir-user'], ...(a.values.name ? { displayName: a.values.name } : {}) };
   const user = await users.add(input, (type, id) => resourceExists(pool, type, id));
   console.log(JSON.stringify(user));
   return 0;
 }
 
-async function list(users: UserStore): Promise<Outcome> {
+async function list({ users }: Deps): Promise<Outcome> {
   for (const user of await users.list()) console.log(JSON.stringify(user));
   return 0;
 }
 
-async function remove(users: UserStore, _pool: Pool, a: ParsedArgs): Promise<Outcome> {
-  return (await users.remove(a.positional[0])) ? 0 : `No user '${a.positional[0]}'`;
+async function remove(deps: Deps, a: ParsedArgs): Promise<Outcome> {
+  const username = a.positional[0];
+  return endingSessions(deps, username, () => deps.users.remove(username));
 }
 
-async function setPassword(users: UserStore, _pool: Pool, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
-  return (await users.setPassword(a.values.username, password!)) ? 0 : `No user '${a.values.username}'`;
+async function setPassword(deps: Deps, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
+  const username = a.values.username;
+  return endingSessions(deps, username, () => deps.users.setPassword(username, password!));
+}
+
+/**
+ * Whoever holds the user's session or tokens must not keep them past a new password or a removal. Redis is reached
+ * before `change` (without it nothing changes, and the command can be run again), and the sessions are ended after
+ * it, when no new sign-in with the old password can start any more.
+ */
+async function endingSessions({ users, config }: Deps, username: string, change: () => Promise<boolean>): Promise<Outcome> {
+  const user = await users.byUsername(username);
+  if (!user) return `No user '${username}'`;
+  let redis;
+  try {
+    redis = await openRedis(config.redisUrl, config.redisTimeoutMs);
+  } catch (err) {
+    return `Nothing was changed: ${username}'s sessions and tokens are in Redis, which did not answer (${(err as Error).message})`;
+  }
+  try {
+    if (!(await change())) return `No user '${username}'`;
+    const ended = await revokeAccount(redis, config.redisPrefix, user.accountId);
+    console.log(`${username}: ${ended} session(s) and grant(s) ended; their tokens are revoked`);
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function usage(problem?: string): number {

@@ -6,6 +6,9 @@ export const MAX_WORD_LENGTH = 64;
 /** The parameters whose every criterion is full-text: `_content` (all of a resource's text), `_text` (its narrative). */
 export const FULL_TEXT_PARAMS: ReadonlySet<string> = new Set(['_content', '_text']);
 
+/** Words of one search value: more would only add per-resource checks a client controls. */
+export const MAX_SEARCH_WORDS = 8;
+
 /** The distinct words of `text`, in order of first appearance. */
 export function textWords(text: string): string[] {
   const words = new Set<string>();

@@ -12,7 +12,7 @@ export interface FinishedDateRow { param: string; start: number; end: number; sp
 export interface FinishedQuantityRow extends QuantityRow { canonical: CanonicalQuantity | undefined }
 /** Dates clamped as date rows are; a number with a UCUM code also in canonical units, as quantity rows are. */
 export interface FinishedCompositePart extends CompositePart { canonical: CanonicalQuantity | undefined }
-export interface FinishedCompositeRow { param: string; parts: [FinishedCompositePart, FinishedCompositePart] }
+interface FinishedCompositeRow { param: string; parts: [FinishedCompositePart, FinishedCompositePart] }
 
 export interface FinishedRows extends Omit<IndexRows, 'date' | 'quantity' | 'composite'> {
   date: FinishedDateRow[];

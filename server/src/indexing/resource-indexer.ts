@@ -10,10 +10,10 @@ import type { IndexRows } from './index-rows.js';
 import { patientCompartments } from './compartments.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
+import { contentText } from './content-text.js';
 import { wordRows } from './text-rows.js';
+import { fromResourceRow } from '../fhir-values/resource-row-params.js';
 
-/** Parameters answered from columns of the resource row (see store/mysql/search/where.ts), so index rows would be dead weight. */
-const FROM_COLUMNS = new Set(['_id', '_lastUpdated']);
 
 interface CompiledSearchParam {
   table: keyof IndexRows;
@@ -55,7 +55,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
     const params: CompiledSearchParam[] = [];
     for (const def of defs.searchParams(type).values()) {
       const add = adders[def.type];
-      if (!add || !def.expression || FROM_COLUMNS.has(def.code)) continue;
+      if (!add || !def.expression || fromResourceRow(def.code)) continue;
       const code = def.code;
       const emit = (valueType: string, value: unknown) => add(target.rows, code, valueType, value);
       params.push({ table: def.type as keyof IndexRows, evaluate: compileParam(def.expression, type, emit, resolver), derived: derived(type, code) !== undefined });
@@ -93,13 +93,14 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   };
 
   const compartments = patientCompartments(defs);
+  const content = contentText(defs);
   return {
     compartments,
     index: (resource) => rowsOf(resource, true),
     storedRows: (resource) => rowsOf(resource, false),
     rowsToStore: (resource) => {
       const rows = rowsOf(resource, false);
-      return finishRows(rows, compartments(resource.resourceType, rows.reference), wordRows(resource, rows));
+      return finishRows(rows, compartments(resource.resourceType, rows.reference), wordRows(resource, rows, content(resource)));
     },
   };
 }

@@ -6,6 +6,7 @@ import { MODIFIERS, type SearchableType } from './param-types.js';
 import { unsearchable } from './searchable.js';
 import type { SearchCriterion } from './search-request.js';
 import { checkChainBranches, checkDepth } from './search-limits.js';
+import { splitSearchValues } from './value-escape.js';
 
 const MISSING = 'missing';
 
@@ -49,7 +50,7 @@ function parseAt(type: string, name: string, value: string, defs: Definitions, w
   }
   walk.leaves.n += 1;
   checkChainBranches(walk.name, walk.leaves.n);
-  return { criterion: { kind: 'param', name, def, modifier, values: splitValues(value) } };
+  return { criterion: { kind: 'param', name, def, modifier, values: splitSearchValues(value, def.type === 'string') } };
 }
 
 function parseChain(type: string, name: string, dot: number, value: string, defs: Definitions, walk: Walk): Parsed {
@@ -85,9 +86,4 @@ function parseHas(type: string, name: string, value: string, defs: Definitions, 
 export function splitModifier(name: string): [string, string | undefined] {
   const colon = name.indexOf(':');
   return colon < 0 ? [name, undefined] : [name.slice(0, colon), name.slice(colon + 1)];
-}
-
-/** Commas separate alternatives; `\,` is a literal comma. */
-function splitValues(value: string): string[] {
-  return value.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
 }

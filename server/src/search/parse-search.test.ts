@@ -63,3 +63,15 @@ test('_include and _revinclude parse with :iterate; bad ones are 400', () => {
     assert.throws(() => parse(q), (err: { status: number }) => err.status === 400, q);
   }
 });
+
+test('escapes (https://hl7.org/fhir/R4/search.html#escaping): \\, \\$ \\| \\\\ are the characters; a string value undoes them all', () => {
+  const values = (type: string, q: string) => {
+    const c = parseSearch(type, new URLSearchParams(q), defs).criteria[0];
+    return c.kind === 'param' ? c.values : [];
+  };
+  assert.deepEqual(values('Patient', 'name=Doe\\,Jr,Roe'), ['Doe,Jr', 'Roe']);
+  assert.deepEqual(values('Patient', 'name=a\\\\,b'), ['a\\', 'b'], 'an escaped backslash does not escape the comma');
+  assert.deepEqual(values('Patient', 'name=a\\|b\\$c'), ['a|b$c']);
+  assert.deepEqual(values('Patient', 'identifier=urn:x|a\\,b'), ['urn:x|a,b']);
+  assert.deepEqual(values('Patient', 'identifier=a\\|b'), ['a\\|b'], 'a token keeps \\| for its own system|code parsing');
+});

@@ -73,7 +73,7 @@ function checkValues(c: SearchCriterion, rawName: string): void {
     return;
   }
   for (const value of c.values) {
-    const problem = valueProblem(c.def, value);
+    const problem = valueProblem(c.def, c.modifier, value);
     if (problem) throw invalidParameter(`Search parameter '${rawName}': ${problem}`, rawName);
   }
 }

@@ -3,6 +3,7 @@
 // under `Prefer: handling=lenient` (a limit is not an unknown parameter). Listed in docs/access-control-and-audit.md, "Limits".
 // https://hl7.org/fhir/R4/search.html
 import { overLimit } from '../core/outcomes.js';
+import { splitSearchValues } from './value-escape.js';
 
 export const SEARCH_LIMITS = {
   /** Keys in `_sort`. */
@@ -60,8 +61,8 @@ export function checkChainBranches(name: string, leaves: number): void {
 export function checkParameter(name: string, value: string, repeat: number, total: number): void {
   if (total > SEARCH_LIMITS.criteria) throw overLimit(`The search has more than ${SEARCH_LIMITS.criteria} criteria`, name);
   if (repeat > SEARCH_LIMITS.repeats) throw overLimit(`Search parameter '${name}' is repeated more than ${SEARCH_LIMITS.repeats} times`, name);
-  // Commas not escaped as `\,` separate values (parse-criterion.ts splitValues).
-  const values = 1 + (value.match(/(?<!\\),/g)?.length ?? 0);
+  // Commas not escaped as `\,` separate values (value-escape.ts).
+  const values = splitSearchValues(value, false).length;
   if (values > SEARCH_LIMITS.orValues) {
     throw overLimit(`Search parameter '${name}' has ${values} comma-separated values; this server takes at most ${SEARCH_LIMITS.orValues}`, name);
   }

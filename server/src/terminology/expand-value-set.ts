@@ -2,6 +2,7 @@
 // excludes, over the code systems we hold. https://hl7.org/fhir/R4/valueset.html#compositions
 import type { CodeSystem, ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
 import { indexCodeSystem, type CodeSystemIndex, type ConceptEntry } from './code-system-index.js';
+import { filterRegex } from './filter-regex.js';
 import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from '../fhir-values/code-set.js';
 
 /** What expansion reads, synchronously: callers load what a value set needs first (see terminology.ts). */
@@ -106,11 +107,9 @@ function filterCodes(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, name:
 }
 
 function regex(pattern: string, name: string): RegExp {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    throw new TerminologyError(`ValueSet ${name}: filter regex '${pattern}' is not a valid regular expression`);
-  }
+  const re = filterRegex(pattern);
+  if (typeof re === 'string') throw new TerminologyError(`ValueSet ${name}: filter regex '${pattern.slice(0, 100)}' ${re}`);
+  return re;
 }
 
 /** An expansion the publisher cut short cannot say what is not in the value set. */

@@ -73,7 +73,7 @@ function listCodes(set: CodeSet, vs: ValueSet, source: TerminologySource, name: 
 }
 
 /** Whether a concept is inactive: `inactive` true, or `status` retired or inactive. */
-export function isInactive(c: ConceptEntry): boolean {
+function isInactive(c: ConceptEntry): boolean {
   return flag(c, ['inactive']) || c.properties.some((p) => p.code === 'status' && (p.valueCode === 'retired' || p.valueCode === 'inactive'));
 }
 

@@ -35,8 +35,8 @@ export interface TerminologyStore {
 export function createTerminology(repo: TerminologyStore, defs: Definitions, fhirBase: string): Terminology {
   const stored = async <T extends Resource>(type: 'ValueSet' | 'CodeSystem', canonical: string): Promise<T | undefined> => {
     const [url, version] = canonical.split('|');
-    const params = new URLSearchParams({ url, _sort: '-_lastUpdated' });
-    if (version) params.set('version', version);
+    const params = new URLSearchParams({ url: searchValue(url), _sort: '-_lastUpdated' });
+    if (version) params.set('version', searchValue(version));
     const request = parseSearch(type, params, defs);
     request.count = 1;
     return (await repo.search(request)).items[0] as T | undefined;
@@ -102,4 +102,6 @@ export function createTerminology(repo: TerminologyStore, defs: Definitions, fhi
 }
 
 const MAX_REACHED = 200;
+/** One value as a search parameter takes it: a comma escaped, or it would separate values (an OR). */
+const searchValue = (value: string) => value.replace(/,/g, '\\,');
 const reference = (vs: ValueSet) => `ValueSet/${vs.id ?? '?'}`;

@@ -128,6 +128,23 @@ test('_include and _revinclude add what the matches refer to, or what refers to 
   assert.deepEqual(rev.body!.entry!.map((e) => e.resource!.id).sort(), ['bob', 'o3', 'o4']);
 });
 
+test('_include=* and _revinclude=* follow every reference parameter, as MySQL does', async () => {
+  const inc = await call<Bundle>(ctx, 'GET', 'Observation?code=8867-4&_include=*');
+  assert.deepEqual(inc.body!.entry!.map((e) => [e.resource!.id, e.search?.mode]), [['o2', 'match'], ['ann', 'include']]);
+  const rev = await call<Bundle>(ctx, 'GET', 'Patient?_id=bob&_revinclude=*');
+  assert.deepEqual(rev.body!.entry!.map((e) => e.resource!.id).sort(), ['bob', 'o3', 'o4']);
+});
+
+test('token :text pools the words of all of a parameter\'s codings and texts, as MySQL does', async () => {
+  await call(ctx, 'PUT', 'Condition/c1', { body: {
+    resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/ann' },
+    code: { coding: [{ system: 'urn:x', code: 'a', display: 'Aching back' }, { system: 'urn:x', code: 'b', display: 'Sharp knee' }], text: 'Joint trouble' },
+  } });
+  assert.deepEqual(await ids('Condition?code:text=back knee'), ['c1'], 'words of two codings');
+  assert.deepEqual(await ids('Condition?code:text=sharp trouble'), ['c1'], 'a coding and the text');
+  assert.deepEqual(await ids('Condition?code:text=back elbow'), []);
+});
+
 test('_summary=count and _total=accurate count every match', async () => {
   const count = await call<Bundle>(ctx, 'GET', 'Observation?code=72514-3&_summary=count');
   assert.equal(count.body!.total, 3);

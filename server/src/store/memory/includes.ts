@@ -33,10 +33,12 @@ export function includedFor(request: SearchRequest, matches: readonly StoredReso
 }
 
 const takes = (spec: IncludeSpec, param: string) => spec.param === '*' || spec.param === param;
+/** `_include=*` / `_revinclude=*` name no source type: any resource's references count (include-sql.ts). */
+const fromType = (spec: IncludeSpec, type: string) => spec.sourceType === '*' || spec.sourceType === type;
 
 function referredTo(spec: IncludeSpec, from: readonly StoredResource[], state: MemoryState): StoredResource[] {
   return from
-    .filter((s) => s.type === spec.sourceType && s.rows)
+    .filter((s) => fromType(spec, s.type) && s.rows)
     .flatMap((s) => s.rows!.reference.filter((ref) => takes(spec, ref.param) && ref.targetType !== null && ref.targetId !== null
       && (!spec.targetType || ref.targetType === spec.targetType)))
     .flatMap((ref) => {
@@ -48,7 +50,7 @@ function referredTo(spec: IncludeSpec, from: readonly StoredResource[], state: M
 function referringTo(spec: IncludeSpec, from: readonly StoredResource[], state: MemoryState): StoredResource[] {
   const targets = new Set(from.filter((t) => !spec.targetType || t.type === spec.targetType).map((t) => keyOf(t.type, t.id)));
   if (targets.size === 0) return [];
-  return [...state.resources.values()].filter((s) => s.type === spec.sourceType && s.rows
+  return [...state.resources.values()].filter((s) => fromType(spec, s.type) && s.rows
     && s.rows.reference.some((ref) => takes(spec, ref.param) && ref.targetType !== null && targets.has(keyOf(ref.targetType, ref.targetId ?? ''))));
 }
 

@@ -3,8 +3,9 @@
 import type { CompartmentScope, ParamCriterion, SearchCriterion, SearchRequest } from '../../search/search-request.js';
 import { TERMINOLOGY_MODIFIERS } from '../../search/param-types.js';
 import type { TokenRow } from '../../indexing/index-rows.js';
-import { codeSetMatcher, dateMatcher, refuse, rowsOf, valueMatcher } from './match-value.js';
+import { codeSetMatcher, dateMatcher, MEMORY_PARAM_TYPES, refuse, rowsOf, tokenTextMatcher, valueMatcher } from './match-value.js';
 import { keyOf, type MemoryState, type StoredResource } from './memory-state.js';
+import { fromResourceRow } from '../../fhir-values/resource-row-params.js';
 
 export interface MatchContext {
   state: MemoryState;
@@ -41,7 +42,7 @@ function criterionMatcher(type: string, c: SearchCriterion, ctx: MatchContext): 
 function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
   const code = c.def.code;
   // _id and _lastUpdated are columns of every resource row.
-  if ((code === '_id' || code === '_lastUpdated') && c.modifier === 'missing') return () => c.values[0] !== 'true';
+  if (fromResourceRow(code) && c.modifier === 'missing') return () => c.values[0] !== 'true';
   if (code === '_id') {
     const ids = new Set(c.values);
     return c.modifier === 'not' ? (r) => !ids.has(r.id) : (r) => ids.has(r.id);
@@ -53,7 +54,7 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
       return tests.some((t) => t({ start: at, end: at }));
     };
   }
-  if (!['token', 'reference', 'date', 'string', 'uri'].includes(c.def.type)) throw refuse(`${c.def.type} search parameters ('${c.name}')`);
+  if (!MEMORY_PARAM_TYPES.includes(c.def.type)) throw refuse(`${c.def.type} search parameters ('${c.name}')`);
   const rows = (r: StoredResource) => rowsOf(r.rows!, c.def, c.modifier);
   if (c.modifier === 'missing') {
     const missing = c.values[0] === 'true';
@@ -64,6 +65,10 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
     const inSet = codeSetMatcher(c.codeSets);
     const negated = c.modifier === 'not-in';
     return (r) => (rows(r) as TokenRow[]).some(inSet) !== negated;
+  }
+  if (c.modifier === 'text' && c.def.type === 'token') {
+    const tests = c.values.map(tokenTextMatcher);
+    return (r) => tests.some((t) => t(rows(r) as TokenRow[]));
   }
   // :not holds for resources without a row the value matches (those without any row too), as SQL's NOT IN.
   const valueModifier = c.modifier === 'not' || c.modifier === 'identifier' ? undefined : c.modifier;

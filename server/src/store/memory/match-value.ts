@@ -14,7 +14,6 @@ import type { CodeSet } from '../../fhir-values/code-set.js';
 const DAY = 86_400_000;
 
 /** The parameter types the memory repository searches; any other is refused (never answered wrongly). */
-export type MemoryParamType = 'token' | 'reference' | 'date' | 'string' | 'uri';
 export const MEMORY_PARAM_TYPES: readonly string[] = ['token', 'reference', 'date', 'string', 'uri'];
 
 export const refuse = (what: string) =>
@@ -22,7 +21,7 @@ export const refuse = (what: string) =>
 
 /** A row predicate for one value of a criterion on `def` (modifier as parsed; :missing and :not are the caller's). */
 export function valueMatcher(def: SearchParamDef, modifier: string | undefined, value: string, ctx: { baseUrl: string; now: number }): (row: never) => boolean {
-  if (FULL_TEXT_PARAMS.has(def.code) || (modifier === 'text' && def.type !== 'token')) throw refuse(`full-text search ('${def.code}')`);
+  if (FULL_TEXT_PARAMS.has(def.code) || modifier === 'text') throw refuse(`full-text search ('${def.code}') but on token parameters`);
   switch (def.type) {
     case 'token': return tokenMatcher(value, modifier) as (row: never) => boolean;
     case 'reference': return referenceMatcher(value, modifier, def, ctx.baseUrl) as (row: never) => boolean;
@@ -41,16 +40,20 @@ export function rowsOf(rows: IndexRows, def: SearchParamDef, modifier: string | 
   return table.filter((r) => r.param === def.code);
 }
 
-/** `code`, `system|code`, `|code` (no system), `system|`; :text on the display's words; :of-type's `typeSystem|typeCode|value`. */
+/**
+ * :text on a token parameter, as text-sql.ts: every word of the value starts a word of the parameter's displays and
+ * texts, pooled over all its rows (two codings' displays together), as idx_text holds them.
+ */
+export function tokenTextMatcher(value: string): (rows: readonly TokenRow[]) => boolean {
+  const wanted = textWords(value);
+  return (rows) => {
+    const words = rows.flatMap((r) => (r.display === null ? [] : textWords(r.display)));
+    return wanted.every((w) => words.some((d) => d.startsWith(w)));
+  };
+}
+
+/** `code`, `system|code`, `|code` (no system), `system|`; :of-type's `typeSystem|typeCode|value`. */
 export function tokenMatcher(value: string, modifier?: string): (row: TokenRow) => boolean {
-  if (modifier === 'text') {
-    // As text-sql.ts: every word of the value starts a word of the display or text.
-    const wanted = textWords(value);
-    return (r) => {
-      const words = r.display === null ? [] : textWords(r.display);
-      return wanted.length > 0 && wanted.every((w) => words.some((d) => d.startsWith(w)));
-    };
-  }
   if (modifier === 'of-type') {
     const [system, code, id, ...rest] = value.split('|');
     if (rest.length > 0 || !code || !id) throw invalidParameter(`of-type takes typeSystem|typeCode|value, got '${value}'`, 'of-type');

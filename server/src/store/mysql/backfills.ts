@@ -118,4 +118,4 @@ async function derivedParamRows(conn: PoolConnection): Promise<void> {
   }
 }
 
-export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows, 29: fullTextWords };
+export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows, 29: fullTextWords, 31: fullTextWords };

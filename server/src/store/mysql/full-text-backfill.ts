@@ -1,16 +1,21 @@
-// Migration 28's data step: the full-text words (idx_text) of every stored resource, computed by the same indexer
+// Migration 029's data step (and 031's, after `_content` became human text only): the full-text words (idx_text) of every stored resource, computed by the same indexer
 // as new writes, 500 resources per transaction under row locks so a concurrent write's own rows are never
-// overwritten with older ones; safe to run again. Words of runtime SearchParameters come with their reindex job.
+// overwritten with older ones; safe to run again. The rows go through the WriteBuffer, in INSERTs of bounded size
+// (a batch of wordy resources holds more than max_allowed_packet). Words of runtime SearchParameters come with
+// their reindex job.
 // https://hl7.org/fhir/R4/search.html#text
 import type { Resource } from 'fhir/r4.js';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { createResourceIndexer } from '../../indexing/resource-indexer.js';
+import { WriteBuffer } from './write-buffer.js';
 
 const BATCH = 500;
 
 export async function fullTextWords(conn: PoolConnection): Promise<void> {
   const indexer = createResourceIndexer(loadR4Definitions());
+  // INSERTs rather than LOAD DATA: a migration runs before the server has asked whether local_infile is allowed.
+  const buffer = new WriteBuffer({ loadData: false });
   let after = 0;
   for (;;) {
     await conn.beginTransaction();
@@ -26,12 +31,11 @@ export async function fullTextWords(conn: PoolConnection): Promise<void> {
       }
       const pks = rows.map((r) => Number(r.pk));
       await conn.query('DELETE FROM idx_text WHERE resource_pk IN (?)', [pks]);
-      const values: unknown[][] = [];
       for (const r of rows) {
         const resource = JSON.parse(String(r.content)) as Resource;
-        for (const w of indexer.rowsToStore(resource).words) values.push([Number(r.pk), String(r.res_type), w.param, w.word]);
+        buffer.words(Number(r.pk), String(r.res_type), indexer.rowsToStore(resource).words);
       }
-      if (values.length > 0) await conn.query('INSERT INTO idx_text (resource_pk, res_type, param, word) VALUES ?', [values]);
+      await buffer.flush(conn);
       await conn.commit();
       after = pks[pks.length - 1];
     } catch (err) {

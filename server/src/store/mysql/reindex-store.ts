@@ -180,7 +180,6 @@ export class ReindexStore {
     else await this.pool.query(`DELETE FROM search_param_state WHERE res_type = ? AND code NOT IN (?)`, [type, keepCodes]);
   }
 
-  /** The SearchParameter resources stored (not deleted). */
   /** The SearchParameter generation (migration 027): raised by every node after it changed one. */
   async generation(): Promise<number> {
     const [rows] = await this.pool.query<RowDataPacket[]>('SELECT generation FROM search_param_generation WHERE id = 1');
@@ -191,6 +190,7 @@ export class ReindexStore {
     await this.pool.query('UPDATE search_param_generation SET generation = generation + 1 WHERE id = 1');
   }
 
+  /** The SearchParameter resources stored (not deleted). */
   async storedSearchParameters(): Promise<SearchParameter[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id

@@ -3,6 +3,7 @@
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
 import type { PoolConnection } from 'mysql2/promise';
 import type { FinishedCompositePart, FinishedRows } from '../../indexing/finished-rows.js';
+import type { WordRow } from '../../indexing/text-rows.js';
 import type { WriteCapabilities } from './connect.js';
 import { isLocalInfileRefused, loadRows } from './load-data.js';
 
@@ -75,8 +76,13 @@ export class WriteBuffer {
       this.add('idx_reference', [pk, type, r.param, cut(r.targetType, 64), cut(r.targetId, 64), cut(r.url, 512)]);
     }
     for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
-    for (const r of idx.words) this.add('idx_text', [pk, type, r.param, r.word]);
+    this.words(pk, type, idx.words);
     for (const r of idx.composite) this.add('idx_composite', [pk, type, r.param, ...compositeColumns(r.parts[0]), ...compositeColumns(r.parts[1])]);
+  }
+
+  /** Full-text rows alone (the write path adds them with the others in index(); migration 029 adds only these). */
+  words(pk: number, type: string, words: readonly WordRow[]): void {
+    for (const r of words) this.add('idx_text', [pk, type, r.param, r.word]);
   }
 
   get empty(): boolean {

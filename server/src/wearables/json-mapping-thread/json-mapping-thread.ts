@@ -24,8 +24,7 @@ export type ThreadError =
   | { kind: 'mapping'; name: string; message: string; fileName?: string; position?: string }
   | { kind: 'other'; message: string; stack?: string };
 
-/** `mappedBy`: the threadId of the thread that parsed and mapped the batch. */
-export type ThreadReply = { batch: MappedBatch; mappedBy: number } | { done: true } | { error: ThreadError };
+export type ThreadReply = { batch: MappedBatch } | { done: true } | { error: ThreadError };
 
 /** Channel name: one message per mapped batch, a JsonMappingEvent. */
 export const JSON_MAPPING_CHANNEL = 'fibrotrack:wearables:json-mapping';
@@ -58,7 +57,7 @@ export async function* mapJsonInThread(job: JsonJob, signal?: AbortSignal): Asyn
       if ('error' in reply) throw revive(reply.error);
       if ('done' in reply) return;
       if (mappingChannel.hasSubscribers) {
-        const event: JsonMappingEvent = { path: job.path, mappedBy: reply.mappedBy, observations: reply.batch.observations.length, skipped: reply.batch.skipped.length };
+        const event: JsonMappingEvent = { path: job.path, mappedBy: worker.threadId, observations: reply.batch.observations.length, skipped: reply.batch.skipped.length };
         mappingChannel.publish(event);
       }
       yield reply.batch;

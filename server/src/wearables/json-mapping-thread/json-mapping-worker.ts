@@ -1,7 +1,7 @@
 // A JSON mapping thread itself: reads the spooled Fitbit or Google Fit file, parses and maps it whole, then hands
 // the mapped batches to the main thread one at a time, each when asked for (json-mapping-thread.ts).
 import { readFile } from 'node:fs/promises';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { MappingError, mapFitbit, mapGoogleFit, type MappedBatch } from '../../../../mappings/src/index.js';
 import { jsonSyntaxPosition } from './json-syntax-position.js';
 import type { JsonJob, ThreadError, ThreadReply } from './json-mapping-thread.js';
@@ -70,7 +70,7 @@ async function run(): Promise<void> {
   }
   for (const batch of batches) {
     await asked();
-    port.postMessage({ batch, mappedBy: threadId } satisfies ThreadReply);
+    port.postMessage({ batch } satisfies ThreadReply);
   }
   await asked();
   port.postMessage({ done: true } satisfies ThreadReply);

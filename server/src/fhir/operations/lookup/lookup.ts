@@ -18,7 +18,6 @@ const PARAMS: OperationParams = {
 export async function lookup(req: FhirRequest, id: string | undefined, ctx: FhirContext): Promise<FhirResponse> {
   const input = readOperationInput(req, PARAMS);
   const cs = await targetCodeSystem('$lookup', input, id, ctx, { url: 'system', version: 'version', codings: ['coding'] });
-  if (input.has('codeableConcept')) throw badRequest('$lookup takes code or coding');
   const [coding] = codingsOf('$lookup', input, 'system', cs.url);
   if (coding.system !== cs.url) throw badRequest(`$lookup: coding.system ${coding.system} is not the code system looked in (${cs.url})`, 'coding');
   const concept = cs.concepts.get(coding.code!);

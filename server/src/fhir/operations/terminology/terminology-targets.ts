@@ -1,7 +1,7 @@
 // What a terminology operation works on: the ValueSet or CodeSystem instance in the URL, one sent inline, or one
 // named by canonical URL; and the codings it is asked about. https://hl7.org/fhir/R4/terminology-service.html
 import type { CodeSystem, Coding, ValueSet } from 'fhir/r4.js';
-import { badRequest, notFound, unknownDefinition } from '../../../core/outcomes.js';
+import { badRequest, invalidResource, issue, notFound, unknownDefinition } from '../../../core/outcomes.js';
 import { indexCodeSystem, type CodeSystemIndex } from '../../../terminology/code-system-index.js';
 import type { FhirContext } from '../../fhir-context.js';
 import type { OperationInput } from './operation-input.js';
@@ -19,8 +19,7 @@ export async function targetValueSet(operation: string, input: OperationInput, i
   const inline = input.resource('valueSet');
   if (inline) {
     refuseBoth(operation, input, ['url', 'valueSetVersion'], 'the value set is the one sent as valueSet');
-    if (inline.resourceType !== 'ValueSet') throw badRequest(`${operation}: the valueSet parameter must hold a ValueSet`, 'valueSet');
-    return inline as unknown as ValueSet;
+    return checkedInline(operation, inline, 'valueSet', 'ValueSet', ctx) as ValueSet;
   }
   const url = input.string('url');
   if (!url) throw badRequest(`${operation} needs the value set: the url parameter, a valueSet (POST), or ValueSet/[id]/${operation}`, 'url');
@@ -45,8 +44,8 @@ export async function targetCodeSystem(
   }
   const inline = input.resource('codeSystem');
   if (inline) {
-    if (inline.resourceType !== 'CodeSystem') throw badRequest(`${operation}: the codeSystem parameter must hold a CodeSystem`, 'codeSystem');
-    return held(operation, indexCodeSystem(inline as unknown as CodeSystem), 'the codeSystem sent');
+    const cs = checkedInline(operation, inline, 'codeSystem', 'CodeSystem', ctx) as CodeSystem;
+    return held(operation, indexCodeSystem(cs), 'the codeSystem sent');
   }
   const fromCodings = names.codings.map((n) => input.coding(n)?.system ?? input.codeableConcept(n)?.coding?.[0]?.system).find((s) => s !== undefined);
   const url = input.string(names.url) ?? fromCodings;
@@ -62,6 +61,21 @@ export async function targetCodeSystem(
     throw unknownDefinition(`Version ${version} of code system ${url} is not held by this server${cs.version ? ` (it holds version ${cs.version})` : ''}`, names.version);
   }
   return versioned;
+}
+
+/**
+ * A ValueSet or CodeSystem sent in the Parameters body meets the R4 definitions (as a stored one did when it was
+ * written) before anything reads it: 400 with the validator's issues, led by one naming the parameter.
+ */
+function checkedInline(operation: string, inline: Record<string, unknown>, name: string, type: 'ValueSet' | 'CodeSystem', ctx: FhirContext): unknown {
+  if (inline.resourceType !== type) throw badRequest(`${operation}: the ${name} parameter must hold a ${type}`, name);
+  const errors = ctx.validate(inline, type).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  if (errors.length === 0) return inline;
+  const lead = issue({
+    code: 'invalid', expression: name,
+    diagnostics: `${operation}: the ${type} sent as ${name} is not valid: ${errors.slice(0, 3).map((e) => e.diagnostics ?? e.code).join('; ')}`,
+  });
+  throw invalidResource([lead, ...errors]);
 }
 
 function held(operation: string, cs: CodeSystemIndex, what: string): CodeSystemIndex {

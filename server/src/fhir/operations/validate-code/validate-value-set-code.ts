@@ -4,7 +4,7 @@
 // https://hl7.org/fhir/R4/valueset-operation-validate-code.html
 import type { Coding } from 'fhir/r4.js';
 import { notSupported } from '../../../core/outcomes.js';
-import type { CodeSet } from '../../../fhir-values/code-set.js';
+import { hasCode, type CodeSet } from '../../../fhir-values/code-set.js';
 import { expandValueSet, type TerminologySource } from '../../../terminology/expand-value-set.js';
 import { displaysOf } from '../../../terminology/expansion.js';
 import type { FhirContext } from '../../fhir-context.js';
@@ -49,7 +49,6 @@ function verdict(c: Coding, set: CodeSet, source: TerminologySource, displayOf: 
       throw notSupported(`$validate-code: value set ${name} includes all of code system ${system}, which this server does not hold, so whether '${code}' is one of its codes cannot be checked`);
     }
   }
-  const member = inSet !== undefined && (inSet.all ? !inSet.excluded.has(code) : inSet.codes.has(code));
-  if (!member) return { valid: false, message: `The code ${system}|${code} is not in value set ${name}` };
+  if (!hasCode(set, system, code)) return { valid: false, message: `The code ${system}|${code} is not in value set ${name}` };
   return checkDisplay(c, displayOf(system, code));
 }

@@ -5,6 +5,7 @@
 import type { PatientCompartmentInfo } from '../../../fhir-values/patient-compartment.js';
 import { sql, type Sql } from '../../sql.js';
 import type { ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
+import { fromResourceRow } from '../../../fhir-values/resource-row-params.js';
 
 export interface CompartmentHint {
   /** `column IN (the compartment ids)`. */
@@ -21,7 +22,7 @@ const HINTED_TYPES = new Set(['token', 'date', 'quantity']);
 
 export function takesHint(c: SearchCriterion): c is ParamCriterion {
   return c.kind === 'param' && HINTED_TYPES.has(c.def.type) && !NEGATIVE.has(c.modifier ?? '') && !UNHINTED_MODIFIERS.has(c.modifier ?? '')
-    && c.def.code !== '_lastUpdated' && c.def.code !== '_id';
+    && !fromResourceRow(c.def.code);
 }
 
 /**

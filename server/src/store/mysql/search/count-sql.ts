@@ -7,13 +7,12 @@ import { isWholeType, typeCountSql } from '../type-counts.js';
 import type { SearchContext } from './param-sql.js';
 import { takesHint, type CompartmentHint } from './compartment-hint.js';
 import { paramRows } from './where.js';
-
-const FROM_RESOURCE_ROW = new Set(['_id', '_lastUpdated']);
+import { fromResourceRow } from '../../../fhir-values/resource-row-params.js';
 
 export function countSql(request: SearchRequest, where: Sql, ctx: SearchContext, hint: CompartmentHint | undefined): Sql {
   if (isWholeType(request)) return typeCountSql(request.type);
   const [c] = request.criteria;
-  if (request.criteria.length === 1 && request.compartment === undefined && c.kind === 'param' && !FROM_RESOURCE_ROW.has(c.def.code)) {
+  if (request.criteria.length === 1 && request.compartment === undefined && c.kind === 'param' && !fromResourceRow(c.def.code)) {
     const { rows, negated } = paramRows(request.type, c, ctx, takesHint(c) ? hint : undefined);
     if (!negated) return sql`SELECT COUNT(DISTINCT x.resource_pk) AS n FROM (${rows}) x`;
   }

@@ -7,9 +7,10 @@ import type { SearchContext } from './param-sql.js';
 import { paramMatch } from './param-match.js';
 import { tokenCondition } from './token-sql.js';
 import { groupSingleDates, hintOf, paramRows, paramSql, rowsSelect } from './where.js';
+import { fromResourceRow } from '../../../fhir-values/resource-row-params.js';
 
 /** `_id` and `_lastUpdated` are conditions on the resource row itself. */
-const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && (c.def.code === '_id' || c.def.code === '_lastUpdated');
+const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && fromResourceRow(c.def.code);
 
 /** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
 const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined

@@ -10,6 +10,7 @@ import type { ChainCriterion, CompartmentScope, ParamCriterion, SearchCriterion,
 import { compartmentHint, takesHint, type CompartmentHint } from './compartment-hint.js';
 import { paramMatch } from './param-match.js';
 import { FULL_TEXT_PARAMS, textSql } from './text-sql.js';
+import { fromResourceRow } from '../../../fhir-values/resource-row-params.js';
 
 /** `hint`: hintOf(request, ctx), when the caller has it already. */
 export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): Sql {
@@ -86,7 +87,7 @@ function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alia
 
 export function paramSql(type: string, c: ParamCriterion, ctx: SearchContext, alias: Sql, hint?: CompartmentHint): Sql {
   // Columns of the resource row answer these two faster than index rows; every resource has both.
-  if ((c.def.code === '_id' || c.def.code === '_lastUpdated') && c.modifier === 'missing') {
+  if (fromResourceRow(c.def.code) && c.modifier === 'missing') {
     return c.values[0] === 'true' ? sql`1=0` : sql`1=1`;
   }
   if (c.def.code === '_id') {

@@ -1,0 +1,4 @@
+-- `_content` holds the text a person reads (string and markdown elements, the narrative), no longer every string of
+-- a resource (its type, codes, ids, dates): the backfill `full-text` (store/mysql/backfills.ts) writes the words
+-- of every stored resource again with the current indexer (indexing/content-text.ts). No schema change.
+-- https://hl7.org/fhir/R4/search.html#content
