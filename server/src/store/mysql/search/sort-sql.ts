@@ -5,9 +5,12 @@ import { paramMatch } from './param-match.js';
 import type { SortKey } from '../../../search/search-request.js';
 import { identifier, joinSql, or, sql, type Sql } from '../../sql.js';
 
-type CursorValue = string | number;
+export type CursorValue = string | number;
 
 const LAST = { date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) }, text: { asc: '\u{10FFFF}', desc: '' }, number: { asc: 1e308, desc: -1e308 } };
+
+/** What a resource without a date sorts as under this key (after every stored date in its direction). */
+export const missingSortValue = (key: SortKey): Date => LAST.date[key.desc ? 'desc' : 'asc'];
 
 /** The scalar a key sorts on, for the resource row `r`. */
 export function sortExpression(type: string, key: SortKey, derived: DerivedParams): Sql {
