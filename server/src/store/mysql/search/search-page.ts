@@ -11,7 +11,7 @@ import type { WalkPlan } from './walk-plan.js';
 import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { walkSorted, type SortedKey } from './sort-walk.js';
 import type { SortWalkPlan } from './sort-walk-plan.js';
-import { afterCursor, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression, type CursorValue } from './sort-sql.js';
+import { afterCursor, cursorDate, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression, type CursorValue } from './sort-sql.js';
 import { parseExact } from '../../../core/exact-numbers.js';
 
 
@@ -54,7 +54,7 @@ export async function matchPage(
     const keys = (from: CursorValue[] | undefined, n: number) => sql`SELECT q.* FROM (SELECT r.pk, ${values} FROM resource r WHERE ${where}) q
       WHERE ${from ? afterCursor(request.sort, from) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${n}`;
     const walked = walk && isSorted(walk)
-      ? await walkSorted(walk, (from, n) => keys(from && [from.s0.toISOString(), from.pk], n), after && { s0: new Date(after[0]), pk: Number(after[1]) }, limit, run, walkOptions)
+      ? await walkSorted(walk, (from, n) => keys(from && [from.s0.toISOString(), from.pk], n), after && { s0: cursorDate(after[0]), pk: Number(after[1]) }, limit, run, walkOptions)
       : undefined;
     if (walked === undefined) {
       rows = await run(sql`SELECT q.*, h.content FROM (${keys(after, limit)}) q JOIN resource r ON r.pk = q.pk ${CONTENT} ORDER BY ${orderBy(request.sort)}`);

@@ -18,9 +18,9 @@ export interface SortedKey { s0: Date; pk: number }
  * The next `limit` matches after `after` (a decoded sort cursor) as pk and sort value, in sort order, or undefined
  * when the usual plan is estimated to be cheap. `usual(after, limit)` is the usual plan's key query, for EXPLAIN
  * and for what the walk leaves. The walk goes window by window: a window is the next `width` lead rows (its last
- * row found by one index-only read), and its matches are read by one query bounded by the window. The first window
- * is a few pages (at most half the usual plan's estimate); each next one is sized from the density of matches
- * seen so far; when finishing the page that way would cost more than the usual plan, the usual plan finds the rest.
+ * row found by one index-only read), and its matches are read in order by a query bounded by the window, which
+ * stops at the page. The first window is two pages (at most half the usual plan's estimate); each next one is
+ * sized from the density of matches seen so far; when finishing the page that way would cost more than the usual plan, the usual plan finds the rest.
  * When the lead ends, the matches without a sort value (which sort last) come from the usual plan too.
  */
 export async function walkSorted(
@@ -33,18 +33,12 @@ export async function walkSorted(
   const found: SortedKey[] = [];
   let at = after;
   let walked = 0;
-  let width = Math.max(1, Math.min(opts.firstWindow ?? 4 * limit, Math.floor(estimate / (2 * perRow))));
+  let width = Math.max(1, Math.min(opts.firstWindow ?? 2 * limit, Math.floor(estimate / (2 * perRow))));
   const rest = async (from: SortedKey | undefined) => found.push(...(await run(usual(from, limit - found.length))).map(toKey));
   while (found.length < limit) {
     const [end] = (await run(sql`SELECT ${plan.key} AS s0, ${plan.pk} AS pk FROM ${plan.from}
       WHERE ${plan.lead} AND ${beyond(plan, at)} ORDER BY ${order(plan)} LIMIT ${width - 1}, 1`)).map(toKey);
-    const window = end ? sql` AND NOT ${beyond(plan, end)}` : sql``;
-    // STRAIGHT_JOIN keeps the lead first, each join a lookup by pk; GROUP BY folds the copies of a resource that is
-    // in several Patient compartments (and a join's several rows).
-    const matches = await run(sql`SELECT STRAIGHT_JOIN ${plan.pk} AS pk, ${plan.key} AS s0 FROM ${plan.from}${plan.joins}
-      JOIN resource r ON r.pk = ${plan.pk} WHERE ${plan.lead} AND ${beyond(plan, at)}${window} AND ${plan.where}
-      GROUP BY ${plan.pk}, ${plan.key} ORDER BY ${order(plan)} LIMIT ${limit - found.length}`);
-    found.push(...matches.map(toKey));
+    await matchesIn(plan, at, end, limit, found, run);
     if (found.length === limit) break;
     if (!end) {
       // The lead is read to its end: what is left has no sort value, which only the usual plan orders.
@@ -63,6 +57,29 @@ export async function walkSorted(
     width = Math.min(4 * width, next);
   }
   return found;
+}
+
+/**
+ * Adds to `found` the matches among the lead rows after `from` up to `end` (to the lead's end when undefined), in
+ * order, until it holds `limit`. STRAIGHT_JOIN keeps the lead first, so rows come in its index order, each join a
+ * lookup by pk, and LIMIT stops the scan. The copies of a resource in several Patient compartments (or a join's
+ * several rows) are adjacent, equal in key and pk: they are skipped here, and a query cut short by them resumes
+ * after the last row it gave.
+ */
+async function matchesIn(plan: SortWalkPlan, from: SortedKey | undefined, end: SortedKey | undefined, limit: number, found: SortedKey[], run: Run): Promise<void> {
+  const window = end ? sql` AND NOT ${beyond(plan, end)}` : sql``;
+  for (;;) {
+    const want = limit - found.length;
+    const rows = (await run(sql`SELECT STRAIGHT_JOIN ${plan.pk} AS pk, ${plan.key} AS s0 FROM ${plan.from}${plan.joins}
+      JOIN resource r ON r.pk = ${plan.pk} WHERE ${plan.lead} AND ${beyond(plan, from)}${window} AND ${plan.where}
+      ORDER BY ${order(plan)} LIMIT ${want}`)).map(toKey);
+    for (const row of rows) {
+      const last = found.at(-1);
+      if (!last || last.pk !== row.pk || last.s0.getTime() !== row.s0.getTime()) found.push(row);
+    }
+    if (rows.length < want || found.length === limit) return;
+    from = rows[rows.length - 1];
+  }
 }
 
 const order = (plan: SortWalkPlan): Sql => sql`${plan.key} ${plan.desc ? sql`DESC` : sql`ASC`}, ${plan.pk} ASC`;
