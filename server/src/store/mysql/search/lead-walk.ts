@@ -31,6 +31,7 @@ export async function walkKeys(
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? WALK_ABOVE)) return undefined;
   const plan = planned.prepare ? await planned.prepare(run) : planned;
+  if (!plan) return undefined;
   const perPk = opts.costPerPk ?? plan.costPerPk;
   const [{ top }] = await run(sql`SELECT COALESCE(MAX(pk), 0) AS top FROM resource`);
   const last = Number(top);

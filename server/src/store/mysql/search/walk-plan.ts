@@ -33,8 +33,8 @@ export interface WalkPlan {
   joins: Sql;
   /** Conditions on `resource r`. */
   where: Sql;
-  /** Completes the lead with what must be read first (the systems a bare code is stored under). */
-  prepare?(run: Run): Promise<WalkPlan>;
+  /** Completes the lead with what must be read first (the systems a bare code is stored under); undefined: do not walk. */
+  prepare?(run: Run): Promise<WalkPlan | undefined>;
 }
 
 
@@ -71,8 +71,8 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
     lead = { costPerPk: TOKEN_LEAD_COST, lead: rowsOf(tokenCondition(code, sql`i.system`, sql`i.code`)) };
     if (!hasSystem(token)) {
       prepare = async (run) => {
-        const systems = (await run(storedSystems(type, token.def.code, code))).map((row) => row.system as string | null);
-        return { ...plan, lead: rowsOf(sql`i.code = ${code} AND ${systemIn(systems)}`), prepare: undefined };
+        const systems = await storedSystems(sql`i.res_type = ${type} AND i.param = ${token.def.code} AND i.code = ${code}`, run);
+        return systems && { ...plan, lead: rowsOf(sql`i.code = ${code} AND ${systemIn(systems)}`), prepare: undefined };
       };
     }
   } else {
@@ -111,9 +111,25 @@ export function criteriaJoins(
   };
 }
 
-/** The systems a code is stored under for one parameter: a loose scan of ix_token_value (one seek per system). */
-const storedSystems = (type: string, param: string, code: string): Sql =>
-  sql`SELECT i.system FROM idx_token i FORCE INDEX (ix_token_value) WHERE i.res_type = ${type} AND i.param = ${param} AND i.code = ${code} GROUP BY i.system`;
+/** More systems than this for one code: the walk would seek too many ranges per window. */
+const MAX_SYSTEMS = 8;
+
+/**
+ * The systems (null: none) of the ix_token_value rows meeting `prefix` (equal on the columns before system), one
+ * seek each; undefined when there are more than MAX_SYSTEMS.
+ */
+async function storedSystems(prefix: Sql, run: Run): Promise<(string | null)[] | undefined> {
+  const first = (condition: Sql) => run(sql`SELECT i.system FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND ${condition}
+    ORDER BY i.system LIMIT 1`);
+  // No ORDER BY on the NULL range: MariaDB would sort it rather than stop at its first row.
+  const none = await run(sql`SELECT 1 FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND i.system IS NULL LIMIT 1`);
+  const systems: (string | null)[] = none.length > 0 ? [null] : [];
+  for (let rows = await first(sql`i.system IS NOT NULL`); rows.length > 0; rows = await first(sql`i.system > ${systems.at(-1)}`)) {
+    systems.push(rows[0].system as string);
+    if (systems.length > MAX_SYSTEMS) return undefined;
+  }
+  return systems;
+}
 
 function systemIn(systems: (string | null)[]): Sql {
   const named = systems.filter((x): x is string => x !== null);
