@@ -2,6 +2,7 @@
 // window size, the hand-over to the usual plan and rows added between pages; and its newest page must read rows in
 // proportion to the page, not to the matches (counted with the session's Handler_read_* counters).
 import assert from 'node:assert/strict';
+import type { Bundle } from 'fhir/r4.js';
 import { after, before, test } from 'node:test';
 import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
 import { r4Definitions } from '../../../fhir-services.js';
@@ -157,4 +158,17 @@ test("a patient's newest page of thousands of matches reads rows in proportion t
   const twice = newest(40);
   const twiceRows = await rowsRead(() => matchPage(twice, searchWhere(twice, ctx), run, ctx.derived, sortWalkPlan(twice, ctx)));
   assert.ok(twiceRows < 3 * walkRows, `a page of 40 reads ${twiceRows} rows, one of 20 ${walkRows}`);
+  // Through HTTP (the server walks by its own choice), as a search and as a compartment search: the usual plan's pages.
+  const usual = (await allPages('Observation', `subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=500`)).flat();
+  for (const path of [`/fhir/Observation?subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=20`, `/fhir/Patient/${heavy}/Observation?code=${PAIN}&_sort=-date&_count=20`]) {
+    let url: string | undefined = path;
+    const ids: string[] = [];
+    for (let n = 0; n < 3 && url; n++) {
+      const res = await s.http.get(url);
+      assert.equal(res.status, 200, res.text);
+      ids.push(...(res.body as Bundle).entry!.map((e) => e.resource!.id!));
+      url = (res.body as Bundle).link?.find((l) => l.relation === 'next')?.url?.replace('http://localhost:8080', '');
+    }
+    assert.deepEqual(ids, usual.slice(0, 60), path);
+  }
 });
