@@ -2,7 +2,7 @@
 // and the hand-over to the usual plan, and must not be used where its joins could not express the search.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { createResource, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
 import { r4Definitions } from '../../../fhir-services.js';
 import { parseSearch } from '../../../search/parse-search.js';
 import { searchFacts } from './search-facts.js';
@@ -18,11 +18,7 @@ let s: TestServer;
 const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now(), ...searchFacts(r4Definitions()) };
 const patients: string[] = [];
 
-const create = async (body: Record<string, unknown>) => {
-  const res = await s.http.post(`/fhir/${String(body.resourceType)}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-};
+const create = (body: Record<string, unknown>) => createResource(s, body);
 const observation = (n: number, extra: Record<string, unknown> = {}) => ({
   resourceType: 'Observation', status: n % 7 === 0 ? 'preliminary' : 'final',
   code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }] },

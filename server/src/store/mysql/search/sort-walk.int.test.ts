@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Bundle } from 'fhir/r4.js';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { createResource, FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
 import { r4Definitions } from '../../../fhir-services.js';
 import { parseSearch } from '../../../search/parse-search.js';
 import type { Sql } from '../../sql.js';
@@ -21,11 +21,7 @@ let s: TestServer;
 const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now(), ...searchFacts(r4Definitions()) };
 const patients: string[] = [];
 
-const create = async (body: Record<string, unknown>) => {
-  const res = await s.http.post(`/fhir/${String(body.resourceType)}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-};
+const create = (body: Record<string, unknown>) => createResource(s, body);
 const at = (n: number) => new Date(Date.UTC(2026, 9, 1 + (n % 30), 8 + (n % 3))).toISOString();
 const observation = (n: number, patient: string, extra: Record<string, unknown> = {}) => ({
   resourceType: 'Observation', status: n % 7 === 0 ? 'preliminary' : 'final',

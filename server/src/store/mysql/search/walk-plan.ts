@@ -34,7 +34,7 @@ export interface WalkPlan {
   /** Conditions on `resource r`. */
   where: Sql;
   /** Completes the lead with what must be read first (the systems a bare code is stored under); undefined: do not walk. */
-  prepare?(run: Run): Promise<WalkPlan | undefined>;
+  prepare?: (run: Run) => Promise<WalkPlan | undefined>;
 }
 
 
