@@ -6,7 +6,7 @@ import { exactDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
 import { missingSortValue } from './sort-sql.js';
 import { criteriaJoins } from './walk-plan.js';
-import { groupSingleDates, hintOf } from './where.js';
+import { groupSingleDates, hintOf, paramSql } from './where.js';
 
 export interface SortWalkPlan {
   /** The lead table as `i`, its index forced (migration 031): rows in (key, pk) order, the key descending for `-`. */
@@ -51,7 +51,10 @@ export function sortWalkPlan(request: SearchRequest, ctx: SearchContext, hint = 
     const joined = joinsOn(sql`i.pk`, dateGroups, others);
     if (!joined) return undefined;
     const index = identifier(desc ? 'ix_resource_type_updated_desc' : 'ix_resource_type_updated');
-    return { from: sql`resource i FORCE INDEX (${index})`, key: sql`i.last_updated`, pk: sql`i.pk`, desc, lead: sql`i.res_type = ${type}`,
+    // `_lastUpdated` criteria bound the lead's range too (they stay conditions on `r` as well).
+    const bounds = others.filter((c): c is ParamCriterion => c.kind === 'param' && c.def.code === '_lastUpdated' && c.modifier !== 'missing')
+      .map((c) => paramSql(type, c, ctx, identifier('i')));
+    return { from: sql`resource i FORCE INDEX (${index})`, key: sql`i.last_updated`, pk: sql`i.pk`, desc, lead: and([sql`i.res_type = ${type}`, ...bounds]),
       ...joined, complete: true, costPerRow: 1 + joinCount(others, dateGroups) };
   }
   if (def.type !== 'date' || ctx.derived(type, def.code) !== undefined || ctx.singleValued?.(type, def.code) !== true) return undefined;

@@ -81,6 +81,7 @@ const QUERIES = (): [string, string][] => [
   ['Observation', `date=le2026-10-12&_sort=date&_count=5`],
   ['Observation', `code=${PAIN}&_sort=-_lastUpdated&_count=9`],
   ['Observation', `status=preliminary&_sort=_lastUpdated&_count=2`],
+  ['Observation', `code=${PAIN}&_lastUpdated=gt2000-01-01&_sort=-_lastUpdated&_count=8`],
   ['Patient', 'gender=female&_sort=-_lastUpdated&_count=1'],
 ];
 
@@ -167,4 +168,21 @@ test("a patient's newest page of thousands of matches reads rows in proportion t
     }
     assert.deepEqual(ids, usual.slice(0, 60), path);
   }
+});
+
+test('sorts no index holds in order, and criteria the joins cannot express, keep the usual plan', () => {
+  const plan = (query: string) => sortWalkPlan(parseSearch('Observation', new URLSearchParams(query), r4Definitions()), ctx);
+  assert.ok(plan(`subject=Patient/${patients[0]}&_sort=-date`)?.lead.text.includes('i.compartment ='));
+  assert.equal(plan(`code=${PAIN}&_sort=-date`)?.lead.text.includes('i.compartment'), false);
+  for (const query of [
+    `code=${PAIN}`,
+    `code=${PAIN}&_sort=-date,_lastUpdated`,
+    `code=${PAIN}&_sort=value-date`, // several dates per resource (a dateTime or a Period)
+    `code=${PAIN}&_sort=-value-quantity`,
+    `patient=${patients[0]},${patients[1]}&_sort=-date`,
+    `patient=${patients[0]}&_sort=-_lastUpdated`,
+    `subject:Patient.gender=female&_sort=-date`,
+    `code=${PAIN}&status:not=final&_sort=-date`,
+    `code=${PAIN}&_has:Observation:has-member:status=final&_sort=-date`,
+  ]) assert.equal(plan(query), undefined, query);
 });
