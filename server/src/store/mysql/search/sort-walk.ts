@@ -8,8 +8,11 @@ import { sql, type Sql } from '../../sql.js';
 import { largestStep, type Run, type WalkOptions } from './lead-walk.js';
 import type { SortWalkPlan } from './sort-walk-plan.js';
 
-/** Below this many rows in the usual plan's largest step, it is cheap enough (it also sorts them all). */
-export const SORT_WALK_ABOVE = 500;
+/**
+ * Below this many pages' worth of rows in the usual plan's largest step, the usual plan is cheap enough. It reads
+ * every match, computes its sort key and sorts them; the walk reads about a page per window and a few queries more.
+ */
+export const SORT_WALK_ABOVE_PAGES = 4;
 
 /** A row's place in the walk order: its sort value and pk, as a sort cursor holds them. */
 export interface SortedKey { s0: Date; pk: number }
@@ -28,7 +31,7 @@ export async function walkSorted(
   run: Run, opts: WalkOptions = {},
 ): Promise<SortedKey[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
-  if (estimate < (opts.above ?? SORT_WALK_ABOVE)) return undefined;
+  if (estimate < (opts.above ?? SORT_WALK_ABOVE_PAGES * limit)) return undefined;
   const perRow = opts.costPerPk ?? plan.costPerRow;
   const found: SortedKey[] = [];
   let at = after;
