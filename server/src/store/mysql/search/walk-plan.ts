@@ -37,7 +37,6 @@ export interface WalkPlan {
   prepare?: (run: Run) => Promise<WalkPlan | undefined>;
 }
 
-
 /**
  * The search as a walk through the primary-key space (lead-walk.ts): one criterion's index rows in
  * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
