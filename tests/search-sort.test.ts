@@ -70,3 +70,25 @@ test('_id and _lastUpdated sort; unknown or composite keys are 400', async () =>
     assert.match(res.body.issue[0].diagnostics, /Invalid paging cursor/);
   }
 });
+
+test('paging by date gives the same pages whatever time zone the server runs in', async () => {
+  const all = await labels('_sort=-birthdate');
+  const zone = process.env.TZ;
+  // Sort values the database gives as zone-less UTC text must not be read as local time when a cursor is made.
+  process.env.TZ = 'America/New_York';
+  try {
+    const seen: string[] = [];
+    let url: string | undefined = '/fhir/Patient?_tag=urn:test|sort&_sort=-birthdate&_count=1';
+    // A cursor read in the wrong zone repeats pages without end: stop one page past the last.
+    while (url && seen.length <= all.length) {
+      const page = await s.http.get(url);
+      assert.equal(page.status, 200, page.text);
+      seen.push(...page.body.entry.map((e: { resource: { name: { family: string }[]; birthDate?: string } }) => `${e.resource.name[0].family}:${e.resource.birthDate ?? '-'}`));
+      url = page.body.link.find((l: { relation: string }) => l.relation === 'next')?.url.replace('http://localhost:8080', '');
+    }
+    assert.deepEqual(seen, all);
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+});

@@ -28,8 +28,10 @@ async function load(): Promise<void> {
   const admin = await mysql.createConnection(root);
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.end();
-  const { ctx, close } = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6', AUTH_MODE: 'open' }));
-  const post = (body: unknown) => handleFhirRequest({ method: 'POST', path: '', query: new URLSearchParams(), headers: {}, body }, ctx);
+  const app = await buildApp(loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '6', AUTH_MODE: 'open',
+    // Loading keeps the database busy: a new connection may take longer than a request should wait for one.
+    DB_CONNECT_TIMEOUT_MS: process.env.DB_CONNECT_TIMEOUT_MS ?? '10000' }));
+  const post = (body: unknown) => handleFhirRequest({ method: 'POST', path: '', query: new URLSearchParams(), headers: {}, body }, app.ctx);
   await post(medicationsBundle());
   const start = performance.now();
   let next = 0;
@@ -44,7 +46,7 @@ async function load(): Promise<void> {
     }
   }));
   console.error(`loaded ${written} resources in ${((performance.now() - start) / 1000).toFixed(0)} s`);
-  await close();
+  await app.close();
 }
 
 async function time(base: string, path: (i: number) => string, concurrency: number): Promise<{ p50: number; p99: number; rps: number }> {

@@ -8,6 +8,7 @@ import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchContext } from './search/param-sql.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import { walkPlan } from './search/walk-plan.js';
+import { sortWalkPlan } from './search/sort-walk-plan.js';
 import { hintOf, searchWhere } from './search/where.js';
 import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../repository.js';
 import { sql, type Sql } from '../sql.js';
@@ -149,7 +150,8 @@ export class MysqlRepository implements FhirRepository {
     const where = searchWhere(request, ctx, hint);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => run<VersionRow[]>(q), ctx.derived, walkPlan(request, ctx, hint)));
+      Object.assign(page, await matchPage(request, where, (q) => run<VersionRow[]>(q), ctx.derived,
+        request.sort.length > 0 ? sortWalkPlan(request, ctx, hint) : walkPlan(request, ctx, hint)));
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }

@@ -12,6 +12,8 @@ export interface CompartmentHint {
   restrict(column: Sql): Sql;
   /** The hint comes from request.compartment itself, which the restricted rows then already prove. */
   fromScope: boolean;
+  /** The compartment ids, when the request names them (not through a chain). */
+  ids?: readonly string[];
 }
 
 /** Modifiers whose criterion is not "some row of the resource matches", which a compartment restriction would change. */
@@ -39,13 +41,13 @@ export function compartmentHint(
   if (scope && scope.type === 'Patient') {
     const official = info.params(type);
     if (scope.params.length > 0 && scope.params.every((p) => official.includes(p))) {
-      return { restrict: (col) => sql`${col} = ${scope.id}`, fromScope: true };
+      return { restrict: (col) => sql`${col} = ${scope.id}`, fromScope: true, ids: [scope.id] };
     }
   }
   for (const c of request.criteria) {
     if (c.kind === 'param' && c.def.type === 'reference' && info.implies(type, c.def.code)) {
       const ids = patientIds(c, type, info, baseUrl);
-      if (ids) return { restrict: (col) => sql`${col} IN (${ids.map((id) => sql`${id}`).reduce((a, b) => sql`${a}, ${b}`)})`, fromScope: false };
+      if (ids) return { restrict: (col) => sql`${col} IN (${ids.map((id) => sql`${id}`).reduce((a, b) => sql`${a}, ${b}`)})`, fromScope: false, ids };
     }
     if (c.kind === 'chain' && info.implies(type, c.def.code) && c.targets.every((t) => t.type === 'Patient')) {
       return { restrict: (col) => sql`${col} IN (${chainIds(c)})`, fromScope: false };

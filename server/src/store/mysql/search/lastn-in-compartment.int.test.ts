@@ -3,7 +3,7 @@
 // Observation, resources in two compartments and deleted ones.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FHIR_JSON, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
+import { createResource, startTestServer, type TestServer } from '../../../../../tests/support/test-server.js';
 import { r4Definitions } from '../../../fhir-services.js';
 import { parseSearch } from '../../../search/parse-search.js';
 import { searchFacts } from './search-facts.js';
@@ -18,11 +18,7 @@ const ctx = { baseUrl: 'http://localhost/fhir', now: Date.now(), ...searchFacts(
 let a = '';
 let b = '';
 
-const create = async (body: Record<string, unknown>) => {
-  const res = await s.http.post(`/fhir/${String(body.resourceType)}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-};
+const create = (body: Record<string, unknown>) => createResource(s, body);
 const obs = (subject: string, codings: { system?: string; code: string }[], effective: Record<string, unknown>, category = 'vital-signs', extra = {}) => ({
   resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${subject}` },
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: category }] }],

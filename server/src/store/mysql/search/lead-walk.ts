@@ -12,7 +12,7 @@ export const WALK_ABOVE = 5_000;
 /** The widest first walk window, in primary keys. */
 export const FIRST_WINDOW = 50_000;
 
-type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
+export type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
 
 /** The thresholds, which tests change to walk small data; costPerPk overrides the plan's. */
 export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?: number }
@@ -26,10 +26,12 @@ export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?:
  * costs at most about one and a half times the usual plan, and far less when matches are dense.
  */
 export async function walkKeys(
-  plan: WalkPlan, usual: (after: number, limit: number) => Sql, after: number, limit: number, run: Run, opts: WalkOptions = {},
+  planned: WalkPlan, usual: (after: number, limit: number) => Sql, after: number, limit: number, run: Run, opts: WalkOptions = {},
 ): Promise<number[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? WALK_ABOVE)) return undefined;
+  const plan = planned.prepare ? await planned.prepare(run) : planned;
+  if (!plan) return undefined;
   const perPk = opts.costPerPk ?? plan.costPerPk;
   const [{ top }] = await run(sql`SELECT COALESCE(MAX(pk), 0) AS top FROM resource`);
   const last = Number(top);
@@ -59,7 +61,7 @@ export async function walkKeys(
 }
 
 /** The largest row estimate among the plan's steps, materialised subqueries included (EXPLAIN reads no rows). */
-async function largestStep(query: Sql, run: Run): Promise<number> {
+export async function largestStep(query: Sql, run: Run): Promise<number> {
   const plan = await run({ text: `EXPLAIN ${query.text}`, values: query.values });
   return Math.max(0, ...plan.map((row) => Number(row.rows ?? 0)));
 }

@@ -5,9 +5,12 @@ import { paramMatch } from './param-match.js';
 import type { SortKey } from '../../../search/search-request.js';
 import { identifier, joinSql, or, sql, type Sql } from '../../sql.js';
 
-type CursorValue = string | number;
+export type CursorValue = string | number;
 
 const LAST = { date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) }, text: { asc: '\u{10FFFF}', desc: '' }, number: { asc: 1e308, desc: -1e308 } };
+
+/** What a resource without a date sorts as under this key (after every stored date in its direction). */
+export const missingSortValue = (key: SortKey): Date => LAST.date[key.desc ? 'desc' : 'asc'];
 
 /** The scalar a key sorts on, for the resource row `r`. */
 export function sortExpression(type: string, key: SortKey, derived: DerivedParams): Sql {
@@ -39,7 +42,7 @@ export function orderBy(keys: SortKey[]): Sql {
 /** Rows strictly after the cursor row in (keys..., pk) order. */
 export function afterCursor(keys: SortKey[], cursor: CursorValue[]): Sql {
   const cols = sortColumns(keys);
-  const value = (i: number) => (isDateKey(keys[i]) ? new Date(String(cursor[i])) : cursor[i]);
+  const value = (i: number) => (isDateKey(keys[i]) ? cursorDate(cursor[i]) : cursor[i]);
   const branches: Sql[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const equal = cols.slice(0, i).map((c, j) => sql`q.${c} = ${value(j)}`);
@@ -52,7 +55,7 @@ export function afterCursor(keys: SortKey[], cursor: CursorValue[]): Sql {
 }
 
 export function encodeSortCursor(row: Record<string, unknown>, keys: SortKey[]): string {
-  const values = [...sortColumns(keys).map((c) => toCursorValue(row[c.text])), Number(row.pk)];
+  const values = [...sortColumns(keys).map((c, i) => (isDateKey(keys[i]) ? cursorDate(row[c.text] as Date | string).toISOString() : toCursorValue(row[c.text]))), Number(row.pk)];
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
@@ -72,6 +75,16 @@ function fitsKey(key: SortKey, v: unknown): boolean {
   if (isDateKey(key)) return typeof v === 'string' && !Number.isNaN(Date.parse(v));
   if (key.def.type === 'number' || key.def.type === 'quantity') return typeof v === 'number' && Number.isFinite(v);
   return typeof v === 'string';
+}
+
+/**
+ * A date sort value as the instant it is. The database gives a key computed with COALESCE as text in UTC without a
+ * zone ('2026-10-24 10:00:00.000'), which Date would read as local time; cursors hold ISO instants.
+ */
+export function cursorDate(v: Date | string | number): Date {
+  if (v instanceof Date) return v;
+  const text = String(v);
+  return new Date(/^\d{4}-\d\d-\d\d \d/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
 }
 
 const isDateKey = (key: SortKey) => key.def.type === 'date' || key.def.code === '_lastUpdated';

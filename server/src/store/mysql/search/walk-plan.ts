@@ -1,9 +1,10 @@
 // An unsorted search as a walk through the primary-key space (lead-walk.ts runs it): one criterion's index rows in
 // pk order lead, every other criterion is a join on resource_pk. https://hl7.org/fhir/R4/search.html#paging
 import type { ParamCriterion, SearchCriterion, SearchRequest } from '../../../search/search-request.js';
-import { and, identifier, sql, type Sql } from '../../sql.js';
+import { and, identifier, or, sql, type Sql } from '../../sql.js';
 import { exactDateCondition, indexedDateCondition } from './date-sql.js';
 import type { SearchContext } from './param-sql.js';
+import type { Run } from './lead-walk.js';
 import { paramMatch } from './param-match.js';
 import { tokenCondition } from './token-sql.js';
 import { groupSingleDates, hintOf, paramRows, paramSql, rowsSelect } from './where.js';
@@ -12,9 +13,13 @@ import { fromResourceRow } from '../../../fhir-values/resource-row-params.js';
 /** `_id` and `_lastUpdated` are conditions on the resource row itself. */
 const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && fromResourceRow(c.def.code);
 
-/** A token criterion that can lead a walk: one `system|code` or `|code`, equal on every ix_token_value column before resource_pk. */
+/**
+ * A token criterion that can lead a walk: one `system|code` or `|code` (equal on every ix_token_value column before
+ * resource_pk), or one bare `code`, which reads one such range per system the code is stored under.
+ */
 const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
-  && !c.codeSets && c.values.length === 1 && /^[^|]*\|[^|]+$/.test(c.values[0]);
+  && !c.codeSets && c.values.length === 1 && /^([^|]*\|)?[^|]+$/.test(c.values[0]);
+const hasSystem = (c: ParamCriterion) => c.values[0].includes('|');
 
 /** Walk cost per primary key, in rows of the usual plan's estimate (calibrated in BENCHMARKS.md, search). */
 const DATE_LEAD_COST = 0.4;
@@ -29,15 +34,17 @@ export interface WalkPlan {
   joins: Sql;
   /** Conditions on `resource r`. */
   where: Sql;
+  /** Completes the lead with what must be read first (the systems a bare code is stored under); undefined: do not walk. */
+  prepare?: (run: Run) => Promise<WalkPlan | undefined>;
 }
 
 /**
  * The search as a walk through the primary-key space (lead-walk.ts): one criterion's index rows in
  * pk order lead, every other criterion is a join on resource_pk. A date range leads through ix_date_resource
  * (resource_pk first: a window of pks is one sequential range, filtered in the index); otherwise a `system|code`
- * token through ix_token_value (all columns before resource_pk equal). Only for unsorted searches that no
- * compartment narrows and whose other criteria all select rows (no :not, :missing=true, :not-in, chains or
- * _has), so that each is one join; otherwise undefined.
+ * token through ix_token_value (all columns before resource_pk equal; a bare code such as `gender=female`, once per
+ * system it is stored under). Only for unsorted searches that no compartment narrows and whose other criteria all
+ * select rows (no :not, :missing=true, :not-in, chains or _has), so that each is one join; otherwise undefined.
  */
 export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hintOf(request, ctx)): WalkPlan | undefined {
   if (request.sort.length > 0 || request.compartment || hint) return undefined;
@@ -49,20 +56,43 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
   // A lead reads one parameter's own rows in pk order; a derived parameter's are spread over several.
   const own = (code: string) => ctx.derived(type, code) === undefined;
   const dates = dateGroups.length > 0 && own(dateGroups[0].code) ? dateGroups[0] : undefined;
-  const token = others.filter(tokenLead).find((c) => own(c.def.code));
+  const leads = others.filter(tokenLead).filter((c) => own(c.def.code));
+  const token = leads.find(hasSystem) ?? leads[0];
+  let prepare: WalkPlan['prepare'];
   if (dates) {
     const condition = exactDateCondition(dates.values, dates.code, ctx.now);
     lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
       WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}` };
   } else if (token) {
     rest = others.filter((c) => c !== token);
-    const condition = tokenCondition(token.values[0], sql`i.system`, sql`i.code`);
-    lead = { costPerPk: TOKEN_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
-      WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}` };
+    const rowsOf = (condition: Sql): WalkPlan['lead'] => (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
+      WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}`;
+    const code = token.values[0];
+    lead = { costPerPk: TOKEN_LEAD_COST, lead: rowsOf(tokenCondition(code, sql`i.system`, sql`i.code`)) };
+    if (!hasSystem(token)) {
+      prepare = async (run) => {
+        const systems = await storedSystems(sql`i.res_type = ${type} AND i.param = ${token.def.code} AND i.code = ${code}`, run);
+        return systems && { ...plan, lead: rowsOf(sql`i.code = ${code} AND ${systemIn(systems)}`), prepare: undefined };
+      };
+    }
   } else {
     return undefined;
   }
-  const selects = dateGroups.filter((g) => g !== dates).map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  const joined = criteriaJoins(type, dateGroups.filter((g) => g !== dates), rest, ctx, sql`w.resource_pk`);
+  if (!joined) return undefined;
+  const plan: WalkPlan = { ...lead, ...joined, prepare };
+  return plan;
+}
+
+/**
+ * Criteria as joins on the walked primary key `pk`, each the derived table of its index rows (merged into the join
+ * by MySQL and MariaDB alike: no grouping or LIMIT), and conditions on `resource r`; undefined when a criterion
+ * does not select rows (:not, :missing=true, :not-in) or is a chain or _has. Rows read per walked key: a few.
+ */
+export function criteriaJoins(
+  type: string, dateGroups: { code: string; values: string[] }[], rest: SearchCriterion[], ctx: SearchContext, pk: Sql,
+): Pick<WalkPlan, 'joins' | 'where'> | undefined {
+  const selects = dateGroups.map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
   for (const c of rest) {
     if (onResourceRow(c)) continue;
     if (c.kind !== 'param') return undefined;
@@ -70,15 +100,41 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
     if (negated) return undefined;
     selects.push(rows);
   }
-  // A derived table without grouping or LIMIT is merged into the join by MySQL and MariaDB alike.
   const joins = selects.map((rows, n) => {
     const j = identifier(`j${n}`);
-    return sql` JOIN (${rows}) ${j} ON ${j}.resource_pk = w.resource_pk`;
+    return sql` JOIN (${rows}) ${j} ON ${j}.resource_pk = ${pk}`;
   });
   const r = identifier('r');
   return {
-    ...lead,
     joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
     where: and([sql`r.res_type = ${type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r))]),
   };
+}
+
+/** More systems than this for one code: the walk would seek too many ranges per window. */
+const MAX_SYSTEMS = 8;
+
+/**
+ * The systems (null: none) of the ix_token_value rows meeting `prefix` (equal on the columns before system), one
+ * seek each; undefined when there are more than MAX_SYSTEMS.
+ */
+async function storedSystems(prefix: Sql, run: Run): Promise<(string | null)[] | undefined> {
+  const first = (condition: Sql) => run(sql`SELECT i.system FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND ${condition}
+    ORDER BY i.system LIMIT 1`);
+  // No ORDER BY on the NULL range: MariaDB would sort it rather than stop at its first row.
+  const none = await run(sql`SELECT 1 FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND i.system IS NULL LIMIT 1`);
+  const systems: (string | null)[] = none.length > 0 ? [null] : [];
+  for (let rows = await first(sql`i.system IS NOT NULL`); rows.length > 0; rows = await first(sql`i.system > ${systems.at(-1)}`)) {
+    systems.push(rows[0].system as string);
+    if (systems.length > MAX_SYSTEMS) return undefined;
+  }
+  return systems;
+}
+
+function systemIn(systems: (string | null)[]): Sql {
+  const named = systems.filter((x): x is string => x !== null);
+  return or([
+    ...(named.length > 0 ? [sql`i.system IN (${named.map((x) => sql`${x}`).reduce((a, b) => sql`${a}, ${b}`)})`] : []),
+    ...(systems.includes(null) ? [sql`i.system IS NULL`] : []),
+  ]);
 }
