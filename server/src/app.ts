@@ -155,7 +155,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   // The websocket channel: sockets on this node, notifications from every node's delivery loop (Redis pub/sub).
   const websocket = await startWebsocketChannel({
     redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, ...(redis ? { redis } : {}), fhirBase, open: !resourceServer,
-    allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
+    allows: subscriptions.grantAllows, repo: services.ctx.repo, pool, loop: subscriptions.loop,
     limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
   subscriptions.useWebsocket(websocket);

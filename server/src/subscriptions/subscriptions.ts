@@ -18,6 +18,8 @@ import { subscriptionRoutes } from './operations/subscription-routes.js';
 import type { Route } from '../fhir/routes.js';
 import type { BindingTokenIssuer } from './websocket/websocket-service.js';
 import { subscriptionWrites } from './subscription-writes.js';
+import { ownSubscriptions } from './own-subscriptions.js';
+import { subscriptionsVisibleTo } from './visibility.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { criteriaOf } from './subscription-spec.js';
 import type { Topics } from './topics.js';
@@ -75,7 +77,11 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
       websocket = channel;
       capability.websocketUrl = channel.url;
     },
-    contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
+    // Visibility outermost: another user's Subscription is refused before its write would store a grant.
+    contextFor: (requestCtx, access) => ({
+      ...requestCtx,
+      repo: ownSubscriptions(subscriptionWrites(requestCtx.repo, access, writeDeps), subscriptionsVisibleTo(pool, access), access !== undefined),
+    }),
     watchAuthorization(events, state) {
       loop.authorization = state;
       const stop = (ended: Parameters<typeof stopSubscriptionsOf>[2], why: string) => {
