@@ -23,6 +23,7 @@ import { subscriptionsVisibleTo } from './visibility.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { criteriaOf } from './subscription-spec.js';
 import type { Topics } from './topics.js';
+import { loggableError } from '../audit/loggable.js';
 
 export interface SubscriptionServices {
   loop: DeliveryLoop;
@@ -86,7 +87,7 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
       loop.authorization = state;
       const stop = (ended: Parameters<typeof stopSubscriptionsOf>[2], why: string) => {
         stopSubscriptionsOf(pool, ctx.repo, ended, `delivery stopped: ${why}`)
-          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', err));
+          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', loggableError(err)));
       };
       events.on('grant.revoked', (_ctx, grantId) => stop({ grantId }, 'the authorization (grant) that created it was revoked'));
       events.on('client_credentials.destroyed', (token) => stop({ tokenId: token.jti }, 'the access token that created it was revoked'));

@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ownerOf, type Grant } from '../grant.js';
 import type { BindingTokens } from './binding-tokens.js';
 import type { WsNotification } from './fanout.js';
+import { loggableError } from '../../audit/loggable.js';
 
 export interface WsLimits {
   /** Sockets bound at once by one user of one client (a Backend Services client is its own user; all of AUTH_MODE=open counts as one). */
@@ -88,7 +89,7 @@ export class WsChannel {
       conn.alive = true;
       if (isBinary) return this.refuse(conn, 'messages are text');
       this.onMessage(conn, data.toString()).catch((err: unknown) => {
-        console.error('Subscriptions: a websocket bind failed', err);
+        console.error('Subscriptions: a websocket bind failed', loggableError(err));
         this.refuse(conn, 'the bind could not be completed; try again');
       });
     });
