@@ -8,13 +8,14 @@ import type { Bundle, OperationOutcome, Subscription } from 'fhir/r4.js';
 import type { Response } from 'supertest';
 import { as, assertForbidden, assertHidden, ids, startFixture, type Fixture } from './resource-server-fixture.js';
 import type { HookReceiver } from './support/hook-receiver.js';
+import { downloadAll, kickOff, manifestOf } from './support/bulk-export.js';
 import { notifications, pain, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 
 describe('Subscriptions and the access policy', () => {
   let f: Fixture;
   let receiver: HookReceiver;
 
-  withReceiver(() => startFixture(RECEIVING), (started, r) => {
+  withReceiver(() => startFixture({ ...RECEIVING, EXPORT_SETTLE_MS: '50', EXPORT_POLL_MS: '200' }), (started, r) => {
     f = started;
     receiver = r;
   });
@@ -137,6 +138,18 @@ describe('Subscriptions and the access policy', () => {
     assertHidden(await other.get(`Subscription/${id}`), await other.get(`Subscription/${unknown}`), id, unknown);
     assertAbsent(await other.put(`Subscription/${id}`, { ...sub, channel: { ...sub.channel, endpoint: receiver.url + '/stolen' } }), id);
     assert.equal((await owner.get(`Subscription/${id}`)).status, 410);
+  });
+
+  it('a Bulk Data export under a token leaves every Subscription out, and refuses _type=Subscription (403)', async () => {
+    const owner = (await f.backendToken('system/*.cruds')).access_token;
+    const created = await as(f.server, owner).post('Subscription', withSecret(receiver.url + '/exported'));
+    assert.equal(created.status, 201, created.text);
+    const files = await downloadAll(f.server, await manifestOf(f.server, await kickOff(f.server, '$export', { token: owner }), owner), owner);
+    assert.ok(files.has('Patient'), 'the export ran over the other types');
+    assert.ok(!files.has('Subscription'), 'not even its own creator’s');
+    assert.ok(![...files.values()].flat().some((r) => JSON.stringify(r).includes('receiver-secret')));
+    const asked = await f.server.http.get('/fhir/$export?_type=Subscription').set({ Prefer: 'respond-async', Accept: 'application/fhir+json', Authorization: `Bearer ${f.system}` });
+    assertForbidden(asked, /Subscriptions are not exported: each is visible only to the user who created it/);
   });
 });
 

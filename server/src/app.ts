@@ -25,6 +25,7 @@ import type { ExportService } from './bulk/export-service.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
+import { withoutSubscriptions } from './subscriptions/export-exclusion.js';
 import type { UpgradeHandler } from './http/http-server.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
@@ -112,8 +113,9 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     });
   }
 
-  // Exports run under the grant of the token that started them, read by the same access policy.
-  services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs) : undefined);
+  // Exports run under the grant of the token that started them, read by the same access policy (Subscriptions
+  // are only their creator's, so never exported under a token).
+  services.bulk.start(config.authMode === 'smart' ? withoutSubscriptions(exportAccess(createResourceFacts(defs, fhirBase, indexer), defs)) : undefined);
 
   const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
   const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];
