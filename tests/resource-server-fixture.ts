@@ -10,6 +10,7 @@ import {
   backendServicesToken,
   registerBackendClient,
   registerClient,
+  type BackendKey,
   type TokenResponse,
 } from './support/smart-tokens.js';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
@@ -58,12 +59,20 @@ export interface Fixture {
   backendToken(scope: string): Promise<Token>;
   /** One app (one registered client, allowed `scope` plus launch/patient openid fhirUser): tokens of its users. */
   oneApp(scope: string): Promise<Pick<Fixture, 'patientToken' | 'userToken'>>;
+  /**
+   * Another token of the user and client `token` is of (a Backend Services client: of that client), asking `scope`
+   * (plus openid fhirUser for a user); `patient` is picked when the scope asks launch/patient.
+   */
+  sameUser(token: Token, scope: string, patient?: string): Promise<Token>;
 }
 
 export async function startFixture(overrides: Record<string, string> = {}): Promise<Fixture> {
   const server = await startTestServer({ AUTH_MODE: 'smart', ...overrides });
+  // What sameUser needs to ask again: each client a token was issued to, and a Backend Services client's key.
+  const clients = new Map<string, { client: RegisteredClient; key?: BackendKey }>();
   const backendToken = async (scope: string) => {
     const { client, key } = await registerBackendClient(server, scope);
+    clients.set(client.clientId, { client, key });
     return { ...(await backendServicesToken(server, { clientId: client.clientId, key, scope })), registeredClientId: client.clientId };
   };
   const system = (await backendToken('system/*.cruds')).access_token;
@@ -73,9 +82,17 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
   assert.equal(seed.status, 200, seed.text);
   const login = async (fhirUser: string, scope: string, app?: RegisteredClient) => {
     const client = app ?? (await registerClient(server, { scope }));
+    clients.set(client.clientId, { client });
     const user = { username: `u-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(8).toString('hex')}` };
     await addUser(server, { ...user, fhirUser });
     return { ...(await authorizationCodeToken(server, { client, user, scope })), registeredClientId: client.clientId, username: user.username, password: user.password };
+  };
+  const sameUser = async (token: Token, scope: string, patient?: string): Promise<Token> => {
+    const { client, key } = clients.get(token.registeredClientId)!;
+    if (key) return { ...(await backendServicesToken(server, { clientId: client.clientId, key, scope })), registeredClientId: client.clientId };
+    const user = { username: token.username!, password: token.password! };
+    const again = await authorizationCodeToken(server, { client, user, scope: `openid fhirUser ${scope}`, ...(patient ? { patient } : {}) });
+    return { ...again, registeredClientId: client.clientId, ...user };
   };
   // Without `app`, each token is of a client registered for it.
   const tokensOf = (app?: RegisteredClient): Pick<Fixture, 'patientToken' | 'userToken'> => ({
@@ -89,6 +106,7 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
     patientUserToken: (patient, scope) => login(`Patient/${patient}`, `openid fhirUser ${scope}`),
     backendToken,
     oneApp: async (scope) => tokensOf(await registerClient(server, { scope: `launch/patient openid fhirUser ${scope}` })),
+    sameUser,
   };
 }
 

@@ -1,12 +1,16 @@
 // The delivery loop when this server fails (not the subscriber): the websocket fan-out throwing (Redis down), the
 // authorization check throwing, no websocket channel on the node. Each is tried again after a backoff, the
 // Subscription stays active, and the loop does not spin meanwhile; at shutdown the loop stops before the channel
-// closes. Through HTTP against MariaDB (and Redis for the fan-out).
+// closes. And what such a failure logs keeps the Subscription's channel headers out. Through HTTP against
+// MariaDB (and Redis for the fan-out).
 // https://hl7.org/fhir/R4/subscription.html
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeliveryLoop } from '../server/src/subscriptions/delivery-loop.js';
-import { pain, waitForStatus, websocketSubscription } from './support/subscriptions.js';
+import { inspect } from 'node:util';
+import type { Subscription } from 'fhir/r4.js';
+import type { HookReceiver } from './support/hook-receiver.js';
+import { pain, RECEIVING, subscription, waitForStatus, websocketSubscription, withReceiver } from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const FAST = { SUBSCRIPTION_POLL_MS: '20', SUBSCRIPTION_RETRY_BASE_MS: '200', SUBSCRIPTION_MAX_ATTEMPTS: '2' };
@@ -168,4 +172,42 @@ it('at shutdown the delivery loop stops before the websocket channel closes', as
   });
   await server.close();
   assert.deepEqual(order.slice(0, 3), ['loop stopping', 'loop stopped', 'channel unset']);
+});
+
+describe("a Subscription's channel headers in the log", () => {
+  let server: TestServer;
+  let receiver: HookReceiver;
+  withReceiver(() => startTestServer({ ...FAST, ...RECEIVING }), (s, r) => {
+    server = s;
+    receiver = r;
+  });
+
+  it('a failure to store its status after the handshake is logged without the header values it holds', async () => {
+    // Writes as MySQL 8 makes them by default (local_infile off): INSERTs, whose failures carry the statement with
+    // its values inlined (mysql2's err.sql), the whole Subscription among them. The flag is shared by the writers.
+    const capabilities = (server.built.ctx.searchParams as unknown as { store: { capabilities: { loadData: boolean } } }).store.capabilities;
+    assert.equal(typeof capabilities.loadData, 'boolean', 'the write capabilities are found');
+    const loadData = capabilities.loadData;
+    capabilities.loadData = false;
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => logged.push(args.map((a) => inspect(a, { depth: 5 })).join(' '));
+    // The handshake is sent; storing the Subscription as `active` then fails in the database.
+    await server.sql(`ALTER TABLE resource_history ADD CONSTRAINT no_active_subscription CHECK (res_type <> 'Subscription' OR content NOT LIKE '%"status":"active"%')`);
+    try {
+      const sub = subscription(receiver.url + '/logged', 'id-only', { channel: { header: ['Authorization: Bearer header-secret-in-log'] } as Subscription['channel'] });
+      const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(sub);
+      assert.equal(created.status, 201, created.text);
+      for (let i = 0; i < 300 && !logged.some((l) => l.includes(`Subscription/${created.body.id}: delivery failed on this server`)); i++) await sleep(20);
+    } finally {
+      await server.sql('ALTER TABLE resource_history DROP CONSTRAINT no_active_subscription');
+      console.error = error;
+      capabilities.loadData = loadData;
+    }
+    assert.ok(receiver.received.some((r) => r.path.endsWith('/logged') && r.headers.authorization === 'Bearer header-secret-in-log'), 'the receiver got its header');
+    const text = logged.join('\n');
+    assert.match(text, /delivery failed on this server/);
+    assert.match(text, /no_active_subscription/, 'the cause is still named');
+    assert.ok(!text.includes('header-secret-in-log'), text);
+  });
 });

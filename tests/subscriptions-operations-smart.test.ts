@@ -1,7 +1,7 @@
 // $status and $events under SMART authorization, through HTTP against MariaDB and Redis: refused without a token,
-// to another client's token (404, as an unknown id) and to a token without a read scope on Subscription (403);
+// to another user's token (404, as an unknown id) and to a token without a read scope on Subscription (403);
 // and $events shows only events whose resource the caller's token may read, whatever the content asked
-// (empty, id-only, full-resource): another patient's event is left out, its id and number with it. And the
+// (empty, id-only, full-resource), even the owner's: another patient's event is left out, its id and number with it. And the
 // websocket channel shares the server's Redis connection (it opens one more only for pub/sub).
 // https://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition-backport-subscription-events.html
 import assert from 'node:assert/strict';
@@ -31,19 +31,23 @@ describe('$status and $events under SMART', () => {
   };
 
   it("$events leaves out another patient's events for every content, though the Subscription matched them", async () => {
-    // One app: its practitioner's Subscription sees every patient; its patient user sees the Subscription (same client).
+    // A practitioner's Subscription sees every patient; another token of the same practitioner and app, confined
+    // to Patient/a, sees the Subscription (its own) but not Patient/b's data.
     const app = await f.oneApp('patient/Observation.rs patient/Subscription.rs user/Observation.rs user/Subscription.cruds');
-    const practitioner = (await app.userToken('user/Observation.rs user/Subscription.cruds')).access_token;
+    const practitionerToken = await app.userToken('user/Observation.rs user/Subscription.cruds');
+    const practitioner = practitionerToken.access_token;
     const created = await as(f.server, practitioner).post('Subscription', websocketSubscription('id-only'));
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
-    await waitForStatus(f.server, id, 'active', f.system);
+    await waitForStatus(f.server, id, 'active', practitioner);
     const theirs = await as(f.server, f.system).post('Observation', pain('b', 10));
     const ours = await as(f.server, f.system).post('Observation', pain('a', 9));
     assert.equal(ours.status, 201, ours.text);
     await recorded(id, 2);
 
-    const patientA = (await app.patientToken('a', 'patient/Observation.rs patient/Subscription.rs')).access_token;
+    const patientA = (await f.sameUser(practitionerToken, 'launch/patient patient/Observation.rs patient/Subscription.rs', 'a')).access_token;
+    const otherUser = (await app.patientToken('a', 'patient/Observation.rs patient/Subscription.rs')).access_token;
+    assert.equal((await as(f.server, otherUser).get(`Subscription/${id}/$events`)).status, 404, "another user of the app: not its Subscription");
     for (const content of ['empty', 'id-only', 'full-resource']) {
       const res = await as(f.server, patientA).get(`Subscription/${id}/$events?content=${content}`);
       assert.equal(res.status, 200, res.text);

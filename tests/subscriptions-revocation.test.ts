@@ -8,7 +8,7 @@ import type { Subscription } from 'fhir/r4.js';
 import { as, startFixture, type Fixture } from './resource-server-fixture.js';
 import type { HookReceiver } from './support/hook-receiver.js';
 import { revoke } from './support/smart-tokens.js';
-import { pain, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
+import { pain, subscription, waitForStatus, waitForStoredStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
 
 describe('Subscriptions end with their authorization', () => {
   let f: Fixture;
@@ -27,9 +27,9 @@ describe('Subscriptions end with their authorization', () => {
     const token = await f.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds');
     const created = await as(f.server, token.access_token).post('Subscription', subscription(receiver.url + path, 'id-only'));
     assert.equal(created.status, 201, created.text);
-    await waitForStatus(f.server, created.body.id, 'active', f.system);
+    await waitForStatus(f.server, created.body.id, 'active', token.access_token);
     assert.equal((await revoke(f.server, { clientId: token.registeredClientId }, token.access_token)).status, 200);
-    return { token, created, off: await waitForStatus(f.server, created.body.id, 'off', f.system) };
+    return { token, created, off: await waitForStoredStatus(f.server, created.body.id, 'off') };
   };
 
   it('a revoked grant switches its Subscription off at once, and later pain scores are not sent', async () => {
@@ -45,11 +45,11 @@ describe('Subscriptions end with their authorization', () => {
     const backend = await f.backendToken('system/Observation.rs system/Subscription.cruds');
     const created = await as(f.server, backend.access_token).post('Subscription', subscription(receiver.url + '/removed', 'full-resource'));
     assert.equal(created.status, 201, created.text);
-    await waitForStatus(f.server, created.body.id, 'active', f.system);
+    await waitForStatus(f.server, created.body.id, 'active', backend.access_token);
     assert.equal(await f.server.built.auth!.clientStore.remove(backend.registeredClientId), true);
     const written = await as(f.server, f.system).post('Observation', pain('b', 9));
     assert.equal(written.status, 201, written.text);
-    const off = await waitForStatus(f.server, created.body.id, 'off', f.system);
+    const off = await waitForStoredStatus(f.server, created.body.id, 'off');
     assert.match(off.error ?? '', new RegExp(`client '${backend.registeredClientId}' that created it was removed`));
     assert.ok(!receiver.received.some((r) => r.body.includes(written.body.id)), 'the recorded event never left the server');
     assert.equal(await pending(created.body.id), 1, 'the event stays recorded, undelivered');
@@ -59,6 +59,6 @@ describe('Subscriptions end with their authorization', () => {
     const { token, created, off } = await subscribeThenRevoke('/again');
     const again = await as(f.server, token.access_token).put(`Subscription/${created.body.id}`, { ...off, status: 'requested' } as Subscription);
     assert.equal(again.status, 401, again.text);
-    assert.equal((await waitForStatus(f.server, created.body.id, 'off', f.system)).status, 'off');
+    assert.equal((await waitForStoredStatus(f.server, created.body.id, 'off')).status, 'off');
   });
 });

@@ -40,7 +40,7 @@ describe('websocket Subscriptions across two nodes', () => {
   const subscribeWs = async (token: string, content: 'empty' | 'id-only' | 'full-resource', asker = token) => {
     const created = await as(f.server, token).post('Subscription', websocketSubscription(content));
     assert.equal(created.status, 201, created.text);
-    await waitForStatus(f.server, created.body.id, 'active', f.system);
+    await waitForStatus(f.server, created.body.id, 'active', token);
     const res = await as(f.server, asker).post(`Subscription/${created.body.id}/$get-ws-binding-token`, { resourceType: 'Parameters' });
     assert.equal(res.status, 200, res.text);
     const out = (name: string) => (res.body as Parameters).parameter!.find((p) => p.name === name)!;
@@ -85,8 +85,8 @@ describe('websocket Subscriptions across two nodes', () => {
 
   it('sends nothing that the binding token may not read, though the Subscription matched it', async () => {
     const owner = await f.backendToken('system/Observation.rs system/Subscription.cruds');
-    // A system/ token without a patient sees every client's Subscriptions, but may not read Observations.
-    const watcher = await f.backendToken('system/Subscription.rs');
+    // Another token of the same client (its own user) sees the Subscription, but may not read Observations.
+    const watcher = await f.sameUser(owner, 'system/Subscription.rs');
     const { id, token: binding, url } = await subscribeWs(owner.access_token, 'id-only', watcher.access_token);
     const socket = await connect(url);
     socket.ws.send(`bind-with-token ${binding}`);
@@ -115,6 +115,25 @@ describe('websocket Subscriptions across two nodes', () => {
     const refused = await as(f.server, token).get(`Subscription/${restHook.body.id}/$get-ws-binding-token`);
     assert.equal(refused.status, 422, refused.text);
     assert.match(refused.body.issue[0].diagnostics, /binding tokens are for websocket Subscriptions/);
+  });
+
+  it("binds no socket with a binding token of another user, though of the same app", async () => {
+    const app = await f.oneApp('patient/Observation.rs patient/Subscription.cruds');
+    const owner = (await app.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
+    const { id, url } = await subscribeWs(owner, 'id-only');
+    const other = (await app.patientToken('b', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
+    const asked = await as(f.server, other).post(`Subscription/${id}/$get-ws-binding-token`, {});
+    assert.equal(asked.status, 404, asked.text);
+    // A binding token naming the owner's Subscription, issued to the other user (as one from before ownership
+    // was per user would be): stored as $get-ws-binding-token stores one, then refused at the bind.
+    const access = await f.server.built.verifier!.verify(other);
+    const { expiresAt: _e, ...grant } = access!;
+    const forged = randomBytes(32).toString('base64url');
+    await f.server.built.redis!.set(`${PREFIX}ws-binding:${forged}`, JSON.stringify({ subscriptionIds: [id], grant: { access: grant } }), 'EX', 60);
+    const socket = await connect(url);
+    socket.ws.send(`bind-with-token ${forged}`);
+    assert.match((await socket.until(1))[0], new RegExp(`^error no websocket Subscription to bind to: ${id}`));
+    assert.equal((await socket.closed).code, 1008);
   });
 
   it('the per-client limit is per user: two users of one app each bind a socket', async () => {

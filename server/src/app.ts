@@ -28,6 +28,7 @@ import type { ExportService } from './bulk/export-service.js';
 import type { Config } from './config.js';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
+import { withoutSubscriptions } from './subscriptions/export-exclusion.js';
 import type { UpgradeHandler } from './http/http-server.js';
 import { refusedToEveryToken } from './auth/resource-server/authorize-interaction.js';
 import { exportAccess } from './auth/resource-server/export-access.js';
@@ -120,8 +121,9 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     });
   }
 
-  // Exports run under the grant of the token that started them, read by the same access policy.
-  services.bulk.start(config.authMode === 'smart' ? exportAccess(createResourceFacts(defs, fhirBase, indexer), defs, services.storage) : undefined);
+  // Exports run under the grant of the token that started them, read by the same access policy (Subscriptions
+  // are only their creator's, so never exported under a token).
+  services.bulk.start(config.authMode === 'smart' ? withoutSubscriptions(exportAccess(createResourceFacts(defs, fhirBase, indexer), defs, services.storage)) : undefined);
 
   const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
   const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];
@@ -165,7 +167,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   // The websocket channel: sockets on this node, notifications from every node's delivery loop (Redis pub/sub).
   const websocket = await startWebsocketChannel({
     redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, ...(redis ? { redis } : {}), fhirBase, open: !resourceServer,
-    allows: subscriptions.grantAllows, repo: services.ctx.repo, loop: subscriptions.loop,
+    allows: subscriptions.grantAllows, repo: services.ctx.repo, pool, loop: subscriptions.loop,
     limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
   subscriptions.useWebsocket(websocket);

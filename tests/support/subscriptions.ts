@@ -63,18 +63,36 @@ export const param = (p: Parameters, name: string) => p.parameter!.find((x) => x
 export const notifications = (rs: Received[]) => rs.filter((r) => r.json && param(statusOf(r), 'type')?.valueCode === 'event-notification');
 export const eventNumber = (r: Received) => Number(param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'event-number')!.valueString);
 
+/** Polls Subscription/`id` through the API (as `auth`, the owner's token under SMART) until it has `status`. */
 export async function waitForStatus(server: TestServer, id: string, status: string, auth?: string): Promise<Subscription> {
-  const end = Date.now() + 15_000;
-  for (;;) {
+  return pollStatus(id, status, async () => {
     const req = server.http.get(`/fhir/Subscription/${id}`);
     const res = await (auth ? req.set('Authorization', `Bearer ${auth}`) : req);
     assert.equal(res.status, 200, res.text);
-    if ((res.body as Subscription).status === status) return res.body as Subscription;
-    if (Date.now() > end) throw new Error(`Subscription/${id} stayed ${(res.body as Subscription).status}, not ${status}: ${res.text}`);
+    return res.body as Subscription;
+  });
+}
+
+/** The same, read from the database: for a Subscription no live token may see (its owner's was revoked). */
+export async function waitForStoredStatus(server: TestServer, id: string, status: string): Promise<Subscription> {
+  return pollStatus(id, status, async () => {
+    const [row] = await server.sql<{ content: string }[]>(
+      `SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id
+       WHERE r.res_type = 'Subscription' AND r.res_id = ?`, [id]);
+    assert.ok(row, `Subscription/${id} is stored`);
+    return JSON.parse(row.content) as Subscription;
+  });
+}
+
+async function pollStatus(id: string, status: string, read: () => Promise<Subscription>): Promise<Subscription> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const sub = await read();
+    if (sub.status === status) return sub;
+    if (Date.now() > end) throw new Error(`Subscription/${id} stayed ${sub.status}, not ${status}: ${JSON.stringify(sub)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
 
 export const TOPICS = 'https://fhir.fibrotrack.org/SubscriptionTopic';
 const FILTER = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';

@@ -4,6 +4,7 @@
 import type { Resource, SearchParameter } from 'fhir/r4.js';
 import { unprocessable } from '../core/outcomes.js';
 import type { SearchRequest } from '../search/search-request.js';
+import { forwardTo } from '../store/forwarding-repository.js';
 import type { FhirRepository, ResourceVersion, WriteMethod } from '../store/repository.js';
 import type { SearchParamChange, SearchParamService } from './search-param-service.js';
 
@@ -13,15 +14,7 @@ export function watchSearchParams(repo: FhirRepository, service: SearchParamServ
 
 function wrap(repo: FhirRepository, service: SearchParamService, changes: SearchParamChange[] | undefined): FhirRepository {
   const watched: FhirRepository = {
-    read: (type, id) => repo.read(type, id),
-    vread: (type, id, vid) => repo.vread(type, id, vid),
-    history: (q) => repo.history(q),
-    everything: (q) => repo.everything(q),
-    storedIdentifiers: (type, param, target, system, values) => repo.storedIdentifiers(type, param, target, system, values),
-    readForUpdate: (type, id) => repo.readForUpdate(type, id),
-    lock: (key) => repo.lock(key),
-    withLock: (key, fn) => repo.withLock(key, fn),
-    close: () => repo.close(),
+    ...forwardTo(repo),
     async search(request: SearchRequest) {
       await service.checkSearchable(request);
       return repo.search(request);

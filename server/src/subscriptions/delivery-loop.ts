@@ -24,6 +24,7 @@ import { setStatus } from './set-status.js';
 import type { Topics } from './topics.js';
 import type { WsNotification } from './websocket/fanout.js';
 import * as table from './subscription-table.js';
+import { loggableError } from '../audit/loggable.js';
 
 const BATCH = 20;
 const LEASED_AT_ONCE = 10;
@@ -80,7 +81,7 @@ export class DeliveryLoop {
       try {
         busy = await this.tick();
       } catch (err) {
-        console.error('Subscription delivery failed; retrying at the next poll', err);
+        console.error('Subscription delivery failed; retrying at the next poll', loggableError(err));
       }
       if (!busy && !this.stopped) await this.idle();
     }
@@ -124,7 +125,7 @@ export class DeliveryLoop {
     const failures = (this.ownFailures.get(row.id) ?? 0) + 1;
     this.ownFailures.set(row.id, failures);
     const delay = this.backoff(failures);
-    console.error(`Subscription/${row.id}: delivery failed on this server; trying again in ${delay} ms`, err);
+    console.error(`Subscription/${row.id}: delivery failed on this server; trying again in ${delay} ms`, loggableError(err));
     await this.query(table.postpone(row.id, this.owner, delay)).catch(() => undefined);
   }
 

@@ -1,6 +1,7 @@
 // What a Subscription may deliver: what the token that created it may read, judged by the one access policy
 // (auth/resource-server/authorize-interaction.ts) on each matched resource. The grant is stored with the
 // subscription (scopes, patient, user); a patient/ token's subscription never carries another patient's data.
+// The grant also names the Subscription's owner: one user of one client (ownerOf), the only one who sees it.
 import type { Resource } from 'fhir/r4.js';
 import type { AccessContext } from '../auth/access-context.js';
 import { AccessPolicy } from '../auth/resource-server/authorize-interaction.js';
@@ -23,6 +24,23 @@ export function grantOf(access: AccessContext | undefined): Grant {
 
 export function parseGrant(json: string | null): Grant | undefined {
   return json ? (JSON.parse(json) as Grant) : undefined;
+}
+
+/** The part of a token that names its user. */
+export type Who = Pick<AccessContext, 'clientId' | 'subject' | 'fhirUser'>;
+
+/**
+ * One user of one client: the token's subject (its fhirUser when it has no subject); a Backend Services client,
+ * which has neither, is its own user. `key` compares owners, `who` names one in messages.
+ */
+export function ownerOf(who: Who): { key: string; who: string } {
+  const user = who.subject !== undefined ? `user ${who.subject}` : who.fhirUser !== undefined ? `user ${who.fhirUser}` : undefined;
+  return user ? { key: JSON.stringify([who.clientId, user]), who: `${user} of client ${who.clientId}` } : { key: JSON.stringify([who.clientId]), who: `client ${who.clientId}` };
+}
+
+/** Whether `access` is of the user and client whose token created a Subscription with `grant` (never for a grant of AUTH_MODE=open or none). */
+export function ownedBy(grant: Grant | undefined, access: Who): boolean {
+  return grant !== undefined && 'access' in grant && ownerOf(grant.access).key === ownerOf(access).key;
 }
 
 export type GrantCheck = (grant: Grant | undefined, resource: Resource) => boolean;

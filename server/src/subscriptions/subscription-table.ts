@@ -31,8 +31,6 @@ export interface EventRow extends RowDataPacket {
 export const saveGrant = (id: string, grantJson: string) =>
   sql`INSERT INTO subscription (id, grant_json) VALUES (${id}, ${grantJson}) ON DUPLICATE KEY UPDATE grant_json = VALUES(grant_json)`;
 
-export const grantRow = (id: string) => sql`SELECT grant_json FROM subscription WHERE id = ${id}`;
-
 /** Mirrors a committed Subscription resource (in its transaction); a new request starts its retries afresh. */
 export const syncResource = (id: string, type: string, criteria: string, topic: string | null, status: SubscriptionStatus) =>
   sql`INSERT INTO subscription (id, res_type, criteria, topic, status) VALUES (${id}, ${type}, ${criteria}, ${topic}, ${status})

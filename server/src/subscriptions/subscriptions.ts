@@ -18,9 +18,12 @@ import { subscriptionRoutes } from './operations/subscription-routes.js';
 import type { Route } from '../fhir/routes.js';
 import type { BindingTokenIssuer } from './websocket/websocket-service.js';
 import { subscriptionWrites } from './subscription-writes.js';
+import { ownSubscriptions } from './own-subscriptions.js';
+import { subscriptionsVisibleTo } from './visibility.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { criteriaOf } from './subscription-spec.js';
 import type { Topics } from './topics.js';
+import { loggableError } from '../audit/loggable.js';
 
 export interface SubscriptionServices {
   loop: DeliveryLoop;
@@ -75,12 +78,16 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
       websocket = channel;
       capability.websocketUrl = channel.url;
     },
-    contextFor: (requestCtx, access) => ({ ...requestCtx, repo: subscriptionWrites(requestCtx.repo, access, writeDeps) }),
+    // Visibility outermost: another user's Subscription is refused before its write would store a grant.
+    contextFor: (requestCtx, access) => ({
+      ...requestCtx,
+      repo: ownSubscriptions(subscriptionWrites(requestCtx.repo, access, writeDeps), subscriptionsVisibleTo(pool, access), access !== undefined),
+    }),
     watchAuthorization(events, state) {
       loop.authorization = state;
       const stop = (ended: Parameters<typeof stopSubscriptionsOf>[2], why: string) => {
         stopSubscriptionsOf(pool, ctx.repo, ended, `delivery stopped: ${why}`)
-          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', err));
+          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', loggableError(err)));
       };
       events.on('grant.revoked', (_ctx, grantId) => stop({ grantId }, 'the authorization (grant) that created it was revoked'));
       events.on('client_credentials.destroyed', (token) => stop({ tokenId: token.jti }, 'the access token that created it was revoked'));

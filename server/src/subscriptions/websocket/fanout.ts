@@ -4,6 +4,7 @@
 // no socket is bound is not kept for it (clients catch up with `$events`, docs/subscriptions.md).
 import type { Redis } from 'ioredis';
 import type { Resource } from 'fhir/r4.js';
+import { loggableError } from '../../audit/loggable.js';
 
 /** One notification for the sockets bound to `subscriptionId`. */
 export interface WsNotification {
@@ -31,7 +32,7 @@ export class WsFanout {
       try {
         deliver(JSON.parse(message) as WsNotification);
       } catch (err) {
-        console.error('Subscriptions: a websocket notification could not be passed on', err);
+        console.error('Subscriptions: a websocket notification could not be passed on', loggableError(err));
       }
     });
     await this.subscriber.subscribe(this.channel);

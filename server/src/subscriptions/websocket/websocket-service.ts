@@ -5,10 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'fhir/r4.js';
 import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
 import type { AccessContext } from '../../auth/access-context.js';
 import type { FhirRepository } from '../../store/repository.js';
 import type { DeliveryLoop } from '../delivery-loop.js';
 import { grantOf, type GrantCheck } from '../grant.js';
+import { subscriptionsVisibleTo } from '../visibility.js';
 import { BindingTokens } from './binding-tokens.js';
 import { openChannelTransport } from './channel-transport.js';
 import { WsChannel, type WsLimits } from './ws-channel.js';
@@ -36,8 +38,9 @@ export interface WebsocketDeps {
   fhirBase: string;
   open: boolean;
   allows: GrantCheck;
-  /** The store, unwrapped: a binding token already names Subscriptions its asker may see. */
+  /** The store, unwrapped: whose a Subscription is, `pool` tells (visibility.ts). */
   repo: FhirRepository;
+  pool: Pool;
   loop: DeliveryLoop;
   limits: WsLimits;
   bindingTokenTtlSeconds: number;
@@ -54,7 +57,9 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     tokens,
     open: deps.open,
     allows: (grant, resource) => deps.allows(grant, resource),
-    bindable: async (id) => {
+    // The binding token names Subscriptions its asker saw; bound only while they are still its user's.
+    bindable: async (id, grant) => {
+      if (!(await subscriptionsVisibleTo(deps.pool, 'access' in grant ? grant.access : undefined)([id])).has(id)) return false;
       const current = await deps.repo.read('Subscription', id);
       const sub = current?.resource as Subscription | undefined;
       return !!sub && !current?.deleted && sub.channel?.type === 'websocket' && sub.status !== 'off' && sub.status !== 'error';

@@ -9,9 +9,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Resource } from 'fhir/r4.js';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Grant } from '../grant.js';
+import { ownerOf, type Grant } from '../grant.js';
 import type { BindingTokens } from './binding-tokens.js';
 import type { WsNotification } from './fanout.js';
+import { loggableError } from '../../audit/loggable.js';
 
 export interface WsLimits {
   /** Sockets bound at once by one user of one client (a Backend Services client is its own user; all of AUTH_MODE=open counts as one). */
@@ -34,8 +35,8 @@ export interface WsChannelDeps {
   open: boolean;
   /** Whether `grant` may read `resource` (the one access policy). */
   allows(grant: Grant, resource: Resource): boolean;
-  /** Whether Subscription/<id> exists, has the websocket channel and is not off. */
-  bindable(id: string): Promise<boolean>;
+  /** Whether Subscription/<id> exists, has the websocket channel, is not off, and belongs to `grant`'s user (visibility.ts). */
+  bindable(id: string, grant: Grant): Promise<boolean>;
   limits: WsLimits;
 }
 
@@ -51,11 +52,9 @@ interface Conn {
   unboundTimer?: NodeJS.Timeout;
 }
 
-/** Whose sockets count together: one user (the token's subject) of one client. */
+/** Whose sockets count together: one user of one client (grant.ts ownerOf). */
 function userOf(grant: Grant): { key: string; who: string } {
-  if (!('access' in grant)) return { key: '(open)', who: 'this server (AUTH_MODE=open)' };
-  const { clientId, subject } = grant.access;
-  return subject ? { key: JSON.stringify([clientId, subject]), who: `user ${subject} of client ${clientId}` } : { key: JSON.stringify([clientId]), who: `client ${clientId}` };
+  return 'access' in grant ? ownerOf(grant.access) : { key: '(open)', who: 'this server (AUTH_MODE=open)' };
 }
 
 export class WsChannel {
@@ -90,7 +89,7 @@ export class WsChannel {
       conn.alive = true;
       if (isBinary) return this.refuse(conn, 'messages are text');
       this.onMessage(conn, data.toString()).catch((err: unknown) => {
-        console.error('Subscriptions: a websocket bind failed', err);
+        console.error('Subscriptions: a websocket bind failed', loggableError(err));
         this.refuse(conn, 'the bind could not be completed; try again');
       });
     });
@@ -126,7 +125,7 @@ export class WsChannel {
     conn.clientKey = clientKey;
     this.perClient.set(clientKey, count + 1);
     const live = [];
-    for (const id of ids) if (await this.deps.bindable(id)) live.push(id);
+    for (const id of ids) if (await this.deps.bindable(id, conn.grant)) live.push(id);
     if (live.length === 0) return this.refuse(conn, `no websocket Subscription to bind to: ${ids.join(', ')} (unknown, off, or not websocket)`);
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     clearTimeout(conn.unboundTimer);
