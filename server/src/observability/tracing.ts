@@ -74,6 +74,6 @@ const scrubQueryStrings: SpanProcessor = {
     }
   },
   onEnd: () => undefined,
-  forceFlush: async () => undefined,
-  shutdown: async () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
 };
