@@ -10,6 +10,7 @@ import { migrateCommand } from './migrate-command.js';
 import { listenForMetrics } from '../observability/metrics-endpoint.js';
 import { createLogger } from '../observability/request-log.js';
 import { errorHandler } from '../http/error-handler.js';
+import { shutdownTracing } from '../observability/tracing-switch.js';
 
 export async function serveCommand(config: Config, stopDevServices: () => Promise<void> = async () => undefined): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config, stopDevServices);
@@ -28,6 +29,7 @@ export async function serveCommand(config: Config, stopDevServices: () => Promis
     await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     await close();
     await stopDevServices();
+    await shutdownTracing(); // the spans of the last requests, flushed to the collector
   } });
   const stop = () => void shutdown().then(() => process.exit(0), (err: unknown) => {
     console.error('shutdown failed', err);
