@@ -73,6 +73,12 @@ export class UserStore {
     return ok && rows[0] ? toUser(rows[0]) : undefined;
   }
 
+  /** The user of a username (normalized here), without checking any password. */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
   async find(accountId: string): Promise<User | undefined> {
     const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE account_id = ?', [accountId]);
     return rows[0] ? toUser(rows[0]) : undefined;

@@ -11,7 +11,7 @@ import type { LaunchStore } from '../auth/launch-store.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { page, escapeHtml } from '../auth/pages.js';
 import type { User, UserStore } from '../auth/user-store.js';
-import { normalizeUsername } from '../auth/username.js';
+import { checkSignIn } from '../auth/sign-in-check.js';
 import { ehrLaunchPage, ehrSignInPage, type LaunchChoices } from './ehr-pages.js';
 import { crossSiteRefusal, csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
@@ -65,17 +65,9 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   });
 
   router.post('/login', form, async (req, res) => {
-    const { username: typed, password } = req.body as Record<string, unknown>;
-    const username = typeof typed === 'string' ? normalizeUsername(typed) : '';
-    if (username && (await deps.throttle.locked(username))) {
-      return res.status(429).type('html').send(ehrSignInPage('Too many failed sign-ins for this username: try again in 15 minutes.'));
-    }
-    const user = username && typeof password === 'string' && password ? await deps.users.authenticate(username, password) : undefined;
-    if (!user) {
-      if (username) await deps.throttle.failed(username);
-      return res.status(401).type('html').send(ehrSignInPage('Wrong username or password.'));
-    }
-    await deps.throttle.succeeded(username);
+    const checked = await checkSignIn(deps.users, deps.throttle, req.body as Record<string, unknown>);
+    if (!('user' in checked)) return res.status(checked.status).type('html').send(ehrSignInPage(checked.message));
+    const user = checked.user;
     if (!isPractitioner(user)) return res.status(403).type('html').send(ehrSignInPage(`Only a practitioner can use the EHR launch simulator; ${user.fhirUser} is not one.`));
     await deps.sessions.start(res, user.accountId);
     res.redirect(303, '/ehr/');
