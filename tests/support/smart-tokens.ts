@@ -53,6 +53,15 @@ export async function addUser(server: ServerLike, user: { username: string; pass
   return auth(server).users.add(user);
 }
 
+/**
+ * Forgets what the user allowed every app (as Revoke at /auth/grants does, tokens left alone), so that the next
+ * authorization shows the consent page again: for tests of that page after an earlier test's consent.
+ */
+export async function forgetConsents(server: ServerLike, username: string): Promise<void> {
+  const user = await auth(server).users.findByUsername(username);
+  if (user) await auth(server).consents.forget(user.accountId);
+}
+
 /** Creates a resource in-process (no token needed), returning its id: test fixtures for AUTH_MODE=smart. */
 export async function createResource(server: ServerLike, resource: FhirResource): Promise<string> {
   const built = 'built' in server ? server.built : server;

@@ -3,8 +3,9 @@
 // (account and CSRF token) in Redis under a hash of that id.
 // https://owasp.org/www-community/SameSite  https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
+import type { User } from './user-store.js';
 
 /** A sign-in to these pages lasts as long as one at /auth (12 hours). */
 export const BROWSER_SESSION_TTL_SECONDS = 12 * 3600;
@@ -58,6 +59,13 @@ export class BrowserSessions {
     return raw ? (JSON.parse(raw) as BrowserSession) : undefined;
   }
 
+  /** The session of the request and its user, while that user still exists. */
+  async signedIn(req: Request, users: { find(accountId: string): Promise<User | undefined> }): Promise<{ user: User; session: BrowserSession } | undefined> {
+    const session = await this.find(req);
+    const user = session && (await users.find(session.accountId));
+    return session && user ? { user, session } : undefined;
+  }
+
   async end(req: Request, res: Response): Promise<void> {
     const id = cookieValue(req, this.place.cookie);
     if (id) await this.redis.del(this.key(id));
@@ -92,4 +100,15 @@ export function crossSiteRefusal(req: Request, ownOrigin: string): string | unde
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `requests from another site (Sec-Fetch-Site ${String(site)}) are refused`;
   return undefined;
+}
+
+/** Middleware of such pages: nothing is cached, and every POST (sign-in, forms, sign-out) from another site is refused. */
+export function ownPagesOnly(baseUrl: string, refuse: (res: Response, status: number, message: string) => void): RequestHandler {
+  const ownOrigin = new URL(baseUrl).origin;
+  return (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    const refusal = req.method === 'GET' || req.method === 'HEAD' ? undefined : crossSiteRefusal(req, ownOrigin);
+    if (refusal) refuse(res, 403, refusal);
+    else next();
+  };
 }

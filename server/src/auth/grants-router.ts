@@ -3,7 +3,7 @@
 // CSRF token and is refused from another Origin. https://www.rfc-editor.org/rfc/rfc7009 (what revoking ends)
 import express, { type Request, type Response } from 'express';
 import { patientIdOf } from '../core/ids.js';
-import { crossSiteRefusal, csrfMatches, type BrowserSession, type BrowserSessions } from './browser-session.js';
+import { csrfMatches, ownPagesOnly, type BrowserSessions } from './browser-session.js';
 import type { ClientStore } from './client-store.js';
 import type { ConsentStore } from './consent-store.js';
 import type { FhirLookup } from './fhir-lookup.js';
@@ -11,7 +11,7 @@ import { grantsPage, grantsSignInPage, type ShownConsent } from './grants-pages.
 import type { LoginThrottle } from './login-throttle.js';
 import { escapeHtml, page } from './pages.js';
 import { checkSignIn } from './sign-in-check.js';
-import type { User, UserStore } from './user-store.js';
+import type { UserStore } from './user-store.js';
 
 export interface GrantsDeps {
   /** BASE_URL: the only Origin its forms are accepted from. */
@@ -29,19 +29,8 @@ export interface GrantsDeps {
 export function grantsRouter(deps: GrantsDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const ownOrigin = new URL(deps.baseUrl).origin;
-  router.use((req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    const refusal = req.method === 'GET' || req.method === 'HEAD' ? undefined : crossSiteRefusal(req, ownOrigin);
-    if (refusal) refuse(res, 403, refusal);
-    else next();
-  });
-
-  const signedIn = async (req: Request): Promise<{ user: User; session: BrowserSession } | undefined> => {
-    const session = await deps.sessions.find(req);
-    const user = session && (await deps.users.find(session.accountId));
-    return session && user ? { user, session } : undefined;
-  };
+  router.use(ownPagesOnly(deps.baseUrl, refuse));
+  const signedIn = (req: Request) => deps.sessions.signedIn(req, deps.users);
 
   router.get('/', async (req, res) => {
     const who = await signedIn(req);

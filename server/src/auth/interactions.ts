@@ -53,7 +53,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const step = await currentStep(deps, details, (q ?? '').trim());
       if (typeof step === 'string') res.type('html').send(step);
       // Everything asked for was allowed before: the consent step passes without a page.
-      else await grantAndFinish(deps, req, res, details, step.offered, step.offered, step.context);
+      else await grantAndFinish(deps, req, res, details, offeredScopes(details, deps.fhirBase), step.selected, step.context);
     } catch (err) {
       next(err);
     }
@@ -221,7 +221,7 @@ function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
 }
 
 /** The page of the current step, or, at a consent step asking for nothing new, what to grant without one. */
-async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string | { offered: string[]; context: GrantContext }> {
+async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string | { selected: string[]; context: GrantContext }> {
   const clientName = await nameOf(deps.provider(), details);
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
@@ -234,7 +234,7 @@ async function currentStep(deps: InteractionDeps, details: Details, search: stri
   }
   const remembered = await deps.consents.find(details.session!.accountId, String(details.params.client_id));
   const allowedBefore = offered.filter((s) => consentAllows(remembered, s, context.patient));
-  if (allowedBefore.length === offered.length) return { offered, context };
+  if (allowedBefore.length === offered.length) return { selected: offered, context };
   const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
   const audience = { ...(patientLabel ? { patientLabel } : {}), userIsPatient: patientIdOf(context.fhirUser) !== undefined };
   const asked = offered.filter((s) => !allowedBefore.includes(s));

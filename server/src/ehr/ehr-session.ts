@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { BROWSER_SESSION_TTL_SECONDS, BrowserSessions, type BrowserSession } from '../auth/browser-session.js';
 
-export { crossSiteRefusal, csrfMatches } from '../auth/browser-session.js';
+export { csrfMatches } from '../auth/browser-session.js';
 
 export const EHR_SESSION_COOKIE = 'ehr_session';
 /** A simulator sign-in lasts as long as one at /auth (12 hours). */

@@ -13,7 +13,8 @@ import { page, escapeHtml } from '../auth/pages.js';
 import type { User, UserStore } from '../auth/user-store.js';
 import { checkSignIn } from '../auth/sign-in-check.js';
 import { ehrLaunchPage, ehrSignInPage, type LaunchChoices } from './ehr-pages.js';
-import { crossSiteRefusal, csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
+import { ownPagesOnly } from '../auth/browser-session.js';
+import { csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
 export interface EhrSimulatorDeps {
   /** BASE_URL: the only Origin its forms are accepted from. */
@@ -34,23 +35,12 @@ const isPractitioner = (user: User) => user.fhirUser.startsWith('Practitioner/')
 export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const ownOrigin = new URL(deps.baseUrl).origin;
-  router.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  // Every POST (sign-in, launch, sign-out) comes from our own pages or is refused.
-  router.use((req, res, next) => {
-    const refusal = req.method === 'GET' || req.method === 'HEAD' ? undefined : crossSiteRefusal(req, ownOrigin);
-    if (refusal) refuse(res, 403, refusal);
-    else next();
-  });
+  router.use(ownPagesOnly(deps.baseUrl, refuse));
 
   /** The signed-in practitioner and their session, or undefined. */
   const signedIn = async (req: Request): Promise<{ user: User; session: EhrSession } | undefined> => {
-    const session = await deps.sessions.find(req);
-    const user = session && (await deps.users.find(session.accountId));
-    return session && user && isPractitioner(user) ? { user, session } : undefined;
+    const who = await deps.sessions.signedIn(req, deps.users);
+    return who && isPractitioner(who.user) ? who : undefined;
   };
 
   router.get('/', async (req, res) => {
