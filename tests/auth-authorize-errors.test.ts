@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
-import { addUser, authorize, createResource, ehrLaunch, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import { addUser, authorize, createResource, ehrLaunch, FHIR_BASE, forgetConsents, registerClient } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -137,12 +137,14 @@ test('asking only for scopes the client is not registered for ends in access_den
 });
 
 test('unticking every scope on the consent page gives no code', async () => {
+  await forgetConsents(server, user.username);
   const r = await authorize(server, { client: app, user, scope, deselect: scope.split(' ') });
   assert.equal(r.code, undefined);
   assert.equal(r.error, 'access_denied');
 });
 
 test('denying on the consent page sends access_denied with the state, and no code', async () => {
+  await forgetConsents(server, user.username);
   const r = await authorize(server, { client: app, user, scope, deny: true, state: 'deny-state' });
   assert.equal(r.code, undefined);
   assert.equal(r.error, 'access_denied');

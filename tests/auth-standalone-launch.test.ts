@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { addUser, authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, FHIR_BASE, registerClient } from './support/smart-tokens.js';
+import { addUser, authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, FHIR_BASE, forgetConsents, registerClient } from './support/smart-tokens.js';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
 
 let server: TestServer;
@@ -75,6 +75,7 @@ test('the state comes back exactly, and unticked scopes are missing from the gra
   const state = 'x y/z?&=é';
   const user = { username: 'dr.lopez', password: 'correct horse battery' };
   const scope = 'launch/patient openid fhirUser patient/Observation.rs patient/Condition.rs offline_access';
+  await forgetConsents(server, user.username);
   const r = await authorize(server, { client: app, user, scope, patient: patientId, state, deselect: ['patient/Condition.rs', 'offline_access'] });
   assert.equal(r.state, state);
   assert.deepEqual([...r.offeredScopes].sort(), scope.split(' ').sort());

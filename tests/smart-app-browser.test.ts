@@ -5,13 +5,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import type { FhirResource } from 'fhir/r4.js';
 import type { Page } from 'playwright-core';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { addUser, createResource } from './support/smart-tokens.js';
+import { addUser, createResource, forgetConsents } from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -137,6 +137,11 @@ after(async () => {
   for (const b of browsers) await b.close();
   await new Promise((resolve) => http.close(resolve));
   await server.close();
+});
+
+// Each test walks through the consent page: none skips it for a consent an earlier test gave.
+beforeEach(async () => {
+  for (const username of ['dr.lopez', 'jane']) await forgetConsents(server, username);
 });
 
 /** A fresh browser profile per test: no cookies from another test's sign-in. */

@@ -145,7 +145,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
     // Sign-in attempts, failed ones included (oidc-provider has no event for a wrong password).
-    if (audit) app.post('/auth/interaction/:uid/login', auditSignIns(audit));
+    if (audit) app.post(['/auth/interaction/:uid/login', '/auth/grants/login'], auditSignIns(audit));
     app.use('/auth', auth.router);
     // The EHR launch simulator is a development tool: only with EHR_SIMULATOR=true, and only for a signed-in practitioner.
     if (config.ehrSimulator && redis) {

@@ -53,6 +53,15 @@ export async function addUser(server: ServerLike, user: { username: string; pass
   return auth(server).users.add(user);
 }
 
+/**
+ * Forgets what the user allowed every app (as Revoke at /auth/grants does, tokens left alone), so that the next
+ * authorization shows the consent page again: for tests of that page after an earlier test's consent.
+ */
+export async function forgetConsents(server: ServerLike, username: string): Promise<void> {
+  const user = await auth(server).users.byUsername(username);
+  if (user) await auth(server).consents.forget(user.accountId);
+}
+
 /** Creates a resource in-process (no token needed), returning its id: test fixtures for AUTH_MODE=smart. */
 export async function createResource(server: ServerLike, resource: FhirResource): Promise<string> {
   const built = 'built' in server ? server.built : server;
@@ -99,8 +108,10 @@ export interface AuthorizeResult {
   error?: string;
   verifier: string;
   challenge: string;
-  /** The scopes shown on the consent page. */
+  /** The scopes shown on the consent page (none when the user allowed them all before: no page). */
   offeredScopes: string[];
+  /** The consent page, when one was shown. */
+  consentPage?: string;
   /** Status and body of the last page when the flow stopped on one (no redirect to the client). */
   stoppedAt?: { status: number; text: string };
   /** The browser (cookie jar) that went through the flow. */
@@ -127,6 +138,7 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   let res = await agent.get(`/auth/authorize?${query}`);
   const offeredScopes: string[] = [];
+  let consentPage: string | undefined;
   for (let step = 0; step < 20; step++) {
     if (res.status === 302 || res.status === 303) {
       const location = new URL(res.headers.location, BASE_URL);
@@ -139,6 +151,7 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
           verifier,
           challenge,
           offeredScopes,
+          ...(consentPage ? { consentPage } : {}),
           agent,
         };
       }
@@ -155,6 +168,7 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
       res = await agent.post(formAction).type('form').send({ patient: opts.patient });
     } else if (res.text.includes('id="approve"')) {
       offeredScopes.push(...[...res.text.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => unescapeHtml(m[1])));
+      consentPage = res.text;
       if (opts.deny) {
         const abort = unescapeHtml(/formaction="([^"]+)"/.exec(res.text)![1]);
         res = await agent.post(abort).type('form').send({});

@@ -8,8 +8,12 @@ import Provider from 'oidc-provider';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import type { TokenVerifier } from './access-context.js';
 import { adminRouter } from './admin-api.js';
+import { BrowserSessions } from './browser-session.js';
 import { ClientStore, presentedClientSecret, type ClientRegistration } from './client-store.js';
+import { ConsentStore } from './consent-store.js';
 import { FhirLookup } from './fhir-lookup.js';
+import { revokeGrants } from './grant-revocation.js';
+import { grantsRouter } from './grants-router.js';
 import { interactionRouter } from './interactions.js';
 import { LaunchStore } from './launch-store.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -65,6 +69,8 @@ export interface AuthorizationServer {
   throttle: LoginThrottle;
   clientStore: ClientStore;
   lookup: FhirLookup;
+  /** What each user allowed each app (remembered consent). */
+  consents: ConsentStore;
   close(): Promise<void>;
 }
 
@@ -154,7 +160,18 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     res.set('Access-Control-Allow-Origin', '*').json(SMART_STYLE);
   });
   const throttle = new LoginThrottle(opts.redis, opts.redisPrefix);
-  router.use('/interaction', interactionRouter({ provider: current, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle }));
+  const consents = new ConsentStore(opts.redis, opts.redisPrefix, GRANT_TTL);
+  router.use('/interaction', interactionRouter({ provider: current, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle, consents }));
+  router.use('/grants', grantsRouter({
+    baseUrl: opts.baseUrl, users, throttle, consents, clients: clientStore, lookup,
+    sessions: new BrowserSessions(opts.redis, opts.redisPrefix, opts.baseUrl, { cookie: 'grants_session', path: '/auth/grants', keyName: 'grantssession' }),
+    // Said on the hub as oidc-provider says its own revocations: the audit log and Subscriptions hear of it.
+    revoke: async (grantIds, who) => {
+      await revokeGrants(opts.redis, opts.redisPrefix, grantIds);
+      const ctx = { ...(who.address ? { ip: who.address } : {}), oidc: { client: { clientId: who.clientId }, account: { accountId: who.accountId } } };
+      for (const grantId of grantIds) hub.emit('grant.revoked', ctx, grantId);
+    },
+  }));
   router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys, keysChanged: reloadKeys }));
 
   const publicUrl = new URL(opts.baseUrl);
@@ -192,13 +209,15 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     throttle,
     clientStore,
     lookup,
+    consents,
     close: async () => clearInterval(keyCheck),
   };
 }
 
 /**
- * oidc-provider drops offline_access unless prompt=consent. We always ask for consent, so say so.
- * (prompt=none is left alone: it must fail rather than show a page.)
+ * oidc-provider drops offline_access unless prompt=consent. Every authorization goes through our consent step (which
+ * passes without a page when the user allowed it all before), so say so. (prompt=none is left alone: it must fail
+ * rather than show a page.)
  */
 function keepOfflineAccess(req: Request): void {
   const url = new URL(req.url, 'http://local');

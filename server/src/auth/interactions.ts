@@ -1,9 +1,12 @@
 // The user-facing steps of an authorization (oidc-provider "interactions"): login, patient picker for a
-// provider's standalone launch, and consent where scopes can be deselected. Mounted at /auth/interaction.
+// provider's standalone launch, and consent where scopes can be deselected. Consent is remembered per user and app
+// (consent-store.ts): a launch asking for nothing new passes the consent step without a page, one asking for more is
+// asked only about the new scopes. Mounted at /auth/interaction.
 // https://hl7.org/fhir/smart-app-launch/app-launch.html#obtain-authorization-code
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import { patientIdOf } from '../core/ids.js';
+import { consentAllows, type ConsentStore } from './consent-store.js';
 import type { FhirLookup } from './fhir-lookup.js';
 import type { EhrLaunch, GrantContext, LaunchStore } from './launch-store.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -21,6 +24,7 @@ export interface InteractionDeps {
   lookup: FhirLookup;
   grantTtlSeconds: number;
   throttle: LoginThrottle;
+  consents: ConsentStore;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -46,7 +50,10 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       if (q !== undefined && (typeof q !== 'string' || q.length > PATIENT_SEARCH_MAX)) {
         throw new InteractionError(400, `the patient search text (q) must be one value of at most ${PATIENT_SEARCH_MAX} characters`);
       }
-      res.type('html').send(await currentStep(deps, details, (q ?? '').trim()));
+      const step = await currentStep(deps, details, (q ?? '').trim());
+      if (typeof step === 'string') res.type('html').send(step);
+      // Everything asked for was allowed before: the consent step passes without a page.
+      else await grantAndFinish(deps, req, res, details, offeredScopes(details, deps.fhirBase), step.selected, step.context);
     } catch (err) {
       next(err);
     }
@@ -109,24 +116,16 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const available = grantableScopes(launch, offered);
       const raw = (req.body as Record<string, unknown>).scope;
       const chosen = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
-      const selected = available.filter((s) => chosen.has(s));
-      const context = await grantContext(deps, details, selected, launch);
+      // The page asked only about new scopes: those allowed before (for this patient) stay allowed.
+      const shown = await grantContext(deps, details, available, launch);
+      const remembered = await deps.consents.find(details.session!.accountId, String(details.params.client_id));
+      const selected = shown === 'needs-patient' ? [] : available.filter((s) => chosen.has(s) || consentAllows(remembered, s, shown.patient));
+      const context = shown === 'needs-patient' ? shown : await grantContext(deps, details, selected, launch);
       if (context === 'needs-patient') {
         res.redirect(303, `/auth/interaction/${details.uid}`);
         return;
       }
-      const grant = new (deps.provider().Grant)({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
-      // Every requested scope is granted or rejected, or oidc-provider would ask for consent again.
-      const rejected = offered.filter((s) => !selected.includes(s));
-      if (selected.some(isOidcScope)) grant.addOIDCScope(selected.filter(isOidcScope).join(' '));
-      if (rejected.some(isOidcScope)) grant.rejectOIDCScope(rejected.filter(isOidcScope).join(' '));
-      const resourceSelected = selected.filter((s) => !isOidcScope(s));
-      const resourceRejected = rejected.filter((s) => !isOidcScope(s));
-      if (resourceSelected.length) grant.addResourceScope(deps.fhirBase, resourceSelected.join(' '));
-      if (resourceRejected.length) grant.rejectResourceScope(deps.fhirBase, resourceRejected.join(' '));
-      const grantId = await grant.save();
-      await deps.launches.setGrantContext(grantId, context, deps.grantTtlSeconds);
-      await deps.provider().interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+      await grantAndFinish(deps, req, res, details, offered, selected, context);
     } catch (err) {
       next(err);
     }
@@ -171,6 +170,27 @@ async function nameOf(provider: Provider, details: Details): Promise<string> {
 }
 
 /**
+ * Saves the grant of `selected` (every other offered scope rejected, or oidc-provider would ask again) with its launch
+ * context, remembers the consent and lets oidc-provider go on to the code.
+ */
+async function grantAndFinish(deps: InteractionDeps, req: Request, res: Response, details: Details, offered: string[], selected: string[], context: GrantContext): Promise<void> {
+  const accountId = details.session!.accountId;
+  const clientId = String(details.params.client_id);
+  const grant = new (deps.provider().Grant)({ accountId, clientId });
+  const rejected = offered.filter((s) => !selected.includes(s));
+  if (selected.some(isOidcScope)) grant.addOIDCScope(selected.filter(isOidcScope).join(' '));
+  if (rejected.some(isOidcScope)) grant.rejectOIDCScope(rejected.filter(isOidcScope).join(' '));
+  const resourceSelected = selected.filter((s) => !isOidcScope(s));
+  const resourceRejected = rejected.filter((s) => !isOidcScope(s));
+  if (resourceSelected.length) grant.addResourceScope(deps.fhirBase, resourceSelected.join(' '));
+  if (resourceRejected.length) grant.rejectResourceScope(deps.fhirBase, resourceRejected.join(' '));
+  const grantId = await grant.save();
+  await deps.launches.setGrantContext(grantId, context, deps.grantTtlSeconds);
+  await deps.consents.remember(accountId, clientId, { scopes: selected, ...(context.patient ? { patient: context.patient } : {}), grantId });
+  await deps.provider().interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
+/**
  * The requested scopes the user is asked about: what oidc-provider found missing from the grant (each is
  * granted or rejected at consent). user/ scopes of a patient user mean what that patient may see: confining
  * them is the resource server's policy (AccessContext.fhirUser names the patient).
@@ -201,7 +221,8 @@ function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
   return scopes.includes('launch/patient') || (ehrLaunch && scopes.includes('launch')) || scopes.some((s) => parseClinicalScope(s)?.level === 'patient');
 }
 
-async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string> {
+/** The page of the current step, or, at a consent step asking for nothing new, what to grant without one. */
+async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string | { selected: string[]; context: GrantContext }> {
   const clientName = await nameOf(deps.provider(), details);
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
@@ -212,9 +233,13 @@ async function currentStep(deps: InteractionDeps, details: Details, search: stri
   if (context === 'needs-patient') {
     return patientPickerPage(`${base}/patient`, base, clientName, { text: search, ...(await deps.lookup.findPatients(search, PICKER_LIMIT)) });
   }
+  const remembered = await deps.consents.find(details.session!.accountId, String(details.params.client_id));
+  const allowedBefore = offered.filter((s) => consentAllows(remembered, s, context.patient));
+  if (allowedBefore.length === offered.length) return { selected: offered, context };
   const patientLabel = context.patient ? await deps.lookup.patientLabel(context.patient) : undefined;
   const audience = { ...(patientLabel ? { patientLabel } : {}), userIsPatient: patientIdOf(context.fhirUser) !== undefined };
-  return consentPage(`${base}/confirm`, `${base}/abort`, clientName, offered, audience);
+  const asked = offered.filter((s) => !allowedBefore.includes(s));
+  return consentPage(`${base}/confirm`, `${base}/abort`, clientName, { asked, allowedBefore }, audience);
 }
 
 /**

@@ -1,7 +1,7 @@
 // HTML pages of the authorization server: login, patient picker, consent and errors. Field names and
 // element ids are a contract with the SMART app tests (username, password, #login, scope, #approve, ...).
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { describeScope, GROUP_TITLES, type Audience, type ScopeGroup } from './scope-words.js';
+import { describeScope, GROUP_TITLES, type Audience, type ScopeGroup, type ScopeWording } from './scope-words.js';
 import { parseClinicalScope } from './smart-scopes.js';
 
 export function escapeHtml(value: unknown): string {
@@ -74,19 +74,24 @@ ${found.patients.length ? `<form method="post" action="${escapeHtml(action)}">
 /** The longest patient search text accepted. */
 export const PATIENT_SEARCH_MAX = 100;
 
-/** Each requested scope as a checkbox with its meaning in plain words, grouped; the raw scope in a details element. */
-export function consentPage(action: string, abortAction: string, clientName: string, scopes: string[], audience: Audience): string {
-  const worded = scopes.map((s) => describeScope(s, audience));
-  const groups = (Object.keys(GROUP_TITLES) as ScopeGroup[])
-    .map((group) => ({ group, items: worded.filter((w) => w.group === group) }))
-    .filter((g) => g.items.length)
-    .map(({ group, items }) => `<fieldset><legend>${escapeHtml(GROUP_TITLES[group])}</legend>
+/**
+ * Each newly requested scope as a checkbox with its meaning in plain words, grouped; the raw scope in a details
+ * element. Scopes the user allowed the app before are listed below, without a checkbox (they are revoked at /auth/grants).
+ */
+export function consentPage(action: string, abortAction: string, clientName: string, scopes: { asked: string[]; allowedBefore: string[] }, audience: Audience): string {
+  const groups = groupedScopes(scopes.asked, audience)
+    .map(({ title, items }) => `<fieldset><legend>${escapeHtml(title)}</legend>
 ${items.map((w) => `<div class="scope"><label><input type="checkbox" name="scope" value="${escapeHtml(w.scope)}" checked> ${escapeHtml(w.text)}</label>
 <details><summary>Scope</summary><code>${escapeHtml(w.scope)}</code></details></div>`).join('\n')}
 </fieldset>`)
     .join('\n');
+  const before = scopes.allowedBefore.length
+    ? `<section id="allowed-before"><h2>Already allowed</h2><p>You allowed these before; they stay allowed until you revoke them at <a href="/auth/grants">your app permissions</a>.</p>
+${scopeList(scopes.allowedBefore, audience)}</section>`
+    : '';
   // The patient is named only when a permission is confined to them; user/ scopes reach every patient the user may see.
-  const confined = audience.patientLabel && scopes.some((s) => s === 'launch/patient' || parseClinicalScope(s)?.level === 'patient');
+  const all = [...scopes.asked, ...scopes.allowedBefore];
+  const confined = audience.patientLabel && all.some((s) => s === 'launch/patient' || parseClinicalScope(s)?.level === 'patient');
   return page(
     'Allow access?',
     `<p><strong>${escapeHtml(clientName)}</strong> asks for the permissions below. Untick any you do not want to give.</p>
@@ -95,8 +100,23 @@ ${confined ? `<p id="consent-patient">Patient: <strong>${escapeHtml(audience.pat
 ${groups}
 <button type="submit" id="approve">Allow</button>
 <button type="submit" id="deny" formaction="${escapeHtml(abortAction)}" formnovalidate>Deny</button>
-</form>`,
+</form>
+${before}`,
   );
+}
+
+/** Scopes in plain words, grouped by what they allow, as nested lists (the raw scope in a title). */
+export function scopeList(scopes: string[], audience: Audience): string {
+  return `<ul class="scopes">${groupedScopes(scopes, audience)
+    .map(({ title, items }) => `<li>${escapeHtml(title)}<ul>${items.map((w) => `<li title="${escapeHtml(w.scope)}">${escapeHtml(w.text)}</li>`).join('')}</ul></li>`)
+    .join('')}</ul>`;
+}
+
+function groupedScopes(scopes: string[], audience: Audience): { title: string; items: ScopeWording[] }[] {
+  const worded = scopes.map((s) => describeScope(s, audience));
+  return (Object.keys(GROUP_TITLES) as ScopeGroup[])
+    .map((group) => ({ title: GROUP_TITLES[group], items: worded.filter((w) => w.group === group) }))
+    .filter((g) => g.items.length);
 }
 
 /** oidc-provider's renderError: errors that cannot go back to the client (bad client or redirect_uri). */

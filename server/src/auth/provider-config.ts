@@ -96,7 +96,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     async issueRefreshToken(_ctx, client, code) {
       return client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || code.scopes.has('online_access'));
     },
-    // Every authorization asks for consent anew, so deselected scopes never linger in an older grant.
+    // Every authorization gets a grant of its own (with its own launch context), made at our consent step; consent
+    // the user gave before lets that step pass without a page (interactions.ts, consent-store.ts).
     async loadExistingGrant(ctx) {
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;

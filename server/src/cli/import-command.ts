@@ -1,34 +1,45 @@
-// fibrotrack import apple-health|fitbit|google-fit <file|folder>... --patient <id> [--tz zone] [--utc-offset +01:00]
-// [--best-effort]: the same import as Patient/$import-wearable, run in-process on files already on disk.
-import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+// fibrotrack import [apple-health|fitbit|google-fit] <file|folder>... --patient <id> [--tz zone] [--utc-offset +01:00]
+// [--best-effort]: the same import as Patient/$import-wearable, run in-process on files already on disk. Without a
+// kind each file is imported as the source its content shows (a folder of mixed exports); every file is reported.
 import { IANAZone } from 'luxon';
 import { buildFhirServices } from '../fhir-services.js';
 import type { Config } from '../config.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
-import { OutcomeError, badRequest } from '../core/outcomes.js';
+import { OutcomeError } from '../core/outcomes.js';
 import { requirePatient } from '../fhir/operations/require-patient.js';
-import { detectUpload, parseOptions, progressBar, runImport, summaryParameters, wearablesOf, type ImportSummary } from '../wearables/index.js';
+import { parseOptions, progressBar, runImport, summaryParameters, wearablesOf, type ImportSummary } from '../wearables/index.js';
+import { KINDS, MissingPath, planFiles, type PlannedFile } from './import-files.js';
 
-const SOURCES: Record<string, string[]> = {
-  'apple-health': ['apple-health-xml', 'apple-health-zip'],
-  fitbit: ['fitbit'],
-  'google-fit': ['google-fit'],
+const USAGE = 'Usage: fibrotrack import [apple-health|fitbit|google-fit] <file|folder>... --patient <id> [--tz <IANA zone>] [--utc-offset +01:00] [--best-effort]';
+
+const SOURCE_NAMES: Record<string, string> = {
+  fitbit: 'Fitbit JSON',
+  'google-fit': 'Google Fit JSON',
+  'apple-health-xml': 'Apple Health export.xml',
+  'apple-health-zip': 'Apple Health export.zip',
 };
-const USAGE = 'Usage: fibrotrack import apple-health|fitbit|google-fit <file|folder>... --patient <id> [--tz <IANA zone>] [--utc-offset +01:00] [--best-effort]';
 
 export async function importCommand(config: Config, args: string[]): Promise<number> {
-  const [kind, ...rest] = args;
-  const opts = parseOptions(rest, ['patient', 'tz', 'utc-offset'], ['best-effort']);
-  if (!kind || !SOURCES[kind] || !opts || opts.positional.length === 0 || !opts.values.patient) return usage();
+  const kind = args[0] !== undefined && KINDS[args[0]] ? args[0] : undefined;
+  const opts = parseOptions(kind ? args.slice(1) : args, ['patient', 'tz', 'utc-offset'], ['best-effort']);
+  if (!opts || opts.positional.length === 0 || !opts.values.patient) return usage();
   const timeZone = opts.values.tz;
   if (timeZone && !IANAZone.isValidZone(timeZone)) return usage(`--tz ${timeZone} is not an IANA time zone`);
-  if (kind === 'fitbit' && !timeZone && !opts.values['utc-offset']) return usage('Fitbit times are device-local: give --tz (or --utc-offset)');
-  const files = await inputFiles(opts.positional, kind);
+  const localTimes = Boolean(timeZone || opts.values['utc-offset']);
+  if (kind === 'fitbit' && !localTimes) return usage('Fitbit times are device-local: give --tz (or --utc-offset)');
+  let files: PlannedFile[];
+  try {
+    files = await planFiles(opts.positional, kind);
+  } catch (err) {
+    if (err instanceof MissingPath) return usage(err.message);
+    throw err;
+  }
+  const fitbit = files.filter((f) => 'source' in f && f.source === 'fitbit');
+  if (fitbit.length && !localTimes) return usage(`Fitbit times are device-local: give --tz (or --utc-offset) for ${fitbit.map((f) => f.name).join(', ')}`);
   const { ctx, close } = await buildFhirServices(config);
   try {
     return await importFiles(ctx, {
-      kind, files, patientId: opts.values.patient, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort'),
+      files, patientId: opts.values.patient, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort'),
     });
   } finally {
     await close();
@@ -36,8 +47,8 @@ export async function importCommand(config: Config, args: string[]): Promise<num
 }
 
 export interface ImportFiles {
-  kind: string;
-  files: string[];
+  /** As planFiles (import-files.ts) found them: each with its source, or why it is not read. */
+  files: PlannedFile[];
   patientId: string;
   timeZone?: string;
   utcOffset?: string;
@@ -45,29 +56,37 @@ export interface ImportFiles {
 }
 
 /** Imports `files` into services already built (`fibrotrack seed` imports every demo patient's with one set). */
-export async function importFiles(ctx: FhirContext, { kind, files, patientId, timeZone, utcOffset, bestEffort }: ImportFiles): Promise<number> {
+export async function importFiles(ctx: FhirContext, { files, patientId, timeZone, utcOffset, bestEffort }: ImportFiles): Promise<number> {
   const { importOptions } = wearablesOf(ctx);
   let failures = 0;
+  let imported = 0;
   try {
     await requirePatient(ctx, patientId);
     for (const file of files) {
-      const fileName = basename(file);
-      const bar = progressBar(fileName);
+      if ('ignored' in file) {
+        console.log(`${file.name}: ${file.ignored}`);
+        continue;
+      }
+      if ('refused' in file) {
+        failures++;
+        console.error(`${file.name}: refused, nothing stored from it: ${file.refused}`);
+        continue;
+      }
+      const bar = progressBar(file.name);
       try {
-        const source = detectUpload(undefined, await head(file), fileName);
-        if (!SOURCES[kind].includes(source)) throw badRequest(`${fileName} holds ${source} data, not ${kind}`);
         const summary = await runImport(
-          { source, path: file, fileName, patientId, timeZone, utcOffset, bestEffort },
+          { source: file.source, path: file.path, fileName: file.name, patientId, timeZone, utcOffset, bestEffort },
           ctx,
           { ...importOptions, onProgress: (p) => bar.update(p) },
         );
         bar.done();
-        console.log(describe(fileName, summary));
+        imported++;
+        console.log(describe(file.name, file.source, summary));
       } catch (err) {
         bar.done();
         if (!(err instanceof OutcomeError)) throw err;
         failures++;
-        console.error(`${fileName}: failed, nothing stored from it: ${err.message}`);
+        console.error(`${file.name}: failed, nothing stored from it: ${err.message}`);
       }
     }
   } catch (err) {
@@ -75,38 +94,15 @@ export async function importFiles(ctx: FhirContext, { kind, files, patientId, ti
     console.error(err.message);
     return 1;
   }
+  if (files.length > 1) console.log(`${files.length} files: ${imported} imported, ${failures} failed, ${files.length - imported - failures} not read`);
   return failures === 0 ? 0 : 1;
 }
 
-/** Folders contribute their files (JSON for Fitbit and Google Fit), in name order. */
-async function inputFiles(paths: string[], kind: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    if (!(await stat(p)).isDirectory()) {
-      out.push(p);
-      continue;
-    }
-    const names = (await readdir(p)).filter((f) => (kind === 'apple-health' ? /\.(xml|zip)$/i : /\.json$/i).test(f)).sort();
-    out.push(...names.map((f) => join(p, f)));
-  }
-  return out;
-}
-
-async function head(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-function describe(fileName: string, s: ImportSummary): string {
+function describe(fileName: string, source: string, s: ImportSummary): string {
   const p = summaryParameters(s).parameter!;
   const n = (name: string) => p.find((x) => x.name === name)?.valueInteger ?? 0;
   const reasons = [...s.skipped.values()].map((t) => `${t.count} ${t.reason}`).join('; ');
-  return `${fileName}: created ${n('created')}, unchanged ${n('unchanged')}, skipped ${n('skipped')}${reasons ? ` (${reasons})` : ''}`;
+  return `${fileName}: ${SOURCE_NAMES[source] ?? source}: created ${n('created')}, unchanged ${n('unchanged')}, skipped ${n('skipped')}${reasons ? ` (${reasons})` : ''}`;
 }
 
 function usage(problem?: string): number {

@@ -18,8 +18,9 @@ Commands:
   export [--group id] [--type A,B] [--since instant] [--type-filter Type?query]... --out <dir>
                              Bulk Data export of the whole server or a Group into ndjson files (progress on stderr)
   client register|list|remove  SMART clients (register prints the client_secret once); see fibrotrack client
-  user add|list|remove|set-password
-                             practitioners and patients who sign in (passwords from --password-env); see fibrotrack user
+  user add|list|remove|set-password|revoke-grants
+                             practitioners and patients who sign in (passwords from --password-env), and
+                             revoking the apps they allowed; see fibrotrack user
   keys list|rotate|retire    the authorization server's signing keys
   subscriptions list|remove <id>
                              FHIR Subscriptions: status, events and backlog (JSON lines); remove stops one

@@ -14,6 +14,7 @@ import { buildFhirServices } from '../fhir-services.js';
 import { handleFhirRequest } from '../fhir/router.js';
 import { openPool } from '../store/mysql/connect.js';
 import { importFiles } from './import-command.js';
+import { planFiles } from './import-files.js';
 
 const USAGE = 'Usage: fibrotrack seed --demo [--patients <1-20>]';
 /** Entries per transaction (and ids per `_id` search, which takes at most 100): each chunk all or nothing. */
@@ -60,7 +61,7 @@ async function importWearables(ctx: Ctx, n: number, today: Date): Promise<number
       writeFileSync(join(dir, name), text);
       return join(dir, name);
     });
-    return await importFiles(ctx, { kind: 'fitbit', files: files.sort(), patientId: demoPatientId(n), timeZone: 'UTC', bestEffort: false });
+    return await importFiles(ctx, { files: await planFiles(files.sort(), 'fitbit'), patientId: demoPatientId(n), timeZone: 'UTC', bestEffort: false });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

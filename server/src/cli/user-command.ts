@@ -1,11 +1,13 @@
-// fibrotrack user add|list|remove|set-password: the practitioners and patients who sign in to the authorization
-// server. Passwords come from an environment variable (--password-env), never from the command line. A new password
-// or a removal ends the user's sessions and revokes their tokens (in Redis, REDIS_URL and REDIS_PREFIX).
+// fibrotrack user add|list|remove|set-password|revoke-grants: the practitioners and patients who sign in to the
+// authorization server, and the apps they allowed. Passwords come from an environment variable (--password-env),
+// never from the command line. A new password or a removal ends the user's sessions and revokes their tokens (in
+// Redis, REDIS_URL and REDIS_PREFIX).
 import type { Pool } from 'mysql2/promise';
 import { parseArgs, type ParsedArgs } from '../auth/cli-args.js';
 import { revokeAccount } from '../auth/redis-adapter.js';
 import { openRedis } from '../auth/redis-client.js';
 import { UserError, UserStore } from '../auth/user-store.js';
+import { revokeUserGrants } from './revoke-grants.js';
 import type { Config } from '../config.js';
 import { openPool } from '../store/mysql/connect.js';
 import { migrate } from '../store/mysql/migrate.js';
@@ -15,7 +17,8 @@ export const USER_USAGE = `Usage:
   fibrotrack user add --username <name> --password-env <VARIABLE> --fhir-user Practitioner/<id>|Patient/<id> [--name "<display name>"]
   fibrotrack user list
   fibrotrack user remove <username>
-  fibrotrack user set-password --username <name> --password-env <VARIABLE>`;
+  fibrotrack user set-password --username <name> --password-env <VARIABLE>
+  fibrotrack user revoke-grants <username> [--client <client_id>]`;
 
 type Outcome = number | string;
 
@@ -26,6 +29,7 @@ const SUBCOMMANDS: Record<string, { values: string[]; run(deps: Deps, a: ParsedA
   list: { values: [], run: list },
   remove: { values: [], run: remove },
   'set-password': { values: ['username', 'password-env'], run: setPassword },
+  'revoke-grants': { values: ['client'], run: ({ users, config }, a) => revokeUserGrants(config, users, a.positional[0], a.values.client) },
 };
 
 export async function userCommand(config: Config, args: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -58,7 +62,8 @@ function missing(sub: string, a: ParsedArgs): string | undefined {
   if (sub === 'add' && (!a.values.username || !a.values['password-env'] || !a.values['fhir-user'])) return '--username, --password-env and --fhir-user are required';
   if (sub === 'set-password' && (!a.values.username || !a.values['password-env'])) return '--username and --password-env are required';
   if (sub === 'remove' && a.positional.length !== 1) return 'remove takes one username';
-  if (sub !== 'remove' && a.positional.length) return `unexpected argument '${a.positional[0]}'`;
+  if (sub === 'revoke-grants' && a.positional.length !== 1) return 'revoke-grants takes one username';
+  if (sub !== 'remove' && sub !== 'revoke-grants' && a.positional.length) return `unexpected argument '${a.positional[0]}'`;
   return undefined;
 }
 

@@ -1,83 +1,18 @@
-// Sign-in sessions of the EHR launch simulator: a random id in an HttpOnly, SameSite=Lax cookie (Secure when
-// BASE_URL is https) scoped to /ehr, the session (account and CSRF token) in Redis under a hash of that id.
-// https://owasp.org/www-community/SameSite  https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
+// Sign-in sessions of the EHR launch simulator: the browser sessions of auth/browser-session.ts with their cookie
+// scoped to /ehr.
 import type { Redis } from 'ioredis';
+import { BROWSER_SESSION_TTL_SECONDS, BrowserSessions, type BrowserSession } from '../auth/browser-session.js';
+
+export { csrfMatches } from '../auth/browser-session.js';
 
 export const EHR_SESSION_COOKIE = 'ehr_session';
 /** A simulator sign-in lasts as long as one at /auth (12 hours). */
-export const EHR_SESSION_TTL_SECONDS = 12 * 3600;
+export const EHR_SESSION_TTL_SECONDS = BROWSER_SESSION_TTL_SECONDS;
 
-export interface EhrSession {
-  accountId: string;
-  /** Sent back with every form of this session (synchronizer token). */
-  csrf: string;
-}
+export type EhrSession = BrowserSession;
 
-export class EhrSessions {
-  private readonly secure: boolean;
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    baseUrl: string,
-  ) {
-    this.secure = new URL(baseUrl).protocol === 'https:';
+export class EhrSessions extends BrowserSessions {
+  constructor(redis: Redis, prefix: string, baseUrl: string) {
+    super(redis, prefix, baseUrl, { cookie: EHR_SESSION_COOKIE, path: '/ehr', keyName: 'ehrsession' });
   }
-
-  private key(id: string): string {
-    return `${this.prefix}ehrsession:${createHash('sha256').update(id).digest('base64url')}`;
-  }
-
-  /** Starts a session for the account and sets its cookie (a new id at each sign-in: no session fixation). */
-  async start(res: Response, accountId: string): Promise<EhrSession> {
-    const id = randomBytes(32).toString('base64url');
-    const session: EhrSession = { accountId, csrf: randomBytes(32).toString('base64url') };
-    await this.redis.set(this.key(id), JSON.stringify(session), 'EX', EHR_SESSION_TTL_SECONDS);
-    res.cookie(EHR_SESSION_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: this.secure, path: '/ehr', maxAge: EHR_SESSION_TTL_SECONDS * 1000 });
-    return session;
-  }
-
-  async find(req: Request): Promise<EhrSession | undefined> {
-    const id = cookieValue(req, EHR_SESSION_COOKIE);
-    if (!id) return undefined;
-    const raw = await this.redis.get(this.key(id));
-    return raw ? (JSON.parse(raw) as EhrSession) : undefined;
-  }
-
-  async end(req: Request, res: Response): Promise<void> {
-    const id = cookieValue(req, EHR_SESSION_COOKIE);
-    if (id) await this.redis.del(this.key(id));
-    res.clearCookie(EHR_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.secure, path: '/ehr' });
-  }
-}
-
-/** Whether the form's token is the session's (compared in constant time). */
-export function csrfMatches(session: EhrSession, sent: unknown): boolean {
-  if (typeof sent !== 'string') return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(session.csrf);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-/**
- * Why a state-changing request must be refused as cross-site, or undefined when it comes from our own pages:
- * an Origin other than BASE_URL's (`null` included), or, without Origin, a browser's Sec-Fetch-Site other
- * than same-origin (or none: typed by the user).
- */
-export function crossSiteRefusal(req: Request, ownOrigin: string): string | undefined {
-  const origin = req.headers.origin;
-  if (origin !== undefined) return origin === ownOrigin ? undefined : `requests from another site (Origin ${origin}) are refused`;
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `requests from another site (Sec-Fetch-Site ${String(site)}) are refused`;
-  return undefined;
 }

@@ -11,9 +11,10 @@ import type { LaunchStore } from '../auth/launch-store.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { page, escapeHtml } from '../auth/pages.js';
 import type { User, UserStore } from '../auth/user-store.js';
-import { normalizeUsername } from '../auth/username.js';
+import { checkSignIn } from '../auth/sign-in-check.js';
 import { ehrLaunchPage, ehrSignInPage, type LaunchChoices } from './ehr-pages.js';
-import { crossSiteRefusal, csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
+import { ownPagesOnly } from '../auth/browser-session.js';
+import { csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
 export interface EhrSimulatorDeps {
   /** BASE_URL: the only Origin its forms are accepted from. */
@@ -34,23 +35,12 @@ const isPractitioner = (user: User) => user.fhirUser.startsWith('Practitioner/')
 export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const ownOrigin = new URL(deps.baseUrl).origin;
-  router.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  // Every POST (sign-in, launch, sign-out) comes from our own pages or is refused.
-  router.use((req, res, next) => {
-    const refusal = req.method === 'GET' || req.method === 'HEAD' ? undefined : crossSiteRefusal(req, ownOrigin);
-    if (refusal) refuse(res, 403, refusal);
-    else next();
-  });
+  router.use(ownPagesOnly(deps.baseUrl, refuse));
 
   /** The signed-in practitioner and their session, or undefined. */
   const signedIn = async (req: Request): Promise<{ user: User; session: EhrSession } | undefined> => {
-    const session = await deps.sessions.find(req);
-    const user = session && (await deps.users.find(session.accountId));
-    return session && user && isPractitioner(user) ? { user, session } : undefined;
+    const who = await deps.sessions.signedIn(req, deps.users);
+    return who && isPractitioner(who.user) ? who : undefined;
   };
 
   router.get('/', async (req, res) => {
@@ -65,17 +55,9 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
   });
 
   router.post('/login', form, async (req, res) => {
-    const { username: typed, password } = req.body as Record<string, unknown>;
-    const username = typeof typed === 'string' ? normalizeUsername(typed) : '';
-    if (username && (await deps.throttle.locked(username))) {
-      return res.status(429).type('html').send(ehrSignInPage('Too many failed sign-ins for this username: try again in 15 minutes.'));
-    }
-    const user = username && typeof password === 'string' && password ? await deps.users.authenticate(username, password) : undefined;
-    if (!user) {
-      if (username) await deps.throttle.failed(username);
-      return res.status(401).type('html').send(ehrSignInPage('Wrong username or password.'));
-    }
-    await deps.throttle.succeeded(username);
+    const checked = await checkSignIn(deps.users, deps.throttle, req.body as Record<string, unknown>);
+    if (!('user' in checked)) return res.status(checked.status).type('html').send(ehrSignInPage(checked.message));
+    const user = checked.user;
     if (!isPractitioner(user)) return res.status(403).type('html').send(ehrSignInPage(`Only a practitioner can use the EHR launch simulator; ${user.fhirUser} is not one.`));
     await deps.sessions.start(res, user.accountId);
     res.redirect(303, '/ehr/');
