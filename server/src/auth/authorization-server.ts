@@ -24,6 +24,7 @@ import { authEndpoints, SMART_STYLE } from './smart-configuration.js';
 import { splitScope } from './smart-scopes.js';
 import { smartResponses } from './token-response.js';
 import { createTokenVerifier } from './token-verifier.js';
+import { listenForRevocations } from './token-revocations.js';
 import { cachingVerifier } from './token-cache.js';
 import { UserStore } from './user-store.js';
 
@@ -192,11 +193,12 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     presentedClientSecret.run(basicCredentials(req), () => live.callback(req, res));
   });
 
-  // Every revocation on this node empties the cache at once; other nodes see it within TOKEN_CACHE_MS.
+  // Every revocation on this node empties the cache at once; other nodes and the CLI announce theirs through Redis.
   const verifier = cachingVerifier(createTokenVerifier(current, fhirBase), opts.tokenCacheMs ?? 0);
   hub.on('grant.revoked', () => verifier.clear());
   hub.on('access_token.destroyed', () => verifier.clear());
   hub.on('client_credentials.destroyed', () => verifier.clear());
+  const stopListening = (opts.tokenCacheMs ?? 0) > 0 ? listenForRevocations(opts.redis, opts.redisPrefix, () => verifier.clear()) : undefined;
 
   return {
     router,
@@ -210,7 +212,10 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     clientStore,
     lookup,
     consents,
-    close: async () => clearInterval(keyCheck),
+    close: async () => {
+      clearInterval(keyCheck);
+      await stopListening?.();
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // sessions and grants are also listed per account, so that `fibrotrack user set-password|remove` ends them all.
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { announceRevocation } from './token-revocations.js';
 
 /** Models whose records belong to a grant, so revoking the grant deletes them all. */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -10,6 +11,8 @@ const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', '
 const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 /** Models listed per account: a user's browser sessions, and grants (whose tokens go with them). */
 const PER_ACCOUNT = new Set(['Session', 'Grant']);
+/** Models a bearer token is verified against: destroying one is announced to every node's token cache. */
+const VERIFIED = new Set(['AccessToken', 'ClientCredentials', 'Grant']);
 
 const modelKey = (prefix: string, model: string, id: string) => `${prefix}oidc:${model}:${id}`;
 const grantListKey = (prefix: string, grantId: string) => `${prefix}oidc:grant:${grantId}`;
@@ -82,6 +85,7 @@ export class RedisAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     await this.redis.del(this.key(id));
+    if (VERIFIED.has(this.name)) await announceRevocation(this.redis, this.prefix);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -93,6 +97,7 @@ async function revokeGrant(redis: Redis, prefix: string, grantId: string): Promi
   const list = grantListKey(prefix, grantId);
   const keys = await redis.lrange(list, 0, -1);
   await redis.del(...keys, list);
+  await announceRevocation(redis, prefix);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Remembers what a bearer token was verified as, for at most TOKEN_CACHE_MS (and never past its expiry), so that
-// a client's burst of requests costs one token lookup rather than one each. Revocation stays effective: on the node
-// that revokes a token at once (the cache is emptied on every revocation event of oidc-provider), on other nodes
-// within TOKEN_CACHE_MS. Only valid tokens are kept; an unknown token is looked up every time.
+// a client's burst of requests costs one token lookup rather than one each. Revocation stays effective: the cache is
+// emptied on every revocation event of oidc-provider on this node and on every revocation announced through Redis
+// by other nodes and the CLI (token-revocations.ts). Only valid tokens are kept; an unknown token is looked up every time.
 import { createHash } from 'node:crypto';
 import type { AccessContext, TokenVerifier } from './access-context.js';
 
