@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHARED = [
   'server/src/definitions/bundle-entries.ts', 'server/src/definitions/r4-package.ts',
   'server/src/fhir-values/code-set.ts', 'server/src/terminology/code-system-index.ts',
-  'server/src/terminology/expand-value-set.ts', 'server/src/terminology/expansion.ts',
+  'server/src/terminology/expand-value-set.ts', 'server/src/terminology/expansion.ts', 'server/src/terminology/filter-regex.ts',
 ];
 const RELATIVE_IMPORT = /(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g;
 

@@ -4,8 +4,8 @@ import type { FhirRepository } from './repository.js';
 
 export function forwardTo(inner: FhirRepository): FhirRepository {
   return {
-    read: (type, id) => inner.read(type, id),
-    vread: (type, id, vid) => inner.vread(type, id, vid),
+    read: (type, id, options) => inner.read(type, id, options),
+    vread: (type, id, vid, options) => inner.vread(type, id, vid, options),
     history: (q) => inner.history(q),
     search: (request) => inner.search(request),
     storedIdentifiers: (type, param, target, system, values) => inner.storedIdentifiers(type, param, target, system, values),

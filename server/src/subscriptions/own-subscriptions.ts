@@ -57,8 +57,8 @@ export function ownSubscriptions(repo: FhirRepository, visible: VisibleSubscript
 
   const wrap = (inner: FhirRepository): FhirRepository => ({
     ...forwardTo(inner),
-    read: async (type, id) => hideOne(await inner.read(type, id)),
-    vread: async (type, id, vid) => hideOne(await inner.vread(type, id, vid), vid),
+    read: async (type, id, options) => hideOne(await inner.read(type, id, options)),
+    vread: async (type, id, vid, options) => hideOne(await inner.vread(type, id, vid, options), vid),
     history: async (q) => {
       if (q.type !== undefined && q.id !== undefined) await requireOwner(q.type, q.id);
       const page = await inner.history(q);

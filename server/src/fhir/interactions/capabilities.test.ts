@@ -38,8 +38,11 @@ test('the access policy and oauth URIs shape it when given', async () => {
   assert.equal(audit.updateCreate, false);
 });
 
-test('mode=terminology is not supported, an unknown mode is refused', async () => {
-  assert.match(diagnostics(await call(ctx, 'GET', 'metadata?mode=terminology')), /no TerminologyCapabilities statement/);
+test('mode=terminology answers the TerminologyCapabilities statement, an unknown mode is refused', async () => {
+  const terminology = await call<{ resourceType: string; kind: string }>(ctx, 'GET', 'metadata?mode=terminology');
+  assert.equal(terminology.status, 200);
+  assert.equal(terminology.body!.resourceType, 'TerminologyCapabilities');
+  assert.equal(terminology.body!.kind, 'instance');
   const bad = await call(ctx, 'GET', 'metadata?mode=partial');
   assert.equal(bad.status, 400);
   assert.match(diagnostics(bad), /mode must be/);
