@@ -29,6 +29,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, bu
     BASE_URL: 'http://localhost:8080',
     AUTH_MODE: 'open',
     REDIS_PREFIX: `fibrotrack_test_${suffix}:`,
+    // The suite runs files side by side on a shared MariaDB: a new connection may wait longer than the 1 s default.
+    DB_CONNECT_TIMEOUT_MS: '10000',
     ...overrides,
   });
   const built = await buildApp(config, build);
