@@ -14,7 +14,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * UNITS[m[2].toUpperCase()]);
 }
 
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`;
+const gib = (bytes: number) => bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 async function bufferPool(root: string): Promise<number> {
   const [{ pool }] = await adminQuery<RowDataPacket[]>(root, 'SELECT @@innodb_buffer_pool_size AS pool');

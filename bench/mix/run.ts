@@ -60,9 +60,9 @@ async function describe(patients: number): Promise<string> {
 const runs: SizedRun[] = [];
 const sizeLines: string[] = [];
 const restore = bufferPool !== undefined ? await setBufferPool(root, bufferPool) : undefined;
-let machineLine = '';
+// Taken after --buffer-pool, so it gives the size the runs had.
+const machineLine = await machine(root).catch(async (e: unknown) => { await restore?.(); throw e; });
 try {
-  machineLine = await machine(root);
   for (const patients of sizes) {
     const reuse = args.includes('--reuse') && (await storedPatients(root, patients)) === patients;
     if (!reuse) await dropDatabase(root, patients);

@@ -1,6 +1,7 @@
 // The values the query shapes use, read once before the runs: random Patients, Observations, Conditions,
 // Encounters, MedicationRequests and CarePlans from the database (a random primary key, then the next resource of
 // that type, so the cost is the same at any size), and the value sets the server expands with words of their codes.
+import type { CarePlan, CodeableConcept, Condition, Encounter, MedicationRequest, Observation, Patient, Reference, Resource, ValueSet } from 'fhir/r4.js';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 
 export interface Sample {
@@ -15,25 +16,23 @@ export interface Sample {
   valueSets: { url: string; filters: string[] }[];
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Up to `count` random current resources of `type`, parsed. */
-async function randomResources(conn: Connection, type: string, count: number): Promise<Json[]> {
+async function randomResources<T extends Resource>(conn: Connection, type: T['resourceType'], count: number): Promise<T[]> {
   const [[{ top }]] = await conn.query<RowDataPacket[]>('SELECT MAX(pk) AS top FROM resource');
-  const found = new Map<string, Json>();
+  const found = new Map<string, T>();
   for (let i = 0; i < count * 2 && found.size < count; i++) {
     const from = Math.floor(Math.random() * Number(top));
     const [rows] = await conn.query<RowDataPacket[]>(
       `SELECT r.res_id, h.content FROM resource r FORCE INDEX (PRIMARY) JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id
        WHERE r.pk >= ? AND r.res_type = ? AND r.deleted = 0 ORDER BY r.pk LIMIT 1`, [from, type]);
-    if (rows[0]) found.set(rows[0].res_id, JSON.parse(rows[0].content as string) as Json);
+    if (rows[0]) found.set(String(rows[0].res_id), JSON.parse(String(rows[0].content)) as T);
   }
   return [...found.values()];
 }
 
-export const words = (text: string | undefined) => (text ?? '').replace(/<[^>]*>/g, ' ').split(/[^A-Za-z]+/).filter((w) => w.length >= 5);
-const patientOf = (r: Json) => String(r.subject?.reference ?? r.patient?.reference ?? '').replace(/^Patient\//, '');
-const codeOf = (c: Json | undefined) => c?.coding?.[0] ? `${c.coding[0].system}|${c.coding[0].code}` : '';
+const words = (text: string | undefined) => (text ?? '').replace(/<[^>]*>/g, ' ').split(/[^A-Za-z]+/).filter((w) => w.length >= 5);
+const patientOf = (r: { subject?: Reference; patient?: Reference }) => (r.subject ?? r.patient)?.reference?.replace(/^Patient\//, '') ?? '';
+const codeOf = (c: CodeableConcept | undefined) => c?.coding?.[0] ? `${c.coding[0].system}|${c.coding[0].code}` : '';
 
 /** R4 and FibroTrack value sets over code systems the server holds; those that do not expand are left out. */
 const VALUE_SETS = [
@@ -53,8 +52,8 @@ async function valueSets(base: string): Promise<Sample['valueSets']> {
   const held: Sample['valueSets'] = [];
   for (const url of VALUE_SETS) {
     const res = await fetch(`${base}/ValueSet/$expand?url=${encodeURIComponent(url)}&count=100`, { headers: { Accept: 'application/fhir+json' } });
-    const body = await res.json() as Json;
-    const filters = [...new Set((body.expansion?.contains ?? []).flatMap((c: Json) => String(c.display ?? '').split(/[^A-Za-z]+/).filter((w) => w.length >= 3)))] as string[];
+    const body = await res.json() as ValueSet;
+    const filters = [...new Set((body.expansion?.contains ?? []).flatMap((c) => (c.display ?? '').split(/[^A-Za-z]+/).filter((w) => w.length >= 3)))];
     if (res.ok && filters.length > 0) held.push({ url, filters });
   }
   if (held.length === 0) console.error('no value set expands: the $expand shape will send a value set from the list anyway');
@@ -64,15 +63,15 @@ async function valueSets(base: string): Promise<Sample['valueSets']> {
 export async function sample(databaseUrl: string, base: string, size = 200): Promise<Sample> {
   const conn = await mysql.createConnection(databaseUrl);
   try {
-    const patients = (await randomResources(conn, 'Patient', size)).map((p) => ({
-      id: String(p.id), family: String(p.name?.[0]?.family ?? ''), given: String(p.name?.[0]?.given?.[0] ?? ''),
-      gender: String(p.gender ?? 'unknown'), birthDate: String(p.birthDate ?? '1970-01-01'),
+    const patients = (await randomResources<Patient>(conn, 'Patient', size)).map((p) => ({
+      id: p.id!, family: p.name?.[0]?.family ?? '', given: p.name?.[0]?.given?.[0] ?? '',
+      gender: p.gender ?? 'unknown', birthDate: p.birthDate ?? '1970-01-01',
     }));
-    const observations = (await randomResources(conn, 'Observation', size)).map((o) => ({ patient: patientOf(o), code: codeOf(o.code), date: String(o.effectiveDateTime ?? o.issued ?? '').slice(0, 10) }));
-    const conditions = (await randomResources(conn, 'Condition', size)).map((c) => ({ patient: patientOf(c), code: codeOf(c.code), words: words(c.code?.text ?? c.code?.coding?.[0]?.display) }));
-    const encounters = (await randomResources(conn, 'Encounter', size)).map((e) => ({ patient: patientOf(e), date: String(e.period?.start ?? '').slice(0, 10) }));
-    const medicationRequests = (await randomResources(conn, 'MedicationRequest', size / 4)).map((m) => ({ patient: patientOf(m) }));
-    const narrativeWords = [...new Set((await randomResources(conn, 'CarePlan', size / 4)).flatMap((c) => words(c.text?.div)))];
+    const observations = (await randomResources<Observation>(conn, 'Observation', size)).map((o) => ({ patient: patientOf(o), code: codeOf(o.code), date: (o.effectiveDateTime ?? o.issued ?? '').slice(0, 10) }));
+    const conditions = (await randomResources<Condition>(conn, 'Condition', size)).map((c) => ({ patient: patientOf(c), code: codeOf(c.code), words: words(c.code?.text ?? c.code?.coding?.[0]?.display) }));
+    const encounters = (await randomResources<Encounter>(conn, 'Encounter', size)).map((e) => ({ patient: patientOf(e), date: (e.period?.start ?? '').slice(0, 10) }));
+    const medicationRequests = (await randomResources<MedicationRequest>(conn, 'MedicationRequest', size / 4)).map((m) => ({ patient: patientOf(m) }));
+    const narrativeWords = [...new Set((await randomResources<CarePlan>(conn, 'CarePlan', size / 4)).flatMap((c) => words(c.text?.div)))];
     const drawn = {
       patients, observations: observations.filter((o) => o.code && o.date), conditions: conditions.filter((c) => c.code && c.words.length > 0),
       encounters: encounters.filter((e) => e.date), medicationRequests, narrativeWords, valueSets: await valueSets(base),
