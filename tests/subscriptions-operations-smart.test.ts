@@ -84,11 +84,12 @@ describe('$status and $events under SMART', () => {
     }
   });
 
-  it("the websocket channel uses the server's Redis connection, plus one for pub/sub only", async () => {
+  it("the websocket channel uses the server's Redis connection; the others are pub/sub subscribers only", async () => {
     const redis = f.server.built.redis!;
     // startTestServer's Redis prefix is the database name and a colon; each connection is named after it.
     const list = (await redis.client('LIST')) as string;
     const ours = list.split('\n').map((line) => /\bname=(\S*)/.exec(line)?.[1]).filter((name) => name?.startsWith(`${f.server.database}:`));
-    assert.deepEqual(ours.sort(), [`${f.server.database}:server`, `${f.server.database}:ws-fanout`]);
+    // ws-fanout: websocket notifications between nodes; revocations: token revocations for the token cache.
+    assert.deepEqual(ours.sort(), [`${f.server.database}:revocations`, `${f.server.database}:server`, `${f.server.database}:ws-fanout`]);
   });
 });

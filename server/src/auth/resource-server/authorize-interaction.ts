@@ -293,7 +293,7 @@ export class AccessPolicy {
     const patient = this.access.patient;
     if (!patient) return false;
     if (!READS.includes(letter)) return this.writeProblem(resource, patient) === undefined;
-    // A Binary is the patient's only through its securityContext, which binary-access.ts resolves.
+    // A Binary is the patient's only through its securityContext (rule 8b, whyNotBinary), never by its own content.
     if (resource.resourceType === 'Binary') return false;
     if (this.facts.inCompartmentDefinition(resource.resourceType)) return this.facts.inPatientCompartment(resource, patient);
     const patients = this.facts.referencedPatients(resource);
