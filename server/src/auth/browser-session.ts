@@ -112,3 +112,24 @@ export function ownPagesOnly(baseUrl: string, refuse: (res: Response, status: nu
     else next();
   };
 }
+
+/** The refusal of a form whose CSRF token is missing or another session's. */
+export const CSRF_REFUSAL = 'the form is missing its CSRF token or it is not this session\'s';
+
+/**
+ * POST .../logout of a page family (/ehr, /auth/grants): a signed-in session ends only with its form's CSRF token
+ * (no other site can sign a user out); then back to `to`.
+ */
+export function signOutHandler(
+  signedIn: (req: Request) => Promise<{ session: BrowserSession } | undefined>,
+  sessions: Pick<BrowserSessions, 'end'>,
+  refuse: (res: Response, status: number, message: string) => void,
+  to: string,
+): RequestHandler {
+  return async (req, res) => {
+    const who = await signedIn(req);
+    if (who && !csrfMatches(who.session, (req.body as Record<string, unknown>).csrf)) return refuse(res, 403, CSRF_REFUSAL);
+    await sessions.end(req, res);
+    res.redirect(303, to);
+  };
+}

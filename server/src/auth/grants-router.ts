@@ -3,7 +3,7 @@
 // CSRF token and is refused from another Origin. https://www.rfc-editor.org/rfc/rfc7009 (what revoking ends)
 import express, { type Request, type Response } from 'express';
 import { patientIdOf } from '../core/ids.js';
-import { csrfMatches, ownPagesOnly, type BrowserSessions } from './browser-session.js';
+import { CSRF_REFUSAL, csrfMatches, ownPagesOnly, signOutHandler, type BrowserSessions } from './browser-session.js';
 import type { ClientStore } from './client-store.js';
 import type { ConsentStore } from './consent-store.js';
 import type { FhirLookup } from './fhir-lookup.js';
@@ -53,7 +53,7 @@ export function grantsRouter(deps: GrantsDeps): express.Router {
     const body = req.body as Record<string, unknown>;
     const who = await signedIn(req);
     if (!who) return res.status(401).type('html').send(grantsSignInPage('Sign in to revoke an app\'s access.'));
-    if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
+    if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, CSRF_REFUSAL);
     const clientId = typeof body.client === 'string' ? body.client : '';
     // Only the signed-in user's own consent is looked up: another user's is never reached.
     const [forgotten] = clientId ? await deps.consents.forget(who.user.accountId, clientId) : [];
@@ -62,12 +62,7 @@ export function grantsRouter(deps: GrantsDeps): express.Router {
     res.redirect(303, `/auth/grants?revoked=${encodeURIComponent(clientId)}`);
   });
 
-  router.post('/logout', form, async (req, res) => {
-    const who = await signedIn(req);
-    if (who && !csrfMatches(who.session, (req.body as Record<string, unknown>).csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
-    await deps.sessions.end(req, res);
-    res.redirect(303, '/auth/grants');
-  });
+  router.post('/logout', form, signOutHandler(signedIn, deps.sessions, refuse, '/auth/grants'));
 
   return router;
 }

@@ -13,7 +13,7 @@ import { page, escapeHtml } from '../auth/pages.js';
 import type { User, UserStore } from '../auth/user-store.js';
 import { checkSignIn } from '../auth/sign-in-check.js';
 import { ehrLaunchPage, ehrSignInPage, type LaunchChoices } from './ehr-pages.js';
-import { ownPagesOnly } from '../auth/browser-session.js';
+import { CSRF_REFUSAL, ownPagesOnly, signOutHandler } from '../auth/browser-session.js';
 import { csrfMatches, type EhrSession, type EhrSessions } from './ehr-session.js';
 
 export interface EhrSimulatorDeps {
@@ -63,18 +63,13 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
     res.redirect(303, '/ehr/');
   });
 
-  router.post('/logout', form, async (req, res) => {
-    const who = await signedIn(req);
-    if (who && !csrfMatches(who.session, (req.body as Record<string, unknown>).csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
-    await deps.sessions.end(req, res);
-    res.redirect(303, '/ehr/login');
-  });
+  router.post('/logout', form, signOutHandler(signedIn, deps.sessions, refuse, '/ehr/login'));
 
   router.post('/launch', form, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const who = await signedIn(req);
     if (!who) return res.status(401).type('html').send(ehrSignInPage('Sign in to launch an app.'));
-    if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, 'the form is missing its CSRF token or it is not this session\'s');
+    if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, CSRF_REFUSAL);
     // "Show this patient's encounters": the same form again, its encounter list that patient's.
     if (body.action === 'show-encounters') return res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient'))));
     try {
