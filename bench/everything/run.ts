@@ -9,12 +9,8 @@ import { loadConfig } from '../../server/src/config.js';
 import { handleFhirRequest } from '../../server/src/fhir/router.js';
 import { startServer } from '../ingest/start-server.js';
 import { recordBundles, sharedBundle } from './generate.js';
+import { args, option } from '../support/options.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const size = option('size', 10_000);
 const others = option('others', 20);
 const requests = option('requests', 50);

@@ -14,12 +14,8 @@ import { buildFhirServices } from '../../server/src/fhir-services.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startAzurite } from '../../tests/support/azurite.js';
 import { OBSERVATIONS_PER_PATIENT, medicationsBundle, patientBundles } from '../search/generate.js';
+import { args, option } from '../support/options.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const skip = new Set((args[args.indexOf('--skip') + 1] ?? '').split(',').filter(() => args.includes('--skip')));
 const wanted = option('resources', 1_000_000);
 const bufferPoolMb = option('buffer-pool-mb', 0);

@@ -9,12 +9,8 @@ import mysql from 'mysql2/promise';
 import { rawInsert } from './raw-insert.js';
 import { checkReferences } from './check-references.js';
 import { startServer } from './start-server.js';
+import { args, option } from '../support/options.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const dir = resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? '../shared/fixtures/synthea');
 const clients = option('clients', 4);
 const rounds = option('rounds', 3);

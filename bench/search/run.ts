@@ -11,12 +11,8 @@ import { startServer } from '../ingest/start-server.js';
 import { explainQuery } from './explain.js';
 import { OBSERVATIONS_PER_PATIENT, medicationsBundle, patientBundles } from './generate.js';
 import { QUERIES } from './queries.js';
+import { args, option } from '../support/options.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const observations = option('observations', 100_000);
 const requests = option('requests', 200);
 const patients = Math.ceil(observations / OBSERVATIONS_PER_PATIENT);

@@ -10,12 +10,8 @@ import mysql from 'mysql2/promise';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startServer } from '../ingest/start-server.js';
+import { args, option } from '../support/options.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const observations = option('observations', 525_600);
 const others = option('others', 5);
 const requests = option('requests', 30);
