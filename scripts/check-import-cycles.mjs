@@ -16,8 +16,7 @@ const SRC = join(ROOT, 'server', 'src');
 // Folder imports that still close a loop, each the direction that is to go, with why. Their edges are left out
 // of the folder check; a loop through any other edge fails. Empty the list as the untangling lands: an entry whose
 // folders no longer import that way fails too, so the list never outlives its reason.
-const ALLOWED_FOLDER_EDGES = [
-];
+const ALLOWED_FOLDER_EDGES = [];
 
 const args = new Set(process.argv.slice(2));
 const files = walk(SRC).filter((f) => /\.(ts|mjs)$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
@@ -132,7 +131,8 @@ function folderProblems(edges) {
       return `folders import each other: ${component.join(', ')}\n${lines.join('\n')}`;
     });
   for (const [from, to] of ALLOWED_FOLDER_EDGES) {
-    if (!edges.has(`${from} -> ${to}`)) problems.push(`allow-list entry [${from}, ${to}] no longer needed: remove it from scripts/check-import-cycles.mjs`);
+    if (!edges.has(`${from} -> ${to}`))
+      problems.push(`allow-list entry [${from}, ${to}] no longer needed: remove it from scripts/check-import-cycles.mjs`);
   }
   return problems;
 }

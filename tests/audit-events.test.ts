@@ -31,7 +31,11 @@ describe('audit', () => {
     assert.equal((await as(f.server, token.access_token).get('Observation/oa1')).status, 200);
     const [event, ...more] = (await events('entity=Observation/oa1')).filter((e) => clientOf(e) === token.registeredClientId);
     assert.equal(more.length, 0);
-    assert.deepEqual(event.type, { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' });
+    assert.deepEqual(event.type, {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+      code: 'rest',
+      display: 'RESTful Operation',
+    });
     assert.deepEqual(event.subtype, [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }]);
     assert.equal(event.action, 'R');
     assert.equal(event.outcome, '0');
@@ -63,9 +67,16 @@ describe('audit', () => {
   it('records writes and refusals with their outcome', async () => {
     const token = await f.patientToken('a', 'patient/*.cruds');
     const alpha = as(f.server, token.access_token);
-    const created = await alpha.post('Observation', { resourceType: 'Observation', status: 'final', code: { text: 'audited' }, subject: { reference: 'Patient/a' } });
+    const created = await alpha.post('Observation', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'audited' },
+      subject: { reference: 'Patient/a' },
+    });
     assert.equal(created.status, 201);
-    const [write] = (await events(`entity=Observation/${created.body.id}&action=C`)).filter((e) => clientOf(e) === token.registeredClientId);
+    const [write] = (await events(`entity=Observation/${created.body.id}&action=C`)).filter(
+      (e) => clientOf(e) === token.registeredClientId,
+    );
     assert.equal(write.outcome, '0');
     // Answered as an unknown id, recorded as the refusal it is.
     assert.equal((await alpha.get('Observation/ob1')).status, 404);
@@ -84,19 +95,40 @@ describe('audit', () => {
     const token = await f.patientToken('a', 'patient/*.rs');
     const auth = await events(`type=${DCM}|110114`);
     const ofClient = auth.filter((e) => clientOf(e) === token.registeredClientId);
-    assert.ok(ofClient.some((e) => e.subtype?.some((s) => s.code === '110122') && e.outcome === '0'), 'login');
-    assert.ok(ofClient.some((e) => e.subtype?.some((s) => s.code === 'grant.success:authorization_code')), 'token');
+    assert.ok(
+      ofClient.some((e) => e.subtype?.some((s) => s.code === '110122') && e.outcome === '0'),
+      'login',
+    );
+    assert.ok(
+      ofClient.some((e) => e.subtype?.some((s) => s.code === 'grant.success:authorization_code')),
+      'token',
+    );
     const wrongPassword = `wrong-${Date.now()}-password`;
-    const failed1 = await authorize(f.server, { client: { clientId: token.registeredClientId }, user: { username: token.username!, password: wrongPassword }, scope: 'launch/patient openid fhirUser patient/*.rs' });
+    const failed1 = await authorize(f.server, {
+      client: { clientId: token.registeredClientId },
+      user: { username: token.username!, password: wrongPassword },
+      scope: 'launch/patient openid fhirUser patient/*.rs',
+    });
     assert.equal(failed1.stoppedAt?.status, 401);
     const signIns = await events(`type=${DCM}|110114&subtype=sign-in.failure`);
     assert.ok(signIns.some((e) => e.outcome === '4' && e.outcomeDesc === 'wrong username or password'));
     assert.ok(!JSON.stringify(signIns).includes(wrongPassword));
     assert.ok((await events(`type=${DCM}|110114&subtype=sign-in.success`)).length > 0);
-    const bad = await tokenRequest(f.server, { clientId: token.registeredClientId }, { grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: 'http://localhost:8080/app/index.html', code_verifier: 'x'.repeat(43) });
+    const bad = await tokenRequest(
+      f.server,
+      { clientId: token.registeredClientId },
+      {
+        grant_type: 'authorization_code',
+        code: 'no-such-code',
+        redirect_uri: 'http://localhost:8080/app/index.html',
+        code_verifier: 'x'.repeat(43),
+      },
+    );
     assert.equal(bad.status, 400);
     const failed = (await events(`type=${DCM}|110114&outcome=4`)).filter((e) => clientOf(e) === token.registeredClientId);
-    assert.ok(failed.some((e) => e.subtype?.some((s) => s.code === 'grant.error:authorization_code') && /invalid_grant/.test(e.outcomeDesc ?? '')));
+    assert.ok(
+      failed.some((e) => e.subtype?.some((s) => s.code === 'grant.error:authorization_code') && /invalid_grant/.test(e.outcomeDesc ?? '')),
+    );
   });
 
   it('lets only system/AuditEvent.rs read AuditEvents, and nobody write them', async () => {
@@ -114,7 +146,14 @@ describe('audit', () => {
     assertForbidden(await writer.post('AuditEvent', { resourceType: 'AuditEvent' }), /written by the server only/);
     assertForbidden(await writer.put(`AuditEvent/${id}`, { resourceType: 'AuditEvent', id }), /written by the server only/);
     assertForbidden(await writer.delete(`AuditEvent/${id}`), /written by the server only/);
-    assertForbidden(await writer.post('', { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'DELETE', url: `AuditEvent/${id}` } }] }), /written by the server only/);
+    assertForbidden(
+      await writer.post('', {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ request: { method: 'DELETE', url: `AuditEvent/${id}` } }],
+      }),
+      /written by the server only/,
+    );
     assert.equal((await writer.get(`AuditEvent/${id}`)).status, 200);
   });
 
@@ -122,8 +161,15 @@ describe('audit', () => {
     // A confidential client through the whole flow, with a refresh, so every kind of credential passes by.
     const password = `pw-${Date.now()}-correct-horse-battery`;
     await addUser(f.server, { username: 'audit-user', password, fhirUser: 'Patient/a' });
-    const client = await registerClient(f.server, { auth: 'client_secret_basic', scope: 'launch/patient openid fhirUser offline_access patient/*.rs' });
-    const flow = await authorize(f.server, { client, user: { username: 'audit-user', password }, scope: 'launch/patient openid fhirUser offline_access patient/*.rs' });
+    const client = await registerClient(f.server, {
+      auth: 'client_secret_basic',
+      scope: 'launch/patient openid fhirUser offline_access patient/*.rs',
+    });
+    const flow = await authorize(f.server, {
+      client,
+      user: { username: 'audit-user', password },
+      scope: 'launch/patient openid fhirUser offline_access patient/*.rs',
+    });
     const tokens = (await exchangeCode(f.server, client, flow)).body as { access_token: string; refresh_token: string; id_token: string };
     const refreshed = (await refresh(f.server, client, tokens.refresh_token)).body as { access_token: string };
     const app = as(f.server, tokens.access_token);
@@ -133,10 +179,22 @@ describe('audit', () => {
 
     const all = await events('_sort=-date');
     assert.ok(all.some((e) => clientOf(e) === client.clientId));
-    const stored = JSON.stringify(all) + all.flatMap((e) => e.entity ?? []).map((e) => (e.query ? Buffer.from(e.query, 'base64').toString() : '')).join();
+    const stored =
+      JSON.stringify(all) +
+      all
+        .flatMap((e) => e.entity ?? [])
+        .map((e) => (e.query ? Buffer.from(e.query, 'base64').toString() : ''))
+        .join();
     const secrets = {
-      password, clientSecret: client.clientSecret!, code: flow.code!, verifier: flow.verifier, accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token, idToken: tokens.id_token, refreshed: refreshed.access_token, system: f.system,
+      password,
+      clientSecret: client.clientSecret!,
+      code: flow.code!,
+      verifier: flow.verifier,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      refreshed: refreshed.access_token,
+      system: f.system,
     };
     for (const [name, secret] of Object.entries(secrets)) assert.ok(!stored.includes(secret), `${name} was stored in an AuditEvent`);
   });

@@ -12,7 +12,8 @@ const event = (n: number) =>
 
 describe('AuditLog', () => {
   let server: TestServer;
-  const stored = async () => (await server.sql<RowDataPacket[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'AuditEvent'"))[0].n as number;
+  const stored = async () =>
+    (await server.sql<RowDataPacket[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'AuditEvent'"))[0].n as number;
 
   before(async () => {
     server = await startTestServer();

@@ -46,23 +46,37 @@ test('a missing aud is refused', async () => {
 });
 
 test('a redirect_uri that is not exactly a registered one gets an error page, never a redirect', async () => {
-  for (const redirectUri of ['http://localhost:8080/app/index.html?x=1', 'http://localhost:8080/app/index.htm', 'http://localhost:8080/app/', 'http://evil.example/app/index.html']) {
+  for (const redirectUri of [
+    'http://localhost:8080/app/index.html?x=1',
+    'http://localhost:8080/app/index.htm',
+    'http://localhost:8080/app/',
+    'http://evil.example/app/index.html',
+  ]) {
     const r = await authorize(server, { client: app, user, scope, redirectUri });
     assert.equal(r.redirect, undefined, redirectUri);
     assert.equal(r.stoppedAt?.status, 400, redirectUri);
-    assert.match(r.stoppedAt!.text, /redirect_uri/);
+    assert.match(r.stoppedAt.text, /redirect_uri/);
   }
 });
 
 test('an unknown client gets an error page', async () => {
-  const r = await authorize(server, { client: { clientId: 'no-such-app', redirectUris: ['http://localhost:8080/app/index.html'] }, user, scope });
+  const r = await authorize(server, {
+    client: { clientId: 'no-such-app', redirectUris: ['http://localhost:8080/app/index.html'] },
+    user,
+    scope,
+  });
   assert.equal(r.redirect, undefined);
   assert.equal(r.stoppedAt?.status, 400);
-  assert.match(r.stoppedAt!.text, /client/);
+  assert.match(r.stoppedAt.text, /client/);
 });
 
 test('PKCE is required, and only S256', async () => {
-  const missing = await authorize(server, { client: app, user, scope, params: { code_challenge: undefined, code_challenge_method: undefined } });
+  const missing = await authorize(server, {
+    client: app,
+    user,
+    scope,
+    params: { code_challenge: undefined, code_challenge_method: undefined },
+  });
   assert.equal(missing.code, undefined);
   assert.equal(missing.error, 'invalid_request');
   const plain = await authorize(server, { client: app, user, scope, params: { code_challenge_method: 'plain' } });
@@ -71,8 +85,17 @@ test('PKCE is required, and only S256', async () => {
 });
 
 test('a confidential client needs PKCE too', async () => {
-  const conf = await registerClient(server, { auth: 'client_secret_basic', scope: 'openid user/*.rs', redirectUris: ['http://localhost:8080/conf/cb'] });
-  const r = await authorize(server, { client: conf, user, scope: 'openid user/*.rs', params: { code_challenge: undefined, code_challenge_method: undefined } });
+  const conf = await registerClient(server, {
+    auth: 'client_secret_basic',
+    scope: 'openid user/*.rs',
+    redirectUris: ['http://localhost:8080/conf/cb'],
+  });
+  const r = await authorize(server, {
+    client: conf,
+    user,
+    scope: 'openid user/*.rs',
+    params: { code_challenge: undefined, code_challenge_method: undefined },
+  });
   assert.equal(r.code, undefined);
   assert.equal(r.error, 'invalid_request');
 });
@@ -92,7 +115,7 @@ test('a launch made for another practitioner cannot be used by this one', async 
   const r = await authorize(server, { client: app, user, scope: 'launch openid', launch });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 403);
-  assert.match(r.stoppedAt!.text, /Practitioner\/someone-else/);
+  assert.match(r.stoppedAt.text, /Practitioner\/someone-else/);
 });
 
 test('a launch for another practitioner is refused even when this one is already signed in (no login step)', async () => {
@@ -102,16 +125,16 @@ test('a launch for another practitioner is refused even when this one is already
   const r = await authorize(server, { client: app, user, scope: 'launch openid', launch, agent: first.agent });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 403);
-  assert.doesNotMatch(r.stoppedAt!.text, /name="username"/);
-  assert.match(r.stoppedAt!.text, /made for Practitioner\/someone-else/);
+  assert.doesNotMatch(r.stoppedAt.text, /name="username"/);
+  assert.match(r.stoppedAt.text, /made for Practitioner\/someone-else/);
 });
 
 test('a wrong password shows the login page again with 401', async () => {
   const r = await authorize(server, { client: app, user: { username: user.username, password: 'wrong-password' }, scope });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 401);
-  assert.match(r.stoppedAt!.text, /Wrong username or password/);
-  assert.match(r.stoppedAt!.text, /id="login"/);
+  assert.match(r.stoppedAt.text, /Wrong username or password/);
+  assert.match(r.stoppedAt.text, /id="login"/);
 });
 
 test('after 10 failed sign-ins a username is locked out, even with the right password', async () => {
@@ -124,13 +147,19 @@ test('after 10 failed sign-ins a username is locked out, even with the right pas
   const r = await authorize(server, { client: app, user: victim, scope });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 429);
-  assert.match(r.stoppedAt!.text, /Too many failed sign-ins/);
+  assert.match(r.stoppedAt.text, /Too many failed sign-ins/);
   // Another username is not affected.
   assert.ok((await authorize(server, { client: app, user, scope })).code);
 });
 
 test('asking only for scopes the client is not registered for ends in access_denied, not an empty grant', async () => {
-  const r = await authorize(server, { client: other, user, scope: 'patient/*.cruds system/*.rs', redirectUri: other.redirectUris![0], state: 's' });
+  const r = await authorize(server, {
+    client: other,
+    user,
+    scope: 'patient/*.cruds system/*.rs',
+    redirectUri: other.redirectUris![0],
+    state: 's',
+  });
   assert.equal(r.code, undefined);
   assert.equal(r.error, 'access_denied');
   assert.equal(r.state, 's');
@@ -154,8 +183,14 @@ test('denying on the consent page sends access_denied with the state, and no cod
 test('authorize by form POST (authorize-post) yields a code like GET', async () => {
   const agent = (await import('supertest')).default.agent(server.built.app);
   const res = await agent.post('/auth/authorize').type('form').send({
-    response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUris![0], scope, state: 'post-state', aud: FHIR_BASE,
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: app.redirectUris![0],
+    scope,
+    state: 'post-state',
+    aud: FHIR_BASE,
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
   });
   assert.equal(res.status, 303);
   const next = await agent.get(new URL(res.headers.location).pathname + new URL(res.headers.location).search);

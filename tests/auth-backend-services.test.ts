@@ -60,7 +60,11 @@ function assertInvalidClient(res: { status: number; body: { error?: string } }, 
 }
 
 test('an RS384 assertion with inline keys gets a 5-minute system token without refresh token', async () => {
-  const token = await backendServicesToken(server, { clientId: rs.client.clientId, key: rs.key, scope: 'system/Observation.rs system/Patient.rs' });
+  const token = await backendServicesToken(server, {
+    clientId: rs.client.clientId,
+    key: rs.key,
+    scope: 'system/Observation.rs system/Patient.rs',
+  });
   assert.equal(token.token_type, 'Bearer');
   assert.ok(token.expires_in <= 300 && token.expires_in > 0);
   assert.equal(token.refresh_token, undefined);
@@ -81,20 +85,35 @@ test('an ES384 assertion verified against the registered JWKS URL works, and the
   assert.equal(token.scope, 'system/Patient.rs');
   await backendServicesToken(server, { clientId: client.clientId, key: remoteKey, scope: 'system/Patient.rs' });
   assert.equal(jwksHits, 1, 'Cache-Control max-age is respected');
-  const jku = await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, remoteKey, { header: { jku: 'http://evil.example/jwks.json' } }), scope: 'system/Patient.rs' });
+  const jku = await backendTokenRequest(server, {
+    clientId: client.clientId,
+    assertion: clientAssertion(client.clientId, remoteKey, { header: { jku: 'http://evil.example/jwks.json' } }),
+    scope: 'system/Patient.rs',
+  });
   assertInvalidClient(jku, 'jku not the registered URL');
-  const sameJku = await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, remoteKey, { header: { jku: jwksUrl } }), scope: 'system/Patient.rs' });
+  const sameJku = await backendTokenRequest(server, {
+    clientId: client.clientId,
+    assertion: clientAssertion(client.clientId, remoteKey, { header: { jku: jwksUrl } }),
+    scope: 'system/Patient.rs',
+  });
   assert.equal(sameJku.status, 200, sameJku.text);
 });
 
 test('v1 system scopes are answered in v1; introspection by the client (with an assertion) shows the token', async () => {
-  const token = await backendServicesToken(server, { clientId: rs.client.clientId, key: rs.key, scope: 'system/Patient.read system/Observation.rs' });
-  assert.deepEqual(token.scope.split(' ').sort(), ['system/Observation.rs', 'system/Patient.read']);
-  const info = await server.http.post('/auth/introspect').type('form').send({
-    token: token.access_token,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: clientAssertion(rs.client.clientId, rs.key, { claims: { aud: 'http://localhost:8080/auth/introspect' } }),
+  const token = await backendServicesToken(server, {
+    clientId: rs.client.clientId,
+    key: rs.key,
+    scope: 'system/Patient.read system/Observation.rs',
   });
+  assert.deepEqual(token.scope.split(' ').sort(), ['system/Observation.rs', 'system/Patient.read']);
+  const info = await server.http
+    .post('/auth/introspect')
+    .type('form')
+    .send({
+      token: token.access_token,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: clientAssertion(rs.client.clientId, rs.key, { claims: { aud: 'http://localhost:8080/auth/introspect' } }),
+    });
   assert.equal(info.status, 200, info.text);
   assert.equal(info.body.active, true);
   assert.equal(info.body.client_id, rs.client.clientId);
@@ -113,13 +132,28 @@ test('a JWKS served with no-store is fetched for every assertion, so a client ke
   const retired = noStoreKey;
   noStoreKey = backendKey('RS384');
   await backendServicesToken(server, { clientId: client.clientId, key: noStoreKey, scope: 'system/Patient.rs' });
-  assertInvalidClient(await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, retired), scope: 'system/Patient.rs' }), 'key no longer in the JWKS');
+  assertInvalidClient(
+    await backendTokenRequest(server, {
+      clientId: client.clientId,
+      assertion: clientAssertion(client.clientId, retired),
+      scope: 'system/Patient.rs',
+    }),
+    'key no longer in the JWKS',
+  );
 });
 
 test('granted scopes stay within the registration; none left is invalid_scope', async () => {
-  const token = await backendServicesToken(server, { clientId: rs.client.clientId, key: rs.key, scope: 'system/Observation.cruds system/Observation.rs system/Patient.c' });
+  const token = await backendServicesToken(server, {
+    clientId: rs.client.clientId,
+    key: rs.key,
+    scope: 'system/Observation.cruds system/Observation.rs system/Patient.c',
+  });
   assert.deepEqual(token.scope.split(' '), ['system/Observation.rs']);
-  const none = await backendTokenRequest(server, { clientId: rs.client.clientId, assertion: clientAssertion(rs.client.clientId, rs.key), scope: 'patient/*.rs user/*.rs' });
+  const none = await backendTokenRequest(server, {
+    clientId: rs.client.clientId,
+    assertion: clientAssertion(rs.client.clientId, rs.key),
+    scope: 'patient/*.rs user/*.rs',
+  });
   assert.equal(none.status, 400);
   assert.equal(none.body.error, 'invalid_scope');
 });
@@ -128,24 +162,43 @@ test('several keys with the assertion kid: it verifies when one of them signed i
   const a = backendKey('RS384');
   const b = { ...backendKey('RS384'), kid: a.kid };
   const jwks = { keys: [...a.jwks.keys, { ...b.jwks.keys[0], kid: a.kid }] };
-  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwks: jwks as never });
+  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwks: jwks });
   for (const key of [a, b]) await backendServicesToken(server, { clientId: client.clientId, key, scope: 'system/Patient.rs' });
   const stranger = { ...backendKey('RS384'), kid: a.kid };
-  assertInvalidClient(await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, stranger), scope: 'system/Patient.rs' }), 'no candidate verifies');
+  assertInvalidClient(
+    await backendTokenRequest(server, {
+      clientId: client.clientId,
+      assertion: clientAssertion(client.clientId, stranger),
+      scope: 'system/Patient.rs',
+    }),
+    'no candidate verifies',
+  );
 });
 
 test('a replayed jti is refused', async () => {
   const assertion = clientAssertion(rs.client.clientId, rs.key);
   assert.equal((await backendTokenRequest(server, { clientId: rs.client.clientId, assertion, scope: 'system/*.rs' })).status, 200);
-  assertInvalidClient(await backendTokenRequest(server, { clientId: rs.client.clientId, assertion, scope: 'system/*.rs' }), 'replayed assertion');
-  const sameJti = clientAssertion(rs.client.clientId, rs.key, { claims: { jti: JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString()).jti } });
-  assertInvalidClient(await backendTokenRequest(server, { clientId: rs.client.clientId, assertion: sameJti, scope: 'system/*.rs' }), 'new assertion, old jti');
+  assertInvalidClient(
+    await backendTokenRequest(server, { clientId: rs.client.clientId, assertion, scope: 'system/*.rs' }),
+    'replayed assertion',
+  );
+  const sameJti = clientAssertion(rs.client.clientId, rs.key, {
+    claims: { jti: JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString()).jti },
+  });
+  assertInvalidClient(
+    await backendTokenRequest(server, { clientId: rs.client.clientId, assertion: sameJti, scope: 'system/*.rs' }),
+    'new assertion, old jti',
+  );
 });
 
 test('assertions that break the rules are invalid_client', async () => {
   const id = rs.client.clientId;
   const now = Math.floor(Date.now() / 1000);
-  const hs = signJwt({ privateKey: rs.key.privateKey, alg: 'RS384' }, { alg: 'RS384', kid: rs.key.kid, typ: 'JWT' }, { iss: id, sub: id, aud: 'x', exp: now + 60, jti: 'j' });
+  const hs = signJwt(
+    { privateKey: rs.key.privateKey, alg: 'RS384' },
+    { alg: 'RS384', kid: rs.key.kid, typ: 'JWT' },
+    { iss: id, sub: id, aud: 'x', exp: now + 60, jti: 'j' },
+  );
   const cases: [string, string][] = [
     ['exp 10 minutes ahead', clientAssertion(id, rs.key, { claims: { exp: now + 600 } })],
     ['expired', clientAssertion(id, rs.key, { claims: { exp: now - 120 } })],
@@ -163,24 +216,36 @@ test('assertions that break the rules are invalid_client', async () => {
     ['jku with inline keys (no registered URL)', clientAssertion(id, rs.key, { header: { jku: 'http://127.0.0.1:1/jwks.json' } })],
     ['typ not JWT', clientAssertion(id, rs.key, { header: { typ: 'JOSE+JSON' } })],
   ];
-  for (const [why, assertion] of cases) assertInvalidClient(await backendTokenRequest(server, { clientId: id, assertion, scope: 'system/*.rs' }), why);
+  for (const [why, assertion] of cases)
+    assertInvalidClient(await backendTokenRequest(server, { clientId: id, assertion, scope: 'system/*.rs' }), why);
 });
 
 test('the assertion aud must be the token URL: the issuer, or a list holding it, is invalid_client', async () => {
   const id = rs.client.clientId;
-  const token = await backendTokenRequest(server, { clientId: id, assertion: clientAssertion(id, rs.key, { claims: { aud: TOKEN_URL } }), scope: 'system/*.rs' });
+  const token = await backendTokenRequest(server, {
+    clientId: id,
+    assertion: clientAssertion(id, rs.key, { claims: { aud: TOKEN_URL } }),
+    scope: 'system/*.rs',
+  });
   assert.equal(token.status, 200, token.text);
   for (const aud of [ISSUER, [ISSUER], [TOKEN_URL, ISSUER], `${TOKEN_URL}/`, []]) {
-    const res = await backendTokenRequest(server, { clientId: id, assertion: clientAssertion(id, rs.key, { claims: { aud } }), scope: 'system/*.rs' });
+    const res = await backendTokenRequest(server, {
+      clientId: id,
+      assertion: clientAssertion(id, rs.key, { claims: { aud } }),
+      scope: 'system/*.rs',
+    });
     assertInvalidClient(res, `aud ${JSON.stringify(aud)}`);
   }
   // Introspection: the assertion is posted to /auth/introspect, whose URL is accepted as well as the token URL; the issuer is not.
   const introspectWith = (aud: string) =>
-    server.http.post('/auth/introspect').type('form').send({
-      token: token.body.access_token,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: clientAssertion(id, rs.key, { claims: { aud } }),
-    });
+    server.http
+      .post('/auth/introspect')
+      .type('form')
+      .send({
+        token: token.body.access_token,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion(id, rs.key, { claims: { aud } }),
+      });
   assert.equal((await introspectWith(TOKEN_URL)).body.active, true);
   assertInvalidClient(await introspectWith(ISSUER), 'introspection with aud = issuer');
 });
@@ -199,7 +264,11 @@ test('a JWKS URL on a loopback address is not fetched unless its host is allowed
   try {
     const client = await registerClient(blocked, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwksUri: jwksUrl });
     const before = jwksHits;
-    const res = await backendTokenRequest(blocked, { clientId: client.clientId, assertion: clientAssertion(client.clientId, remoteKey), scope: 'system/*.rs' });
+    const res = await backendTokenRequest(blocked, {
+      clientId: client.clientId,
+      assertion: clientAssertion(client.clientId, remoteKey),
+      scope: 'system/*.rs',
+    });
     assertInvalidClient(res, 'JWKS URL blocked');
     assert.equal(jwksHits, before);
   } finally {
@@ -208,7 +277,10 @@ test('a JWKS URL on a loopback address is not fetched unless its host is allowed
 });
 
 test('an unknown client and a missing assertion are refused', async () => {
-  assertInvalidClient(await backendTokenRequest(server, { clientId: 'nobody', assertion: clientAssertion('nobody', rs.key), scope: 'system/*.rs' }), 'unknown client');
+  assertInvalidClient(
+    await backendTokenRequest(server, { clientId: 'nobody', assertion: clientAssertion('nobody', rs.key), scope: 'system/*.rs' }),
+    'unknown client',
+  );
   const res = await server.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', scope: 'system/*.rs' });
   assert.ok(res.status === 400 || res.status === 401);
   assert.ok(['invalid_client', 'invalid_request'].includes(res.body.error));
@@ -238,7 +310,10 @@ test('a malformed client_credentials request is 400 with an OAuth error naming w
   assert.equal(res.status, 400);
   assert.equal(res.body.error, 'invalid_request');
   assert.match(res.body.error_description, /'scope'/);
-  const json = await server.http.post('/auth/token').set('Content-Type', 'application/json').send(JSON.stringify(form({})));
+  const json = await server.http
+    .post('/auth/token')
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(form({})));
   assert.equal(json.status, 400, 'the token endpoint takes form posts only');
   assert.equal(json.body.error, 'invalid_request');
 });

@@ -4,7 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
-import { addUser, authorize, backendKey, clientAssertion, createResource, exchangeCode, registerClient, tokenRequest, type AuthorizeResult } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorize,
+  backendKey,
+  clientAssertion,
+  createResource,
+  exchangeCode,
+  registerClient,
+  tokenRequest,
+  type AuthorizeResult,
+} from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -22,19 +32,33 @@ after(async () => {
 });
 
 const codeRequest = (app: RegisteredClient, r: AuthorizeResult) =>
-  tokenRequest(server, app, { grant_type: 'authorization_code', code: r.code, redirect_uri: app.redirectUris![0], code_verifier: r.verifier });
+  tokenRequest(server, app, {
+    grant_type: 'authorization_code',
+    code: r.code,
+    redirect_uri: app.redirectUris![0],
+    code_verifier: r.verifier,
+  });
 
-const assertionForm = (assertion: string) => ({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+const assertionForm = (assertion: string) => ({
+  client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+  client_assertion: assertion,
+});
 
 test('an asymmetric confidential app redeems its code with a private_key_jwt assertion, not without', async () => {
   const key = backendKey('ES384');
-  const app = await registerClient(server, { auth: 'private_key_jwt', scope, jwks: key.jwks as never });
+  const app = await registerClient(server, { auth: 'private_key_jwt', scope, jwks: key.jwks });
   const r = await authorize(server, { client: app, user, scope });
   const form = { grant_type: 'authorization_code', code: r.code, redirect_uri: app.redirectUris![0], code_verifier: r.verifier };
-  const bare = await server.http.post('/auth/token').type('form').send({ ...form, client_id: app.clientId });
+  const bare = await server.http
+    .post('/auth/token')
+    .type('form')
+    .send({ ...form, client_id: app.clientId });
   assert.equal(bare.status, 401);
   assert.equal(bare.body.error, 'invalid_client');
-  const ok = await server.http.post('/auth/token').type('form').send({ ...form, ...assertionForm(clientAssertion(app.clientId, key)) });
+  const ok = await server.http
+    .post('/auth/token')
+    .type('form')
+    .send({ ...form, ...assertionForm(clientAssertion(app.clientId, key)) });
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.body.scope.split(' ').sort(), ['fhirUser', 'openid', 'user/*.rs']);
 });
@@ -43,7 +67,12 @@ test('a symmetric confidential app must authenticate with HTTP Basic', async () 
   const app = await registerClient(server, { auth: 'client_secret_basic', scope });
   const r = await authorize(server, { client: app, user, scope });
   const inBody = await server.http.post('/auth/token').type('form').send({
-    grant_type: 'authorization_code', code: r.code, redirect_uri: app.redirectUris![0], code_verifier: r.verifier, client_id: app.clientId, client_secret: app.clientSecret,
+    grant_type: 'authorization_code',
+    code: r.code,
+    redirect_uri: app.redirectUris![0],
+    code_verifier: r.verifier,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
   });
   assert.equal(inBody.status, 401);
   assert.equal(inBody.body.error, 'invalid_client');
@@ -53,7 +82,10 @@ test('a symmetric confidential app must authenticate with HTTP Basic', async () 
 
 test('the token endpoint answers CORS for the origins of registered redirect URIs only', async () => {
   const app = await registerClient(server, { scope, redirectUris: ['http://app.example:3000/cb'] });
-  const preflight = await server.http.options('/auth/token').set('Origin', 'http://app.example:3000').set('Access-Control-Request-Method', 'POST');
+  const preflight = await server.http
+    .options('/auth/token')
+    .set('Origin', 'http://app.example:3000')
+    .set('Access-Control-Request-Method', 'POST');
   assert.equal(preflight.status, 204);
   assert.match(preflight.headers['access-control-allow-methods'], /POST/);
   const r = await authorize(server, { client: app, user, scope });
@@ -68,5 +100,9 @@ test('the token endpoint answers CORS for the origins of registered redirect URI
   // The registered origin of another client's redirect URI is not this client's.
   const otherApp = await registerClient(server, { scope, redirectUris: ['http://other.example/cb'] });
   const r3 = await authorize(server, { client: app, user, scope });
-  assert.equal((await codeRequest(app, r3).set('Origin', 'http://other.example')).headers['access-control-allow-origin'], undefined, otherApp.clientId);
+  assert.equal(
+    (await codeRequest(app, r3).set('Origin', 'http://other.example')).headers['access-control-allow-origin'],
+    undefined,
+    otherApp.clientId,
+  );
 });

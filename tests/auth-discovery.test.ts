@@ -35,9 +35,24 @@ test('smart-configuration is JSON with CORS *, absolute URLs, S256 only and ever
   assert.ok(!c.code_challenge_methods_supported.includes('plain'));
   assert.ok(c.response_types_supported.includes('code'));
   for (const cap of [
-    'launch-ehr', 'launch-standalone', 'authorize-post', 'client-public', 'client-confidential-symmetric', 'client-confidential-asymmetric',
-    'sso-openid-connect', 'context-banner', 'context-style', 'context-ehr-patient', 'context-ehr-encounter', 'context-standalone-patient',
-    'permission-offline', 'permission-online', 'permission-patient', 'permission-user', 'permission-v1', 'permission-v2',
+    'launch-ehr',
+    'launch-standalone',
+    'authorize-post',
+    'client-public',
+    'client-confidential-symmetric',
+    'client-confidential-asymmetric',
+    'sso-openid-connect',
+    'context-banner',
+    'context-style',
+    'context-ehr-patient',
+    'context-ehr-encounter',
+    'context-standalone-patient',
+    'permission-offline',
+    'permission-online',
+    'permission-patient',
+    'permission-user',
+    'permission-v1',
+    'permission-v2',
   ]) {
     assert.ok(c.capabilities.includes(cap), cap);
   }
@@ -72,7 +87,9 @@ test('/metadata carries the oauth-uris extension and the SMART-on-FHIR security 
   assert.equal(res.status, 200);
   const security = res.body.rest[0].security;
   assert.equal(security.service[0].coding[0].code, 'SMART-on-FHIR');
-  const ext = security.extension.find((e: { url: string }) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
+  const ext = security.extension.find(
+    (e: { url: string }) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+  );
   const uris = Object.fromEntries(ext.extension.map((e: { url: string; valueUri: string }) => [e.url, e.valueUri]));
   assert.deepEqual(uris, {
     authorize: 'http://localhost:8080/auth/authorize',
@@ -83,7 +100,9 @@ test('/metadata carries the oauth-uris extension and the SMART-on-FHIR security 
 });
 
 test('our SMART app is registered at start, exactly once', async () => {
-  const rows = await server.sql<{ client_id: string; launch_url: string }[]>("SELECT client_id, launch_url FROM auth_client WHERE client_id = 'fibrotrack-provider-app'");
+  const rows = await server.sql<{ client_id: string; launch_url: string }[]>(
+    "SELECT client_id, launch_url FROM auth_client WHERE client_id = 'fibrotrack-provider-app'",
+  );
   assert.equal(rows.length, 1);
   assert.equal(rows[0].launch_url, 'http://localhost:8080/app/launch.html');
 });

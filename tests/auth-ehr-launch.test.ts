@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
 import { ehrSignIn, type EhrBrowser } from './support/ehr-simulator.js';
-import { addUser, authorize, authorizationCodeToken, createResource, exchangeCode, FHIR_BASE, introspect, refresh, registerClient } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorize,
+  authorizationCodeToken,
+  createResource,
+  exchangeCode,
+  FHIR_BASE,
+  introspect,
+  refresh,
+  registerClient,
+} from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -21,11 +31,23 @@ const user = { username: 'dr.grey', password: 'seattle-grace-1' };
 before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart', EHR_SIMULATOR: 'true' });
   practitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Grey', given: ['Meredith'] }] });
-  patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Shepherd', given: ['Amelia'] }], birthDate: '1980-02-02' });
+  patient = await createResource(server, {
+    resourceType: 'Patient',
+    name: [{ family: 'Shepherd', given: ['Amelia'] }],
+    birthDate: '1980-02-02',
+  });
   otherPatient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Karev' }] });
-  encounter = await createResource(server, { resourceType: 'Encounter', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } });
+  encounter = await createResource(server, {
+    resourceType: 'Encounter',
+    status: 'in-progress',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+    subject: { reference: `Patient/${patient}` },
+  });
   await addUser(server, { ...user, fhirUser: `Practitioner/${practitioner}`, displayName: 'Dr Meredith Grey' });
-  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch launch/encounter openid fhirUser offline_access patient/*.rs user/*.rs' });
+  app = await registerClient(server, {
+    name: 'Pain tracker',
+    scope: 'launch launch/encounter openid fhirUser offline_access patient/*.rs user/*.rs',
+  });
   ehr = await ehrSignIn(server, user);
 });
 
@@ -37,7 +59,7 @@ async function launchFromEhr(form: Record<string, string>) {
   return ehr.launch(form);
 }
 
-test('the simulator page names the signed-in practitioner and lists patients, the chosen patient\'s encounters and apps with launch URLs', async () => {
+test("the simulator page names the signed-in practitioner and lists patients, the chosen patient's encounters and apps with launch URLs", async () => {
   const res = await ehr.agent.get(`/ehr/?patient=${patient}`);
   assert.equal(res.status, 200);
   for (const name of ['patient', 'encounter', 'client']) assert.match(res.text, new RegExp(`<select name="${name}"`), name);
@@ -64,7 +86,12 @@ test('the need-patient-banner option travels with the launch into every token of
   assert.equal((await introspect(server, app, token.access_token)).body.need_patient_banner, undefined);
   // Unticked (a checkbox then sends nothing): the EHR shows the patient, the app need not.
   const unticked = await launchFromEhr({ patient, client: app.clientId });
-  const plain = await authorizationCodeToken(server, { client: app, user, scope: 'launch patient/*.rs', launch: new URL(unticked.headers.location).searchParams.get('launch')! });
+  const plain = await authorizationCodeToken(server, {
+    client: app,
+    user,
+    scope: 'launch patient/*.rs',
+    launch: new URL(unticked.headers.location).searchParams.get('launch')!,
+  });
   assert.equal(plain.need_patient_banner, false);
 });
 
@@ -98,12 +125,22 @@ test('no patient picker appears in an EHR launch, and a launch without encounter
 
 test('launch/encounter is granted with the EHR launch encounter, and dropped when the launch has none', async () => {
   const withEncounter = await launchFromEhr({ patient, encounter, client: app.clientId });
-  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch launch/encounter patient/*.rs', launch: new URL(withEncounter.headers.location).searchParams.get('launch')! });
+  const token = await authorizationCodeToken(server, {
+    client: app,
+    user,
+    scope: 'launch launch/encounter patient/*.rs',
+    launch: new URL(withEncounter.headers.location).searchParams.get('launch')!,
+  });
   assert.deepEqual(token.scope.split(' ').sort(), ['launch', 'launch/encounter', 'patient/*.rs']);
   assert.equal(token.encounter, encounter);
   assert.equal((await introspect(server, app, token.access_token)).body.encounter, encounter);
   const without = await launchFromEhr({ patient, client: app.clientId });
-  const plain = await authorizationCodeToken(server, { client: app, user, scope: 'launch launch/encounter patient/*.rs', launch: new URL(without.headers.location).searchParams.get('launch')! });
+  const plain = await authorizationCodeToken(server, {
+    client: app,
+    user,
+    scope: 'launch launch/encounter patient/*.rs',
+    launch: new URL(without.headers.location).searchParams.get('launch')!,
+  });
   assert.deepEqual(plain.scope.split(' ').sort(), ['launch', 'patient/*.rs']);
   assert.equal(plain.encounter, undefined);
 });

@@ -7,7 +7,15 @@ import mysql from 'mysql2/promise';
 import request from 'supertest';
 import { buildApp, type BuiltApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
-import { authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, introspect, tokenRequest } from './support/smart-tokens.js';
+import {
+  authorize,
+  authorizationCodeToken,
+  createResource,
+  decodeJwt,
+  exchangeCode,
+  introspect,
+  tokenRequest,
+} from './support/smart-tokens.js';
 import { runCliCaptured, type CliResult } from './support/cli-run.js';
 import type { TestServer } from './support/test-server.js';
 
@@ -66,26 +74,56 @@ after(async () => {
 });
 
 test('fibrotrack user add takes the password from the environment and stores only a scrypt hash', async () => {
-  const missing = await cli(['user', 'add', '--username', user.username, '--password-env', 'NO_SUCH_VAR', '--fhir-user', `Practitioner/${practitioner}`]);
+  const missing = await cli([
+    'user',
+    'add',
+    '--username',
+    user.username,
+    '--password-env',
+    'NO_SUCH_VAR',
+    '--fhir-user',
+    `Practitioner/${practitioner}`,
+  ]);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /NO_SUCH_VAR/);
-  const ok = await cli(['user', 'add', '--username', user.username, '--password-env', 'DR_PASSWORD', '--fhir-user', `Practitioner/${practitioner}`], { DR_PASSWORD: user.password });
+  const ok = await cli(
+    ['user', 'add', '--username', user.username, '--password-env', 'DR_PASSWORD', '--fhir-user', `Practitioner/${practitioner}`],
+    { DR_PASSWORD: user.password },
+  );
   assert.equal(ok.code, 0, ok.err);
-  const [row] = await inspector.query<mysql.RowDataPacket[]>('SELECT password_hash, fhir_user FROM auth_user WHERE username = ?', [user.username]);
+  const [row] = await inspector.query<mysql.RowDataPacket[]>('SELECT password_hash, fhir_user FROM auth_user WHERE username = ?', [
+    user.username,
+  ]);
   assert.match(row[0].password_hash, /^scrypt\$/);
   assert.ok(!row[0].password_hash.includes(user.password));
   assert.equal(row[0].fhir_user, `Practitioner/${practitioner}`);
-  const dup = await cli(['user', 'add', '--username', user.username, '--password-env', 'DR_PASSWORD', '--fhir-user', `Practitioner/${practitioner}`], { DR_PASSWORD: user.password });
+  const dup = await cli(
+    ['user', 'add', '--username', user.username, '--password-env', 'DR_PASSWORD', '--fhir-user', `Practitioner/${practitioner}`],
+    { DR_PASSWORD: user.password },
+  );
   assert.equal(dup.code, 2);
   assert.match(dup.err, /taken/);
 });
 
 test('fibrotrack client register: a confidential client authenticates with its secret (stored hashed), a wrong one is invalid_client', async () => {
-  const res = await cli(['client', 'register', '--name', 'Confidential', '--auth', 'client_secret_basic', '--redirect-uri', 'http://localhost:8080/conf/cb', '--scope', 'openid fhirUser user/*.rs']);
+  const res = await cli([
+    'client',
+    'register',
+    '--name',
+    'Confidential',
+    '--auth',
+    'client_secret_basic',
+    '--redirect-uri',
+    'http://localhost:8080/conf/cb',
+    '--scope',
+    'openid fhirUser user/*.rs',
+  ]);
   assert.equal(res.code, 0, res.err);
   const client = JSON.parse(res.out);
   assert.equal(typeof client.clientSecret, 'string');
-  const [row] = await inspector.query<mysql.RowDataPacket[]>('SELECT secret_hash, metadata FROM auth_client WHERE client_id = ?', [client.clientId]);
+  const [row] = await inspector.query<mysql.RowDataPacket[]>('SELECT secret_hash, metadata FROM auth_client WHERE client_id = ?', [
+    client.clientId,
+  ]);
   assert.match(row[0].secret_hash, /^scrypt\$/);
   assert.ok(!row[0].metadata.includes(client.clientSecret) && !row[0].secret_hash.includes(client.clientSecret));
   const server = await start();
@@ -95,7 +133,11 @@ test('fibrotrack client register: a confidential client authenticates with its s
   const wrong = await exchangeCode(server, { ...client, clientSecret: 'not-the-secret' }, r);
   assert.equal(wrong.status, 401);
   assert.equal(wrong.body.error, 'invalid_client');
-  const none = await tokenRequest(server, { clientId: client.clientId }, { grant_type: 'authorization_code', code: r.code, redirect_uri: 'http://localhost:8080/conf/cb', code_verifier: r.verifier });
+  const none = await tokenRequest(
+    server,
+    { clientId: client.clientId },
+    { grant_type: 'authorization_code', code: r.code, redirect_uri: 'http://localhost:8080/conf/cb', code_verifier: r.verifier },
+  );
   assert.equal(none.status, 401);
   await server.close();
 });
@@ -124,7 +166,11 @@ test('signing keys survive a restart; a rotated key signs after restart while th
   const oldToken = await authorizationCodeToken(a, { client: providerApp, user, scope: 'openid fhirUser' });
   await a.close();
   const b = await start();
-  assert.deepEqual((await b.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), kidA, 'same keys after a restart');
+  assert.deepEqual(
+    (await b.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid),
+    kidA,
+    'same keys after a restart',
+  );
   assert.equal(await b.built.auth!.reloadKeys(), false, 'an unchanged key set is not reloaded');
   await b.close();
 
@@ -136,13 +182,16 @@ test('signing keys survive a restart; a rotated key signs after restart while th
   assert.deepEqual(kids, [newKid, ...kidA]);
   const token = await authorizationCodeToken(c, { client: providerApp, user, scope: 'openid fhirUser' });
   assert.equal(decodeJwt(token.id_token!).header.kid, newKid);
-  assert.ok(kids.includes(decodeJwt(oldToken.id_token!).header.kid as string), 'an id_token signed before the rotation still verifies');
+  assert.ok(kids.includes(decodeJwt(oldToken.id_token!).header.kid), 'an id_token signed before the rotation still verifies');
   await c.close();
 
   assert.equal((await cli(['keys', 'retire', newKid])).code, 1, 'the current key cannot be retired');
   assert.equal((await cli(['keys', 'retire', kidA[0]])).code, 0);
   const d = await start();
-  assert.deepEqual((await d.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), [newKid]);
+  assert.deepEqual(
+    (await d.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid),
+    [newKid],
+  );
   assert.match((await cli(['keys', 'list'])).out, new RegExp(`${kidA[0]}\\tsig\\tretired`));
   await d.close();
 });
@@ -163,9 +212,16 @@ test('a running node takes up a key rotated or retired elsewhere without a resta
   assert.equal((await introspect(s, providerApp, first.access_token)).body.active, true);
   // The audit log listens on auth.provider (the first instance): events of the rebuilt one reach it.
   const granted: string[] = [];
-  auth.provider.on('grant.success', (ctx: { oidc?: { client?: { clientId?: string } } }) => granted.push(String(ctx.oidc?.client?.clientId)));
+  auth.provider.on('grant.success', (ctx: { oidc?: { client?: { clientId?: string } } }) =>
+    granted.push(String(ctx.oidc?.client?.clientId)),
+  );
   // The browser's sign-in session goes on (no login step: a wrong password would stop the flow).
-  const again = await authorize(s, { client: providerApp, user: { ...user, password: 'not-asked-for' }, scope: 'openid fhirUser user/*.rs', agent: before.agent });
+  const again = await authorize(s, {
+    client: providerApp,
+    user: { ...user, password: 'not-asked-for' },
+    scope: 'openid fhirUser user/*.rs',
+    agent: before.agent,
+  });
   assert.ok(again.code, JSON.stringify(again.stoppedAt?.status));
   const second = (await exchangeCode(s, providerApp, again)).body;
   assert.equal(decodeJwt(second.id_token).header.kid, newKid, 'the new key signs');
@@ -183,14 +239,19 @@ test('a running node takes up a key rotated or retired elsewhere without a resta
   assert.equal(await auth.reloadKeys(), false, 'already in use');
   const retired = await s.http.post(`/auth/admin/keys/${newKid}/retire`).set('Authorization', `Bearer ${env.ADMIN_TOKEN}`);
   assert.equal(retired.status, 204);
-  assert.deepEqual((await s.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid), [viaApi.body.kid]);
+  assert.deepEqual(
+    (await s.http.get('/auth/jwks')).body.keys.map((k: { kid: string }) => k.kid),
+    [viaApi.body.kid],
+  );
   await s.close();
 });
 
 test('our SMART app is seeded at every start and follows BASE_URL', async () => {
   const moved = await buildApp(loadConfig({ ...env, BASE_URL: 'https://fhir.example.org' }));
   try {
-    const [rows] = await inspector.query<mysql.RowDataPacket[]>("SELECT metadata, launch_url FROM auth_client WHERE client_id = 'fibrotrack-provider-app'");
+    const [rows] = await inspector.query<mysql.RowDataPacket[]>(
+      "SELECT metadata, launch_url FROM auth_client WHERE client_id = 'fibrotrack-provider-app'",
+    );
     assert.equal(rows.length, 1);
     assert.deepEqual(JSON.parse(rows[0].metadata).redirect_uris, ['https://fhir.example.org/app/index.html']);
     assert.equal(rows[0].launch_url, 'https://fhir.example.org/app/launch.html');
@@ -198,7 +259,9 @@ test('our SMART app is seeded at every start and follows BASE_URL', async () => 
     await moved.close();
   }
   const back = await start();
-  const [rows] = await inspector.query<mysql.RowDataPacket[]>("SELECT metadata FROM auth_client WHERE client_id = 'fibrotrack-provider-app'");
+  const [rows] = await inspector.query<mysql.RowDataPacket[]>(
+    "SELECT metadata FROM auth_client WHERE client_id = 'fibrotrack-provider-app'",
+  );
   assert.deepEqual(JSON.parse(rows[0].metadata).redirect_uris, ['http://localhost:8080/app/index.html']);
   await back.close();
 });
@@ -208,10 +271,16 @@ test('the admin API needs ADMIN_TOKEN and registers, lists and removes clients a
   assert.equal((await s.http.get('/auth/admin/clients')).status, 401);
   assert.equal((await s.http.get('/auth/admin/clients').set('Authorization', 'Bearer wrong')).status, 401);
   const auth = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
-  const created = await s.http.post('/auth/admin/clients').set(auth).send({ clientId: 'admin-made', auth: 'none', scope: 'openid launch', redirectUris: ['http://localhost:8080/x/cb'] });
+  const created = await s.http
+    .post('/auth/admin/clients')
+    .set(auth)
+    .send({ clientId: 'admin-made', auth: 'none', scope: 'openid launch', redirectUris: ['http://localhost:8080/x/cb'] });
   assert.equal(created.status, 201, created.text);
   assert.equal(created.body.clientId, 'admin-made');
-  const dup = await s.http.post('/auth/admin/clients').set(auth).send({ clientId: 'admin-made', auth: 'none', scope: 'openid', redirectUris: ['http://localhost:8080/x/cb'] });
+  const dup = await s.http
+    .post('/auth/admin/clients')
+    .set(auth)
+    .send({ clientId: 'admin-made', auth: 'none', scope: 'openid', redirectUris: ['http://localhost:8080/x/cb'] });
   assert.equal(dup.status, 409);
   const bad = await s.http.post('/auth/admin/clients').set(auth).send({ auth: 'magic', scope: 'openid' });
   assert.equal(bad.status, 400);
@@ -225,7 +294,11 @@ test('the admin API needs ADMIN_TOKEN and registers, lists and removes clients a
   assert.equal((await s.http.get('/auth/admin/clients/admin-made').set(auth)).status, 404);
   const rotate = await s.http.post('/auth/admin/keys/rotate').set(auth);
   assert.equal(rotate.status, 201);
-  assert.ok((await s.http.get('/auth/admin/keys').set(auth)).body.some((k: { kid: string; status: string }) => k.kid === rotate.body.kid && k.status === 'current'));
+  assert.ok(
+    (await s.http.get('/auth/admin/keys').set(auth)).body.some(
+      (k: { kid: string; status: string }) => k.kid === rotate.body.kid && k.status === 'current',
+    ),
+  );
   await s.close();
   const off = await buildApp(loadConfig({ ...env, ADMIN_TOKEN: '' }));
   try {

@@ -72,7 +72,11 @@ after(async () => {
 async function tokenWithJwksAt(path: string) {
   const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope: 'system/*.rs', jwksUri: `${base}${path}` });
   const started = Date.now();
-  const res = await backendTokenRequest(server, { clientId: client.clientId, assertion: clientAssertion(client.clientId, key), scope: 'system/Patient.rs' });
+  const res = await backendTokenRequest(server, {
+    clientId: client.clientId,
+    assertion: clientAssertion(client.clientId, key),
+    scope: 'system/Patient.rs',
+  });
   return { res, elapsed: Date.now() - started };
 }
 

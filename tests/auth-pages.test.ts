@@ -17,14 +17,42 @@ const MR = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203',
 
 before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart', EHR_SIMULATOR: 'true' });
-  ids.rivera = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Rivera', given: ['Ana'] }], birthDate: '1971-03-04', gender: 'female', identifier: [{ type: MR, value: 'MRN-4411' }] });
-  ids.okafor = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Okafor', given: ['Chidi'] }], birthDate: '1988-11-30', gender: 'male', deceasedBoolean: true });
-  for (let i = 0; i < 55; i++) await createResource(server, { resourceType: 'Patient', name: [{ family: `Filler${String(i).padStart(2, '0')}` }] });
-  ids.riveraVisit = await createResource(server, { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.rivera}` }, period: { start: '2026-01-05' } });
-  ids.okaforVisit = await createResource(server, { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.okafor}` }, period: { start: '2026-02-06' } });
+  ids.rivera = await createResource(server, {
+    resourceType: 'Patient',
+    name: [{ family: 'Rivera', given: ['Ana'] }],
+    birthDate: '1971-03-04',
+    gender: 'female',
+    identifier: [{ type: MR, value: 'MRN-4411' }],
+  });
+  ids.okafor = await createResource(server, {
+    resourceType: 'Patient',
+    name: [{ family: 'Okafor', given: ['Chidi'] }],
+    birthDate: '1988-11-30',
+    gender: 'male',
+    deceasedBoolean: true,
+  });
+  for (let i = 0; i < 55; i++)
+    await createResource(server, { resourceType: 'Patient', name: [{ family: `Filler${String(i).padStart(2, '0')}` }] });
+  ids.riveraVisit = await createResource(server, {
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { reference: `Patient/${ids.rivera}` },
+    period: { start: '2026-01-05' },
+  });
+  ids.okaforVisit = await createResource(server, {
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { reference: `Patient/${ids.okafor}` },
+    period: { start: '2026-02-06' },
+  });
   const practitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Pages' }] });
   await addUser(server, { ...doctor, fhirUser: `Practitioner/${practitioner}` });
-  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch launch/patient openid fhirUser offline_access patient/*.rs patient/Observation.c user/*.rs' });
+  app = await registerClient(server, {
+    name: 'Pain tracker',
+    scope: 'launch launch/patient openid fhirUser offline_access patient/*.rs patient/Observation.c user/*.rs',
+  });
 });
 
 after(async () => {
@@ -36,7 +64,7 @@ async function atPicker(scope: string) {
   const r = await authorize(server, { client: app, user: doctor, scope });
   const action = /<form method="get" action="([^"]+)"/.exec(r.stoppedAt?.text ?? '')?.[1];
   assert.ok(action, 'the picker has a search form');
-  return { agent: r.agent!, base: action, first: r.stoppedAt!.text };
+  return { agent: r.agent, base: action, first: r.stoppedAt!.text };
 }
 
 const options = (html: string) => [...html.matchAll(/<option value="([^"]+)">([^<]*)</g)].map((m) => ({ id: m[1], label: m[2] }));
@@ -47,11 +75,20 @@ test('the patient picker lists at most 50 and says there are more; a search by n
   assert.match(first, /only the first are listed/);
   const byName = await agent.get(`${base}?q=rive`);
   assert.equal(byName.status, 200);
-  assert.deepEqual(options(byName.text).map((o) => o.id), [ids.rivera]);
+  assert.deepEqual(
+    options(byName.text).map((o) => o.id),
+    [ids.rivera],
+  );
   assert.match(options(byName.text)[0].label, /Ana Rivera \(born 1971-03-04, female, MRN MRN-4411\)/);
   assert.match(byName.text, /value="rive"/, 'the search box keeps what was typed');
-  assert.deepEqual(options((await agent.get(`${base}?q=1971-03-04`)).text).map((o) => o.id), [ids.rivera]);
-  assert.deepEqual(options((await agent.get(`${base}?q=MRN-4411`)).text).map((o) => o.id), [ids.rivera]);
+  assert.deepEqual(
+    options((await agent.get(`${base}?q=1971-03-04`)).text).map((o) => o.id),
+    [ids.rivera],
+  );
+  assert.deepEqual(
+    options((await agent.get(`${base}?q=MRN-4411`)).text).map((o) => o.id),
+    [ids.rivera],
+  );
   const deceased = options((await agent.get(`${base}?q=okafor`)).text);
   assert.match(deceased[0].label, /Chidi Okafor .* - deceased$/);
   const none = await agent.get(`${base}?q=nobody-by-this-name`);
@@ -76,7 +113,9 @@ test('the patient picker lists at most 50 and says there are more; a search by n
 });
 
 test('consent explains each scope in plain words, grouped, with the raw scope in a details element', async () => {
-  const { agent, base } = await atPicker('launch/patient openid fhirUser offline_access patient/Observation.rs patient/Observation.c user/Patient.rs');
+  const { agent, base } = await atPicker(
+    'launch/patient openid fhirUser offline_access patient/Observation.rs patient/Observation.c user/Patient.rs',
+  );
   await agent.post(`${base}/patient`).type('form').send({ patient: ids.okafor });
   const html = (await agent.get(base)).text;
   for (const legend of ['Who you are', 'What is open', 'See health records', 'Add or change health records', 'How long access lasts']) {
@@ -92,24 +131,32 @@ test('consent explains each scope in plain words, grouped, with the raw scope in
 test('consent for user/ scopes only names no patient', async () => {
   const r = await authorize(server, { client: app, user: doctor, scope: 'openid user/Observation.rs', deny: true });
   assert.equal(r.error, 'access_denied');
-  const agent = r.agent!;
-  const again = await agent.get(`/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUris![0]!, scope: 'openid user/Observation.rs', state: 's', aud: 'http://localhost:8080/fhir', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`).redirects(3);
+  const agent = r.agent;
+  const again = await agent
+    .get(
+      `/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUris![0], scope: 'openid user/Observation.rs', state: 's', aud: 'http://localhost:8080/fhir', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`,
+    )
+    .redirects(3);
   assert.match(again.text, /Read and search observations of every patient you may see/);
   assert.doesNotMatch(again.text, /consent-patient/);
 });
 
-test('/ehr/ lists only the chosen patient\'s encounters, and the choice can be changed', async () => {
+test("/ehr/ lists only the chosen patient's encounters, and the choice can be changed", async () => {
   const ehr = await ehrSignIn(server, doctor);
   const rivera = await ehr.agent.get(`/ehr/?patient=${ids.rivera}`);
   assert.match(rivera.text, new RegExp(`<option value="${ids.rivera}" selected>`));
   assert.match(rivera.text, new RegExp(`value="${ids.riveraVisit}"`));
   assert.doesNotMatch(rivera.text, new RegExp(`value="${ids.okaforVisit}"`));
-  const shown = await ehr.agent.post('/ehr/launch').set('Origin', EHR_ORIGIN).type('form').send({ csrf: ehr.csrf, patient: ids.okafor, action: 'show-encounters' });
+  const shown = await ehr.agent
+    .post('/ehr/launch')
+    .set('Origin', EHR_ORIGIN)
+    .type('form')
+    .send({ csrf: ehr.csrf, patient: ids.okafor, action: 'show-encounters' });
   assert.equal(shown.status, 200);
   assert.match(shown.text, new RegExp(`value="${ids.okaforVisit}"`));
   assert.doesNotMatch(shown.text, new RegExp(`value="${ids.riveraVisit}"`));
   const wrong = await ehr.launch({ patient: ids.okafor, encounter: ids.riveraVisit, client: app.clientId });
   assert.equal(wrong.status, 400);
   assert.match(wrong.text, /is not one of patient/);
-  assert.doesNotMatch(wrong.text, new RegExp(`value="${ids.riveraVisit}"`), 'the form shown again lists the chosen patient\'s encounters');
+  assert.doesNotMatch(wrong.text, new RegExp(`value="${ids.riveraVisit}"`), "the form shown again lists the chosen patient's encounters");
 });

@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
-import { addUser, authorizationCodeToken, createResource, FHIR_BASE, introspect, refresh, registerClient, revoke } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorizationCodeToken,
+  createResource,
+  FHIR_BASE,
+  introspect,
+  refresh,
+  registerClient,
+  revoke,
+} from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -119,7 +128,7 @@ test('after revoking the refresh token the access tokens of its grant stop worki
   assert.equal((await refresh(server, app, token.refresh_token!)).body.error, 'invalid_grant');
 });
 
-test('a client cannot revoke or introspect another client\'s token, public or confidential (answered as for an unknown token)', async () => {
+test("a client cannot revoke or introspect another client's token, public or confidential (answered as for an unknown token)", async () => {
   const token = await login();
   const publicOther = await registerClient(server, { scope: 'openid' });
   const confidentialOther = await registerClient(server, { scope: 'openid', auth: 'client_secret_basic' });

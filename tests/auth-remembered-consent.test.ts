@@ -10,7 +10,17 @@ import request from 'supertest';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
 import { runCliCaptured } from './support/cli-run.js';
 import { csrfOf } from './support/ehr-simulator.js';
-import { addUser, authorize, createResource, ehrLaunch, exchangeCode, introspect, refresh, registerClient, type TokenResponse } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorize,
+  createResource,
+  ehrLaunch,
+  exchangeCode,
+  introspect,
+  refresh,
+  registerClient,
+  type TokenResponse,
+} from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -27,13 +37,26 @@ const EHR_SCOPE = 'launch openid fhirUser offline_access patient/*.rs';
 before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart' });
   practitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Memory' }] });
-  amelia = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Shepherd', given: ['Amelia'] }], birthDate: '1980-02-02' });
+  amelia = await createResource(server, {
+    resourceType: 'Patient',
+    name: [{ family: 'Shepherd', given: ['Amelia'] }],
+    birthDate: '1980-02-02',
+  });
   karev = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Karev', given: ['Alex'] }] });
-  await createResource(server, { resourceType: 'Observation', status: 'final', code: { text: 'pain' }, subject: { reference: `Patient/${amelia}` }, valueInteger: 4 } as never);
+  await createResource(server, {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'pain' },
+    subject: { reference: `Patient/${amelia}` },
+    valueInteger: 4,
+  } as never);
   await addUser(server, { ...doctor, fhirUser: `Practitioner/${practitioner}`, displayName: 'Dr Memory' });
   const otherPractitioner = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Other' }] });
   await addUser(server, { ...other, fhirUser: `Practitioner/${otherPractitioner}` });
-  app = await registerClient(server, { name: 'Pain tracker', scope: 'launch launch/patient openid fhirUser offline_access patient/*.rs patient/Observation.c user/*.rs' });
+  app = await registerClient(server, {
+    name: 'Pain tracker',
+    scope: 'launch launch/patient openid fhirUser offline_access patient/*.rs patient/Observation.c user/*.rs',
+  });
 });
 
 after(async () => {
@@ -79,7 +102,13 @@ test('a second launch asking for the same scopes skips the consent page; more sc
 
   // Asking for more: the page offers the new scope, shows what was allowed before, and the token has both.
   const launchId = await ehrLaunch(server, { clientId: app.clientId, fhirUser: `Practitioner/${practitioner}`, patient: amelia });
-  const more = await authorize(server, { client: app, user: doctor, scope: `${EHR_SCOPE} patient/Observation.c`, launch: launchId, deselect: [] });
+  const more = await authorize(server, {
+    client: app,
+    user: doctor,
+    scope: `${EHR_SCOPE} patient/Observation.c`,
+    launch: launchId,
+    deselect: [],
+  });
   assert.deepEqual(more.offeredScopes, ['patient/Observation.c']);
   const token = (await exchangeCode(server, app, more)).body as TokenResponse;
   assert.deepEqual(token.scope.split(' ').sort(), [...EHR_SCOPE.split(' '), 'patient/Observation.c'].sort());
@@ -101,7 +130,11 @@ test('the consent page lists the scopes allowed before, without checkboxes; a de
   const unticked = await authorize(server, { client: app, user: doctor, scope, launch: await launchFor(), deselect: ['user/Patient.rs'] });
   assert.deepEqual(unticked.offeredScopes, ['user/Patient.rs']);
   assert.deepEqual((await exchangeCode(server, app, unticked)).body.scope.split(' ').sort(), EHR_SCOPE.split(' ').sort());
-  assert.deepEqual((await authorize(server, { client: app, user: doctor, scope, launch: await launchFor() })).offeredScopes, ['user/Patient.rs'], 'an unticked scope is not remembered');
+  assert.deepEqual(
+    (await authorize(server, { client: app, user: doctor, scope, launch: await launchFor() })).offeredScopes,
+    ['user/Patient.rs'],
+    'an unticked scope is not remembered',
+  );
 });
 
 test('patient/ scopes are remembered for their patient only; other scopes for every launch of the app', async () => {
@@ -117,7 +150,7 @@ test('patient/ scopes are remembered for their patient only; other scopes for ev
   assert.equal(userLevel.token.patient, karev, 'each launch carries its own context');
 });
 
-test('/auth/grants lists the user\'s apps in plain words; Revoke ends the tokens and consent is asked again', async () => {
+test("/auth/grants lists the user's apps in plain words; Revoke ends the tokens and consent is asked again", async () => {
   const { token } = await launch(amelia);
   assert.equal((await readObservations(token.access_token)).status, 200);
   const { agent, page, csrf } = await grantsPage(doctor);
@@ -128,7 +161,11 @@ test('/auth/grants lists the user\'s apps in plain words; Revoke ends the tokens
   assert.match(page, /Keep access after you close the app, until you revoke it/);
   assert.match(page, /For Alex Karev only/, 'the consent for another patient is listed on its own');
 
-  const crossSite = await agent.post('/auth/grants/revoke').set('Origin', 'http://evil.example').type('form').send({ csrf, client: app.clientId });
+  const crossSite = await agent
+    .post('/auth/grants/revoke')
+    .set('Origin', 'http://evil.example')
+    .type('form')
+    .send({ csrf, client: app.clientId });
   assert.equal(crossSite.status, 403);
   const noToken = await agent.post('/auth/grants/revoke').set('Origin', ORIGIN).type('form').send({ client: app.clientId });
   assert.equal(noToken.status, 403);
@@ -149,7 +186,7 @@ test('/auth/grants lists the user\'s apps in plain words; Revoke ends the tokens
   assert.deepEqual((await launch(amelia)).offered, EHR_SCOPE.split(' ').sort(), 'consent is asked again');
 });
 
-test('another user never sees nor revokes someone else\'s apps', async () => {
+test("another user never sees nor revokes someone else's apps", async () => {
   const { token } = await launch(amelia);
   const { agent, page, csrf } = await grantsPage(other);
   assert.doesNotMatch(page, /Pain tracker/);
@@ -157,16 +194,28 @@ test('another user never sees nor revokes someone else\'s apps', async () => {
   const attempt = await agent.post('/auth/grants/revoke').set('Origin', ORIGIN).type('form').send({ csrf, client: app.clientId });
   assert.equal(attempt.status, 404);
   assert.match(attempt.text, /nothing to revoke/);
-  assert.equal((await readObservations(token.access_token)).status, 200, 'the doctor\'s token still works');
+  assert.equal((await readObservations(token.access_token)).status, 200, "the doctor's token still works");
   assert.deepEqual((await launch(amelia)).offered, [], 'and their consent is still remembered');
   // Without a sign-in the page only offers one, and a revoke is refused.
   const anonymous = request.agent(server.built.app);
   assert.match((await anonymous.get('/auth/grants')).text, /name="password"/);
-  assert.equal((await anonymous.post('/auth/grants/revoke').set('Origin', ORIGIN).type('form').send({ csrf, client: app.clientId })).status, 401);
-  assert.equal((await agent.post('/auth/grants/login').set('Origin', ORIGIN).type('form').send({ ...other, password: 'wrong-password' })).status, 401);
+  assert.equal(
+    (await anonymous.post('/auth/grants/revoke').set('Origin', ORIGIN).type('form').send({ csrf, client: app.clientId })).status,
+    401,
+  );
+  assert.equal(
+    (
+      await agent
+        .post('/auth/grants/login')
+        .set('Origin', ORIGIN)
+        .type('form')
+        .send({ ...other, password: 'wrong-password' })
+    ).status,
+    401,
+  );
 });
 
-test('fibrotrack user revoke-grants revokes the user\'s apps and their tokens', async () => {
+test("fibrotrack user revoke-grants revokes the user's apps and their tokens", async () => {
   const { token } = await launch(amelia);
   const env = { DATABASE_URL: `${ROOT}/${server.database}`, REDIS_PREFIX: `${server.database}:` };
   const unknown = await runCliCaptured(['user', 'revoke-grants', 'dr.nobody'], env);

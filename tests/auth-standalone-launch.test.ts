@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { addUser, authorize, authorizationCodeToken, createResource, decodeJwt, exchangeCode, FHIR_BASE, forgetConsents, registerClient } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorize,
+  authorizationCodeToken,
+  createResource,
+  decodeJwt,
+  exchangeCode,
+  FHIR_BASE,
+  forgetConsents,
+  registerClient,
+} from './support/smart-tokens.js';
 import type { RegisteredClient } from '../server/src/auth/client-store.js';
 
 let server: TestServer;
@@ -64,9 +74,17 @@ test('the id_token fhirUser names a resource the access token can read', async (
 });
 
 test('a patient who logs in is the patient in context, without a picker', async () => {
-  const result = await authorize(server, { client: app, user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient patient/*.rs openid fhirUser' });
+  const result = await authorize(server, {
+    client: app,
+    user: { username: 'jane', password: 'jane-secret-pass' },
+    scope: 'launch/patient patient/*.rs openid fhirUser',
+  });
   assert.ok(result.code, JSON.stringify(result.stoppedAt ?? result.error));
-  const token = await authorizationCodeToken(server, { client: app, user: { username: 'jane', password: 'jane-secret-pass' }, scope: 'launch/patient patient/*.rs openid fhirUser' });
+  const token = await authorizationCodeToken(server, {
+    client: app,
+    user: { username: 'jane', password: 'jane-secret-pass' },
+    scope: 'launch/patient patient/*.rs openid fhirUser',
+  });
   assert.equal(token.patient, patientId);
   assert.equal(decodeJwt(token.id_token!).payload.fhirUser, `${FHIR_BASE}/Patient/${patientId}`);
 });
@@ -76,7 +94,14 @@ test('the state comes back exactly, and unticked scopes are missing from the gra
   const user = { username: 'dr.lopez', password: 'correct horse battery' };
   const scope = 'launch/patient openid fhirUser patient/Observation.rs patient/Condition.rs offline_access';
   await forgetConsents(server, user.username);
-  const r = await authorize(server, { client: app, user, scope, patient: patientId, state, deselect: ['patient/Condition.rs', 'offline_access'] });
+  const r = await authorize(server, {
+    client: app,
+    user,
+    scope,
+    patient: patientId,
+    state,
+    deselect: ['patient/Condition.rs', 'offline_access'],
+  });
   assert.equal(r.state, state);
   assert.deepEqual([...r.offeredScopes].sort(), scope.split(' ').sort());
   const token = (await exchangeCode(server, app, r)).body;
@@ -89,13 +114,23 @@ test('the state comes back exactly, and unticked scopes are missing from the gra
 test('v1 scopes are answered in v1 syntax; v2 query constraints are kept verbatim', async () => {
   const user = { username: 'dr.lopez', password: 'correct horse battery' };
   const constrained = 'patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs';
-  const token = await authorizationCodeToken(server, { client: app, user, scope: `launch/patient patient/*.read user/Patient.read ${constrained}`, patient: patientId });
+  const token = await authorizationCodeToken(server, {
+    client: app,
+    user,
+    scope: `launch/patient patient/*.read user/Patient.read ${constrained}`,
+    patient: patientId,
+  });
   assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', constrained, 'patient/*.read', 'user/Patient.read'].sort());
 });
 
 test('scopes the client is not registered for are not granted', async () => {
   const user = { username: 'dr.lopez', password: 'correct horse battery' };
-  const token = await authorizationCodeToken(server, { client: app, user, scope: 'launch/patient patient/*.rs patient/*.cud user/*.cruds system/*.rs', patient: patientId });
+  const token = await authorizationCodeToken(server, {
+    client: app,
+    user,
+    scope: 'launch/patient patient/*.rs patient/*.cud user/*.cruds system/*.rs',
+    patient: patientId,
+  });
   assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', 'patient/*.rs']);
 });
 
@@ -106,7 +141,10 @@ test('the token response carries smart_style_url, which serves JSON', async () =
   const style = await server.http.get('/auth/smart-style.json');
   assert.equal(style.status, 200);
   assert.match(style.headers['content-type'], /^application\/json/);
-  assert.equal((await server.http.get('/auth/smart-style.json').set('Origin', 'https://app.example')).headers['access-control-allow-origin'], '*');
+  assert.equal(
+    (await server.http.get('/auth/smart-style.json').set('Origin', 'https://app.example')).headers['access-control-allow-origin'],
+    '*',
+  );
   assert.equal(typeof style.body.color_background, 'string');
 });
 
@@ -122,7 +160,7 @@ test('picking a patient that does not exist is refused on the picker page', asyn
   const r = await authorize(server, { client: app, user, scope: 'launch/patient patient/*.rs', patient: 'no-such-patient' });
   assert.equal(r.code, undefined);
   assert.equal(r.stoppedAt?.status, 400);
-  assert.match(r.stoppedAt!.text, /no patient/);
+  assert.match(r.stoppedAt.text, /no patient/);
 });
 
 test('without fhirUser granted, introspection does not reveal the user; the resource server still knows them', async () => {
@@ -145,7 +183,12 @@ test('any patient/ scope puts a patient in context: a provider asking without la
 test('launch/encounter in a standalone launch is neither offered nor granted, and no encounter is in context', async () => {
   const user = { username: 'dr.lopez', password: 'correct horse battery' };
   const withEncounter = await registerClient(server, { scope: 'launch/patient launch/encounter openid patient/*.rs' });
-  const r = await authorize(server, { client: withEncounter, user, scope: 'launch/patient launch/encounter openid patient/*.rs', patient: patientId });
+  const r = await authorize(server, {
+    client: withEncounter,
+    user,
+    scope: 'launch/patient launch/encounter openid patient/*.rs',
+    patient: patientId,
+  });
   assert.deepEqual([...r.offeredScopes].sort(), ['launch/patient', 'openid', 'patient/*.rs']);
   const token = (await exchangeCode(server, withEncounter, r)).body;
   assert.deepEqual(token.scope.split(' ').sort(), ['launch/patient', 'openid', 'patient/*.rs']);

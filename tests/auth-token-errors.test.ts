@@ -23,7 +23,10 @@ after(async () => {
   await server?.close();
 });
 
-function assertOAuthError(res: { status: number; body: { error?: string; error_description?: string }; headers: Record<string, string> }, error: string) {
+function assertOAuthError(
+  res: { status: number; body: { error?: string; error_description?: string }; headers: Record<string, string> },
+  error: string,
+) {
   assert.ok(res.status === 400 || res.status === 401, `status ${res.status}`);
   assert.equal(res.body.error, error);
   assert.equal(typeof res.body.error_description, 'string');
@@ -74,14 +77,14 @@ test('a client_id with trailing spaces or in another case is an unknown client, 
   }
 });
 
-test('another client cannot redeem this client\'s code', async () => {
+test("another client cannot redeem this client's code", async () => {
   const thief = await registerClient(server, { scope });
   const r = await authorize(server, { client: app, user, scope });
   const res = await exchangeCode(server, thief, r, { redirect_uri: app.redirectUris![0] });
   assertOAuthError(res, 'invalid_grant');
 });
 
-test('a made-up or another client\'s refresh token is refused', async () => {
+test("a made-up or another client's refresh token is refused", async () => {
   assertOAuthError(await refresh(server, app, 'not-a-refresh-token'), 'invalid_grant');
   const other = await registerClient(server, { scope });
   const r = await authorize(server, { client: app, user, scope });
@@ -91,5 +94,8 @@ test('a made-up or another client\'s refresh token is refused', async () => {
 });
 
 test('an unsupported grant type is refused', async () => {
-  assertOAuthError(await tokenRequest(server, app, { grant_type: 'password', username: user.username, password: user.password }), 'unsupported_grant_type');
+  assertOAuthError(
+    await tokenRequest(server, app, { grant_type: 'password', username: user.username, password: user.password }),
+    'unsupported_grant_type',
+  );
 });

@@ -50,14 +50,14 @@ test('after 10 failures lock rt.victim, no other spelling of the name gets a gue
   // The failures come in under different spellings: they all count against the same name.
   const spellings = ['rt.victim', 'rt.victim  ', 'RT.VICTIM', ' rt.victim', '\uFF52\uFF54.victim'];
   for (let i = 0; i < 10; i++) {
-    const r = await signIn(spellings[i % spellings.length]!, `guess-${i}`);
+    const r = await signIn(spellings[i % spellings.length], `guess-${i}`);
     assert.equal(r.stoppedAt?.status, 401, `guess ${i}`);
   }
   for (const typed of [...spellings, 'rt.victim\t', 'Rt.Victim   ']) {
     const r = await signIn(typed, victim.password);
     assert.equal(r.code, undefined, JSON.stringify(typed));
     assert.equal(r.stoppedAt?.status, 429, JSON.stringify(typed));
-    assert.match(r.stoppedAt!.text, /Too many failed sign-ins/);
+    assert.match(r.stoppedAt.text, /Too many failed sign-ins/);
   }
 });
 
@@ -69,26 +69,36 @@ test('a username that changes under normalization is refused at creation, naming
     ['\uFF44\uFF52.wide', /'dr\.wide'/],
   ];
   for (const [username, normal] of cases) {
-    await assert.rejects(addUser(server, { username, password: 'long-enough-pw', fhirUser: `Practitioner/${practitioner}` }), (err: Error) => {
-      assert.match(err.message, /normalized/);
-      assert.match(err.message, normal);
-      return true;
-    });
+    await assert.rejects(
+      addUser(server, { username, password: 'long-enough-pw', fhirUser: `Practitioner/${practitioner}` }),
+      (err: Error) => {
+        assert.match(err.message, /normalized/);
+        assert.match(err.message, normal);
+        return true;
+      },
+    );
   }
   // The command line says the same and exits 2.
   const errors: string[] = [];
   const original = console.error;
   console.error = (...a: unknown[]) => void errors.push(a.join(' '));
   try {
-    const code = await runCli(['user', 'add', '--username', 'Dr.Cli', '--password-env', 'PW', '--fhir-user', `Practitioner/${practitioner}`], {
-      DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'smart', PW: 'long-enough-pw',
-    });
+    const code = await runCli(
+      ['user', 'add', '--username', 'Dr.Cli', '--password-env', 'PW', '--fhir-user', `Practitioner/${practitioner}`],
+      {
+        DATABASE_URL: `${ROOT}/${server.database}`,
+        AUTH_MODE: 'smart',
+        PW: 'long-enough-pw',
+      },
+    );
     assert.equal(code, 2);
   } finally {
     console.error = original;
   }
   assert.match(errors.join('\n'), /'dr\.cli'/);
-  const rows = await server.sql<mysql.RowDataPacket[]>("SELECT username FROM auth_user WHERE LOWER(username) IN ('dr.upper', 'dr.space', 'dr.lead', 'dr.cli')");
+  const rows = await server.sql<mysql.RowDataPacket[]>(
+    "SELECT username FROM auth_user WHERE LOWER(username) IN ('dr.upper', 'dr.space', 'dr.lead', 'dr.cli')",
+  );
   assert.deepEqual(rows, []);
 });
 
@@ -106,19 +116,37 @@ test('existing users keep signing in after the upgrade: their names become lower
     // The schema before migration 21, with users the old rule allowed (capitals).
     await migrate(pool, 20);
     const hash = await hashSecret('legacy-password');
-    for (const [id, username] of [['a1', 'Dr.Legacy'], ['a2', 'Twin'], ['a3', 'twin']]) {
-      await pool.query('INSERT INTO auth_user (account_id, username, password_hash, fhir_user, created_at) VALUES (?, ?, ?, ?, NOW(3))', [id, username, hash, 'Practitioner/legacy']);
+    for (const [id, username] of [
+      ['a1', 'Dr.Legacy'],
+      ['a2', 'Twin'],
+      ['a3', 'twin'],
+    ]) {
+      await pool.query('INSERT INTO auth_user (account_id, username, password_hash, fhir_user, created_at) VALUES (?, ?, ?, ?, NOW(3))', [
+        id,
+        username,
+        hash,
+        'Practitioner/legacy',
+      ]);
     }
   } finally {
     await pool.end();
   }
-  const built = await buildApp(loadConfig({ DATABASE_URL: url, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'smart', REDIS_PREFIX: `fibrotrack_test_${suffix}:` }));
+  const built = await buildApp(
+    loadConfig({ DATABASE_URL: url, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'smart', REDIS_PREFIX: `fibrotrack_test_${suffix}:` }),
+  );
   const inspector = await mysql.createConnection(url);
   try {
     const upgraded: TestServer = { http: request(built.app), built, database, sql: async () => [] as never, close: async () => undefined };
     const legacyApp = await registerClient(upgraded, { scope: 'openid fhirUser user/*.rs' });
     const [rows] = await inspector.query<mysql.RowDataPacket[]>('SELECT account_id, username FROM auth_user ORDER BY account_id');
-    assert.deepEqual(rows.map((r) => [r.account_id, r.username]), [['a1', 'dr.legacy'], ['a2', 'Twin'], ['a3', 'twin']]);
+    assert.deepEqual(
+      rows.map((r) => [r.account_id, r.username]),
+      [
+        ['a1', 'dr.legacy'],
+        ['a2', 'Twin'],
+        ['a3', 'twin'],
+      ],
+    );
     for (const typed of ['Dr.Legacy', 'dr.legacy', 'DR.LEGACY ']) {
       const r = await authorize(upgraded, { client: legacyApp, user: { username: typed, password: 'legacy-password' }, scope });
       assert.ok(r.code, `${typed}: ${r.stoppedAt?.status}`);

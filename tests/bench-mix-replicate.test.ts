@@ -6,19 +6,44 @@ import { replicate } from '../bench/mix/replicate.js';
 
 // The shape of a Synthea transaction Bundle (../shared/fixtures/synthea): POSTs with urn:uuid fullUrls, references
 // to them, and the Patient's identifiers, two of them carrying the record's UUID.
-const [P, E, O, RECORD] = ['60c529cb-591e-47ee-a788-4981a407ccdf', 'cf8a6851-a711-472c-bb27-bbca8c398577', '4ab036a1-1125-4a37-815f-05bfb1ec4f55', 'b67d9cf2-bfd2-4461-94a9-8bb36d289e04'];
-const entry = (id: string, resource: Record<string, unknown>) => ({ fullUrl: `urn:uuid:${id}`, resource: { id, ...resource }, request: { method: 'POST', url: resource.resourceType } });
+const [P, E, O, RECORD] = [
+  '60c529cb-591e-47ee-a788-4981a407ccdf',
+  'cf8a6851-a711-472c-bb27-bbca8c398577',
+  '4ab036a1-1125-4a37-815f-05bfb1ec4f55',
+  'b67d9cf2-bfd2-4461-94a9-8bb36d289e04',
+];
+const entry = (id: string, resource: Record<string, unknown>) => ({
+  fullUrl: `urn:uuid:${id}`,
+  resource: { id, ...resource },
+  request: { method: 'POST', url: resource.resourceType },
+});
 const template = JSON.stringify({
-  resourceType: 'Bundle', type: 'transaction', entry: [
-    entry(P, { resourceType: 'Patient', name: [{ family: 'Kemmer', given: ['Bonnie'] }], identifier: [
-      { system: 'https://github.com/synthetichealth/synthea', value: RECORD }, { system: 'http://hospital.smarthealthit.org', value: RECORD },
-      { system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-31-6032' }] }),
+  resourceType: 'Bundle',
+  type: 'transaction',
+  entry: [
+    entry(P, {
+      resourceType: 'Patient',
+      name: [{ family: 'Kemmer', given: ['Bonnie'] }],
+      identifier: [
+        { system: 'https://github.com/synthetichealth/synthea', value: RECORD },
+        { system: 'http://hospital.smarthealthit.org', value: RECORD },
+        { system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-31-6032' },
+      ],
+    }),
     entry(E, { resourceType: 'Encounter', status: 'finished', subject: { reference: `urn:uuid:${P}` } }),
-    entry(O, { resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${P}` }, encounter: { reference: `urn:uuid:${E}` } }),
+    entry(O, {
+      resourceType: 'Observation',
+      status: 'final',
+      subject: { reference: `urn:uuid:${P}` },
+      encounter: { reference: `urn:uuid:${E}` },
+    }),
   ],
 });
 
-interface Entry { fullUrl: string; resource: { resourceType: string; id: string; name?: { family: string }[]; identifier?: { value: string }[] } }
+interface Entry {
+  fullUrl: string;
+  resource: { resourceType: string; id: string; name?: { family: string }[]; identifier?: { value: string }[] };
+}
 const entries = (text: string) => (JSON.parse(text) as { entry: Entry[] }).entry;
 const references = (text: string) => [...text.matchAll(/"reference":"(urn:uuid:[^"]+)"/g)].map((m) => m[1]);
 

@@ -10,13 +10,26 @@ let f: Fixture;
 const bin: Record<string, string> = {};
 
 const upload = async (token: string, body: Buffer, type: string, context?: string) =>
-  f.server.http.post('/fhir/Binary').set({ Authorization: `Bearer ${token}`, 'Content-Type': type, ...(context ? { 'X-Security-Context': context } : {}) }).send(body);
+  f.server.http
+    .post('/fhir/Binary')
+    .set({ Authorization: `Bearer ${token}`, 'Content-Type': type, ...(context ? { 'X-Security-Context': context } : {}) })
+    .send(body);
 
 before(async () => {
   f = await startFixture({ BINARY_INLINE_MAX_BYTES: '512' });
-  const doc = await as(f.server, f.system).post('DocumentReference', { resourceType: 'DocumentReference', status: 'current', subject: { reference: 'Patient/b' }, content: [{ attachment: { contentType: 'application/pdf' } }] });
+  const doc = await as(f.server, f.system).post('DocumentReference', {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    subject: { reference: 'Patient/b' },
+    content: [{ attachment: { contentType: 'application/pdf' } }],
+  });
   assert.equal(doc.status, 201, doc.text);
-  for (const [name, context] of [['a', 'Patient/a'], ['b', 'Patient/b'], ['bDoc', `DocumentReference/${doc.body.id}`], ['none', undefined]] as const) {
+  for (const [name, context] of [
+    ['a', 'Patient/a'],
+    ['b', 'Patient/b'],
+    ['bDoc', `DocumentReference/${doc.body.id}`],
+    ['none', undefined],
+  ] as const) {
     const res = await upload(f.system, png(30, name.length), 'image/png', context);
     assert.equal(res.status, 201, res.text);
     bin[name] = res.body.id;
@@ -26,7 +39,7 @@ after(async () => {
   await f?.server.close();
 });
 
-test('a patient token reads, raw and as JSON, the Binaries of its own record; another patient\'s are unknown to it', async () => {
+test("a patient token reads, raw and as JSON, the Binaries of its own record; another patient's are unknown to it", async () => {
   const { access_token: a } = await f.patientToken('a', 'patient/*.cruds');
   const own = await rawGet(f.server.http, `Binary/${bin.a}`, { Authorization: `Bearer ${a}` });
   assert.equal(own.status, 200);
@@ -51,7 +64,10 @@ test('a patient token writes Binaries only with a securityContext in its own rec
   assert.equal((await upload(a, pdf(5), 'application/pdf', 'Patient/a')).status, 201);
   assertForbidden(await upload(a, pdf(5), 'application/pdf', 'Patient/b'), /securityContext Patient\/b/);
   assertForbidden(await upload(a, pdf(5), 'application/pdf'), /only with a securityContext in Patient\/a's record/);
-  const overwrite = await f.server.http.put(`/fhir/Binary/${bin.b}`).set({ Authorization: `Bearer ${a}`, 'Content-Type': 'application/pdf' }).send(pdf(5));
+  const overwrite = await f.server.http
+    .put(`/fhir/Binary/${bin.b}`)
+    .set({ Authorization: `Bearer ${a}`, 'Content-Type': 'application/pdf' })
+    .send(pdf(5));
   assert.equal(overwrite.status, 403, overwrite.text);
 });
 

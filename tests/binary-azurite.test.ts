@@ -21,7 +21,11 @@ const blobNames = async () => {
 
 before(async () => {
   azurite = await startAzurite();
-  s = await startTestServer({ BLOB_CONNECTION_STRING: azurite.connectionString, BLOB_CONTAINER: CONTAINER, BINARY_INLINE_MAX_BYTES: '1024' });
+  s = await startTestServer({
+    BLOB_CONNECTION_STRING: azurite.connectionString,
+    BLOB_CONTAINER: CONTAINER,
+    BINARY_INLINE_MAX_BYTES: '1024',
+  });
   await s.http.put('/fhir/Patient/p1').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id: 'p1' }).expect(201);
 });
 after(async () => {
@@ -37,7 +41,10 @@ test('a PNG and a PDF uploaded raw into the Blob container, linked from a Docume
 
 test('JSON Binary past the inline limit is stored in the container; versions keep their content after a delete', async () => {
   const v1 = png(50, 9);
-  const created = await s.http.post('/fhir/Binary').set('Content-Type', FHIR_JSON).send({ resourceType: 'Binary', contentType: 'image/png', data: v1.toString('base64') });
+  const created = await s.http
+    .post('/fhir/Binary')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Binary', contentType: 'image/png', data: v1.toString('base64') });
   assert.equal(created.status, 201, created.text);
   const id = created.body.id as string;
   const v2 = pdf(50);
@@ -52,7 +59,10 @@ test('JSON Binary past the inline limit is stored in the container; versions kee
 
 test('an upload over BINARY_MAX_BYTES leaves no object behind', async () => {
   const before = await blobNames();
-  const res = await s.http.post('/fhir/Binary').set('Content-Type', 'application/octet-stream').send(Buffer.alloc(20 * 1024 * 1024 + 1));
+  const res = await s.http
+    .post('/fhir/Binary')
+    .set('Content-Type', 'application/octet-stream')
+    .send(Buffer.alloc(20 * 1024 * 1024 + 1));
   assert.equal(res.status, 413, res.text);
   assert.deepEqual(await blobNames(), before);
 });

@@ -16,13 +16,19 @@ const bin: Record<string, string> = {};
 const CONTAINER = 'traffic-test';
 
 const raw = (token: string, body: Buffer, type: string, context?: string) =>
-  f.server.http.post('/fhir/Binary').set({ Authorization: `Bearer ${token}`, 'Content-Type': type, ...(context ? { 'X-Security-Context': context } : {}) }).send(body);
+  f.server.http
+    .post('/fhir/Binary')
+    .set({ Authorization: `Bearer ${token}`, 'Content-Type': type, ...(context ? { 'X-Security-Context': context } : {}) })
+    .send(body);
 
 before(async () => {
   azurite = await startAzurite();
   traffic = await blobTraffic(azurite.connectionString, CONTAINER);
   f = await startFixture({ BLOB_CONNECTION_STRING: traffic.connectionString, BLOB_CONTAINER: CONTAINER, BINARY_INLINE_MAX_BYTES: '256' });
-  for (const [name, context] of [['a', 'Patient/a'], ['b', 'Patient/b']] as const) {
+  for (const [name, context] of [
+    ['a', 'Patient/a'],
+    ['b', 'Patient/b'],
+  ] as const) {
     const res = await raw(f.system, png(40, name.length), 'image/png', context);
     assert.equal(res.status, 201, res.text);
     bin[name] = res.body.id;
@@ -41,7 +47,10 @@ test('a search downloads the content of the Binaries the token may see only; cou
   const { access_token: a } = await f.patientToken('a', 'patient/*.cruds');
   const search = await as(f.server, a).get(`Binary?_id=${bin.a},${bin.b}`);
   assert.equal(search.status, 200, search.text);
-  assert.deepEqual(search.body.entry.map((e: { resource: { id: string } }) => e.resource.id), [bin.a]);
+  assert.deepEqual(
+    search.body.entry.map((e: { resource: { id: string } }) => e.resource.id),
+    [bin.a],
+  );
   assert.equal(downloads().length, 1, `one download, of Patient/a's Binary: ${JSON.stringify(traffic.requests)}`);
   traffic.reset();
   for (const query of [`Binary?_id=${bin.a},${bin.b}&_summary=count`, `Binary?_id=${bin.a},${bin.b}&_total=accurate&_count=0`]) {
@@ -68,7 +77,10 @@ test('a 304, a raw read and an update download no more than the answer needs', a
   const own = await raw(a, pdf(20), 'application/pdf', 'Patient/a');
   assert.equal(own.status, 201, own.text);
   assert.ok(Buffer.from(own.body.data, 'base64').equals(pdf(20)), 'the answer carries the uploaded bytes');
-  const replaced = await f.server.http.put(`/fhir/Binary/${own.body.id}`).set({ Authorization: `Bearer ${a}`, 'Content-Type': 'application/pdf', 'X-Security-Context': 'Patient/a' }).send(pdf(21));
+  const replaced = await f.server.http
+    .put(`/fhir/Binary/${own.body.id}`)
+    .set({ Authorization: `Bearer ${a}`, 'Content-Type': 'application/pdf', 'X-Security-Context': 'Patient/a' })
+    .send(pdf(21));
   assert.equal(replaced.status, 200, replaced.text);
   assert.deepEqual(downloads(), [], 'neither the answer to an upload nor the lock read of an update downloads content');
 });
@@ -80,18 +92,31 @@ test('a refused raw upload leaves no object; a refused JSON write uploads none',
   assert.equal(uploaded.length, 1, 'a raw upload is streamed before the write is judged');
   assert.deepEqual([...new Set(traffic.names('DELETE'))], uploaded, 'and removed when the write is refused');
   traffic.reset();
-  const json = { resourceType: 'Binary', contentType: 'application/pdf', securityContext: { reference: 'Patient/b' }, data: pdf(30).toString('base64') };
+  const json = {
+    resourceType: 'Binary',
+    contentType: 'application/pdf',
+    securityContext: { reference: 'Patient/b' },
+    data: pdf(30).toString('base64'),
+  };
   assertForbidden(await as(f.server, a).post('Binary', json), /securityContext Patient\/b/);
-  const stale = await as(f.server, a).put(`Binary/${bin.a}`, { ...json, id: bin.a, securityContext: { reference: 'Patient/a' } }).set('If-Match', 'W/"99"');
+  const stale = await as(f.server, a)
+    .put(`Binary/${bin.a}`, { ...json, id: bin.a, securityContext: { reference: 'Patient/a' } })
+    .set('If-Match', 'W/"99"');
   assert.equal(stale.status, 412, stale.text);
   assert.deepEqual(traffic.names('PUT'), [], 'content of a write refused (403) or stale (412) is never uploaded');
 });
 
 test('a transaction that fails after a large Binary entry leaves no object; one that commits keeps exactly its own', async () => {
-  const big = { resourceType: 'Binary', contentType: 'application/pdf', securityContext: { reference: 'Patient/a' }, data: pdf(30).toString('base64') };
+  const big = {
+    resourceType: 'Binary',
+    contentType: 'application/pdf',
+    securityContext: { reference: 'Patient/a' },
+    data: pdf(30).toString('base64'),
+  };
   const observation = { resourceType: 'Observation', id: 'oa1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/a' } };
   const stale = await as(f.server, f.system).post('', {
-    resourceType: 'Bundle', type: 'transaction',
+    resourceType: 'Bundle',
+    type: 'transaction',
     entry: [
       { resource: big, request: { method: 'POST', url: 'Binary' } },
       { resource: observation, request: { method: 'PUT', url: 'Observation/oa1', ifMatch: 'W/"99"' } },
@@ -100,7 +125,11 @@ test('a transaction that fails after a large Binary entry leaves no object; one 
   assert.equal(stale.status, 412, stale.text);
   assert.deepEqual(traffic.names('PUT'), [], 'nothing uploaded for a transaction that failed');
   traffic.reset();
-  const good = await as(f.server, f.system).post('', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: big, request: { method: 'POST', url: 'Binary' } }] });
+  const good = await as(f.server, f.system).post('', {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [{ resource: big, request: { method: 'POST', url: 'Binary' } }],
+  });
   assert.equal(good.status, 200, good.text);
   const uploaded = [...new Set(traffic.names('PUT'))];
   assert.equal(uploaded.length, 1, 'the content goes up once, before the transaction commits');
@@ -110,7 +139,10 @@ test('a transaction that fails after a large Binary entry leaves no object; one 
 });
 
 test('large base64 written in lines goes to the blob store and reads back as written', async () => {
-  const text = pdf(30).toString('base64').match(/.{1,76}/g)!.join(' ');
+  const text = pdf(30)
+    .toString('base64')
+    .match(/.{1,76}/g)!
+    .join(' ');
   const created = await as(f.server, f.system).post('Binary', { resourceType: 'Binary', contentType: 'application/pdf', data: text });
   assert.equal(created.status, 201, created.text);
   assert.equal([...new Set(traffic.names('PUT'))].length, 1, 'past BINARY_INLINE_MAX_BYTES, whitespace or not');

@@ -21,11 +21,20 @@ const blobFiles = () => {
   }
 };
 const json = (body: unknown) => ({ 'Content-Type': FHIR_JSON, body });
-const post = (b: { 'Content-Type': string; body: unknown }) => s.http.post('/fhir/Binary').set('Content-Type', b['Content-Type']).send(b.body as object);
+const post = (b: { 'Content-Type': string; body: unknown }) =>
+  s.http
+    .post('/fhir/Binary')
+    .set('Content-Type', b['Content-Type'])
+    .send(b.body as object);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'binary-test-'));
-  s = await startTestServer({ BLOB_DIR: dir, BINARY_INLINE_MAX_BYTES: String(INLINE_MAX), BINARY_MAX_BYTES: String(MAX), BINARY_PAGE_MAX_BYTES: String(3 * MAX) });
+  s = await startTestServer({
+    BLOB_DIR: dir,
+    BINARY_INLINE_MAX_BYTES: String(INLINE_MAX),
+    BINARY_MAX_BYTES: String(MAX),
+    BINARY_PAGE_MAX_BYTES: String(3 * MAX),
+  });
   await s.http.put('/fhir/Patient/p1').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id: 'p1' }).expect(201);
 });
 after(async () => {
@@ -45,7 +54,10 @@ test('small content stays in the resource row; large content goes to the blob fo
   assert.ok(Buffer.from(r2.body.data, 'base64').equals(big));
   assert.equal(blobFiles().length, before + 1);
   const stored = async (id: string) =>
-    String((await s.sql<{ content: string }[]>('SELECT content FROM resource_history WHERE res_type = ? AND res_id = ?', ['Binary', id]))[0].content);
+    String(
+      (await s.sql<{ content: string }[]>('SELECT content FROM resource_history WHERE res_type = ? AND res_id = ?', ['Binary', id]))[0]
+        .content,
+    );
   assert.match(await stored(r1.body.id), /"data"/);
   assert.doesNotMatch(await stored(r2.body.id), /"data"/);
   assert.match(await stored(r2.body.id), /binary-blob-content/);
@@ -59,7 +71,7 @@ test('a PNG and a PDF uploaded raw, linked from a DocumentReference, read back b
   await documentRoundTrip(s.http, 'p1');
 });
 
-test('raw update, vread and history keep every version\'s content, and a delete loses none', async () => {
+test("raw update, vread and history keep every version's content, and a delete loses none", async () => {
   const v1 = png(60, 1);
   const v2 = pdf(300);
   const created = await s.http.post('/fhir/Binary').set('Content-Type', 'image/png').send(v1);
@@ -107,7 +119,15 @@ test('a JSON read of a Binary gives FHIR JSON; Accept without a FHIR type gives 
 
 test('search returns Binaries with their content, within BINARY_PAGE_MAX_BYTES per page', async () => {
   const ids: string[] = [];
-  for (let i = 0; i < 4; i++) ids.push((await s.http.post('/fhir/Binary').set('Content-Type', 'application/octet-stream').send(Buffer.alloc(MAX - 10, i))).body.id);
+  for (let i = 0; i < 4; i++)
+    ids.push(
+      (
+        await s.http
+          .post('/fhir/Binary')
+          .set('Content-Type', 'application/octet-stream')
+          .send(Buffer.alloc(MAX - 10, i))
+      ).body.id,
+    );
   const one = await s.http.get(`/fhir/Binary?_id=${ids[0]}`);
   assert.equal(one.status, 200, one.text);
   assert.equal(Buffer.from(one.body.entry[0].resource.data, 'base64').length, MAX - 10);
@@ -118,7 +138,10 @@ test('search returns Binaries with their content, within BINARY_PAGE_MAX_BYTES p
 
 test('content over BINARY_MAX_BYTES is refused with 413, raw or base64, and nothing is stored', async () => {
   const files = blobFiles().length;
-  const raw = await s.http.post('/fhir/Binary').set('Content-Type', 'application/pdf').send(Buffer.alloc(MAX + 1));
+  const raw = await s.http
+    .post('/fhir/Binary')
+    .set('Content-Type', 'application/pdf')
+    .send(Buffer.alloc(MAX + 1));
   assert.equal(raw.status, 413, raw.text);
   assert.equal(raw.body.resourceType, 'OperationOutcome');
   assert.match(raw.body.issue[0].diagnostics, new RegExp(String(MAX)));
@@ -128,7 +151,11 @@ test('content over BINARY_MAX_BYTES is refused with 413, raw or base64, and noth
 });
 
 test('bad content types are refused with an OperationOutcome naming them', async () => {
-  for (const [type, status] of [['text/html', 415], ['image/svg+xml', 415], ['application/javascript', 415]] as const) {
+  for (const [type, status] of [
+    ['text/html', 415],
+    ['image/svg+xml', 415],
+    ['application/javascript', 415],
+  ] as const) {
     const raw = await s.http.post('/fhir/Binary').set('Content-Type', type).send('<script>alert(1)</script>');
     assert.equal(raw.status, status, raw.text);
     assert.match(raw.body.issue[0].diagnostics, new RegExp(type.replace('+', '\\+')));
@@ -139,22 +166,30 @@ test('bad content types are refused with an OperationOutcome naming them', async
   const malformed = await post(json({ resourceType: 'Binary', contentType: 'pdf', data: 'AAAA' }));
   assert.equal(malformed.status, 400, malformed.text);
   assert.match(malformed.body.issue[0].diagnostics, /'pdf' is not a media type/);
-  const badContext = await s.http.post('/fhir/Binary').set({ 'Content-Type': 'application/pdf', 'X-Security-Context': 'http://evil/x' }).send(pdf(1));
+  const badContext = await s.http
+    .post('/fhir/Binary')
+    .set({ 'Content-Type': 'application/pdf', 'X-Security-Context': 'http://evil/x' })
+    .send(pdf(1));
   assert.equal(badContext.status, 400, badContext.text);
   assert.match(badContext.body.issue[0].diagnostics, /X-Security-Context/);
 });
 
-test('a client cannot point a Binary at stored content with the server\'s blob extension', async () => {
+test("a client cannot point a Binary at stored content with the server's blob extension", async () => {
   const { body: victim } = await s.http.post('/fhir/Binary').set('Content-Type', 'application/pdf').send(pdf(200));
   const rows = blobFiles();
   const forged = {
-    resourceType: 'Binary', contentType: 'application/pdf',
-    _data: { extension: [{ url: 'https://fhir.fibrotrack.org/StructureDefinition/binary-blob-content', valueString: `binary/${rows[0]}` }] },
+    resourceType: 'Binary',
+    contentType: 'application/pdf',
+    _data: {
+      extension: [{ url: 'https://fhir.fibrotrack.org/StructureDefinition/binary-blob-content', valueString: `binary/${rows[0]}` }],
+    },
   };
   const res = await post(json(forged));
   assert.equal(res.status, 400, res.text);
   assert.match(res.body.issue[0].diagnostics, /set by this server only/);
-  const patched = await s.http.patch(`/fhir/Binary/${victim.id}`).set('Content-Type', 'application/json-patch+json')
+  const patched = await s.http
+    .patch(`/fhir/Binary/${victim.id}`)
+    .set('Content-Type', 'application/json-patch+json')
     .send(JSON.stringify([{ op: 'replace', path: '/contentType', value: 'application/octet-stream' }]));
   assert.equal(patched.status, 200, patched.text);
   const raw = await rawGet(s.http, `Binary/${victim.id}`);

@@ -11,7 +11,10 @@ before(async () => {
   s = await startTestServer();
   server = await listen(s.built.app);
 });
-after(async () => { await server?.close(); await s?.close(); });
+after(async () => {
+  await server?.close();
+  await s?.close();
+});
 
 /** Sends the bytes as they are (supertest would serialize a Buffer as JSON). */
 async function sendBytes(method: string, path: string, bytes: Buffer, contentType = FHIR_JSON) {
@@ -19,7 +22,7 @@ async function sendBytes(method: string, path: string, bytes: Buffer, contentTyp
   return { status: res.status, body: await res.json() };
 }
 
-const storedPatients = async () => (await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Patient'"))[0]!.n;
+const storedPatients = async () => (await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Patient'"))[0].n;
 const head = Buffer.from('{"resourceType":"Patient","name":[{"family":"');
 const withBytes = (bytes: number[]) => Buffer.concat([head, Buffer.from(bytes), Buffer.from('"}]}')]);
 
@@ -67,16 +70,26 @@ test('real characters pass: surrogate pairs as escapes or as UTF-8, and an escap
 });
 
 test('siblings: a form-encoded search body, a transaction, a JSON Patch are held to the same rule', async () => {
-  const form = await sendBytes('POST', '/fhir/Patient/_search', Buffer.concat([Buffer.from('family='), Buffer.from([0xff, 0x78])]), 'application/x-www-form-urlencoded');
+  const form = await sendBytes(
+    'POST',
+    '/fhir/Patient/_search',
+    Buffer.concat([Buffer.from('family='), Buffer.from([0xff, 0x78])]),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(form.status, 400);
   assert.match(form.body.issue[0].diagnostics, /not valid UTF-8: the bytes at offset 7 \(FF/);
-  const tx = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(
-    '{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[{"family":"\\udfff"}]}}]}',
-  );
+  const tx = await s.http
+    .post('/fhir')
+    .set('Content-Type', FHIR_JSON)
+    .send(
+      '{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[{"family":"\\udfff"}]}}]}',
+    );
   assert.equal(tx.status, 400);
   assert.match(tx.body.issue[0].diagnostics, /entry\[0\]\.resource\.name\[0\]\.family holds the escape \\udfff/);
   const created = await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', active: true });
-  const patch = await s.http.patch(`/fhir/Patient/${created.body.id}`).set('Content-Type', 'application/json-patch+json')
+  const patch = await s.http
+    .patch(`/fhir/Patient/${created.body.id}`)
+    .set('Content-Type', 'application/json-patch+json')
     .send('[{"op":"add","path":"/name","value":[{"family":"\\ud800"}]}]');
   assert.equal(patch.status, 400);
   assert.match(patch.body.issue[0].diagnostics, /lone UTF-16 surrogate/);

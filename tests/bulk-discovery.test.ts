@@ -8,8 +8,12 @@ import type { CapabilityStatement } from 'fhir/r4.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer({ AUTH_MODE: 'smart' }); });
-after(async () => { await s?.close(); });
+before(async () => {
+  s = await startTestServer({ AUTH_MODE: 'smart' });
+});
+after(async () => {
+  await s?.close();
+});
 
 const BULK = 'http://hl7.org/fhir/uv/bulkdata';
 
@@ -20,13 +24,26 @@ test('the CapabilityStatement instantiates the Bulk Data server and declares $ex
   // The Subscriptions Backport server is instantiated as well (subscriptions/): only the Bulk Data entry is asked here.
   assert.ok(cs.instantiates?.includes(`${BULK}/CapabilityStatement/bulk-data`), JSON.stringify(cs.instantiates));
   const rest = cs.rest![0];
-  assert.deepEqual(rest.operation?.filter((o) => o.name === 'export'), [{ name: 'export', definition: `${BULK}/OperationDefinition/export` }]);
+  assert.deepEqual(
+    rest.operation?.filter((o) => o.name === 'export'),
+    [{ name: 'export', definition: `${BULK}/OperationDefinition/export` }],
+  );
   const operationsOf = (type: string) => rest.resource!.find((r) => r.type === type)!.operation ?? [];
-  assert.deepEqual(operationsOf('Patient').filter((o) => o.name === 'export'), [{ name: 'export', definition: `${BULK}/OperationDefinition/patient-export` }]);
-  assert.deepEqual(operationsOf('Group').filter((o) => o.name === 'export'), [{ name: 'export', definition: `${BULK}/OperationDefinition/group-export` }]);
-  assert.ok(!rest.operation!.some((o) => o.name === 'export-status'), 'the status URL is no operation of its own');
+  assert.deepEqual(
+    operationsOf('Patient').filter((o) => o.name === 'export'),
+    [{ name: 'export', definition: `${BULK}/OperationDefinition/patient-export` }],
+  );
+  assert.deepEqual(
+    operationsOf('Group').filter((o) => o.name === 'export'),
+    [{ name: 'export', definition: `${BULK}/OperationDefinition/group-export` }],
+  );
+  assert.ok(!rest.operation.some((o) => o.name === 'export-status'), 'the status URL is no operation of its own');
   const group = rest.resource!.find((r) => r.type === 'Group')!;
-  for (const code of ['create', 'read', 'update', 'delete', 'search-type']) assert.ok(group.interaction!.some((i) => i.code === code), `Group ${code}`);
+  for (const code of ['create', 'read', 'update', 'delete', 'search-type'])
+    assert.ok(
+      group.interaction!.some((i) => i.code === code),
+      `Group ${code}`,
+    );
   assert.equal(rest.security?.service?.[0].coding?.[0].code, 'SMART-on-FHIR');
 });
 

@@ -15,23 +15,38 @@ const dir = mkdtempSync(join(tmpdir(), 'bulk-export-'));
 const obsIds: Record<string, string[]> = { a: [], b: [] };
 
 const create = async (resource: object) => {
-  const res = await server.http.post(`/fhir/${(resource as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(resource);
+  const res = await server.http
+    .post(`/fhir/${(resource as { resourceType: string }).resourceType}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(resource);
   assert.equal(res.status, 201, res.text);
   return res.body.id as string;
 };
 const observation = (patient: string, code: string) => ({
-  resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${patient}` },
-  code: { coding: [{ system: 'http://loinc.org', code }] }, valueQuantity: { value: 5, unit: 'score' },
+  resourceType: 'Observation',
+  status: 'final',
+  subject: { reference: `Patient/${patient}` },
+  code: { coding: [{ system: 'http://loinc.org', code }] },
+  valueQuantity: { value: 5, unit: 'score' },
 });
 
 before(async () => {
   // Small files, so that one type spans several; no settle wait beyond a moment; quick polls.
   server = await startTestServer({ BLOB_DIR: dir, EXPORT_FILE_MAX_BYTES: '1500', EXPORT_SETTLE_MS: '100', EXPORT_POLL_MS: '200' });
-  await server.http.put('/fhir/Patient/pa').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id: 'pa', name: [{ family: 'A' }] });
-  await server.http.put('/fhir/Patient/pb').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id: 'pb', name: [{ family: 'B' }] });
+  await server.http
+    .put('/fhir/Patient/pa')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Patient', id: 'pa', name: [{ family: 'A' }] });
+  await server.http
+    .put('/fhir/Patient/pb')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Patient', id: 'pb', name: [{ family: 'B' }] });
   for (let i = 0; i < 12; i++) obsIds.a.push(await create(observation('pa', i % 2 ? '72514-3' : '8867-4')));
   for (let i = 0; i < 3; i++) obsIds.b.push(await create(observation('pb', '72514-3')));
-  await server.http.put('/fhir/Group/g1').set('Content-Type', FHIR_JSON).send({ resourceType: 'Group', id: 'g1', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] });
+  await server.http
+    .put('/fhir/Group/g1')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Group', id: 'g1', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] });
 });
 
 after(async () => {
@@ -85,12 +100,24 @@ test('Patient/$export keeps to patient compartments; Group/$export to the member
   assert.deepEqual(idsOf(group.get('Patient')), ['pb']);
   assert.deepEqual(idsOf(group.get('Observation')), [...obsIds.b].sort());
 
-  const body = { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: { reference: 'Patient/pa' } }, { name: '_type', valueString: 'Observation' }] };
+  const body = {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'patient', valueReference: { reference: 'Patient/pa' } },
+      { name: '_type', valueString: 'Observation' },
+    ],
+  };
   const posted = await downloadAll(server, await manifestOf(server, await kickOff(server, 'Patient/$export', { body })));
   assert.deepEqual(idsOf(posted.get('Observation')), [...obsIds.a].sort());
   assert.equal(posted.get('Patient'), undefined);
 
-  const filtered = await downloadAll(server, await manifestOf(server, await kickOff(server, `$export?_type=Observation&_typeFilter=${encodeURIComponent('Observation?code=8867-4')}`)));
+  const filtered = await downloadAll(
+    server,
+    await manifestOf(
+      server,
+      await kickOff(server, `$export?_type=Observation&_typeFilter=${encodeURIComponent('Observation?code=8867-4')}`),
+    ),
+  );
   const expected = obsIds.a.filter((_, i) => i % 2 === 0).sort();
   assert.deepEqual(idsOf(filtered.get('Observation')), expected);
 });
@@ -98,7 +125,11 @@ test('Patient/$export keeps to patient compartments; Group/$export to the member
 test('snapshot: what is written after transactionTime is out (the version before is in), and _since on the next export picks it up', async () => {
   const server2 = await startTestServer({ BLOB_DIR: dir, EXPORT_SETTLE_MS: '1500', EXPORT_POLL_MS: '200' });
   try {
-    const put = (body: object) => server2.http.put(`/fhir/Patient/${(body as { id: string }).id}`).set('Content-Type', FHIR_JSON).send(body);
+    const put = (body: object) =>
+      server2.http
+        .put(`/fhir/Patient/${(body as { id: string }).id}`)
+        .set('Content-Type', FHIR_JSON)
+        .send(body);
     await put({ resourceType: 'Patient', id: 's1', name: [{ family: 'Before' }] });
     const status = await kickOff(server2, '$export?_type=Patient');
     // Written while the job waits out its settle time: after transactionTime.
@@ -106,10 +137,19 @@ test('snapshot: what is written after transactionTime is out (the version before
     await put({ resourceType: 'Patient', id: 's2', name: [{ family: 'New' }] });
     const manifest = await manifestOf(server2, status);
     const first = (await downloadAll(server2, manifest)).get('Patient')!;
-    assert.deepEqual(first.map((p) => [p.id, (p as unknown as { name: { family: string }[] }).name[0].family]), [['s1', 'Before']]);
-    const since = await manifestOf(server2, await kickOff(server2, `$export?_type=Patient&_since=${encodeURIComponent(manifest.transactionTime)}`));
+    assert.deepEqual(
+      first.map((p) => [p.id, (p as unknown as { name: { family: string }[] }).name[0].family]),
+      [['s1', 'Before']],
+    );
+    const since = await manifestOf(
+      server2,
+      await kickOff(server2, `$export?_type=Patient&_since=${encodeURIComponent(manifest.transactionTime)}`),
+    );
     const second = (await downloadAll(server2, since)).get('Patient')!;
-    assert.deepEqual(second.map((p) => [p.id, (p as unknown as { name: { family: string }[] }).name[0].family]).sort(), [['s1', 'After'], ['s2', 'New']]);
+    assert.deepEqual(second.map((p) => [p.id, (p as unknown as { name: { family: string }[] }).name[0].family]).sort(), [
+      ['s1', 'After'],
+      ['s2', 'New'],
+    ]);
   } finally {
     await server2.close();
   }
@@ -170,7 +210,14 @@ test('jobs survive a restart: a node closing mid-job hands it back and the next 
   const { default: request } = await import('supertest');
   const { ExportStore } = await import('../server/src/store/mysql/export-store.js');
   const database = `${server.database}_restart`;
-  const env = { DATABASE_URL: `mysql://root@127.0.0.1:3306/${database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open', BLOB_DIR: dir, EXPORT_POLL_MS: '200', EXPORT_LEASE_SECONDS: '1' };
+  const env = {
+    DATABASE_URL: `mysql://root@127.0.0.1:3306/${database}`,
+    BASE_URL: 'http://localhost:8080',
+    AUTH_MODE: 'open',
+    BLOB_DIR: dir,
+    EXPORT_POLL_MS: '200',
+    EXPORT_LEASE_SECONDS: '1',
+  };
   const nodeA = await buildApp(loadConfig({ ...env, EXPORT_SETTLE_MS: '600000' }));
   const pool = mysql.createPool(env.DATABASE_URL);
   const store = new ExportStore(pool);
@@ -194,7 +241,10 @@ test('jobs survive a restart: a node closing mid-job hands it back and the next 
     const crashed = fhirPath((await b.http.get('/fhir/$export?_type=Patient').set('Prefer', 'respond-async')).headers['content-location']);
     const crashedId = crashed.split('/').pop()!;
     await nodeB.bulk.idle();
-    await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
+    await pool.query(
+      `UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, finished_at = NULL, expires_at = NULL WHERE id = ?`,
+      [crashedId],
+    );
     await pool.query(`DELETE FROM export_file WHERE job_id = ?`, [crashedId]);
     await nodeB.bulk.poll();
     await nodeB.bulk.idle();
@@ -202,7 +252,10 @@ test('jobs survive a restart: a node closing mid-job hands it back and the next 
     assert.deepEqual(idsOf((await downloadAll(b, again)).get('Patient')), ['r1']);
 
     // Lost its node three times already: reported failed, never silently lost.
-    await pool.query(`UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, attempts = 3, finished_at = NULL, expires_at = NULL WHERE id = ?`, [crashedId]);
+    await pool.query(
+      `UPDATE export_job SET state = 'running', lease_owner = 'dead-node', lease_until = NOW(3) - INTERVAL 1 SECOND, attempts = 3, finished_at = NULL, expires_at = NULL WHERE id = ?`,
+      [crashedId],
+    );
     await nodeB.bulk.poll();
     await nodeB.bulk.idle();
     const failed = await b.http.get(crashed);

@@ -6,8 +6,12 @@ import { synthealikeBundle } from './support/synthea-like.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const postBundle = (bundle: unknown, prefer?: string) => {
   const r = s.http.post('/fhir').set('Content-Type', FHIR_JSON);
@@ -25,7 +29,11 @@ describe('transaction', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: painScore('urn:uuid:22222222-2222-4222-8222-222222222222', 6), request: { method: 'POST', url: 'Observation' } },
+        {
+          fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111',
+          resource: painScore('urn:uuid:22222222-2222-4222-8222-222222222222', 6),
+          request: { method: 'POST', url: 'Observation' },
+        },
         { fullUrl: 'urn:uuid:22222222-2222-4222-8222-222222222222', resource: patient(), request: { method: 'POST', url: 'Patient' } },
       ],
     };
@@ -43,7 +51,8 @@ describe('transaction', () => {
 
   test('a transaction whose last entry fails stores nothing and names the entry', async () => {
     const before = { p: await count('Patient'), o: await count('Observation') };
-    const historyRows = () => s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource_history WHERE res_type IN ('Patient','Observation')");
+    const historyRows = () =>
+      s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource_history WHERE res_type IN ('Patient','Observation')");
     const historyBefore = Number((await historyRows())[0].n);
     const bundle = {
       resourceType: 'Bundle',
@@ -51,7 +60,10 @@ describe('transaction', () => {
       entry: [
         { fullUrl: 'urn:uuid:33333333-3333-4333-8333-333333333333', resource: patient(), request: { method: 'POST', url: 'Patient' } },
         { resource: painScore('urn:uuid:33333333-3333-4333-8333-333333333333', 3), request: { method: 'POST', url: 'Observation' } },
-        { resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } }, request: { method: 'POST', url: 'Observation' } },
+        {
+          resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
       ],
     };
     const res = await postBundle(bundle);
@@ -70,7 +82,11 @@ describe('transaction', () => {
       entry: [
         { request: { method: 'GET', url: `Patient/${existing.id}` } },
         { resource: { ...existing, gender: 'male' }, request: { method: 'PUT', url: `Patient/${existing.id}` } },
-        { fullUrl: 'urn:uuid:44444444-4444-4444-8444-444444444444', resource: patient({ gender: 'other' }), request: { method: 'POST', url: 'Patient' } },
+        {
+          fullUrl: 'urn:uuid:44444444-4444-4444-8444-444444444444',
+          resource: patient({ gender: 'other' }),
+          request: { method: 'POST', url: 'Patient' },
+        },
         { request: { method: 'DELETE', url: 'Patient?gender=other' } },
       ],
     };
@@ -84,32 +100,70 @@ describe('transaction', () => {
   });
 
   test('ifNoneExist and conditional references resolve to existing resources; ifMatch is enforced', async () => {
-    const pr = (await s.http.post('/fhir/Practitioner').set('Content-Type', FHIR_JSON).send(JSON.stringify({
-      resourceType: 'Practitioner', identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567890' }],
-    }))).body;
-    const ok = await postBundle({
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { fullUrl: 'urn:uuid:55555555-5555-4555-8555-555555555555', resource: { resourceType: 'Practitioner', identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567890' }] },
-          request: { method: 'POST', url: 'Practitioner', ifNoneExist: 'identifier=http://hl7.org/fhir/sid/us-npi|1234567890' } },
-        { resource: { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, participant: [{ individual: { reference: 'urn:uuid:55555555-5555-4555-8555-555555555555' } }, { individual: { reference: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|1234567890' } }] },
-          request: { method: 'POST', url: 'Encounter' } },
-      ],
-    }, 'return=representation');
+    const pr = (
+      await s.http
+        .post('/fhir/Practitioner')
+        .set('Content-Type', FHIR_JSON)
+        .send(
+          JSON.stringify({
+            resourceType: 'Practitioner',
+            identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567890' }],
+          }),
+        )
+    ).body;
+    const ok = await postBundle(
+      {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: 'urn:uuid:55555555-5555-4555-8555-555555555555',
+            resource: { resourceType: 'Practitioner', identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567890' }] },
+            request: { method: 'POST', url: 'Practitioner', ifNoneExist: 'identifier=http://hl7.org/fhir/sid/us-npi|1234567890' },
+          },
+          {
+            resource: {
+              resourceType: 'Encounter',
+              status: 'finished',
+              class: { code: 'AMB' },
+              participant: [
+                { individual: { reference: 'urn:uuid:55555555-5555-4555-8555-555555555555' } },
+                { individual: { reference: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|1234567890' } },
+              ],
+            },
+            request: { method: 'POST', url: 'Encounter' },
+          },
+        ],
+      },
+      'return=representation',
+    );
     assert.equal(ok.status, 200);
     assert.equal(ok.body.entry[0].response.status, '200 OK');
     const refs = ok.body.entry[1].resource.participant.map((p: { individual: Ref }) => p.individual.reference);
     assert.deepEqual(refs, [`Practitioner/${pr.id}`, `Practitioner/${pr.id}`]);
 
-    const none = await postBundle({ resourceType: 'Bundle', type: 'transaction', entry: [
-      { resource: { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, participant: [{ individual: { reference: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|0000' } }] }, request: { method: 'POST', url: 'Encounter' } },
-    ] });
+    const none = await postBundle({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          resource: {
+            resourceType: 'Encounter',
+            status: 'finished',
+            class: { code: 'AMB' },
+            participant: [{ individual: { reference: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|0000' } }],
+          },
+          request: { method: 'POST', url: 'Encounter' },
+        },
+      ],
+    });
     assert.equal(none.status, 412);
 
-    const stale = await postBundle({ resourceType: 'Bundle', type: 'transaction', entry: [
-      { resource: { ...pr, active: true }, request: { method: 'PUT', url: `Practitioner/${pr.id}`, ifMatch: 'W/"7"' } },
-    ] });
+    const stale = await postBundle({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: { ...pr, active: true }, request: { method: 'PUT', url: `Practitioner/${pr.id}`, ifMatch: 'W/"7"' } }],
+    });
     assert.equal(stale.status, 412);
   });
 
@@ -119,7 +173,7 @@ describe('transaction', () => {
       const res = await postBundle(bundle);
       assert.equal(res.status, 200, JSON.stringify(res.body).slice(0, 500));
     }
-    assert.equal(await count('Practitioner') >= 3, true);
+    assert.equal((await count('Practitioner')) >= 3, true);
     const dangling = await s.sql<{ n: number }[]>(
       `SELECT COUNT(*) AS n FROM idx_reference i LEFT JOIN resource t ON t.res_type = i.target_type AND t.res_id = i.target_id
        WHERE i.target_id IS NOT NULL AND i.url IS NULL AND t.pk IS NULL`,
@@ -158,7 +212,11 @@ describe('batch', () => {
   test('a Bundle that is neither batch nor transaction, or has malformed entries, is 400', async () => {
     assert.equal((await postBundle({ resourceType: 'Bundle', type: 'collection', entry: [] })).status, 400);
     assert.equal((await postBundle({ resourceType: 'Patient' })).status, 400);
-    const noMethod = await postBundle({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: patient(), request: { url: 'Patient' } }] });
+    const noMethod = await postBundle({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: patient(), request: { url: 'Patient' } }],
+    });
     assert.equal(noMethod.status, 400);
     assert.match(noMethod.body.issue[0].diagnostics, /entry\[0\]\.request\.method/);
   });

@@ -47,11 +47,16 @@ test('serve with two workers answers on one port and stops on SIGTERM', async ()
     let status = 0;
     for (let i = 0; i < 120 && status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      status = await fetch(`http://127.0.0.1:${port}/fhir/metadata`).then((r) => r.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/fhir/metadata`).then(
+        (r) => r.status,
+        () => 0,
+      );
     }
     assert.equal(status, 200);
     const created = await fetch(`http://127.0.0.1:${port}/fhir/Patient`, {
-      method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient' }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient' }),
     });
     assert.equal(created.status, 201);
     // The production server answers what node refuses before express (here a 70 KB URL) with an OperationOutcome.

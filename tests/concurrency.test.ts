@@ -5,14 +5,21 @@ import { patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 test('ten concurrent If-Match updates of version 1: exactly one succeeds, nine get 412', async () => {
   const created = (await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient()))).body;
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
-      s.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', FHIR_JSON).set('If-Match', 'W/"1"')
+      s.http
+        .put(`/fhir/Patient/${created.id}`)
+        .set('Content-Type', FHIR_JSON)
+        .set('If-Match', 'W/"1"')
         .send(JSON.stringify({ ...created, name: [{ family: `Writer${i}` }] })),
     ),
   );
@@ -28,7 +35,10 @@ test('ten concurrent updates without If-Match produce ten distinct versions and 
   const created = (await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient()))).body;
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
-      s.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...created, name: [{ family: `W${i}` }] })),
+      s.http
+        .put(`/fhir/Patient/${created.id}`)
+        .set('Content-Type', FHIR_JSON)
+        .send(JSON.stringify({ ...created, name: [{ family: `W${i}` }] })),
     ),
   );
   assert.ok(results.every((r) => r.status === 200));
@@ -41,7 +51,10 @@ test('ten concurrent updates without If-Match produce ten distinct versions and 
 test('concurrent update-as-create of the same new id: one 201, the others update it', async () => {
   const results = await Promise.all(
     Array.from({ length: 6 }, () =>
-      s.http.put('/fhir/Patient/race-1').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient({ id: 'race-1' }))),
+      s.http
+        .put('/fhir/Patient/race-1')
+        .set('Content-Type', FHIR_JSON)
+        .send(JSON.stringify(patient({ id: 'race-1' }))),
     ),
   );
   const statuses = results.map((r) => r.status).sort();

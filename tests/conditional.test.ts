@@ -5,8 +5,12 @@ import { painScore, patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const post = (type: string, body: unknown, ifNoneExist?: string) => {
   const r = s.http.post(`/fhir/${type}`).set('Content-Type', FHIR_JSON);

@@ -44,16 +44,30 @@ test('the Dockerfile builds in two stages, runs dist/ as a non-root user, and it
   const runtime = steps.slice(steps.indexOf(froms[1]));
   const user = runtime.find((s) => s.op === 'USER');
   assert.ok(user && !['root', '0'].includes(user.args), 'the runtime stage runs as a non-root user');
-  assert.ok(runtime.some((s) => s.op === 'RUN' && s.args.includes('npm ci --omit=dev')), 'the runtime stage installs production dependencies only');
-  assert.ok(runtime.some((s) => s.op === 'COPY' && s.args.startsWith('--from=') && s.args.includes('/app/dist')), 'the runtime stage copies the compiled dist/');
+  assert.ok(
+    runtime.some((s) => s.op === 'RUN' && s.args.includes('npm ci --omit=dev')),
+    'the runtime stage installs production dependencies only',
+  );
+  assert.ok(
+    runtime.some((s) => s.op === 'COPY' && s.args.startsWith('--from=') && s.args.includes('/app/dist')),
+    'the runtime stage copies the compiled dist/',
+  );
   const cmd = JSON.parse(runtime.find((s) => s.op === 'CMD')!.args) as string[];
-  assert.ok(cmd.some((a) => a.startsWith('dist/')), 'the image runs dist/');
+  assert.ok(
+    cmd.some((a) => a.startsWith('dist/')),
+    'the image runs dist/',
+  );
   const documented = codeBlockAfter(read('docs/operations.md'), 'Its build steps, in order');
   assert.deepEqual([...steps.filter((s) => s.op === 'RUN').map((s) => s.args), cmd.join(' ')], documented);
 });
 
 test('compose.yaml parses, names the server, MySQL 8.4, Redis 7 and Azurite, and gives the server only variables it reads', () => {
-  const compose = parse(read('compose.yaml')) as { services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; depends_on?: Record<string, unknown> }> };
+  const compose = parse(read('compose.yaml')) as {
+    services: Record<
+      string,
+      { image?: string; build?: unknown; environment?: Record<string, string>; depends_on?: Record<string, unknown> }
+    >;
+  };
   assert.deepEqual(Object.keys(compose.services).sort(), ['azurite', 'mysql', 'redis', 'server']);
   assert.match(compose.services.mysql.image!, /^mysql:8\.4/);
   assert.match(compose.services.redis.image!, /^redis:7/);
@@ -64,7 +78,12 @@ test('compose.yaml parses, names the server, MySQL 8.4, Redis 7 and Azurite, and
   const documented = new Set([...read('docs/configuration.md').matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
   for (const name of Object.keys(server.environment!)) assert.ok(documented.has(name), `${name} is a documented server variable`);
   // Compose's interpolation: ${VAR:-default} takes the default, ${VAR:?message} a value the operator must give.
-  const env = Object.fromEntries(Object.entries(server.environment!).map(([k, v]) => [k, v.replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{\w+:\?[^}]*\}/g, 'secret')]));
+  const env = Object.fromEntries(
+    Object.entries(server.environment!).map(([k, v]) => [
+      k,
+      v.replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{\w+:\?[^}]*\}/g, 'secret'),
+    ]),
+  );
   assert.equal(env.NODE_ENV, 'production');
   const config = loadConfig(env);
   assert.equal(config.authMode, 'smart');
@@ -97,6 +116,9 @@ test('the MySQL 8 check names MariaDB-only SQL, accepts a marked line, and passe
 
 test('migrations name the MariaDB NO PAD collation; on MySQL 8 it becomes utf8mb4_0900_bin', () => {
   const statement = 'ALTER TABLE auth_user MODIFY username VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL';
-  assert.equal(forMysql8(statement), 'ALTER TABLE auth_user MODIFY username VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL');
+  assert.equal(
+    forMysql8(statement),
+    'ALTER TABLE auth_user MODIFY username VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL',
+  );
   assert.match(read('server/src/store/mysql/migrations/021-username-binary.sql'), /utf8mb4_nopad_bin/);
 });

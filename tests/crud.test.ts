@@ -5,8 +5,12 @@ import { patient, outcomeCode } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const create = (body: unknown) => s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
 
@@ -21,7 +25,10 @@ describe('create', () => {
     assert.equal(res.headers.location, `http://localhost:8080/fhir/Patient/${res.body.id}/_history/1`);
     assert.equal(res.headers.etag, 'W/"1"');
     assert.ok(res.headers['last-modified']);
-    const rows = await s.sql<{ version_id: number }[]>('SELECT version_id FROM resource WHERE res_type = ? AND res_id = ?', ['Patient', res.body.id]);
+    const rows = await s.sql<{ version_id: number }[]>('SELECT version_id FROM resource WHERE res_type = ? AND res_id = ?', [
+      'Patient',
+      res.body.id,
+    ]);
     assert.equal(rows[0].version_id, 1);
   });
 
@@ -36,7 +43,11 @@ describe('create', () => {
   });
 
   test('application/json is accepted and echoed', async () => {
-    const res = await s.http.post('/fhir/Patient').set('Content-Type', 'application/json').set('Accept', 'application/json').send(patient());
+    const res = await s.http
+      .post('/fhir/Patient')
+      .set('Content-Type', 'application/json')
+      .set('Accept', 'application/json')
+      .send(patient());
     assert.equal(res.status, 201);
     assert.match(res.headers['content-type'], /^application\/json/);
   });
@@ -87,7 +98,10 @@ describe('read and vread', () => {
 
   test('vread returns each version; an unknown version is 404', async () => {
     const created = (await create(patient())).body;
-    await s.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...created, gender: 'other' }));
+    await s.http
+      .put(`/fhir/Patient/${created.id}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ ...created, gender: 'other' }));
     const v1 = await s.http.get(`/fhir/Patient/${created.id}/_history/1`);
     const v2 = await s.http.get(`/fhir/Patient/${created.id}/_history/2`);
     assert.equal(v1.body.gender, 'female');
@@ -97,7 +111,8 @@ describe('read and vread', () => {
   });
 
   test('_summary and _elements shape a read', async () => {
-    const created = (await create(patient({ text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Jane</div>' } }))).body;
+    const created = (await create(patient({ text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Jane</div>' } })))
+      .body;
     const elements = await s.http.get(`/fhir/Patient/${created.id}?_elements=birthDate`);
     assert.equal(elements.body.birthDate, '1980-04-02');
     assert.equal(elements.body.name, undefined);
@@ -113,14 +128,17 @@ describe('read and vread', () => {
   test('_pretty indents the JSON', async () => {
     const created = (await create(patient())).body;
     const res = await s.http.get(`/fhir/Patient/${created.id}?_pretty=true`);
-    assert.match(res.text, /\n  "resourceType"/);
+    assert.match(res.text, /\n {2}"resourceType"/);
   });
 });
 
 describe('update', () => {
   test('increments the version and keeps the id', async () => {
     const created = (await create(patient())).body;
-    const res = await s.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...created, gender: 'male' }));
+    const res = await s.http
+      .put(`/fhir/Patient/${created.id}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ ...created, gender: 'male' }));
     assert.equal(res.status, 200);
     assert.equal(res.body.meta.versionId, '2');
     assert.equal(res.headers.etag, 'W/"2"');
@@ -128,14 +146,20 @@ describe('update', () => {
   });
 
   test('update-as-create with a client id answers 201', async () => {
-    const res = await s.http.put('/fhir/Patient/chosen-by-client').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient({ id: 'chosen-by-client' })));
+    const res = await s.http
+      .put('/fhir/Patient/chosen-by-client')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify(patient({ id: 'chosen-by-client' })));
     assert.equal(res.status, 201);
     assert.equal(res.body.id, 'chosen-by-client');
     assert.equal(res.headers.location, 'http://localhost:8080/fhir/Patient/chosen-by-client/_history/1');
   });
 
   test('a body id that differs from the URL, or is missing, is 400', async () => {
-    const mismatch = await s.http.put('/fhir/Patient/a1').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient({ id: 'b2' })));
+    const mismatch = await s.http
+      .put('/fhir/Patient/a1')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify(patient({ id: 'b2' })));
     assert.equal(mismatch.status, 400);
     assert.match(mismatch.body.issue[0].diagnostics, /does not match/);
     const missing = await s.http.put('/fhir/Patient/a1').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient()));
@@ -145,7 +169,11 @@ describe('update', () => {
   test('If-Match with a stale version is 412 and changes nothing; the current one succeeds', async () => {
     const created = (await create(patient())).body;
     const put = (etag: string, gender: string) =>
-      s.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', FHIR_JSON).set('If-Match', etag).send(JSON.stringify({ ...created, gender }));
+      s.http
+        .put(`/fhir/Patient/${created.id}`)
+        .set('Content-Type', FHIR_JSON)
+        .set('If-Match', etag)
+        .send(JSON.stringify({ ...created, gender }));
     assert.equal((await put('W/"1"', 'male')).status, 200);
     const stale = await put('W/"1"', 'other');
     assert.equal(stale.status, 412);

@@ -49,13 +49,21 @@ test('create, read, vread and the stored JSON keep 1.50, 0.000001230, 1.0e2 and 
   assertExact((await s.http.get(`/fhir/Observation/${id}/_history/1`)).text);
   assertExact((await s.http.get(`/fhir/Observation/${id}?_pretty=true`)).text.replace(/\s+/g, ''));
   const [row] = await s.sql<{ content: string }[]>(
-    "SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk WHERE r.res_type = 'Observation' AND r.res_id = ?", [id]);
-  assertExact(row!.content);
+    "SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk WHERE r.res_type = 'Observation' AND r.res_id = ?",
+    [id],
+  );
+  assertExact(row.content);
 });
 
 test('search and history bundles, _summary and _elements keep the text; eq and ap compare by value', async () => {
   const id = (await post('Observation', observation(`Patient/${ann}`, '7.20'))).body.id as string;
-  for (const q of ['value-quantity=7.2', 'value-quantity=eq7.20', 'value-quantity=ap7', `_id=${id}&_summary=data`, `_id=${id}&_elements=component`]) {
+  for (const q of [
+    'value-quantity=7.2',
+    'value-quantity=eq7.20',
+    'value-quantity=ap7',
+    `_id=${id}&_summary=data`,
+    `_id=${id}&_elements=component`,
+  ]) {
     const res = await s.http.get(`/fhir/Observation?subject=Patient/${ann}&${q}`);
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.entry?.length, 1, `${q}: ${res.text}`);
@@ -73,8 +81,11 @@ test('a transaction keeps the text in its response and in what it stores; update
   const res = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).set('Prefer', 'return=representation').send(bundle);
   assert.equal(res.status, 200, res.text);
   assertExact(res.text);
-  const id = (res.body.entry[0].response.location as string).split('/')[1]!;
-  const updated = await s.http.put(`/fhir/Observation/${id}`).set('Content-Type', FHIR_JSON).set('Prefer', 'return=representation')
+  const id = (res.body.entry[0].response.location as string).split('/')[1];
+  const updated = await s.http
+    .put(`/fhir/Observation/${id}`)
+    .set('Content-Type', FHIR_JSON)
+    .set('Prefer', 'return=representation')
     .send(observation(`Patient/${ann}`, '1.50').replace('{', `{"id": "${id}",`));
   assert.equal(updated.status, 200, updated.text);
   assertExact(updated.text);
@@ -83,17 +94,31 @@ test('a transaction keeps the text in its response and in what it stores; update
 
 test('a patch keeps the text of the decimals it does not touch, and of the one it writes', async () => {
   const id = (await post('Observation', observation(`Patient/${ann}`, '1.50'))).body.id as string;
-  const res = await s.http.patch(`/fhir/Observation/${id}`).set('Content-Type', 'application/json-patch+json')
+  const res = await s.http
+    .patch(`/fhir/Observation/${id}`)
+    .set('Content-Type', 'application/json-patch+json')
     .send('[{"op": "replace", "path": "/valueQuantity/value", "value": 2.500}, {"op": "replace", "path": "/status", "value": "amended"}]');
   assert.equal(res.status, 200, res.text);
   assertExact(res.text, ['"value":2.500,', ...EXACT.slice(1)]);
   assertExact((await s.http.get(`/fhir/Observation/${id}`)).text, ['"value":2.500,', ...EXACT.slice(1)]);
-  const fhirPath = await s.http.patch(`/fhir/Observation/${id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({
-    resourceType: 'Parameters',
-    parameter: [{ name: 'operation', part: [
-      { name: 'type', valueCode: 'replace' }, { name: 'path', valueString: 'Observation.status' }, { name: 'value', valueCode: 'final' },
-    ] }],
-  }));
+  const fhirPath = await s.http
+    .patch(`/fhir/Observation/${id}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(
+      JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [
+          {
+            name: 'operation',
+            part: [
+              { name: 'type', valueCode: 'replace' },
+              { name: 'path', valueString: 'Observation.status' },
+              { name: 'value', valueCode: 'final' },
+            ],
+          },
+        ],
+      }),
+    );
   assert.equal(fhirPath.status, 200, fhirPath.text);
   assertExact(fhirPath.text, ['"value":2.500,', ...EXACT.slice(1)]);
   const decimal = await s.http.patch(`/fhir/Observation/${id}`).set('Content-Type', FHIR_JSON).send(`{"resourceType": "Parameters",
@@ -116,11 +141,18 @@ test('Patient/$everything and a Bulk Data export keep the text too', async () =>
   assert.equal(everything.status, 200, everything.text);
   assertExact(everything.text);
   const manifest = await manifestOf(s, await kickOff(s, `Patient/$export?_type=Observation`));
-  const files = await Promise.all(manifest.output.map((o) => s.http.get(fhirPath(o.url)).buffer(true).parse((r, cb) => {
-    let text = '';
-    r.setEncoding('utf8');
-    r.on('data', (c: string) => (text += c));
-    r.on('end', () => cb(null, text));
-  })));
+  const files = await Promise.all(
+    manifest.output.map((o) =>
+      s.http
+        .get(fhirPath(o.url))
+        .buffer(true)
+        .parse((r, cb) => {
+          let text = '';
+          r.setEncoding('utf8');
+          r.on('data', (c: string) => (text += c));
+          r.on('end', () => cb(null, text));
+        }),
+    ),
+  );
   assertExact(files.map((f) => String(f.body)).join('\n'));
 });

@@ -41,10 +41,13 @@ interface Served {
 
 async function serve(extra: Record<string, string>): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: String(port), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { ...env, PORT: String(port), ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // A first start initialises the database's files: up to a couple of minutes on a busy machine.
   for (let i = 0; i < 1200 && !/listening on/.test(output); i++) {
@@ -67,12 +70,19 @@ test('serve starts a private MariaDB, keeps its data across restarts and stops i
   const first = await serve({ AUTH_MODE: 'open' });
   let patientId: string;
   try {
-    assert.match(first.output(), new RegExp(`started a private MariaDB [\\d.]+ for development on 127\\.0\\.0\\.1:${mysqlPort}, files in ${dir}/mysql \\(created now\\)`));
+    assert.match(
+      first.output(),
+      new RegExp(
+        `started a private MariaDB [\\d.]+ for development on 127\\.0\\.0\\.1:${mysqlPort}, files in ${dir}/mysql \\(created now\\)`,
+      ),
+    );
     assert.doesNotMatch(first.output(), /Redis/, 'AUTH_MODE=open needs no Redis');
     const metadata = await fetch(`http://127.0.0.1:${first.port}/fhir/metadata`);
     assert.equal(metadata.status, 200);
     const created = await fetch(`http://127.0.0.1:${first.port}/fhir/Patient`, {
-      method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Kept' }] }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Kept' }] }),
     });
     assert.equal(created.status, 201);
     patientId = ((await created.json()) as { id: string }).id;
@@ -87,9 +97,16 @@ test('serve starts a private MariaDB, keeps its data across restarts and stops i
     assert.match(second.output(), /started a private MariaDB [\d.]+ for development .*\(kept from before\)/);
     assert.match(second.output(), new RegExp(`started a private Redis for development on 127\\.0\\.0\\.1:${redisPort}`));
     const ready = await fetch(`http://127.0.0.1:${second.port}/readyz`);
-    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { database: { status: 'pass' }, migrations: { status: 'pass' }, Redis: { status: 'pass' } });
+    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, {
+      database: { status: 'pass' },
+      migrations: { status: 'pass' },
+      Redis: { status: 'pass' },
+    });
     const conn = await mysql.createConnection(`mysql://root@127.0.0.1:${mysqlPort}/fibrotrack`);
-    const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM resource WHERE res_type = ? AND res_id = ?', ['Patient', patientId]);
+    const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM resource WHERE res_type = ? AND res_id = ?', [
+      'Patient',
+      patientId,
+    ]);
     await conn.end();
     assert.equal(Number(rows[0].n), 1, 'the Patient stored before the restart is still there');
     // Another command reuses the running private database and leaves it running.
@@ -133,7 +150,14 @@ test('Redis not answering: one clear message naming REDIS_URL, no unhandled erro
   const unused = await freePort();
   const root = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   const failed = await run(process.execPath, [BIN, 'serve'], {
-    env: { ...env, AUTH_MODE: 'smart', DEV_SERVICES: 'off', DATABASE_URL: `${root}/fibrotrack_dev_services_unused`, REDIS_URL: `redis://127.0.0.1:${unused}`, PORT: String(await freePort()) },
+    env: {
+      ...env,
+      AUTH_MODE: 'smart',
+      DEV_SERVICES: 'off',
+      DATABASE_URL: `${root}/fibrotrack_dev_services_unused`,
+      REDIS_URL: `redis://127.0.0.1:${unused}`,
+      PORT: String(await freePort()),
+    },
   }).then(
     () => assert.fail('serve started without Redis'),
     (err: { code: number; stderr: string }) => err,
@@ -144,5 +168,10 @@ test('Redis not answering: one clear message naming REDIS_URL, no unhandled erro
   assert.equal(failed.code, 1);
   assert.doesNotMatch(failed.stderr, /Unhandled error event/);
   assert.equal(failed.stderr.match(/ECONNREFUSED/g)?.length, 2, failed.stderr); // the first failure, then the reason for giving up
-  assert.match(failed.stderr, new RegExp(`Redis at 127\\.0\\.0\\.1:${unused} did not answer within \\d+ ms \\(connect ECONNREFUSED[^)]*\\): start it or set REDIS_URL`));
+  assert.match(
+    failed.stderr,
+    new RegExp(
+      `Redis at 127\\.0\\.0\\.1:${unused} did not answer within \\d+ ms \\(connect ECONNREFUSED[^)]*\\): start it or set REDIS_URL`,
+    ),
+  );
 });

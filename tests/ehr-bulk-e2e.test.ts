@@ -38,12 +38,19 @@ before(async () => {
   azurite = await startAzurite();
   // The server's BASE_URL must be the address the EHR reaches it at (Content-Location, manifest and paging URLs,
   // the token endpoint's audience): take a free port first, then build the app for it and listen there.
-  http = createHttpServer((req, res) => { server.built.app(req, res); });
+  http = createHttpServer((req, res) => {
+    server.built.app(req, res);
+  });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   server = await startTestServer({
-    AUTH_MODE: 'smart', BASE_URL: base, BLOB_CONNECTION_STRING: azurite.connectionString, BLOB_CONTAINER: 'ehr-e2e',
-    EXPORT_FILE_MAX_BYTES: '1500', EXPORT_SETTLE_MS: '100', EXPORT_POLL_MS: '200',
+    AUTH_MODE: 'smart',
+    BASE_URL: base,
+    BLOB_CONNECTION_STRING: azurite.connectionString,
+    BLOB_CONTAINER: 'ehr-e2e',
+    EXPORT_FILE_MAX_BYTES: '1500',
+    EXPORT_SETTLE_MS: '100',
+    EXPORT_POLL_MS: '200',
   });
 
   // Fixtures, written in-process: what the clinic recorded before the EHR came to pull it.
@@ -54,28 +61,88 @@ before(async () => {
   };
   await put('org', { resourceType: 'Organization', name: 'Fibromyalgia clinic' });
   await put('pr', { resourceType: 'Practitioner', name: [{ family: 'Rheum', given: ['Rita'] }] });
-  await put('med', { resourceType: 'Medication', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '596926', display: 'duloxetine 30 MG' }], text: 'duloxetine 30 mg' } });
+  await put('med', {
+    resourceType: 'Medication',
+    code: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '596926', display: 'duloxetine 30 MG' }],
+      text: 'duloxetine 30 mg',
+    },
+  });
   for (const p of ['ann', 'bob', 'cat']) {
     const patient = `Patient/${await put(p, { resourceType: 'Patient', name: [{ family: p.toUpperCase(), given: [p] }], gender: 'female', birthDate: '1980-04-02', managingOrganization: ref(`Organization/${ids.org}`) }, p)}`;
-    await put(`${p}-fibro`, { resourceType: 'Condition', subject: ref(patient), clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '203082005', display: 'Fibromyalgia' }], text: 'Fibromyalgia' } }, p);
-    await put(`${p}-ms`, { resourceType: 'MedicationStatement', status: 'active', subject: ref(patient), medicationReference: ref(`Medication/${ids.med}`), effectiveDateTime: '2026-01-05' }, p);
-    await put(`${p}-allergy`, { resourceType: 'AllergyIntolerance', patient: ref(patient), code: { text: 'penicillin' }, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] } }, p);
+    await put(
+      `${p}-fibro`,
+      {
+        resourceType: 'Condition',
+        subject: ref(patient),
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '203082005', display: 'Fibromyalgia' }], text: 'Fibromyalgia' },
+      },
+      p,
+    );
+    await put(
+      `${p}-ms`,
+      {
+        resourceType: 'MedicationStatement',
+        status: 'active',
+        subject: ref(patient),
+        medicationReference: ref(`Medication/${ids.med}`),
+        effectiveDateTime: '2026-01-05',
+      },
+      p,
+    );
+    await put(
+      `${p}-allergy`,
+      {
+        resourceType: 'AllergyIntolerance',
+        patient: ref(patient),
+        code: { text: 'penicillin' },
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+      },
+      p,
+    );
     for (let day = 1; day <= 8; day++) {
-      await put(`${p}-pain${day}`, {
-        resourceType: 'Observation', status: 'final', subject: ref(patient), performer: [ref(`Practitioner/${ids.pr}`)],
-        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
-        code: { coding: [{ system: 'http://loinc.org', code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' }] },
-        effectiveDateTime: `2026-02-0${day}T08:00:00Z`, valueInteger: day % 10,
-      }, p);
+      await put(
+        `${p}-pain${day}`,
+        {
+          resourceType: 'Observation',
+          status: 'final',
+          subject: ref(patient),
+          performer: [ref(`Practitioner/${ids.pr}`)],
+          category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
+          code: {
+            coding: [
+              { system: 'http://loinc.org', code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' },
+            ],
+          },
+          effectiveDateTime: `2026-02-0${day}T08:00:00Z`,
+          valueInteger: day % 10,
+        },
+        p,
+      );
     }
   }
   // The Group is in its members' compartments too (R4 compartment definition: Group.member).
-  await put('group', { resourceType: 'Group', type: 'person', actual: true, name: 'Pain clinic cohort', member: [{ entity: ref(`Patient/${ids.ann}`) }, { entity: ref(`Patient/${ids.bob}`) }] }, 'ann');
+  await put(
+    'group',
+    {
+      resourceType: 'Group',
+      type: 'person',
+      actual: true,
+      name: 'Pain clinic cohort',
+      member: [{ entity: ref(`Patient/${ids.ann}`) }, { entity: ref(`Patient/${ids.bob}`) }],
+    },
+    'ann',
+  );
   compartment.bob.push(`Group/${ids.group}`);
 });
 
 after(async () => {
-  if (http) await new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); });
+  if (http)
+    await new Promise<void>((resolve) => {
+      http.closeAllConnections();
+      http.close(() => resolve());
+    });
   await server?.close();
   await azurite?.stop();
 });
@@ -119,14 +186,20 @@ test('an EHR with fhir-kit-client: Backend Services token, Group export from Azu
   ehr.bearerToken = token;
 
   // Kick-off through the library: its operation() sends our Prefer header and keeps the 202's headers reachable.
-  const kickOff = await ehr.operation({ resourceType: 'Group', id: ids.group, name: '$export', method: 'GET', options: { headers: { Prefer: 'respond-async' } } });
+  const kickOff = await ehr.operation({
+    resourceType: 'Group',
+    id: ids.group,
+    name: '$export',
+    method: 'GET',
+    options: { headers: { Prefer: 'respond-async' } },
+  });
   assert.equal(responseOf(kickOff).status, 202);
   const statusUrl = responseOf(kickOff).headers.get('content-location') ?? '';
   assert.ok(statusUrl.startsWith(`${base}/fhir/$export/`), `Content-Location: ${statusUrl}`);
 
   // Status polling through the library's raw request(), waiting as Retry-After asks.
   let manifest: Manifest | undefined;
-  for (const deadline = Date.now() + 30_000; !manifest; ) {
+  for (const deadline = Date.now() + 30_000; !manifest;) {
     const status = await ehr.request(statusUrl, { options: { headers: { Accept: 'application/json' } } });
     const res = responseOf(status);
     if (res.status === 200) manifest = status as unknown as Manifest;
@@ -149,7 +222,10 @@ test('an EHR with fhir-kit-client: Backend Services token, Group export from Azu
     const res = await fetch(file.url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/fhir+ndjson' } });
     assert.equal(res.status, 200, file.url);
     assert.match(res.headers.get('content-type') ?? '', /^application\/fhir\+ndjson/);
-    const lines = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Resource);
+    const lines = (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Resource);
     assert.equal(lines.length, file.count, `count of ${file.url}`);
     for (const r of lines) {
       assert.equal(r.resourceType, file.type);
@@ -169,8 +245,19 @@ test('an EHR with fhir-kit-client: Backend Services token, Group export from Azu
   // And what the API finds in each member's compartment is what was exported.
   for (const p of ['ann', 'bob']) {
     for (const type of ['Observation', 'Condition', 'MedicationStatement', 'AllergyIntolerance']) {
-      const found = await allPages(ehr, (await ehr.compartmentSearch({ resourceType: type, compartment: { resourceType: 'Patient', id: ids[p] }, searchParams: { _count: 3 } })));
-      assert.deepEqual(found.map(key).sort(), [...exported.keys()].filter((k) => k.startsWith(`${type}/`) && compartment[p].includes(k)).sort(), `${p} ${type}`);
+      const found = await allPages(
+        ehr,
+        await ehr.compartmentSearch({
+          resourceType: type,
+          compartment: { resourceType: 'Patient', id: ids[p] },
+          searchParams: { _count: 3 },
+        }),
+      );
+      assert.deepEqual(
+        found.map(key).sort(),
+        [...exported.keys()].filter((k) => k.startsWith(`${type}/`) && compartment[p].includes(k)).sort(),
+        `${p} ${type}`,
+      );
       for (const r of found) assert.deepEqual(r, exported.get(key(r)));
     }
   }
@@ -194,7 +281,10 @@ test('an EHR with fhir-kit-client: Backend Services token, Group export from Azu
   }
 
   // Ann's $everything, paged: her compartment (as exported) and what it refers to, each once.
-  const everything = await allPages(ehr, (await ehr.operation({ resourceType: 'Patient', id: ids.ann, name: '$everything', method: 'GET', input: { _count: 4 } })));
+  const everything = await allPages(
+    ehr,
+    await ehr.operation({ resourceType: 'Patient', id: ids.ann, name: '$everything', method: 'GET', input: { _count: 4 } }),
+  );
   const keys = everything.map(key);
   assert.equal(new Set(keys).size, keys.length, 'no resource twice across pages');
   assert.deepEqual(keys.sort(), [...compartment.ann, `Organization/${ids.org}`, `Practitioner/${ids.pr}`, `Medication/${ids.med}`].sort());

@@ -28,12 +28,20 @@ before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart', EHR_SIMULATOR: 'true' });
   drA = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Alpha' }] });
   drB = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Bravo' }] });
-  patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Charted', given: ['Carla'] }], birthDate: '1970-01-01' });
+  patient = await createResource(server, {
+    resourceType: 'Patient',
+    name: [{ family: 'Charted', given: ['Carla'] }],
+    birthDate: '1970-01-01',
+  });
   await addUser(server, { ...userA, fhirUser: `Practitioner/${drA}`, displayName: 'Dr Alpha' });
   await addUser(server, { ...userB, fhirUser: `Practitioner/${drB}`, displayName: 'Dr Bravo Hidden' });
   await addUser(server, { ...patientUser, fhirUser: `Patient/${patient}` });
   app = await registerClient(server, { name: 'Launchable app', scope: 'launch openid fhirUser patient/*.rs user/*.rs' });
-  confidential = await registerClient(server, { name: 'Secret app', auth: 'client_secret_basic', scope: 'launch openid fhirUser user/*.rs' });
+  confidential = await registerClient(server, {
+    name: 'Secret app',
+    auth: 'client_secret_basic',
+    scope: 'launch openid fhirUser user/*.rs',
+  });
   ehr = await ehrSignIn(server, userA);
 });
 
@@ -44,7 +52,11 @@ after(async () => {
 const launchId = (res: request.Response) => new URL(res.headers.location).searchParams.get('launch');
 
 test('off by default in AUTH_MODE=smart, and with EHR_SIMULATOR=false: /ehr answers 404', async () => {
-  const settings: Record<string, string>[] = [{ AUTH_MODE: 'smart' }, { AUTH_MODE: 'smart', EHR_SIMULATOR: 'false' }, { AUTH_MODE: 'open' }];
+  const settings: Record<string, string>[] = [
+    { AUTH_MODE: 'smart' },
+    { AUTH_MODE: 'smart', EHR_SIMULATOR: 'false' },
+    { AUTH_MODE: 'open' },
+  ];
   for (const overrides of settings) {
     const off = await startTestServer(overrides);
     try {
@@ -74,13 +86,27 @@ test('without sign-in nothing is listed: /ehr/ sends to the sign-in page, which 
   const signIn = await server.http.get('/ehr/login');
   assert.equal(signIn.status, 200);
   assert.match(signIn.text, /name="username"/);
-  for (const secret of ['Charted', patient, drA, drB, userB.username, 'Dr Bravo', app.clientId, 'Launchable app', 'fibrotrack-provider-app']) {
+  for (const secret of [
+    'Charted',
+    patient,
+    drA,
+    drB,
+    userB.username,
+    'Dr Bravo',
+    app.clientId,
+    'Launchable app',
+    'fibrotrack-provider-app',
+  ]) {
     assert.ok(!signIn.text.includes(secret) && !res.text.includes(secret), `${secret} shown without sign-in`);
   }
 });
 
 test('without sign-in no launch is minted', async () => {
-  const res = await server.http.post('/ehr/launch').set('Origin', EHR_ORIGIN).type('form').send({ patient, client: app.clientId, csrf: ehr.csrf });
+  const res = await server.http
+    .post('/ehr/launch')
+    .set('Origin', EHR_ORIGIN)
+    .type('form')
+    .send({ patient, client: app.clientId, csrf: ehr.csrf });
   assert.equal(res.status, 401);
   assert.equal(res.headers.location, undefined);
   assert.match(res.text, /Sign in to launch/);
@@ -113,7 +139,8 @@ test('the signed-in page lists no other user and no secret', async () => {
 });
 
 test('the session cookie is HttpOnly, SameSite=Lax and scoped to /ehr; Secure when BASE_URL is https', async () => {
-  const cookieOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ehr_session='));
+  const cookieOf = (res: request.Response) =>
+    ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ehr_session='));
   const plain = cookieOf(await server.http.post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send(userA));
   assert.ok(plain, 'a session cookie is set');
   assert.match(plain, /; HttpOnly/i);
@@ -130,7 +157,7 @@ test('the session cookie is HttpOnly, SameSite=Lax and scoped to /ehr; Secure wh
   }
 });
 
-test('a launch without the session CSRF token, or with another session\'s, is refused', async () => {
+test("a launch without the session CSRF token, or with another session's, is refused", async () => {
   const other = await ehrSignIn(server, userA);
   assert.notEqual(other.csrf, ehr.csrf);
   for (const csrf of [undefined, '', 'forged', other.csrf]) {
@@ -166,11 +193,20 @@ test('only practitioners sign in; a wrong password is 401; the /auth lockout app
   assert.equal(asPatient.status, 403);
   assert.match(asPatient.text, /Only a practitioner/);
   assert.equal(asPatient.headers['set-cookie'], undefined);
-  const wrong = await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send({ ...userB, password: 'nope-nope-nope' });
+  const wrong = await request(server.built.app)
+    .post('/ehr/login')
+    .set('Origin', EHR_ORIGIN)
+    .type('form')
+    .send({ ...userB, password: 'nope-nope-nope' });
   assert.equal(wrong.status, 401);
   // Ten failures at /auth lock the name at /ehr as well (one lockout, any spelling).
-  for (let i = 0; i < 9; i++) await authorize(server, { client: app, user: { username: userB.username, password: `guess-${i}` }, scope: 'openid user/*.rs' });
-  const locked = await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send({ ...userB, username: `${userB.username.toUpperCase()}  ` });
+  for (let i = 0; i < 9; i++)
+    await authorize(server, { client: app, user: { username: userB.username, password: `guess-${i}` }, scope: 'openid user/*.rs' });
+  const locked = await request(server.built.app)
+    .post('/ehr/login')
+    .set('Origin', EHR_ORIGIN)
+    .type('form')
+    .send({ ...userB, username: `${userB.username.toUpperCase()}  ` });
   assert.equal(locked.status, 429);
 });
 
@@ -184,10 +220,17 @@ test('signing out ends the session: its cookie launches nothing afterwards', asy
 });
 
 test('simulator sign-ins are audited like those at /auth, with why they failed', async () => {
-  await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send({ username: 'dr.audit.nobody', password: 'not-a-password' });
+  await request(server.built.app)
+    .post('/ehr/login')
+    .set('Origin', EHR_ORIGIN)
+    .type('form')
+    .send({ username: 'dr.audit.nobody', password: 'not-a-password' });
   await request(server.built.app).post('/ehr/login').set('Origin', EHR_ORIGIN).type('form').send(patientUser);
   const failures = async () => {
-    const res = await handleFhirRequest({ method: 'GET', path: 'AuditEvent', query: new URLSearchParams({ subtype: 'sign-in.failure', _count: '1000' }), headers: {} }, server.built.ctx);
+    const res = await handleFhirRequest(
+      { method: 'GET', path: 'AuditEvent', query: new URLSearchParams({ subtype: 'sign-in.failure', _count: '1000' }), headers: {} },
+      server.built.ctx,
+    );
     return ((res.resource as Bundle).entry ?? []).map((e) => (e.resource as AuditEvent).outcomeDesc);
   };
   // Audit events are written in batches shortly after the request: wait for them (generous bound).

@@ -10,8 +10,14 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 const refs = (b: Bundle) => (b.entry ?? []).map((e) => `${e.resource!.resourceType}/${e.resource!.id}`);
 const ref = (r: string) => ({ reference: r });
 const obs = (id: string, patient: string, when: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
-  subject: ref(`Patient/${patient}`), effectiveDateTime: when, valueInteger: 4, ...extra,
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+  subject: ref(`Patient/${patient}`),
+  effectiveDateTime: when,
+  valueInteger: 4,
+  ...extra,
 });
 
 /** Ann's record and what it refers to; Bob's, which must stay out of hers; a Practitioner nobody refers to. */
@@ -25,19 +31,45 @@ const RECORDS = [
   { resourceType: 'Patient', id: 'ann', managingOrganization: ref('Organization/org1') },
   { resourceType: 'Patient', id: 'bob', generalPractitioner: [ref('Practitioner/pr2')] },
   { resourceType: 'Device', id: 'watch', patient: ref('Patient/ann') },
-  { resourceType: 'Encounter', id: 'enc1', status: 'finished', class: { code: 'AMB' }, subject: ref('Patient/ann'),
-    period: { start: '2026-01-10T09:00:00Z', end: '2026-01-10T10:00:00Z' }, location: [{ location: ref('Location/loc1') }] } as Resource,
-  obs('jan', 'ann', '2026-01-10T09:30:00Z', { encounter: ref('Encounter/enc1') }) as Resource,
-  obs('mar', 'ann', '2026-03-05T08:00:00Z', { performer: [ref('Practitioner/pr1')], device: ref('Device/watch') }) as Resource,
-  obs('may', 'ann', '2026-05-20T08:00:00Z') as Resource,
-  { resourceType: 'MedicationRequest', id: 'mr1', status: 'active', intent: 'order', subject: ref('Patient/ann'),
-    medicationReference: ref('Medication/med1'), authoredOn: '2026-02-01' } as Resource,
+  {
+    resourceType: 'Encounter',
+    id: 'enc1',
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: ref('Patient/ann'),
+    period: { start: '2026-01-10T09:00:00Z', end: '2026-01-10T10:00:00Z' },
+    location: [{ location: ref('Location/loc1') }],
+  } as Resource,
+  obs('jan', 'ann', '2026-01-10T09:30:00Z', { encounter: ref('Encounter/enc1') }),
+  obs('mar', 'ann', '2026-03-05T08:00:00Z', { performer: [ref('Practitioner/pr1')], device: ref('Device/watch') }),
+  obs('may', 'ann', '2026-05-20T08:00:00Z'),
+  {
+    resourceType: 'MedicationRequest',
+    id: 'mr1',
+    status: 'active',
+    intent: 'order',
+    subject: ref('Patient/ann'),
+    medicationReference: ref('Medication/med1'),
+    authoredOn: '2026-02-01',
+  } as Resource,
   { resourceType: 'Condition', id: 'fibro', subject: ref('Patient/ann'), code: { text: 'fibromyalgia' } } as Resource,
-  obs('bob1', 'bob', '2026-03-05T08:00:00Z', { performer: [ref('Practitioner/pr2')] }) as Resource,
+  obs('bob1', 'bob', '2026-03-05T08:00:00Z', { performer: [ref('Practitioner/pr2')] }),
 ] as Resource[];
 
-const ANN = ['Condition/fibro', 'Device/watch', 'Encounter/enc1', 'Location/loc1', 'Medication/med1', 'MedicationRequest/mr1',
-  'Observation/jan', 'Observation/mar', 'Observation/may', 'Organization/org1', 'Patient/ann', 'Practitioner/pr1'];
+const ANN = [
+  'Condition/fibro',
+  'Device/watch',
+  'Encounter/enc1',
+  'Location/loc1',
+  'Medication/med1',
+  'MedicationRequest/mr1',
+  'Observation/jan',
+  'Observation/mar',
+  'Observation/may',
+  'Organization/org1',
+  'Patient/ann',
+  'Practitioner/pr1',
+];
 
 describe('Patient/$everything', () => {
   let s: TestServer;
@@ -77,7 +109,10 @@ describe('Patient/$everything', () => {
     assert.equal(refs(b)[0], 'Patient/ann');
     assert.deepEqual([...refs(b)].sort(), ANN);
     assert.equal(b.total, ANN.length);
-    assert.equal(b.link?.find((l) => l.relation === 'next'), undefined);
+    assert.equal(
+      b.link?.find((l) => l.relation === 'next'),
+      undefined,
+    );
     assert.equal(b.link?.find((l) => l.relation === 'self')?.url, 'http://localhost:8080/fhir/Patient/ann/$everything');
     assert.deepEqual([...refs(await get('Patient/bob/$everything'))].sort(), ['Observation/bob1', 'Patient/bob', 'Practitioner/pr2']);
   });
@@ -85,11 +120,20 @@ describe('Patient/$everything', () => {
   it('start and end keep care in that range (and records with no clinical date), and only what those refer to', async () => {
     const b = await get('Patient/ann/$everything?start=2026-02-15&end=2026-04-30');
     // Out: January's encounter and observation (so Location/loc1), February's order (so Medication/med1), May.
-    assert.deepEqual([...refs(b)].sort(), ['Condition/fibro', 'Device/watch', 'Observation/mar', 'Organization/org1', 'Patient/ann', 'Practitioner/pr1']);
+    assert.deepEqual([...refs(b)].sort(), [
+      'Condition/fibro',
+      'Device/watch',
+      'Observation/mar',
+      'Organization/org1',
+      'Patient/ann',
+      'Practitioner/pr1',
+    ]);
     const sinceMay = await get('Patient/ann/$everything?start=2026-05');
     assert.ok(refs(sinceMay).includes('Observation/may') && !refs(sinceMay).includes('Observation/mar'));
     const untilJan = await get('Patient/ann/$everything?end=2026-01-31');
-    assert.ok(refs(untilJan).includes('Observation/jan') && refs(untilJan).includes('Location/loc1') && !refs(untilJan).includes('Observation/mar'));
+    assert.ok(
+      refs(untilJan).includes('Observation/jan') && refs(untilJan).includes('Location/loc1') && !refs(untilJan).includes('Observation/mar'),
+    );
   });
 
   it('_since gives only what changed since; _type only those types (referenced ones too)', async () => {
@@ -97,19 +141,33 @@ describe('Patient/$everything', () => {
     await new Promise((r) => setTimeout(r, 10));
     await put({ ...RECORDS.find((r) => r.id === 'may')!, valueInteger: 7 } as Resource);
     assert.deepEqual(refs(await get(`Patient/ann/$everything?_since=${encodeURIComponent(mark)}`)), ['Observation/may']);
-    assert.deepEqual([...refs(await get('Patient/ann/$everything?_type=Observation,Practitioner'))].sort(),
-      ['Observation/jan', 'Observation/mar', 'Observation/may', 'Practitioner/pr1']);
+    assert.deepEqual([...refs(await get('Patient/ann/$everything?_type=Observation,Practitioner'))].sort(), [
+      'Observation/jan',
+      'Observation/mar',
+      'Observation/may',
+      'Practitioner/pr1',
+    ]);
     assert.deepEqual(refs(await get('Patient/ann/$everything?_type=Patient')), ['Patient/ann']);
   });
 
   it('POST takes the same inputs as a Parameters body', async () => {
-    const res = await s.http.post('/fhir/Patient/ann/$everything').set('Content-Type', FHIR_JSON).send(JSON.stringify({
-      resourceType: 'Parameters', parameter: [{ name: '_type', valueCode: 'Observation' }, { name: 'start', valueDate: '2026-03-01' }, { name: '_count', valueInteger: 1 }],
-    }));
+    const res = await s.http
+      .post('/fhir/Patient/ann/$everything')
+      .set('Content-Type', FHIR_JSON)
+      .send(
+        JSON.stringify({
+          resourceType: 'Parameters',
+          parameter: [
+            { name: '_type', valueCode: 'Observation' },
+            { name: 'start', valueDate: '2026-03-01' },
+            { name: '_count', valueInteger: 1 },
+          ],
+        }),
+      );
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(refs(res.body), ['Observation/mar']);
     // The next page is a GET with the same inputs.
-    const next = (res.body as Bundle).link!.find((l) => l.relation === 'next')!.url!;
+    const next = (res.body as Bundle).link!.find((l) => l.relation === 'next')!.url;
     assert.match(next, /_type=Observation/);
     assert.deepEqual(refs(await get(next.replace('http://localhost:8080/fhir/', ''))), ['Observation/may']);
     assert.equal((await s.http.post('/fhir/Patient/ann/$everything').send('')).status, 200);
@@ -120,17 +178,17 @@ describe('Patient/$everything', () => {
     let added = 0;
     const seen = await allPages('Patient/ann/$everything?_count=3', async (page) => {
       // New care, an update of what was given already, of what is still to come, and a new referenced Practitioner.
-      await put(obs(`new${page}`, 'ann', '2026-06-01T08:00:00Z', { performer: [ref(`Practitioner/late${page}`)] }) as Resource);
+      await put(obs(`new${page}`, 'ann', '2026-06-01T08:00:00Z', { performer: [ref(`Practitioner/late${page}`)] }));
       await put({ resourceType: 'Practitioner', id: `late${page}` });
       added += 2;
-      await put({ ...RECORDS.find((r) => r.id === (page % 2 === 0 ? 'jan' : 'fibro'))!, meta: undefined } as Resource);
+      await put({ ...RECORDS.find((r) => r.id === (page % 2 === 0 ? 'jan' : 'fibro'))!, meta: undefined });
     });
     assert.equal(new Set(seen).size, seen.length, `no repeats: ${seen.join(' ')}`);
     for (const r of ANN) assert.ok(seen.includes(r), `${r} was not skipped`);
     assert.ok(seen.length >= before && seen.length <= before + added);
   });
 
-  it('at type level, gives every patient\'s record in turn, pages included', async () => {
+  it("at type level, gives every patient's record in turn, pages included", async () => {
     const seen = await allPages('Patient/$everything?_count=4');
     assert.equal(new Set(seen).size, seen.length);
     for (const r of [...ANN, 'Patient/bob', 'Observation/bob1', 'Practitioner/pr2']) assert.ok(seen.includes(r), r);
@@ -154,7 +212,10 @@ describe('Patient/$everything', () => {
       assert.equal(res.body.resourceType, 'OperationOutcome');
       assert.match(res.body.issue[0].diagnostics, pattern, path);
     }
-    const bad = await s.http.post('/fhir/Patient/ann/$everything').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Patient' }));
+    const bad = await s.http
+      .post('/fhir/Patient/ann/$everything')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ resourceType: 'Patient' }));
     assert.equal(bad.status, 400, bad.text);
     await s.http.delete('/fhir/Observation/bob1');
     await s.http.delete('/fhir/Patient/bob');
@@ -164,30 +225,47 @@ describe('Patient/$everything', () => {
   it('is listed in the CapabilityStatement on Patient', async () => {
     const cap = await s.http.get('/fhir/metadata');
     const patient = cap.body.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
-    assert.deepEqual(patient.operation.filter((o: { name: string }) => o.name === 'everything'),
-      [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }]);
+    assert.deepEqual(
+      patient.operation.filter((o: { name: string }) => o.name === 'everything'),
+      [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }],
+    );
   });
 });
 
 describe('Patient/$everything under SMART', () => {
   let f: Fixture;
-  before(async () => { f = await startFixture(); });
+  before(async () => {
+    f = await startFixture();
+  });
   after(() => f.server.close());
   const everything = (a: Fixture['patientToken'] extends (...x: never[]) => Promise<infer T> ? T : never, path: string) =>
     as(f.server, a.access_token).get(path);
 
-  it('a patient token gets its own record only; another patient\'s answers 404 as an unknown one', async () => {
+  it("a patient token gets its own record only; another patient's answers 404 as an unknown one", async () => {
     const alpha = await f.patientToken('a', 'patient/*.rs');
     // oa3 names Patient/b as performer: Patient/b itself stays out; ob2 (b's, focus a) is not in a's compartment.
-    assert.deepEqual(ids(await everything(alpha, 'Patient/a/$everything')), ['Observation/oa1', 'Observation/oa2', 'Observation/oa3', 'Patient/a']);
+    assert.deepEqual(ids(await everything(alpha, 'Patient/a/$everything')), [
+      'Observation/oa1',
+      'Observation/oa2',
+      'Observation/oa3',
+      'Patient/a',
+    ]);
     const other = await everything(alpha, 'Patient/b/$everything');
     assert.equal(other.status, 404, other.text);
     assert.equal((await everything(alpha, 'Patient/zz/$everything')).status, 404);
-    assert.deepEqual(ids(await everything(alpha, 'Patient/$everything')), ['Observation/oa1', 'Observation/oa2', 'Observation/oa3', 'Patient/a']);
+    assert.deepEqual(ids(await everything(alpha, 'Patient/$everything')), [
+      'Observation/oa1',
+      'Observation/oa2',
+      'Observation/oa3',
+      'Patient/a',
+    ]);
   });
 
   it('constrained scopes hold on every resource; too few scopes answer 403, no token 401', async () => {
-    const vitals = await f.patientToken('a', 'patient/Patient.r patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs');
+    const vitals = await f.patientToken(
+      'a',
+      'patient/Patient.r patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs',
+    );
     assert.deepEqual(ids(await everything(vitals, 'Patient/a/$everything')), ['Observation/oa1', 'Observation/oa3', 'Patient/a']);
     const noPatient = await f.patientToken('a', 'patient/Observation.rs');
     assertForbidden(await everything(noPatient, 'Patient/a/$everything'), /Patient/);
@@ -196,7 +274,12 @@ describe('Patient/$everything under SMART', () => {
     // A practitioner with user/ scopes sees any patient's record: b's holds oa3, which b performed (the definition's
     // performer), but not ob2's focus Patient/a.
     const doctor = await f.userToken('user/*.rs');
-    assert.deepEqual(ids(await everything(doctor, 'Patient/b/$everything')), ['Observation/oa3', 'Observation/ob1', 'Observation/ob2', 'Patient/b']);
+    assert.deepEqual(ids(await everything(doctor, 'Patient/b/$everything')), [
+      'Observation/oa3',
+      'Observation/ob1',
+      'Observation/ob2',
+      'Patient/b',
+    ]);
   });
 
   it('the AuditEvent names the patient whose record was given', async () => {
@@ -205,7 +288,10 @@ describe('Patient/$everything under SMART', () => {
     const auditor = as(f.server, (await f.backendToken('system/AuditEvent.rs')).access_token);
     const res = await auditor.get('AuditEvent?patient=a&_count=1000');
     assert.equal(res.status, 200, res.text);
-    const mine = (res.body as Bundle).entry!.map((e) => e.resource as { agent: { who?: { identifier?: { value?: string } } }[]; entity?: { what?: { reference?: string } }[] })
+    const mine = (res.body as Bundle)
+      .entry!.map(
+        (e) => e.resource as { agent: { who?: { identifier?: { value?: string } } }[]; entity?: { what?: { reference?: string } }[] },
+      )
       .filter((e) => e.agent.some((a) => a.who?.identifier?.value === alpha.registeredClientId));
     assert.equal(mine.length, 1);
     assert.ok(mine[0].entity?.some((e) => e.what?.reference === 'Patient/a'));

@@ -21,7 +21,8 @@ const SETTINGS = { BLOB_DIR: blobDir, EXPORT_FILE_MAX_BYTES: '1500', EXPORT_SETT
 let server: TestServer;
 
 type Failure = { code: number; stdout: string; stderr: string };
-const fibrotrack = (...args: string[]) => run(process.execPath, [BIN, 'export', ...args], { env: { ...process.env, ...SETTINGS, DATABASE_URL: `${ROOT}/${server.database}` } });
+const fibrotrack = (...args: string[]) =>
+  run(process.execPath, [BIN, 'export', ...args], { env: { ...process.env, ...SETTINGS, DATABASE_URL: `${ROOT}/${server.database}` } });
 const fails = async (...args: string[]): Promise<Failure> => {
   try {
     await fibrotrack(...args);
@@ -35,7 +36,13 @@ const fails = async (...args: string[]): Promise<Failure> => {
 function written(dir: string): Map<string, Resource[]> {
   const out = new Map<string, Resource[]>();
   for (const name of readdirSync(dir).sort()) {
-    out.set(name, readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Resource));
+    out.set(
+      name,
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Resource),
+    );
   }
   return out;
 }
@@ -48,15 +55,28 @@ const byType = (files: Map<string, Resource[]>) => {
 
 before(async () => {
   server = await startTestServer(SETTINGS);
-  for (const id of ['pa', 'pb']) await server.http.put(`/fhir/Patient/${id}`).set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', id, name: [{ family: id }] });
+  for (const id of ['pa', 'pb'])
+    await server.http
+      .put(`/fhir/Patient/${id}`)
+      .set('Content-Type', FHIR_JSON)
+      .send({ resourceType: 'Patient', id, name: [{ family: id }] });
   for (let i = 0; i < 15; i++) {
-    const res = await server.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({
-      resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${i < 12 ? 'pa' : 'pb'}` },
-      code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] }, valueQuantity: { value: i, unit: 'score' },
-    });
+    const res = await server.http
+      .post('/fhir/Observation')
+      .set('Content-Type', FHIR_JSON)
+      .send({
+        resourceType: 'Observation',
+        status: 'final',
+        subject: { reference: `Patient/${i < 12 ? 'pa' : 'pb'}` },
+        code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+        valueQuantity: { value: i, unit: 'score' },
+      });
     assert.equal(res.status, 201, res.text);
   }
-  await server.http.put('/fhir/Group/g1').set('Content-Type', FHIR_JSON).send({ resourceType: 'Group', id: 'g1', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] });
+  await server.http
+    .put('/fhir/Group/g1')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Group', id: 'g1', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] });
 });
 
 after(async () => {
@@ -85,20 +105,34 @@ test('export writes one ndjson file per manifest part, holding what the API expo
   assert.doesNotMatch(stderr, /\r/);
 });
 
-test('--type narrows the export, --type-filter filters it; --group confines it to the group\'s patients', async () => {
+test("--type narrows the export, --type-filter filters it; --group confines it to the group's patients", async () => {
   const typed = join(outRoot, 'typed');
   await fibrotrack('--type', 'Patient', '--out', typed);
   assert.deepEqual([...written(typed).keys()], ['Patient-1.ndjson']);
-  assert.deepEqual(written(typed).get('Patient-1.ndjson')!.map((r) => r.id).sort(), ['pa', 'pb']);
+  assert.deepEqual(
+    written(typed)
+      .get('Patient-1.ndjson')!
+      .map((r) => r.id)
+      .sort(),
+    ['pa', 'pb'],
+  );
 
   const filtered = join(outRoot, 'filtered');
   await fibrotrack('--type', 'Patient', '--type-filter', 'Patient?family=pa', '--out', filtered);
-  assert.deepEqual(written(filtered).get('Patient-1.ndjson')!.map((r) => r.id), ['pa']);
+  assert.deepEqual(
+    written(filtered)
+      .get('Patient-1.ndjson')!
+      .map((r) => r.id),
+    ['pa'],
+  );
 
   const group = join(outRoot, 'group');
   const { stdout } = await fibrotrack('--group', 'g1', '--type', 'Patient,Observation', '--out', group);
   const types = byType(written(group));
-  assert.deepEqual(types.get('Patient')!.map((r) => r.id), ['pb']);
+  assert.deepEqual(
+    types.get('Patient')!.map((r) => r.id),
+    ['pb'],
+  );
   assert.equal(types.get('Observation')!.length, 3);
   assert.match(stdout, /^ {2}Observation: 3$/m);
 });

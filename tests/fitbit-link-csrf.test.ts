@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { FakeFitbit } from './support/fake-fitbit.js';
 import { confirm, confirmationOf, connectFitbit, consent, fitbitAudits, startConnect } from './support/fitbit-connect.js';
-import { addUser, authorizationCodeToken, backendServicesToken, createResource, registerBackendClient, registerClient } from './support/smart-tokens.js';
+import {
+  addUser,
+  authorizationCodeToken,
+  backendServicesToken,
+  createResource,
+  registerBackendClient,
+  registerClient,
+} from './support/smart-tokens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const fake = new FakeFitbit();
@@ -19,7 +26,8 @@ const alice = { username: 'alice.fitbit', password: 'correct horse alice' };
 const victor = { username: 'victor.fitbit', password: 'correct horse victor' };
 
 const linkedAccount = async (patientId: string) =>
-  (await server.sql<{ fitbit_user_id: string }[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientId]))[0]?.fitbit_user_id;
+  (await server.sql<{ fitbit_user_id: string }[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientId]))[0]
+    ?.fitbit_user_id;
 
 const linkAudits = () => fitbitAudits(server, '%fitbit-%link%');
 
@@ -69,7 +77,9 @@ test('a consent link completed by someone else shows whose record it is and link
   assert.equal(await linkedAccount(alicePatient), undefined);
   assert.equal(await linkedAccount(victorPatient), undefined);
   // Alice's sync finds no Fitbit account: the victim's data never reaches her record.
-  const sync = await server.http.post(`/fhir/Patient/${alicePatient}/$sync-fitbit?timeZone=Europe/Berlin`).set('Authorization', `Bearer ${aliceToken}`);
+  const sync = await server.http
+    .post(`/fhir/Patient/${alicePatient}/$sync-fitbit?timeZone=Europe/Berlin`)
+    .set('Authorization', `Bearer ${aliceToken}`);
   assert.equal(sync.status, 422);
 });
 
@@ -125,16 +135,20 @@ test('a token without a user (Backend Services) cannot start a link', async () =
 test('flows never completed expire and their rows are deleted', async () => {
   const stale = randomBytes(32).toString('base64url');
   await server.sql(
-    'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 11 MINUTE)', [stale, alicePatient, 'v'],
+    'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 11 MINUTE)',
+    [stale, alicePatient, 'v'],
   );
   const late = await server.http.get(`/wearables/fitbit/callback?code=abc&state=${stale}`);
   assert.equal(late.status, 400);
   assert.match(late.body.issue[0].diagnostics, /expired/);
   await server.sql(
-    'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 11 MINUTE)', [stale, alicePatient, 'v'],
+    'INSERT INTO fitbit_oauth_state (state, patient_id, code_verifier, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 11 MINUTE)',
+    [stale, alicePatient, 'v'],
   );
   await startConnect(server, victorPatient, { bearer: victorToken });
-  const [{ n }] = await server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM fitbit_oauth_state WHERE created_at < NOW(3) - INTERVAL 10 MINUTE');
+  const [{ n }] = await server.sql<{ n: number }[]>(
+    'SELECT COUNT(*) AS n FROM fitbit_oauth_state WHERE created_at < NOW(3) - INTERVAL 10 MINUTE',
+  );
   assert.equal(Number(n), 0);
 });
 
@@ -144,7 +158,8 @@ test('a failed callback logs neither the code nor the state', async () => {
   const q = new URL(callback, 'http://x').searchParams;
   const logged: string[] = [];
   const error = console.error;
-  console.error = (...args: unknown[]) => logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack} ${JSON.stringify(a)}` : String(a))).join(' '));
+  console.error = (...args: unknown[]) =>
+    logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack} ${JSON.stringify(a)}` : String(a))).join(' '));
   // The store fails under the callback (a lost table): a 500 whose log must still keep the secrets out.
   await server.sql('RENAME TABLE fitbit_oauth_state TO fitbit_oauth_state_away');
   try {

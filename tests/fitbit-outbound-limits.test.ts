@@ -13,7 +13,8 @@ let server: TestServer;
 let patient: string;
 
 const daysAgo = (n: number) => DateTime.now().setZone(FITBIT_ZONE).minus({ days: n }).toISODate()!;
-const newPatient = async () => (await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id as string;
+const newPatient = async () =>
+  (await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id as string;
 const sync = () => server.http.post(`/fhir/Patient/${patient}/$sync-fitbit?until=${daysAgo(3)}`);
 const diagnostics = (res: { body: { issue?: { diagnostics?: string }[] } }) => res.body.issue?.[0]?.diagnostics ?? '';
 
@@ -75,7 +76,7 @@ test('a huge body: 502 at FITBIT_MAX_RESPONSE_BYTES, and the server stops readin
   assert.ok(fake.hugeBytesSent < HUGE_BYTES / 4, `Fitbit sent ${fake.hugeBytesSent} bytes`);
 });
 
-test('a 500 from Fitbit\'s data API is a 502', async () => {
+test("a 500 from Fitbit's data API is a 502", async () => {
   const p = await newPatient();
   await connectFitbit(server, p);
   fake.misbehaveData('error500');

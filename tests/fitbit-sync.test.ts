@@ -68,7 +68,8 @@ test('connect sends the patient to Fitbit with PKCE and a state; the confirmed l
   assert.match(q.get('state')!, /^[A-Za-z0-9_-]{43}$/);
 
   const [row] = await server.sql<{ access_token: Buffer; refresh_token: Buffer; fitbit_user_id: string }[]>(
-    'SELECT access_token, refresh_token, fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientA],
+    'SELECT access_token, refresh_token, fitbit_user_id FROM fitbit_link WHERE patient_id = ?',
+    [patientA],
   );
   const issued = fake.issued.at(-1)!;
   assert.equal(row.fitbit_user_id, fake.userId);
@@ -128,7 +129,9 @@ test('the next sync refreshes the expired token (rotating it) and pulls only the
   assert.equal(await restingTotal(server, patientA), 39);
   assertCountsAddUp(res.body, recordsServed(daysAgo(9), daysAgo(1)));
   // only the Fitbit Device, named again by every response, was already there
-  const observations = res.body.parameter.find((p: { name: string; part?: { valueCode?: string }[] }) => p.name === 'resourceType' && p.part?.[0].valueCode === 'Observation');
+  const observations = res.body.parameter.find(
+    (p: { name: string; part?: { valueCode?: string }[] }) => p.name === 'resourceType' && p.part?.[0].valueCode === 'Observation',
+  );
   assert.equal(observations.part.find((p: { name: string }) => p.name === 'unchanged').valueInteger, 0);
 
   const again = await sync(server, patientA);
@@ -141,7 +144,11 @@ test('fibrotrack sync fitbit runs the same sync from the command line', async ()
   console.log = (line: string) => lines.push(line);
   let code: number | undefined;
   try {
-    code = await runCli(['sync', 'fitbit', '--patient', patientA], { ...fitbitEnv(), DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'open' });
+    code = await runCli(['sync', 'fitbit', '--patient', patientA], {
+      ...fitbitEnv(),
+      DATABASE_URL: `${ROOT}/${server.database}`,
+      AUTH_MODE: 'open',
+    });
   } finally {
     console.log = log;
   }

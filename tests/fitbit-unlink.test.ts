@@ -19,7 +19,8 @@ const alice = { username: 'alice.unlink', password: 'correct horse alice' };
 const victor = { username: 'victor.unlink', password: 'correct horse victor' };
 
 const linkedAccount = async (patientId: string) =>
-  (await server.sql<{ fitbit_user_id: string }[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientId]))[0]?.fitbit_user_id;
+  (await server.sql<{ fitbit_user_id: string }[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ?', [patientId]))[0]
+    ?.fitbit_user_id;
 
 const disconnect = (patientId: string, bearer?: string) => {
   const req = server.http.post(`/fhir/Patient/${patientId}/$disconnect-fitbit`);
@@ -50,7 +51,8 @@ before(async () => {
   const scope = 'launch/patient openid fhirUser patient/*.cruds';
   const client = await registerClient(server, { scope });
   aliceToken = (await authorizationCodeToken(server, { client, user: alice, scope })).access_token;
-  aliceReadOnly = (await authorizationCodeToken(server, { client, user: alice, scope: 'launch/patient openid fhirUser patient/*.rs' })).access_token;
+  aliceReadOnly = (await authorizationCodeToken(server, { client, user: alice, scope: 'launch/patient openid fhirUser patient/*.rs' }))
+    .access_token;
   victorToken = (await authorizationCodeToken(server, { client, user: victor, scope })).access_token;
 });
 after(async () => {
@@ -73,11 +75,14 @@ test('another patient, too few scopes and no token cannot unlink: the link stays
 });
 
 test('the patient unlinks their own account: link and tokens gone, revoked at Fitbit, audited; a sync finds nothing linked', async () => {
-  const refreshToken = (await aliceLinks('ALICE2'));
+  const refreshToken = await aliceLinks('ALICE2');
   const res = await disconnect(alicePatient, aliceToken);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.resourceType, 'OperationOutcome');
-  assert.deepEqual(res.body.issue.map((i: { severity: string }) => i.severity), ['information']);
+  assert.deepEqual(
+    res.body.issue.map((i: { severity: string }) => i.severity),
+    ['information'],
+  );
   assert.match(res.body.issue[0].diagnostics, /Fitbit account ALICE2 is unlinked from Patient\/.+ and revoked at Fitbit/);
   const [{ n }] = await server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM fitbit_link WHERE patient_id = ?', [alicePatient]);
   assert.equal(Number(n), 0, 'the stored tokens are deleted');
@@ -90,7 +95,9 @@ test('the patient unlinks their own account: link and tokens gone, revoked at Fi
   assert.equal(event.entity?.[0].what?.reference, `Patient/${alicePatient}`);
   assert.equal(event.agent[0].who?.reference, `Patient/${alicePatient}`);
 
-  const sync = await server.http.post(`/fhir/Patient/${alicePatient}/$sync-fitbit?timeZone=Europe/Berlin`).set('Authorization', `Bearer ${aliceToken}`);
+  const sync = await server.http
+    .post(`/fhir/Patient/${alicePatient}/$sync-fitbit?timeZone=Europe/Berlin`)
+    .set('Authorization', `Bearer ${aliceToken}`);
   assert.equal(sync.status, 422, JSON.stringify(sync.body));
   assert.match(sync.body.issue[0].diagnostics, /has not connected a Fitbit account/);
   const again = await disconnect(alicePatient, aliceToken);
@@ -103,7 +110,10 @@ test('a Fitbit that fails to revoke does not keep the link: unlinked, with a war
   fake.misbehaveRevoke('error500');
   const res = await disconnect(alicePatient, aliceToken);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.deepEqual(res.body.issue.map((i: { severity: string }) => i.severity), ['information', 'warning']);
+  assert.deepEqual(
+    res.body.issue.map((i: { severity: string }) => i.severity),
+    ['information', 'warning'],
+  );
   assert.match(res.body.issue[1].diagnostics, /Fitbit did not confirm revoking/);
   assert.equal(await linkedAccount(alicePatient), undefined);
   const events = await unlinkAudits();

@@ -31,8 +31,14 @@ class RawConnection {
   closed = false;
 
   private constructor(private readonly socket: Socket) {
-    socket.on('data', (d) => { this.buffer = Buffer.concat([this.buffer, d]); this.wake(); });
-    socket.on('close', () => { this.closed = true; this.wake(); });
+    socket.on('data', (d) => {
+      this.buffer = Buffer.concat([this.buffer, d]);
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
     socket.on('error', () => undefined);
   }
 
@@ -97,7 +103,9 @@ test('SIGTERM: in-flight and keep-alive requests are answered with Connection: c
     // A create whose body is half sent when the signal comes: in flight.
     const body = JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Shutdown' }] });
     const inFlight = await RawConnection.open(port);
-    inFlight.write(`POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    inFlight.write(
+      `POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     inFlight.write(body.slice(0, 10));
     await new Promise((r) => setTimeout(r, 200));
 

@@ -5,8 +5,12 @@ import { patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const post = (body: unknown) => s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
@@ -20,7 +24,10 @@ test('instance history lists versions newest first with request and response det
   assert.equal(res.status, 200);
   assert.equal(res.body.type, 'history');
   assert.equal(res.body.total, 2);
-  assert.deepEqual(res.body.entry.map((e: { response: { etag: string } }) => e.response.etag), ['W/"2"', 'W/"1"']);
+  assert.deepEqual(
+    res.body.entry.map((e: { response: { etag: string } }) => e.response.etag),
+    ['W/"2"', 'W/"1"'],
+  );
   assert.equal(res.body.entry[0].request.method, 'PUT');
   assert.equal(res.body.entry[1].request.method, 'POST');
   assert.equal(res.body.entry[1].response.status, '201');
@@ -54,15 +61,28 @@ test('_since keeps versions written at or after the instant; _at gives the versi
   await sleep(20);
   await put({ ...v1, gender: 'male' });
   const since = await s.http.get(`/fhir/Patient/${v1.id}/_history?_since=${encodeURIComponent(between)}`);
-  assert.deepEqual(since.body.entry.map((e: { response: { etag: string } }) => e.response.etag), ['W/"2"']);
+  assert.deepEqual(
+    since.body.entry.map((e: { response: { etag: string } }) => e.response.etag),
+    ['W/"2"'],
+  );
   const at = await s.http.get(`/fhir/Patient/${v1.id}/_history?_at=${encodeURIComponent(between)}`);
-  assert.deepEqual(at.body.entry.map((e: { response: { etag: string } }) => e.response.etag), ['W/"1"']);
+  assert.deepEqual(
+    at.body.entry.map((e: { response: { etag: string } }) => e.response.etag),
+    ['W/"1"'],
+  );
 });
 
 test('system history includes other types; unknown or malformed parameters are 400', async () => {
-  await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send(JSON.stringify({
-    resourceType: 'Observation', status: 'final', code: { text: 'x' },
-  }));
+  await s.http
+    .post('/fhir/Observation')
+    .set('Content-Type', FHIR_JSON)
+    .send(
+      JSON.stringify({
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'x' },
+      }),
+    );
   const sys = await s.http.get('/fhir/_history?_count=100');
   assert.ok(sys.body.entry.some((e: { resource?: { resourceType: string } }) => e.resource?.resourceType === 'Observation'));
   const typeOnly = await s.http.get('/fhir/Observation/_history');

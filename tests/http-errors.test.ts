@@ -5,14 +5,20 @@ import { patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer({ MAX_BODY_BYTES: '20000' }); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer({ MAX_BODY_BYTES: '20000' });
+});
+after(async () => {
+  await s.close();
+});
 
 const isOutcome = (body: { resourceType?: string; issue?: { diagnostics?: string }[] }) =>
   body.resourceType === 'OperationOutcome' && (body.issue?.[0]?.diagnostics ?? '').length > 0;
 
 test('numbers too large for any decimal are 400, not stored as null', async () => {
-  const res = await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON)
+  const res = await s.http
+    .post('/fhir/Observation')
+    .set('Content-Type', FHIR_JSON)
     .send('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1e400}}');
   assert.equal(res.status, 400);
   assert.match(res.body.issue[0].diagnostics, /too large/);
@@ -78,17 +84,41 @@ test('paths outside the API are 404 OperationOutcomes', async () => {
 });
 
 test('no input of any kind yields a 5xx', async () => {
-  const bodies = ['', 'null', '[]', '"x"', '42', '{}', '{"resourceType":5}', '{"resourceType":"Bundle","type":"transaction","entry":"x"}',
-    '{"resourceType":"Bundle","type":"transaction","entry":[null, 1, {"request":{}}]}', '{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"PATCH","url":"Patient/1"},"resource":{"resourceType":"Binary","data":"@@"}}]}',
-    '{"resourceType":"Patient","id":"../../etc"}', '{"resourceType":"Patient","name":[{"given":[1,2]}]}', '\u0000\u0001'];
-  const paths = ['/fhir', '/fhir/Patient', '/fhir/Patient/x', '/fhir/Patient/_search', '/fhir/Patient/x/_history/abc',
-    '/fhir/Patient?name:weird=1', '/fhir/Patient?birthdate=notadate', '/fhir/Patient?_count=abc', '/fhir/%ZZ', '/fhir/Patient/%00'];
+  const bodies = [
+    '',
+    'null',
+    '[]',
+    '"x"',
+    '42',
+    '{}',
+    '{"resourceType":5}',
+    '{"resourceType":"Bundle","type":"transaction","entry":"x"}',
+    '{"resourceType":"Bundle","type":"transaction","entry":[null, 1, {"request":{}}]}',
+    '{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"PATCH","url":"Patient/1"},"resource":{"resourceType":"Binary","data":"@@"}}]}',
+    '{"resourceType":"Patient","id":"../../etc"}',
+    '{"resourceType":"Patient","name":[{"given":[1,2]}]}',
+    '\u0000\u0001',
+  ];
+  const paths = [
+    '/fhir',
+    '/fhir/Patient',
+    '/fhir/Patient/x',
+    '/fhir/Patient/_search',
+    '/fhir/Patient/x/_history/abc',
+    '/fhir/Patient?name:weird=1',
+    '/fhir/Patient?birthdate=notadate',
+    '/fhir/Patient?_count=abc',
+    '/fhir/%ZZ',
+    '/fhir/Patient/%00',
+  ];
   const methods = ['get', 'post', 'put', 'patch', 'delete'] as const;
   for (const path of paths) {
     for (const method of methods) {
       for (const body of method === 'get' || method === 'delete' ? [''] : bodies) {
         const req = s.http[method](path);
-        const res = body ? await req.set('Content-Type', method === 'patch' ? 'application/json-patch+json' : FHIR_JSON).send(body) : await req;
+        const res = body
+          ? await req.set('Content-Type', method === 'patch' ? 'application/json-patch+json' : FHIR_JSON).send(body)
+          : await req;
         assert.ok(res.status < 500, `${method.toUpperCase()} ${path} ${body} -> ${res.status} ${res.text.slice(0, 200)}`);
         if (res.status >= 400) assert.ok(isOutcome(res.body), `${method} ${path} answers an OperationOutcome`);
       }
@@ -102,7 +132,9 @@ test('a resource larger than the database can store in one packet is 413, and no
   try {
     const [{ packet }] = await big.sql<{ packet: number }[]>('SELECT @@max_allowed_packet AS packet');
     const stored = async () => Number((await big.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Basic'"))[0].n);
-    const res = await big.http.post('/fhir/Basic').set('Content-Type', FHIR_JSON)
+    const res = await big.http
+      .post('/fhir/Basic')
+      .set('Content-Type', FHIR_JSON)
       .send(JSON.stringify({ resourceType: 'Basic', code: { text: 'x'.repeat(Number(packet)) } }));
     assert.equal(res.status, 413);
     assert.match(res.body.issue[0].diagnostics, /stores resources of up to/);

@@ -39,7 +39,14 @@ const upload = (patientId: string, body: Buffer | string, type: string, name: st
     .set('Content-Disposition', `attachment; filename="${name}"`)
     .send(body);
 const storedFor = async (patientId: string) =>
-  Number((await server.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [patientId]))[0].n);
+  Number(
+    (
+      await server.sql<{ n: number }[]>(
+        "SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?",
+        [patientId],
+      )
+    )[0].n,
+  );
 const spoolFiles = () => readdirSync(dir).filter((f) => f.startsWith('fibrotrack-'));
 
 before(async () => {
@@ -61,7 +68,10 @@ test('a 10 MB attribute is refused with 422 naming the line and the 1 MiB limit;
 
 test('a 10 MB comment and a 10 MB processing instruction are refused the same way', async () => {
   const patient = await newPatient();
-  for (const [markup, what] of [[`<!--${'-x'.repeat(5_000_000)}-->`, 'a comment'], [`<?pi ${'?'.repeat(10_000_000)}?>`, 'a processing instruction']]) {
+  for (const [markup, what] of [
+    [`<!--${'-x'.repeat(5_000_000)}-->`, 'a comment'],
+    [`<?pi ${'?'.repeat(10_000_000)}?>`, 'a processing instruction'],
+  ]) {
     const res = await upload(patient, `${HEADER}${records(1)}\n\n ${markup}\n${FOOTER}`, 'application/xml', 'export.xml');
     assert.equal(res.status, 422, what);
     assert.equal(res.body.issue[0].location[0], 'export.xml line 10', what);
@@ -121,19 +131,35 @@ test('an ordinary export.zip (about 20 times smaller) is imported', async () => 
 
 test('WEARABLE_MAX_UNZIPPED_BYTES, WEARABLE_MAX_ZIP_RATIO and WEARABLE_MAX_XML_MARKUP_BYTES are the limits applied', async () => {
   const strict = await startTestServer({
-    WEARABLE_SPOOL_DIR: dir, WEARABLE_VALIDATION_THREAD: 'false', WEARABLE_MAX_UNZIPPED_BYTES: String(2 * MiB), WEARABLE_MAX_ZIP_RATIO: '5', WEARABLE_MAX_XML_MARKUP_BYTES: '4096',
+    WEARABLE_SPOOL_DIR: dir,
+    WEARABLE_VALIDATION_THREAD: 'false',
+    WEARABLE_MAX_UNZIPPED_BYTES: String(2 * MiB),
+    WEARABLE_MAX_ZIP_RATIO: '5',
+    WEARABLE_MAX_XML_MARKUP_BYTES: '4096',
   });
   try {
     const patient = (await strict.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id;
     const send = (body: Buffer | string, type: string, name: string) =>
-      strict.http.post(`/fhir/Patient/${patient}/$import-wearable`).set('Content-Type', type).set('Content-Disposition', `attachment; filename="${name}"`).send(body);
+      strict.http
+        .post(`/fhir/Patient/${patient}/$import-wearable`)
+        .set('Content-Type', type)
+        .set('Content-Disposition', `attachment; filename="${name}"`)
+        .send(body);
 
-    const large = await send(await zipOf('apple_health_export/export.xml', [HEADER, records(20_000), FOOTER]), 'application/zip', 'large.zip');
+    const large = await send(
+      await zipOf('apple_health_export/export.xml', [HEADER, records(20_000), FOOTER]),
+      'application/zip',
+      'large.zip',
+    );
     assert.equal(large.status, 413, JSON.stringify(large.body));
     assert.match(large.body.issue[0].diagnostics, /may inflate to at most 2097152 bytes/);
     assert.equal(large.body.issue[0].location[0], 'large.zip/apple_health_export/export.xml');
 
-    const ratio = await send(await zipOf('apple_health_export/export.xml', [HEADER, records(10_000), FOOTER]), 'application/zip', 'ratio.zip');
+    const ratio = await send(
+      await zipOf('apple_health_export/export.xml', [HEADER, records(10_000), FOOTER]),
+      'application/zip',
+      'ratio.zip',
+    );
     assert.equal(ratio.status, 413, JSON.stringify(ratio.body));
     assert.match(ratio.body.issue[0].diagnostics, /more than 5 times its compressed size/);
 
@@ -154,7 +180,11 @@ test('a client that disconnects mid-import stops it: nothing is stored and the s
   try {
     const req = httpRequest(`${live.base}/fhir/Patient/${patient}/$import-wearable`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/xml', 'Content-Length': body.length, 'Content-Disposition': 'attachment; filename="export.xml"' },
+      headers: {
+        'Content-Type': 'application/xml',
+        'Content-Length': body.length,
+        'Content-Disposition': 'attachment; filename="export.xml"',
+      },
     });
     req.on('error', () => undefined);
     req.end(body);

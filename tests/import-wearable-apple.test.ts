@@ -16,7 +16,8 @@ const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-apple-test-'));
 const count = answerCount;
 
-const WATCH = '&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1&gt;';
+const WATCH =
+  '&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1&gt;';
 const heartRate = (at: string, value: string) =>
   ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Janes Apple Watch" sourceVersion="9.1" device="${WATCH}" unit="count/min" creationDate="${at}" startDate="${at}" endDate="${at}" value="${value}"/>\n`;
 const exportXml = (records: string) => `<?xml version="1.0" encoding="UTF-8"?>
@@ -31,9 +32,11 @@ ${records}</HealthData>
 `;
 const GOOD = exportXml(
   heartRate('2026-11-27 08:31:07 +0100', '72') +
-  heartRate('2026-11-27 08:36:00 +0100', '64.5') +
-  heartRate('2026-11-27 09:02:00 +0100', '81') +
-  ' <Record type="HKQuantityTypeIdentifierOxygenSaturation" sourceName="Janes Apple Watch" device="' + WATCH + '" unit="%" startDate="2026-11-27 03:10:00 +0100" endDate="2026-11-27 03:10:00 +0100" value="0.97"/>\n',
+    heartRate('2026-11-27 08:36:00 +0100', '64.5') +
+    heartRate('2026-11-27 09:02:00 +0100', '81') +
+    ' <Record type="HKQuantityTypeIdentifierOxygenSaturation" sourceName="Janes Apple Watch" device="' +
+    WATCH +
+    '" unit="%" startDate="2026-11-27 03:10:00 +0100" endDate="2026-11-27 03:10:00 +0100" value="0.97"/>\n',
 );
 /** Records in GOOD: three heart rates and one SpO2. */
 const GOOD_RECORDS = 4;
@@ -54,7 +57,14 @@ const upload = (patientId: string, body: Buffer | string, type: string, name: st
 const heartRates = async (patientId: string) =>
   (await server.http.get(`/fhir/Observation?patient=${patientId}&code=http://loinc.org|8867-4&_sort=date`)).body;
 const storedFor = async (patientId: string) =>
-  Number((await server.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [patientId]))[0].n);
+  Number(
+    (
+      await server.sql<{ n: number }[]>(
+        "SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?",
+        [patientId],
+      )
+    )[0].n,
+  );
 
 before(async () => {
   server = await startTestServer({ WEARABLE_SPOOL_DIR: dir });
@@ -70,7 +80,10 @@ test('export.xml: heart rate and SpO2 stored with the Watch as Device; SpO2 as a
   assertCountsAddUp(res.body, GOOD_RECORDS);
   const found = await heartRates(patient);
   assert.equal(found.total, 3);
-  assert.deepEqual(found.entry.map((e: { resource: { valueQuantity: { value: number } } }) => e.resource.valueQuantity.value), [72, 64.5, 81]);
+  assert.deepEqual(
+    found.entry.map((e: { resource: { valueQuantity: { value: number } } }) => e.resource.valueQuantity.value),
+    [72, 64.5, 81],
+  );
   const spo2 = await server.http.get(`/fhir/Observation?patient=${patient}&code=http://loinc.org|59408-5`);
   assert.equal(spo2.body.entry[0].resource.valueQuantity.value, 97);
   const device = await server.http.get(`/fhir/${found.entry[0].resource.device.reference}`);
@@ -148,11 +161,16 @@ test('Prefer: respond-async answers 202 with a status URL; polling gives 202 wit
   assert.equal(poll.body.resourceType, 'Parameters');
   assert.equal(count(poll.body, 'created'), 3000);
   assertCountsAddUp(poll.body, 3000);
-  assert.equal((await server.http.get(`/fhir/Observation?patient=${patient}&code=http://loinc.org|8867-4&_count=1&_total=accurate`)).body.total, 3000);
+  assert.equal(
+    (await server.http.get(`/fhir/Observation?patient=${patient}&code=http://loinc.org|8867-4&_count=1&_total=accurate`)).body.total,
+    3000,
+  );
   const [job] = await server.sql<{ state: string }[]>('SELECT state FROM wearable_import_job WHERE patient_id = ?', [patient]);
   assert.equal(job.state, 'done');
   // another API node on the same database answers the status URL too (the job lives in MySQL)
-  const node2 = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'open', BASE_URL: 'http://localhost:8080' }));
+  const node2 = await buildApp(
+    loadConfig({ DATABASE_URL: `${ROOT}/${server.database}`, AUTH_MODE: 'open', BASE_URL: 'http://localhost:8080' }),
+  );
   try {
     const fromNode2 = await request(node2.app).get(statusUrl.pathname);
     assert.equal(fromNode2.status, 200);

@@ -32,10 +32,25 @@ const fails = async (args: string[]): Promise<Failure> => {
   throw new Error(`fibrotrack ${args.join(' ')} succeeded`);
 };
 const observations = async (patient: string) =>
-  Number(((await db.query("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [patient]))[0] as { n: number }[])[0].n);
+  Number(
+    (
+      (
+        await db.query("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [
+          patient,
+        ])
+      )[0] as { n: number }[]
+    )[0].n,
+  );
 
 before(async () => {
-  const bundle = { resourceType: 'Bundle', type: 'transaction', entry: ['cli-jane', 'cli-john'].map((id) => ({ resource: { resourceType: 'Patient', id }, request: { method: 'PUT', url: `Patient/${id}` } })) };
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: ['cli-jane', 'cli-john'].map((id) => ({
+      resource: { resourceType: 'Patient', id },
+      request: { method: 'PUT', url: `Patient/${id}` },
+    })),
+  };
   writeFileSync(join(dir, 'patients.json'), JSON.stringify(bundle));
   await fibrotrack('load', join(dir, 'patients.json'));
   db = await mysql.createConnection(`${ROOT}/${database}`);
@@ -65,14 +80,30 @@ test('import apple-health export.zip stores the export and reports progress on s
 test('import fitbit takes a folder; a bad file exits 1 naming file and position, and nothing of it is stored', async () => {
   const folder = join(dir, 'fitbit');
   mkdirSync(folder);
-  writeFileSync(join(folder, 'heart-2026-11-20.json'), JSON.stringify(heartIntraday('2026-11-20', [{ time: '08:00:00', value: 64 }, { time: '08:01:00', value: 66 }])));
+  writeFileSync(
+    join(folder, 'heart-2026-11-20.json'),
+    JSON.stringify(
+      heartIntraday('2026-11-20', [
+        { time: '08:00:00', value: 64 },
+        { time: '08:01:00', value: 66 },
+      ]),
+    ),
+  );
   writeFileSync(join(folder, 'sleep-2026-11-20.json'), JSON.stringify({ sleep: [sleepLog('2026-11-20')] }));
   const ok = await fibrotrack('import', 'fitbit', folder, '--patient', 'cli-john', '--tz', 'Europe/Berlin');
   assert.match(ok.stdout, /heart-2026-11-20\.json: Fitbit JSON: created 4, unchanged 0, skipped 0/);
   assert.match(ok.stdout, /sleep-2026-11-20\.json: Fitbit JSON: created \d+/);
   const before = await observations('cli-john');
 
-  writeFileSync(join(folder, 'zz-bad.json'), JSON.stringify(heartIntraday('2026-11-21', [{ time: '08:00:00', value: 64 }, { time: '08:01:00', value: '6x' }])));
+  writeFileSync(
+    join(folder, 'zz-bad.json'),
+    JSON.stringify(
+      heartIntraday('2026-11-21', [
+        { time: '08:00:00', value: 64 },
+        { time: '08:01:00', value: '6x' },
+      ]),
+    ),
+  );
   const bad = await fails(['import', 'fitbit', join(folder, 'zz-bad.json'), '--patient', 'cli-john', '--tz', 'Europe/Berlin']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /zz-bad\.json: failed, nothing stored from it: .*dataset\[1\]\.value/);
@@ -115,8 +146,14 @@ test('import without a kind takes a folder of mixed exports: each file as its ow
   writeFileSync(join(folder, 'settings.json'), JSON.stringify({ theme: 'dark' }));
   const mixed = await fails(run);
   assert.equal(mixed.code, 1);
-  assert.match(mixed.stderr, /^bundle\.json: refused, nothing stored from it: a FHIR Bundle, not a wearable export: load it with `fibrotrack load`$/m);
-  assert.match(mixed.stderr, /^settings\.json: refused, nothing stored from it: settings\.json is not recognisable as Fitbit JSON, Google Fit JSON or an Apple Health export/m);
+  assert.match(
+    mixed.stderr,
+    /^bundle\.json: refused, nothing stored from it: a FHIR Bundle, not a wearable export: load it with `fibrotrack load`$/m,
+  );
+  assert.match(
+    mixed.stderr,
+    /^settings\.json: refused, nothing stored from it: settings\.json is not recognisable as Fitbit JSON, Google Fit JSON or an Apple Health export/m,
+  );
   assert.match(mixed.stdout, /^google-fit-heart\.json: Google Fit JSON: created 0, unchanged [1-9]\d*/m);
   assert.match(mixed.stdout, /^9 files: 6 imported, 2 failed, 1 not read$/m);
   assert.equal(await observations('cli-mixed'), stored);
@@ -130,7 +167,14 @@ test('import without a kind takes a folder of mixed exports: each file as its ow
 
 const writePatient = (id: string) => {
   const file = join(dir, `patient-${id}.json`);
-  writeFileSync(file, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient', id }, request: { method: 'PUT', url: `Patient/${id}` } }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: { resourceType: 'Patient', id }, request: { method: 'PUT', url: `Patient/${id}` } }],
+    }),
+  );
   return file;
 };
 
@@ -150,7 +194,10 @@ test('unknown patients exit 1, usage errors exit 2', async () => {
 
 test('the import runs in a child process with memory-bounded V8 settings; a signal to the command stops it too', async () => {
   await generateExport(join(dir, 'large.xml'), 8);
-  const command = spawn(process.execPath, [BIN, 'import', 'apple-health', join(dir, 'large.xml'), '--patient', 'cli-john'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = spawn(process.execPath, [BIN, 'import', 'apple-health', join(dir, 'large.xml'), '--patient', 'cli-john'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   command.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {

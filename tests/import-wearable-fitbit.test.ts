@@ -26,13 +26,21 @@ const importFitbit = (body: unknown, query = '', name = 'heart-2026-11-20.json',
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
 const storedObservations = async (id: string) =>
-  Number((await server.sql<{ n: number }[]>(
-    "SELECT COUNT(*) AS n FROM resource r JOIN idx_reference x ON x.resource_pk = r.pk WHERE r.res_type = 'Observation' AND x.param = 'subject' AND x.target_id = ?", [id],
-  ))[0].n);
+  Number(
+    (
+      await server.sql<{ n: number }[]>(
+        "SELECT COUNT(*) AS n FROM resource r JOIN idx_reference x ON x.resource_pk = r.pk WHERE r.res_type = 'Observation' AND x.param = 'subject' AND x.target_id = ?",
+        [id],
+      )
+    )[0].n,
+  );
 
 before(async () => {
   server = await startTestServer();
-  const res = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', name: [{ family: 'Walker' }] });
+  const res = await server.http
+    .post('/fhir/Patient')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Patient', name: [{ family: 'Walker' }] });
   patientId = res.body.id;
 });
 after(() => server.close());
@@ -74,7 +82,10 @@ test('importing the same file again creates nothing and says everything is uncha
 
 test('a bad record fails the whole file with 422 naming file and position; nothing is stored', async () => {
   const other = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' });
-  const bad = heartIntraday('2026-11-21', [{ time: '09:00:00', value: 70 }, { time: '09:01:00', value: 'abc' }]);
+  const bad = heartIntraday('2026-11-21', [
+    { time: '09:00:00', value: 70 },
+    { time: '09:01:00', value: 'abc' },
+  ]);
   const res = await importFitbit(bad, '?timeZone=UTC', 'heart-bad.json', other.body.id);
   assert.equal(res.status, 422);
   assert.equal(res.body.resourceType, 'OperationOutcome');
@@ -86,13 +97,19 @@ test('a bad record fails the whole file with 422 naming file and position; nothi
 
 test('bestEffort stores the good records and reports the skipped ones by reason', async () => {
   const other = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' });
-  const bad = heartIntraday('2026-11-21', [{ time: '09:00:00', value: 70 }, { time: '09:01:00', value: 'abc' }, { time: '9 o clock', value: 72 }]);
+  const bad = heartIntraday('2026-11-21', [
+    { time: '09:00:00', value: 70 },
+    { time: '09:01:00', value: 'abc' },
+    { time: '9 o clock', value: 72 },
+  ]);
   const res = await importFitbit(bad, '?bestEffort=true&utcOffset=%2B02:00', 'heart-bad.json', other.body.id);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(count(res.body, 'skipped'), 2);
   // two readings skipped; the good one and the day's resting heart rate stored
   assertCountsAddUp(res.body, 4);
-  const reasons = res.body.parameter.filter((p: { name: string }) => p.name === 'skippedReason').map((p: { part: { name: string; valueString?: string }[] }) => p.part[0].valueString);
+  const reasons = res.body.parameter
+    .filter((p: { name: string }) => p.name === 'skippedReason')
+    .map((p: { part: { name: string; valueString?: string }[] }) => p.part[0].valueString);
   assert.equal(reasons.length, 2);
   assert.ok(reasons.some((r: string) => /not a number/.test(r)));
   assert.equal(await storedObservations(other.body.id), 2);
@@ -108,7 +125,10 @@ test('malformed JSON is 400 naming the file and the character; an unknown patien
   assert.equal(missing.status, 404);
   assert.equal(missing.body.issue[0].code, 'not-found');
 
-  const mismatched = await server.http.post(`/fhir/Patient/${patientId}/$import-wearable`).set('Content-Type', 'application/zip').send(JSON.stringify(day));
+  const mismatched = await server.http
+    .post(`/fhir/Patient/${patientId}/$import-wearable`)
+    .set('Content-Type', 'application/zip')
+    .send(JSON.stringify(day));
   assert.equal(mismatched.status, 415);
   assert.match(mismatched.body.issue[0].diagnostics, /Fitbit JSON/);
 
@@ -138,7 +158,10 @@ test('the file may also arrive inside a Parameters resource, with the options as
   assertCountsAddUp(res.body, 5);
   assert.equal(await storedObservations(other.body.id), 4);
 
-  const noFile = await server.http.post(`/fhir/Patient/${other.body.id}/$import-wearable`).set('Content-Type', FHIR_JSON).send({ resourceType: 'Parameters', parameter: [{ name: 'bestEffort', valueBoolean: true }] });
+  const noFile = await server.http
+    .post(`/fhir/Patient/${other.body.id}/$import-wearable`)
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Parameters', parameter: [{ name: 'bestEffort', valueBoolean: true }] });
   assert.equal(noFile.status, 400);
   assert.match(noFile.body.issue[0].diagnostics, /`file`/);
 });
@@ -154,24 +177,44 @@ test('the CapabilityStatement lists $import-wearable on Patient with our Operati
 
 test('DST: a reading in the spring gap is skipped naming zone and time; the fall-back hour twice is stored in order', async () => {
   const other = await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' });
-  const spring = heartIntraday('2026-03-29', [{ time: '01:59:00', value: 60 }, { time: '02:30:00', value: 90 }, { time: '03:00:00', value: 61 }]);
+  const spring = heartIntraday('2026-03-29', [
+    { time: '01:59:00', value: 60 },
+    { time: '02:30:00', value: 90 },
+    { time: '03:00:00', value: 61 },
+  ]);
   const res = await importFitbit(spring, '?timeZone=Europe/Berlin', 'heart-2026-03-29.json', other.body.id);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(count(res.body, 'skipped'), 1);
   assertCountsAddUp(res.body, 4);
   const reason = param(res.body, 'skippedReason')!.part!;
-  assert.equal(reason.find((p) => p.name === 'reason')!.valueString, 'local time 2026-03-29T02:30:00 does not exist in Europe/Berlin: clocks moved forward');
+  assert.equal(
+    reason.find((p) => p.name === 'reason')!.valueString,
+    'local time 2026-03-29T02:30:00 does not exist in Europe/Berlin: clocks moved forward',
+  );
 
   const autumn = heartIntraday('2026-10-25', [
-    { time: '02:30:00', value: 70 }, { time: '02:59:00', value: 71 }, { time: '02:00:00', value: 72 }, { time: '02:30:00', value: 73 },
+    { time: '02:30:00', value: 70 },
+    { time: '02:59:00', value: 71 },
+    { time: '02:00:00', value: 72 },
+    { time: '02:30:00', value: 73 },
   ]);
   const res2 = await importFitbit(autumn, '?timeZone=Europe/Berlin', 'heart-2026-10-25.json', other.body.id);
   assert.equal(res2.status, 200, JSON.stringify(res2.body));
   assert.equal(count(res2.body, 'skipped'), 0);
   assertCountsAddUp(res2.body, 5);
-  const search = await server.http.get(`/fhir/Observation?patient=${other.body.id}&code=http://loinc.org|8867-4&date=2026-10-25&_sort=date`);
-  assert.deepEqual(search.body.entry.map((e: { resource: { effectiveDateTime: string; valueQuantity: { value: number } } }) =>
-    [e.resource.effectiveDateTime, e.resource.valueQuantity.value]), [
-    ['2026-10-25T02:30:00+02:00', 70], ['2026-10-25T02:59:00+02:00', 71], ['2026-10-25T02:00:00+01:00', 72], ['2026-10-25T02:30:00+01:00', 73],
-  ]);
+  const search = await server.http.get(
+    `/fhir/Observation?patient=${other.body.id}&code=http://loinc.org|8867-4&date=2026-10-25&_sort=date`,
+  );
+  assert.deepEqual(
+    search.body.entry.map((e: { resource: { effectiveDateTime: string; valueQuantity: { value: number } } }) => [
+      e.resource.effectiveDateTime,
+      e.resource.valueQuantity.value,
+    ]),
+    [
+      ['2026-10-25T02:30:00+02:00', 70],
+      ['2026-10-25T02:59:00+02:00', 71],
+      ['2026-10-25T02:00:00+01:00', 72],
+      ['2026-10-25T02:30:00+01:00', 73],
+    ],
+  );
 });

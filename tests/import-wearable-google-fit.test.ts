@@ -11,7 +11,11 @@ const count = answerCount;
 const PIXEL = 'raw:com.google.heart_rate.bpm:com.google.android.apps.fitness:Google:Pixel Watch 2:1a2b3c:heart';
 const nanos = (iso: string) => `${BigInt(Date.parse(iso)) * 1_000_000n}`;
 const point = (iso: string, bpm: number) => ({
-  startTimeNanos: nanos(iso), endTimeNanos: nanos(iso), dataTypeName: 'com.google.heart_rate.bpm', originDataSourceId: PIXEL, value: [{ fpVal: bpm, mapVal: [] }],
+  startTimeNanos: nanos(iso),
+  endTimeNanos: nanos(iso),
+  dataTypeName: 'com.google.heart_rate.bpm',
+  originDataSourceId: PIXEL,
+  value: [{ fpVal: bpm, mapVal: [] }],
 });
 const dataset = {
   minStartTimeNs: nanos('2026-11-25T00:00:00Z'),
@@ -58,7 +62,10 @@ test('a Google Fit dataset: heart rate points with the Pixel Watch as Device, se
 
 test('a Google Fit point with broken times fails the file with 422 at its position, nothing stored', async () => {
   const patient = await newPatient(server);
-  const broken = { ...dataset, point: [point('2026-11-25T07:00:00Z', 61), { ...point('2026-11-25T07:05:00Z', 62), startTimeNanos: 'soon' }] };
+  const broken = {
+    ...dataset,
+    point: [point('2026-11-25T07:00:00Z', 61), { ...point('2026-11-25T07:05:00Z', 62), startTimeNanos: 'soon' }],
+  };
   const res = await upload(server, patient, broken);
   assert.equal(res.status, 422);
   assert.match(res.body.issue[0].location[0], /point\[1\]/);
@@ -77,7 +84,13 @@ test('uploads over WEARABLE_MAX_UPLOAD_BYTES are 413, whether announced or strea
   const streamed = await fetch(`${await listen(small)}/fhir/Patient/${patient}/$import-wearable`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(text.slice(0, 600))); c.enqueue(new TextEncoder().encode(text.slice(600))); c.close(); } }),
+    body: new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(text.slice(0, 600)));
+        c.enqueue(new TextEncoder().encode(text.slice(600)));
+        c.close();
+      },
+    }),
     duplex: 'half',
   } as RequestInit);
   assert.equal(streamed.status, 413);

@@ -131,8 +131,14 @@ test('a large Fitbit JSON upload is parsed and mapped in a worker thread while t
   const batches = timeline.flatMap((e) => ('batch' in e ? [e.batch] : []));
   assert.ok(batches.length > 1, `${batches.length} batches`);
   assert.equal(batches.filter((b) => b.mappedBy === threadId).length, 0, 'no batch was mapped on the main thread');
-  assert.equal(batches.reduce((sum, b) => sum + b.observations, 0), READINGS + 1);
-  assert.equal(batches.reduce((sum, b) => sum + b.skipped, 0), POINTS - READINGS);
+  assert.equal(
+    batches.reduce((sum, b) => sum + b.observations, 0),
+    READINGS + 1,
+  );
+  assert.equal(
+    batches.reduce((sum, b) => sum + b.skipped, 0),
+    POINTS - READINGS,
+  );
 
   // The server went on answering while the import was under way: /metadata answered after its first batch and
   // before its last, every one of them 200.
@@ -140,5 +146,9 @@ test('a large Fitbit JSON upload is parsed and mapped in a worker thread while t
   const last = timeline.length - 1 - [...timeline].reverse().findIndex((e) => 'batch' in e);
   const during = timeline.slice(first, last).filter((e) => 'metadata' in e);
   assert.ok(during.length > 0, 'no /metadata request was answered between the first and the last batch');
-  assert.deepEqual(timeline.flatMap((e) => ('metadata' in e && e.metadata !== 200 ? [e.metadata] : [])), [], 'every /metadata answered 200');
+  assert.deepEqual(
+    timeline.flatMap((e) => ('metadata' in e && e.metadata !== 200 ? [e.metadata] : [])),
+    [],
+    'every /metadata answered 200',
+  );
 });

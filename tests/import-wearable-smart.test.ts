@@ -11,7 +11,12 @@ let server: TestServer;
 let jane: string;
 let john: string;
 let token: string;
-const day = JSON.stringify(heartIntraday('2026-11-20', [{ time: '08:00:00', value: 64 }, { time: '08:01:00', value: 66 }]));
+const day = JSON.stringify(
+  heartIntraday('2026-11-20', [
+    { time: '08:00:00', value: 64 },
+    { time: '08:01:00', value: 66 },
+  ]),
+);
 
 before(async () => {
   server = await startTestServer({ AUTH_MODE: 'smart' });
@@ -38,7 +43,9 @@ test('a patient imports into their own record with their token, Device and all',
   assert.equal(answerCount(res.body, 'created'), 4);
   // two readings and the day's resting heart rate
   assertCountsAddUp(res.body, 3);
-  const found = await server.http.get(`/fhir/Observation?patient=${jane}&code=http://loinc.org|8867-4`).set('Authorization', `Bearer ${token}`);
+  const found = await server.http
+    .get(`/fhir/Observation?patient=${jane}&code=http://loinc.org|8867-4`)
+    .set('Authorization', `Bearer ${token}`);
   assert.equal(found.status, 200);
   assert.equal(found.body.total, 2);
 });
@@ -48,6 +55,9 @@ test("another patient's record is refused (403) and nothing is stored there; no 
   assert.equal(res.status, 403, JSON.stringify(res.body));
   assert.match(res.body.issue[0].diagnostics, new RegExp(`Patient/${john}`));
   assert.equal((await upload(jane)).status, 401);
-  const [{ n }] = await server.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?", [john]);
+  const [{ n }] = await server.sql<{ n: number }[]>(
+    "SELECT COUNT(*) AS n FROM idx_reference WHERE res_type = 'Observation' AND param = 'subject' AND target_id = ?",
+    [john],
+  );
   assert.equal(Number(n), 0);
 });

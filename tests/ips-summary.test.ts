@@ -12,9 +12,13 @@ const CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 let f: Fixture;
 
 const wearable = (code: string, value: number, unit: string, when: string, category = 'activity') => ({
-  resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: CATEGORY, code: category }] }],
-  code: { coding: [{ system: 'http://loinc.org', code }] }, subject: { reference: 'Patient/a' },
-  effectiveDateTime: when, valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+  resourceType: 'Observation',
+  status: 'final',
+  category: [{ coding: [{ system: CATEGORY, code: category }] }],
+  code: { coding: [{ system: 'http://loinc.org', code }] },
+  subject: { reference: 'Patient/a' },
+  effectiveDateTime: when,
+  valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
 });
 const site = (code: string, display: string) => ({ coding: [{ system: 'http://snomed.info/sct', code, display }] });
 
@@ -22,14 +26,34 @@ before(async () => {
   f = await startFixture();
   const sys = as(f.server, f.system);
   const seed = [
-    { resourceType: 'Condition', subject: { reference: 'Patient/a' }, code: { text: 'Fibromyalgia' },
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] } },
-    { resourceType: 'Condition', subject: { reference: 'Patient/a' }, code: { text: 'Old fracture' },
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] } },
-    { resourceType: 'MedicationStatement', status: 'active', subject: { reference: 'Patient/a' }, medicationReference: { reference: 'Medication/med1' },
-      effectiveDateTime: '2026-01-01', dosage: [{ text: '75 mg twice daily' }] },
-    { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/a' },
-      medicationCodeableConcept: { text: 'duloxetine 30 mg' }, authoredOn: '2026-01-05' },
+    {
+      resourceType: 'Condition',
+      subject: { reference: 'Patient/a' },
+      code: { text: 'Fibromyalgia' },
+      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    },
+    {
+      resourceType: 'Condition',
+      subject: { reference: 'Patient/a' },
+      code: { text: 'Old fracture' },
+      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+    },
+    {
+      resourceType: 'MedicationStatement',
+      status: 'active',
+      subject: { reference: 'Patient/a' },
+      medicationReference: { reference: 'Medication/med1' },
+      effectiveDateTime: '2026-01-01',
+      dosage: [{ text: '75 mg twice daily' }],
+    },
+    {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/a' },
+      medicationCodeableConcept: { text: 'duloxetine 30 mg' },
+      authoredOn: '2026-01-05',
+    },
     ...Array.from({ length: 10 }, (_, i) => ({
       ...painScore('Patient/a', i < 5 ? 3 : 7, `2026-02-${String(i + 1).padStart(2, '0')}T08:00:00Z`),
       bodySite: i % 2 ? site('51185008', 'Chest') : site('77568009', 'Back'),
@@ -46,7 +70,9 @@ before(async () => {
     assert.equal(res.status, 201, res.text);
   }
 });
-after(async () => { await f.server.close(); });
+after(async () => {
+  await f.server.close();
+});
 
 const sectionByCode = (bundle: Bundle, code: string) =>
   ((bundle.entry![0].resource as Composition).section ?? []).find((s) => s.code?.coding?.[0].code === code) as CompositionSection;
@@ -75,10 +101,21 @@ test('a patient app gets its IPS document: Composition first, every section with
   for (const s of composition.section!) assert.match(s.text!.div, /^<div xmlns="http:\/\/www.w3.org\/1999\/xhtml">/);
 
   const problems = sectionByCode(bundle, '11450-4');
-  assert.deepEqual(referenced(bundle, problems).map((c) => (c as { code: { text: string } }).code.text), ['Fibromyalgia']);
+  assert.deepEqual(
+    referenced(bundle, problems).map((c) => (c as { code: { text: string } }).code.text),
+    ['Fibromyalgia'],
+  );
   const meds = sectionByCode(bundle, '10160-0');
-  assert.deepEqual(referenced(bundle, meds).map((r) => r?.resourceType).sort(), ['MedicationRequest', 'MedicationStatement']);
-  assert.ok(bundle.entry!.some((e) => e.resource?.resourceType === 'Medication' && e.resource.id === 'med1'), 'the referenced Medication is in the document');
+  assert.deepEqual(
+    referenced(bundle, meds)
+      .map((r) => r?.resourceType)
+      .sort(),
+    ['MedicationRequest', 'MedicationStatement'],
+  );
+  assert.ok(
+    bundle.entry!.some((e) => e.resource?.resourceType === 'Medication' && e.resource.id === 'med1'),
+    'the referenced Medication is in the document',
+  );
   assert.match(meds.text!.div, /duloxetine 30 mg/);
 
   const allergies = sectionByCode(bundle, '48765-2');
@@ -97,7 +134,10 @@ test('a patient app gets its IPS document: Composition first, every section with
   assert.match(wear.text!.div, /8123 \/d/);
   const vitals = referenced(bundle, sectionByCode(bundle, '8716-3')) as { code: { coding: { code: string }[] } }[];
   assert.deepEqual(vitals.map((o) => o.code.coding[0].code).sort(), ['40443-4', '8867-4'], 'the latest vital sign of each code');
-  assert.ok(bundle.entry!.every((e) => (e.resource as { subject?: { reference?: string } }).subject?.reference !== 'Patient/b'), "nothing of Patient/b's");
+  assert.ok(
+    bundle.entry!.every((e) => (e.resource as { subject?: { reference?: string } }).subject?.reference !== 'Patient/b'),
+    "nothing of Patient/b's",
+  );
   await assertValidIps(bundle);
 });
 
@@ -105,7 +145,8 @@ test('a patient without any record sections: required sections say "no informati
   const res = await as(f.server, f.system).get('Patient/b/$summary');
   assert.equal(res.status, 200, res.text);
   const bundle = res.body as Bundle;
-  for (const code of ['11450-4', '48765-2', '10160-0']) assert.equal(sectionByCode(bundle, code).emptyReason?.coding?.[0].code, 'nilknown', code);
+  for (const code of ['11450-4', '48765-2', '10160-0'])
+    assert.equal(sectionByCode(bundle, code).emptyReason?.coding?.[0].code, 'nilknown', code);
   await assertValidIps(bundle);
 });
 
@@ -153,5 +194,8 @@ test('$validate finds a summary that breaks the IPS profiles (a required section
   const composition = bundle.entry![0].resource as Composition;
   composition.section = composition.section!.filter((s) => s.code?.coding?.[0].code !== '48765-2');
   const res = await as(f.server, f.system).post(`Bundle/$validate?profile=${encodeURIComponent(IPS_BUNDLE)}`, bundle);
-  assert.ok((res.body as OperationOutcome).issue.some((i) => i.severity === 'error'), res.text);
+  assert.ok(
+    (res.body as OperationOutcome).issue.some((i) => i.severity === 'error'),
+    res.text,
+  );
 });

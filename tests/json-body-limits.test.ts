@@ -13,10 +13,13 @@ before(async () => {
   s = await startTestServer();
   server = await listen(s.built.app);
 });
-after(async () => { await server?.close(); await s?.close(); });
+after(async () => {
+  await server?.close();
+  await s?.close();
+});
 
 const post = (path: string, body: string) => s.http.post(path).set('Content-Type', FHIR_JSON).send(body);
-const storedPatients = async () => (await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Patient'"))[0]!.n;
+const storedPatients = async () => (await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM resource WHERE res_type = 'Patient'"))[0].n;
 
 /** A Patient whose extensions nest `depth` deep: two JSON levels (object, array) per extension. */
 const nestedExtensions = (depth: number) =>
@@ -53,9 +56,16 @@ test('an array of more than 10,000 items is 413 naming the element and the limit
   assert.match(res.body.issue[0].diagnostics, /name\[0\]\.given has more than 10000 items/);
   assert.deepEqual(res.body.issue[0].expression, ['name[0].given']);
   // A transaction entry is held to the same rule.
-  const tx = await post('/fhir', JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [
-    { request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', name: [{ given: given.slice(0, 10_001) }] } },
-  ] }));
+  const tx = await post(
+    '/fhir',
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', name: [{ given: given.slice(0, 10_001) }] } },
+      ],
+    }),
+  );
   assert.equal(tx.status, 413);
   assert.match(tx.body.issue[0].diagnostics, /entry\[0\]\.resource\.name\[0\]\.given has more than 10000 items/);
 });
@@ -124,7 +134,12 @@ function rawPost(url: string, body: Buffer): Promise<readonly [number, string]> 
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'POST', headers: { 'Content-Type': FHIR_JSON, 'Content-Length': body.length } }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => resolve([res.statusCode!, text]));
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => {
+          text += chunk;
+        })
+        .on('end', () => resolve([res.statusCode!, text]));
     });
     req.on('error', reject);
     req.end(body);

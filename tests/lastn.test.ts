@@ -9,27 +9,46 @@ let ann = '';
 const post = async (type: string, body: unknown) =>
   (await s.http.post(`/fhir/${type}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body))).body.id as string;
 const heartRate = (subject: string, bpm: number, when: string) => ({
-  resourceType: 'Observation', status: 'final',
+  resourceType: 'Observation',
+  status: 'final',
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-  subject: { reference: subject }, effectiveDateTime: when, valueQuantity: { value: bpm, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+  subject: { reference: subject },
+  effectiveDateTime: when,
+  valueQuantity: { value: bpm, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
 });
 
 before(async () => {
   s = await startTestServer();
   ann = await post('Patient', patient());
   const bob = await post('Patient', patient());
-  for (const [day, score] of [[3, 4], [1, 2], [5, 9], [4, 6], [2, 3]]) await post('Observation', painScore(`Patient/${ann}`, score, `2026-11-0${day}T08:00:00Z`));
-  for (const [day, bpm] of [[1, 61], [3, 72], [2, 65]]) await post('Observation', heartRate(`Patient/${ann}`, bpm, `2026-11-0${day}T07:00:00Z`));
+  for (const [day, score] of [
+    [3, 4],
+    [1, 2],
+    [5, 9],
+    [4, 6],
+    [2, 3],
+  ])
+    await post('Observation', painScore(`Patient/${ann}`, score, `2026-11-0${day}T08:00:00Z`));
+  for (const [day, bpm] of [
+    [1, 61],
+    [3, 72],
+    [2, 65],
+  ])
+    await post('Observation', heartRate(`Patient/${ann}`, bpm, `2026-11-0${day}T07:00:00Z`));
   await post('Observation', painScore(`Patient/${bob}`, 10, '2026-11-09T08:00:00Z'));
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const values = async (query: string) => {
   const res = await s.http.get(`/fhir/Observation/$lastn?${query}`);
   assert.equal(res.status, 200, res.text);
-  return res.body.entry.map((e: { resource: { code: { coding: { code: string }[] }; valueQuantity: { value: number } } }) =>
-    `${e.resource.code.coding[0].code}=${e.resource.valueQuantity.value}`);
+  return res.body.entry.map(
+    (e: { resource: { code: { coding: { code: string }[] }; valueQuantity: { value: number } } }) =>
+      `${e.resource.code.coding[0].code}=${e.resource.valueQuantity.value}`,
+  );
 };
 
 test('max defaults to 1: the latest pain score of this patient only', async () => {
@@ -37,7 +56,14 @@ test('max defaults to 1: the latest pain score of this patient only', async () =
 });
 
 test('max=3 over two codes: three newest of each, newest first', async () => {
-  assert.deepEqual(await values(`patient=${ann}&code=72514-3,8867-4&max=3`), ['72514-3=9', '72514-3=6', '72514-3=4', '8867-4=72', '8867-4=65', '8867-4=61']);
+  assert.deepEqual(await values(`patient=${ann}&code=72514-3,8867-4&max=3`), [
+    '72514-3=9',
+    '72514-3=6',
+    '72514-3=4',
+    '8867-4=72',
+    '8867-4=65',
+    '8867-4=61',
+  ]);
 });
 
 test('other search parameters still filter: a date range', async () => {

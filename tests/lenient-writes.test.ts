@@ -11,8 +11,14 @@ import { DEFECTIVE_EXAMPLES, readExample } from './support/official-examples.js'
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 import { as, assertForbidden, startFixture, type Fixture } from './resource-server-fixture.js';
 
-const SIX = ['DeviceMetric-example.json', 'DeviceUseStatement-example.json', 'MedicationRequest-medrx0301.json',
-  'Observation-clinical-gender.json', 'Questionnaire-bb.json', 'Questionnaire-qs1.json'];
+const SIX = [
+  'DeviceMetric-example.json',
+  'DeviceUseStatement-example.json',
+  'MedicationRequest-medrx0301.json',
+  'Observation-clinical-gender.json',
+  'Questionnaire-bb.json',
+  'Questionnaire-qs1.json',
+];
 type Res = { resourceType: string; id: string; meta?: { tag?: Coding[]; versionId?: string; lastUpdated?: string } };
 const LENIENT = 'handling=lenient';
 const isLenientTag = (t: Coding) => t.system === LENIENT_TAG.system && t.code === LENIENT_TAG.code;
@@ -20,8 +26,12 @@ const withoutMeta = ({ meta: _m, ...rest }: Res) => rest;
 
 describe('AUTH_MODE=open', () => {
   let s: TestServer;
-  before(async () => { s = await startTestServer(); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(async () => {
+    await s.close();
+  });
   const put = (r: Res, prefer?: string) => {
     const req = s.http.put(`/fhir/${r.resourceType}/${r.id}`).set('Content-Type', FHIR_JSON);
     return (prefer ? req.set('Prefer', prefer) : req).send(JSON.stringify(r));
@@ -46,9 +56,16 @@ describe('AUTH_MODE=open', () => {
       assert.equal(oo.issue[0].severity, 'information');
       const warnings = oo.issue.slice(1);
       assert.ok(warnings.length > 0, file);
-      assert.ok(warnings.every((i) => i.severity === 'warning'), file);
+      assert.ok(
+        warnings.every((i) => i.severity === 'warning'),
+        file,
+      );
       // The same issues the strict write was refused for.
-      assert.deepEqual(warnings.map((i) => i.diagnostics), refused.issue.map((i) => i.diagnostics), file);
+      assert.deepEqual(
+        warnings.map((i) => i.diagnostics),
+        refused.issue.map((i) => i.diagnostics),
+        file,
+      );
       const read = await s.http.get(`/fhir/${original.resourceType}/${original.id}`);
       assert.equal(read.status, 200);
       const stored = read.body as Res;
@@ -60,25 +77,37 @@ describe('AUTH_MODE=open', () => {
   });
 
   test('a lenient create answers the stored resource, and POST entries of a transaction carry their warnings', async () => {
-    const created = await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).set('Prefer', LENIENT)
+    const created = await s.http
+      .post('/fhir/Observation')
+      .set('Content-Type', FHIR_JSON)
+      .set('Prefer', LENIENT)
       .send(JSON.stringify(readExample('Observation-clinical-gender.json')));
     assert.equal(created.status, 201, created.text);
     assert.ok((created.body as Res).meta?.tag?.some(isLenientTag));
-    const entry = SIX.map((f) => readExample<Res>(f)).map((r) => ({ resource: { ...r, id: undefined }, request: { method: 'POST', url: r.resourceType } }));
-    const tx = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).set('Prefer', LENIENT)
+    const entry = SIX.map((f) => readExample<Res>(f)).map((r) => ({
+      resource: { ...r, id: undefined },
+      request: { method: 'POST', url: r.resourceType },
+    }));
+    const tx = await s.http
+      .post('/fhir')
+      .set('Content-Type', FHIR_JSON)
+      .set('Prefer', LENIENT)
       .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
     assert.equal(tx.status, 200, tx.text);
     for (const e of (tx.body as Bundle).entry!) {
       assert.equal(e.response?.status, '201 Created');
       assert.ok((e.response?.outcome as OperationOutcome).issue.every((i) => i.severity === 'warning'));
     }
-    const strict = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
+    const strict = await s.http
+      .post('/fhir')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
     assert.equal(strict.status, 400);
   });
 
   test('a value of the wrong datatype is refused even under handling=lenient', async () => {
     const bad = { ...readExample<Res>('Observation-clinical-gender.json'), id: 'wrongtype', valueQuantity: { value: 'twelve' } };
-    const res = await put(bad as Res, LENIENT);
+    const res = await put(bad, LENIENT);
     assert.equal(res.status, 400, res.text);
     assert.match((res.body as OperationOutcome).issue[0].diagnostics ?? '', /not values of the wrong datatype/);
     assert.equal((await s.http.get('/fhir/Observation/wrongtype')).status, 404);
@@ -87,8 +116,12 @@ describe('AUTH_MODE=open', () => {
 
 describe('AUTH_MODE=smart', () => {
   let f: Fixture;
-  before(async () => { f = await startFixture(); });
-  after(async () => { await f.server.close(); });
+  before(async () => {
+    f = await startFixture();
+  });
+  after(async () => {
+    await f.server.close();
+  });
 
   test('a user token is refused 403 naming the system/ scope it needs; nothing is stored', async () => {
     const user = as(f.server, (await f.userToken('user/*.cruds')).access_token);

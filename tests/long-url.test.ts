@@ -12,7 +12,10 @@ before(async () => {
   s = await startTestServer();
   server = await listen(s.built.app);
 });
-after(async () => { await server?.close(); await s?.close(); });
+after(async () => {
+  await server?.close();
+  await s?.close();
+});
 
 test('a URL longer than 16 KiB is 414 with an OperationOutcome pointing to POST _search (70 KB and 1 MB)', async () => {
   for (const length of [17_000, 70_000, 1_000_000]) {
@@ -26,7 +29,9 @@ test('a URL longer than 16 KiB is 414 with an OperationOutcome pointing to POST 
   }
   // The same search fits in a form body.
   const form = await server.fetch('/fhir/Patient/_search', {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `name=${'a'.repeat(70_000)}`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `name=${'a'.repeat(70_000)}`,
   });
   assert.equal(form.status, 200);
 });
@@ -49,7 +54,9 @@ test('a request that is not HTTP is 400 with an OperationOutcome, and the server
   const raw = await new Promise<string>((resolve, reject) => {
     const socket = connect(Number(new URL(server.base).port), '127.0.0.1');
     let text = '';
-    socket.on('data', (d) => { text += d.toString('utf8'); });
+    socket.on('data', (d) => {
+      text += d.toString('utf8');
+    });
     socket.on('end', () => resolve(text));
     socket.on('error', reject);
     socket.end('GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');

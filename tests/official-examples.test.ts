@@ -15,8 +15,12 @@ const BATCH = 100;
 const files = exampleFiles(MAX_FILE_BYTES);
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 type Res = { resourceType: string; id: string; meta?: Record<string, unknown> };
 const withoutServerMeta = (r: Res) => {
@@ -73,14 +77,22 @@ test(`all ${files.length} official R4 examples round-trip through update-as-crea
 type Json = Record<string, unknown>;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as Json[];
 const codings = (cc: unknown) => list((cc as Json | undefined)?.coding);
-const fold = (v: unknown) => String(v ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (v: unknown) =>
+  String(v ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /** Searches over the stored examples, each checked against the same question answered by scanning the JSON. */
 async function searchesMatchOracle(stored: Map<string, Res>): Promise<void> {
   const all = [...stored.values()] as unknown as (Json & Res)[];
   const ofType = (t: string) => all.filter((r) => r.resourceType === t);
   const oracles: [string, string, (r: Json) => boolean][] = [
-    ['Observation', 'code=http://loinc.org|29463-7', (r) => codings(r.code).some((c) => c.system === 'http://loinc.org' && c.code === '29463-7')],
+    [
+      'Observation',
+      'code=http://loinc.org|29463-7',
+      (r) => codings(r.code).some((c) => c.system === 'http://loinc.org' && c.code === '29463-7'),
+    ],
     ['Observation', 'subject=Patient/example', (r) => (r.subject as Json | undefined)?.reference === 'Patient/example'],
     ['Patient', 'family=chalmers', (r) => list(r.name).some((n) => fold(n.family).startsWith('chalmers'))],
     ['Patient', 'birthdate=1974-12-25', (r) => typeof r.birthDate === 'string' && r.birthDate.startsWith('1974-12-25')],
@@ -89,7 +101,10 @@ async function searchesMatchOracle(stored: Map<string, Res>): Promise<void> {
     ['MedicationRequest', 'intent=order', (r) => r.intent === 'order'],
   ];
   for (const [type, query, matches] of oracles) {
-    const expected = ofType(type).filter(matches).map((r) => r.id).sort();
+    const expected = ofType(type)
+      .filter(matches)
+      .map((r) => r.id)
+      .sort();
     assert.ok(expected.length > 0, `${type}?${query} has matches among the examples`);
     const res = await s.http.get(`/fhir/${type}?${query}&_count=1000`);
     assert.equal(res.status, 200, `${type}?${query}`);

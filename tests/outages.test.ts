@@ -48,13 +48,15 @@ describe('database outage', () => {
   let http: ReturnType<typeof request>;
   before(async () => {
     proxy = await tcpProxy('127.0.0.1', 3306);
-    built = await buildApp(loadConfig({
-      DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/${database}`,
-      BASE_URL: 'http://localhost:8080',
-      AUTH_MODE: 'open',
-      DB_POOL_SIZE: '2',
-      DB_POOL_ACQUIRE_TIMEOUT_MS: '300',
-    }));
+    built = await buildApp(
+      loadConfig({
+        DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/${database}`,
+        BASE_URL: 'http://localhost:8080',
+        AUTH_MODE: 'open',
+        DB_POOL_SIZE: '2',
+        DB_POOL_ACQUIRE_TIMEOUT_MS: '300',
+      }),
+    );
     http = request(built.app);
   });
   after(async () => {
@@ -118,7 +120,8 @@ describe('Redis outage (AUTH_MODE=smart)', () => {
     // long ago is still taken during an outage (server/src/auth/token-cache.test.ts).
     s = await startTestServer({ AUTH_MODE: 'smart', REDIS_URL: `redis://127.0.0.1:${proxy.port}`, TOKEN_CACHE_MS: '0' });
     backend = await registerBackendClient(s, 'system/Patient.rs');
-    token = (await backendServicesToken(s, { clientId: backend.client.clientId, key: backend.key, scope: 'system/Patient.rs' })).access_token;
+    token = (await backendServicesToken(s, { clientId: backend.client.clientId, key: backend.key, scope: 'system/Patient.rs' }))
+      .access_token;
   });
   after(async () => {
     await proxy.start();
@@ -147,9 +150,12 @@ describe('Redis outage (AUTH_MODE=smart)', () => {
   });
 
   test('the token endpoint answers 503 temporarily_unavailable naming Redis, then issues tokens again', async () => {
-    const tokenRequest = () => backendTokenRequest(s, {
-      clientId: backend.client.clientId, assertion: clientAssertion(backend.client.clientId, backend.key), scope: 'system/Patient.rs',
-    });
+    const tokenRequest = () =>
+      backendTokenRequest(s, {
+        clientId: backend.client.clientId,
+        assertion: clientAssertion(backend.client.clientId, backend.key),
+        scope: 'system/Patient.rs',
+      });
     await proxy.stop();
     const down = await timed(tokenRequest());
     assert.equal(down.res.status, 503, down.res.text);

@@ -21,13 +21,21 @@ const post = (body: Json) => s.http.post('/fhir/Observation').set('Content-Type'
 const found = async (query: string) => {
   const res = await s.http.get(`/fhir/Observation?${query}`);
   assert.equal(res.status, 200, `${query}: ${res.text}`);
-  return res.body.entry?.map((e: { resource: { id: string } }) => label.get(e.resource.id)).sort().join(',') ?? '';
+  return (
+    res.body.entry
+      ?.map((e: { resource: { id: string } }) => label.get(e.resource.id))
+      .sort()
+      .join(',') ?? ''
+  );
 };
 
 before(async () => {
   s = await startTestServer();
   const patient = example('Patient-example-patient');
-  assert.equal((await s.http.put('/fhir/Patient/example-patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient))).status, 201);
+  assert.equal(
+    (await s.http.put('/fhir/Patient/example-patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient))).status,
+    201,
+  );
   const { valueQuantity: _v, meta: _m, id: _id, ...unprofiled } = example('Observation-example-pain-severity');
   const fixtures: [string, Json][] = [
     ['example', { ...example('Observation-example-pain-severity'), id: undefined }],
@@ -42,7 +50,9 @@ before(async () => {
     label.set(res.body.id, name);
   }
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 test('the profile example, POSTed, is found by code-value-quantity=http://loinc.org|72514-3$gt5', async () => {
   assert.equal(await found(`code-value-quantity=${encodeURIComponent('http://loinc.org|72514-3$gt5')}`), 'example,pain9');
@@ -50,7 +60,10 @@ test('the profile example, POSTed, is found by code-value-quantity=http://loinc.
 
 test('value-quantity=gt8 finds the severe {score} pain, not the integer one', async () => {
   assert.equal(await found('code=http://loinc.org|72514-3&value-quantity=gt8'), 'pain9');
-  assert.equal(await found(`code=http://loinc.org|72514-3&value-quantity=${encodeURIComponent('gt8|http://unitsofmeasure.org|{score}')}`), 'pain9');
+  assert.equal(
+    await found(`code=http://loinc.org|72514-3&value-quantity=${encodeURIComponent('gt8|http://unitsofmeasure.org|{score}')}`),
+    'pain9',
+  );
 });
 
 test('a pain score claiming the profile must be a whole-number {score} from 0 to 10 (nothing is stored otherwise)', async () => {
@@ -65,7 +78,10 @@ test('a pain score claiming the profile must be a whole-number {score} from 0 to
     const res = await post(body);
     assert.equal(res.status, 422, `${name}: ${res.text}`);
     assert.equal(res.body.resourceType, 'OperationOutcome');
-    assert.ok(res.body.issue.some((i: Json) => message.test(i.diagnostics)), `${name}: ${res.text}`);
+    assert.ok(
+      res.body.issue.some((i: Json) => message.test(i.diagnostics)),
+      `${name}: ${res.text}`,
+    );
   }
   const total = await s.http.get('/fhir/Observation?code=http://loinc.org|72514-3&_summary=count');
   assert.equal(total.body.total, 4, 'only the four fixtures are stored');

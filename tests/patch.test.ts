@@ -5,8 +5,12 @@ import { patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const create = async () => (await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient()))).body;
 const jsonPatch = (path: string, ops: unknown) =>
@@ -14,7 +18,10 @@ const jsonPatch = (path: string, ops: unknown) =>
 
 test('JSON Patch creates the next version', async () => {
   const p = await create();
-  const res = await jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'replace', path: '/gender', value: 'male' }, { op: 'add', path: '/active', value: true }]);
+  const res = await jsonPatch(`/fhir/Patient/${p.id}`, [
+    { op: 'replace', path: '/gender', value: 'male' },
+    { op: 'add', path: '/active', value: true },
+  ]);
   assert.equal(res.status, 200);
   assert.equal(res.body.gender, 'male');
   assert.equal(res.body.active, true);
@@ -25,11 +32,16 @@ test('FHIRPath Patch (a Parameters body) replaces a value', async () => {
   const p = await create();
   const parameters = {
     resourceType: 'Parameters',
-    parameter: [{ name: 'operation', part: [
-      { name: 'type', valueCode: 'replace' },
-      { name: 'path', valueString: 'Patient.birthDate' },
-      { name: 'value', valueDate: '1990-01-01' },
-    ] }],
+    parameter: [
+      {
+        name: 'operation',
+        part: [
+          { name: 'type', valueCode: 'replace' },
+          { name: 'path', valueString: 'Patient.birthDate' },
+          { name: 'value', valueDate: '1990-01-01' },
+        ],
+      },
+    ],
   };
   const res = await s.http.patch(`/fhir/Patient/${p.id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(parameters));
   assert.equal(res.status, 200, res.text);
@@ -55,7 +67,10 @@ test('patch honours If-Match, answers 404 for unknown and 410 for deleted resour
 });
 
 test('conditional patch applies to the single match', async () => {
-  await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient({ identifier: [{ system: 'urn:x', value: 'PATCHME' }] })));
+  await s.http
+    .post('/fhir/Patient')
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify(patient({ identifier: [{ system: 'urn:x', value: 'PATCHME' }] })));
   const res = await jsonPatch('/fhir/Patient?identifier=urn:x|PATCHME', [{ op: 'add', path: '/active', value: false }]);
   assert.equal(res.status, 200);
   assert.equal(res.body.active, false);

@@ -47,7 +47,11 @@ test('every generated conformance resource is stored at start and found by url (
     const r = JSON.parse(readFileSync(new URL(file, GENERATED), 'utf8')) as Json;
     const res = await s.http.get(`/fhir/${r.resourceType}?url=${encodeURIComponent(r.url)}&version=${encodeURIComponent(r.version ?? '')}`);
     assert.equal(res.status, 200, file);
-    assert.deepEqual(res.body.entry?.map((e: Json) => e.resource.id), [r.id], `${file} found by ${r.url}`);
+    assert.deepEqual(
+      res.body.entry?.map((e: Json) => e.resource.id),
+      [r.id],
+      `${file} found by ${r.url}`,
+    );
   }
   const sd = await s.http.get(`/fhir/StructureDefinition?url=${encodeURIComponent(PAIN)}`);
   assert.ok(sd.body.entry[0].resource.snapshot.element.length > 10, 'served with its snapshot');
@@ -93,11 +97,14 @@ test('/metadata lists the FibroTrack profiles in supportedProfile and the implem
 });
 
 test('the package downloads from /ig/package.tgz', async () => {
-  const res = await s.http.get('/ig/package.tgz').buffer(true).parse((r, done) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const res = await s.http
+    .get('/ig/package.tgz')
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   assert.equal(res.status, 200);
   assert.equal(res.headers['content-type'], 'application/gzip');
   const tar = gunzipSync(res.body as Buffer).toString('latin1');
@@ -109,16 +116,32 @@ test('a write claiming a FibroTrack profile it fails is 422, names the element, 
   const before = await countRows(s, 'Observation');
   const res = await post(s, 'Observation', painScored(11));
   assert.equal(res.status, 422);
-  assert.deepEqual(res.body.issue.map((i: Json) => [i.code, i.expression?.[0]]), [['processing', 'Observation'], ['invariant', 'Observation']]);
+  assert.deepEqual(
+    res.body.issue.map((i: Json) => [i.code, i.expression?.[0]]),
+    [
+      ['processing', 'Observation'],
+      ['invariant', 'Observation'],
+    ],
+  );
   assert.match(res.body.issue[1].diagnostics, /^Observation: ft-pain-1: /);
   assert.match(res.body.issue[0].diagnostics, /fibrotrack-pain-severity it claims in meta.profile/);
   assert.equal(await countRows(s, 'Observation'), before);
   assert.equal((await post(s, 'Observation', example('Observation-example-pain-severity'))).status, 201);
-  const typo = await post(s, 'Observation', { ...example('Observation-example-pain-severity'), meta: { profile: [`${FT}/StructureDefinition/fibrotrack-pain`] } });
+  const typo = await post(s, 'Observation', {
+    ...example('Observation-example-pain-severity'),
+    meta: { profile: [`${FT}/StructureDefinition/fibrotrack-pain`] },
+  });
   assert.equal(typo.status, 422, 'a FibroTrack profile we do not define');
-  assert.deepEqual(typo.body.issue.map((i: Json) => i.code), ['processing', 'not-found']);
+  assert.deepEqual(
+    typo.body.issue.map((i: Json) => i.code),
+    ['processing', 'not-found'],
+  );
   const unclaimed = { ...painScored(11), meta: undefined };
-  assert.equal((await post(s, 'Observation', unclaimed)).status, 201, 'without REQUIRE_PROFILES an unclaimed pain score is not held to the profile');
+  assert.equal(
+    (await post(s, 'Observation', unclaimed)).status,
+    201,
+    'without REQUIRE_PROFILES an unclaimed pain score is not held to the profile',
+  );
 });
 
 test('REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their profile even unclaimed', async () => {
@@ -130,11 +153,25 @@ test('REQUIRE_PROFILES=true: pain, medication and wearable resources must meet t
   // $validate with mode=create answers what the write would: the required profile's failure, as a 200 OperationOutcome.
   const asCreate = await post(strict, 'Observation/$validate?mode=create', { ...painScored(11), meta: undefined });
   assert.equal(asCreate.status, 200);
-  assert.deepEqual(asCreate.body.issue.filter((i: Json) => i.severity === 'error').map((i: Json) => [i.code, i.expression?.[0]]), [['processing', 'Observation'], ['invariant', 'Observation']]);
+  assert.deepEqual(
+    asCreate.body.issue.filter((i: Json) => i.severity === 'error').map((i: Json) => [i.code, i.expression?.[0]]),
+    [
+      ['processing', 'Observation'],
+      ['invariant', 'Observation'],
+    ],
+  );
   const plain = await post(strict, 'Observation/$validate', { ...painScored(11), meta: undefined });
-  assert.deepEqual(plain.body.issue.filter((i: Json) => i.severity === 'error'), [], 'without a mode only what it claims or is asked for');
+  assert.deepEqual(
+    plain.body.issue.filter((i: Json) => i.severity === 'error'),
+    [],
+    'without a mode only what it claims or is asked for',
+  );
   const heart = example('Observation-example-heart-rate');
-  assert.equal((await post(strict, 'Observation', { ...heart, meta: undefined, identifier: undefined })).status, 422, 'a heart rate without its wearable record id');
+  assert.equal(
+    (await post(strict, 'Observation', { ...heart, meta: undefined, identifier: undefined })).status,
+    422,
+    'a heart rate without its wearable record id',
+  );
   assert.equal((await post(strict, 'Observation', { ...heart, meta: undefined })).status, 201);
   const medication = unclaimed('MedicationStatement-example-medication-statement', { medicationCodeableConcept: { text: 'ibuprofen' } });
   assert.equal((await post(strict, 'MedicationStatement', medication)).status, 422);

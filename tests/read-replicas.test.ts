@@ -37,24 +37,31 @@ interface Answer {
 /** A client on one keep-alive connection (open mode keys read-your-writes by connection). */
 function client(base: string, token?: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const send = (method: string, path: string, body?: unknown) => new Promise<Answer>((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(`${base}/fhir/${path}`, {
-      method,
-      agent,
-      headers: {
-        Accept: FHIR_JSON,
-        ...(data ? { 'Content-Type': FHIR_JSON, 'Content-Length': String(data.length) } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Answer['body'] }));
+  const send = (method: string, path: string, body?: unknown) =>
+    new Promise<Answer>((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = http.request(
+        `${base}/fhir/${path}`,
+        {
+          method,
+          agent,
+          headers: {
+            Accept: FHIR_JSON,
+            ...(data ? { 'Content-Type': FHIR_JSON, 'Content-Length': String(data.length) } : {}),
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Answer['body'] }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
     });
-    req.on('error', reject);
-    req.end(data);
-  });
   return {
     get: (path: string) => send('GET', path),
     post: (path: string, body: unknown) => send('POST', path, body),
@@ -91,19 +98,21 @@ after(async () => {
 
 async function buildOnPrimary(overrides: Record<string, string>): Promise<{ built: BuiltApp; server: Listening }> {
   const suffix = randomBytes(4).toString('hex');
-  const built = await buildApp(loadConfig({
-    DATABASE_URL: `${repl.primary.url}/fibrotrack_repl`,
-    DATABASE_READ_URLS: repl.replicaReaderUrl,
-    DATABASE_READ_WAIT_MS: String(WAIT_MS),
-    BASE_URL: 'http://localhost:8080',
-    AUTH_MODE: 'open',
-    REDIS_PREFIX: `fibrotrack_test_${suffix}:`,
-    BLOB_DIR: blobDir,
-    EXPORT_SETTLE_MS: '0',
-    SUBSCRIPTION_ALLOW_LOOPBACK: 'true',
-    SUBSCRIPTION_POLL_MS: '50',
-    ...overrides,
-  }));
+  const built = await buildApp(
+    loadConfig({
+      DATABASE_URL: `${repl.primary.url}/fibrotrack_repl`,
+      DATABASE_READ_URLS: repl.replicaReaderUrl,
+      DATABASE_READ_WAIT_MS: String(WAIT_MS),
+      BASE_URL: 'http://localhost:8080',
+      AUTH_MODE: 'open',
+      REDIS_PREFIX: `fibrotrack_test_${suffix}:`,
+      BLOB_DIR: blobDir,
+      EXPORT_SETTLE_MS: '0',
+      SUBSCRIPTION_ALLOW_LOOPBACK: 'true',
+      SUBSCRIPTION_POLL_MS: '50',
+      ...overrides,
+    }),
+  );
   return { built, server: await listen(built.app) };
 }
 
@@ -176,7 +185,7 @@ describe('read replicas, AUTH_MODE=open (read-your-writes per connection)', () =
     await eventually(async () => ids(await other.get('Patient?family=Lagging')).length === 1);
   });
 
-  test('a read waits for the replica to apply the client\'s write when it catches up within the bound', async () => {
+  test("a read waits for the replica to apply the client's write when it catches up within the bound", async () => {
     await repl.replica.sql('STOP SLAVE SQL_THREAD');
     const created = await writer.post('Patient', patient({ name: [{ family: 'CatchingUp' }] }));
     const before = built.replicas!.stats();
@@ -234,7 +243,10 @@ describe('read replicas, AUTH_MODE=open (read-your-writes per connection)', () =
     await repl.replica.sql('START SLAVE SQL_THREAD');
     const manifest = await manifestOf(server, status);
     const exported = (await downloadAll(server, manifest)).get('Patient') ?? [];
-    assert.ok(exported.some((p) => p.id === created.body.id), 'the export holds the Patient written before it started');
+    assert.ok(
+      exported.some((p) => p.id === created.body.id),
+      'the export holds the Patient written before it started',
+    );
     const now = built.replicas!.stats();
     assert.ok(now.waited > before.waited, 'the snapshot waited for the replica');
     assert.ok(now.replica > before.replica, 'and read it');
@@ -261,7 +273,7 @@ describe('read replicas, AUTH_MODE=open (read-your-writes per connection)', () =
   test('readiness reports the replica', async () => {
     const res = await server.fetch('/readyz');
     assert.equal(res.status, 200);
-    const body = await res.json() as { checks: Record<string, { status: string }> };
+    const body = (await res.json()) as { checks: Record<string, { status: string }> };
     assert.equal(body.checks[`database replica 1 (127.0.0.1:${repl.replica.port})`].status, 'pass');
   });
 });
@@ -325,7 +337,10 @@ describe('read replicas: a replica that is down', () => {
   let port: number;
   before(async () => {
     port = await freePort();
-    node = await buildOnPrimary({ DATABASE_URL: `${repl.primary.url}/fibrotrack_repl_down`, DATABASE_READ_URLS: `mysql://root@127.0.0.1:${port}` });
+    node = await buildOnPrimary({
+      DATABASE_URL: `${repl.primary.url}/fibrotrack_repl_down`,
+      DATABASE_READ_URLS: `mysql://root@127.0.0.1:${port}`,
+    });
   });
   after(async () => {
     await node.server.close();
@@ -334,7 +349,10 @@ describe('read replicas: a replica that is down', () => {
 
   test('reads go to the primary and the node stays ready, reporting the replica down', async () => {
     const http = request(node.built.app);
-    const created = await http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient({ name: [{ family: 'NoReplica' }] }));
+    const created = await http
+      .post('/fhir/Patient')
+      .set('Content-Type', FHIR_JSON)
+      .send(patient({ name: [{ family: 'NoReplica' }] }));
     assert.equal(created.status, 201);
     const found = await http.get('/fhir/Patient?family=NoReplica');
     assert.equal(found.status, 200);

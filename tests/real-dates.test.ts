@@ -11,13 +11,29 @@ before(async () => {
   s = await startTestServer();
   patientId = (await post({ resourceType: 'Patient', birthDate: '2024-02-29' })).body.id;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
-const post = (body: object) => s.http.post(`/fhir/${(body as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(body);
-const observation = (extra: object) => ({ resourceType: 'Observation', status: 'final', code: { text: 'pain' }, subject: { reference: `Patient/${patientId}` }, ...extra });
+const post = (body: object) =>
+  s.http
+    .post(`/fhir/${(body as { resourceType: string }).resourceType}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(body);
+const observation = (extra: object) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { text: 'pain' },
+  subject: { reference: `Patient/${patientId}` },
+  ...extra,
+});
 
 /** A refused write: 400 with an issue at `expression` saying what is wrong. */
-function assertRefused(res: { status: number; body: { issue?: { expression?: string[]; diagnostics?: string }[] } }, expression: string, says: RegExp) {
+function assertRefused(
+  res: { status: number; body: { issue?: { expression?: string[]; diagnostics?: string }[] } },
+  expression: string,
+  says: RegExp,
+) {
   assert.equal(res.status, 400, JSON.stringify(res.body));
   const found = res.body.issue?.find((i) => i.expression?.[0] === expression);
   assert.ok(found, `an issue at ${expression}: ${JSON.stringify(res.body)}`);
@@ -25,21 +41,36 @@ function assertRefused(res: { status: number; body: { issue?: { expression?: str
 }
 
 test('impossible days are refused on create, with the reason', async () => {
-  assertRefused(await post({ resourceType: 'Patient', birthDate: '2026-02-30' }), 'Patient.birthDate', /'2026-02-30' is not a real date: .*February 2026 has 28 days/);
+  assertRefused(
+    await post({ resourceType: 'Patient', birthDate: '2026-02-30' }),
+    'Patient.birthDate',
+    /'2026-02-30' is not a real date: .*February 2026 has 28 days/,
+  );
   assertRefused(await post({ resourceType: 'Patient', birthDate: '2023-02-29' }), 'Patient.birthDate', /February 2023 has 28 days/);
   assertRefused(await post({ resourceType: 'Patient', birthDate: '1900-02-29' }), 'Patient.birthDate', /February 1900 has 28 days/);
   assertRefused(await post({ resourceType: 'Patient', birthDate: '2026-04-31' }), 'Patient.birthDate', /April 2026 has 30 days/);
-  assertRefused(await post(observation({ effectiveDateTime: '2026-06-31T10:00:00Z' })), 'Observation.effectiveDateTime', /June 2026 has 30 days/);
+  assertRefused(
+    await post(observation({ effectiveDateTime: '2026-06-31T10:00:00Z' })),
+    'Observation.effectiveDateTime',
+    /June 2026 has 30 days/,
+  );
   assertRefused(await post(observation({ issued: '2026-11-31T10:00:00+01:00' })), 'Observation.issued', /not a real instant/);
-  assertRefused(await post(observation({ effectivePeriod: { start: '2026-09-31' } })), 'Observation.effectivePeriod.start', /September 2026 has 30 days/);
+  assertRefused(
+    await post(observation({ effectivePeriod: { start: '2026-09-31' } })),
+    'Observation.effectivePeriod.start',
+    /September 2026 has 30 days/,
+  );
   // Leap days of leap years (2000 is one; 1900 above is not) are real.
   assert.equal((await post({ resourceType: 'Patient', birthDate: '2000-02-29' })).status, 201);
 });
 
 test('hours, minutes, seconds and offsets out of range are refused; a leap second and +/-14:00 are accepted', async () => {
   for (const [value, says] of [
-    ['2026-01-01T24:00:00Z', /format/], ['2026-01-01T10:60:00Z', /format/], ['2026-01-01T10:00:61Z', /format/],
-    ['2026-01-01T10:00:00+14:30', /format/], ['2026-01-01T10:00:00-15:00', /format/],
+    ['2026-01-01T24:00:00Z', /format/],
+    ['2026-01-01T10:60:00Z', /format/],
+    ['2026-01-01T10:00:61Z', /format/],
+    ['2026-01-01T10:00:00+14:30', /format/],
+    ['2026-01-01T10:00:00-15:00', /format/],
   ] as const) {
     assertRefused(await post(observation({ effectiveDateTime: value })), 'Observation.effectiveDateTime', says);
   }
@@ -51,15 +82,32 @@ test('hours, minutes, seconds and offsets out of range are refused; a leap secon
 });
 
 test('update, transaction and patch refuse impossible dates too, and nothing is stored', async () => {
-  assertRefused(await s.http.put(`/fhir/Patient/${patientId}`).set('Content-Type', FHIR_JSON)
-    .send({ resourceType: 'Patient', id: patientId, birthDate: '2026-02-30' }), 'Patient.birthDate', /February 2026 has 28 days/);
-  const tx = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send({
-    resourceType: 'Bundle', type: 'transaction',
-    entry: [{ request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', name: [{ family: 'Tx' }], birthDate: '2025-02-29' } }],
-  });
+  assertRefused(
+    await s.http
+      .put(`/fhir/Patient/${patientId}`)
+      .set('Content-Type', FHIR_JSON)
+      .send({ resourceType: 'Patient', id: patientId, birthDate: '2026-02-30' }),
+    'Patient.birthDate',
+    /February 2026 has 28 days/,
+  );
+  const tx = await s.http
+    .post('/fhir')
+    .set('Content-Type', FHIR_JSON)
+    .send({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          request: { method: 'POST', url: 'Patient' },
+          resource: { resourceType: 'Patient', name: [{ family: 'Tx' }], birthDate: '2025-02-29' },
+        },
+      ],
+    });
   assert.ok(tx.status === 400 || tx.status === 422, JSON.stringify(tx.body));
   assert.match(JSON.stringify(tx.body), /February 2025 has 28 days/);
-  const patch = await s.http.patch(`/fhir/Patient/${patientId}`).set('Content-Type', 'application/json-patch+json')
+  const patch = await s.http
+    .patch(`/fhir/Patient/${patientId}`)
+    .set('Content-Type', 'application/json-patch+json')
     .send([{ op: 'replace', path: '/birthDate', value: '2026-02-30' }]);
   assert.ok(patch.status === 400 || patch.status === 422, JSON.stringify(patch.body));
   assert.match(JSON.stringify(patch.body), /February 2026 has 28 days/);

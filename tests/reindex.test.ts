@@ -16,8 +16,15 @@ const MAIDEN = 'http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenNam
 const URL_SP = 'https://example.org/SearchParameter/Patient-mothers-maiden-name';
 
 const searchParameter = (expression = `Patient.extension('${MAIDEN}').value`): Json => ({
-  resourceType: 'SearchParameter', url: URL_SP, name: 'mothersMaidenName', status: 'active', description: "The mother's maiden name",
-  code: 'mothers-maiden-name', base: ['Patient'], type: 'string', expression,
+  resourceType: 'SearchParameter',
+  url: URL_SP,
+  name: 'mothersMaidenName',
+  status: 'active',
+  description: "The mother's maiden name",
+  code: 'mothers-maiden-name',
+  base: ['Patient'],
+  type: 'string',
+  expression,
 });
 
 let s: TestServer;
@@ -50,13 +57,26 @@ async function holdPatients(database: string) {
   const conn = await mysql.createConnection(`${ROOT}/${database}`);
   await conn.beginTransaction();
   await conn.query(`SELECT pk FROM resource WHERE res_type = 'Patient' FOR UPDATE`);
-  return { release: async () => { await conn.commit(); await conn.end(); } };
+  return {
+    release: async () => {
+      await conn.commit();
+      await conn.end();
+    },
+  };
 }
 
 before(async () => {
   s = await startTestServer();
-  for (const [name, maiden] of [['smith', 'Smith'], ['jones', 'Jones'], ['none', undefined]] as const) {
-    const body = { resourceType: 'Patient', name: [{ family: name }], ...(maiden ? { extension: [{ url: MAIDEN, valueString: maiden }] } : {}) };
+  for (const [name, maiden] of [
+    ['smith', 'Smith'],
+    ['jones', 'Jones'],
+    ['none', undefined],
+  ] as const) {
+    const body = {
+      resourceType: 'Patient',
+      name: [{ family: name }],
+      ...(maiden ? { extension: [{ url: MAIDEN, valueString: maiden }] } : {}),
+    };
     const res = await post('Patient', body);
     assert.equal(res.status, 201, res.text);
     patients[name] = res.body.id;
@@ -103,7 +123,10 @@ test('a SearchParameter created at runtime is refused until its reindex is done,
 
 test('changing the SearchParameter reindexes with the new expression; deleting it removes the parameter', async () => {
   const [{ id }] = (await s.http.get(`/fhir/SearchParameter?url=${encodeURIComponent(URL_SP)}`)).body.entry.map((e: Json) => e.resource);
-  const changed = await s.http.put(`/fhir/SearchParameter/${id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...searchParameter('Patient.name.family'), id }));
+  const changed = await s.http
+    .put(`/fhir/SearchParameter/${id}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify({ ...searchParameter('Patient.name.family'), id }));
   assert.equal(changed.status, 200, changed.text);
   for (let i = 0; i < 300; i++) {
     const res = await s.http.get('/fhir/Patient?mothers-maiden-name=jones');
@@ -121,11 +144,23 @@ test('changing the SearchParameter reindexes with the new expression; deleting i
 
 test('SearchParameters the server cannot index are refused with 422 naming the problem', async () => {
   const cases: [Json, RegExp][] = [
-    [{ ...searchParameter(), url: 'https://example.org/sp/a', code: 'family', expression: 'Patient.name.given' }, /'family' of Patient is already defined by http:\/\/hl7.org/],
+    [
+      { ...searchParameter(), url: 'https://example.org/sp/a', code: 'family', expression: 'Patient.name.given' },
+      /'family' of Patient is already defined by http:\/\/hl7.org/,
+    ],
     [{ ...searchParameter(), url: 'https://example.org/sp/b', code: 'c2', type: 'composite' }, /type 'composite' cannot be indexed/],
-    [{ ...searchParameter(), url: 'https://example.org/sp/c', code: 'c3', expression: 'Patient.name.where(' }, /does not compile as FHIRPath/],
-    [{ ...searchParameter(), url: 'https://example.org/sp/d', code: 'c4', base: ['Resource'] }, /'Resource' is not an R4 resource type \(Resource and DomainResource are not accepted/],
-    [{ ...searchParameter(), url: 'https://example.org/sp/e', code: 'c5', expression: 'Observation.code' }, /no part starting with 'Patient'/],
+    [
+      { ...searchParameter(), url: 'https://example.org/sp/c', code: 'c3', expression: 'Patient.name.where(' },
+      /does not compile as FHIRPath/,
+    ],
+    [
+      { ...searchParameter(), url: 'https://example.org/sp/d', code: 'c4', base: ['Resource'] },
+      /'Resource' is not an R4 resource type \(Resource and DomainResource are not accepted/,
+    ],
+    [
+      { ...searchParameter(), url: 'https://example.org/sp/e', code: 'c5', expression: 'Observation.code' },
+      /no part starting with 'Patient'/,
+    ],
   ];
   for (const [body, message] of cases) {
     const res = await post('SearchParameter', body);
@@ -134,7 +169,10 @@ test('SearchParameters the server cannot index are refused with 422 naming the p
     assert.match(res.body.issue[0].diagnostics, message);
   }
   // A draft one is stored but not searchable.
-  assert.equal((await post('SearchParameter', { ...searchParameter(), url: 'https://example.org/sp/f', code: 'drafted', status: 'draft' })).status, 201);
+  assert.equal(
+    (await post('SearchParameter', { ...searchParameter(), url: 'https://example.org/sp/f', code: 'drafted', status: 'draft' })).status,
+    201,
+  );
   assert.equal((await s.http.get('/fhir/Patient?drafted=x')).status, 400);
 });
 
@@ -146,9 +184,18 @@ test('$reindex starts a job per type with a status URL; unknown types and jobs a
   const job = location.split('/').at(-1)!;
   const done = await untilEnded(s.http, job);
   assert.deepEqual([done.state, done.type, done.processed], ['done', 'Patient', 3]);
-  const system = await post('$reindex', { resourceType: 'Parameters', parameter: [{ name: 'type', valueCode: 'Patient' }, { name: 'type', valueCode: 'Observation' }] });
+  const system = await post('$reindex', {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'type', valueCode: 'Patient' },
+      { name: 'type', valueCode: 'Observation' },
+    ],
+  });
   assert.equal(system.status, 202, system.text);
-  assert.deepEqual(system.body.parameter.map((p: Json) => p.part[0].valueCode), ['Patient', 'Observation']);
+  assert.deepEqual(
+    system.body.parameter.map((p: Json) => p.part[0].valueCode),
+    ['Patient', 'Observation'],
+  );
   const bad = await post('$reindex', { resourceType: 'Parameters', parameter: [{ name: 'type', valueCode: 'Nothing' }] });
   assert.equal(bad.status, 400);
   assert.match(bad.body.issue[0].diagnostics, /'Nothing' is not a resource type/);
@@ -173,7 +220,10 @@ test('a job whose server stopped resumes when another starts; a job that cannot 
     await other.close();
   }
   // A stored resource the indexer cannot read fails the job; the status says why.
-  await s.sql(`UPDATE resource_history h JOIN resource r ON r.pk = h.resource_pk AND r.version_id = h.version_id SET h.content = '{broken' WHERE r.res_type = 'Patient' AND r.res_id = ?`, [patients.none]);
+  await s.sql(
+    `UPDATE resource_history h JOIN resource r ON r.pk = h.resource_pk AND r.version_id = h.version_id SET h.content = '{broken' WHERE r.res_type = 'Patient' AND r.res_id = ?`,
+    [patients.none],
+  );
   const started = await s.http.post('/fhir/Patient/$reindex');
   const failed = await untilEnded(s.http, started.headers['content-location'].split('/').at(-1)!);
   assert.equal(failed.state, 'failed');
@@ -195,13 +245,22 @@ test('SearchParameter writes and $reindex need system/ scopes: user, patient and
     const reindex = await as(f.server, token).post('Patient/$reindex', undefined);
     assert.equal(reindex.status, 403, reindex.text);
   }
-  assert.match((await as(f.server, user.access_token).post('SearchParameter', sp)).body.issue[0].diagnostics, /needs a system\/ scope such as system\/SearchParameter/);
+  assert.match(
+    (await as(f.server, user.access_token).post('SearchParameter', sp)).body.issue[0].diagnostics,
+    /needs a system\/ scope such as system\/SearchParameter/,
+  );
   assert.equal((await f.server.http.post('/fhir/Patient/$reindex')).status, 401);
   assert.equal((await f.server.http.post('/fhir/SearchParameter').set('Content-Type', FHIR_JSON).send(JSON.stringify(sp))).status, 401);
   const admin = await f.backendToken('system/SearchParameter.cru');
   assert.equal((await as(f.server, admin.access_token).post('SearchParameter', sp)).status, 201);
   const started = await as(f.server, admin.access_token).post('Patient/$reindex', undefined);
   assert.equal(started.status, 202, started.text);
-  assert.equal((await as(f.server, admin.access_token).get(`$reindex/${started.headers['content-location'].split('/').at(-1)}`)).status, 200);
-  assert.equal((await as(f.server, narrow.access_token).get(`$reindex/${started.headers['content-location'].split('/').at(-1)}`)).status, 403);
+  assert.equal(
+    (await as(f.server, admin.access_token).get(`$reindex/${started.headers['content-location'].split('/').at(-1)}`)).status,
+    200,
+  );
+  assert.equal(
+    (await as(f.server, narrow.access_token).get(`$reindex/${started.headers['content-location'].split('/').at(-1)}`)).status,
+    403,
+  );
 });

@@ -31,7 +31,10 @@ describe('bearer tokens', () => {
 
   it('401s a malformed header and an unknown token as invalid_token', async () => {
     assertUnauthorized(await f.server.http.get('/fhir/Patient/a').set('Authorization', 'Basic dXNlcjpwdw=='), /error="invalid_token"/);
-    assertUnauthorized(await f.server.http.get('/fhir/Patient/a').set('Authorization', 'Bearer not-a-real-token-0123456789abcdef'), /error="invalid_token"/);
+    assertUnauthorized(
+      await f.server.http.get('/fhir/Patient/a').set('Authorization', 'Bearer not-a-real-token-0123456789abcdef'),
+      /error="invalid_token"/,
+    );
   });
 
   it('401s an expired token', async () => {
@@ -72,8 +75,11 @@ describe('CORS on the FHIR API', () => {
   after(() => f.server.close());
 
   it('answers a preflight from a registered origin', async () => {
-    const res = await f.server.http.options('/fhir/Observation').set('Origin', registered)
-      .set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const res = await f.server.http
+      .options('/fhir/Observation')
+      .set('Origin', registered)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
     assert.equal(res.status, 204);
     assert.equal(res.headers['access-control-allow-origin'], registered);
     assert.match(res.headers['access-control-allow-headers'], /Authorization/);
@@ -93,7 +99,10 @@ describe('CORS on the FHIR API', () => {
   });
 
   it('sends none to other origins', async () => {
-    const preflight = await f.server.http.options('/fhir/Observation').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET');
+    const preflight = await f.server.http
+      .options('/fhir/Observation')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'GET');
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
     assert.equal(preflight.headers['access-control-allow-methods'], undefined);
     const token = (await f.patientToken('a', 'patient/*.rs')).access_token;

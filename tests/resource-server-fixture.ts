@@ -20,10 +20,13 @@ export const VITALS = 'http://terminology.hl7.org/CodeSystem/observation-categor
 const CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 
 const observation = (id: string, subject: string, category: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', id, status: 'final',
+  resourceType: 'Observation',
+  id,
+  status: 'final',
   category: [{ coding: [{ system: CATEGORY, code: category }] }],
   code: { coding: [{ system: 'http://loinc.org', code: category === 'vital-signs' ? '8867-4' : '2345-7' }] },
-  subject: { reference: `Patient/${subject}` }, effectiveDateTime: '2026-01-01T10:00:00Z',
+  subject: { reference: `Patient/${subject}` },
+  effectiveDateTime: '2026-01-01T10:00:00Z',
   ...extra,
 });
 
@@ -77,21 +80,38 @@ export async function startFixture(overrides: Record<string, string> = {}): Prom
   };
   const system = (await backendToken('system/*.cruds')).access_token;
   const seed = await server.http
-    .post('/fhir').set('Authorization', `Bearer ${system}`).set('Content-Type', FHIR_JSON)
-    .send({ resourceType: 'Bundle', type: 'transaction', entry: RECORDS.map((r) => ({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } })) });
+    .post('/fhir')
+    .set('Authorization', `Bearer ${system}`)
+    .set('Content-Type', FHIR_JSON)
+    .send({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: RECORDS.map((r) => ({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } })),
+    });
   assert.equal(seed.status, 200, seed.text);
   const login = async (fhirUser: string, scope: string, app?: RegisteredClient) => {
     const client = app ?? (await registerClient(server, { scope }));
     clients.set(client.clientId, { client });
     const user = { username: `u-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(8).toString('hex')}` };
     await addUser(server, { ...user, fhirUser });
-    return { ...(await authorizationCodeToken(server, { client, user, scope })), registeredClientId: client.clientId, username: user.username, password: user.password };
+    return {
+      ...(await authorizationCodeToken(server, { client, user, scope })),
+      registeredClientId: client.clientId,
+      username: user.username,
+      password: user.password,
+    };
   };
   const sameUser = async (token: Token, scope: string, patient?: string): Promise<Token> => {
     const { client, key } = clients.get(token.registeredClientId)!;
-    if (key) return { ...(await backendServicesToken(server, { clientId: client.clientId, key, scope })), registeredClientId: client.clientId };
+    if (key)
+      return { ...(await backendServicesToken(server, { clientId: client.clientId, key, scope })), registeredClientId: client.clientId };
     const user = { username: token.username!, password: token.password! };
-    const again = await authorizationCodeToken(server, { client, user, scope: `openid fhirUser ${scope}`, ...(patient ? { patient } : {}) });
+    const again = await authorizationCodeToken(server, {
+      client,
+      user,
+      scope: `openid fhirUser ${scope}`,
+      ...(patient ? { patient } : {}),
+    });
     return { ...again, registeredClientId: client.clientId, ...user };
   };
   // Without `app`, each token is of a client registered for it.
@@ -115,9 +135,18 @@ export function as(server: TestServer, token: string) {
   const auth = (r: ReturnType<TestServer['http']['get']>) => r.set('Authorization', `Bearer ${token}`);
   return {
     get: (path: string) => auth(server.http.get(`/fhir/${path}`)),
-    post: (path: string, body: unknown) => auth(server.http.post(`/fhir/${path}`)).set('Content-Type', FHIR_JSON).send(body as object),
-    put: (path: string, body: unknown) => auth(server.http.put(`/fhir/${path}`)).set('Content-Type', FHIR_JSON).send(body as object),
-    patch: (path: string, ops: unknown) => auth(server.http.patch(`/fhir/${path}`)).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops)),
+    post: (path: string, body: unknown) =>
+      auth(server.http.post(`/fhir/${path}`))
+        .set('Content-Type', FHIR_JSON)
+        .send(body as object),
+    put: (path: string, body: unknown) =>
+      auth(server.http.put(`/fhir/${path}`))
+        .set('Content-Type', FHIR_JSON)
+        .send(body as object),
+    patch: (path: string, ops: unknown) =>
+      auth(server.http.patch(`/fhir/${path}`))
+        .set('Content-Type', 'application/json-patch+json')
+        .send(JSON.stringify(ops)),
     delete: (path: string) => auth(server.http.delete(`/fhir/${path}`)),
   };
 }
@@ -125,7 +154,10 @@ export function as(server: TestServer, token: string) {
 /** `Type/id` of every entry of a searchset or history Bundle. */
 export function ids(res: Response): string[] {
   assert.equal(res.status, 200, res.text);
-  return ((res.body as Bundle).entry ?? []).filter((e) => e.resource?.resourceType !== 'OperationOutcome').map((e) => `${e.resource!.resourceType}/${e.resource!.id}`).sort();
+  return ((res.body as Bundle).entry ?? [])
+    .filter((e) => e.resource?.resourceType !== 'OperationOutcome')
+    .map((e) => `${e.resource!.resourceType}/${e.resource!.id}`)
+    .sort();
 }
 
 /** Asserts a 403 OperationOutcome whose diagnostics match `pattern`. */

@@ -6,17 +6,26 @@ import { after, before, describe, it } from 'node:test';
 import type { Bundle } from 'fhir/r4.js';
 import { VITALS, as, assertForbidden, assertHidden, startFixture, type Fixture } from './resource-server-fixture.js';
 
-describe('another patient\'s resources answer as unknown ids', () => {
+describe("another patient's resources answer as unknown ids", () => {
   let f: Fixture;
   let alpha: ReturnType<typeof as>;
   let system: ReturnType<typeof as>;
-  const gone = (id: string, who: string) => ({ resourceType: 'Observation', id, status: 'final', code: { text: 'gone' }, subject: { reference: `Patient/${who}` } });
+  const gone = (id: string, who: string) => ({
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    code: { text: 'gone' },
+    subject: { reference: `Patient/${who}` },
+  });
 
   before(async () => {
     f = await startFixture();
     alpha = as(f.server, (await f.patientToken('a', 'patient/*.cruds')).access_token);
     system = as(f.server, f.system);
-    for (const [id, who] of [['del-a', 'a'], ['del-b', 'b']]) {
+    for (const [id, who] of [
+      ['del-a', 'a'],
+      ['del-b', 'b'],
+    ]) {
       assert.equal((await system.put(`Observation/${id}`, gone(id, who))).status, 201);
       assert.equal((await system.delete(`Observation/${id}`)).status, 204);
     }
@@ -30,7 +39,12 @@ describe('another patient\'s resources answer as unknown ids', () => {
     assertHidden(await alpha.get('Observation/ob1/_history'), await alpha.get('Observation/zz1/_history'), 'ob1', 'zz1');
     assertHidden(await alpha.get('Patient/b/_history'), await alpha.get('Patient/zz/_history'), 'b', 'zz');
     // A conditional read does not tell either.
-    assertHidden(await alpha.get('Observation/ob1').set('If-None-Match', 'W/"1"'), await alpha.get('Observation/zz1').set('If-None-Match', 'W/"1"'), 'ob1', 'zz1');
+    assertHidden(
+      await alpha.get('Observation/ob1').set('If-None-Match', 'W/"1"'),
+      await alpha.get('Observation/zz1').set('If-None-Match', 'W/"1"'),
+      'ob1',
+      'zz1',
+    );
   });
 
   it('a deleted resource of another patient is not 410', async () => {
@@ -51,7 +65,8 @@ describe('another patient\'s resources answer as unknown ids', () => {
 
   it('batch entries read as unknown too', async () => {
     const res = await alpha.post('', {
-      resourceType: 'Bundle', type: 'batch',
+      resourceType: 'Bundle',
+      type: 'batch',
       entry: [{ request: { method: 'GET', url: 'Observation/ob1' } }, { request: { method: 'GET', url: 'Observation/zz1' } }],
     });
     assert.equal(res.status, 200, res.text);
@@ -60,7 +75,7 @@ describe('another patient\'s resources answer as unknown ids', () => {
     assert.equal(JSON.stringify(hidden.outcome).replace('ob1', 'zz1'), JSON.stringify(unknown.outcome));
   });
 
-  it('writes into another patient\'s record stay 403', async () => {
+  it("writes into another patient's record stay 403", async () => {
     assertForbidden(await alpha.post('Patient/b/$import-wearable', {}), /Patient\/b is another patient's record/);
     assertForbidden(await alpha.get('Patient/b/Observation'), /Patient\/b is another patient's record/);
     assertForbidden(await alpha.put('Observation/ob1', gone('ob1', 'a')), /Observation\/ob1 \(as stored\)/);
@@ -74,13 +89,17 @@ describe('another patient\'s resources answer as unknown ids', () => {
     const res = await narrow.post('Observation', body).set('If-None-Exist', '_id=oa2');
     assert.equal(res.status, 200, res.text);
     assert.ok(!res.text.includes('oa2'), res.text);
-    const tx = await narrow.post('', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: body, request: { method: 'POST', url: 'Observation', ifNoneExist: '_id=oa2' } }] });
+    const tx = await narrow.post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: body, request: { method: 'POST', url: 'Observation', ifNoneExist: '_id=oa2' } }],
+    });
     assert.equal(tx.status, 200, tx.text);
     assert.equal((tx.body as Bundle).entry![0].response?.status.slice(0, 3), '200');
     assert.equal((tx.body as Bundle).entry![0].resource, undefined);
   });
 
-  it('a practitioner\'s user/ scopes still read every patient', async () => {
+  it("a practitioner's user/ scopes still read every patient", async () => {
     const doctor = as(f.server, (await f.userToken('user/*.rs')).access_token);
     assert.equal((await doctor.get('Observation/ob1')).status, 200);
     assert.equal((await doctor.get('Observation/del-b')).status, 410);

@@ -14,7 +14,7 @@ describe('user/ scopes of a Patient user', () => {
   });
   after(() => f.server.close());
 
-  it('read the own record and are refused other patients\' records', async () => {
+  it("read the own record and are refused other patients' records", async () => {
     const own = await alphaUser.get('Patient/a');
     assert.equal(own.status, 200);
     assert.equal(own.headers['cache-control'], 'no-store', 'data read with a token is never cached');
@@ -28,7 +28,7 @@ describe('user/ scopes of a Patient user', () => {
     assert.deepEqual(ids(await alphaUser.get('Patient')), ['Patient/a']);
   });
 
-  it('while a practitioner\'s user/ scopes reach every patient', async () => {
+  it("while a practitioner's user/ scopes reach every patient", async () => {
     const doctor = as(f.server, (await f.userToken('user/*.rs')).access_token);
     assert.equal((await doctor.get('Observation/ob1')).status, 200);
   });

@@ -8,7 +8,9 @@ const PAIN = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-pain-se
 
 describe('public requests', () => {
   let s: TestServer;
-  before(async () => { s = await startTestServer({ AUTH_MODE: 'smart' }); });
+  before(async () => {
+    s = await startTestServer({ AUTH_MODE: 'smart' });
+  });
   after(() => s.close());
 
   it('find and read our profiles by canonical URL without a token', async () => {
@@ -38,7 +40,10 @@ describe('public requests', () => {
       assert.equal(res.status, 401, `${path}: ${res.text}`);
       assert.equal(res.body.resourceType, 'OperationOutcome');
     }
-    const write = await s.http.post('/fhir/StructureDefinition').set('Content-Type', 'application/fhir+json').send({ resourceType: 'StructureDefinition' });
+    const write = await s.http
+      .post('/fhir/StructureDefinition')
+      .set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'StructureDefinition' });
     assert.equal(write.status, 401);
   });
 });

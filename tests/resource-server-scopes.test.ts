@@ -24,7 +24,12 @@ describe('scopes at the FHIR API', () => {
     assertForbidden(await readOnly.get('Observation'), /search \(s\) on Observation/);
     assertForbidden(await readOnly.get('Observation/_history'), /search \(s\)/);
     assertForbidden(
-      await readOnly.post('Observation', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/a' } }),
+      await readOnly.post('Observation', {
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'x' },
+        subject: { reference: 'Patient/a' },
+      }),
       /create \(c\) on Observation/,
     );
     assertForbidden(await readOnly.patch('Observation/oa1', [{ op: 'replace', path: '/status', value: 'amended' }]), /update \(u\)/);
@@ -34,7 +39,15 @@ describe('scopes at the FHIR API', () => {
   it('reads v1 scopes: .read is r and s, not c', async () => {
     const v1 = as(f.server, (await f.patientToken('a', 'patient/*.read')).access_token);
     assert.deepEqual(ids(await v1.get('Observation?category=vital-signs')), ['Observation/oa1', 'Observation/oa3']);
-    assertForbidden(await v1.post('Observation', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/a' } }), /create \(c\)/);
+    assertForbidden(
+      await v1.post('Observation', {
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'x' },
+        subject: { reference: 'Patient/a' },
+      }),
+      /create \(c\)/,
+    );
   });
 
   it('applies a v2 query constraint as a search filter and as a match on read', async () => {

@@ -9,17 +9,31 @@ let patientId: string;
 
 before(async () => {
   s = await startTestServer();
-  patientId = (await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', name: [{ family: 'Numbers' }] })).body.id;
+  patientId = (
+    await s.http
+      .post('/fhir/Patient')
+      .set('Content-Type', FHIR_JSON)
+      .send({ resourceType: 'Patient', name: [{ family: 'Numbers' }] })
+  ).body.id;
   const observation = {
-    resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${patientId}` },
+    resourceType: 'Observation',
+    status: 'final',
+    subject: { reference: `Patient/${patientId}` },
     code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
     valueQuantity: { value: 7, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
   };
   assert.equal((await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send(observation)).status, 201);
-  const risk = { resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${patientId}` }, prediction: [{ probabilityDecimal: 0.25 }] };
+  const risk = {
+    resourceType: 'RiskAssessment',
+    status: 'final',
+    subject: { reference: `Patient/${patientId}` },
+    prediction: [{ probabilityDecimal: 0.25 }],
+  };
   assert.equal((await s.http.post('/fhir/RiskAssessment').set('Content-Type', FHIR_JSON).send(risk)).status, 201);
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const refused = async (path: string, parameter: string) => {
   const res = await s.http.get(path);
@@ -47,7 +61,10 @@ test('non-finite numbers in number and quantity parameters are 400 naming the pa
 test('in a composite, a chain or a _has, the parameter named is the one the client wrote', async () => {
   await refused(`/fhir/Observation?code-value-quantity=${encodeURIComponent('http://loinc.org|72514-3$gt1e309')}`, 'code-value-quantity');
   await refused('/fhir/Patient?_has:RiskAssessment:subject:probability=1e309', '_has:RiskAssessment:subject:probability');
-  await refused('/fhir/RiskAssessment?subject:Patient._has:Observation:subject:value-quantity=1e400', 'subject:Patient._has:Observation:subject:value-quantity');
+  await refused(
+    '/fhir/RiskAssessment?subject:Patient._has:Observation:subject:value-quantity=1e400',
+    'subject:Patient._has:Observation:subject:value-quantity',
+  );
 });
 
 test('finite numbers whose precision bounds overflow search as unbounded instead of failing', async () => {
@@ -61,7 +78,14 @@ test('finite numbers whose precision bounds overflow search as unbounded instead
   assert.deepEqual(await ids(`/fhir/Observation?value-quantity=${encodeURIComponent('gt1e308|http://unitsofmeasure.org|Tg')}`), []);
   assert.equal((await ids(`/fhir/Observation?value-quantity=${encodeURIComponent('lt1e308|http://unitsofmeasure.org|Tg')}`)).length, 1);
   assert.equal((await ids(`/fhir/Observation?value-quantity=${encodeURIComponent('gt-1e308|http://unitsofmeasure.org|Tg')}`)).length, 1);
-  assert.equal((await ids(`/fhir/Observation?code-value-quantity=${encodeURIComponent('http://loinc.org|72514-3$lt1e308|http://unitsofmeasure.org|Tg')}`)).length, 1);
+  assert.equal(
+    (
+      await ids(
+        `/fhir/Observation?code-value-quantity=${encodeURIComponent('http://loinc.org|72514-3$lt1e308|http://unitsofmeasure.org|Tg')}`,
+      )
+    ).length,
+    1,
+  );
   assert.equal((await ids('/fhir/RiskAssessment?probability=lt1.7e308')).length, 1);
   assert.equal((await ids('/fhir/RiskAssessment?probability=1e-400')).length, 0, '1e-400 is zero, which 0.25 is not');
 });

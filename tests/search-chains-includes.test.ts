@@ -14,8 +14,14 @@ const search = async (path: string) => {
   const entries = res.body.entry as { resource: { resourceType: string; id: string }; search: { mode: string } }[];
   const ref = (e: (typeof entries)[number]) => `${e.resource.resourceType}/${e.resource.id}`;
   return {
-    matches: entries.filter((e) => e.search.mode === 'match').map(ref).sort(),
-    included: entries.filter((e) => e.search.mode === 'include').map(ref).sort(),
+    matches: entries
+      .filter((e) => e.search.mode === 'match')
+      .map(ref)
+      .sort(),
+    included: entries
+      .filter((e) => e.search.mode === 'include')
+      .map(ref)
+      .sort(),
   };
 };
 
@@ -28,11 +34,15 @@ before(async () => {
   ids.annPain = await post('Observation', painScore(`Patient/${ids.ann}`, 8));
   ids.bobPain = await post('Observation', painScore(`Patient/${ids.bob}`, 2));
   ids.prov = await post('Provenance', {
-    resourceType: 'Provenance', target: [{ reference: `Observation/${ids.annPain}` }], recorded: '2026-11-01T08:00:00Z',
+    resourceType: 'Provenance',
+    target: [{ reference: `Observation/${ids.annPain}` }],
+    recorded: '2026-11-01T08:00:00Z',
     agent: [{ who: { reference: `Patient/${ids.ann}` } }],
   });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 describe('chaining', () => {
   test('one level, with and without the target type', async () => {
@@ -58,13 +68,15 @@ describe('_has', () => {
   });
 
   test('nested: organizations whose patients have an observation with a Provenance', async () => {
-    const found = await search('Organization?_has:Patient:organization:_has:Observation:patient:_has:Provenance:target:agent=Patient/' + ids.ann);
+    const found = await search(
+      'Organization?_has:Patient:organization:_has:Observation:patient:_has:Provenance:target:agent=Patient/' + ids.ann,
+    );
     assert.deepEqual(found.matches, [`Organization/${ids.acme}`]);
   });
 });
 
 describe('compartments', () => {
-  test('Patient/[id]/Observation finds only that patient\'s observations, with further criteria', async () => {
+  test("Patient/[id]/Observation finds only that patient's observations, with further criteria", async () => {
     assert.deepEqual((await search(`Patient/${ids.ann}/Observation`)).matches, [`Observation/${ids.annPain}`]);
     assert.deepEqual((await search(`Patient/${ids.bob}/Observation?value-quantity=gt5`)).matches, []);
   });
@@ -106,9 +118,18 @@ describe('derived parameters', () => {
   let groupPain: string;
   let annCondition: string;
   before(async () => {
-    const group = await post('Group', { resourceType: 'Group', type: 'person', actual: true, member: [{ entity: { reference: `Patient/${ids.ann}` } }] });
+    const group = await post('Group', {
+      resourceType: 'Group',
+      type: 'person',
+      actual: true,
+      member: [{ entity: { reference: `Patient/${ids.ann}` } }],
+    });
     groupPain = await post('Observation', painScore(`Group/${group}`, 9));
-    annCondition = await post('Condition', { resourceType: 'Condition', subject: { reference: `Patient/${ids.ann}` }, code: { text: 'fibromyalgia' } });
+    annCondition = await post('Condition', {
+      resourceType: 'Condition',
+      subject: { reference: `Patient/${ids.ann}` },
+      code: { text: 'fibromyalgia' },
+    });
   });
 
   test('patient matches, includes and revincludes only references to a Patient', async () => {

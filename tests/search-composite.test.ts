@@ -8,10 +8,15 @@ let s: TestServer;
 const ids: Record<string, string> = {};
 const LOINC = 'http://loinc.org';
 const bp = (systolic: number, diastolic: number, unit = 'mm[Hg]', value = systolic) => ({
-  resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '85354-9' }] },
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: LOINC, code: '85354-9' }] },
   component: [
     { code: { coding: [{ system: LOINC, code: '8480-6' }] }, valueQuantity: { value, system: 'http://unitsofmeasure.org', code: unit } },
-    { code: { coding: [{ system: LOINC, code: '8462-4' }] }, valueQuantity: { value: diastolic, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+    {
+      code: { coding: [{ system: LOINC, code: '8462-4' }] },
+      valueQuantity: { value: diastolic, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+    },
   ],
 });
 const post = async (body: unknown) =>
@@ -30,22 +35,37 @@ before(async () => {
   ids.pain9 = await post(painScore(`Patient/${p}`, 9));
   ids.pain3 = await post(painScore(`Patient/${p}`, 3));
   ids.kPa = await post(bp(140, 90, 'kPa', 18.7)); // 18.7 kPa is 140.3 mm[Hg]
-  const dated = (value: object) => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '21112-8' }] }, ...value });
+  const dated = (value: object) => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: LOINC, code: '21112-8' }] },
+    ...value,
+  });
   ids.born = await post(dated({ valueDateTime: '1990-04-02' }));
   ids.spell = await post(dated({ valuePeriod: { start: '2024-01-10', end: '2024-01-20' } }));
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
-test('component-code-value-quantity pairs a component\'s code with that component\'s value', async () => {
+test("component-code-value-quantity pairs a component's code with that component's value", async () => {
   assert.deepEqual(await found(`component-code-value-quantity=${LOINC}|8480-6$gt130`), [ids.high]);
   assert.deepEqual(await found('component-code-value-quantity=8462-4$gt100'), [ids.crossed]);
-  assert.deepEqual(await found('component-code-value-quantity=8480-6$gt100|http://unitsofmeasure.org|mm[Hg]'), [ids.high, ids.crossed, ids.kPa].sort());
+  assert.deepEqual(
+    await found('component-code-value-quantity=8480-6$gt100|http://unitsofmeasure.org|mm[Hg]'),
+    [ids.high, ids.crossed, ids.kPa].sort(),
+  );
 });
 
 test('a UCUM quantity component compares in canonical units: kPa and mm[Hg] are one scale', async () => {
   // 18.7 kPa = 140.26 mm[Hg]: above 140 and below 141 mm[Hg]; 140 mm[Hg] = 18.67 kPa.
   assert.deepEqual(await found('component-code-value-quantity=8480-6$gt140|http://unitsofmeasure.org|mm[Hg]'), [ids.kPa]);
-  assert.deepEqual(await found('component-code-value-quantity=8480-6$lt141|http://unitsofmeasure.org|mm[Hg]&component-code-value-quantity=8480-6$gt139|http://unitsofmeasure.org|mm[Hg]'), [ids.high, ids.kPa].sort());
+  assert.deepEqual(
+    await found(
+      'component-code-value-quantity=8480-6$lt141|http://unitsofmeasure.org|mm[Hg]&component-code-value-quantity=8480-6$gt139|http://unitsofmeasure.org|mm[Hg]',
+    ),
+    [ids.high, ids.kPa].sort(),
+  );
   assert.deepEqual(await found('component-code-value-quantity=8480-6$ge18.6|http://unitsofmeasure.org|kPa'), [ids.high, ids.kPa].sort());
   // A unit that does not convert to pressure matches nothing; without a system the code compares as written.
   assert.deepEqual(await found('component-code-value-quantity=8480-6$gt1|http://unitsofmeasure.org|kg'), []);

@@ -11,7 +11,9 @@ const ids = new Map<string, string>();
 const TAG = { tag: [{ system: 'urn:test', code: 'full-text' }] };
 
 const send = async (method: 'post' | 'put', path: string, body: Record<string, unknown>) => {
-  const res = await s.http[method](`/fhir/${path}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...body, meta: TAG }));
+  const res = await s.http[method](`/fhir/${path}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify({ ...body, meta: TAG }));
   assert.ok(res.status === 201 || res.status === 200, res.text);
   return res.body.id as string;
 };
@@ -23,25 +25,51 @@ const post = async (name: string, body: Record<string, unknown>) => {
 const names = async (type: string, query: string) => {
   const res = await s.http.get(`/fhir/${type}?_tag=urn:test|full-text&${query}`);
   assert.equal(res.status, 200, `${query}: ${res.text}`);
-  return (res.body.entry ?? []).map((e: { resource: { id: string } }) => label.get(e.resource.id)).sort().join(',');
+  return (res.body.entry ?? [])
+    .map((e: { resource: { id: string } }) => label.get(e.resource.id))
+    .sort()
+    .join(',');
 };
 const narrative = (html: string) => ({ status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${html}</div>` });
 const condition = (display: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Condition', subject: { reference: 'Patient/p1', display: 'Ana Ñúñez' },
-  code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display }] }, ...extra,
+  resourceType: 'Condition',
+  subject: { reference: 'Patient/p1', display: 'Ana Ñúñez' },
+  code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display }] },
+  ...extra,
 });
 
 before(async () => {
   s = await startTestServer();
-  await post('htn', condition('Essential hypertension', {
-    note: [{ text: 'Follow up in spring' }], onsetString: 'since childhood', recordedDate: '2024-03-05', identifier: [{ value: 'MRN4711' }],
-  }));
+  await post(
+    'htn',
+    condition('Essential hypertension', {
+      note: [{ text: 'Follow up in spring' }],
+      onsetString: 'since childhood',
+      recordedDate: '2024-03-05',
+      identifier: [{ value: 'MRN4711' }],
+    }),
+  );
   await post('fibro', condition('Fibromyalgia', { text: narrative('<p>Widespread pain &amp; fatigue since <b>2019</b></p>') }));
-  await post('back', { resourceType: 'Condition', subject: { reference: 'Patient/p2', display: 'Bo Lind' }, code: { text: 'Chronic low back pain' } });
-  await post('zoe', { resourceType: 'Patient', name: [{ family: 'Müller-Lüdenscheidt', given: ['Zoë'] }], address: [{ line: ['12 Rue de la Paix'], city: 'Paris' }] });
-  await post('jon', { resourceType: 'Patient', name: [{ family: 'Smith', given: ['Jon'] }], address: [{ city: 'Lyon' }], text: narrative('Jon Smith, runner') });
+  await post('back', {
+    resourceType: 'Condition',
+    subject: { reference: 'Patient/p2', display: 'Bo Lind' },
+    code: { text: 'Chronic low back pain' },
+  });
+  await post('zoe', {
+    resourceType: 'Patient',
+    name: [{ family: 'Müller-Lüdenscheidt', given: ['Zoë'] }],
+    address: [{ line: ['12 Rue de la Paix'], city: 'Paris' }],
+  });
+  await post('jon', {
+    resourceType: 'Patient',
+    name: [{ family: 'Smith', given: ['Jon'] }],
+    address: [{ city: 'Lyon' }],
+    text: narrative('Jon Smith, runner'),
+  });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 test('token :text matches any word of a coding display or CodeableConcept.text, by word prefix, ignoring case', async () => {
   assert.equal(await names('Condition', 'code:text=Hypertension'), 'htn');
@@ -101,8 +129,11 @@ test('updates and deletes change what full-text search finds', async () => {
 
 test('a value without words, too many words or a modifier full-text does not take is refused with 400', async () => {
   for (const [query, names] of [
-    ['_content=%20-%20', "'_content'"], ['code:text=!!', "'code:text'"], ['_text=a b c d e f g h i', 'at most 8 words'],
-    ['_content:exact=pain', "':exact'"], ['_text:contains=pain', "':contains'"],
+    ['_content=%20-%20', "'_content'"],
+    ['code:text=!!', "'code:text'"],
+    ['_text=a b c d e f g h i', 'at most 8 words'],
+    ['_content:exact=pain', "':exact'"],
+    ['_text:contains=pain', "':contains'"],
     // Checked when the query is parsed, so the message names the parameter as the client wrote it.
     ['subject:Patient.name:text=a b c d e f g h i', "'subject:Patient.name:text': at most 8 words"],
     ['_has:Observation:focus:code:text=--', "'_has:Observation:focus:code:text'"],

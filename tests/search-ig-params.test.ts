@@ -26,7 +26,15 @@ const pain = (site: string): Json => {
 };
 const medication = (code: string): Json => {
   const { id: _id, ...body } = example('MedicationStatement-example-medication-statement');
-  return { ...body, extension: [{ url: 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence', valueCodeableConcept: { coding: [{ system: ADHERENCE, code }] } }] };
+  return {
+    ...body,
+    extension: [
+      {
+        url: 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-adherence',
+        valueCodeableConcept: { coding: [{ system: ADHERENCE, code }] },
+      },
+    ],
+  };
 };
 
 async function ids(http: ReturnType<typeof request>, query: string): Promise<string[]> {
@@ -50,8 +58,16 @@ const created: Record<string, string> = {};
 before(async () => {
   s = await startTestServer();
   const patient = example('Patient-example-patient');
-  assert.equal((await s.http.put('/fhir/Patient/example-patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient))).status, 201);
-  for (const [name, body] of [['back', pain(LOWER_BACK)], ['shoulder', pain(LEFT_SHOULDER)], ['taken', medication('taken')], ['missed', medication('not-taken')]] as const) {
+  assert.equal(
+    (await s.http.put('/fhir/Patient/example-patient').set('Content-Type', FHIR_JSON).send(JSON.stringify(patient))).status,
+    201,
+  );
+  for (const [name, body] of [
+    ['back', pain(LOWER_BACK)],
+    ['shoulder', pain(LEFT_SHOULDER)],
+    ['taken', medication('taken')],
+    ['missed', medication('not-taken')],
+  ] as const) {
     const res = await s.http.post(`/fhir/${body.resourceType}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
     assert.equal(res.status, 201, res.text);
     created[name] = res.body.id;
@@ -86,14 +102,23 @@ test('over data stored before the server knew the parameters: refused with a cle
   // Holding the Observations' rows keeps the reindex from finishing while the refusal is checked.
   await blocker.beginTransaction();
   await blocker.query(`SELECT pk FROM resource WHERE res_type = 'Observation' FOR UPDATE`);
-  const restarted = await buildApp(loadConfig({ DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${s.database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open' }));
+  const restarted = await buildApp(
+    loadConfig({
+      DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${s.database}`,
+      BASE_URL: 'http://localhost:8080',
+      AUTH_MODE: 'open',
+    }),
+  );
   const http = request(restarted.app);
   try {
     const refused = await http.get(`/fhir/Observation?body-site=${LOWER_BACK}`);
     assert.equal(refused.status, 400, refused.text);
     assert.equal(refused.body.resourceType, 'OperationOutcome');
     assert.equal(refused.body.issue[0].code, 'incomplete');
-    assert.match(refused.body.issue[0].diagnostics, /Search parameter 'body-site' of Observation is being indexed .*reindex job [0-9a-f-]{36}/);
+    assert.match(
+      refused.body.issue[0].diagnostics,
+      /Search parameter 'body-site' of Observation is being indexed .*reindex job [0-9a-f-]{36}/,
+    );
     // Parameters not being reindexed still answer.
     assert.deepEqual(await ids(http, `Observation?_id=${created.back}`), [created.back]);
     const job = /reindex job ([0-9a-f-]{36})/.exec(refused.body.issue[0].diagnostics)![1];

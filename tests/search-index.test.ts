@@ -5,13 +5,20 @@ import { painScore, patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const post = async (type: string, body: unknown) =>
   (await s.http.post(`/fhir/${type}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body))).body;
 const rows = (table: string, id: string) =>
-  s.sql<Record<string, unknown>[]>(`SELECT i.* FROM ${table} i JOIN resource r ON r.pk = i.resource_pk WHERE r.res_id = ? ORDER BY i.param`, [id]);
+  s.sql<Record<string, unknown>[]>(
+    `SELECT i.* FROM ${table} i JOIN resource r ON r.pk = i.resource_pk WHERE r.res_id = ? ORDER BY i.param`,
+    [id],
+  );
 
 describe('index rows', () => {
   test('an Observation gets token, reference, date and quantity rows from the R4 SearchParameters', async () => {
@@ -27,7 +34,10 @@ describe('index rows', () => {
     assert.ok(!refs.some((r) => r.param === 'patient'));
     assert.ok(!tokens.some((r) => r.param === 'combo-code'));
     const found = await s.http.get(`/fhir/Observation?patient=${p.id}&combo-code=http://loinc.org|72514-3&combo-value-quantity=7`);
-    assert.deepEqual(found.body.entry.map((e: { resource: { id: string } }) => e.resource.id), [obs.id]);
+    assert.deepEqual(
+      found.body.entry.map((e: { resource: { id: string } }) => e.resource.id),
+      [obs.id],
+    );
     const dates = await rows('idx_date', obs.id);
     const date = dates.find((r) => r.param === 'date')!;
     assert.equal((date.start_at as Date).toISOString(), '2026-03-01T00:00:00.000Z');
@@ -41,7 +51,10 @@ describe('index rows', () => {
     const p = await post('Patient', patient({ name: [{ family: 'Éluard', given: ['Zoë'] }] }));
     const strings = await rows('idx_string', p.id);
     assert.ok(strings.some((r) => r.param === 'family' && r.normalized === 'eluard' && r.exact === 'Éluard'));
-    await s.http.put(`/fhir/Patient/${p.id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ ...p, name: [{ family: 'Martin' }] }));
+    await s.http
+      .put(`/fhir/Patient/${p.id}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ ...p, name: [{ family: 'Martin' }] }));
     const families = (await rows('idx_string', p.id)).filter((r) => r.param === 'family').map((r) => r.exact);
     assert.deepEqual(families, ['Martin']);
     await s.http.delete(`/fhir/Patient/${p.id}`);
@@ -69,7 +82,10 @@ describe('search over the index', () => {
     assert.equal(await ids(`code=http://loinc.org|72514-3&date=2026-01`), 1);
     assert.equal(await ids('value-quantity=9||{score}'), 2);
     const patients = await s.http.get('/fhir/Patient?family=searCH');
-    assert.deepEqual(patients.body.entry.map((e: { resource: { id: string } }) => e.resource.id), [p.id]);
+    assert.deepEqual(
+      patients.body.entry.map((e: { resource: { id: string } }) => e.resource.id),
+      [p.id],
+    );
   });
 
   test('unknown parameters are 400 naming them; Prefer: handling=lenient ignores and reports them', async () => {

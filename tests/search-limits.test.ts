@@ -8,10 +8,15 @@ let s: TestServer;
 
 before(async () => {
   s = await startTestServer();
-  const res = await s.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient', name: [{ family: 'Limit', given: ['Lou'] }] });
+  const res = await s.http
+    .post('/fhir/Patient')
+    .set('Content-Type', FHIR_JSON)
+    .send({ resourceType: 'Patient', name: [{ family: 'Limit', given: ['Lou'] }] });
   assert.equal(res.status, 201);
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const repeat = (part: string, n: number, sep = '&') => Array.from({ length: n }, () => part).join(sep);
 
@@ -45,19 +50,35 @@ test('_include and _revinclude take at most 20 values together', async () => {
 });
 
 test('chains take at most 4 reference steps, _has at most 3 levels, and unqualified chains at most 50 branches', async () => {
-  await overLimit('/fhir/Observation?patient.organization.partof.partof.partof.name=x', 'patient.organization.partof.partof.partof.name',
-    /chains deeper than 4 reference steps/);
-  await overLimit('/fhir/Observation?patient.organization.partof.partof.partof.name=x', 'patient.organization.partof.partof.partof.name',
-    /chains deeper than 4/, true);
+  await overLimit(
+    '/fhir/Observation?patient.organization.partof.partof.partof.name=x',
+    'patient.organization.partof.partof.partof.name',
+    /chains deeper than 4 reference steps/,
+  );
+  await overLimit(
+    '/fhir/Observation?patient.organization.partof.partof.partof.name=x',
+    'patient.organization.partof.partof.partof.name',
+    /chains deeper than 4/,
+    true,
+  );
   await ok('/fhir/Observation?patient.organization.partof.partof.name=x');
   const has = '_has:Observation:subject:_has:Provenance:target:_has:AuditEvent:entity:_has:Provenance:target:agent';
   await overLimit(`/fhir/Patient?${has}=Patient/1`, has, /nests _has deeper than 3 levels/);
   await ok('/fhir/Patient?_has:Observation:subject:_has:Provenance:target:_has:AuditEvent:entity:agent=Patient/1');
-  const mixed = 'subject:Patient.general-practitioner:Practitioner._has:Observation:performer:_has:Provenance:target:_has:AuditEvent:entity:agent';
-  await overLimit(`/fhir/Observation?${mixed}=Practitioner/1`, mixed, /chains deeper than 4 reference steps \(chain links and _has levels together\)/);
+  const mixed =
+    'subject:Patient.general-practitioner:Practitioner._has:Observation:performer:_has:Provenance:target:_has:AuditEvent:entity:agent';
+  await overLimit(
+    `/fhir/Observation?${mixed}=Practitioner/1`,
+    mixed,
+    /chains deeper than 4 reference steps \(chain links and _has levels together\)/,
+  );
   await ok('/fhir/Observation?subject:Patient._has:Observation:subject:_has:Provenance:target:_has:AuditEvent:entity:agent=Practitioner/1');
   // entity can refer to any of ~145 types, each with its own `subject`: thousands of joins unless the client names a type.
-  await overLimit('/fhir/AuditEvent?entity.subject.subject._id=1', 'entity.subject.subject._id', /more than 50 chains .*name the target type/);
+  await overLimit(
+    '/fhir/AuditEvent?entity.subject.subject._id=1',
+    'entity.subject.subject._id',
+    /more than 50 chains .*name the target type/,
+  );
   await ok('/fhir/AuditEvent?entity:Observation.subject:Patient._id=1');
 });
 

@@ -16,15 +16,30 @@ const found = async (query: string) => {
 
 before(async () => {
   s = await startTestServer();
-  ids.mr = await post('Patient', { resourceType: 'Patient', identifier: [{ type: { coding: [{ system: V2, code: 'MR' }] }, system: 'urn:mrn', value: '1001' }] });
-  ids.ss = await post('Patient', { resourceType: 'Patient', identifier: [{ type: { coding: [{ system: V2, code: 'SS' }] }, system: 'urn:ssn', value: '1001' }] });
+  ids.mr = await post('Patient', {
+    resourceType: 'Patient',
+    identifier: [{ type: { coding: [{ system: V2, code: 'MR' }] }, system: 'urn:mrn', value: '1001' }],
+  });
+  ids.ss = await post('Patient', {
+    resourceType: 'Patient',
+    identifier: [{ type: { coding: [{ system: V2, code: 'SS' }] }, system: 'urn:ssn', value: '1001' }],
+  });
   ids.logical = await post('Observation', {
-    resourceType: 'Observation', status: 'final', code: { text: 'pain' },
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'pain' },
     subject: { identifier: { system: 'urn:mrn', value: '1001' } },
   });
-  ids.literal = await post('Observation', { resourceType: 'Observation', status: 'final', code: { text: 'pain' }, subject: { reference: `Patient/${ids.mr}` } });
+  ids.literal = await post('Observation', {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'pain' },
+    subject: { reference: `Patient/${ids.mr}` },
+  });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 test(':of-type matches the identifier type and value together', async () => {
   assert.deepEqual(await found(`Patient?identifier:of-type=${V2}|MR|1001`), [ids.mr]);

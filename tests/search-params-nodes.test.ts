@@ -12,8 +12,14 @@ const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const MAIDEN = 'http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName';
 const POLL = '200';
 const searchParameter = {
-  resourceType: 'SearchParameter', url: 'https://example.org/SearchParameter/Patient-maiden-nodes', name: 'maidenNodes',
-  status: 'active', description: "The mother's maiden name", code: 'maiden-nodes', base: ['Patient'], type: 'string',
+  resourceType: 'SearchParameter',
+  url: 'https://example.org/SearchParameter/Patient-maiden-nodes',
+  name: 'maidenNodes',
+  status: 'active',
+  description: "The mother's maiden name",
+  code: 'maiden-nodes',
+  base: ['Patient'],
+  type: 'string',
   expression: `Patient.extension('${MAIDEN}').value`,
 };
 const patient = (maiden: string) => ({ resourceType: 'Patient', extension: [{ url: MAIDEN, valueString: maiden }] });
@@ -24,7 +30,9 @@ let bHttp: ReturnType<typeof request>;
 
 before(async () => {
   a = await startTestServer({ SEARCH_PARAM_POLL_MS: POLL });
-  b = await buildApp(loadConfig({ DATABASE_URL: `${ROOT}/${a.database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open', SEARCH_PARAM_POLL_MS: POLL }));
+  b = await buildApp(
+    loadConfig({ DATABASE_URL: `${ROOT}/${a.database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open', SEARCH_PARAM_POLL_MS: POLL }),
+  );
   bHttp = request(b.app);
 });
 after(async () => {
@@ -33,7 +41,10 @@ after(async () => {
 });
 
 const create = async (http: ReturnType<typeof request>, body: object) => {
-  const res = await http.post(`/fhir/${(body as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(body);
+  const res = await http
+    .post(`/fhir/${(body as { resourceType: string }).resourceType}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(body);
   assert.equal(res.status, 201, res.text);
   return res.body.id as string;
 };

@@ -9,13 +9,19 @@ const label = new Map<string, string>();
 const UCUM = 'http://unitsofmeasure.org';
 
 const obs = (name: string, valueQuantity: Record<string, unknown>) => ({
-  resourceType: 'Observation', status: 'final', meta: { tag: [{ system: 'urn:test', code: 'ucum' }] },
-  code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }], text: name }, valueQuantity,
+  resourceType: 'Observation',
+  status: 'final',
+  meta: { tag: [{ system: 'urn:test', code: 'ucum' }] },
+  code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }], text: name },
+  valueQuantity,
 });
 const names = async (query: string) => {
   const res = await s.http.get(`/fhir/Observation?_tag=urn:test|ucum&${query}`);
   assert.equal(res.status, 200, `${query}: ${res.text}`);
-  return res.body.entry.map((e: { resource: { id: string } }) => label.get(e.resource.id)).sort().join(',');
+  return res.body.entry
+    .map((e: { resource: { id: string } }) => label.get(e.resource.id))
+    .sort()
+    .join(',');
 };
 
 before(async () => {
@@ -33,12 +39,17 @@ before(async () => {
     ['not-ucum', { value: 80, unit: 'kg', system: UCUM, code: 'kilo' }],
   ];
   for (const [name, q] of fixtures) {
-    const res = await s.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send(JSON.stringify(obs(name, q)));
+    const res = await s.http
+      .post('/fhir/Observation')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify(obs(name, q)));
     assert.equal(res.status, 201, res.text);
     label.set(res.body.id, name);
   }
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 describe('UCUM units convert before comparing', () => {
   const cases: [string, string][] = [
@@ -74,8 +85,15 @@ describe('what does not convert does not match', () => {
 
 test('the index keeps the canonical value beside the original', async () => {
   const rows = await s.sql<{ value: number; code: string; canonical_value: number | null; canonical_code: string | null }[]>(
-    `SELECT value, code, canonical_value, canonical_code FROM idx_quantity WHERE param = 'value-quantity' AND code IN ('kg', 'Cel', 'kilo') ORDER BY code, value`);
-  assert.deepEqual(rows.map((r) => [r.value, r.code, r.canonical_value, r.canonical_code]), [
-    [37, 'Cel', 310.15, 'K'], [70, 'kg', 70000, 'g'], [80, 'kg', 80000, 'g'], [80, 'kilo', null, null],
-  ]);
+    `SELECT value, code, canonical_value, canonical_code FROM idx_quantity WHERE param = 'value-quantity' AND code IN ('kg', 'Cel', 'kilo') ORDER BY code, value`,
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.value, r.code, r.canonical_value, r.canonical_code]),
+    [
+      [37, 'Cel', 310.15, 'K'],
+      [70, 'kg', 70000, 'g'],
+      [80, 'kg', 80000, 'g'],
+      [80, 'kilo', null, null],
+    ],
+  );
 });

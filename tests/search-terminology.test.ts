@@ -30,7 +30,8 @@ const refused = async (query: string, mention: string) => {
 };
 const painAt = (region: string, system = REGION) =>
   post('Condition', {
-    resourceType: 'Condition', subject: { display: 'a patient' },
+    resourceType: 'Condition',
+    subject: { display: 'a patient' },
     code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
     bodySite: [{ coding: [{ system, code: region }] }],
   });
@@ -38,22 +39,36 @@ const painAt = (region: string, system = REGION) =>
 before(async () => {
   s = await startTestServer();
   await post('CodeSystem', {
-    resourceType: 'CodeSystem', url: REGION, status: 'active', content: 'complete', hierarchyMeaning: 'is-a',
-    concept: [{
-      code: 'body', concept: [
-        { code: 'upper', concept: [{ code: 'shoulder-left' }, { code: 'shoulder-right' }, { code: 'neck' }] },
-        { code: 'lower', concept: [{ code: 'hip-left' }, { code: 'knee-left' }] },
-      ],
-    }],
+    resourceType: 'CodeSystem',
+    url: REGION,
+    status: 'active',
+    content: 'complete',
+    hierarchyMeaning: 'is-a',
+    concept: [
+      {
+        code: 'body',
+        concept: [
+          { code: 'upper', concept: [{ code: 'shoulder-left' }, { code: 'shoulder-right' }, { code: 'neck' }] },
+          { code: 'lower', concept: [{ code: 'hip-left' }, { code: 'knee-left' }] },
+        ],
+      },
+    ],
   });
   upperVsId = await post('ValueSet', {
-    resourceType: 'ValueSet', url: UPPER_VS, status: 'active',
+    resourceType: 'ValueSet',
+    url: UPPER_VS,
+    status: 'active',
     compose: {
       include: [{ system: REGION, filter: [{ property: 'concept', op: 'is-a', value: 'upper' }] }],
       exclude: [{ system: REGION, concept: [{ code: 'neck' }] }],
     },
   });
-  await post('ValueSet', { resourceType: 'ValueSet', url: LOINC_VS, status: 'active', compose: { include: [{ system: 'http://loinc.org' }] } });
+  await post('ValueSet', {
+    resourceType: 'ValueSet',
+    url: LOINC_VS,
+    status: 'active',
+    compose: { include: [{ system: 'http://loinc.org' }] },
+  });
   ids.shoulder = await painAt('shoulder-left');
   ids.shoulderR = await painAt('shoulder-right');
   ids.neck = await painAt('neck');
@@ -61,19 +76,31 @@ before(async () => {
   ids.hip = await painAt('hip-left');
   ids.body = await painAt('body');
   ids.otherSystem = await painAt('shoulder-left', 'http://example.org/other');
-  ids.noSite = await post('Condition', { resourceType: 'Condition', subject: { display: 'a patient' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '22253000' }] } });
+  ids.noSite = await post('Condition', {
+    resourceType: 'Condition',
+    subject: { display: 'a patient' },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '22253000' }] },
+  });
   ids.imp = await post('Encounter', { resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'IMP' } });
   ids.acute = await post('Encounter', { resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'ACUTE' } });
   ids.amb = await post('Encounter', { resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'AMB' } });
-  ids.notEncounterCode = await post('Encounter', { resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'ACCTRECEIVABLE' } });
+  ids.notEncounterCode = await post('Encounter', {
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { system: ACT, code: 'ACCTRECEIVABLE' },
+  });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 test(':below matches the code and every code it subsumes, in that system only', async () => {
   assert.deepEqual(await found(`Condition?body-site:below=${REGION}|upper`), [ids.shoulder, ids.shoulderR, ids.neck, ids.upper].sort());
   assert.deepEqual(await found(`Condition?body-site:below=${REGION}|shoulder-left`), [ids.shoulder]);
-  assert.deepEqual(await found(`Condition?body-site:below=${REGION}|body`),
-    [ids.shoulder, ids.shoulderR, ids.neck, ids.upper, ids.hip, ids.body].sort());
+  assert.deepEqual(
+    await found(`Condition?body-site:below=${REGION}|body`),
+    [ids.shoulder, ids.shoulderR, ids.neck, ids.upper, ids.hip, ids.body].sort(),
+  );
 });
 
 test(':above matches the code and every code that subsumes it', async () => {
@@ -89,7 +116,10 @@ test(':in takes a value set by canonical URL, by ValueSet/id or by its URL on th
 });
 
 test(':not-in matches resources with no code in the value set, including those without the element', async () => {
-  assert.deepEqual(await found(`Condition?body-site:not-in=${UPPER_VS}`), [ids.neck, ids.hip, ids.body, ids.otherSystem, ids.noSite].sort());
+  assert.deepEqual(
+    await found(`Condition?body-site:not-in=${UPPER_VS}`),
+    [ids.neck, ids.hip, ids.body, ids.otherSystem, ids.noSite].sort(),
+  );
 });
 
 test('a value set that includes a whole code system we do not hold matches every code of that system', async () => {
@@ -99,15 +129,28 @@ test('a value set that includes a whole code system we do not hold matches every
 });
 
 test('base R4 value sets and hierarchical code systems work without loading anything', async () => {
-  assert.deepEqual(await found('Encounter?class:in=http://terminology.hl7.org/ValueSet/v3-ActEncounterCode'), [ids.imp, ids.acute, ids.amb].sort());
+  assert.deepEqual(
+    await found('Encounter?class:in=http://terminology.hl7.org/ValueSet/v3-ActEncounterCode'),
+    [ids.imp, ids.acute, ids.amb].sort(),
+  );
   assert.deepEqual(await found(`Encounter?class:below=${ACT}|IMP`), [ids.imp, ids.acute].sort());
   assert.deepEqual(await found(`Encounter?class:above=${ACT}|ACUTE`), [ids.imp, ids.acute].sort());
 });
 
 test('comma ORs codes; the modifiers work inside chains and in conditional interactions', async () => {
   assert.deepEqual(await found(`Condition?body-site:below=${REGION}|lower,${REGION}|neck`), [ids.hip, ids.neck].sort());
-  const procedure = await post('Procedure', { resourceType: 'Procedure', status: 'completed', subject: { display: 'a patient' }, encounter: { reference: `Encounter/${ids.acute}` } });
-  await post('Procedure', { resourceType: 'Procedure', status: 'completed', subject: { display: 'a patient' }, encounter: { reference: `Encounter/${ids.amb}` } });
+  const procedure = await post('Procedure', {
+    resourceType: 'Procedure',
+    status: 'completed',
+    subject: { display: 'a patient' },
+    encounter: { reference: `Encounter/${ids.acute}` },
+  });
+  await post('Procedure', {
+    resourceType: 'Procedure',
+    status: 'completed',
+    subject: { display: 'a patient' },
+    encounter: { reference: `Encounter/${ids.amb}` },
+  });
   assert.deepEqual(await found(`Procedure?encounter.class:below=${ACT}|IMP`), [procedure]);
   const res = await s.http.delete('/fhir/Encounter?class:not-in=http://terminology.hl7.org/ValueSet/v3-ActEncounterCode');
   assert.equal(res.status, 204, res.text);
@@ -125,7 +168,9 @@ test('what cannot be resolved is refused with 400 naming the parameter and the r
 
 test('a value set whose filter needs a code system we do not hold is refused, not guessed', async () => {
   await post('ValueSet', {
-    resourceType: 'ValueSet', url: 'http://example.org/fhir/ValueSet/snomed-pain', status: 'active',
+    resourceType: 'ValueSet',
+    url: 'http://example.org/fhir/ValueSet/snomed-pain',
+    status: 'active',
     compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '22253000' }] }] },
   });
   await refused('Condition?code:in=http://example.org/fhir/ValueSet/snomed-pain', 'does not hold in full');

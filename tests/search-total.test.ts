@@ -22,17 +22,23 @@ before(async () => {
   s = await startTestServer();
   ann = await post('Patient', patient());
   bob = await post('Patient', patient());
-  for (let d = 1; d <= 30; d++) await post('Observation', painScore(`Patient/${ann}`, d % 11, `2026-10-${String(d).padStart(2, '0')}T08:00:00Z`));
+  for (let d = 1; d <= 30; d++)
+    await post('Observation', painScore(`Patient/${ann}`, d % 11, `2026-10-${String(d).padStart(2, '0')}T08:00:00Z`));
   for (let d = 1; d <= 3; d++) await post('Observation', painScore(`Patient/${bob}`, 5, `2026-10-0${d}T08:00:00Z`));
   cat = await post('Patient', patient());
   const entry = Array.from({ length: MANY }, (_, i) => ({
     resource: painScore(`Patient/${cat}`, i % 11, new Date(Date.UTC(2023, 0, 1) + i * 86_400_000).toISOString()),
     request: { method: 'POST', url: 'Observation' },
   }));
-  const res = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
+  const res = await s.http
+    .post('/fhir')
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
   assert.equal(res.status, 200, res.text.slice(0, 300));
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 describe('_total=accurate', () => {
   test('counts every match, not only the page', async () => {
@@ -63,7 +69,7 @@ describe('_total=estimate', () => {
     assert.equal((await bundle(`patient=${ann}&_count=5&_total=estimate`)).total, 30);
     assert.equal((await bundle(`patient=${ann}&value-quantity=ge8&_count=2&_total=estimate`)).total, 7);
   });
-  test('above, the optimizer\'s estimate: a whole number within a factor of 3 of the 1,100 matches', async () => {
+  test("above, the optimizer's estimate: a whole number within a factor of 3 of the 1,100 matches", async () => {
     const b = await bundle(`patient=${cat}&_count=1&_total=estimate`);
     assert.equal(b.entry?.length, 1);
     assert.ok(Number.isInteger(b.total) && b.total! >= MANY / 3 && b.total! <= MANY * 3, `total ${b.total}`);

@@ -8,7 +8,10 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 let s: TestServer;
 const TYPE = 'Device'; // a type no other part of this file writes
 const create = async () => {
-  const res = await s.http.post(`/fhir/${TYPE}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: TYPE }));
+  const res = await s.http
+    .post(`/fhir/${TYPE}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify({ resourceType: TYPE }));
   assert.equal(res.status, 201, res.text);
   return res.body.id as string;
 };
@@ -24,8 +27,12 @@ const assertAgree = async (expected: number) => {
   assert.deepEqual(await totals(), { stored: expected, count: expected, accurate: expected, estimate: expected });
 };
 
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 test('a type with no resources counts 0', async () => {
   await assertAgree(0);
@@ -41,18 +48,32 @@ test('concurrent creates and deletes leave the count equal to what is stored', a
   ]);
   await assertAgree(28);
   // Updating a live resource keeps the count; re-creating a deleted one (update after delete) adds it back.
-  const put = (id: string) => s.http.put(`/fhir/${TYPE}/${id}`).set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: TYPE, id }));
+  const put = (id: string) =>
+    s.http
+      .put(`/fhir/${TYPE}/${id}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ resourceType: TYPE, id }));
   await Promise.all([put(first[0]), put(first[1]), put(first[19])].map(async (p) => assert.ok([200, 201].includes((await p).status))));
   await assertAgree(30);
 });
 
 test('a transaction that fails adds nothing; one that succeeds adds all its creates', async () => {
   const entry = (extra: object = {}) => ({ resource: { resourceType: TYPE, ...extra }, request: { method: 'POST', url: TYPE } });
-  const failed = await s.http.post('/fhir').set('Content-Type', FHIR_JSON)
-    .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [entry(), entry(), { request: { method: 'DELETE', url: `${TYPE}?_id=a,b` } }, entry({ status: 'not-a-status' })] }));
+  const failed = await s.http
+    .post('/fhir')
+    .set('Content-Type', FHIR_JSON)
+    .send(
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [entry(), entry(), { request: { method: 'DELETE', url: `${TYPE}?_id=a,b` } }, entry({ status: 'not-a-status' })],
+      }),
+    );
   assert.ok(failed.status >= 400 && failed.status < 500, failed.text);
   await assertAgree(30);
-  const ok = await s.http.post('/fhir').set('Content-Type', FHIR_JSON)
+  const ok = await s.http
+    .post('/fhir')
+    .set('Content-Type', FHIR_JSON)
     .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [entry(), entry(), entry()] }));
   assert.equal(ok.status, 200, ok.text.slice(0, 300));
   await assertAgree(33);
@@ -60,7 +81,10 @@ test('a transaction that fails adds nothing; one that succeeds adds all its crea
 
 test('a total on one criterion counts each live match once, whatever compartments its rows are copied to', async () => {
   const post = async (body: object) => {
-    const res = await s.http.post(`/fhir/${(body as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
+    const res = await s.http
+      .post(`/fhir/${(body as { resourceType: string }).resourceType}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify(body));
     assert.equal(res.status, 201, res.text);
     return res.body.id as string;
   };
@@ -69,7 +93,15 @@ test('a total on one criterion counts each live match once, whatever compartment
   // In two Patient compartments (subject and performer): its token rows are stored twice.
   const ids = [];
   for (let i = 0; i < 5; i++) {
-    ids.push(await post({ resourceType: 'Observation', status: 'final', code, subject: { reference: `Patient/${a}` }, performer: [{ reference: `Patient/${b}` }] }));
+    ids.push(
+      await post({
+        resourceType: 'Observation',
+        status: 'final',
+        code,
+        subject: { reference: `Patient/${a}` },
+        performer: [{ reference: `Patient/${b}` }],
+      }),
+    );
   }
   await Promise.all(ids.slice(0, 2).map((id) => s.http.delete(`/fhir/Observation/${id}`)));
   const res = await s.http.get('/fhir/Observation?code=urn:test:counts|one&_total=accurate&_count=1');

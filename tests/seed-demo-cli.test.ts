@@ -24,8 +24,10 @@ let db: mysql.Connection;
 let built: BuiltApp;
 let firstRun: { stdout: string };
 
-const versions = async () => ((await db.query('SELECT SUM(version_id) AS v, COUNT(*) AS n FROM resource'))[0] as { v: string; n: number }[])[0]!;
-const search = async (query: string) => (await request(built.app).get(`/fhir/${query}`).expect(200)).body as { total?: number; entry?: { resource: Record<string, unknown> }[] };
+const versions = async () =>
+  ((await db.query('SELECT SUM(version_id) AS v, COUNT(*) AS n FROM resource'))[0] as { v: string; n: number }[])[0];
+const search = async (query: string) =>
+  (await request(built.app).get(`/fhir/${query}`).expect(200)).body as { total?: number; entry?: { resource: Record<string, unknown> }[] };
 
 before(async () => {
   firstRun = await run(process.execPath, [BIN, 'seed', '--demo', '--patients', '1'], { env });
@@ -42,11 +44,15 @@ after(async () => {
 test('the demo patient has a year of daily pain scores up to today, each with a body site', async () => {
   const pain = await search('Observation?patient=demo-patient-01&code=http://loinc.org|72514-3&_summary=count');
   assert.ok(pain.total! > 300 && pain.total! <= 365, `${pain.total} scores`);
-  const latest = (await search('Observation?patient=demo-patient-01&code=http://loinc.org|72514-3&_sort=-date&_count=1')).entry![0]!.resource;
+  const latest = (await search('Observation?patient=demo-patient-01&code=http://loinc.org|72514-3&_sort=-date&_count=1')).entry![0]
+    .resource;
   assert.ok(Date.now() - Date.parse(latest.effectiveDateTime as string) < 3 * DAY, 'dated relative to today');
   assert.ok(latest.bodySite, 'a body site');
-  const severe = await search('Observation?patient=demo-patient-01&code=http://loinc.org|72514-3&date=ge' +
-    new Date(Date.now() - 366 * DAY).toISOString().slice(0, 10) + '&_summary=count');
+  const severe = await search(
+    'Observation?patient=demo-patient-01&code=http://loinc.org|72514-3&date=ge' +
+      new Date(Date.now() - 366 * DAY).toISOString().slice(0, 10) +
+      '&_summary=count',
+  );
   assert.equal(severe.total, pain.total, 'all within the last year');
 });
 
@@ -60,7 +66,9 @@ test('medications start, change dose and stop, as statements and requests; condi
   const conditions = await search('Condition?patient=demo-patient-01&_summary=count');
   assert.equal(conditions.total, 3);
   for (const code of ['41950-7', '93832-4', '40443-4']) {
-    const found = await search(`Observation?patient=demo-patient-01&code=http://loinc.org|${code}&date=ge${new Date(Date.now() - 32 * DAY).toISOString().slice(0, 10)}&_summary=count`);
+    const found = await search(
+      `Observation?patient=demo-patient-01&code=http://loinc.org|${code}&date=ge${new Date(Date.now() - 32 * DAY).toISOString().slice(0, 10)}&_summary=count`,
+    );
     assert.ok(found.total! >= 28, `${code}: ${found.total}`);
   }
 });
@@ -68,7 +76,10 @@ test('medications start, change dose and stop, as statements and requests; condi
 test('the practitioners can sign in with the printed passwords; a second run writes nothing new', async () => {
   assert.match(firstRun.stdout, /Sign in as dr\.lopez with the password demo-lopez-2026 \(Practitioner\/demo-practitioner-1\)/);
   const users = (await db.query('SELECT username FROM auth_user ORDER BY username'))[0] as { username: string }[];
-  assert.deepEqual(users.map((u) => u.username), ['dr.becker', 'dr.lopez']);
+  assert.deepEqual(
+    users.map((u) => u.username),
+    ['dr.becker', 'dr.lopez'],
+  );
   const before = await versions();
   const again = await run(process.execPath, [BIN, 'seed', '--demo', '--patients', '1'], { env });
   assert.match(again.stdout, /User dr\.lopez exists already/);
@@ -77,9 +88,12 @@ test('the practitioners can sign in with the printed passwords; a second run wri
 
 test('bad options: exit 2 with the usage', async () => {
   for (const args of [['seed'], ['seed', '--demo', '--patients', '21'], ['seed', '--demo', '--fast']]) {
-    const failure = await run(process.execPath, [BIN, ...args], { env }).then(() => undefined, (err: { code: number; stderr: string }) => err);
+    const failure = await run(process.execPath, [BIN, ...args], { env }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
     assert.equal(failure?.code, 2, args.join(' '));
-    assert.match(failure!.stderr, /Usage: fibrotrack seed --demo/);
+    assert.match(failure.stderr, /Usage: fibrotrack seed --demo/);
   }
 });
 
@@ -93,7 +107,10 @@ test('the seed builds its services (pool, migrations, definitions) once, not onc
   const [log, error] = [console.log, console.error];
   console.log = console.error = () => undefined;
   try {
-    assert.equal(await seedCommand(loadConfig({ DATABASE_URL: `${ROOT}/${other}`, AUTH_MODE: 'open' }), ['--demo', '--patients', '2'], counting), 0);
+    assert.equal(
+      await seedCommand(loadConfig({ DATABASE_URL: `${ROOT}/${other}`, AUTH_MODE: 'open' }), ['--demo', '--patients', '2'], counting),
+      0,
+    );
   } finally {
     [console.log, console.error] = [log, error];
     await db.query(`DROP DATABASE IF EXISTS \`${other}\``);

@@ -35,19 +35,30 @@ function at(daysAgo: number): { iso: string; shown: string } {
   return { iso: d.toISOString(), shown: `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} 08:00` };
 }
 
-const JANE_PAIN = [{ daysAgo: 10, score: 7 }, { daysAgo: 40, score: 6 }, { daysAgo: 2, score: 4 }, { daysAgo: 20, score: 5 }];
+const JANE_PAIN = [
+  { daysAgo: 10, score: 7 },
+  { daysAgo: 40, score: 6 },
+  { daysAgo: 2, score: 4 },
+  { daysAgo: 20, score: 5 },
+];
 /** Screenshots a person can look at after a run (1280 and 390 px wide). */
 const ARTIFACTS = 'tests/artifacts';
 const LOWER_BACK = '37822005';
-const OMAR_PAIN = [{ daysAgo: 5, score: 2 }, { daysAgo: 3, score: 3 }];
+const OMAR_PAIN = [
+  { daysAgo: 5, score: 2 },
+  { daysAgo: 3, score: 3 },
+];
 
 /** Fixtures go in through the FHIR layer in-process, as `fibrotrack load` does (no token needed). */
 const create = (resource: Record<string, unknown>) => createResource(server, resource as unknown as FhirResource);
 
 const painScore = (patient: string, daysAgo: number, score: number, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', status: 'final',
+  resourceType: 'Observation',
+  status: 'final',
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
-  code: { coding: [{ system: 'http://loinc.org', code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' }] },
+  code: {
+    coding: [{ system: 'http://loinc.org', code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' }],
+  },
   subject: { reference: `Patient/${patient}` },
   effectiveDateTime: at(daysAgo).iso,
   valueQuantity: { value: score, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
@@ -58,9 +69,11 @@ const painScore = (patient: string, daysAgo: number, score: number, extra: Recor
 const daily = (patient: string, daysAgo: number, code: string, value: number, unit: string) => {
   const day = new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
   return {
-    resourceType: 'Observation', status: 'final',
+    resourceType: 'Observation',
+    status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'activity' }] }],
-    code: { coding: [{ system: 'http://loinc.org', code }] }, subject: { reference: `Patient/${patient}` },
+    code: { coding: [{ system: 'http://loinc.org', code }] },
+    subject: { reference: `Patient/${patient}` },
     effectivePeriod: { start: `${day}T00:00:00Z`, end: `${day}T23:59:59Z` },
     valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
   };
@@ -80,52 +93,85 @@ before(async () => {
 
   ids.practitioner = await create({ resourceType: 'Practitioner', name: [{ given: ['Maria'], family: 'Lopez', prefix: ['Dr.'] }] });
   ids.jane = await create({
-    resourceType: 'Patient', name: [{ use: 'official', given: ['Jane'], family: 'Doe' }], gender: 'female', birthDate: '1980-04-02',
+    resourceType: 'Patient',
+    name: [{ use: 'official', given: ['Jane'], family: 'Doe' }],
+    gender: 'female',
+    birthDate: '1980-04-02',
     identifier: [{ type: MR, system: 'http://hospital.example.org/mrn', value: 'MRN-4711' }],
   });
   ids.omar = await create({
-    resourceType: 'Patient', name: [{ use: 'official', given: ['Omar'], family: 'Haddad' }], gender: 'male', birthDate: '1975-11-30',
+    resourceType: 'Patient',
+    name: [{ use: 'official', given: ['Omar'], family: 'Haddad' }],
+    gender: 'male',
+    birthDate: '1975-11-30',
     identifier: [{ type: MR, system: 'http://hospital.example.org/mrn', value: 'MRN-0815' }],
   });
   for (const p of JANE_PAIN.slice(1)) await create(painScore(ids.jane, p.daysAgo, p.score));
-  await create(painScore(ids.jane, JANE_PAIN[0]!.daysAgo, JANE_PAIN[0]!.score, {
-    bodySite: { coding: [{ system: 'http://snomed.info/sct', code: LOWER_BACK }] },
-    component: [{ code: { coding: [{ system: 'https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation', code: 'pain-interference' }] },
-      valueQuantity: { value: 6, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' } }],
-  }));
+  await create(
+    painScore(ids.jane, JANE_PAIN[0].daysAgo, JANE_PAIN[0].score, {
+      bodySite: { coding: [{ system: 'http://snomed.info/sct', code: LOWER_BACK }] },
+      component: [
+        {
+          code: { coding: [{ system: 'https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation', code: 'pain-interference' }] },
+          valueQuantity: { value: 6, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
+        },
+      ],
+    }),
+  );
   await create(painScore(ids.jane, 120, 9)); // outside the 90-day trend
   for (const p of OMAR_PAIN) await create(painScore(ids.omar, p.daysAgo, p.score));
   await create({
-    resourceType: 'MedicationStatement', status: 'active', subject: { reference: `Patient/${ids.jane}` },
-    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '596926', display: 'Duloxetine 30 MG Delayed Release Oral Capsule' }] },
-    dosage: [{ text: '1 capsule daily' }], effectiveDateTime: '2026-06-01',
+    resourceType: 'MedicationStatement',
+    status: 'active',
+    subject: { reference: `Patient/${ids.jane}` },
+    medicationCodeableConcept: {
+      coding: [
+        { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '596926', display: 'Duloxetine 30 MG Delayed Release Oral Capsule' },
+      ],
+    },
+    dosage: [{ text: '1 capsule daily' }],
+    effectiveDateTime: '2026-06-01',
   });
   await create({
-    resourceType: 'MedicationStatement', status: 'stopped', subject: { reference: `Patient/${ids.jane}` },
-    medicationCodeableConcept: { text: 'Tramadol 50 mg tablet' }, effectivePeriod: { start: at(60).iso, end: at(30).iso },
+    resourceType: 'MedicationStatement',
+    status: 'stopped',
+    subject: { reference: `Patient/${ids.jane}` },
+    medicationCodeableConcept: { text: 'Tramadol 50 mg tablet' },
+    effectivePeriod: { start: at(60).iso, end: at(30).iso },
   });
   await create({
-    resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: `Patient/${ids.jane}` },
-    medicationCodeableConcept: { text: 'Pregabalin 75 mg capsule' }, authoredOn: at(25).iso.slice(0, 10),
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: `Patient/${ids.jane}` },
+    medicationCodeableConcept: { text: 'Pregabalin 75 mg capsule' },
+    authoredOn: at(25).iso.slice(0, 10),
     dosageInstruction: [{ text: '75 mg twice daily' }],
   });
   await create({
-    resourceType: 'Condition', subject: { reference: `Patient/${ids.jane}` },
+    resourceType: 'Condition',
+    subject: { reference: `Patient/${ids.jane}` },
     clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-    code: { coding: [{ system: 'http://snomed.info/sct', code: '203082005', display: 'Fibromyalgia' }] }, onsetDateTime: '2019-05-01',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '203082005', display: 'Fibromyalgia' }] },
+    onsetDateTime: '2019-05-01',
   });
   await create(daily(ids.jane, 1, '93832-4', 405, 'min'));
   await create(daily(ids.jane, 1, '41950-7', 6543, '/d'));
   await create({
-    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-    subject: { reference: `Patient/${ids.jane}` }, effectiveDateTime: '2020-08-14T10:00:00Z',
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+    subject: { reference: `Patient/${ids.jane}` },
+    effectiveDateTime: '2020-08-14T10:00:00Z',
     valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   });
   await create({
-    resourceType: 'Observation', status: 'final',
+    resourceType: 'Observation',
+    status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
     code: { coding: [{ system: 'http://loinc.org', code: '40443-4', display: 'Heart rate --resting' }] },
-    subject: { reference: `Patient/${ids.jane}` }, effectiveDateTime: at(1).iso,
+    subject: { reference: `Patient/${ids.jane}` },
+    effectiveDateTime: at(1).iso,
     valueQuantity: { value: 61, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   });
 
@@ -170,7 +216,9 @@ async function standaloneAsPractitioner(page: Page, patient: string, consent: { 
 }
 
 /** The token response fhirclient keeps in sessionStorage (what the app decides the banner from). */
-async function tokenResponse(page: Page): Promise<{ patient?: string; need_patient_banner?: boolean; access_token?: string; smart_style_url?: string }> {
+async function tokenResponse(
+  page: Page,
+): Promise<{ patient?: string; need_patient_banner?: boolean; access_token?: string; smart_style_url?: string }> {
   return page.evaluate(() => {
     const key = JSON.parse(sessionStorage.getItem('SMART_KEY') ?? 'null') as string;
     return (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { tokenResponse?: object }).tokenResponse ?? {};
@@ -183,7 +231,9 @@ async function painRows(page: Page): Promise<string[][]> {
   await toggle.waitFor();
   if (!(await page.locator('#treatment details').evaluate((d) => (d as HTMLDetailsElement).open))) await toggle.click();
   const table = page.getByRole('table', { name: 'Pain scores, newest first' });
-  return table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent ?? '')));
+  return table
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent ?? '')));
 }
 
 const expectedRows = (pain: { daysAgo: number; score: number }[]) =>
@@ -194,9 +244,14 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated over the DevTools protocol: the app's CSP (rightly) refuses an injected inline script.
   await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
   });
 }
@@ -207,13 +262,15 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   await page.waitForURL(/\/ehr\/login$/);
   await signIn(page, 'dr.lopez', DR_PASSWORD);
   await page.waitForURL(/\/ehr\/$/);
-  await page.locator('select[name=patient]').selectOption(ids.jane!);
+  await page.locator('select[name=patient]').selectOption(ids.jane);
   await page.locator('select[name=client]').selectOption('fibrotrack-provider-app');
   await page.locator('#launch').click();
   const app = page;
   // What the app asks the server for (the FHIR requests only).
   const asked: string[] = [];
-  app.on('request', (r) => { if (r.url().includes('/fhir/Observation')) asked.push(decodeURIComponent(r.url())); });
+  app.on('request', (r) => {
+    if (r.url().includes('/fhir/Observation')) asked.push(decodeURIComponent(r.url()));
+  });
 
   await app.waitForURL(/\/auth\//);
   await signIn(app, 'dr.lopez', DR_PASSWORD);
@@ -230,8 +287,15 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   await app.waitForFunction(() => document.title === 'Jane Doe: FibroTrack pain overview');
   // Least privilege: patient/ scopes confined to Jane, no user/ scope but the practitioner's own record.
   const granted = (token as { scope?: string }).scope!.split(' ');
-  assert.ok(granted.includes('patient/Observation.rs') && granted.includes('patient/MedicationRequest.rs') && granted.includes('patient/Condition.rs'));
-  assert.deepEqual(granted.filter((sc) => sc.startsWith('user/')), ['user/Practitioner.rs']);
+  assert.ok(
+    granted.includes('patient/Observation.rs') &&
+      granted.includes('patient/MedicationRequest.rs') &&
+      granted.includes('patient/Condition.rs'),
+  );
+  assert.deepEqual(
+    granted.filter((sc) => sc.startsWith('user/')),
+    ['user/Practitioner.rs'],
+  );
 
   // Treatment context on one screen: pain, medications of both kinds on the same axis, sleep and steps.
   assert.match(await app.locator('#pain-summary').innerText(), /^4 pain scores .*latest 4, range 4 to 7, average 5\.5/);
@@ -251,7 +315,10 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
 
   const meds = app.getByRole('table', { name: 'Current medications' });
   assert.match(await meds.innerText(), /Pregabalin 75 mg capsule.*\s+75 mg twice daily\s+Active, prescribed/);
-  assert.match(await meds.innerText(), /Duloxetine 30 MG Delayed Release Oral Capsule\s+1 capsule daily\s+Active, reported\s+1 Jun 2026 to now/);
+  assert.match(
+    await meds.innerText(),
+    /Duloxetine 30 MG Delayed Release Oral Capsule\s+1 capsule daily\s+Active, reported\s+1 Jun 2026 to now/,
+  );
   assert.doesNotMatch(await meds.innerText(), /Tramadol/);
   await app.locator('#medications details > summary').click();
   assert.match(await app.getByRole('table', { name: 'Past medications' }).innerText(), /Tramadol 50 mg tablet[\s\S]*Stopped, reported/);
@@ -272,9 +339,18 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   assert.match(app.url(), /#range=1y$/);
   // Beyond 90 days the pain trend is the server's daily statistics; sleep and steps always are: no wearable
   // Observation is ever searched, and the table lists only the last 90 days' scores one by one.
-  assert.ok(asked.some((u) => /\/Observation\/\$stats\?.*code=72514-3.*bucket=day/.test(u)), asked.join('\n'));
-  assert.ok(asked.some((u) => /\/Observation\/\$stats\?.*code=93832-4&code=41950-7.*bucket=day/.test(u)), asked.join('\n'));
-  assert.deepEqual(asked.filter((u) => /\/Observation\?.*(93832-4|41950-7|8867-4)/.test(u)), []);
+  assert.ok(
+    asked.some((u) => /\/Observation\/\$stats\?.*code=72514-3.*bucket=day/.test(u)),
+    asked.join('\n'),
+  );
+  assert.ok(
+    asked.some((u) => /\/Observation\/\$stats\?.*code=93832-4&code=41950-7.*bucket=day/.test(u)),
+    asked.join('\n'),
+  );
+  assert.deepEqual(
+    asked.filter((u) => /\/Observation\?.*(93832-4|41950-7|8867-4)/.test(u)),
+    [],
+  );
   assert.equal(await app.locator('svg.pain-chart circle').count(), JANE_PAIN.length + 1);
   assert.match(await app.locator('#treatment details > summary').innerText(), /^The 4 pain scores of the last 90 days/);
 
@@ -291,7 +367,10 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
   await app.reload();
   await app.locator('svg.pain-chart').waitFor();
   // At phone width the chart is drawn at its real width: its labels keep an 11 px font.
-  const labelHeight = await app.locator('svg.pain-chart .grid text').first().evaluate((t) => t.getBoundingClientRect().height);
+  const labelHeight = await app
+    .locator('svg.pain-chart .grid text')
+    .first()
+    .evaluate((t) => t.getBoundingClientRect().height);
   assert.ok(labelHeight >= 10, `chart label ${labelHeight}px high`);
   // The page itself never scrolls sideways (a wide table scrolls inside its own box).
   assert.equal(await app.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scrolling');
@@ -302,7 +381,7 @@ test('EHR launch from /ehr/: the practitioner signs in, picks patient and app, s
 
 test('standalone launch: sign in as the practitioner, pick a patient, consent, the app shows that patient only', async () => {
   const { page, browser } = await freshPage();
-  await standaloneAsPractitioner(page, ids.omar!);
+  await standaloneAsPractitioner(page, ids.omar);
 
   // Standalone: no EHR around the app, so the server asks for the banner and the app shows it.
   const banner = page.getByRole('region', { name: 'Patient' });
@@ -311,8 +390,11 @@ test('standalone launch: sign in as the practitioner, pick a patient, consent, t
   assert.equal((await tokenResponse(page)).need_patient_banner, true);
   // The EHR's highlight colour from smart_style_url is the app's accent (the banner's edge).
   const styleUrl = (await tokenResponse(page)).smart_style_url!;
-  const style = await (await fetch(styleUrl)).json() as { color_highlight: string };
-  await page.waitForFunction((c) => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === c, style.color_highlight);
+  const style = (await (await fetch(styleUrl)).json()) as { color_highlight: string };
+  await page.waitForFunction(
+    (c) => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === c,
+    style.color_highlight,
+  );
   assert.deepEqual(await painRows(page), expectedRows(OMAR_PAIN));
   await page.getByText('No current medications recorded.').waitFor();
   await page.getByText(`Signed in as Dr. Maria Lopez (Practitioner/${ids.practitioner})`).waitFor();
@@ -334,10 +416,10 @@ test('standalone launch by a patient: no picker, the app opens their own record'
 
 test('a revoked token: one message says the session has expired, with a relaunch button', async () => {
   const { page } = await freshPage();
-  await standaloneAsPractitioner(page, ids.jane!);
+  await standaloneAsPractitioner(page, ids.jane);
   assert.deepEqual(await painRows(page), expectedRows(JANE_PAIN));
 
-  const discovery = await (await fetch(`${base}/fhir/.well-known/smart-configuration`)).json() as { revocation_endpoint: string };
+  const discovery = (await (await fetch(`${base}/fhir/.well-known/smart-configuration`)).json()) as { revocation_endpoint: string };
   const revoked = await fetch(discovery.revocation_endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -357,7 +439,7 @@ test('a revoked token: one message says the session has expired, with a relaunch
 
 test('consent without MedicationStatement: the medications section says it is not permitted (403), the rest loads', async () => {
   const { page } = await freshPage();
-  await standaloneAsPractitioner(page, ids.jane!, { untick: ['patient/MedicationStatement.rs'] });
+  await standaloneAsPractitioner(page, ids.jane, { untick: ['patient/MedicationStatement.rs'] });
 
   const alert = page.locator('#medications').getByRole('alert');
   await alert.waitFor();
@@ -367,7 +449,7 @@ test('consent without MedicationStatement: the medications section says it is no
 
 test('denied consent: the app says authorization was not granted and how to start again', async () => {
   const { page } = await freshPage();
-  await standaloneAsPractitioner(page, ids.jane!, { deny: true });
+  await standaloneAsPractitioner(page, ids.jane, { deny: true });
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /Authorization was not granted[\s\S]*access_denied[\s\S]*Launch the app again/);
@@ -406,11 +488,11 @@ test('index.html or launch.html opened without a launch explain that the app mus
 
 test('recording: asked for at a standalone relaunch, a pain score with a body site and note is saved and shown at once', async () => {
   const { page, browser } = await freshPage();
-  await standaloneAsPractitioner(page, ids.omar!);
+  await standaloneAsPractitioner(page, ids.omar);
   // The read-only launch offers a relaunch that asks for the write scope.
   await page.getByRole('link', { name: 'Relaunch with permission to record' }).click();
   await page.waitForURL(/\/auth\//);
-  await page.locator('select[name=patient]').selectOption(ids.omar!);
+  await page.locator('select[name=patient]').selectOption(ids.omar);
   await page.locator('#select-patient').click();
   assert.equal(await page.locator('input[name=scope][value="patient/Observation.c"]').count(), 1, 'consent lists the write scope');
   await page.locator('#approve').click();
@@ -428,23 +510,30 @@ test('recording: asked for at a standalone relaunch, a pain score with a body si
   await page.getByText('Recorded pain 6 of 10 at 1 site.').waitFor();
   await page.getByText(/^3 pain scores .*latest 6/).waitFor();
   assert.match(await page.getByRole('list', { name: /Body regions with pain/ }).innerText(), /Neck: mean 6, 1 report/);
-  const rows = await page.getByRole('table', { name: 'Pain scores, newest first' }).locator('tbody tr').first().innerText().catch(async () => {
-    await page.locator('#treatment details > summary').click();
-    return page.getByRole('table', { name: 'Pain scores, newest first' }).locator('tbody tr').first().innerText();
-  });
+  const rows = await page
+    .getByRole('table', { name: 'Pain scores, newest first' })
+    .locator('tbody tr')
+    .first()
+    .innerText()
+    .catch(async () => {
+      await page.locator('#treatment details > summary').click();
+      return page.getByRole('table', { name: 'Pain scores, newest first' }).locator('tbody tr').first().innerText();
+    });
   assert.match(rows, /6\s+Neck[\s\S]*Neck pain after a long drive/);
   // Stored as a profiled Observation by the signed-in practitioner.
   const token = (await tokenResponse(page)).access_token!;
-  const search = await (await fetch(`${base}/fhir/Observation?patient=${ids.omar}&code=http://loinc.org|72514-3&_sort=-date&_count=1`, {
-    headers: { Authorization: `Bearer ${token}` },
-  })).json() as { entry: { resource: { performer: { reference: string }[]; meta: { profile: string[] } } }[] };
-  assert.equal(search.entry[0]!.resource.performer[0]!.reference, `Practitioner/${ids.practitioner}`);
+  const search = (await (
+    await fetch(`${base}/fhir/Observation?patient=${ids.omar}&code=http://loinc.org|72514-3&_sort=-date&_count=1`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+  ).json()) as { entry: { resource: { performer: { reference: string }[]; meta: { profile: string[] } } }[] };
+  assert.equal(search.entry[0].resource.performer[0].reference, `Practitioner/${ids.practitioner}`);
   assert.deepEqual(browser.problems, []);
 });
 
 test('print: a summary of at most two pages without the controls', async () => {
   const { page } = await freshPage();
-  await standaloneAsPractitioner(page, ids.jane!);
+  await standaloneAsPractitioner(page, ids.jane);
   await page.locator('svg.medication-chart').waitFor();
   await page.locator('#vitals table').waitFor();
   await page.emulateMedia({ media: 'print' });

@@ -15,10 +15,13 @@ describe('Subscriptions and the access policy', () => {
   let f: Fixture;
   let receiver: HookReceiver;
 
-  withReceiver(() => startFixture({ ...RECEIVING, EXPORT_SETTLE_MS: '50', EXPORT_POLL_MS: '200' }), (started, r) => {
-    f = started;
-    receiver = r;
-  });
+  withReceiver(
+    () => startFixture({ ...RECEIVING, EXPORT_SETTLE_MS: '50', EXPORT_POLL_MS: '200' }),
+    (started, r) => {
+      f = started;
+      receiver = r;
+    },
+  );
 
   it("a patient/ token's subscription never carries another patient's data", async () => {
     const token = (await f.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
@@ -34,9 +37,14 @@ describe('Subscriptions and the access policy', () => {
     await receiver.until(() => mine().length >= 1);
     // Events are numbered in commit order: had b's been recorded it would be event 1 and sent first.
     const sent = mine().map((r) => (r.json as Bundle).entry![1].resource as { id: string; subject: { reference: string } });
-    assert.deepEqual(sent.map((o) => o.id), [ours.body.id]);
+    assert.deepEqual(
+      sent.map((o) => o.id),
+      [ours.body.id],
+    );
     assert.ok(!receiver.received.some((r) => r.body.includes(theirs.body.id)), "Patient/b's Observation never left the server");
-    const [row] = await f.server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ?', [created.body.id]);
+    const [row] = await f.server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ?', [
+      created.body.id,
+    ]);
     assert.equal(Number(row.n), 1);
   });
 
@@ -53,7 +61,13 @@ describe('Subscriptions and the access policy', () => {
     const created = await as(f.server, owner).post('Subscription', subscription(receiver.url + '/owned', 'id-only'));
     assert.equal(created.status, 201, created.text);
     const other = (await f.userToken('user/Observation.rs user/Subscription.cruds')).access_token;
-    assertAbsent(await as(f.server, other).put(`Subscription/${created.body.id}`, { ...created.body, channel: { ...created.body.channel, endpoint: receiver.url + '/stolen' } } as Subscription), created.body.id);
+    assertAbsent(
+      await as(f.server, other).put(`Subscription/${created.body.id}`, {
+        ...created.body,
+        channel: { ...created.body.channel, endpoint: receiver.url + '/stolen' },
+      } as Subscription),
+      created.body.id,
+    );
     assertAbsent(await as(f.server, other).delete(`Subscription/${created.body.id}`), created.body.id);
     const off = await as(f.server, owner).put(`Subscription/${created.body.id}`, { ...created.body, status: 'off' } as Subscription);
     assert.equal(off.status, 200, off.text);
@@ -68,7 +82,12 @@ describe('Subscriptions and the access policy', () => {
     const id = created.body.id as string;
     const other = as(f.server, (await f.patientToken('b', 'patient/Observation.rs patient/Subscription.cruds')).access_token);
     assertHidden(await other.get(`Subscription/${id}`), await other.get('Subscription/no-such-sub'), id, 'no-such-sub');
-    assertHidden(await other.get(`Subscription/${id}/_history/1`), await other.get('Subscription/no-such-sub/_history/1'), id, 'no-such-sub');
+    assertHidden(
+      await other.get(`Subscription/${id}/_history/1`),
+      await other.get('Subscription/no-such-sub/_history/1'),
+      id,
+      'no-such-sub',
+    );
     assertHidden(await other.get(`Subscription/${id}/_history`), await other.get('Subscription/no-such-sub/_history'), id, 'no-such-sub');
     const searched = await other.get('Subscription');
     assert.ok(!ids(searched).includes(`Subscription/${id}`));
@@ -98,7 +117,12 @@ describe('Subscriptions and the access policy', () => {
     for (const path of ['', '/_history/1', '/_history', '/$status', '/$events']) {
       assertHidden(await other.get(`Subscription/${id}${path}`), await other.get(`Subscription/${unknown}${path}`), id, unknown);
     }
-    assertHidden(await other.patch(`Subscription/${id}`, [{ op: 'replace', path: '/status', value: 'off' }]), await other.patch(`Subscription/${unknown}`, [{ op: 'replace', path: '/status', value: 'off' }]), id, unknown);
+    assertHidden(
+      await other.patch(`Subscription/${id}`, [{ op: 'replace', path: '/status', value: 'off' }]),
+      await other.patch(`Subscription/${unknown}`, [{ op: 'replace', path: '/status', value: 'off' }]),
+      id,
+      unknown,
+    );
     assertAbsent(await other.put(`Subscription/${id}`, { ...sub, channel: { ...sub.channel, endpoint: receiver.url + '/stolen' } }), id);
     assertAbsent(await other.delete(`Subscription/${id}`), id);
     // Conditional ones find nothing: the delete deletes nothing, the update creates a Subscription of the caller's own.
@@ -114,7 +138,12 @@ describe('Subscriptions and the access policy', () => {
     assert.equal((await other.get(`Subscription?_id=${id}&_summary=count`)).body.total, 0, 'not counted either');
     assert.equal((await other.get(`Subscription?_id=${id},${conditional.body.id}&_total=accurate`)).body.total, 1, 'its own counted alone');
     // Included through another resource's reference: left out for the other user, there for the owner.
-    const provenance = await owner.post('Provenance', { resourceType: 'Provenance', target: [{ reference: `Subscription/${id}` }], recorded: '2026-12-01T10:00:00Z', agent: [{ who: { reference: 'Practitioner/pr1' } }] });
+    const provenance = await owner.post('Provenance', {
+      resourceType: 'Provenance',
+      target: [{ reference: `Subscription/${id}` }],
+      recorded: '2026-12-01T10:00:00Z',
+      agent: [{ who: { reference: 'Practitioner/pr1' } }],
+    });
     assert.equal(provenance.status, 201, provenance.text);
     const included = `Provenance?_id=${provenance.body.id}&_include=Provenance:target`;
     assert.deepEqual(ids(await other.get(included)), [`Provenance/${provenance.body.id}`]);
@@ -144,11 +173,17 @@ describe('Subscriptions and the access policy', () => {
     const owner = (await f.backendToken('system/*.cruds')).access_token;
     const created = await as(f.server, owner).post('Subscription', withSecret(receiver.url + '/exported'));
     assert.equal(created.status, 201, created.text);
-    const files = await downloadAll(f.server, await manifestOf(f.server, await kickOff(f.server, '$export', { token: owner }), owner), owner);
+    const files = await downloadAll(
+      f.server,
+      await manifestOf(f.server, await kickOff(f.server, '$export', { token: owner }), owner),
+      owner,
+    );
     assert.ok(files.has('Patient'), 'the export ran over the other types');
     assert.ok(!files.has('Subscription'), 'not even its own creator’s');
     assert.ok(![...files.values()].flat().some((r) => JSON.stringify(r).includes('receiver-secret')));
-    const asked = await f.server.http.get('/fhir/$export?_type=Subscription').set({ Prefer: 'respond-async', Accept: 'application/fhir+json', Authorization: `Bearer ${f.system}` });
+    const asked = await f.server.http
+      .get('/fhir/$export?_type=Subscription')
+      .set({ Prefer: 'respond-async', Accept: 'application/fhir+json', Authorization: `Bearer ${f.system}` });
     assertForbidden(asked, /Subscriptions are not exported: each is visible only to the user who created it/);
   });
 });

@@ -12,15 +12,22 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  withReceiver(() => startTestServer(RECEIVING), (started, r) => {
-    server = started;
-    receiver = r;
-  });
+  withReceiver(
+    () => startTestServer(RECEIVING),
+    (started, r) => {
+      server = started;
+      receiver = r;
+    },
+  );
 
   it('/metadata instantiates the backport, names the websocket URL, the topics and the Subscription operations', async () => {
     const cap = (await server.http.get('/fhir/metadata')).body as CapabilityStatement;
-    assert.ok(cap.instantiates?.includes('http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4'));
-    assert.deepEqual(cap.rest![0].extension, [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: 'ws://localhost:8080/fhir/ws' }]);
+    assert.ok(
+      cap.instantiates?.includes('http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4'),
+    );
+    assert.deepEqual(cap.rest![0].extension, [
+      { url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: 'ws://localhost:8080/fhir/ws' },
+    ]);
     const sub = cap.rest![0].resource!.find((r) => r.type === 'Subscription')!;
     assert.ok(sub.extension?.some((e) => e.valueCanonical === 'https://fhir.fibrotrack.org/SubscriptionTopic/pain-severe'));
     const ops = sub.operation!.map((o) => o.name);
@@ -54,30 +61,49 @@ describe('Subscriptions R5 Backport: /metadata, $status, $events', () => {
     assert.equal(bundle.type, 'history');
     const head = bundle.entry![0].resource as Parameters;
     assert.equal(param(head, 'type')?.valueCode, 'query-event');
-    const numbers = head.parameter!.filter((x) => x.name === 'notification-event').map((x) => x.part!.find((y) => y.name === 'event-number')!.valueString);
+    const numbers = head
+      .parameter!.filter((x) => x.name === 'notification-event')
+      .map((x) => x.part!.find((y) => y.name === 'event-number')!.valueString);
     assert.deepEqual(numbers, ['2']);
     assert.equal((bundle.entry![1].resource as Observation).id, written[1].id);
     assert.equal((bundle.entry![1].resource as Observation).valueQuantity?.value, 10);
 
     const all = (await server.http.get(`/fhir/Subscription/${id}/$events`)).body as Bundle;
-    assert.deepEqual(all.entry!.slice(1).map((e) => e.fullUrl), written.map((o) => `http://localhost:8080/fhir/Observation/${o.id}`));
-    assert.ok(all.entry!.slice(1).every((e) => e.resource === undefined), "id-only, the Subscription's own content");
+    assert.deepEqual(
+      all.entry!.slice(1).map((e) => e.fullUrl),
+      written.map((o) => `http://localhost:8080/fhir/Observation/${o.id}`),
+    );
+    assert.ok(
+      all.entry!.slice(1).every((e) => e.resource === undefined),
+      "id-only, the Subscription's own content",
+    );
   });
 
-  it("names the Patient an event is about only for our own Patients: a foreign URL names none, a long reference no 500", async () => {
-    const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(subscription(receiver.url + '/context', 'id-only'));
+  it('names the Patient an event is about only for our own Patients: a foreign URL names none, a long reference no 500', async () => {
+    const created = await server.http
+      .post('/fhir/Subscription')
+      .set('Content-Type', FHIR_JSON)
+      .send(subscription(receiver.url + '/context', 'id-only'));
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
     await waitForStatus(server, id, 'active');
-    const subjects = ['http://localhost:8080/fhir/Patient/ours', 'https://elsewhere.example/fhir/Patient/ours', `Patient/${'x'.repeat(140)}`];
+    const subjects = [
+      'http://localhost:8080/fhir/Patient/ours',
+      'https://elsewhere.example/fhir/Patient/ours',
+      `Patient/${'x'.repeat(140)}`,
+    ];
     for (const reference of subjects) {
-      const res = await server.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({ ...pain('ours', 9), subject: { reference } });
+      const res = await server.http
+        .post('/fhir/Observation')
+        .set('Content-Type', FHIR_JSON)
+        .send({ ...pain('ours', 9), subject: { reference } });
       assert.equal(res.status, 201, `${reference}: ${res.text}`);
     }
     const events = await server.http.get(`/fhir/Subscription/${id}/$events`);
     assert.equal(events.status, 200, events.text);
     const head = (events.body as Bundle).entry![0].resource as Parameters;
-    const contexts = head.parameter!.filter((x) => x.name === 'notification-event')
+    const contexts = head
+      .parameter!.filter((x) => x.name === 'notification-event')
       .map((x) => x.part!.find((y) => y.name === 'additional-context')?.valueReference?.reference);
     assert.deepEqual(contexts, ['http://localhost:8080/fhir/Patient/ours', undefined, undefined]);
   });

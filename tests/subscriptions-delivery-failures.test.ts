@@ -44,7 +44,11 @@ describe('the delivery loop when this server fails', () => {
     await server.close();
   });
 
-  const post = (path: string, body: unknown) => server.http.post(`/fhir/${path}`).set('Content-Type', FHIR_JSON).send(body as object);
+  const post = (path: string, body: unknown) =>
+    server.http
+      .post(`/fhir/${path}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(body as object);
   const subscribe = async () => {
     const created = await post('Subscription', websocketSubscription('id-only'));
     assert.equal(created.status, 201, created.text);
@@ -52,7 +56,14 @@ describe('the delivery loop when this server fails', () => {
     return created.body.id as string;
   };
   const pending = async (id: string) =>
-    Number((await server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NULL', [id]))[0].n);
+    Number(
+      (
+        await server.sql<{ n: number }[]>(
+          'SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NULL',
+          [id],
+        )
+      )[0].n,
+    );
   const until = async (what: string, done: () => Promise<boolean>) => {
     for (const end = Date.now() + 15_000; !(await done()); await sleep(25)) assert.ok(Date.now() < end, what);
   };
@@ -111,7 +122,7 @@ describe('the delivery loop when this server fails', () => {
     }
   });
 
-  it("asks the authorization server once a round for a client and grant, however many of its Subscriptions deliver", async () => {
+  it('asks the authorization server once a round for a client and grant, however many of its Subscriptions deliver', async () => {
     const loop = server.built.deliveryLoop;
     const ids = [await subscribe(), await subscribe(), await subscribe()];
     await loop.stop();
@@ -177,15 +188,19 @@ it('at shutdown the delivery loop stops before the websocket channel closes', as
 describe("a Subscription's channel headers in the log", () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  withReceiver(() => startTestServer({ ...FAST, ...RECEIVING }), (s, r) => {
-    server = s;
-    receiver = r;
-  });
+  withReceiver(
+    () => startTestServer({ ...FAST, ...RECEIVING }),
+    (s, r) => {
+      server = s;
+      receiver = r;
+    },
+  );
 
   it('a failure to store its status after the handshake is logged without the header values it holds', async () => {
     // Writes as MySQL 8 makes them by default (local_infile off): INSERTs, whose failures carry the statement with
     // its values inlined (mysql2's err.sql), the whole Subscription among them. The flag is shared by the writers.
-    const capabilities = (server.built.ctx.searchParams as unknown as { store: { capabilities: { loadData: boolean } } }).store.capabilities;
+    const capabilities = (server.built.ctx.searchParams as unknown as { store: { capabilities: { loadData: boolean } } }).store
+      .capabilities;
     assert.equal(typeof capabilities.loadData, 'boolean', 'the write capabilities are found');
     const loadData = capabilities.loadData;
     capabilities.loadData = false;
@@ -193,18 +208,26 @@ describe("a Subscription's channel headers in the log", () => {
     const error = console.error;
     console.error = (...args: unknown[]) => logged.push(args.map((a) => inspect(a, { depth: 5 })).join(' '));
     // The handshake is sent; storing the Subscription as `active` then fails in the database.
-    await server.sql(`ALTER TABLE resource_history ADD CONSTRAINT no_active_subscription CHECK (res_type <> 'Subscription' OR content NOT LIKE '%"status":"active"%')`);
+    await server.sql(
+      `ALTER TABLE resource_history ADD CONSTRAINT no_active_subscription CHECK (res_type <> 'Subscription' OR content NOT LIKE '%"status":"active"%')`,
+    );
     try {
-      const sub = subscription(receiver.url + '/logged', 'id-only', { channel: { header: ['Authorization: Bearer header-secret-in-log'] } as Subscription['channel'] });
+      const sub = subscription(receiver.url + '/logged', 'id-only', {
+        channel: { header: ['Authorization: Bearer header-secret-in-log'] } as Subscription['channel'],
+      });
       const created = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(sub);
       assert.equal(created.status, 201, created.text);
-      for (let i = 0; i < 300 && !logged.some((l) => l.includes(`Subscription/${created.body.id}: delivery failed on this server`)); i++) await sleep(20);
+      for (let i = 0; i < 300 && !logged.some((l) => l.includes(`Subscription/${created.body.id}: delivery failed on this server`)); i++)
+        await sleep(20);
     } finally {
       await server.sql('ALTER TABLE resource_history DROP CONSTRAINT no_active_subscription');
       console.error = error;
       capabilities.loadData = loadData;
     }
-    assert.ok(receiver.received.some((r) => r.path.endsWith('/logged') && r.headers.authorization === 'Bearer header-secret-in-log'), 'the receiver got its header');
+    assert.ok(
+      receiver.received.some((r) => r.path.endsWith('/logged') && r.headers.authorization === 'Bearer header-secret-in-log'),
+      'the receiver got its header',
+    );
     const text = logged.join('\n');
     assert.match(text, /delivery failed on this server/);
     assert.match(text, /no_active_subscription/, 'the cause is still named');

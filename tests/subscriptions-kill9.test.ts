@@ -26,15 +26,28 @@ after(async () => {
 
 /** A serve process on this test's database, delivering to loopback hooks quickly; killed after the tests. */
 async function startNode(port: number): Promise<ChildProcess> {
-  const child = await startServe(port, {
-    ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', WORKERS: '1',
-    REDIS_PREFIX: `${database}:`, SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50', SUBSCRIPTION_TIMEOUT_MS: '1000',
-  }, 240_000);
+  const child = await startServe(
+    port,
+    {
+      ...process.env,
+      DATABASE_URL: `${ROOT}/${database}`,
+      AUTH_MODE: 'open',
+      WORKERS: '1',
+      REDIS_PREFIX: `${database}:`,
+      SUBSCRIPTION_ALLOW_LOOPBACK: 'true',
+      SUBSCRIPTION_POLL_MS: '50',
+      SUBSCRIPTION_TIMEOUT_MS: '1000',
+    },
+    240_000,
+  );
   children.push(child);
   return child;
 }
 
-interface Hook { eventNumber?: number; type: string }
+interface Hook {
+  eventNumber?: number;
+  type: string;
+}
 
 test('kill -9 during a delivery loses no event: the next process delivers what was recorded', async () => {
   // The receiver answers handshakes, and holds notifications unanswered until `answering`.
@@ -44,7 +57,11 @@ test('kill -9 during a delivery loses no event: the next process delivers what w
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = JSON.parse(Buffer.concat(chunks).toString()).entry[0].resource.parameter as { name: string; valueCode?: string; part?: { name: string; valueString?: string }[] }[];
+      const status = JSON.parse(Buffer.concat(chunks).toString()).entry[0].resource.parameter as {
+        name: string;
+        valueCode?: string;
+        part?: { name: string; valueString?: string }[];
+      }[];
       const type = status.find((p) => p.name === 'type')!.valueCode!;
       const n = status.find((p) => p.name === 'notification-event')?.part?.find((p) => p.name === 'event-number')?.valueString;
       got.push({ type, ...(n ? { eventNumber: Number(n) } : {}) });
@@ -63,7 +80,8 @@ test('kill -9 during a delivery loses no event: the next process delivers what w
   try {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}/fhir`;
-    const post = (type: string, body: unknown) => fetch(`${base}/${type}`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(body) });
+    const post = (type: string, body: unknown) =>
+      fetch(`${base}/${type}`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(body) });
     const first = await startNode(port);
     const created = await post('Subscription', subscription(hook, 'id-only'));
     assert.equal(created.status, 201);
@@ -81,15 +99,24 @@ test('kill -9 during a delivery loses no event: the next process delivers what w
     await dead;
 
     const db = await mysql.createConnection(`${ROOT}/${database}`);
-    const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT event_number FROM subscription_event WHERE delivered_at IS NULL ORDER BY event_number');
+    const [rows] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT event_number FROM subscription_event WHERE delivered_at IS NULL ORDER BY event_number',
+    );
     await db.end();
-    assert.deepEqual(rows.map((r) => Number(r.event_number)), [1, 2], 'both events recorded, neither marked delivered');
+    assert.deepEqual(
+      rows.map((r) => Number(r.event_number)),
+      [1, 2],
+      'both events recorded, neither marked delivered',
+    );
 
     answering = true;
     const before = got.length;
     await startNode(port);
     await until('both events delivered by the next process', () => [1, 2].every((n) => got.slice(before).some((h) => h.eventNumber === n)));
-    const again = got.slice(before).filter((h) => h.type === 'event-notification').map((h) => h.eventNumber);
+    const again = got
+      .slice(before)
+      .filter((h) => h.type === 'event-notification')
+      .map((h) => h.eventNumber);
     assert.deepEqual([...new Set(again)].sort(), [1, 2]);
   } finally {
     receiver.closeAllConnections();

@@ -19,8 +19,10 @@ describe('$status and $events under SMART', () => {
     await f.server.close();
   });
 
-  const eventNumbers = (bundle: Bundle) => (bundle.entry![0].resource as Parameters).parameter!
-    .filter((p) => p.name === 'notification-event').map((p) => p.part!.find((x) => x.name === 'event-number')!.valueString);
+  const eventNumbers = (bundle: Bundle) =>
+    (bundle.entry![0].resource as Parameters)
+      .parameter!.filter((p) => p.name === 'notification-event')
+      .map((p) => p.part!.find((x) => x.name === 'event-number')!.valueString);
   const recorded = async (id: string, n: number) => {
     for (const end = Date.now() + 15_000; ;) {
       const [row] = await f.server.sql<{ event_count: number }[]>('SELECT event_count FROM subscription WHERE id = ?', [id]);
@@ -45,9 +47,14 @@ describe('$status and $events under SMART', () => {
     assert.equal(ours.status, 201, ours.text);
     await recorded(id, 2);
 
-    const patientA = (await f.sameUser(practitionerToken, 'launch/patient patient/Observation.rs patient/Subscription.rs', 'a')).access_token;
+    const patientA = (await f.sameUser(practitionerToken, 'launch/patient patient/Observation.rs patient/Subscription.rs', 'a'))
+      .access_token;
     const otherUser = (await app.patientToken('a', 'patient/Observation.rs patient/Subscription.rs')).access_token;
-    assert.equal((await as(f.server, otherUser).get(`Subscription/${id}/$events`)).status, 404, "another user of the app: not its Subscription");
+    assert.equal(
+      (await as(f.server, otherUser).get(`Subscription/${id}/$events`)).status,
+      404,
+      'another user of the app: not its Subscription',
+    );
     for (const content of ['empty', 'id-only', 'full-resource']) {
       const res = await as(f.server, patientA).get(`Subscription/${id}/$events?content=${content}`);
       assert.equal(res.status, 200, res.text);
@@ -75,7 +82,10 @@ describe('$status and $events under SMART', () => {
       assert.equal(none.status, 401, none.text);
       assert.equal(none.body.resourceType, 'OperationOutcome');
       for (const method of ['get', 'post'] as const) {
-        const hidden = method === 'get' ? await as(f.server, another).get(`Subscription/${id}/${op}`) : await as(f.server, another).post(`Subscription/${id}/${op}`, { resourceType: 'Parameters' });
+        const hidden =
+          method === 'get'
+            ? await as(f.server, another).get(`Subscription/${id}/${op}`)
+            : await as(f.server, another).post(`Subscription/${id}/${op}`, { resourceType: 'Parameters' });
         assert.equal(hidden.status, 404, `${method} ${op}: ${hidden.text}`);
         assert.equal(hidden.body.issue[0].code, 'not-found');
         assert.ok(!hidden.text.includes('query-status'));
@@ -88,7 +98,10 @@ describe('$status and $events under SMART', () => {
     const redis = f.server.built.redis!;
     // startTestServer's Redis prefix is the database name and a colon; each connection is named after it.
     const list = (await redis.client('LIST')) as string;
-    const ours = list.split('\n').map((line) => /\bname=(\S*)/.exec(line)?.[1]).filter((name) => name?.startsWith(`${f.server.database}:`));
+    const ours = list
+      .split('\n')
+      .map((line) => /\bname=(\S*)/.exec(line)?.[1])
+      .filter((name) => name?.startsWith(`${f.server.database}:`));
     // ws-fanout: websocket notifications between nodes; revocations: token revocations for the token cache.
     assert.deepEqual(ours.sort(), [`${f.server.database}:revocations`, `${f.server.database}:server`, `${f.server.database}:ws-fanout`]);
   });

@@ -11,7 +11,17 @@ import type { Bundle, Subscription } from 'fhir/r4.js';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import type { HookReceiver, Received } from './support/hook-receiver.js';
-import { eventNumber, notifications, pain, param, statusOf, subscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
+import {
+  eventNumber,
+  notifications,
+  pain,
+  param,
+  statusOf,
+  subscription,
+  waitForStatus,
+  RECEIVING,
+  withReceiver,
+} from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const CRITERIA = 'Observation?code=http://loinc.org|72514-3&value-quantity=gt8';
@@ -20,12 +30,19 @@ const FAST = { ...RECEIVING, SUBSCRIPTION_RETRY_BASE_MS: '20', SUBSCRIPTION_MAX_
 describe('rest-hook Subscriptions', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  const post = (path: string, body: unknown) => server.http.post(`/fhir/${path}`).set('Content-Type', FHIR_JSON).send(body as object);
+  const post = (path: string, body: unknown) =>
+    server.http
+      .post(`/fhir/${path}`)
+      .set('Content-Type', FHIR_JSON)
+      .send(body as object);
 
-  withReceiver(() => startTestServer(FAST), (started, r) => {
-    server = started;
-    receiver = r;
-  });
+  withReceiver(
+    () => startTestServer(FAST),
+    (started, r) => {
+      server = started;
+      receiver = r;
+    },
+  );
 
   const subscribe = async (content: 'empty' | 'id-only' | 'full-resource', extra: Partial<Subscription> = {}) => {
     const at = receiver.received.length;
@@ -38,7 +55,9 @@ describe('rest-hook Subscriptions', () => {
   };
 
   it('handshakes, then sends each matching Observation in full with the channel headers, numbered per subscription', async () => {
-    const { id, handshake } = await subscribe('full-resource', { channel: { type: 'rest-hook', header: ['Authorization: Bearer receiver-secret', 'X-Tenant: clinic-7'] } } as Partial<Subscription>);
+    const { id, handshake } = await subscribe('full-resource', {
+      channel: { type: 'rest-hook', header: ['Authorization: Bearer receiver-secret', 'X-Tenant: clinic-7'] },
+    });
     assert.equal(handshake.method, 'POST');
     assert.equal(handshake.headers.authorization, 'Bearer receiver-secret');
     assert.equal(handshake.headers['x-tenant'], 'clinic-7');
@@ -59,13 +78,20 @@ describe('rest-hook Subscriptions', () => {
     await subscribe('id-only');
     await subscribe('empty');
     const obs = await post('Observation', pain('p2', 9));
-    await receiver.until((rs) => rs.some((r) => r.path.endsWith('/empty') && r.body === '' && rs.indexOf(r) > 0) && notifications(rs).some((r) => r.path.endsWith('/id-only')));
+    await receiver.until(
+      (rs) =>
+        rs.some((r) => r.path.endsWith('/empty') && r.body === '' && rs.indexOf(r) > 0) &&
+        notifications(rs).some((r) => r.path.endsWith('/id-only')),
+    );
     const idOnly = notifications(receiver.received).find((r) => r.path.endsWith('/id-only'))!;
     const focus = (idOnly.json as Bundle).entry![1];
     assert.equal(focus.fullUrl, `http://localhost:8080/fhir/Observation/${obs.body.id}`);
     assert.equal(focus.resource, undefined);
     const empties = receiver.received.filter((r) => r.path.endsWith('/empty'));
-    assert.ok(empties.every((r) => r.body === '' && r.headers['content-type'] === undefined), 'an empty payload sends no body');
+    assert.ok(
+      empties.every((r) => r.body === '' && r.headers['content-type'] === undefined),
+      'an empty payload sends no body',
+    );
   });
 
   it('a receiver that keeps failing puts the Subscription in error, with the reason, after the documented number of attempts', async () => {
@@ -82,11 +108,16 @@ describe('rest-hook Subscriptions', () => {
     }
   });
 
-  it('the pain-severe topic of the FibroTrack IG, filtered by patient, sends that patient\'s scores above 8 only', async () => {
+  it("the pain-severe topic of the FibroTrack IG, filtered by patient, sends that patient's scores above 8 only", async () => {
     const topic = 'https://fhir.fibrotrack.org/SubscriptionTopic/pain-severe';
     const filtered = (filter: string) => ({
-      ...subscription(receiver.url + '/topic', 'id-only'), criteria: topic,
-      _criteria: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria', valueString: filter }] },
+      ...subscription(receiver.url + '/topic', 'id-only'),
+      criteria: topic,
+      _criteria: {
+        extension: [
+          { url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria', valueString: filter },
+        ],
+      },
     });
     const refused = await post('Subscription', filtered('Observation?code=http://loinc.org|1234-5'));
     assert.equal(refused.status, 422, refused.text);
@@ -110,7 +141,7 @@ describe('rest-hook Subscriptions', () => {
     const bad = await post('Subscription', { ...subscription(receiver.url), criteria: 'Observation?nonsense=1' });
     assert.equal(bad.status, 400, bad.text);
     assert.match(bad.body.issue[0].diagnostics, /nonsense/);
-    const email = await post('Subscription', subscription(receiver.url, undefined, { channel: { type: 'email' } } as Partial<Subscription>));
+    const email = await post('Subscription', subscription(receiver.url, undefined, { channel: { type: 'email' } }));
     assert.equal(email.status, 400, email.text);
     assert.match(email.body.issue[0].diagnostics, /channel.type 'email'/);
     const lan = await post('Subscription', subscription('https://10.1.2.3/hook'));
@@ -127,13 +158,19 @@ describe('rest-hook Subscriptions', () => {
     const at = receiver.received.length;
     const obs = await post('Observation', pain('p3', 10));
     assert.equal(obs.status, 201);
-    const [row] = await server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE res_id = ? AND delivered_at IS NULL', [obs.body.id]);
+    const [row] = await server.sql<{ n: number }[]>(
+      'SELECT COUNT(*) AS n FROM subscription_event WHERE res_id = ? AND delivered_at IS NULL',
+      [obs.body.id],
+    );
     assert.ok(Number(row.n) >= 1, 'the event is in the outbox, committed with the Observation');
     assert.equal(receiver.received.length, at);
     server.built.deliveryLoop.start();
     await receiver.until((rs) => notifications(rs.slice(at)).some((r) => (r.json as Bundle).entry![1].fullUrl?.endsWith(obs.body.id)));
     for (const end = Date.now() + 15_000; ;) {
-      const [left] = await server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE res_id = ? AND delivered_at IS NULL', [obs.body.id]);
+      const [left] = await server.sql<{ n: number }[]>(
+        'SELECT COUNT(*) AS n FROM subscription_event WHERE res_id = ? AND delivered_at IS NULL',
+        [obs.body.id],
+      );
       if (Number(left.n) === 0) break;
       assert.ok(Date.now() < end, 'the outbox rows are marked delivered');
       await new Promise((r) => setTimeout(r, 25));
@@ -141,17 +178,30 @@ describe('rest-hook Subscriptions', () => {
   });
 
   it('two server nodes on one database deliver each event once', async () => {
-    const second = await buildApp(loadConfig({ DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open', ...FAST }));
+    const second = await buildApp(
+      loadConfig({
+        DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}`,
+        BASE_URL: 'http://localhost:8080',
+        AUTH_MODE: 'open',
+        ...FAST,
+      }),
+    );
     try {
       const { id } = await subscribe('id-only');
       const at = receiver.received.length;
       const created = await Promise.all(Array.from({ length: 12 }, (_, i) => post('Observation', pain(`n${i % 3}`, 9))));
       for (const c of created) assert.equal(c.status, 201);
-      const ours = (rs: Received[]) => notifications(rs.slice(at)).filter((r) => param(statusOf(r), 'subscription')?.valueReference?.reference?.endsWith(id));
+      const ours = (rs: Received[]) =>
+        notifications(rs.slice(at)).filter((r) => param(statusOf(r), 'subscription')?.valueReference?.reference?.endsWith(id));
       await receiver.until((rs) => ours(rs).length >= 12);
       await new Promise((r) => setTimeout(r, 300)); // room for a duplicate to arrive, were there one
-      const numbers = ours(receiver.received).map(eventNumber).sort((a, b) => a - b);
-      assert.deepEqual(numbers, Array.from({ length: 12 }, (_, i) => i + 1));
+      const numbers = ours(receiver.received)
+        .map(eventNumber)
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
     } finally {
       await second.close();
     }
@@ -160,18 +210,37 @@ describe('rest-hook Subscriptions', () => {
   it('npx fibrotrack subscriptions list shows each one with its backlog; remove stops one', async () => {
     const run = promisify(execFile);
     const bin = join(import.meta.dirname, '..', 'bin', 'fibrotrack.js');
-    const env = { ...process.env, AUTH_MODE: 'open', DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}` };
+    const env = {
+      ...process.env,
+      AUTH_MODE: 'open',
+      DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}`,
+    };
     const { id } = await subscribe('id-only');
-    const listed = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const listed = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const mine = listed.find((l) => l.id === id);
-    assert.deepEqual({ ...mine, events: undefined }, { id, status: 'active', criteria: CRITERIA, events: undefined, pending: 0, failures: 0 });
-    assert.ok(listed.some((l) => l.status === 'error'), 'the failing one is listed in error');
+    assert.deepEqual(
+      { ...mine, events: undefined },
+      { id, status: 'active', criteria: CRITERIA, events: undefined, pending: 0, failures: 0 },
+    );
+    assert.ok(
+      listed.some((l) => l.status === 'error'),
+      'the failing one is listed in error',
+    );
     const removed = await run(process.execPath, [bin, 'subscriptions', 'remove', id], { env });
     assert.match(removed.stdout, new RegExp(`Removed Subscription/${id}`));
     assert.equal((await server.http.get(`/fhir/Subscription/${id}`)).status, 410);
-    const after = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const after = (await run(process.execPath, [bin, 'subscriptions', 'list'], { env })).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(after.find((l) => l.id === id)?.status, 'off');
-    await assert.rejects(run(process.execPath, [bin, 'subscriptions', 'remove', 'nope'], { env }), (err: { code: number; stderr: string }) => err.code === 1 && /No Subscription\/nope/.test(err.stderr));
+    await assert.rejects(
+      run(process.execPath, [bin, 'subscriptions', 'remove', 'nope'], { env }),
+      (err: { code: number; stderr: string }) => err.code === 1 && /No Subscription\/nope/.test(err.stderr),
+    );
     await assert.rejects(run(process.execPath, [bin, 'subscriptions', 'frob'], { env }), (err: { code: number }) => err.code === 2);
   });
 });

@@ -4,7 +4,6 @@
 // https://hl7.org/fhir/R4/subscription.html, https://datatracker.ietf.org/doc/html/rfc7009
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Subscription } from 'fhir/r4.js';
 import { as, startFixture, type Fixture } from './resource-server-fixture.js';
 import type { HookReceiver } from './support/hook-receiver.js';
 import { revoke } from './support/smart-tokens.js';
@@ -14,13 +13,23 @@ describe('Subscriptions end with their authorization', () => {
   let f: Fixture;
   let receiver: HookReceiver;
 
-  withReceiver(() => startFixture(RECEIVING), (started, r) => {
-    f = started;
-    receiver = r;
-  });
+  withReceiver(
+    () => startFixture(RECEIVING),
+    (started, r) => {
+      f = started;
+      receiver = r;
+    },
+  );
 
   const pending = async (id: string) =>
-    Number((await f.server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NULL', [id]))[0].n);
+    Number(
+      (
+        await f.server.sql<{ n: number }[]>(
+          'SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NULL',
+          [id],
+        )
+      )[0].n,
+    );
 
   /** A patient app's active Subscription, then its access token revoked: the Subscription as it is once off. */
   const subscribeThenRevoke = async (path: string) => {
@@ -57,7 +66,7 @@ describe('Subscriptions end with their authorization', () => {
 
   it('the revoked token cannot start its stopped Subscription again', async () => {
     const { token, created, off } = await subscribeThenRevoke('/again');
-    const again = await as(f.server, token.access_token).put(`Subscription/${created.body.id}`, { ...off, status: 'requested' } as Subscription);
+    const again = await as(f.server, token.access_token).put(`Subscription/${created.body.id}`, { ...off, status: 'requested' });
     assert.equal(again.status, 401, again.text);
     assert.equal((await waitForStoredStatus(f.server, created.body.id, 'off')).status, 'off');
   });

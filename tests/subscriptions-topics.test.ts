@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Bundle, Observation, Parameters } from 'fhir/r4.js';
 import type { HookReceiver, Received } from './support/hook-receiver.js';
-import { notifications, pain, param, statusOf, topicSubscription, waitForStatus, RECEIVING, withReceiver } from './support/subscriptions.js';
+import {
+  notifications,
+  pain,
+  param,
+  statusOf,
+  topicSubscription,
+  waitForStatus,
+  RECEIVING,
+  withReceiver,
+} from './support/subscriptions.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 const DAY = 86_400_000;
@@ -16,21 +25,31 @@ const at = (days: number) => new Date(NOW + days * DAY).toISOString();
 
 const scoreAt = (patient: string, value: number, days: number) => ({ ...pain(patient, value), effectiveDateTime: at(days) });
 const restingHeartRate = (patient: string, value: number, days: number) => ({
-  resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-  code: { coding: [{ system: 'http://loinc.org', code: '40443-4' }] }, subject: { reference: `Patient/${patient}` }, effectiveDateTime: at(days),
+  resourceType: 'Observation',
+  status: 'final',
+  category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+  code: { coding: [{ system: 'http://loinc.org', code: '40443-4' }] },
+  subject: { reference: `Patient/${patient}` },
+  effectiveDateTime: at(days),
   valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
 });
 
 describe('Subscription topics pain-rising, wearable-anomaly, and pain-severe thresholds', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  withReceiver(() => startTestServer(RECEIVING), (started, r) => {
-    server = started;
-    receiver = r;
-  });
+  withReceiver(
+    () => startTestServer(RECEIVING),
+    (started, r) => {
+      server = started;
+      receiver = r;
+    },
+  );
 
   const subscribe = async (path: string, topic: string, filters: string[]) => {
-    const res = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON).send(topicSubscription(receiver.url + path, topic, filters));
+    const res = await server.http
+      .post('/fhir/Subscription')
+      .set('Content-Type', FHIR_JSON)
+      .send(topicSubscription(receiver.url + path, topic, filters));
     assert.equal(res.status, 201, res.text);
     await waitForStatus(server, res.body.id, 'active');
     return res.body.id as string;
@@ -48,7 +67,8 @@ describe('Subscription topics pain-rising, wearable-anomaly, and pain-severe thr
   };
   const on = (path: string) => (rs: Received[]) => notifications(rs).filter((r) => r.path.endsWith(path));
   const focusOf = (r: Received) => (r.json as Bundle).entry![1].resource as Observation;
-  const contextOf = (r: Received) => param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'additional-context')?.valueReference?.reference;
+  const contextOf = (r: Received) =>
+    param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'additional-context')?.valueReference?.reference;
 
   it('pain-rising: one notification when the 7-day mean rises by 2 over the week before, none while it stays up', async () => {
     const id = await subscribe('/rising', 'pain-rising', ['Observation?patient=Patient/rise']);
@@ -90,7 +110,9 @@ describe('Subscription topics pain-rising, wearable-anomaly, and pain-severe thr
   });
 
   it('a filter a topic does not offer is 422, naming the ones it does', async () => {
-    const res = await server.http.post('/fhir/Subscription').set('Content-Type', FHIR_JSON)
+    const res = await server.http
+      .post('/fhir/Subscription')
+      .set('Content-Type', FHIR_JSON)
       .send(topicSubscription(receiver.url, 'pain-rising', ['Observation?value-quantity=gt6']));
     assert.equal(res.status, 422, res.text);
     assert.match(res.body.issue[0].diagnostics, /filtered by patient, not 'value-quantity'/);

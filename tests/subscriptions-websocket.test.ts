@@ -24,10 +24,17 @@ describe('websocket Subscriptions across two nodes', () => {
   before(async () => {
     f = await startFixture({ REDIS_PREFIX: PREFIX, SUBSCRIPTION_POLL_MS: '50' });
     // The second node delivers nothing itself: what its sockets get was published by the first node's loop.
-    other = await buildApp(loadConfig({
-      DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${f.server.database}`, BASE_URL: 'http://localhost:8080',
-      AUTH_MODE: 'smart', REDIS_PREFIX: PREFIX, SUBSCRIPTION_DELIVERY: 'false', SUBSCRIPTION_WS_MAX_PER_CLIENT: '1', SUBSCRIPTION_WS_IDLE_MS: '1500',
-    }));
+    other = await buildApp(
+      loadConfig({
+        DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${f.server.database}`,
+        BASE_URL: 'http://localhost:8080',
+        AUTH_MODE: 'smart',
+        REDIS_PREFIX: PREFIX,
+        SUBSCRIPTION_DELIVERY: 'false',
+        SUBSCRIPTION_WS_MAX_PER_CLIENT: '1',
+        SUBSCRIPTION_WS_IDLE_MS: '1500',
+      }),
+    );
     node2 = await listen(other.app, other.upgrade);
   });
   after(async () => {
@@ -93,7 +100,15 @@ describe('websocket Subscriptions across two nodes', () => {
     assert.deepEqual(await socket.until(1), [`bound ${id}`]);
     const written = await as(f.server, f.system).post('Observation', pain('a', 10));
     assert.equal(written.status, 201);
-    const published = async () => Number((await f.server.sql<{ n: number }[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NOT NULL', [id]))[0].n);
+    const published = async () =>
+      Number(
+        (
+          await f.server.sql<{ n: number }[]>(
+            'SELECT COUNT(*) AS n FROM subscription_event WHERE subscription_id = ? AND delivered_at IS NOT NULL',
+            [id],
+          )
+        )[0].n,
+      );
     for (let i = 0; i < 300 && (await published()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(await published(), 1, 'the event was published');
     // Published to this very socket's node: a message it were sent would be here well within this.
@@ -117,7 +132,7 @@ describe('websocket Subscriptions across two nodes', () => {
     assert.match(refused.body.issue[0].diagnostics, /binding tokens are for websocket Subscriptions/);
   });
 
-  it("binds no socket with a binding token of another user, though of the same app", async () => {
+  it('binds no socket with a binding token of another user, though of the same app', async () => {
     const app = await f.oneApp('patient/Observation.rs patient/Subscription.cruds');
     const owner = (await app.patientToken('a', 'patient/Observation.rs patient/Subscription.cruds')).access_token;
     const { id, url } = await subscribeWs(owner, 'id-only');
@@ -129,7 +144,12 @@ describe('websocket Subscriptions across two nodes', () => {
     const access = await f.server.built.verifier!.verify(other);
     const { expiresAt: _e, ...grant } = access!;
     const forged = randomBytes(32).toString('base64url');
-    await f.server.built.redis!.set(`${PREFIX}ws-binding:${forged}`, JSON.stringify({ subscriptionIds: [id], grant: { access: grant } }), 'EX', 60);
+    await f.server.built.redis!.set(
+      `${PREFIX}ws-binding:${forged}`,
+      JSON.stringify({ subscriptionIds: [id], grant: { access: grant } }),
+      'EX',
+      60,
+    );
     const socket = await connect(url);
     socket.ws.send(`bind-with-token ${forged}`);
     assert.match((await socket.until(1))[0], new RegExp(`^error no websocket Subscription to bind to: ${id}`));

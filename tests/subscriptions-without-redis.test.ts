@@ -73,7 +73,13 @@ describe('AUTH_MODE=open without Redis', () => {
 
   it('AUTH_MODE=smart refuses to start without Redis', async () => {
     const database = `fibrotrack_test_noredis_${randomBytes(4).toString('hex')}`;
-    const config = loadConfig({ DATABASE_URL: `${MYSQL}/${database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'smart', REDIS_URL: redisUrl, REDIS_TIMEOUT_MS: '200' });
+    const config = loadConfig({
+      DATABASE_URL: `${MYSQL}/${database}`,
+      BASE_URL: 'http://localhost:8080',
+      AUTH_MODE: 'smart',
+      REDIS_URL: redisUrl,
+      REDIS_TIMEOUT_MS: '200',
+    });
     try {
       await assert.rejects(buildApp(config), /Redis/);
     } finally {

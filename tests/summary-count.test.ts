@@ -18,9 +18,12 @@ const count = async (path: string) => {
 before(async () => {
   s = await startTestServer();
   ann = await post('Patient', patient());
-  for (let d = 1; d <= 30; d++) await post('Observation', painScore(`Patient/${ann}`, d % 11, `2026-10-${String(d).padStart(2, '0')}T08:00:00Z`));
+  for (let d = 1; d <= 30; d++)
+    await post('Observation', painScore(`Patient/${ann}`, d % 11, `2026-10-${String(d).padStart(2, '0')}T08:00:00Z`));
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 describe('_summary=count', () => {
   test('gives the total of 30 matches with the default page size, and neither entries nor a next link', async () => {
@@ -28,14 +31,21 @@ describe('_summary=count', () => {
     assert.equal(b.type, 'searchset');
     assert.equal(b.total, 30);
     assert.equal(b.entry, undefined);
-    assert.deepEqual(b.link.map((l) => l.relation), ['self']);
+    assert.deepEqual(
+      b.link.map((l) => l.relation),
+      ['self'],
+    );
   });
   test('ignores a small _count, _total=none and _include: the count is still complete', async () => {
     for (const extra of ['_count=5', '_count=0', '_count=100', '_total=none', '_include=Observation:subject', '_sort=-date&_count=3']) {
       const b = await count(`/fhir/Observation?patient=${ann}&_summary=count&${extra}`);
       assert.equal(b.total, 30, extra);
       assert.equal(b.entry, undefined, extra);
-      assert.equal(b.link.some((l) => l.relation === 'next'), false, extra);
+      assert.equal(
+        b.link.some((l) => l.relation === 'next'),
+        false,
+        extra,
+      );
     }
   });
   test('counts within a compartment and through POST _search', async () => {
@@ -44,7 +54,10 @@ describe('_summary=count', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.total, 30);
     assert.equal((res.body.entry ?? []).length, 0);
-    assert.equal(res.body.link.some((l: { relation: string }) => l.relation === 'next'), false);
+    assert.equal(
+      res.body.link.some((l: { relation: string }) => l.relation === 'next'),
+      false,
+    );
   });
   test('counts 0 when nothing matches', async () => {
     const b = await count('/fhir/Observation?patient=nobody&_summary=count');

@@ -6,11 +6,25 @@ import { FHIR_JSON } from './support/test-server.js';
 import { as, assertForbidden, startFixture, type Fixture } from './resource-server-fixture.js';
 
 const LOCATION = 'https://fhir.fibrotrack.org/ValueSet/fibrotrack-pain-location';
-const expandBody = { resourceType: 'Parameters', parameter: [{ name: 'url', valueUri: LOCATION }, { name: 'count', valueInteger: 3 }] };
-const lookupBody = { resourceType: 'Parameters', parameter: [{ name: 'system', valueUri: 'http://hl7.org/fhir/administrative-gender' }, { name: 'code', valueCode: 'male' }] };
+const expandBody = {
+  resourceType: 'Parameters',
+  parameter: [
+    { name: 'url', valueUri: LOCATION },
+    { name: 'count', valueInteger: 3 },
+  ],
+};
+const lookupBody = {
+  resourceType: 'Parameters',
+  parameter: [
+    { name: 'system', valueUri: 'http://hl7.org/fhir/administrative-gender' },
+    { name: 'code', valueCode: 'male' },
+  ],
+};
 
 let f: Fixture;
-before(async () => { f = await startFixture(); });
+before(async () => {
+  f = await startFixture();
+});
 after(() => f.server.close());
 
 test('GET at type and instance level needs no token', async () => {
@@ -21,7 +35,10 @@ test('GET at type and instance level needs no token', async () => {
   assert.equal((await f.server.http.get(`/fhir/ValueSet/${id}/$validate-code?system=http://snomed.info/sct&code=45048000`)).status, 200);
   const looked = await f.server.http.get('/fhir/CodeSystem/$lookup?system=http://hl7.org/fhir/administrative-gender&code=male');
   assert.equal(looked.status, 200, looked.text);
-  assert.equal((await f.server.http.get('/fhir/CodeSystem/$subsumes?system=http://hl7.org/fhir/administrative-gender&codeA=male&codeB=male')).status, 200);
+  assert.equal(
+    (await f.server.http.get('/fhir/CodeSystem/$subsumes?system=http://hl7.org/fhir/administrative-gender&codeA=male&codeB=male')).status,
+    200,
+  );
   // Other operations on definitions stay behind the token.
   assert.equal((await f.server.http.get(`/fhir/ValueSet/${id}/$validate`)).status, 401);
   assert.equal((await f.server.http.get('/fhir/Observation/$expand')).status, 401);
@@ -32,7 +49,10 @@ test('POST needs a token, and one whose scopes cover the type', async () => {
   assert.equal(none.status, 401, none.text);
   assert.equal(none.body.resourceType, 'OperationOutcome');
   const observationsOnly = (await f.patientToken('p1', 'patient/Observation.rs')).access_token;
-  assertForbidden(await as(f.server, observationsOnly).post('ValueSet/$expand', expandBody), /do not allow read \(r\) or search \(s\) on ValueSet/);
+  assertForbidden(
+    await as(f.server, observationsOnly).post('ValueSet/$expand', expandBody),
+    /do not allow read \(r\) or search \(s\) on ValueSet/,
+  );
   const valueSets = (await f.userToken('user/ValueSet.rs')).access_token;
   const expanded = await as(f.server, valueSets).post('ValueSet/$expand', expandBody);
   assert.equal(expanded.status, 200, expanded.text);

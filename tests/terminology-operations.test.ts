@@ -20,7 +20,12 @@ const post = (path: string, body: unknown) => s.http.post(`/fhir/${path}`).set('
 const params = (...parameter: Record<string, unknown>[]) => ({ resourceType: 'Parameters', parameter });
 const out = (body: Parameters, name: string) => body.parameter?.filter((p) => p.name === name) ?? [];
 const codes = (vs: ValueSet) => vs.expansion!.contains!.map((c) => c.code);
-const refused = (res: { status: number; body: { resourceType?: string; issue?: { code: string; diagnostics?: string }[] }; text: string }, status: number, code: string, mention: RegExp) => {
+const refused = (
+  res: { status: number; body: { resourceType?: string; issue?: { code: string; diagnostics?: string }[] }; text: string },
+  status: number,
+  code: string,
+  mention: RegExp,
+) => {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body.resourceType, 'OperationOutcome');
   assert.equal(res.body.issue![0].code, code);
@@ -30,15 +35,44 @@ const refused = (res: { status: number; body: { resourceType?: string; issue?: {
 before(async () => {
   s = await startTestServer();
   const region = await post('CodeSystem', {
-    resourceType: 'CodeSystem', url: REGION, name: 'PainRegion', version: '2', status: 'active', content: 'complete', hierarchyMeaning: 'is-a',
-    concept: [{ code: 'body', display: 'Body', concept: [
-      { code: 'upper', display: 'Upper body', concept: [{ code: 'shoulder-left', display: 'Left shoulder' }, { code: 'neck', display: 'Neck' }] },
-      { code: 'lower', display: 'Lower body', concept: [{ code: 'knee-left', display: 'Left knee' }] },
-    ] }],
+    resourceType: 'CodeSystem',
+    url: REGION,
+    name: 'PainRegion',
+    version: '2',
+    status: 'active',
+    content: 'complete',
+    hierarchyMeaning: 'is-a',
+    concept: [
+      {
+        code: 'body',
+        display: 'Body',
+        concept: [
+          {
+            code: 'upper',
+            display: 'Upper body',
+            concept: [
+              { code: 'shoulder-left', display: 'Left shoulder' },
+              { code: 'neck', display: 'Neck' },
+            ],
+          },
+          { code: 'lower', display: 'Lower body', concept: [{ code: 'knee-left', display: 'Left knee' }] },
+        ],
+      },
+    ],
   });
   assert.equal(region.status, 201, region.text);
   regionId = region.body.id;
-  assert.equal((await post('ValueSet', { resourceType: 'ValueSet', url: ANY_LOINC, status: 'active', compose: { include: [{ system: 'http://loinc.org' }] } })).status, 201);
+  assert.equal(
+    (
+      await post('ValueSet', {
+        resourceType: 'ValueSet',
+        url: ANY_LOINC,
+        status: 'active',
+        compose: { include: [{ system: 'http://loinc.org' }] },
+      })
+    ).status,
+    201,
+  );
 });
 after(() => s.close());
 
@@ -48,7 +82,11 @@ describe('ValueSet/$expand', () => {
     assert.equal(all.status, 200, all.text);
     assert.equal(all.body.resourceType, 'ValueSet');
     assert.equal(all.body.expansion.total, 19);
-    assert.deepEqual(all.body.expansion.contains[0], { system: 'http://snomed.info/sct', code: '91775009', display: 'Structure of left shoulder region' });
+    assert.deepEqual(all.body.expansion.contains[0], {
+      system: 'http://snomed.info/sct',
+      code: '91775009',
+      display: 'Structure of left shoulder region',
+    });
     const shoulders = await get(`ValueSet/$expand?url=${encodeURIComponent(LOCATION)}&filter=SHOULDER`);
     assert.deepEqual(codes(shoulders.body), ['91775009', '91774008']);
     assert.equal(shoulders.body.expansion.total, 2);
@@ -73,19 +111,40 @@ describe('ValueSet/$expand', () => {
   });
 
   test('expands a value set sent inline, with filters over a stored code system', async () => {
-    const res = await post('ValueSet/$expand', params({ name: 'valueSet', resource: {
-      resourceType: 'ValueSet', status: 'active',
-      compose: { include: [{ system: REGION, filter: [{ property: 'concept', op: 'is-a', value: 'upper' }] }], exclude: [{ system: REGION, concept: [{ code: 'neck' }] }] },
-    } }));
+    const res = await post(
+      'ValueSet/$expand',
+      params({
+        name: 'valueSet',
+        resource: {
+          resourceType: 'ValueSet',
+          status: 'active',
+          compose: {
+            include: [{ system: REGION, filter: [{ property: 'concept', op: 'is-a', value: 'upper' }] }],
+            exclude: [{ system: REGION, concept: [{ code: 'neck' }] }],
+          },
+        },
+      }),
+    );
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.expansion.contains, [
-      { system: REGION, code: 'upper', display: 'Upper body' }, { system: REGION, code: 'shoulder-left', display: 'Left shoulder' },
+      { system: REGION, code: 'upper', display: 'Upper body' },
+      { system: REGION, code: 'shoulder-left', display: 'Left shoulder' },
     ]);
   });
 
   test('refuses what it cannot list, what it does not know and what is malformed', async () => {
-    refused(await get(`ValueSet/$expand?url=${encodeURIComponent(ANY_LOINC)}`), 400, 'not-supported', /includes all of code system http:\/\/loinc.org, which this server does not hold in full/);
-    refused(await get('ValueSet/$expand?url=http://example.org/nothing'), 404, 'not-found', /Value set http:\/\/example.org\/nothing is not known/);
+    refused(
+      await get(`ValueSet/$expand?url=${encodeURIComponent(ANY_LOINC)}`),
+      400,
+      'not-supported',
+      /includes all of code system http:\/\/loinc.org, which this server does not hold in full/,
+    );
+    refused(
+      await get('ValueSet/$expand?url=http://example.org/nothing'),
+      404,
+      'not-found',
+      /Value set http:\/\/example.org\/nothing is not known/,
+    );
     refused(await get('ValueSet/no-such-id/$expand'), 404, 'not-found', /ValueSet\/no-such-id/);
     refused(await get('ValueSet/$expand'), 400, 'invalid', /needs the value set/);
     refused(await get(`ValueSet/$expand?url=${encodeURIComponent(LOCATION)}&count=ten`), 400, 'value', /count must be a whole number/);
@@ -97,7 +156,12 @@ describe('ValueSet/$expand', () => {
 
   test('a stored value set whose canonical url holds a comma is found by that url', async () => {
     const url = 'http://example.org/fhir/ValueSet/upper,lower';
-    const stored = await post('ValueSet', { resourceType: 'ValueSet', url, status: 'active', compose: { include: [{ system: REGION, concept: [{ code: 'neck' }] }] } });
+    const stored = await post('ValueSet', {
+      resourceType: 'ValueSet',
+      url,
+      status: 'active',
+      compose: { include: [{ system: REGION, concept: [{ code: 'neck' }] }] },
+    });
     assert.equal(stored.status, 201, stored.text);
     const res = await get(`ValueSet/$expand?url=${encodeURIComponent(url)}`);
     assert.equal(res.status, 200, res.text);
@@ -110,18 +174,38 @@ describe('ValueSet/$expand', () => {
     const vs = (compose: unknown) => params({ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose } });
     refused(await post('ValueSet/$expand', vs({ include: 5 })), 400, 'invalid', /include/);
     refused(await post('ValueSet/$expand', vs({})), 400, 'invalid', /include/);
-    refused(await post('ValueSet/$validate-code', { ...vs({ include: [{ system: REGION, concept: 'neck' }] }), parameter: [
-      ...vs({ include: [{ system: REGION, concept: 'neck' }] }).parameter, { name: 'system', valueUri: REGION }, { name: 'code', valueCode: 'neck' },
-    ] }), 400, 'invalid', /concept/);
-    const cs = (concept: unknown) => params({ name: 'codeSystem', resource: { resourceType: 'CodeSystem', url: REGION, status: 'active', content: 'complete', concept } }, { name: 'code', valueCode: 'neck' });
+    refused(
+      await post('ValueSet/$validate-code', {
+        ...vs({ include: [{ system: REGION, concept: 'neck' }] }),
+        parameter: [
+          ...vs({ include: [{ system: REGION, concept: 'neck' }] }).parameter,
+          { name: 'system', valueUri: REGION },
+          { name: 'code', valueCode: 'neck' },
+        ],
+      }),
+      400,
+      'invalid',
+      /concept/,
+    );
+    const cs = (concept: unknown) =>
+      params(
+        { name: 'codeSystem', resource: { resourceType: 'CodeSystem', url: REGION, status: 'active', content: 'complete', concept } },
+        { name: 'code', valueCode: 'neck' },
+      );
     refused(await post('CodeSystem/$validate-code', cs('neck')), 400, 'invalid', /concept/);
     refused(await post('CodeSystem/$validate-code', cs([{ display: 'no code' }])), 400, 'invalid', /code/);
   });
 
   test('a regex filter that could backtrack without end is refused; a plain one expands', async () => {
-    const regex = (value: string) => params({ name: 'valueSet', resource: {
-      resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: REGION, filter: [{ property: 'concept', op: 'regex', value }] }] },
-    } });
+    const regex = (value: string) =>
+      params({
+        name: 'valueSet',
+        resource: {
+          resourceType: 'ValueSet',
+          status: 'active',
+          compose: { include: [{ system: REGION, filter: [{ property: 'concept', op: 'regex', value }] }] },
+        },
+      });
     const left = await post('ValueSet/$expand', regex('.*-left'));
     assert.equal(left.status, 200, left.text);
     assert.deepEqual(codes(left.body), ['shoulder-left', 'knee-left']);
@@ -134,12 +218,28 @@ describe('ValueSet/$expand', () => {
     // Two stored code systems of 6,000 codes each (one resource holds at most 20,000 elements).
     for (const half of ['a', 'b']) {
       const concept = Array.from({ length: 6_000 }, (_, i) => ({ code: `${half}${i}` }));
-      const res = await post('CodeSystem', { resourceType: 'CodeSystem', url: `http://example.org/big-${half}`, status: 'active', content: 'complete', concept });
+      const res = await post('CodeSystem', {
+        resourceType: 'CodeSystem',
+        url: `http://example.org/big-${half}`,
+        status: 'active',
+        content: 'complete',
+        concept,
+      });
       assert.equal(res.status, 201, res.text);
     }
-    const big = { name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://example.org/big-a' }, { system: 'http://example.org/big-b' }] } } };
+    const big = {
+      name: 'valueSet',
+      resource: {
+        resourceType: 'ValueSet',
+        status: 'active',
+        compose: { include: [{ system: 'http://example.org/big-a' }, { system: 'http://example.org/big-b' }] },
+      },
+    };
     refused(await post('ValueSet/$expand', params(big)), 400, 'too-costly', /12000 codes, more than the 10000/);
-    const paged = await post('ValueSet/$expand', params(big, { name: 'offset', valueInteger: 11_999 }, { name: 'count', valueInteger: 100 }));
+    const paged = await post(
+      'ValueSet/$expand',
+      params(big, { name: 'offset', valueInteger: 11_999 }, { name: 'count', valueInteger: 100 }),
+    );
     assert.equal(paged.status, 200, paged.text);
     assert.deepEqual(codes(paged.body), ['b5999']);
     assert.equal(paged.body.expansion.total, 12_000);
@@ -164,13 +264,31 @@ describe('CodeSystem/$lookup and $subsumes', () => {
   });
 
   test('LOINC and SNOMED CT are not held: refused, never guessed; unknown codes are 404', async () => {
-    refused(await get('CodeSystem/$lookup?system=http://loinc.org&code=72514-3'), 404, 'not-found', /http:\/\/loinc.org is not held by this server.*LOINC and SNOMED CT are not/);
+    refused(
+      await get('CodeSystem/$lookup?system=http://loinc.org&code=72514-3'),
+      404,
+      'not-found',
+      /http:\/\/loinc.org is not held by this server.*LOINC and SNOMED CT are not/,
+    );
     refused(await get('CodeSystem/$lookup?system=http://snomed.info/sct&code=45048000'), 404, 'not-found', /snomed.info\/sct is not held/);
     refused(await get(`CodeSystem/$lookup?system=${GENDER}&code=banana`), 404, 'not-found', /Code 'banana' is not in code system/);
     refused(await get(`CodeSystem/$lookup?system=${REGION}&code=neck&version=9`), 404, 'not-found', /Version 9 .* \(it holds version 2\)/);
     refused(await get('CodeSystem/$lookup?code=male'), 400, 'invalid', /needs the code system/);
-    refused(await get(`CodeSystem/$lookup?system=${GENDER}&code=male&coding=x`), 400, 'invalid', /is a Coding: send it in a Parameters body/);
-    refused(await post('CodeSystem/$lookup', params({ name: 'codeableConcept', valueCodeableConcept: { coding: [{ system: GENDER, code: 'male' }] } })), 400, 'not-supported', /no parameter 'codeableConcept'/);
+    refused(
+      await get(`CodeSystem/$lookup?system=${GENDER}&code=male&coding=x`),
+      400,
+      'invalid',
+      /is a Coding: send it in a Parameters body/,
+    );
+    refused(
+      await post(
+        'CodeSystem/$lookup',
+        params({ name: 'codeableConcept', valueCodeableConcept: { coding: [{ system: GENDER, code: 'male' }] } }),
+      ),
+      400,
+      'not-supported',
+      /no parameter 'codeableConcept'/,
+    );
   });
 
   test('subsumes, subsumed-by, equivalent and not-subsumed, at type and instance level', async () => {
@@ -183,9 +301,20 @@ describe('CodeSystem/$lookup and $subsumes', () => {
     assert.equal(await outcome(`CodeSystem/$subsumes?system=${REGION}&codeA=neck&codeB=upper`), 'subsumed-by');
     assert.equal(await outcome(`CodeSystem/${regionId}/$subsumes?codeA=neck&codeB=neck`), 'equivalent');
     assert.equal(await outcome(`CodeSystem/${regionId}/$subsumes?codeA=upper&codeB=knee-left`), 'not-subsumed');
-    const coded = await post('CodeSystem/$subsumes', params({ name: 'codingA', valueCoding: { system: REGION, code: 'lower' } }, { name: 'codingB', valueCoding: { system: REGION, code: 'knee-left' } }));
+    const coded = await post(
+      'CodeSystem/$subsumes',
+      params(
+        { name: 'codingA', valueCoding: { system: REGION, code: 'lower' } },
+        { name: 'codingB', valueCoding: { system: REGION, code: 'knee-left' } },
+      ),
+    );
     assert.equal(out(coded.body, 'outcome')[0].valueCode, 'subsumes');
-    refused(await get(`CodeSystem/$subsumes?system=${REGION}&codeA=body&codeB=elbow`), 404, 'not-found', /codeB 'elbow' is not in code system/);
+    refused(
+      await get(`CodeSystem/$subsumes?system=${REGION}&codeA=body&codeB=elbow`),
+      404,
+      'not-found',
+      /codeB 'elbow' is not in code system/,
+    );
     refused(await get('CodeSystem/$subsumes?system=http://snomed.info/sct&codeA=1&codeB=2'), 404, 'not-found', /not held/);
   });
 });
@@ -203,15 +332,31 @@ describe('$validate-code', () => {
     const wrong = await get(`${vs}&code=45048000&display=Elbow`);
     assert.equal(out(wrong.body, 'result')[0].valueBoolean, false);
     assert.match(out(wrong.body, 'message')[0].valueString!, /'Elbow' is not the display .* 'Neck structure'/);
-    const concept = await post('ValueSet/$validate-code', params(
-      { name: 'url', valueUri: 'http://hl7.org/fhir/ValueSet/administrative-gender' },
-      { name: 'codeableConcept', valueCodeableConcept: { coding: [{ system: 'http://example.org/x', code: 'm' }, { system: GENDER, code: 'female' }] } },
-    ));
+    const concept = await post(
+      'ValueSet/$validate-code',
+      params(
+        { name: 'url', valueUri: 'http://hl7.org/fhir/ValueSet/administrative-gender' },
+        {
+          name: 'codeableConcept',
+          valueCodeableConcept: {
+            coding: [
+              { system: 'http://example.org/x', code: 'm' },
+              { system: GENDER, code: 'female' },
+            ],
+          },
+        },
+      ),
+    );
     assert.equal(out(concept.body, 'result')[0].valueBoolean, true, concept.text);
   });
 
   test('ValueSet: membership in all of a code system not held cannot be checked', async () => {
-    refused(await get(`ValueSet/$validate-code?url=${encodeURIComponent(ANY_LOINC)}&system=http://loinc.org&code=72514-3`), 400, 'not-supported', /includes all of code system http:\/\/loinc.org, which this server does not hold/);
+    refused(
+      await get(`ValueSet/$validate-code?url=${encodeURIComponent(ANY_LOINC)}&system=http://loinc.org&code=72514-3`),
+      400,
+      'not-supported',
+      /includes all of code system http:\/\/loinc.org, which this server does not hold/,
+    );
     const other = await get(`ValueSet/$validate-code?url=${encodeURIComponent(ANY_LOINC)}&system=${GENDER}&code=male`);
     assert.equal(out(other.body, 'result')[0].valueBoolean, false, 'a code of another system is simply not in it');
     refused(await get(`ValueSet/$validate-code?url=${encodeURIComponent(LOCATION)}&code=45048000`), 400, 'invalid', /needs its system/);
@@ -224,7 +369,10 @@ describe('$validate-code', () => {
     const freezing = await get(`CodeSystem/${regionId}/$validate-code?code=freezing`);
     assert.equal(out(freezing.body, 'result')[0].valueBoolean, false);
     assert.match(out(freezing.body, 'message')[0].valueString!, /'freezing' is not in code system/);
-    const display = await post(`CodeSystem/${regionId}/$validate-code`, params({ name: 'coding', valueCoding: { system: REGION, code: 'neck', display: 'Nape' } }));
+    const display = await post(
+      `CodeSystem/${regionId}/$validate-code`,
+      params({ name: 'coding', valueCoding: { system: REGION, code: 'neck', display: 'Nape' } }),
+    );
     assert.equal(out(display.body, 'result')[0].valueBoolean, false);
     refused(await get('CodeSystem/$validate-code?url=http://loinc.org&code=72514-3'), 404, 'not-found', /not held/);
   });
@@ -232,8 +380,17 @@ describe('$validate-code', () => {
 
 test('the CapabilityStatement lists the five operations on ValueSet and CodeSystem, with their OperationDefinitions', async () => {
   const cap = (await get('metadata')).body;
-  const ops = (type: string) => cap.rest[0].resource.find((r: { type: string }) => r.type === type).operation.map((o: { name: string; definition: string }) => `${o.name} ${o.definition}`);
+  const ops = (type: string) =>
+    cap.rest[0].resource
+      .find((r: { type: string }) => r.type === type)
+      .operation.map((o: { name: string; definition: string }) => `${o.name} ${o.definition}`);
   const hl7 = 'http://hl7.org/fhir/OperationDefinition';
-  for (const o of [`expand ${hl7}/ValueSet-expand`, `validate-code ${hl7}/ValueSet-validate-code`]) assert.ok(ops('ValueSet').includes(o), o);
-  for (const o of [`lookup ${hl7}/CodeSystem-lookup`, `validate-code ${hl7}/CodeSystem-validate-code`, `subsumes ${hl7}/CodeSystem-subsumes`]) assert.ok(ops('CodeSystem').includes(o), o);
+  for (const o of [`expand ${hl7}/ValueSet-expand`, `validate-code ${hl7}/ValueSet-validate-code`])
+    assert.ok(ops('ValueSet').includes(o), o);
+  for (const o of [
+    `lookup ${hl7}/CodeSystem-lookup`,
+    `validate-code ${hl7}/CodeSystem-validate-code`,
+    `subsumes ${hl7}/CodeSystem-subsumes`,
+  ])
+    assert.ok(ops('CodeSystem').includes(o), o);
 });

@@ -17,7 +17,14 @@ const SECRET_NAME = `Zyx${randomBytes(4).toString('hex')}`;
 const OTHER_NAME = `Qvw${randomBytes(4).toString('hex')}`;
 const TOKEN = `tok-${randomBytes(12).toString('hex')}`;
 
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: { key: string; value: Record<string, unknown> }[] }
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+}
 const posts: string[] = [];
 let receiver: Server;
 let receiverPort: number;
@@ -32,7 +39,9 @@ before(async () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  receiverPort = await new Promise<number>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve((receiver.address() as { port: number }).port)));
+  receiverPort = await new Promise<number>((resolve) =>
+    receiver.listen(0, '127.0.0.1', () => resolve((receiver.address() as { port: number }).port)),
+  );
 });
 
 after(async () => {
@@ -81,20 +90,32 @@ function spansOf(bodies: string[]): OtlpSpan[] {
 const attr = (span: OtlpSpan, key: string) => span.attributes?.find((a) => a.key === key)?.value.stringValue as string | undefined;
 
 test('a search is traced as a server span with a child SQL span, flushed on SIGTERM, holding no name or token', async () => {
-  const { base, child } = await serve({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+  const { base, child } = await serve({
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  });
   const requestId = await searchByName(base);
   await stop(child); // the spans still queued are exported before the process exits
   assert.ok(posts.length > 0, 'the receiver got spans');
-  assert.ok(posts.every((p) => p.startsWith('POST /v1/traces application/json')), posts.map((p) => p.split('\n')[0]).join(', '));
+  assert.ok(
+    posts.every((p) => p.startsWith('POST /v1/traces application/json')),
+    posts.map((p) => p.split('\n')[0]).join(', '),
+  );
   const spans = spansOf(posts);
   const server = spans.find((s) => s.name === 'search-type Patient' && attr(s, 'http.request.id') === requestId);
   assert.ok(server, `a server span for the search; got ${[...new Set(spans.map((s) => s.name))].join(', ')}`);
   assert.equal(server.kind, 2); // SPAN_KIND_SERVER
   const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const descends = (s: OtlpSpan): boolean => s.parentSpanId ? s.parentSpanId === server.spanId || descends(byId.get(s.parentSpanId) ?? ({} as OtlpSpan)) : false;
-  const sql = spans.filter((s) => s.traceId === server.traceId && (attr(s, 'db.system') ?? attr(s, 'db.system.name')) === 'mysql' && descends(s));
+  const descends = (s: OtlpSpan): boolean =>
+    s.parentSpanId ? s.parentSpanId === server.spanId || descends(byId.get(s.parentSpanId) ?? ({} as OtlpSpan)) : false;
+  const sql = spans.filter(
+    (s) => s.traceId === server.traceId && (attr(s, 'db.system') ?? attr(s, 'db.system.name')) === 'mysql' && descends(s),
+  );
   assert.ok(sql.length > 0, 'SQL spans under the server span');
-  assert.ok(sql.some((s) => /select/i.test(String(attr(s, 'db.statement') ?? attr(s, 'db.query.text') ?? ''))), 'with the statement text');
+  assert.ok(
+    sql.some((s) => /select/i.test(String(attr(s, 'db.statement') ?? attr(s, 'db.query.text') ?? ''))),
+    'with the statement text',
+  );
   const everything = posts.join('\n');
   assert.ok(!everything.includes(SECRET_NAME), 'no span holds the searched name');
   assert.ok(!everything.includes(TOKEN), 'no span holds the bearer token');

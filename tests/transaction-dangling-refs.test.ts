@@ -7,8 +7,12 @@ import { painScore, patient } from './support/fixtures.js';
 import { FHIR_JSON, startTestServer, type TestServer } from './support/test-server.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const post = (path: string, body: unknown) => s.http.post(path).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
 const stored = async () =>
@@ -26,7 +30,10 @@ describe('transaction with a reference to no entry', () => {
       entry: [
         { fullUrl: PATIENT_URN, resource: patient(), request: { method: 'POST', url: 'Patient' } },
         { resource: painScore(PATIENT_URN, 4), request: { method: 'POST', url: 'Observation' } },
-        { resource: { ...painScore(PATIENT_URN, 5), derivedFrom: [{ reference: 'Observation/x' }, { reference: MISSING_URN }] }, request: { method: 'POST', url: 'Observation' } },
+        {
+          resource: { ...painScore(PATIENT_URN, 5), derivedFrom: [{ reference: 'Observation/x' }, { reference: MISSING_URN }] },
+          request: { method: 'POST', url: 'Observation' },
+        },
       ],
     });
     assert.equal(res.status, 400);
@@ -44,7 +51,12 @@ describe('transaction with a reference to no entry', () => {
     const res = await post('/fhir', {
       resourceType: 'Bundle',
       type: 'transaction',
-      entry: [{ resource: { ...painScore('urn:oid:1.2.3.4', 2), id: 'dangling-put' }, request: { method: 'PUT', url: 'Observation/dangling-put' } }],
+      entry: [
+        {
+          resource: { ...painScore('urn:oid:1.2.3.4', 2), id: 'dangling-put' },
+          request: { method: 'PUT', url: 'Observation/dangling-put' },
+        },
+      ],
     });
     assert.equal(res.status, 400);
     assert.match(res.body.issue[0].diagnostics, /Bundle\.entry\[0\].*urn:oid:1\.2\.3\.4/);
@@ -74,14 +86,18 @@ describe('a urn:uuid reference outside a transaction', () => {
     assert.deepEqual(created.body.issue[0].expression, ['Observation.subject.reference']);
     assert.ok(created.body.issue[0].diagnostics.includes(MISSING_URN));
 
-    const updated = await s.http.put('/fhir/Observation/urn-put').set('Content-Type', FHIR_JSON)
+    const updated = await s.http
+      .put('/fhir/Observation/urn-put')
+      .set('Content-Type', FHIR_JSON)
       .send(JSON.stringify({ ...painScore(MISSING_URN, 3), id: 'urn-put' }));
     assert.equal(updated.status, 400);
     assert.equal((await s.http.get('/fhir/Observation/urn-put')).status, 404);
 
     const ok = await post('/fhir/Observation', painScore('Patient/p1', 3));
     assert.equal(ok.status, 201);
-    const patched = await s.http.patch(`/fhir/Observation/${ok.body.id}`).set('Content-Type', 'application/json-patch+json')
+    const patched = await s.http
+      .patch(`/fhir/Observation/${ok.body.id}`)
+      .set('Content-Type', 'application/json-patch+json')
       .send(JSON.stringify([{ op: 'replace', path: '/subject/reference', value: MISSING_URN }]));
     assert.equal(patched.status, 400);
     assert.equal((await s.http.get(`/fhir/Observation/${ok.body.id}`)).body.subject.reference, 'Patient/p1');

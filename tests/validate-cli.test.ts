@@ -13,7 +13,8 @@ const EXAMPLES = join(import.meta.dirname, '..', 'profiles', 'generated', 'examp
 const PAIN = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-pain-severity';
 const fail = (code: number) => (err: { code: number }) => err.code === code;
 
-const painExample = () => JSON.parse(readFileSync(join(EXAMPLES, 'Observation-example-pain-severity.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+const painExample = () =>
+  JSON.parse(readFileSync(join(EXAMPLES, 'Observation-example-pain-severity.json'), 'utf8')) as Record<string, Record<string, unknown>>;
 /** The pain example with another score (0 to 10 by the profile's invariant ft-pain-1). */
 const scored = (value: number) => {
   const pain = painExample();

@@ -14,7 +14,9 @@ test('all official R4 examples validate with zero errors, except the catalogued 
   assert.ok(files.length > 5000, `${files.length} files`);
   const unexpected: string[] = [];
   for (const file of files) {
-    const errors = validator.validate(readExample(file), undefined, { claimed: true }).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+    const errors = validator
+      .validate(readExample(file), undefined, { claimed: true })
+      .filter((i) => i.severity === 'error' || i.severity === 'fatal');
     if (DEFECTIVE_EXAMPLES[file]) assert.ok(errors.length > 0, `${file} is refused: ${DEFECTIVE_EXAMPLES[file]}`);
     else if (errors.length > 0) unexpected.push(`${file}: ${errors.map((e) => e.diagnostics).join('; ')}`);
   }
@@ -26,6 +28,13 @@ test('examples claiming an R4 profile are checked against it', () => {
   assert.deepEqual(hr.meta.profile, ['http://hl7.org/fhir/StructureDefinition/vitalsigns']);
   const noCategory = { ...hr, category: [{ text: 'vitals' }] };
   const errors = validator.validate(noCategory, undefined, { claimed: true }).filter((i) => i.severity === 'error');
-  assert.deepEqual(errors.map((i) => [i.code, i.expression?.[0]]), [['required', 'Observation.category']]);
-  assert.deepEqual(validator.validate(noCategory).filter((i) => i.severity === 'error'), [], 'the base definition alone allows it');
+  assert.deepEqual(
+    errors.map((i) => [i.code, i.expression?.[0]]),
+    [['required', 'Observation.category']],
+  );
+  assert.deepEqual(
+    validator.validate(noCategory).filter((i) => i.severity === 'error'),
+    [],
+    'the base definition alone allows it',
+  );
 });

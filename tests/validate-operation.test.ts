@@ -8,18 +8,27 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 const FT = 'https://fhir.fibrotrack.org/StructureDefinition/';
 const PAIN = `${FT}fibrotrack-pain-severity`;
 type Json = Record<string, any>;
-const pain: Json = JSON.parse(readFileSync(new URL('../profiles/generated/examples/Observation-example-pain-severity.json', import.meta.url), 'utf8'));
+const pain: Json = JSON.parse(
+  readFileSync(new URL('../profiles/generated/examples/Observation-example-pain-severity.json', import.meta.url), 'utf8'),
+);
 /** The pain example with another unit code (the profile fixes UCUM {score}). */
 const wrongUnit = (r: Json = pain): Json => ({ ...r, valueQuantity: { ...r.valueQuantity, code: 'mg' } });
 const BAD_UNIT = ['value', 'Observation.valueQuantity.code'];
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 const post = (path: string, body: unknown) => s.http.post(`/fhir/${path}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
 const issuesOf = (res: { body: Json }) => res.body.issue as Json[];
-const errors = (res: { body: Json }) => issuesOf(res).filter((i) => i.severity === 'error').map((i) => [i.code, i.expression?.[0]]);
+const errors = (res: { body: Json }) =>
+  issuesOf(res)
+    .filter((i) => i.severity === 'error')
+    .map((i) => [i.code, i.expression?.[0]]);
 
 test('type level: a valid resource answers 200 with an information issue', async () => {
   const res = await post('Observation/$validate', pain);
@@ -48,7 +57,14 @@ test('the profile parameter applies a profile the resource does not claim; in a 
   const unclaimed = wrongUnit({ ...pain, meta: undefined });
   assert.deepEqual(errors(await post('Observation/$validate', unclaimed)), []);
   assert.deepEqual(errors(await post(`Observation/$validate?profile=${encodeURIComponent(PAIN)}`, unclaimed)), [BAD_UNIT]);
-  const parameters = { resourceType: 'Parameters', parameter: [{ name: 'resource', resource: unclaimed }, { name: 'profile', valueUri: PAIN }, { name: 'mode', valueCode: 'create' }] };
+  const parameters = {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'resource', resource: unclaimed },
+      { name: 'profile', valueUri: PAIN },
+      { name: 'mode', valueCode: 'create' },
+    ],
+  };
   assert.deepEqual(errors(await post('Observation/$validate', parameters)), [BAD_UNIT]);
 });
 
@@ -99,6 +115,10 @@ test('/metadata lists $validate for every type', async () => {
   const res = await s.http.get('/fhir/metadata');
   const resources = res.body.rest[0].resource as Json[];
   for (const r of resources.filter((x) => ['Patient', 'Observation', 'Device'].includes(x.type))) {
-    assert.deepEqual(r.operation.filter((o: Json) => o.name === 'validate'), [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }], r.type);
+    assert.deepEqual(
+      r.operation.filter((o: Json) => o.name === 'validate'),
+      [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }],
+      r.type,
+    );
   }
 });

@@ -11,7 +11,8 @@ const POOL = 3;
 const fake = new FakeFitbit();
 let server: TestServer;
 
-const newPatient = async () => (await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id as string;
+const newPatient = async () =>
+  (await server.http.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ resourceType: 'Patient' })).body.id as string;
 const daysAgo = (n: number) => DateTime.now().setZone(FITBIT_ZONE).minus({ days: n }).toISODate()!;
 
 before(async () => {
@@ -27,36 +28,50 @@ after(async () => {
   await fake.close();
 });
 
-test(`${POOL * 2} Fitbit syncs and ${POOL + 1} imports at once on a pool of ${POOL}: all complete, and reads answer meanwhile`, { timeout: 120_000 }, async () => {
-  const syncing = await Promise.all(Array.from({ length: POOL * 2 }, newPatient));
-  for (const id of syncing) await connectFitbit(server, id);
-  const importing = await Promise.all(Array.from({ length: POOL + 1 }, newPatient));
-  const bystander = await newPatient();
-  // Every Fitbit answer takes a while, so that every sync is in flight (holding its lock) at the same time.
-  fake.dataDelayMs = 300;
+test(
+  `${POOL * 2} Fitbit syncs and ${POOL + 1} imports at once on a pool of ${POOL}: all complete, and reads answer meanwhile`,
+  { timeout: 120_000 },
+  async () => {
+    const syncing = await Promise.all(Array.from({ length: POOL * 2 }, newPatient));
+    for (const id of syncing) await connectFitbit(server, id);
+    const importing = await Promise.all(Array.from({ length: POOL + 1 }, newPatient));
+    const bystander = await newPatient();
+    // Every Fitbit answer takes a while, so that every sync is in flight (holding its lock) at the same time.
+    fake.dataDelayMs = 300;
 
-  let pending = syncing.length + importing.length;
-  const settled = <T>(p: Promise<T>) => p.finally(() => pending--);
-  const syncs = syncing.map((id) => settled(server.http.post(`/fhir/Patient/${id}/$sync-fitbit?until=${daysAgo(2)}`).then((r) => r)));
-  const imports = importing.map((id, i) =>
-    settled(server.http
-      .post(`/fhir/Patient/${id}/$import-wearable?timeZone=${FITBIT_ZONE}`)
-      .set('Content-Type', 'application/json')
-      .set('Content-Disposition', `attachment; filename="heart-${i}.json"`)
-      .send(JSON.stringify(heartIntraday('2026-11-20', [{ time: '08:00:00', value: 64 + i }, { time: '08:01:00', value: 66 }])))
-      .then((r) => r)));
+    let pending = syncing.length + importing.length;
+    const settled = <T>(p: Promise<T>) => p.finally(() => pending--);
+    const syncs = syncing.map((id) => settled(server.http.post(`/fhir/Patient/${id}/$sync-fitbit?until=${daysAgo(2)}`).then((r) => r)));
+    const imports = importing.map((id, i) =>
+      settled(
+        server.http
+          .post(`/fhir/Patient/${id}/$import-wearable?timeZone=${FITBIT_ZONE}`)
+          .set('Content-Type', 'application/json')
+          .set('Content-Disposition', `attachment; filename="heart-${i}.json"`)
+          .send(
+            JSON.stringify(
+              heartIntraday('2026-11-20', [
+                { time: '08:00:00', value: 64 + i },
+                { time: '08:01:00', value: 66 },
+              ]),
+            ),
+          )
+          .then((r) => r),
+      ),
+    );
 
-  // Reads of other resources answer while the syncs hold their locks.
-  await new Promise((r) => setTimeout(r, 200));
-  for (let i = 0; i < 5; i++) {
-    const read = await server.http.get(`/fhir/Patient/${bystander}`);
-    assert.equal(read.status, 200);
-  }
-  assert.ok(pending > 0, 'the reads were answered while syncs were still running');
+    // Reads of other resources answer while the syncs hold their locks.
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 5; i++) {
+      const read = await server.http.get(`/fhir/Patient/${bystander}`);
+      assert.equal(read.status, 200);
+    }
+    assert.ok(pending > 0, 'the reads were answered while syncs were still running');
 
-  for (const res of await Promise.all(syncs)) assert.equal(res.status, 200, JSON.stringify(res.body));
-  for (const res of await Promise.all(imports)) assert.equal(res.status, 200, JSON.stringify(res.body));
-  const [{ n }] = await server.sql<{ n: number }[]>('SELECT COUNT(DISTINCT patient_id) AS n FROM fitbit_sync_cursor');
-  assert.equal(Number(n), syncing.length);
-  fake.dataDelayMs = 0;
-});
+    for (const res of await Promise.all(syncs)) assert.equal(res.status, 200, JSON.stringify(res.body));
+    for (const res of await Promise.all(imports)) assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [{ n }] = await server.sql<{ n: number }[]>('SELECT COUNT(DISTINCT patient_id) AS n FROM fitbit_sync_cursor');
+    assert.equal(Number(n), syncing.length);
+    fake.dataDelayMs = 0;
+  },
+);

@@ -42,8 +42,16 @@ test('the golden outputs hold every measure the mappings make', () => {
   }
   const names = [...profiles].map((p) => p.split('/').pop()).sort();
   assert.deepEqual(names, [
-    'Observation without profile', 'fibrotrack-body-weight', 'fibrotrack-daily-steps', 'fibrotrack-heart-rate', 'fibrotrack-hrv',
-    'fibrotrack-oxygen-saturation', 'fibrotrack-resting-heart-rate', 'fibrotrack-sleep-duration', 'fibrotrack-sleep-stage',
-    'fibrotrack-steps', 'fibrotrack-wearable-device',
+    'Observation without profile',
+    'fibrotrack-body-weight',
+    'fibrotrack-daily-steps',
+    'fibrotrack-heart-rate',
+    'fibrotrack-hrv',
+    'fibrotrack-oxygen-saturation',
+    'fibrotrack-resting-heart-rate',
+    'fibrotrack-sleep-duration',
+    'fibrotrack-sleep-stage',
+    'fibrotrack-steps',
+    'fibrotrack-wearable-device',
   ]);
 });

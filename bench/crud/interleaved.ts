@@ -18,7 +18,8 @@ export async function serverTarget(name: string, env: Record<string, string>, da
   const server: RunningServer = await startServer(env);
   const origin = server.base.replace(/\/fhir$/, '');
   try {
-    const headers: Record<string, string> = env.AUTH_MODE === 'smart' ? { Authorization: `Bearer ${await smartToken(origin, databaseUrl)}` } : {};
+    const headers: Record<string, string> =
+      env.AUTH_MODE === 'smart' ? { Authorization: `Bearer ${await smartToken(origin, databaseUrl)}` } : {};
     return { name, origin, headers, stop: () => server.stop() };
   } catch (err) {
     await server.stop();
@@ -27,7 +28,14 @@ export async function serverTarget(name: string, env: Record<string, string>, da
 }
 
 /** Markdown table: per workload and target, median req/s, p50 and p99 over the rounds, and ratios. */
-export async function interleaved(targets: Target[], runs: { workload: Workload; targets: string[] }[], patients: string[], rounds: number, seconds: number, clients = 10): Promise<string> {
+export async function interleaved(
+  targets: Target[],
+  runs: { workload: Workload; targets: string[] }[],
+  patients: string[],
+  rounds: number,
+  seconds: number,
+  clients = 10,
+): Promise<string> {
   const results = new Map<string, LoadResult[]>();
   for (let r = 0; r < rounds; r++) {
     for (const run of runs) {
@@ -49,7 +57,9 @@ export async function interleaved(targets: Target[], runs: { workload: Workload;
     const [name, target] = key.split('|');
     const toBaseline = results.has('read|baseline') ? (rps(key) / rps('read|baseline')).toFixed(2) : '';
     const toOpen = results.has(`${name}|open`) ? (rps(key) / rps(`${name}|open`)).toFixed(2) : '';
-    lines.push(`| ${name} | ${target} | ${rps(key).toFixed(0)} | ${median(rs.map((x) => x.p50))} | ${median(rs.map((x) => x.p99))} | ${rs.reduce((n, x) => n + x.failed, 0)} | ${toBaseline} | ${toOpen} |`);
+    lines.push(
+      `| ${name} | ${target} | ${rps(key).toFixed(0)} | ${median(rs.map((x) => x.p50))} | ${median(rs.map((x) => x.p99))} | ${rs.reduce((n, x) => n + x.failed, 0)} | ${toBaseline} | ${toOpen} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -7,7 +7,10 @@ import { startServer } from '../ingest/start-server.js';
 import { load, median, type LoadResult, type RequestSpec } from './load.js';
 import { seed } from './seed.js';
 
-const SEARCH: RequestSpec = { method: 'GET', path: '/fhir/Observation?code=http://loinc.org|72514-3&value-quantity=ge9&_total=accurate&_count=10' };
+const SEARCH: RequestSpec = {
+  method: 'GET',
+  path: '/fhir/Observation?code=http://loinc.org|72514-3&value-quantity=ge9&_total=accurate&_count=10',
+};
 const BUFFER_POOL_MB = 256;
 
 /** Markdown: the table of both runs. */
@@ -20,7 +23,13 @@ export async function replicaSearch(seconds: number, patients: number, rounds = 
   ];
   try {
     const databaseUrl = `${repl.primary.url}/fibrotrack_bench_replica`;
-    const base: Record<string, string> = { DATABASE_URL: databaseUrl, AUTH_MODE: 'open', DB_POOL_SIZE: '20', DB_CONNECT_TIMEOUT_MS: '10000', DB_POOL_ACQUIRE_TIMEOUT_MS: '30000' };
+    const base: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      AUTH_MODE: 'open',
+      DB_POOL_SIZE: '20',
+      DB_CONNECT_TIMEOUT_MS: '10000',
+      DB_POOL_ACQUIRE_TIMEOUT_MS: '30000',
+    };
     const seeding = await startServer(base);
     try {
       await seed(seeding.base, {}, patients, 10);
@@ -49,7 +58,9 @@ export async function replicaSearch(seconds: number, patients: number, rounds = 
         for (const { label } of servers) {
           const rs = runs.get(`${label}|${clients}`)!;
           const rps = median(rs.map((r) => r.rps));
-          lines.push(`| ${label} | ${clients} | ${rps.toFixed(0)} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${(rps / alone).toFixed(2)} |`);
+          lines.push(
+            `| ${label} | ${clients} | ${rps.toFixed(0)} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${(rps / alone).toFixed(2)} |`,
+          );
         }
       }
     } finally {

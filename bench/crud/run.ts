@@ -46,7 +46,10 @@ interface Row {
   baseline?: number;
 }
 const rows: Row[] = [];
-const print = (r: Row) => console.error(`${r.what} @${r.clients}: ${r.result.rps.toFixed(0)} req/s, p50 ${r.result.p50} ms, p99 ${r.result.p99} ms, ${r.result.failed} failed`);
+const print = (r: Row) =>
+  console.error(
+    `${r.what} @${r.clients}: ${r.result.rps.toFixed(0)} req/s, p50 ${r.result.p50} ms, p99 ${r.result.p99} ms, ${r.result.failed} failed`,
+  );
 
 async function query<T extends RowDataPacket[]>(text: string): Promise<T> {
   const conn = await mysql.createConnection(root);
@@ -67,7 +70,14 @@ async function startBaseline(): Promise<{ origin: string; stop(): Promise<void> 
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`baseline server exited with ${code}`)));
   });
-  return { origin: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** Baseline reads at every client count; the first and the last call's figures are averaged for the ratios. */
@@ -94,11 +104,17 @@ const [{ pool: bufferPool }] = await query<RowDataPacket[]>('SELECT @@innodb_buf
 await query(`DROP DATABASE IF EXISTS ${database}`);
 let patients: string[] = [];
 const envOf = (mode: Mode): Record<string, string> => ({
-    DATABASE_URL: databaseUrl, AUTH_MODE: mode === 'open' ? 'open' : 'smart', DB_POOL_SIZE: POOL,
-    // The machine is shared: a busy database or Redis is waited for rather than answered 503.
-    DB_CONNECT_TIMEOUT_MS: '10000', DB_POOL_ACQUIRE_TIMEOUT_MS: '30000', REDIS_TIMEOUT_MS: '5000',
-    ...(mode === 'smart-nocache' ? { TOKEN_CACHE_MS: '0' } : {}), RATE_LIMIT_PER_MINUTE: '0', BASE_URL: 'http://localhost:8080',
-    REDIS_PREFIX: `fibrotrack_bench_crud_${process.pid}:`,
+  DATABASE_URL: databaseUrl,
+  AUTH_MODE: mode === 'open' ? 'open' : 'smart',
+  DB_POOL_SIZE: POOL,
+  // The machine is shared: a busy database or Redis is waited for rather than answered 503.
+  DB_CONNECT_TIMEOUT_MS: '10000',
+  DB_POOL_ACQUIRE_TIMEOUT_MS: '30000',
+  REDIS_TIMEOUT_MS: '5000',
+  ...(mode === 'smart-nocache' ? { TOKEN_CACHE_MS: '0' } : {}),
+  RATE_LIMIT_PER_MINUTE: '0',
+  BASE_URL: 'http://localhost:8080',
+  REDIS_PREFIX: `fibrotrack_bench_crud_${process.pid}:`,
 });
 for (const mode of interleave > 0 ? [] : modes) {
   const env = envOf(mode);
@@ -121,7 +137,8 @@ for (const mode of interleave > 0 ? [] : modes) {
     const profiled = await startServer(env, ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${mode}-${name}`]);
     try {
       const profiledOrigin = profiled.base.replace(/\/fhir$/, '');
-      const headers: Record<string, string> = mode !== 'open' ? { Authorization: `Bearer ${await smartToken(profiledOrigin, databaseUrl)}` } : {};
+      const headers: Record<string, string> =
+        mode !== 'open' ? { Authorization: `Bearer ${await smartToken(profiledOrigin, databaseUrl)}` } : {};
       await runWorkloads(profiledOrigin, mode, [name], headers);
     } finally {
       await profiled.stop();
@@ -151,7 +168,16 @@ if (interleave > 0) {
   try {
     for (const mode of modes) targets.push(await serverTarget(mode, envOf(mode), databaseUrl));
     const servers = targets.slice(1).map((t) => t.name);
-    const table = await interleaved(targets, [{ workload: 'read', targets: ['baseline', ...servers] }, { workload: 'mixed', targets: servers }], patients, interleave, seconds);
+    const table = await interleaved(
+      targets,
+      [
+        { workload: 'read', targets: ['baseline', ...servers] },
+        { workload: 'mixed', targets: servers },
+      ],
+      patients,
+      interleave,
+      seconds,
+    );
     console.log(machine() + table);
   } finally {
     for (const t of targets) await t.stop();
@@ -171,11 +197,15 @@ function printRows(): void {
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const ratio = r.baseline ? (r.result.rps / r.baseline).toFixed(2) : (r.result.rps / mean(baselineRuns.get(r.clients)!)).toFixed(2);
-    console.log(`| ${r.what} | ${r.clients} | ${r.result.rps.toFixed(0)} | ${r.result.p50} | ${r.result.p99} | ${r.result.failed} | ${ratio} |`);
+    console.log(
+      `| ${r.what} | ${r.clients} | ${r.result.rps.toFixed(0)} | ${r.result.p50} | ${r.result.p99} | ${r.result.failed} | ${ratio} |`,
+    );
   }
 }
 
 function machine(): string {
-  return `\n${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, `
-    + `innodb_buffer_pool_size ${(Number(bufferPool) / 2 ** 20).toFixed(0)} MiB, ${patients.length} patients x 10 Observations, ${seconds} s per run\n`;
+  return (
+    `\n${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ` +
+    `innodb_buffer_pool_size ${(Number(bufferPool) / 2 ** 20).toFixed(0)} MiB, ${patients.length} patients x 10 Observations, ${seconds} s per run\n`
+  );
 }

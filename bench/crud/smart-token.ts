@@ -19,9 +19,13 @@ export async function smartToken(origin: string, databaseUrl: string): Promise<s
   try {
     const jwks = join(dir, 'jwks.json');
     await writeFile(jwks, JSON.stringify(key.jwks));
-    const { stdout } = await promisify(execFile)(BIN, ['client', 'register', '--backend', '--auth', 'private_key_jwt', '--jwks-file', jwks, '--scope', SCOPE], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
+    const { stdout } = await promisify(execFile)(
+      BIN,
+      ['client', 'register', '--backend', '--auth', 'private_key_jwt', '--jwks-file', jwks, '--scope', SCOPE],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      },
+    );
     clientId = (JSON.parse(stdout) as { clientId: string }).clientId;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -37,5 +41,5 @@ export async function smartToken(origin: string, databaseUrl: string): Promise<s
     }),
   });
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-  return (await res.json() as { access_token: string }).access_token;
+  return ((await res.json()) as { access_token: string }).access_token;
 }

@@ -80,18 +80,26 @@ async function allPages(base: string, path: string): Promise<{ times: number[]; 
 if (!args.includes('--reuse')) await load();
 const server = await startServer({ DATABASE_URL: url, AUTH_MODE: 'open', BASE_URL: 'http://127.0.0.1' });
 try {
-  const [pool] = await (await mysql.createConnection(root)).query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS b, VERSION() AS v');
-  console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${pool[0].v}, innodb_buffer_pool_size ${Number(pool[0].b) / 2 ** 20} MiB`);
+  const [pool] = await (
+    await mysql.createConnection(root)
+  ).query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS b, VERSION() AS v');
+  console.log(
+    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${pool[0].v}, innodb_buffer_pool_size ${Number(pool[0].b) / 2 ** 20} MiB`,
+  );
   const base = server.base;
   const rows: string[] = ['| measure | p50 ms | p99 ms | baseline p50 ms | ratio |', '| --- | --- | --- | --- | --- |'];
   for (const count of [20, 1000]) {
     const e = await firstPage(base, `Patient/big/$everything?_count=${count}`);
     const s = await firstPage(base, `Observation?subject=Patient/big&_count=${count}`);
-    rows.push(`| first page, _count=${count} | ${median(e).toFixed(1)} | ${p99(e).toFixed(1)} | ${median(s).toFixed(1)} | ${(median(e) / median(s)).toFixed(2)} |`);
+    rows.push(
+      `| first page, _count=${count} | ${median(e).toFixed(1)} | ${p99(e).toFixed(1)} | ${median(s).toFixed(1)} | ${(median(e) / median(s)).toFixed(2)} |`,
+    );
   }
   const e = await allPages(base, 'Patient/big/$everything?_count=1000');
   const s = await allPages(base, 'Observation?subject=Patient/big&_count=1000');
-  rows.push(`| all pages, _count=1000 (${e.entries} resources, ${e.pages} pages; baseline ${s.entries} in ${s.pages}) | ${median(e.times).toFixed(0)} | ${Math.max(...e.times).toFixed(0)} (max) | ${median(s.times).toFixed(0)} | ${(median(e.times) / median(s.times)).toFixed(2)} |`);
+  rows.push(
+    `| all pages, _count=1000 (${e.entries} resources, ${e.pages} pages; baseline ${s.entries} in ${s.pages}) | ${median(e.times).toFixed(0)} | ${Math.max(...e.times).toFixed(0)} (max) | ${median(s.times).toFixed(0)} | ${(median(e.times) / median(s.times)).toFixed(2)} |`,
+  );
   console.log(rows.join('\n'));
 } finally {
   await server.stop();

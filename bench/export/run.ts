@@ -41,8 +41,13 @@ async function load(): Promise<number> {
   let rows: { pk: number; type: string; id: string; content: string }[] = [];
   const flush = async () => {
     if (rows.length === 0) return;
-    await db.query('INSERT INTO resource (pk, res_type, res_id, version_id, last_updated, deleted) VALUES ?', [rows.map((r) => [r.pk, r.type, r.id, 1, stamp, 0])]);
-    await db.query('INSERT INTO resource_history (resource_pk, res_type, res_id, version_id, last_updated, method, deleted, content) VALUES ?', [rows.map((r) => [r.pk, r.type, r.id, 1, stamp, 'POST', 0, r.content])]);
+    await db.query('INSERT INTO resource (pk, res_type, res_id, version_id, last_updated, deleted) VALUES ?', [
+      rows.map((r) => [r.pk, r.type, r.id, 1, stamp, 0]),
+    ]);
+    await db.query(
+      'INSERT INTO resource_history (resource_pk, res_type, res_id, version_id, last_updated, method, deleted, content) VALUES ?',
+      [rows.map((r) => [r.pk, r.type, r.id, 1, stamp, 'POST', 0, r.content])],
+    );
     rows = [];
   };
   const add = async (resource: Record<string, unknown>) => {
@@ -55,7 +60,8 @@ async function load(): Promise<number> {
   for (const e of medicationsBundle().entry!) await add(e.resource as never);
   for (let n = 0; n < patients; n++) {
     for (const bundle of patientBundles(n)) for (const e of bundle.entry!) await add(e.resource as never);
-    if (n % 100 === 99) console.error(`stored ${pk - first} resources, ${((pk - first) / ((performance.now() - start) / 1000)).toFixed(0)}/s`);
+    if (n % 100 === 99)
+      console.error(`stored ${pk - first} resources, ${((pk - first) / ((performance.now() - start) / 1000)).toFixed(0)}/s`);
   }
   await flush();
   await db.end();
@@ -75,7 +81,11 @@ async function baseline(dir: string): Promise<{ resources: number; seconds: numb
   const rss = sampleRss();
   const start = performance.now();
   let resources = 0;
-  const rows = conn.query('SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id WHERE r.deleted = 0 ORDER BY r.res_type, r.pk').stream();
+  const rows = conn
+    .query(
+      'SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id WHERE r.deleted = 0 ORDER BY r.res_type, r.pk',
+    )
+    .stream();
   for await (const row of rows as AsyncIterable<{ content: string }>) {
     resources++;
     if (!out.write(`${row.content}\n`)) await once(out, 'drain');
@@ -89,7 +99,9 @@ async function baseline(dir: string): Promise<{ resources: number; seconds: numb
 
 /** A system-level export, all types, run by this process as a node runs it; timed from kick-off to done. */
 async function exportRun(env: Record<string, string>): Promise<{ resources: number; seconds: number; rssMb: number; files: number }> {
-  const services = await buildFhirServices(loadConfig({ DATABASE_URL: url, AUTH_MODE: 'open', EXPORT_SETTLE_MS: '0', EXPORT_POLL_MS: '600000', ...env }));
+  const services = await buildFhirServices(
+    loadConfig({ DATABASE_URL: url, AUTH_MODE: 'open', EXPORT_SETTLE_MS: '0', EXPORT_POLL_MS: '600000', ...env }),
+  );
   try {
     services.bulk.start();
     global.gc?.();
@@ -130,7 +142,9 @@ async function main(): Promise<void> {
     const rate = (r: { resources: number; seconds: number }) => r.resources / r.seconds;
     const line = (name: string, r: { resources: number; seconds: number; rssMb: number }) =>
       `| ${name} | ${r.resources} | ${r.seconds.toFixed(1)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(base)).toFixed(2)} | ${r.rssMb.toFixed(0)} |`;
-    console.log(`\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, buffer pool ${(bpNow / 2 ** 20).toFixed(0)} MB, ${patients} patients`);
+    console.log(
+      `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, buffer pool ${(bpNow / 2 ** 20).toFixed(0)} MB, ${patients} patients`,
+    );
     console.log('| run | resources | seconds | resources/s | vs baseline | max RSS MB |\n| --- | --- | --- | --- | --- | --- |');
     console.log(line('baseline: SELECT streamed to a file', base));
     console.log(line(`export to the local folder (${local.files} files)`, local));

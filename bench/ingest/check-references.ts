@@ -11,7 +11,9 @@ export interface ReferenceCheck {
 export async function checkReferences(url: string): Promise<ReferenceCheck> {
   const conn = await mysql.createConnection(url);
   try {
-    const [rows] = await conn.query('SELECT r.res_type, r.res_id, h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id WHERE r.deleted = 0');
+    const [rows] = await conn.query(
+      'SELECT r.res_type, r.res_id, h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id WHERE r.deleted = 0',
+    );
     const stored = rows as { res_type: string; res_id: string; content: string }[];
     const known = new Set(stored.map((r) => `${r.res_type}/${r.res_id}`));
     const result: ReferenceCheck = { resources: stored.length, references: 0, dangling: [] };

@@ -19,7 +19,9 @@ const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = process.env.BENCH_DATABASE ?? 'fibrotrack_bench';
 
 // Shared organisations and practitioners come first, as Synthea's own loader does.
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => Number(!a.startsWith('hospital')) - Number(!b.startsWith('hospital')) || a.localeCompare(b));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort((a, b) => Number(!a.startsWith('hospital')) - Number(!b.startsWith('hospital')) || a.localeCompare(b));
 const bodies = files.map((f) => readFileSync(join(dir, f), 'utf8'));
 const resourceCount = bodies.reduce((n, b) => n + (JSON.parse(b).entry?.length ?? 0), 0);
 
@@ -32,9 +34,18 @@ async function resetDatabase(): Promise<void> {
 async function runApi(): Promise<number> {
   await resetDatabase();
   // AUTH_MODE=open: this measures ingest, not token checks.
-  const server = await startServer({ DATABASE_URL: `${root}/${database}`, WORKERS: String(workers), DB_POOL_SIZE: String(clients + 2), AUTH_MODE: 'open' });
+  const server = await startServer({
+    DATABASE_URL: `${root}/${database}`,
+    WORKERS: String(workers),
+    DB_POOL_SIZE: String(clients + 2),
+    AUTH_MODE: 'open',
+  });
   const post = async (body: string) => {
-    const res = await fetch(server.base, { method: 'POST', body, headers: { 'Content-Type': 'application/fhir+json', Prefer: 'return=minimal' } });
+    const res = await fetch(server.base, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/fhir+json', Prefer: 'return=minimal' },
+    });
     if (res.status !== 200) throw new Error(`bundle failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
     await res.arrayBuffer();
   };
@@ -44,15 +55,18 @@ async function runApi(): Promise<number> {
   try {
     await post(bodies[0]);
     let next = 1;
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (next < bodies.length) await post(bodies[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < bodies.length) await post(bodies[next++]);
+      }),
+    );
     seconds = (performance.now() - start) / 1000;
   } finally {
     await server.stop();
   }
   const check = await checkReferences(`${root}/${database}`);
-  if (check.dangling.length > 0) throw new Error(`${check.dangling.length} references do not resolve, e.g. ${check.dangling.slice(0, 3).join(', ')}`);
+  if (check.dangling.length > 0)
+    throw new Error(`${check.dangling.length} references do not resolve, e.g. ${check.dangling.slice(0, 3).join(', ')}`);
   console.error(`loaded ${check.resources} resources; all ${check.references} references resolve`);
   return resourceCount / seconds;
 }
@@ -75,8 +89,12 @@ for (let r = 0; r < rounds; r++) {
 await resetDatabase();
 const a = median(api);
 const b = median(raw);
-console.log(`## ingest ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${cpus()[0].model})`);
-console.log(`${files.length} bundles, ${resourceCount} resources, ${clients} concurrent clients, ${workers} server workers, median of ${rounds} rounds`);
+console.log(
+  `## ingest ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${cpus()[0].model})`,
+);
+console.log(
+  `${files.length} bundles, ${resourceCount} resources, ${clients} concurrent clients, ${workers} server workers, median of ${rounds} rounds`,
+);
 console.log(`| path | resources/s | ratio to raw insert |`);
 console.log(`| --- | --- | --- |`);
 console.log(`| raw mysql2 multi-row insert (baseline) | ${b.toFixed(0)} | 1.00 |`);

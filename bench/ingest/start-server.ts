@@ -25,7 +25,8 @@ export interface RunningServer {
 /** `nodeFlags` (e.g. --cpu-prof, which NODE_OPTIONS refuses): run with node and these flags, the shebang's included. */
 export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const [command, args] = nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', BIN, 'serve']] : [BIN, ['serve']];
+  const [command, args] =
+    nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', BIN, 'serve']] : [BIN, ['serve']];
   const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -37,7 +38,10 @@ export async function startServer(env: Record<string, string>, nodeFlags: string
   const base = `http://127.0.0.1:${port}/fhir`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/metadata`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/metadata`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }

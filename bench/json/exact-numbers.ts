@@ -22,11 +22,18 @@ const best = (fn: () => void, reps = 15) => {
 const MAYBE_HUGE = /[eE]\+?\d{3,}|\d{309,}/;
 const parseAsBefore = (b: string) => {
   checkJsonLimits(b);
-  return MAYBE_HUGE.test(b) ? JSON.parse(b, (_k, v: unknown) => { if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError('huge'); return v; }) : JSON.parse(b);
+  return MAYBE_HUGE.test(b)
+    ? JSON.parse(b, (_k, v: unknown) => {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError('huge');
+        return v;
+      })
+    : JSON.parse(b);
 };
 
 for (const dir of dirs.map((d) => resolve(d))) {
-  const bodies = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dir, f), 'utf8'));
+  const bodies = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
   const plain = bodies.map((b) => (JSON.parse(b) as { entry: { resource: unknown }[] }).entry.map((e) => e.resource));
   const exact = bodies.map((b) => (parseFhirJson(b) as { entry: { resource: unknown }[] }).entry.map((e) => e.resource));
   const count = plain.reduce((n, rs) => n + rs.length, 0);
@@ -34,11 +41,20 @@ for (const dir of dirs.map((d) => resolve(d))) {
   const storedExact = exact.flat().map((r) => stringifyExact(r));
   const rows = [
     ['parse request bodies', best(() => bodies.forEach(parseAsBefore)), best(() => bodies.forEach((b) => parseFhirJson(b)))],
-    ['stringify resources for storage', best(() => plain.forEach((rs) => rs.forEach((r) => JSON.stringify(r)))), best(() => exact.forEach((rs) => rs.forEach((r) => stringifyExact(r))))],
-    ['parse stored resources (reads)', best(() => storedPlain.forEach((s) => JSON.parse(s))), best(() => storedExact.forEach((s) => parseExact(s)))],
+    [
+      'stringify resources for storage',
+      best(() => plain.forEach((rs) => rs.forEach((r) => JSON.stringify(r)))),
+      best(() => exact.forEach((rs) => rs.forEach((r) => stringifyExact(r)))),
+    ],
+    [
+      'parse stored resources (reads)',
+      best(() => storedPlain.forEach((s) => JSON.parse(s))),
+      best(() => storedExact.forEach((s) => parseExact(s))),
+    ],
   ] as const;
   console.log(`${dir}: ${bodies.length} bundles, ${count} resources`);
   console.log('| step | plain JSON µs/resource | exact texts µs/resource | ratio |');
   console.log('| --- | --- | --- | --- |');
-  for (const [step, a, b] of rows) console.log(`| ${step} | ${((a * 1000) / count).toFixed(1)} | ${((b * 1000) / count).toFixed(1)} | ${(b / a).toFixed(2)} |`);
+  for (const [step, a, b] of rows)
+    console.log(`| ${step} | ${((a * 1000) / count).toFixed(1)} | ${((b * 1000) / count).toFixed(1)} | ${(b / a).toFixed(2)} |`);
 }

@@ -14,9 +14,16 @@ export async function adminQuery<T extends RowDataPacket[]>(root: string, text: 
 
 /** Patients stored in the benchmark database of that size (0 when it does not exist). */
 export async function storedPatients(root: string, patients: number): Promise<number> {
-  const [{ n }] = await adminQuery<RowDataPacket[]>(root, 'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [databaseName(patients), 'resource']);
+  const [{ n }] = await adminQuery<RowDataPacket[]>(
+    root,
+    'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+    [databaseName(patients), 'resource'],
+  );
   if (Number(n) === 0) return 0;
-  const [row] = await adminQuery<RowDataPacket[]>(root, `SELECT COUNT(*) AS n FROM ${databaseName(patients)}.resource WHERE res_type = 'Patient' AND deleted = 0`);
+  const [row] = await adminQuery<RowDataPacket[]>(
+    root,
+    `SELECT COUNT(*) AS n FROM ${databaseName(patients)}.resource WHERE res_type = 'Patient' AND deleted = 0`,
+  );
   return Number(row.n);
 }
 

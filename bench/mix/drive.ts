@@ -33,26 +33,35 @@ function get(agent: Agent, url: URL): Promise<number> {
 }
 
 /** Sends the mix for `seconds` (after `warmup` seconds not recorded) from `clients` concurrent clients. */
-export async function drive(base: string, shapes: Shape[], sample: Sample, clients: number, seconds: number, warmup: number): Promise<MixRun> {
+export async function drive(
+  base: string,
+  shapes: Shape[],
+  sample: Sample,
+  clients: number,
+  seconds: number,
+  warmup: number,
+): Promise<MixRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const records = new Map<string, ShapeRecord>(shapes.map((s) => [s.name, { ok: [], errors: new Map() }]));
   const t0 = performance.now();
   const recordFrom = t0 + warmup * 1000;
   const end = recordFrom + seconds * 1000;
   try {
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        const shape = shapes[Math.floor(Math.random() * shapes.length)];
-        const url = new URL(`${base}/${shape.path(sample)}`);
-        const start = performance.now();
-        const status = await get(agent, url);
-        const done = performance.now();
-        if (start < recordFrom || done > end) continue;
-        const record = records.get(shape.name)!;
-        if (status >= 200 && status < 300) record.ok.push(done - start);
-        else record.errors.set(status, (record.errors.get(status) ?? 0) + 1);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < end) {
+          const shape = shapes[Math.floor(Math.random() * shapes.length)];
+          const url = new URL(`${base}/${shape.path(sample)}`);
+          const start = performance.now();
+          const status = await get(agent, url);
+          const done = performance.now();
+          if (start < recordFrom || done > end) continue;
+          const record = records.get(shape.name)!;
+          if (status >= 200 && status < 300) record.ok.push(done - start);
+          else record.errors.set(status, (record.errors.get(status) ?? 0) + 1);
+        }
+      }),
+    );
   } finally {
     agent.destroy();
   }

@@ -19,7 +19,9 @@ async function post(base: string, body: string): Promise<void> {
 
 /** Posts the shared Bundles, then `patients` replicated patient Bundles, `clients` at a time; answers resources posted. */
 export async function loadPatients(base: string, dir: string, patients: number, clients: number): Promise<number> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const shared = files.filter((f) => f.startsWith('hospital') || f.startsWith('practitioner'));
   const templates = files.filter((f) => !shared.includes(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
   const entries = templates.map((t) => (JSON.parse(t) as { entry: unknown[] }).entry.length);
@@ -27,14 +29,17 @@ export async function loadPatients(base: string, dir: string, patients: number, 
   const start = performance.now();
   let next = 0;
   let posted = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < patients) {
-      const n = next++;
-      await post(base, replicate(templates[n % templates.length], n));
-      posted += entries[n % templates.length];
-      if ((n + 1) % 100 === 0) console.error(`loaded ${n + 1}/${patients} patients, ${(posted / ((performance.now() - start) / 1000)).toFixed(0)} resources/s`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < patients) {
+        const n = next++;
+        await post(base, replicate(templates[n % templates.length], n));
+        posted += entries[n % templates.length];
+        if ((n + 1) % 100 === 0)
+          console.error(`loaded ${n + 1}/${patients} patients, ${(posted / ((performance.now() - start) / 1000)).toFixed(0)} resources/s`);
+      }
+    }),
+  );
   console.error(`loaded ${patients} patients (${posted} resources) in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   return posted;
 }

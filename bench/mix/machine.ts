@@ -14,7 +14,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * UNITS[m[2].toUpperCase()]);
 }
 
-const gib = (bytes: number) => bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+const gib = (bytes: number) => (bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);
 
 async function bufferPool(root: string): Promise<number> {
   const [{ pool }] = await adminQuery<RowDataPacket[]>(root, 'SELECT @@innodb_buffer_pool_size AS pool');
@@ -35,6 +35,8 @@ export async function setBufferPool(root: string, bytes: number): Promise<() => 
 /** One line for the report. */
 export async function machine(root: string): Promise<string> {
   const [{ v }] = await adminQuery<RowDataPacket[]>(root, 'SELECT VERSION() AS v');
-  return `${cpus().length} cores (${cpus()[0].model.trim()}), ${gib(totalmem())} RAM, Node ${process.versions.node}, `
-    + `MariaDB ${String(v)}, innodb_buffer_pool_size ${gib(await bufferPool(root))}`;
+  return (
+    `${cpus().length} cores (${cpus()[0].model.trim()}), ${gib(totalmem())} RAM, Node ${process.versions.node}, ` +
+    `MariaDB ${String(v)}, innodb_buffer_pool_size ${gib(await bufferPool(root))}`
+  );
 }

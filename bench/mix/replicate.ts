@@ -7,7 +7,32 @@ import { randomUUID } from 'node:crypto';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const HAS_UUID = new RegExp(UUID.source);
 /** Syllables prefixed to family names: copy n gets two of them, so 24² = 576 distinct 4-letter prefixes. */
-const SYLLABLES = ['Ba', 'Be', 'Bo', 'Ca', 'Co', 'Da', 'De', 'Fa', 'Ga', 'Ha', 'Ja', 'Ka', 'La', 'Li', 'Ma', 'Mo', 'Na', 'Pa', 'Ra', 'Sa', 'Ta', 'Va', 'Wi', 'Za'];
+const SYLLABLES = [
+  'Ba',
+  'Be',
+  'Bo',
+  'Ca',
+  'Co',
+  'Da',
+  'De',
+  'Fa',
+  'Ga',
+  'Ha',
+  'Ja',
+  'Ka',
+  'La',
+  'Li',
+  'Ma',
+  'Mo',
+  'Na',
+  'Pa',
+  'Ra',
+  'Sa',
+  'Ta',
+  'Va',
+  'Wi',
+  'Za',
+];
 
 /** The family name of copy `n`: two syllables chosen by n, then the original name in lower case. */
 export const familyOf = (family: string, n: number) =>

@@ -44,16 +44,23 @@ const bufferPool = args.includes('--buffer-pool') ? parseSize(option('buffer-poo
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 const envOf = (patients: number): Record<string, string> => ({
-  DATABASE_URL: `${root}/${databaseName(patients)}`, AUTH_MODE: 'open', DB_POOL_SIZE: '20', RATE_LIMIT_PER_MINUTE: '0',
+  DATABASE_URL: `${root}/${databaseName(patients)}`,
+  AUTH_MODE: 'open',
+  DB_POOL_SIZE: '20',
+  RATE_LIMIT_PER_MINUTE: '0',
   // A busy database or Redis (the machine may be shared) is waited for rather than answered 503.
-  DB_CONNECT_TIMEOUT_MS: '10000', DB_POOL_ACQUIRE_TIMEOUT_MS: '30000', REDIS_TIMEOUT_MS: '5000',
+  DB_CONNECT_TIMEOUT_MS: '10000',
+  DB_POOL_ACQUIRE_TIMEOUT_MS: '30000',
+  REDIS_TIMEOUT_MS: '5000',
   REDIS_PREFIX: `fibrotrack_bench_mix_${process.pid}:`,
 });
 
 async function describe(patients: number): Promise<string> {
-  const [{ n, bytes }] = await adminQuery<RowDataPacket[]>(root,
+  const [{ n, bytes }] = await adminQuery<RowDataPacket[]>(
+    root,
     `SELECT (SELECT COUNT(*) FROM ${databaseName(patients)}.resource) AS n, (SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema = ?) AS bytes`,
-    [databaseName(patients)]);
+    [databaseName(patients)],
+  );
   return `${patients.toLocaleString('en')} patients: ${Number(n).toLocaleString('en')} resources, database ${(Number(bytes) / 2 ** 30).toFixed(2)} GiB`;
 }
 
@@ -61,7 +68,10 @@ const runs: SizedRun[] = [];
 const sizeLines: string[] = [];
 const restore = bufferPool !== undefined ? await setBufferPool(root, bufferPool) : undefined;
 // Taken after --buffer-pool, so it gives the size the runs had.
-const machineLine = await machine(root).catch(async (e: unknown) => { await restore?.(); throw e; });
+const machineLine = await machine(root).catch(async (e: unknown) => {
+  await restore?.();
+  throw e;
+});
 try {
   for (const patients of sizes) {
     const reuse = args.includes('--reuse') && (await storedPatients(root, patients)) === patients;
@@ -84,9 +94,15 @@ try {
   await restore?.();
   if (args.includes('--drop')) for (const patients of sizes) await dropDatabase(root, patients);
 }
-console.log([
-  `## mix ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machineLine})`, '',
-  `${SHAPES.length} shapes drawn at random, ${seconds} s per cell after ${warmup} s of warm-up; ${sizeLines.join('; ')}.`, '',
-  overallTable(runs), '', ...runs.flatMap((r) => [shapeTable(r), '']),
-].join('\n'));
+console.log(
+  [
+    `## mix ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machineLine})`,
+    '',
+    `${SHAPES.length} shapes drawn at random, ${seconds} s per cell after ${warmup} s of warm-up; ${sizeLines.join('; ')}.`,
+    '',
+    overallTable(runs),
+    '',
+    ...runs.flatMap((r) => [shapeTable(r), '']),
+  ].join('\n'),
+);
 process.exit(0);

@@ -17,22 +17,30 @@ const entry = (resource: Record<string, unknown>, method: 'POST' | 'PUT' = 'POST
 
 /** Deterministic pseudo-random numbers, so every run builds the same data. */
 function random(seed: number): () => number {
-  let x = seed * 2654435761 >>> 0 || 1;
-  return () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  return () => (x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
 export function medicationsBundle(): Bundle {
   return {
-    resourceType: 'Bundle', type: 'transaction',
-    entry: Array.from({ length: MEDICATIONS }, (_, m) => entry({
-      resourceType: 'Medication', id: `med-${m}`,
-      code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: String(310965 + m) }] },
-    }, 'PUT')),
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: Array.from({ length: MEDICATIONS }, (_, m) =>
+      entry(
+        {
+          resourceType: 'Medication',
+          id: `med-${m}`,
+          code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: String(310965 + m) }] },
+        },
+        'PUT',
+      ),
+    ),
   };
 }
 
 const obs = (patient: string, code: string, category: string, when: number, value: number, unit: string) => ({
-  resourceType: 'Observation', status: 'final',
+  resourceType: 'Observation',
+  status: 'final',
   category: [{ coding: [{ system: CATEGORY, code: category }] }],
   code: { coding: [{ system: LOINC, code }] },
   subject: { reference: patient },
@@ -46,14 +54,27 @@ export function patientBundles(n: number, perBundle = 500): Bundle[] {
   const patientId = `bench-p${n}`;
   const ref = `Patient/${patientId}`;
   const entries: BundleEntry[] = [
-    entry({ resourceType: 'Patient', id: patientId, identifier: [{ system: 'urn:bench', value: `P${n}` }], name: [{ family: `Bench${n}` }], gender: n % 2 ? 'male' : 'female' }, 'PUT'),
+    entry(
+      {
+        resourceType: 'Patient',
+        id: patientId,
+        identifier: [{ system: 'urn:bench', value: `P${n}` }],
+        name: [{ family: `Bench${n}` }],
+        gender: n % 2 ? 'male' : 'female',
+      },
+      'PUT',
+    ),
   ];
   for (let m = 0; m < 3; m++) {
-    entries.push(entry({
-      resourceType: 'MedicationStatement', status: m === 0 ? 'active' : 'completed',
-      medicationReference: { reference: `Medication/med-${(n + m * 7) % MEDICATIONS}` }, subject: { reference: ref },
-      effectivePeriod: { start: new Date(END - (m + 1) * 90 * DAY_MS).toISOString().slice(0, 10) },
-    }));
+    entries.push(
+      entry({
+        resourceType: 'MedicationStatement',
+        status: m === 0 ? 'active' : 'completed',
+        medicationReference: { reference: `Medication/med-${(n + m * 7) % MEDICATIONS}` },
+        subject: { reference: ref },
+        effectivePeriod: { start: new Date(END - (m + 1) * 90 * DAY_MS).toISOString().slice(0, 10) },
+      }),
+    );
   }
   let pain = 3 + rnd() * 5;
   for (let d = 0; d < DAYS; d++) {

@@ -20,14 +20,17 @@ const day = (d: number) => new Date(END - (DAYS - d) * 86_400_000).toISOString()
 const PAIN = 'code=http://loinc.org|72514-3';
 
 const QUERIES: { name: string; query: (i: number) => string }[] = [
-  { name: 'pain > 8 in a date range (the bench query)', query: (i) => `${PAIN}&value-quantity=gt8&date=ge${day(i % 300)}&date=le${day((i % 300) + 7)}&_count=50` },
+  {
+    name: 'pain > 8 in a date range (the bench query)',
+    query: (i) => `${PAIN}&value-quantity=gt8&date=ge${day(i % 300)}&date=le${day((i % 300) + 7)}&_count=50`,
+  },
   { name: 'pain scores, any patient', query: () => `${PAIN}&_count=50` },
   { name: 'pain scores of 10', query: () => `${PAIN}&value-quantity=10&_count=50` },
   { name: 'pain scores in the last week', query: () => `${PAIN}&date=ge${day(DAYS - 7)}&_count=50` },
 ];
 
 const reads = async () =>
-  ((await conn.query<mysql.RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Handler_read%'"))[0]).reduce((n, r) => n + Number(r.Value), 0);
+  (await conn.query<mysql.RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Handler_read%'"))[0].reduce((n, r) => n + Number(r.Value), 0);
 
 console.log(`${database}, ${runs} runs per cell`);
 console.log('| query | usual plan p50 ms | reads | walk p50 ms | reads | statements | server picks |');

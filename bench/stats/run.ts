@@ -29,10 +29,13 @@ function heartRate(id: string, i: number): Observation {
   const at = END - i * MINUTE;
   const bpm = Math.round(68 + 12 * Math.sin((at / 86_400_000) * 2 * Math.PI) + ((i * 7919) % 11) - 5);
   return {
-    resourceType: 'Observation', id: `${id}-hr-${i}`, status: 'final',
+    resourceType: 'Observation',
+    id: `${id}-hr-${i}`,
+    status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
     code: { coding: [{ system: LOINC, code: '8867-4', display: 'Heart rate' }] },
-    subject: { reference: `Patient/${id}` }, effectiveDateTime: new Date(at).toISOString(),
+    subject: { reference: `Patient/${id}` },
+    effectiveDateTime: new Date(at).toISOString(),
     valueQuantity: { value: bpm, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
   };
 }
@@ -45,7 +48,10 @@ async function load(): Promise<void> {
   const repo = app.ctx.repo;
   const t = performance.now();
   // The big patient, and others with a tenth as much each, so the index is not one patient's alone.
-  const patients: [string, number][] = [['big', observations], ...Array.from({ length: others }, (_, p): [string, number] => [`other-${p}`, Math.ceil(observations / 10)])];
+  const patients: [string, number][] = [
+    ['big', observations],
+    ...Array.from({ length: others }, (_, p): [string, number] => [`other-${p}`, Math.ceil(observations / 10)]),
+  ];
   let written = 0;
   for (const [id, count] of patients) {
     await repo.transaction((tx) => tx.write({ resourceType: 'Patient', id, name: [{ family: id }] } as Patient, undefined, 'PUT'));
@@ -54,7 +60,8 @@ async function load(): Promise<void> {
         for (let i = from; i < Math.min(count, from + PER_TRANSACTION); i++) await tx.write(heartRate(id, i), undefined, 'POST');
       });
       written += Math.min(PER_TRANSACTION, count - from);
-      if ((from / PER_TRANSACTION) % 20 === 19) console.error(`${written} Observations, ${(written / ((performance.now() - t) / 1000)).toFixed(0)}/s`);
+      if ((from / PER_TRANSACTION) % 20 === 19)
+        console.error(`${written} Observations, ${(written / ((performance.now() - t) / 1000)).toFixed(0)}/s`);
     }
   }
   console.error(`loaded ${written} Observations in ${((performance.now() - t) / 1000).toFixed(0)} s`);
@@ -78,7 +85,9 @@ try {
   const conn = await mysql.createConnection(root);
   const [info] = await conn.query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS b, VERSION() AS v');
   await conn.end();
-  console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${info[0].v}, innodb_buffer_pool_size ${Number(info[0].b) / 2 ** 20} MiB; ${observations} minute heart rates of one patient, ${others} others with a tenth as many`);
+  console.log(
+    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${info[0].v}, innodb_buffer_pool_size ${Number(info[0].b) / 2 ** 20} MiB; ${observations} minute heart rates of one patient, ${others} others with a tenth as many`,
+  );
   const year = `${new Date(END - 365 * 86_400_000).toISOString()}/${new Date(END).toISOString()}`;
   const stats = `${server.base}/Observation/$stats?subject=Patient/big&system=${encodeURIComponent(LOINC)}&code=8867-4&period=${encodeURIComponent(year)}`;
   const search = `${server.base}/Observation?patient=big&code=${encodeURIComponent(`${LOINC}|8867-4`)}&date=ge${encodeURIComponent(new Date(END - 365 * 86_400_000).toISOString())}`;
@@ -100,9 +109,16 @@ try {
     }
   }
   const base = pct(times[3], 0.5);
-  console.log(['| measure | p50 ms | p95 ms | answer KiB | p50 / baseline `_count=1` |', '| --- | --- | --- | --- | --- |',
-    ...measures.map((m, k) => `| ${m.name} | ${pct(times[k], 0.5).toFixed(1)} | ${pct(times[k], 0.95).toFixed(1)} | ${(bytes[k] / 1024).toFixed(1)} | ${(pct(times[k], 0.5) / base).toFixed(2)} |`),
-  ].join('\n'));
+  console.log(
+    [
+      '| measure | p50 ms | p95 ms | answer KiB | p50 / baseline `_count=1` |',
+      '| --- | --- | --- | --- | --- |',
+      ...measures.map(
+        (m, k) =>
+          `| ${m.name} | ${pct(times[k], 0.5).toFixed(1)} | ${pct(times[k], 0.95).toFixed(1)} | ${(bytes[k] / 1024).toFixed(1)} | ${(pct(times[k], 0.5) / base).toFixed(2)} |`,
+      ),
+    ].join('\n'),
+  );
 } finally {
   await server.stop();
 }

@@ -12,7 +12,14 @@ import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createHttpServer } from '../../server/src/http/http-server.js';
 
-const { values } = parseArgs({ options: { writes: { type: 'string', default: '400' }, clients: { type: 'string', default: '4' }, subscriptions: { type: 'string', default: '1000' }, samples: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: {
+    writes: { type: 'string', default: '400' },
+    clients: { type: 'string', default: '4' },
+    subscriptions: { type: 'string', default: '1000' },
+    samples: { type: 'string', default: '50' },
+  },
+});
 const WRITES = Number(values.writes);
 const CLIENTS = Number(values.clients);
 const SUBSCRIPTIONS = Number(values.subscriptions);
@@ -22,18 +29,24 @@ const TOPIC = 'https://fhir.fibrotrack.org/SubscriptionTopic/pain-severe';
 const FILTER = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';
 const JSON_TYPE = { 'Content-Type': 'application/fhir+json' };
 
-const pain = (patient: string, value: number) => JSON.stringify({
-  resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
-  subject: { reference: `Patient/${patient}` }, effectiveDateTime: new Date().toISOString(),
-  valueQuantity: { value, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
-});
+const pain = (patient: string, value: number) =>
+  JSON.stringify({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+    subject: { reference: `Patient/${patient}` },
+    effectiveDateTime: new Date().toISOString(),
+    valueQuantity: { value, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
+  });
 
 /** A receiver that answers 200 at once and notes when each notification for the latency Subscription arrives. */
 async function startReceiver(): Promise<{ url: string; arrivals: Map<string, number>; close(): Promise<void> }> {
   const arrivals = new Map<string, number>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       const now = performance.now();
       for (const m of body.matchAll(/Observation\/([A-Za-z0-9.-]+)/g)) if (!arrivals.has(m[1])) arrivals.set(m[1], now);
@@ -41,15 +54,26 @@ async function startReceiver(): Promise<{ url: string; arrivals: Map<string, num
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, arrivals, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    arrivals,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 async function main(): Promise<void> {
   const database = `fibrotrack_bench_subs_${randomBytes(4).toString('hex')}`;
-  const built = await buildApp(loadConfig({
-    DATABASE_URL: `${MYSQL}/${database}`, BASE_URL: 'http://localhost:8080', AUTH_MODE: 'open',
-    REDIS_PREFIX: `${database}:`, SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POLL_MS: '50', LOG_REQUESTS: 'false',
-  }));
+  const built = await buildApp(
+    loadConfig({
+      DATABASE_URL: `${MYSQL}/${database}`,
+      BASE_URL: 'http://localhost:8080',
+      AUTH_MODE: 'open',
+      REDIS_PREFIX: `${database}:`,
+      SUBSCRIPTION_ALLOW_LOOPBACK: 'true',
+      SUBSCRIPTION_POLL_MS: '50',
+      LOG_REQUESTS: 'false',
+    }),
+  );
   const http = createHttpServer(built.app, built.upgrade);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/fhir`;
@@ -64,17 +88,39 @@ async function main(): Promise<void> {
   const throughput = async () => {
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({ length: CLIENTS }, async () => {
-      while (next < WRITES) { next++; await post('Observation', pain(`load${next % 50}`, 5)); }
-    }));
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < WRITES) {
+          next++;
+          await post('Observation', pain(`load${next % 50}`, 5));
+        }
+      }),
+    );
     return WRITES / ((performance.now() - start) / 1000);
   };
-  const subscribe = (patient: string) => post('Subscription', JSON.stringify({
-    resourceType: 'Subscription', status: 'requested', reason: 'bench', criteria: TOPIC,
-    _criteria: { extension: [{ url: FILTER, valueString: `Observation?patient=Patient/${patient}` }] },
-    channel: { type: 'rest-hook', endpoint: receiver.url, payload: 'application/fhir+json', _payload: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content', valueCode: 'id-only' }] } },
-  }));
-  const activeCount = async () => Number(((await admin.query("SELECT COUNT(*) AS n FROM subscription WHERE status = 'active'"))[0] as { n: number }[])[0].n);
+  const subscribe = (patient: string) =>
+    post(
+      'Subscription',
+      JSON.stringify({
+        resourceType: 'Subscription',
+        status: 'requested',
+        reason: 'bench',
+        criteria: TOPIC,
+        _criteria: { extension: [{ url: FILTER, valueString: `Observation?patient=Patient/${patient}` }] },
+        channel: {
+          type: 'rest-hook',
+          endpoint: receiver.url,
+          payload: 'application/fhir+json',
+          _payload: {
+            extension: [
+              { url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content', valueCode: 'id-only' },
+            ],
+          },
+        },
+      }),
+    );
+  const activeCount = async () =>
+    Number(((await admin.query("SELECT COUNT(*) AS n FROM subscription WHERE status = 'active'"))[0] as { n: number }[])[0].n);
   try {
     await throughput(); // warm-up
     const none = await throughput();
@@ -96,16 +142,31 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
     const [[pool]] = (await admin.query('SELECT @@innodb_buffer_pool_size AS b')) as unknown as [[{ b: number }]];
-    console.log(JSON.stringify({
-      date: new Date().toISOString(), writes: WRITES, clients: CLIENTS, subscriptions: SUBSCRIPTIONS,
-      writesPerSecondNone: Math.round(none), writesPerSecondWithSubscriptions: Math.round(withSubs), ratio: +(withSubs / none).toFixed(3),
-      latencyMs: { p50: +pct(50).toFixed(1), p99: +pct(99).toFixed(1), samples: SAMPLES },
-      bufferPoolMiB: Number(pool.b) / 2 ** 20, load: (await import('node:os')).loadavg().map((l) => +l.toFixed(1)),
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          writes: WRITES,
+          clients: CLIENTS,
+          subscriptions: SUBSCRIPTIONS,
+          writesPerSecondNone: Math.round(none),
+          writesPerSecondWithSubscriptions: Math.round(withSubs),
+          ratio: +(withSubs / none).toFixed(3),
+          latencyMs: { p50: +pct(50).toFixed(1), p99: +pct(99).toFixed(1), samples: SAMPLES },
+          bufferPoolMiB: Number(pool.b) / 2 ** 20,
+          load: (await import('node:os')).loadavg().map((l) => +l.toFixed(1)),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await admin.end();
     await receiver.close();
-    await new Promise<void>((r) => { http.closeAllConnections(); http.close(() => r()); });
+    await new Promise<void>((r) => {
+      http.closeAllConnections();
+      http.close(() => r());
+    });
     await built.close();
     const root = await mysql.createConnection(MYSQL);
     await root.query(`DROP DATABASE IF EXISTS \`${database}\``);

@@ -21,7 +21,9 @@ const QUERIES: [name: string, path: string][] = [
   ['baseline', 'Observation?subject=Patient/big&_count=100'],
 ];
 
-const conn = await mysql.createConnection(`${process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/fibrotrack_bench_summary_${days}`);
+const conn = await mysql.createConnection(
+  `${process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/fibrotrack_bench_summary_${days}`,
+);
 const reads = async () => {
   const [rows] = await conn.query<mysql.RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Handler_read%'");
   return rows.reduce((n, r) => n + Number(r.Value), 0);

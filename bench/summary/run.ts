@@ -57,7 +57,9 @@ try {
   const conn = await mysql.createConnection(root);
   const [pool] = await conn.query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS b, VERSION() AS v');
   await conn.end();
-  console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${pool[0].v}, innodb_buffer_pool_size ${Number(pool[0].b) / 2 ** 20} MiB`);
+  console.log(
+    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, MariaDB ${pool[0].v}, innodb_buffer_pool_size ${Number(pool[0].b) / 2 ** 20} MiB`,
+  );
   const summaryUrl = `${server.base}/Patient/big/$summary`;
   const baselineUrl = `${server.base}/Observation?subject=Patient/big&_count=100`;
   for (let i = 0; i < 5; i++) await Promise.all([timed(summaryUrl), timed(baselineUrl)]); // warm-up
@@ -71,12 +73,14 @@ try {
     b.push(rb.ms);
     last = { s: rs, b: rb };
   }
-  console.log([
-    '| measure | p50 ms | p95 ms | baseline p50 ms | baseline p95 ms | ratio (p50) |',
-    '| --- | --- | --- | --- | --- | --- |',
-    `| \`Patient/big/$summary\` (${last.s.entries} entries, ${(last.s.bytes / 1024).toFixed(0)} KiB; baseline ${last.b.entries} entries, ${(last.b.bytes / 1024).toFixed(0)} KiB) | ` +
-      `${pct(s, 0.5).toFixed(1)} | ${pct(s, 0.95).toFixed(1)} | ${pct(b, 0.5).toFixed(1)} | ${pct(b, 0.95).toFixed(1)} | ${(pct(s, 0.5) / pct(b, 0.5)).toFixed(2)} |`,
-  ].join('\n'));
+  console.log(
+    [
+      '| measure | p50 ms | p95 ms | baseline p50 ms | baseline p95 ms | ratio (p50) |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| \`Patient/big/$summary\` (${last.s.entries} entries, ${(last.s.bytes / 1024).toFixed(0)} KiB; baseline ${last.b.entries} entries, ${(last.b.bytes / 1024).toFixed(0)} KiB) | ` +
+        `${pct(s, 0.5).toFixed(1)} | ${pct(s, 0.95).toFixed(1)} | ${pct(b, 0.5).toFixed(1)} | ${pct(b, 0.95).toFixed(1)} | ${(pct(s, 0.5) / pct(b, 0.5)).toFixed(2)} |`,
+    ].join('\n'),
+  );
 } finally {
   await server.stop();
 }

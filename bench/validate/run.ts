@@ -51,29 +51,40 @@ function measure(fn: () => unknown[]): number {
   return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)];
 }
 
-const claimed = (r: Record<string, unknown>) => ((r.meta as { profile?: string[] } | undefined)?.profile ?? []);
+const claimed = (r: Record<string, unknown>) => (r.meta as { profile?: string[] } | undefined)?.profile ?? [];
 const modes: [string, (r: Record<string, unknown>) => unknown[]][] = [
   ['JSON schema only (baseline)', (r) => schema(r)],
   ['base: schema + base StructureDefinition, errors only', (r) => validator.validate(r, undefined, { errorsOnly: true })],
   // What a write does: the base check, then the FibroTrack profiles it claims, errors only (validate-write.ts).
-  ['write: base + claimed profiles, errors only', (r) => [
-    ...validator.validate(r, undefined, { errorsOnly: true }),
-    ...validator.validate(r, undefined, { profiles: claimed(r), errorsOnly: true, base: false } satisfies ValidateOptions),
-  ]],
+  [
+    'write: base + claimed profiles, errors only',
+    (r) => [
+      ...validator.validate(r, undefined, { errorsOnly: true }),
+      ...validator.validate(r, undefined, { profiles: claimed(r), errorsOnly: true, base: false } satisfies ValidateOptions),
+    ],
+  ],
   ['$validate: base + claimed profiles, all severities', (r) => validator.validate(r, undefined, { claimed: true })],
 ];
 
 const errorsIn = (r: Record<string, unknown>) => validator.validate(r, undefined, { claimed: true }).filter((i) => i.severity === 'error');
-for (const [name, r] of [['pain', pain], ['patient', patient]] as const) {
+for (const [name, r] of [
+  ['pain', pain],
+  ['patient', patient],
+] as const) {
   if (errorsIn(r).length > 0) throw new Error(`the ${name} resource is not valid: ${JSON.stringify(errorsIn(r))}`);
 }
 
-console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, validations per CPU second, median of ${ROUNDS} x ${SECONDS} CPU s\n`);
+console.log(
+  `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, validations per CPU second, median of ${ROUNDS} x ${SECONDS} CPU s\n`,
+);
 console.log('| resource | validation | validations per CPU second | ratio to schema only |');
 console.log('| --- | --- | --- | --- |');
 const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
 const patientLabel = `Synthea Patient (${count(patient.extension)} extensions, ${count(patient.identifier)} identifiers, narrative)`;
-for (const [label, r] of [['pain Observation (claims fibrotrack-pain-severity, 2 components)', pain], [patientLabel, patient]] as const) {
+for (const [label, r] of [
+  ['pain Observation (claims fibrotrack-pain-severity, 2 components)', pain],
+  [patientLabel, patient],
+] as const) {
   let baseline = 0;
   for (const [mode, fn] of modes) {
     const rate = measure(() => fn(r));

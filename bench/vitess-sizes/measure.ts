@@ -20,23 +20,40 @@ import { buildObservation } from '../../mappings/src/observation.js';
 import { buildDevice } from '../../mappings/src/device.js';
 import { toTransactionBundle } from '../../mappings/src/bundle.js';
 
-const { values: args } = parseArgs({ options: { patients: { type: 'string', default: '20' }, minutes: { type: 'string', default: '10080' }, keep: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    patients: { type: 'string', default: '20' },
+    minutes: { type: 'string', default: '10080' },
+    keep: { type: 'boolean', default: false },
+  },
+});
 const FIXTURES = new URL('../../../shared/fixtures/synthea/', import.meta.url).pathname;
 const databaseUrl = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack_vitess_sizes';
 const database = new URL(databaseUrl).pathname.slice(1);
-const configFor = (db: string) => loadConfig({ ...process.env, DATABASE_URL: databaseUrl.replace(`/${database}`, `/${db}`), AUTH_MODE: 'open', REDIS_PREFIX: `${db}:`, LOG_LEVEL: 'warn' });
+const configFor = (db: string) =>
+  loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl.replace(`/${database}`, `/${db}`),
+    AUTH_MODE: 'open',
+    REDIS_PREFIX: `${db}:`,
+    LOG_LEVEL: 'warn',
+  });
 
 type Sizes = Map<string, { rows: number; bytes: number; data: number; index: number }>;
 
 async function sizes(db: string): Promise<Sizes> {
   const [tables] = await conn.query<mysql.RowDataPacket[]>(
-    'SELECT table_name AS t FROM information_schema.TABLES WHERE table_schema = ? ORDER BY table_name', [db]);
+    'SELECT table_name AS t FROM information_schema.TABLES WHERE table_schema = ? ORDER BY table_name',
+    [db],
+  );
   const out: Sizes = new Map();
   for (const { t } of tables) {
     await conn.query(`ANALYZE TABLE \`${db}\`.\`${t}\``);
     const [[{ n }]] = await conn.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${db}\`.\`${t}\``);
     const [[s]] = await conn.query<mysql.RowDataPacket[]>(
-      'SELECT data_length AS d, index_length AS i FROM information_schema.TABLES WHERE table_schema = ? AND table_name = ?', [db, t]);
+      'SELECT data_length AS d, index_length AS i FROM information_schema.TABLES WHERE table_schema = ? AND table_name = ?',
+      [db, t],
+    );
     out.set(t, { rows: Number(n), data: Number(s.d), index: Number(s.i), bytes: Number(s.d) + Number(s.i) });
   }
   return out;
@@ -47,24 +64,37 @@ function wearableBundle(minutes: number): Bundle {
   const patient = 'urn:uuid:7d1c2b1e-0000-4000-8000-000000000001';
   const device = buildDevice('apple', { manufacturer: 'Apple Inc.', model: 'Watch', name: 'Apple Watch' });
   const start = Date.parse('2026-01-01T00:00:00Z');
-  const observations = Array.from({ length: minutes }, (_, i) => buildObservation({
-    kind: 'heart-rate', id: `hr-${i}`, patientReference: patient, device,
-    effective: { at: new Date(start + i * 60_000).toISOString() }, value: 60 + (i % 40),
-  }));
+  const observations = Array.from({ length: minutes }, (_, i) =>
+    buildObservation({
+      kind: 'heart-rate',
+      id: `hr-${i}`,
+      patientReference: patient,
+      device,
+      effective: { at: new Date(start + i * 60_000).toISOString() },
+      value: 60 + (i % 40),
+    }),
+  );
   const batch = toTransactionBundle({ observations, devices: [device], skipped: [] });
-  const first: BundleEntry = { fullUrl: patient, resource: { resourceType: 'Patient', name: [{ family: 'Wearable' }] }, request: { method: 'POST', url: 'Patient' } };
+  const first: BundleEntry = {
+    fullUrl: patient,
+    resource: { resourceType: 'Patient', name: [{ family: 'Wearable' }] },
+    request: { method: 'POST', url: 'Patient' },
+  };
   return { ...batch, entry: [first, ...(batch.entry ?? [])] };
 }
 
 const kb = (b: number) => (b / 1024).toFixed(1);
 function table(title: string, after: Sizes, before: Sizes | undefined, per: number, unit: string): void {
   console.log(`\n### ${title}\n\n| table | rows | rows per ${unit} | bytes per ${unit} (data + index) |\n|---|---:|---:|---:|`);
-  let rows = 0, bytes = 0;
+  let rows = 0,
+    bytes = 0;
   for (const [t, s] of after) {
     const b = before?.get(t) ?? { rows: 0, bytes: 0 };
-    const dr = s.rows - b.rows, db = s.bytes - b.bytes;
+    const dr = s.rows - b.rows,
+      db = s.bytes - b.bytes;
     if (dr === 0 && db === 0) continue;
-    rows += dr; bytes += db;
+    rows += dr;
+    bytes += db;
     console.log(`| ${t} | ${dr} | ${(dr / per).toFixed(1)} | ${(db / per).toFixed(0)} |`);
   }
   console.log(`| **all** | ${rows} | ${(rows / per).toFixed(1)} | ${(bytes / per).toFixed(0)} (${kb(bytes / per)} KB) |`);
@@ -80,7 +110,7 @@ async function measure(db: string, files: string[]): Promise<{ before: Sizes; af
     const log = console.log;
     console.log = () => {};
     try {
-      if (await loadCommand(configFor(db), paths) !== 0) throw new Error(`some of ${paths.join(', ')} failed to load`);
+      if ((await loadCommand(configFor(db), paths)) !== 0) throw new Error(`some of ${paths.join(', ')} failed to load`);
     } finally {
       console.log = log;
     }
@@ -102,16 +132,26 @@ try {
   writeFileSync(file, JSON.stringify(wearableBundle(Number(args.minutes))));
   const wearable = await measure(wearableDb, [file]);
   const [[{ json }]] = await conn.query<mysql.RowDataPacket[]>(
-    `SELECT ROUND(AVG(LENGTH(content))) AS json FROM \`${wearableDb}\`.resource_history WHERE res_type = 'Observation' AND resource_pk >= ?`, [wearable.firstPk]);
+    `SELECT ROUND(AVG(LENGTH(content))) AS json FROM \`${wearableDb}\`.resource_history WHERE res_type = 'Observation' AND resource_pk >= ?`,
+    [wearable.firstPk],
+  );
 
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort().slice(0, Number(args.patients)).map((f) => join(FIXTURES, f));
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .slice(0, Number(args.patients))
+    .map((f) => join(FIXTURES, f));
   const synthea = await measure(syntheaDb, files);
   const [byType] = await conn.query<mysql.RowDataPacket[]>(
     `SELECT h.res_type AS t, COUNT(*) AS n, ROUND(AVG(LENGTH(h.content))) AS avg_json FROM \`${syntheaDb}\`.resource_history h
-     WHERE h.resource_pk >= ? GROUP BY h.res_type ORDER BY n DESC`, [synthea.firstPk]);
+     WHERE h.resource_pk >= ? GROUP BY h.res_type ORDER BY n DESC`,
+    [synthea.firstPk],
+  );
   const patients = Number(byType.find((r) => r.t === 'Patient')?.n ?? 0);
 
-  console.log(`Measured ${new Date().toISOString()}: ${args.minutes} heart-rate Observations of one patient (loaded in ${wearable.seconds.toFixed(0)} s, ${json} bytes of JSON each), ${patients} Synthea patients (loaded in ${synthea.seconds.toFixed(0)} s).`);
+  console.log(
+    `Measured ${new Date().toISOString()}: ${args.minutes} heart-rate Observations of one patient (loaded in ${wearable.seconds.toFixed(0)} s, ${json} bytes of JSON each), ${patients} Synthea patients (loaded in ${synthea.seconds.toFixed(0)} s).`,
+  );
   table('Wearable: per heart-rate Observation', wearable.after, wearable.before, Number(args.minutes), 'Observation');
   console.log('\n### Synthea resources by type\n\n| type | resources | per patient | avg stored JSON bytes |\n|---|---:|---:|---:|');
   for (const r of byType) console.log(`| ${r.t} | ${r.n} | ${(r.n / patients).toFixed(1)} | ${r.avg_json} |`);

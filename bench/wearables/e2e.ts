@@ -31,8 +31,14 @@ const xml = join(dir, 'export.xml');
 const measure = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
 interface E2e {
-  seconds: number; validating: number; storing: number; observations: number; serverCpu: number; databaseCpu?: number;
-  rssBeforeMB: number; rssPeakMB: number;
+  seconds: number;
+  validating: number;
+  storing: number;
+  observations: number;
+  serverCpu: number;
+  databaseCpu?: number;
+  rssBeforeMB: number;
+  rssPeakMB: number;
 }
 
 const dbPid = databasePid();
@@ -53,7 +59,11 @@ async function endToEnd(): Promise<E2e> {
   await resetDatabase();
   const server = await startServer({ DATABASE_URL: `${root}/${database}`, WEARABLE_BATCH_SIZE: batch, AUTH_MODE: 'open' });
   try {
-    const patient = await fetch(`${server.base}/Patient`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: '{"resourceType":"Patient"}' });
+    const patient = await fetch(`${server.base}/Patient`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: '{"resourceType":"Patient"}',
+    });
     const { id } = (await patient.json()) as { id: string };
     const rssBeforeMB = residentMB(server.pid);
     resetPeakResident(server.pid);
@@ -77,7 +87,9 @@ async function endToEnd(): Promise<E2e> {
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      const body = (await poll.json()) as { parameter?: { name: string; part?: { name: string; valueCode?: string; valueInteger?: number }[] }[] };
+      const body = (await poll.json()) as {
+        parameter?: { name: string; part?: { name: string; valueCode?: string; valueInteger?: number }[] }[];
+      };
       if (poll.status !== 200) throw new Error(`import failed: ${JSON.stringify(body)}`);
       const end = performance.now();
       const serverCpu = cpuSeconds(server.pid) - cpuAtStart.server;
@@ -85,7 +97,16 @@ async function endToEnd(): Promise<E2e> {
       const databaseCpu = dbPid && cpuAtStart.database !== undefined ? cpuSeconds(dbPid) - cpuAtStart.database : undefined;
       const obs = body.parameter!.find((p) => p.name === 'resourceType' && p.part![0].valueCode === 'Observation')!;
       const observations = obs.part!.find((p) => p.name === 'created')!.valueInteger!;
-      return { seconds: (end - start) / 1000, validating: (storingAt - start) / 1000, storing: (end - storingAt) / 1000, observations, serverCpu, databaseCpu, rssBeforeMB, rssPeakMB };
+      return {
+        seconds: (end - start) / 1000,
+        validating: (storingAt - start) / 1000,
+        storing: (end - storingAt) / 1000,
+        observations,
+        serverCpu,
+        databaseCpu,
+        rssBeforeMB,
+        rssPeakMB,
+      };
     }
   } finally {
     await server.stop();
@@ -107,14 +128,26 @@ try {
     const p = parse[r];
     const e = e2e[r];
     // Before the baseline, which takes as long again: a long run's own figures are out first.
-    console.error(`round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}; server RSS ${e.rssBeforeMB.toFixed(0)} MB before, ${e.rssPeakMB.toFixed(0)} MB at the peak)`);
+    console.error(
+      `round ${r + 1}: parse ${(p.observations / p.seconds).toFixed(0)} Observations/s; e2e ${(e.observations / e.seconds).toFixed(0)} Observations/s (${e.validating.toFixed(1)} s validating, ${e.storing.toFixed(1)} s storing; CPU ${cpuText(e)}; server RSS ${e.rssBeforeMB.toFixed(0)} MB before, ${e.rssPeakMB.toFixed(0)} MB at the peak)`,
+    );
     raw.push(await rawInsert(root, database, Number(batch)));
-    console.error(`round ${r + 1}: raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`);
+    console.error(
+      `round ${r + 1}: raw INSERT of the same ${raw[r].rows} rows ${(raw[r].resources / raw[r].seconds).toFixed(0)} resources/s, INSERT ... SELECT ${(raw[r].resources / raw[r].copySeconds).toFixed(0)}/s`,
+    );
   }
   // The machine is shared: each round's ratio compares two runs made minutes apart, so every round is shown.
-  console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, `
-    + `load average ${loadavg().map((l) => l.toFixed(0)).join('/')} at the end; export.xml ${size.toFixed(0)} MB, ${e2e[0].observations.toLocaleString('en')} Observations stored; batches of ${batch}\n`);
-  console.log('| round | parse + mapping only, Observations/s (baseline) | raw mysql2 INSERT of the same rows, resources/s (baseline) | INSERT ... SELECT in MariaDB, resources/s | end to end, Observations/s | of which map + validate / store, s | CPU, server / MariaDB, s | server RSS before / peak, MB | ratio to parse-only | ratio of the store pass to raw INSERT |');
+  console.log(
+    `**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(0))
+        .join(
+          '/',
+        )} at the end; export.xml ${size.toFixed(0)} MB, ${e2e[0].observations.toLocaleString('en')} Observations stored; batches of ${batch}\n`,
+  );
+  console.log(
+    '| round | parse + mapping only, Observations/s (baseline) | raw mysql2 INSERT of the same rows, resources/s (baseline) | INSERT ... SELECT in MariaDB, resources/s | end to end, Observations/s | of which map + validate / store, s | CPU, server / MariaDB, s | server RSS before / peak, MB | ratio to parse-only | ratio of the store pass to raw INSERT |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   e2e.forEach((e, i) => {
     const p = parse[i];
@@ -122,7 +155,9 @@ try {
     const eRate = e.observations / e.seconds;
     const rRate = raw[i].resources / raw[i].seconds;
     const storeRate = e.observations / e.storing;
-    console.log(`| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(rRate).toLocaleString('en')} | ${Math.round(raw[i].resources / raw[i].copySeconds).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${cpuText(e)} | ${e.rssBeforeMB.toFixed(0)} / ${e.rssPeakMB.toFixed(0)} | ${(eRate / pRate).toFixed(3)} | ${(storeRate / rRate).toFixed(2)} |`);
+    console.log(
+      `| ${i + 1} | ${Math.round(pRate).toLocaleString('en')} | ${Math.round(rRate).toLocaleString('en')} | ${Math.round(raw[i].resources / raw[i].copySeconds).toLocaleString('en')} | ${Math.round(eRate).toLocaleString('en')} | ${e.validating.toFixed(1)} / ${e.storing.toFixed(1)} | ${cpuText(e)} | ${e.rssBeforeMB.toFixed(0)} / ${e.rssPeakMB.toFixed(0)} | ${(eRate / pRate).toFixed(3)} | ${(storeRate / rRate).toFixed(2)} |`,
+    );
   });
 } finally {
   await resetDatabase();

@@ -41,8 +41,10 @@ const HEADER = `<?xml version="1.0" encoding="UTF-8"?>
  <ExportDate value="2026-11-30 21:14:03 +0100"/>
  <Me HKCharacteristicTypeIdentifierDateOfBirth="1980-04-02" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexFemale" HKCharacteristicTypeIdentifierBloodType="HKBloodTypeNotSet" HKCharacteristicTypeIdentifierFitzpatrickSkinType="HKFitzpatrickSkinTypeNotSet" HKCharacteristicTypeIdentifierCardioFitnessMedicationsUse="None"/>
 `;
-const WATCH = 'device="&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1, creation date:2022-11-02 10:12:40 +0000&gt;"';
-const PHONE = 'device="&lt;&lt;HKDevice: 0x283d5c7d0&gt;, name:iPhone, manufacturer:Apple Inc., model:iPhone, hardware:iPhone14,5, software:16.1, creation date:2022-11-02 10:12:40 +0000&gt;"';
+const WATCH =
+  'device="&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1, creation date:2022-11-02 10:12:40 +0000&gt;"';
+const PHONE =
+  'device="&lt;&lt;HKDevice: 0x283d5c7d0&gt;, name:iPhone, manufacturer:Apple Inc., model:iPhone, hardware:iPhone14,5, software:16.1, creation date:2022-11-02 10:12:40 +0000&gt;"';
 const W_SRC = 'sourceName="Jane’s Apple\x0bWatch" sourceVersion="9.1"';
 const P_SRC = 'sourceName="Jane’s iPhone" sourceVersion="16.1"';
 
@@ -66,7 +68,16 @@ function appleDate(ms: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0${off}00`;
 }
 
-function record(type: string, src: string, dev: string, unit: string | undefined, value: string | undefined, start: number, end: number, meta = ''): string {
+function record(
+  type: string,
+  src: string,
+  dev: string,
+  unit: string | undefined,
+  value: string | undefined,
+  start: number,
+  end: number,
+  meta = '',
+): string {
   const u = unit ? ` unit="${unit}"` : '';
   const v = value !== undefined ? ` value="${value}"` : '';
   const head = ` <Record type="${type}" ${src} ${dev}${u} creationDate="${appleDate(end + 60_000)}" startDate="${appleDate(start)}" endDate="${appleDate(end)}"${v}`;
@@ -79,15 +90,27 @@ function day(dayStart: number, r: () => number): string {
   const HR = 'HKQuantityTypeIdentifierHeartRate';
   for (let t = dayStart; t < dayStart + 86_400_000; t += 300_000) {
     const at = t + Math.floor(r() * 60_000);
-    out.push(record(HR, W_SRC, WATCH, 'count/min', String(55 + Math.floor(r() * 60)), at, at,
-      '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="1"/>\n'));
+    out.push(
+      record(
+        HR,
+        W_SRC,
+        WATCH,
+        'count/min',
+        String(55 + Math.floor(r() * 60)),
+        at,
+        at,
+        '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="1"/>\n',
+      ),
+    );
   }
   for (let t = dayStart + 7 * 3600_000; t < dayStart + 22 * 3600_000; t += 600_000) {
     const steps = Math.floor(r() * 900);
     out.push(record('HKQuantityTypeIdentifierStepCount', W_SRC, WATCH, 'count', String(steps), t, t + 540_000));
     // The phone in the pocket counts the same walk.
     out.push(record('HKQuantityTypeIdentifierStepCount', P_SRC, PHONE, 'count', String(Math.floor(steps * 0.9)), t + 30_000, t + 500_000));
-    out.push(record('HKQuantityTypeIdentifierDistanceWalkingRunning', P_SRC, PHONE, 'km', (steps * 0.0007).toFixed(5), t + 30_000, t + 500_000));
+    out.push(
+      record('HKQuantityTypeIdentifierDistanceWalkingRunning', P_SRC, PHONE, 'km', (steps * 0.0007).toFixed(5), t + 30_000, t + 500_000),
+    );
     out.push(record('HKQuantityTypeIdentifierActiveEnergyBurned', W_SRC, WATCH, 'kcal', (r() * 20).toFixed(3), t, t + 540_000));
   }
   const SLEEP = 'HKCategoryTypeIdentifierSleepAnalysis';
@@ -96,23 +119,69 @@ function day(dayStart: number, r: () => number): string {
   out.push(record(SLEEP, 'sourceName="SleepApp"', '', undefined, 'HKCategoryValueSleepAnalysisAsleep', night, night + 7.5 * 3600_000));
   const stages = ['AsleepCore', 'AsleepDeep', 'AsleepCore', 'AsleepREM', 'Awake'];
   for (let t = night, i = 0; t < night + 7.5 * 3600_000; t += 900_000, i++) {
-    out.push(record(SLEEP, W_SRC, WATCH, undefined, `HKCategoryValueSleepAnalysis${stages[i % 5]}`, t, t + 900_000,
-      '  <MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>\n'));
+    out.push(
+      record(
+        SLEEP,
+        W_SRC,
+        WATCH,
+        undefined,
+        `HKCategoryValueSleepAnalysis${stages[i % 5]}`,
+        t,
+        t + 900_000,
+        '  <MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>\n',
+      ),
+    );
   }
   for (let i = 0; i < 6; i++) {
     const at = dayStart + i * 4 * 3600_000;
-    out.push(record('HKQuantityTypeIdentifierHeartRateVariabilitySDNN', W_SRC, WATCH, 'ms', (20 + r() * 60).toFixed(4), at, at + 60_000,
-      '  <HeartRateVariabilityMetadataList>\n   <InstantaneousBeatsPerMinute bpm="62" time="8:01:02.44 AM"/>\n  </HeartRateVariabilityMetadataList>\n'));
+    out.push(
+      record(
+        'HKQuantityTypeIdentifierHeartRateVariabilitySDNN',
+        W_SRC,
+        WATCH,
+        'ms',
+        (20 + r() * 60).toFixed(4),
+        at,
+        at + 60_000,
+        '  <HeartRateVariabilityMetadataList>\n   <InstantaneousBeatsPerMinute bpm="62" time="8:01:02.44 AM"/>\n  </HeartRateVariabilityMetadataList>\n',
+      ),
+    );
     out.push(record('HKQuantityTypeIdentifierOxygenSaturation', W_SRC, WATCH, '%', (0.93 + r() * 0.06).toFixed(2), at, at));
   }
-  out.push(record('HKQuantityTypeIdentifierRestingHeartRate', W_SRC, WATCH, 'count/min', String(55 + Math.floor(r() * 10)), dayStart, dayStart + 86_399_000));
-  out.push(record('HKQuantityTypeIdentifierBodyMass', 'sourceName="Scale"', '', 'kg', (62 + r() * 2).toFixed(1), dayStart + 7 * 3600_000, dayStart + 7 * 3600_000));
+  out.push(
+    record(
+      'HKQuantityTypeIdentifierRestingHeartRate',
+      W_SRC,
+      WATCH,
+      'count/min',
+      String(55 + Math.floor(r() * 10)),
+      dayStart,
+      dayStart + 86_399_000,
+    ),
+  );
+  out.push(
+    record(
+      'HKQuantityTypeIdentifierBodyMass',
+      'sourceName="Scale"',
+      '',
+      'kg',
+      (62 + r() * 2).toFixed(1),
+      dayStart + 7 * 3600_000,
+      dayStart + 7 * 3600_000,
+    ),
+  );
   const bp = dayStart + 8 * 3600_000;
   const sys = record('HKQuantityTypeIdentifierBloodPressureSystolic', P_SRC, '', 'mmHg', '121', bp, bp);
   const dia = record('HKQuantityTypeIdentifierBloodPressureDiastolic', P_SRC, '', 'mmHg', '79', bp, bp);
-  out.push(sys, dia, ` <Correlation type="HKCorrelationTypeIdentifierBloodPressure" ${P_SRC} creationDate="${appleDate(bp)}" startDate="${appleDate(bp)}" endDate="${appleDate(bp)}">\n ${sys} ${dia} </Correlation>\n`);
+  out.push(
+    sys,
+    dia,
+    ` <Correlation type="HKCorrelationTypeIdentifierBloodPressure" ${P_SRC} creationDate="${appleDate(bp)}" startDate="${appleDate(bp)}" endDate="${appleDate(bp)}">\n ${sys} ${dia} </Correlation>\n`,
+  );
   const w = dayStart + 17 * 3600_000;
-  out.push(` <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="31.5" durationUnit="min" totalDistance="2.9" totalDistanceUnit="km" totalEnergyBurned="139.317" totalEnergyBurnedUnit="kcal" ${W_SRC} ${WATCH} creationDate="${appleDate(w + 1900_000)}" startDate="${appleDate(w)}" endDate="${appleDate(w + 1890_000)}">\n  <WorkoutEvent type="HKWorkoutEventTypeSegment" date="${appleDate(w)}" duration="10" durationUnit="min"/>\n </Workout>\n`);
+  out.push(
+    ` <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="31.5" durationUnit="min" totalDistance="2.9" totalDistanceUnit="km" totalEnergyBurned="139.317" totalEnergyBurnedUnit="kcal" ${W_SRC} ${WATCH} creationDate="${appleDate(w + 1900_000)}" startDate="${appleDate(w)}" endDate="${appleDate(w + 1890_000)}">\n  <WorkoutEvent type="HKWorkoutEventTypeSegment" date="${appleDate(w)}" duration="10" durationUnit="min"/>\n </Workout>\n`,
+  );
   return out.join('');
 }
 

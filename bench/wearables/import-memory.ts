@@ -41,22 +41,50 @@ try {
   const mb = statSync(xml).size / 1048576;
   console.error(`export ${xml}: ${mb.toFixed(0)} MB`);
   // Baseline: the streaming parse + mapping alone (measure.ts prints its own peak RSS).
-  const parse = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', measure, 'map', xml], { encoding: 'utf8' }).trim().split('\n').pop()!) as { ms: number; maxRssMB: number; observations: number };
+  const parse = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', measure, 'map', xml], { encoding: 'utf8' }).trim().split('\n').pop()!,
+  ) as { ms: number; maxRssMB: number; observations: number };
   await resetDatabase();
   const patient = join(dir, 'patient.json');
-  writeFileSync(patient, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient', id: 'bench-memory' }, request: { method: 'PUT', url: 'Patient/bench-memory' } }] }));
+  writeFileSync(
+    patient,
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: { resourceType: 'Patient', id: 'bench-memory' }, request: { method: 'PUT', url: 'Patient/bench-memory' } }],
+    }),
+  );
   execFileSync(process.execPath, [bin, 'load', patient], { env, stdio: 'ignore' });
   // GNU time writes to stderr, where the progress lines go too: both are read back from a file.
   const log = join(dir, 'import.log');
-  execFileSync('sh', ['-c', `/usr/bin/time -f 'TIMED %M %e' "$0" "$1" import apple-health "$2" --patient bench-memory > "$3" 2>&1`, process.execPath, bin, xml, log], { env });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      `/usr/bin/time -f 'TIMED %M %e' "$0" "$1" import apple-health "$2" --patient bench-memory > "$3" 2>&1`,
+      process.execPath,
+      bin,
+      xml,
+      log,
+    ],
+    { env },
+  );
   const text = readFileSync(log, 'utf8');
   const imp = lastTimed(text);
   const created = Number(/created (\d+)/.exec(text)?.[1]);
-  console.log(`**${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(0)).join('/')} at the end; export.xml ${mb.toFixed(0)} MB\n`);
+  console.log(
+    `**${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(0))
+      .join('/')} at the end; export.xml ${mb.toFixed(0)} MB\n`,
+  );
   console.log('| run | peak RSS, MB | wall time, s | Observations/s | peak RSS ratio to parse + mapping |');
   console.log('| --- | --- | --- | --- | --- |');
-  console.log(`| parse + mapping only (baseline) | ${parse.maxRssMB.toFixed(0)} | ${(parse.ms / 1000).toFixed(1)} | ${Math.round(parse.observations / (parse.ms / 1000)).toLocaleString('en')} | 1.00 |`);
-  console.log(`| fibrotrack import apple-health (into MariaDB) | ${imp.peakMB.toFixed(0)} | ${imp.seconds.toFixed(1)} | ${Math.round(created / imp.seconds).toLocaleString('en')} | ${(imp.peakMB / parse.maxRssMB).toFixed(2)} |`);
+  console.log(
+    `| parse + mapping only (baseline) | ${parse.maxRssMB.toFixed(0)} | ${(parse.ms / 1000).toFixed(1)} | ${Math.round(parse.observations / (parse.ms / 1000)).toLocaleString('en')} | 1.00 |`,
+  );
+  console.log(
+    `| fibrotrack import apple-health (into MariaDB) | ${imp.peakMB.toFixed(0)} | ${imp.seconds.toFixed(1)} | ${Math.round(created / imp.seconds).toLocaleString('en')} | ${(imp.peakMB / parse.maxRssMB).toFixed(2)} |`,
+  );
 } finally {
   await resetDatabase();
   rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,18 @@
 // parse, only the storage engine writing the rows and their indexes, the floor for any client.
 import mysql from 'mysql2/promise';
 
-const TABLES = ['resource', 'resource_history', 'idx_token', 'idx_string', 'idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_uri', 'idx_composite'];
+const TABLES = [
+  'resource',
+  'resource_history',
+  'idx_token',
+  'idx_string',
+  'idx_date',
+  'idx_number',
+  'idx_quantity',
+  'idx_reference',
+  'idx_uri',
+  'idx_composite',
+];
 const ROWS_PER_STATEMENT = 5000;
 
 export interface RawInsert {
@@ -33,7 +44,11 @@ export async function rawInsert(root: string, source: string, batchSize: number)
       const [, fields] = await conn.query({ sql: `SELECT * FROM ${source}.${table} LIMIT 0`, rowsAsArray: true });
       const cols = fields.map((f) => f.name);
       // history's seq is AUTO_INCREMENT: let the copy assign its own, as the import's inserts do.
-      tables.push({ table, cols: table === 'resource_history' ? cols.filter((c) => c !== 'seq') : cols, pkCol: table === 'resource' ? 'pk' : 'resource_pk' });
+      tables.push({
+        table,
+        cols: table === 'resource_history' ? cols.filter((c) => c !== 'seq') : cols,
+        pkCol: table === 'resource' ? 'pk' : 'resource_pk',
+      });
     }
     // Each transaction's rows are read just before it (a gigabyte import's rows do not fit in memory), off the clock.
     let rows = 0;

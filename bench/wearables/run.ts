@@ -20,7 +20,14 @@ const xml = arg('file') ?? join(dir, 'export.xml');
 const zip = join(dir, 'export.zip');
 const measure = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
-interface Result { mode: Mode; ms: number; cpuMs: number; records: number; observations: number; maxRssMB: number }
+interface Result {
+  mode: Mode;
+  ms: number;
+  cpuMs: number;
+  records: number;
+  observations: number;
+  maxRssMB: number;
+}
 
 function once(mode: Mode, file: string): Result {
   const out = execFileSync(process.execPath, ['--import', 'tsx', measure, mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -59,8 +66,10 @@ try {
     bundle: 'parse + mapping + transaction bundles serialized',
     'map-zip': 'export.zip: unzip + parse + mapping (mapAppleHealthZip)',
   };
-  console.log(`**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; `
-    + `load average ${loadavg()[0].toFixed(1)} at the end; export.xml ${mb.toFixed(0)} MB, ${records.toLocaleString('en')} top-level records, ${best.get('map')!.observations.toLocaleString('en')} Observations; best of ${rounds} rounds, each a fresh process, one thread\n`);
+  console.log(
+    `**${new Date().toISOString().slice(0, 10)}**, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
+      `load average ${loadavg()[0].toFixed(1)} at the end; export.xml ${mb.toFixed(0)} MB, ${records.toLocaleString('en')} top-level records, ${best.get('map')!.observations.toLocaleString('en')} Observations; best of ${rounds} rounds, each a fresh process, one thread\n`,
+  );
   // Wall-clock rates suffer from whatever else runs on the machine; CPU time (this process only, GC threads
   // included) gives the one-core rate, and the ratios are taken on it.
   console.log('| run | MB/s wall | MB per CPU-s | records per CPU-s | CPU s | peak RSS MB | CPU ratio to saxes |');
@@ -68,8 +77,10 @@ try {
   for (const mode of modes) {
     const r = best.get(mode)!;
     const cpuS = r.cpuMs / 1000;
-    console.log(`| ${label[mode]} | ${(mb / (r.ms / 1000)).toFixed(1)} | ${(mb / cpuS).toFixed(1)} | ${Math.round(records / cpuS).toLocaleString('en')} `
-      + `| ${cpuS.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${(saxes.cpuMs / r.cpuMs).toFixed(2)} |`);
+    console.log(
+      `| ${label[mode]} | ${(mb / (r.ms / 1000)).toFixed(1)} | ${(mb / cpuS).toFixed(1)} | ${Math.round(records / cpuS).toLocaleString('en')} ` +
+        `| ${cpuS.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${(saxes.cpuMs / r.cpuMs).toFixed(2)} |`,
+    );
   }
   console.log('\nMB are MiB of export.xml (the zip row too); records are top-level elements (Record, Workout, Correlation, ...).');
 } finally {

@@ -14,8 +14,19 @@ export const CATEGORY_CS = 'http://terminology.hl7.org/CodeSystem/observation-ca
 export const HK_WORKOUT_TYPE_CS = 'https://developer.apple.com/documentation/healthkit/hkworkoutactivitytype';
 
 export type MeasureKind =
-  | 'heart-rate' | 'resting-heart-rate' | 'hrv-sdnn' | 'hrv-rmssd' | 'oxygen-saturation' | 'steps'
-  | 'daily-steps' | 'sleep-duration' | 'sleep-stage' | 'body-weight' | 'workout' | 'active-minutes' | 'respiratory-rate';
+  | 'heart-rate'
+  | 'resting-heart-rate'
+  | 'hrv-sdnn'
+  | 'hrv-rmssd'
+  | 'oxygen-saturation'
+  | 'steps'
+  | 'daily-steps'
+  | 'sleep-duration'
+  | 'sleep-stage'
+  | 'body-weight'
+  | 'workout'
+  | 'active-minutes'
+  | 'respiratory-rate';
 
 export interface Measure {
   profile?: string;
@@ -31,23 +42,33 @@ const profile = (name: string) => `${FIBROTRACK}/StructureDefinition/${name}`;
 const perMin = { unit: 'beats/minute', code: '/min' };
 
 export const MEASURES: Record<MeasureKind, Measure> = {
-  'heart-rate': { profile: profile('fibrotrack-heart-rate'), category: 'vital-signs', code: { coding: [loinc('8867-4', 'Heart rate')], text: 'Heart rate' }, unit: perMin },
+  'heart-rate': {
+    profile: profile('fibrotrack-heart-rate'),
+    category: 'vital-signs',
+    code: { coding: [loinc('8867-4', 'Heart rate')], text: 'Heart rate' },
+    unit: perMin,
+  },
   'resting-heart-rate': {
-    profile: profile('fibrotrack-resting-heart-rate'), category: 'vital-signs',
-    code: { coding: [loinc('40443-4', 'Heart rate --resting')], text: 'Resting heart rate' }, unit: perMin,
+    profile: profile('fibrotrack-resting-heart-rate'),
+    category: 'vital-signs',
+    code: { coding: [loinc('40443-4', 'Heart rate --resting')], text: 'Resting heart rate' },
+    unit: perMin,
   },
   'hrv-sdnn': {
-    profile: profile('fibrotrack-hrv'), category: 'vital-signs',
+    profile: profile('fibrotrack-hrv'),
+    category: 'vital-signs',
     code: { coding: [loinc('80404-7', 'R-R interval.standard deviation (Heart rate variability)')], text: 'Heart rate variability (SDNN)' },
     unit: { unit: 'ms', code: 'ms' },
   },
   'hrv-rmssd': {
-    profile: profile('fibrotrack-hrv'), category: 'vital-signs',
+    profile: profile('fibrotrack-hrv'),
+    category: 'vital-signs',
     code: { coding: [ours('hrv-rmssd', 'Heart rate variability (RMSSD)')], text: 'Heart rate variability (RMSSD)' },
     unit: { unit: 'ms', code: 'ms' },
   },
   'oxygen-saturation': {
-    profile: profile('fibrotrack-oxygen-saturation'), category: 'vital-signs',
+    profile: profile('fibrotrack-oxygen-saturation'),
+    category: 'vital-signs',
     code: {
       coding: [
         loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry'),
@@ -58,42 +79,53 @@ export const MEASURES: Record<MeasureKind, Measure> = {
     unit: { unit: '%', code: '%' },
   },
   steps: {
-    profile: profile('fibrotrack-steps'), category: 'activity',
+    profile: profile('fibrotrack-steps'),
+    category: 'activity',
     code: { coding: [loinc('55423-8', 'Number of steps in unspecified time Pedometer')], text: 'Steps' },
     unit: { unit: 'steps', code: '{steps}' },
   },
   'daily-steps': {
-    profile: profile('fibrotrack-daily-steps'), category: 'activity',
+    profile: profile('fibrotrack-daily-steps'),
+    category: 'activity',
     code: { coding: [loinc('41950-7', 'Number of steps in 24 hour Measured')], text: 'Steps per day' },
     unit: { unit: 'steps/day', code: '/d' },
   },
   'sleep-duration': {
-    profile: profile('fibrotrack-sleep-duration'), category: 'activity',
+    profile: profile('fibrotrack-sleep-duration'),
+    category: 'activity',
     code: { coding: [loinc('93832-4', 'Sleep duration')], text: 'Sleep duration' },
     unit: { unit: 'min', code: 'min' },
   },
   'sleep-stage': {
-    profile: profile('fibrotrack-sleep-stage'), category: 'activity',
+    profile: profile('fibrotrack-sleep-stage'),
+    category: 'activity',
     code: { coding: [ours('sleep-stage', 'Sleep stage')], text: 'Sleep stage' },
   },
   'body-weight': {
-    profile: profile('fibrotrack-body-weight'), category: 'vital-signs',
-    code: { coding: [loinc('29463-7', 'Body weight')], text: 'Body weight' }, unit: { unit: 'kg', code: 'kg' },
+    profile: profile('fibrotrack-body-weight'),
+    category: 'vital-signs',
+    code: { coding: [loinc('29463-7', 'Body weight')], text: 'Body weight' },
+    unit: { unit: 'kg', code: 'kg' },
   },
   workout: {
     category: 'activity',
-    code: { coding: [loinc('55411-3', 'Exercise duration')], text: 'Workout' }, unit: { unit: 'min', code: 'min' },
+    code: { coding: [loinc('55411-3', 'Exercise duration')], text: 'Workout' },
+    unit: { unit: 'min', code: 'min' },
   },
   // A day's minutes of moderate to vigorous activity (Fitbit's fairly + very active minutes): the time spent
   // exercising that day, hence LOINC 55411-3 Exercise duration, with our own code to tell it from one session.
   'active-minutes': {
     category: 'activity',
-    code: { coding: [loinc('55411-3', 'Exercise duration'), ours('active-minutes', 'Moderate to vigorous active minutes in a day')], text: 'Active minutes' },
+    code: {
+      coding: [loinc('55411-3', 'Exercise duration'), ours('active-minutes', 'Moderate to vigorous active minutes in a day')],
+      text: 'Active minutes',
+    },
     unit: { unit: 'min', code: 'min' },
   },
   'respiratory-rate': {
     category: 'vital-signs',
-    code: { coding: [loinc('9279-1', 'Respiratory rate')], text: 'Breathing rate' }, unit: { unit: 'breaths/minute', code: '/min' },
+    code: { coding: [loinc('9279-1', 'Respiratory rate')], text: 'Breathing rate' },
+    unit: { unit: 'breaths/minute', code: '/min' },
   },
 };
 
@@ -138,7 +170,13 @@ export const EXTRA_COMPONENTS = {
 export type SleepStage = 'in-bed' | 'asleep' | 'awake' | 'light' | 'deep' | 'rem' | 'restless';
 
 const STAGE_DISPLAY: Record<SleepStage, string> = {
-  'in-bed': 'In bed', asleep: 'Asleep', awake: 'Awake', light: 'Light sleep', deep: 'Deep sleep', rem: 'REM sleep', restless: 'Restless',
+  'in-bed': 'In bed',
+  asleep: 'Asleep',
+  awake: 'Awake',
+  light: 'Light sleep',
+  deep: 'Deep sleep',
+  rem: 'REM sleep',
+  restless: 'Restless',
 };
 
 export const sleepStageConcept = (stage: SleepStage): CodeableConcept => ({

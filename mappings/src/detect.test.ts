@@ -25,5 +25,8 @@ test('other files are not claimed', () => {
   assert.equal(detectSource(Buffer.from('{"resourceType":"Bundle"}')), undefined);
   assert.equal(detectSource(Buffer.from('<?xml version="1.0"?><ClinicalDocument/>'), 'export_cda.xml'), undefined);
   assert.equal(detectSource(Buffer.from('name,value\n')), undefined);
-  assert.equal(detectSource(Buffer.from('<?xml version="1.0"?>\n<!-- a long header -->'), 'apple_health_export/export.xml'), 'apple-health-xml');
+  assert.equal(
+    detectSource(Buffer.from('<?xml version="1.0"?>\n<!-- a long header -->'), 'apple_health_export/export.xml'),
+    'apple-health-xml',
+  );
 });

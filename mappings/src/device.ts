@@ -5,7 +5,11 @@ import type { DeviceInfo } from './types.js';
 
 /** Lower-case letters, digits and single dashes: safe unescaped in a search URL and in ifNoneExist. */
 export const slug = (s: string | undefined): string =>
-  (s ?? '').normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  (s ?? '')
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export function buildDevice(prefix: string, info: DeviceInfo): Device {
   const value = [prefix, slug(info.manufacturer), slug(info.model), slug(info.name)].join(':');

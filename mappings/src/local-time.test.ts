@@ -7,12 +7,33 @@ import { localClock } from './local-time.js';
 const clock = (timeZone: string) => localClock({ patientReference: 'Patient/p1', timeZone }, 'Test');
 
 const zones = [
-  { zone: 'Europe/Berlin', gap: '2026-03-29T02:30:00', before: '2026-03-29T01:59:00+01:00', after: '2026-03-29T03:00:00+02:00',
-    repeated: '2026-10-25T02:30:00', first: '+02:00', second: '+01:00' },
-  { zone: 'America/New_York', gap: '2026-03-08T02:15:00', before: '2026-03-08T01:59:00-05:00', after: '2026-03-08T03:00:00-04:00',
-    repeated: '2026-11-01T01:30:00', first: '-04:00', second: '-05:00' },
-  { zone: 'Australia/Sydney', gap: '2026-10-04T02:45:00', before: '2026-10-04T01:59:00+10:00', after: '2026-10-04T03:00:00+11:00',
-    repeated: '2026-04-05T02:30:00', first: '+11:00', second: '+10:00' },
+  {
+    zone: 'Europe/Berlin',
+    gap: '2026-03-29T02:30:00',
+    before: '2026-03-29T01:59:00+01:00',
+    after: '2026-03-29T03:00:00+02:00',
+    repeated: '2026-10-25T02:30:00',
+    first: '+02:00',
+    second: '+01:00',
+  },
+  {
+    zone: 'America/New_York',
+    gap: '2026-03-08T02:15:00',
+    before: '2026-03-08T01:59:00-05:00',
+    after: '2026-03-08T03:00:00-04:00',
+    repeated: '2026-11-01T01:30:00',
+    first: '-04:00',
+    second: '-05:00',
+  },
+  {
+    zone: 'Australia/Sydney',
+    gap: '2026-10-04T02:45:00',
+    before: '2026-10-04T01:59:00+10:00',
+    after: '2026-10-04T03:00:00+11:00',
+    repeated: '2026-04-05T02:30:00',
+    first: '+11:00',
+    second: '+10:00',
+  },
 ];
 
 for (const z of zones) {
@@ -39,13 +60,27 @@ for (const z of zones) {
     const late = `${h}50:00`;
     const s = c.series();
     const times = [early, z.repeated, late, early, z.repeated, late].map((t) => s.place(t, 60)!);
-    assert.deepEqual(times.map((p) => p.at), [
-      `${early}${z.first}`, `${z.repeated}${z.first}`, `${late}${z.first}`,
-      `${early}${z.second}`, `${z.repeated}${z.second}`, `${late}${z.second}`,
-    ]);
-    assert.deepEqual(times.map((p) => p.repeat), [false, false, false, true, true, true]);
+    assert.deepEqual(
+      times.map((p) => p.at),
+      [
+        `${early}${z.first}`,
+        `${z.repeated}${z.first}`,
+        `${late}${z.first}`,
+        `${early}${z.second}`,
+        `${z.repeated}${z.second}`,
+        `${late}${z.second}`,
+      ],
+    );
+    assert.deepEqual(
+      times.map((p) => p.repeat),
+      [false, false, false, true, true, true],
+    );
     const instants = times.map((p) => Date.parse(p.at));
-    assert.deepEqual(instants, [...instants].sort((a, b) => a - b), 'in order');
+    assert.deepEqual(
+      instants,
+      [...instants].sort((a, b) => a - b),
+      'in order',
+    );
     assert.equal(new Set(instants).size, instants.length, 'distinct');
     assert.equal(Date.parse(times[0].end) - Date.parse(times[0].at), 60_000);
     const day = c.day(z.repeated.slice(0, 10))!;
@@ -55,8 +90,10 @@ for (const z of zones) {
 
 test('a series met only in the repeated hour once takes the earlier offset throughout', () => {
   const s = clock('Europe/Berlin').series();
-  assert.deepEqual(['2026-10-25T01:45:00', '2026-10-25T02:30:00', '2026-10-25T03:15:00'].map((t) => s.place(t)!.at),
-    ['2026-10-25T01:45:00+02:00', '2026-10-25T02:30:00+02:00', '2026-10-25T03:15:00+01:00']);
+  assert.deepEqual(
+    ['2026-10-25T01:45:00', '2026-10-25T02:30:00', '2026-10-25T03:15:00'].map((t) => s.place(t)!.at),
+    ['2026-10-25T01:45:00+02:00', '2026-10-25T02:30:00+02:00', '2026-10-25T03:15:00+01:00'],
+  );
 });
 
 test('a sleep log begun in the gap keeps the offset before it; one begun in the repeated hour the first offset', () => {

@@ -10,7 +10,11 @@ const OFFSET = /^(?:Z|UTC|([+-])(\d{2}):?(\d{2}))$/;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
 
 /** A point of a series placed in order: `repeat` when it took the later offset of a repeated local time. */
-export interface Placed { at: string; end: string; repeat: boolean }
+export interface Placed {
+  at: string;
+  end: string;
+  repeat: boolean;
+}
 
 /** Places the points of one series (intraday heart rate, steps) in their order; see `LocalClock.series`. */
 export interface SeriesClock {
@@ -63,7 +67,12 @@ function wallOf(local: string): number | undefined {
   if (!m) return undefined;
   const wall = DateTime.fromObject(
     {
-      year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0,
+      year: +m[1],
+      month: +m[2],
+      day: +m[3],
+      hour: +m[4],
+      minute: +m[5],
+      second: m[6] ? +m[6] : 0,
       millisecond: m[7] ? +m[7].padEnd(3, '0') : 0,
     },
     { zone: FixedOffsetZone.utcInstance },

@@ -31,10 +31,13 @@ const deepFreeze = <T>(v: T): T => {
 /** Category and code of each measure, built once and shared by all its Observations: a large export has millions.
  *  Frozen, so that a consumer editing one Observation's code fails loudly instead of editing them all. */
 const SHARED = Object.fromEntries(
-  Object.entries(MEASURES).map(([kind, m]) => [kind, deepFreeze({
-    category: [{ coding: [{ system: CATEGORY_CS, code: m.category, display: CATEGORY_DISPLAY[m.category] }] }],
-    code: m.code,
-  })]),
+  Object.entries(MEASURES).map(([kind, m]) => [
+    kind,
+    deepFreeze({
+      category: [{ coding: [{ system: CATEGORY_CS, code: m.category, display: CATEGORY_DISPLAY[m.category] }] }],
+      code: m.code,
+    }),
+  ]),
 ) as Record<MeasureKind, { category: Observation['category']; code: Observation['code'] }>;
 
 /** UCUM quantities carry no more than 3 decimals: the sources' float noise (139.3170000000021) is not a reading. */

@@ -7,7 +7,7 @@ export function keepFirstOfEachId(out: Observation[], skips: Skips): Observation
   const seen = new Set<string>();
   return out.filter((o) => {
     const id = o.identifier?.[0]?.value ?? '';
-    if (!seen.has(id)) return seen.add(id), true;
+    if (!seen.has(id)) return (seen.add(id), true);
     skips.drop(`record ${id}`, 'a second record with the identifier of an earlier one in this file (the first is kept)');
     return false;
   });

@@ -3,9 +3,7 @@
 // after checking the difference by eye).
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  mapAppleHealthXml, mapAppleHealthZip, mapFitbit, mapGoogleFit, type MappedBatch, type MappingOptions,
-} from '../src/index.js';
+import { mapAppleHealthXml, mapAppleHealthZip, mapFitbit, mapGoogleFit, type MappedBatch, type MappingOptions } from '../src/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('../test-fixtures/', import.meta.url));
 export const GOLDEN = `${FIXTURES}golden/`;
@@ -45,9 +43,16 @@ const apple = (input: string): GoldenCase => ({
   name: `apple-${name(input).replace(/\.(xml|zip)$/, '')}`,
   input,
   // A small batch size so that the cases cross batch boundaries.
-  run: () => collect(input.endsWith('.zip')
-    ? mapAppleHealthZip(`${FIXTURES}${input}`, { patientReference, batchSize: 4 })
-    : mapAppleHealthXml(createReadStream(`${FIXTURES}${input}`, { highWaterMark: 512 }), { patientReference, fileName: name(input), batchSize: 4 })),
+  run: () =>
+    collect(
+      input.endsWith('.zip')
+        ? mapAppleHealthZip(`${FIXTURES}${input}`, { patientReference, batchSize: 4 })
+        : mapAppleHealthXml(createReadStream(`${FIXTURES}${input}`, { highWaterMark: 512 }), {
+            patientReference,
+            fileName: name(input),
+            batchSize: 4,
+          }),
+    ),
 });
 
 const berlin = { timeZone: 'Europe/Berlin' };

@@ -42,9 +42,10 @@ test('a transaction bundle creates Devices first, each entry conditional on its 
   assert.equal(bundle.type, 'transaction');
   const entries = bundle.entry!;
   assert.equal(entries.length, batch.devices.length + batch.observations.length);
-  assert.deepEqual(entries.map((e) => e.resource!.resourceType), [
-    ...batch.devices.map(() => 'Device'), ...batch.observations.map(() => 'Observation'),
-  ]);
+  assert.deepEqual(
+    entries.map((e) => e.resource!.resourceType),
+    [...batch.devices.map(() => 'Device'), ...batch.observations.map(() => 'Observation')],
+  );
   const criteria = new Set<string>();
   for (const e of entries) {
     assert.match(e.fullUrl!, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

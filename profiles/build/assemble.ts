@@ -30,10 +30,16 @@ export async function assemble(sushiResources: FhirResource[], r4 = new R4Struct
 
   const codeSystems = new Map(raw.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem').map((cs) => [cs.url!, cs]));
   const valueSets = new Map(raw.filter((r): r is ValueSet => r.resourceType === 'ValueSet').map((vs) => [vs.url!, vs]));
-  const sources = definitionSource((u) => valueSets.get(u), (u) => codeSystems.get(u));
+  const sources = definitionSource(
+    (u) => valueSets.get(u),
+    (u) => codeSystems.get(u),
+  );
   const timestamp = `${IG.date}T00:00:00Z`;
 
-  const withSnapshot = snapshots(raw.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'), r4);
+  const withSnapshot = snapshots(
+    raw.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'),
+    r4,
+  );
   const definitions = raw.map((r) => {
     if (r.resourceType === 'ValueSet') return expansionOf(published(r), sources, { timestamp });
     if (r.resourceType === 'StructureDefinition') return published(withSnapshot.get(r.url)!);

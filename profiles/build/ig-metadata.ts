@@ -8,7 +8,8 @@ export const IG = {
   fhirVersion: '4.0.1',
   name: 'FibroTrack',
   title: 'FibroTrack Implementation Guide',
-  description: 'Profiles, terminology, search parameters and the $import-wearable operation of FibroTrack FHIR: pain severity, medication statements and wearable observations (heart rate, HRV, SpO2, steps, sleep, weight) with their devices.',
+  description:
+    'Profiles, terminology, search parameters and the $import-wearable operation of FibroTrack FHIR: pain severity, medication statements and wearable observations (heart rate, HRV, SpO2, steps, sleep, weight) with their devices.',
   publisher: 'FibroTrack',
   license: 'Apache-2.0',
   /** The release date: the one date in the output (expansion timestamps, IG date), so that rebuilds are identical. */

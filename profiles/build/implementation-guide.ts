@@ -35,5 +35,5 @@ export function implementationGuide(definitions: FhirResource[], examples: FhirR
     definition: {
       resource: [...definitions.map((r) => entry(r as Named, false)), ...examples.map((r) => entry(r as Named, true))],
     },
-  } as ImplementationGuide;
+  };
 }

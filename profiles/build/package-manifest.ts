@@ -5,7 +5,12 @@ import { IG } from './ig-metadata.js';
 
 /** The resource types that are the guide's definitions; anything else SUSHI emits is an example. */
 export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set([
-  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide',
+  'StructureDefinition',
+  'ValueSet',
+  'CodeSystem',
+  'SearchParameter',
+  'OperationDefinition',
+  'ImplementationGuide',
 ]);
 
 export function packageJson(): Record<string, unknown> {
@@ -25,7 +30,16 @@ export function packageJson(): Record<string, unknown> {
   };
 }
 
-type Indexed = FhirResource & { url?: string; version?: string; kind?: string; type?: string; derivation?: string; content?: string; supplements?: string; valueSet?: string };
+type Indexed = FhirResource & {
+  url?: string;
+  version?: string;
+  kind?: string;
+  type?: string;
+  derivation?: string;
+  content?: string;
+  supplements?: string;
+  valueSet?: string;
+};
 
 /** One entry per file, in file-name order; only the properties the resource has. */
 export function indexJson(files: { filename: string; resource: FhirResource }[]): Record<string, unknown> {

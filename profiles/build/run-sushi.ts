@@ -44,8 +44,13 @@ export function runSushi(projectDir: string, prepareCache: (home: string) => voi
     const sushi = join(dirname(createRequire(import.meta.url).resolve('fsh-sushi/package.json')), 'dist', 'app.js');
     const run = spawnSync(process.execPath, [sushi, 'build', projectDir, '--snapshot', '--out', out], {
       env: {
-        ...process.env, HOME: home, USERPROFILE: home, FPL_REGISTRY: CLOSED_REGISTRY,
-        HTTPS_PROXY: CLOSED_REGISTRY, npm_config_offline: 'true', npm_config_update_notifier: 'false',
+        ...process.env,
+        HOME: home,
+        USERPROFILE: home,
+        FPL_REGISTRY: CLOSED_REGISTRY,
+        HTTPS_PROXY: CLOSED_REGISTRY,
+        npm_config_offline: 'true',
+        npm_config_update_notifier: 'false',
       },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

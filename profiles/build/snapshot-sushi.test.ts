@@ -22,7 +22,11 @@ test('our snapshots equal SUSHI snapshots on every FibroTrack profile', async ()
   const differences: string[] = [];
   for (const theirs of sushi) {
     const mine = ours.get(theirs.url)!.snapshot!.element;
-    assert.deepEqual(mine.map((e) => e.id), theirs.snapshot!.element.map((e) => e.id), `${theirs.id}: the same elements in the same order`);
+    assert.deepEqual(
+      mine.map((e) => e.id),
+      theirs.snapshot!.element.map((e) => e.id),
+      `${theirs.id}: the same elements in the same order`,
+    );
     theirs.snapshot!.element.forEach((t, i) => {
       for (const k of new Set([...Object.keys(t), ...Object.keys(mine[i])])) {
         if (canonical(mine[i], k) !== canonical(t, k)) differences.push(`${theirs.id} ${t.id} ${k}`);
@@ -39,6 +43,11 @@ function canonical(e: ElementDefinition, k: string): string | undefined {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }

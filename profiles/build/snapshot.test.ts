@@ -10,9 +10,16 @@ const resolve = (url: string) => r4.get(url);
 
 function profile(base: string, elements: ElementDefinition[]): StructureDefinition {
   return {
-    resourceType: 'StructureDefinition', url: 'https://example.org/StructureDefinition/p', name: 'P', status: 'draft',
-    kind: 'resource', abstract: false, type: 'Observation', derivation: 'constraint',
-    baseDefinition: `http://hl7.org/fhir/StructureDefinition/${base}`, differential: { element: elements },
+    resourceType: 'StructureDefinition',
+    url: 'https://example.org/StructureDefinition/p',
+    name: 'P',
+    status: 'draft',
+    kind: 'resource',
+    abstract: false,
+    type: 'Observation',
+    derivation: 'constraint',
+    baseDefinition: `http://hl7.org/fhir/StructureDefinition/${base}`,
+    differential: { element: elements },
   };
 }
 const snapshotOf = (base: string, elements: ElementDefinition[]) => generateSnapshot(profile(base, elements), resolve).snapshot!.element;
@@ -50,9 +57,14 @@ test('a datatype is unfolded from its own snapshot when the differential reaches
   ]);
   const at = ids(els).indexOf('Observation.value[x]:valueQuantity');
   assert.deepEqual(ids(els).slice(at, at + 8), [
-    'Observation.value[x]:valueQuantity', 'Observation.value[x]:valueQuantity.id', 'Observation.value[x]:valueQuantity.extension',
-    'Observation.value[x]:valueQuantity.value', 'Observation.value[x]:valueQuantity.comparator', 'Observation.value[x]:valueQuantity.unit',
-    'Observation.value[x]:valueQuantity.system', 'Observation.value[x]:valueQuantity.code',
+    'Observation.value[x]:valueQuantity',
+    'Observation.value[x]:valueQuantity.id',
+    'Observation.value[x]:valueQuantity.extension',
+    'Observation.value[x]:valueQuantity.value',
+    'Observation.value[x]:valueQuantity.comparator',
+    'Observation.value[x]:valueQuantity.unit',
+    'Observation.value[x]:valueQuantity.system',
+    'Observation.value[x]:valueQuantity.code',
   ]);
   const code = byId(els, 'Observation.value[x]:valueQuantity.code');
   assert.equal(code.path, 'Observation.value[x].code');
@@ -64,7 +76,11 @@ test('a datatype is unfolded from its own snapshot when the differential reaches
 
 test('a new slice of a backbone element copies its children and lands after the existing slices', () => {
   const els = snapshotOf('Observation', [
-    { id: 'Observation.component', path: 'Observation.component', slicing: { discriminator: [{ type: 'pattern', path: 'code' }], rules: 'open' } },
+    {
+      id: 'Observation.component',
+      path: 'Observation.component',
+      slicing: { discriminator: [{ type: 'pattern', path: 'code' }], rules: 'open' },
+    },
     { id: 'Observation.component:a', path: 'Observation.component', sliceName: 'a', max: '1' },
     { id: 'Observation.component:b', path: 'Observation.component', sliceName: 'b' },
     { id: 'Observation.component:b.value[x]', path: 'Observation.component.value[x]', type: [{ code: 'Quantity' }] },
@@ -87,7 +103,14 @@ test('a new slice of a backbone element copies its children and lands after the 
 
 test("a new slice starts from the sliced element as inherited, not as this profile's slicing entry", () => {
   const els = snapshotOf('Observation', [
-    { id: 'Observation.category', path: 'Observation.category', min: 2, mustSupport: true, short: 'entry', slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } },
+    {
+      id: 'Observation.category',
+      path: 'Observation.category',
+      min: 2,
+      mustSupport: true,
+      short: 'entry',
+      slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' },
+    },
     { id: 'Observation.category:survey', path: 'Observation.category', sliceName: 'survey', max: '1' },
   ]);
   const entry = byId(els, 'Observation.category');
@@ -110,13 +133,16 @@ test('a slice added to a profile that already slices the element comes after the
 });
 
 test('an element defined by reference to another (Questionnaire.item.item) unfolds as a copy of that element', () => {
-  const els = generateSnapshot({
-    ...profile('Questionnaire', [
-      { id: 'Questionnaire.item.item', path: 'Questionnaire.item.item', max: '3' },
-      { id: 'Questionnaire.item.item.linkId', path: 'Questionnaire.item.item.linkId', maxLength: 8 },
-    ]),
-    type: 'Questionnaire',
-  }, resolve).snapshot!.element;
+  const els = generateSnapshot(
+    {
+      ...profile('Questionnaire', [
+        { id: 'Questionnaire.item.item', path: 'Questionnaire.item.item', max: '3' },
+        { id: 'Questionnaire.item.item.linkId', path: 'Questionnaire.item.item.linkId', maxLength: 8 },
+      ]),
+      type: 'Questionnaire',
+    },
+    resolve,
+  ).snapshot!.element;
   const list = ids(els);
   const at = list.indexOf('Questionnaire.item.item');
   assert.equal(byId(els, 'Questionnaire.item.item').max, '3');
@@ -135,6 +161,9 @@ test("the base's publication extensions are not inherited", () => {
 
 test('an element the base does not have is an error naming it', () => {
   assert.throws(() => snapshotOf('Observation', [{ id: 'Observation.colour', path: 'Observation.colour', min: 1 }]), /Observation\.colour/);
-  assert.throws(() => snapshotOf('Observation', [{ id: 'Observation.value[x]:valueQuantity.unitt', path: 'Observation.value[x].unitt' }]), /unitt/);
+  assert.throws(
+    () => snapshotOf('Observation', [{ id: 'Observation.value[x]:valueQuantity.unitt', path: 'Observation.value[x].unitt' }]),
+    /unitt/,
+  );
   assert.throws(() => generateSnapshot({ ...profile('Nope', []) }, resolve), /base definition/);
 });

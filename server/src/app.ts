@@ -123,24 +123,36 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
 
   // Exports run under the grant of the token that started them, read by the same access policy (Subscriptions
   // are only their creator's, so never exported under a token).
-  services.bulk.start(config.authMode === 'smart' ? withoutSubscriptions(exportAccess(createResourceFacts(defs, fhirBase, indexer), defs, services.storage)) : undefined);
+  services.bulk.start(
+    config.authMode === 'smart'
+      ? withoutSubscriptions(exportAccess(createResourceFacts(defs, fhirBase, indexer), defs, services.storage))
+      : undefined,
+  );
 
-  const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit!.queued } : {}) });
+  const metrics = createMetrics({ pool, ...(audit ? { auditQueued: () => audit.queued } : {}) });
   const onRequestDone: RequestListener[] = [metrics.observe, ...(opts.logger ? [requestLog(opts.logger)] : [])];
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestId, trackRequests((name) => defs.isResourceType(name), onRequestDone));
+  app.use(
+    requestId,
+    trackRequests((name) => defs.isResourceType(name), onRequestDone),
+  );
   // First, so that neither authorization nor a dependency being down keeps them from answering.
-  app.use(healthRoutes({
-    database: () => pool.query('SELECT 1'),
-    migrations: async () => {
-      const pending = await pendingMigrations(pool);
-      if (pending.length > 0) throw new Error(`not applied: ${pending.join(', ')}`);
-    },
-    ...(redis ? { Redis: () => redis!.ping() } : {}),
-  }, replicas?.probes()));
+  app.use(
+    healthRoutes(
+      {
+        database: () => pool.query('SELECT 1'),
+        migrations: async () => {
+          const pending = await pendingMigrations(pool);
+          if (pending.length > 0) throw new Error(`not applied: ${pending.join(', ')}`);
+        },
+        ...(redis ? { Redis: () => redis.ping() } : {}),
+      },
+      replicas?.probes(),
+    ),
+  );
   app.use(apiMetricsRouter(metrics.registry, config.metrics));
   if (auth) {
     app.get('/fhir/.well-known/smart-configuration', smartConfigurationHandler(config.baseUrl));
@@ -160,15 +172,28 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   // With read replicas, whose writes each read must see (after the token is known).
   if (replicas) app.use('/fhir', readSessions());
   // Subscription writes carry the token's grant (subscriptions/); the access policy applies beneath them.
-  app.use('/fhir', fhirHandler(ctx, {
-    maxBodyBytes: config.maxBodyBytes,
-    contextFor: (req, base, locals) => subscriptions.contextFor(resourceServer ? resourceServer.contextFor(req, base, locals) : base, req.access),
-  }));
+  app.use(
+    '/fhir',
+    fhirHandler(ctx, {
+      maxBodyBytes: config.maxBodyBytes,
+      contextFor: (req, base, locals) =>
+        subscriptions.contextFor(resourceServer ? resourceServer.contextFor(req, base, locals) : base, req.access),
+    }),
+  );
   // The websocket channel: sockets on this node, notifications from every node's delivery loop (Redis pub/sub).
   const websocket = await startWebsocketChannel({
-    redisUrl: config.redisUrl, redisTimeoutMs: config.redisTimeoutMs, redisPrefix: config.redisPrefix, ...(redis ? { redis } : {}), fhirBase, open: !resourceServer,
-    allows: subscriptions.grantAllows, repo: services.ctx.repo, pool, loop: subscriptions.loop,
-    limits: config.subscriptions.websocket, bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
+    redisUrl: config.redisUrl,
+    redisTimeoutMs: config.redisTimeoutMs,
+    redisPrefix: config.redisPrefix,
+    ...(redis ? { redis } : {}),
+    fhirBase,
+    open: !resourceServer,
+    allows: subscriptions.grantAllows,
+    repo: services.ctx.repo,
+    pool,
+    loop: subscriptions.loop,
+    limits: config.subscriptions.websocket,
+    bindingTokenTtlSeconds: config.subscriptions.bindingTokenTtlSeconds,
   });
   subscriptions.useWebsocket(websocket);
   if (config.subscriptions.deliver) subscriptions.loop.start();
@@ -178,14 +203,25 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
   // Fitbit's OAuth redirect lands here (a browser, no FHIR client): authenticated by its single-use state.
   // Linking and unlinking Fitbit accounts is audited in every AUTH_MODE.
   const linkAudit = wearables.linkAudit;
-  app.use('/wearables', fitbitCallbackRouter({ services: wearables, audit: linkAudit, ...(auth ? { signIn: { users: auth.users, throttle: auth.throttle } } : {}) }));
+  app.use(
+    '/wearables',
+    fitbitCallbackRouter({
+      services: wearables,
+      audit: linkAudit,
+      ...(auth ? { signIn: { users: auth.users, throttle: auth.throttle } } : {}),
+    }),
+  );
   // GET /ig/package.tgz and canonical URLs of the FibroTrack conformance resources (redirects into /fhir).
   app.use(conformanceRoutes(fhirBase, conformance.resources, conformance.packagePath));
   app.use(notFoundHandler);
   const logger = opts.logger;
-  app.use(errorHandler(fhirBase, {
-    error: logger ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg) : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
-  }));
+  app.use(
+    errorHandler(fhirBase, {
+      error: logger
+        ? (msg, err) => logger.error(err === undefined ? {} : { err }, msg)
+        : (msg, err) => (err === undefined ? console.error(msg) : console.error(msg, err)),
+    }),
+  );
   const close = async () => {
     // The loop first: with the channel gone it would have nothing to publish to.
     await subscriptions.loop.stop();
@@ -197,5 +233,15 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     await redis?.quit().catch(() => redis?.disconnect());
     await services.close();
   };
-  return { app, ctx, bulk: services.bulk, ...(auth ? { auth, verifier: auth.verifier, redis } : {}), ...(replicas ? { replicas } : {}), deliveryLoop: subscriptions.loop, upgrade: websocket.handleUpgrade, metrics, close };
+  return {
+    app,
+    ctx,
+    bulk: services.bulk,
+    ...(auth ? { auth, verifier: auth.verifier, redis } : {}),
+    ...(replicas ? { replicas } : {}),
+    deliveryLoop: subscriptions.loop,
+    upgrade: websocket.handleUpgrade,
+    metrics,
+    close,
+  };
 }

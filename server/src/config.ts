@@ -80,10 +80,14 @@ export function loadConfig(env: Env): Config {
   if (authMode !== 'smart' && authMode !== 'open') throw new Error(`AUTH_MODE must be 'smart' or 'open', got '${authMode}'`);
   // AUTH_MODE=open serves the API without tokens: it may only listen on loopback.
   if (authMode === 'open' && !LOOPBACK.has(host)) {
-    throw new Error(`HOST=${host} refused: with AUTH_MODE=open the FHIR API has no authorization and only listens on loopback (127.0.0.1, ::1)`);
+    throw new Error(
+      `HOST=${host} refused: with AUTH_MODE=open the FHIR API has no authorization and only listens on loopback (127.0.0.1, ::1)`,
+    );
   }
   if (env.METRICS_PORT && env.METRICS_PORT !== '0' && Number(env.WORKERS ?? 1) > 1) {
-    throw new Error('METRICS_PORT cannot be used with WORKERS > 1 (each worker has its own metrics): use METRICS_TOKEN, which serves /metrics on the API port');
+    throw new Error(
+      'METRICS_PORT cannot be used with WORKERS > 1 (each worker has its own metrics): use METRICS_TOKEN, which serves /metrics on the API port',
+    );
   }
   return {
     port,
@@ -91,7 +95,10 @@ export function loadConfig(env: Env): Config {
     baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/fibrotrack',
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10),
-    databaseReadUrls: (env.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+    databaseReadUrls: (env.DATABASE_READ_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     databaseReadWaitMs: intVar(env, 'DATABASE_READ_WAIT_MS', 500),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 1000),
     dbPoolAcquireTimeoutMs: intVar(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5000),
@@ -100,7 +107,10 @@ export function loadConfig(env: Env): Config {
     redisTimeoutMs: intVar(env, 'REDIS_TIMEOUT_MS', 500),
     authMode,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
-    jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    jwksFetchAllowHosts: (env.JWKS_FETCH_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     authFetchLimits: {
       connectTimeoutMs: intVar(env, 'AUTH_FETCH_CONNECT_TIMEOUT_MS', DEFAULT_PROVIDER_FETCH_LIMITS.connectTimeoutMs),
       totalTimeoutMs: intVar(env, 'AUTH_FETCH_TIMEOUT_MS', DEFAULT_PROVIDER_FETCH_LIMITS.totalTimeoutMs),

@@ -78,12 +78,17 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const limits = { connectTimeoutMs: config.dbConnectTimeoutMs, acquireTimeoutMs: config.dbPoolAcquireTimeoutMs };
   const pool = await openPool(config.databaseUrl, config.dbPoolSize, limits);
   // Refused (a primary without GTIDs) before anything else holds a connection.
-  const replicas = config.databaseReadUrls.length === 0 ? undefined
-    : await ReadReplicas.open(config.databaseReadUrls, config.databaseUrl, pool, { poolSize: config.dbPoolSize, limits, waitMs: config.databaseReadWaitMs })
-      .catch(async (err: unknown) => {
-        await pool.end();
-        throw err;
-      });
+  const replicas =
+    config.databaseReadUrls.length === 0
+      ? undefined
+      : await ReadReplicas.open(config.databaseReadUrls, config.databaseUrl, pool, {
+          poolSize: config.dbPoolSize,
+          limits,
+          waitMs: config.databaseReadWaitMs,
+        }).catch(async (err: unknown) => {
+          await pool.end();
+          throw err;
+        });
   await migrate(pool);
   const fhirBase = `${config.baseUrl}/fhir`;
   const indexer = createResourceIndexer(defs, fhirBase);
@@ -92,7 +97,14 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   // Locks held across transactions live on a session of their own, outside the pool (named-locks.ts).
   const locks = new NamedLocks(connectionOptions(config.databaseUrl, limits));
   const capabilities = await writeCapabilities(pool);
-  const stored = new MysqlRepository(pool, indexer, () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }), pkAllocator, capabilities, locks);
+  const stored = new MysqlRepository(
+    pool,
+    indexer,
+    () => ({ baseUrl: fhirBase, now: Date.now(), ...facts }),
+    pkAllocator,
+    capabilities,
+    locks,
+  );
   if (replicas) stored.readFrom(replicas);
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
@@ -113,12 +125,20 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, router, validate, terminology, profiles, searchParams, binary };
   const inline = inlineWriteChecks(ctx);
   // It loads while the rest starts; the server takes requests once it can validate imports off the main thread.
-  const thread = (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
-    ? startValidationThread({ source: validation, warmUp: conformance.examples }, inline)
-    : undefined;
+  const thread =
+    (config.wearables.validationThread ?? options.validationThreadByDefault ?? false)
+      ? startValidationThread({ source: validation, warmUp: conformance.examples }, inline)
+      : undefined;
   await storeConformance(ctx, conformance, { warn: (msg) => console.warn(msg) });
   await searchParams.loadAtStart();
-  const subscriptions = createSubscriptions({ pool, stored, ctx, indexer, config: config.subscriptions, topics: topicsFrom(conformance.examples) });
+  const subscriptions = createSubscriptions({
+    pool,
+    stored,
+    ctx,
+    indexer,
+    config: config.subscriptions,
+    topics: topicsFrom(conformance.examples),
+  });
   const wearables = createWearableServices(ctx, pool, locks, config.wearables, thread ?? inline);
   // Features register their operations into the route table: fhir/ imports none of them.
   router.register(wearableRoutes(wearablePort(wearables)));
@@ -126,7 +146,15 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   const exportStore = new ExportStore(pool);
   if (replicas) exportStore.readFrom(replicas);
   const exportRunner = new ExportRunner({
-    store: exportStore, repo: storage, binary, codes: terminology, defs, indexer, blob, config: config.bulk, log: (msg) => console.warn(msg),
+    store: exportStore,
+    repo: storage,
+    binary,
+    codes: terminology,
+    defs,
+    indexer,
+    blob,
+    config: config.bulk,
+    log: (msg) => console.warn(msg),
     ...(replicas ? { snapshotReads: <T>(walk: () => Promise<T>) => replicas.readingFromNow(walk) } : {}),
   });
   const bulk = new ExportService(exportStore, exportRunner, blob, config.bulk);

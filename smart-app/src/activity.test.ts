@@ -8,20 +8,36 @@ import { statDays } from './daily-stats.js';
 const day = (code: string, date: string, stat: string, value: number, unit: string) => ({
   name: 'statistics',
   resource: {
-    resourceType: 'Observation' as const, status: 'final' as const, code: { coding: [{ system: 'http://loinc.org', code }] },
+    resourceType: 'Observation' as const,
+    status: 'final' as const,
+    code: { coding: [{ system: 'http://loinc.org', code }] },
     effectivePeriod: { start: `${date}T00:00:00Z`, end: `${date}T23:59:59.999Z` },
     component: [{ code: { coding: [{ code: stat }] }, valueQuantity: { value, code: unit } }],
   },
 });
 
-test('sleep added per day across units (minutes and hours), steps the day\'s maximum, oldest first', () => {
-  const answer: Parameters = { resourceType: 'Parameters', parameter: [
-    day('41950-7', '2026-11-02', 'maximum', 8000, '/d'), day('93832-4', '2026-11-02', 'sum', 420, 'min'),
-    day('93832-4', '2026-11-02', 'sum', 1, 'h'), day('41950-7', '2026-10-01', 'maximum', 100, '/d'),
-  ] };
+test("sleep added per day across units (minutes and hours), steps the day's maximum, oldest first", () => {
+  const answer: Parameters = {
+    resourceType: 'Parameters',
+    parameter: [
+      day('41950-7', '2026-11-02', 'maximum', 8000, '/d'),
+      day('93832-4', '2026-11-02', 'sum', 420, 'min'),
+      day('93832-4', '2026-11-02', 'sum', 1, 'h'),
+      day('41950-7', '2026-10-01', 'maximum', 100, '/d'),
+    ],
+  };
   const series = activitySeries(statDays(answer));
-  assert.deepEqual(series.sleep.map((d) => [d.day, d.value]), [['2026-11-02', 8]]);
-  assert.deepEqual(series.steps.map((d) => [d.day, d.value]), [['2026-10-01', 100], ['2026-11-02', 8000]]);
+  assert.deepEqual(
+    series.sleep.map((d) => [d.day, d.value]),
+    [['2026-11-02', 8]],
+  );
+  assert.deepEqual(
+    series.steps.map((d) => [d.day, d.value]),
+    [
+      ['2026-10-01', 100],
+      ['2026-11-02', 8000],
+    ],
+  );
 });
 
 test('the request: $stats of the two daily codes per day, sum and maximum, over the range', () => {

@@ -7,10 +7,16 @@ export function bannerView(patient: Patient, now: Date): HTMLElement {
   const age = ageOn(patient.birthDate, now);
   const born = patient.birthDate ? `${formatDate(patient.birthDate)}${age === undefined ? '' : ` (${age} years)`}` : 'Unknown';
   const item = (label: string, value: string) => h('div', { class: 'banner-item' }, h('dt', {}, label), h('dd', {}, value));
-  return h('div', { class: 'banner' },
+  return h(
+    'div',
+    { class: 'banner' },
     h('h2', { class: 'banner-name' }, formatName(patient.name)),
-    h('dl', { class: 'banner-facts' },
+    h(
+      'dl',
+      { class: 'banner-facts' },
       item('Born', born),
       item('Gender', formatGender(patient.gender)),
-      item('MRN', medicalRecordNumber(patient.identifier) ?? 'Not recorded')));
+      item('MRN', medicalRecordNumber(patient.identifier) ?? 'Not recorded'),
+    ),
+  );
 }

@@ -6,12 +6,22 @@ import { bundleResources, nextLink } from './bundle-pages.js';
 
 test('resources in entry order; the next link by relation', () => {
   const bundle: Bundle = {
-    resourceType: 'Bundle', type: 'searchset',
-    link: [{ relation: 'self', url: 'http://x/fhir/Observation?a=1' }, { relation: 'next', url: 'http://x/fhir/Observation?a=1&_cursor=2' }],
-    entry: [{ resource: { resourceType: 'Patient', id: 'a' } },
-      { fullUrl: 'http://x/fhir/Observation/gone' }, { resource: { resourceType: 'Medication', id: 'm' } }],
+    resourceType: 'Bundle',
+    type: 'searchset',
+    link: [
+      { relation: 'self', url: 'http://x/fhir/Observation?a=1' },
+      { relation: 'next', url: 'http://x/fhir/Observation?a=1&_cursor=2' },
+    ],
+    entry: [
+      { resource: { resourceType: 'Patient', id: 'a' } },
+      { fullUrl: 'http://x/fhir/Observation/gone' },
+      { resource: { resourceType: 'Medication', id: 'm' } },
+    ],
   };
-  assert.deepEqual(bundleResources(bundle).map((r) => `${r.resourceType}/${r.id}`), ['Patient/a', 'Medication/m']);
+  assert.deepEqual(
+    bundleResources(bundle).map((r) => `${r.resourceType}/${r.id}`),
+    ['Patient/a', 'Medication/m'],
+  );
   assert.equal(nextLink(bundle), 'http://x/fhir/Observation?a=1&_cursor=2');
   assert.equal(nextLink({ resourceType: 'Bundle', type: 'searchset' }), undefined);
   assert.deepEqual(bundleResources({ resourceType: 'Bundle', type: 'searchset' }), []);

@@ -50,7 +50,8 @@ export function statDays(answer: Parameters): Map<string, StatDay[]> {
 
 /** Pain days (mean, maximum, count) from days with average, maximum and count. */
 export function painDays(days: StatDay[]): PainDay[] {
-  return days.filter((d) => d.values.count > 0 && d.values.average !== undefined)
+  return days
+    .filter((d) => d.values.count > 0 && d.values.average !== undefined)
     .map((d) => ({ day: d.day, time: d.time, mean: d.values.average, max: d.values.maximum ?? d.values.average, count: d.values.count }));
 }
 
@@ -66,7 +67,10 @@ export function summarizeDays(days: PainDay[], minimum: Map<string, number>, lat
   const count = days.reduce((n, d) => n + d.count, 0);
   if (!count) return { count: 0 };
   return {
-    count, latest, first: days[0].day, last: days[days.length - 1].day,
+    count,
+    latest,
+    first: days[0].day,
+    last: days[days.length - 1].day,
     min: Math.min(...days.map((d) => minimum.get(d.day) ?? d.mean)),
     max: Math.max(...days.map((d) => d.max)),
     mean: meanOfDays(days, -Infinity, Infinity),

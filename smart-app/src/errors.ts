@@ -36,25 +36,38 @@ export function describeProblem(error: ErrorLike, what = 'this data'): Problem {
       detail: `The server refused access (403): the authorization granted to this app does not cover ${what}.${detail}`,
     };
   }
-  if (error.status === 404) return { kind: 'not-found', title: `${capitalize(what)} not found`, detail: `The server answered 404.${detail}` };
+  if (error.status === 404)
+    return { kind: 'not-found', title: `${capitalize(what)} not found`, detail: `The server answered 404.${detail}` };
   if (error.status !== undefined && error.status >= 500) {
     return { kind: 'server', title: `The server failed to return ${what}`, detail: `HTTP ${error.status}.${detail} Try again later.` };
   }
   if (/No server url found/i.test(message)) {
-    return { kind: 'not-launched', title: 'The app was not launched', detail: `The launch page needs the EHR's iss and launch parameters. ${RELAUNCH}` };
+    return {
+      kind: 'not-launched',
+      title: 'The app was not launched',
+      detail: `The launch page needs the EHR's iss and launch parameters. ${RELAUNCH}`,
+    };
   }
   if (/No 'state' parameter found|No state found/i.test(message)) {
     return { kind: 'not-launched', title: 'The app was not launched', detail: `This page needs a SMART launch. ${RELAUNCH}` };
   }
   // The authorization server redirected back with `error=access_denied` (fhirclient rethrows it as the message).
-  if (/^(access_denied|invalid_scope|unauthorized_client|invalid_request|login_required|consent_required|interaction_required)\b/.test(message)) {
+  if (
+    /^(access_denied|invalid_scope|unauthorized_client|invalid_request|login_required|consent_required|interaction_required)\b/.test(
+      message,
+    )
+  ) {
     return { kind: 'denied', title: 'Authorization was not granted', detail: `${message}. ${RELAUNCH}` };
   }
   if (/session has expired|re-launch/i.test(message)) {
     return { kind: 'expired', title: 'Your session has expired', detail: RELAUNCH };
   }
   if (/Failed to fetch|NetworkError|Load failed/i.test(message)) {
-    return { kind: 'network', title: `Could not reach the server for ${what}`, detail: 'Check the network connection and reload the page.' };
+    return {
+      kind: 'network',
+      title: `Could not reach the server for ${what}`,
+      detail: 'Check the network connection and reload the page.',
+    };
   }
   return { kind: 'other', title: `Could not load ${what}`, detail: message.split('\n')[0] || 'Unknown error.' };
 }

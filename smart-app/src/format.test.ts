@@ -1,11 +1,33 @@
 // Display formatting: names, dates (no time-zone shift for plain dates), MRN, quantities and durations.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ageOn, formatDate, formatDateTime, formatDuration, formatGender, formatName, formatNumber, formatQuantity, medicalRecordNumber } from './format.js';
+import {
+  ageOn,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatGender,
+  formatName,
+  formatNumber,
+  formatQuantity,
+  medicalRecordNumber,
+} from './format.js';
 
 test('formatName prefers the current official name, then usual, and honours text', () => {
-  assert.equal(formatName([{ use: 'nickname', given: ['Jo'] }, { use: 'official', given: ['Jane', 'Q'], family: 'Doe' }]), 'Jane Q Doe');
-  assert.equal(formatName([{ use: 'official', family: 'Old', period: { end: '2001-01-01' } }, { use: 'usual', given: ['Ann'], family: 'New' }]), 'Ann New');
+  assert.equal(
+    formatName([
+      { use: 'nickname', given: ['Jo'] },
+      { use: 'official', given: ['Jane', 'Q'], family: 'Doe' },
+    ]),
+    'Jane Q Doe',
+  );
+  assert.equal(
+    formatName([
+      { use: 'official', family: 'Old', period: { end: '2001-01-01' } },
+      { use: 'usual', given: ['Ann'], family: 'New' },
+    ]),
+    'Ann New',
+  );
   assert.equal(formatName([{ text: ' Dr. A. Smith ', family: 'Smith' }]), 'Dr. A. Smith');
   assert.equal(formatName([{ prefix: ['Dr.'], given: ['Ada'], family: 'Lovelace' }]), 'Dr. Ada Lovelace');
   assert.equal(formatName(undefined), 'Unnamed');

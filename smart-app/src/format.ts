@@ -9,7 +9,7 @@ export function formatName(names: HumanName[] | undefined): string {
   if (!names?.length) return 'Unnamed';
   const current = names.filter((n) => !n.period?.end);
   const pool = current.length ? current : names;
-  const name = pool.find((n) => n.use === 'official') ?? pool.find((n) => n.use === 'usual') ?? pool[0]!;
+  const name = pool.find((n) => n.use === 'official') ?? pool.find((n) => n.use === 'usual') ?? pool[0];
   if (name.text?.trim()) return name.text.trim();
   const parts = [...(name.prefix ?? []), ...(name.given ?? []), name.family ?? ''].map((p) => p.trim()).filter(Boolean);
   return parts.length ? parts.join(' ') : 'Unnamed';
@@ -24,7 +24,7 @@ export function formatDate(value: string | undefined): string {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value);
   if (!m) return value;
   const [, year, month, day] = m;
-  if (!month) return year!;
+  if (!month) return year;
   const monthName = MONTHS[Number(month) - 1] ?? month;
   return day ? `${Number(day)} ${monthName} ${year}` : `${monthName} ${year}`;
 }
@@ -39,7 +39,13 @@ export function formatDateTime(value: string | undefined, timeZone?: string): st
   const time = Date.parse(value);
   if (Number.isNaN(time)) return value;
   const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(time));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${Number(get('day'))} ${MONTHS[Number(get('month')) - 1]} ${get('year')} ${get('hour')}:${get('minute')}`;
@@ -72,7 +78,7 @@ export function formatNumber(value: number, digits = 1): string {
   // Half away from zero, as people round (Math.round takes -3.25 to -3.2).
   const rounded = (Math.sign(value) * Math.round(Math.abs(value) * factor)) / factor;
   const [whole, fraction] = Math.abs(rounded).toString().split('.');
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${rounded < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
 }
 

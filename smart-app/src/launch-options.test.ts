@@ -9,12 +9,27 @@ test('EHR launch: launch scope, read scopes confined to the patient, identity, P
   assert.equal(o.pkceMode, 'required');
   assert.equal(o.redirectUri, 'index.html');
   const scopes = o.scope.split(' ');
-  for (const s of ['launch', 'openid', 'fhirUser', 'patient/Patient.rs', 'patient/Observation.rs', 'patient/MedicationStatement.rs',
-    'patient/MedicationRequest.rs', 'patient/Condition.rs']) assert.ok(scopes.includes(s), s);
+  for (const s of [
+    'launch',
+    'openid',
+    'fhirUser',
+    'patient/Patient.rs',
+    'patient/Observation.rs',
+    'patient/MedicationStatement.rs',
+    'patient/MedicationRequest.rs',
+    'patient/Condition.rs',
+  ])
+    assert.ok(scopes.includes(s), s);
   assert.ok(!scopes.includes('launch/patient'));
-  assert.ok(scopes.every((s) => !/\.(c|u|d)/.test(s)), 'read-only');
+  assert.ok(
+    scopes.every((s) => !/\.(c|u|d)/.test(s)),
+    'read-only',
+  );
   // user/ scopes reach every patient: only the signed-in user's own Practitioner record is read that way.
-  assert.deepEqual(scopes.filter((s) => s.startsWith('user/')), ['user/Practitioner.rs']);
+  assert.deepEqual(
+    scopes.filter((s) => s.startsWith('user/')),
+    ['user/Practitioner.rs'],
+  );
 });
 
 test('after the clinician asked to record, the launch also asks for creating Observations', () => {
@@ -23,14 +38,17 @@ test('after the clinician asked to record, the launch also asks for creating Obs
   assert.ok(!standaloneLaunchOptions('http://a/app/standalone.html').scope.includes('.c'));
 });
 
-test('standalone: launch/patient; iss from the query or this server\'s /fhir', () => {
+test("standalone: launch/patient; iss from the query or this server's /fhir", () => {
   const own = standaloneLaunchOptions('http://127.0.0.1:9000/app/standalone.html');
   assert.equal(own.iss, 'http://127.0.0.1:9000/fhir');
   assert.ok(own.scope.split(' ').includes('launch/patient'));
   assert.ok(!own.scope.split(' ').includes('launch'));
   assert.equal(own.patientId, undefined);
   assert.equal(standaloneLaunchOptions('https://h.example/base/app/standalone.html').iss, 'https://h.example/base/fhir');
-  assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?iss=https%3A%2F%2Ffhir.example%2Fr4%2F').iss, 'https://fhir.example/r4');
+  assert.equal(
+    standaloneLaunchOptions('http://a/app/standalone.html?iss=https%3A%2F%2Ffhir.example%2Fr4%2F').iss,
+    'https://fhir.example/r4',
+  );
   assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?iss=javascript:alert(1)').iss, 'http://a/fhir');
   assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?patient=p1').patientId, 'p1');
 });

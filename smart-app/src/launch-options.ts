@@ -59,5 +59,12 @@ export function standaloneLaunchOptions(pageUrl: string, recording = false): Aut
   const given = url.searchParams.get('iss');
   const iss = given && /^https?:\/\//.test(given) ? given.replace(/\/+$/, '') : new URL('../fhir', url).href;
   const patientId = url.searchParams.get('patient') ?? undefined;
-  return { clientId: CLIENT_ID, scope: withRecording(STANDALONE_SCOPE, recording), redirectUri: REDIRECT_URI, pkceMode: 'required', iss, ...(patientId ? { patientId } : {}) };
+  return {
+    clientId: CLIENT_ID,
+    scope: withRecording(STANDALONE_SCOPE, recording),
+    redirectUri: REDIRECT_URI,
+    pkceMode: 'required',
+    iss,
+    ...(patientId ? { patientId } : {}),
+  };
 }

@@ -20,7 +20,17 @@ import { medicationChart } from './medication-chart-view.js';
 import { medicationEntries, medicationSearchUrls, type MedicationEntry } from './medications.js';
 import { medicationsView } from './medications-view.js';
 import { canRecord } from './pain-record.js';
-import { buildPainSeries, dailyPain, meanPainBetween, painSearchUrl, PAIN_LOINC, summarizePain, type PainDay, type PainPoint, type PainSummary } from './pain-series.js';
+import {
+  buildPainSeries,
+  dailyPain,
+  meanPainBetween,
+  painSearchUrl,
+  PAIN_LOINC,
+  summarizePain,
+  type PainDay,
+  type PainPoint,
+  type PainSummary,
+} from './pain-series.js';
 import { painChart, painSummary, painTable } from './pain-view.js';
 import { problemView, type ProblemAction } from './problem-view.js';
 import { DAY_MS, parseRange, rangePhrase, rangeStart, type RangeKey } from './range.js';
@@ -37,7 +47,15 @@ import { vitalsView } from './vitals-view.js';
  * was revoked showed a heuristically cached Patient read instead of the 401.
  */
 const NO_STORE: RequestCache = 'no-store';
-const SECTIONS = ['banner-section', 'treatment-section', 'body-map-section', 'medications-section', 'conditions-section', 'vitals-section', 'record-section'];
+const SECTIONS = [
+  'banner-section',
+  'treatment-section',
+  'body-map-section',
+  'medications-section',
+  'conditions-section',
+  'vitals-section',
+  'record-section',
+];
 
 async function read<T>(client: Client, url: string): Promise<T> {
   return client.request<T>({ url, cache: NO_STORE });
@@ -149,19 +167,25 @@ interface Pain {
 async function loadPain(client: Client, patientId: string, from: Date | undefined, now: Date): Promise<Pain> {
   const long = !from || now.getTime() - from.getTime() > SCORES_DAYS * DAY_MS;
   const scoresFrom = long ? new Date(now.getTime() - SCORES_DAYS * DAY_MS) : from;
-  const scores = (async () => buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, scoresFrom)), scoresFrom, now))();
+  const scores = (async () =>
+    buildPainSeries(await searchAll<Observation>(client, painSearchUrl(patientId, scoresFrom)), scoresFrom, now))();
   if (!long) {
     const points = await scores;
     return { points, days: dailyPain(points), summary: summarizePain(points), meanBetween: (a, b) => meanPainBetween(points, a, b) };
   }
-  const [points, answer] = await Promise.all([scores,
-    read<Parameters>(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now))]);
+  const [points, answer] = await Promise.all([
+    scores,
+    read<Parameters>(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now)),
+  ]);
   const stats = statDays(answer).get(PAIN_LOINC) ?? [];
   const days = painDays(stats);
   const minimum = new Map(stats.flatMap((d) => (d.values.minimum === undefined ? [] : [[d.day, d.values.minimum] as const])));
   return {
-    points, days, summary: summarizeDays(days, minimum, points[points.length - 1]),
-    meanBetween: (a, b) => meanOfDays(days, a, b), recent: `the last ${SCORES_DAYS} days`,
+    points,
+    days,
+    summary: summarizeDays(days, minimum, points[points.length - 1]),
+    meanBetween: (a, b) => meanOfDays(days, a, b),
+    recent: `the last ${SCORES_DAYS} days`,
   };
 }
 
@@ -184,19 +208,31 @@ async function showTreatment(ctx: Context, range: RangeKey): Promise<void> {
       const [p, entries] = await Promise.all([pain, ctx.medications.catch(() => [] as MedicationEntry[])]);
       // Sleep and steps as daily statistics: the wearable records themselves stay on the server.
       const activity = await read<Parameters>(client, activityStatsUrl(patientId, from, now)).catch(() => undefined);
-      const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...p.days.map((d) => d.time - DAY_MS / 2),
-        ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
+      const start =
+        from ??
+        new Date(
+          Math.min(
+            now.getTime() - 30 * 86_400_000,
+            ...p.days.map((d) => d.time - DAY_MS / 2),
+            ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t)),
+          ),
+        );
       const width = chartWidth();
       const axis = timeAxis(start, now, width < 500 ? 2 : 4, width);
       const lanes = lanesInRange(medicationLanes(entries, p.meanBetween, now), axis.from, axis.to);
-      return h('div', {},
+      return h(
+        'div',
+        {},
         rangeView(range, choose),
         painSummary(p.summary, phrase),
         painChart(p.days, axis, phrase),
         medicationChart(lanes, axis),
-        activity ? activityChart(activitySeries(statDays(activity)), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'),
+        activity
+          ? activityChart(activitySeries(statDays(activity)), axis)
+          : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'),
         chartLegend(),
-        p.points.length ? painTable(p.points, p.recent) : null);
+        p.points.length ? painTable(p.points, p.recent) : null,
+      );
     }),
     section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain((await pain).points, now))),
     section(client, 'medications', 'medications', async () => {
@@ -208,9 +244,16 @@ async function showTreatment(ctx: Context, range: RangeKey): Promise<void> {
 
 function chartLegend(): HTMLElement {
   const item = (cls: string, text: string) => h('li', {}, h('span', { class: `key ${cls}`, 'aria-hidden': 'true' }), text);
-  return h('ul', { class: 'legend', 'aria-label': 'Chart key' },
-    item('pain', 'daily mean pain (line), daily maximum (whisker)'), item('reported', 'medication reported taken'),
-    item('prescribed', 'medication prescribed'), item('event', 'start, dose change or stop'), item('sleep', 'sleep hours'), item('steps', 'steps'));
+  return h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Chart key' },
+    item('pain', 'daily mean pain (line), daily maximum (whisker)'),
+    item('reported', 'medication reported taken'),
+    item('prescribed', 'medication prescribed'),
+    item('event', 'start, dose change or stop'),
+    item('sleep', 'sleep hours'),
+    item('steps', 'steps'),
+  );
 }
 
 async function start(): Promise<void> {
@@ -227,40 +270,65 @@ async function start(): Promise<void> {
   void applyStyle(client);
   const patientId = client.patient.id;
   if (!patientId) {
-    fail({ kind: 'not-launched', title: 'No patient in context', detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.' }, client);
+    fail(
+      {
+        kind: 'not-launched',
+        title: 'No patient in context',
+        detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.',
+      },
+      client,
+    );
     return;
   }
   const now = new Date();
   const banner = client.getState('tokenResponse.need_patient_banner') !== false;
   document.getElementById('banner-section')!.hidden = !banner;
   const ctx: Context = {
-    client, patientId,
-    medications: (async () => medicationEntries((await Promise.all(medicationSearchUrls(patientId).map((u) => searchAll(client, u)))).flat(), now))(),
+    client,
+    patientId,
+    medications: (async () =>
+      medicationEntries((await Promise.all(medicationSearchUrls(patientId).map((u) => searchAll(client, u)))).flat(), now))(),
   };
   const patient = read<Patient>(client, `Patient/${patientId}`);
   // The window title names the patient, so a clinician with several tabs finds the right one.
-  patient.then((p) => { document.title = `${formatName(p.name)}: FibroTrack pain overview`; }, () => undefined);
+  patient.then(
+    (p) => {
+      document.title = `${formatName(p.name)}: FibroTrack pain overview`;
+    },
+    () => undefined,
+  );
   const scope = client.getState('tokenResponse.scope') as string | undefined;
   const kind = sessionStorage.getItem(LAUNCH_KIND);
-  show('record', recordView({
-    patientId, performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
-    allowed: canRecord(scope) || !client.state.authorizeUri,
-    askPermission: kind === 'standalone'
-      ? { href: `standalone.html?${new URLSearchParams({ iss: client.state.serverUrl, record: 'yes' })}` }
-      : { remember: () => localStorage.setItem(WANTS_RECORDING, 'yes') },
-    save: async (observations) => {
-      try {
-        await client.request({
-          url: client.state.serverUrl, method: 'POST', headers: { 'Content-Type': 'application/fhir+json' },
-          body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: observations.map((resource) => ({ resource, request: { method: 'POST', url: 'Observation' } })) }),
-        });
-      } catch (err) {
-        const e = toErrorLike(err);
-        throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
-      }
-      await showTreatment(ctx, parseRange(location.hash));
-    },
-  }));
+  show(
+    'record',
+    recordView({
+      patientId,
+      performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
+      allowed: canRecord(scope) || !client.state.authorizeUri,
+      askPermission:
+        kind === 'standalone'
+          ? { href: `standalone.html?${new URLSearchParams({ iss: client.state.serverUrl, record: 'yes' })}` }
+          : { remember: () => localStorage.setItem(WANTS_RECORDING, 'yes') },
+      save: async (observations) => {
+        try {
+          await client.request({
+            url: client.state.serverUrl,
+            method: 'POST',
+            headers: { 'Content-Type': 'application/fhir+json' },
+            body: JSON.stringify({
+              resourceType: 'Bundle',
+              type: 'transaction',
+              entry: observations.map((resource) => ({ resource, request: { method: 'POST', url: 'Observation' } })),
+            }),
+          });
+        } catch (err) {
+          const e = toErrorLike(err);
+          throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
+        }
+        await showTreatment(ctx, parseRange(location.hash));
+      },
+    }),
+  );
   // Charts are drawn at the width they get: a rotated tablet or a resized window redraws them (after a pause).
   let drawnWidth = document.getElementById('treatment')!.clientWidth;
   let resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -276,8 +344,12 @@ async function start(): Promise<void> {
   await Promise.all([
     banner ? section(client, 'banner', 'the patient', async () => bannerView(await patient, now)) : undefined,
     showTreatment(ctx, parseRange(location.hash)),
-    section(client, 'conditions', 'conditions', async () => conditionsView(conditionRows(await searchAll(client, conditionSearchUrl(patientId))))),
-    section(client, 'vitals', 'wearable vitals', async () => vitalsView(vitalRows(await searchAll<Observation>(client, lastnUrl(patientId)), now))),
+    section(client, 'conditions', 'conditions', async () =>
+      conditionsView(conditionRows(await searchAll(client, conditionSearchUrl(patientId)))),
+    ),
+    section(client, 'vitals', 'wearable vitals', async () =>
+      vitalsView(vitalRows(await searchAll<Observation>(client, lastnUrl(patientId)), now)),
+    ),
   ]);
 }
 

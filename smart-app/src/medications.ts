@@ -36,7 +36,12 @@ function conceptText(concept: CodeableConcept | undefined): string | undefined {
 }
 
 function dosageText(dosage: Dosage[] | undefined): string {
-  return (dosage ?? []).map((d) => d.text?.trim()).filter(Boolean).join('; ') || 'No dosage recorded';
+  return (
+    (dosage ?? [])
+      .map((d) => d.text?.trim())
+      .filter(Boolean)
+      .join('; ') || 'No dosage recorded'
+  );
 }
 
 function adherence(ms: MedicationStatement): string | undefined {
@@ -64,7 +69,10 @@ export function medicationEntries(resources: Resource[], now: Date): MedicationE
   const medications = new Map<string, Medication>();
   for (const r of resources) if (r.resourceType === 'Medication' && r.id) medications.set(`Medication/${r.id}`, r as Medication);
   const nameOf = (concept: CodeableConcept | undefined, ref: { reference?: string; display?: string } | undefined) =>
-    conceptText(concept) ?? (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ?? ref?.display ?? 'Unnamed medication';
+    conceptText(concept) ??
+    (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ??
+    ref?.display ??
+    'Unnamed medication';
   const entries: MedicationEntry[] = [];
   for (const r of resources) {
     if (r.resourceType === 'MedicationStatement') {
@@ -73,8 +81,14 @@ export function medicationEntries(resources: Resource[], now: Date): MedicationE
       const start = ms.effectiveDateTime ?? ms.effectivePeriod?.start ?? ms.dateAsserted;
       const end = ms.effectivePeriod?.end;
       entries.push({
-        id: ms.id, source: 'MedicationStatement', name: nameOf(ms.medicationCodeableConcept, ms.medicationReference),
-        dosage: dosageText(ms.dosage), status: ms.status, start, end, adherence: adherence(ms),
+        id: ms.id,
+        source: 'MedicationStatement',
+        name: nameOf(ms.medicationCodeableConcept, ms.medicationReference),
+        dosage: dosageText(ms.dosage),
+        status: ms.status,
+        start,
+        end,
+        adherence: adherence(ms),
         current: isCurrent(ms.status, CURRENT_STATEMENT, end, now),
       });
     } else if (r.resourceType === 'MedicationRequest') {
@@ -83,8 +97,13 @@ export function medicationEntries(resources: Resource[], now: Date): MedicationE
       const validity = mr.dispenseRequest?.validityPeriod;
       const end = validity?.end;
       entries.push({
-        id: mr.id, source: 'MedicationRequest', name: nameOf(mr.medicationCodeableConcept, mr.medicationReference),
-        dosage: dosageText(mr.dosageInstruction), status: mr.status, start: validity?.start ?? mr.authoredOn, end,
+        id: mr.id,
+        source: 'MedicationRequest',
+        name: nameOf(mr.medicationCodeableConcept, mr.medicationReference),
+        dosage: dosageText(mr.dosageInstruction),
+        status: mr.status,
+        start: validity?.start ?? mr.authoredOn,
+        end,
         current: isCurrent(mr.status, CURRENT_REQUEST, end, now),
       });
     }

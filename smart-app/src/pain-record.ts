@@ -43,7 +43,10 @@ export function painObservations(form: PainForm, patientId: string, performer: s
   if (!sites.length) return { ok: true, observations: [base()] };
   return {
     ok: true,
-    observations: sites.map((code) => ({ ...base(), bodySite: { coding: [{ system: SNOMED, code, display: regionByCode(code)!.label }] } })),
+    observations: sites.map((code) => ({
+      ...base(),
+      bodySite: { coding: [{ system: SNOMED, code, display: regionByCode(code)!.label }] },
+    })),
   };
 }
 

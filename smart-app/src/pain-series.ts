@@ -51,7 +51,8 @@ export function painSearchUrl(patientId: string, from: Date | undefined): string
   return `Observation?${params}`;
 }
 
-const text = (c: CodeableConcept | undefined) => c?.text?.trim() || c?.coding?.find((x) => x.display)?.display || c?.coding?.find((x) => x.code)?.code;
+const text = (c: CodeableConcept | undefined) =>
+  c?.text?.trim() || c?.coding?.find((x) => x.display)?.display || c?.coding?.find((x) => x.code)?.code;
 
 function details(obs: Observation): Pick<PainPoint, 'sites' | 'siteCodes' | 'qualities' | 'interference' | 'note'> {
   const siteCodes: string[] = [];
@@ -75,7 +76,11 @@ function details(obs: Observation): Pick<PainPoint, 'sites' | 'siteCodes' | 'qua
       interference = component.valueQuantity.value;
     }
   }
-  const note = (obs.note ?? []).map((n) => n.text?.trim()).filter(Boolean).join(' ') || undefined;
+  const note =
+    (obs.note ?? [])
+      .map((n) => n.text?.trim())
+      .filter(Boolean)
+      .join(' ') || undefined;
   return { sites, siteCodes, qualities, interference, note };
 }
 
@@ -117,10 +122,15 @@ export function dailyPain(points: PainPoint[]): PainDay[] {
     const day = recordedDay(p.when, p.time);
     days.set(day, [...(days.get(day) ?? []), p.score]);
   }
-  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, scores]) => ({
-    day, time: dayNoon(day), count: scores.length, max: Math.max(...scores),
-    mean: scores.reduce((a, b) => a + b, 0) / scores.length,
-  }));
+  return [...days.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, scores]) => ({
+      day,
+      time: dayNoon(day),
+      count: scores.length,
+      max: Math.max(...scores),
+      mean: scores.reduce((a, b) => a + b, 0) / scores.length,
+    }));
 }
 
 export function summarizePain(points: PainPoint[]): PainSummary {
@@ -128,8 +138,8 @@ export function summarizePain(points: PainPoint[]): PainSummary {
   const scores = points.map((p) => p.score);
   return {
     count: points.length,
-    first: points[0]!.when,
-    last: points[points.length - 1]!.when,
+    first: points[0].when,
+    last: points[points.length - 1].when,
     latest: points[points.length - 1],
     min: Math.min(...scores),
     max: Math.max(...scores),

@@ -9,8 +9,11 @@ export interface ProblemAction {
 }
 
 export function problemView(problem: Problem, action?: ProblemAction): HTMLElement {
-  return h('div', { class: `problem problem-${problem.kind}`, role: 'alert' },
+  return h(
+    'div',
+    { class: `problem problem-${problem.kind}`, role: 'alert' },
     h('p', { class: 'problem-title' }, h('strong', {}, problem.title)),
     h('p', {}, problem.detail),
-    action ? h('p', {}, h('a', { class: 'button', href: action.href }, action.label)) : null);
+    action ? h('p', {}, h('a', { class: 'button', href: action.href }, action.label)) : null,
+  );
 }

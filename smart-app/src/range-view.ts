@@ -3,10 +3,13 @@ import { h } from './dom.js';
 import { RANGES, type RangeKey } from './range.js';
 
 export function rangeView(current: RangeKey, choose: (key: RangeKey) => void): HTMLElement {
-  return h('div', { class: 'range', role: 'group', 'aria-label': 'Time range' },
+  return h(
+    'div',
+    { class: 'range', role: 'group', 'aria-label': 'Time range' },
     ...RANGES.map((r) => {
       const button = h('button', { type: 'button', 'aria-pressed': r.key === current ? 'true' : 'false' }, r.label);
       button.addEventListener('click', () => choose(r.key));
       return button;
-    }));
+    }),
+  );
 }

@@ -37,7 +37,11 @@ const laneKey = (name: string) => name.trim().toLowerCase();
  * in order of first start. Within a lane, a period whose dosage differs from the one before is a dose change; the
  * first start and, when nothing is current, the last end are the start and stop events.
  */
-export function medicationLanes(entries: MedicationEntry[], meanPain: (from: number, to: number) => number | undefined, now: Date): MedicationLane[] {
+export function medicationLanes(
+  entries: MedicationEntry[],
+  meanPain: (from: number, to: number) => number | undefined,
+  now: Date,
+): MedicationLane[] {
   const lanes = new Map<string, MedicationLane>();
   for (const entry of entries) {
     const start = entry.start ? Date.parse(entry.start) : NaN;
@@ -53,10 +57,10 @@ export function medicationLanes(entries: MedicationEntry[], meanPain: (from: num
   }
   for (const lane of lanes.values()) {
     lane.periods.sort((a, b) => a.start - b.start || a.end - b.end);
-    const first = lane.periods[0]!;
+    const first = lane.periods[0];
     lane.events.push({ time: first.start, kind: 'start', label: `started ${first.dosage}` });
     for (let i = 1; i < lane.periods.length; i++) {
-      const [prev, cur] = [lane.periods[i - 1]!, lane.periods[i]!];
+      const [prev, cur] = [lane.periods[i - 1], lane.periods[i]];
       if (cur.dosage !== prev.dosage) lane.events.push({ time: cur.start, kind: 'dose-change', label: `dose changed to ${cur.dosage}` });
     }
     if (!lane.periods.some((p) => p.ongoing)) {
@@ -66,7 +70,7 @@ export function medicationLanes(entries: MedicationEntry[], meanPain: (from: num
     lane.painBefore = meanPain(first.start - COMPARE_DAYS * DAY_MS, first.start);
     lane.painAfter = meanPain(first.start, first.start + COMPARE_DAYS * DAY_MS);
   }
-  return [...lanes.values()].sort((a, b) => a.periods[0]!.start - b.periods[0]!.start || a.name.localeCompare(b.name));
+  return [...lanes.values()].sort((a, b) => a.periods[0].start - b.periods[0].start || a.name.localeCompare(b.name));
 }
 
 /** Lanes with a period overlapping [from, to]. */

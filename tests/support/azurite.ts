@@ -24,7 +24,10 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`azurite exited with ${child.exitCode}`);
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
       socket.on('error', () => resolve(false));
     });
     if (open) return;
@@ -36,7 +39,11 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 export async function startAzurite(): Promise<Azurite> {
   const port = await freePort();
   const location = mkdtempSync(join(tmpdir(), 'azurite-'));
-  const child = spawn(BIN, ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--silent', '--skipApiVersionCheck'], { stdio: 'ignore' });
+  const child = spawn(
+    BIN,
+    ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--silent', '--skipApiVersionCheck'],
+    { stdio: 'ignore' },
+  );
   await waitForPort(port, child);
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`,

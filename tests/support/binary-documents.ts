@@ -37,7 +37,12 @@ export function png(size: number, seed = 1): Buffer {
     x = (x * 1103515245 + 12345) >>> 0;
     rows[i] = i % (1 + size * 3) === 0 ? 0 : x >>> 24;
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A one-page PDF whose text is `lines` lines of a pain diary. */
@@ -76,7 +81,11 @@ type Auth = Record<string, string>;
 
 /** GET of a Binary (by its URL under /fhir) as its raw bytes. */
 export async function rawGet(http: Http, path: string, headers: Auth = {}, accept = '*/*'): Promise<Response & { body: Buffer }> {
-  return (await http.get(`/fhir/${path}`).set({ ...headers, Accept: accept }).buffer(true).parse(bytes)) as Response & { body: Buffer };
+  return await http
+    .get(`/fhir/${path}`)
+    .set({ ...headers, Accept: accept })
+    .buffer(true)
+    .parse(bytes);
 }
 
 /**
@@ -84,10 +93,16 @@ export async function rawGet(http: Http, path: string, headers: Auth = {}, accep
  * back by following each attachment.url: byte-identical, with their content types, as JSON (base64) and raw.
  */
 export async function documentRoundTrip(http: Http, patientId: string, headers: Auth = {}): Promise<{ pngId: string; pdfId: string }> {
-  const files = [{ type: 'image/png', body: png(120, 7), title: 'Pain diagram' }, { type: 'application/pdf', body: pdf(400), title: 'Pain diary' }];
+  const files = [
+    { type: 'image/png', body: png(120, 7), title: 'Pain diagram' },
+    { type: 'application/pdf', body: pdf(400), title: 'Pain diary' },
+  ];
   const ids: string[] = [];
   for (const f of files) {
-    const res = await http.post('/fhir/Binary').set({ ...headers, 'Content-Type': f.type, 'X-Security-Context': `Patient/${patientId}` }).send(f.body);
+    const res = await http
+      .post('/fhir/Binary')
+      .set({ ...headers, 'Content-Type': f.type, 'X-Security-Context': `Patient/${patientId}` })
+      .send(f.body);
     assert.equal(res.status, 201, res.text);
     const created = res.body as Binary;
     assert.equal(created.contentType, f.type);
@@ -97,16 +112,21 @@ export async function documentRoundTrip(http: Http, patientId: string, headers: 
     ids.push(created.id!);
   }
   const doc: DocumentReference = {
-    resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${patientId}` },
+    resourceType: 'DocumentReference',
+    status: 'current',
+    subject: { reference: `Patient/${patientId}` },
     content: files.map((f, i) => ({ attachment: { contentType: f.type, url: `Binary/${ids[i]}`, title: f.title, size: f.body.length } })),
   };
-  const created = await http.post('/fhir/DocumentReference').set({ ...headers, 'Content-Type': 'application/fhir+json' }).send(doc);
+  const created = await http
+    .post('/fhir/DocumentReference')
+    .set({ ...headers, 'Content-Type': 'application/fhir+json' })
+    .send(doc);
   assert.equal(created.status, 201, created.text);
   const read = await http.get(`/fhir/DocumentReference/${created.body.id}`).set(headers);
   assert.equal(read.status, 200, read.text);
   for (const [i, content] of (read.body as DocumentReference).content.entries()) {
     const url = content.attachment.url!;
-    const raw = await rawGet(http, url, headers, content.attachment.contentType!);
+    const raw = await rawGet(http, url, headers, content.attachment.contentType);
     assert.equal(raw.status, 200);
     assert.equal(raw.headers['content-type'], files[i].type);
     assert.equal(raw.headers['x-content-type-options'], 'nosniff');

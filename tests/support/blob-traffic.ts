@@ -27,10 +27,13 @@ export async function blobTraffic(azuriteConnectionString: string, container: st
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     const prefix = `${endpoint.pathname.replace(/\/$/, '')}/${container}/`;
     requests.push({ method: req.method ?? '', name: path.startsWith(prefix) ? decodeURIComponent(path.slice(prefix.length)) : '' });
-    const upstream = request({ host: endpoint.hostname, port: endpoint.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = request(
+      { host: endpoint.hostname, port: endpoint.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -40,8 +43,14 @@ export async function blobTraffic(azuriteConnectionString: string, container: st
   return {
     connectionString: azuriteConnectionString.replace(/BlobEndpoint=[^;]+/, `BlobEndpoint=${proxied}`),
     requests,
-    reset: () => { requests.length = 0; },
+    reset: () => {
+      requests.length = 0;
+    },
     names: (method) => requests.filter((r) => r.method === method && r.name.startsWith('binary/')).map((r) => r.name),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,8 +8,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 export interface TestBrowser {
@@ -25,18 +30,24 @@ export async function launchBrowser(): Promise<TestBrowser> {
   // launchPersistentContext is playwright's way to pass --user-data-dir (a fresh, empty profile).
   // UTC and en-GB so the dates a test expects on screen do not depend on the machine's settings.
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, timezoneId: 'UTC', locale: 'en-GB',
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    timezoneId: 'UTC',
+    locale: 'en-GB',
   });
   const problems: string[] = [];
   const watch = (page: Page) => {
     page.on('pageerror', (err) => problems.push(`pageerror on ${page.url()}: ${err.message}`));
     page.on('console', (msg) => {
       // Chromium logs every 4xx/5xx load as "Failed to load resource" without the URL; responses below name it.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console.error on ${page.url()}: ${msg.text()}`);
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+        problems.push(`console.error on ${page.url()}: ${msg.text()}`);
     });
     page.on('response', (res) => {
       // The browser's own favicon probe is not something a page asked for.
-      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
+      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico')
+        problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
     });
     page.on('requestfailed', (req) => {
       // A navigation the page itself replaced (fhirclient redirecting away) is aborted by design.

@@ -17,7 +17,13 @@ export const fhirPath = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
 const auth = (token?: string): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
 
 export async function kickOff(server: TestServer, path: string, opts: { token?: string; body?: unknown } = {}): Promise<string> {
-  const req = opts.body === undefined ? server.http.get(`/fhir/${path}`) : server.http.post(`/fhir/${path}`).send(opts.body as object).set('Content-Type', 'application/fhir+json');
+  const req =
+    opts.body === undefined
+      ? server.http.get(`/fhir/${path}`)
+      : server.http
+          .post(`/fhir/${path}`)
+          .send(opts.body as object)
+          .set('Content-Type', 'application/fhir+json');
   const res = await req.set({ Prefer: 'respond-async', Accept: 'application/fhir+json', ...auth(opts.token) });
   assert.equal(res.status, 202, `kick-off ${path}: ${res.status} ${res.text}`);
   assert.ok(res.headers['content-location'], 'Content-Location');
@@ -39,15 +45,22 @@ export async function manifestOf(server: TestServer, statusUrl: string, token?: 
 }
 
 export async function download(server: TestServer, url: string, token?: string): Promise<Resource[]> {
-  const res = await server.http.get(fhirPath(url)).set({ Accept: 'application/fhir+ndjson', ...auth(token) }).buffer(true).parse((r, cb) => {
-    let text = '';
-    r.setEncoding('utf8');
-    r.on('data', (c: string) => (text += c));
-    r.on('end', () => cb(null, text));
-  });
+  const res = await server.http
+    .get(fhirPath(url))
+    .set({ Accept: 'application/fhir+ndjson', ...auth(token) })
+    .buffer(true)
+    .parse((r, cb) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (text += c));
+      r.on('end', () => cb(null, text));
+    });
   assert.equal(res.status, 200, `download ${url}: ${res.status} ${res.body}`);
   assert.match(res.headers['content-type'], /application\/fhir\+ndjson/);
-  return String(res.body).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Resource);
+  return String(res.body)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Resource);
 }
 
 /** Every resource of the manifest's files, by type; checks each file's count. */

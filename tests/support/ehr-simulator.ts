@@ -25,5 +25,14 @@ export async function ehrSignIn(server: TestServer, user: { username: string; pa
   const page = await agent.get('/ehr/');
   const csrf = csrfOf(page.text);
   if (page.status !== 200 || !csrf) throw new Error(`/ehr/ after sign-in answered ${page.status} without a CSRF token`);
-  return { agent, csrf, launch: (form) => agent.post('/ehr/launch').set('Origin', EHR_ORIGIN).type('form').send({ csrf, ...form }) };
+  return {
+    agent,
+    csrf,
+    launch: (form) =>
+      agent
+        .post('/ehr/launch')
+        .set('Origin', EHR_ORIGIN)
+        .type('form')
+        .send({ csrf, ...form }),
+  };
 }

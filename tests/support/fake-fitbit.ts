@@ -31,7 +31,8 @@ interface Grant {
 }
 
 const DAY_MS = 86_400_000;
-const DATA = /^\/(1|1\.2)\/user\/-\/(activities\/heart|activities\/steps|sleep|hrv|spo2|body\/log\/weight)\/date\/(\d{4}-\d{2}-\d{2})(?:\/(\d{4}-\d{2}-\d{2}|1d))?(?:\/[a-z0-9]+)?\.json$/;
+const DATA =
+  /^\/(1|1\.2)\/user\/-\/(activities\/heart|activities\/steps|sleep|hrv|spo2|body\/log\/weight)\/date\/(\d{4}-\d{2}-\d{2})(?:\/(\d{4}-\d{2}-\d{2}|1d))?(?:\/[a-z0-9]+)?\.json$/;
 
 export class FakeFitbit {
   readonly clientId = 'FAKE23ABC';
@@ -139,24 +140,25 @@ export class FakeFitbit {
     if (req.method === 'GET' && url.pathname === '/oauth2/authorize') return this.authorize(url, res);
     if (req.method === 'POST' && url.pathname === '/oauth2/token') {
       const how = this.nextToken.shift();
-      if (how) return this.tokenRequests.push({ grantType: 'misbehaved', status: 0 }), void this.misbehave(how, res);
+      if (how) return (this.tokenRequests.push({ grantType: 'misbehaved', status: 0 }), void this.misbehave(how, res));
       return this.token(req, res);
     }
     if (req.method === 'POST' && url.pathname === '/oauth2/revoke') {
       const how = this.nextRevoke.shift();
-      if (how) return this.revocations.push({ status: how === 'error500' ? 500 : 0 }), void this.misbehave(how, res);
+      if (how) return (this.revocations.push({ status: how === 'error500' ? 500 : 0 }), void this.misbehave(how, res));
       return this.revoke(req, res);
     }
     const m = DATA.exec(url.pathname);
-    if (req.method !== 'GET' || !m) return send(res, 404, errors('not_found', `The API you are requesting could not be found: ${url.pathname}`));
+    if (req.method !== 'GET' || !m)
+      return send(res, 404, errors('not_found', `The API you are requesting could not be found: ${url.pathname}`));
     const record = (status: number) => this.requests.push({ path: url.pathname, status, at: Date.now() });
     const how = this.nextData.shift();
-    if (how) return record(how === 'error500' ? 500 : 200), void this.misbehave(how, res);
+    if (how) return (record(how === 'error500' ? 500 : 200), void this.misbehave(how, res));
     if (this.dataDelayMs > 0) await new Promise((r) => setTimeout(r, this.dataDelayMs));
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expires = token === undefined ? undefined : this.accessTokens.get(token);
-    if (expires === undefined) return record(401), send(res, 401, errors('invalid_token', 'Access token invalid'));
-    if (expires < Date.now()) return record(401), send(res, 401, errors('expired_token', `Access token expired: ${token}`));
+    if (expires === undefined) return (record(401), send(res, 401, errors('invalid_token', 'Access token invalid')));
+    if (expires < Date.now()) return (record(401), send(res, 401, errors('expired_token', `Access token expired: ${token}`)));
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     if (hour !== this.hourStart) [this.hourStart, this.hourCount] = [hour, 0];
     const untilHour = Math.ceil((hour + 3_600_000 - Date.now()) / 1000);
@@ -250,7 +252,8 @@ export class FakeFitbit {
       this.grants.delete(grant.code);
       if (form.get('redirect_uri') !== grant.redirectUri) return fail(400, 'invalid_grant', 'Redirect URI mismatch');
       const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return fail(400, 'invalid_grant', 'Code verifier invalid');
+      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+        return fail(400, 'invalid_grant', 'Code verifier invalid');
       scope = grant.scope;
       user = grant.user;
     } else if (grantType === 'refresh_token') {
@@ -268,7 +271,14 @@ export class FakeFitbit {
     this.tokenUsers.set(access, user).set(refresh, user);
     this.issued.push({ accessToken: access, refreshToken: refresh });
     this.tokenRequests.push({ grantType, status: 200 });
-    send(res, 200, { access_token: access, expires_in: this.accessTokenLifetime, refresh_token: refresh, scope, token_type: 'Bearer', user_id: user });
+    send(res, 200, {
+      access_token: access,
+      expires_in: this.accessTokenLifetime,
+      refresh_token: refresh,
+      scope,
+      token_type: 'Bearer',
+      user_id: user,
+    });
   }
 
   /**
@@ -302,12 +312,24 @@ export class FakeFitbit {
 
   private body(kind: string, dates: string[]): unknown {
     switch (kind) {
-      case 'activities/heart': return { 'activities-heart': dates.map(heartDay) };
-      case 'activities/steps': return { 'activities-steps': dates.map((d) => ({ dateTime: d, value: String(4000 + (dayNumber(d) % 50) * 97) })) };
-      case 'sleep': return { sleep: dates.map(sleepLog) };
-      case 'hrv': return { hrv: dates.map((d) => ({ value: { dailyRmssd: 30 + (dayNumber(d) % 20), deepRmssd: 35 + (dayNumber(d) % 15) }, dateTime: d })) };
-      case 'spo2': return dates.map((d) => ({ dateTime: d, value: { avg: 96.5, min: 94, max: 99 } }));
-      default: return { weight: dates.filter((d) => dayNumber(d) % 7 === 0).map((d) => ({ bmi: 23.57, date: d, logId: dayNumber(d) * 1000 + 7, source: 'API', time: '07:30:00', weight: 152.4 })) };
+      case 'activities/heart':
+        return { 'activities-heart': dates.map(heartDay) };
+      case 'activities/steps':
+        return { 'activities-steps': dates.map((d) => ({ dateTime: d, value: String(4000 + (dayNumber(d) % 50) * 97) })) };
+      case 'sleep':
+        return { sleep: dates.map(sleepLog) };
+      case 'hrv':
+        return {
+          hrv: dates.map((d) => ({ value: { dailyRmssd: 30 + (dayNumber(d) % 20), deepRmssd: 35 + (dayNumber(d) % 15) }, dateTime: d })),
+        };
+      case 'spo2':
+        return dates.map((d) => ({ dateTime: d, value: { avg: 96.5, min: 94, max: 99 } }));
+      default:
+        return {
+          weight: dates
+            .filter((d) => dayNumber(d) % 7 === 0)
+            .map((d) => ({ bmi: 23.57, date: d, logId: dayNumber(d) * 1000 + 7, source: 'API', time: '07:30:00', weight: 152.4 })),
+        };
     }
   }
 }
@@ -337,7 +359,12 @@ export function heartIntraday(date: string, points: { time: string; value: numbe
 export function sleepLog(date: string) {
   const prev = new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
   return {
-    dateOfSleep: date, duration: 27_000_000, efficiency: 93, endTime: `${date}T06:40:00.000`, infoCode: 0, isMainSleep: true,
+    dateOfSleep: date,
+    duration: 27_000_000,
+    efficiency: 93,
+    endTime: `${date}T06:40:00.000`,
+    infoCode: 0,
+    isMainSleep: true,
     levels: {
       data: [
         { dateTime: `${prev}T23:10:00.000`, level: 'wake', seconds: 600 },
@@ -346,10 +373,22 @@ export function sleepLog(date: string) {
         { dateTime: `${date}T03:20:00.000`, level: 'rem', seconds: 12000 },
       ],
       shortData: [],
-      summary: { deep: { count: 1, minutes: 90, thirtyDayAvgMinutes: 0 }, light: { count: 1, minutes: 150, thirtyDayAvgMinutes: 0 }, rem: { count: 1, minutes: 200, thirtyDayAvgMinutes: 0 }, wake: { count: 1, minutes: 10, thirtyDayAvgMinutes: 0 } },
+      summary: {
+        deep: { count: 1, minutes: 90, thirtyDayAvgMinutes: 0 },
+        light: { count: 1, minutes: 150, thirtyDayAvgMinutes: 0 },
+        rem: { count: 1, minutes: 200, thirtyDayAvgMinutes: 0 },
+        wake: { count: 1, minutes: 10, thirtyDayAvgMinutes: 0 },
+      },
     },
-    logId: 26_000_000_000 + dayNumber(date), logType: 'auto_detected', minutesAfterWakeup: 0, minutesAsleep: 440, minutesAwake: 10,
-    minutesToFallAsleep: 0, startTime: `${prev}T23:10:00.000`, timeInBed: 450, type: 'stages',
+    logId: 26_000_000_000 + dayNumber(date),
+    logType: 'auto_detected',
+    minutesAfterWakeup: 0,
+    minutesAsleep: 440,
+    minutesAwake: 10,
+    minutesToFallAsleep: 0,
+    startTime: `${prev}T23:10:00.000`,
+    timeInBed: 450,
+    type: 'stages',
   };
 }
 
@@ -357,7 +396,8 @@ const dayNumber = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) /
 
 function datesBetween(start: string, end: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.parse(`${end}T00:00:00Z`); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.parse(`${end}T00:00:00Z`); t += DAY_MS)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 

@@ -39,11 +39,18 @@ export function confirmationOf(html: string): string {
 
 /** The form the callback's page posts. */
 export function confirm(s: TestServer, confirmation: string, user?: { username: string; password: string }) {
-  return s.http.post('/wearables/fitbit/confirm').type('form').send({ confirmation, ...(user ?? {}) });
+  return s.http
+    .post('/wearables/fitbit/confirm')
+    .type('form')
+    .send({ confirmation, ...(user ?? {}) });
 }
 
 /** The whole flow; the record is linked when it returns. */
-export async function connectFitbit(s: TestServer, patientId: string, opts: ConnectOptions = {}): Promise<{ callback: string; authorizeUrl: URL }> {
+export async function connectFitbit(
+  s: TestServer,
+  patientId: string,
+  opts: ConnectOptions = {},
+): Promise<{ callback: string; authorizeUrl: URL }> {
   const authorizeUrl = await startConnect(s, patientId, opts);
   const callback = await consent(authorizeUrl);
   const page = await s.http.get(callback);
@@ -66,7 +73,8 @@ export interface FitbitAudit {
 export async function fitbitAudits(s: TestServer, like: string): Promise<FitbitAudit[]> {
   await new Promise((r) => setTimeout(r, 600));
   const rows = await s.sql<{ content: string }[]>(
-    "SELECT h.content FROM resource_history h WHERE h.res_type = 'AuditEvent' AND h.content LIKE ? ORDER BY h.seq", [like],
+    "SELECT h.content FROM resource_history h WHERE h.res_type = 'AuditEvent' AND h.content LIKE ? ORDER BY h.seq",
+    [like],
   );
   return rows.map((r) => JSON.parse(r.content) as FitbitAudit);
 }

@@ -21,6 +21,10 @@ export async function listen(app: Express, upgrade?: UpgradeHandler): Promise<Li
     server,
     base,
     fetch: (path, init) => fetch(base + path, init),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -37,21 +37,49 @@ export interface Replication {
 }
 
 /** Starts mariadbd on a fresh data directory; resolves once it accepts connections. */
-async function startServer(dir: string, name: string, serverId: number, procs: ChildProcess[], bufferPoolMb: number): Promise<MariadbServer> {
+async function startServer(
+  dir: string,
+  name: string,
+  serverId: number,
+  procs: ChildProcess[],
+  bufferPoolMb: number,
+): Promise<MariadbServer> {
   const datadir = join(dir, name);
   // A temporary folder of its own: two bootstraps sharing /tmp trip over each other's temporary tables.
   const tmp = join(dir, `${name}-tmp`);
   await mkdir(tmp);
-  await run(INSTALL_DB, ['--no-defaults', `--datadir=${datadir}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...AS_USER], { timeout: 120_000 });
+  await run(
+    INSTALL_DB,
+    ['--no-defaults', `--datadir=${datadir}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...AS_USER],
+    { timeout: 120_000 },
+  );
   const port = await freePort();
-  const proc = spawn(MARIADBD, [
-    '--no-defaults', ...AS_USER, `--datadir=${datadir}`, `--tmpdir=${tmp}`, `--port=${port}`, '--bind-address=127.0.0.1',
-    `--socket=${join(dir, `${name}.sock`)}`, `--pid-file=${join(dir, `${name}.pid`)}`, `--server-id=${serverId}`,
-    `--log-bin=${join(datadir, 'binlog')}`, '--gtid-strict-mode=1', '--binlog-format=ROW',
-    `--innodb-buffer-pool-size=${bufferPoolMb}M`, '--innodb-log-file-size=16M', '--skip-name-resolve', '--max-connections=100',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    MARIADBD,
+    [
+      '--no-defaults',
+      ...AS_USER,
+      `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${join(dir, `${name}.sock`)}`,
+      `--pid-file=${join(dir, `${name}.pid`)}`,
+      `--server-id=${serverId}`,
+      `--log-bin=${join(datadir, 'binlog')}`,
+      '--gtid-strict-mode=1',
+      '--binlog-format=ROW',
+      `--innodb-buffer-pool-size=${bufferPoolMb}M`,
+      '--innodb-log-file-size=16M',
+      '--skip-name-resolve',
+      '--max-connections=100',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  proc.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  proc.stderr.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
   procs.push(proc);
   const url = `mysql://root@127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
@@ -101,23 +129,36 @@ export async function startReplication(opts: { bufferPoolMb?: number } = {}): Pr
     process.off('exit', abandon);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const kill = setTimeout(() => p.kill('SIGKILL'), 15_000);
-      p.once('exit', () => { clearTimeout(kill); resolve(); });
-      p.kill('SIGTERM');
-    })));
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null || p.signalCode !== null) return resolve();
+            const kill = setTimeout(() => p.kill('SIGKILL'), 15_000);
+            p.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
     await rm(dir, { recursive: true, force: true });
   };
   try {
     // Side by side (each install takes seconds); both settle before a failure cleans up.
-    const started = await Promise.allSettled([startServer(dir, 'primary', 1, procs, bufferPoolMb), startServer(dir, 'replica', 2, procs, bufferPoolMb)]);
+    const started = await Promise.allSettled([
+      startServer(dir, 'primary', 1, procs, bufferPoolMb),
+      startServer(dir, 'replica', 2, procs, bufferPoolMb),
+    ]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [primary, replica] = started.map((s) => (s as PromiseFulfilledResult<MariadbServer>).value);
     // Both start from the same installed state; the replica takes everything the primary logs from now on.
     await replica.sql('SET GLOBAL gtid_slave_pos = ?', [(await primary.sql<{ pos: string }[]>('SELECT @@gtid_binlog_pos AS pos'))[0].pos]);
-    await replica.sql(`CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos`);
+    await replica.sql(
+      `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos`,
+    );
     await replica.sql('START SLAVE');
     await replica.sql('SET GLOBAL read_only = 1');
     // Made on the primary, so the replica has it by replication.

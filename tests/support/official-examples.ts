@@ -26,7 +26,8 @@ export const DEFECTIVE_EXAMPLES: Readonly<Record<string, string>> = {
   'Questionnaire-bb.json': "que-7: an enableWhen with operator 'exists' must answer with a boolean, this one has a coding",
   'DeviceMetric-example.json': 'DeviceMetric.parent may refer to a Device only, this one refers to a DeviceDefinition',
   'DeviceUseStatement-example.json': 'DeviceUseStatement.reasonReference may not refer to a Procedure',
-  'MedicationRequest-medrx0301.json': 'MedicationRequest.dispenseRequest.performer may refer to an Organization only, this one refers to a Practitioner',
+  'MedicationRequest-medrx0301.json':
+    'MedicationRequest.dispenseRequest.performer may refer to an Organization only, this one refers to a Practitioner',
   'Observation-clinical-gender.json': 'Observation.performer may not refer to an Encounter',
   ...Object.fromEntries(
     ['Definition', 'Event', 'FiveWs', 'Request'].map((m) => [
@@ -36,7 +37,10 @@ export const DEFECTIVE_EXAMPLES: Readonly<Record<string, string>> = {
   ),
   ...Object.fromEntries(
     ['codesystem-extensions-CodeSystem', 'valueset-extensions-ValueSet'].flatMap((p) =>
-      ['author', 'effective', 'end', 'keyword', 'workflow'].map((c) => [`SearchParameter-${p}-${c}.json`, 'SearchParameter.base is required (1..*) but absent']),
+      ['author', 'effective', 'end', 'keyword', 'workflow'].map((c) => [
+        `SearchParameter-${p}-${c}.json`,
+        'SearchParameter.base is required (1..*) but absent',
+      ]),
     ),
   ),
 };

@@ -9,7 +9,13 @@ export async function startServe(port: number, env: NodeJS.ProcessEnv, waitMs = 
   const child = spawn(process.execPath, [FIBROTRACK_BIN, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
   for (let waited = 0; waited < waitMs; waited += 250) {
     await new Promise((r) => setTimeout(r, 250));
-    if ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0)) === 200) return child;
+    if (
+      (await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return child;
   }
   child.kill('SIGKILL');
   throw new Error(`serve did not answer /health on port ${port} within ${waitMs} ms`);

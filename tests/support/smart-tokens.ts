@@ -49,7 +49,10 @@ export async function registerClient(server: ServerLike, reg: Partial<ClientRegi
 }
 
 /** Adds a login as `fibrotrack user add` does. */
-export async function addUser(server: ServerLike, user: { username: string; password: string; fhirUser: string; displayName?: string }): Promise<User> {
+export async function addUser(
+  server: ServerLike,
+  user: { username: string; password: string; fhirUser: string; displayName?: string },
+): Promise<User> {
   return auth(server).users.add(user);
 }
 
@@ -65,7 +68,10 @@ export async function forgetConsents(server: ServerLike, username: string): Prom
 /** Creates a resource in-process (no token needed), returning its id: test fixtures for AUTH_MODE=smart. */
 export async function createResource(server: ServerLike, resource: FhirResource): Promise<string> {
   const built = 'built' in server ? server.built : server;
-  const res = await handleFhirRequest({ method: 'POST', path: resource.resourceType, query: new URLSearchParams(), headers: {}, body: resource }, built.ctx);
+  const res = await handleFhirRequest(
+    { method: 'POST', path: resource.resourceType, query: new URLSearchParams(), headers: {}, body: resource },
+    built.ctx,
+  );
   return res.resource!.id!;
 }
 
@@ -159,7 +165,8 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
       continue;
     }
     const action = /<form method="post" action="([^"]+)"/.exec(res.text)?.[1];
-    if (res.status !== 200 || !action) return { verifier, challenge, offeredScopes, stoppedAt: { status: res.status, text: res.text }, agent };
+    if (res.status !== 200 || !action)
+      return { verifier, challenge, offeredScopes, stoppedAt: { status: res.status, text: res.text }, agent };
     const formAction = unescapeHtml(action);
     if (res.text.includes('name="username"')) {
       res = await agent.post(formAction).type('form').send({ username: opts.user.username, password: opts.user.password });
@@ -174,7 +181,10 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
         res = await agent.post(abort).type('form').send({});
       } else {
         const chosen = offeredScopes.filter((s) => !opts.deselect?.includes(s));
-        res = await agent.post(formAction).type('form').send(chosen.map((s) => `scope=${encodeURIComponent(s)}`).join('&'));
+        res = await agent
+          .post(formAction)
+          .type('form')
+          .send(chosen.map((s) => `scope=${encodeURIComponent(s)}`).join('&'));
       }
     } else {
       return { verifier, challenge, offeredScopes, stoppedAt: { status: res.status, text: res.text }, agent };
@@ -184,14 +194,23 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
 }
 
 /** POST /auth/token with client authentication as the client's registration says (public: client_id; symmetric: Basic). */
-export function tokenRequest(server: TestServer, client: Pick<RegisteredClient, 'clientId' | 'clientSecret'>, form: Record<string, string | undefined>) {
+export function tokenRequest(
+  server: TestServer,
+  client: Pick<RegisteredClient, 'clientId' | 'clientSecret'>,
+  form: Record<string, string | undefined>,
+) {
   const body = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined));
   const req = server.http.post('/auth/token').type('form');
   if (client.clientSecret) return req.auth(encodeURIComponent(client.clientId), encodeURIComponent(client.clientSecret)).send(body);
   return req.send({ client_id: client.clientId, ...body });
 }
 
-export async function exchangeCode(server: TestServer, client: Pick<RegisteredClient, 'clientId' | 'clientSecret' | 'redirectUris'>, result: AuthorizeResult, overrides: Record<string, string | undefined> = {}) {
+export async function exchangeCode(
+  server: TestServer,
+  client: Pick<RegisteredClient, 'clientId' | 'clientSecret' | 'redirectUris'>,
+  result: AuthorizeResult,
+  overrides: Record<string, string | undefined> = {},
+) {
   return tokenRequest(server, client, {
     grant_type: 'authorization_code',
     code: result.code,
@@ -204,13 +223,21 @@ export async function exchangeCode(server: TestServer, client: Pick<RegisteredCl
 /** The whole flow; throws unless the token endpoint answers 200. */
 export async function authorizationCodeToken(server: TestServer, opts: AuthorizeOptions): Promise<TokenResponse> {
   const result = await authorize(server, opts);
-  if (!result.code) throw new Error(`no code: ${result.error ?? result.stoppedAt?.status} ${result.redirect?.href ?? result.stoppedAt?.text.slice(0, 500)}`);
+  if (!result.code)
+    throw new Error(
+      `no code: ${result.error ?? result.stoppedAt?.status} ${result.redirect?.href ?? result.stoppedAt?.text.slice(0, 500)}`,
+    );
   const res = await exchangeCode(server, opts.client, result);
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${res.text}`);
   return res.body as TokenResponse;
 }
 
-export function refresh(server: TestServer, client: Pick<RegisteredClient, 'clientId' | 'clientSecret'>, refreshToken: string, scope?: string) {
+export function refresh(
+  server: TestServer,
+  client: Pick<RegisteredClient, 'clientId' | 'clientSecret'>,
+  refreshToken: string,
+  scope?: string,
+) {
   return tokenRequest(server, client, { grant_type: 'refresh_token', refresh_token: refreshToken, scope });
 }
 
@@ -244,7 +271,11 @@ export function backendKey(alg: AssertionAlg = 'RS384'): BackendKey {
 }
 
 /** A signed JWT; header and claims may be overridden (or removed with undefined) to build bad assertions. */
-export function signJwt(key: { privateKey: KeyObject; alg: AssertionAlg | string }, header: Record<string, unknown>, claims: Record<string, unknown>): string {
+export function signJwt(
+  key: { privateKey: KeyObject; alg: AssertionAlg | string },
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): string {
   const enc = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${enc(header)}.${enc(claims)}`;
   const alg = String(header.alg ?? key.alg);
@@ -255,7 +286,11 @@ export function signJwt(key: { privateKey: KeyObject; alg: AssertionAlg | string
   return `${input}.${signature.toString('base64url')}`;
 }
 
-export function clientAssertion(clientId: string, key: BackendKey, opts: { header?: Record<string, unknown>; claims?: Record<string, unknown> } = {}): string {
+export function clientAssertion(
+  clientId: string,
+  key: BackendKey,
+  opts: { header?: Record<string, unknown>; claims?: Record<string, unknown> } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = stripUndefined({ alg: key.alg, kid: key.kid, typ: 'JWT', ...opts.header });
   const claims = stripUndefined({ iss: clientId, sub: clientId, aud: TOKEN_URL, exp: now + 240, jti: randomUUID(), ...opts.claims });
@@ -272,8 +307,15 @@ export function backendTokenRequest(server: TestServer, opts: { clientId: string
 }
 
 /** client_credentials with a fresh private_key_jwt assertion; throws unless the answer is 200. */
-export async function backendServicesToken(server: TestServer, opts: { clientId: string; key: BackendKey; scope: string }): Promise<TokenResponse> {
-  const res = await backendTokenRequest(server, { clientId: opts.clientId, assertion: clientAssertion(opts.clientId, opts.key), scope: opts.scope });
+export async function backendServicesToken(
+  server: TestServer,
+  opts: { clientId: string; key: BackendKey; scope: string },
+): Promise<TokenResponse> {
+  const res = await backendTokenRequest(server, {
+    clientId: opts.clientId,
+    assertion: clientAssertion(opts.clientId, opts.key),
+    scope: opts.scope,
+  });
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${res.text}`);
   return res.body as TokenResponse;
 }
@@ -281,7 +323,7 @@ export async function backendServicesToken(server: TestServer, opts: { clientId:
 /** Registers a backend services client with an inline JWKS for a new key; returns both. */
 export async function registerBackendClient(server: TestServer, scope = 'system/*.rs', alg: AssertionAlg = 'RS384') {
   const key = backendKey(alg);
-  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope, jwks: key.jwks as never });
+  const client = await registerClient(server, { auth: 'private_key_jwt', backend: true, scope, jwks: key.jwks });
   return { client, key };
 }
 
@@ -295,5 +337,10 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -13,7 +13,10 @@ export const RECEIVING = { SUBSCRIPTION_ALLOW_LOOPBACK: 'true', SUBSCRIPTION_POL
  * In the calling describe: before its tests, the server `start` gives (a TestServer, or a fixture holding one)
  * and a hook receiver, handed to `started`; after them, both closed.
  */
-export function withReceiver<T extends TestServer | { server: TestServer }>(start: () => Promise<T>, started: (server: T, receiver: HookReceiver) => void): void {
+export function withReceiver<T extends TestServer | { server: TestServer }>(
+  start: () => Promise<T>,
+  started: (server: T, receiver: HookReceiver) => void,
+): void {
   let server: T;
   let receiver: HookReceiver;
   before(async () => {
@@ -33,20 +36,32 @@ const CRITERIA = `Observation?code=${PAIN}&value-quantity=gt8`;
 const CONTENT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content';
 
 export const pain = (patient: string, value: number) => ({
-  resourceType: 'Observation', status: 'final',
+  resourceType: 'Observation',
+  status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
-  subject: { reference: `Patient/${patient}` }, effectiveDateTime: '2026-12-01T10:00:00Z',
+  subject: { reference: `Patient/${patient}` },
+  effectiveDateTime: '2026-12-01T10:00:00Z',
   valueQuantity: { value, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
 });
 
-export function subscription(endpoint: string, content?: 'empty' | 'id-only' | 'full-resource', extra: Partial<Subscription> = {}): Subscription {
+export function subscription(
+  endpoint: string,
+  content?: 'empty' | 'id-only' | 'full-resource',
+  extra: Partial<Subscription> = {},
+): Subscription {
   return {
-    resourceType: 'Subscription', status: 'requested', reason: 'pain alerts', criteria: CRITERIA,
+    resourceType: 'Subscription',
+    status: 'requested',
+    reason: 'pain alerts',
+    criteria: CRITERIA,
     channel: {
-      type: 'rest-hook', endpoint,
-      ...(content && content !== 'empty' ? { payload: 'application/fhir+json', _payload: { extension: [{ url: CONTENT, valueCode: content }] } } : {}),
+      type: 'rest-hook',
+      endpoint,
+      ...(content && content !== 'empty'
+        ? { payload: 'application/fhir+json', _payload: { extension: [{ url: CONTENT, valueCode: content }] } }
+        : {}),
       ...extra.channel,
-    } as Subscription['channel'],
+    },
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'channel')),
   };
 }
@@ -61,7 +76,8 @@ export function websocketSubscription(content: 'empty' | 'id-only' | 'full-resou
 export const statusOf = (r: Received) => (r.json as Bundle).entry![0].resource as Parameters;
 export const param = (p: Parameters, name: string) => p.parameter!.find((x) => x.name === name);
 export const notifications = (rs: Received[]) => rs.filter((r) => r.json && param(statusOf(r), 'type')?.valueCode === 'event-notification');
-export const eventNumber = (r: Received) => Number(param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'event-number')!.valueString);
+export const eventNumber = (r: Received) =>
+  Number(param(statusOf(r), 'notification-event')!.part!.find((p) => p.name === 'event-number')!.valueString);
 
 /** Polls Subscription/`id` through the API (as `auth`, the owner's token under SMART) until it has `status`. */
 export async function waitForStatus(server: TestServer, id: string, status: string, auth?: string): Promise<Subscription> {
@@ -78,7 +94,9 @@ export async function waitForStoredStatus(server: TestServer, id: string, status
   return pollStatus(id, status, async () => {
     const [row] = await server.sql<{ content: string }[]>(
       `SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id
-       WHERE r.res_type = 'Subscription' AND r.res_id = ?`, [id]);
+       WHERE r.res_type = 'Subscription' AND r.res_id = ?`,
+      [id],
+    );
     assert.ok(row, `Subscription/${id} is stored`);
     return JSON.parse(row.content) as Subscription;
   });
@@ -98,7 +116,13 @@ export const TOPICS = 'https://fhir.fibrotrack.org/SubscriptionTopic';
 const FILTER = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';
 
 /** A rest-hook Subscription on one of our topics (`pain-severe`, ...), narrowed by filter criteria. */
-export const topicSubscription = (endpoint: string, topic: string, filters: string[], content: 'id-only' | 'full-resource' = 'full-resource'): Subscription => ({
-  ...subscription(endpoint, content), criteria: `${TOPICS}/${topic}`,
+export const topicSubscription = (
+  endpoint: string,
+  topic: string,
+  filters: string[],
+  content: 'id-only' | 'full-resource' = 'full-resource',
+): Subscription => ({
+  ...subscription(endpoint, content),
+  criteria: `${TOPICS}/${topic}`,
   ...(filters.length ? { _criteria: { extension: filters.map((valueString) => ({ url: FILTER, valueString })) } } : {}),
-} as Subscription);
+});

@@ -25,11 +25,19 @@ export function synthealikeBundle(seed: number, encounters = 5, npi = `99999${se
     return fullUrl;
   };
   const org = add(
-    { resourceType: 'Organization', identifier: [{ system: 'https://github.com/synthetichealth/synthea', value: `org-${seed % 3}` }], name: `Clinic ${seed % 3}` },
+    {
+      resourceType: 'Organization',
+      identifier: [{ system: 'https://github.com/synthetichealth/synthea', value: `org-${seed % 3}` }],
+      name: `Clinic ${seed % 3}`,
+    },
     `identifier=https://github.com/synthetichealth/synthea|org-${seed % 3}`,
   );
   add(
-    { resourceType: 'Practitioner', identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: npi }], name: [{ family: `Doctor${npi}`, prefix: ['Dr.'] }] },
+    {
+      resourceType: 'Practitioner',
+      identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: npi }],
+      name: [{ family: `Doctor${npi}`, prefix: ['Dr.'] }],
+    },
     `identifier=http://hl7.org/fhir/sid/us-npi|${npi}`,
   );
   const patient = add({
@@ -73,7 +81,9 @@ export function synthealikeBundle(seed: number, encounters = 5, npi = `99999${se
       resourceType: 'MedicationRequest',
       status: 'active',
       intent: 'order',
-      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '310965', display: 'Ibuprofen 200 MG Oral Tablet' }] },
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '310965', display: 'Ibuprofen 200 MG Oral Tablet' }],
+      },
       subject: { reference: patient },
       encounter: { reference: encounter },
       authoredOn: `${day}T09:20:00Z`,

@@ -28,8 +28,12 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
         const upstream = connect(targetPort, targetHost);
         track(client);
         track(upstream);
-        client.on('data', (d) => { if (!frozen) upstream.write(d); });
-        upstream.on('data', (d) => { if (!frozen) client.write(d); });
+        client.on('data', (d) => {
+          if (!frozen) upstream.write(d);
+        });
+        upstream.on('data', (d) => {
+          if (!frozen) client.write(d);
+        });
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       });
@@ -48,10 +52,17 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
   };
   await listen();
   return {
-    get port() { return port; },
-    start: async () => { frozen = false; if (!server) await listen(); },
+    get port() {
+      return port;
+    },
+    start: async () => {
+      frozen = false;
+      if (!server) await listen();
+    },
     stop,
-    freeze: () => { frozen = true; },
+    freeze: () => {
+      frozen = true;
+    },
     close: stop,
   };
 }

@@ -53,7 +53,10 @@ export const FHIR_JSON = 'application/fhir+json';
 
 /** Creates `body` through the REST API (expecting 201) and returns its id. */
 export async function createResource(s: TestServer, body: Record<string, unknown>): Promise<string> {
-  const res = await s.http.post(`/fhir/${String(body.resourceType)}`).set('Content-Type', FHIR_JSON).send(JSON.stringify(body));
+  const res = await s.http
+    .post(`/fhir/${String(body.resourceType)}`)
+    .set('Content-Type', FHIR_JSON)
+    .send(JSON.stringify(body));
   if (res.status !== 201) throw new Error(`POST ${String(body.resourceType)}: ${res.status} ${res.text}`);
   return (res.body as { id: string }).id;
 }

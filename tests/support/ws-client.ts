@@ -13,7 +13,9 @@ export async function connect(url: string): Promise<WsClient> {
   const ws = new WebSocket(url);
   const messages: string[] = [];
   ws.on('message', (data) => messages.push(data.toString()));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -25,7 +27,8 @@ export async function connect(url: string): Promise<WsClient> {
     async until(count, timeoutMs = 15_000) {
       const end = Date.now() + timeoutMs;
       while (messages.length < count) {
-        if (Date.now() > end) throw new Error(`websocket: ${messages.length} messages, not ${count}, within ${timeoutMs} ms: ${messages.join(' | ')}`);
+        if (Date.now() > end)
+          throw new Error(`websocket: ${messages.length} messages, not ${count}, within ${timeoutMs} ms: ${messages.join(' | ')}`);
         await new Promise((r) => setTimeout(r, 20));
       }
       return messages;

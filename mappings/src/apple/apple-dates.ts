@@ -24,8 +24,16 @@ function digits(s: string, from: number, n: number): number {
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function parseAppleDate(s: string): AppleInstant | undefined {
-  if (s.length !== 25 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32
-    || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 32) return undefined;
+  if (
+    s.length !== 25 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 32 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 32
+  )
+    return undefined;
   const sign = s.charCodeAt(20);
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
@@ -35,8 +43,25 @@ export function parseAppleDate(s: string): AppleInstant | undefined {
   const sec = digits(s, 17, 2);
   const oh = digits(s, 21, 2);
   const om = digits(s, 23, 2);
-  if ((sign !== 43 && sign !== 45) || y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1] || h < 0 || h > 23
-    || mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 18 || om < 0 || om > 59) return undefined;
+  if (
+    (sign !== 43 && sign !== 45) ||
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > DAYS[mo - 1] ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 59 ||
+    oh < 0 ||
+    oh > 18 ||
+    om < 0 ||
+    om > 59
+  )
+    return undefined;
   if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return undefined;
   const offset = (sign === 45 ? -1 : 1) * (oh * 60 + om);
   return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) - offset * 60_000, offset };
@@ -52,11 +77,13 @@ export function isoWithOffset(ms: number, offset: number): string {
 }
 
 /** A date parseAppleDate accepted, in ISO 8601 with the offset it was written with. */
-export const isoAsWritten = (s: string): string =>
-  `${s.slice(0, 10)}T${s.slice(11, 19)}${s.slice(20, 23)}:${s.slice(23, 25)}`;
+export const isoAsWritten = (s: string): string => `${s.slice(0, 10)}T${s.slice(11, 19)}${s.slice(20, 23)}:${s.slice(23, 25)}`;
 
 const DAY = 86_400_000;
-interface CachedZone { zone: IANAZone; days: Map<number, number | null> }
+interface CachedZone {
+  zone: IANAZone;
+  days: Map<number, number | null>;
+}
 const zones = new Map<string, CachedZone | null>();
 
 /** The offset of an IANA zone at an instant (undefined when the name is no zone). luxon's lookups are slow, and

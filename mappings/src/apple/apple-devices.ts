@@ -14,13 +14,18 @@ export function parseHkDevice(s: string): DeviceInfo & { hardware?: string } {
     if (colon > 0) fields.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim());
   }
   const field = (key: string) => fields.get(key) || undefined;
-  return { name: field('name'), manufacturer: field('manufacturer'), model: field('model'), hardware: field('hardware'), version: field('software') };
+  return {
+    name: field('name'),
+    manufacturer: field('manufacturer'),
+    model: field('model'),
+    hardware: field('hardware'),
+    version: field('software'),
+  };
 }
 
 /** Apple's own sources (a watch or phone named in the source, the Health app itself) are Apple's; an app that
  *  names no maker stands for its maker under its own name (the wearable-device profile requires a manufacturer). */
-const makerOf = (source: string): string =>
-  /apple\s*watch|iphone|ipad|^health$/i.test(source) ? 'Apple Inc.' : detach(source);
+const makerOf = (source: string): string => (/apple\s*watch|iphone|ipad|^health$/i.test(source) ? 'Apple Inc.' : detach(source));
 
 export interface AppleDevice {
   device: Device;
@@ -40,10 +45,15 @@ export class AppleDevices {
     const hit = bySource?.get(sourceName);
     if (hit) return hit;
     // Cached for the whole export: copies, not slices of the scanner's chunk (see detach).
-    const info = deviceAttr ? parseHkDevice(detach(deviceAttr)) : { name: detach(sourceName), manufacturer: manufacturerMeta && detach(manufacturerMeta) };
+    const info = deviceAttr
+      ? parseHkDevice(detach(deviceAttr))
+      : { name: detach(sourceName), manufacturer: manufacturerMeta && detach(manufacturerMeta) };
     const model = 'hardware' in info && info.hardware ? info.hardware : info.model;
     const device = buildDevice('apple', {
-      manufacturer: info.manufacturer ?? makerOf(info.name ?? sourceName), model, name: info.name ?? detach(sourceName), version: info.version,
+      manufacturer: info.manufacturer ?? makerOf(info.name ?? sourceName),
+      model,
+      name: info.name ?? detach(sourceName),
+      version: info.version,
     });
     // Exports before iOS 10 name no device: the watch shows only in the source's name ("Jane's Apple Watch").
     const made = { device, isWatch: deviceAttr ? /watch/i.test(`${info.model ?? ''} ${model ?? ''}`) : /apple\s*watch/i.test(sourceName) };

@@ -21,7 +21,13 @@ export interface AppleRecord {
 
 /** What became of a record: an Observation (with the group it is de-duplicated in), dropped, or bad input. */
 export type Outcome =
-  | { obs: Observation; device: Device; group?: 'watch-steps' | 'other-steps' | 'sleep-stages' | 'generic-asleep'; start: number; end: number }
+  | {
+      obs: Observation;
+      device: Device;
+      group?: 'watch-steps' | 'other-steps' | 'sleep-stages' | 'generic-asleep';
+      start: number;
+      end: number;
+    }
   | { drop: string }
   | { bad: string };
 
@@ -71,14 +77,28 @@ export function mapAppleRecord(rec: AppleRecord, patientReference: string, devic
   const { device, isWatch } = devices.of(a.device, a.sourceName, rec.manufacturer);
   const ids = `${a.sourceName}|${start.ms}|${end.ms}`;
   if (workoutRec) {
-    return { obs: workout(rec, type, hashId('Workout', `${type}|${ids}`), period, patientReference, device), device, start: start.ms, end: end.ms };
+    return {
+      obs: workout(rec, type, hashId('Workout', `${type}|${ids}`), period, patientReference, device),
+      device,
+      start: start.ms,
+      end: end.ms,
+    };
   }
   if (type === SLEEP_TYPE) {
     const stage = SLEEP[a.value ?? ''];
-    if (!stage) return a.value ? { bad: `unknown sleep analysis value ${JSON.stringify(a.value)}` } : { drop: 'blank sleep analysis value' };
+    if (!stage)
+      return a.value ? { bad: `unknown sleep analysis value ${JSON.stringify(a.value)}` } : { drop: 'blank sleep analysis value' };
     if (end.ms === start.ms) return { drop: 'a sleep record of no duration' };
-    const obs = buildObservation({ kind: 'sleep-stage', id: hashId(SLEEP_TYPE, `${ids}|${a.value}`), patientReference, effective: period, stage, device });
-    const group = stage === 'asleep' ? 'generic-asleep' : stage === 'light' || stage === 'deep' || stage === 'rem' ? 'sleep-stages' : undefined;
+    const obs = buildObservation({
+      kind: 'sleep-stage',
+      id: hashId(SLEEP_TYPE, `${ids}|${a.value}`),
+      patientReference,
+      effective: period,
+      stage,
+      device,
+    });
+    const group =
+      stage === 'asleep' ? 'generic-asleep' : stage === 'light' || stage === 'deep' || stage === 'rem' ? 'sleep-stages' : undefined;
     return { obs, device, group, start: start.ms, end: end.ms };
   }
   const q = QUANTITY[type];
@@ -91,7 +111,14 @@ export function mapAppleRecord(rec: AppleRecord, patientReference: string, devic
   if (q.kind === 'oxygen-saturation' && r.value > 1) return { bad: `SpO2 ${r.value} is above 1 (HealthKit writes fractions)` };
   // Heart rate and SpO2 samples are instants (start = end); steps and daily resting heart rate span intervals.
   const effective = start.ms === end.ms && q.kind !== 'steps' ? { at: period.start } : period;
-  const obs = buildObservation({ kind: q.kind, id: hashId(type, `${ids}|${a.value}${a.unit}`), patientReference, effective, value: r.value * factor, device });
+  const obs = buildObservation({
+    kind: q.kind,
+    id: hashId(type, `${ids}|${a.value}${a.unit}`),
+    patientReference,
+    effective,
+    value: r.value * factor,
+    device,
+  });
   const group = q.kind === 'steps' ? (isWatch ? 'watch-steps' : 'other-steps') : undefined;
   return { obs, device, group, start: start.ms, end: end.ms };
 }
@@ -106,19 +133,27 @@ function workout(
 ): Observation {
   const a = rec.attrs;
   const duration = reading(a.duration);
-  const minutes = duration.ok ? duration.value * (TIME_UNITS[a.durationUnit ?? 'min'] ?? 1) : (Date.parse(period.end) - Date.parse(period.start)) / 60_000;
+  const minutes = duration.ok
+    ? duration.value * (TIME_UNITS[a.durationUnit ?? 'min'] ?? 1)
+    : (Date.parse(period.end) - Date.parse(period.start)) / 60_000;
   const activity = type.replace(/^HKWorkoutActivityType/, '');
-  const components: ObservationComponent[] = [{
-    code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },
-    valueCodeableConcept: { coding: [{ system: HK_WORKOUT_TYPE_CS, code: type, display: activity }], text: activity },
-  }];
+  const components: ObservationComponent[] = [
+    {
+      code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },
+      valueCodeableConcept: { coding: [{ system: HK_WORKOUT_TYPE_CS, code: type, display: activity }], text: activity },
+    },
+  ];
   const energy = reading(a.totalEnergyBurned);
   const kcal = rec.energy ?? (energy.ok ? energy.value * (ENERGY_UNITS[a.totalEnergyBurnedUnit ?? 'kcal'] ?? 1) : undefined);
   if (kcal !== undefined && kcal > 0) {
-    components.push({ code: { coding: [{ ...WORKOUT_COMPONENTS.energy }] }, valueQuantity: quantity(kcal, { unit: 'kcal', code: 'kcal' }) });
+    components.push({
+      code: { coding: [{ ...WORKOUT_COMPONENTS.energy }] },
+      valueQuantity: quantity(kcal, { unit: 'kcal', code: 'kcal' }),
+    });
   }
   const distance = reading(a.totalDistance);
   const km = distance.ok ? distance.value * (DISTANCE_UNITS[a.totalDistanceUnit ?? 'km'] ?? NaN) : NaN;
-  if (km > 0) components.push({ code: { coding: [{ ...WORKOUT_COMPONENTS.distance }] }, valueQuantity: quantity(km, { unit: 'km', code: 'km' }) });
+  if (km > 0)
+    components.push({ code: { coding: [{ ...WORKOUT_COMPONENTS.distance }] }, valueQuantity: quantity(km, { unit: 'km', code: 'km' }) });
   return buildObservation({ kind: 'workout', id, patientReference, effective: period, value: minutes, components, device });
 }

@@ -37,7 +37,12 @@ export class ExportHandler implements ScanHandler {
     const depth = this.depth;
     if (!selfClosing) this.depth++;
     if (depth === 0) {
-      if (name !== 'HealthData') throw new MappingError(`not an Apple Health export: the root element is <${name}>, not <HealthData>`, this.fileName, `line ${this.scanner.lineAt(pos)}`);
+      if (name !== 'HealthData')
+        throw new MappingError(
+          `not an Apple Health export: the root element is <${name}>, not <HealthData>`,
+          this.fileName,
+          `line ${this.scanner.lineAt(pos)}`,
+        );
       return;
     }
     if (depth === 1) {
@@ -46,7 +51,10 @@ export class ExportHandler implements ScanHandler {
         if (selfClosing) this.finish();
       } else if (name === 'Correlation') {
         this.inCorrelation = !selfClosing;
-        this.skips.drop(this.scanner.lineAt(pos), `${attrs.type ?? 'Correlation'} is not mapped (its records are mapped where they appear at top level)`);
+        this.skips.drop(
+          this.scanner.lineAt(pos),
+          `${attrs.type ?? 'Correlation'} is not mapped (its records are mapped where they appear at top level)`,
+        );
       } else if (!NOT_RECORDS.has(name)) {
         this.skips.drop(this.scanner.lineAt(pos), `<${name}> is not mapped`);
       }
@@ -81,7 +89,7 @@ export class ExportHandler implements ScanHandler {
   private finish(): void {
     const rec = this.current!;
     this.current = undefined;
-    const type = rec.name === 'Workout' ? rec.attrs.workoutActivityType ?? '' : rec.attrs.type ?? '';
+    const type = rec.name === 'Workout' ? (rec.attrs.workoutActivityType ?? '') : (rec.attrs.type ?? '');
     if (type && !isMappedType(rec.name, type)) return this.skips.drop(rec.line, `${type} is not mapped`);
     const outcome = mapAppleRecord(rec, this.patientReference, this.appleDevices);
     if ('bad' in outcome) {

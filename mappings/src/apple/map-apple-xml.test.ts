@@ -15,7 +15,8 @@ const ZIP = new URL('../../test-fixtures/apple/ios16-export.zip', import.meta.ur
 const opts = { patientReference: 'Patient/p1', fileName: 'export.xml' };
 const fromString = (xml: string, extra = {}) => collect(mapAppleHealthXml(Readable.from([Buffer.from(xml)]), { ...opts, ...extra }));
 const head = '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n <ExportDate value="2026-03-30 09:00:00 +0100"/>\n';
-const WATCH = 'device="&lt;&lt;HKDevice: 0x1&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch7,2, software:10.0&gt;"';
+const WATCH =
+  'device="&lt;&lt;HKDevice: 0x1&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch7,2, software:10.0&gt;"';
 const record = (type: string, value: string, start: string, end = start, extra = '') =>
   ` <Record type="${type}" sourceName="S" unit="count/min" startDate="${start}" endDate="${end}" value="${value}"${extra}/>\n`;
 const stage = (o: Observation) => o.valueCodeableConcept?.coding?.[0].code;
@@ -34,7 +35,10 @@ test('batches hold at most batchSize Observations, each Device comes once and no
     }
     for (const o of b.observations) assert.ok(known.has(o.device!.reference!), `${o.device!.reference} not yet given`);
   }
-  assert.equal(batches.reduce((n, b) => n + b.observations.length, 0), 15);
+  assert.equal(
+    batches.reduce((n, b) => n + b.observations.length, 0),
+    15,
+  );
 });
 
 test('the iOS 16 export (broken DTD, \\x0b in names): stages kept, generic Asleep over them dropped, older Asleep kept', async () => {
@@ -48,19 +52,26 @@ test('the iOS 16 export (broken DTD, \\x0b in names): stages kept, generic Aslee
 });
 
 test('steps the phone counted while the watch did are dropped, whichever comes first; the rest are kept', async () => {
-  const phone = (s: string, e: string, v: string) => ` <Record type="HKQuantityTypeIdentifierStepCount" sourceName="iPhone" unit="count" startDate="${s}" endDate="${e}" value="${v}"/>\n`;
-  const watch = (s: string, e: string, v: string) => ` <Record type="HKQuantityTypeIdentifierStepCount" sourceName="W" ${WATCH} unit="count" startDate="${s}" endDate="${e}" value="${v}"/>\n`;
-  const xml = head
-    + watch('2026-03-27 10:00:00 +0100', '2026-03-27 10:10:00 +0100', '500')
-    + phone('2026-03-27 10:05:00 +0100', '2026-03-27 10:15:00 +0100', '480')
-    + phone('2026-03-27 10:10:00 +0100', '2026-03-27 10:20:00 +0100', '90')
-    + phone('2026-03-27 11:00:00 +0100', '2026-03-27 11:10:00 +0100', '700')
-    + watch('2026-03-27 10:59:00 +0100', '2026-03-27 11:01:00 +0100', '120')
-    + '</HealthData>\n';
+  const phone = (s: string, e: string, v: string) =>
+    ` <Record type="HKQuantityTypeIdentifierStepCount" sourceName="iPhone" unit="count" startDate="${s}" endDate="${e}" value="${v}"/>\n`;
+  const watch = (s: string, e: string, v: string) =>
+    ` <Record type="HKQuantityTypeIdentifierStepCount" sourceName="W" ${WATCH} unit="count" startDate="${s}" endDate="${e}" value="${v}"/>\n`;
+  const xml =
+    head +
+    watch('2026-03-27 10:00:00 +0100', '2026-03-27 10:10:00 +0100', '500') +
+    phone('2026-03-27 10:05:00 +0100', '2026-03-27 10:15:00 +0100', '480') +
+    phone('2026-03-27 10:10:00 +0100', '2026-03-27 10:20:00 +0100', '90') +
+    phone('2026-03-27 11:00:00 +0100', '2026-03-27 11:10:00 +0100', '700') +
+    watch('2026-03-27 10:59:00 +0100', '2026-03-27 11:01:00 +0100', '120') +
+    '</HealthData>\n';
   const out = await fromString(xml);
   const steps = out.observations.map((o) => [o.device!.display, o.valueQuantity!.value]);
   // 10:10-10:20 only touches the watch interval's end: no time shared, kept.
-  assert.deepEqual(steps, [['Apple Watch', 500], ['Apple Watch', 120], ['iPhone', 90]]);
+  assert.deepEqual(steps, [
+    ['Apple Watch', 500],
+    ['Apple Watch', 120],
+    ['iPhone', 90],
+  ]);
   assert.equal(out.skipped.filter((s) => /also counted by an Apple Watch/.test(s.reason)).length, 1);
   assert.equal(out.skipped.find((s) => /also counted/.test(s.reason))!.count, 2);
 });
@@ -82,7 +93,10 @@ test('HKTimeZone wins over the offset of the phone that exported; SpO2 fractions
   assert.equal(get('80404-7').valueQuantity!.code, 'ms');
   const workout = get('55411-3');
   assert.equal(workout.meta, undefined, 'no FibroTrack profile fits a workout');
-  assert.deepEqual(workout.component!.map((c) => c.valueCodeableConcept?.coding?.[0].code ?? c.valueQuantity!.value), ['HKWorkoutActivityTypeWalking', 141.25]);
+  assert.deepEqual(
+    workout.component!.map((c) => c.valueCodeableConcept?.coding?.[0].code ?? c.valueQuantity!.value),
+    ['HKWorkoutActivityTypeWalking', 141.25],
+  );
 });
 
 test('a bad record stops the import with the file and line; best effort lists it and maps the rest', async () => {
@@ -94,7 +108,10 @@ test('a bad record stops the import with the file and line; best effort lists it
     return true;
   });
   const out = await fromString(xml, { bestEffort: true });
-  assert.deepEqual(out.observations.map((o) => o.valueQuantity!.value), [70, 72]);
+  assert.deepEqual(
+    out.observations.map((o) => o.valueQuantity!.value),
+    [70, 72],
+  );
   assert.deepEqual(out.skipped, [
     { position: 'export.xml line 5', reason: 'value "n/a" is not a number' },
     { position: 'export.xml line 6', reason: 'startDate "2026-03-27 25:02:00 +0100" is not yyyy-MM-dd HH:mm:ss ±HHMM' },
@@ -102,12 +119,20 @@ test('a bad record stops the import with the file and line; best effort lists it
 });
 
 test('XML that is not well-formed, or not an export, is refused even in best effort', async () => {
-  await assert.rejects(fromString(`${head} <Record type="A"\n</HealthData>\n`, { bestEffort: true }), /^MappingError: export\.xml line 4: not well-formed XML: malformed attributes in <Record>$/);
-  await assert.rejects(fromString('<?xml version="1.0"?>\n<ClinicalDocument/>\n'), /export\.xml line 2: not an Apple Health export: the root element is <ClinicalDocument>/);
+  await assert.rejects(
+    fromString(`${head} <Record type="A"\n</HealthData>\n`, { bestEffort: true }),
+    /^MappingError: export\.xml line 4: not well-formed XML: malformed attributes in <Record>$/,
+  );
+  await assert.rejects(
+    fromString('<?xml version="1.0"?>\n<ClinicalDocument/>\n'),
+    /export\.xml line 2: not an Apple Health export: the root element is <ClinicalDocument>/,
+  );
 });
 
 test('a UTF-8 character split between chunks, and a byte order mark, read as they should', async () => {
-  const xml = Buffer.from(`\ufeff${head} <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Jane’s Watch" unit="count/min" startDate="2026-03-27 08:00:00 +0100" endDate="2026-03-27 08:00:00 +0100" value="70"/>\n</HealthData>\n`);
+  const xml = Buffer.from(
+    `\ufeff${head} <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Jane’s Watch" unit="count/min" startDate="2026-03-27 08:00:00 +0100" endDate="2026-03-27 08:00:00 +0100" value="70"/>\n</HealthData>\n`,
+  );
   const bytes = [...xml].map((b) => Buffer.from([b]));
   const out = await collect(mapAppleHealthXml(Readable.from(bytes), opts));
   assert.equal(out.observations[0].device!.display, 'Jane’s Watch');
@@ -128,7 +153,10 @@ test('held-back records beyond a megabyte wait on disk, and the temporary direct
     seen.push(...b.observations.map((o) => o.valueQuantity!.value!));
   }
   assert.ok(sawDir, 'the held-back records went to a temporary file');
-  assert.deepEqual(seen, Array.from({ length: 6000 }, (_, i) => i + 1));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 6000 }, (_, i) => i + 1),
+  );
   assert.equal(readdirSync(tmpdir()).filter((f) => f.startsWith('fibrotrack-apple-')).length, before);
 });
 
@@ -140,11 +168,20 @@ test('export.zip: export.xml is found and read as a stream (export_cda.xml is no
   const dir = mkdtempSync(join(tmpdir(), 'ft-zip-test-'));
   try {
     writeFileSync(join(dir, 'not.zip'), 'plain text');
-    await assert.rejects(collect(mapAppleHealthZip(join(dir, 'not.zip'), { patientReference: 'Patient/p1' })), /not\.zip: not a readable zip file/);
+    await assert.rejects(
+      collect(mapAppleHealthZip(join(dir, 'not.zip'), { patientReference: 'Patient/p1' })),
+      /not\.zip: not a readable zip file/,
+    );
     // A zip with only export_cda.xml: the same bytes as the fixture, but the entry named export.xml renamed away.
     const zip = readFileSync(ZIP);
-    writeFileSync(join(dir, 'cda-only.zip'), Buffer.from(zip.toString('latin1').replaceAll('apple_health_export/export.xml', 'apple_health_export/exp0rt.xml'), 'latin1'));
-    await assert.rejects(collect(mapAppleHealthZip(join(dir, 'cda-only.zip'), { patientReference: 'Patient/p1' })), /cda-only\.zip: no apple_health_export\/export\.xml inside/);
+    writeFileSync(
+      join(dir, 'cda-only.zip'),
+      Buffer.from(zip.toString('latin1').replaceAll('apple_health_export/export.xml', 'apple_health_export/exp0rt.xml'), 'latin1'),
+    );
+    await assert.rejects(
+      collect(mapAppleHealthZip(join(dir, 'cda-only.zip'), { patientReference: 'Patient/p1' })),
+      /cda-only\.zip: no apple_health_export\/export\.xml inside/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

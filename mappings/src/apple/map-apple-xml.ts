@@ -16,7 +16,10 @@ export type AppleOptions = MappingOptions & {
 
 const SLICE = 64 * 1024;
 
-export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable | AsyncIterable<Buffer | string>, opts: AppleOptions): AsyncGenerator<MappedBatch> {
+export async function* mapAppleHealthXml(
+  input: NodeJS.ReadableStream | Readable | AsyncIterable<Buffer | string>,
+  opts: AppleOptions,
+): AsyncGenerator<MappedBatch> {
   const fileName = opts.fileName ?? 'export.xml';
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
   const h = new ExportHandler(fileName, opts.patientReference, opts.bestEffort ?? false);
@@ -53,9 +56,12 @@ export async function* mapAppleHealthXml(input: NodeJS.ReadableStream | Readable
       opts.signal?.throwIfAborted();
       const covered = d.group === 'other-steps' ? h.watchSteps : h.sleepStages;
       if (covered.overlaps(d.start, d.end)) {
-        h.skips.drop(d.rec.line, d.group === 'other-steps'
-          ? 'steps also counted by an Apple Watch at the same time (the watch record is kept)'
-          : 'generic Asleep overlapping sleep stage records (the stages are kept)');
+        h.skips.drop(
+          d.rec.line,
+          d.group === 'other-steps'
+            ? 'steps also counted by an Apple Watch at the same time (the watch record is kept)'
+            : 'generic Asleep overlapping sleep stage records (the stages are kept)',
+        );
       } else h.emitDeferred(d.rec);
       if (h.ready.length >= batchSize) yield batch(false);
     }

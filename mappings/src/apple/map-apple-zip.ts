@@ -17,7 +17,11 @@ interface ZipEntrySizes {
   uncompressedSize: number;
 }
 
-function openExportXml(zipPath: string, zipName: string, limits: AppleLimits): Promise<{ stream: Readable; entry: ZipEntrySizes; close(): void }> {
+function openExportXml(
+  zipPath: string,
+  zipName: string,
+  limits: AppleLimits,
+): Promise<{ stream: Readable; entry: ZipEntrySizes; close(): void }> {
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true, autoClose: false }, (err, zip) => {
       if (err || !zip) return reject(new MappingError(`not a readable zip file: ${err?.message ?? 'unknown error'}`, zipName));
@@ -42,10 +46,19 @@ function openExportXml(zipPath: string, zipName: string, limits: AppleLimits): P
 }
 
 /** The error for an entry of `bytes` inflated bytes beyond a limit, or undefined. */
-function beyondLimits(bytes: number, entry: ZipEntrySizes, zipName: string, limits: AppleLimits, verb: string): InputTooLargeError | undefined {
+function beyondLimits(
+  bytes: number,
+  entry: ZipEntrySizes,
+  zipName: string,
+  limits: AppleLimits,
+  verb: string,
+): InputTooLargeError | undefined {
   const where = `${zipName}/${entry.fileName}`;
   if (bytes > limits.maxUnzippedBytes) {
-    return new InputTooLargeError(`${entry.fileName} ${verb} ${bytes} bytes; an export.xml may inflate to at most ${limits.maxUnzippedBytes} bytes`, where);
+    return new InputTooLargeError(
+      `${entry.fileName} ${verb} ${bytes} bytes; an export.xml may inflate to at most ${limits.maxUnzippedBytes} bytes`,
+      where,
+    );
   }
   if (bytes > RATIO_FLOOR_BYTES && bytes > limits.maxZipRatio * entry.compressedSize) {
     return new InputTooLargeError(
@@ -60,7 +73,12 @@ function beyondLimits(bytes: number, entry: ZipEntrySizes, zipName: string, limi
  * The inflated bytes as they come, stopped as soon as they pass a limit, whatever the entry declared. A fault of
  * the compressed data (yauzl's size checks, zlib's) is the upload's fault, named like an unreadable zip.
  */
-export async function* inflatedWithinLimits(stream: AsyncIterable<Buffer>, entry: ZipEntrySizes, zipName: string, limits: AppleLimits): AsyncGenerator<Buffer> {
+export async function* inflatedWithinLimits(
+  stream: AsyncIterable<Buffer>,
+  entry: ZipEntrySizes,
+  zipName: string,
+  limits: AppleLimits,
+): AsyncGenerator<Buffer> {
   let bytes = 0;
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {

@@ -9,7 +9,8 @@ const MAX_REASONS = 500;
 const MAX_REASON_CHARS = 300;
 
 const OTHER = `other reasons (beyond the first ${MAX_REASONS} different ones)`;
-const cut = (reason: string) => (reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}... (${reason.length} characters)` : reason);
+const cut = (reason: string) =>
+  reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}... (${reason.length} characters)` : reason;
 
 export class SkipTally {
   private listed: SkippedRecord[] = [];

@@ -57,12 +57,15 @@ test('any chunking gives the same events: one character at a time, or cut inside
 });
 
 const fault = (xml: string, message: RegExp, line: number) => {
-  assert.throws(() => scan([xml]), (e: unknown) => {
-    assert.ok(e instanceof XmlSyntaxError, String(e));
-    assert.match(e.message, message);
-    assert.equal(e.line, line, e.message);
-    return true;
-  });
+  assert.throws(
+    () => scan([xml]),
+    (e: unknown) => {
+      assert.ok(e instanceof XmlSyntaxError, String(e));
+      assert.match(e.message, message);
+      assert.equal(e.line, line, e.message);
+      return true;
+    },
+  );
 };
 
 test('malformed XML is refused with the line of the fault', () => {
@@ -87,10 +90,14 @@ test('attribute names with spaces (Withings metadata in 2015 exports) are let th
 /** Fed in chunks of `size` to a scanner whose markup limit is `max`; the events, or the error thrown. */
 function scanLimited(text: string, size: number, max: number): Event[] | XmlSyntaxError {
   const events: Event[] = [];
-  const s: XmlScanner = new XmlScanner({
-    open: (name, attrs, selfClosing) => events.push([selfClosing ? 'empty' : 'open', name, { ...attrs }]),
-    close: (name) => events.push(['close', name]),
-  }, false, max);
+  const s: XmlScanner = new XmlScanner(
+    {
+      open: (name, attrs, selfClosing) => events.push([selfClosing ? 'empty' : 'open', name, { ...attrs }]),
+      close: (name) => events.push(['close', name]),
+    },
+    false,
+    max,
+  );
   try {
     for (let i = 0; i < text.length; i += size) s.write(text.slice(i, i + size));
     s.end();
@@ -124,6 +131,10 @@ test('a tag, comment or declaration longer than the limit is refused with its li
 test('markup up to the limit, and any amount of text between tags, pass in any chunking', () => {
   const value = 'v'.repeat(900);
   const xml = `<HealthData>${' '.repeat(50_000)}<Record a="${value}" b='>"' c="x>y"/><!--${'c'.repeat(900)}-->\n${'\n'.repeat(50_000)}</HealthData>`;
-  const expected: Event[] = [['open', 'HealthData', {}], ['empty', 'Record', { a: value, b: '>"', c: 'x>y' }], ['close', 'HealthData']];
+  const expected: Event[] = [
+    ['open', 'HealthData', {}],
+    ['empty', 'Record', { a: value, b: '>"', c: 'x>y' }],
+    ['close', 'HealthData'],
+  ];
   for (const size of [xml.length, 4096, 100, 3]) assert.deepEqual(scanLimited(xml, size, 1000), expected, `chunks of ${size}`);
 });

@@ -14,7 +14,10 @@ export interface ScanHandler {
 }
 
 export class XmlSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }
@@ -63,7 +66,11 @@ export class XmlScanner {
    * `latin1`: chunks are bytes read as latin1 (Buffer#toString('latin1')) of a UTF-8 document.
    * `maxMarkup`: the longest tag, comment or declaration, in characters (bytes in latin1 mode).
    */
-  constructor(private readonly handler: ScanHandler, private readonly latin1 = false, private readonly maxMarkup = DEFAULT_MAX_MARKUP) {}
+  constructor(
+    private readonly handler: ScanHandler,
+    private readonly latin1 = false,
+    private readonly maxMarkup = DEFAULT_MAX_MARKUP,
+  ) {}
 
   write(chunk: string): void {
     if (FORBIDDEN.test(chunk)) chunk = chunk.replace(FORBIDDEN, '');
@@ -82,7 +89,11 @@ export class XmlScanner {
     this.scan(true);
     const rest = this.buf.slice(this.pos);
     if (rest.trim() !== '') throw new XmlSyntaxError('unexpected end of file inside markup', this.lineAt(this.pos));
-    if (this.stack.length) throw new XmlSyntaxError(`unexpected end of file: <${this.stack[this.stack.length - 1]}> is not closed`, this.lineAt(this.buf.length));
+    if (this.stack.length)
+      throw new XmlSyntaxError(
+        `unexpected end of file: <${this.stack[this.stack.length - 1]}> is not closed`,
+        this.lineAt(this.buf.length),
+      );
     if (!this.rootSeen) throw new XmlSyntaxError('no root element', this.lineAt(this.buf.length));
   }
 
@@ -172,7 +183,10 @@ export class XmlScanner {
       const name = NAME.exec(buf)?.[0].slice(0, 60) ?? '';
       what = `the tag <${buf.charCodeAt(lt + 1) === 47 ? '/' : ''}${name}>`;
     }
-    throw new XmlMarkupTooLong(`${what} starting here is longer than ${this.maxMarkup} bytes, the most one tag with its attributes, comment or declaration may take`, this.lineAt(lt));
+    throw new XmlMarkupTooLong(
+      `${what} starting here is longer than ${this.maxMarkup} bytes, the most one tag with its attributes, comment or declaration may take`,
+      this.lineAt(lt),
+    );
   }
 
   /** Comments, processing instructions, CDATA and the DOCTYPE; -1 when the markup is not complete yet. */
@@ -351,4 +365,4 @@ export class XmlScanner {
  * megabyte and V8 keeps the whole chunk for as long as a slice lives, so anything kept past its record (caches,
  * tallies) must be detached, or memory grows with the export.
  */
-export const detach = (s: string): string => (s.length < 13 ? s : (` ${s}`).slice(1));
+export const detach = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));

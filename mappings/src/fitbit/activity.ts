@@ -32,7 +32,11 @@ function summaryDate(json: Json, ctx: FitbitContext): string | undefined {
   if (named) return dateOf(ctx, 'fileName', named);
   const starts = Array.isArray(json.activities) ? json.activities.map((a) => (isObj(a) ? a.startDate : undefined)) : [];
   const date = starts.find((d): d is string => typeof d === 'string' && DATE.test(d));
-  if (!date) ctx.skips.bad('summary', 'a daily activity summary names no date: name the file with the date asked for (e.g. activities-2026-05-04.json)');
+  if (!date)
+    ctx.skips.bad(
+      'summary',
+      'a daily activity summary names no date: name the file with the date asked for (e.g. activities-2026-05-04.json)',
+    );
   return date;
 }
 
@@ -41,16 +45,30 @@ function mapSummary(summary: Json, date: string, ctx: FitbitContext): void {
   if (!period) return;
   const steps = summary.steps === undefined ? undefined : positive(ctx.skips, 'summary.steps', summary.steps, 'step count');
   if (steps !== undefined) {
-    ctx.out.push(buildObservation({
-      kind: 'daily-steps', id: `fitbit:daily-steps:${date}`, patientReference: ctx.opts.patientReference, effective: period, value: steps, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'daily-steps',
+        id: `fitbit:daily-steps:${date}`,
+        patientReference: ctx.opts.patientReference,
+        effective: period,
+        value: steps,
+        device: ctx.device,
+      }),
+    );
   }
   if (summary.restingHeartRate !== undefined) {
     const rest = positive(ctx.skips, 'summary.restingHeartRate', summary.restingHeartRate, 'resting heart rate');
     if (rest !== undefined) {
-      ctx.out.push(buildObservation({
-        kind: 'resting-heart-rate', id: `fitbit:resting-heart:${date}`, patientReference: ctx.opts.patientReference, effective: period, value: rest, device: ctx.device,
-      }));
+      ctx.out.push(
+        buildObservation({
+          kind: 'resting-heart-rate',
+          id: `fitbit:resting-heart:${date}`,
+          patientReference: ctx.opts.patientReference,
+          effective: period,
+          value: rest,
+          device: ctx.device,
+        }),
+      );
     }
   }
   const levels: ObservationComponent[] = [];
@@ -67,10 +85,17 @@ function mapSummary(summary: Json, date: string, ctx: FitbitContext): void {
   }
   if (levels.length) {
     // The value: minutes of moderate to vigorous activity (fairly + very active), what exercise advice counts.
-    ctx.out.push(buildObservation({
-      kind: 'active-minutes', id: `fitbit:active-minutes:${date}`, patientReference: ctx.opts.patientReference, effective: period,
-      value: (minutes.veryActiveMinutes ?? 0) + (minutes.fairlyActiveMinutes ?? 0), components: levels, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'active-minutes',
+        id: `fitbit:active-minutes:${date}`,
+        patientReference: ctx.opts.patientReference,
+        effective: period,
+        value: (minutes.veryActiveMinutes ?? 0) + (minutes.fairlyActiveMinutes ?? 0),
+        components: levels,
+        device: ctx.device,
+      }),
+    );
   }
   for (const key of Object.keys(summary)) {
     if (!MAPPED_SUMMARY.has(key)) ctx.skips.drop(`summary.${key}`, `summary.${key} is not mapped`);
@@ -80,17 +105,24 @@ function mapSummary(summary: Json, date: string, ctx: FitbitContext): void {
 function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
   if (!isObj(s)) return ctx.skips.bad(at, 'not an object');
   if (s.logId === undefined || s.logId === '') return ctx.skips.bad(`${at}.logId`, 'an exercise session needs a logId');
-  if (typeof s.startDate !== 'string' || !DATE.test(s.startDate)) return ctx.skips.bad(`${at}.startDate`, `startDate ${JSON.stringify(s.startDate)} is not yyyy-MM-dd`);
-  if (typeof s.startTime !== 'string' || !HHMM.test(s.startTime)) return ctx.skips.bad(`${at}.startTime`, `startTime ${JSON.stringify(s.startTime)} is not HH:mm`);
+  if (typeof s.startDate !== 'string' || !DATE.test(s.startDate))
+    return ctx.skips.bad(`${at}.startDate`, `startDate ${JSON.stringify(s.startDate)} is not yyyy-MM-dd`);
+  if (typeof s.startTime !== 'string' || !HHMM.test(s.startTime))
+    return ctx.skips.bad(`${at}.startTime`, `startTime ${JSON.stringify(s.startTime)} is not HH:mm`);
   // A session logged without a duration is kept at its start; one logged without a time of day (hasStartTime
   // false: the startTime is a placeholder) is placed on its day.
   const ms = s.duration === undefined ? undefined : reading(s.duration);
-  if (ms && (!ms.ok || ms.value < 0)) return ctx.skips.bad(`${at}.duration`, `duration ${JSON.stringify(s.duration)} is not a number of milliseconds`);
+  if (ms && (!ms.ok || ms.value < 0))
+    return ctx.skips.bad(`${at}.duration`, `duration ${JSON.stringify(s.duration)} is not a number of milliseconds`);
   const duration = ms?.ok ? ms.value : undefined;
   const local = `${s.startDate}T${s.startTime}`;
   let effective: Effective | undefined;
   if (s.hasStartTime === false) effective = localDay(ctx, s.startDate);
-  else if (duration === undefined) effective = (() => { const at = ctx.clock.place(local); return at ? { at } : undefined; })();
+  else if (duration === undefined)
+    effective = (() => {
+      const at = ctx.clock.place(local);
+      return at ? { at } : undefined;
+    })();
   else {
     const start = ctx.clock.place(local);
     const end = ctx.clock.placePlus(local, duration / 1000);
@@ -98,14 +130,21 @@ function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
   }
   if (!effective) return unplaced(ctx, `${at}.startTime`, local, `${local} is not a valid time`);
   const name = typeof s.name === 'string' && s.name ? s.name : typeof s.activityParentName === 'string' ? s.activityParentName : 'Exercise';
-  const components: ObservationComponent[] = [{
-    code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },
-    valueCodeableConcept: {
-      ...(s.activityId !== undefined ? { coding: [{ system: FITBIT_ACTIVITY_CS, code: String(s.activityId), display: name }] } : {}),
-      text: name,
+  const components: ObservationComponent[] = [
+    {
+      code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },
+      valueCodeableConcept: {
+        ...(s.activityId !== undefined ? { coding: [{ system: FITBIT_ACTIVITY_CS, code: String(s.activityId), display: name }] } : {}),
+        text: name,
+      },
     },
-  }];
-  const add = (key: string, coding: (typeof WORKOUT_COMPONENTS)[keyof typeof WORKOUT_COMPONENTS], unit: { unit: string; code: string }, factor = 1) => {
+  ];
+  const add = (
+    key: string,
+    coding: (typeof WORKOUT_COMPONENTS)[keyof typeof WORKOUT_COMPONENTS],
+    unit: { unit: string; code: string },
+    factor = 1,
+  ) => {
     const r = reading(s[key]);
     if (r.ok && r.value > 0) components.push({ code: { coding: [{ ...coding }] }, valueQuantity: quantity(r.value * factor, unit) });
   };
@@ -113,8 +152,15 @@ function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
   // Distance follows the request's Accept-Language like weight: miles where weight comes in pounds (en_US), else km.
   add('distance', WORKOUT_COMPONENTS.distance, { unit: 'km', code: 'km' }, ctx.opts.weightUnit === 'lb' ? 1.609344 : 1);
   add('steps', WORKOUT_COMPONENTS.steps, { unit: 'steps', code: '{steps}' });
-  ctx.out.push(buildObservation({
-    kind: 'workout', id: `fitbit:activity:${s.logId}`, patientReference: ctx.opts.patientReference,
-    effective, value: duration === undefined ? undefined : duration / 60_000, components, device: ctx.device,
-  }));
+  ctx.out.push(
+    buildObservation({
+      kind: 'workout',
+      id: `fitbit:activity:${s.logId}`,
+      patientReference: ctx.opts.patientReference,
+      effective,
+      value: duration === undefined ? undefined : duration / 60_000,
+      components,
+      device: ctx.device,
+    }),
+  );
 }

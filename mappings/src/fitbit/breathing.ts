@@ -26,13 +26,20 @@ export function mapBreathing(json: Json, ctx: FitbitContext): void {
     if (value === undefined || !period) return;
     const components: ObservationComponent[] = [];
     for (const [key, coding] of Object.entries(BREATHING_COMPONENTS)) {
-      const r = isObj(v[key]) ? reading((v[key] as Json).breathingRate) : undefined;
+      const r = isObj(v[key]) ? reading(v[key].breathingRate) : undefined;
       // Fitbit writes 0 or -1 for a stage it could not measure: no reading.
       if (r?.ok && r.value > 0) components.push({ code: { coding: [coding] }, valueQuantity: quantity(r.value, PER_MIN) });
     }
-    ctx.out.push(buildObservation({
-      kind: 'respiratory-rate', id: `fitbit:breathing-rate:${date}`, patientReference: ctx.opts.patientReference,
-      effective: period, value, components, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'respiratory-rate',
+        id: `fitbit:breathing-rate:${date}`,
+        patientReference: ctx.opts.patientReference,
+        effective: period,
+        value,
+        components,
+        device: ctx.device,
+      }),
+    );
   });
 }

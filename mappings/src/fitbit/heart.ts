@@ -23,10 +23,16 @@ function mapRestingDay(day: unknown, at: string, ctx: FitbitContext, json: Json)
   const value = positive(ctx.skips, `${at}.value.restingHeartRate`, day.value.restingHeartRate, 'resting heart rate');
   const period = localDay(ctx, date);
   if (value === undefined || !period) return;
-  ctx.out.push(buildObservation({
-    kind: 'resting-heart-rate', id: `fitbit:resting-heart:${date}`, patientReference: ctx.opts.patientReference,
-    effective: period, value, device: ctx.device,
-  }));
+  ctx.out.push(
+    buildObservation({
+      kind: 'resting-heart-rate',
+      id: `fitbit:resting-heart:${date}`,
+      patientReference: ctx.opts.patientReference,
+      effective: period,
+      value,
+      device: ctx.device,
+    }),
+  );
 }
 
 function mapMeanOfDay(day: Json, at: string, date: string, ctx: FitbitContext, json: Json): void {
@@ -35,17 +41,28 @@ function mapMeanOfDay(day: Json, at: string, date: string, ctx: FitbitContext, j
   // The period: that of the intraday points when the response has them (a time window may have been asked for),
   // else the whole local day.
   const intraday = json['activities-heart-intraday'];
-  const times = isObj(intraday) && Array.isArray(intraday.dataset)
-    ? intraday.dataset.map((p: unknown) => (isObj(p) && typeof p.time === 'string' && TIME.test(p.time) ? p.time : undefined)).filter((t): t is string => !!t && !ctx.clock.nonexistent(`${date}T${t}`)).sort()
-    : [];
+  const times =
+    isObj(intraday) && Array.isArray(intraday.dataset)
+      ? intraday.dataset
+          .map((p: unknown) => (isObj(p) && typeof p.time === 'string' && TIME.test(p.time) ? p.time : undefined))
+          .filter((t): t is string => !!t && !ctx.clock.nonexistent(`${date}T${t}`))
+          .sort()
+      : [];
   const period = times.length
     ? { start: ctx.clock.place(`${date}T${times[0]}`), end: ctx.clock.place(`${date}T${times[times.length - 1]}`) }
     : localDay(ctx, date);
   if (!period?.start || !period.end) return ctx.skips.bad(`${at}.dateTime`, `${date} has no place on the time line`);
-  ctx.out.push(buildObservation({
-    kind: 'heart-rate', id: `fitbit:heart-mean:${date}`, patientReference: ctx.opts.patientReference,
-    effective: { start: period.start, end: period.end }, value, device: ctx.device, note: 'Mean heart rate over the period',
-  }));
+  ctx.out.push(
+    buildObservation({
+      kind: 'heart-rate',
+      id: `fitbit:heart-mean:${date}`,
+      patientReference: ctx.opts.patientReference,
+      effective: { start: period.start, end: period.end },
+      value,
+      device: ctx.device,
+      note: 'Mean heart rate over the period',
+    }),
+  );
 }
 
 function mapIntraday(json: Json, ctx: FitbitContext): void {
@@ -74,9 +91,15 @@ function mapIntraday(json: Json, ctx: FitbitContext): void {
     const when = series.place(`${date}T${point.time}`);
     if (!when) return unplaced(ctx, `${at}.time`, `${date}T${point.time}`, `time ${point.time} is not a time of ${date}`);
     // The second pass through a repeated hour is told apart by its offset.
-    ctx.out.push(buildObservation({
-      kind: 'heart-rate', id: `fitbit:heart:${date}T${point.time}${when.repeat ? when.at.slice(-6) : ''}`, patientReference: ctx.opts.patientReference,
-      effective: { at: when.at }, value, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'heart-rate',
+        id: `fitbit:heart:${date}T${point.time}${when.repeat ? when.at.slice(-6) : ''}`,
+        patientReference: ctx.opts.patientReference,
+        effective: { at: when.at },
+        value,
+        device: ctx.device,
+      }),
+    );
   });
 }

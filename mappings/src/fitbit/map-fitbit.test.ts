@@ -6,14 +6,20 @@ import { test } from 'node:test';
 import { MappingError, mapFitbit, type MappingOptions } from '../index.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../test-fixtures/fitbit/${name}`, import.meta.url), 'utf8'));
-const opts = (extra: Partial<MappingOptions> = {}): MappingOptions => ({ patientReference: 'Patient/p1', timeZone: 'Europe/Berlin', ...extra });
+const opts = (extra: Partial<MappingOptions> = {}): MappingOptions => ({
+  patientReference: 'Patient/p1',
+  timeZone: 'Europe/Berlin',
+  ...extra,
+});
 const byId = (json: unknown, o: Partial<MappingOptions> = {}) =>
   new Map(mapFitbit(json, opts(o)).observations.map((x) => [x.identifier![0].value!, x]));
 
 test('local times need a zone or an offset, and a real one', () => {
   const json = fixture('activities-steps-timeseries.json');
-  assert.throws(() => mapFitbit(json, { patientReference: 'Patient/p1', fileName: 'steps.json' }),
-    (e: unknown) => e instanceof MappingError && e.fileName === 'steps.json' && /timeZone \(IANA\) or utcOffset/.test(e.message));
+  assert.throws(
+    () => mapFitbit(json, { patientReference: 'Patient/p1', fileName: 'steps.json' }),
+    (e: unknown) => e instanceof MappingError && e.fileName === 'steps.json' && /timeZone \(IANA\) or utcOffset/.test(e.message),
+  );
   assert.throws(() => mapFitbit(json, opts({ timeZone: 'Mars/Olympus' })), /'Mars\/Olympus' is not an IANA time zone/);
   assert.throws(() => mapFitbit(json, opts({ utcOffset: '+2' })), /utcOffset '\+2' is not an offset/);
 });
@@ -25,14 +31,23 @@ test('spring forward: intraday points before and after the gap take +01:00 and +
   assert.equal(obs.get('fitbit:heart:2026-03-29T03:00:00')!.valueQuantity!.value, 61, 'the string "61" is parsed');
   const day = obs.get('fitbit:resting-heart:2026-03-29')!.effectivePeriod!;
   assert.deepEqual(day, { start: '2026-03-29T00:00:00+01:00', end: '2026-03-29T23:59:59+02:00' });
-  assert.equal(Date.parse(day.end!) - Date.parse(day.start!), 23 * 3600_000 - 1000);
+  assert.equal(Date.parse(day.end) - Date.parse(day.start), 23 * 3600_000 - 1000);
 });
 
 test('fall back: a 15-minute interval ends 15 minutes later; the repeated hour, met once, takes its first offset', () => {
   const obs = byId(fixture('steps-intraday-dst-autumn.json'));
-  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T01:45:00')!.effectivePeriod, { start: '2026-10-25T01:45:00+02:00', end: '2026-10-25T02:00:00+02:00' });
-  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, { start: '2026-10-25T02:30:00+02:00', end: '2026-10-25T02:45:00+02:00' });
-  assert.deepEqual(obs.get('fitbit:daily-steps:2026-10-25')!.effectivePeriod, { start: '2026-10-25T00:00:00+02:00', end: '2026-10-25T23:59:59+01:00' });
+  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T01:45:00')!.effectivePeriod, {
+    start: '2026-10-25T01:45:00+02:00',
+    end: '2026-10-25T02:00:00+02:00',
+  });
+  assert.deepEqual(obs.get('fitbit:steps:2026-10-25T02:30:00')!.effectivePeriod, {
+    start: '2026-10-25T02:30:00+02:00',
+    end: '2026-10-25T02:45:00+02:00',
+  });
+  assert.deepEqual(obs.get('fitbit:daily-steps:2026-10-25')!.effectivePeriod, {
+    start: '2026-10-25T00:00:00+02:00',
+    end: '2026-10-25T23:59:59+01:00',
+  });
   assert.equal(obs.get('fitbit:daily-steps:2026-10-25')!.valueQuantity!.code, '/d');
 });
 
@@ -41,10 +56,17 @@ test('a sleep log crossing the DST change keeps the offset in force when it bega
   const sleep = obs.get('fitbit:sleep:44001')!;
   assert.deepEqual(sleep.effectivePeriod, { start: '2026-03-28T23:30:00+01:00', end: '2026-03-29T06:30:00+01:00' });
   // duration 25,200,000 ms: end - start is exactly the log's duration.
-  assert.equal(Date.parse(sleep.effectivePeriod!.end!) - Date.parse(sleep.effectivePeriod!.start!), 25_200_000);
+  assert.equal(Date.parse(sleep.effectivePeriod.end) - Date.parse(sleep.effectivePeriod.start), 25_200_000);
   assert.equal(sleep.valueQuantity!.value, 409);
-  assert.deepEqual(sleep.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]),
-    [['93831-6', 60], ['93830-8', 260], ['93829-0', 90], ['sleep-awake', 11]]);
+  assert.deepEqual(
+    sleep.component!.map((c) => [c.code.coding![0].code, c.valueQuantity!.value]),
+    [
+      ['93831-6', 60],
+      ['93830-8', 260],
+      ['93829-0', 90],
+      ['sleep-awake', 11],
+    ],
+  );
   const rem = obs.get('fitbit:sleep:44001:2026-03-29T02:10:00.000')!;
   assert.equal(rem.valueCodeableConcept!.coding![0].code, 'rem');
   assert.deepEqual(rem.effectivePeriod, { start: '2026-03-29T02:10:00+01:00', end: '2026-03-29T03:40:00+01:00' });
@@ -53,14 +75,17 @@ test('a sleep log crossing the DST change keeps the offset in force when it bega
 
 test('a fixed offset is used as given, whatever the date', () => {
   const out = mapFitbit(fixture('activities-steps-timeseries.json'), opts({ timeZone: undefined, utcOffset: '-07:00' }));
-  assert.deepEqual(out.observations.map((o) => o.effectivePeriod), [
-    { start: '2015-08-23T00:00:00-07:00', end: '2015-08-23T23:59:59-07:00' },
-    { start: '2015-08-24T00:00:00-07:00', end: '2015-08-24T23:59:59-07:00' },
-  ]);
+  assert.deepEqual(
+    out.observations.map((o) => o.effectivePeriod),
+    [
+      { start: '2015-08-23T00:00:00-07:00', end: '2015-08-23T23:59:59-07:00' },
+      { start: '2015-08-24T00:00:00-07:00', end: '2015-08-24T23:59:59-07:00' },
+    ],
+  );
   assert.deepEqual(out.skipped, [{ position: 'activities-steps[2].value', reason: 'zero step count (a gap, not a reading)' }]);
 });
 
-test('resting heart rate from the current shape (number or string); the older shape\'s string value is a mean heart rate', () => {
+test("resting heart rate from the current shape (number or string); the older shape's string value is a mean heart rate", () => {
   const current = byId(fixture('heart-resting-current.json'));
   assert.equal(current.get('fitbit:resting-heart:2026-03-28')!.valueQuantity!.value, 61);
   assert.equal(current.get('fitbit:resting-heart:2026-03-29')!.valueQuantity!.value, 63);
@@ -73,26 +98,41 @@ test('resting heart rate from the current shape (number or string); the older sh
 
 test('HRV is RMSSD in our own code system; SpO2 carries both LOINC codes; weight in pounds becomes kg', () => {
   const hrv = mapFitbit(fixture('hrv-daily.json'), opts()).observations[1];
-  assert.deepEqual(hrv.code.coding!.map((c) => `${c.system}|${c.code}`), ['https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation|hrv-rmssd']);
+  assert.deepEqual(
+    hrv.code.coding!.map((c) => `${c.system}|${c.code}`),
+    ['https://fhir.fibrotrack.org/CodeSystem/fibrotrack-observation|hrv-rmssd'],
+  );
   assert.deepEqual(hrv.valueQuantity, { value: 29.5, unit: 'ms', system: 'http://unitsofmeasure.org', code: 'ms' });
   const spo2 = mapFitbit(fixture('spo2-summary.json'), opts()).observations[0];
-  assert.deepEqual(spo2.code.coding!.map((c) => c.code), ['59408-5', '2708-6']);
+  assert.deepEqual(
+    spo2.code.coding!.map((c) => c.code),
+    ['59408-5', '2708-6'],
+  );
   assert.equal(spo2.valueQuantity!.value, 95.7);
   assert.equal(spo2.category![0].coding![0].code, 'vital-signs');
   const weight = mapFitbit(fixture('weight-aria-lb.json'), opts({ weightUnit: 'lb' }));
-  assert.deepEqual(weight.observations.map((o) => o.valueQuantity!.value), [68.13, 67.948]);
-  assert.deepEqual(weight.observations.map((o) => o.device!.display), ['Fitbit Aria', 'Fitbit']);
+  assert.deepEqual(
+    weight.observations.map((o) => o.valueQuantity!.value),
+    [68.13, 67.948],
+  );
+  assert.deepEqual(
+    weight.observations.map((o) => o.device!.display),
+    ['Fitbit Aria', 'Fitbit'],
+  );
   assert.deepEqual(weight.devices.map((d) => d.identifier![0].value).sort(), ['fitbit:fitbit::fitbit', 'fitbit:fitbit:aria:fitbit-aria']);
 });
 
 test('bad input: a MappingError naming the file and the position, nothing returned', () => {
-  assert.throws(() => mapFitbit(fixture('bad-intraday.json'), opts({ fileName: 'bad-intraday.json' })), (e: unknown) => {
-    assert.ok(e instanceof MappingError);
-    assert.equal(e.fileName, 'bad-intraday.json');
-    assert.equal(e.position, 'activities-heart-intraday.dataset[1].value');
-    assert.equal(e.message, 'bad-intraday.json activities-heart-intraday.dataset[1].value: heart rate "seventy" is not a number');
-    return true;
-  });
+  assert.throws(
+    () => mapFitbit(fixture('bad-intraday.json'), opts({ fileName: 'bad-intraday.json' })),
+    (e: unknown) => {
+      assert.ok(e instanceof MappingError);
+      assert.equal(e.fileName, 'bad-intraday.json');
+      assert.equal(e.position, 'activities-heart-intraday.dataset[1].value');
+      assert.equal(e.message, 'bad-intraday.json activities-heart-intraday.dataset[1].value: heart rate "seventy" is not a number');
+      return true;
+    },
+  );
 });
 
 test('best effort: every skipped record and why, the rest mapped', () => {
@@ -101,14 +141,17 @@ test('best effort: every skipped record and why, the rest mapped', () => {
     { position: 'bad-intraday.json activities-heart-intraday.dataset[1].value', reason: 'heart rate "seventy" is not a number' },
     { position: 'bad-intraday.json activities-heart-intraday.dataset[2].time', reason: 'time "8 o\'clock" is not HH:mm:ss' },
   ]);
-  assert.deepEqual(out.observations.map((o) => o.identifier![0].value), [
-    'fitbit:resting-heart:2026-11-20', 'fitbit:heart:2026-11-20T08:00:00', 'fitbit:heart:2026-11-20T08:03:00',
-  ]);
+  assert.deepEqual(
+    out.observations.map((o) => o.identifier![0].value),
+    ['fitbit:resting-heart:2026-11-20', 'fitbit:heart:2026-11-20T08:00:00', 'fitbit:heart:2026-11-20T08:03:00'],
+  );
 });
 
 test('a response of no supported kind is refused, naming its keys', () => {
-  assert.throws(() => mapFitbit({ badges: [], friends: [] }, opts({ fileName: 'a.json' })),
-    /a\.json: not a supported Fitbit response \(keys: badges, friends\)/);
+  assert.throws(
+    () => mapFitbit({ badges: [], friends: [] }, opts({ fileName: 'a.json' })),
+    /a\.json: not a supported Fitbit response \(keys: badges, friends\)/,
+  );
   assert.throws(() => mapFitbit('hello', opts()), /not a Fitbit Web API response/);
 });
 
@@ -123,19 +166,36 @@ test('DST: intraday heart rate through the repeated hour keeps order and distinc
   });
   const autumn = mapFitbit(day('2026-10-25', ['02:58:00', '02:59:00', '02:00:00', '02:01:00', '03:00:00']), opts({ fileName: 'hr.json' }));
   const points = autumn.observations.filter((o) => o.effectiveDateTime);
-  assert.deepEqual(points.map((o) => o.effectiveDateTime), [
-    '2026-10-25T02:58:00+02:00', '2026-10-25T02:59:00+02:00', '2026-10-25T02:00:00+01:00', '2026-10-25T02:01:00+01:00', '2026-10-25T03:00:00+01:00',
-  ]);
+  assert.deepEqual(
+    points.map((o) => o.effectiveDateTime),
+    [
+      '2026-10-25T02:58:00+02:00',
+      '2026-10-25T02:59:00+02:00',
+      '2026-10-25T02:00:00+01:00',
+      '2026-10-25T02:01:00+01:00',
+      '2026-10-25T03:00:00+01:00',
+    ],
+  );
   const instants = points.map((o) => Date.parse(o.effectiveDateTime!));
-  assert.deepEqual(instants, [...instants].sort((a, b) => a - b));
+  assert.deepEqual(
+    instants,
+    [...instants].sort((a, b) => a - b),
+  );
   assert.equal(new Set(points.map((o) => o.identifier![0].value)).size, 5, 'the second pass has identifiers of its own');
   assert.deepEqual(autumn.skipped, []);
 
-  const spring = mapFitbit(day('2026-03-08', ['01:59:00', '02:30:00', '03:00:00']), opts({ timeZone: 'America/New_York', fileName: 'hr.json' }));
-  assert.deepEqual(spring.observations.filter((o) => o.effectiveDateTime).map((o) => o.effectiveDateTime),
-    ['2026-03-08T01:59:00-05:00', '2026-03-08T03:00:00-04:00']);
-  assert.deepEqual(spring.skipped, [{
-    position: 'hr.json activities-heart-intraday.dataset[1].time',
-    reason: 'local time 2026-03-08T02:30:00 does not exist in America/New_York: clocks moved forward',
-  }]);
+  const spring = mapFitbit(
+    day('2026-03-08', ['01:59:00', '02:30:00', '03:00:00']),
+    opts({ timeZone: 'America/New_York', fileName: 'hr.json' }),
+  );
+  assert.deepEqual(
+    spring.observations.filter((o) => o.effectiveDateTime).map((o) => o.effectiveDateTime),
+    ['2026-03-08T01:59:00-05:00', '2026-03-08T03:00:00-04:00'],
+  );
+  assert.deepEqual(spring.skipped, [
+    {
+      position: 'hr.json activities-heart-intraday.dataset[1].time',
+      reason: 'local time 2026-03-08T02:30:00 does not exist in America/New_York: clocks moved forward',
+    },
+  ]);
 });

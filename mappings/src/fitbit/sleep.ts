@@ -8,7 +8,13 @@ import { reading } from '../skips.js';
 import { isObj, type FitbitContext, type Json } from './context.js';
 
 const LEVELS: Record<string, SleepStage> = {
-  wake: 'awake', awake: 'awake', light: 'light', deep: 'deep', rem: 'rem', asleep: 'asleep', restless: 'restless',
+  wake: 'awake',
+  awake: 'awake',
+  light: 'light',
+  deep: 'deep',
+  rem: 'rem',
+  asleep: 'asleep',
+  restless: 'restless',
 };
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const MIN = { unit: 'min', code: 'min' };
@@ -36,11 +42,15 @@ function mapLog(log: unknown, at: string, ctx: FitbitContext): void {
   let end: string | undefined;
   if (log.endTime === undefined && log.duration !== undefined) {
     const ms = reading(log.duration);
-    if (!ms.ok || ms.value < 0) return ctx.skips.bad(`${at}.duration`, `duration ${JSON.stringify(log.duration)} is not a number of milliseconds`);
+    if (!ms.ok || ms.value < 0)
+      return ctx.skips.bad(`${at}.duration`, `duration ${JSON.stringify(log.duration)} is not a number of milliseconds`);
     end = clock.placePlus(log.startTime, ms.value / 1000);
   } else {
     if (typeof log.endTime !== 'string' || !LOCAL_TIME.test(log.endTime)) {
-      return ctx.skips.bad(`${at}.endTime`, `endTime ${JSON.stringify(log.endTime)} is not a local date-time (and there is no duration to tell the end)`);
+      return ctx.skips.bad(
+        `${at}.endTime`,
+        `endTime ${JSON.stringify(log.endTime)} is not a local date-time (and there is no duration to tell the end)`,
+      );
     }
     end = clock.place(log.endTime);
   }
@@ -53,10 +63,17 @@ function mapLog(log: unknown, at: string, ctx: FitbitContext): void {
       : ctx.skips.bad(`${at}.minutesAsleep`, `minutesAsleep ${JSON.stringify(log.minutesAsleep)} is not a number`);
   }
   const levels = isObj(log.levels) ? log.levels : undefined;
-  ctx.out.push(buildObservation({
-    kind: 'sleep-duration', id: `fitbit:sleep:${logId}`, patientReference: ctx.opts.patientReference,
-    effective: { start, end }, value: asleep.value, components: summaryComponents(levels?.summary), device: ctx.device,
-  }));
+  ctx.out.push(
+    buildObservation({
+      kind: 'sleep-duration',
+      id: `fitbit:sleep:${logId}`,
+      patientReference: ctx.opts.patientReference,
+      effective: { start, end },
+      value: asleep.value,
+      components: summaryComponents(levels?.summary),
+      device: ctx.device,
+    }),
+  );
   if (!levels) return;
   mapSegments(levels.data, `${at}.levels.data`, `fitbit:sleep:${logId}:`, clock, ctx);
   // Stage logs overlay short wakes (3 minutes or less) on the long segments in shortData.
@@ -101,9 +118,15 @@ function mapSegments(data: unknown, at: string, idPrefix: string, clock: LocalCl
     const start = clock.place(dateTime);
     const end = clock.placePlus(dateTime, seconds.value);
     if (!start || !end) return ctx.skips.bad(`${here}.${key}`, `${key} is not a valid time`);
-    ctx.out.push(buildObservation({
-      kind: 'sleep-stage', id: `${idPrefix}${dateTime}`, patientReference: ctx.opts.patientReference,
-      effective: { start, end }, stage, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'sleep-stage',
+        id: `${idPrefix}${dateTime}`,
+        patientReference: ctx.opts.patientReference,
+        effective: { start, end },
+        stage,
+        device: ctx.device,
+      }),
+    );
   });
 }

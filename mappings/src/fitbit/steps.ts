@@ -17,10 +17,16 @@ export function mapSteps(json: Json, ctx: FitbitContext): void {
     const value = positive(ctx.skips, `${at}.value`, day.value, 'step count');
     const period = localDay(ctx, date);
     if (value === undefined || !period) return;
-    ctx.out.push(buildObservation({
-      kind: 'daily-steps', id: `fitbit:daily-steps:${date}`, patientReference: ctx.opts.patientReference,
-      effective: period, value, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'daily-steps',
+        id: `fitbit:daily-steps:${date}`,
+        patientReference: ctx.opts.patientReference,
+        effective: period,
+        value,
+        device: ctx.device,
+      }),
+    );
   });
   if (json['activities-steps-intraday'] !== undefined) mapIntraday(json, days, ctx);
 }
@@ -39,7 +45,10 @@ function mapIntraday(json: Json, days: unknown[], ctx: FitbitContext): void {
   const unit = UNIT_SECONDS[String(intraday.datasetType ?? 'minute')];
   const count = intraday.datasetInterval ?? 1;
   if (!unit || typeof count !== 'number' || !(count > 0)) {
-    return ctx.skips.bad('activities-steps-intraday', `datasetInterval ${JSON.stringify(count)} ${JSON.stringify(intraday.datasetType)} is not a known interval`);
+    return ctx.skips.bad(
+      'activities-steps-intraday',
+      `datasetInterval ${JSON.stringify(count)} ${JSON.stringify(intraday.datasetType)} is not a known interval`,
+    );
   }
   const series = ctx.clock.series();
   intraday.dataset.forEach((point: unknown, i: number) => {
@@ -53,9 +62,15 @@ function mapIntraday(json: Json, days: unknown[], ctx: FitbitContext): void {
     const placed = series.place(`${date}T${point.time}`, unit * count);
     if (!placed) return unplaced(ctx, `${at}.time`, `${date}T${point.time}`, `time ${point.time} is not a time of ${date}`);
     // The second pass through a repeated hour is told apart by its offset.
-    ctx.out.push(buildObservation({
-      kind: 'steps', id: `fitbit:steps:${date}T${point.time}${placed.repeat ? placed.at.slice(-6) : ''}`, patientReference: ctx.opts.patientReference,
-      effective: { start: placed.at, end: placed.end }, value, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'steps',
+        id: `fitbit:steps:${date}T${point.time}${placed.repeat ? placed.at.slice(-6) : ''}`,
+        patientReference: ctx.opts.patientReference,
+        effective: { start: placed.at, end: placed.end },
+        value,
+        device: ctx.device,
+      }),
+    );
   });
 }

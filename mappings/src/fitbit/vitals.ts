@@ -12,7 +12,10 @@ const TO_KG = { kg: 1, lb: 0.45359237, stone: 6.35029318 } as const;
 const PERCENT = { unit: '%', code: '%' };
 
 /** What the source measured beside the main value (SpO2 min and max), as components; zero and blank omitted. */
-function extra(value: Json, fields: Record<string, [keyof typeof EXTRA_COMPONENTS, { unit: string; code: string }]>): ObservationComponent[] {
+function extra(
+  value: Json,
+  fields: Record<string, [keyof typeof EXTRA_COMPONENTS, { unit: string; code: string }]>,
+): ObservationComponent[] {
   const out: ObservationComponent[] = [];
   for (const [key, [code, unit]] of Object.entries(fields)) {
     const r = reading(value[key]);
@@ -43,21 +46,33 @@ export function mapHrv(json: Json, ctx: FitbitContext): void {
         const value = positive(ctx.skips, `${here}.value.rmssd`, m.value.rmssd, 'RMSSD');
         const when = value === undefined ? undefined : minuteOf(ctx, `${here}.minute`, m.minute);
         if (value === undefined || !when) return;
-        ctx.out.push(buildObservation({
-          kind: 'hrv-rmssd', id: `fitbit:hrv:${m.minute}`, patientReference: ctx.opts.patientReference,
-          effective: { at: when }, value, device: ctx.device,
-        }));
+        ctx.out.push(
+          buildObservation({
+            kind: 'hrv-rmssd',
+            id: `fitbit:hrv:${m.minute}`,
+            patientReference: ctx.opts.patientReference,
+            effective: { at: when },
+            value,
+            device: ctx.device,
+          }),
+        );
       });
     }
     if (!isObj(day.value)) return ctx.skips.bad(`${at}.value`, 'a daily HRV entry needs value.dailyRmssd');
     const value = positive(ctx.skips, `${at}.value.dailyRmssd`, day.value.dailyRmssd, 'RMSSD');
     const period = localDay(ctx, date);
     if (value === undefined || !period) return;
-    ctx.out.push(buildObservation({
-      kind: 'hrv-rmssd', id: `fitbit:hrv:${date}`, patientReference: ctx.opts.patientReference,
-      // deepRmssd is not kept: a vital-signs component must use a unit of ucum-vitals-common, which has no ms.
-      effective: period, value, device: ctx.device,
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'hrv-rmssd',
+        id: `fitbit:hrv:${date}`,
+        patientReference: ctx.opts.patientReference,
+        // deepRmssd is not kept: a vital-signs component must use a unit of ucum-vitals-common, which has no ms.
+        effective: period,
+        value,
+        device: ctx.device,
+      }),
+    );
   });
 }
 
@@ -77,20 +92,33 @@ export function mapSpo2(json: unknown, ctx: FitbitContext): void {
         if (value === undefined || !percent(ctx, `${here}.value`, value)) return;
         const when = minuteOf(ctx, `${here}.minute`, m.minute);
         if (!when) return;
-        ctx.out.push(buildObservation({
-          kind: 'oxygen-saturation', id: `fitbit:spo2:${m.minute}`, patientReference: ctx.opts.patientReference,
-          effective: { at: when }, value, device: ctx.device,
-        }));
+        ctx.out.push(
+          buildObservation({
+            kind: 'oxygen-saturation',
+            id: `fitbit:spo2:${m.minute}`,
+            patientReference: ctx.opts.patientReference,
+            effective: { at: when },
+            value,
+            device: ctx.device,
+          }),
+        );
       });
     }
     if (!isObj(day.value)) return ctx.skips.bad(`${at}.value`, 'a daily SpO2 entry needs value.avg');
     const value = positive(ctx.skips, `${at}.value.avg`, day.value.avg, 'SpO2');
     const period = localDay(ctx, date);
     if (value === undefined || !period || !percent(ctx, `${at}.value.avg`, value)) return;
-    ctx.out.push(buildObservation({
-      kind: 'oxygen-saturation', id: `fitbit:spo2:${date}`, patientReference: ctx.opts.patientReference,
-      effective: period, value, device: ctx.device, components: extra(day.value, { min: ['spo2Min', PERCENT], max: ['spo2Max', PERCENT] }),
-    }));
+    ctx.out.push(
+      buildObservation({
+        kind: 'oxygen-saturation',
+        id: `fitbit:spo2:${date}`,
+        patientReference: ctx.opts.patientReference,
+        effective: period,
+        value,
+        device: ctx.device,
+        components: extra(day.value, { min: ['spo2Min', PERCENT], max: ['spo2Max', PERCENT] }),
+      }),
+    );
   });
 }
 
@@ -110,7 +138,8 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     const at = `weight[${i}]`;
     if (!isObj(log)) return ctx.skips.bad(at, 'not an object');
     if (log.logId === undefined || log.logId === '') return ctx.skips.bad(`${at}.logId`, 'a weight log needs a logId');
-    if (typeof log.date !== 'string' || !DATE.test(log.date)) return ctx.skips.bad(`${at}.date`, `date ${JSON.stringify(log.date)} is not yyyy-MM-dd`);
+    if (typeof log.date !== 'string' || !DATE.test(log.date))
+      return ctx.skips.bad(`${at}.date`, `date ${JSON.stringify(log.date)} is not yyyy-MM-dd`);
     const time = typeof log.time === 'string' && TIME.test(log.time) ? log.time : undefined;
     if (log.time !== undefined && !time) return ctx.skips.bad(`${at}.time`, `time ${JSON.stringify(log.time)} is not HH:mm:ss`);
     const value = positive(ctx.skips, `${at}.weight`, log.weight, 'weight');
@@ -124,8 +153,12 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     const byScale = /^aria/i.test(source);
     const device = byScale ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
     const obs = buildObservation({
-      kind: 'body-weight', id: `fitbit:weight:${log.logId}`, patientReference: ctx.opts.patientReference,
-      effective, value: value * factor, device,
+      kind: 'body-weight',
+      id: `fitbit:weight:${log.logId}`,
+      patientReference: ctx.opts.patientReference,
+      effective,
+      value: value * factor,
+      device,
     });
     // Two logs sharing a logId would be one Observation: a scale's reading wins over one entered by hand (API,
     // Web), else the first in the file; the other is reported, never silently lost.

@@ -18,7 +18,11 @@ const ACTIVITY_SLEEP: Record<number, SleepStage> = { 72: 'asleep', 109: 'light',
 const SLEEP_SEGMENT: Record<number, SleepStage> = { 1: 'awake', 2: 'asleep', 4: 'light', 5: 'deep', 6: 'rem' };
 const NANOS = /^\d{1,25}$/;
 
-interface PointList { points: unknown[]; at: string; dataSourceId?: string }
+interface PointList {
+  points: unknown[];
+  at: string;
+  dataSourceId?: string;
+}
 
 /** The point lists of a dataset (`point`) or of an aggregate response (`bucket[].dataset[].point`). */
 function pointLists(json: Json, skips: Skips): PointList[] {
@@ -41,7 +45,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /** Data source ids read type:dataType:app[:manufacturer:model:uid][:stream]; the device is named by the last two known. */
 function deviceOf(sourceId: string | undefined): Device {
   const parts = (sourceId ?? '').split(':');
-  if (parts.length >= 6 && parts[3] && parts[4]) return buildDevice('google-fit', { manufacturer: parts[3], model: parts[4], name: parts[4] });
+  if (parts.length >= 6 && parts[3] && parts[4])
+    return buildDevice('google-fit', { manufacturer: parts[3], model: parts[4], name: parts[4] });
   // Without a device, the app wrote the data: its package (com.nike.plusgps) names its maker too, and the
   // wearable-device profile requires a manufacturer.
   const app = parts[2] || 'Google Fit';
@@ -63,7 +68,8 @@ export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
       const type = str(p.dataTypeName) ?? list.dataSourceId?.split(':')[1];
       const start = str(p.startTimeNanos);
       const end = str(p.endTimeNanos);
-      if (!start || !end || !NANOS.test(start) || !NANOS.test(end)) return skips.bad(at, 'startTimeNanos and endTimeNanos must be integers (as strings)');
+      if (!start || !end || !NANOS.test(start) || !NANOS.test(end))
+        return skips.bad(at, 'startTimeNanos and endTimeNanos must be integers (as strings)');
       if (BigInt(end) < BigInt(start)) return skips.bad(`${at}.endTimeNanos`, 'endTimeNanos is before startTimeNanos');
       const value = Array.isArray(p.value) && isObj(p.value[0]) ? p.value[0] : undefined;
       if (!value) return skips.bad(`${at}.value`, 'a point needs value[0]');
@@ -75,7 +81,9 @@ export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
         // What aggregating heart rate by time gives: value [average, max, min] over the bucket; the average is kept.
         const bpm = positive(skips, `${at}.value[0].fpVal`, value.fpVal, 'heart rate');
         if (bpm === undefined) return;
-        observations.push(buildObservation({ ...base, kind: 'heart-rate', effective: { start: startAt, end: endAt }, value: bpm, device: device() }));
+        observations.push(
+          buildObservation({ ...base, kind: 'heart-rate', effective: { start: startAt, end: endAt }, value: bpm, device: device() }),
+        );
       } else if (type === 'com.google.heart_rate.bpm') {
         const bpm = positive(skips, `${at}.value[0].fpVal`, value.fpVal ?? value.intVal, 'heart rate');
         if (bpm === undefined) return;
@@ -84,14 +92,18 @@ export function mapGoogleFit(json: unknown, opts: MappingOptions): MappedBatch {
       } else if (type === 'com.google.step_count.delta') {
         const steps = positive(skips, `${at}.value[0].intVal`, value.intVal, 'step count');
         if (steps === undefined) return;
-        observations.push(buildObservation({ ...base, kind: 'steps', effective: { start: startAt, end: endAt }, value: steps, device: device() }));
+        observations.push(
+          buildObservation({ ...base, kind: 'steps', effective: { start: startAt, end: endAt }, value: steps, device: device() }),
+        );
       } else if (type === 'com.google.activity.segment' || type === 'com.google.sleep.segment') {
         const code = value.intVal;
         if (typeof code !== 'number') return skips.bad(`${at}.value[0].intVal`, 'a segment needs an integer intVal');
         const stage = (type === 'com.google.sleep.segment' ? SLEEP_SEGMENT : ACTIVITY_SLEEP)[code];
         if (!stage) return skips.drop(at, `${type} ${code} is not a sleep stage`);
         if (start === end) return skips.drop(at, 'a sleep segment of no duration');
-        observations.push(buildObservation({ ...base, kind: 'sleep-stage', effective: { start: startAt, end: endAt }, stage, device: device() }));
+        observations.push(
+          buildObservation({ ...base, kind: 'sleep-stage', effective: { start: startAt, end: endAt }, stage, device: device() }),
+        );
       } else {
         skips.drop(at, `data type ${type ?? '(none)'} is not mapped`);
       }

@@ -18,8 +18,16 @@ export function fhirclientBuildDir(): string {
  */
 export function contentSecurityPolicy(baseUrl: string): string {
   return [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", `connect-src 'self' ${new URL(baseUrl).origin}`,
-    "font-src 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'self'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${new URL(baseUrl).origin}`,
+    "font-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
   ].join('; ');
 }
 
@@ -38,7 +46,7 @@ export function appHosting(baseUrl: string): Router {
   };
   const staticOptions = { index: 'index.html', redirect: false, fallthrough: true, etag: true, lastModified: true };
   const router = express.Router({ strict: true });
-  router.get('/', (req, res, next) => (req.originalUrl.split('?')[0]!.endsWith('/') ? next() : res.redirect(301, `${req.baseUrl}/`)));
+  router.get('/', (req, res, next) => (req.originalUrl.split('?')[0].endsWith('/') ? next() : res.redirect(301, `${req.baseUrl}/`)));
   router.use(headers);
   router.get('/vendor/:file', (req, res, next) => {
     if (!VENDOR_FILES.has(req.params.file)) return next();

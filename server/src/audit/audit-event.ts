@@ -9,7 +9,11 @@ const INTERACTION = 'http://hl7.org/fhir/restful-interaction';
 const AUTH_EVENT = 'https://fhir.fibrotrack.org/CodeSystem/authorization-event';
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 /** IHE Basic Audit Log Patterns: the entity carrying the request's X-Request-Id. */
-const REQUEST_ID = { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId', display: 'X-Request-Id' };
+const REQUEST_ID = {
+  system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType',
+  code: 'XrequestId',
+  display: 'X-Request-Id',
+};
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const PARTICIPATION = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
@@ -22,9 +26,20 @@ const USER_AUTHENTICATION: Coding = { system: DCM, code: '110114', display: 'Use
 /** Interactions that answer a query: audited as DCM 110112 Query with action E, as BALP does. */
 const QUERIES = new Set(['search-type', 'history-instance', 'history-type', 'history-system', 'operation']);
 const ACTION: Record<string, AuditEvent['action']> = {
-  read: 'R', vread: 'R', create: 'C', update: 'U', patch: 'U', delete: 'D',
-  'search-type': 'E', 'history-instance': 'R', 'history-type': 'E', 'history-system': 'E',
-  operation: 'E', transaction: 'E', batch: 'E', capabilities: 'R',
+  read: 'R',
+  vread: 'R',
+  create: 'C',
+  update: 'U',
+  patch: 'U',
+  delete: 'D',
+  'search-type': 'E',
+  'history-instance': 'R',
+  'history-type': 'E',
+  'history-system': 'E',
+  operation: 'E',
+  transaction: 'E',
+  batch: 'E',
+  capabilities: 'R',
 };
 
 /** Query parameters that could carry a credential are never recorded. */
@@ -132,7 +147,17 @@ export function authorizationAuditEvent(a: AuthorizationAudit): AuditEvent {
     ...(a.diagnostics ? { outcomeDesc: redactCredentials(a.diagnostics) } : {}),
     agent: agents(a.who),
     source: source(),
-    ...(a.who.patient ? { entity: [{ what: { reference: `Patient/${a.who.patient}` }, type: code(ENTITY_TYPE, '1', 'Person'), role: code(OBJECT_ROLE, '1', 'Patient') }] } : {}),
+    ...(a.who.patient
+      ? {
+          entity: [
+            {
+              what: { reference: `Patient/${a.who.patient}` },
+              type: code(ENTITY_TYPE, '1', 'Person'),
+              role: code(OBJECT_ROLE, '1', 'Patient'),
+            },
+          ],
+        }
+      : {}),
   };
 }
 

@@ -14,7 +14,12 @@ export function loggableError(err: unknown): unknown {
   if (!(err instanceof Error)) return typeof err === 'string' ? redactCredentials(err) : err;
   const copy = new Error(redactCredentials(err.message));
   copy.name = err.name;
-  copy.stack = err.stack && `${err.name}: ${copy.message}\n${err.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+  copy.stack =
+    err.stack &&
+    `${err.name}: ${copy.message}\n${err.stack
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .join('\n')}`;
   const { code, errno, sqlState } = err as { code?: unknown; errno?: unknown; sqlState?: unknown };
   Object.assign(copy, code === undefined ? {} : { code }, errno === undefined ? {} : { errno }, sqlState === undefined ? {} : { sqlState });
   if (err.cause !== undefined) copy.cause = loggableError(err.cause);

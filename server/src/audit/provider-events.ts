@@ -28,7 +28,7 @@ export interface EventSource {
 /** `provider` is the oidc-provider instance (createAuthorizationServer exposes it). */
 export function auditProviderEvents(provider: EventSource, audit: AuditRecorder): void {
   const on = (event: string, dicom: '110122' | '110123' | undefined, success: boolean) =>
-    provider.on(event, ((ctx: OidcContext, err?: OidcError) => {
+    provider.on(event, (ctx: OidcContext, err?: OidcError) => {
       audit.record(
         authorizationAuditEvent({
           event: grantEvent(event, ctx),
@@ -38,7 +38,7 @@ export function auditProviderEvents(provider: EventSource, audit: AuditRecorder)
           diagnostics: err ? [err.error, err.error_description].filter(Boolean).join(': ') : undefined,
         }),
       );
-    }) as (...args: never[]) => void);
+    });
   on('authorization.success', '110122', true);
   on('authorization.error', '110122', false);
   on('grant.success', undefined, true);

@@ -27,7 +27,7 @@ export function auditSignIns(audit: AuditRecorder, reasons: Record<number, strin
           dicom: '110122',
           who: { address: req.ip },
           success,
-          diagnostics: success ? undefined : reasons[res.statusCode] ?? `answered ${res.statusCode}`,
+          diagnostics: success ? undefined : (reasons[res.statusCode] ?? `answered ${res.statusCode}`),
         }),
       );
     });

@@ -42,13 +42,15 @@ export function adminRouter(deps: AdminDeps): express.Router {
   });
   router.post('/clients', async (req, res) => {
     const body = req.body as Partial<ClientRegistration> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'invalid_client_metadata', 'the body must be a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new AdminError(400, 'invalid_client_metadata', 'the body must be a JSON object');
     try {
       const registered = await deps.clients.register(body as ClientRegistration);
       res.status(201).json(registered);
     } catch (err) {
       if (err instanceof ClientRegistrationError) throw new AdminError(400, 'invalid_client_metadata', err.message);
-      if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new AdminError(409, 'invalid_client_metadata', `client '${body.clientId}' is already registered`);
+      if ((err as { code?: string }).code === 'ER_DUP_ENTRY')
+        throw new AdminError(409, 'invalid_client_metadata', `client '${body.clientId}' is already registered`);
       throw err;
     }
   });
@@ -68,7 +70,10 @@ export function adminRouter(deps: AdminDeps): express.Router {
   router.post('/keys/rotate', async (_req, res) => {
     const kid = await deps.keys.rotate();
     await deps.keysChanged();
-    res.status(201).json({ kid, note: 'the new key signs on this node now and on every other node within 30 seconds; the previous key stays published until retired' });
+    res.status(201).json({
+      kid,
+      note: 'the new key signs on this node now and on every other node within 30 seconds; the previous key stays published until retired',
+    });
   });
   router.post('/keys/:kid/retire', async (req, res) => {
     try {

@@ -83,7 +83,8 @@ export function providerAppRegistration(baseUrl: string): ClientRegistration & {
     auth: 'none',
     redirectUris: [`${baseUrl}/app/index.html`],
     launchUrl: `${baseUrl}/app/launch.html`,
-    scope: 'launch launch/patient openid fhirUser offline_access online_access user/*.cruds patient/*.cruds user/*.rs patient/*.rs user/*.read patient/*.read',
+    scope:
+      'launch launch/patient openid fhirUser offline_access online_access user/*.cruds patient/*.cruds user/*.rs patient/*.rs user/*.read patient/*.read',
   };
 }
 
@@ -162,17 +163,35 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   });
   const throttle = new LoginThrottle(opts.redis, opts.redisPrefix);
   const consents = new ConsentStore(opts.redis, opts.redisPrefix, GRANT_TTL);
-  router.use('/interaction', interactionRouter({ provider: current, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle, consents }));
-  router.use('/grants', grantsRouter({
-    baseUrl: opts.baseUrl, users, throttle, consents, clients: clientStore, lookup,
-    sessions: new BrowserSessions(opts.redis, opts.redisPrefix, opts.baseUrl, { cookie: 'grants_session', path: '/auth/grants', keyName: 'grantssession' }),
-    // Said on the hub as oidc-provider says its own revocations: the audit log and Subscriptions hear of it.
-    revoke: async (grantIds, who) => {
-      await revokeGrants(opts.redis, opts.redisPrefix, grantIds);
-      const ctx = { ...(who.address ? { ip: who.address } : {}), oidc: { client: { clientId: who.clientId }, account: { accountId: who.accountId } } };
-      for (const grantId of grantIds) hub.emit('grant.revoked', ctx, grantId);
-    },
-  }));
+  router.use(
+    '/interaction',
+    interactionRouter({ provider: current, fhirBase, users, launches, lookup, grantTtlSeconds: GRANT_TTL, throttle, consents }),
+  );
+  router.use(
+    '/grants',
+    grantsRouter({
+      baseUrl: opts.baseUrl,
+      users,
+      throttle,
+      consents,
+      clients: clientStore,
+      lookup,
+      sessions: new BrowserSessions(opts.redis, opts.redisPrefix, opts.baseUrl, {
+        cookie: 'grants_session',
+        path: '/auth/grants',
+        keyName: 'grantssession',
+      }),
+      // Said on the hub as oidc-provider says its own revocations: the audit log and Subscriptions hear of it.
+      revoke: async (grantIds, who) => {
+        await revokeGrants(opts.redis, opts.redisPrefix, grantIds);
+        const ctx = {
+          ...(who.address ? { ip: who.address } : {}),
+          oidc: { client: { clientId: who.clientId }, account: { accountId: who.accountId } },
+        };
+        for (const grantId of grantIds) hub.emit('grant.revoked', ctx, grantId);
+      },
+    }),
+  );
   router.use('/admin', adminRouter({ adminToken: opts.adminToken, clients: clientStore, keys, keysChanged: reloadKeys }));
 
   const publicUrl = new URL(opts.baseUrl);
@@ -198,7 +217,8 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   hub.on('grant.revoked', () => verifier.clear());
   hub.on('access_token.destroyed', () => verifier.clear());
   hub.on('client_credentials.destroyed', () => verifier.clear());
-  const stopListening = (opts.tokenCacheMs ?? 0) > 0 ? listenForRevocations(opts.redis, opts.redisPrefix, () => verifier.clear()) : undefined;
+  const stopListening =
+    (opts.tokenCacheMs ?? 0) > 0 ? listenForRevocations(opts.redis, opts.redisPrefix, () => verifier.clear()) : undefined;
 
   return {
     router,
@@ -227,7 +247,11 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
 function keepOfflineAccess(req: Request): void {
   const url = new URL(req.url, 'http://local');
   const prompt = splitScope(url.searchParams.get('prompt') ?? undefined);
-  if (splitScope(url.searchParams.get('scope') ?? undefined).includes('offline_access') && !prompt.includes('consent') && !prompt.includes('none')) {
+  if (
+    splitScope(url.searchParams.get('scope') ?? undefined).includes('offline_access') &&
+    !prompt.includes('consent') &&
+    !prompt.includes('none')
+  ) {
     url.searchParams.set('prompt', [...prompt, 'consent'].join(' '));
     req.url = `${url.pathname}${url.search}`;
   }

@@ -60,7 +60,10 @@ export class BrowserSessions {
   }
 
   /** The session of the request and its user, while that user still exists. */
-  async signedIn(req: Request, users: { find(accountId: string): Promise<User | undefined> }): Promise<{ user: User; session: BrowserSession } | undefined> {
+  async signedIn(
+    req: Request,
+    users: { find(accountId: string): Promise<User | undefined> },
+  ): Promise<{ user: User; session: BrowserSession } | undefined> {
     const session = await this.find(req);
     const user = session && (await users.find(session.accountId));
     return session && user ? { user, session } : undefined;
@@ -98,7 +101,8 @@ export function crossSiteRefusal(req: Request, ownOrigin: string): string | unde
   const origin = req.headers.origin;
   if (origin !== undefined) return origin === ownOrigin ? undefined : `requests from another site (Origin ${origin}) are refused`;
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `requests from another site (Sec-Fetch-Site ${String(site)}) are refused`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `requests from another site (Sec-Fetch-Site ${String(site)}) are refused`;
   return undefined;
 }
 
@@ -114,7 +118,7 @@ export function ownPagesOnly(baseUrl: string, refuse: (res: Response, status: nu
 }
 
 /** The refusal of a form whose CSRF token is missing or another session's. */
-export const CSRF_REFUSAL = 'the form is missing its CSRF token or it is not this session\'s';
+export const CSRF_REFUSAL = "the form is missing its CSRF token or it is not this session's";
 
 /**
  * POST .../logout of a page family (/ehr, /auth/grants): a signed-in session ends only with its form's CSRF token

@@ -130,7 +130,7 @@ function toMetadata(reg: ClientRegistration & { clientId: string }): ClientMetad
 function fromMetadata(m: ClientMetadata, launchUrl: string | undefined): RegisteredClient {
   return {
     clientId: m.client_id,
-    ...(m.client_name ? { name: m.client_name as string } : {}),
+    ...(m.client_name ? { name: m.client_name } : {}),
     auth: m.token_endpoint_auth_method as ClientAuth,
     ...(m.grant_types?.includes('client_credentials') ? { backend: true } : {}),
     redirectUris: [...(m.redirect_uris ?? [])],
@@ -150,12 +150,14 @@ function validateRegistration(reg: ClientRegistration): void {
   const fail = (msg: string) => {
     throw new ClientRegistrationError(msg);
   };
-  if (reg.clientId !== undefined && !/^[A-Za-z0-9._~-]{1,128}$/.test(reg.clientId)) fail(`client_id '${reg.clientId}' must be 1-128 of A-Z a-z 0-9 . _ ~ -`);
+  if (reg.clientId !== undefined && !/^[A-Za-z0-9._~-]{1,128}$/.test(reg.clientId))
+    fail(`client_id '${reg.clientId}' must be 1-128 of A-Z a-z 0-9 . _ ~ -`);
   if (!AUTH_METHODS.includes(reg.auth)) fail(`auth '${reg.auth}' must be one of ${AUTH_METHODS.join(', ')}`);
   const scopes = splitScope(reg.scope);
   if (scopes.length === 0) fail('scope must list at least one scope');
   for (const s of scopes) {
-    const known = (OIDC_SCOPES as readonly string[]).includes(s) || (CONTEXT_SCOPES as readonly string[]).includes(s) || parseClinicalScope(s);
+    const known =
+      (OIDC_SCOPES as readonly string[]).includes(s) || (CONTEXT_SCOPES as readonly string[]).includes(s) || parseClinicalScope(s);
     if (!known) fail(`scope '${s}' is not a SMART scope`);
   }
   if (reg.auth === 'private_key_jwt' && !reg.jwks && !reg.jwksUri) fail('private_key_jwt needs jwks_uri or jwks');

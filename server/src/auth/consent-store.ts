@@ -73,7 +73,9 @@ export class ConsentStore {
     const key = this.consentKey(accountId, clientId);
     const fields = await this.redis.hgetall(key);
     // Grants that have expired by now are dropped from the list (each launch adds one).
-    const expired = Object.entries(fields).filter(([f, v]) => f.startsWith('grant:') && Number(v) <= Date.now() / 1000).map(([f]) => f);
+    const expired = Object.entries(fields)
+      .filter(([f, v]) => f.startsWith('grant:') && Number(v) <= Date.now() / 1000)
+      .map(([f]) => f);
     if (expired.length) await this.redis.hdel(key, ...expired);
     return parse(clientId, fields);
   }

@@ -37,20 +37,24 @@ export class FhirLookup {
     const count = String(limit + 1);
     const queries: Record<string, string>[] = text
       ? [
-        { name: escapeSearchValue(text) },
-        // The token parser reads `|` as system|value; an MRN has none of these, so text with them is no identifier.
-        ...(/[\\|$]/.test(text) ? [] : [{ identifier: escapeSearchValue(text) }]),
-        ...(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? [{ birthdate: text }] : []),
-      ]
+          { name: escapeSearchValue(text) },
+          // The token parser reads `|` as system|value; an MRN has none of these, so text with them is no identifier.
+          ...(/[\\|$]/.test(text) ? [] : [{ identifier: escapeSearchValue(text) }]),
+          ...(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? [{ birthdate: text }] : []),
+        ]
       : [{}];
     const found = new Map<string, Patient>();
-    for (const q of queries) for (const p of await this.search<Patient>('Patient', { ...q, _count: count, _sort: 'family' })) found.set(p.id!, p);
+    for (const q of queries)
+      for (const p of await this.search<Patient>('Patient', { ...q, _count: count, _sort: 'family' })) found.set(p.id!, p);
     const sorted = [...found.values()].sort((a, b) => sortName(a).localeCompare(sortName(b)));
     return { patients: sorted.slice(0, limit).map(patientChoice), more: sorted.length > limit };
   }
 
   async practitioners(): Promise<Choice[]> {
-    return (await this.search<Practitioner>('Practitioner', { _count: LIST_LIMIT })).map((p) => ({ id: p.id!, label: personName(p.name) || p.id! }));
+    return (await this.search<Practitioner>('Practitioner', { _count: LIST_LIMIT })).map((p) => ({
+      id: p.id!,
+      label: personName(p.name) || p.id!,
+    }));
   }
 
   async encounters(patient?: string): Promise<EncounterChoice[]> {
@@ -58,7 +62,8 @@ export class FhirLookup {
     if (patient) query.subject = `Patient/${patient}`;
     return (await this.search<Encounter>('Encounter', query)).map((e) => ({
       id: e.id!,
-      label: `${e.period?.start?.slice(0, 10) ?? 'undated'} ${e.class?.display ?? e.class?.code ?? ''} ${e.type?.[0]?.text ?? e.type?.[0]?.coding?.[0]?.display ?? ''}`.trim(),
+      label:
+        `${e.period?.start?.slice(0, 10) ?? 'undated'} ${e.class?.display ?? e.class?.code ?? ''} ${e.type?.[0]?.text ?? e.type?.[0]?.coding?.[0]?.display ?? ''}`.trim(),
       patient: e.subject?.reference?.replace(/^Patient\//, ''),
     }));
   }

@@ -52,7 +52,7 @@ export function grantsRouter(deps: GrantsDeps): express.Router {
   router.post('/revoke', form, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const who = await signedIn(req);
-    if (!who) return res.status(401).type('html').send(grantsSignInPage('Sign in to revoke an app\'s access.'));
+    if (!who) return res.status(401).type('html').send(grantsSignInPage("Sign in to revoke an app's access."));
     if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, CSRF_REFUSAL);
     const clientId = typeof body.client === 'string' ? body.client : '';
     // Only the signed-in user's own consent is looked up: another user's is never reached.
@@ -72,10 +72,20 @@ async function appName(deps: GrantsDeps, clientId: string): Promise<string> {
 }
 
 async function showConsent(deps: GrantsDeps, consent: ShownConsent['consent']): Promise<ShownConsent> {
-  const labels = await Promise.all(Object.keys(consent.patients).map(async (id) => [id, (await deps.lookup.patientLabel(id)) ?? `Patient/${id}`] as const));
+  const labels = await Promise.all(
+    Object.keys(consent.patients).map(async (id) => [id, (await deps.lookup.patientLabel(id)) ?? `Patient/${id}`] as const),
+  );
   return { consent, appName: await appName(deps, consent.clientId), patientLabels: Object.fromEntries(labels) };
 }
 
 function refuse(res: Response, status: number, message: string): void {
-  res.status(status).type('html').send(page('Your app permissions', `<p class="error" role="alert">Refused: ${escapeHtml(message)}.</p><p><a href="/auth/grants">Back to your app permissions</a></p>`));
+  res
+    .status(status)
+    .type('html')
+    .send(
+      page(
+        'Your app permissions',
+        `<p class="error" role="alert">Refused: ${escapeHtml(message)}.</p><p><a href="/auth/grants">Back to your app permissions</a></p>`,
+      ),
+    );
 }

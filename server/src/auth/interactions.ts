@@ -69,19 +69,28 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       const clientName = await nameOf(deps.provider(), details);
       const action = `/auth/interaction/${details.uid}/login`;
       if (username && (await deps.throttle.locked(username))) {
-        res.status(429).type('html').send(loginPage(action, clientName, 'Too many failed sign-ins for this username: try again in 15 minutes.'));
+        res
+          .status(429)
+          .type('html')
+          .send(loginPage(action, clientName, 'Too many failed sign-ins for this username: try again in 15 minutes.'));
         return;
       }
       const user = username && typeof password === 'string' && password ? await deps.users.authenticate(username, password) : undefined;
       if (!user) {
         if (username) await deps.throttle.failed(username);
-        res.status(401).type('html').send(loginPage(action, clientName, 'Wrong username or password.'));
+        res
+          .status(401)
+          .type('html')
+          .send(loginPage(action, clientName, 'Wrong username or password.'));
         return;
       }
       await deps.throttle.succeeded(username);
       const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
       if (launch && launch.fhirUser !== user.fhirUser) {
-        res.status(403).type('html').send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));
+        res
+          .status(403)
+          .type('html')
+          .send(loginPage(action, clientName, `This EHR launch was made for ${launch.fhirUser}; sign in as that user.`));
         return;
       }
       await deps.provider().interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
@@ -97,7 +106,12 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       if (!(await deps.lookup.patientLabel(patient))) {
         const base = `/auth/interaction/${details.uid}`;
         const found = { text: '', ...(await deps.lookup.findPatients('', PICKER_LIMIT)) };
-        res.status(400).type('html').send(patientPickerPage(`${base}/patient`, base, await nameOf(deps.provider(), details), found, `There is no patient '${patient}'.`));
+        res
+          .status(400)
+          .type('html')
+          .send(
+            patientPickerPage(`${base}/patient`, base, await nameOf(deps.provider(), details), found, `There is no patient '${patient}'.`),
+          );
         return;
       }
       await deps.launches.pickPatient(details.uid, patient);
@@ -119,7 +133,8 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
       // The page asked only about new scopes: those allowed before (for this patient) stay allowed.
       const shown = await grantContext(deps, details, available, launch);
       const remembered = await deps.consents.find(details.session!.accountId, String(details.params.client_id));
-      const selected = shown === 'needs-patient' ? [] : available.filter((s) => chosen.has(s) || consentAllows(remembered, s, shown.patient));
+      const selected =
+        shown === 'needs-patient' ? [] : available.filter((s) => chosen.has(s) || consentAllows(remembered, s, shown.patient));
       const context = shown === 'needs-patient' ? shown : await grantContext(deps, details, selected, launch);
       if (context === 'needs-patient') {
         res.redirect(303, `/auth/interaction/${details.uid}`);
@@ -133,7 +148,14 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
 
   router.post('/:uid/abort', form, async (req, res, next) => {
     try {
-      await deps.provider().interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
+      await deps
+        .provider()
+        .interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'The user denied access' },
+          { mergeWithLastSubmission: false },
+        );
     } catch (err) {
       next(err);
     }
@@ -143,10 +165,16 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     // oidc-provider's errors and our OutcomeErrors carry `status` (oidc-provider's also `statusCode`).
-    const status = err instanceof InteractionError ? err.status : (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    const status =
+      err instanceof InteractionError
+        ? err.status
+        : ((err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode);
     if (!status || status >= 500) return next(err);
     const message = (err as { error_description?: string }).error_description ?? (err as Error).message;
-    res.status(status).type('html').send(page('Sign-in interrupted', `<p class="error">${escape(message)}</p><p>Start again from the app.</p>`));
+    res
+      .status(status)
+      .type('html')
+      .send(page('Sign-in interrupted', `<p class="error">${escape(message)}</p><p>Start again from the app.</p>`));
   });
   return router;
 }
@@ -173,7 +201,15 @@ async function nameOf(provider: Provider, details: Details): Promise<string> {
  * Saves the grant of `selected` (every other offered scope rejected, or oidc-provider would ask again) with its launch
  * context, remembers the consent and lets oidc-provider go on to the code.
  */
-async function grantAndFinish(deps: InteractionDeps, req: Request, res: Response, details: Details, offered: string[], selected: string[], context: GrantContext): Promise<void> {
+async function grantAndFinish(
+  deps: InteractionDeps,
+  req: Request,
+  res: Response,
+  details: Details,
+  offered: string[],
+  selected: string[],
+  context: GrantContext,
+): Promise<void> {
   const accountId = details.session!.accountId;
   const clientId = String(details.params.client_id);
   const grant = new (deps.provider().Grant)({ accountId, clientId });
@@ -186,7 +222,11 @@ async function grantAndFinish(deps: InteractionDeps, req: Request, res: Response
   if (resourceRejected.length) grant.rejectResourceScope(deps.fhirBase, resourceRejected.join(' '));
   const grantId = await grant.save();
   await deps.launches.setGrantContext(grantId, context, deps.grantTtlSeconds);
-  await deps.consents.remember(accountId, clientId, { scopes: selected, ...(context.patient ? { patient: context.patient } : {}), grantId });
+  await deps.consents.remember(accountId, clientId, {
+    scopes: selected,
+    ...(context.patient ? { patient: context.patient } : {}),
+    grantId,
+  });
   await deps.provider().interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
@@ -218,11 +258,19 @@ async function launchOf(deps: InteractionDeps, details: Details): Promise<EhrLau
 }
 
 function wantsPatient(scopes: string[], ehrLaunch: boolean): boolean {
-  return scopes.includes('launch/patient') || (ehrLaunch && scopes.includes('launch')) || scopes.some((s) => parseClinicalScope(s)?.level === 'patient');
+  return (
+    scopes.includes('launch/patient') ||
+    (ehrLaunch && scopes.includes('launch')) ||
+    scopes.some((s) => parseClinicalScope(s)?.level === 'patient')
+  );
 }
 
 /** The page of the current step, or, at a consent step asking for nothing new, what to grant without one. */
-async function currentStep(deps: InteractionDeps, details: Details, search: string): Promise<string | { selected: string[]; context: GrantContext }> {
+async function currentStep(
+  deps: InteractionDeps,
+  details: Details,
+  search: string,
+): Promise<string | { selected: string[]; context: GrantContext }> {
   const clientName = await nameOf(deps.provider(), details);
   const base = `/auth/interaction/${details.uid}`;
   if (details.prompt.name === 'login') return loginPage(`${base}/login`, clientName);
@@ -231,7 +279,10 @@ async function currentStep(deps: InteractionDeps, details: Details, search: stri
   const offered = grantableScopes(launch, offeredScopes(details, deps.fhirBase));
   const context = await grantContext(deps, details, offered, launch);
   if (context === 'needs-patient') {
-    return patientPickerPage(`${base}/patient`, base, clientName, { text: search, ...(await deps.lookup.findPatients(search, PICKER_LIMIT)) });
+    return patientPickerPage(`${base}/patient`, base, clientName, {
+      text: search,
+      ...(await deps.lookup.findPatients(search, PICKER_LIMIT)),
+    });
   }
   const remembered = await deps.consents.find(details.session!.accountId, String(details.params.client_id));
   const allowedBefore = offered.filter((s) => consentAllows(remembered, s, context.patient));
@@ -247,15 +298,22 @@ async function currentStep(deps: InteractionDeps, details: Details, search: stri
  * patient, else from the provider's pick (none yet: 'needs-patient'); it is set only when the scopes ask
  * for one (launch/patient, launch with an EHR launch, or any patient/ scope).
  */
-async function grantContext(deps: InteractionDeps, details: Details, scopes: string[], launch: EhrLaunch | undefined): Promise<GrantContext | 'needs-patient'> {
+async function grantContext(
+  deps: InteractionDeps,
+  details: Details,
+  scopes: string[],
+  launch: EhrLaunch | undefined,
+): Promise<GrantContext | 'needs-patient'> {
   const user = await deps.users.find(details.session!.accountId);
   if (!user) throw new InteractionError(400, 'the signed-in account no longer exists');
   // The session may belong to someone already signed in (no login step): the launch must still be theirs.
-  if (launch && launch.fhirUser !== user.fhirUser) throw new InteractionError(403, `this EHR launch was made for ${launch.fhirUser}, not for the signed-in ${user.fhirUser}`);
+  if (launch && launch.fhirUser !== user.fhirUser)
+    throw new InteractionError(403, `this EHR launch was made for ${launch.fhirUser}, not for the signed-in ${user.fhirUser}`);
   // Standalone: no EHR around the app, so it shows the banner; an EHR launch says whether its EHR does.
   const base: GrantContext = { fhirUser: user.fhirUser, needPatientBanner: launch ? launch.needPatientBanner === true : true };
   const wantsEncounter = launch?.encounter && (scopes.includes('launch') || scopes.includes('launch/encounter'));
-  if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch))) return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
+  if (!wantsPatient(splitScope(scopes.join(' ')), Boolean(launch)))
+    return { ...base, ...(wantsEncounter ? { encounter: launch.encounter } : {}) };
   const ownPatient = patientIdOf(user.fhirUser);
   const patient = launch?.patient ?? ownPatient ?? (await deps.launches.pickedPatient(details.uid));
   if (!patient) return 'needs-patient';

@@ -53,7 +53,15 @@ export function lifetimeMs(headers: Headers, now: number): number {
       .filter(Boolean)
       .map((d) => {
         const eq = d.indexOf('=');
-        return eq < 0 ? [d, ''] : [d.slice(0, eq).trim(), d.slice(eq + 1).trim().replace(/^"|"$/g, '')];
+        return eq < 0
+          ? [d, '']
+          : [
+              d.slice(0, eq).trim(),
+              d
+                .slice(eq + 1)
+                .trim()
+                .replace(/^"|"$/g, ''),
+            ];
       }),
   );
   if (directives.has('no-store') || directives.has('no-cache')) return 0;

@@ -64,10 +64,14 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <button type="submit" id="search-patients">Search</button>
 </form>
 <p id="patient-results" role="status">${summary}</p>
-${found.patients.length ? `<form method="post" action="${escapeHtml(action)}">
+${
+  found.patients.length
+    ? `<form method="post" action="${escapeHtml(action)}">
 <label>Patient <select name="patient" required size="${Math.min(Math.max(found.patients.length, 2), 10)}">${options}</select></label>
 <button type="submit" id="select-patient">Continue</button>
-</form>` : ''}`,
+</form>`
+    : ''
+}`,
   );
 }
 
@@ -78,12 +82,26 @@ export const PATIENT_SEARCH_MAX = 100;
  * Each newly requested scope as a checkbox with its meaning in plain words, grouped; the raw scope in a details
  * element. Scopes the user allowed the app before are listed below, without a checkbox (they are revoked at /auth/grants).
  */
-export function consentPage(action: string, abortAction: string, clientName: string, scopes: { asked: string[]; allowedBefore: string[] }, audience: Audience): string {
+export function consentPage(
+  action: string,
+  abortAction: string,
+  clientName: string,
+  scopes: { asked: string[]; allowedBefore: string[] },
+  audience: Audience,
+): string {
   const groups = groupedScopes(scopes.asked, audience)
-    .map(({ title, items }) => `<fieldset><legend>${escapeHtml(title)}</legend>
-${items.map((w) => `<div class="scope"><label><input type="checkbox" name="scope" value="${escapeHtml(w.scope)}" checked> ${escapeHtml(w.text)}</label>
-<details><summary>Scope</summary><code>${escapeHtml(w.scope)}</code></details></div>`).join('\n')}
-</fieldset>`)
+    .map(
+      ({ title, items }) => `<fieldset><legend>${escapeHtml(title)}</legend>
+${items
+  .map(
+    (
+      w,
+    ) => `<div class="scope"><label><input type="checkbox" name="scope" value="${escapeHtml(w.scope)}" checked> ${escapeHtml(w.text)}</label>
+<details><summary>Scope</summary><code>${escapeHtml(w.scope)}</code></details></div>`,
+  )
+  .join('\n')}
+</fieldset>`,
+    )
     .join('\n');
   const before = scopes.allowedBefore.length
     ? `<section id="allowed-before"><h2>Already allowed</h2><p>You allowed these before; they stay allowed until you revoke them at <a href="/auth/grants">your app permissions</a>.</p>
@@ -108,7 +126,10 @@ ${before}`,
 /** Scopes in plain words, grouped by what they allow, as nested lists (the raw scope in a title). */
 export function scopeList(scopes: string[], audience: Audience): string {
   return `<ul class="scopes">${groupedScopes(scopes, audience)
-    .map(({ title, items }) => `<li>${escapeHtml(title)}<ul>${items.map((w) => `<li title="${escapeHtml(w.scope)}">${escapeHtml(w.text)}</li>`).join('')}</ul></li>`)
+    .map(
+      ({ title, items }) =>
+        `<li>${escapeHtml(title)}<ul>${items.map((w) => `<li title="${escapeHtml(w.scope)}">${escapeHtml(w.text)}</li>`).join('')}</ul></li>`,
+    )
     .join('')}</ul>`;
 }
 

@@ -44,7 +44,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
   const { fhirBase, launches } = deps;
   const jwksFreshness = new JwksFreshness();
   return {
-    adapter: (name: string) => (name === 'Client' ? clientAdapter(deps.clients, jwksFreshness) : new RedisAdapter(deps.redis, deps.redisPrefix, name)),
+    adapter: (name: string) =>
+      name === 'Client' ? clientAdapter(deps.clients, jwksFreshness) : new RedisAdapter(deps.redis, deps.redisPrefix, name),
     clients: [],
     async findAccount(_ctx, sub) {
       const user = await deps.users.find(sub);
@@ -63,7 +64,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     extraClientMetadata: { properties: ['smart_scope', 'smart_jwks_generation'] },
     extraParams: {
       aud(_ctx, value) {
-        if (value !== fhirBase) throw new errors.InvalidRequest(`aud must be this server's FHIR base ${fhirBase}${value ? `, not '${value}'` : ' and is missing'}`);
+        if (value !== fhirBase)
+          throw new errors.InvalidRequest(
+            `aud must be this server's FHIR base ${fhirBase}${value ? `, not '${value}'` : ' and is missing'}`,
+          );
       },
       async launch(_ctx, value, client) {
         if (value === undefined) return;
@@ -88,7 +92,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         // SMART has aud, not resource: every token is for the FHIR API.
         defaultResource: () => fhirBase,
         useGrantedResource: () => true,
-        getResourceServerInfo: (ctx, indicator, client) => resourceServerInfo(ctx, indicator, client.clientId, String(client['smart_scope'] ?? ''), fhirBase),
+        getResourceServerInfo: (ctx, indicator, client) =>
+          resourceServerInfo(ctx, indicator, client.clientId, String(client['smart_scope'] ?? ''), fhirBase),
       },
     },
     pkce: { required: () => true },
@@ -133,7 +138,9 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       const exp = Number(claims.exp);
       if (exp > now + ASSERTION_MAX_LIFETIME + CLOCK_TOLERANCE) fail('client_assertion exp must be at most 5 minutes ahead');
       // Atomic (SET NX) so two concurrent requests with the same jti cannot both pass.
-      const key = `${deps.redisPrefix}jti:${createHash('sha256').update(`${client.clientId}\n${String(claims.jti)}`).digest('base64url')}`;
+      const key = `${deps.redisPrefix}jti:${createHash('sha256')
+        .update(`${client.clientId}\n${String(claims.jti)}`)
+        .digest('base64url')}`;
       const fresh = await deps.redis.set(key, '1', 'EX', Math.max(1, exp - now + CLOCK_TOLERANCE), 'NX');
       if (fresh !== 'OK') fail('client_assertion jti was already used');
     },
@@ -196,16 +203,24 @@ function resourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, clientId
   if (indicator !== fhirBase) throw new errors.InvalidTarget(`the only resource is the FHIR base ${fhirBase}`);
   const backend = ctx.oidc.params?.grant_type === 'client_credentials';
   const { RefreshToken: rt, AuthorizationCode: code } = ctx.oidc.entities;
-  const candidates = new Set([...splitScope(ctx.oidc.params?.scope as string | undefined), ...splitScope(rt?.scope), ...splitScope(code?.scope)]);
+  const candidates = new Set([
+    ...splitScope(ctx.oidc.params?.scope as string | undefined),
+    ...splitScope(rt?.scope),
+    ...splitScope(code?.scope),
+  ]);
   const allowed = splitScope(registered);
   const scope = [...candidates].filter((s) => {
     if (!isResourceScope(s) || !permits(allowed, s)) return false;
     const level = parseClinicalScope(s)?.level;
     return backend ? level === 'system' : level !== 'system';
   });
-  if (backend && candidates.size === 0) throw new errors.InvalidRequest("missing required parameter 'scope' (Backend Services ask for system/ scopes)");
+  if (backend && candidates.size === 0)
+    throw new errors.InvalidRequest("missing required parameter 'scope' (Backend Services ask for system/ scopes)");
   if (backend && scope.length === 0) {
-    throw new errors.InvalidScope(`none of the requested scopes is registered for client ${clientId} (backend services get system/ scopes)`, String(ctx.oidc.params?.scope ?? ''));
+    throw new errors.InvalidScope(
+      `none of the requested scopes is registered for client ${clientId} (backend services get system/ scopes)`,
+      String(ctx.oidc.params?.scope ?? ''),
+    );
   }
   return {
     scope: scope.join(' '),

@@ -8,4 +8,8 @@ export interface ProviderFetchLimits {
 }
 
 /** AUTH_FETCH_CONNECT_TIMEOUT_MS, AUTH_FETCH_TIMEOUT_MS, AUTH_FETCH_MAX_BYTES: a JWKS of a few keys is a few KiB. */
-export const DEFAULT_PROVIDER_FETCH_LIMITS: ProviderFetchLimits = { connectTimeoutMs: 2_000, totalTimeoutMs: 5_000, maxBodyBytes: 64 * 1024 };
+export const DEFAULT_PROVIDER_FETCH_LIMITS: ProviderFetchLimits = {
+  connectTimeoutMs: 2_000,
+  totalTimeoutMs: 5_000,
+  maxBodyBytes: 64 * 1024,
+};

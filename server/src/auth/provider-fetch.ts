@@ -17,7 +17,11 @@ type Dispatcher = { constructor: new (options: object) => Dispatcher };
  * its SSRF-protected undici Agent as `options.dispatcher`; the bounded Agents are made with its class (Node's own
  * undici), since Node 20 exports no Agent of its own.
  */
-export function boundedProviderFetch(limits: ProviderFetchLimits, allowHosts: string[], onResponse: (href: string, headers: Headers) => void): Fetch {
+export function boundedProviderFetch(
+  limits: ProviderFetchLimits,
+  allowHosts: string[],
+  onResponse: (href: string, headers: Headers) => void,
+): Fetch {
   const agents = new Map<boolean, Dispatcher>();
   const agentFor = (given: Dispatcher, ssrfProtected: boolean) => {
     let agent = agents.get(ssrfProtected);

@@ -44,7 +44,10 @@ export class RedisAdapter implements Adapter {
       lists.push(accountListKey(this.prefix, payload.accountId));
       multi.sadd(lists[lists.length - 1], key);
     }
-    for (const [field, value] of [['userCode', payload.userCode], ['uid', payload.uid]] as const) {
+    for (const [field, value] of [
+      ['userCode', payload.userCode],
+      ['uid', payload.uid],
+    ] as const) {
       if (!value) continue;
       if (expiresIn && expiresIn > 0) multi.set(this.key(`${field}:${value}`), id, 'EX', expiresIn);
       else multi.set(this.key(`${field}:${value}`), id);

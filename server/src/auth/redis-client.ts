@@ -28,11 +28,18 @@ export async function openRedis(url: string, timeoutMs: number, name?: string): 
   });
   // With no offline queue nothing may be sent before the first connection is ready: wait for it (or fail start).
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.disconnect();
-      const why = lastError ? ` (${lastError})` : '';
-      reject(new Error(`Redis at ${new URL(url).host} did not answer within ${Math.max(timeoutMs, 1000) * 5} ms${why}: start it or set REDIS_URL (AUTH_MODE=smart keeps the authorization server's state in Redis; AUTH_MODE=open needs none)`));
-    }, Math.max(timeoutMs, 1000) * 5);
+    const timer = setTimeout(
+      () => {
+        redis.disconnect();
+        const why = lastError ? ` (${lastError})` : '';
+        reject(
+          new Error(
+            `Redis at ${new URL(url).host} did not answer within ${Math.max(timeoutMs, 1000) * 5} ms${why}: start it or set REDIS_URL (AUTH_MODE=smart keeps the authorization server's state in Redis; AUTH_MODE=open needs none)`,
+          ),
+        );
+      },
+      Math.max(timeoutMs, 1000) * 5,
+    );
     redis.once('ready', () => {
       clearTimeout(timer);
       resolve();

@@ -39,7 +39,13 @@ const FIXED: Record<string, Omit<ScopeWording, 'scope'>> = {
   offline_access: { group: 'session', text: 'Keep access after you close the app, until you revoke it' },
 };
 
-const VERBS: [perm: string, word: string][] = [['c', 'add'], ['r', 'read'], ['u', 'change'], ['d', 'delete'], ['s', 'search']];
+const VERBS: [perm: string, word: string][] = [
+  ['c', 'add'],
+  ['r', 'read'],
+  ['u', 'change'],
+  ['d', 'delete'],
+  ['s', 'search'],
+];
 
 export function describeScope(scope: string, audience: Audience): ScopeWording {
   const fixed = FIXED[scope];

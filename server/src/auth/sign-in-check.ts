@@ -9,7 +9,8 @@ export type SignInCheck = { user: User } | { status: 401 | 429; message: string 
 export async function checkSignIn(users: UserStore, throttle: LoginThrottle, body: Record<string, unknown>): Promise<SignInCheck> {
   const { username: typed, password } = body;
   const username = typeof typed === 'string' ? normalizeUsername(typed) : '';
-  if (username && (await throttle.locked(username))) return { status: 429, message: 'Too many failed sign-ins for this username: try again in 15 minutes.' };
+  if (username && (await throttle.locked(username)))
+    return { status: 429, message: 'Too many failed sign-ins for this username: try again in 15 minutes.' };
   const user = username && typeof password === 'string' && password ? await users.authenticate(username, password) : undefined;
   if (!user) {
     if (username) await throttle.failed(username);

@@ -7,7 +7,7 @@ test('v2 scopes parse with permissions in cruds order and an optional query', ()
   const s = parseClinicalScope('patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs');
   assert.equal(s?.level, 'patient');
   assert.equal(s?.type, 'Observation');
-  assert.deepEqual([...s!.permissions], ['r', 's']);
+  assert.deepEqual([...s.permissions], ['r', 's']);
   assert.equal(s?.query, 'category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs');
   assert.equal(s?.version, 2);
   assert.equal(parseClinicalScope('user/*.cruds')?.permissions.size, 5);
@@ -21,7 +21,14 @@ test('v1 scopes map read to rs, write to cud and * to cruds', () => {
 });
 
 test('malformed scopes are not clinical scopes', () => {
-  for (const s of ['patient/Observation.sr', 'patient/Observation.', 'doctor/*.rs', 'patient/observation.rs', 'patient/*.read?x=1', 'patient/*.rx']) {
+  for (const s of [
+    'patient/Observation.sr',
+    'patient/Observation.',
+    'doctor/*.rs',
+    'patient/observation.rs',
+    'patient/*.read?x=1',
+    'patient/*.rx',
+  ]) {
     assert.equal(parseClinicalScope(s), undefined, s);
   }
   assert.equal(isResourceScope('launch/patient'), true);
@@ -50,14 +57,22 @@ test('query constraints parse to percent-decoded param/value pairs; malformed on
     ['status', 'final'],
   ]);
   assert.deepEqual(parseClinicalScope('patient/Observation.rs')?.constraints, []);
-  for (const bad of ['patient/Observation.rs?category', 'patient/Observation.rs?=x', 'patient/Observation.rs?a=%E0%A4%A', 'patient/Observation.rr']) {
+  for (const bad of [
+    'patient/Observation.rs?category',
+    'patient/Observation.rs?=x',
+    'patient/Observation.rs?a=%E0%A4%A',
+    'patient/Observation.rr',
+  ]) {
     assert.equal(parseClinicalScope(bad), undefined, bad);
   }
 });
 
 test('clinicalScopes keeps resource scopes only', () => {
   const scopes = clinicalScopes(['openid', 'fhirUser', 'launch/patient', 'offline_access', 'patient/Observation.rs', 'user/Patient.read']);
-  assert.deepEqual(scopes.map((s) => s.raw), ['patient/Observation.rs', 'user/Patient.read']);
+  assert.deepEqual(
+    scopes.map((s) => s.raw),
+    ['patient/Observation.rs', 'user/Patient.read'],
+  );
 });
 
 test('formatScope answers in the syntax asked, v2 when v1 has no spelling for the letters', () => {

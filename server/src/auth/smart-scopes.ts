@@ -42,7 +42,15 @@ export function parseClinicalScope(scope: string): ClinicalScope | undefined {
   if (perms === '' || !V2.test(perms)) return undefined;
   const constraints = query === undefined ? [] : parseConstraints(query);
   if (constraints === undefined) return undefined;
-  return { raw: scope, level: level as ScopeLevel, type, permissions: new Set(perms.split('') as Permission[]), query, constraints, version: 2 };
+  return {
+    raw: scope,
+    level: level as ScopeLevel,
+    type,
+    permissions: new Set(perms.split('') as Permission[]),
+    query,
+    constraints,
+    version: 2,
+  };
 }
 
 /** `param=value&param=value`, percent-decoded; undefined when a pair is not param=value or badly encoded. */
@@ -74,7 +82,10 @@ export function clinicalScopes(scopes: readonly string[]): ClinicalScope[] {
  * Writes a clinical scope out in `version` (default: the one it was written in). v1 is possible only for the
  * letter sets v1 has (`rs` = read, `cud` = write, `cruds` = *) and no constraints; otherwise v2 is written.
  */
-export function formatScope(scope: Pick<ClinicalScope, 'level' | 'type' | 'permissions' | 'constraints' | 'version'>, version = scope.version): string {
+export function formatScope(
+  scope: Pick<ClinicalScope, 'level' | 'type' | 'permissions' | 'constraints' | 'version'>,
+  version = scope.version,
+): string {
   const letters = PERMISSION_ORDER.filter((p) => scope.permissions.has(p)).join('');
   const head = `${scope.level}/${scope.type}.`;
   if (version === 1 && scope.constraints.length === 0) {

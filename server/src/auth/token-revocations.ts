@@ -16,7 +16,9 @@ export function listenForRevocations(redis: Redis, prefix: string, onRevoked: ()
   // Queued until connected (the server's own connection fails fast instead); ioredis subscribes again after a reconnection.
   const sub = redis.duplicate({ connectionName: `${prefix}revocations`, enableOfflineQueue: true });
   let lost = false;
-  sub.on('error', () => { lost = true; });
+  sub.on('error', () => {
+    lost = true;
+  });
   sub.on('ready', () => {
     if (lost) onRevoked();
     lost = false;

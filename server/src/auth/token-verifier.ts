@@ -33,7 +33,9 @@ export function createTokenVerifier(current: () => Provider, fhirBase: string): 
         scopes: splitScope(extra.granted_scope ?? token.scope),
         ...(extra.patient ? { patient: extra.patient } : {}),
         ...(extra.encounter ? { encounter: extra.encounter } : {}),
-        ...(extra.fhirUser ? { fhirUser: extra.fhirUser.startsWith(`${fhirBase}/`) ? extra.fhirUser.slice(fhirBase.length + 1) : extra.fhirUser } : {}),
+        ...(extra.fhirUser
+          ? { fhirUser: extra.fhirUser.startsWith(`${fhirBase}/`) ? extra.fhirUser.slice(fhirBase.length + 1) : extra.fhirUser }
+          : {}),
         ...(accountId ? { subject: accountId } : {}),
         ...('grantId' in token && token.grantId ? { grantId: token.grantId } : { tokenId: token.jti }),
         expiresAt: token.exp!,

@@ -21,18 +21,28 @@ export class UserStore {
   constructor(private readonly pool: Pool) {}
 
   /** `exists`, when given, must confirm the fhirUser resource (the CLI checks it; a sign-in linked to nothing is refused). */
-  async add(input: { username: string; password: string; fhirUser: string; displayName?: string }, exists?: (type: string, id: string) => Promise<boolean>): Promise<User> {
+  async add(
+    input: { username: string; password: string; fhirUser: string; displayName?: string },
+    exists?: (type: string, id: string) => Promise<boolean>,
+  ): Promise<User> {
     // Sign-in normalizes what is typed: a stored name must already be in that form, or nobody could sign in with it.
     const normal = normalizeUsername(input.username);
-    if (normal !== input.username) throw new UserError(`username '${input.username}' must be given as it is normalized (trimmed, Unicode NFKC, lowercase): '${normal}'`);
+    if (normal !== input.username)
+      throw new UserError(`username '${input.username}' must be given as it is normalized (trimmed, Unicode NFKC, lowercase): '${normal}'`);
     if (!/^[a-z0-9._@-]{1,191}$/.test(input.username)) throw new UserError(`username '${input.username}' must be 1-191 of a-z 0-9 . _ @ -`);
-    if (!FHIR_USER.test(input.fhirUser)) throw new UserError(`fhirUser '${input.fhirUser}' must be Practitioner/<id>, Patient/<id>, RelatedPerson/<id> or Person/<id>`);
+    if (!FHIR_USER.test(input.fhirUser))
+      throw new UserError(`fhirUser '${input.fhirUser}' must be Practitioner/<id>, Patient/<id>, RelatedPerson/<id> or Person/<id>`);
     checkPassword(input.password);
     const [type, id] = input.fhirUser.split('/');
     if (exists && !(await exists(type, id))) {
       throw new UserError(`${input.fhirUser} does not exist on this server: create that ${type} first (or give the id of an existing one)`);
     }
-    const user: User = { accountId: randomUUID(), username: input.username, fhirUser: input.fhirUser, ...(input.displayName ? { displayName: input.displayName } : {}) };
+    const user: User = {
+      accountId: randomUUID(),
+      username: input.username,
+      fhirUser: input.fhirUser,
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+    };
     try {
       await this.pool.query(
         'INSERT INTO auth_user (account_id, username, password_hash, fhir_user, display_name, created_at) VALUES (?, ?, ?, ?, ?, NOW(3))',
@@ -60,7 +70,10 @@ export class UserStore {
   /** Replaces the password (stored as a new scrypt hash); false when there was no such username. */
   async setPassword(username: string, password: string): Promise<boolean> {
     checkPassword(password);
-    const [res] = await this.pool.query<ResultSetHeader>('UPDATE auth_user SET password_hash = ? WHERE username = ?', [await hashSecret(password), normalizeUsername(username)]);
+    const [res] = await this.pool.query<ResultSetHeader>('UPDATE auth_user SET password_hash = ? WHERE username = ?', [
+      await hashSecret(password),
+      normalizeUsername(username),
+    ]);
     return res.affectedRows > 0;
   }
 
@@ -86,7 +99,9 @@ export class UserStore {
 
   /** Users linked to a resource type (the EHR simulator lists practitioners). */
   async listByType(resourceType: string): Promise<User[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [`${resourceType}/%`]);
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [
+      `${resourceType}/%`,
+    ]);
     return rows.map(toUser);
   }
 }
@@ -98,5 +113,10 @@ function checkPassword(password: string): void {
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 function toUser(r: RowDataPacket): User {
-  return { accountId: r.account_id, username: r.username, fhirUser: r.fhir_user, ...(r.display_name ? { displayName: r.display_name } : {}) };
+  return {
+    accountId: r.account_id,
+    username: r.username,
+    fhirUser: r.fhir_user,
+    ...(r.display_name ? { displayName: r.display_name } : {}),
+  };
 }

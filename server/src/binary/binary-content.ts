@@ -65,9 +65,12 @@ export class BinaryContent {
     const name = staged?.(binary.data) ?? `binary/${randomUUID()}`;
     const { data: _inline, ...rest } = binary;
     const layout = layoutOf(binary.data);
-    const extension: Extension[] = [{ url: BLOB_CONTENT_URL, valueString: name }, ...(layout ? [{ url: BASE64_LAYOUT_URL, valueString: formatLayout(layout) }] : [])];
+    const extension: Extension[] = [
+      { url: BLOB_CONTENT_URL, valueString: name },
+      ...(layout ? [{ url: BASE64_LAYOUT_URL, valueString: formatLayout(layout) }] : []),
+    ];
     return {
-      stored: { ...rest, _data: { extension } } as Binary,
+      stored: { ...rest, _data: { extension } },
       blob: { name, data: binary.data, contentType: binary.contentType },
     };
   }
@@ -83,7 +86,9 @@ export class BinaryContent {
    */
   async discard(names: Iterable<string>, why: string): Promise<void> {
     for (const name of names) {
-      await this.blob.remove(name).catch((err) => this.log(`Binary content ${name} was not removed after ${why}: ${err instanceof Error ? err.message : err}`));
+      await this.blob
+        .remove(name)
+        .catch((err) => this.log(`Binary content ${name} was not removed after ${why}: ${err instanceof Error ? err.message : err}`));
     }
   }
 
@@ -92,7 +97,12 @@ export class BinaryContent {
    * returns the Binary to store, its content referenced. The bytes are kept for the answer (uploadedData), so that
    * it is not downloaded again.
    */
-  async upload(id: string, body: AsyncIterable<Buffer | string>, contentType: string, securityContext: string | undefined): Promise<Binary> {
+  async upload(
+    id: string,
+    body: AsyncIterable<Buffer | string>,
+    contentType: string,
+    securityContext: string | undefined,
+  ): Promise<Binary> {
     checkContentType(contentType, 'Content-Type');
     const limit = this.config.maxBytes;
     let seen = 0;
@@ -115,7 +125,9 @@ export class BinaryContent {
       throw seen > limit ? payloadTooLarge(limit) : err;
     }
     const binary = {
-      resourceType: 'Binary', id, contentType,
+      resourceType: 'Binary',
+      id,
+      contentType,
       ...(securityContext ? { securityContext: { reference: securityContext } } : {}),
       _data: { extension: [{ url: BLOB_CONTENT_URL, valueString: name }] },
     } as Binary;
@@ -134,18 +146,21 @@ export class BinaryContent {
     if (name === undefined) return binary;
     const found = await this.blob.get(name);
     const { _data: _ref, ...rest } = binary as StoredBinary;
-    if (!found) return rest as Binary;
+    if (!found) return rest;
     if (budget) {
       budget.left -= found.bytes;
       if (budget.left < 0) {
         found.stream.destroy();
-        throw tooCostly(`This page holds more than ${this.config.pageMaxBytes} bytes of Binary content (BINARY_PAGE_MAX_BYTES): ask for fewer with _count, or read each Binary on its own`, '_count');
+        throw tooCostly(
+          `This page holds more than ${this.config.pageMaxBytes} bytes of Binary content (BINARY_PAGE_MAX_BYTES): ask for fewer with _count, or read each Binary on its own`,
+          '_count',
+        );
       }
     }
     const chunks: Buffer[] = [];
     for await (const chunk of found.stream) chunks.push(chunk as Buffer);
     const layout = (binary as StoredBinary)._data?.extension?.find((e) => e.url === BASE64_LAYOUT_URL)?.valueString;
-    return { ...rest, data: applyLayout(Buffer.concat(chunks).toString('base64'), layout) } as Binary;
+    return { ...rest, data: applyLayout(Buffer.concat(chunks).toString('base64'), layout) };
   }
 
   /** The content's bytes as a stream, for a raw read. */

@@ -10,7 +10,17 @@
 // transaction runs again with them. A refused or failed write leaves nothing uploaded; objects uploaded for a
 // transaction that then fails are removed (best effort, logged). https://hl7.org/fhir/R4/binary.html
 import type { Binary, Resource } from 'fhir/r4.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ReadOptions, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../store/repository.js';
+import type {
+  EverythingQuery,
+  FhirRepository,
+  HistoryQuery,
+  Page,
+  ReadOptions,
+  ResourceVersion,
+  StatsGroup,
+  StatsQuery,
+  WriteMethod,
+} from '../store/repository.js';
 import type { SearchRequest } from '../search/search-request.js';
 import { blobNameOf, type BinaryContent, type PendingBlob } from './binary-content.js';
 
@@ -45,7 +55,11 @@ export class BinaryRepository implements FhirRepository {
     return new BinaryRepository(wrap(this.inner), this.content, this.uploads);
   }
 
-  private async version(v: ResourceVersion | undefined, options?: ReadOptions, budget?: { left: number }): Promise<ResourceVersion | undefined> {
+  private async version(
+    v: ResourceVersion | undefined,
+    options?: ReadOptions,
+    budget?: { left: number },
+  ): Promise<ResourceVersion | undefined> {
     if (!v || !isBinary(v.resource) || options?.content === false) return v;
     return { ...v, resource: await this.content.hydrate(v.resource, budget) };
   }
@@ -86,7 +100,13 @@ export class BinaryRepository implements FhirRepository {
     return this.page(await this.inner.search(request));
   }
 
-  storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+  storedIdentifiers(
+    type: string,
+    param: string,
+    target: { type: string; id: string },
+    system: string,
+    values: readonly string[],
+  ): Promise<Set<string>> {
     return this.inner.storedIdentifiers(type, param, target, system, values);
   }
 
@@ -126,7 +146,10 @@ export class BinaryRepository implements FhirRepository {
         await this.content.discard(uploads.staged.values(), 'a write that did not commit');
         throw err;
       }
-      await this.content.discard([...uploads.staged.values()].filter((name) => !uploads.used.has(name)), 'a transaction that no longer needed it');
+      await this.content.discard(
+        [...uploads.staged.values()].filter((name) => !uploads.used.has(name)),
+        'a transaction that no longer needed it',
+      );
       return result;
     }
   }

@@ -31,13 +31,15 @@ export class AzureBlobStore implements BlobStore {
   async put(name: string, source: AsyncIterable<string | Buffer>, contentType: string): Promise<number> {
     await this.ensure();
     let bytes = 0;
-    const counted = Readable.from((async function* () {
-      for await (const chunk of source) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        bytes += buf.length;
-        yield buf;
-      }
-    })());
+    const counted = Readable.from(
+      (async function* () {
+        for await (const chunk of source) {
+          const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          bytes += buf.length;
+          yield buf;
+        }
+      })(),
+    );
     await this.container.getBlockBlobClient(checkName(name)).uploadStream(counted, BLOCK_BYTES, PARALLEL_BLOCKS, {
       blobHTTPHeaders: { blobContentType: contentType },
     });
@@ -65,6 +67,7 @@ export class AzureBlobStore implements BlobStore {
 
   async removePrefix(prefix: string): Promise<void> {
     await this.ensure();
-    for await (const blob of this.container.listBlobsFlat({ prefix: checkName(prefix.replace(/\/+$/, '')) + '/' })) await this.remove(blob.name);
+    for await (const blob of this.container.listBlobsFlat({ prefix: checkName(prefix.replace(/\/+$/, '')) + '/' }))
+      await this.remove(blob.name);
   }
 }

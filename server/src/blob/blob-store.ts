@@ -17,6 +17,7 @@ export interface BlobStore {
 
 /** Object names are ours (`job-uuid/Type-1.ndjson`): anything else is refused before it reaches a path or URL. */
 export function checkName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(name) || name.includes('..')) throw new Error(`Invalid blob name '${name}'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(name) || name.includes('..'))
+    throw new Error(`Invalid blob name '${name}'`);
   return name;
 }

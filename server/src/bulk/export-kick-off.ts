@@ -9,7 +9,13 @@ import type { ExportLevel, ExportSpec } from './export-spec.js';
 import { confineToGroup } from './group-members.js';
 import { checkTypeFilters } from './type-filter.js';
 
-export async function exportKickOff(req: FhirRequest, level: ExportLevel, groupId: string, ctx: FhirContext, bulk: ExportService): Promise<FhirResponse> {
+export async function exportKickOff(
+  req: FhirRequest,
+  level: ExportLevel,
+  groupId: string,
+  ctx: FhirContext,
+  bulk: ExportService,
+): Promise<FhirResponse> {
   const prefer = (req.headers.prefer ?? '').split(/[,;]/).map((p) => p.trim().toLowerCase());
   if (!prefer.includes('respond-async')) throw badRequest('$export runs asynchronously: send the header Prefer: respond-async', 'Prefer');
   const params = parseExportParams(level, req.query, req.body, req.method, ctx.defs);

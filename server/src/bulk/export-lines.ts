@@ -49,13 +49,21 @@ export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptio
     const kept = checkEach ? await keep(type, rows, deps, opts, patients, filters) : rows.map((r) => r.content);
     await opts.onBatch(kept.length);
     for (const line of kept) {
-      if (deps.binary && type === 'Binary' && line.includes(BLOB_CONTENT_URL)) yield JSON.stringify(await deps.binary.hydrate(JSON.parse(line) as Binary));
+      if (deps.binary && type === 'Binary' && line.includes(BLOB_CONTENT_URL))
+        yield JSON.stringify(await deps.binary.hydrate(JSON.parse(line) as Binary));
       else yield line.includes('\n') ? stringifyExact(parseExact(line)) : line;
     }
   }
 }
 
-async function keep(type: string, rows: SnapshotRow[], deps: LineDeps, opts: WalkOptions, patients: Set<string> | undefined, filters: string[]): Promise<string[]> {
+async function keep(
+  type: string,
+  rows: SnapshotRow[],
+  deps: LineDeps,
+  opts: WalkOptions,
+  patients: Set<string> | undefined,
+  filters: string[],
+): Promise<string[]> {
   let candidates = rows.map((r) => ({ content: r.content, resource: JSON.parse(r.content) as Resource }));
   if (patients !== undefined) candidates = candidates.filter((c) => inCompartment(c.resource, patients, deps.indexer));
   if (opts.access) {
@@ -63,7 +71,12 @@ async function keep(type: string, rows: SnapshotRow[], deps: LineDeps, opts: Wal
     candidates = candidates.filter((c) => readable.has(c.resource));
   }
   if (filters.length > 0 && candidates.length > 0) {
-    const matching = await typeFilterMatches(type, candidates.map((c) => c.resource.id!), filters, deps);
+    const matching = await typeFilterMatches(
+      type,
+      candidates.map((c) => c.resource.id!),
+      filters,
+      deps,
+    );
     candidates = candidates.filter((c) => matching.has(c.resource.id!));
   }
   return candidates.map((c) => c.content);

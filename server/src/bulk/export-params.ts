@@ -10,10 +10,24 @@ import type { ExportLevel, ExportSpec } from './export-spec.js';
 export const OUTPUT_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 const KNOWN = new Set(['_outputFormat', '_since', '_type', '_typeFilter', 'patient', 'includeAssociatedData', '_format', '_pretty']);
 /** Search result parameters make no sense in a filter: the export decides paging, order and content. */
-const NOT_IN_FILTER = new Set(['_include', '_revinclude', '_sort', '_count', '_summary', '_elements', '_total', '_contained', '_containedType']);
+const NOT_IN_FILTER = new Set([
+  '_include',
+  '_revinclude',
+  '_sort',
+  '_count',
+  '_summary',
+  '_elements',
+  '_total',
+  '_contained',
+  '_containedType',
+]);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-interface Raw { name: string; value: string; reference?: string }
+interface Raw {
+  name: string;
+  value: string;
+  reference?: string;
+}
 
 function rawParams(query: URLSearchParams, body: unknown, method: string): Raw[] {
   const out: Raw[] = [...query.entries()].map(([name, value]) => ({ name, value }));
@@ -29,13 +43,20 @@ function rawParams(query: URLSearchParams, body: unknown, method: string): Raw[]
   return out;
 }
 
-export function parseExportParams(level: ExportLevel, query: URLSearchParams, body: unknown, method: string, defs: Definitions): Omit<ExportSpec, 'level' | 'groupId'> {
+export function parseExportParams(
+  level: ExportLevel,
+  query: URLSearchParams,
+  body: unknown,
+  method: string,
+  defs: Definitions,
+): Omit<ExportSpec, 'level' | 'groupId'> {
   const raw = rawParams(query, body, method);
   for (const p of raw) if (!KNOWN.has(p.name)) throw unknownParameter(`$export does not know the parameter '${p.name}'`, p.name);
   const all = (name: string) => raw.filter((p) => p.name === name);
 
   for (const f of all('_outputFormat')) {
-    if (!OUTPUT_FORMATS.has(f.value)) throw invalidParameter(`_outputFormat '${f.value}' is not supported: use application/fhir+ndjson`, '_outputFormat');
+    if (!OUTPUT_FORMATS.has(f.value))
+      throw invalidParameter(`_outputFormat '${f.value}' is not supported: use application/fhir+ndjson`, '_outputFormat');
   }
   const sinces = all('_since');
   if (sinces.length > 1) throw invalidParameter('_since may be given once', '_since');
@@ -46,19 +67,32 @@ export function parseExportParams(level: ExportLevel, query: URLSearchParams, bo
   // https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters: a value the server does not support is a 400.
   // We offer no associated data (Provenance is exported as any type, when asked for or in scope).
   for (const p of all('includeAssociatedData')) {
-    throw invalidParameter(`includeAssociatedData '${p.value}' is not supported: this server offers no associated data (ask for Provenance with _type)`, 'includeAssociatedData');
+    throw invalidParameter(
+      `includeAssociatedData '${p.value}' is not supported: this server offers no associated data (ask for Provenance with _type)`,
+      'includeAssociatedData',
+    );
   }
-  const types = [...new Set(all('_type').flatMap((p) => p.value.split(',')).map((t) => t.trim()).filter(Boolean))];
+  const types = [
+    ...new Set(
+      all('_type')
+        .flatMap((p) => p.value.split(','))
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const t of types) if (!defs.isResourceType(t)) throw invalidParameter(`_type: '${t}' is not a resource type`, '_type');
 
   const typeFilters: Record<string, string[]> = {};
   for (const { value } of all('_typeFilter').flatMap((p) => p.value.split(/,(?=[A-Z][A-Za-z]+\?)/).map((value) => ({ value })))) {
     const q = value.indexOf('?');
     const type = q < 0 ? value : value.slice(0, q);
-    if (q < 0 || !defs.isResourceType(type)) throw invalidParameter(`_typeFilter '${value}' must be [type]?[search query] with a resource type`, '_typeFilter');
-    if (types.length > 0 && !types.includes(type)) throw invalidParameter(`_typeFilter '${value}' filters ${type}, which _type does not ask for`, '_typeFilter');
+    if (q < 0 || !defs.isResourceType(type))
+      throw invalidParameter(`_typeFilter '${value}' must be [type]?[search query] with a resource type`, '_typeFilter');
+    if (types.length > 0 && !types.includes(type))
+      throw invalidParameter(`_typeFilter '${value}' filters ${type}, which _type does not ask for`, '_typeFilter');
     const search = new URLSearchParams(value.slice(q + 1));
-    for (const k of search.keys()) if (NOT_IN_FILTER.has(k)) throw invalidParameter(`_typeFilter '${value}': ${k} cannot be used in an export filter`, '_typeFilter');
+    for (const k of search.keys())
+      if (NOT_IN_FILTER.has(k)) throw invalidParameter(`_typeFilter '${value}': ${k} cannot be used in an export filter`, '_typeFilter');
     parseSearch(type, search, defs);
     (typeFilters[type] ??= []).push(value.slice(q + 1));
   }
@@ -70,8 +104,14 @@ export function parseExportParams(level: ExportLevel, query: URLSearchParams, bo
   const patients = patientParams.map((p) => {
     const ref = p.reference ?? '';
     const target = localReference(ref);
-    if (target?.type !== 'Patient') throw invalidParameter(`patient must be a valueReference to Patient/[id], got '${ref || p.value}'`, 'patient');
+    if (target?.type !== 'Patient')
+      throw invalidParameter(`patient must be a valueReference to Patient/[id], got '${ref || p.value}'`, 'patient');
     return target.id;
   });
-  return { types, ...(since ? { since: new Date(since).toISOString() } : {}), typeFilters, ...(patients.length > 0 ? { patients: [...new Set(patients)] } : {}) };
+  return {
+    types,
+    ...(since ? { since: new Date(since).toISOString() } : {}),
+    typeFilters,
+    ...(patients.length > 0 ? { patients: [...new Set(patients)] } : {}),
+  };
 }

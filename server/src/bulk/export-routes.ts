@@ -11,17 +11,43 @@ const BULK = 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition';
 const STATUS = { name: 'export-status', definition: `${BULK}/export` };
 
 export function exportRoutes(bulk: ExportService): Route[] {
-  const kickOffs = (['GET', 'POST'] as const).flatMap((method) => ([
-    [['$export'], 'system'], [['Patient', '$export'], 'patient'], [['Group', '{id}', '$export'], 'group'],
-  ] as const).map(([pattern, level]): Route => ({
-    interaction: 'operation', method, pattern: [...pattern],
-    operation: { name: 'export', definition: `${BULK}/${level === 'system' ? 'export' : `${level}-export`}` },
-    handle: (req, p, ctx) => exportKickOff(req, level, p.id, ctx, bulk),
-  })));
+  const kickOffs = (['GET', 'POST'] as const).flatMap((method) =>
+    (
+      [
+        [['$export'], 'system'],
+        [['Patient', '$export'], 'patient'],
+        [['Group', '{id}', '$export'], 'group'],
+      ] as const
+    ).map(([pattern, level]): Route => ({
+      interaction: 'operation',
+      method,
+      pattern: [...pattern],
+      operation: { name: 'export', definition: `${BULK}/${level === 'system' ? 'export' : `${level}-export`}` },
+      handle: (req, p, ctx) => exportKickOff(req, level, p.id, ctx, bulk),
+    })),
+  );
   return [
     ...kickOffs,
-    { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}'], operation: STATUS, handle: (req, _p, ctx) => exportStatus(req, ctx, bulk) },
-    { interaction: 'operation', method: 'DELETE', pattern: ['$export', '{job}'], operation: STATUS, handle: (req) => exportCancel(req, bulk) },
-    { interaction: 'operation', method: 'GET', pattern: ['$export', '{job}', '{file}'], operation: STATUS, handle: (req) => exportFile(req, bulk) },
+    {
+      interaction: 'operation',
+      method: 'GET',
+      pattern: ['$export', '{job}'],
+      operation: STATUS,
+      handle: (req, _p, ctx) => exportStatus(req, ctx, bulk),
+    },
+    {
+      interaction: 'operation',
+      method: 'DELETE',
+      pattern: ['$export', '{job}'],
+      operation: STATUS,
+      handle: (req) => exportCancel(req, bulk),
+    },
+    {
+      interaction: 'operation',
+      method: 'GET',
+      pattern: ['$export', '{job}', '{file}'],
+      operation: STATUS,
+      handle: (req) => exportFile(req, bulk),
+    },
   ];
 }

@@ -80,7 +80,8 @@ export class ExportRunner {
     const job = await store.get(id);
     if (!job) return;
     try {
-      if (job.attempts > MAX_ATTEMPTS) throw new Error(`the export was interrupted ${MAX_ATTEMPTS} times (its server stopped) and was given up`);
+      if (job.attempts > MAX_ATTEMPTS)
+        throw new Error(`the export was interrupted ${MAX_ATTEMPTS} times (its server stopped) and was given up`);
       await store.clearFiles(id);
       await blob.removePrefix(`${id}/`);
       // Writes begun before transactionTime commit within the settle time; closing cuts the wait short.
@@ -116,7 +117,10 @@ export class ExportRunner {
     }
     const stored = await store.storedTypes();
     const wanted = spec.types.length > 0 ? spec.types : stored;
-    const types = wanted.filter((t) => stored.includes(t) && (spec.level === 'system' || inPatientCompartmentDefinition(this.deps, t)) && access?.refusal(t) === undefined);
+    const types = wanted.filter(
+      (t) =>
+        stored.includes(t) && (spec.level === 'system' || inPatientCompartmentDefinition(this.deps, t)) && access?.refusal(t) === undefined,
+    );
     let processed = 0;
     let seq = 0;
     const onBatch = async (kept: number) => {
@@ -124,7 +128,9 @@ export class ExportRunner {
       if (this.closing || !(await store.renew(job.id, this.owner, config.leaseSeconds, processed))) throw new Stopped();
     };
     for (const type of types) {
-      const lines = exportLines(type, this.deps, { spec, asOf: job.transactionTime, ...(access ? { access } : {}), onBatch })[Symbol.asyncIterator]();
+      const lines = exportLines(type, this.deps, { spec, asOf: job.transactionTime, ...(access ? { access } : {}), onBatch })[
+        Symbol.asyncIterator
+      ]();
       let head = await lines.next();
       for (let part = 1; !head.done; part++) {
         let resources = 0;

@@ -66,11 +66,21 @@ export class ExportService {
   async kickOff(requestUrl: string, spec: ExportSpec, access: AccessContext | undefined): Promise<string> {
     const id = randomUUID();
     const created = await this.store.create(
-      { id, requestUrl, spec: JSON.stringify(spec), access: access ? JSON.stringify(access) : null, clientId: access?.clientId ?? '', transactionTime: new Date() },
+      {
+        id,
+        requestUrl,
+        spec: JSON.stringify(spec),
+        access: access ? JSON.stringify(access) : null,
+        clientId: access?.clientId ?? '',
+        transactionTime: new Date(),
+      },
       this.config.maxActive,
     );
     if (!created) {
-      throw tooManyJobs(`${this.config.maxActive} exports are queued or running, the most this server runs at once (EXPORT_MAX_ACTIVE); retry later`, 60);
+      throw tooManyJobs(
+        `${this.config.maxActive} exports are queued or running, the most this server runs at once (EXPORT_MAX_ACTIVE); retry later`,
+        60,
+      );
     }
     this.runner.run(id);
     return id;
@@ -81,7 +91,12 @@ export class ExportService {
     const job = JOB_ID.test(id) ? await this.store.get(id) : undefined;
     const mine = job !== undefined && (job.access === null || job.clientId === access?.clientId);
     if (!job || !mine || job.state === 'cancelled' || (job.expiresAt !== null && job.expiresAt.getTime() < Date.now())) {
-      throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `There is no export job '${id}' (unknown, cancelled, expired, or another client's)` })));
+      throw new OutcomeError(
+        'not-found',
+        outcome(
+          issue({ code: 'not-found', diagnostics: `There is no export job '${id}' (unknown, cancelled, expired, or another client's)` }),
+        ),
+      );
     }
     return job;
   }
@@ -90,7 +105,11 @@ export class ExportService {
     const job = await this.visibleJob(id, access);
     if (job.state === 'failed') return { state: 'failed', error: job.error ?? 'the export failed' };
     if (job.state !== 'done') {
-      return { state: 'in-progress', progress: job.state === 'queued' ? 'queued' : `${job.processed} resources exported`, processed: job.processed };
+      return {
+        state: 'in-progress',
+        progress: job.state === 'queued' ? 'queued' : `${job.processed} resources exported`,
+        processed: job.processed,
+      };
     }
     const files = await this.store.files(id);
     const url = (f: ExportFileRow) => `${base}/$export/${id}/${f.name.slice(id.length + 1)}`;
@@ -125,7 +144,11 @@ export class ExportService {
     const name = `${id}/${file}`;
     const known = job.state === 'done' && (await this.store.files(id)).some((f) => f.name === name);
     const found = known ? await this.blob.get(name) : undefined;
-    if (!found) throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Export job '${id}' has no output file '${file}'` })));
+    if (!found)
+      throw new OutcomeError(
+        'not-found',
+        outcome(issue({ code: 'not-found', diagnostics: `Export job '${id}' has no output file '${file}'` })),
+      );
     return found;
   }
 }

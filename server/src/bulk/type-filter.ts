@@ -8,7 +8,13 @@ import { resolveCodes, type CodeResolver } from '../search/resolve-codes.js';
 import type { SearchRequest } from '../search/search-request.js';
 
 /** The search `query` stands for on `type`; a 400 naming the `_typeFilter` when its codes cannot be resolved. */
-export async function typeFilterRequest(type: string, query: string, defs: Definitions, codes: CodeResolver, extra?: URLSearchParams): Promise<SearchRequest> {
+export async function typeFilterRequest(
+  type: string,
+  query: string,
+  defs: Definitions,
+  codes: CodeResolver,
+  extra?: URLSearchParams,
+): Promise<SearchRequest> {
   const params = new URLSearchParams(query);
   for (const [k, v] of extra ?? []) params.append(k, v);
   try {

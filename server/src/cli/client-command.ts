@@ -15,7 +15,11 @@ export const CLIENT_USAGE = `Usage:
 
 export async function clientCommand(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const parsed = parseArgs(rest, { values: ['scope', 'id', 'name', 'auth', 'launch-url', 'jwks-uri', 'jwks-file'], lists: ['redirect-uri'], flags: ['backend'] });
+  const parsed = parseArgs(rest, {
+    values: ['scope', 'id', 'name', 'auth', 'launch-url', 'jwks-uri', 'jwks-file'],
+    lists: ['redirect-uri'],
+    flags: ['backend'],
+  });
   if (typeof parsed === 'string') return usage(parsed);
   if (sub !== 'register' && sub !== 'list' && sub !== 'remove') return usage(sub ? `unknown subcommand '${sub}'` : undefined);
   let registration: ClientRegistration | undefined;

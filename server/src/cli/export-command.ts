@@ -27,7 +27,13 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
   try {
     ({ values } = parseArgs({
       args,
-      options: { group: { type: 'string' }, type: { type: 'string', multiple: true }, since: { type: 'string' }, 'type-filter': { type: 'string', multiple: true }, out: { type: 'string' } },
+      options: {
+        group: { type: 'string' },
+        type: { type: 'string', multiple: true },
+        since: { type: 'string' },
+        'type-filter': { type: 'string', multiple: true },
+        out: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -35,7 +41,8 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
     return usage((err as Error).message);
   }
   if (!values.out) return usage('--out <dir> is required');
-  if (values.group !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(values.group)) return usage(`--group '${values.group}' is not a FHIR id`);
+  if (values.group !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(values.group))
+    return usage(`--group '${values.group}' is not a FHIR id`);
   const query = new URLSearchParams();
   for (const t of values.type ?? []) query.append('_type', t);
   if (values.since !== undefined) query.append('_since', values.since);
@@ -76,7 +83,9 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
       counts.set(output.type, (counts.get(output.type) ?? 0) + output.count);
     }
     await bulk.discard(id);
-    console.log(`Exported ${[...counts.values()].reduce((a, b) => a + b, 0)} resources as of ${manifest.transactionTime} into ${manifest.output.length} files in ${values.out}`);
+    console.log(
+      `Exported ${[...counts.values()].reduce((a, b) => a + b, 0)} resources as of ${manifest.transactionTime} into ${manifest.output.length} files in ${values.out}`,
+    );
     for (const [type, n] of counts) console.log(`  ${type}: ${n}`);
     return 0;
   } catch (err) {
@@ -89,7 +98,11 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
 }
 
 /** Waits for the job (run by this process, or by a server that took it first); the manifest, or why it failed. */
-async function awaitManifest(id: string, bulk: Awaited<ReturnType<typeof buildFhirServices>>['bulk'], base: string): Promise<Manifest | string> {
+async function awaitManifest(
+  id: string,
+  bulk: Awaited<ReturnType<typeof buildFhirServices>>['bulk'],
+  base: string,
+): Promise<Manifest | string> {
   const bar = progressBar('export');
   try {
     for (;;) {

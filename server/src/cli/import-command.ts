@@ -10,7 +10,8 @@ import { requirePatient } from '../fhir/operations/require-patient.js';
 import { parseOptions, progressBar, runImport, summaryParameters, wearablesOf, type ImportSummary } from '../wearables/index.js';
 import { KINDS, MissingPath, planFiles, type PlannedFile } from './import-files.js';
 
-const USAGE = 'Usage: fibrotrack import [apple-health|fitbit|google-fit] <file|folder>... --patient <id> [--tz <IANA zone>] [--utc-offset +01:00] [--best-effort]';
+const USAGE =
+  'Usage: fibrotrack import [apple-health|fitbit|google-fit] <file|folder>... --patient <id> [--tz <IANA zone>] [--utc-offset +01:00] [--best-effort]';
 
 const SOURCE_NAMES: Record<string, string> = {
   fitbit: 'Fitbit JSON',
@@ -35,11 +36,16 @@ export async function importCommand(config: Config, args: string[]): Promise<num
     throw err;
   }
   const fitbit = files.filter((f) => 'source' in f && f.source === 'fitbit');
-  if (fitbit.length && !localTimes) return usage(`Fitbit times are device-local: give --tz (or --utc-offset) for ${fitbit.map((f) => f.name).join(', ')}`);
+  if (fitbit.length && !localTimes)
+    return usage(`Fitbit times are device-local: give --tz (or --utc-offset) for ${fitbit.map((f) => f.name).join(', ')}`);
   const { ctx, close } = await buildFhirServices(config);
   try {
     return await importFiles(ctx, {
-      files, patientId: opts.values.patient, timeZone, utcOffset: opts.values['utc-offset'], bestEffort: opts.flags.has('best-effort'),
+      files,
+      patientId: opts.values.patient,
+      timeZone,
+      utcOffset: opts.values['utc-offset'],
+      bestEffort: opts.flags.has('best-effort'),
     });
   } finally {
     await close();
@@ -94,7 +100,8 @@ export async function importFiles(ctx: FhirContext, { files, patientId, timeZone
     console.error(err.message);
     return 1;
   }
-  if (files.length > 1) console.log(`${files.length} files: ${imported} imported, ${failures} failed, ${files.length - imported - failures} not read`);
+  if (files.length > 1)
+    console.log(`${files.length} files: ${imported} imported, ${failures} failed, ${files.length - imported - failures} not read`);
   return failures === 0 ? 0 : 1;
 }
 

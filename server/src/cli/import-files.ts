@@ -35,7 +35,9 @@ export async function planFiles(paths: string[], kind?: string): Promise<Planned
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
     if (!info) throw new MissingPath(`${p}: no such file or folder`);
-    const files = info.isDirectory() ? (await walk(p)).map((f) => ({ path: f, name: relative(p, f) })) : [{ path: p, name: p.split(/[\\/]/).pop()! }];
+    const files = info.isDirectory()
+      ? (await walk(p)).map((f) => ({ path: f, name: relative(p, f) }))
+      : [{ path: p, name: p.split(/[\\/]/).pop()! }];
     for (const file of files) {
       if (info.isDirectory() && kind && !KIND_NAMES[kind].test(file.name)) continue;
       out.push(await plan(file, kind, info.isDirectory()));

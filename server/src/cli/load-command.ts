@@ -10,7 +10,10 @@ import { handleFhirRequest } from '../fhir/router.js';
 function jsonFiles(paths: string[]): string[] {
   return paths.flatMap((p) =>
     statSync(p).isDirectory()
-      ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f))
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(p, f))
       : [p],
   );
 }

@@ -57,7 +57,20 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   }
 }
 
-const COMMANDS = new Set(['serve', 'migrate', 'load', 'validate', 'import', 'sync', 'export', 'client', 'user', 'keys', 'subscriptions', 'seed']);
+const COMMANDS = new Set([
+  'serve',
+  'migrate',
+  'load',
+  'validate',
+  'import',
+  'sync',
+  'export',
+  'client',
+  'user',
+  'keys',
+  'subscriptions',
+  'seed',
+]);
 
 async function runCommand(command: string, rest: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
   switch (command) {

@@ -26,7 +26,8 @@ export async function seedCommand(config: Config, args: string[], build = buildF
   let count = DEMO_PATIENTS;
   if (args[1] === '--patients') {
     count = Number(args[2]);
-    if (!Number.isInteger(count) || count < 1 || count > DEMO_PATIENTS) return usage(`--patients must be a whole number from 1 to ${DEMO_PATIENTS}`);
+    if (!Number.isInteger(count) || count < 1 || count > DEMO_PATIENTS)
+      return usage(`--patients must be a whole number from 1 to ${DEMO_PATIENTS}`);
   } else if (args.length > 1) {
     return usage(`unknown option '${args[1]}'`);
   }
@@ -61,7 +62,12 @@ async function importWearables(ctx: Ctx, n: number, today: Date): Promise<number
       writeFileSync(join(dir, name), text);
       return join(dir, name);
     });
-    return await importFiles(ctx, { files: await planFiles(files.sort(), 'fitbit'), patientId: demoPatientId(n), timeZone: 'UTC', bestEffort: false });
+    return await importFiles(ctx, {
+      files: await planFiles(files.sort(), 'fitbit'),
+      patientId: demoPatientId(n),
+      timeZone: 'UTC',
+      bestEffort: false,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -71,19 +77,33 @@ async function importWearables(ctx: Ctx, n: number, today: Date): Promise<number
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'versionId' && k !== 'lastUpdated').sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([k]) => k !== 'versionId' && k !== 'lastUpdated')
+    .sort(([a], [b]) => a.localeCompare(b));
   // meta left empty once versionId and lastUpdated are gone is no difference either.
-  return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]).filter(([, v]) => !(v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)));
+  return Object.fromEntries(
+    entries
+      .map(([k, v]) => [k, canonical(v)])
+      .filter(([, v]) => !(v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)),
+  );
 }
 
 /** The stored versions of these resources (one type), by id. */
 async function stored(ctx: Ctx, type: string, ids: string[]): Promise<Map<string, string>> {
   const res = await handleFhirRequest(
-    { method: 'GET', path: type, query: new URLSearchParams({ _id: ids.join(','), _count: String(ids.length) }), headers: {}, body: undefined },
+    {
+      method: 'GET',
+      path: type,
+      query: new URLSearchParams({ _id: ids.join(','), _count: String(ids.length) }),
+      headers: {},
+      body: undefined,
+    },
     ctx,
   );
   const bundle = res.resource as { entry?: { resource?: FhirResource }[] };
-  return new Map((bundle.entry ?? []).flatMap((e) => (e.resource?.id ? [[e.resource.id, JSON.stringify(canonical(e.resource))] as const] : [])));
+  return new Map(
+    (bundle.entry ?? []).flatMap((e) => (e.resource?.id ? [[e.resource.id, JSON.stringify(canonical(e.resource))] as const] : [])),
+  );
 }
 
 /** PUTs what is missing or different, in transactions of CHUNK entries; what is stored as it is stays untouched (no new version). */
@@ -94,7 +114,11 @@ async function put(ctx: Ctx, resources: FhirResource[]): Promise<void> {
     for (const r of chunk) byType.set(r.resourceType, [...(byType.get(r.resourceType) ?? []), r]);
     const changed: FhirResource[] = [];
     for (const [type, list] of byType) {
-      const have = await stored(ctx, type, list.map((r) => r.id!));
+      const have = await stored(
+        ctx,
+        type,
+        list.map((r) => r.id!),
+      );
       changed.push(...list.filter((r) => have.get(r.id!) !== JSON.stringify(canonical(r))));
     }
     if (!changed.length) continue;
@@ -113,7 +137,12 @@ async function addUsers(config: Config): Promise<void> {
     const users = new UserStore(pool);
     for (const p of DEMO_PRACTITIONERS) {
       try {
-        await users.add({ username: p.username, password: p.password, fhirUser: `Practitioner/${p.id}`, displayName: `Dr. ${p.given} ${p.family}` });
+        await users.add({
+          username: p.username,
+          password: p.password,
+          fhirUser: `Practitioner/${p.id}`,
+          displayName: `Dr. ${p.given} ${p.family}`,
+        });
         console.log(`Sign in as ${p.username} with the password ${p.password} (Practitioner/${p.id}).`);
       } catch (err) {
         if (!(err instanceof UserError) || !/is taken/.test(err.message)) throw err;

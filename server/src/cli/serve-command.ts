@@ -17,24 +17,36 @@ export async function serveCommand(config: Config, stopDevServices: () => Promis
   const logger = createLogger(config.logLevel);
   const { app, metrics, close, upgrade } = await buildApp(config, { logger });
   // METRICS_PORT: /metrics on a port of its own (each worker would need its own port: with WORKERS > 1 use METRICS_TOKEN).
-  const metricsServer = config.metrics.port && !cluster.isWorker
-    ? await listenForMetrics(metrics.registry, config.metrics, errorHandler(config.baseUrl + '/fhir', { error: (msg, err) => logger.error({ err }, msg) }))
-    : undefined;
+  const metricsServer =
+    config.metrics.port && !cluster.isWorker
+      ? await listenForMetrics(
+          metrics.registry,
+          config.metrics,
+          errorHandler(config.baseUrl + '/fhir', { error: (msg, err) => logger.error({ err }, msg) }),
+        )
+      : undefined;
   const server = createHttpServer(app, upgrade).listen(config.port, config.host, () => {
     const who = cluster.isWorker ? `worker ${cluster.worker!.id}` : 'FibroTrack FHIR';
     console.log(`${who} listening on ${config.host}:${config.port}; FHIR base ${config.baseUrl}/fhir`);
   });
-  const shutdown = gracefulShutdown(server, { timeoutMs: config.shutdownTimeoutMs, closeServices: async () => {
-    metricsServer?.closeAllConnections();
-    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
-    await close();
-    await stopDevServices();
-    await shutdownTracing(); // the spans of the last requests, flushed to the collector
-  } });
-  const stop = () => void shutdown().then(() => process.exit(0), (err: unknown) => {
-    console.error('shutdown failed', err);
-    process.exit(1);
+  const shutdown = gracefulShutdown(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    closeServices: async () => {
+      metricsServer?.closeAllConnections();
+      await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+      await close();
+      await stopDevServices();
+      await shutdownTracing(); // the spans of the last requests, flushed to the collector
+    },
   });
+  const stop = () =>
+    void shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // A worker whose supervisor is gone (killed, crashed) must not keep holding the port.

@@ -20,15 +20,21 @@ export async function subscriptionsCommand(config: Config, args: string[]): Prom
       const q = allRows();
       const [rows] = await services.pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);
       for (const r of rows) {
-        console.log(JSON.stringify({
-          id: r.id, status: r.status, criteria: `${r.res_type}${r.criteria ? `?${r.criteria}` : ''}`,
-          events: Number(r.event_count), pending: Number(r.pending), failures: Number(r.failures),
-        }));
+        console.log(
+          JSON.stringify({
+            id: r.id,
+            status: r.status,
+            criteria: `${r.res_type}${r.criteria ? `?${r.criteria}` : ''}`,
+            events: Number(r.event_count),
+            pending: Number(r.pending),
+            failures: Number(r.failures),
+          }),
+        );
       }
       return 0;
     }
     const removed = await services.ctx.repo.transaction(async (tx) => {
-      const current = await tx.readForUpdate('Subscription', id!);
+      const current = await tx.readForUpdate('Subscription', id);
       if (!current || current.deleted) return false;
       await tx.remove(current);
       return true;

@@ -27,10 +27,18 @@ export async function syncCommand(config: Config, args: string[]): Promise<numbe
     const fitbit = fitbitOf(services);
     const patientId = opts.values.patient;
     await requirePatient(ctx, patientId);
-    const r = await syncFitbit({ patientId, timeZone: opts.values.tz, until: opts.values.until }, ctx, fitbit.store, fitbit.config, services.config.batchSize);
+    const r = await syncFitbit(
+      { patientId, timeZone: opts.values.tz, until: opts.values.until },
+      ctx,
+      fitbit.store,
+      fitbit.config,
+      services.config.batchSize,
+    );
     const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     const skipped = [...r.summary.skipped.values()].reduce((n, t) => n + t.count, 0);
-    console.log(`Patient/${patientId}: ${r.requests} Fitbit requests; created ${total(r.summary.created)}, unchanged ${total(r.summary.unchanged)}, skipped ${skipped}`);
+    console.log(
+      `Patient/${patientId}: ${r.requests} Fitbit requests; created ${total(r.summary.created)}, unchanged ${total(r.summary.unchanged)}, skipped ${skipped}`,
+    );
     for (const [type, day] of Object.entries(r.syncedThrough)) console.log(`  ${type} synced through ${day}`);
     if (!r.complete) {
       console.error(`Incomplete: ${r.reason}; run again after ${r.resumeAt!.toISOString()}`);

@@ -22,7 +22,11 @@ export const USER_USAGE = `Usage:
 
 type Outcome = number | string;
 
-interface Deps { users: UserStore; pool: Pool; config: Config }
+interface Deps {
+  users: UserStore;
+  pool: Pool;
+  config: Config;
+}
 
 const SUBCOMMANDS: Record<string, { values: string[]; run(deps: Deps, a: ParsedArgs, password: string | undefined): Promise<Outcome> }> = {
   add: { values: ['username', 'password-env', 'fhir-user', 'name'], run: add },
@@ -38,7 +42,7 @@ export async function userCommand(config: Config, args: string[], env: Record<st
   if (!command) return usage(sub ? `unknown subcommand '${sub}'` : undefined);
   const parsed = parseArgs(rest, { values: command.values });
   if (typeof parsed === 'string') return usage(parsed);
-  const problem = missing(sub!, parsed);
+  const problem = missing(sub, parsed);
   if (problem) return usage(problem);
   const passwordEnv = parsed.values['password-env'];
   const password = passwordEnv === undefined ? undefined : env[passwordEnv];
@@ -59,7 +63,8 @@ export async function userCommand(config: Config, args: string[], env: Record<st
 }
 
 function missing(sub: string, a: ParsedArgs): string | undefined {
-  if (sub === 'add' && (!a.values.username || !a.values['password-env'] || !a.values['fhir-user'])) return '--username, --password-env and --fhir-user are required';
+  if (sub === 'add' && (!a.values.username || !a.values['password-env'] || !a.values['fhir-user']))
+    return '--username, --password-env and --fhir-user are required';
   if (sub === 'set-password' && (!a.values.username || !a.values['password-env'])) return '--username and --password-env are required';
   if (sub === 'remove' && a.positional.length !== 1) return 'remove takes one username';
   if (sub === 'revoke-grants' && a.positional.length !== 1) return 'revoke-grants takes one username';
@@ -68,7 +73,12 @@ function missing(sub: string, a: ParsedArgs): string | undefined {
 }
 
 async function add({ users, pool }: Deps, a: ParsedArgs, password: string | undefined): Promise<Outcome> {
-  const input = { username: a.values.username, password: password!, fhirUser: a.values['fhir-user'], ...(a.values.name ? { displayName: a.values.name } : {}) };
+  const input = {
+    username: a.values.username,
+    password: password!,
+    fhirUser: a.values['fhir-user'],
+    ...(a.values.name ? { displayName: a.values.name } : {}),
+  };
   const user = await users.add(input, (type, id) => resourceExists(pool, type, id));
   console.log(JSON.stringify(user));
   return 0;

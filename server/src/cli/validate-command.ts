@@ -36,7 +36,12 @@ export function parseValidateArgs(args: string[]): ValidateArgs | string {
 
 function jsonFiles(paths: string[]): string[] {
   return paths.flatMap((p) =>
-    statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p],
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
   );
 }
 
@@ -80,7 +85,9 @@ export async function validateCommand(config: Config, args: string[]): Promise<n
     const count = (s: string) => issues.filter((i) => i.severity === s).length;
     const errors = count('error') + count('fatal');
     if (errors > 0) failed++;
-    const shown = issues.filter((i) => parsed.verbose || i.severity !== 'information').sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    const shown = issues
+      .filter((i) => parsed.verbose || i.severity !== 'information')
+      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
     console.log(`${file}: ${errors > 0 ? 'INVALID' : 'valid'} (${errors} errors, ${count('warning')} warnings)`);
     for (const i of shown) console.log(formatIssue(i));
   }

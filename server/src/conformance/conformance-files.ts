@@ -17,13 +17,22 @@ export interface ConformanceFiles {
 
 /** Resource types we load and serve as conformance resources. */
 export const CONFORMANCE_TYPES = new Set([
-  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide', 'CapabilityStatement', 'ConceptMap',
+  'StructureDefinition',
+  'ValueSet',
+  'CodeSystem',
+  'SearchParameter',
+  'OperationDefinition',
+  'ImplementationGuide',
+  'CapabilityStatement',
+  'ConceptMap',
 ]);
 
 export function readConformanceFiles(dir: string): ConformanceFiles {
   const out: ConformanceFiles = { resources: [], examples: [], skipped: [] };
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return out;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     try {
       const r = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Resource & { url?: unknown };
       if (!CONFORMANCE_TYPES.has(r.resourceType) || typeof r.url !== 'string') throw new Error('not a conformance resource with a url');
@@ -34,7 +43,9 @@ export function readConformanceFiles(dir: string): ConformanceFiles {
   }
   const examples = join(dir, 'examples');
   if (existsSync(examples) && statSync(examples).isDirectory()) {
-    for (const file of readdirSync(examples).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(examples)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       try {
         out.examples.push(JSON.parse(readFileSync(join(examples, file), 'utf8')) as Resource);
       } catch (err) {

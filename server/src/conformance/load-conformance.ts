@@ -22,7 +22,10 @@ export function withoutExamples(r: Resource): Resource {
   if (ig.resourceType !== 'ImplementationGuide' || !ig.definition?.resource) return r;
   const isExample = (e: ImplementationGuideDefinitionResource) =>
     e.exampleBoolean === true || e.exampleCanonical !== undefined || !CONFORMANCE_TYPES.has(e.reference.reference?.split('/')[0] ?? '');
-  const kept: ImplementationGuide = { ...ig, definition: { ...ig.definition, resource: ig.definition.resource.filter((e) => !isExample(e)) } };
+  const kept: ImplementationGuide = {
+    ...ig,
+    definition: { ...ig.definition, resource: ig.definition.resource.filter((e) => !isExample(e)) },
+  };
   return kept;
 }
 

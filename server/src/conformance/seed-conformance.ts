@@ -29,7 +29,9 @@ export async function seedConformance(ctx: FhirContext, resources: Resource[]): 
     const label = `${r.resourceType}/${r.id ?? '?'} (${r.url})`;
     try {
       const found = await handleFhirRequest({ method: 'GET', path: r.resourceType, query, headers: {} }, ctx);
-      const matches = ((found.resource as { entry?: { resource?: Resource }[] })?.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+      const matches = ((found.resource as { entry?: { resource?: Resource }[] })?.entry ?? []).flatMap((e) =>
+        e.resource ? [e.resource] : [],
+      );
       if (matches.length === 1 && deepEqual(withoutServerMeta({ ...matches[0], id: r.id }), withoutServerMeta(r))) {
         result.unchanged.push(label);
         continue;

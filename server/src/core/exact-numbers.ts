@@ -21,12 +21,11 @@ const texts = new WeakMap<object, Map<Key, string>>();
  * below 1e-6, right after `:` `,` `[` and right before `,` `]` `}`. A cheap superset (strings may match too), each
  * candidate then checked, so that texts without one (the common case) go straight through JSON.parse.
  */
-const CANDIDATE =
-  /[:,[]\s*(-?\d+\.\d*0|-?\d+(?:\.\d+)?[eE][-+]?\d+|-0|-?0\.0{6}\d*|-?\d{16,}|-?(?=[\d.]{17})\d+\.\d+)(?=\s*[,\]}])/g;
+const CANDIDATE = /[:,[]\s*(-?\d+\.\d*0|-?\d+(?:\.\d+)?[eE][-+]?\d+|-0|-?0\.0{6}\d*|-?\d{16,}|-?(?=[\d.]{17})\d+\.\d+)(?=\s*[,\]}])/g;
 
 function mayHoldExact(text: string): boolean {
   CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) if (needsExactText(m[1]!)) return true;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) if (needsExactText(m[1])) return true;
   return false;
 }
 
@@ -52,10 +51,10 @@ function attach(root: object, path: JsonPath, text: string): void {
   let parent: unknown = root;
   for (let k = 0; k < path.length - 1; k++) {
     if (typeof parent !== 'object' || parent === null) return;
-    parent = (parent as Container)[path[k]!];
+    parent = (parent as Container)[path[k]];
   }
   if (typeof parent !== 'object' || parent === null || path.length === 0) return;
-  markExact(parent, path[path.length - 1]!, text);
+  markExact(parent, path[path.length - 1], text);
 }
 
 /** Gives the number at `parent[key]` the text `text`, as long as it holds that number. */

@@ -18,7 +18,10 @@ test('surrogate escapes: pairs pass, lone ones are refused with their byte offse
   assert.equal(refusal('{"a":"\\ud83d\\ude00"}'), 'accepted');
   assert.equal(refusal('{"a":"\\\\ud800"}'), 'accepted');
   assert.equal(refusal('{"a":"\\\\\\ud83d\\ude00"}'), 'accepted');
-  assert.equal(refusal('{"a":"é\\ud800"}'), '400 The string at a holds the escape \\ud800 at byte offset 8: a lone UTF-16 surrogate is not a character');
+  assert.equal(
+    refusal('{"a":"é\\ud800"}'),
+    '400 The string at a holds the escape \\ud800 at byte offset 8: a lone UTF-16 surrogate is not a character',
+  );
   assert.match(refusal('{"a":"x\\udc00"}'), /^400 .*\\udc00 at byte offset 7/);
   assert.match(refusal('{"a":"\\ud800\\ud800"}'), /^400 /);
   assert.match(refusal('{"a":"\\"\\ud800"}'), /^400 /);
@@ -27,18 +30,31 @@ test('surrogate escapes: pairs pass, lone ones are refused with their byte offse
 });
 
 test('malformed JSON is left to JSON.parse', () => {
-  for (const text of ['', '{', '{"a":"\\u12"}', '"unterminated', ']]]}}}', '{"a" 1 2 3}', 'nul']) assert.equal(refusal(text), 'accepted', text);
+  for (const text of ['', '{', '{"a":"\\u12"}', '"unterminated', ']]]}}}', '{"a" 1 2 3}', 'nul'])
+    assert.equal(refusal(text), 'accepted', text);
 });
 
 test('each resource of a Bundle has its own element budget; entry wrappers count only in the body total', () => {
   const limits = { maxDepth: 100, maxArrayItems: 5, maxEntries: 8, maxElementsPerResource: 10, maxElementsPerBody: 200 };
   const entry = '{"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[{"given":["a","b"]}]}}';
   assert.equal(refusal(`{"resourceType":"Bundle","entry":[${Array(8).fill(entry).join(',')}]}`, limits), 'accepted');
-  assert.match(refusal(`{"resourceType":"Bundle","entry":[${Array(9).fill(entry).join(',')}]}`, limits), /^413 The array at entry has more than 8 items/);
-  assert.match(refusal(`{"resourceType":"Bundle","type":"x","link":[1,2,3,4,5,6]}`, limits), /^413 The array at link has more than 5 items/);
+  assert.match(
+    refusal(`{"resourceType":"Bundle","entry":[${Array(9).fill(entry).join(',')}]}`, limits),
+    /^413 The array at entry has more than 8 items/,
+  );
+  assert.match(
+    refusal(`{"resourceType":"Bundle","type":"x","link":[1,2,3,4,5,6]}`, limits),
+    /^413 The array at link has more than 5 items/,
+  );
   const big = '{"resourceType":"Patient","name":[{"given":["a","b","c","d"]},{"given":["a","b","c","d"]}]}';
-  assert.match(refusal(`{"resourceType":"Bundle","entry":[{"resource":${big}}]}`, limits), /^413 The resource holding entry\[0\]\.resource\.name\[1\]\.given(\[\d\])? has more than 10 elements/);
-  assert.match(refusal(`{"resourceType":"Bundle","entry":[${Array(8).fill(entry).join(',')}]}`, { ...limits, maxElementsPerBody: 50 }), /^413 The body has more than 50 elements/);
+  assert.match(
+    refusal(`{"resourceType":"Bundle","entry":[{"resource":${big}}]}`, limits),
+    /^413 The resource holding entry\[0\]\.resource\.name\[1\]\.given(\[\d\])? has more than 10 elements/,
+  );
+  assert.match(
+    refusal(`{"resourceType":"Bundle","entry":[${Array(8).fill(entry).join(',')}]}`, { ...limits, maxElementsPerBody: 50 }),
+    /^413 The body has more than 50 elements/,
+  );
 });
 
 test('depth counts objects and arrays', () => {

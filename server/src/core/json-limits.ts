@@ -52,19 +52,31 @@ export function checkJsonLimits(text: string, limits: JsonLimits = JSON_LIMITS):
     value(stack) {
       const top = stack[stack.length - 1];
       if (top?.isArray && top.items > top.maxItems) {
-        throw tooCostly(`The array at ${pathText(stack, true)} has more than ${top.maxItems} items, the most this server accepts in one array`, pathText(stack, true));
+        throw tooCostly(
+          `The array at ${pathText(stack, true)} has more than ${top.maxItems} items, the most this server accepts in one array`,
+          pathText(stack, true),
+        );
       }
-      const scope = scopes[scopes.length - 1]!;
+      const scope = scopes[scopes.length - 1];
       if (++scope.count > scope.limit) {
-        throw tooCostly(`The resource holding ${pathText(stack)} has more than ${scope.limit} elements, the most this server accepts in one resource`, pathText(stack));
+        throw tooCostly(
+          `The resource holding ${pathText(stack)} has more than ${scope.limit} elements, the most this server accepts in one resource`,
+          pathText(stack),
+        );
       }
       if (++total > limits.maxElementsPerBody) {
-        throw tooCostly(`The body has more than ${limits.maxElementsPerBody} elements (at ${pathText(stack)}), the most this server accepts in one request`, pathText(stack));
+        throw tooCostly(
+          `The body has more than ${limits.maxElementsPerBody} elements (at ${pathText(stack)}), the most this server accepts in one request`,
+          pathText(stack),
+        );
       }
     },
     open(stack, isArray) {
       if (stack.length >= limits.maxDepth) {
-        throw badRequest(`The body nests deeper than ${limits.maxDepth} levels of objects and arrays (at ${pathText(stack)})`, pathText(stack));
+        throw badRequest(
+          `The body nests deeper than ${limits.maxDepth} levels of objects and arrays (at ${pathText(stack)})`,
+          pathText(stack),
+        );
       }
       const parent = stack[stack.length - 1];
       const isResource = !isArray && (parent === undefined || (!parent.isArray && parent.key === 'resource'));

@@ -1,7 +1,20 @@
 // The outcome catalog decides every status: a failure's code maps to one HTTP status, and back for stored answers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OUTCOME_STATUS, OutcomeError, badGateway, failure, gone, invalidResource, issue, notFound, outcome, outcomeCodeOf, payloadTooLarge, unsupportedMediaType } from './outcomes.js';
+import {
+  OUTCOME_STATUS,
+  OutcomeError,
+  badGateway,
+  failure,
+  gone,
+  invalidResource,
+  issue,
+  notFound,
+  outcome,
+  outcomeCodeOf,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from './outcomes.js';
 
 test('each code has its status, and the named failures carry the code that gives theirs', () => {
   assert.equal(failure('unsupported-media-type', { code: 'not-supported', diagnostics: 'x' }).status, 415);

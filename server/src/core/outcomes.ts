@@ -140,22 +140,22 @@ export const versionNotFound = (type: string, id: string, vid: string) =>
   });
 
 export const gone = (type: string, id: string, versionId: string) =>
-  fail('gone',
+  fail(
+    'gone',
     { code: 'deleted', diagnostics: `Resource ${type}/${id} was deleted (version ${versionId})`, messageId: 'MSG_DELETED_ID' },
     { ETag: `W/"${versionId}"` },
   );
 
-export const routeNotFound = (path: string) =>
-  fail('not-found', { code: 'not-found', diagnostics: `No FHIR interaction at '${path}'` });
+export const routeNotFound = (path: string) => fail('not-found', { code: 'not-found', diagnostics: `No FHIR interaction at '${path}'` });
 
 export const methodNotAllowed = (method: string, path: string, allowed: string[]) =>
-  fail('method-not-allowed',
+  fail(
+    'method-not-allowed',
     { code: 'not-supported', diagnostics: `Method ${method} is not allowed on '${path}'; allowed: ${allowed.join(', ')}` },
     { Allow: allowed.join(', ') },
   );
 
-export const conflict = (diagnostics: string, expression?: string) =>
-  fail('conflict', { code: 'conflict', diagnostics, expression });
+export const conflict = (diagnostics: string, expression?: string) => fail('conflict', { code: 'conflict', diagnostics, expression });
 
 export const versionConflict = (type: string, id: string, expected: string, actual: string) =>
   fail('precondition-failed', {
@@ -189,8 +189,7 @@ export const payloadTooLarge = (limitBytes: number) =>
   fail('too-large', { code: 'too-costly', diagnostics: `Request body exceeds the limit of ${limitBytes} bytes` });
 
 /** A body within the byte limit that holds more than the server works through in one request (items, elements). */
-export const tooCostly = (diagnostics: string, expression?: string) =>
-  fail('too-large', { code: 'too-costly', diagnostics, expression });
+export const tooCostly = (diagnostics: string, expression?: string) => fail('too-large', { code: 'too-costly', diagnostics, expression });
 
 export const resourceTooLarge = (type: string, bytes: number, limitBytes: number) =>
   fail('too-large', {
@@ -202,7 +201,8 @@ export const notSupported = (diagnostics: string) => fail('invalid', { code: 'no
 
 /** A dependency ('The database', 'Redis') cannot be reached: 503, and when to try again. */
 export const serviceUnavailable = (dependency: string, detail: string, retryAfterSeconds: number) =>
-  fail('unavailable',
+  fail(
+    'unavailable',
     { code: 'transient', diagnostics: `${dependency} is unavailable (${detail}); retry in ${retryAfterSeconds} s` },
     { 'Retry-After': String(retryAfterSeconds) },
   );

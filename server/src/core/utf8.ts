@@ -23,7 +23,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   const n = bytes.length;
   let i = 0;
   while (i < n) {
-    const b = bytes[i]!;
+    const b = bytes[i];
     if (b < 0x80) {
       i++;
       continue;
@@ -33,10 +33,10 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and code points past U+10FFFF (F4).
     const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
     const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
-    const second = bytes[i + 1]!;
+    const second = bytes[i + 1];
     if (second < lo || second > hi) return i;
     for (let k = 2; k <= need; k++) {
-      const c = bytes[i + k]!;
+      const c = bytes[i + k];
       if (c < 0x80 || c > 0xbf) return i;
     }
     i += need + 1;

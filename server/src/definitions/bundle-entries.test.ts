@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { bundleResources } from './bundle-entries.js';
 import { r4PackageDir } from './r4-package.js';
 
-const wholeParse = (text: string) => (JSON.parse(text).entry ?? []).flatMap((e: { resource?: unknown }) => (e.resource ? [e.resource] : []));
+const wholeParse = (text: string) =>
+  (JSON.parse(text).entry ?? []).flatMap((e: { resource?: unknown }) => (e.resource ? [e.resource] : []));
 
 test('entries parsed one by one equal the whole parse, strings holding braces, quotes and other scripts included', () => {
   const bundle = {
@@ -36,6 +37,9 @@ test('the R4 package bundles give the same resources as parsing them whole', () 
 });
 
 test('a Bundle cut short is an error, not fewer resources', () => {
-  const text = JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Basic', id: 'a' } }, { resource: { resourceType: 'Basic' } }] });
+  const text = JSON.stringify({
+    resourceType: 'Bundle',
+    entry: [{ resource: { resourceType: 'Basic', id: 'a' } }, { resource: { resourceType: 'Basic' } }],
+  });
   assert.throws(() => [...bundleResources(Buffer.from(text.slice(0, -20)))], SyntaxError);
 });

@@ -10,7 +10,16 @@ import { loadR4Definitions } from './r4-definitions.js';
 
 const defs = loadR4Definitions();
 const derived = derivedParams(defs);
-const TABLE = { token: 'token', quantity: 'quantity', reference: 'reference', composite: 'composite', string: 'string', date: 'date', uri: 'uri', number: 'number' } as const;
+const TABLE = {
+  token: 'token',
+  quantity: 'quantity',
+  reference: 'reference',
+  composite: 'composite',
+  string: 'string',
+  date: 'date',
+  uri: 'uri',
+  number: 'number',
+} as const;
 
 test('the derived parameters of R4: unions of Observation parameters and references restricted to one target type', () => {
   const of = (type: string, code: string) => derived(type, code);
@@ -45,7 +54,9 @@ test('on every official example, a derived parameter has exactly the rows of the
         const list = rows[TABLE[def.type as keyof typeof TABLE]] as { param: string; targetType?: string | null }[];
         const key = ({ param: _p, ...rest }: { param: string }) => JSON.stringify(rest);
         const own = new Set(list.filter((row) => row.param === code).map(key));
-        const made = new Set(list.filter((row) => d.from.includes(row.param) && (!d.targetType || row.targetType === d.targetType)).map(key));
+        const made = new Set(
+          list.filter((row) => d.from.includes(row.param) && (!d.targetType || row.targetType === d.targetType)).map(key),
+        );
         assert.deepEqual([...own].sort(), [...made].sort(), `${file}: ${r.resourceType}.${code} from ${d.from.join(', ')}`);
         compared++;
         if (own.size > 0) nonEmpty++;

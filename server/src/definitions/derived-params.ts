@@ -50,14 +50,18 @@ function derivedOf(params: readonly SearchParamDef[]): Map<string, DerivedParam>
   for (const [p, own] of parts) {
     const restricted = own.length === 1 ? RESTRICTED.exec(own[0]) : null;
     if (restricted && p.type === 'reference') {
-      const base = [...parts].find(([q, qParts]) => q !== p && q.type === 'reference' && qParts.length === 1 && qParts[0] === restricted[1]);
+      const base = [...parts].find(
+        ([q, qParts]) => q !== p && q.type === 'reference' && qParts.length === 1 && qParts[0] === restricted[1],
+      );
       if (base) derived.set(p.code, { from: [base[0].code], targetType: restricted[2] });
       continue;
     }
     if (own.length < 2) continue;
     // Parameters made only of this one's union members, each member made of one of them.
     const members = new Set(own);
-    const subs = [...parts].filter(([q, qParts]) => q !== p && q.type === p.type && sameComponents(p, q) && qParts.every((x) => members.has(x)));
+    const subs = [...parts].filter(
+      ([q, qParts]) => q !== p && q.type === p.type && sameComponents(p, q) && qParts.every((x) => members.has(x)),
+    );
     const covered = new Set(subs.flatMap(([, qParts]) => qParts));
     if (subs.length > 0 && own.every((x) => covered.has(x)) && !subs.some(([q]) => q.expression === p.expression)) {
       derived.set(p.code, { from: subs.map(([q]) => q.code) });

@@ -4,7 +4,7 @@
 // Validation, shaping, indexing and terminology read structure only: paths, cardinality, types, bindings,
 // constraints, fixed and pattern values, slicing, codes and their hierarchy. The package's files stay the source
 // of the full text. https://hl7.org/fhir/R4/elementdefinition.html
-import type { CodeSystem, CodeSystemConcept, ElementDefinition, FhirResource, StructureDefinition } from 'fhir/r4.js';
+import type { CodeSystemConcept, FhirResource, StructureDefinition } from 'fhir/r4.js';
 
 const ELEMENT_PROSE = ['definition', 'comment', 'requirements', 'mapping', 'alias'] as const;
 
@@ -13,14 +13,14 @@ export function leanStructureDefinition(sd: StructureDefinition): StructureDefin
   delete sd.text;
   delete sd.differential;
   delete sd.mapping;
-  for (const e of sd.snapshot?.element ?? []) for (const key of ELEMENT_PROSE) delete (e as ElementDefinition)[key];
+  for (const e of sd.snapshot?.element ?? []) for (const key of ELEMENT_PROSE) delete e[key];
   return sd;
 }
 
 /** ValueSets and CodeSystems lose their narrative; code systems their concepts' definitions too (codes and displays stay). */
 export function leanTerminology<T extends FhirResource>(r: T): T {
   delete (r as { text?: unknown }).text;
-  if (r.resourceType === 'CodeSystem') dropDefinitions((r as CodeSystem).concept);
+  if (r.resourceType === 'CodeSystem') dropDefinitions(r.concept);
   return r;
 }
 

@@ -38,9 +38,7 @@ export interface Definitions {
   revision?(): number;
 }
 
-const COMPARTMENT_FILES = ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map(
-  (c) => `CompartmentDefinition-${c}.json`,
-);
+const COMPARTMENT_FILES = ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map((c) => `CompartmentDefinition-${c}.json`);
 
 export function toDef(sp: SearchParameter, type: string): SearchParamDef {
   return {

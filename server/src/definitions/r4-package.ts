@@ -24,8 +24,14 @@ export function readR4Bundle(file: string): Iterable<FhirResource> {
 
 /** Resource types of the core package that SUSHI needs in its package cache (no examples). */
 export const CONFORMANCE_PREFIXES = [
-  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'CompartmentDefinition',
-  'OperationDefinition', 'ConceptMap', 'NamingSystem',
+  'StructureDefinition',
+  'ValueSet',
+  'CodeSystem',
+  'SearchParameter',
+  'CompartmentDefinition',
+  'OperationDefinition',
+  'ConceptMap',
+  'NamingSystem',
 ];
 
 /** The package's one-resource conformance files (`StructureDefinition-Patient.json`, ...), sorted. */
@@ -44,7 +50,9 @@ export class R4StructureDefinitions {
   get(url: string): StructureDefinition | undefined {
     if (!this.byUrl) {
       this.byUrl = new Map();
-      for (const f of readdirSync(this.from).filter((n) => n.startsWith('StructureDefinition-')).sort()) {
+      for (const f of readdirSync(this.from)
+        .filter((n) => n.startsWith('StructureDefinition-'))
+        .sort()) {
         const sd = readR4Json<StructureDefinition>(f, this.from);
         this.byUrl.set(sd.url, sd);
       }

@@ -18,18 +18,33 @@ export class RuntimeDefinitions implements Definitions {
 
   constructor(private readonly base: Definitions) {}
 
-  get resourceTypes() { return this.base.resourceTypes; }
-  get compartmentTypes() { return this.base.compartmentTypes; }
-  isResourceType(type: string) { return this.base.isResourceType(type); }
-  structureDefinition(type: string) { return this.base.structureDefinition(type); }
-  compartmentParams(owner: string, type: string) { return this.base.compartmentParams(owner, type); }
-  revision() { return this.rev; }
+  get resourceTypes() {
+    return this.base.resourceTypes;
+  }
+  get compartmentTypes() {
+    return this.base.compartmentTypes;
+  }
+  isResourceType(type: string) {
+    return this.base.isResourceType(type);
+  }
+  structureDefinition(type: string) {
+    return this.base.structureDefinition(type);
+  }
+  compartmentParams(owner: string, type: string) {
+    return this.base.compartmentParams(owner, type);
+  }
+  revision() {
+    return this.rev;
+  }
 
   searchParams(type: string): ReadonlyMap<string, SearchParamDef> {
     let found = this.merged.get(type);
     if (!found) {
       const own = [...this.held.values()].flatMap((h) => (h.defs.has(type) ? [h.defs.get(type)!] : []));
-      found = own.length === 0 ? this.base.searchParams(type) : new Map([...this.base.searchParams(type), ...own.map((d) => [d.code, d] as const)]);
+      found =
+        own.length === 0
+          ? this.base.searchParams(type)
+          : new Map([...this.base.searchParams(type), ...own.map((d) => [d.code, d] as const)]);
       this.merged.set(type, found);
     }
     return found;
@@ -60,12 +75,14 @@ export class RuntimeDefinitions implements Definitions {
   problem(sp: SearchParameter): string | undefined {
     if (!isIndexed(sp) || this.base.searchParamByUrl(sp.url)) return undefined;
     if (!sp.url) return 'SearchParameter.url is required: it names the parameter';
-    if (!CODE.test(sp.code ?? '')) return `SearchParameter.code '${sp.code ?? ''}' must be letters, digits and '-', starting with a letter (at most 100 characters)`;
+    if (!CODE.test(sp.code ?? ''))
+      return `SearchParameter.code '${sp.code ?? ''}' must be letters, digits and '-', starting with a letter (at most 100 characters)`;
     if (!INDEXABLE.has(sp.type)) return `SearchParameter.type '${sp.type}' cannot be indexed here: use one of ${[...INDEXABLE].join(', ')}`;
     if (!sp.expression) return 'SearchParameter.expression is required: it says which values are indexed';
     if (!sp.base?.length) return 'SearchParameter.base is required';
     for (const type of sp.base) {
-      if (!this.base.isResourceType(type)) return `SearchParameter.base '${type}' is not an R4 resource type (Resource and DomainResource are not accepted: name the types)`;
+      if (!this.base.isResourceType(type))
+        return `SearchParameter.base '${type}' is not an R4 resource type (Resource and DomainResource are not accepted: name the types)`;
       if (!expressionFor(sp.expression, type)) return `SearchParameter.expression has no part starting with '${type}' (its base)`;
       const existing = this.searchParams(type).get(sp.code);
       if (existing && existing.url !== sp.url) return `Search parameter '${sp.code}' of ${type} is already defined by ${existing.url}`;
@@ -80,7 +97,8 @@ export class RuntimeDefinitions implements Definitions {
     const defs = new Map(sp.base.map((type) => [type, toDef(sp, type)]));
     for (const def of defs.values()) for (const c of def.components) c.type = this.searchParamByUrl(c.definition)?.type;
     const old = this.held.get(sp.url);
-    const changed = !old || [...defs].some(([t, d]) => defHash(d) !== (old.defs.get(t) && defHash(old.defs.get(t)!))) || old.defs.size !== defs.size;
+    const changed =
+      !old || [...defs].some(([t, d]) => defHash(d) !== (old.defs.get(t) && defHash(old.defs.get(t)!))) || old.defs.size !== defs.size;
     this.held.set(sp.url, { sp, defs });
     if (!changed) return [];
     this.touch();
@@ -116,5 +134,7 @@ function isIndexed(sp: SearchParameter): boolean {
 
 /** What a parameter's rows depend on: a change of any of these needs the type reindexed. */
 export function defHash(def: SearchParamDef): string {
-  return createHash('sha1').update(JSON.stringify([def.code, def.type, def.expression, def.target])).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify([def.code, def.type, def.expression, def.target]))
+    .digest('hex');
 }

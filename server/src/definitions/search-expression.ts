@@ -42,7 +42,15 @@ export function expressionFor(expression: string, type: string): string | undefi
 //   "references to a T", which the reference string itself tells, so the filter runs on the results instead.
 // - a FHIRPath System type in `as`/`ofType` (`DateTime`) means the FHIR primitive of that name (`dateTime`).
 // `value.as(DateTime)` (Observation's code-value-date) names the FHIRPath System type; the element holds the FHIR primitive.
-const FHIR_PRIMITIVE = { Boolean: 'boolean', String: 'string', Integer: 'integer', Decimal: 'decimal', Date: 'date', DateTime: 'dateTime', Time: 'time' } as const;
+const FHIR_PRIMITIVE = {
+  Boolean: 'boolean',
+  String: 'string',
+  Integer: 'integer',
+  Decimal: 'decimal',
+  Date: 'date',
+  DateTime: 'dateTime',
+  Time: 'time',
+} as const;
 
 const RESOLVE_IS = /\.where\(resolve\(\)\s+is\s+([A-Za-z]+)\)/g;
 
@@ -55,6 +63,9 @@ export function rewriteForIndexing(part: string): { expression: string; targetTy
   expression = expression
     .replace(/\(([A-Za-z][\w.]*) as ([A-Za-z]+)\)/g, '$1.ofType($2)')
     .replace(/^([A-Za-z][\w.]*) as ([A-Za-z]+)$/, '$1.ofType($2)')
-    .replace(/\.(?:as|ofType)\((Boolean|String|Integer|Decimal|Date|DateTime|Time)\)/g, (_m, t: keyof typeof FHIR_PRIMITIVE) => `.ofType(${FHIR_PRIMITIVE[t]})`);
+    .replace(
+      /\.(?:as|ofType)\((Boolean|String|Integer|Decimal|Date|DateTime|Time)\)/g,
+      (_m, t: keyof typeof FHIR_PRIMITIVE) => `.ofType(${FHIR_PRIMITIVE[t]})`,
+    );
   return { expression, targetTypes };
 }

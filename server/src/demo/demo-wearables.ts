@@ -19,9 +19,20 @@ export function fitbitFiles(n: number, today: Date): Record<string, string> {
     const start = t - 60 * 60_000 * (1 + rand()); // went to bed between 22:00 and 23:00 the evening before
     const minutes = 300 + Math.floor(rand() * 180);
     return {
-      dateOfSleep: day(t), startTime: local(start), endTime: local(start + minutes * 60_000), duration: minutes * 60_000,
-      minutesAsleep: minutes - 20, minutesAwake: 20, timeInBed: minutes, efficiency: 90, isMainSleep: true,
-      logId: n * 100_000 + i, type: 'classic', infoCode: 0, minutesAfterWakeup: 0, minutesToFallAsleep: 5,
+      dateOfSleep: day(t),
+      startTime: local(start),
+      endTime: local(start + minutes * 60_000),
+      duration: minutes * 60_000,
+      minutesAsleep: minutes - 20,
+      minutesAwake: 20,
+      timeInBed: minutes,
+      efficiency: 90,
+      isMainSleep: true,
+      logId: n * 100_000 + i,
+      type: 'classic',
+      infoCode: 0,
+      minutesAfterWakeup: 0,
+      minutesToFallAsleep: 5,
     };
   });
   return {

@@ -44,11 +44,16 @@ export async function startChildService(opts: StartOptions): Promise<ChildServic
   });
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
-    if (exited !== undefined) throw new Error(`${opts.name} (${opts.command}) stopped at start (${exited}); its log ${opts.logFile} ends with:\n${tail(opts.logFile)}`);
+    if (exited !== undefined)
+      throw new Error(
+        `${opts.name} (${opts.command}) stopped at start (${exited}); its log ${opts.logFile} ends with:\n${tail(opts.logFile)}`,
+      );
     if (await opts.ready().catch(() => false)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${opts.name} (${opts.command}) did not answer within ${opts.timeoutMs} ms; its log ${opts.logFile} ends with:\n${tail(opts.logFile)}`);
+      throw new Error(
+        `${opts.name} (${opts.command}) did not answer within ${opts.timeoutMs} ms; its log ${opts.logFile} ends with:\n${tail(opts.logFile)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

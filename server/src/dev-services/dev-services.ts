@@ -31,7 +31,10 @@ export function devServicesSettings(env: Env): DevServicesSettings {
   const production = env.NODE_ENV === 'production';
   const raw = env.DEV_SERVICES || (production ? 'off' : 'auto');
   if (raw !== 'auto' && raw !== 'private' && raw !== 'off') throw new Error(`DEV_SERVICES must be auto, private or off, got '${raw}'`);
-  if (production && raw !== 'off') throw new Error(`DEV_SERVICES=${raw} refused with NODE_ENV=production: production never starts private development services; set DATABASE_URL and REDIS_URL`);
+  if (production && raw !== 'off')
+    throw new Error(
+      `DEV_SERVICES=${raw} refused with NODE_ENV=production: production never starts private development services; set DATABASE_URL and REDIS_URL`,
+    );
   return {
     mode: raw,
     dir: resolve(env.DEV_SERVICES_DIR || join('data', 'dev-services')),
@@ -76,7 +79,9 @@ export async function provideDevServices(env: Env, needs: Needs, log: (line: str
         if (!bins) throw new Error(missingProgramMessage('database', address(DEFAULT_MYSQL), dirs));
         const mysql = await startDevMysql(bins, dir, port);
         started.push(mysql.service);
-        log(`${why}: started a private ${mysql.version} for development on 127.0.0.1:${port}, files in ${dir} (${mysql.initialised ? 'created now' : 'kept from before'}); it stops with this process.`);
+        log(
+          `${why}: started a private ${mysql.version} for development on 127.0.0.1:${port}, files in ${dir} (${mysql.initialised ? 'created now' : 'kept from before'}); it stops with this process.`,
+        );
       }
       result.env.DATABASE_URL = `mysql://root@127.0.0.1:${port}/${DATABASE_NAME}`;
     }
@@ -102,7 +107,9 @@ export async function provideDevServices(env: Env, needs: Needs, log: (line: str
 }
 
 function whyPrivate(variable: string, mode: DevServicesMode, def: { host: string; port: number }): string {
-  return mode === 'private' ? `${variable} is not set and DEV_SERVICES=private` : `${variable} is not set and nothing answers on ${address(def)}`;
+  return mode === 'private'
+    ? `${variable} is not set and DEV_SERVICES=private`
+    : `${variable} is not set and nothing answers on ${address(def)}`;
 }
 
 function portTakenMessage(variable: string, port: number, what: string): string {

@@ -33,8 +33,13 @@ export async function startDevMysql(bins: MysqlBinaries, dir: string, port: numb
   let socket = join(dir, 'mysqld.sock');
   if (socket.length > MAX_SOCKET_PATH) socket = join(tmpdir(), `fibrotrack-mysqld-${port}.sock`);
   const args = [
-    '--no-defaults', `--datadir=${dataDir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`,
-    `--pid-file=${join(dir, 'mysqld.pid')}`, `--log-error=${join(dir, 'error.log')}`,
+    '--no-defaults',
+    `--datadir=${dataDir}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--socket=${socket}`,
+    `--pid-file=${join(dir, 'mysqld.pid')}`,
+    `--log-error=${join(dir, 'error.log')}`,
     ...(asRoot ? ['--user=root'] : []),
     // MySQL 8 also listens for its X protocol on 33060: a second private server, or a system one, would clash.
     ...(mariadb ? [] : ['--mysqlx=OFF']),
@@ -77,12 +82,18 @@ function initialise(bins: MysqlBinaries, dataDir: string, mariadb: boolean, asRo
   const [command, args] = mariadb
     ? [bins.installDb, ['--no-defaults', `--datadir=${fresh}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user]]
     : [bins.server, ['--no-defaults', '--initialize-insecure', `--datadir=${fresh}`, ...user]];
-  if (!command) throw new Error(`${bins.server} is MariaDB but mariadb-install-db is not installed next to it; install the whole server package (Debian/Ubuntu: sudo apt-get install mariadb-server; macOS: brew install mariadb)`);
+  if (!command)
+    throw new Error(
+      `${bins.server} is MariaDB but mariadb-install-db is not installed next to it; install the whole server package (Debian/Ubuntu: sudo apt-get install mariadb-server; macOS: brew install mariadb)`,
+    );
   try {
     writeFileSync(logFile, execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`initialising the private database folder ${dataDir} with ${command} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`.trim(), { cause: err });
+    throw new Error(
+      `initialising the private database folder ${dataDir} with ${command} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`.trim(),
+      { cause: err },
+    );
   }
   renameSync(fresh, dataDir);
 }

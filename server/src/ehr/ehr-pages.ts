@@ -24,7 +24,9 @@ export interface LaunchChoices {
 /** The form of a signed-in practitioner: the launch is made for that user, so no other user is listed. */
 export function ehrLaunchPage(user: User, csrf: string, choices: LaunchChoices, error?: string): string {
   const options = (items: { value: string; label: string }[], selected?: string) =>
-    items.map((i) => `<option value="${escapeHtml(i.value)}"${i.value === selected ? ' selected' : ''}>${escapeHtml(i.label)}</option>`).join('');
+    items
+      .map((i) => `<option value="${escapeHtml(i.value)}"${i.value === selected ? ' selected' : ''}>${escapeHtml(i.label)}</option>`)
+      .join('');
   const token = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
   return page(
     'EHR launch simulator',
@@ -34,7 +36,10 @@ choose which chart is open and which app to launch.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/ehr/launch">
 ${token}
-<label>Patient <select name="patient" required>${options(choices.patients.map((p) => ({ value: p.id, label: p.label })), choices.patient)}</select></label>
+<label>Patient <select name="patient" required>${options(
+      choices.patients.map((p) => ({ value: p.id, label: p.label })),
+      choices.patient,
+    )}</select></label>
 <button type="submit" name="action" value="show-encounters" id="show-encounters" formnovalidate>Show this patient's encounters</button>
 <label>Encounter of the patient above <select name="encounter"><option value="">(none)</option>${options(choices.encounters.map((e) => ({ value: e.id, label: e.label || e.id })))}</select></label>
 <label><input type="checkbox" id="need-patient-banner" name="need_patient_banner" value="true" checked> The app shows the patient banner (<code>need_patient_banner</code>): this simulator shows none of its own</label>

@@ -58,7 +58,11 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
     const checked = await checkSignIn(deps.users, deps.throttle, req.body as Record<string, unknown>);
     if (!('user' in checked)) return res.status(checked.status).type('html').send(ehrSignInPage(checked.message));
     const user = checked.user;
-    if (!isPractitioner(user)) return res.status(403).type('html').send(ehrSignInPage(`Only a practitioner can use the EHR launch simulator; ${user.fhirUser} is not one.`));
+    if (!isPractitioner(user))
+      return res
+        .status(403)
+        .type('html')
+        .send(ehrSignInPage(`Only a practitioner can use the EHR launch simulator; ${user.fhirUser} is not one.`));
     await deps.sessions.start(res, user.accountId);
     res.redirect(303, '/ehr/');
   });
@@ -71,7 +75,8 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
     if (!who) return res.status(401).type('html').send(ehrSignInPage('Sign in to launch an app.'));
     if (!csrfMatches(who.session, body.csrf)) return refuse(res, 403, CSRF_REFUSAL);
     // "Show this patient's encounters": the same form again, its encounter list that patient's.
-    if (body.action === 'show-encounters') return res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient'))));
+    if (body.action === 'show-encounters')
+      return res.type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient'))));
     try {
       const target = await launchTarget(deps, who.user, body);
       const id = await deps.launches.createLaunch(target.launch);
@@ -81,7 +86,10 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
       res.redirect(303, url.href);
     } catch (err) {
       if (!(err instanceof LaunchError)) throw err;
-      res.status(400).type('html').send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient')), err.message));
+      res
+        .status(400)
+        .type('html')
+        .send(ehrLaunchPage(who.user, who.session.csrf, await choices(deps, stringField(body, 'patient')), err.message));
     }
   });
 
@@ -89,7 +97,15 @@ export function ehrSimulator(deps: EhrSimulatorDeps): express.Router {
 }
 
 function refuse(res: Response, status: number, message: string): void {
-  res.status(status).type('html').send(page('EHR launch simulator', `<p class="error" role="alert">Refused: ${escapeHtml(message)}.</p><p><a href="/ehr/">Back to the simulator</a></p>`));
+  res
+    .status(status)
+    .type('html')
+    .send(
+      page(
+        'EHR launch simulator',
+        `<p class="error" role="alert">Refused: ${escapeHtml(message)}.</p><p><a href="/ehr/">Back to the simulator</a></p>`,
+      ),
+    );
 }
 
 async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<string, unknown>) {
@@ -100,7 +116,8 @@ async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<str
   if (encounter) {
     const enc = await deps.lookup.read<Encounter>('Encounter', encounter);
     if (!enc) throw new LaunchError(`there is no encounter '${encounter}'`);
-    if (enc.subject?.reference !== `Patient/${patient}`) throw new LaunchError(`encounter '${encounter}' is not one of patient ${patient}'s`);
+    if (enc.subject?.reference !== `Patient/${patient}`)
+      throw new LaunchError(`encounter '${encounter}' is not one of patient ${patient}'s`);
   }
   const app = client ? await deps.clients.get(client) : undefined;
   if (!app?.launchUrl) throw new LaunchError(`'${client}' is not a registered app with a launch URL`);
@@ -111,7 +128,7 @@ async function launchTarget(deps: EhrSimulatorDeps, user: User, body: Record<str
 }
 
 function stringField(body: Record<string, unknown>, name: string): string {
-  return typeof body[name] === 'string' ? (body[name] as string) : '';
+  return typeof body[name] === 'string' ? body[name] : '';
 }
 
 /**
@@ -122,5 +139,10 @@ async function choices(deps: EhrSimulatorDeps, chosen?: string): Promise<LaunchC
   const [patients, clients] = await Promise.all([deps.lookup.patients(), deps.clients.list()]);
   const patient = patients.find((p) => p.id === chosen)?.id ?? patients[0]?.id;
   const encounters = patient ? await deps.lookup.encounters(patient) : [];
-  return { patients, patient, encounters, apps: clients.filter((c) => c.launchUrl).map((c) => ({ id: c.clientId, label: c.name ?? c.clientId })) };
+  return {
+    patients,
+    patient,
+    encounters,
+    apps: clients.filter((c) => c.launchUrl).map((c) => ({ id: c.clientId, label: c.name ?? c.clientId })),
+  };
 }

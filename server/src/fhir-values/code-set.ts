@@ -56,7 +56,11 @@ export function intersect(a: CodeSet, b: CodeSet): CodeSet {
       out.set(system, { all: true, codes: new Set(), excluded: new Set([...x.excluded, ...y.excluded]) });
     } else {
       const listed = x.all ? y.codes : x.codes;
-      out.set(system, { all: false, codes: new Set([...listed].filter((c) => hasCode(a, system, c) && hasCode(b, system, c))), excluded: new Set() });
+      out.set(system, {
+        all: false,
+        codes: new Set([...listed].filter((c) => hasCode(a, system, c) && hasCode(b, system, c))),
+        excluded: new Set(),
+      });
     }
   }
   return out;

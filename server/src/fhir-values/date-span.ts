@@ -13,7 +13,16 @@ export const INDEXED_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export const clampToIndexed = (ms: number): number => Math.min(INDEXED_MAX_MS, Math.max(INDEXED_MIN_MS, ms));
 
 export const SPAN_BOUNDS_MS: readonly number[] = [
-  0, 999, 59_999, 3_599_999, DAY - 1, 7 * DAY - 1, 31 * DAY - 1, 366 * DAY - 1, 3_660 * DAY, 36_600 * DAY,
+  0,
+  999,
+  59_999,
+  3_599_999,
+  DAY - 1,
+  7 * DAY - 1,
+  31 * DAY - 1,
+  366 * DAY - 1,
+  3_660 * DAY,
+  36_600 * DAY,
   // The whole indexed range (open periods are clamped to it).
   INDEXED_MAX_MS - INDEXED_MIN_MS,
 ];

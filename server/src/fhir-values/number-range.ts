@@ -34,12 +34,21 @@ export function numberIntervals(value: string, name: string): Interval[] {
   const exponent = Number(/[eE]([+-]?\d+)/.exec(rest)?.[1] ?? 0);
   const half = 0.5 * 10 ** (exponent - decimals);
   switch (prefix) {
-    case 'eq': return [{ lo: n - half, hi: n + half, hiOpen: true }];
-    case 'ne': return [{ hi: n - half, hiOpen: true }, { lo: n + half }];
-    case 'gt': case 'sa': return [{ lo: n, loOpen: true }];
-    case 'lt': case 'eb': return [{ hi: n, hiOpen: true }];
-    case 'ge': return [{ lo: n }];
-    case 'le': return [{ hi: n }];
-    case 'ap': return [{ lo: n - Math.abs(n) * 0.1, hi: n + Math.abs(n) * 0.1 }];
+    case 'eq':
+      return [{ lo: n - half, hi: n + half, hiOpen: true }];
+    case 'ne':
+      return [{ hi: n - half, hiOpen: true }, { lo: n + half }];
+    case 'gt':
+    case 'sa':
+      return [{ lo: n, loOpen: true }];
+    case 'lt':
+    case 'eb':
+      return [{ hi: n, hiOpen: true }];
+    case 'ge':
+      return [{ lo: n }];
+    case 'le':
+      return [{ hi: n }];
+    case 'ap':
+      return [{ lo: n - Math.abs(n) * 0.1, hi: n + Math.abs(n) * 0.1 }];
   }
 }

@@ -4,10 +4,24 @@
 export const STATISTICS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-statistics';
 
 export const STATISTICS = {
-  average: 'Average', maximum: 'Maximum', minimum: 'Minimum', count: 'Count', 'total-count': 'Total Count', sum: 'Sum',
-  median: 'Median', 'std-dev': 'Standard Deviation', variance: 'Variance', '20-percent': '20th Percentile',
-  '80-percent': '80th Percentile', '4-lower': 'Lower Quartile', '4-upper': 'Upper Quartile', '4-dev': 'Quartile Deviation',
-  '5-1': '1st Quintile', '5-2': '2nd Quintile', '5-3': '3rd Quintile', '5-4': '4th Quintile',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  count: 'Count',
+  'total-count': 'Total Count',
+  sum: 'Sum',
+  median: 'Median',
+  'std-dev': 'Standard Deviation',
+  variance: 'Variance',
+  '20-percent': '20th Percentile',
+  '80-percent': '80th Percentile',
+  '4-lower': 'Lower Quartile',
+  '4-upper': 'Upper Quartile',
+  '4-dev': 'Quartile Deviation',
+  '5-1': '1st Quintile',
+  '5-2': '2nd Quintile',
+  '5-3': '3rd Quintile',
+  '5-4': '4th Quintile',
 } as const;
 
 export type Statistic = keyof typeof STATISTICS;
@@ -20,8 +34,16 @@ export const STATISTIC_ALIASES: Record<string, Statistic> = { max: 'maximum', mi
 
 /** The percentiles (whole percents) each percentile-based statistic reads; 4-dev is half the distance between two. */
 export const PERCENTILES_OF: Partial<Record<Statistic, readonly number[]>> = {
-  median: [50], '20-percent': [20], '80-percent': [80], '4-lower': [25], '4-upper': [75], '4-dev': [25, 75],
-  '5-1': [20], '5-2': [40], '5-3': [60], '5-4': [80],
+  median: [50],
+  '20-percent': [20],
+  '80-percent': [80],
+  '4-lower': [25],
+  '4-upper': [75],
+  '4-dev': [25, 75],
+  '5-1': [20],
+  '5-2': [40],
+  '5-3': [60],
+  '5-4': [80],
 };
 
 /**

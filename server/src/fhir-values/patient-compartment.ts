@@ -19,7 +19,10 @@ export interface PatientCompartmentInfo {
   patientOnly(type: string, code: string): boolean;
 }
 
-interface Part { path: string; targets: string[] }
+interface Part {
+  path: string;
+  targets: string[];
+}
 
 export function patientCompartmentInfo(defs: Definitions): PatientCompartmentInfo {
   const partsOf = (type: string, code: string): Part[] | undefined => {
@@ -38,16 +41,20 @@ export function patientCompartmentInfo(defs: Definitions): PatientCompartmentInf
   };
   return {
     params: (type) => patientCompartmentParams(defs, type),
-    implies: (type, code) => cached(`i ${type} ${code}`, () => {
-      const own = partsOf(type, code);
-      // Parts of compartment parameters that keep references to Patients.
-      const member = patientCompartmentParams(defs, type).flatMap((p) => partsOf(type, p) ?? [])
-        .filter((p) => p.targets.length === 0 || p.targets.includes('Patient')).map((p) => p.path);
-      return own !== undefined && own.length > 0 && own.every((p) => member.includes(p.path));
-    }),
-    patientOnly: (type, code) => cached(`p ${type} ${code}`, () => {
-      const own = partsOf(type, code);
-      return own !== undefined && own.length > 0 && own.every((p) => p.targets.length === 1 && p.targets[0] === 'Patient');
-    }),
+    implies: (type, code) =>
+      cached(`i ${type} ${code}`, () => {
+        const own = partsOf(type, code);
+        // Parts of compartment parameters that keep references to Patients.
+        const member = patientCompartmentParams(defs, type)
+          .flatMap((p) => partsOf(type, p) ?? [])
+          .filter((p) => p.targets.length === 0 || p.targets.includes('Patient'))
+          .map((p) => p.path);
+        return own !== undefined && own.length > 0 && own.every((p) => member.includes(p.path));
+      }),
+    patientOnly: (type, code) =>
+      cached(`p ${type} ${code}`, () => {
+        const own = partsOf(type, code);
+        return own !== undefined && own.length > 0 && own.every((p) => p.targets.length === 1 && p.targets[0] === 'Patient');
+      }),
   };
 }

@@ -12,7 +12,10 @@ export const MAX_SEARCH_WORDS = 8;
 /** The distinct words of `text`, in order of first appearance. */
 export function textWords(text: string): string[] {
   const words = new Set<string>();
-  const folded = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const folded = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   for (const word of folded.split(/[^\p{L}\p{N}]+/u)) {
     if (word !== '') words.add([...word].slice(0, MAX_WORD_LENGTH).join(''));
   }

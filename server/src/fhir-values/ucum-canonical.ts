@@ -15,7 +15,9 @@ interface UcumUtils {
 }
 
 // ucum-lhc ships CommonJS without types.
-const ucum = (createRequire(import.meta.url)('@lhncbc/ucum-lhc') as { UcumLhcUtils: { getInstance(): UcumUtils } }).UcumLhcUtils.getInstance();
+const ucum = (
+  createRequire(import.meta.url)('@lhncbc/ucum-lhc') as { UcumLhcUtils: { getInstance(): UcumUtils } }
+).UcumLhcUtils.getInstance();
 
 /** A unit code's canonical unit, and the factor to it for ratio units (none for Cel, [degF], [pH]...). */
 interface UnitInfo {
@@ -36,9 +38,10 @@ function unitInfo(code: string): UnitInfo | null {
   let info = cache.get(code);
   if (info !== undefined) return info;
   const base = safeConvert(code, 1);
-  info = base && base.magnitude !== undefined && base.unitToExp
-    ? { canonical: canonicalUnit(base.unitToExp), factor: base.fromUnitIsSpecial ? undefined : base.magnitude }
-    : null;
+  info =
+    base && base.magnitude !== undefined && base.unitToExp
+      ? { canonical: canonicalUnit(base.unitToExp), factor: base.fromUnitIsSpecial ? undefined : base.magnitude }
+      : null;
   if (cache.size < MAX_CACHED) cache.set(code, info);
   return info;
 }
@@ -54,7 +57,9 @@ function safeConvert(code: string, value: number): BaseUnits | undefined {
 
 /** Base units in a fixed order with their exponents, `1` for dimensionless (`{score}`, `%`). */
 function canonicalUnit(unitToExp: Record<string, number>): string {
-  const parts = Object.entries(unitToExp).filter(([, e]) => e !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const parts = Object.entries(unitToExp)
+    .filter(([, e]) => e !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return parts.length === 0 ? '1' : parts.map(([u, e]) => (e === 1 ? u : `${u}${e}`)).join('.');
 }
 

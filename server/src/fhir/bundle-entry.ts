@@ -17,8 +17,9 @@ export type BundleRequest = Pick<FhirRequest, 'access' | 'headers'>;
 export function entryRequest(entry: BundleEntry, index: number, baseUrl: string, outer?: BundleRequest): FhirRequest {
   const where = `Bundle.entry[${index}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw badRequest(`${where} must be an object`, where);
-  const method = entry.request?.method as FhirMethod | undefined;
-  if (!method || !METHODS.has(method)) throw badRequest(`${where}.request.method must be one of ${[...METHODS].join(', ')}`, `${where}.request.method`);
+  const method = entry.request?.method;
+  if (!method || !METHODS.has(method))
+    throw badRequest(`${where}.request.method must be one of ${[...METHODS].join(', ')}`, `${where}.request.method`);
   const url = entry.request?.url;
   if (!url) throw badRequest(`${where}.request.url is required`, `${where}.request.url`);
   const { path, query } = parseEntryUrl(url, baseUrl, `${where}.request.url`);
@@ -42,7 +43,7 @@ export function entryRequest(entry: BundleEntry, index: number, baseUrl: string,
     contentType: 'application/fhir+json',
     access: outer?.access,
   };
-  if (method === 'PATCH' && entry.resource?.resourceType === 'Binary') Object.assign(req, binaryPatch(entry.resource as Binary, where));
+  if (method === 'PATCH' && entry.resource?.resourceType === 'Binary') Object.assign(req, binaryPatch(entry.resource, where));
   return req;
 }
 
@@ -51,7 +52,10 @@ function binaryPatch(binary: Binary, where: string): Pick<FhirRequest, 'body' | 
   try {
     return { body: parseFhirJson(Buffer.from(binary.data ?? '', 'base64')), contentType: binary.contentType };
   } catch (err) {
-    throw badRequest(`${where}: the Binary's data is not a base64-encoded JSON Patch document (${(err as Error).message})`, `${where}.resource.data`);
+    throw badRequest(
+      `${where}: the Binary's data is not a base64-encoded JSON Patch document (${(err as Error).message})`,
+      `${where}.resource.data`,
+    );
   }
 }
 

@@ -20,11 +20,13 @@ export function searchsetBundle(ctx: FhirContext, page: Page<Resource>, links: B
   const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
   if (page.total !== undefined) bundle.total = page.total;
   bundle.link = links;
-  const entry = (mode: 'match' | 'include') => (resource: Resource): BundleEntry => ({
-    fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
-    resource: resource as FhirResource,
-    search: { mode },
-  });
+  const entry =
+    (mode: 'match' | 'include') =>
+    (resource: Resource): BundleEntry => ({
+      fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
+      resource: resource as FhirResource,
+      search: { mode },
+    });
   bundle.entry = [...page.items.map(entry('match')), ...(page.included ?? []).map(entry('include')), ...extra];
   return bundle;
 }

@@ -12,7 +12,5 @@ export function parseEntryUrl(url: string, baseUrl: string, where: string): Entr
   if (/^[a-z][a-z0-9+.-]*:/i.test(rest)) throw badRequest(`${where}: request.url '${url}' is not on this server`, where);
   rest = rest.replace(/^\//, '');
   const q = rest.indexOf('?');
-  return q < 0
-    ? { path: rest, query: new URLSearchParams() }
-    : { path: rest.slice(0, q), query: new URLSearchParams(rest.slice(q + 1)) };
+  return q < 0 ? { path: rest, query: new URLSearchParams() } : { path: rest.slice(0, q), query: new URLSearchParams(rest.slice(q + 1)) };
 }

@@ -50,5 +50,4 @@ export interface SubscriptionsCapability {
   websocketUrl?: string;
 }
 
-export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) =>
-  `${ctx.baseUrl}/${r.resourceType}/${r.id}`;
+export const resourceUrl = (ctx: FhirContext, r: Pick<Resource, 'resourceType' | 'id'>) => `${ctx.baseUrl}/${r.resourceType}/${r.id}`;

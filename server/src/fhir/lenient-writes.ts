@@ -27,7 +27,12 @@ export interface CheckedWrite {
 export const wantsLenient = (req: FhirRequest) => /(^|[;,\s])handling\s*=\s*lenient\b/.test(req.headers.prefer ?? '');
 
 /** validateWrite, or under handling=lenient (for those allowed it) the resource with its issues. */
-export function checkWrite(req: FhirRequest, type: string, ctx: Pick<FhirContext, 'validate' | 'profiles' | 'checkLenientWrite'>, permission: 'c' | 'u'): CheckedWrite {
+export function checkWrite(
+  req: FhirRequest,
+  type: string,
+  ctx: Pick<FhirContext, 'validate' | 'profiles' | 'checkLenientWrite'>,
+  permission: 'c' | 'u',
+): CheckedWrite {
   if (!wantsLenient(req)) return { resource: validateWrite(req.body, type, ctx), issues: [] };
   checkLenientAllowed(req, type, ctx, permission);
   checkWriteBody(req.body, type);
@@ -38,11 +43,17 @@ export function checkWrite(req: FhirRequest, type: string, ctx: Pick<FhirContext
     // The schema alone (datatypes, formats, the id): what even a lenient write must meet.
     const typed = ctx.profiles.validate(req.body, type, { base: 'covered', errorsOnly: true }).filter(isError);
     if (typed.length > 0) {
-      throw invalidResource([issue({
-        code: 'structure',
-        diagnostics: `handling=lenient stores ${type} resources that break cardinalities, invariants, reference targets or profiles, not values of the wrong datatype`,
-        expression: type,
-      }), ...typed], 'invalid');
+      throw invalidResource(
+        [
+          issue({
+            code: 'structure',
+            diagnostics: `handling=lenient stores ${type} resources that break cardinalities, invariants, reference targets or profiles, not values of the wrong datatype`,
+            expression: type,
+          }),
+          ...typed,
+        ],
+        'invalid',
+      );
     }
     return { resource: tagged(req.body as Resource), issues: err.outcome.issue.map((i) => ({ ...i, severity: 'warning' as const })) };
   }

@@ -10,7 +10,12 @@ export function returnPreference(prefer: string | undefined, fallback: ReturnPre
 }
 
 /** The body a write answers with under the client's preference; `issues`: those a lenient write was stored despite. */
-export function writeBody(stored: Resource | undefined, preference: ReturnPreference, status: number, issues: OperationOutcomeIssue[] = []): Resource | undefined {
+export function writeBody(
+  stored: Resource | undefined,
+  preference: ReturnPreference,
+  status: number,
+  issues: OperationOutcomeIssue[] = [],
+): Resource | undefined {
   if (preference === 'minimal') return undefined;
   if (preference === 'OperationOutcome') {
     const ok = allOk(status === 201 ? 'Created' : status === 204 ? 'Deleted' : 'Updated');

@@ -46,26 +46,41 @@ test('the authorize hook sees each request and each batch entry with its target,
     ...ctx,
     authorize(_req: unknown, target: InteractionTarget) {
       seen.push(target);
-      if (target.type === 'Observation') throw new OutcomeError('forbidden', outcome(issue({ code: 'forbidden', diagnostics: 'no Observations for you' })));
+      if (target.type === 'Observation')
+        throw new OutcomeError('forbidden', outcome(issue({ code: 'forbidden', diagnostics: 'no Observations for you' })));
     },
   };
   assert.equal((await call(guarded, 'GET', 'Patient/h')).status, 200);
   assert.equal((await call(guarded, 'GET', 'Observation?code=x')).status, 403);
   assert.equal((await call(guarded, 'GET', 'Patient/h/Observation')).status, 200);
-  const batch = await call(guarded, 'POST', '', { body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'Observation/1' } }] } });
+  const batch = await call(guarded, 'POST', '', {
+    body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'Observation/1' } }] },
+  });
   assert.equal((batch.body as unknown as { entry: { response: { status: string } }[] }).entry[0].response.status, '403');
-  assert.deepEqual(seen.map((t) => [t.interaction, t.type, t.id, t.compartmentType]), [
-    ['read', 'Patient', 'h', ''],
-    ['search-type', 'Observation', '', ''],
-    ['search-type', 'Patient', 'h', 'Observation'],
-    ['transaction', '', '', ''],
-    ['read', 'Observation', '1', ''],
-  ]);
+  assert.deepEqual(
+    seen.map((t) => [t.interaction, t.type, t.id, t.compartmentType]),
+    [
+      ['read', 'Patient', 'h', ''],
+      ['search-type', 'Observation', '', ''],
+      ['search-type', 'Patient', 'h', 'Observation'],
+      ['transaction', '', '', ''],
+      ['read', 'Observation', '1', ''],
+    ],
+  );
   // A transaction checks every entry before the first runs: nothing is stored.
-  const tx = await call(guarded, 'POST', '', { body: { resourceType: 'Bundle', type: 'transaction', entry: [
-    { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
-    { resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } }, request: { method: 'POST', url: 'Observation' } },
-  ] } });
+  const tx = await call(guarded, 'POST', '', {
+    body: {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+        {
+          resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    },
+  });
   assert.equal(tx.status, 403);
   assert.match(diagnostics(tx), /^Bundle\.entry\[1\]/);
 });
@@ -74,7 +89,10 @@ test('operations are routed by name, with the type they apply to', async () => {
   const seen: InteractionTarget[] = [];
   const guarded = { ...ctx, authorize: (_req: unknown, target: InteractionTarget) => void seen.push(target) };
   await call(guarded, 'GET', 'Observation/$lastn?code=x');
-  assert.deepEqual(seen.map((t) => [t.interaction, t.type, t.operation]), [['operation', 'Observation', 'lastn']]);
+  assert.deepEqual(
+    seen.map((t) => [t.interaction, t.type, t.operation]),
+    [['operation', 'Observation', 'lastn']],
+  );
   // Routes registered from outside fhir/ (the wearable operations) say whether they read the body as a stream;
   // the port is never called by the route table.
   const router = new FhirRouter(FHIR_ROUTES);

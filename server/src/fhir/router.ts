@@ -53,10 +53,11 @@ export class FhirRouter implements FhirDispatcher {
     const segments = path.split('/').filter((s) => s.length > 0);
     const binaryWrite = (method === 'POST' && segments.length === 1) || (method === 'PUT' && segments.length === 2);
     if (binaryWrite && segments[0] === 'Binary' && contentType !== undefined && !isFhirBody(contentType)) return true;
-    return this.table.some((r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && literalsMatch(r, segments));
+    return this.table.some(
+      (r) => r.streamsBody && r.method === method && r.pattern.length === segments.length && literalsMatch(r, segments),
+    );
   }
 }
-
 
 /** Runs a request through the context's router (what the HTTP layer, the CLI and tests call). */
 export function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {

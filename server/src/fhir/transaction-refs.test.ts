@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rewriteReferences } from './transaction-refs.js';
 
-const fullUrls = new Map([['urn:uuid:p', 'Patient/p1'], ['urn:uuid:x', 'Observation/o9']]);
+const fullUrls = new Map([
+  ['urn:uuid:p', 'Patient/p1'],
+  ['urn:uuid:x', 'Observation/o9'],
+]);
 
 test('fullUrls and conditional references are rewritten in a copy; what did not change is shared', async () => {
   const original = {

@@ -32,7 +32,7 @@ function rewriteKnown(value: unknown, fullUrls: ReadonlyMap<string, string>, pen
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const next = typeof v === 'string' ? fullUrls.get(v) ?? v : rewriteKnown(v, fullUrls, pending);
+      const next = typeof v === 'string' ? (fullUrls.get(v) ?? v) : rewriteKnown(v, fullUrls, pending);
       if (next !== v) (copy ??= value.slice())[i] = next;
     }
     return copy ? copyExact(value, copy) : value;

@@ -38,7 +38,12 @@ const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severi
  * the profile with the core invariants: passing that is passing both. Failing it, the checks below run as ever, so
  * that the answer (400 for the base, 422 for the profile, and its issues) is what it always was.
  */
-function passesCoveringProfile(resource: Record<string, unknown>, type: string, sets: string[][], ctx: Pick<FhirContext, 'profiles'>): boolean {
+function passesCoveringProfile(
+  resource: Record<string, unknown>,
+  type: string,
+  sets: string[][],
+  ctx: Pick<FhirContext, 'profiles'>,
+): boolean {
   const profiles = ctx.profiles;
   if (!profiles || sets.length !== 1 || sets[0].length !== 1 || !profiles.coversBase(sets[0][0])) return false;
   return !profiles.validate(resource, type, { profiles: sets[0], errorsOnly: true, base: 'covered' }).some(isError);

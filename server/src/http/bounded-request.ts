@@ -80,7 +80,9 @@ export function boundedRequest(url: string, req: OutboundRequest, limits: Outbou
       });
       incoming.on('error', (err) => finish(new OutboundError('network', `${where}: ${err.message}`)));
       incoming.on('aborted', () => finish(new OutboundError('network', `${where}: the answer was cut off`)));
-      incoming.on('end', () => finish(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
+      incoming.on('end', () =>
+        finish(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }),
+      );
     });
     outgoing.end(req.body);
   });

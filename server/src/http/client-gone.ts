@@ -5,7 +5,10 @@ import { OutcomeError, issue, outcome } from '../core/outcomes.js';
 
 /** The reason the signal carries: an OutcomeError, so that nothing logs it as an internal error (499, as nginx names it). */
 export const clientClosed = () =>
-  new OutcomeError('client-closed', outcome(issue({ code: 'incomplete', diagnostics: 'The client closed the connection before the answer; the work stopped' })));
+  new OutcomeError(
+    'client-closed',
+    outcome(issue({ code: 'incomplete', diagnostics: 'The client closed the connection before the answer; the work stopped' })),
+  );
 
 export function clientGoneSignal(res: Response): AbortSignal {
   const abort = new AbortController();

@@ -20,9 +20,7 @@ export function responseType(format: string | null, accept: string | undefined):
     const q = params.find((p) => p.startsWith('q='));
     return { type, q: q ? Number(q.slice(2)) : 1 };
   });
-  const usable = ranges
-    .filter((r) => r.q > 0 && (JSON_TYPES.has(r.type) || WILDCARDS.has(r.type)))
-    .sort((a, b) => b.q - a.q);
+  const usable = ranges.filter((r) => r.q > 0 && (JSON_TYPES.has(r.type) || WILDCARDS.has(r.type))).sort((a, b) => b.q - a.q);
   if (usable.length === 0) throw notAcceptable(`None of the media types in Accept '${accept}' can be served; use ${FHIR_JSON}`);
   return usable[0].type === 'application/json' ? 'application/json' : FHIR_JSON;
 }

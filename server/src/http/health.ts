@@ -19,9 +19,17 @@ export function healthRoutes(probes: Record<string, Probe>, optional: Record<str
   const router = Router();
   router.get(['/healthz', '/health'], (_req, res) => send(res, 200, { status: 'pass' }));
   router.get(['/readyz', '/health/ready'], async (_req, res) => {
-    const all = [...Object.entries(probes).map(([name, probe]) => [name, probe, true] as const), ...Object.entries(optional).map(([name, probe]) => [name, probe, false] as const)];
+    const all = [
+      ...Object.entries(probes).map(([name, probe]) => [name, probe, true] as const),
+      ...Object.entries(optional).map(([name, probe]) => [name, probe, false] as const),
+    ];
     const results = await Promise.all(all.map(async ([name, probe, required]) => [name, await check(probe), required] as const));
-    const checks = Object.fromEntries(results.map(([name, error, required]) => [name, error === undefined ? { status: 'pass' } : { status: required ? 'fail' : 'warn', output: error }]));
+    const checks = Object.fromEntries(
+      results.map(([name, error, required]) => [
+        name,
+        error === undefined ? { status: 'pass' } : { status: required ? 'fail' : 'warn', output: error },
+      ]),
+    );
     const down = results.filter(([, error, required]) => error !== undefined && required).map(([name]) => name);
     if (down.length === 0) return send(res, 200, { status: 'pass', checks });
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -36,7 +36,9 @@ function answerClientError(err: ParserError, socket: Duplex & { _httpMessage?: {
     return;
   }
   const [status, diagnostics] = refusal(err);
-  const body = JSON.stringify(outcome(issue({ code: status === 408 ? 'timeout' : status === 400 ? 'invalid' : 'too-costly', diagnostics })));
+  const body = JSON.stringify(
+    outcome(issue({ code: status === 408 ? 'timeout' : status === 400 ? 'invalid' : 'too-costly', diagnostics })),
+  );
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${FHIR_JSON}; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -53,7 +55,10 @@ function refusal(err: ParserError): [number, string] {
   switch (err.code) {
     case 'HPE_HEADER_OVERFLOW':
       return urlTooLong(err.rawPacket?.toString('latin1') ?? '')
-        ? [414, `The URL exceeds the ${MAX_HEADER_BYTES} bytes this server reads for a request line and headers; send a long search as POST <type>/_search with a form body`]
+        ? [
+            414,
+            `The URL exceeds the ${MAX_HEADER_BYTES} bytes this server reads for a request line and headers; send a long search as POST <type>/_search with a form body`,
+          ]
         : [431, `The request headers exceed ${MAX_HEADER_BYTES} bytes`];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return [408, 'The request was not received in time'];

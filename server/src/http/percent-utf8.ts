@@ -9,8 +9,11 @@ export function assertPercentUtf8(text: string, where: string): void {
     try {
       decodeURIComponent(part.replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
     } catch {
-      const name = part.split('=')[0]!.slice(0, 100);
-      throw badRequest(`${where}: parameter '${name}' holds percent-escapes that are not UTF-8 (${part.match(/(%[0-9a-fA-F]{2})+/g)?.find((s) => !isUtf8(s)) ?? part.slice(0, 60)})`, name);
+      const name = part.split('=')[0].slice(0, 100);
+      throw badRequest(
+        `${where}: parameter '${name}' holds percent-escapes that are not UTF-8 (${part.match(/(%[0-9a-fA-F]{2})+/g)?.find((s) => !isUtf8(s)) ?? part.slice(0, 60)})`,
+        name,
+      );
     }
   }
 }

@@ -20,7 +20,9 @@ export function readSessions(): RequestHandler {
   return (req, res, next) => {
     const access = res.locals.access as { clientId: string; subject?: string } | undefined;
     const key = access
-      ? `client:${createHash('sha256').update(`${access.clientId}\n${access.subject ?? ''}`).digest('base64url')}`
+      ? `client:${createHash('sha256')
+          .update(`${access.clientId}\n${access.subject ?? ''}`)
+          .digest('base64url')}`
       : connectionKey(req.socket);
     const readOnly = req.method === 'GET' || req.method === 'HEAD' || (req.method === 'POST' && SEARCH_POST.test(req.path));
     inReadSession({ key, replicas: readOnly }, next);

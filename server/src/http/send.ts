@@ -26,7 +26,13 @@ export function sendFhirResponse(res: Response, fhir: FhirResponse, body: Resour
   sendJson(res, status, body, opts);
 }
 
-export function sendOutcome(res: Response, status: number, outcome: OperationOutcome, opts: SendOptions, headers: Record<string, string> = {}): void {
+export function sendOutcome(
+  res: Response,
+  status: number,
+  outcome: OperationOutcome,
+  opts: SendOptions,
+  headers: Record<string, string> = {},
+): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   sendJson(res, status, outcome, opts);
 }

@@ -16,11 +16,12 @@ export function compileParam(expression: string, type: string, emit: Emit, resol
   const parts = splitUnion(expression).map((part) => {
     const { expression: rewritten, targetTypes } = rewriteForIndexing(part);
     const evaluate = (resolver && compileFastPath(rewritten, type, resolver)) ?? viaFhirPath(rewritten);
-    const sink: Emit = targetTypes.length === 0
-      ? emit
-      : (valueType, value) => {
-          if (referencesOneOf(value, targetTypes)) emit(valueType, value);
-        };
+    const sink: Emit =
+      targetTypes.length === 0
+        ? emit
+        : (valueType, value) => {
+            if (referencesOneOf(value, targetTypes)) emit(valueType, value);
+          };
     return { evaluate, sink };
   });
   if (parts.length === 1) {

@@ -29,7 +29,14 @@ export function compileComposite(
     if (root === type) return { components, roots: (resource: object) => [resource] };
     const nodes: unknown[] = [];
     const collect = compileParam(root, type, (_t, value) => nodes.push(value), resolver);
-    return { components, roots: (resource: object) => { nodes.length = 0; collect(resource); return [...nodes]; } };
+    return {
+      components,
+      roots: (resource: object) => {
+        nodes.length = 0;
+        collect(resource);
+        return [...nodes];
+      },
+    };
   });
   return (resource, out) => {
     for (const { components, roots: rootsOf } of roots) {
@@ -51,14 +58,31 @@ export function compileComposite(
  */
 function componentEvaluator(root: string, type: string, expression: string, add: AddRows, resolver?: StepResolver): ComponentEval {
   // Every union member is relative to the root: `value.as(DateTime) | value.as(Period)` is two paths from it.
-  const rooted = splitUnion(expression).map((part) => `${root}.${rewriteForIndexing(part).expression}`).join(' | ');
-  const scratch = (): IndexRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] });
+  const rooted = splitUnion(expression)
+    .map((part) => `${root}.${rewriteForIndexing(part).expression}`)
+    .join(' | ');
+  const scratch = (): IndexRows => ({
+    token: [],
+    string: [],
+    date: [],
+    number: [],
+    quantity: [],
+    reference: [],
+    uri: [],
+    composite: [],
+    display: [],
+  });
   let rows = scratch();
   const emit = (valueType: string, value: unknown) => add(rows, '', valueType, value);
   const evaluate = compileParam(rooted, type, emit, resolver);
   const path = root === type ? [] : root.split('.').slice(1);
   const wrap = (node: unknown): object =>
-    path.length === 0 ? (node as object) : { resourceType: type, ...path.reduceRight<Record<string, unknown>>((inner, seg, i) => (i === path.length - 1 ? { [seg]: node } : { [seg]: inner }), {}) };
+    path.length === 0
+      ? (node as object)
+      : {
+          resourceType: type,
+          ...path.reduceRight<Record<string, unknown>>((inner, seg, i) => (i === path.length - 1 ? { [seg]: node } : { [seg]: inner }), {}),
+        };
   return (node) => {
     rows = scratch();
     evaluate(wrap(node));

@@ -30,13 +30,32 @@ test('the fast path indexes every official example exactly as fhirpath.js does, 
 test('edge cases of the JSON format: extension-only primitives, nulls, where() on lists, choice subtypes', () => {
   const cases: unknown[] = [
     { resourceType: 'Patient', name: [{ given: ['Ann', null], _given: [null, { extension: [{ url: 'u', valueString: 'v' }] }] }] },
-    { resourceType: 'Patient', _birthDate: { extension: [{ url: 'u', valueCode: 'unknown' }] }, _deceasedBoolean: { extension: [{ url: 'u', valueCode: 'x' }] } },
-    { resourceType: 'Patient', deceasedBoolean: false, telecom: [{ value: 'no-system' }, { system: 'email' }, { system: 'phone', value: '1' }] },
+    {
+      resourceType: 'Patient',
+      _birthDate: { extension: [{ url: 'u', valueCode: 'unknown' }] },
+      _deceasedBoolean: { extension: [{ url: 'u', valueCode: 'x' }] },
+    },
+    {
+      resourceType: 'Patient',
+      deceasedBoolean: false,
+      telecom: [{ value: 'no-system' }, { system: 'email' }, { system: 'phone', value: '1' }],
+    },
     { resourceType: 'Condition', subject: { reference: 'Patient/1' }, onsetAge: { value: 4, unit: 'a' }, abatementString: 'gone' },
     { resourceType: 'Condition', subject: { reference: 'Patient/1' }, onsetRange: { low: { value: 1 } }, abatementPeriod: { end: '2020' } },
     { resourceType: 'Observation', status: 'final', code: {}, valueSampledData: { origin: { value: 1 }, period: 1, dimensions: 1 } },
-    { resourceType: 'Observation', status: 'final', code: {}, subject: { reference: 'urn:uuid:1', type: 'Patient' }, valueString: 'Très  bien' },
-    { resourceType: 'Library', status: 'active', type: {}, relatedArtifact: [{ type: 'depends-on', resource: 'http://x/Library/a|1' }, { type: 'successor' }] },
+    {
+      resourceType: 'Observation',
+      status: 'final',
+      code: {},
+      subject: { reference: 'urn:uuid:1', type: 'Patient' },
+      valueString: 'Très  bien',
+    },
+    {
+      resourceType: 'Library',
+      status: 'active',
+      type: {},
+      relatedArtifact: [{ type: 'depends-on', resource: 'http://x/Library/a|1' }, { type: 'successor' }],
+    },
   ];
   for (const c of cases) assert.deepEqual(fast.index(c as Resource), reference.index(c as Resource), JSON.stringify(c));
 });
@@ -63,7 +82,17 @@ test('the rewritten expressions index what the official expressions give in fhir
       } catch {
         continue; // `x as T` on several values throws in fhirpath.js: the reason for the ofType rewrite
       }
-      const expected: IndexRows = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] };
+      const expected: IndexRows = {
+        token: [],
+        string: [],
+        date: [],
+        number: [],
+        quantity: [],
+        reference: [],
+        uri: [],
+        composite: [],
+        display: [],
+      };
       const table = def.type as keyof IndexRows;
       for (const node of nodes) {
         const isNode = typeof node === 'object' && node !== null && 'fhirNodeDataType' in node;

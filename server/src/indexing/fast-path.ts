@@ -75,7 +75,11 @@ function presentNotFalse(name: string, type: string, resolver: StepResolver): Ev
   const steps = resolver.resolve(type, [{ op: 'child', name }]);
   if (!steps) return undefined;
   const keys = steps[0].choices?.map(([key]) => key) ?? [steps[0].key];
-  const booleanKey = steps[0].choices ? steps[0].choices.find(([, t]) => t === 'boolean')?.[0] : steps[0].type === 'boolean' ? name : undefined;
+  const booleanKey = steps[0].choices
+    ? steps[0].choices.find(([, t]) => t === 'boolean')?.[0]
+    : steps[0].type === 'boolean'
+      ? name
+      : undefined;
   const allKeys = keys.flatMap((k) => [k, `_${k}`]);
   return (resource, emit) => {
     const node = resource as Obj;

@@ -8,13 +8,20 @@ import { INDEXED_MAX_MS, INDEXED_MIN_MS, MAX_SPAN_CLASS, spanClass } from '../fh
 import { createResourceIndexer } from './resource-indexer.js';
 
 const indexer = createResourceIndexer(loadR4Definitions(), 'http://localhost:8080/fhir');
-const observation = (extra: object) => ({
-  resourceType: 'Observation', id: 'o1', status: 'final', subject: { reference: 'Patient/p1' },
-  code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] }, ...extra,
-}) as Resource;
+const observation = (extra: object) =>
+  ({
+    resourceType: 'Observation',
+    id: 'o1',
+    status: 'final',
+    subject: { reference: 'Patient/p1' },
+    code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
+    ...extra,
+  }) as Resource;
 
 test('a weight in kg is stored with its canonical form in grams, in quantity and composite rows alike', () => {
-  const rows = indexer.rowsToStore(observation({ valueQuantity: { value: 80, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } }));
+  const rows = indexer.rowsToStore(
+    observation({ valueQuantity: { value: 80, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } }),
+  );
   const quantity = rows.quantity.find((r) => r.param === 'value-quantity')!;
   assert.deepEqual(quantity.canonical, { value: 80_000, code: 'g' });
   const composite = rows.composite.find((r) => r.param === 'code-value-quantity')!;

@@ -8,11 +8,23 @@ import type { CompositePart, IndexRows, QuantityRow } from './index-rows.js';
 import type { WordRow } from './text-rows.js';
 
 /** `start` and `end` within the indexed range; `spanClass` bounds end - start. */
-export interface FinishedDateRow { param: string; start: number; end: number; spanClass: number }
-export interface FinishedQuantityRow extends QuantityRow { canonical: CanonicalQuantity | undefined }
+export interface FinishedDateRow {
+  param: string;
+  start: number;
+  end: number;
+  spanClass: number;
+}
+export interface FinishedQuantityRow extends QuantityRow {
+  canonical: CanonicalQuantity | undefined;
+}
 /** Dates clamped as date rows are; a number with a UCUM code also in canonical units, as quantity rows are. */
-export interface FinishedCompositePart extends CompositePart { canonical: CanonicalQuantity | undefined }
-interface FinishedCompositeRow { param: string; parts: [FinishedCompositePart, FinishedCompositePart] }
+export interface FinishedCompositePart extends CompositePart {
+  canonical: CanonicalQuantity | undefined;
+}
+interface FinishedCompositeRow {
+  param: string;
+  parts: [FinishedCompositePart, FinishedCompositePart];
+}
 
 export interface FinishedRows extends Omit<IndexRows, 'date' | 'quantity' | 'composite'> {
   date: FinishedDateRow[];

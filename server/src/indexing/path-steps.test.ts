@@ -48,9 +48,10 @@ test('ofType and as narrow a choice to the type and its subtypes, and may go on 
 });
 
 test('content references, where() on primitives; inline resources and unknown names are not fast', () => {
-  assert.deepEqual(steps('ConceptMap', 'ConceptMap.group.element.target.product.property')?.map((s) => s.type), [
-    'BackboneElement', 'BackboneElement', 'BackboneElement', 'BackboneElement', 'uri',
-  ]);
+  assert.deepEqual(
+    steps('ConceptMap', 'ConceptMap.group.element.target.product.property')?.map((s) => s.type),
+    ['BackboneElement', 'BackboneElement', 'BackboneElement', 'BackboneElement', 'uri'],
+  );
   assert.deepEqual(steps('Patient', "Patient.telecom.where(system='email')"), [
     { key: 'telecom', type: 'ContactPoint', where: { key: 'system', value: 'email' } },
   ]);

@@ -13,10 +13,7 @@ export interface Step {
   where?: { key: string; value: string };
 }
 
-type Op =
-  | { op: 'child'; name: string }
-  | { op: 'type'; name: string }
-  | { op: 'where'; key: string; value: string };
+type Op = { op: 'child'; name: string } | { op: 'type'; name: string } | { op: 'where'; key: string; value: string };
 
 const ROOT = /^([A-Za-z]+)/y;
 const TYPE_FN = /\.(?:ofType|as)\(([A-Za-z]+)\)/y;
@@ -120,7 +117,7 @@ export class StepResolver {
 
   /** FHIRPath's ofType and as keep subtypes too: canonical is a uri, Age is a Quantity. */
   private isTypeOrSubtype(type: string, of: string): boolean {
-    for (let t: string | undefined = type; t; ) {
+    for (let t: string | undefined = type; t;) {
       if (t === of) return true;
       t = this.defs.structureDefinition(t)?.baseDefinition?.split('/').pop();
     }

@@ -18,7 +18,11 @@ test('absolute references keep the url (without version) and give type and id', 
 
 test("references on this server's base are local", () => {
   assert.deepEqual(parse('http://x/fhir/Patient/1', 'http://x/fhir'), { targetType: 'Patient', targetId: '1', url: null });
-  assert.deepEqual(parse('http://x/fhir2/Patient/1', 'http://x/fhir'), { targetType: 'Patient', targetId: '1', url: 'http://x/fhir2/Patient/1' });
+  assert.deepEqual(parse('http://x/fhir2/Patient/1', 'http://x/fhir'), {
+    targetType: 'Patient',
+    targetId: '1',
+    url: 'http://x/fhir2/Patient/1',
+  });
 });
 
 test('urns, unknown types and odd ids are urls only; contained references are not indexed', () => {
@@ -32,6 +36,14 @@ test('urns, unknown types and odd ids are urls only; contained references are no
 });
 
 test('canonicals: url without version, never a type/id', () => {
-  assert.deepEqual(canonicalTarget('http://x/StructureDefinition/y|1.0'), { targetType: null, targetId: null, url: 'http://x/StructureDefinition/y' });
-  assert.deepEqual(canonicalTarget('http://x/StructureDefinition/y'), { targetType: null, targetId: null, url: 'http://x/StructureDefinition/y' });
+  assert.deepEqual(canonicalTarget('http://x/StructureDefinition/y|1.0'), {
+    targetType: null,
+    targetId: null,
+    url: 'http://x/StructureDefinition/y',
+  });
+  assert.deepEqual(canonicalTarget('http://x/StructureDefinition/y'), {
+    targetType: null,
+    targetId: null,
+    url: 'http://x/StructureDefinition/y',
+  });
 });

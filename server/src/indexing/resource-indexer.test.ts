@@ -8,7 +8,8 @@ import { createResourceIndexer } from './resource-indexer.js';
 const defs = loadR4Definitions();
 const BASE = 'http://localhost:8080/fhir';
 const indexers = { fast: createResourceIndexer(defs, BASE), fhirpath: createResourceIndexer(defs, BASE, false) };
-const of = <T extends { param: string }>(rows: T[], param: string) => rows.filter((r) => r.param === param).map(({ param: _p, ...rest }) => rest);
+const of = <T extends { param: string }>(rows: T[], param: string) =>
+  rows.filter((r) => r.param === param).map(({ param: _p, ...rest }) => rest);
 
 // Every expectation holds for both evaluators, so each hand-made case also checks the fast path against fhirpath.js.
 for (const [name, indexer] of Object.entries(indexers)) {
@@ -35,7 +36,9 @@ for (const [name, indexer] of Object.entries(indexers)) {
     ]);
     assert.deepEqual(of(rows.reference, 'patient'), [{ targetType: 'Patient', targetId: '1', url: null }]);
     assert.deepEqual(of(rows.reference, 'subject'), [{ targetType: 'Patient', targetId: '1', url: null }]);
-    assert.deepEqual(of(rows.date, 'date'), [{ start: Date.parse('2021-03-01T00:00:00.000Z'), end: Date.parse('2021-03-31T23:59:59.999Z') }]);
+    assert.deepEqual(of(rows.date, 'date'), [
+      { start: Date.parse('2021-03-01T00:00:00.000Z'), end: Date.parse('2021-03-31T23:59:59.999Z') },
+    ]);
     const score = [{ value: 8, system: 'http://unitsofmeasure.org', code: '{score}', unit: '{score}' }];
     assert.deepEqual(of(rows.quantity, 'value-quantity'), score);
     assert.deepEqual(of(rows.quantity, 'combo-value-quantity'), score);
@@ -45,11 +48,20 @@ for (const [name, indexer] of Object.entries(indexers)) {
   });
 
   test(`${name}: CodeableConcept.text gets a row of its own only when no coding displays it already`, () => {
-    const code = (text: string) => of(index({
-      resourceType: 'Observation', status: 'final', subject: { reference: 'Patient/1' },
-      code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }, { code: 'hr' }], text },
-    }).token, 'code');
-    const codings = [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }, { system: null, code: 'hr', display: null }];
+    const code = (text: string) =>
+      of(
+        index({
+          resourceType: 'Observation',
+          status: 'final',
+          subject: { reference: 'Patient/1' },
+          code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }, { code: 'hr' }], text },
+        }).token,
+        'code',
+      );
+    const codings = [
+      { system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' },
+      { system: null, code: 'hr', display: null },
+    ];
     assert.deepEqual(code('Heart rate'), codings);
     assert.deepEqual(code('Heart rate, resting'), [...codings, { system: null, code: null, display: 'Heart rate, resting' }]);
     assert.deepEqual(code('heart rate'), [...codings, { system: null, code: null, display: 'heart rate' }]);
@@ -72,7 +84,12 @@ for (const [name, indexer] of Object.entries(indexers)) {
     const rows = index({
       resourceType: 'Observation',
       status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }, { system: 'http://loinc.org', code: '85354-9' }] },
+      code: {
+        coding: [
+          { system: 'http://loinc.org', code: '85354-9' },
+          { system: 'http://loinc.org', code: '85354-9' },
+        ],
+      },
       valueCodeableConcept: { text: 'Moderate' },
       component: [
         { code: { text: 'sys' }, valueQuantity: { value: 120, code: 'mm[Hg]' } },
@@ -80,14 +97,18 @@ for (const [name, indexer] of Object.entries(indexers)) {
       ],
     });
     assert.deepEqual(of(rows.token, 'code'), [{ system: 'http://loinc.org', code: '85354-9', display: null }], 'deduplicated');
-    assert.deepEqual(of(rows.quantity, 'component-value-quantity').map((q) => q.value), [120, 80]);
+    assert.deepEqual(
+      of(rows.quantity, 'component-value-quantity').map((q) => q.value),
+      [120, 80],
+    );
     assert.deepEqual(of(rows.string, 'value-string'), [{ normalized: 'moderate', exact: 'Moderate' }]);
   });
 
   test(`${name}: code-value-date pairs the code with the value whether a dateTime or a Period`, () => {
-    const dates = (value: object) => index({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8665-2' }] }, ...value })
-      .composite.filter((c) => c.param === 'code-value-date')
-      .map((c) => ({ code: c.parts[0].code, start: c.parts[1].start, end: c.parts[1].end }));
+    const dates = (value: object) =>
+      index({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8665-2' }] }, ...value })
+        .composite.filter((c) => c.param === 'code-value-date')
+        .map((c) => ({ code: c.parts[0].code, start: c.parts[1].start, end: c.parts[1].end }));
     assert.deepEqual(dates({ valueDateTime: '2024-05-02' }), [
       { code: '8665-2', start: Date.parse('2024-05-02T00:00:00.000Z'), end: Date.parse('2024-05-02T23:59:59.999Z') },
     ]);
@@ -104,11 +125,17 @@ for (const [name, indexer] of Object.entries(indexers)) {
       active: true,
       identifier: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345', type: { text: 'Medical record number' } }],
       name: [{ family: 'Zola', given: ['Émile', 'Édouard'], prefix: ['M.'], text: 'Émile  Zola' }],
-      telecom: [{ system: 'phone', value: '555-1234' }, { system: 'email', value: 'emile@example.org' }],
+      telecom: [
+        { system: 'phone', value: '555-1234' },
+        { system: 'email', value: 'emile@example.org' },
+      ],
       address: [{ line: ['21 rue de Bruxelles'], city: 'Paris', postalCode: '75009', country: 'FR' }],
       birthDate: '1840-04-02',
     });
-    assert.deepEqual(of(rows.string, 'given'), [{ normalized: 'emile', exact: 'Émile' }, { normalized: 'edouard', exact: 'Édouard' }]);
+    assert.deepEqual(of(rows.string, 'given'), [
+      { normalized: 'emile', exact: 'Émile' },
+      { normalized: 'edouard', exact: 'Édouard' },
+    ]);
     assert.deepEqual(of(rows.string, 'family'), [{ normalized: 'zola', exact: 'Zola' }]);
     assert.deepEqual(of(rows.string, 'name'), [
       { normalized: 'zola', exact: 'Zola' },
@@ -118,8 +145,13 @@ for (const [name, indexer] of Object.entries(indexers)) {
       { normalized: 'emile zola', exact: 'Émile  Zola' },
     ]);
     assert.deepEqual(of(rows.string, 'address-city'), [{ normalized: 'paris', exact: 'Paris' }]);
-    assert.deepEqual(of(rows.string, 'address').map((a) => a.normalized), ['21 rue de bruxelles', 'paris', '75009', 'fr']);
-    assert.deepEqual(of(rows.token, 'identifier'), [{ system: 'urn:oid:1.2.36.146.595.217.0.1', code: '12345', display: 'Medical record number' }]);
+    assert.deepEqual(
+      of(rows.string, 'address').map((a) => a.normalized),
+      ['21 rue de bruxelles', 'paris', '75009', 'fr'],
+    );
+    assert.deepEqual(of(rows.token, 'identifier'), [
+      { system: 'urn:oid:1.2.36.146.595.217.0.1', code: '12345', display: 'Medical record number' },
+    ]);
     assert.deepEqual(of(rows.token, 'telecom'), [
       { system: null, code: '555-1234', display: null },
       { system: null, code: 'emile@example.org', display: null },
@@ -170,8 +202,12 @@ for (const [name, indexer] of Object.entries(indexers)) {
       meta: { profile: ['http://example.org/StructureDefinition/p|1'], tag: [{ system: 'urn:t', code: 'x' }] },
     });
     assert.deepEqual(of(rows.uri, 'url'), [{ uri: 'http://example.org/PlanDefinition/pain' }]);
-    assert.deepEqual(of(rows.reference, 'derived-from'), [{ targetType: null, targetId: null, url: 'http://example.org/fhir/PlanDefinition/base' }]);
-    assert.deepEqual(of(rows.reference, 'definition'), [{ targetType: null, targetId: null, url: 'http://example.org/fhir/ActivityDefinition/a1' }]);
+    assert.deepEqual(of(rows.reference, 'derived-from'), [
+      { targetType: null, targetId: null, url: 'http://example.org/fhir/PlanDefinition/base' },
+    ]);
+    assert.deepEqual(of(rows.reference, 'definition'), [
+      { targetType: null, targetId: null, url: 'http://example.org/fhir/ActivityDefinition/a1' },
+    ]);
     assert.deepEqual(of(rows.uri, '_profile'), [{ uri: 'http://example.org/StructureDefinition/p' }]);
     assert.deepEqual(of(rows.token, '_tag'), [{ system: 'urn:t', code: 'x', display: null }]);
   });
@@ -185,7 +221,13 @@ for (const [name, indexer] of Object.entries(indexers)) {
       activity: [{ detail: { status: 'scheduled', scheduledTiming: { event: ['2024-05-02T10:00:00+02:00', '2024-05-01'] } } }],
     });
     assert.deepEqual(of(plan.date, 'activity-date'), [{ start: Date.UTC(2024, 4, 1), end: Date.UTC(2024, 4, 2, 8, 0, 0, 999) }]);
-    const text = index({ resourceType: 'CarePlan', status: 'active', intent: 'plan', subject: { reference: 'Patient/1' }, activity: [{ detail: { status: 'scheduled', scheduledString: '2020' } }] });
+    const text = index({
+      resourceType: 'CarePlan',
+      status: 'active',
+      intent: 'plan',
+      subject: { reference: 'Patient/1' },
+      activity: [{ detail: { status: 'scheduled', scheduledString: '2020' } }],
+    });
     assert.deepEqual(of(text.date, 'activity-date'), [], 'a string is not a date');
     const charge = index({
       resourceType: 'ChargeItem',
@@ -201,11 +243,16 @@ for (const [name, indexer] of Object.entries(indexers)) {
 }
 
 test('a resource type without search parameters, or unknown, gives no rows', () => {
-  const rows = indexers.fast.index({ resourceType: 'Nonsense' } as unknown as Resource);
+  const rows = indexers.fast.index({ resourceType: 'Nonsense' });
   assert.deepEqual(rows, { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [] });
 });
 
 test('without a base URL every absolute reference keeps its url', () => {
-  const rows = createResourceIndexer(defs).index({ resourceType: 'Observation', status: 'final', code: {}, subject: { reference: `${BASE}/Patient/p2` } } as Resource);
+  const rows = createResourceIndexer(defs).index({
+    resourceType: 'Observation',
+    status: 'final',
+    code: {},
+    subject: { reference: `${BASE}/Patient/p2` },
+  } as Resource);
   assert.deepEqual(of(rows.reference, 'subject'), [{ targetType: 'Patient', targetId: 'p2', url: `${BASE}/Patient/p2` }]);
 });

@@ -14,7 +14,6 @@ import { contentText } from './content-text.js';
 import { wordRows } from './text-rows.js';
 import { fromResourceRow } from '../fhir-values/resource-row-params.js';
 
-
 interface CompiledSearchParam {
   table: keyof IndexRows;
   evaluate: (resource: object) => void;
@@ -58,15 +57,22 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
       if (!add || !def.expression || fromResourceRow(def.code)) continue;
       const code = def.code;
       const emit = (valueType: string, value: unknown) => add(target.rows, code, valueType, value);
-      params.push({ table: def.type as keyof IndexRows, evaluate: compileParam(def.expression, type, emit, resolver), derived: derived(type, code) !== undefined });
+      params.push({
+        table: def.type as keyof IndexRows,
+        evaluate: compileParam(def.expression, type, emit, resolver),
+        derived: derived(type, code) !== undefined,
+      });
     }
     byType.set(type, params);
-    composites.set(type, [...defs.searchParams(type).values()]
-      .filter((def) => def.type === 'composite')
-      .flatMap((def) => {
-        const evaluate = compileComposite(def, type, defs, adders, resolver);
-        return evaluate ? [{ evaluate, derived: derived(type, def.code) !== undefined }] : [];
-      }));
+    composites.set(
+      type,
+      [...defs.searchParams(type).values()]
+        .filter((def) => def.type === 'composite')
+        .flatMap((def) => {
+          const evaluate = compileComposite(def, type, defs, adders, resolver);
+          return evaluate ? [{ evaluate, derived: derived(type, def.code) !== undefined }] : [];
+        }),
+    );
     return params;
   };
 

@@ -5,7 +5,10 @@ import type { Resource } from 'fhir/r4.js';
 import { textWords } from '../fhir-values/text-words.js';
 import type { IndexRows } from './index-rows.js';
 
-export interface WordRow { param: string; word: string }
+export interface WordRow {
+  param: string;
+  word: string;
+}
 
 /** At most this many distinct words of one resource per parameter (a bound on the rows a write adds). */
 const MAX_WORDS_PER_PARAM = 2000;
@@ -37,11 +40,9 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** The text of an XHTML narrative: tags dropped, character references decoded. */
 function narrativeText(div: string): string {
-  return div
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? m;
-      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
-    });
+  return div.replace(/<[^>]*>/g, ' ').replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? m;
+    const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+  });
 }

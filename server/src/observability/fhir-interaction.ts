@@ -7,7 +7,14 @@ export interface RequestKind {
   type: string;
 }
 
-const BY_METHOD_ON_TYPE: Record<string, string> = { GET: 'search-type', HEAD: 'search-type', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const BY_METHOD_ON_TYPE: Record<string, string> = {
+  GET: 'search-type',
+  HEAD: 'search-type',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 const BY_METHOD_ON_INSTANCE: Record<string, string> = { GET: 'read', HEAD: 'read', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 /** The other parts of the server, by their first path segment. */
 const AREAS = new Set(['auth', 'app', 'ehr', 'wearables', 'ig', 'health', 'healthz', 'readyz', 'metrics']);

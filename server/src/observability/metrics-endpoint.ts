@@ -47,7 +47,14 @@ export async function listenForMetrics(registry: Registry, access: MetricsAccess
   const app = express();
   app.disable('x-powered-by');
   app.use(metricsRouter(registry, true, access.token));
-  app.use((req, _res, next) => next(new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Only GET /metrics is served on this port, not ${req.method} ${req.path}` })))));
+  app.use((req, _res, next) =>
+    next(
+      new OutcomeError(
+        'not-found',
+        outcome(issue({ code: 'not-found', diagnostics: `Only GET /metrics is served on this port, not ${req.method} ${req.path}` })),
+      ),
+    ),
+  );
   app.use(onError);
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -58,11 +65,24 @@ export async function listenForMetrics(registry: Registry, access: MetricsAccess
 }
 
 function metricsOff(): OutcomeError {
-  return new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: 'Metrics are not served here: they need METRICS_TOKEN (then GET /metrics with that bearer token) or are on METRICS_PORT' })));
+  return new OutcomeError(
+    'not-found',
+    outcome(
+      issue({
+        code: 'not-found',
+        diagnostics:
+          'Metrics are not served here: they need METRICS_TOKEN (then GET /metrics with that bearer token) or are on METRICS_PORT',
+      }),
+    ),
+  );
 }
 
 function refused(tokenWasSent: boolean): OutcomeError {
-  return new OutcomeError('login-required', outcome(issue({ code: 'login', diagnostics: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' })), {
-    'WWW-Authenticate': tokenWasSent ? 'Bearer realm="metrics", error="invalid_token"' : 'Bearer realm="metrics"',
-  });
+  return new OutcomeError(
+    'login-required',
+    outcome(issue({ code: 'login', diagnostics: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' })),
+    {
+      'WWW-Authenticate': tokenWasSent ? 'Bearer realm="metrics", error="invalid_token"' : 'Bearer realm="metrics"',
+    },
+  );
 }

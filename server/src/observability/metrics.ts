@@ -26,17 +26,29 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'fibrotrack_' });
   const requests = new Counter({
-    name: 'fibrotrack_http_requests_total', help: 'HTTP requests answered, by FHIR interaction, resource type and status',
-    labelNames: ['interaction', 'type', 'status'] as const, registers,
+    name: 'fibrotrack_http_requests_total',
+    help: 'HTTP requests answered, by FHIR interaction, resource type and status',
+    labelNames: ['interaction', 'type', 'status'] as const,
+    registers,
   });
   const latency = new Histogram({
-    name: 'fibrotrack_http_request_duration_seconds', help: 'Time from request to the end of the response, by FHIR interaction and resource type',
-    labelNames: ['interaction', 'type'] as const, buckets: LATENCY_BUCKETS, registers,
+    name: 'fibrotrack_http_request_duration_seconds',
+    help: 'Time from request to the end of the response, by FHIR interaction and resource type',
+    labelNames: ['interaction', 'type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
   });
   poolGauges(sources.pool, registers);
   if (sources.auditQueued) {
     const queued = sources.auditQueued;
-    new Gauge({ name: 'fibrotrack_audit_queue_depth', help: 'AuditEvents recorded and not yet written to the database', registers, collect() { this.set(queued()); } });
+    new Gauge({
+      name: 'fibrotrack_audit_queue_depth',
+      help: 'AuditEvents recorded and not yet written to the database',
+      registers,
+      collect() {
+        this.set(queued());
+      },
+    });
   }
   databaseGauges(sources.pool, registers);
   const observe: RequestListener = ({ res, kind, seconds }) => {
@@ -57,8 +69,10 @@ interface PoolState {
 function poolGauges(pool: Pool, registers: Registry[]): void {
   const state = (pool as unknown as { pool: PoolState }).pool;
   new Gauge({
-    name: 'fibrotrack_db_pool_connections', help: 'Database pool connections: open, busy (lent to a request), idle, and the limit (DB_POOL_SIZE)',
-    labelNames: ['state'] as const, registers,
+    name: 'fibrotrack_db_pool_connections',
+    help: 'Database pool connections: open, busy (lent to a request), idle, and the limit (DB_POOL_SIZE)',
+    labelNames: ['state'] as const,
+    registers,
     collect() {
       const open = state._allConnections.length;
       const idle = state._freeConnections.length;
@@ -69,8 +83,12 @@ function poolGauges(pool: Pool, registers: Registry[]): void {
     },
   });
   new Gauge({
-    name: 'fibrotrack_db_pool_waiting', help: 'Requests waiting for a free database connection', registers,
-    collect() { this.set(state._connectionQueue.length); },
+    name: 'fibrotrack_db_pool_waiting',
+    help: 'Requests waiting for a free database connection',
+    registers,
+    collect() {
+      this.set(state._connectionQueue.length);
+    },
   });
 }
 
@@ -78,21 +96,40 @@ function poolGauges(pool: Pool, registers: Registry[]): void {
 function databaseGauges(pool: Pool, registers: Registry[]): void {
   const byState = (name: string, help: string, sql: string) =>
     new Gauge({
-      name, help, labelNames: ['state'] as const, registers,
+      name,
+      help,
+      labelNames: ['state'] as const,
+      registers,
       async collect() {
         this.reset();
         // The database down: the scrape still answers, without these series (the readiness check says why).
-        const rows = await pool.query<RowDataPacket[]>(sql).then(([r]) => r, () => []);
+        const rows = await pool.query<RowDataPacket[]>(sql).then(
+          ([r]) => r,
+          () => [],
+        );
         for (const row of rows) this.set({ state: String(row.state) }, Number(row.n));
       },
     });
-  byState('fibrotrack_import_jobs', 'Wearable import jobs ($import-wearable, respond-async) by state', 'SELECT state, COUNT(*) AS n FROM wearable_import_job GROUP BY state');
+  byState(
+    'fibrotrack_import_jobs',
+    'Wearable import jobs ($import-wearable, respond-async) by state',
+    'SELECT state, COUNT(*) AS n FROM wearable_import_job GROUP BY state',
+  );
   byState('fibrotrack_export_jobs', 'Bulk Data $export jobs by state', 'SELECT state, COUNT(*) AS n FROM export_job GROUP BY state');
-  byState('fibrotrack_subscriptions', 'Subscriptions by status (requested, active, error, off)', 'SELECT status AS state, COUNT(*) AS n FROM subscription GROUP BY status');
+  byState(
+    'fibrotrack_subscriptions',
+    'Subscriptions by status (requested, active, error, off)',
+    'SELECT status AS state, COUNT(*) AS n FROM subscription GROUP BY status',
+  );
   new Gauge({
-    name: 'fibrotrack_subscription_events_pending', help: 'Subscription notifications recorded and not yet delivered', registers,
+    name: 'fibrotrack_subscription_events_pending',
+    help: 'Subscription notifications recorded and not yet delivered',
+    registers,
     async collect() {
-      const rows = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE delivered_at IS NULL').then(([r]) => r, () => undefined);
+      const rows = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM subscription_event WHERE delivered_at IS NULL').then(
+        ([r]) => r,
+        () => undefined,
+      );
       if (rows) this.set(Number(rows[0].n));
     },
   });

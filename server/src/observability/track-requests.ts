@@ -22,8 +22,11 @@ export function trackRequests(isType: (name: string) => boolean, listeners: Requ
       if (done) return;
       done = true;
       const finished: FinishedRequest = {
-        req, res, kind: requestKind(req.method, req.originalUrl, isType),
-        seconds: Number(process.hrtime.bigint() - start) / 1e9, aborted: !res.writableFinished,
+        req,
+        res,
+        kind: requestKind(req.method, req.originalUrl, isType),
+        seconds: Number(process.hrtime.bigint() - start) / 1e9,
+        aborted: !res.writableFinished,
       };
       for (const listener of listeners) listener(finished);
     };

@@ -12,7 +12,10 @@ export class ReindexRunner {
   private current: string | undefined;
   private closing = false;
 
-  constructor(private readonly store: ReindexStore, private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly store: ReindexStore,
+    private readonly log: (message: string) => void,
+  ) {}
 
   /**
    * Queues the job on this node (it is claimed when its turn comes, unless another node runs it); `afterMs`: not
@@ -21,7 +24,9 @@ export class ReindexRunner {
   run(id: string, afterMs = 0): void {
     if (this.closing || this.queued.has(id) || this.current === id) return;
     this.queued.add(id);
-    this.chain = this.chain.then(() => (afterMs > 0 && !this.closing ? new Promise<void>((r) => setTimeout(r, afterMs)) : undefined)).then(() => this.runOne(id));
+    this.chain = this.chain
+      .then(() => (afterMs > 0 && !this.closing ? new Promise<void>((r) => setTimeout(r, afterMs)) : undefined))
+      .then(() => this.runOne(id));
   }
 
   /** Queued jobs, and running ones whose node stopped, continue here. */

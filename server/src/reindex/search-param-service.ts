@@ -12,7 +12,10 @@ import type { ParamState, ReindexJob, ReindexStore } from '../store/mysql/reinde
 import type { ReindexRunner } from './reindex-runner.js';
 
 /** A SearchParameter written (sp) or deleted (sp undefined) by a committed transaction. */
-export interface SearchParamChange { url: string; sp?: SearchParameter }
+export interface SearchParamChange {
+  url: string;
+  sp?: SearchParameter;
+}
 
 export class SearchParamService {
   /** `type code hash` of parameters known ready: ready stays ready until the definition changes. */
@@ -50,8 +53,10 @@ export class SearchParamService {
   async loadAtStart(): Promise<void> {
     this.seen = await this.store.generation();
     for (const sp of await this.store.storedSearchParameters()) if (!this.problem(sp)) this.defs.set(sp);
-    for (const type of await this.store.typesWithState()) if (this.defs.runtimeParams(type).length === 0) await this.reconcile(type, 'SearchParameters removed');
-    for (const type of this.defs.resourceTypes) if (this.defs.runtimeParams(type).length > 0) await this.reconcile(type, 'start: SearchParameters not yet indexed');
+    for (const type of await this.store.typesWithState())
+      if (this.defs.runtimeParams(type).length === 0) await this.reconcile(type, 'SearchParameters removed');
+    for (const type of this.defs.resourceTypes)
+      if (this.defs.runtimeParams(type).length > 0) await this.reconcile(type, 'start: SearchParameters not yet indexed');
     await this.runner.resumeAll();
     this.poller = setInterval(() => void this.refresh().catch(() => undefined), this.pollMs);
     this.poller.unref();
@@ -126,7 +131,10 @@ export class SearchParamService {
     for (const [type, codes] of used) {
       const wanted = this.defs.runtimeParams(type).filter((p) => codes.has(p.code) && !this.ready.has(`${type} ${p.code} ${p.hash}`));
       if (wanted.length === 0) continue;
-      const states = await this.store.paramStates(type, wanted.map((p) => p.code));
+      const states = await this.store.paramStates(
+        type,
+        wanted.map((p) => p.code),
+      );
       for (const p of wanted) {
         const state = states.get(p.code);
         if (state?.ready && state.hash === p.hash) {
@@ -140,20 +148,33 @@ export class SearchParamService {
 
   private async notReady(type: string, code: string, jobId: string | undefined): Promise<OutcomeError> {
     const job = jobId ? await this.store.get(jobId) : undefined;
-    const where = job ? ` (reindex job ${job.id}: ${job.state}, ${job.processed} of ${job.total} ${type} resources; GET [base]/$reindex/${job.id})` : '';
+    const where = job
+      ? ` (reindex job ${job.id}: ${job.state}, ${job.processed} of ${job.total} ${type} resources; GET [base]/$reindex/${job.id})`
+      : '';
     if (job?.state === 'failed') {
-      return badRequest(`Search parameter '${code}' of ${type} cannot be searched: its reindex failed (${job.error ?? 'unknown error'}); POST [base]/${type}/$reindex to try again${where}`, code);
+      return badRequest(
+        `Search parameter '${code}' of ${type} cannot be searched: its reindex failed (${job.error ?? 'unknown error'}); POST [base]/${type}/$reindex to try again${where}`,
+        code,
+      );
     }
-    return new OutcomeError('invalid', outcome(issue({
-      code: 'incomplete',
-      diagnostics: `Search parameter '${code}' of ${type} is being indexed over the stored resources and cannot be searched until that is done${where}`,
-      expression: code,
-    })));
+    return new OutcomeError(
+      'invalid',
+      outcome(
+        issue({
+          code: 'incomplete',
+          diagnostics: `Search parameter '${code}' of ${type} is being indexed over the stored resources and cannot be searched until that is done${where}`,
+          expression: code,
+        }),
+      ),
+    );
   }
 
   /** Starts a job for `type` when some runtime parameter's rows were built for another definition (or never); `force`: always. */
   private async reconcile(type: string, reason: string, force = false, afterMs = 0): Promise<void> {
-    await this.store.forget(type, this.defs.runtimeParams(type).map((p) => p.code));
+    await this.store.forget(
+      type,
+      this.defs.runtimeParams(type).map((p) => p.code),
+    );
     const stale = await this.staleParams(type);
     if (!force && stale.length === 0) return;
     this.runner.run(await this.store.create(type, reason, stale), afterMs);
@@ -162,7 +183,10 @@ export class SearchParamService {
   /** Runtime parameters of `type` whose rows were built for another definition, or never. */
   private async staleParams(type: string): Promise<ParamState[]> {
     const held = this.defs.runtimeParams(type);
-    const states = await this.store.paramStates(type, held.map((p) => p.code));
+    const states = await this.store.paramStates(
+      type,
+      held.map((p) => p.code),
+    );
     return held.filter((p) => states.get(p.code)?.hash !== p.hash).map((p) => ({ type, ...p }));
   }
 }

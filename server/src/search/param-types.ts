@@ -20,7 +20,8 @@ export const MODIFIERS = {
 
 export type SearchableType = keyof typeof MODIFIERS;
 
-export const isSearchableType = (type: SearchParamType | undefined): type is SearchableType => type !== undefined && Object.hasOwn(MODIFIERS, type);
+export const isSearchableType = (type: SearchParamType | undefined): type is SearchableType =>
+  type !== undefined && Object.hasOwn(MODIFIERS, type);
 
 export const isTerminologyModifier = (modifier: string | undefined): modifier is TerminologyModifier =>
   (TERMINOLOGY_MODIFIERS as readonly (string | undefined)[]).includes(modifier);

@@ -13,7 +13,10 @@ const MISSING = 'missing';
 /** Either a criterion or the reason the parameter cannot be searched (the caller decides 400 or lenient). */
 export type Parsed = { criterion: SearchCriterion } | Problem;
 /** `kind`: an unknown parameter (or type), a modifier the parameter does not take, or a chain that cannot be followed. */
-export interface Problem { problem: string; kind?: 'modifier' | 'chain' }
+export interface Problem {
+  problem: string;
+  kind?: 'modifier' | 'chain';
+}
 
 /** Where the parse of one parameter is: reference steps taken, and terminal parameters found so far (search-limits.ts). */
 interface Walk {
@@ -57,7 +60,8 @@ function parseChain(type: string, name: string, dot: number, value: string, defs
   const [code, modifier] = splitModifier(name.slice(0, dot));
   const rest = name.slice(dot + 1);
   const def = defs.searchParams(type).get(code);
-  if (!def || def.type !== 'reference') return { problem: `'${code}' in chain '${name}' is not a reference parameter of ${type}`, kind: 'chain' };
+  if (!def || def.type !== 'reference')
+    return { problem: `'${code}' in chain '${name}' is not a reference parameter of ${type}`, kind: 'chain' };
   const candidates = modifier ? [modifier] : def.target;
   if (modifier && !def.target.includes(modifier)) return { problem: `'${code}' of ${type} cannot refer to a ${modifier}`, kind: 'chain' };
   const targets: { type: string; criterion: SearchCriterion }[] = [];
@@ -67,7 +71,8 @@ function parseChain(type: string, name: string, dot: number, value: string, defs
     if ('criterion' in parsed) targets.push({ type: target, criterion: parsed.criterion });
     else lastProblem = parsed;
   }
-  if (targets.length === 0) return { problem: `Chain '${name}': ${lastProblem.problem}`, kind: lastProblem.kind === 'modifier' ? 'modifier' : 'chain' };
+  if (targets.length === 0)
+    return { problem: `Chain '${name}': ${lastProblem.problem}`, kind: lastProblem.kind === 'modifier' ? 'modifier' : 'chain' };
   return { criterion: { kind: 'chain', name, def, targets } };
 }
 

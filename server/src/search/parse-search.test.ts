@@ -8,12 +8,15 @@ const parse = (q: string, lenient = false) => parseSearch('Observation', new URL
 
 test('commas are OR within a criterion, repeats are AND; modifiers are kept', () => {
   const r = parse('code=a,b&code=c&subject:Patient=1&value-quantity:missing=true&_count=5&_total=accurate');
-  assert.deepEqual(r.criteria.map((c) => (c.kind === 'param' ? [c.def.code, c.modifier, c.values] : c.kind)), [
-    ['code', undefined, ['a', 'b']],
-    ['code', undefined, ['c']],
-    ['subject', 'Patient', ['1']],
-    ['value-quantity', 'missing', ['true']],
-  ]);
+  assert.deepEqual(
+    r.criteria.map((c) => (c.kind === 'param' ? [c.def.code, c.modifier, c.values] : c.kind)),
+    [
+      ['code', undefined, ['a', 'b']],
+      ['code', undefined, ['c']],
+      ['subject', 'Patient', ['1']],
+      ['value-quantity', 'missing', ['true']],
+    ],
+  );
   assert.equal(r.count, 5);
   assert.equal(r.total, 'accurate');
 });
@@ -25,9 +28,19 @@ test('an escaped comma is part of the value', () => {
 });
 
 test('unknown parameters and modifiers, bad _count and :missing values are 400 naming the parameter', () => {
-  for (const [q, name] of [['subjekt=1', 'subjekt'], ['code:exact=1', 'code:exact'], ['_count=x', '_count'], ['code:missing=maybe', 'code:missing'], ['code=', 'code']]) {
-    assert.throws(() => parse(q), (err: { status: number; outcome: { issue: { expression?: string[] }[] } }) =>
-      err.status === 400 && err.outcome.issue[0].expression?.[0] === name, q);
+  for (const [q, name] of [
+    ['subjekt=1', 'subjekt'],
+    ['code:exact=1', 'code:exact'],
+    ['_count=x', '_count'],
+    ['code:missing=maybe', 'code:missing'],
+    ['code=', 'code'],
+  ]) {
+    assert.throws(
+      () => parse(q),
+      (err: { status: number; outcome: { issue: { expression?: string[] }[] } }) =>
+        err.status === 400 && err.outcome.issue[0].expression?.[0] === name,
+      q,
+    );
   }
 });
 
@@ -40,7 +53,10 @@ test('lenient handling ignores unknown parameters and reports them', () => {
 test('chains parse against each possible target; _has against the referring type', () => {
   const [chain] = parse('subject.name=peter').criteria;
   assert.ok(chain.kind === 'chain');
-  assert.ok(chain.targets.some((t) => t.type === 'Patient'), 'Patient has name');
+  assert.ok(
+    chain.targets.some((t) => t.type === 'Patient'),
+    'Patient has name',
+  );
   assert.ok(!chain.targets.some((t) => t.type === 'Device'), 'Device has no name parameter');
   const [typed] = parse('subject:Patient.organization.name=acme').criteria;
   assert.ok(typed.kind === 'chain' && typed.targets.length === 1 && typed.targets[0].criterion.kind === 'chain');
@@ -49,9 +65,19 @@ test('chains parse against each possible target; _has against the referring type
 });
 
 test('broken chains and _has are 400 naming the parameter', () => {
-  for (const q of ['status.name=x', 'subject:Basic.name=x', 'subject.nonsense=x', '_has:Observation:code:status=final', '_has:Nope:patient:code=x']) {
-    assert.throws(() => parse(q), (err: { status: number; outcome: { issue: { expression?: string[] }[] } }) =>
-      err.status === 400 && err.outcome.issue[0].expression?.[0] === q.split('=')[0], q);
+  for (const q of [
+    'status.name=x',
+    'subject:Basic.name=x',
+    'subject.nonsense=x',
+    '_has:Observation:code:status=final',
+    '_has:Nope:patient:code=x',
+  ]) {
+    assert.throws(
+      () => parse(q),
+      (err: { status: number; outcome: { issue: { expression?: string[] }[] } }) =>
+        err.status === 400 && err.outcome.issue[0].expression?.[0] === q.split('=')[0],
+      q,
+    );
   }
 });
 
@@ -59,8 +85,17 @@ test('_include and _revinclude parse with :iterate; bad ones are 400', () => {
   const r = parse('_include=Observation:subject:Patient&_revinclude:iterate=Provenance:target');
   assert.deepEqual(r.include, [{ sourceType: 'Observation', param: 'subject', targetType: 'Patient', iterate: false }]);
   assert.deepEqual(r.revinclude, [{ sourceType: 'Provenance', param: 'target', targetType: undefined, iterate: true }]);
-  for (const q of ['_include=Observation', '_include=Observation:code', '_include=Observation:subject:Basic', '_include:deep=Observation:subject']) {
-    assert.throws(() => parse(q), (err: { status: number }) => err.status === 400, q);
+  for (const q of [
+    '_include=Observation',
+    '_include=Observation:code',
+    '_include=Observation:subject:Basic',
+    '_include:deep=Observation:subject',
+  ]) {
+    assert.throws(
+      () => parse(q),
+      (err: { status: number }) => err.status === 400,
+      q,
+    );
   }
 });
 

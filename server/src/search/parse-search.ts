@@ -23,7 +23,13 @@ export function parseSearch(
   options: ParseOptions = { lenient: false },
 ): SearchRequest {
   const request: SearchRequest = {
-    type, criteria: [], sort: parseSort(type, params.get('_sort'), defs), include: [], revinclude: [], count: DEFAULT_COUNT, ignored: [],
+    type,
+    criteria: [],
+    sort: parseSort(type, params.get('_sort'), defs),
+    include: [],
+    revinclude: [],
+    count: DEFAULT_COUNT,
+    ignored: [],
   };
   const seen = new Map<string, number>();
   let total = 0;
@@ -69,7 +75,8 @@ function checkValues(c: SearchCriterion, rawName: string): void {
   if (c.kind === 'has') return checkValues(c.criterion, rawName);
   if (c.values.some((v) => v === '')) throw invalidParameter(`Search parameter '${rawName}' has an empty value`, rawName);
   if (c.modifier === 'missing') {
-    if (c.values.length !== 1 || !['true', 'false'].includes(c.values[0])) throw invalidParameter(`Search parameter '${rawName}' takes true or false`, rawName);
+    if (c.values.length !== 1 || !['true', 'false'].includes(c.values[0]))
+      throw invalidParameter(`Search parameter '${rawName}' takes true or false`, rawName);
     return;
   }
   for (const value of c.values) {

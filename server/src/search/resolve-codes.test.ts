@@ -28,7 +28,7 @@ test(':below stands for the code and its descendants; the parsed request keeps n
 test('codes are resolved inside _has, and the parsed criterion is not touched', async () => {
   const parsed = parseSearch('Patient', new URLSearchParams({ '_has:Encounter:patient:class:above': `${ACT_CODE}|ACUTE` }), defs);
   const resolved = await resolveCodes(parsed, terminology);
-  const inner = (c: typeof parsed.criteria[0]) => (c.kind === 'has' ? (c.criterion as ParamCriterion) : undefined);
+  const inner = (c: (typeof parsed.criteria)[0]) => (c.kind === 'has' ? (c.criterion as ParamCriterion) : undefined);
   assert.ok(hasCode(inner(resolved.criteria[0])!.codeSets![0], ACT_CODE, 'IMP'));
   assert.equal(inner(parsed.criteria[0])!.codeSets, undefined);
 });
@@ -40,6 +40,11 @@ test('a request without terminology modifiers comes back as it is', async () => 
 
 test('a code system the server does not hold is a 400 naming the parameter as written', async () => {
   const parsed = parseSearch('Observation', new URLSearchParams({ 'code:below': 'http://example.org/no-such-system|x' }), defs);
-  await assert.rejects(resolveCodes(parsed, terminology), (err: unknown) =>
-    err instanceof OutcomeError && err.status === 400 && /code:below=http:\/\/example.org\/no-such-system\|x: code system .* is not held/.test(err.message));
+  await assert.rejects(
+    resolveCodes(parsed, terminology),
+    (err: unknown) =>
+      err instanceof OutcomeError &&
+      err.status === 400 &&
+      /code:below=http:\/\/example.org\/no-such-system\|x: code system .* is not held/.test(err.message),
+  );
 });

@@ -43,8 +43,12 @@ async function resolveCriterion(c: SearchCriterion, resolver: CodeResolver): Pro
 
 async function codesFor(c: ParamCriterion, modifier: TerminologyModifier, value: string, resolver: CodeResolver): Promise<CodeSet> {
   const found = await resolver.searchCodes(modifier, value);
-  const problem = 'problem' in found ? found.problem
-    : listedSize(found.codes) > MAX_CODES ? `it stands for more than ${MAX_CODES} codes; narrow the value set` : undefined;
+  const problem =
+    'problem' in found
+      ? found.problem
+      : listedSize(found.codes) > MAX_CODES
+        ? `it stands for more than ${MAX_CODES} codes; narrow the value set`
+        : undefined;
   if (problem !== undefined) throw invalidParameter(`${c.name}=${value}: ${problem}`, c.name);
   return (found as { codes: CodeSet }).codes;
 }

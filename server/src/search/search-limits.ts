@@ -42,15 +42,21 @@ export function checkDepth(name: string, chain: number, has: number): void {
     throw overLimit(`Search parameter '${name}' nests _has deeper than ${SEARCH_LIMITS.hasDepth} levels`, name);
   }
   if (chain + has > SEARCH_LIMITS.chainDepth) {
-    throw overLimit(`Search parameter '${name}' chains deeper than ${SEARCH_LIMITS.chainDepth} reference steps (chain links and _has levels together)`, name);
+    throw overLimit(
+      `Search parameter '${name}' chains deeper than ${SEARCH_LIMITS.chainDepth} reference steps (chain links and _has levels together)`,
+      name,
+    );
   }
 }
 
 /** `leaves`: terminal parameters one parameter has expanded to so far, one per combination of chain target types. */
 export function checkChainBranches(name: string, leaves: number): void {
   if (leaves > SEARCH_LIMITS.chainBranches) {
-    throw overLimit(`Search parameter '${name}' expands to more than ${SEARCH_LIMITS.chainBranches} chains over different resource types; `
-      + 'name the target type of each link (e.g. subject:Patient.name)', name);
+    throw overLimit(
+      `Search parameter '${name}' expands to more than ${SEARCH_LIMITS.chainBranches} chains over different resource types; ` +
+        'name the target type of each link (e.g. subject:Patient.name)',
+      name,
+    );
   }
 }
 
@@ -60,10 +66,14 @@ export function checkChainBranches(name: string, leaves: number): void {
  */
 export function checkParameter(name: string, value: string, repeat: number, total: number): void {
   if (total > SEARCH_LIMITS.criteria) throw overLimit(`The search has more than ${SEARCH_LIMITS.criteria} criteria`, name);
-  if (repeat > SEARCH_LIMITS.repeats) throw overLimit(`Search parameter '${name}' is repeated more than ${SEARCH_LIMITS.repeats} times`, name);
+  if (repeat > SEARCH_LIMITS.repeats)
+    throw overLimit(`Search parameter '${name}' is repeated more than ${SEARCH_LIMITS.repeats} times`, name);
   // Commas not escaped as `\,` separate values (value-escape.ts).
   const values = splitSearchValues(value, false).length;
   if (values > SEARCH_LIMITS.orValues) {
-    throw overLimit(`Search parameter '${name}' has ${values} comma-separated values; this server takes at most ${SEARCH_LIMITS.orValues}`, name);
+    throw overLimit(
+      `Search parameter '${name}' has ${values} comma-separated values; this server takes at most ${SEARCH_LIMITS.orValues}`,
+      name,
+    );
   }
 }

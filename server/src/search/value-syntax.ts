@@ -22,10 +22,14 @@ export function valueProblem(def: SearchParamDef, modifier: string | undefined, 
 
 function typedProblem(type: SearchParamType | undefined, value: string): string | undefined {
   switch (type) {
-    case 'number': return numberProblem(value);
-    case 'quantity': return numberProblem(value.split('|')[0]);
-    case 'date': return dateRangeProblem(splitPrefix(value).rest);
-    default: return undefined;
+    case 'number':
+      return numberProblem(value);
+    case 'quantity':
+      return numberProblem(value.split('|')[0]);
+    case 'date':
+      return dateRangeProblem(splitPrefix(value).rest);
+    default:
+      return undefined;
   }
 }
 

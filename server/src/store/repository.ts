@@ -121,7 +121,13 @@ export interface FhirRepository {
    * through the reference parameter `param`: conditional creates in bulk (`type?identifier=system|value&param=target`
    * for many values at once), as imports need them. https://hl7.org/fhir/R4/http.html#ccreate
    */
-  storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>>;
+  storedIdentifiers(
+    type: string,
+    param: string,
+    target: { type: string; id: string },
+    system: string,
+    values: readonly string[],
+  ): Promise<Set<string>>;
   /** Observation/$lastn: the latest `max` matches per code, each resource once. */
   lastn(request: SearchRequest, max: number): Promise<Resource[]>;
   /** Observation/$stats, computed by the database over the index rows. */

@@ -47,7 +47,7 @@ export type EndedAuthorization = { grantId: string } | { tokenId: string };
 
 /** Switches off every live Subscription created under `ended` (each a new version, status off, with `why`). */
 export async function stopSubscriptionsOf(pool: Pool, repo: FhirRepository, ended: EndedAuthorization, why: string): Promise<string[]> {
-  const [field, value] = Object.entries(ended)[0] as [string, string];
+  const [field, value] = Object.entries(ended)[0];
   const q = sql`SELECT id FROM subscription WHERE status <> 'off' AND grant_json IS NOT NULL
     AND JSON_UNQUOTE(JSON_EXTRACT(grant_json, ${`$.access.${field}`})) = ${value}`;
   const [rows] = await pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);

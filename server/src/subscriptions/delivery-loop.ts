@@ -116,7 +116,14 @@ export class DeliveryLoop {
     if (affectedRows === 0) return false;
     const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
     const authorization = this.authorization && oncePerRound(this.authorization);
-    await Promise.all(rows.map((row) => this.serve(row, authorization).then(() => this.ownFailures.delete(row.id), (err: unknown) => this.retryLater(row, err))));
+    await Promise.all(
+      rows.map((row) =>
+        this.serve(row, authorization).then(
+          () => this.ownFailures.delete(row.id),
+          (err: unknown) => this.retryLater(row, err),
+        ),
+      ),
+    );
     return true;
   }
 
@@ -186,18 +193,33 @@ export class DeliveryLoop {
       const event = await this.eventOf(e, { ...spec, content: 'full-resource' });
       const { resource: _focus, ...idOnly } = event;
       const shown = spec.content === 'full-resource' ? event : idOnly;
-      const text = spec.content === 'empty' ? `ping ${row.id}` : this.bundleText(spec, sub, 'event-notification', event.eventNumber, [shown]);
+      const text =
+        spec.content === 'empty' ? `ping ${row.id}` : this.bundleText(spec, sub, 'event-notification', event.eventNumber, [shown]);
       await publish({ subscriptionId: row.id, text, ...(event.resource ? { focus: event.resource } : {}) });
       await this.query(table.markDelivered(row.id, event.eventNumber));
     }
     await this.query(table.succeeded(row.id, this.owner));
   }
 
-  private bundleText(spec: SubscriptionSpec, sub: Subscription, type: 'handshake' | 'event-notification', count: number, events: NotificationEvent[]): string {
-    return stringifyExact(notificationBundle({
-      fhirBase: this.deps.fhirBase, subscriptionId: sub.id!, topic: sub.criteria, status: type === 'handshake' ? 'requested' : 'active',
-      type, eventsSinceStart: count, content: spec.content, events,
-    }));
+  private bundleText(
+    spec: SubscriptionSpec,
+    sub: Subscription,
+    type: 'handshake' | 'event-notification',
+    count: number,
+    events: NotificationEvent[],
+  ): string {
+    return stringifyExact(
+      notificationBundle({
+        fhirBase: this.deps.fhirBase,
+        subscriptionId: sub.id!,
+        topic: sub.criteria,
+        status: type === 'handshake' ? 'requested' : 'active',
+        type,
+        eventsSinceStart: count,
+        content: spec.content,
+        events,
+      }),
+    );
   }
 
   private async eventOf(e: table.EventRow, spec: SubscriptionSpec): Promise<NotificationEvent> {
@@ -210,7 +232,13 @@ export class DeliveryLoop {
   }
 
   /** Why the POST failed, or undefined after a 2xx. */
-  private async post(spec: SubscriptionSpec, sub: Subscription, type: 'handshake' | 'event-notification', count: number, events: NotificationEvent[]): Promise<string | undefined> {
+  private async post(
+    spec: SubscriptionSpec,
+    sub: Subscription,
+    type: 'handshake' | 'event-notification',
+    count: number,
+    events: NotificationEvent[],
+  ): Promise<string | undefined> {
     const headers: Record<string, string> = { ...spec.headers };
     let body: string | undefined;
     if (spec.content !== 'empty') {
@@ -218,7 +246,11 @@ export class DeliveryLoop {
       headers['Content-Type'] = spec.mediaType ?? 'application/fhir+json';
     }
     try {
-      const res = await boundedRequest(spec.endpoint, { method: 'POST', headers, ...(body !== undefined ? { body } : {}) }, this.deps.config.limits);
+      const res = await boundedRequest(
+        spec.endpoint,
+        { method: 'POST', headers, ...(body !== undefined ? { body } : {}) },
+        this.deps.config.limits,
+      );
       return res.status >= 200 && res.status < 300 ? undefined : `the endpoint answered ${res.status}`;
     } catch (err) {
       return (err as Error).message;

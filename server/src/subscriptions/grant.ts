@@ -16,8 +16,13 @@ export function grantOf(access: AccessContext | undefined): Grant {
   const { clientId, scopes, patient, fhirUser, subject, grantId, tokenId } = access;
   return {
     access: {
-      clientId, scopes, ...(patient ? { patient } : {}), ...(fhirUser ? { fhirUser } : {}), ...(subject ? { subject } : {}),
-      ...(grantId ? { grantId } : {}), ...(tokenId ? { tokenId } : {}),
+      clientId,
+      scopes,
+      ...(patient ? { patient } : {}),
+      ...(fhirUser ? { fhirUser } : {}),
+      ...(subject ? { subject } : {}),
+      ...(grantId ? { grantId } : {}),
+      ...(tokenId ? { tokenId } : {}),
     },
   };
 }
@@ -35,7 +40,9 @@ export type Who = Pick<AccessContext, 'clientId' | 'subject' | 'fhirUser'>;
  */
 export function ownerOf(who: Who): { key: string; who: string } {
   const user = who.subject !== undefined ? `user ${who.subject}` : who.fhirUser !== undefined ? `user ${who.fhirUser}` : undefined;
-  return user ? { key: JSON.stringify([who.clientId, user]), who: `${user} of client ${who.clientId}` } : { key: JSON.stringify([who.clientId]), who: `client ${who.clientId}` };
+  return user
+    ? { key: JSON.stringify([who.clientId, user]), who: `${user} of client ${who.clientId}` }
+    : { key: JSON.stringify([who.clientId]), who: `client ${who.clientId}` };
 }
 
 /** Whether `access` is of the user and client whose token created a Subscription with `grant` (never for a grant of AUTH_MODE=open or none). */

@@ -27,23 +27,31 @@ export interface NotificationInput {
 export function notificationBundle(n: NotificationInput): Bundle {
   const statusUrl = `${n.fhirBase}/Subscription/${n.subscriptionId}/$status`;
   const status = statusParameters(n);
-  const focus = n.content === 'empty' ? [] : n.events.map((e): BundleEntry => ({
-    fullUrl: `${n.fhirBase}/${e.reference}`,
-    ...(n.content === 'full-resource' && e.resource ? { resource: e.resource as FhirResource } : {}),
-    request: { method: 'PUT', url: e.reference },
-    response: { status: '200' },
-  }));
+  const focus =
+    n.content === 'empty'
+      ? []
+      : n.events.map((e): BundleEntry => ({
+          fullUrl: `${n.fhirBase}/${e.reference}`,
+          ...(n.content === 'full-resource' && e.resource ? { resource: e.resource as FhirResource } : {}),
+          request: { method: 'PUT', url: e.reference },
+          response: { status: '200' },
+        }));
   return {
     resourceType: 'Bundle',
     id: randomUUID(),
     type: 'history',
     timestamp: new Date().toISOString(),
-    entry: [{ fullUrl: `urn:uuid:${status.id}`, resource: status, request: { method: 'GET', url: statusUrl }, response: { status: '200' } }, ...focus],
+    entry: [
+      { fullUrl: `urn:uuid:${status.id}`, resource: status, request: { method: 'GET', url: statusUrl }, response: { status: '200' } },
+      ...focus,
+    ],
   };
 }
 
 /** The `subscription-status` Parameters that leads every notification and is what `$status` answers. */
-export function statusParameters(n: Omit<NotificationInput, 'type'> & { type: NotificationInput['type'] | 'query-status'; error?: string }): Parameters {
+export function statusParameters(
+  n: Omit<NotificationInput, 'type'> & { type: NotificationInput['type'] | 'query-status'; error?: string },
+): Parameters {
   const parameter: ParametersParameter[] = [
     { name: 'subscription', valueReference: { reference: `${n.fhirBase}/Subscription/${n.subscriptionId}` } },
     { name: 'topic', valueCanonical: n.topic },
@@ -55,7 +63,9 @@ export function statusParameters(n: Omit<NotificationInput, 'type'> & { type: No
       part: [
         { name: 'event-number', valueString: String(e.eventNumber) },
         ...(n.content === 'empty' ? [] : [{ name: 'focus', valueReference: { reference: `${n.fhirBase}/${e.reference}` } }]),
-        ...(n.content === 'empty' || !e.patient ? [] : [{ name: 'additional-context', valueReference: { reference: `${n.fhirBase}/${e.patient}` } }]),
+        ...(n.content === 'empty' || !e.patient
+          ? []
+          : [{ name: 'additional-context', valueReference: { reference: `${n.fhirBase}/${e.patient}` } }]),
       ],
     })),
     ...(n.error ? [{ name: 'error', valueCodeableConcept: { text: n.error } }] : []),

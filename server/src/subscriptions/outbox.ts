@@ -13,7 +13,7 @@ import type { GrantCheck } from './grant.js';
 import { parseGrant } from './grant.js';
 import type { CriteriaMatcher } from './matcher.js';
 import type { TrendCondition } from './trends/trend-conditions.js';
-import { activeFor, insertEvent, nextEventNumber, switchOff, syncResource, type SubscriptionRow, type SubscriptionStatus } from './subscription-table.js';
+import { activeFor, insertEvent, nextEventNumber, switchOff, syncResource, type SubscriptionRow } from './subscription-table.js';
 
 const STATUSES = new Set(['requested', 'active', 'error', 'off']);
 
@@ -46,7 +46,7 @@ export function outboxHook({ matches, grantAllows, criteriaOf, conditions, wake,
         continue;
       }
       const criteria = criteriaOrNone(sub);
-      const status = (criteria && STATUSES.has(sub.status) ? sub.status : 'off') as SubscriptionStatus;
+      const status = criteria && STATUSES.has(sub.status) ? sub.status : 'off';
       await run(syncResource(v.id, criteria?.type ?? '', criteria?.query ?? '', criteria?.topic ?? null, status));
       recorded ||= status === 'requested';
     }

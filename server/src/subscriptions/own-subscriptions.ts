@@ -23,7 +23,10 @@ export function ownSubscriptions(repo: FhirRepository, visible: VisibleSubscript
     if (type === TYPE && !(await seen(id))) throw notFound(type, id);
   };
   const keepVisible = async <T>(items: T[], typeId: (item: T) => { type: string; id?: string }): Promise<{ kept: T[]; hid: boolean }> => {
-    const ids = items.map(typeId).filter((t) => t.type === TYPE && t.id).map((t) => t.id!);
+    const ids = items
+      .map(typeId)
+      .filter((t) => t.type === TYPE && t.id)
+      .map((t) => t.id!);
     if (ids.length === 0) return { kept: items, hid: false };
     const shown = await visible([...new Set(ids)]);
     const kept = items.filter((item) => {
@@ -67,12 +70,18 @@ export function ownSubscriptions(repo: FhirRepository, visible: VisibleSubscript
       return { ...rest, items: kept, ...(hid || total === undefined ? {} : { total }) };
     },
     search: async (request) => {
-      if (counted && request.type === TYPE && request.count === 0 && request.total === 'accurate') return { items: [], total: await countVisible(inner, request) };
+      if (counted && request.type === TYPE && request.count === 0 && request.total === 'accurate')
+        return { items: [], total: await countVisible(inner, request) };
       const page = await inner.search(request);
       const items = await keepVisible(page.items, ofResource);
       const included = await keepVisible(page.included ?? [], ofResource);
       const { total: _counted, ...rest } = page;
-      return { ...rest, items: items.kept, ...(page.included ? { included: included.kept } : {}), ...totalOf(request, page, items.kept.length, items.hid || included.hid) };
+      return {
+        ...rest,
+        items: items.kept,
+        ...(page.included ? { included: included.kept } : {}),
+        ...totalOf(request, page, items.kept.length, items.hid || included.hid),
+      };
     },
     readForUpdate: async (type, id) => {
       const current = await inner.readForUpdate(type, id);

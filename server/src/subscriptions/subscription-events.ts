@@ -30,7 +30,13 @@ export function subscriptionEvents(pool: Pool): SubscriptionEvents {
       const q = sql`SELECT event_number, res_type, res_id, version_id, patient_ref FROM subscription_event
         WHERE subscription_id = ${id} AND event_number BETWEEN ${from} AND ${to} ORDER BY event_number LIMIT ${max}`;
       const [rows] = await pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);
-      return rows.map((r) => ({ eventNumber: Number(r.event_number), type: String(r.res_type), id: String(r.res_id), versionId: String(r.version_id), ...(r.patient_ref ? { patient: String(r.patient_ref) } : {}) }));
+      return rows.map((r) => ({
+        eventNumber: Number(r.event_number),
+        type: String(r.res_type),
+        id: String(r.res_id),
+        versionId: String(r.version_id),
+        ...(r.patient_ref ? { patient: String(r.patient_ref) } : {}),
+      }));
     },
   };
 }

@@ -31,7 +31,10 @@ export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): 
   const { type, query } = criteriaOf(sub, defs, topics);
   const channel = sub.channel;
   if (channel?.payload !== undefined && !MEDIA_TYPES.has(channel.payload)) {
-    throw unprocessable(`Subscription.channel.payload '${channel.payload}' is not supported; use application/fhir+json`, 'Subscription.channel.payload');
+    throw unprocessable(
+      `Subscription.channel.payload '${channel.payload}' is not supported; use application/fhir+json`,
+      'Subscription.channel.payload',
+    );
   }
   if (channel?.type === 'websocket') {
     return { channel: 'websocket', type, query, endpoint: '', content: payloadContent(sub), headers: {} };
@@ -39,15 +42,25 @@ export function readSpec(sub: Subscription, defs: Definitions, topics: Topics): 
   if (channel?.type !== 'rest-hook') {
     throw notSupported(`Subscription.channel.type '${channel?.type}' is not supported; this server delivers rest-hook and websocket`);
   }
-  if (!channel.endpoint) throw badRequest('Subscription.channel.endpoint is required for a rest-hook channel', 'Subscription.channel.endpoint');
+  if (!channel.endpoint)
+    throw badRequest('Subscription.channel.endpoint is required for a rest-hook channel', 'Subscription.channel.endpoint');
   const headers: Record<string, string> = {};
   for (const [i, h] of (channel.header ?? []).entries()) {
     const hm = HEADER.exec(h);
     if (!hm) throw badRequest(`Subscription.channel.header[${i}] must be 'Name: value'`, `Subscription.channel.header[${i}]`);
-    if (RESERVED.has(hm[1].toLowerCase())) throw badRequest(`Subscription.channel.header[${i}]: the server sets ${hm[1]} itself`, `Subscription.channel.header[${i}]`);
+    if (RESERVED.has(hm[1].toLowerCase()))
+      throw badRequest(`Subscription.channel.header[${i}]: the server sets ${hm[1]} itself`, `Subscription.channel.header[${i}]`);
     headers[hm[1]] = hm[2];
   }
-  return { channel: 'rest-hook', type, query, endpoint: channel.endpoint, content: payloadContent(sub), ...(channel.payload ? { mediaType: channel.payload } : {}), headers };
+  return {
+    channel: 'rest-hook',
+    type,
+    query,
+    endpoint: channel.endpoint,
+    content: payloadContent(sub),
+    ...(channel.payload ? { mediaType: channel.payload } : {}),
+    headers,
+  };
 }
 
 /**
@@ -61,7 +74,10 @@ export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics)
   const m = /^([A-Z][A-Za-z]+)(?:\?(.*))?$/.exec(criteria);
   if (!m || !defs.resourceTypes.includes(m[1])) {
     const known = [...topics.keys()].join(', ');
-    throw unprocessable(`Subscription.criteria '${criteria}' must be a resource type and a search query (e.g. Observation?code=http://loinc.org|72514-3) or a topic this server publishes (${known || 'none'})`, 'Subscription.criteria');
+    throw unprocessable(
+      `Subscription.criteria '${criteria}' must be a resource type and a search query (e.g. Observation?code=http://loinc.org|72514-3) or a topic this server publishes (${known || 'none'})`,
+      'Subscription.criteria',
+    );
   }
   const [, type, query = ''] = m;
   checkQuery(type, query, defs);
@@ -70,16 +86,21 @@ export function criteriaOf(sub: Subscription, defs: Definitions, topics: Topics)
 
 function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { type: string; query: string; topic: string } {
   const filters = ((sub as { _criteria?: { extension?: { url: string; valueString?: string }[] } })._criteria?.extension ?? [])
-    .filter((e) => e.url === FILTER_CRITERIA_URL).map((e) => e.valueString ?? '');
+    .filter((e) => e.url === FILTER_CRITERIA_URL)
+    .map((e) => e.valueString ?? '');
   const parts: string[] = [];
   // A filter on a parameter the topic's query has (pain-severe's value-quantity: the threshold) replaces it.
   const replaced = new Set<string>();
   for (const f of filters) {
     const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(f);
-    if (!m || m[1] !== topic.type) throw unprocessable(`Subscription filter criteria '${f}' must be '${topic.type}?<filter>=<value>'`, 'Subscription.criteria');
+    if (!m || m[1] !== topic.type)
+      throw unprocessable(`Subscription filter criteria '${f}' must be '${topic.type}?<filter>=<value>'`, 'Subscription.criteria');
     for (const name of new URLSearchParams(m[2]).keys()) {
       if (!topic.filters.includes(name.split(':')[0])) {
-        throw unprocessable(`Subscription filter criteria: topic ${topic.url} can be filtered by ${topic.filters.join(', ') || 'nothing'}, not '${name}'`, 'Subscription.criteria');
+        throw unprocessable(
+          `Subscription filter criteria: topic ${topic.url} can be filtered by ${topic.filters.join(', ') || 'nothing'}, not '${name}'`,
+          'Subscription.criteria',
+        );
       }
       replaced.add(name);
     }
@@ -95,7 +116,10 @@ function checkQuery(type: string, query: string, defs: Definitions): void {
   const params = new URLSearchParams(query);
   for (const name of params.keys()) {
     if (name.startsWith('_') && !['_id', '_lastUpdated', '_profile', '_tag', '_security', '_source', '_has'].includes(name.split(':')[0])) {
-      throw unprocessable(`Subscription.criteria: '${name}' shapes a result page and means nothing for one resource; use filter parameters only`, 'Subscription.criteria');
+      throw unprocessable(
+        `Subscription.criteria: '${name}' shapes a result page and means nothing for one resource; use filter parameters only`,
+        'Subscription.criteria',
+      );
     }
   }
   parseSearch(type, params, defs); // refuses unknown parameters and bad values with a 400 naming them
@@ -104,8 +128,13 @@ function checkQuery(type: string, query: string, defs: Definitions): void {
 /** Without a payload, nothing is sent but the POST itself; with one, the backport extension says how much. */
 export function payloadContent(sub: Subscription): PayloadContent {
   if (!sub.channel.payload) return 'empty';
-  const ext = (sub.channel as { _payload?: { extension?: { url: string; valueCode?: string }[] } })._payload?.extension?.find((e) => e.url === PAYLOAD_CONTENT_URL);
+  const ext = (sub.channel as { _payload?: { extension?: { url: string; valueCode?: string }[] } })._payload?.extension?.find(
+    (e) => e.url === PAYLOAD_CONTENT_URL,
+  );
   if (!ext) return 'full-resource';
   if (ext.valueCode === 'empty' || ext.valueCode === 'id-only' || ext.valueCode === 'full-resource') return ext.valueCode;
-  throw unprocessable(`Subscription.channel.payload content '${ext.valueCode}' must be empty, id-only or full-resource`, 'Subscription.channel.payload');
+  throw unprocessable(
+    `Subscription.channel.payload content '${ext.valueCode}' must be empty, id-only or full-resource`,
+    'Subscription.channel.payload',
+  );
 }

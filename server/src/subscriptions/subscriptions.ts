@@ -66,9 +66,16 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
   const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
   const grantAllows = grantChecker(facts, ctx.defs);
-  stored.onCommit(outboxHook({
-    matches: criteriaMatcher(ctx.defs, ctx.terminology), grantAllows, criteriaOf: criteria, conditions: trendConditions(ctx.defs), wake: () => loop.wake(), fhirBase: ctx.baseUrl,
-  }));
+  stored.onCommit(
+    outboxHook({
+      matches: criteriaMatcher(ctx.defs, ctx.terminology),
+      grantAllows,
+      criteriaOf: criteria,
+      conditions: trendConditions(ctx.defs),
+      wake: () => loop.wake(),
+      fhirBase: ctx.baseUrl,
+    }),
+  );
   const writeDeps = { pool, defs: ctx.defs, facts, allowLoopback: config.allowLoopback, topics };
   return {
     loop,
@@ -81,13 +88,18 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
     // Visibility outermost: another user's Subscription is refused before its write would store a grant.
     contextFor: (requestCtx, access) => ({
       ...requestCtx,
-      repo: ownSubscriptions(subscriptionWrites(requestCtx.repo, access, writeDeps), subscriptionsVisibleTo(pool, access), access !== undefined),
+      repo: ownSubscriptions(
+        subscriptionWrites(requestCtx.repo, access, writeDeps),
+        subscriptionsVisibleTo(pool, access),
+        access !== undefined,
+      ),
     }),
     watchAuthorization(events, state) {
       loop.authorization = state;
       const stop = (ended: Parameters<typeof stopSubscriptionsOf>[2], why: string) => {
-        stopSubscriptionsOf(pool, ctx.repo, ended, `delivery stopped: ${why}`)
-          .catch((err) => console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', loggableError(err)));
+        stopSubscriptionsOf(pool, ctx.repo, ended, `delivery stopped: ${why}`).catch((err) =>
+          console.error('Subscriptions: could not stop those of an ended authorization (delivery checks again)', loggableError(err)),
+        );
       };
       events.on('grant.revoked', (_ctx, grantId) => stop({ grantId }, 'the authorization (grant) that created it was revoked'));
       events.on('client_credentials.destroyed', (token) => stop({ tokenId: token.jti }, 'the access token that created it was revoked'));

@@ -30,7 +30,9 @@ export function topicsFrom(resources: readonly Resource[]): Topics {
     const type = ext(trigger, 'resource')[0]?.valueUri?.split('/').pop();
     const query = ext(ext(trigger, 'queryCriteria')[0]?.extension, 'current')[0]?.valueString;
     if (!url || !type || query === undefined) continue;
-    const filters = ext(basic.extension, `${TOPIC}.canFilterBy`).flatMap((f) => ext(f.extension, 'filterParameter').map((p) => p.valueString ?? ''));
+    const filters = ext(basic.extension, `${TOPIC}.canFilterBy`).flatMap((f) =>
+      ext(f.extension, 'filterParameter').map((p) => p.valueString ?? ''),
+    );
     topics.set(url, { url, type, query, filters });
   }
   return topics;

@@ -1,6 +1,13 @@
 // ValueSet compose -> CodeSet: includes (concepts, filters, whole systems, imported value sets) minus
 // excludes, over the code systems we hold. https://hl7.org/fhir/R4/valueset.html#compositions
-import type { CodeSystem, ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansion, ValueSetExpansionContains } from 'fhir/r4.js';
+import type {
+  CodeSystem,
+  ValueSet,
+  ValueSetComposeInclude,
+  ValueSetComposeIncludeFilter,
+  ValueSetExpansion,
+  ValueSetExpansionContains,
+} from 'fhir/r4.js';
 import { indexCodeSystem, type CodeSystemIndex, type ConceptEntry } from './code-system-index.js';
 import { filterRegex } from './filter-regex.js';
 import { codesOf, emptyCodeSet, intersect, subtract, union, wholeSystem, type CodeSet } from '../fhir-values/code-set.js';
@@ -12,7 +19,10 @@ export interface TerminologySource {
 }
 
 /** A source over plain definitions, looked up by canonical URL without `|version` (code systems are indexed once). */
-export function definitionSource(valueSet: (url: string) => ValueSet | undefined, codeSystem: (url: string) => CodeSystem | undefined): TerminologySource {
+export function definitionSource(
+  valueSet: (url: string) => ValueSet | undefined,
+  codeSystem: (url: string) => CodeSystem | undefined,
+): TerminologySource {
   return {
     valueSet: (url) => valueSet(url.split('|')[0]),
     codeSystem: (url) => {
@@ -60,7 +70,11 @@ function includeSet(inc: ValueSetComposeInclude, source: TerminologySource, dept
 
 function systemPart(inc: ValueSetComposeInclude, source: TerminologySource, name: string): CodeSet {
   const system = inc.system!;
-  if (inc.concept) return codesOf(system, inc.concept.map((c) => c.code));
+  if (inc.concept)
+    return codesOf(
+      system,
+      inc.concept.map((c) => c.code),
+    );
   if (!inc.filter || inc.filter.length === 0) {
     const cs = source.codeSystem(system);
     return cs?.complete ? codesOf(system, cs.concepts.keys()) : wholeSystem(system);
@@ -83,24 +97,50 @@ function filterCodes(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, name:
   const values = f.value.split(',').map((v) => v.trim());
   if (f.property === 'concept' || f.property === 'code') {
     switch (f.op) {
-      case 'is-a': return cs.descendantsAndSelf(f.value);
-      case 'descendent-of': { const d = cs.descendantsAndSelf(f.value); d.delete(f.value); return d; }
-      case 'is-not-a': { const d = cs.descendantsAndSelf(f.value); return pick((c) => !d.has(c.code)); }
-      case 'generalizes': return cs.ancestorsAndSelf(f.value);
-      case '=': return pick((c) => c.code === f.value);
-      case 'in': return pick((c) => values.includes(c.code));
-      case 'not-in': return pick((c) => !values.includes(c.code));
-      case 'regex': { const re = regex(f.value, name); return pick((c) => re.test(c.code)); }
+      case 'is-a':
+        return cs.descendantsAndSelf(f.value);
+      case 'descendent-of': {
+        const d = cs.descendantsAndSelf(f.value);
+        d.delete(f.value);
+        return d;
+      }
+      case 'is-not-a': {
+        const d = cs.descendantsAndSelf(f.value);
+        return pick((c) => !d.has(c.code));
+      }
+      case 'generalizes':
+        return cs.ancestorsAndSelf(f.value);
+      case '=':
+        return pick((c) => c.code === f.value);
+      case 'in':
+        return pick((c) => values.includes(c.code));
+      case 'not-in':
+        return pick((c) => !values.includes(c.code));
+      case 'regex': {
+        const re = regex(f.value, name);
+        return pick((c) => re.test(c.code));
+      }
     }
   } else {
     const propertyValues = (c: ConceptEntry) =>
-      c.properties.filter((p) => p.code === f.property).map((p) => String(p.valueCode ?? p.valueString ?? p.valueBoolean ?? p.valueInteger ?? p.valueDecimal ?? p.valueCoding?.code ?? ''));
+      c.properties
+        .filter((p) => p.code === f.property)
+        .map((p) =>
+          String(p.valueCode ?? p.valueString ?? p.valueBoolean ?? p.valueInteger ?? p.valueDecimal ?? p.valueCoding?.code ?? ''),
+        );
     switch (f.op) {
-      case '=': return pick((c) => propertyValues(c).includes(f.value));
-      case 'in': return pick((c) => propertyValues(c).some((v) => values.includes(v)));
-      case 'not-in': return pick((c) => !propertyValues(c).some((v) => values.includes(v)));
-      case 'exists': return pick((c) => (propertyValues(c).length > 0) === (f.value === 'true'));
-      case 'regex': { const re = regex(f.value, name); return pick((c) => propertyValues(c).some((v) => re.test(v))); }
+      case '=':
+        return pick((c) => propertyValues(c).includes(f.value));
+      case 'in':
+        return pick((c) => propertyValues(c).some((v) => values.includes(v)));
+      case 'not-in':
+        return pick((c) => !propertyValues(c).some((v) => values.includes(v)));
+      case 'exists':
+        return pick((c) => propertyValues(c).length > 0 === (f.value === 'true'));
+      case 'regex': {
+        const re = regex(f.value, name);
+        return pick((c) => propertyValues(c).some((v) => re.test(v)));
+      }
     }
   }
   throw new TerminologyError(`ValueSet ${name}: filter '${f.property} ${f.op} ${f.value}' is not supported`);

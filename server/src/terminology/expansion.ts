@@ -34,7 +34,9 @@ export function expansionOf(vs: ValueSet, source: TerminologySource, options: Ex
   const offset = options.offset ?? 0;
   const page = options.count === undefined ? all.slice(offset) : all.slice(offset, offset + options.count);
   if (options.maxCodes !== undefined && page.length > options.maxCodes) {
-    throw new ExpansionTooCostly(`ValueSet ${name} has ${all.length} codes${options.filter ? ' matching the filter' : ''}, more than the ${options.maxCodes} one expansion lists: narrow it with filter, or page with count and offset`);
+    throw new ExpansionTooCostly(
+      `ValueSet ${name} has ${all.length} codes${options.filter ? ' matching the filter' : ''}, more than the ${options.maxCodes} one expansion lists: narrow it with filter, or page with count and offset`,
+    );
   }
   const parameter: ValueSetExpansionParameter[] = [
     ...[...new Set(all.map((c) => c.system!))].map((url) => ({ name: 'used-codesystem', valueUri: url })),
@@ -54,7 +56,9 @@ function listCodes(set: CodeSet, vs: ValueSet, source: TerminologySource, name: 
   const out: ValueSetExpansionContains[] = [];
   for (const [system, codes] of set) {
     if (codes.all) {
-      throw new TerminologyError(`ValueSet ${name} includes all of code system ${system}, which this server does not hold in full, so its codes cannot be listed`);
+      throw new TerminologyError(
+        `ValueSet ${name} includes all of code system ${system}, which this server does not hold in full, so its codes cannot be listed`,
+      );
     }
     const cs = source.codeSystem(system);
     for (const code of codes.codes) {
@@ -74,7 +78,9 @@ function listCodes(set: CodeSet, vs: ValueSet, source: TerminologySource, name: 
 
 /** Whether a concept is inactive: `inactive` true, or `status` retired or inactive. */
 function isInactive(c: ConceptEntry): boolean {
-  return flag(c, ['inactive']) || c.properties.some((p) => p.code === 'status' && (p.valueCode === 'retired' || p.valueCode === 'inactive'));
+  return (
+    flag(c, ['inactive']) || c.properties.some((p) => p.code === 'status' && (p.valueCode === 'retired' || p.valueCode === 'inactive'))
+  );
 }
 
 const flag = (c: ConceptEntry, codes: string[]) => c.properties.some((p) => codes.includes(p.code) && p.valueBoolean === true);
@@ -83,7 +89,9 @@ const flag = (c: ConceptEntry, codes: string[]) => c.properties.some((p) => code
 export function displaysOf(vs: ValueSet, source: TerminologySource): (system: string, code: string) => string | undefined {
   const displays = definitionDisplays(vs, source);
   return (system, code) =>
-    displays.get(`${system}|${code}`) ?? source.codeSystem(system)?.concepts.get(code)?.display ?? displays.get(`expansion ${system}|${code}`);
+    displays.get(`${system}|${code}`) ??
+    source.codeSystem(system)?.concepts.get(code)?.display ??
+    displays.get(`expansion ${system}|${code}`);
 }
 
 /**
@@ -97,7 +105,8 @@ function definitionDisplays(vs: ValueSet, source: TerminologySource): Map<string
     if (seen.has(v)) return;
     seen.add(v);
     for (const inc of v.compose?.include ?? []) {
-      for (const c of inc.concept ?? []) if (c.display !== undefined && !out.has(`${inc.system}|${c.code}`)) out.set(`${inc.system}|${c.code}`, c.display);
+      for (const c of inc.concept ?? [])
+        if (c.display !== undefined && !out.has(`${inc.system}|${c.code}`)) out.set(`${inc.system}|${c.code}`, c.display);
       for (const url of inc.valueSet ?? []) {
         const imported = source.valueSet(url.split('|')[0]);
         if (imported) walk(imported);

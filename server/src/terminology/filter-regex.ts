@@ -24,5 +24,7 @@ export function filterRegex(pattern: string): RegExp | string {
   } catch {
     safe = false;
   }
-  return safe ? re : 'could backtrack without end on some codes (its repetitions overlap); write one whose repetitions cannot match the same text two ways';
+  return safe
+    ? re
+    : 'could backtrack without end on some codes (its repetitions overlap); write one whose repetitions cannot match the same text two ways';
 }

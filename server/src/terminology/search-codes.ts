@@ -14,7 +14,10 @@ interface Sources {
 export function searchCodes(sources: Sources): CodeResolver['searchCodes'] {
   return async (modifier, value) => {
     try {
-      return { codes: modifier === 'in' || modifier === 'not-in' ? await sources.valueSetCodes(value) : await subsumption(modifier, value, sources) };
+      return {
+        codes:
+          modifier === 'in' || modifier === 'not-in' ? await sources.valueSetCodes(value) : await subsumption(modifier, value, sources),
+      };
     } catch (err) {
       if (err instanceof TerminologyError) return { problem: err.message };
       throw err;

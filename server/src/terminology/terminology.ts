@@ -81,7 +81,8 @@ export function createTerminology(repo: TerminologyStore, defs: Definitions, fhi
           const key = url.split('|')[0];
           if (seen.has(`vs ${key}`)) continue;
           seen.add(`vs ${key}`);
-          if (seen.size > MAX_REACHED) throw new TerminologyError(`Value set ${vs.url ?? reference(vs)} reaches more than ${MAX_REACHED} value sets and code systems`);
+          if (seen.size > MAX_REACHED)
+            throw new TerminologyError(`Value set ${vs.url ?? reference(vs)} reaches more than ${MAX_REACHED} value sets and code systems`);
           const found = await valueSet(url);
           if (found) {
             valueSets.set(key, found);
@@ -98,7 +99,13 @@ export function createTerminology(repo: TerminologyStore, defs: Definitions, fhi
     if (!vs) throw new TerminologyError(`Value set '${ref}' is not known to this server`);
     return expandValueSet(vs, await loadClosure(vs));
   };
-  return { codeSystem, valueSet: byReference, sourceFor: loadClosure, valueSetCodes, searchCodes: searchCodes({ codeSystem, valueSetCodes }) };
+  return {
+    codeSystem,
+    valueSet: byReference,
+    sourceFor: loadClosure,
+    valueSetCodes,
+    searchCodes: searchCodes({ codeSystem, valueSetCodes }),
+  };
 }
 
 const MAX_REACHED = 200;

@@ -24,7 +24,12 @@ export interface CallResult<T extends Resource = Resource> {
 }
 
 /** `target` is the path below the base with its query, e.g. `Patient?name=x` or `Patient/1/_history`. */
-export async function call<T extends Resource = Resource>(ctx: FhirContext, method: FhirMethod, target: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T extends Resource = Resource>(
+  ctx: FhirContext,
+  method: FhirMethod,
+  target: string,
+  opts: CallOptions = {},
+): Promise<CallResult<T>> {
   const q = target.indexOf('?');
   const req: FhirRequest = {
     method,

@@ -31,9 +31,19 @@ function sharedParts() {
 }
 
 /** A context whose repository starts empty; `overrides` replace parts of it (an authorize hook, a wrapped repository). */
-export function memoryContext(options: Partial<Omit<MemoryRepositoryOptions, 'indexer' | 'baseUrl'>> = {}): FhirContext & { repo: MemoryRepository } {
+export function memoryContext(
+  options: Partial<Omit<MemoryRepositoryOptions, 'indexer' | 'baseUrl'>> = {},
+): FhirContext & { repo: MemoryRepository } {
   const { defs, indexer, validation } = sharedParts();
   const repo = new MemoryRepository({ ...options, indexer, baseUrl: TEST_BASE });
   const router = new FhirRouter(FHIR_ROUTES);
-  return { repo, defs, baseUrl: TEST_BASE, router, validate: validation.validate, profiles: validation.profiles, terminology: createTerminology(repo, defs, TEST_BASE) };
+  return {
+    repo,
+    defs,
+    baseUrl: TEST_BASE,
+    router,
+    validate: validation.validate,
+    profiles: validation.profiles,
+    terminology: createTerminology(repo, defs, TEST_BASE),
+  };
 }

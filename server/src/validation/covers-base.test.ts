@@ -13,8 +13,14 @@ import { coversBase } from './covers-base.js';
 import { buildWriteValidation } from './write-validation.js';
 
 const files = readConformanceFiles(loadConfig({}).profilesDir);
-const validators = buildWriteValidation(r4Definitions(), { conformance: files.resources, requireProfiles: false, implementationGuides: [] });
-const profiles = files.resources.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition' && (r as StructureDefinition).kind === 'resource');
+const validators = buildWriteValidation(r4Definitions(), {
+  conformance: files.resources,
+  requireProfiles: false,
+  implementationGuides: [],
+});
+const profiles = files.resources.filter(
+  (r): r is StructureDefinition => r.resourceType === 'StructureDefinition' && (r as StructureDefinition).kind === 'resource',
+);
 const HEART_RATE = profiles.find((p) => p.url.endsWith('/fibrotrack-heart-rate'))!;
 const registry = createConformanceRegistry(r4Definitions());
 registry.add(files.resources);
@@ -41,23 +47,55 @@ test('a profile looser than its base anywhere does not cover it', () => {
     ['a required element made optional', changed('Observation.status', (e) => void (e.min = 0))],
     ['a single element made repeating', changed('Observation.subject', (e) => void (e.max = '*'))],
     ['a type the base does not allow', changed('Observation.effective[x]', (e) => void e.type!.push({ code: 'Attachment' }))],
-    ['a reference target the base does not allow', changed('Observation.subject', (e) => void (e.type = [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Medication'] }]))],
+    [
+      'a reference target the base does not allow',
+      changed(
+        'Observation.subject',
+        (e) => void (e.type = [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Medication'] }]),
+      ),
+    ],
     ['an error invariant dropped', changed('Observation', (e) => void (e.constraint = e.constraint!.filter((c) => c.key !== 'obs-6')))],
-    ['an error invariant rewritten', changed('Observation', (e) => void (e.constraint!.find((c) => c.key === 'obs-7')!.expression = 'true'))],
-    ['a required binding widened', changed('Observation.status', (e) => void (e.binding = { strength: 'extensible', valueSet: 'http://hl7.org/fhir/ValueSet/observation-status' }))],
-    ['a required binding to another value set', changed('Observation.status', (e) => void (e.binding = { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/publication-status' }))],
+    [
+      'an error invariant rewritten',
+      changed('Observation', (e) => void (e.constraint!.find((c) => c.key === 'obs-7')!.expression = 'true')),
+    ],
+    [
+      'a required binding widened',
+      changed(
+        'Observation.status',
+        (e) => void (e.binding = { strength: 'extensible', valueSet: 'http://hl7.org/fhir/ValueSet/observation-status' }),
+      ),
+    ],
+    [
+      'a required binding to another value set',
+      changed(
+        'Observation.status',
+        (e) => void (e.binding = { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/publication-status' }),
+      ),
+    ],
     ['an element of the base left out', changed('Observation.status', () => null)],
-    ['an element that derives from nothing known', changed('Observation.status', (e) => void (e.base = { path: 'Observation.nothing', min: 0, max: '1' }))],
+    [
+      'an element that derives from nothing known',
+      changed('Observation.status', (e) => void (e.base = { path: 'Observation.nothing', min: 0, max: '1' })),
+    ],
     ['a derivation that is not a constraint', Object.assign(structuredClone(HEART_RATE), { derivation: 'specialization' })],
   ];
   // A datatype's children spelled out without one it requires (Narrative.div).
   const narrative = structuredClone(HEART_RATE);
   const text = narrative.snapshot!.element.findIndex((e) => e.id === 'Observation.text');
-  const status = r4Definitions().structureDefinition('Narrative')!.snapshot!.element.find((e) => e.path === 'Narrative.status')!;
-  narrative.snapshot!.element.splice(text + 1, 0, { ...structuredClone(status), id: 'Observation.text.status', path: 'Observation.text.status' });
+  const status = r4Definitions()
+    .structureDefinition('Narrative')!
+    .snapshot!.element.find((e) => e.path === 'Narrative.status')!;
+  narrative.snapshot!.element.splice(text + 1, 0, {
+    ...structuredClone(status),
+    id: 'Observation.text.status',
+    path: 'Observation.text.status',
+  });
   assert.equal(covers(narrative), false);
   // With the required div beside it, the expansion is complete.
-  const div = r4Definitions().structureDefinition('Narrative')!.snapshot!.element.find((e) => e.path === 'Narrative.div')!;
+  const div = r4Definitions()
+    .structureDefinition('Narrative')!
+    .snapshot!.element.find((e) => e.path === 'Narrative.div')!;
   const complete = structuredClone(narrative);
   complete.snapshot!.element.splice(text + 2, 0, { ...structuredClone(div), id: 'Observation.text.div', path: 'Observation.text.div' });
   assert.equal(covers(complete), true);
@@ -74,7 +112,10 @@ const broken: [string, Record<string, unknown>][] = [
   ['a subject of a type the base does not allow', { ...example, subject: { reference: 'Medication/m1' } }],
   ['a date the schema refuses', { ...example, effectiveDateTime: '2024-13-45' }],
   ['an unknown element', { ...example, colour: 'red' }],
-  ['a comparator outside Quantity\'s required codes', { ...example, valueQuantity: { ...(example.valueQuantity as object), comparator: 'about' } }],
+  [
+    "a comparator outside Quantity's required codes",
+    { ...example, valueQuantity: { ...(example.valueQuantity as object), comparator: 'about' } },
+  ],
   ['a value beside a dataAbsentReason (obs-6)', { ...example, dataAbsentReason: { text: 'asked' } }],
   ['an empty element (ele-1)', { ...example, code: { ...(example.code as object), text: undefined, coding: [{}] } }],
   ['a date to the month only (vs-1, the profile)', { ...example, effectiveDateTime: '2026-11' }],

@@ -61,7 +61,8 @@ function typesCover(e: ElementDefinition, b: ElementDefinition, profileType: (ur
     const targets = t.targetProfile ?? [];
     if (bt.targetProfile && (targets.length === 0 || !targets.every((p) => targetAllowed(p, bt.targetProfile!, profileType)))) return false;
     const typeProfiles = t.profile ?? [];
-    if (bt.profile && (typeProfiles.length === 0 || !typeProfiles.every((p) => bt.profile!.map(canonical).includes(canonical(p))))) return false;
+    if (bt.profile && (typeProfiles.length === 0 || !typeProfiles.every((p) => bt.profile!.map(canonical).includes(canonical(p)))))
+      return false;
     return true;
   });
 }
@@ -69,10 +70,13 @@ function typesCover(e: ElementDefinition, b: ElementDefinition, profileType: (ur
 /** A target the base names, or a profile on a type the base names (Reference(Resource) allows any). */
 function targetAllowed(target: string, allowed: string[], profileType: (url: string) => string | undefined): boolean {
   const type = profileType(canonical(target)!);
-  return type !== undefined && allowed.some((a) => {
-    const allowedType = profileType(canonical(a)!);
-    return canonical(a) === canonical(target) || allowedType === 'Resource' || allowedType === type;
-  });
+  return (
+    type !== undefined &&
+    allowed.some((a) => {
+      const allowedType = profileType(canonical(a)!);
+      return canonical(a) === canonical(target) || allowedType === 'Resource' || allowedType === type;
+    })
+  );
 }
 
 /**

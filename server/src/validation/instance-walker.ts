@@ -53,7 +53,15 @@ export interface InstanceWalker {
    * `coreChecked`: the resource has been walked against its base definition already, so the invariants the core
    * specification defines (on the resource and its datatypes) hold or were reported; only the profile's own run.
    */
-  walk(structure: CompiledStructure, resource: Obj, at: string, out: OperationOutcomeIssue[], errorsOnly: boolean, nestedClaims?: boolean, coreChecked?: boolean): void;
+  walk(
+    structure: CompiledStructure,
+    resource: Obj,
+    at: string,
+    out: OperationOutcomeIssue[],
+    errorsOnly: boolean,
+    nestedClaims?: boolean,
+    coreChecked?: boolean,
+  ): void;
 }
 
 export function claimedProfiles(r: Obj): string[] {
@@ -64,7 +72,10 @@ export function claimedProfiles(r: Obj): string[] {
 export function createInstanceWalker(registry: ConformanceRegistry): InstanceWalker {
   const containers = new WeakMap<ElementPlan, Map<string, Container | null>>();
   // Per element and type: all invariants, and those left for a walk after the base walk (coreChecked).
-  const invariants = { all: new WeakMap<ElementPlan, Map<string, Invariant[]>>(), profileOnly: new WeakMap<ElementPlan, Map<string, Invariant[]>>() };
+  const invariants = {
+    all: new WeakMap<ElementPlan, Map<string, Invariant[]>>(),
+    profileOnly: new WeakMap<ElementPlan, Map<string, Invariant[]>>(),
+  };
   /** Defined by a base resource or datatype of the core specification (not by a profile, not even a core one such as vitalsigns). */
   const isCore = (c: ElementPlan['constraints'][number]) => {
     const name = c.source?.startsWith(CORE) ? c.source.slice(CORE.length) : undefined;
@@ -117,12 +128,15 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         if (seen.has(c.key) || (coreChecked && isCore(c))) continue;
         seen.add(c.key);
         const inv = compileInvariant(c, base);
-        if (inv) list!.push(inv);
+        if (inv) list.push(inv);
       }
     };
     add(plan.constraints, plan.path.replace(/\[x\]/g, ''));
     const profile = plan.types.find((t) => t.code === type)?.profiles[0];
-    const typeRoots = [profile ? registry.structure(profile) : undefined, type && plan.path !== type ? registry.structure(type) : undefined];
+    const typeRoots = [
+      profile ? registry.structure(profile) : undefined,
+      type && plan.path !== type ? registry.structure(type) : undefined,
+    ];
     for (const s of typeRoots) if (s && s !== plan.structure) add(s.root.constraints, s.type);
     byType.set(type, list);
     return list;
@@ -171,12 +185,14 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
         w.coreChecked = coreChecked;
       } else if (!w.errorsOnly) {
         const why = profile ? `constrains ${profile.type} resources, not ${String(resource.resourceType)}` : 'is not known to this server';
-        w.out.push(issue({
-          severity: 'information',
-          code: 'informational',
-          diagnostics: `${at}.meta.profile: profile ${url} ${why}, so it was not checked`,
-          expression: `${at}.meta.profile`,
-        }));
+        w.out.push(
+          issue({
+            severity: 'information',
+            code: 'informational',
+            diagnostics: `${at}.meta.profile: profile ${url} ${why}, so it was not checked`,
+            expression: `${at}.meta.profile`,
+          }),
+        );
       }
     }
   };
@@ -187,7 +203,9 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
    */
   const walkDemanded = (plan: ElementPlan, resource: Obj, at: string, w: Walk) => {
     const urls = plan.types.find((t) => t.code === resource.resourceType)?.profiles ?? [];
-    const known = urls.map((u) => registry.structure(u)).filter((s): s is CompiledStructure => s !== undefined && s.type === resource.resourceType);
+    const known = urls
+      .map((u) => registry.structure(u))
+      .filter((s): s is CompiledStructure => s !== undefined && s.type === resource.resourceType);
     if (known.length === 0) return;
     if (known.length > 1 && urls.some((u) => conformsTo(resource, String(resource.resourceType), u))) return;
     const coreChecked = w.coreChecked;
@@ -227,16 +245,20 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       if (definition && definition.type === 'Extension') effective = definition.root;
       else if (!w.errorsOnly && typeof value.url === 'string' && value.url.includes(':')) {
         const modifier = plan.name === 'modifierExtension';
-        w.out.push(issue({
-          severity: modifier ? 'warning' : 'information',
-          code: modifier ? 'not-supported' : 'informational',
-          diagnostics: `${at}: ${modifier ? 'modifier extension' : 'extension'} ${value.url} is not known to this server, so its content was not checked`,
-          expression: at,
-        }));
+        w.out.push(
+          issue({
+            severity: modifier ? 'warning' : 'information',
+            code: modifier ? 'not-supported' : 'informational',
+            diagnostics: `${at}: ${modifier ? 'modifier extension' : 'extension'} ${value.url} is not known to this server, so its content was not checked`,
+            expression: at,
+          }),
+        );
       }
     }
     if (!hasContent(value)) {
-      w.out.push(issue({ code: 'invariant', diagnostics: `${at}: ele-1: All FHIR elements must have a @value or children`, expression: at }));
+      w.out.push(
+        issue({ code: 'invariant', diagnostics: `${at}: ele-1: All FHIR elements must have a @value or children`, expression: at }),
+      );
     }
     checkFixedAndPattern(effective, value, at, w.out);
     checkLimits(effective, value, at, w.out);
@@ -279,13 +301,16 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       const found = occurrences(node, hits);
       if (found < plan.min) missing(plan, found, at, w, wrongType);
       if (found > plan.max) {
-        w.out.push(issue({
-          code: 'structure',
-          diagnostics: plan.max === 0
-            ? `${at}.${plan.name}: this element is not allowed here (maximum 0)`
-            : `${at}.${plan.label}: maximum allowed = ${plan.max}, but found ${found}`,
-          expression: `${at}.${plan.name}`,
-        }));
+        w.out.push(
+          issue({
+            code: 'structure',
+            diagnostics:
+              plan.max === 0
+                ? `${at}.${plan.name}: this element is not allowed here (maximum 0)`
+                : `${at}.${plan.label}: maximum allowed = ${plan.max}, but found ${found}`,
+            expression: `${at}.${plan.name}`,
+          }),
+        );
       }
       walkElement(plan, node, hits, at, w);
     }
@@ -293,11 +318,13 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
 
   const missing = (plan: ElementPlan, found: number, at: string, w: Walk, wrongType: Set<ElementPlan> | undefined) => {
     if (wrongType?.has(plan)) return;
-    w.out.push(issue({
-      code: 'required',
-      diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
-      expression: `${at}.${plan.name}`,
-    }));
+    w.out.push(
+      issue({
+        code: 'required',
+        diagnostics: `${at}.${plan.label}: minimum required = ${plan.min}, but only found ${found}${plan.isChoice ? ` (as one of ${[...plan.keyTypes.keys()].join(', ')})` : ''}`,
+        expression: `${at}.${plan.name}`,
+      }),
+    );
   };
 
   const walkElement = (plan: ElementPlan, node: Obj, hits: Found[], at: string, w: Walk): void => {
@@ -306,15 +333,24 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
       // The common case: one key, so a primitive's value and its `_key` are not both there.
       const h = hits[0];
       const key = h.ext ? h.key.slice(1) : h.key;
-      return walkOccurrences(plan, h.ext ? undefined : node[key], h.ext ? node[h.key] : undefined, plan.keyTypes.get(key)!, `${at}.${key}`, w);
+      return walkOccurrences(
+        plan,
+        h.ext ? undefined : node[key],
+        h.ext ? node[h.key] : undefined,
+        plan.keyTypes.get(key)!,
+        `${at}.${key}`,
+        w,
+      );
     }
     const valueKeys = [...new Set(hits.map((h) => (h.ext ? h.key.slice(1) : h.key)))];
     if (plan.isChoice && valueKeys.length > 1) {
-      w.out.push(issue({
-        code: 'structure',
-        diagnostics: `${at}.${plan.label}: maximum allowed = 1, but found ${valueKeys.length} (${valueKeys.join(' and ')})`,
-        expression: `${at}.${plan.name}`,
-      }));
+      w.out.push(
+        issue({
+          code: 'structure',
+          diagnostics: `${at}.${plan.label}: maximum allowed = 1, but found ${valueKeys.length} (${valueKeys.join(' and ')})`,
+          expression: `${at}.${plan.name}`,
+        }),
+      );
     }
     if (valueKeys.length === 1 && !sliced) {
       const key = valueKeys[0];
@@ -333,25 +369,33 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     }
     let assigned: (ElementPlan | undefined)[] | undefined;
     if (sliced) {
-      const sliceValues: SliceValue[] = items.map((it) => ({ value: it.value ?? it.ext, type: isObj(it.value) && typeof it.value.resourceType === 'string' ? it.value.resourceType : it.type }));
+      const sliceValues: SliceValue[] = items.map((it) => ({
+        value: it.value ?? it.ext,
+        type: isObj(it.value) && typeof it.value.resourceType === 'string' ? it.value.resourceType : it.type,
+      }));
       assigned = assignSlices(plan, sliceValues, conformsTo);
       checkSliceCounts(plan, assigned, `${at}.${plan.name}`, w.out);
     }
-    items.forEach((it, i) => walkOne(assigned?.[i] ?? plan, it.value, it.ext, it.type, `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`, w));
+    items.forEach((it, i) =>
+      walkOne(assigned?.[i] ?? plan, it.value, it.ext, it.type, `${at}.${it.key}${it.array ? `[${it.index}]` : ''}`, w),
+    );
   };
 
   /** The occurrences of one key (`where` is its path): a value or an array, with a primitive's `_key` beside it. */
   const walkOccurrences = (plan: ElementPlan, raw: unknown, ext: unknown, type: string, where: string, w: Walk): void => {
     if (!Array.isArray(raw) && !Array.isArray(ext)) return walkOne(plan, raw, ext, type, where, w);
     const n = Math.max(Array.isArray(raw) ? raw.length : 0, Array.isArray(ext) ? ext.length : 0);
-    for (let i = 0; i < n; i++) walkOne(plan, Array.isArray(raw) ? raw[i] : undefined, Array.isArray(ext) ? ext[i] : undefined, type, `${where}[${i}]`, w);
+    for (let i = 0; i < n; i++)
+      walkOne(plan, Array.isArray(raw) ? raw[i] : undefined, Array.isArray(ext) ? ext[i] : undefined, type, `${where}[${i}]`, w);
   };
 
   /** One occurrence: its value, and a primitive's `_key` object (id and extensions). */
   const walkOne = (plan: ElementPlan, value: unknown, ext: unknown, type: string, where: string, w: Walk): void => {
     checkValue(plan, value, type, where, w);
     if (isObj(ext)) {
-      const element = (elementContainer ??= registry.structure('Element') ? makeContainer(registry.structure('Element')!.root.children) : null);
+      const element = (elementContainer ??= registry.structure('Element')
+        ? makeContainer(registry.structure('Element')!.root.children)
+        : null);
       if (element) walkObject(element, ext, where, w, false);
     }
   };
@@ -360,13 +404,15 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   const unknownKey = (container: Container, key: string, at: string, w: Walk): ElementPlan | undefined => {
     const bare = key.charCodeAt(0) === 95 ? key.slice(1) : key;
     const choice = container.choices.find((c) => bare.startsWith(c.name) && /^[A-Z]/.test(bare.slice(c.name.length)));
-    w.out.push(issue({
-      code: 'structure',
-      diagnostics: choice
-        ? `${at}.${bare}: ${choice.label} may not be of type ${bare.slice(choice.name.length)} here; allowed: ${[...choice.keyTypes.values()].join(', ')}`
-        : `${at}.${bare}: unknown element '${bare}'`,
-      expression: `${at}.${bare}`,
-    }));
+    w.out.push(
+      issue({
+        code: 'structure',
+        diagnostics: choice
+          ? `${at}.${bare}: ${choice.label} may not be of type ${bare.slice(choice.name.length)} here; allowed: ${[...choice.keyTypes.values()].join(', ')}`
+          : `${at}.${bare}: unknown element '${bare}'`,
+        expression: `${at}.${bare}`,
+      }),
+    );
     return choice;
   };
 
@@ -376,7 +422,8 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
     if (!structure) return false;
     const w: Walk = { out: [], errorsOnly: true, resource: {}, root: {} };
     // A resource profile is walked as a resource (checkValue would walk a nested resource by its base type).
-    if (isObj(value) && value.resourceType === structure.type && registry.defs.isResourceType(structure.type)) walkResource(structure, value, structure.type, w, false);
+    if (isObj(value) && value.resourceType === structure.type && registry.defs.isResourceType(structure.type))
+      walkResource(structure, value, structure.type, w, false);
     else checkValue(structure.root, value, type, structure.type, w);
     return w.out.length === 0;
   };

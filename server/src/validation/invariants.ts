@@ -39,7 +39,8 @@ const NATIVE: Record<string, [string, (v: Obj, resource: Obj, root: Obj) => bool
   'ref-1': [
     "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
     (v, _r, root) =>
-      typeof v.reference !== 'string' || !v.reference.startsWith('#') ||
+      typeof v.reference !== 'string' ||
+      !v.reference.startsWith('#') ||
       (Array.isArray(root.contained) && root.contained.some((c) => isObj(c) && c.id === (v.reference as string).slice(1))),
   ],
   'per-1': ['start.hasValue().not() or end.hasValue().not() or (start <= end)', (v) => periodInOrder(v.start, v.end)],
@@ -74,7 +75,10 @@ const NATIVE_ON_PRIMITIVES: Record<string, [string, (v: unknown) => boolean]> = 
   // Observation.effective[x] of the vital signs profiles (dateTime or Period): a dateTime is precise to the day.
   'vs-1': ['($this as dateTime).toString().length() >= 8', (v) => typeof v !== 'string' || v.length >= 8],
   // ElementDefinition.max: '*' or a non-negative integer; a string toInteger() cannot read gives empty, which passes.
-  'eld-3': ["empty() or ($this = '*') or (toInteger() >= 0)", (v) => typeof v !== 'string' || v === '*' || !/^[+-]?\d+$/.test(v) || Number(v) >= 0],
+  'eld-3': [
+    "empty() or ($this = '*') or (toInteger() >= 0)",
+    (v) => typeof v !== 'string' || v === '*' || !/^[+-]?\d+$/.test(v) || Number(v) >= 0,
+  ],
 };
 
 /** obs-7: a component whose code shares a Coding (all of it, as FHIRPath equality compares) with the resource's code. */
@@ -159,7 +163,7 @@ export function compileInvariant(c: ElementDefinitionConstraint, base: string): 
         human: c.human,
         holds: (v, resource, root) => {
           try {
-            const result = fn(v as Obj, { resource, rootResource: root }) as unknown[];
+            const result = fn(v, { resource, rootResource: root }) as unknown[];
             return !(result.length === 1 && result[0] === false);
           } catch (err) {
             unevaluable.set(c.key, (err as Error).message);

@@ -38,7 +38,11 @@ export interface ProfileSupport extends ProfilePolicy {
   implementationGuides: string[];
 }
 
-export function createProfileSupport(validator: ResourceValidator, requireProfiles: boolean, implementationGuides: string[] = []): ProfileSupport {
+export function createProfileSupport(
+  validator: ResourceValidator,
+  requireProfiles: boolean,
+  implementationGuides: string[] = [],
+): ProfileSupport {
   const policy = createProfilePolicy(validator.registry, requireProfiles);
   const registry = validator.registry;
   const covering = new Map<string, boolean>();
@@ -62,7 +66,10 @@ export function createProfileSupport(validator: ResourceValidator, requireProfil
 export function createProfilePolicy(registry: ConformanceRegistry, requireProfiles: boolean): ProfilePolicy {
   const ours = () =>
     registry.added.filter(
-      (r): r is StructureDefinition => r.resourceType === 'StructureDefinition' && (r as StructureDefinition).url.startsWith(`${FIBROTRACK_CANONICAL}/`) && (r as StructureDefinition).kind === 'resource',
+      (r): r is StructureDefinition =>
+        r.resourceType === 'StructureDefinition' &&
+        (r as StructureDefinition).url.startsWith(`${FIBROTRACK_CANONICAL}/`) &&
+        (r as StructureDefinition).kind === 'resource',
     );
   let byCode: Map<string, string[]> | undefined;
   let byType: Map<string, string[]> | undefined;
@@ -96,12 +103,14 @@ export function createProfilePolicy(registry: ConformanceRegistry, requireProfil
       if (claims.length === 0 && !requireProfiles) return [];
       index();
       // A claimed profile in our namespace that we do not define is held to as well: its check fails as unknown.
-      const claimed = claims.map((p) => p.split('|')[0]).filter((p) => known!.has(p) || p.startsWith(`${FIBROTRACK_CANONICAL}/StructureDefinition/`));
+      const claimed = claims
+        .map((p) => p.split('|')[0])
+        .filter((p) => known!.has(p) || p.startsWith(`${FIBROTRACK_CANONICAL}/StructureDefinition/`));
       const sets = claimed.map((p) => [p]);
       if (!requireProfiles) return sets;
       const type = String(resource.resourceType);
       const wanted = TYPE_WIDE.has(type)
-        ? byType!.get(type) ?? []
+        ? (byType!.get(type) ?? [])
         : [...new Set(codesOf(resource.code).flatMap((c) => byCode!.get(c) ?? []))].filter((p) => registry.structure(p)?.type === type);
       if (wanted.length > 0 && !wanted.some((p) => claimed.includes(p))) sets.push(wanted);
       return sets;

@@ -16,8 +16,15 @@ function targetTypes(plan: ElementPlan, registry: ConformanceRegistry): string[]
   let cached = targetsCache.get(plan);
   if (cached === undefined) {
     const profiles = plan.types.filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfiles);
-    const types = profiles.map((p) => (p.startsWith(R4_BASE) && !p.slice(R4_BASE.length).includes('/') ? registry.structure(p)?.type ?? p.slice(R4_BASE.length) : registry.structure(p)?.type));
-    cached = profiles.length === 0 || types.some((t) => t === undefined || t === 'Resource' || t === 'DomainResource') ? null : [...new Set(types as string[])];
+    const types = profiles.map((p) =>
+      p.startsWith(R4_BASE) && !p.slice(R4_BASE.length).includes('/')
+        ? (registry.structure(p)?.type ?? p.slice(R4_BASE.length))
+        : registry.structure(p)?.type,
+    );
+    cached =
+      profiles.length === 0 || types.some((t) => t === undefined || t === 'Resource' || t === 'DomainResource')
+        ? null
+        : [...new Set(types as string[])];
     targetsCache.set(plan, cached);
   }
   return cached;
@@ -38,19 +45,29 @@ function referencedType(reference: string, resource: Obj, registry: ConformanceR
 }
 
 export function checkReference(
-  plan: ElementPlan, value: Obj, at: string, resource: Obj, registry: ConformanceRegistry, out: OperationOutcomeIssue[],
+  plan: ElementPlan,
+  value: Obj,
+  at: string,
+  resource: Obj,
+  registry: ConformanceRegistry,
+  out: OperationOutcomeIssue[],
 ): void {
   const allowed = targetTypes(plan, registry);
   if (!allowed) return;
   const found = typeof value.reference === 'string' ? referencedType(value.reference, resource, registry) : undefined;
   const declared = typeof value.type === 'string' ? value.type : undefined;
-  for (const [type, where] of [[found, `${at}.reference`], [declared, `${at}.type`]] as const) {
+  for (const [type, where] of [
+    [found, `${at}.reference`],
+    [declared, `${at}.type`],
+  ] as const) {
     if (type === undefined || allowed.includes(type)) continue;
-    out.push(issue({
-      code: 'structure',
-      diagnostics: `${at}: a reference to a ${type} is not allowed here; ${plan.label} may refer to ${allowed.join(', ')}`,
-      expression: where,
-    }));
+    out.push(
+      issue({
+        code: 'structure',
+        diagnostics: `${at}: a reference to a ${type} is not allowed here; ${plan.label} may refer to ${allowed.join(', ')}`,
+        expression: where,
+      }),
+    );
     return;
   }
 }

@@ -42,14 +42,20 @@ export function createResourceValidator(defs: Definitions, registry = createConf
       const structure = registry.structure(url);
       if (!structure) {
         const asked = requested.includes(url);
-        out.push(issue({
-          severity: asked ? 'error' : 'information',
-          code: asked ? 'not-found' : 'informational',
-          diagnostics: asked ? `Profile ${url} is not known to this server` : `${type}.meta.profile: profile ${url} is not known to this server, so it was not checked`,
-          expression: asked ? type : `${type}.meta.profile`,
-        }));
+        out.push(
+          issue({
+            severity: asked ? 'error' : 'information',
+            code: asked ? 'not-found' : 'informational',
+            diagnostics: asked
+              ? `Profile ${url} is not known to this server`
+              : `${type}.meta.profile: profile ${url} is not known to this server, so it was not checked`,
+            expression: asked ? type : `${type}.meta.profile`,
+          }),
+        );
       } else if (structure.type !== type) {
-        out.push(issue({ code: 'invalid', diagnostics: `Profile ${url} constrains ${structure.type} resources, not ${type}`, expression: type }));
+        out.push(
+          issue({ code: 'invalid', diagnostics: `Profile ${url} constrains ${structure.type} resources, not ${type}`, expression: type }),
+        );
       } else {
         // Either this call walked the base definition above or the caller did (base: false): its invariants ran.
         // With 'covered' nobody did: the profile's walk runs them.
@@ -60,7 +66,9 @@ export function createResourceValidator(defs: Definitions, registry = createConf
 
   const validate = (resource: unknown, expectedType?: string, options: ValidateOptions = {}): OperationOutcomeIssue[] => {
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-      return [issue({ code: 'structure', diagnostics: 'A resource must be a JSON object with a resourceType', expression: 'resourceType' })];
+      return [
+        issue({ code: 'structure', diagnostics: 'A resource must be a JSON object with a resourceType', expression: 'resourceType' }),
+      ];
     }
     const type = (resource as Obj).resourceType;
     if (typeof type !== 'string' || !defs.isResourceType(type)) {
@@ -68,21 +76,26 @@ export function createResourceValidator(defs: Definitions, registry = createConf
       return [issue({ code: 'structure', diagnostics: `The resource's ${what}`, expression: 'resourceType' })];
     }
     if (expectedType && type !== expectedType) {
-      return [issue({ code: 'structure', diagnostics: `Expected a ${expectedType} resource but found a ${type}`, expression: 'resourceType' })];
+      return [
+        issue({ code: 'structure', diagnostics: `Expected a ${expectedType} resource but found a ${type}`, expression: 'resourceType' }),
+      ];
     }
     const r = resource as Obj;
     const first: OperationOutcomeIssue[] = [];
     const walked: OperationOutcomeIssue[] = [];
     if (options.base !== false) {
       if (typeof r.id === 'string' && !isValidId(r.id)) {
-        first.push(issue({
-          code: 'value',
-          diagnostics: `${type}.id: '${r.id}' is not a valid id (1 to 64 characters of A-Z, a-z, 0-9, '-' and '.')`,
-          expression: `${type}.id`,
-        }));
+        first.push(
+          issue({
+            code: 'value',
+            diagnostics: `${type}.id: '${r.id}' is not a valid id (1 to 64 characters of A-Z, a-z, 0-9, '-' and '.')`,
+            expression: `${type}.id`,
+          }),
+        );
       }
       first.push(...schema(r, type));
-      if (options.base !== 'covered') walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true, options.claimed === true);
+      if (options.base !== 'covered')
+        walker.walk(registry.structure(type)!, r, type, walked, options.errorsOnly === true, options.claimed === true);
     }
     profileIssues(r, type, options, walked);
     const covered = new Set<string>();
@@ -105,14 +118,17 @@ export function createResourceValidator(defs: Definitions, registry = createConf
 function distinct(issues: OperationOutcomeIssue[], covered: Set<string>): OperationOutcomeIssue[] {
   const seen = new Set<string>();
   // The last of a kind wins: a profile's message is the more specific (Patient rather than Patient, Group, Device...).
-  return [...issues].reverse().filter((i) => {
-    const at = i.expression?.[0] ?? '';
-    if (covered.has(at)) return false;
-    const key = i.code === 'invariant' ? `${i.severity}|${i.diagnostics}` : `${i.severity}|${i.code}|${at}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).reverse();
+  return [...issues]
+    .reverse()
+    .filter((i) => {
+      const at = i.expression?.[0] ?? '';
+      if (covered.has(at)) return false;
+      const key = i.code === 'invariant' ? `${i.severity}|${i.diagnostics}` : `${i.severity}|${i.code}|${at}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .reverse();
 }
 
 export { claimedProfiles };

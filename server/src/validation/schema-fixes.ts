@@ -71,9 +71,8 @@ export function fixR4Schema(schema: Schema): Schema {
         }
       }
       if (isCanonical(propSchema) && props[`_${prop}`] === undefined) {
-        props[`_${prop}`] = propSchema.type === 'array'
-          ? { type: 'array', items: { $ref: '#/definitions/Element' } }
-          : { $ref: '#/definitions/Element' };
+        props[`_${prop}`] =
+          propSchema.type === 'array' ? { type: 'array', items: { $ref: '#/definitions/Element' } } : { $ref: '#/definitions/Element' };
       }
     }
     for (const [prop, propSchema] of Object.entries(props)) {
@@ -87,7 +86,9 @@ export function fixR4Schema(schema: Schema): Schema {
 }
 
 function refInlinePrimitives(definitions: Record<string, Schema>): void {
-  const primitives = Object.keys(definitions).filter((n) => /^[a-z]/.test(n)).sort((a, b) => b.length - a.length);
+  const primitives = Object.keys(definitions)
+    .filter((n) => /^[a-z]/.test(n))
+    .sort((a, b) => b.length - a.length);
   for (const def of Object.values(definitions)) {
     for (const [prop, propSchema] of Object.entries((def.properties ?? {}) as Record<string, Schema>)) {
       const target = (propSchema.items as Schema | undefined) ?? propSchema;

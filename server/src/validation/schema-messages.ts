@@ -9,7 +9,15 @@ import { CALENDAR_KEYWORD, RESOURCE_KEYWORD } from './schema-fixes.js';
 /** ajv reports these around the real cause; the specific errors underneath say more. */
 const AGGREGATES = new Set(['oneOf', 'anyOf', 'allOf', 'if', 'not', '$ref']);
 /** When several errors hit one element, the lowest rank wins: a wrong JSON type explains everything else. */
-const RANK: Record<string, number> = { type: 0, [RESOURCE_KEYWORD]: 0, required: 1, additionalProperties: 1, enum: 2, const: 2, pattern: 3 };
+const RANK: Record<string, number> = {
+  type: 0,
+  [RESOURCE_KEYWORD]: 0,
+  required: 1,
+  additionalProperties: 1,
+  enum: 2,
+  const: 2,
+  pattern: 3,
+};
 const MAX_CODES_LISTED = 12;
 
 interface Ranked {
@@ -47,7 +55,10 @@ function toIssue(e: ErrorObject, type: string, root: unknown, names: Map<object,
   const data = valueAt(root, e.instancePath);
   const fhirType = e.parentSchema ? names.get(e.parentSchema) : undefined;
   const rank = RANK[e.keyword] ?? 4;
-  const make = (code: IssueCode, diagnostics: string, expression = at): Ranked => ({ rank, issue: issue({ code, diagnostics, expression }) });
+  const make = (code: IssueCode, diagnostics: string, expression = at): Ranked => ({
+    rank,
+    issue: issue({ code, diagnostics, expression }),
+  });
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
@@ -75,13 +86,19 @@ function toIssue(e: ErrorObject, type: string, root: unknown, names: Map<object,
       return make('structure', `${at}: empty objects are not allowed; leave the element out instead`);
     case 'minimum':
     case 'maximum':
-      return make('value', `${at}: value ${show(data)} is out of range for ${fhirType ?? 'this element'} (${e.keyword} ${String(p.limit)})`);
+      return make(
+        'value',
+        `${at}: value ${show(data)} is out of range for ${fhirType ?? 'this element'} (${e.keyword} ${String(p.limit)})`,
+      );
     case CALENDAR_KEYWORD:
       return make('value', `${at}: value ${show(data)} is not a real ${String(p.type)}: it ${String(p.problem)}`);
     case RESOURCE_KEYWORD:
-      return make('structure', e.instancePath.endsWith('/resourceType')
-        ? `${at}: ${show(data)} is not an R4 resource type`
-        : `${at}: expected a resource (a JSON object with a resourceType), but found ${found(data)}`);
+      return make(
+        'structure',
+        e.instancePath.endsWith('/resourceType')
+          ? `${at}: ${show(data)} is not an R4 resource type`
+          : `${at}: expected a resource (a JSON object with a resourceType), but found ${found(data)}`,
+      );
     default:
       return make('structure', `${at}: ${e.message ?? 'is invalid'}`);
   }
@@ -104,7 +121,7 @@ function found(data: unknown): string {
 }
 
 function show(data: unknown): string {
-  const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data);
+  const text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
   return `'${text.length > 80 ? `${text.slice(0, 77)}...` : text}'`;
 }
 

@@ -68,12 +68,12 @@ function expectedAt(slice: ElementPlan, path: string): Expected | undefined {
 
 /** From the element at `path` in the slice, or a pattern on one above it. */
 function findExpected(slice: ElementPlan, path: string): Expected | undefined {
-  const steps = path === '$this' ? [] : path.match(/extension\('[^']*'\)|[^.]+/g) ?? [];
+  const steps = path === '$this' ? [] : (path.match(/extension\('[^']*'\)|[^.]+/g) ?? []);
   let node: ElementPlan | undefined = slice;
   for (let i = 0; i <= steps.length; i++) {
     const rest = steps.slice(i).join('.');
-    if (node.fixed !== undefined) return { kind: 'fixed', values: rest ? valuesAt(node.fixed, rest) ?? [] : [node.fixed] };
-    if (node.pattern !== undefined) return { kind: 'pattern', values: rest ? valuesAt(node.pattern, rest) ?? [] : [node.pattern] };
+    if (node.fixed !== undefined) return { kind: 'fixed', values: rest ? (valuesAt(node.fixed, rest) ?? []) : [node.fixed] };
+    if (node.pattern !== undefined) return { kind: 'pattern', values: rest ? (valuesAt(node.pattern, rest) ?? []) : [node.pattern] };
     if (i === steps.length) return undefined;
     const step = steps[i];
     const child: ElementPlan | undefined = childAt(node, step);
@@ -90,7 +90,10 @@ function findExpected(slice: ElementPlan, path: string): Expected | undefined {
 
 /** The element a dotted discriminator path names inside a slice (`resource` of a Bundle.entry slice). */
 function pathNode(slice: ElementPlan, path: string): ElementPlan | undefined {
-  return (path.match(/extension\('[^']*'\)|[^.]+/g) ?? []).reduce<ElementPlan | undefined>((n, step) => (n ? childAt(n, step) : undefined), slice);
+  return (path.match(/extension\('[^']*'\)|[^.]+/g) ?? []).reduce<ElementPlan | undefined>(
+    (n, step) => (n ? childAt(n, step) : undefined),
+    slice,
+  );
 }
 
 const resourceTypeOf = (value: unknown): string | undefined =>
@@ -134,21 +137,30 @@ export function assignSlices(sliced: ElementPlan, values: SliceValue[], conforms
   );
 }
 
-export function checkSliceCounts(sliced: ElementPlan, assigned: (ElementPlan | undefined)[], at: string, out: OperationOutcomeIssue[]): void {
+export function checkSliceCounts(
+  sliced: ElementPlan,
+  assigned: (ElementPlan | undefined)[],
+  at: string,
+  out: OperationOutcomeIssue[],
+): void {
   for (const slice of sliced.slices) {
     const n = assigned.filter((s) => s === slice).length;
     if (n < slice.min) {
-      out.push(issue({
-        code: 'required',
-        diagnostics: `${at}: slice '${slice.sliceName}' requires at least ${slice.min} matching value${slice.min > 1 ? 's' : ''}${describe(sliced, slice)}, but found ${n}`,
-        expression: at,
-      }));
+      out.push(
+        issue({
+          code: 'required',
+          diagnostics: `${at}: slice '${slice.sliceName}' requires at least ${slice.min} matching value${slice.min > 1 ? 's' : ''}${describe(sliced, slice)}, but found ${n}`,
+          expression: at,
+        }),
+      );
     } else if (n > slice.max) {
-      out.push(issue({
-        code: 'structure',
-        diagnostics: `${at}: slice '${slice.sliceName}' allows at most ${slice.max} value${slice.max === 1 ? '' : 's'}, but found ${n}`,
-        expression: at,
-      }));
+      out.push(
+        issue({
+          code: 'structure',
+          diagnostics: `${at}: slice '${slice.sliceName}' allows at most ${slice.max} value${slice.max === 1 ? '' : 's'}, but found ${n}`,
+          expression: at,
+        }),
+      );
     }
   }
   if (sliced.slicing?.ordered) {
@@ -158,11 +170,13 @@ export function checkSliceCounts(sliced: ElementPlan, assigned: (ElementPlan | u
       const rank = s ? sliced.slices.indexOf(s) : sliced.slicing?.rules === 'openAtEnd' ? sliced.slices.length : -1;
       if (rank < 0) return;
       if (rank < last) {
-        out.push(issue({
-          code: 'structure',
-          diagnostics: `${at}[${i}]: slice '${s?.sliceName ?? 'unsliced'}' comes after a later slice, but the slicing is ordered`,
-          expression: `${at}[${i}]`,
-        }));
+        out.push(
+          issue({
+            code: 'structure',
+            diagnostics: `${at}[${i}]: slice '${s?.sliceName ?? 'unsliced'}' comes after a later slice, but the slicing is ordered`,
+            expression: `${at}[${i}]`,
+          }),
+        );
       }
       last = Math.max(last, rank);
     });
@@ -171,11 +185,13 @@ export function checkSliceCounts(sliced: ElementPlan, assigned: (ElementPlan | u
     assigned.forEach((s, i) => {
       if (s) return;
       const where = sliced.max > 1 ? `${at}[${i}]` : at;
-      out.push(issue({
-        code: 'structure',
-        diagnostics: `${where}: matches none of the slices ${sliced.slices.map((x) => `'${x.sliceName}'`).join(', ')}, and the slicing is closed`,
-        expression: where,
-      }));
+      out.push(
+        issue({
+          code: 'structure',
+          diagnostics: `${where}: matches none of the slices ${sliced.slices.map((x) => `'${x.sliceName}'`).join(', ')}, and the slicing is closed`,
+          expression: where,
+        }),
+      );
     });
   }
 }

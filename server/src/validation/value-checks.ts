@@ -37,14 +37,26 @@ export function checkFixedAndPattern(plan: ElementPlan, value: unknown, at: stri
   if (plan.fixed !== undefined && !deepEqual(value, plan.fixed)) {
     out.push(issue({ code: 'value', diagnostics: `${at}: value ${show(value)} must be exactly ${show(plan.fixed)}`, expression: at }));
   } else if (plan.pattern !== undefined && !matchesPattern(value, plan.pattern)) {
-    out.push(issue({ code: 'value', diagnostics: `${at}: value ${show(value)} does not match the required pattern ${show(plan.pattern)}`, expression: at }));
+    out.push(
+      issue({
+        code: 'value',
+        diagnostics: `${at}: value ${show(value)} does not match the required pattern ${show(plan.pattern)}`,
+        expression: at,
+      }),
+    );
   }
 }
 
 /** Limits apply to numbers, to Quantity values and to dates/times (compared as ISO strings of the same shape). */
 export function checkLimits(plan: ElementPlan, value: unknown, at: string, out: OperationOutcomeIssue[]): void {
   if (plan.maxLength !== undefined && typeof value === 'string' && value.length > plan.maxLength) {
-    out.push(issue({ code: 'too-long', diagnostics: `${at}: ${value.length} characters, but at most ${plan.maxLength} are allowed`, expression: at }));
+    out.push(
+      issue({
+        code: 'too-long',
+        diagnostics: `${at}: ${value.length} characters, but at most ${plan.maxLength} are allowed`,
+        expression: at,
+      }),
+    );
   }
   if (plan.minValue === undefined && plan.maxValue === undefined) return;
   const limit = (l: unknown) => (isObj(l) ? l.value : l);
@@ -64,22 +76,36 @@ function compare(a: unknown, b: unknown): number {
   return 0;
 }
 
-const STRENGTH_SEVERITY: Record<string, 'error' | 'warning' | undefined> = { required: 'error', extensible: 'warning', preferred: 'warning' };
+const STRENGTH_SEVERITY: Record<string, 'error' | 'warning' | undefined> = {
+  required: 'error',
+  extensible: 'warning',
+  preferred: 'warning',
+};
 
 /** Codes a value carries, as `system|code` (system empty when the value has none). */
 function codesOf(value: unknown, type: string): string[] | undefined {
   if (typeof value === 'string') return type === 'code' || type === 'string' || type === 'uri' ? [`|${value}`] : undefined;
   if (!isObj(value)) return undefined;
-  if (type === 'Coding' || type === 'Quantity') return value.code === undefined ? [] : [`${String(value.system ?? '')}|${String(value.code)}`];
+  if (type === 'Coding' || type === 'Quantity')
+    return value.code === undefined ? [] : [`${String(value.system ?? '')}|${String(value.code)}`];
   if (type === 'CodeableConcept') {
     const codings = Array.isArray(value.coding) ? value.coding : [];
-    return codings.filter(isObj).filter((c) => c.code !== undefined).map((c) => `${String(c.system ?? '')}|${String(c.code)}`);
+    return codings
+      .filter(isObj)
+      .filter((c) => c.code !== undefined)
+      .map((c) => `${String(c.system ?? '')}|${String(c.code)}`);
   }
   return undefined;
 }
 
 export function checkBinding(
-  plan: ElementPlan, value: unknown, type: string, at: string, codeSet: (url: string) => CodeSet | null, errorsOnly: boolean, out: OperationOutcomeIssue[],
+  plan: ElementPlan,
+  value: unknown,
+  type: string,
+  at: string,
+  codeSet: (url: string) => CodeSet | null,
+  errorsOnly: boolean,
+  out: OperationOutcomeIssue[],
 ): void {
   const binding = plan.binding;
   if (!binding) return;
@@ -92,10 +118,12 @@ export function checkBinding(
   if (!set) return;
   if (codes.some((pair) => inCodeSet(set, pair))) return;
   const shown = codes.map((c) => (c.startsWith('|') ? c.slice(1) : c)).join(', ');
-  out.push(issue({
-    severity,
-    code: 'code-invalid',
-    diagnostics: `${at}: ${shown} is not in the value set ${binding.valueSet} (${binding.strength} binding)`,
-    expression: at,
-  }));
+  out.push(
+    issue({
+      severity,
+      code: 'code-invalid',
+      diagnostics: `${at}: ${shown} is not in the value set ${binding.valueSet} (${binding.strength} binding)`,
+      expression: at,
+    }),
+  );
 }

@@ -6,19 +6,55 @@ import type { CodeSystem, ValueSet } from 'fhir/r4.js';
 import { createCodeSets, inCodeSet } from './value-sets.js';
 
 const cs: CodeSystem = {
-  resourceType: 'CodeSystem', url: 'urn:cs', status: 'active', content: 'complete',
+  resourceType: 'CodeSystem',
+  url: 'urn:cs',
+  status: 'active',
+  content: 'complete',
   concept: [{ code: 'a', concept: [{ code: 'a1' }] }, { code: 'b' }],
 };
 const sets: ValueSet[] = [
-  { resourceType: 'ValueSet', url: 'urn:listed', status: 'active', compose: { include: [{ system: 'urn:x', concept: [{ code: '1' }, { code: '2' }] }] } },
-  { resourceType: 'ValueSet', url: 'urn:whole', status: 'active', compose: { include: [{ system: 'urn:cs' }], exclude: [{ system: 'urn:cs', concept: [{ code: 'b' }] }] } },
-  { resourceType: 'ValueSet', url: 'urn:filtered', status: 'active', compose: { include: [{ system: 'urn:cs', filter: [{ property: 'concept', op: 'is-a', value: 'a' }] }] } },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:listed',
+    status: 'active',
+    compose: { include: [{ system: 'urn:x', concept: [{ code: '1' }, { code: '2' }] }] },
+  },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:whole',
+    status: 'active',
+    compose: { include: [{ system: 'urn:cs' }], exclude: [{ system: 'urn:cs', concept: [{ code: 'b' }] }] },
+  },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:filtered',
+    status: 'active',
+    compose: { include: [{ system: 'urn:cs', filter: [{ property: 'concept', op: 'is-a', value: 'a' }] }] },
+  },
   { resourceType: 'ValueSet', url: 'urn:unknown-system', status: 'active', compose: { include: [{ system: 'http://loinc.org' }] } },
-  { resourceType: 'ValueSet', url: 'urn:filter-unknown', status: 'active', compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '1' }] }] } },
-  { resourceType: 'ValueSet', url: 'urn:nested', status: 'active', compose: { include: [{ valueSet: ['urn:listed'] }, { valueSet: ['urn:whole|1.0'] }] } },
-  { resourceType: 'ValueSet', url: 'urn:expanded', status: 'active', expansion: { timestamp: '2026-01-01', contains: [{ system: 'urn:y', code: 'z', contains: [{ system: 'urn:y', code: 'z1' }] }] } },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:filter-unknown',
+    status: 'active',
+    compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '1' }] }] },
+  },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:nested',
+    status: 'active',
+    compose: { include: [{ valueSet: ['urn:listed'] }, { valueSet: ['urn:whole|1.0'] }] },
+  },
+  {
+    resourceType: 'ValueSet',
+    url: 'urn:expanded',
+    status: 'active',
+    expansion: { timestamp: '2026-01-01', contains: [{ system: 'urn:y', code: 'z', contains: [{ system: 'urn:y', code: 'z1' }] }] },
+  },
 ];
-const codeSet = createCodeSets({ valueSet: (url) => sets.find((v) => v.url === url), codeSystem: (url) => (url === cs.url ? cs : undefined) });
+const codeSet = createCodeSets({
+  valueSet: (url) => sets.find((v) => v.url === url),
+  codeSystem: (url) => (url === cs.url ? cs : undefined),
+});
 const holds = (url: string, ...pairs: string[]) => pairs.every((p) => inCodeSet(codeSet(url)!, p));
 const lacks = (url: string, ...pairs: string[]) => pairs.every((p) => !inCodeSet(codeSet(url)!, p));
 

@@ -16,7 +16,10 @@ export interface DefinitionSource {
 /** Expands on demand and remembers each answer (the definitions behind `source` do not change). */
 export function createCodeSets(source: DefinitionSource): (url: string) => CodeSet | null {
   const cache = new Map<string, CodeSet | null>();
-  const terminology = definitionSource((url) => source.valueSet(url), (url) => source.codeSystem(url));
+  const terminology = definitionSource(
+    (url) => source.valueSet(url),
+    (url) => source.codeSystem(url),
+  );
   return (url) => {
     const key = url.split('|')[0];
     const known = cache.get(key);

@@ -28,7 +28,11 @@ export function progressBar(label: string, out: NodeJS.WriteStream = process.std
       if (out.isTTY) {
         const share = p.total ? Math.min(1, p.done / p.total) : 0;
         const filled = Math.round(share * WIDTH);
-        out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${text}`.slice(0, (out.columns ?? 120) - 1).padEnd(Math.min(out.columns ?? 120, 120) - 1));
+        out.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${text}`
+            .slice(0, (out.columns ?? 120) - 1)
+            .padEnd(Math.min(out.columns ?? 120, 120) - 1),
+        );
         drawn = true;
         return;
       }

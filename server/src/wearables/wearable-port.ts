@@ -37,7 +37,18 @@ function syncParameters(r: SyncResult): ParametersParameter[] {
   return [
     { name: 'complete', valueBoolean: r.complete },
     { name: 'requests', valueInteger: r.requests },
-    ...(r.resumeAt ? [{ name: 'resumeAfter', valueInstant: r.resumeAt.toISOString() }, { name: 'reason', valueString: r.reason }] : []),
-    ...Object.entries(r.syncedThrough).map(([type, day]) => ({ name: 'syncedThrough', part: [{ name: 'type', valueCode: type }, { name: 'day', valueDate: day }] })),
+    ...(r.resumeAt
+      ? [
+          { name: 'resumeAfter', valueInstant: r.resumeAt.toISOString() },
+          { name: 'reason', valueString: r.reason },
+        ]
+      : []),
+    ...Object.entries(r.syncedThrough).map(([type, day]) => ({
+      name: 'syncedThrough',
+      part: [
+        { name: 'type', valueCode: type },
+        { name: 'day', valueDate: day },
+      ],
+    })),
   ];
 }

@@ -46,7 +46,13 @@ export interface WearableServices {
 const SERVICES = new WeakMap<object, WearableServices>();
 
 /** `checks`: the write checks of an import's first pass (the validation thread, or the main thread's); closed with the services. */
-export function createWearableServices(ctx: FhirContext, pool: Pool, locks: NamedLocks, config: WearablesConfig, checks: WriteChecks): WearableServices {
+export function createWearableServices(
+  ctx: FhirContext,
+  pool: Pool,
+  locks: NamedLocks,
+  config: WearablesConfig,
+  checks: WriteChecks,
+): WearableServices {
   const jobs = new JobStore(pool);
   const importOptions = { spoolDir: config.spoolDir, batchSize: config.batchSize, appleLimits: config.appleLimits, checks };
   const runner = new ImportJobs(jobs, ctx, importOptions);

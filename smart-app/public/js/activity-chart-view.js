@@ -11,5 +11,10 @@ function strip(values, axis, top, label, unit, cls) {
     }));
 }
 export function activityChart(series, axis) {
-    return s('svg', { class: 'chart activity-chart', viewBox: `0 0 ${axis.width} ${STRIP * 2 + 2}`, role: 'img', 'aria-labelledby': 'activity-chart-title' }, s('title', { id: 'activity-chart-title' }, `Sleep on ${series.sleep.length} days and steps on ${series.steps.length} days over the same period`), strip(series.sleep, axis, 0, 'Sleep', (v) => `${formatNumber(v)} h`, 'sleep'), strip(series.steps, axis, STRIP, 'Steps', (v) => formatNumber(v, 0), 'steps'));
+    return s('svg', {
+        class: 'chart activity-chart',
+        viewBox: `0 0 ${axis.width} ${STRIP * 2 + 2}`,
+        role: 'img',
+        'aria-labelledby': 'activity-chart-title',
+    }, s('title', { id: 'activity-chart-title' }, `Sleep on ${series.sleep.length} days and steps on ${series.steps.length} days over the same period`), strip(series.sleep, axis, 0, 'Sleep', (v) => `${formatNumber(v)} h`, 'sleep'), strip(series.steps, axis, STRIP, 'Steps', (v) => formatNumber(v, 0), 'steps'));
 }

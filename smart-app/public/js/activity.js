@@ -18,7 +18,8 @@ export function activitySeries(byCode) {
         const prev = sleep.get(d.day);
         sleep.set(d.day, { day: d.day, time: d.time, value: (prev?.value ?? 0) + hours });
     }
-    const steps = (byCode.get(STEPS_LOINC) ?? []).filter((d) => d.values.maximum !== undefined)
+    const steps = (byCode.get(STEPS_LOINC) ?? [])
+        .filter((d) => d.values.maximum !== undefined)
         .map((d) => ({ day: d.day, time: d.time, value: d.values.maximum }));
     return { sleep: [...sleep.values()].sort((a, b) => a.time - b.time), steps };
 }

@@ -7,5 +7,9 @@ export function conditionsView(rows) {
     const other = rows.filter((r) => !r.active);
     if (!rows.length)
         return h('p', { class: 'empty' }, 'No conditions recorded.');
-    return h('div', {}, active.length ? h('ul', { class: 'conditions', 'aria-label': 'Active conditions' }, ...active.map(row)) : h('p', { class: 'empty' }, 'No active conditions.'), other.length ? h('details', { class: 'data-table' }, h('summary', {}, `${other.length} resolved or inactive`), h('ul', { class: 'conditions', 'aria-label': 'Resolved or inactive conditions' }, ...other.map(row))) : null);
+    return h('div', {}, active.length
+        ? h('ul', { class: 'conditions', 'aria-label': 'Active conditions' }, ...active.map(row))
+        : h('p', { class: 'empty' }, 'No active conditions.'), other.length
+        ? h('details', { class: 'data-table' }, h('summary', {}, `${other.length} resolved or inactive`), h('ul', { class: 'conditions', 'aria-label': 'Resolved or inactive conditions' }, ...other.map(row)))
+        : null);
 }

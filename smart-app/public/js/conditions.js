@@ -14,7 +14,9 @@ export function conditionRows(resources) {
         const status = c.clinicalStatus?.coding?.[0]?.code;
         const name = c.code?.text?.trim() || c.code?.coding?.find((x) => x.display)?.display || c.code?.coding?.[0]?.code || 'Unnamed condition';
         rows.push({
-            id: c.id, name, active: status !== undefined && ACTIVE.has(status),
+            id: c.id,
+            name,
+            active: status !== undefined && ACTIVE.has(status),
             status: status ? status.charAt(0).toUpperCase() + status.slice(1) : 'Unknown',
             onset: c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate,
             abatement: c.abatementDateTime ?? c.abatementPeriod?.end,

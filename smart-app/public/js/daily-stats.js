@@ -36,7 +36,8 @@ export function statDays(answer) {
 }
 /** Pain days (mean, maximum, count) from days with average, maximum and count. */
 export function painDays(days) {
-    return days.filter((d) => d.values.count > 0 && d.values.average !== undefined)
+    return days
+        .filter((d) => d.values.count > 0 && d.values.average !== undefined)
         .map((d) => ({ day: d.day, time: d.time, mean: d.values.average, max: d.values.maximum ?? d.values.average, count: d.values.count }));
 }
 /** Mean of every score in the days inside [from, to) (each day weighted by its count), or undefined. */
@@ -51,7 +52,10 @@ export function summarizeDays(days, minimum, latest) {
     if (!count)
         return { count: 0 };
     return {
-        count, latest, first: days[0].day, last: days[days.length - 1].day,
+        count,
+        latest,
+        first: days[0].day,
+        last: days[days.length - 1].day,
         min: Math.min(...days.map((d) => minimum.get(d.day) ?? d.mean)),
         max: Math.max(...days.map((d) => d.max)),
         mean: meanOfDays(days, -Infinity, Infinity),

@@ -24,7 +24,11 @@ export function describeProblem(error, what = 'this data') {
         return { kind: 'server', title: `The server failed to return ${what}`, detail: `HTTP ${error.status}.${detail} Try again later.` };
     }
     if (/No server url found/i.test(message)) {
-        return { kind: 'not-launched', title: 'The app was not launched', detail: `The launch page needs the EHR's iss and launch parameters. ${RELAUNCH}` };
+        return {
+            kind: 'not-launched',
+            title: 'The app was not launched',
+            detail: `The launch page needs the EHR's iss and launch parameters. ${RELAUNCH}`,
+        };
     }
     if (/No 'state' parameter found|No state found/i.test(message)) {
         return { kind: 'not-launched', title: 'The app was not launched', detail: `This page needs a SMART launch. ${RELAUNCH}` };
@@ -37,7 +41,11 @@ export function describeProblem(error, what = 'this data') {
         return { kind: 'expired', title: 'Your session has expired', detail: RELAUNCH };
     }
     if (/Failed to fetch|NetworkError|Load failed/i.test(message)) {
-        return { kind: 'network', title: `Could not reach the server for ${what}`, detail: 'Check the network connection and reload the page.' };
+        return {
+            kind: 'network',
+            title: `Could not reach the server for ${what}`,
+            detail: 'Check the network connection and reload the page.',
+        };
     }
     return { kind: 'other', title: `Could not load ${what}`, detail: message.split('\n')[0] || 'Unknown error.' };
 }

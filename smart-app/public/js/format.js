@@ -41,7 +41,13 @@ export function formatDateTime(value, timeZone) {
     if (Number.isNaN(time))
         return value;
     const parts = new Intl.DateTimeFormat('en-GB', {
-        timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
     }).formatToParts(new Date(time));
     const get = (type) => parts.find((p) => p.type === type)?.value ?? '';
     return `${Number(get('day'))} ${MONTHS[Number(get('month')) - 1]} ${get('year')} ${get('hour')}:${get('minute')}`;

@@ -15,7 +15,7 @@ import { medicationChart } from './medication-chart-view.js';
 import { medicationEntries, medicationSearchUrls } from './medications.js';
 import { medicationsView } from './medications-view.js';
 import { canRecord } from './pain-record.js';
-import { buildPainSeries, dailyPain, meanPainBetween, painSearchUrl, PAIN_LOINC, summarizePain } from './pain-series.js';
+import { buildPainSeries, dailyPain, meanPainBetween, painSearchUrl, PAIN_LOINC, summarizePain, } from './pain-series.js';
 import { painChart, painSummary, painTable } from './pain-view.js';
 import { problemView } from './problem-view.js';
 import { DAY_MS, parseRange, rangePhrase, rangeStart } from './range.js';
@@ -31,7 +31,15 @@ import { vitalsView } from './vitals-view.js';
  * was revoked showed a heuristically cached Patient read instead of the 401.
  */
 const NO_STORE = 'no-store';
-const SECTIONS = ['banner-section', 'treatment-section', 'body-map-section', 'medications-section', 'conditions-section', 'vitals-section', 'record-section'];
+const SECTIONS = [
+    'banner-section',
+    'treatment-section',
+    'body-map-section',
+    'medications-section',
+    'conditions-section',
+    'vitals-section',
+    'record-section',
+];
 async function read(client, url) {
     return client.request({ url, cache: NO_STORE });
 }
@@ -136,14 +144,19 @@ async function loadPain(client, patientId, from, now) {
         const points = await scores;
         return { points, days: dailyPain(points), summary: summarizePain(points), meanBetween: (a, b) => meanPainBetween(points, a, b) };
     }
-    const [points, answer] = await Promise.all([scores,
-        read(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now))]);
+    const [points, answer] = await Promise.all([
+        scores,
+        read(client, dailyStatsUrl(patientId, [PAIN_LOINC], ['average', 'maximum', 'minimum', 'count'], from, now)),
+    ]);
     const stats = statDays(answer).get(PAIN_LOINC) ?? [];
     const days = painDays(stats);
     const minimum = new Map(stats.flatMap((d) => (d.values.minimum === undefined ? [] : [[d.day, d.values.minimum]])));
     return {
-        points, days, summary: summarizeDays(days, minimum, points[points.length - 1]),
-        meanBetween: (a, b) => meanOfDays(days, a, b), recent: `the last ${SCORES_DAYS} days`,
+        points,
+        days,
+        summary: summarizeDays(days, minimum, points[points.length - 1]),
+        meanBetween: (a, b) => meanOfDays(days, a, b),
+        recent: `the last ${SCORES_DAYS} days`,
     };
 }
 /** The treatment chart, body map and medication tables for one range; pain drives all three. */
@@ -165,11 +178,14 @@ async function showTreatment(ctx, range) {
             const [p, entries] = await Promise.all([pain, ctx.medications.catch(() => [])]);
             // Sleep and steps as daily statistics: the wearable records themselves stay on the server.
             const activity = await read(client, activityStatsUrl(patientId, from, now)).catch(() => undefined);
-            const start = from ?? new Date(Math.min(now.getTime() - 30 * 86_400_000, ...p.days.map((d) => d.time - DAY_MS / 2), ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
+            const start = from ??
+                new Date(Math.min(now.getTime() - 30 * 86_400_000, ...p.days.map((d) => d.time - DAY_MS / 2), ...entries.flatMap((e) => (e.start ? [Date.parse(e.start)] : [])).filter((t) => !Number.isNaN(t))));
             const width = chartWidth();
             const axis = timeAxis(start, now, width < 500 ? 2 : 4, width);
             const lanes = lanesInRange(medicationLanes(entries, p.meanBetween, now), axis.from, axis.to);
-            return h('div', {}, rangeView(range, choose), painSummary(p.summary, phrase), painChart(p.days, axis, phrase), medicationChart(lanes, axis), activity ? activityChart(activitySeries(statDays(activity)), axis) : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'), chartLegend(), p.points.length ? painTable(p.points, p.recent) : null);
+            return h('div', {}, rangeView(range, choose), painSummary(p.summary, phrase), painChart(p.days, axis, phrase), medicationChart(lanes, axis), activity
+                ? activityChart(activitySeries(statDays(activity)), axis)
+                : h('p', { class: 'empty' }, 'Sleep and steps could not be loaded.'), chartLegend(), p.points.length ? painTable(p.points, p.recent) : null);
         }),
         section(client, 'body-map', 'pain body sites', async () => bodyMapView(regionPain((await pain).points, now))),
         section(client, 'medications', 'medications', async () => {
@@ -197,23 +213,31 @@ async function start() {
     void applyStyle(client);
     const patientId = client.patient.id;
     if (!patientId) {
-        fail({ kind: 'not-launched', title: 'No patient in context', detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.' }, client);
+        fail({
+            kind: 'not-launched',
+            title: 'No patient in context',
+            detail: 'Launch the app from a patient chart in the EHR, or start a standalone launch and pick a patient.',
+        }, client);
         return;
     }
     const now = new Date();
     const banner = client.getState('tokenResponse.need_patient_banner') !== false;
     document.getElementById('banner-section').hidden = !banner;
     const ctx = {
-        client, patientId,
+        client,
+        patientId,
         medications: (async () => medicationEntries((await Promise.all(medicationSearchUrls(patientId).map((u) => searchAll(client, u)))).flat(), now))(),
     };
     const patient = read(client, `Patient/${patientId}`);
     // The window title names the patient, so a clinician with several tabs finds the right one.
-    patient.then((p) => { document.title = `${formatName(p.name)}: FibroTrack pain overview`; }, () => undefined);
+    patient.then((p) => {
+        document.title = `${formatName(p.name)}: FibroTrack pain overview`;
+    }, () => undefined);
     const scope = client.getState('tokenResponse.scope');
     const kind = sessionStorage.getItem(LAUNCH_KIND);
     show('record', recordView({
-        patientId, performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
+        patientId,
+        performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
         allowed: canRecord(scope) || !client.state.authorizeUri,
         askPermission: kind === 'standalone'
             ? { href: `standalone.html?${new URLSearchParams({ iss: client.state.serverUrl, record: 'yes' })}` }
@@ -221,8 +245,14 @@ async function start() {
         save: async (observations) => {
             try {
                 await client.request({
-                    url: client.state.serverUrl, method: 'POST', headers: { 'Content-Type': 'application/fhir+json' },
-                    body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: observations.map((resource) => ({ resource, request: { method: 'POST', url: 'Observation' } })) }),
+                    url: client.state.serverUrl,
+                    method: 'POST',
+                    headers: { 'Content-Type': 'application/fhir+json' },
+                    body: JSON.stringify({
+                        resourceType: 'Bundle',
+                        type: 'transaction',
+                        entry: observations.map((resource) => ({ resource, request: { method: 'POST', url: 'Observation' } })),
+                    }),
                 });
             }
             catch (err) {

@@ -19,9 +19,13 @@ export function medicationChart(lanes, axis) {
         const change = painChange(lane);
         return s('g', { class: 'lane' }, ...lane.periods.map((p) => s('rect', {
             class: `bar${p.ongoing ? ' ongoing' : ''}${p.entry.source === 'MedicationRequest' ? ' prescribed' : ''}`,
-            x: axis.x(p.start), y: y + 4, width: Math.max(2, axis.x(p.end) - axis.x(p.start)), height: LANE - 8,
+            x: axis.x(p.start),
+            y: y + 4,
+            width: Math.max(2, axis.x(p.end) - axis.x(p.start)),
+            height: LANE - 8,
         }, s('title', {}, `${lane.name}: ${p.dosage}, ${day(p.start)} to ${p.ongoing ? 'now' : day(p.end)}${change ? `; ${change}` : ''}`))), ...lane.events.map((e) => s('path', {
-            class: `event ${e.kind}`, d: `M${axis.x(e.time)} ${y + 1} v${LANE - 2}`,
+            class: `event ${e.kind}`,
+            d: `M${axis.x(e.time)} ${y + 1} v${LANE - 2}`,
         }, s('title', {}, `${lane.name} ${e.label} on ${day(e.time)}`))), s('text', { x: axis.left + 4, y: y + LANE / 2 + 4, class: 'lane-label' }, lane.name));
     }));
 }

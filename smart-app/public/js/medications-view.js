@@ -18,5 +18,7 @@ function table(caption, entries, lanes) {
 export function medicationsView(entries, lanes) {
     const current = entries.filter((e) => e.current);
     const past = entries.filter((e) => !e.current);
-    return h('div', {}, current.length ? table('Current medications', current, lanes) : h('p', { class: 'empty' }, 'No current medications recorded.'), past.length ? h('details', { class: 'data-table' }, h('summary', {}, `${past.length} past or stopped medication${past.length === 1 ? '' : 's'}`), table('Past medications', past, lanes)) : null);
+    return h('div', {}, current.length ? table('Current medications', current, lanes) : h('p', { class: 'empty' }, 'No current medications recorded.'), past.length
+        ? h('details', { class: 'data-table' }, h('summary', {}, `${past.length} past or stopped medication${past.length === 1 ? '' : 's'}`), table('Past medications', past, lanes))
+        : null);
 }

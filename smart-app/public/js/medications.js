@@ -12,7 +12,10 @@ function conceptText(concept) {
     return concept?.text?.trim() || concept?.coding?.find((c) => c.display)?.display || concept?.coding?.find((c) => c.code)?.code;
 }
 function dosageText(dosage) {
-    return (dosage ?? []).map((d) => d.text?.trim()).filter(Boolean).join('; ') || 'No dosage recorded';
+    return ((dosage ?? [])
+        .map((d) => d.text?.trim())
+        .filter(Boolean)
+        .join('; ') || 'No dosage recorded');
 }
 function adherence(ms) {
     const reason = conceptText(ms.statusReason?.[0]);
@@ -42,7 +45,10 @@ export function medicationEntries(resources, now) {
     for (const r of resources)
         if (r.resourceType === 'Medication' && r.id)
             medications.set(`Medication/${r.id}`, r);
-    const nameOf = (concept, ref) => conceptText(concept) ?? (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ?? ref?.display ?? 'Unnamed medication';
+    const nameOf = (concept, ref) => conceptText(concept) ??
+        (ref?.reference ? conceptText(medications.get(ref.reference)?.code) : undefined) ??
+        ref?.display ??
+        'Unnamed medication';
     const entries = [];
     for (const r of resources) {
         if (r.resourceType === 'MedicationStatement') {
@@ -52,8 +58,14 @@ export function medicationEntries(resources, now) {
             const start = ms.effectiveDateTime ?? ms.effectivePeriod?.start ?? ms.dateAsserted;
             const end = ms.effectivePeriod?.end;
             entries.push({
-                id: ms.id, source: 'MedicationStatement', name: nameOf(ms.medicationCodeableConcept, ms.medicationReference),
-                dosage: dosageText(ms.dosage), status: ms.status, start, end, adherence: adherence(ms),
+                id: ms.id,
+                source: 'MedicationStatement',
+                name: nameOf(ms.medicationCodeableConcept, ms.medicationReference),
+                dosage: dosageText(ms.dosage),
+                status: ms.status,
+                start,
+                end,
+                adherence: adherence(ms),
                 current: isCurrent(ms.status, CURRENT_STATEMENT, end, now),
             });
         }
@@ -64,8 +76,13 @@ export function medicationEntries(resources, now) {
             const validity = mr.dispenseRequest?.validityPeriod;
             const end = validity?.end;
             entries.push({
-                id: mr.id, source: 'MedicationRequest', name: nameOf(mr.medicationCodeableConcept, mr.medicationReference),
-                dosage: dosageText(mr.dosageInstruction), status: mr.status, start: validity?.start ?? mr.authoredOn, end,
+                id: mr.id,
+                source: 'MedicationRequest',
+                name: nameOf(mr.medicationCodeableConcept, mr.medicationReference),
+                dosage: dosageText(mr.dosageInstruction),
+                status: mr.status,
+                start: validity?.start ?? mr.authoredOn,
+                end,
                 current: isCurrent(mr.status, CURRENT_REQUEST, end, now),
             });
         }

@@ -33,7 +33,10 @@ export function painObservations(form, patientId, performer, now) {
         return { ok: true, observations: [base()] };
     return {
         ok: true,
-        observations: sites.map((code) => ({ ...base(), bodySite: { coding: [{ system: SNOMED, code, display: regionByCode(code).label }] } })),
+        observations: sites.map((code) => ({
+            ...base(),
+            bodySite: { coding: [{ system: SNOMED, code, display: regionByCode(code).label }] },
+        })),
     };
 }
 /** The granted scopes let this session create Observations (patient/ or user/, v1 or v2 syntax). */

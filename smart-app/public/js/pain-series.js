@@ -36,7 +36,10 @@ function details(obs) {
             interference = component.valueQuantity.value;
         }
     }
-    const note = (obs.note ?? []).map((n) => n.text?.trim()).filter(Boolean).join(' ') || undefined;
+    const note = (obs.note ?? [])
+        .map((n) => n.text?.trim())
+        .filter(Boolean)
+        .join(' ') || undefined;
     return { sites, siteCodes, qualities, interference, note };
 }
 /**
@@ -80,8 +83,13 @@ export function dailyPain(points) {
         const day = recordedDay(p.when, p.time);
         days.set(day, [...(days.get(day) ?? []), p.score]);
     }
-    return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, scores]) => ({
-        day, time: dayNoon(day), count: scores.length, max: Math.max(...scores),
+    return [...days.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, scores]) => ({
+        day,
+        time: dayNoon(day),
+        count: scores.length,
+        max: Math.max(...scores),
         mean: scores.reduce((a, b) => a + b, 0) / scores.length,
     }));
 }

@@ -22,10 +22,21 @@ export function painChart(days, axis, phrase) {
     const { plot } = g;
     const r = g.dots.length > 120 ? 2 : 4;
     return s('svg', {
-        class: 'chart pain-chart', viewBox: `0 0 ${axis.width} ${PAIN_CHART.height}`, role: 'img',
-        'aria-labelledby': 'pain-chart-title', 'aria-describedby': 'pain-summary',
-    }, s('title', { id: 'pain-chart-title' }, `Daily pain, mean and maximum, over ${phrase}`), s('g', { class: 'grid', 'aria-hidden': 'true' }, ...g.yTicks.map((t) => s('line', { x1: plot.left, x2: plot.right, y1: t.y, y2: t.y })), ...g.yTicks.map((t) => s('text', { x: plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label)), s('text', { class: 'axis-label', x: 12, y: (plot.top + plot.bottom) / 2, transform: `rotate(-90 12 ${(plot.top + plot.bottom) / 2})`, 'text-anchor': 'middle' }, 'Pain 0-10'), ...axis.ticks.map((t, i) => s('text', {
-        x: t.x, y: plot.bottom + 18, 'text-anchor': i === 0 ? 'start' : i === axis.ticks.length - 1 ? 'end' : 'middle',
+        class: 'chart pain-chart',
+        viewBox: `0 0 ${axis.width} ${PAIN_CHART.height}`,
+        role: 'img',
+        'aria-labelledby': 'pain-chart-title',
+        'aria-describedby': 'pain-summary',
+    }, s('title', { id: 'pain-chart-title' }, `Daily pain, mean and maximum, over ${phrase}`), s('g', { class: 'grid', 'aria-hidden': 'true' }, ...g.yTicks.map((t) => s('line', { x1: plot.left, x2: plot.right, y1: t.y, y2: t.y })), ...g.yTicks.map((t) => s('text', { x: plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label)), s('text', {
+        class: 'axis-label',
+        x: 12,
+        y: (plot.top + plot.bottom) / 2,
+        transform: `rotate(-90 12 ${(plot.top + plot.bottom) / 2})`,
+        'text-anchor': 'middle',
+    }, 'Pain 0-10'), ...axis.ticks.map((t, i) => s('text', {
+        x: t.x,
+        y: plot.bottom + 18,
+        'text-anchor': i === 0 ? 'start' : i === axis.ticks.length - 1 ? 'end' : 'middle',
     }, t.label))), g.line ? s('path', { class: 'line', d: g.line }) : null, ...g.dots.map((d) => s('g', { class: 'day' }, d.yMax < d.y ? s('line', { class: 'max', x1: d.x, x2: d.x, y1: d.y, y2: d.yMax }) : null, s('circle', { class: 'dot', cx: d.x, cy: d.y, r }, s('title', {}, `${formatDate(d.day.day)}: mean ${formatNumber(d.day.mean)}, max ${formatNumber(d.day.max)} (${d.day.count} score${d.day.count === 1 ? '' : 's'})`)))));
 }
 /** `recent`: the range is longer than the scores fetched one by one (daily statistics draw the rest). */

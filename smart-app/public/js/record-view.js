@@ -13,14 +13,23 @@ function permissionNeeded(opts) {
         action = h('button', { type: 'button' }, 'Ask for permission at the next launch');
         action.addEventListener('click', () => {
             ask.remember();
-            action.replaceWith(h('span', { role: 'status' }, 'Launch FibroTrack again from the patient\'s chart in the EHR: it will ask for permission to record.'));
+            action.replaceWith(h('span', { role: 'status' }, "Launch FibroTrack again from the patient's chart in the EHR: it will ask for permission to record."));
         });
     }
     return h('div', { class: 'notice' }, h('p', {}, 'This launch did not ask for permission to record data (patient/Observation.c), so the app cannot save a pain score.'), h('p', {}, action));
 }
 export function recordView(opts) {
     const status = h('p', { class: 'form-status', role: 'status' });
-    const score = h('input', { id: 'record-score', name: 'score', type: 'number', min: 0, max: 10, step: 1, required: true, inputmode: 'numeric' });
+    const score = h('input', {
+        id: 'record-score',
+        name: 'score',
+        type: 'number',
+        min: 0,
+        max: 10,
+        step: 1,
+        required: true,
+        inputmode: 'numeric',
+    });
     const note = h('textarea', { id: 'record-note', name: 'note', rows: 2, maxlength: MAX_NOTE });
     const sites = h('fieldset', { class: 'sites' }, h('legend', {}, 'Body sites (optional)'), ...BODY_REGIONS.map((r) => h('label', {}, h('input', { type: 'checkbox', name: 'site', value: r.code }), ` ${r.label}`)));
     const submit = h('button', { type: 'submit' }, 'Record pain score');
@@ -46,13 +55,16 @@ export function recordView(opts) {
         submit.disabled = true;
         status.className = 'form-status';
         status.textContent = 'Saving…';
-        opts.save(result.observations).then(() => {
+        opts
+            .save(result.observations)
+            .then(() => {
             status.textContent = `Recorded pain ${values.score} of 10${values.sites.length ? ` at ${values.sites.length} site${values.sites.length === 1 ? '' : 's'}` : ''}.`;
             form.reset();
         }, (err) => {
             status.className = 'form-status error';
             status.textContent = `Not saved: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-        }).finally(() => {
+        })
+            .finally(() => {
             submit.disabled = false;
         });
     });

@@ -1,11 +1,15 @@
 import { formatDuration, formatQuantity } from './format.js';
 import { LOINC } from './pain-series.js';
-const quantity = (obs) => obs.valueQuantity !== undefined ? formatQuantity(obs.valueQuantity) : 'No value';
+const quantity = (obs) => (obs.valueQuantity !== undefined ? formatQuantity(obs.valueQuantity) : 'No value');
 /** In the order a clinician scans them: cardiac, activity, sleep, oxygen. */
 export const VITAL_KINDS = [
     { code: '8867-4', label: 'Heart rate', format: quantity },
     { code: '40443-4', label: 'Resting heart rate', format: quantity },
-    { code: '41950-7', label: 'Steps (24 h)', format: (obs) => obs.valueQuantity ? `${formatQuantity({ ...obs.valueQuantity, unit: undefined, code: undefined })} steps` : 'No value' },
+    {
+        code: '41950-7',
+        label: 'Steps (24 h)',
+        format: (obs) => obs.valueQuantity ? `${formatQuantity({ ...obs.valueQuantity, unit: undefined, code: undefined })} steps` : 'No value',
+    },
     { code: '93832-4', label: 'Sleep duration', format: (obs) => formatDuration(obs.valueQuantity) },
     { code: '59408-5', label: 'Oxygen saturation (SpO2)', format: quantity },
 ];
@@ -33,7 +37,8 @@ function isDaily(obs) {
 /** One row per kind with the newest matching Observation (the server already returns one per code). */
 export function vitalRows(observations, now) {
     return VITAL_KINDS.map((kind) => {
-        const matches = observations.filter((o) => o.resourceType === 'Observation' && o.status !== 'entered-in-error' &&
+        const matches = observations.filter((o) => o.resourceType === 'Observation' &&
+            o.status !== 'entered-in-error' &&
             o.code?.coding?.some((c) => c.system === LOINC && c.code === kind.code));
         const newest = matches.sort((a, b) => (Date.parse(effective(b) ?? '') || 0) - (Date.parse(effective(a) ?? '') || 0))[0];
         if (!newest)

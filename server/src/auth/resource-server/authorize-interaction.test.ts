@@ -1,7 +1,7 @@
 // Unit tests for the access policy: interaction rules, compartment and constraint checks, search filters.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Device, Medication, Observation, Patient, Resource } from 'fhir/r4.js';
+import type { Device, Medication, Observation, Patient } from 'fhir/r4.js';
 import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { OutcomeError } from '../../core/outcomes.js';
 import type { InteractionTarget } from '../../fhir/fhir-request.js';
@@ -20,22 +20,28 @@ const policy = (scopes: string, patient?: string) => {
 };
 const target = (t: Partial<InteractionTarget>): InteractionTarget => ({ interaction: 'read', type: '', id: '', compartmentType: '', ...t });
 /** The diagnostics of the OutcomeError `fn` throws, asserting its status and issue code. */
-const thrown = (status: number, code: string) => (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof OutcomeError);
-    assert.equal(err.status, status);
-    assert.equal(err.outcome.issue[0].code, code);
-    return err.message;
-  }
-  assert.fail(`expected a ${status}`);
-};
+const thrown =
+  (status: number, code: string) =>
+  (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof OutcomeError);
+      assert.equal(err.status, status);
+      assert.equal(err.outcome.issue[0].code, code);
+      return err.message;
+    }
+    assert.fail(`expected a ${status}`);
+  };
 const refusal = thrown(403, 'forbidden');
 const unknown = thrown(404, 'not-found');
 
 const obs = (id: string, patient: string, category = 'vital-signs'): Observation => ({
-  resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${patient}` },
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  code: { text: 'x' },
+  subject: { reference: `Patient/${patient}` },
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: category }] }],
 });
 const patient = (id: string): Patient => ({ resourceType: 'Patient', id });
@@ -45,9 +51,18 @@ describe('checkInteraction', () => {
     const p = policy('user/Observation.r');
     p.checkInteraction(target({ interaction: 'read', type: 'Observation', id: '1' }));
     p.checkInteraction(target({ interaction: 'history-instance', type: 'Observation', id: '1' }));
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'search-type', type: 'Observation' }))), /search \(s\) on Observation.*user\/Observation\.s/);
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'history-type', type: 'Observation' }))), /search \(s\)/);
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'read', type: 'Patient', id: '1' }))), /read \(r\) on Patient/);
+    assert.match(
+      refusal(() => p.checkInteraction(target({ interaction: 'search-type', type: 'Observation' }))),
+      /search \(s\) on Observation.*user\/Observation\.s/,
+    );
+    assert.match(
+      refusal(() => p.checkInteraction(target({ interaction: 'history-type', type: 'Observation' }))),
+      /search \(s\)/,
+    );
+    assert.match(
+      refusal(() => p.checkInteraction(target({ interaction: 'read', type: 'Patient', id: '1' }))),
+      /read \(r\) on Patient/,
+    );
   });
 
   it('c creates, u updates and patches, d deletes; PUT needs u or c', () => {
@@ -65,33 +80,52 @@ describe('checkInteraction', () => {
   });
 
   it('keeps AuditEvent to system/AuditEvent read and search, and never writable', () => {
-    assert.match(refusal(() => policy('system/*.cruds').checkInteraction(target({ interaction: 'search-type', type: 'AuditEvent' }))), /system\/AuditEvent\.s/);
+    assert.match(
+      refusal(() => policy('system/*.cruds').checkInteraction(target({ interaction: 'search-type', type: 'AuditEvent' }))),
+      /system\/AuditEvent\.s/,
+    );
     refusal(() => policy('user/AuditEvent.rs').checkInteraction(target({ interaction: 'read', type: 'AuditEvent', id: '1' })));
     policy('system/AuditEvent.read').checkInteraction(target({ interaction: 'search-type', type: 'AuditEvent' }));
-    assert.match(refusal(() => policy('system/AuditEvent.cruds').checkInteraction(target({ interaction: 'create', type: 'AuditEvent' }))), /written by the server only/);
+    assert.match(
+      refusal(() => policy('system/AuditEvent.cruds').checkInteraction(target({ interaction: 'create', type: 'AuditEvent' }))),
+      /written by the server only/,
+    );
     refusal(() => policy('system/AuditEvent.cruds').checkInteraction(target({ interaction: 'delete', type: 'AuditEvent', id: '1' })));
   });
 
   it('confines Patient/{id} operations and compartment searches to the context patient under patient scopes', () => {
     const p = policy('patient/*.cruds', 'a');
     p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'import-wearable' }));
-    assert.match(refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'import-wearable' }))), /Patient\/b is another patient's record/);
+    assert.match(
+      refusal(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'import-wearable' }))),
+      /Patient\/b is another patient's record/,
+    );
     // An operation that may read answers another patient's record as an unknown Patient, whether it exists or not.
-    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))), /^Resource Patient\/b is not known$/);
+    assert.match(
+      unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'some-future-op' }))),
+      /^Resource Patient\/b is not known$/,
+    );
     unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'b', operation: 'validate' })));
     refusal(() => p.checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' })));
-    policy('patient/*.rs user/*.rs', 'a').checkInteraction(target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' }));
+    policy('patient/*.rs user/*.rs', 'a').checkInteraction(
+      target({ interaction: 'search-type', type: 'Patient', id: 'b', compartmentType: 'Observation' }),
+    );
   });
 
   it('needs a patient in context for patient scopes', () => {
-    assert.match(refusal(() => policy('patient/Observation.rs').checkInteraction(target({ interaction: 'search-type', type: 'Observation' }))), /patient in context/);
+    assert.match(
+      refusal(() => policy('patient/Observation.rs').checkInteraction(target({ interaction: 'search-type', type: 'Observation' }))),
+      /patient in context/,
+    );
   });
 
   it('lets system history through with any s scope and $lastn with s on Observation', () => {
     policy('patient/Observation.s', 'a').checkInteraction(target({ interaction: 'history-system' }));
     refusal(() => policy('patient/Observation.r', 'a').checkInteraction(target({ interaction: 'history-system' })));
     policy('patient/Observation.s', 'a').checkInteraction(target({ interaction: 'operation', type: 'Observation', operation: 'lastn' }));
-    refusal(() => policy('patient/Observation.r', 'a').checkInteraction(target({ interaction: 'operation', type: 'Observation', operation: 'lastn' })));
+    refusal(() =>
+      policy('patient/Observation.r', 'a').checkInteraction(target({ interaction: 'operation', type: 'Observation', operation: 'lastn' })),
+    );
   });
 });
 
@@ -102,7 +136,10 @@ describe('allows / check on resources', () => {
     assert.equal(p.allows('r', obs('2', 'b')), false);
     assert.equal(p.allows('r', patient('a')), true);
     assert.equal(p.allows('r', patient('b')), false);
-    assert.match(refusal(() => p.check('u', obs('2', 'b'), 'as stored')), /Observation\/2 \(as stored\).*outside Patient\/a's record/);
+    assert.match(
+      refusal(() => p.check('u', obs('2', 'b'), 'as stored')),
+      /Observation\/2 \(as stored\).*outside Patient\/a's record/,
+    );
   });
 
   it('lets patient scopes write only resources every compartment reference of which is the own patient', () => {
@@ -110,12 +147,24 @@ describe('allows / check on resources', () => {
     const shared: Observation = { ...obs('s', 'b'), performer: [{ reference: 'Patient/a' }] };
     assert.equal(p.allows('r', shared), true, 'a resource in two compartments is readable by either');
     for (const letter of ['c', 'u', 'd'] as const) assert.equal(p.allows(letter, shared), false);
-    assert.match(refusal(() => p.check('c', shared)), /refers to Patient\/b \(subject\), outside Patient\/a's record/);
+    assert.match(
+      refusal(() => p.check('c', shared)),
+      /refers to Patient\/b \(subject\), outside Patient\/a's record/,
+    );
     const own: Observation = { ...obs('o', 'a'), performer: [{ reference: 'Patient/a' }] };
     assert.equal(p.allows('c', own), true);
-    const linked = (id: string, other: string): Patient => ({ ...patient(id), link: [{ other: { reference: `Patient/${other}` }, type: 'seealso' }] });
-    assert.match(refusal(() => p.check('u', linked('a', 'b'))), /Patient\/b \(link\)/);
-    assert.match(refusal(() => p.check('c', linked('new', 'a'))), /the one Patient resource this token may write/);
+    const linked = (id: string, other: string): Patient => ({
+      ...patient(id),
+      link: [{ other: { reference: `Patient/${other}` }, type: 'seealso' }],
+    });
+    assert.match(
+      refusal(() => p.check('u', linked('a', 'b'))),
+      /Patient\/b \(link\)/,
+    );
+    assert.match(
+      refusal(() => p.check('c', linked('new', 'a'))),
+      /the one Patient resource this token may write/,
+    );
     assert.equal(p.allows('u', patient('a')), true);
     // Unconfined scopes are not held to it.
     assert.equal(policy('user/*.cruds').allows('c', shared), true);
@@ -123,7 +172,11 @@ describe('allows / check on resources', () => {
 
   it('treats types outside the compartment definition by the patients they reference', () => {
     const p = policy('patient/*.cruds', 'a');
-    const device = (who?: string): Device => ({ resourceType: 'Device', id: 'd', ...(who ? { patient: { reference: `Patient/${who}` } } : {}) });
+    const device = (who?: string): Device => ({
+      resourceType: 'Device',
+      id: 'd',
+      ...(who ? { patient: { reference: `Patient/${who}` } } : {}),
+    });
     const medication: Medication = { resourceType: 'Medication', id: 'm' };
     assert.equal(p.allows('c', device('a')), true);
     assert.equal(p.allows('r', device('b')), false);
@@ -145,7 +198,7 @@ describe('allows / check on resources', () => {
   it('gives user and system scopes every resource of the type', () => {
     assert.equal(policy('user/Observation.r').allows('r', obs('2', 'b')), true);
     assert.equal(policy('system/Observation.r').allows('r', obs('2', 'b')), true);
-    assert.equal(policy('system/*.r').allows('r', { resourceType: 'AuditEvent', id: 'x' } as Resource), false);
+    assert.equal(policy('system/*.r').allows('r', { resourceType: 'AuditEvent', id: 'x' }), false);
   });
 });
 
@@ -159,7 +212,10 @@ describe('searchFilter', () => {
 
   it('leaves user scopes and shared types unfiltered in SQL', () => {
     assert.deepEqual(policy('user/Observation.rs').searchFilter('Observation'), { constraints: [], exact: true });
-    assert.deepEqual(policy('patient/Observation.rs user/Observation.rs', 'a').searchFilter('Observation'), { constraints: [], exact: true });
+    assert.deepEqual(policy('patient/Observation.rs user/Observation.rs', 'a').searchFilter('Observation'), {
+      constraints: [],
+      exact: true,
+    });
     // Shared types are checked result by result (by the patients they reference): SQL totals would overcount.
     assert.deepEqual(policy('patient/*.rs', 'a').searchFilter('Device'), { constraints: [], exact: false });
     assert.deepEqual(policy('patient/*.rs user/Device.rs', 'a').searchFilter('Device'), { constraints: [], exact: true });
@@ -168,20 +224,35 @@ describe('searchFilter', () => {
   it('turns query constraints into filters, ORing scopes that constrain the same parameter', () => {
     const one = policy(`patient/Observation.rs?category=${VITALS}`, 'a').searchFilter('Observation');
     assert.deepEqual(one.constraints, [['category', VITALS]]);
-    const two = policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs?category=laboratory`, 'a').searchFilter('Observation');
+    const two = policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs?category=laboratory`, 'a').searchFilter(
+      'Observation',
+    );
     assert.deepEqual(two.constraints, [['category', `${VITALS},laboratory`]]);
-    assert.deepEqual(policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs`, 'a').searchFilter('Observation').constraints, []);
-    assert.match(refusal(() => policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs?code=1`, 'a').searchFilter('Observation')), /cannot combine/);
+    assert.deepEqual(
+      policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs`, 'a').searchFilter('Observation').constraints,
+      [],
+    );
+    assert.match(
+      refusal(() => policy(`patient/Observation.rs?category=${VITALS} patient/Observation.rs?code=1`, 'a').searchFilter('Observation')),
+      /cannot combine/,
+    );
   });
 
   it('refuses a search no scope allows', () => {
-    assert.match(refusal(() => policy('patient/Observation.r', 'a').searchFilter('Observation')), /search \(s\) on Observation/);
+    assert.match(
+      refusal(() => policy('patient/Observation.r', 'a').searchFilter('Observation')),
+      /search \(s\) on Observation/,
+    );
   });
 });
 
 describe('a Patient user', () => {
   const asPatientUser = (scopes: string, fhirUser: string, patientContext?: string) =>
-    new AccessPolicy({ clientId: 'app', scopes: scopes.split(' '), fhirUser, patient: patientContext, expiresAt: Date.now() / 1000 + 60 }, facts, defs);
+    new AccessPolicy(
+      { clientId: 'app', scopes: scopes.split(' '), fhirUser, patient: patientContext, expiresAt: Date.now() / 1000 + 60 },
+      facts,
+      defs,
+    );
 
   it('reaches only their own record through user/ scopes', () => {
     const p = asPatientUser('user/Observation.rs user/Patient.rs', 'Patient/me');
@@ -189,7 +260,10 @@ describe('a Patient user', () => {
     assert.ok(!p.allows('r', obs('o2', 'someone-else')));
     assert.ok(p.allows('r', patient('me')));
     assert.ok(!p.allows('r', patient('someone-else')));
-    assert.match(unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))), /Patient\/someone-else is not known/);
+    assert.match(
+      unknown(() => p.checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'someone-else', operation: 'everything' }))),
+      /Patient\/someone-else is not known/,
+    );
   });
 
   it('gets nothing from user/ scopes when the patient in context is somebody else', () => {
@@ -199,7 +273,11 @@ describe('a Patient user', () => {
   });
 
   it('leaves a Practitioner user unconfined', () => {
-    const p = new AccessPolicy({ clientId: 'app', scopes: ['user/Observation.rs'], fhirUser: 'Practitioner/doc', expiresAt: Date.now() / 1000 + 60 }, facts, defs);
+    const p = new AccessPolicy(
+      { clientId: 'app', scopes: ['user/Observation.rs'], fhirUser: 'Practitioner/doc', expiresAt: Date.now() / 1000 + 60 },
+      facts,
+      defs,
+    );
     assert.ok(p.allows('r', obs('o2', 'anyone')));
   });
 });
@@ -208,8 +286,16 @@ describe('wearable operations on Patient/{id}', () => {
   const importInto = (id: string) => target({ interaction: 'operation', type: 'Patient', id, operation: 'import-wearable' });
   it('need Observation create, in the own record only', () => {
     policy('patient/Observation.c', 'a').checkInteraction(importInto('a'));
-    assert.match(refusal(() => policy('patient/Observation.c', 'a').checkInteraction(importInto('b'))), /Patient\/b/);
-    assert.match(refusal(() => policy('patient/Patient.c', 'a').checkInteraction(importInto('a'))), /Observation/);
-    policy('patient/Observation.c', 'a').checkInteraction(target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'sync-fitbit' }));
+    assert.match(
+      refusal(() => policy('patient/Observation.c', 'a').checkInteraction(importInto('b'))),
+      /Patient\/b/,
+    );
+    assert.match(
+      refusal(() => policy('patient/Patient.c', 'a').checkInteraction(importInto('a'))),
+      /Observation/,
+    );
+    policy('patient/Observation.c', 'a').checkInteraction(
+      target({ interaction: 'operation', type: 'Patient', id: 'a', operation: 'sync-fitbit' }),
+    );
   });
 });

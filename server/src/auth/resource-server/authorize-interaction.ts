@@ -60,10 +60,19 @@ export function refusedToEveryToken(type: string, interaction: string): boolean 
 
 /** Letters an interaction needs (any one of them); none for capabilities and the bundle itself (entries are checked). */
 const LETTERS: Record<string, Permission[]> = {
-  read: ['r'], vread: ['r'], 'history-instance': ['r'],
-  'search-type': ['s'], 'history-type': ['s'], 'history-system': ['s'],
-  create: ['c'], update: ['u', 'c'], patch: ['u'], delete: ['d'],
-  capabilities: [], transaction: [], batch: [],
+  read: ['r'],
+  vread: ['r'],
+  'history-instance': ['r'],
+  'search-type': ['s'],
+  'history-type': ['s'],
+  'history-system': ['s'],
+  create: ['c'],
+  update: ['u', 'c'],
+  patch: ['u'],
+  delete: ['d'],
+  capabilities: [],
+  transaction: [],
+  batch: [],
 };
 
 /**
@@ -148,7 +157,7 @@ export class AccessPolicy {
 
   checkInteraction(t: InteractionTarget): void {
     const operation = t.interaction === 'operation' ? OPERATIONS[t.operation ?? ''] : undefined;
-    const letters = t.interaction === 'operation' ? operation?.letters ?? ['c', 'r', 'u', 'd', 's'] : LETTERS[t.interaction];
+    const letters = t.interaction === 'operation' ? (operation?.letters ?? ['c', 'r', 'u', 'd', 's']) : LETTERS[t.interaction];
     // A compartment search is a search of the compartment's member type.
     const type = operation?.dataType || t.compartmentType || t.type;
     if (type === AUDIT && letters.some((l) => !READS.includes(l))) {
@@ -158,7 +167,9 @@ export class AccessPolicy {
     if (type === SEARCH_PARAMETER && (reindexing || letters.some((l) => !READS.includes(l)))) {
       const what = reindexing ? `$${t.operation}` : `${t.interaction} of a SearchParameter`;
       if (!this.scopes.some((s) => s.level === 'system' && covers(s, type) && letters.some((l) => s.permissions.has(l)))) {
-        throw forbidden(`${what} changes how every search is answered: it needs a system/ scope such as system/SearchParameter.${letters.includes('r') ? 'r' : letters.join('')} (backend services); ${this.describe()} do not grant one`);
+        throw forbidden(
+          `${what} changes how every search is answered: it needs a system/ scope such as system/SearchParameter.${letters.includes('r') ? 'r' : letters.join('')} (backend services); ${this.describe()} do not grant one`,
+        );
       }
     }
     if (letters.length > 0 && type !== '') this.requireLetter(type, letters);
@@ -173,7 +184,10 @@ export class AccessPolicy {
   /** Some scope covers `type` with one of `letters`; patient/ scopes additionally need a patient in context. */
   requireLetter(type: string, letters: readonly Permission[]): void {
     const covering = this.scopes.filter((s) => covers(s, type) && letters.some((l) => s.permissions.has(l)));
-    if (covering.length === 0) throw forbidden(`${this.describe()} do not allow ${letterNames(letters)} on ${type}: a scope such as ${this.example(type, letters)} is needed`);
+    if (covering.length === 0)
+      throw forbidden(
+        `${this.describe()} do not allow ${letterNames(letters)} on ${type}: a scope such as ${this.example(type, letters)} is needed`,
+      );
     if (covering.every((s) => s.level === 'patient') && !this.access.patient) {
       throw forbidden(`The token's patient/ scopes need a patient in context, and the token has none (ask for launch/patient)`);
     }
@@ -189,13 +203,17 @@ export class AccessPolicy {
     const beyondPatient = this.scopes.some((s) => s.level !== 'patient' && covers(s, type) && letters.some((l) => s.permissions.has(l)));
     if (!beyondPatient && id !== this.access.patient) {
       if (reads) throw notFound('Patient', id);
-      throw forbidden(`This token is confined to Patient/${this.access.patient ?? '(none)'} (by its patient/ scopes, or as the signed-in patient's own scopes); Patient/${id} is another patient's record`);
+      throw forbidden(
+        `This token is confined to Patient/${this.access.patient ?? '(none)'} (by its patient/ scopes, or as the signed-in patient's own scopes); Patient/${id} is another patient's record`,
+      );
     }
   }
 
   /** Whether some scope grants `letter` on `type` at all (patient/ ones with a patient in context). */
   grants(type: string, letter: Permission): boolean {
-    return this.scopes.some((s) => covers(s, type) && s.permissions.has(letter) && (s.level !== 'patient' || this.access.patient !== undefined));
+    return this.scopes.some(
+      (s) => covers(s, type) && s.permissions.has(letter) && (s.level !== 'patient' || this.access.patient !== undefined),
+    );
   }
 
   // ---- on the data ----
@@ -224,22 +242,40 @@ export class AccessPolicy {
    * Rule 8b: why `letters` on a Binary with a securityContext are refused, or undefined when one is allowed. The
    * securityContext resource is looked up in `opts.targets`; absent there, it is not stored here.
    */
-  private whyNotBinary(wanted: readonly Permission[], binary: Resource, context: { type: string; id: string }, opts: DataCheck, what = ''): string | undefined {
+  private whyNotBinary(
+    wanted: readonly Permission[],
+    binary: Resource,
+    context: { type: string; id: string },
+    opts: DataCheck,
+    what = '',
+  ): string | undefined {
     const ref = `Binary/${binary.id ?? '(new)'}${what ? ` (${what})` : ''}`;
     const named = `${context.type}/${context.id}`;
-    const granted = wanted.filter((l) => this.scopes.some((s) => covers(s, 'Binary') && s.permissions.has(l) && (s.level !== 'patient' || this.access.patient !== undefined) &&
-      (opts.constraints === false || s.constraints.every(([name, value]) => this.facts.matches(binary, name, value) === true))));
-    if (granted.length === 0) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: no granted scope for Binary gives it (its securityContext is ${named})`;
+    const granted = wanted.filter((l) =>
+      this.scopes.some(
+        (s) =>
+          covers(s, 'Binary') &&
+          s.permissions.has(l) &&
+          (s.level !== 'patient' || this.access.patient !== undefined) &&
+          (opts.constraints === false || s.constraints.every(([name, value]) => this.facts.matches(binary, name, value) === true)),
+      ),
+    );
+    if (granted.length === 0)
+      return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: no granted scope for Binary gives it (its securityContext is ${named})`;
     const target = opts.targets?.get(named);
-    if (!target) return `${ref}: its securityContext ${named} is not stored here (or is deleted), and a Binary is reached only as its securityContext is`;
+    if (!target)
+      return `${ref}: its securityContext ${named} is not stored here (or is deleted), and a Binary is reached only as its securityContext is`;
     const writes = granted.some((l) => !READS.includes(l));
     if (granted.some((l) => READS.includes(l)) && this.scopeAllows('r', target, true)) return undefined;
     if (writes && (['c', 'u'] as const).some((l) => this.scopeAllows(l, target, true))) return undefined;
-    if (!writes) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: access to a Binary follows its securityContext ${named}, which this token may not read`;
+    if (!writes)
+      return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: access to a Binary follows its securityContext ${named}, which this token may not read`;
     const patientOnly = this.scopes.filter((s) => covers(s, context.type)).every((s) => s.level === 'patient');
     const problem = patientOnly && this.access.patient ? this.writeProblem(target, this.access.patient) : undefined;
-    return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: writing a Binary follows its securityContext ${named}, ` +
-      `which this token may not write (create or update)${problem ? `: ${problem}` : ''}`;
+    return (
+      `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: writing a Binary follows its securityContext ${named}, ` +
+      `which this token may not write (create or update)${problem ? `: ${problem}` : ''}`
+    );
   }
 
   /** Throws 403 unless some scope allows one of `letters` on the resource; `what` says which state of it was checked. */
@@ -258,7 +294,8 @@ export class AccessPolicy {
     const patientOnly = this.scopes.filter((s) => covers(s, resource.resourceType)).every((s) => s.level === 'patient');
     const coveredForLetter = this.scopes.some((s) => covers(s, resource.resourceType) && wanted.some((l) => s.permissions.has(l)));
     const writes = wanted.every((l) => !READS.includes(l));
-    const problem = patientOnly && coveredForLetter && this.access.patient && writes ? this.writeProblem(resource, this.access.patient) : undefined;
+    const problem =
+      patientOnly && coveredForLetter && this.access.patient && writes ? this.writeProblem(resource, this.access.patient) : undefined;
     if (problem) return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: ${problem}`;
     const where = patientOnly && this.access.patient ? ` outside Patient/${this.access.patient}'s record or` : '';
     return `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: it is${where} not matched by any granted scope for ${resource.resourceType}`;
@@ -279,9 +316,10 @@ export class AccessPolicy {
     const alternatives = applicable.map((s) => ({ scope: s, compartment: s.level === 'patient' && inDefinition }));
     const exact = type !== 'Binary' && (this.unrestricted(type, 's') || inDefinition || applicable.every((s) => s.level !== 'patient'));
     if (alternatives.some((a) => !a.compartment && a.scope.constraints.length === 0)) return { constraints: [], exact };
-    const compartment = alternatives.every((a) => a.compartment) && this.access.patient
-      ? { type: 'Patient', id: this.access.patient, params: patientParams(this.defs, type) }
-      : undefined;
+    const compartment =
+      alternatives.every((a) => a.compartment) && this.access.patient
+        ? { type: 'Patient', id: this.access.patient, params: patientParams(this.defs, type) }
+        : undefined;
     if (!compartment && alternatives.some((a) => a.compartment)) throw this.uncombinable(type, applicable);
     if (alternatives.some((a) => a.scope.constraints.length === 0)) return { compartment, constraints: [], exact };
     const constraints = mergeConstraints(applicable);
@@ -308,14 +346,18 @@ export class AccessPolicy {
     const own = `Patient/${patient}`;
     // A Subscription is in no one's record; what it delivers is confined to its creator's grant (subscriptions/grant.ts).
     if (resource.resourceType === 'Subscription') return undefined;
-    if (resource.resourceType === 'Binary') return `a Binary is written under patient/ scopes only with a securityContext in ${own}'s record (${own} or a resource of it)`;
+    if (resource.resourceType === 'Binary')
+      return `a Binary is written under patient/ scopes only with a securityContext in ${own}'s record (${own} or a resource of it)`;
     if (resource.resourceType === 'Patient' && resource.id !== patient) {
       return `it is not ${own}, the one Patient resource this token may write`;
     }
     const refs = this.facts.patientReferences(resource);
     const foreign = refs.filter((r) => r.id !== patient);
     if (foreign.length > 0) {
-      const named = foreign.slice(0, 5).map((r) => `${r.text} (${r.param})`).join(', ');
+      const named = foreign
+        .slice(0, 5)
+        .map((r) => `${r.text} (${r.param})`)
+        .join(', ');
       return `it refers to ${named}, outside ${own}'s record: every patient a resource written under patient/ scopes refers to must be ${own}`;
     }
     if (resource.resourceType !== 'Patient' && !refs.some((r) => r.id === patient && !r.param.startsWith('contained['))) {
@@ -334,7 +376,9 @@ export class AccessPolicy {
   }
 
   private describe(): string {
-    return this.scopes.length === 0 ? 'The token has no resource scopes and its scopes' : `The token's scopes (${this.scopes.map((s) => s.raw).join(' ')})`;
+    return this.scopes.length === 0
+      ? 'The token has no resource scopes and its scopes'
+      : `The token's scopes (${this.scopes.map((s) => s.raw).join(' ')})`;
   }
 
   private example(type: string, letters: readonly Permission[]): string {

@@ -8,7 +8,16 @@ import { OutcomeError, notFound } from '../../core/outcomes.js';
 import type { Definitions } from '../../definitions/r4-definitions.js';
 import { parseSearch } from '../../search/parse-search.js';
 import { MAX_COUNT, type SearchRequest } from '../../search/search-request.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../../store/repository.js';
+import type {
+  EverythingQuery,
+  FhirRepository,
+  HistoryQuery,
+  Page,
+  ResourceVersion,
+  StatsGroup,
+  StatsQuery,
+  WriteMethod,
+} from '../../store/repository.js';
 import { covers, type AccessPolicy, type ContextTargets } from './authorize-interaction.js';
 import { confineChains } from './confine-chains.js';
 import { forbidden } from './outcomes.js';
@@ -90,7 +99,11 @@ export class AuthorizedRepository implements FhirRepository {
     if (query.type !== undefined) this.policy.requireLetter(query.type, [letter]);
     const page = await this.inner.history(query);
     // A deletion carries no content: it is judged by the version it deleted (deletions are rare, one lookup each).
-    const judged = await Promise.all(page.items.map(async (v) => v.resource ?? (v.deleted && !this.policy.unrestricted(v.type, letter) ? (await this.deletedVersion(v)) : undefined)));
+    const judged = await Promise.all(
+      page.items.map(
+        async (v) => v.resource ?? (v.deleted && !this.policy.unrestricted(v.type, letter) ? await this.deletedVersion(v) : undefined),
+      ),
+    );
     const targets = await this.targets(judged);
     const items = page.items.filter((v, i) => {
       if (v.deleted && !v.resource && this.policy.unrestricted(v.type, letter)) return true;
@@ -152,11 +165,19 @@ export class AuthorizedRepository implements FhirRepository {
   }
 
   /** Tells which records exist, so only for a token that may search all of `type` referring to the target (its own patient's). */
-  async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+  async storedIdentifiers(
+    type: string,
+    param: string,
+    target: { type: string; id: string },
+    system: string,
+    values: readonly string[],
+  ): Promise<Set<string>> {
     const filter = this.policy.searchFilter(type);
     const own = !filter.compartment || (target.type === 'Patient' && target.id === filter.compartment.id);
     if (!own || filter.constraints.length > 0 || !filter.exact) {
-      throw forbidden(`The token may not search every ${type} of ${target.type}/${target.id}, so it cannot tell which records are stored already`);
+      throw forbidden(
+        `The token may not search every ${type} of ${target.type}/${target.id}, so it cannot tell which records are stored already`,
+      );
     }
     return this.inner.storedIdentifiers(type, param, target, system, values);
   }
@@ -211,13 +232,18 @@ export class AuthorizedRepository implements FhirRepository {
   private async restrict(request: SearchRequest): Promise<{ restricted: SearchRequest; exact: boolean }> {
     const filter = this.policy.searchFilter(request.type);
     const criteria = await confineChains(request.type, request.criteria, {
-      policy: this.policy, facts: this.facts, defs: this.defs, search: (sub) => this.search(sub),
+      policy: this.policy,
+      facts: this.facts,
+      defs: this.defs,
+      search: (sub) => this.search(sub),
     });
     const out: SearchRequest = { ...request, criteria };
     if (filter.compartment) {
       const asked = request.compartment;
       if (asked && !(asked.type === 'Patient' && asked.id === filter.compartment.id)) {
-        throw forbidden(`patient/ scopes confine this token to Patient/${filter.compartment.id}; the ${asked.type}/${asked.id} compartment is beyond it`);
+        throw forbidden(
+          `patient/ scopes confine this token to Patient/${filter.compartment.id}; the ${asked.type}/${asked.id} compartment is beyond it`,
+        );
       }
       out.compartment = asked ?? filter.compartment;
     }
@@ -232,12 +258,20 @@ export class AuthorizedRepository implements FhirRepository {
     } catch (err) {
       if (!(err instanceof OutcomeError)) throw err;
       const text = constraints.map(([k, v]) => `${k}=${v}`).join('&');
-      throw forbidden(`The token's scope constraint '${text}' cannot be applied to ${type} (${err.message}), so it allows no search of ${type}`);
+      throw forbidden(
+        `The token's scope constraint '${text}' cannot be applied to ${type} (${err.message}), so it allows no search of ${type}`,
+      );
     }
   }
 
   transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => fn(tx instanceof AuthorizedRepository ? tx : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched, this.found, this.hidden)));
+    return this.inner.transaction((tx) =>
+      fn(
+        tx instanceof AuthorizedRepository
+          ? tx
+          : new AuthorizedRepository(tx, this.policy, this.facts, this.defs, this.touched, this.found, this.hidden),
+      ),
+    );
   }
 
   /**

@@ -53,13 +53,27 @@ async function confine(type: string, c: SearchCriterion, cx: ChainContext): Prom
 }
 
 async function searchAll(type: string, criterion: SearchCriterion, cx: ChainContext, name: string): Promise<Resource[]> {
-  const page = await cx.search({ type, criteria: [criterion], sort: [], include: [], revinclude: [], count: MAX_CHAINED, total: 'none', ignored: [] });
+  const page = await cx.search({
+    type,
+    criteria: [criterion],
+    sort: [],
+    include: [],
+    revinclude: [],
+    count: MAX_CHAINED,
+    total: 'none',
+    ignored: [],
+  });
   if (page.nextCursor !== undefined) {
-    throw new OutcomeError('invalid', outcome(issue({
-      code: 'too-costly',
-      diagnostics: `'${name}' matches more than ${MAX_CHAINED} ${type} resources this token may search; narrow it`,
-      expression: name,
-    })));
+    throw new OutcomeError(
+      'invalid',
+      outcome(
+        issue({
+          code: 'too-costly',
+          diagnostics: `'${name}' matches more than ${MAX_CHAINED} ${type} resources this token may search; narrow it`,
+          expression: name,
+        }),
+      ),
+    );
   }
   return page.items;
 }

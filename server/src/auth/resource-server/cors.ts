@@ -3,7 +3,8 @@
 import type { NextFunction, Request, Response } from 'express';
 
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'Authorization, Accept, Content-Type, Prefer, If-Match, If-None-Match, If-None-Exist, If-Modified-Since, X-Requested-With';
+const ALLOWED_HEADERS =
+  'Authorization, Accept, Content-Type, Prefer, If-Match, If-None-Match, If-None-Exist, If-Modified-Since, X-Requested-With';
 /** Response headers a browser app needs to see. */
 const EXPOSED = 'Location, Content-Location, ETag, Last-Modified, WWW-Authenticate, Retry-After';
 

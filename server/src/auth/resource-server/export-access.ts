@@ -25,7 +25,7 @@ export function exportAccess(facts: ResourceFacts, defs: Definitions, storage: F
       check: (type) => policy.requireLetter(type, ['r']),
       unrestricted: (type) => policy.unrestricted(type, 'r'),
       async keep(resources) {
-        const targets = await contextTargets(resources as unknown as Resource[], storage, defs);
+        const targets = await contextTargets(resources, storage, defs);
         return resources.filter((r) => policy.allows('r', r as unknown as Resource, { targets }));
       },
     };

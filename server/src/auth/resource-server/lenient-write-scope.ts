@@ -8,10 +8,20 @@ import { forbidden } from './outcomes.js';
 
 /** Throws 403 unless the token holds system/<type>.<c|u> (or system/*) without constraints. */
 export function checkLenientWriteScope(access: AccessContext, type: string, permission: 'c' | 'u'): void {
-  const granted = access.scopes.map(parseClinicalScope).some((s) =>
-    s !== undefined && s.level === 'system' && (s.type === '*' || s.type === type) && s.permissions.has(permission) && s.constraints.length === 0);
+  const granted = access.scopes
+    .map(parseClinicalScope)
+    .some(
+      (s) =>
+        s !== undefined &&
+        s.level === 'system' &&
+        (s.type === '*' || s.type === type) &&
+        s.permissions.has(permission) &&
+        s.constraints.length === 0,
+    );
   if (!granted) {
-    throw forbidden(`Prefer: handling=lenient (storing a ${type} that fails validation) is allowed only to backend services `
-      + `holding an unconstrained system/${type}.${permission} (or system/*) scope; this token has none`);
+    throw forbidden(
+      `Prefer: handling=lenient (storing a ${type} that fails validation) is allowed only to backend services ` +
+        `holding an unconstrained system/${type}.${permission} (or system/*) scope; this token has none`,
+    );
   }
 }

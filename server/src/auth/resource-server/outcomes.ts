@@ -18,8 +18,14 @@ export function forbidden(diagnostics: string): OutcomeError {
 }
 
 export function throttled(limit: number, retryAfterSeconds: number): OutcomeError {
-  return new OutcomeError('too-many-requests',
-    outcome(issue({ code: 'throttled', diagnostics: `Rate limit of ${limit} requests per minute for this client exceeded; retry in ${retryAfterSeconds} s` })),
+  return new OutcomeError(
+    'too-many-requests',
+    outcome(
+      issue({
+        code: 'throttled',
+        diagnostics: `Rate limit of ${limit} requests per minute for this client exceeded; retry in ${retryAfterSeconds} s`,
+      }),
+    ),
     { 'Retry-After': String(retryAfterSeconds) },
   );
 }

@@ -22,7 +22,10 @@ describe('redisRateLimiter', () => {
     await limiter.take('app-1');
     await limiter.take('app-1');
     await limiter.take('app-2');
-    const err = await limiter.take('app-1').then(() => undefined, (e: unknown) => e);
+    const err = await limiter.take('app-1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof OutcomeError);
     assert.equal(err.status, 429);
     assert.equal(err.headers['Retry-After'], '50');

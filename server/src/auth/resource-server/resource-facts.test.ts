@@ -10,9 +10,13 @@ const BASE = 'http://localhost:8080/fhir';
 const facts = createResourceFacts(loadR4Definitions(), BASE);
 const CAT = 'http://terminology.hl7.org/CodeSystem/observation-category';
 const obs: Observation = {
-  resourceType: 'Observation', id: 'o', status: 'final', code: { coding: [{ code: '8867-4' }] },
+  resourceType: 'Observation',
+  id: 'o',
+  status: 'final',
+  code: { coding: [{ code: '8867-4' }] },
   category: [{ coding: [{ system: CAT, code: 'vital-signs' }] }],
-  subject: { reference: `${BASE}/Patient/a` }, performer: [{ reference: 'Practitioner/p' }],
+  subject: { reference: `${BASE}/Patient/a` },
+  performer: [{ reference: 'Practitioner/p' }],
 };
 
 describe('resource facts', () => {
@@ -47,17 +51,31 @@ describe('resource facts', () => {
   });
 
   it('lists the Patients a written resource refers to through compartment parameters, contained ones included', () => {
-    const refs = (r: Observation | Condition | Group | Device) => facts.patientReferences(r).map((x) => `${x.param}=${x.id ?? `?${x.text}`}`).sort();
-    assert.deepEqual(refs({ ...obs, performer: [{ reference: 'Patient/b' }, { reference: 'Practitioner/p' }] }), ['performer=b', 'subject=a']);
+    const refs = (r: Observation | Condition | Group | Device) =>
+      facts
+        .patientReferences(r)
+        .map((x) => `${x.param}=${x.id ?? `?${x.text}`}`)
+        .sort();
+    assert.deepEqual(refs({ ...obs, performer: [{ reference: 'Patient/b' }, { reference: 'Practitioner/p' }] }), [
+      'performer=b',
+      'subject=a',
+    ]);
     // focus is no compartment parameter.
     assert.deepEqual(refs({ ...obs, focus: [{ reference: 'Patient/b' }] }), ['subject=a']);
-    assert.deepEqual(refs({ ...obs, subject: { reference: 'https://elsewhere.example/fhir/Patient/a' } }), ['subject=?https://elsewhere.example/fhir/Patient/a']);
+    assert.deepEqual(refs({ ...obs, subject: { reference: 'https://elsewhere.example/fhir/Patient/a' } }), [
+      'subject=?https://elsewhere.example/fhir/Patient/a',
+    ]);
     // Condition's compartment parameter `patient` is `subject` where a Patient: an untyped conditional subject is seen through `subject`.
     const condition: Condition = { resourceType: 'Condition', subject: { reference: 'Patient?identifier=urn:mrn|x' } };
     assert.deepEqual(refs(condition), ['subject=?Patient?identifier=urn:mrn']);
-    const contained: Observation = { ...obs, contained: [{ resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/b' } } as Condition] };
+    const contained: Observation = { ...obs, contained: [{ resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/b' } }] };
     assert.ok(refs(contained).includes('contained[0].subject=b'), refs(contained).join());
-    const group: Group = { resourceType: 'Group', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/a' } }, { entity: { reference: 'Patient/b' } }] };
+    const group: Group = {
+      resourceType: 'Group',
+      type: 'person',
+      actual: true,
+      member: [{ entity: { reference: 'Patient/a' } }, { entity: { reference: 'Patient/b' } }],
+    };
     assert.deepEqual(refs(group), ['member=a', 'member=b']);
     // A type outside the CompartmentDefinition: any reference parameter.
     assert.deepEqual(refs({ resourceType: 'Device', patient: { reference: 'Patient/b' } }), ['patient=b']);

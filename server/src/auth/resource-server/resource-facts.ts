@@ -43,7 +43,11 @@ export interface PatientReference {
 /** Reference index urls that still name the Patient type: another server's Patient, `Patient?identifier=...`. */
 const NAMES_PATIENT = /(^|\/)Patient([/?]|$)/;
 
-export function createResourceFacts(defs: Definitions, fhirBase: string, indexer: ResourceIndexer = createResourceIndexer(defs, fhirBase)): ResourceFacts {
+export function createResourceFacts(
+  defs: Definitions,
+  fhirBase: string,
+  indexer: ResourceIndexer = createResourceIndexer(defs, fhirBase),
+): ResourceFacts {
   // Policy checks look at the same resource several times (before/after a write, each scope): index once.
   const cache = new WeakMap<Resource, IndexRows>();
   const rowsOf = (r: Resource) => {
@@ -62,7 +66,9 @@ export function createResourceFacts(defs: Definitions, fhirBase: string, indexer
     inPatientCompartment(resource, patient) {
       if (resource.resourceType === 'Patient' && resource.id === patient) return true;
       const params = patientParams(resource.resourceType);
-      return rowsOf(resource).reference.some((row) => params.includes(row.param) && row.targetType === 'Patient' && row.targetId === patient);
+      return rowsOf(resource).reference.some(
+        (row) => params.includes(row.param) && row.targetType === 'Patient' && row.targetId === patient,
+      );
     },
     referencedPatients(resource) {
       const ids = new Set<string>();
@@ -76,23 +82,31 @@ export function createResourceFacts(defs: Definitions, fhirBase: string, indexer
         for (const row of rowsOf(r).reference) {
           if (params.length > 0 && !params.includes(row.param)) continue;
           const param = `${prefix}${row.param}`;
-          if (row.targetType === 'Patient' && row.targetId && row.url === null) out.push({ param, id: row.targetId, text: `Patient/${row.targetId}` });
-          else if (row.url !== null && (row.targetType === 'Patient' || (row.targetType === null && NAMES_PATIENT.test(row.url)))) out.push({ param, text: row.url });
+          if (row.targetType === 'Patient' && row.targetId && row.url === null)
+            out.push({ param, id: row.targetId, text: `Patient/${row.targetId}` });
+          else if (row.url !== null && (row.targetType === 'Patient' || (row.targetType === null && NAMES_PATIENT.test(row.url))))
+            out.push({ param, text: row.url });
         }
         return out;
       };
       const contained = (resource as { contained?: Resource[] }).contained ?? [];
-      return [...own(resource, ''), ...contained.flatMap((c, i) => (c && typeof c.resourceType === 'string' ? own(c, `contained[${i}].`) : []))];
+      return [
+        ...own(resource, ''),
+        ...contained.flatMap((c, i) => (c && typeof c.resourceType === 'string' ? own(c, `contained[${i}].`) : [])),
+      ];
     },
     references(resource, param) {
-      return rowsOf(resource).reference.flatMap((row) => (row.param === param && row.targetType && row.targetId ? [{ type: row.targetType, id: row.targetId }] : []));
+      return rowsOf(resource).reference.flatMap((row) =>
+        row.param === param && row.targetType && row.targetId ? [{ type: row.targetType, id: row.targetId }] : [],
+      );
     },
     matches(resource, name, value) {
       const def = defs.searchParams(resource.resourceType).get(name);
       if (!def) return undefined;
       const rows = rowsOf(resource);
       const values = value.split(',');
-      if (def.type === 'token') return values.some((v) => rows.token.some((row) => row.param === name && tokenMatches(v, row.system, row.code)));
+      if (def.type === 'token')
+        return values.some((v) => rows.token.some((row) => row.param === name && tokenMatches(v, row.system, row.code)));
       if (def.type === 'uri') return values.some((v) => rows.uri.some((row) => row.param === name && row.uri === v));
       if (def.type === 'reference') {
         return values.some((v) => {

@@ -47,12 +47,22 @@ export interface ResourceServer {
 const PUBLIC = new Set(['metadata', '.well-known/smart-configuration']);
 /** Published definitions are public too, so integrators can fetch our profiles by their canonical URLs. */
 const CONFORMANCE_TYPES = new Set([
-  'StructureDefinition', 'ValueSet', 'CodeSystem', 'SearchParameter', 'OperationDefinition', 'ImplementationGuide',
-  'CapabilityStatement', 'CompartmentDefinition', 'ConceptMap', 'NamingSystem', 'StructureMap',
+  'StructureDefinition',
+  'ValueSet',
+  'CodeSystem',
+  'SearchParameter',
+  'OperationDefinition',
+  'ImplementationGuide',
+  'CapabilityStatement',
+  'CompartmentDefinition',
+  'ConceptMap',
+  'NamingSystem',
+  'StructureMap',
 ]);
 /** Terminology operations read only definitions: public by GET, as the definitions are (a POST needs a token). */
 const TERMINOLOGY_OPERATIONS: Record<string, string[]> = {
-  ValueSet: ['$expand', '$validate-code'], CodeSystem: ['$lookup', '$validate-code', '$subsumes'],
+  ValueSet: ['$expand', '$validate-code'],
+  CodeSystem: ['$lookup', '$validate-code', '$subsumes'],
 };
 /** Chains, `_has` and includes could reach patient data from a definition search: those need a token. */
 const REACHES_BEYOND = /[.:]|^_(has|include|revinclude)$/;
@@ -63,7 +73,9 @@ const isPublicPath = (method: string, path: string, query: () => URLSearchParams
   const clean = path.replace(/^\/+|\/+$/g, '');
   if (PUBLIC.has(clean)) return true;
   const [type, ...rest] = clean.split('/');
-  const terminology = (TERMINOLOGY_OPERATIONS[type] ?? []).includes(rest[rest.length - 1]) && (rest.length === 1 || (rest.length === 2 && !rest[0].startsWith('$')));
+  const terminology =
+    (TERMINOLOGY_OPERATIONS[type] ?? []).includes(rest[rest.length - 1]) &&
+    (rest.length === 1 || (rest.length === 2 && !rest[0].startsWith('$')));
   const shapeOk = terminology || (rest.length <= 1 ? !rest[0]?.startsWith('$') : rest.length <= 3 && rest[1] === '_history');
   if (!CONFORMANCE_TYPES.has(type) || !shapeOk) return false;
   const params = query();
@@ -145,15 +157,30 @@ export function createResourceServer(deps: ResourceServerDeps): ResourceServer {
       return {
         ...ctx,
         // Beneath the Binary content layer: rows are judged before any content is downloaded.
-        repo: wrapStorage(ctx.repo, (stored) => new AuthorizedRepository(stored, policy, facts, deps.defs, touched, (found) => {
-          for (const r of found) trail?.found(patientsIn(r, deps.fhirBase));
-        }, (reference, resource, why) => {
-          trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
-          if (trail) trail.refused ??= why;
-        })),
+        repo: wrapStorage(
+          ctx.repo,
+          (stored) =>
+            new AuthorizedRepository(
+              stored,
+              policy,
+              facts,
+              deps.defs,
+              touched,
+              (found) => {
+                for (const r of found) trail?.found(patientsIn(r, deps.fhirBase));
+              },
+              (reference, resource, why) => {
+                trail?.touched(reference, resource ? patientsIn(resource, deps.fhirBase) : []);
+                if (trail) trail.refused ??= why;
+              },
+            ),
+        ),
         checkLenientWrite: checkLenientWriteScope,
         noteLenientWrite(reference, issues) {
-          trail?.lenient.set(reference, issues.map((i) => i.diagnostics ?? i.code));
+          trail?.lenient.set(
+            reference,
+            issues.map((i) => i.diagnostics ?? i.code),
+          );
           trail?.touched(reference, []);
         },
         authorize(entry, target) {

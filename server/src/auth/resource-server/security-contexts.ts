@@ -11,11 +11,16 @@ import { securityContextOf, type ContextTargets } from './authorize-interaction.
 const NONE: ContextTargets = new Map();
 
 /** The securityContext resources of the Binaries among `resources`, by `Type/id` (stored, not deleted). */
-export async function contextTargets(resources: readonly (Resource | undefined)[], repo: FhirRepository, defs: Definitions): Promise<ContextTargets> {
+export async function contextTargets(
+  resources: readonly (Resource | undefined)[],
+  repo: FhirRepository,
+  defs: Definitions,
+): Promise<ContextTargets> {
   const wanted = new Map<string, Set<string>>();
   for (const r of resources) {
     const context = r && securityContextOf(r);
-    if (context && defs.isResourceType(context.type)) (wanted.get(context.type) ?? wanted.set(context.type, new Set()).get(context.type)!).add(context.id);
+    if (context && defs.isResourceType(context.type))
+      (wanted.get(context.type) ?? wanted.set(context.type, new Set()).get(context.type)!).add(context.id);
   }
   if (wanted.size === 0) return NONE;
   const found = new Map<string, Resource>();
@@ -23,7 +28,11 @@ export async function contextTargets(resources: readonly (Resource | undefined)[
     const ids = [...idSet];
     for (let i = 0; i < ids.length; i += MAX_COUNT) {
       const chunk = ids.slice(i, i + MAX_COUNT);
-      const request = { ...parseSearch(type, new URLSearchParams({ _id: chunk.join(',') }), defs), count: chunk.length, total: 'none' as const };
+      const request = {
+        ...parseSearch(type, new URLSearchParams({ _id: chunk.join(',') }), defs),
+        count: chunk.length,
+        total: 'none' as const,
+      };
       for (const r of (await repo.search(request)).items) found.set(`${type}/${r.id}`, r);
     }
   }

@@ -14,7 +14,6 @@ import type { FhirContext } from '../fhir-context.js';
 import type { FhirRequest, FhirResponse } from '../fhir-request.js';
 import { updateLocked } from './update.js';
 
-
 /** Whether the body was handed over unread: a raw Binary upload (FhirRouter.streamsBody). */
 export const isRawBody = (req: FhirRequest): req is FhirRequest & { body: Readable } =>
   typeof (req.body as Readable | undefined)?.pipe === 'function';
@@ -29,7 +28,8 @@ export function wantsNative(req: FhirRequest): boolean {
 function securityContext(req: FhirRequest): string | undefined {
   const header = req.headers['x-security-context']?.trim();
   if (header === undefined || header === '') return undefined;
-  if (!localReference(header)) throw badRequest(`X-Security-Context '${header}' must be a relative reference such as Patient/123`, 'X-Security-Context');
+  if (!localReference(header))
+    throw badRequest(`X-Security-Context '${header}' must be a relative reference such as Patient/123`, 'X-Security-Context');
   return header;
 }
 
@@ -74,5 +74,10 @@ export async function binaryResponse(req: FhirRequest, version: ResourceVersion,
 async function nativeResponse(version: ResourceVersion, ctx: FhirContext): Promise<FhirResponse> {
   const binary = version.resource as Binary;
   const { stream, bytes } = await ctx.binary!.open(binary);
-  return { status: 200, version, headers: rawHeaders(binary.contentType, binary.id ?? version.id), raw: { contentType: binary.contentType, stream, bytes } };
+  return {
+    status: 200,
+    version,
+    headers: rawHeaders(binary.contentType, binary.id ?? version.id),
+    raw: { contentType: binary.contentType, stream, bytes },
+  };
 }

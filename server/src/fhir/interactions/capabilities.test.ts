@@ -15,7 +15,17 @@ test('the statement lists every type with the interactions the router serves, an
   assert.equal(res.body!.fhirVersion, '4.0.1');
   assert.equal(rest.resource!.length, ctx.defs.resourceTypes.length);
   const patient = rest.resource!.find((r) => r.type === 'Patient')!;
-  assert.deepEqual(patient.interaction!.map((i) => i.code).sort(), ['create', 'delete', 'history-instance', 'history-type', 'patch', 'read', 'search-type', 'update', 'vread']);
+  assert.deepEqual(patient.interaction!.map((i) => i.code).sort(), [
+    'create',
+    'delete',
+    'history-instance',
+    'history-type',
+    'patch',
+    'read',
+    'search-type',
+    'update',
+    'vread',
+  ]);
   assert.equal(patient.conditionalDelete, 'single');
   assert.ok(patient.searchParam!.some((p) => p.name === 'family'));
   assert.ok(patient.operation!.some((o) => o.name === 'everything'));
@@ -34,7 +44,10 @@ test('the access policy and oauth URIs shape it when given', async () => {
   const rest = (await call<CapabilityStatement>(smart, 'GET', 'metadata')).body!.rest![0];
   assert.match(JSON.stringify(rest.security), /SMART-on-FHIR/);
   const audit = rest.resource!.find((r) => r.type === 'AuditEvent')!;
-  assert.equal(audit.interaction!.some((i) => i.code === 'create'), false);
+  assert.equal(
+    audit.interaction!.some((i) => i.code === 'create'),
+    false,
+  );
   assert.equal(audit.updateCreate, false);
 });
 

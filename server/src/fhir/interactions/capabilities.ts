@@ -1,7 +1,10 @@
 // capabilities: GET [base]/metadata, generated from the route table, the search parameter definitions the parser
 // accepts and the access policy. https://hl7.org/fhir/R4/http.html#capabilities
 import type {
-  CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction, CapabilityStatementRestResourceSearchParam,
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestResourceInteraction,
+  CapabilityStatementRestResourceSearchParam,
   CapabilityStatementRestSecurity,
 } from 'fhir/r4.js';
 import type { SearchParamDef } from '../../definitions/r4-definitions.js';
@@ -30,7 +33,8 @@ export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
   if (mode === 'terminology') return { status: 200, resource: terminologyCapabilities(ctx), shape: true };
-  if (mode !== null && mode !== 'full' && mode !== 'normative') throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
+  if (mode !== null && mode !== 'full' && mode !== 'normative')
+    throw invalidParameter(`mode must be full, normative or terminology; got '${mode}'`, 'mode');
   const revision = ctx.defs.revision?.() ?? 0;
   let cached = CACHE.get(ctx.router);
   if (cached?.revision !== revision) CACHE.set(ctx.router, (cached = { revision, statement: buildCapabilityStatement(ctx) }));
@@ -45,15 +49,24 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
   const typeInteractions = [...routed].filter((c) => c !== 'capabilities' && c !== 'operation' && !SYSTEM_LEVEL.has(c)).sort();
   // `{type}` operations ($validate) apply to every type; one entry per operation name, whatever its routes.
   const operationsOf = (type: string) => [
-    ...new Map(routes.filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}')).map((r) => [r.operation!.name, r.operation!])).values(),
+    ...new Map(
+      routes
+        .filter((r) => r.operation && (r.pattern[0] === type || r.pattern[0] === '{type}'))
+        .map((r) => [r.operation!.name, r.operation!]),
+    ).values(),
   ];
   // `[base]/$op` routes are system-level operations ($reindex); a status URL under one ($reindex/{job}) is not another.
   const systemOperations = [
-    ...new Map(routes.filter((r) => r.operation && r.pattern.length === 1 && r.pattern[0].startsWith('$')).map((r) => [r.operation!.name, r.operation!])).values(),
+    ...new Map(
+      routes
+        .filter((r) => r.operation && r.pattern.length === 1 && r.pattern[0].startsWith('$'))
+        .map((r) => [r.operation!.name, r.operation!]),
+    ).values(),
   ];
   // One Bundle route serves both kinds: transaction and batch.
   const systemInteractions = [...routed, 'batch' as const].filter((c) => SYSTEM_LEVEL.has(c));
-  const searchable = (p: SearchParamDef) => unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id' || FULL_TEXT_PARAMS.has(p.code));
+  const searchable = (p: SearchParamDef) =>
+    unsearchable(p) === undefined && (p.expression !== undefined || p.code === '_id' || FULL_TEXT_PARAMS.has(p.code));
   const references = (type: string) => [...ctx.defs.searchParams(type).values()].filter((p) => p.type === 'reference');
   // _revinclude=Source:param for every reference parameter that can point at the type (parse-include.ts accepts these).
   const revIncludes = new Map<string, string[]>(ctx.defs.resourceTypes.map((t) => [t, []]));
@@ -66,7 +79,9 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
     ...(ctx.profiles?.supportedProfiles(type).length ? { supportedProfile: ctx.profiles.supportedProfiles(type) } : {}),
-    interaction: typeInteractions.filter((code) => allowed(type, code)).map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
+    interaction: typeInteractions
+      .filter((code) => allowed(type, code))
+      .map((code) => ({ code: code as CapabilityStatementRestResourceInteraction['code'] })),
     versioning: 'versioned-update',
     readHistory: true,
     updateCreate: allowed(type, 'update'),
@@ -78,11 +93,14 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     searchInclude: ['*', `${type}:*`, ...references(type).map((p) => `${type}:${p.code}`)],
     searchRevInclude: ['*', ...revIncludes.get(type)!],
     searchParam: [...ctx.defs.searchParams(type).values()].filter(searchable).map(declaredParam),
-    ...(type === 'Subscription' && ctx.subscriptions?.topics.length ? { extension: ctx.subscriptions.topics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) } : {}),
+    ...(type === 'Subscription' && ctx.subscriptions?.topics.length
+      ? { extension: ctx.subscriptions.topics.map((url) => ({ url: TOPIC_CANONICAL, valueCanonical: url })) }
+      : {}),
   }));
   // Parameters every type has (those of Resource): declared once for the whole server as well.
-  const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()]
-    .filter((p) => searchable(p) && ctx.defs.resourceTypes.every((t) => ctx.defs.searchParams(t).get(p.code)?.url === p.url));
+  const common = [...ctx.defs.searchParams(ctx.defs.resourceTypes[0]).values()].filter(
+    (p) => searchable(p) && ctx.defs.resourceTypes.every((t) => ctx.defs.searchParams(t).get(p.code)?.url === p.url),
+  );
   // Bulk Data Access 2.0 $export at system, Patient and Group level (bulk/export-routes.ts, when registered); the Subscriptions R5
   // Backport: topic-based subscriptions, $status and $events (subscriptions/).
   const instantiates = [
@@ -105,9 +123,17 @@ export function buildCapabilityStatement(ctx: FhirContext): CapabilityStatement 
     rest: [
       {
         mode: 'server',
-        ...(ctx.subscriptions?.websocketUrl ? { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: ctx.subscriptions.websocketUrl }] } : {}),
+        ...(ctx.subscriptions?.websocketUrl
+          ? {
+              extension: [
+                { url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUrl: ctx.subscriptions.websocketUrl },
+              ],
+            }
+          : {}),
         ...(ctx.capability?.oauthUris ? { security: smartSecurity(ctx.capability.oauthUris) } : {}),
-        compartment: ctx.defs.compartmentTypes.map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`),
+        compartment: ctx.defs.compartmentTypes.map(
+          (c) => `http://hl7.org/fhir/CompartmentDefinition/${c.charAt(0).toLowerCase()}${c.slice(1)}`,
+        ),
         resource: resources,
         interaction: [...new Set(systemInteractions)].map((code) => ({ code: code as 'transaction' | 'batch' | 'history-system' })),
         searchParam: common.map(declaredParam),
@@ -133,7 +159,12 @@ function declaredParam(p: SearchParamDef): CapabilityStatementRestResourceSearch
 function smartSecurity(uris: NonNullable<CapabilityOptions['oauthUris']>): CapabilityStatementRestSecurity {
   return {
     cors: true,
-    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'OAuth2 using SMART-on-FHIR profile' }],
+    service: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+        text: 'OAuth2 using SMART-on-FHIR profile',
+      },
+    ],
     extension: [
       {
         url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',

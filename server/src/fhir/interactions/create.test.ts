@@ -6,7 +6,11 @@ import { call, diagnostics, searchOf } from '../../testing/fhir-call.js';
 import { memoryContext } from '../../testing/memory-context.js';
 
 const ctx = memoryContext();
-const patient = (system: string, value: string) => ({ resourceType: 'Patient', identifier: [{ system, value }], name: [{ family: 'Doe' }] });
+const patient = (system: string, value: string) => ({
+  resourceType: 'Patient',
+  identifier: [{ system, value }],
+  name: [{ family: 'Doe' }],
+});
 
 test('create stores version 1 under an id of its own, ignoring one in the body', async () => {
   const res = await call(ctx, 'POST', 'Patient', { body: { ...patient('urn:s', '1'), id: 'mine' } });
@@ -14,7 +18,7 @@ test('create stores version 1 under an id of its own, ignoring one in the body',
   assert.equal(res.response?.created, true);
   assert.notEqual(res.body?.id, 'mine');
   assert.equal(res.body?.meta?.versionId, '1');
-  assert.equal((await call(ctx, 'GET', `Patient/${res.body!.id}`)).status, 200);
+  assert.equal((await call(ctx, 'GET', `Patient/${res.body.id}`)).status, 200);
   assert.equal((await call(ctx, 'GET', 'Patient/mine')).status, 404);
 });
 

@@ -15,7 +15,10 @@ export async function conditionalDelete(req: FhirRequest, type: string, ctx: Fhi
   return ctx.repo.transaction(async (repo) => {
     const matches = await findMatches(repo, ctx, type, req.query);
     if (matches.length > 1) {
-      throw multipleMatches(`Conditional delete criteria '${req.query.toString()}' match several ${type} resources`, 'DELETE_MULTIPLE_MATCHES');
+      throw multipleMatches(
+        `Conditional delete criteria '${req.query.toString()}' match several ${type} resources`,
+        'DELETE_MULTIPLE_MATCHES',
+      );
     }
     if (matches.length === 0) return { status: 204 };
     return deleteLocked(repo, type, matches[0].id!, req.headers['if-match']);

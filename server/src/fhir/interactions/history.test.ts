@@ -17,14 +17,20 @@ test('instance history lists every version newest first, the deletion included, 
   const b = await history('Patient/h1/_history');
   assert.equal(b.type, 'history');
   assert.equal(b.total, 3);
-  assert.deepEqual(b.entry!.map((e) => [e.request?.method, e.response?.status, e.response?.etag]), [
-    ['DELETE', '204', 'W/"3"'], ['PUT', '200', 'W/"2"'], ['PUT', '201', 'W/"1"'],
-  ]);
+  assert.deepEqual(
+    b.entry!.map((e) => [e.request?.method, e.response?.status, e.response?.etag]),
+    [
+      ['DELETE', '204', 'W/"3"'],
+      ['PUT', '200', 'W/"2"'],
+      ['PUT', '201', 'W/"1"'],
+    ],
+  );
   assert.equal(b.entry![0].resource, undefined);
 });
 
 test('type and system history page with a next link until the end', async () => {
-  for (let i = 0; i < 5; i++) await call(ctx, 'POST', 'Observation', { body: { resourceType: 'Observation', status: 'final', code: { text: `o${i}` } } });
+  for (let i = 0; i < 5; i++)
+    await call(ctx, 'POST', 'Observation', { body: { resourceType: 'Observation', status: 'final', code: { text: `o${i}` } } });
   const seen: string[] = [];
   let page = await history('Observation/_history?_count=2');
   for (;;) {
@@ -45,9 +51,15 @@ test('_since keeps later versions, _at the versions current at that time', async
   await new Promise((r) => setTimeout(r, 5));
   await call(ctx, 'PUT', 'Patient/h2', { body: { resourceType: 'Patient', id: 'h2', active: true } });
   const since = await history(`Patient/h2/_history?_since=${encodeURIComponent(new Date(Date.parse(between) + 1).toISOString())}`);
-  assert.deepEqual(since.entry!.map((e) => e.response?.etag), ['W/"2"']);
+  assert.deepEqual(
+    since.entry!.map((e) => e.response?.etag),
+    ['W/"2"'],
+  );
   const at = await history(`Patient/h2/_history?_at=${encodeURIComponent(between)}`);
-  assert.deepEqual(at.entry!.map((e) => e.response?.etag), ['W/"1"']);
+  assert.deepEqual(
+    at.entry!.map((e) => e.response?.etag),
+    ['W/"1"'],
+  );
 });
 
 test('an unknown id is 404; an unknown parameter, a bad date or a bad cursor 400', async () => {

@@ -19,9 +19,17 @@ test('a JSON Patch writes the next version', async () => {
 test('a FHIRPath Patch (Parameters) writes the next version', async () => {
   const parameters = {
     resourceType: 'Parameters',
-    parameter: [{ name: 'operation', part: [
-      { name: 'type', valueCode: 'add' }, { name: 'path', valueString: 'Patient' }, { name: 'name', valueString: 'gender' }, { name: 'value', valueCode: 'female' },
-    ] }],
+    parameter: [
+      {
+        name: 'operation',
+        part: [
+          { name: 'type', valueCode: 'add' },
+          { name: 'path', valueString: 'Patient' },
+          { name: 'name', valueString: 'gender' },
+          { name: 'value', valueCode: 'female' },
+        ],
+      },
+    ],
   };
   const res = await call(ctx, 'PATCH', 'Patient/p1', { body: parameters, contentType: 'application/fhir+json' });
   assert.equal(res.status, 200);
@@ -29,7 +37,10 @@ test('a FHIRPath Patch (Parameters) writes the next version', async () => {
 });
 
 test('a patch giving an invalid resource, or changing the id, is refused and stores nothing', async () => {
-  const invalid = await call(ctx, 'PATCH', 'Patient/p1', { body: [{ op: 'replace', path: '/active', value: 'yes' }], contentType: JSON_PATCH });
+  const invalid = await call(ctx, 'PATCH', 'Patient/p1', {
+    body: [{ op: 'replace', path: '/active', value: 'yes' }],
+    contentType: JSON_PATCH,
+  });
   assert.equal(invalid.status, 400);
   assert.match(diagnostics(invalid), /active/);
   const id = await call(ctx, 'PATCH', 'Patient/p1', { body: [{ op: 'replace', path: '/id', value: 'p2' }], contentType: JSON_PATCH });

@@ -13,22 +13,43 @@ const ids = async (target: string) => (await searchOf(ctx, target)).ids;
 const sorted = async (target: string) => (await ids(target)).sort();
 
 const obs = (id: string, patient: string, code: string, date: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', id, status: 'final', subject: { reference: `Patient/${patient}` },
-  code: { coding: [{ system: LOINC, code, display: code === '72514-3' ? 'Pain severity' : 'Heart rate' }] }, effectiveDateTime: date, ...extra,
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: `Patient/${patient}` },
+  code: { coding: [{ system: LOINC, code, display: code === '72514-3' ? 'Pain severity' : 'Heart rate' }] },
+  effectiveDateTime: date,
+  ...extra,
 });
 
 before(async () => {
   for (const p of [
-    { resourceType: 'Patient', id: 'ann', name: [{ family: 'Ångström', given: ['Ann'] }], birthDate: '1970-05-01', gender: 'female', identifier: [{ system: 'urn:mrn', value: 'A1' }] },
-    { resourceType: 'Patient', id: 'bob', name: [{ family: 'Baker', given: ['Bob'] }], birthDate: '1985', gender: 'male', identifier: [{ system: 'urn:mrn', value: 'B2' }] },
+    {
+      resourceType: 'Patient',
+      id: 'ann',
+      name: [{ family: 'Ångström', given: ['Ann'] }],
+      birthDate: '1970-05-01',
+      gender: 'female',
+      identifier: [{ system: 'urn:mrn', value: 'A1' }],
+    },
+    {
+      resourceType: 'Patient',
+      id: 'bob',
+      name: [{ family: 'Baker', given: ['Bob'] }],
+      birthDate: '1985',
+      gender: 'male',
+      identifier: [{ system: 'urn:mrn', value: 'B2' }],
+    },
     { resourceType: 'Patient', id: 'cy', name: [{ family: 'Anders' }], gender: 'other' },
-  ]) await call(ctx, 'PUT', `Patient/${p.id}`, { body: p });
+  ])
+    await call(ctx, 'PUT', `Patient/${p.id}`, { body: p });
   for (const o of [
     obs('o1', 'ann', '72514-3', '2026-01-05T10:00:00Z'),
     obs('o2', 'ann', '8867-4', '2026-01-20'),
     obs('o3', 'bob', '72514-3', '2026-02-01T08:30:00+01:00'),
     obs('o4', 'bob', '72514-3', '2025-12-31', { status: 'preliminary' }),
-  ]) await call(ctx, 'PUT', `Observation/${o.id}`, { body: o });
+  ])
+    await call(ctx, 'PUT', `Observation/${o.id}`, { body: o });
 });
 
 test('token: code, system|code, |code, system|, :not and :text', async () => {
@@ -123,23 +144,45 @@ test('_count pages with next links, sorted or not, without skipping or repeating
 
 test('_include and _revinclude add what the matches refer to, or what refers to them', async () => {
   const inc = await call<Bundle>(ctx, 'GET', 'Observation?code=8867-4&_include=Observation:subject');
-  assert.deepEqual(inc.body!.entry!.map((e) => [e.resource!.id, e.search?.mode]), [['o2', 'match'], ['ann', 'include']]);
+  assert.deepEqual(
+    inc.body!.entry!.map((e) => [e.resource!.id, e.search?.mode]),
+    [
+      ['o2', 'match'],
+      ['ann', 'include'],
+    ],
+  );
   const rev = await call<Bundle>(ctx, 'GET', 'Patient?_id=bob&_revinclude=Observation:subject');
   assert.deepEqual(rev.body!.entry!.map((e) => e.resource!.id).sort(), ['bob', 'o3', 'o4']);
 });
 
 test('_include=* and _revinclude=* follow every reference parameter, as MySQL does', async () => {
   const inc = await call<Bundle>(ctx, 'GET', 'Observation?code=8867-4&_include=*');
-  assert.deepEqual(inc.body!.entry!.map((e) => [e.resource!.id, e.search?.mode]), [['o2', 'match'], ['ann', 'include']]);
+  assert.deepEqual(
+    inc.body!.entry!.map((e) => [e.resource!.id, e.search?.mode]),
+    [
+      ['o2', 'match'],
+      ['ann', 'include'],
+    ],
+  );
   const rev = await call<Bundle>(ctx, 'GET', 'Patient?_id=bob&_revinclude=*');
   assert.deepEqual(rev.body!.entry!.map((e) => e.resource!.id).sort(), ['bob', 'o3', 'o4']);
 });
 
-test('token :text pools the words of all of a parameter\'s codings and texts, as MySQL does', async () => {
-  await call(ctx, 'PUT', 'Condition/c1', { body: {
-    resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/ann' },
-    code: { coding: [{ system: 'urn:x', code: 'a', display: 'Aching back' }, { system: 'urn:x', code: 'b', display: 'Sharp knee' }], text: 'Joint trouble' },
-  } });
+test("token :text pools the words of all of a parameter's codings and texts, as MySQL does", async () => {
+  await call(ctx, 'PUT', 'Condition/c1', {
+    body: {
+      resourceType: 'Condition',
+      id: 'c1',
+      subject: { reference: 'Patient/ann' },
+      code: {
+        coding: [
+          { system: 'urn:x', code: 'a', display: 'Aching back' },
+          { system: 'urn:x', code: 'b', display: 'Sharp knee' },
+        ],
+        text: 'Joint trouble',
+      },
+    },
+  });
   assert.deepEqual(await ids('Condition?code:text=back knee'), ['c1'], 'words of two codings');
   assert.deepEqual(await ids('Condition?code:text=sharp trouble'), ['c1'], 'a coding and the text');
   assert.deepEqual(await ids('Condition?code:text=back elbow'), []);
@@ -170,7 +213,13 @@ test('what the memory store cannot answer (a quantity search) is refused, never 
 });
 
 test('POST _search takes form parameters', async () => {
-  const res = await call<Bundle>(ctx, 'POST', 'Patient/_search', { body: 'family=baker', contentType: 'application/x-www-form-urlencoded' });
-  assert.deepEqual(res.body!.entry!.map((e) => e.resource!.id), ['bob']);
+  const res = await call<Bundle>(ctx, 'POST', 'Patient/_search', {
+    body: 'family=baker',
+    contentType: 'application/x-www-form-urlencoded',
+  });
+  assert.deepEqual(
+    res.body!.entry!.map((e) => e.resource!.id),
+    ['bob'],
+  );
   assert.equal((await call(ctx, 'POST', 'Patient/_search', { body: { family: 'baker' } })).status, 400);
 });

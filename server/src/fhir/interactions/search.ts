@@ -26,7 +26,13 @@ export async function searchType(req: FhirRequest, type: string, ctx: FhirContex
 }
 
 /** Compartment search: GET [base]/Patient/[id]/Observation?params. https://hl7.org/fhir/R4/compartmentdefinition.html */
-export async function searchCompartment(req: FhirRequest, owner: string, id: string, type: string, ctx: FhirContext): Promise<FhirResponse> {
+export async function searchCompartment(
+  req: FhirRequest,
+  owner: string,
+  id: string,
+  type: string,
+  ctx: FhirContext,
+): Promise<FhirResponse> {
   if (!ctx.defs.compartmentTypes.includes(owner)) {
     throw badRequest(`${owner} is not a compartment; compartments are ${ctx.defs.compartmentTypes.join(', ')}`);
   }
@@ -49,7 +55,13 @@ function searchParams(req: FhirRequest): URLSearchParams {
 function ignoredEntry(ignored: string[]) {
   const oo: OperationOutcome = outcome(
     ...ignored.map((name) =>
-      issue({ severity: 'warning', code: 'not-supported', diagnostics: `Search parameter '${name}' was ignored`, expression: name, messageId: 'MSG_PARAM_UNKNOWN' }),
+      issue({
+        severity: 'warning',
+        code: 'not-supported',
+        diagnostics: `Search parameter '${name}' was ignored`,
+        expression: name,
+        messageId: 'MSG_PARAM_UNKNOWN',
+      }),
     ),
   );
   return { resource: oo, search: { mode: 'outcome' as const } };

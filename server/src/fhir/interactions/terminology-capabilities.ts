@@ -23,7 +23,10 @@ let statement: TerminologyCapabilities | undefined;
 export function terminologyCapabilities(ctx: FhirContext): TerminologyCapabilities {
   if (statement) return statement;
   const codeSystem = [...baseTerminology().codeSystems.values()]
-    .map((cs): TerminologyCapabilitiesCodeSystem => ({ uri: cs.url, version: [{ ...(cs.version ? { code: cs.version } : {}), ...FILTERS![0] }] }))
+    .map((cs): TerminologyCapabilitiesCodeSystem => ({
+      uri: cs.url,
+      version: [{ ...(cs.version ? { code: cs.version } : {}), ...FILTERS![0] }],
+    }))
     .sort((a, b) => a.uri!.localeCompare(b.uri!));
   return (statement = {
     resourceType: 'TerminologyCapabilities',
@@ -32,9 +35,9 @@ export function terminologyCapabilities(ctx: FhirContext): TerminologyCapabiliti
     publisher: 'FibroTrack',
     kind: 'instance',
     description:
-      'The code systems of FHIR R4 (with their v2 and v3 ones) that this server holds, and how its terminology operations behave. '
-      + 'A CodeSystem or ValueSet stored through the API is used as well, and wins over a held one of the same URL. '
-      + 'LOINC and SNOMED CT are not held: codes of those systems are not validated here.',
+      'The code systems of FHIR R4 (with their v2 and v3 ones) that this server holds, and how its terminology operations behave. ' +
+      'A CodeSystem or ValueSet stored through the API is used as well, and wins over a held one of the same URL. ' +
+      'LOINC and SNOMED CT are not held: codes of those systems are not validated here.',
     software: { name: 'FibroTrack FHIR', version: '0.1.0' },
     implementation: { description: 'FibroTrack FHIR R4 server', url: ctx.baseUrl },
     lockedDate: false,

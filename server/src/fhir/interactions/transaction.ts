@@ -37,8 +37,14 @@ export interface TransactionOptions {
   outer?: BundleRequest;
 }
 
-export async function transaction(bundle: Bundle, preference: ReturnPreference, ctx: FhirContext, opts: TransactionOptions = {}): Promise<Bundle> {
-  const validated = opts.validatedIn !== undefined && opts.validatedIn.validate === ctx.validate && opts.validatedIn.profiles === ctx.profiles;
+export async function transaction(
+  bundle: Bundle,
+  preference: ReturnPreference,
+  ctx: FhirContext,
+  opts: TransactionOptions = {},
+): Promise<Bundle> {
+  const validated =
+    opts.validatedIn !== undefined && opts.validatedIn.validate === ctx.validate && opts.validatedIn.profiles === ctx.profiles;
   const entries = bundle.entry ?? [];
   const responses = await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
@@ -74,7 +80,11 @@ async function assignIds(plans: Planned[], entries: BundleEntry[], ctx: FhirCont
   for (const p of plans) {
     const fullUrl = entries[p.index].fullUrl;
     if (fullUrl && fullUrls.has(fullUrl)) {
-      throw badRequest(`Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`, `Bundle.entry[${p.index}].fullUrl`, 'MSG_TRANSACTION_DUPLICATE_ID');
+      throw badRequest(
+        `Bundle.entry[${p.index}].fullUrl '${fullUrl}' appears more than once`,
+        `Bundle.entry[${p.index}].fullUrl`,
+        'MSG_TRANSACTION_DUPLICATE_ID',
+      );
     }
     await atEntry(p.index, async () => {
       if (p.req.method === 'POST') await planCreate(p, ctx, createdByCriteria);
@@ -109,7 +119,8 @@ async function planUpdate(p: Planned, ctx: FhirContext): Promise<void> {
     return;
   }
   const matches = await findMatches(ctx.repo, ctx, p.type, p.req.query);
-  if (matches.length > 1) throw multipleMatches(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`, 'UPDATE_MULTIPLE_MATCHES');
+  if (matches.length > 1)
+    throw multipleMatches(`Conditional update '${p.req.query.toString()}' matches several ${p.type} resources`, 'UPDATE_MULTIPLE_MATCHES');
   p.id = matches[0]?.id ?? (p.req.body as Resource).id ?? newId();
 }
 
@@ -119,9 +130,10 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
       const current = await ctx.repo.read(p.type, p.id!);
       return { status: 200, resource: current?.resource, version: current, isWrite: true };
     }
-    const checked = validated && !wantsLenient(p.req) && (p.req.body as Resource | undefined)?.resourceType === p.type
-      ? { resource: p.req.body as Resource, issues: [] }
-      : checkWrite(p.req, p.type, ctx, 'c');
+    const checked =
+      validated && !wantsLenient(p.req) && (p.req.body as Resource | undefined)?.resourceType === p.type
+        ? { resource: p.req.body as Resource, issues: [] }
+        : checkWrite(p.req, p.type, ctx, 'c');
     const resource = { ...checked.resource, id: p.id! };
     const version = await ctx.repo.write(resource, undefined, 'POST');
     return withIssues({ status: 201, resource: version.resource, version, created: true, isWrite: true }, checked, ctx);
@@ -130,9 +142,17 @@ async function execute(p: Planned, ctx: FhirContext, validated: boolean): Promis
     const checked = checkWrite(p.req, p.type, ctx, 'u');
     const resource = checked.resource;
     if (resource.id !== undefined && resource.id !== p.id && p.req.path.includes('/')) {
-      throw badRequest(`The resource id '${resource.id}' does not match the id '${p.id}' in request.url`, `${p.type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
+      throw badRequest(
+        `The resource id '${resource.id}' does not match the id '${p.id}' in request.url`,
+        `${p.type}.id`,
+        'MSG_RESOURCE_ID_MISMATCH',
+      );
     }
-    return withIssues(await updateLocked(ctx.repo, copyExact(resource, { ...resource, id: p.id! }), p.req.headers['if-match']), checked, ctx);
+    return withIssues(
+      await updateLocked(ctx.repo, copyExact(resource, { ...resource, id: p.id! }), p.req.headers['if-match']),
+      checked,
+      ctx,
+    );
   }
   return ctx.router.handle(p.req, ctx);
 }

@@ -16,7 +16,8 @@ export async function update(req: FhirRequest, type: string, id: string, ctx: Fh
   const checked = checkWrite(req, type, ctx, 'u');
   const resource = checked.resource;
   refuseBundleLocalReferences(resource);
-  if (resource.id === undefined) throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`, 'MSG_RESOURCE_ID_MISSING');
+  if (resource.id === undefined)
+    throw badRequest(`The body of an update must carry the id '${id}'`, `${type}.id`, 'MSG_RESOURCE_ID_MISSING');
   if (resource.id !== id) {
     throw badRequest(`The body's id '${resource.id}' does not match the id '${id}' in the URL`, `${type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
   }
@@ -28,16 +29,25 @@ export async function conditionalUpdate(req: FhirRequest, type: string, ctx: Fhi
   const resource = checked.resource;
   refuseBundleLocalReferences(resource);
   const criteria = req.query.toString();
-  return withIssues(await ctx.repo.transaction(async (repo) => {
-    await repo.lock(conditionKey(type, criteria));
-    const matches = await findMatches(repo, ctx, type, req.query);
-    if (matches.length > 1) throw multipleMatches(`Conditional update criteria '${criteria}' match several ${type} resources`, 'UPDATE_MULTIPLE_MATCHES');
-    if (matches.length === 1 && resource.id !== undefined && resource.id !== matches[0].id) {
-      throw badRequest(`The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`, `${type}.id`, 'MSG_RESOURCE_ID_MISMATCH');
-    }
-    const id = matches[0]?.id ?? resource.id ?? newId();
-    return updateLocked(repo, copyExact(resource, { ...resource, id }), req.headers['if-match']);
-  }), checked, ctx);
+  return withIssues(
+    await ctx.repo.transaction(async (repo) => {
+      await repo.lock(conditionKey(type, criteria));
+      const matches = await findMatches(repo, ctx, type, req.query);
+      if (matches.length > 1)
+        throw multipleMatches(`Conditional update criteria '${criteria}' match several ${type} resources`, 'UPDATE_MULTIPLE_MATCHES');
+      if (matches.length === 1 && resource.id !== undefined && resource.id !== matches[0].id) {
+        throw badRequest(
+          `The body's id '${resource.id}' differs from the matching resource ${type}/${matches[0].id}`,
+          `${type}.id`,
+          'MSG_RESOURCE_ID_MISMATCH',
+        );
+      }
+      const id = matches[0]?.id ?? resource.id ?? newId();
+      return updateLocked(repo, copyExact(resource, { ...resource, id }), req.headers['if-match']);
+    }),
+    checked,
+    ctx,
+  );
 }
 
 /** Writes the next version of `resource` after checking If-Match against the locked current version. */

@@ -26,7 +26,7 @@ export function childElement(base: string | null | undefined, name: string): Ele
     if (choiceTypes) return { path, repeating: false, choiceTypes };
     const elsewhere = r4.pathsDefinedElsewhere[path];
     if (elsewhere) return { path, repeating: isRepeating(elsewhere), type: 'BackboneElement' };
-    const type = typeCode(r4.path2Type[path] as TypeEntry);
+    const type = typeCode(r4.path2Type[path]);
     if (type) return { path, repeating: isRepeating(path), type };
   }
   return undefined;

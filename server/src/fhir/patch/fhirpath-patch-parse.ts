@@ -61,11 +61,13 @@ function parseOperation(param: unknown, i: number): PatchOperation {
     throw fail(`type must be one of ${TYPES.join(', ')}`);
   }
   const path = parts.get('path')?.valueString;
-  if (typeof path !== 'string' || path.trim() === '') throw fail('path (valueString) is required', `FHIRPath Patch operation ${i} (${type})`);
+  if (typeof path !== 'string' || path.trim() === '')
+    throw fail('path (valueString) is required', `FHIRPath Patch operation ${i} (${type})`);
   const label = `FHIRPath Patch operation ${i} (${type} ${path})`;
   const allowed = PARTS[type as PatchType];
   for (const name of parts.keys()) {
-    if (name !== 'type' && name !== 'path' && !allowed.includes(name as PartName)) throw fail(`part '${name}' does not apply to ${type}`, label);
+    if (name !== 'type' && name !== 'path' && !allowed.includes(name as PartName))
+      throw fail(`part '${name}' does not apply to ${type}`, label);
   }
   for (const name of allowed) if (!parts.has(name)) throw fail(`part '${name}' is required`, label);
   try {

@@ -12,12 +12,18 @@ const ids = (...values: string[]): Patient => ({
 const idValues = (p: Patient) => p.identifier?.map((i) => i.value);
 
 test('add a primitive to the resource', () => {
-  const out = patched<Patient>({ resourceType: 'Patient' }, op('add', 'Patient', { name: 'birthDate', value: { valueDate: '1930-01-01' } }));
+  const out = patched<Patient>(
+    { resourceType: 'Patient' },
+    op('add', 'Patient', { name: 'birthDate', value: { valueDate: '1930-01-01' } }),
+  );
   assert.deepEqual(out, { resourceType: 'Patient', birthDate: '1930-01-01' });
 });
 
 test('add to a repeating element appends', () => {
-  const out = patched(ids('value 1', 'value 2'), op('add', 'Patient', { name: 'identifier', value: { valueIdentifier: { system: 'http://example.org', value: 'value 3' } } }));
+  const out = patched(
+    ids('value 1', 'value 2'),
+    op('add', 'Patient', { name: 'identifier', value: { valueIdentifier: { system: 'http://example.org', value: 'value 3' } } }),
+  );
   assert.deepEqual(idValues(out), ['value 1', 'value 2', 'value 3']);
 });
 
@@ -28,37 +34,77 @@ test('add a nested primitive to a backbone element', () => {
 });
 
 test('add a complex value built from parts (anonymous type)', () => {
-  const value = { part: [{ name: 'name', valueHumanName: { text: 'a name' } }, { name: 'telecom', valueContactPoint: { system: 'phone' as const, value: '1' } }] };
+  const value = {
+    part: [
+      { name: 'name', valueHumanName: { text: 'a name' } },
+      { name: 'telecom', valueContactPoint: { system: 'phone' as const, value: '1' } },
+    ],
+  };
   const out = patched<Patient>({ resourceType: 'Patient' }, op('add', 'Patient', { name: 'contact', value }));
   // telecom repeats in the model, so it becomes a list even from a single part.
   assert.deepEqual(out.contact, [{ name: { text: 'a name' }, telecom: [{ system: 'phone', value: '1' }] }]);
 });
 
 test('add an identifier and a coding built from parts', () => {
-  const identifier = { part: [{ name: 'system', valueUri: 'urn:mrn' }, { name: 'value', valueString: '42' }, { name: 'type', valueCodeableConcept: { text: 'MRN' } }] };
-  const coding = { part: [{ name: 'system', valueUri: 'http://loinc.org' }, { name: 'code', valueCode: '8867-4' }] };
-  const obs: Observation = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://snomed.info/sct', code: '364075005' }] } };
-  const out = patched(obs, op('add', 'Observation', { name: 'identifier', value: identifier }), op('add', 'Observation.code', { name: 'coding', value: coding }));
+  const identifier = {
+    part: [
+      { name: 'system', valueUri: 'urn:mrn' },
+      { name: 'value', valueString: '42' },
+      { name: 'type', valueCodeableConcept: { text: 'MRN' } },
+    ],
+  };
+  const coding = {
+    part: [
+      { name: 'system', valueUri: 'http://loinc.org' },
+      { name: 'code', valueCode: '8867-4' },
+    ],
+  };
+  const obs: Observation = {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '364075005' }] },
+  };
+  const out = patched(
+    obs,
+    op('add', 'Observation', { name: 'identifier', value: identifier }),
+    op('add', 'Observation.code', { name: 'coding', value: coding }),
+  );
   assert.deepEqual(out.identifier, [{ system: 'urn:mrn', value: '42', type: { text: 'MRN' } }]);
   assert.deepEqual(out.code.coding![1], { system: 'http://loinc.org', code: '8867-4' });
 });
 
 test('insert into a list at an index', () => {
   const value = { valueIdentifier: { system: 'http://example.org', value: 'value 3' } };
-  assert.deepEqual(idValues(patched(ids('value 1', 'value 2'), op('insert', 'Patient.identifier', { index: 1, value }))), ['value 1', 'value 3', 'value 2']);
-  assert.deepEqual(idValues(patched(ids('value 1', 'value 2'), op('insert', 'Patient.identifier', { index: 0, value }))), ['value 3', 'value 1', 'value 2']);
+  assert.deepEqual(idValues(patched(ids('value 1', 'value 2'), op('insert', 'Patient.identifier', { index: 1, value }))), [
+    'value 1',
+    'value 3',
+    'value 2',
+  ]);
+  assert.deepEqual(idValues(patched(ids('value 1', 'value 2'), op('insert', 'Patient.identifier', { index: 0, value }))), [
+    'value 3',
+    'value 1',
+    'value 2',
+  ]);
   assert.deepEqual(idValues(patched(ids('value 1'), op('insert', 'Patient.identifier', { index: 1, value }))), ['value 1', 'value 3']);
 });
 
 test('insert into a list that does not exist yet', () => {
-  const out = patched<Patient>({ resourceType: 'Patient' }, op('insert', 'Patient.identifier', { index: 0, value: { valueIdentifier: { value: 'x' } } }));
+  const out = patched<Patient>(
+    { resourceType: 'Patient' },
+    op('insert', 'Patient.identifier', { index: 0, value: { valueIdentifier: { value: 'x' } } }),
+  );
   assert.deepEqual(out.identifier, [{ value: 'x' }]);
-  const relative = patched<Patient>({ resourceType: 'Patient' }, op('insert', 'identifier', { index: 0, value: { valueIdentifier: { value: 'y' } } }));
+  const relative = patched<Patient>(
+    { resourceType: 'Patient' },
+    op('insert', 'identifier', { index: 0, value: { valueIdentifier: { value: 'y' } } }),
+  );
   assert.deepEqual(relative.identifier, [{ value: 'y' }]);
 });
 
 test('delete a primitive, a list entry and a complex element', () => {
-  assert.deepEqual(patched<Patient>({ resourceType: 'Patient', birthDate: '1920-01-01' }, op('delete', 'Patient.birthDate')), { resourceType: 'Patient' });
+  assert.deepEqual(patched<Patient>({ resourceType: 'Patient', birthDate: '1920-01-01' }, op('delete', 'Patient.birthDate')), {
+    resourceType: 'Patient',
+  });
   assert.deepEqual(idValues(patched(ids('value 1', 'value 2', 'value 3'), op('delete', 'Patient.identifier[1]'))), ['value 1', 'value 3']);
   const married: Patient = { resourceType: 'Patient', maritalStatus: { text: 'married' } };
   assert.deepEqual(patched(married, op('delete', 'Patient.maritalStatus')), { resourceType: 'Patient' });
@@ -76,14 +122,24 @@ test('delete leaves no empty parent behind', () => {
 });
 
 test('replace a primitive, a nested primitive and a complex element', () => {
-  const p: Patient = { resourceType: 'Patient', birthDate: '1920-01-01', maritalStatus: { id: '1', text: 'married' }, contact: [{ gender: 'male' }] };
+  const p: Patient = {
+    resourceType: 'Patient',
+    birthDate: '1920-01-01',
+    maritalStatus: { id: '1', text: 'married' },
+    contact: [{ gender: 'male' }],
+  };
   const out = patched(
     p,
     op('replace', 'Patient.birthDate', { value: { valueDate: '1930-01-01' } }),
     op('replace', 'Patient.contact[0].gender', { value: { valueCode: 'female' } }),
     op('replace', 'Patient.maritalStatus', { value: { valueCodeableConcept: { id: '2', text: 'not married' } } }),
   );
-  assert.deepEqual(out, { resourceType: 'Patient', birthDate: '1930-01-01', maritalStatus: { id: '2', text: 'not married' }, contact: [{ gender: 'female' }] });
+  assert.deepEqual(out, {
+    resourceType: 'Patient',
+    birthDate: '1930-01-01',
+    maritalStatus: { id: '2', text: 'not married' },
+    contact: [{ gender: 'female' }],
+  });
 });
 
 test('replace selected by a filter', () => {
@@ -114,15 +170,28 @@ test('choice type: replace may change the type, and the old key goes', () => {
 
 test('choice type inside a complex value built from parts', () => {
   const obs: Observation = { resourceType: 'Observation', status: 'final', code: { text: 'pain' } };
-  const component = { part: [{ name: 'code', valueCodeableConcept: { text: 'intensity' } }, { name: 'value', valueInteger: 6 }] };
+  const component = {
+    part: [
+      { name: 'code', valueCodeableConcept: { text: 'intensity' } },
+      { name: 'value', valueInteger: 6 },
+    ],
+  };
   const out = patched(obs, op('add', 'Observation', { name: 'component', value: component }));
   assert.deepEqual(out.component, [{ code: { text: 'intensity' }, valueInteger: 6 }]);
 });
 
 test('primitive extensions live in the _ sibling and follow the value', () => {
   // R4 Parameters cannot carry a valueExtension, so an extension is built from parts.
-  const ext = { part: [{ name: 'url', valueUri: 'http://example.org/birthTime' }, { name: 'value', valueDateTime: '1974-12-25T14:35:45-05:00' }] };
-  const out = patched<Patient>({ resourceType: 'Patient', birthDate: '1974-12-25' }, op('add', 'Patient.birthDate', { name: 'extension', value: ext }));
+  const ext = {
+    part: [
+      { name: 'url', valueUri: 'http://example.org/birthTime' },
+      { name: 'value', valueDateTime: '1974-12-25T14:35:45-05:00' },
+    ],
+  };
+  const out = patched<Patient>(
+    { resourceType: 'Patient', birthDate: '1974-12-25' },
+    op('add', 'Patient.birthDate', { name: 'extension', value: ext }),
+  );
   assert.deepEqual(out._birthDate, { extension: [{ url: 'http://example.org/birthTime', valueDateTime: '1974-12-25T14:35:45-05:00' }] });
   assert.deepEqual(patched(out, op('delete', 'Patient.birthDate')), { resourceType: 'Patient' });
   const named: Patient = { resourceType: 'Patient', name: [{ given: ['A', 'B', 'C'], _given: [null, { id: 'b' }, null] as never }] };

@@ -48,7 +48,7 @@ function applyOperation(doc: Json, op: PatchOperation): void {
       const built = buildValue(op.value!, list.element, op.label, op.expression);
       elementKey(list.element, list.name, built, op.label, op.expression);
       insertInto(list, op.index!, built.value);
-      keepText(built, list.container, list.key, op.index!);
+      keepText(built, list.container, list.key, op.index);
       return;
     }
     case 'delete': {
@@ -72,7 +72,10 @@ function applyOperation(doc: Json, op: PatchOperation): void {
     case 'move': {
       const list = listFor(nodes, op, locator, doc);
       const length = listLength(list);
-      for (const [what, i] of [['source', op.source!], ['destination', op.destination!]] as const) {
+      for (const [what, i] of [
+        ['source', op.source!],
+        ['destination', op.destination!],
+      ] as const) {
         if (i < 0 || i >= length) {
           throw fail(`${what} index ${i} is out of range: the list has ${length} element(s), so it must be 0..${length - 1}`);
         }

@@ -49,7 +49,13 @@ test('anything else is a 415 not-supported', () => {
 });
 
 test('errors of the chosen format pass through', () => {
-  assert.throws(() => applyPatch(patient(), 'application/json-patch+json', {}), (err: unknown) => err instanceof OutcomeError && err.status === 400);
+  assert.throws(
+    () => applyPatch(patient(), 'application/json-patch+json', {}),
+    (err: unknown) => err instanceof OutcomeError && err.status === 400,
+  );
   const bad = patchOf(op('replace', 'Patient.gender', { value: { valueCode: 'male' } }));
-  assert.throws(() => applyPatch(patient(), 'application/fhir+json', bad), (err: unknown) => err instanceof OutcomeError && err.status === 422);
+  assert.throws(
+    () => applyPatch(patient(), 'application/fhir+json', bad),
+    (err: unknown) => err instanceof OutcomeError && err.status === 422,
+  );
 });

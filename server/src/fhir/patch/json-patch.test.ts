@@ -115,7 +115,14 @@ test('malformed documents are a 400', () => {
 });
 
 test('a malformed later operation rejects the whole patch before anything applies', () => {
-  rejects([{ op: 'replace', path: '/active', value: false }, { op: 'nope', path: '/a' }], 400, /operation 1/);
+  rejects(
+    [
+      { op: 'replace', path: '/active', value: false },
+      { op: 'nope', path: '/a' },
+    ],
+    400,
+    /operation 1/,
+  );
 });
 
 test('values are copied, so the result does not alias the patch body', () => {

@@ -77,7 +77,10 @@ function keepValueText(doc: unknown, op: Operation): void {
   if (op.op !== 'add' && op.op !== 'replace') return;
   const text = exactTextOf(op, 'value');
   if (text === undefined) return;
-  const tokens = op.path.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = op.path
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = tokens.pop();
   let parent: unknown = doc;
   for (const t of tokens) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[t] : undefined;

@@ -69,7 +69,7 @@ export class Locator {
     const { container } = slot;
     if (slot.index === undefined) {
       if (!isObject(container[extKey]) && create) container[extKey] = {};
-      if (isObject(container[extKey])) return container[extKey] as Json;
+      if (isObject(container[extKey])) return container[extKey];
       throw this.notInResource();
     }
     if (!Array.isArray(container[extKey]) && create) {

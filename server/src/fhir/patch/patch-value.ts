@@ -52,13 +52,7 @@ function buildComplex(parts: ParametersParameter[], base: string | undefined, wh
  * The JSON property name for a value placed in `element` under `name`: for a choice element the type is part
  * of the name (`value` + Quantity → `valueQuantity`). Also rejects values whose type does not fit.
  */
-export function elementKey(
-  element: ElementInfo | undefined,
-  name: string,
-  built: BuiltValue,
-  where: string,
-  expression?: string,
-): string {
+export function elementKey(element: ElementInfo | undefined, name: string, built: BuiltValue, where: string, expression?: string): string {
   if (element?.choiceTypes) {
     if (!built.type) {
       throw unprocessable(`${where}: '${name}' is a choice element, so its value needs a type (value[x]), not parts`, expression);

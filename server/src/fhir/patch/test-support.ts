@@ -44,7 +44,10 @@ export function patched<T extends Resource>(input: T, ...ops: Part[]): T {
 export function assertFails(status: number, pattern: RegExp, input: Resource, body: unknown): OutcomeError {
   const before = structuredClone(input);
   let caught: unknown;
-  assert.throws(() => applyFhirPathPatch(input, body), (err: unknown) => ((caught = err), true));
+  assert.throws(
+    () => applyFhirPathPatch(input, body),
+    (err: unknown) => ((caught = err), true),
+  );
   assert.deepEqual(input, before, 'input resource was mutated');
   assert.ok(caught instanceof OutcomeError, `expected an OutcomeError, got ${String(caught)}`);
   assert.equal(caught.status, status, caught.message);

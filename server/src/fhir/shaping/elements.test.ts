@@ -19,7 +19,15 @@ test('_elements=name,birthDate on Patient keeps those, their primitive extension
 });
 
 test('mandatory elements are kept unasked', () => {
-  assert.deepEqual(keys(applyElements(observation(), ['subject'], defs)), ['_status', 'code', 'id', 'meta', 'resourceType', 'status', 'subject']);
+  assert.deepEqual(keys(applyElements(observation(), ['subject'], defs)), [
+    '_status',
+    'code',
+    'id',
+    'meta',
+    'resourceType',
+    'status',
+    'subject',
+  ]);
 });
 
 test('choice elements can be named value, value[x] or valueQuantity', () => {

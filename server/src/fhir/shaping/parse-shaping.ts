@@ -15,7 +15,8 @@ export function parseShaping(query: Record<string, string | string[] | undefined
   const shaping: Shaping = {};
   const summaries = [...new Set(values(query._summary))];
   // Two different modes cannot both be honoured, and picking one would silently ignore the other.
-  if (summaries.length > 1) throw badRequest(`_summary was given more than once: ${summaries.join(', ')}`, '_summary', 'MSG_PARAM_NO_REPEAT');
+  if (summaries.length > 1)
+    throw badRequest(`_summary was given more than once: ${summaries.join(', ')}`, '_summary', 'MSG_PARAM_NO_REPEAT');
   if (summaries.length === 1) {
     const mode = summaries[0];
     if (!MODES.has(mode)) throw invalidParameter(`_summary must be one of true, text, data, count, false; got '${mode}'`, '_summary');

@@ -30,7 +30,18 @@ test('_summary=true looks inside datatypes and drops emptied ones', () => {
 
 test('_summary=true on Observation keeps code, subject, value and mandatory status; backbone children too', () => {
   const s = applySummary(observation(), 'true', defs) as unknown as Obj;
-  assert.deepEqual(keys(s), ['_status', 'code', 'component', 'effectiveDateTime', 'id', 'meta', 'resourceType', 'status', 'subject', 'valueQuantity']);
+  assert.deepEqual(keys(s), [
+    '_status',
+    'code',
+    'component',
+    'effectiveDateTime',
+    'id',
+    'meta',
+    'resourceType',
+    'status',
+    'subject',
+    'valueQuantity',
+  ]);
   assert.deepEqual(s.code, (observation() as unknown as Obj).code);
   assert.deepEqual(s.subject, { reference: 'Patient/p1', display: 'Jane' });
   assert.deepEqual(s.valueQuantity, { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' });
@@ -47,8 +58,19 @@ test('_summary=true keeps a mandatory element even when nothing in it is summary
 test('_summary=true on the official Patient example', () => {
   const s = applySummary(example('Patient-example.json'), 'true', defs);
   assert.deepEqual(keys(s), [
-    '_birthDate', 'active', 'address', 'birthDate', 'deceasedBoolean', 'gender', 'id', 'identifier',
-    'managingOrganization', 'meta', 'name', 'resourceType', 'telecom',
+    '_birthDate',
+    'active',
+    'address',
+    'birthDate',
+    'deceasedBoolean',
+    'gender',
+    'id',
+    'identifier',
+    'managingOrganization',
+    'meta',
+    'name',
+    'resourceType',
+    'telecom',
   ]);
 });
 
@@ -82,10 +104,14 @@ test('_summary=count on a single resource is a 400 on _summary', () => {
 test('results carry SUBSETTED after existing tags, once, and keep the rest of meta', () => {
   for (const mode of ['true', 'text', 'data'] as const) {
     const s = applySummary(patient(), mode, defs);
-    assert.deepEqual(s.meta?.tag, [
-      { system: 'urn:example:tags', code: 'keep-me' },
-      { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' },
-    ], mode);
+    assert.deepEqual(
+      s.meta?.tag,
+      [
+        { system: 'urn:example:tags', code: 'keep-me' },
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' },
+      ],
+      mode,
+    );
     assert.equal(s.meta?.versionId, '3');
     assert.deepEqual(tagCodes(applySummary(s, mode, defs)), ['keep-me', 'SUBSETTED'], 'not tagged twice');
   }

@@ -6,7 +6,8 @@ import { toResourceVersion, type MemoryState } from './memory-state.js';
 
 export function historyPage(state: MemoryState, q: HistoryQuery): Page<ResourceVersion> {
   const cursor = q.cursor === undefined ? undefined : Number(Buffer.from(q.cursor, 'base64url').toString());
-  if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor > 0)) throw invalidParameter(`Invalid paging cursor '${q.cursor}'`, '_cursor');
+  if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor > 0))
+    throw invalidParameter(`Invalid paging cursor '${q.cursor}'`, '_cursor');
   const since = q.since?.getTime();
   const at = q.at?.getTime();
   const selected = [...state.log].reverse().flatMap(({ seq, key, index }) => {

@@ -39,8 +39,15 @@ const fromType = (spec: IncludeSpec, type: string) => spec.sourceType === '*' ||
 function referredTo(spec: IncludeSpec, from: readonly StoredResource[], state: MemoryState): StoredResource[] {
   return from
     .filter((s) => fromType(spec, s.type) && s.rows)
-    .flatMap((s) => s.rows!.reference.filter((ref) => takes(spec, ref.param) && ref.targetType !== null && ref.targetId !== null
-      && (!spec.targetType || ref.targetType === spec.targetType)))
+    .flatMap((s) =>
+      s.rows!.reference.filter(
+        (ref) =>
+          takes(spec, ref.param) &&
+          ref.targetType !== null &&
+          ref.targetId !== null &&
+          (!spec.targetType || ref.targetType === spec.targetType),
+      ),
+    )
     .flatMap((ref) => {
       const target = state.resources.get(keyOf(ref.targetType!, ref.targetId!));
       return target?.rows ? [target] : [];
@@ -50,8 +57,14 @@ function referredTo(spec: IncludeSpec, from: readonly StoredResource[], state: M
 function referringTo(spec: IncludeSpec, from: readonly StoredResource[], state: MemoryState): StoredResource[] {
   const targets = new Set(from.filter((t) => !spec.targetType || t.type === spec.targetType).map((t) => keyOf(t.type, t.id)));
   if (targets.size === 0) return [];
-  return [...state.resources.values()].filter((s) => fromType(spec, s.type) && s.rows
-    && s.rows.reference.some((ref) => takes(spec, ref.param) && ref.targetType !== null && targets.has(keyOf(ref.targetType, ref.targetId ?? ''))));
+  return [...state.resources.values()].filter(
+    (s) =>
+      fromType(spec, s.type) &&
+      s.rows &&
+      s.rows.reference.some(
+        (ref) => takes(spec, ref.param) && ref.targetType !== null && targets.has(keyOf(ref.targetType, ref.targetId ?? '')),
+      ),
+  );
 }
 
 export const resourcesOf = (stored: readonly StoredResource[]) => stored.flatMap((r) => currentResource(r) ?? []);

@@ -22,7 +22,9 @@ export function lastnOf(matches: readonly StoredResource[], max: number): Stored
     }
   }
   // MySQL sorts a NULL system first.
-  const ordered = [...groups.values()].sort((a, b) => Number(a.system !== null) - Number(b.system !== null) || cmp(a.system ?? '', b.system ?? '') || cmp(a.code, b.code));
+  const ordered = [...groups.values()].sort(
+    (a, b) => Number(a.system !== null) - Number(b.system !== null) || cmp(a.system ?? '', b.system ?? '') || cmp(a.code, b.code),
+  );
   const seen = new Set<StoredResource>();
   const out: StoredResource[] = [];
   for (const g of ordered) {

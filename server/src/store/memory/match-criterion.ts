@@ -27,16 +27,23 @@ function criterionMatcher(type: string, c: SearchCriterion, ctx: MatchContext): 
   if (c.kind === 'chain') {
     // The reference points at a current resource of one of the target types that meets the rest of the chain.
     const targets = c.targets.map((t) => ({ type: t.type, matches: criterionMatcher(t.type, t.criterion, ctx) }));
-    return (r) => r.rows!.reference.some((ref) => {
-      if (ref.param !== c.def.code || ref.targetType === null || ref.targetId === null) return false;
-      const target = ctx.state.resources.get(keyOf(ref.targetType, ref.targetId));
-      return target?.rows !== undefined && targets.some((t) => t.type === target.type && t.matches(target));
-    });
+    return (r) =>
+      r.rows!.reference.some((ref) => {
+        if (ref.param !== c.def.code || ref.targetType === null || ref.targetId === null) return false;
+        const target = ctx.state.resources.get(keyOf(ref.targetType, ref.targetId));
+        return target?.rows !== undefined && targets.some((t) => t.type === target.type && t.matches(target));
+      });
   }
   // _has: some current resource of c.type refers to this one through c.param and meets c.criterion.
   const inner = criterionMatcher(c.type, c.criterion, ctx);
-  return (r) => [...ctx.state.resources.values()].some((s) => s.type === c.type && s.rows !== undefined
-    && s.rows.reference.some((ref) => ref.param === c.param && ref.targetType === r.type && ref.targetId === r.id) && inner(s));
+  return (r) =>
+    [...ctx.state.resources.values()].some(
+      (s) =>
+        s.type === c.type &&
+        s.rows !== undefined &&
+        s.rows.reference.some((ref) => ref.param === c.param && ref.targetType === r.type && ref.targetId === r.id) &&
+        inner(s),
+    );
 }
 
 function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
@@ -79,7 +86,10 @@ function paramMatcher(c: ParamCriterion, ctx: MatchContext): Matcher {
 
 /** The resource refers to the compartment owner through one of the scope's parameters (`{def}`: it is the owner). */
 function compartmentMatcher(scope: CompartmentScope): Matcher {
-  return (r) => scope.params.some((p) => p === '{def}'
-    ? r.type === scope.type && r.id === scope.id
-    : r.rows!.reference.some((ref) => ref.param === p && ref.targetType === scope.type && ref.targetId === scope.id));
+  return (r) =>
+    scope.params.some((p) =>
+      p === '{def}'
+        ? r.type === scope.type && r.id === scope.id
+        : r.rows!.reference.some((ref) => ref.param === p && ref.targetType === scope.type && ref.targetId === scope.id),
+    );
 }

@@ -20,15 +20,26 @@ export const refuse = (what: string) =>
   notSupported(`The in-memory repository (store/memory, for tests) cannot answer ${what}; MysqlRepository can`);
 
 /** A row predicate for one value of a criterion on `def` (modifier as parsed; :missing and :not are the caller's). */
-export function valueMatcher(def: SearchParamDef, modifier: string | undefined, value: string, ctx: { baseUrl: string; now: number }): (row: never) => boolean {
+export function valueMatcher(
+  def: SearchParamDef,
+  modifier: string | undefined,
+  value: string,
+  ctx: { baseUrl: string; now: number },
+): (row: never) => boolean {
   if (FULL_TEXT_PARAMS.has(def.code) || modifier === 'text') throw refuse(`full-text search ('${def.code}') but on token parameters`);
   switch (def.type) {
-    case 'token': return tokenMatcher(value, modifier) as (row: never) => boolean;
-    case 'reference': return referenceMatcher(value, modifier, def, ctx.baseUrl) as (row: never) => boolean;
-    case 'date': return dateMatcher(value, def.code, ctx.now) as (row: never) => boolean;
-    case 'string': return stringMatcher(value, modifier) as (row: never) => boolean;
-    case 'uri': return uriMatcher(value, modifier) as (row: never) => boolean;
-    default: throw refuse(`${def.type} search parameters ('${def.code}')`);
+    case 'token':
+      return tokenMatcher(value, modifier);
+    case 'reference':
+      return referenceMatcher(value, modifier, def, ctx.baseUrl);
+    case 'date':
+      return dateMatcher(value, def.code, ctx.now);
+    case 'string':
+      return stringMatcher(value, modifier);
+    case 'uri':
+      return uriMatcher(value, modifier);
+    default:
+      throw refuse(`${def.type} search parameters ('${def.code}')`);
   }
 }
 
@@ -70,17 +81,24 @@ export function tokenMatcher(value: string, modifier?: string): (row: TokenRow) 
 
 /** Token rows whose coding is in one of the resolved code sets (:in, :not-in, :above, :below). */
 export function codeSetMatcher(sets: readonly CodeSet[]): (row: TokenRow) => boolean {
-  return (r) => r.system !== null && sets.some((set) => {
-    const s = set.get(r.system!);
-    if (!s) return false;
-    // As SQL's `code NOT IN (excluded)`: a row without a code is outside any exclusion list.
-    if (s.all) return s.excluded.size === 0 || (r.code !== null && !s.excluded.has(r.code));
-    return r.code !== null && s.codes.has(r.code);
-  });
+  return (r) =>
+    r.system !== null &&
+    sets.some((set) => {
+      const s = set.get(r.system!);
+      if (!s) return false;
+      // As SQL's `code NOT IN (excluded)`: a row without a code is outside any exclusion list.
+      if (s.all) return s.excluded.size === 0 || (r.code !== null && !s.excluded.has(r.code));
+      return r.code !== null && s.codes.has(r.code);
+    });
 }
 
 /** `id`, `Type/id`, an absolute URL (ours read as local), `:Type`. */
-export function referenceMatcher(value: string, modifier: string | undefined, def: SearchParamDef, baseUrl: string): (row: ReferenceRow) => boolean {
+export function referenceMatcher(
+  value: string,
+  modifier: string | undefined,
+  def: SearchParamDef,
+  baseUrl: string,
+): (row: ReferenceRow) => boolean {
   const local = value.startsWith(`${baseUrl}/`) ? value.slice(baseUrl.length + 1) : value;
   if (/^[a-z][a-z0-9+.-]*:/i.test(local)) {
     const url = local.split('|')[0];
@@ -89,7 +107,8 @@ export function referenceMatcher(value: string, modifier: string | undefined, de
   const parts = local.split('/');
   const [type, id] = parts.length >= 2 ? [parts[0], parts[1]] : [modifier, parts[0]];
   if (!id || !isValidId(id)) throw invalidParameter(`Search parameter '${def.code}': '${value}' is not a valid reference`, def.code);
-  if (type && modifier && modifier !== type) throw invalidParameter(`Search parameter '${def.code}:${modifier}' cannot match a ${type} reference`, def.code);
+  if (type && modifier && modifier !== type)
+    throw invalidParameter(`Search parameter '${def.code}:${modifier}' cannot match a ${type} reference`, def.code);
   return type ? (r) => r.targetId === id && r.targetType === type : (r) => r.targetId === id;
 }
 
@@ -101,14 +120,22 @@ export function dateMatcher(value: string, name: string, now: number): (row: Pic
   const lo = range.start;
   const hi = range.end;
   switch (prefix) {
-    case 'eq': return (r) => r.start >= lo && r.end <= hi;
-    case 'ne': return (r) => r.start < lo || r.end > hi;
-    case 'gt': return (r) => r.end > hi;
-    case 'lt': return (r) => r.start < lo;
-    case 'ge': return (r) => r.end >= lo;
-    case 'le': return (r) => r.start <= hi;
-    case 'sa': return (r) => r.start > hi;
-    case 'eb': return (r) => r.end < lo;
+    case 'eq':
+      return (r) => r.start >= lo && r.end <= hi;
+    case 'ne':
+      return (r) => r.start < lo || r.end > hi;
+    case 'gt':
+      return (r) => r.end > hi;
+    case 'lt':
+      return (r) => r.start < lo;
+    case 'ge':
+      return (r) => r.end >= lo;
+    case 'le':
+      return (r) => r.start <= hi;
+    case 'sa':
+      return (r) => r.start > hi;
+    case 'eb':
+      return (r) => r.end < lo;
     case 'ap': {
       const margin = Math.max(DAY, Math.abs(now - lo) * 0.1);
       return (r) => r.end >= lo - margin && r.start <= hi + margin;

@@ -9,13 +9,31 @@ import { copyExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, resourceTooLarge } from '../../core/outcomes.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchRequest } from '../../search/search-request.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../repository.js';
+import type {
+  EverythingQuery,
+  FhirRepository,
+  HistoryQuery,
+  Page,
+  ResourceVersion,
+  StatsGroup,
+  StatsQuery,
+  WriteMethod,
+} from '../repository.js';
 import { historyPage } from './history.js';
 import { includedFor, resourcesOf } from './includes.js';
 import { lastnOf } from './lastn.js';
 import { requestMatcher } from './match-criterion.js';
 import { refuse } from './match-value.js';
-import { copyState, currentVersion, emptyState, keyOf, toResourceVersion, type MemoryState, type StoredResource, type StoredVersion } from './memory-state.js';
+import {
+  copyState,
+  currentVersion,
+  emptyState,
+  keyOf,
+  toResourceVersion,
+  type MemoryState,
+  type StoredResource,
+  type StoredVersion,
+} from './memory-state.js';
 import { pageOf } from './search-page.js';
 
 export interface MemoryRepositoryOptions {
@@ -43,7 +61,11 @@ const running = new AsyncLocalStorage<Shared>();
 export class MemoryRepository implements FhirRepository {
   private readonly shared: Shared;
 
-  constructor(private readonly options: MemoryRepositoryOptions, shared?: Shared, private readonly tx?: { state: MemoryState }) {
+  constructor(
+    private readonly options: MemoryRepositoryOptions,
+    shared?: Shared,
+    private readonly tx?: { state: MemoryState },
+  ) {
     this.shared = shared ?? { state: emptyState(), queue: Promise.resolve(), locks: new Map() };
   }
 
@@ -80,7 +102,8 @@ export class MemoryRepository implements FhirRepository {
       if (p.nextCursor) page.nextCursor = p.nextCursor;
       if (request.total !== 'none' && request.cursor === undefined && p.nextCursor === undefined) page.total = page.items.length;
     }
-    if (shown.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) page.included = resourcesOf(includedFor(request, shown, state));
+    if (shown.length > 0 && (request.include.length > 0 || request.revinclude.length > 0))
+      page.included = resourcesOf(includedFor(request, shown, state));
     // An estimate is exact here.
     if ((request.total === 'accurate' || request.total === 'estimate') && page.total === undefined) page.total = matches.length;
     return page;
@@ -99,13 +122,20 @@ export class MemoryRepository implements FhirRepository {
     return Promise.reject(refuse('Patient/$everything'));
   }
 
-  async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+  async storedIdentifiers(
+    type: string,
+    param: string,
+    target: { type: string; id: string },
+    system: string,
+    values: readonly string[],
+  ): Promise<Set<string>> {
     const wanted = new Set(values);
     const found = new Set<string>();
     for (const r of this.state.resources.values()) {
       if (r.type !== type || !r.rows) continue;
       if (!r.rows.reference.some((ref) => ref.param === param && ref.targetType === target.type && ref.targetId === target.id)) continue;
-      for (const t of r.rows.token) if (t.param === 'identifier' && t.system === system && t.code !== null && wanted.has(t.code)) found.add(t.code);
+      for (const t of r.rows.token)
+        if (t.param === 'identifier' && t.system === system && t.code !== null && wanted.has(t.code)) found.add(t.code);
     }
     return found;
   }
@@ -113,7 +143,9 @@ export class MemoryRepository implements FhirRepository {
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this);
     if (running.getStore() === this.shared) {
-      throw new Error('A transaction was begun on the root repository inside a transaction of the same store: it would wait for itself (use the repository the transaction passed)');
+      throw new Error(
+        'A transaction was begun on the root repository inside a transaction of the same store: it would wait for itself (use the repository the transaction passed)',
+      );
     }
     const run = this.shared.queue.then(async () => {
       const tx = { state: copyState(this.shared.state) };
@@ -182,12 +214,21 @@ export class MemoryRepository implements FhirRepository {
     const current = this.state.resources.get(keyOf(type, id));
     const currentId = current ? String(current.versions[current.versions.length - 1].versionId) : undefined;
     if (currentId !== previous?.versionId) {
-      throw conflict(`${type}/${id} changed since it was read (version ${currentId ?? 'none'}, expected ${previous?.versionId ?? 'none'}); retry`);
+      throw conflict(
+        `${type}/${id} changed since it was read (version ${currentId ?? 'none'}, expected ${previous?.versionId ?? 'none'}); retry`,
+      );
     }
     return current;
   }
 
-  private append(state: MemoryState, current: StoredResource | undefined, type: string, id: string, v: Omit<StoredVersion, 'seq'>, rows: StoredResource['rows']): void {
+  private append(
+    state: MemoryState,
+    current: StoredResource | undefined,
+    type: string,
+    id: string,
+    v: Omit<StoredVersion, 'seq'>,
+    rows: StoredResource['rows'],
+  ): void {
     const key = keyOf(type, id);
     const seq = state.nextSeq++;
     const versions = [...(current?.versions ?? []), { ...v, seq }];

@@ -40,7 +40,12 @@ export const keyOf = (type: string, id: string) => `${type}/${id}`;
 export const emptyState = (): MemoryState => ({ resources: new Map(), log: [], nextPk: 1, nextSeq: 1 });
 
 /** A copy a transaction may change: the maps and arrays are new, the stored resources shared (they are replaced, never changed). */
-export const copyState = (s: MemoryState): MemoryState => ({ resources: new Map(s.resources), log: [...s.log], nextPk: s.nextPk, nextSeq: s.nextSeq });
+export const copyState = (s: MemoryState): MemoryState => ({
+  resources: new Map(s.resources),
+  log: [...s.log],
+  nextPk: s.nextPk,
+  nextSeq: s.nextSeq,
+});
 
 export function toResourceVersion(r: StoredResource, v: StoredVersion, method: WriteMethod = v.method): ResourceVersion {
   return {

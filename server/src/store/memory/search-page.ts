@@ -36,19 +36,30 @@ function sortValue(r: StoredResource, key: SortKey): KeyValue {
   if (code === '_lastUpdated') return Date.parse(r.versions[r.versions.length - 1].lastUpdated);
   const rows = r.rows!;
   const of = <T extends { param: string }>(table: readonly T[], value: (row: T) => string | number | null): KeyValue => {
-    const values = table.filter((row) => row.param === code).map(value).filter((v) => v !== null);
+    const values = table
+      .filter((row) => row.param === code)
+      .map(value)
+      .filter((v) => v !== null);
     if (values.length === 0) return null;
     return values.reduce((a, b) => ((key.desc ? b > a : b < a) ? b : a));
   };
   switch (key.def.type as keyof IndexRows) {
-    case 'date': return of(rows.date, (row) => (key.desc ? row.end : row.start));
-    case 'string': return of(rows.string, (row) => row.normalized);
-    case 'token': return of(rows.token, (row) => row.code);
-    case 'reference': return of(rows.reference, (row) => row.targetId);
-    case 'uri': return of(rows.uri, (row) => row.uri);
-    case 'number': return of(rows.number, (row) => row.value);
-    case 'quantity': return of(rows.quantity, (row) => row.value);
-    default: throw refuse(`_sort on ${key.def.type} parameters ('${code}')`);
+    case 'date':
+      return of(rows.date, (row) => (key.desc ? row.end : row.start));
+    case 'string':
+      return of(rows.string, (row) => row.normalized);
+    case 'token':
+      return of(rows.token, (row) => row.code);
+    case 'reference':
+      return of(rows.reference, (row) => row.targetId);
+    case 'uri':
+      return of(rows.uri, (row) => row.uri);
+    case 'number':
+      return of(rows.number, (row) => row.value);
+    case 'quantity':
+      return of(rows.quantity, (row) => row.value);
+    default:
+      throw refuse(`_sort on ${key.def.type} parameters ('${code}')`);
   }
 }
 

@@ -21,10 +21,9 @@ export function limitAcquireWait(pool: Pool, timeoutMs: number): void {
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
-      const err = Object.assign(
-        new Error(`no database connection became free within DB_POOL_ACQUIRE_TIMEOUT_MS=${timeoutMs} ms`),
-        { code: POOL_ACQUIRE_TIMEOUT },
-      );
+      const err = Object.assign(new Error(`no database connection became free within DB_POOL_ACQUIRE_TIMEOUT_MS=${timeoutMs} ms`), {
+        code: POOL_ACQUIRE_TIMEOUT,
+      });
       cb(err);
     }, timeoutMs);
     acquire((err, conn) => {

@@ -30,7 +30,10 @@ async function patientCompartments(conn: PoolConnection): Promise<void> {
     await conn.beginTransaction();
     try {
       for (const [table, columns] of Object.entries(COMPARTMENT_TABLES)) {
-        const select = columns.split(', ').map((c) => `t.${c}`).join(', ');
+        const select = columns
+          .split(', ')
+          .map((c) => `t.${c}`)
+          .join(', ');
         await conn.query(
           `INSERT INTO ${table} (${columns}, compartment) SELECT ${select}, m.target_id FROM ${table} t
            JOIN (${members}) m ON m.resource_pk = t.resource_pk WHERE t.res_type = ? AND t.compartment = ''`,
@@ -51,13 +54,22 @@ async function patientCompartments(conn: PoolConnection): Promise<void> {
 }
 
 /** The columns of one stored quantity: its value, system and code, and where its canonical form goes. */
-interface QuantityColumns { table: string; value: string; system: string; code: string; canonicalValue: string; canonicalCode: string }
+interface QuantityColumns {
+  table: string;
+  value: string;
+  system: string;
+  code: string;
+  canonicalValue: string;
+  canonicalCode: string;
+}
 
 /** Canonical UCUM values, one UPDATE per distinct unit (per distinct value for Cel and other special units). */
 async function canonicalQuantities(conn: PoolConnection, c: QuantityColumns): Promise<void> {
   const pending = `${c.system} = ? AND ${c.code} = ? AND ${c.value} IS NOT NULL AND ${c.canonicalCode} IS NULL`;
   const [codes] = await conn.query<RowDataPacket[]>(
-    `SELECT DISTINCT ${c.code} AS code FROM ${c.table} WHERE ${c.system} = ? AND ${c.code} IS NOT NULL AND ${c.value} IS NOT NULL AND ${c.canonicalCode} IS NULL`, [UCUM]);
+    `SELECT DISTINCT ${c.code} AS code FROM ${c.table} WHERE ${c.system} = ? AND ${c.code} IS NOT NULL AND ${c.value} IS NOT NULL AND ${c.canonicalCode} IS NULL`,
+    [UCUM],
+  );
   for (const { code } of codes as { code: string }[]) {
     const one = toCanonical(1, code);
     if (!one) continue;
@@ -70,35 +82,59 @@ async function canonicalQuantities(conn: PoolConnection, c: QuantityColumns): Pr
       );
       continue;
     }
-    const [values] = await conn.query<RowDataPacket[]>(`SELECT DISTINCT ${c.value} AS value FROM ${c.table} WHERE ${pending}`, [UCUM, code]);
+    const [values] = await conn.query<RowDataPacket[]>(`SELECT DISTINCT ${c.value} AS value FROM ${c.table} WHERE ${pending}`, [
+      UCUM,
+      code,
+    ]);
     for (const { value } of values as { value: number }[]) {
       const q = toCanonical(value, code);
       if (!q) continue;
-      await conn.query(`UPDATE ${c.table} SET ${c.canonicalValue} = ?, ${c.canonicalCode} = ? WHERE ${pending} AND ${c.value} = ?`,
-        [q.value, q.code.slice(0, 100), UCUM, code, value]);
+      await conn.query(`UPDATE ${c.table} SET ${c.canonicalValue} = ?, ${c.canonicalCode} = ? WHERE ${pending} AND ${c.value} = ?`, [
+        q.value,
+        q.code.slice(0, 100),
+        UCUM,
+        code,
+        value,
+      ]);
     }
   }
 }
 
 /** Migration 7: quantity rows. */
-const quantityCanonical: Backfill = (conn) => canonicalQuantities(conn, {
-  table: 'idx_quantity', value: 'value', system: 'system', code: 'code', canonicalValue: 'canonical_value', canonicalCode: 'canonical_code',
-});
+const quantityCanonical: Backfill = (conn) =>
+  canonicalQuantities(conn, {
+    table: 'idx_quantity',
+    value: 'value',
+    system: 'system',
+    code: 'code',
+    canonicalValue: 'canonical_value',
+    canonicalCode: 'canonical_code',
+  });
 
 /** Migration 9: both components of composite rows (only quantity components have a number with a UCUM code). */
 async function compositeCanonical(conn: PoolConnection): Promise<void> {
   for (const n of [1, 2]) {
     await canonicalQuantities(conn, {
-      table: 'idx_composite', value: `c${n}_num`, system: `c${n}_system`, code: `c${n}_code`,
-      canonicalValue: `c${n}_canonical_num`, canonicalCode: `c${n}_canonical_code`,
+      table: 'idx_composite',
+      value: `c${n}_num`,
+      system: `c${n}_system`,
+      code: `c${n}_code`,
+      canonicalValue: `c${n}_canonical_num`,
+      canonicalCode: `c${n}_canonical_code`,
     });
   }
 }
 
 /** The index table of each parameter type. */
 const TABLE_OF: Record<string, string> = {
-  token: 'idx_token', string: 'idx_string', date: 'idx_date', number: 'idx_number', quantity: 'idx_quantity',
-  reference: 'idx_reference', uri: 'idx_uri', composite: 'idx_composite',
+  token: 'idx_token',
+  string: 'idx_string',
+  date: 'idx_date',
+  number: 'idx_number',
+  quantity: 'idx_quantity',
+  reference: 'idx_reference',
+  uri: 'idx_uri',
+  composite: 'idx_composite',
 };
 const DELETE_CHUNK = 20_000;
 
@@ -111,11 +147,21 @@ async function derivedParamRows(conn: PoolConnection): Promise<void> {
       const table = TABLE_OF[def.type];
       if (!table || !derived(type, code)) continue;
       for (;;) {
-        const [result] = await conn.query<ResultSetHeader>(`DELETE FROM ${table} WHERE res_type = ? AND param = ? LIMIT ${DELETE_CHUNK}`, [type, code]);
+        const [result] = await conn.query<ResultSetHeader>(`DELETE FROM ${table} WHERE res_type = ? AND param = ? LIMIT ${DELETE_CHUNK}`, [
+          type,
+          code,
+        ]);
         if (result.affectedRows < DELETE_CHUNK) break;
       }
     }
   }
 }
 
-export const BACKFILLS: Record<number, Backfill> = { 6: patientCompartments, 7: quantityCanonical, 9: compositeCanonical, 11: derivedParamRows, 29: fullTextWords, 31: fullTextWords };
+export const BACKFILLS: Record<number, Backfill> = {
+  6: patientCompartments,
+  7: quantityCanonical,
+  9: compositeCanonical,
+  11: derivedParamRows,
+  29: fullTextWords,
+  31: fullTextWords,
+};

@@ -25,9 +25,11 @@ export async function everythingPage(q: EverythingQuery, run: Run, derived: Deri
   const empty = q.members.length === 0 || q.types?.length === 0;
   let more = false;
   const stored = storedMemberParams(q, derived);
-  const pairs = empty ? [] : (await run(referringPairs(q)))
-    .map((r): [string, string] => [String(r.res_type), String(r.param)])
-    .filter(([type, param]) => stored.get(type)?.has(param));
+  const pairs = empty
+    ? []
+    : (await run(referringPairs(q)))
+        .map((r): [string, string] => [String(r.res_type), String(r.param)])
+        .filter(([type, param]) => stored.get(type)?.has(param));
   while (!empty && phase <= REFERENCED && q.count > 0) {
     const want = q.count - pks.length;
     // One more than fits tells whether this phase goes on; a full page still peeks at the next phase.
@@ -45,7 +47,10 @@ export async function everythingPage(q: EverythingQuery, run: Run, derived: Deri
   const rows = pks.length === 0 ? [] : await run(contentOf(pks));
   // contentOf answers in key order; the page keeps the phases' order (the Patient first).
   const byPk = new Map(rows.map((r) => [Number(r.pk), r.content as string | null]));
-  const items = pks.flatMap((pk) => { const c = byPk.get(pk); return c ? [parseExact<Resource>(c)] : []; });
+  const items = pks.flatMap((pk) => {
+    const c = byPk.get(pk);
+    return c ? [parseExact<Resource>(c)] : [];
+  });
   const page: Page<Resource> = { items };
   if (more) page.nextCursor = encode(phase, after);
   // The first page holding everything gives the exact total for free.

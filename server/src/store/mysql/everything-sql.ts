@@ -6,7 +6,11 @@ import { paramMatch } from './search/param-match.js';
 import type { EverythingQuery } from '../repository.js';
 import { and, joinSql, or, sql, type Sql } from '../sql.js';
 
-const list = (values: readonly string[]) => joinSql(values.map((v) => sql`${v}`), ', ');
+const list = (values: readonly string[]) =>
+  joinSql(
+    values.map((v) => sql`${v}`),
+    ', ',
+  );
 
 /** The index row `i` refers to the patient through a compartment parameter of its type. */
 function memberRow(q: EverythingQuery, derived: DerivedParams): Sql {
@@ -22,7 +26,9 @@ function careCondition(q: EverythingQuery, derived: DerivedParams): Sql {
   const overlap = and([...(start ? [sql`d.end_at >= ${start}`] : []), ...(end ? [sql`d.start_at <= ${end}`] : [])]);
   const rows = (type: string, code: string, extra: Sql) =>
     sql`EXISTS (SELECT 1 FROM idx_date d WHERE d.resource_pk = r.pk AND d.res_type = ${type} AND ${paramMatch(derived, type, code, sql`d`)} AND ${extra})`;
-  const perType = dated.map((m) => sql`(r.res_type = ${m.type} AND (${rows(m.type, m.careDate!, overlap)} OR NOT ${rows(m.type, m.careDate!, sql`1=1`)}))`);
+  const perType = dated.map(
+    (m) => sql`(r.res_type = ${m.type} AND (${rows(m.type, m.careDate!, overlap)} OR NOT ${rows(m.type, m.careDate!, sql`1=1`)}))`,
+  );
   return or([sql`r.res_type NOT IN (${list(dated.map((m) => m.type))})`, ...perType]);
 }
 
@@ -55,9 +61,18 @@ export function storedMemberParams(q: EverythingQuery, derived: DerivedParams): 
  * that refer to the patient: each pair's rows are one range of ix_reference_reverse already in pk order, so each
  * part reads at most `limit` rows, however large the record.
  */
-export function memberKeys(q: EverythingQuery, derived: DerivedParams, after: number, limit: number, pairs: readonly [string, string][]): Sql {
+export function memberKeys(
+  q: EverythingQuery,
+  derived: DerivedParams,
+  after: number,
+  limit: number,
+  pairs: readonly [string, string][],
+): Sql {
   if (pairs.length === 0) return sql`SELECT 1 AS pk FROM DUAL WHERE 1=0`;
-  const part = ([type, param]: [string, string]) => sql`(SELECT i.resource_pk AS pk FROM idx_reference i JOIN resource r ON r.pk = i.resource_pk
+  const part = ([type, param]: [
+    string,
+    string,
+  ]) => sql`(SELECT i.resource_pk AS pk FROM idx_reference i JOIN resource r ON r.pk = i.resource_pk
     WHERE i.target_type = 'Patient' AND i.target_id = ${q.patient} AND i.res_type = ${type} AND i.param = ${param}
       AND i.resource_pk > ${after} AND r.deleted = 0 AND ${careCondition(q, derived)} AND ${outputFilter(q, sql`r`)}
     ORDER BY i.resource_pk LIMIT ${limit})`;

@@ -23,15 +23,34 @@ export interface ExportJobRow {
   expiresAt: Date | null;
 }
 
-export interface ExportFileRow { seq: number; type: string; name: string; resources: number; bytes: number }
+export interface ExportFileRow {
+  seq: number;
+  type: string;
+  name: string;
+  resources: number;
+  bytes: number;
+}
 
 /** One stored version as of the snapshot: its resource pk (the walk's cursor) and its JSON. */
-export interface SnapshotRow { pk: number; content: string }
+export interface SnapshotRow {
+  pk: number;
+  content: string;
+}
 
 const toJob = (r: RowDataPacket): ExportJobRow => ({
-  id: r.id, state: r.state, requestUrl: r.request_url, spec: r.spec, access: r.access, clientId: r.client_id,
-  transactionTime: r.transaction_time, createdAt: r.created_at, attempts: Number(r.attempts), processed: Number(r.processed),
-  error: r.error, finishedAt: r.finished_at, expiresAt: r.expires_at,
+  id: r.id,
+  state: r.state,
+  requestUrl: r.request_url,
+  spec: r.spec,
+  access: r.access,
+  clientId: r.client_id,
+  transactionTime: r.transaction_time,
+  createdAt: r.created_at,
+  attempts: Number(r.attempts),
+  processed: Number(r.processed),
+  error: r.error,
+  finishedAt: r.finished_at,
+  expiresAt: r.expires_at,
 });
 
 export class ExportStore {
@@ -50,7 +69,10 @@ export class ExportStore {
   }
 
   /** Inserts a queued job unless `maxActive` jobs are queued or running already (then false). */
-  async create(job: { id: string; requestUrl: string; spec: string; access: string | null; clientId: string; transactionTime: Date }, maxActive: number): Promise<boolean> {
+  async create(
+    job: { id: string; requestUrl: string; spec: string; access: string | null; clientId: string; transactionTime: Date },
+    maxActive: number,
+  ): Promise<boolean> {
     // The count and the insert in one statement: two kick-offs at once cannot both take the last slot unnoticed
     // by more than the statement's own race, which the unique lock on the counted rows narrows to none in InnoDB.
     const [result] = await this.pool.query<ResultSetHeader>(
@@ -68,8 +90,17 @@ export class ExportStore {
   }
 
   async files(id: string): Promise<ExportFileRow[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT seq, res_type, name, resources, bytes FROM export_file WHERE job_id = ? ORDER BY seq`, [id]);
-    return rows.map((r) => ({ seq: Number(r.seq), type: String(r.res_type), name: String(r.name), resources: Number(r.resources), bytes: Number(r.bytes) }));
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT seq, res_type, name, resources, bytes FROM export_file WHERE job_id = ? ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      type: String(r.res_type),
+      name: String(r.name),
+      resources: Number(r.resources),
+      bytes: Number(r.bytes),
+    }));
   }
 
   /** Jobs a node may take: queued, or running under a lease that ran out (its node stopped or crashed). */
@@ -131,7 +162,10 @@ export class ExportStore {
 
   /** Puts a running job back in the queue (its node is closing): the next node to look resumes it. */
   async release(id: string, owner: string): Promise<void> {
-    await this.pool.query(`UPDATE export_job SET state = 'queued', lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'`, [id, owner]);
+    await this.pool.query(
+      `UPDATE export_job SET state = 'queued', lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'`,
+      [id, owner],
+    );
   }
 
   /** Cancels a job (DELETE on its status URL); false when there is no such job. Its files go with it. */
@@ -147,7 +181,9 @@ export class ExportStore {
 
   /** Ended jobs whose files are due for deletion. */
   async expired(): Promise<string[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT id FROM export_job WHERE expires_at IS NOT NULL AND expires_at < NOW(3) LIMIT 100`);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT id FROM export_job WHERE expires_at IS NOT NULL AND expires_at < NOW(3) LIMIT 100`,
+    );
     return rows.map((r) => String(r.id));
   }
 
@@ -159,7 +195,9 @@ export class ExportStore {
 
   /** Types that hold at least one resource (an export without _type walks these). */
   async storedTypes(): Promise<string[]> {
-    const rows = await this.reading((run) => run<RowDataPacket[]>({ text: `SELECT DISTINCT res_type FROM resource ORDER BY res_type`, values: [] }));
+    const rows = await this.reading((run) =>
+      run<RowDataPacket[]>({ text: `SELECT DISTINCT res_type FROM resource ORDER BY res_type`, values: [] }),
+    );
     return rows.map((r) => String(r.res_type));
   }
 
@@ -168,17 +206,25 @@ export class ExportStore {
    * was created after, or deleted by then), written after `since` when given. One query per batch on a pooled
    * connection returned at once: the walk holds no connection between batches.
    */
-  async snapshotBatch(type: string, asOf: Date, since: Date | undefined, afterPk: number, limit: number): Promise<{ rows: SnapshotRow[]; lastPk: number }> {
+  async snapshotBatch(
+    type: string,
+    asOf: Date,
+    since: Date | undefined,
+    afterPk: number,
+    limit: number,
+  ): Promise<{ rows: SnapshotRow[]; lastPk: number }> {
     // The resources scanned come back with NULL content when they have no version to export, so that the cursor
     // moves past them too.
-    const rows = await this.reading((run) => run<RowDataPacket[]>({
-      text: `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, h.content, NULL) AS content
+    const rows = await this.reading((run) =>
+      run<RowDataPacket[]>({
+        text: `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, h.content, NULL) AS content
        FROM resource r
        LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = IF(r.last_updated <= ?, r.version_id,
          (SELECT MAX(h2.version_id) FROM resource_history h2 WHERE h2.resource_pk = r.pk AND h2.last_updated <= ?))
        WHERE r.res_type = ? AND r.pk > ? ORDER BY r.pk LIMIT ?`,
-      values: [...(since ? [since] : []), asOf, asOf, type, afterPk, limit],
-    }));
+        values: [...(since ? [since] : []), asOf, asOf, type, afterPk, limit],
+      }),
+    );
     const out: SnapshotRow[] = [];
     for (const r of rows) if (r.content !== null) out.push({ pk: Number(r.pk), content: String(r.content) });
     return { rows: out, lastPk: rows.length > 0 ? Number(rows[rows.length - 1].pk) : -1 };

@@ -25,12 +25,20 @@ before(async () => {
   const history: unknown[][] = [];
   for (let r = 1; r <= RESOURCES; r++) {
     const words = Array.from({ length: WORDS }, (_, w) => word(r, w)).join(' ');
-    const basic = { resourceType: 'Basic', id: `b${r}`, code: { text: 'note' }, text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${words}</div>` } };
+    const basic = {
+      resourceType: 'Basic',
+      id: `b${r}`,
+      code: { text: 'note' },
+      text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${words}</div>` },
+    };
     resources.push([r, 'Basic', `b${r}`, 1, now, 0]);
     history.push([r, 'Basic', `b${r}`, 1, now, 'POST', 0, JSON.stringify(basic)]);
   }
   await pool.query('INSERT INTO resource (pk, res_type, res_id, version_id, last_updated, deleted) VALUES ?', [resources]);
-  await pool.query('INSERT INTO resource_history (resource_pk, res_type, res_id, version_id, last_updated, method, deleted, content) VALUES ?', [history]);
+  await pool.query(
+    'INSERT INTO resource_history (resource_pk, res_type, res_id, version_id, last_updated, method, deleted, content) VALUES ?',
+    [history],
+  );
 });
 after(async () => {
   await pool.query(`DROP DATABASE \`${db}\``);
@@ -44,16 +52,25 @@ test('the backfill of a batch whose words exceed max_allowed_packet writes them 
   assert.deepEqual(await migrate(pool, 29), ['029-full-text.sql']);
   const [[all]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_text'");
   assert.equal(Number(all.n), RESOURCES * WORDS);
-  const [[one]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_content' AND word = ?", [word(RESOURCES, WORDS - 1)]);
+  const [[one]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_content' AND word = ?", [
+    word(RESOURCES, WORDS - 1),
+  ]);
   assert.equal(Number(one.n), 1);
 });
 
 test('migration 031 drops the machine values _content once held (the resource type, ids) and keeps the text', async () => {
-  await pool.query("INSERT INTO idx_text (resource_pk, res_type, param, word) VALUES (1, 'Basic', '_content', 'basic'), (1, 'Basic', '_content', 'b1')");
+  await pool.query(
+    "INSERT INTO idx_text (resource_pk, res_type, param, word) VALUES (1, 'Basic', '_content', 'basic'), (1, 'Basic', '_content', 'b1')",
+  );
   const applied = await migrate(pool, 31);
   assert.ok(applied.includes('031-content-human-text.sql'), applied.join());
-  const [stale] = await pool.query<mysql.RowDataPacket[]>("SELECT word FROM idx_text WHERE resource_pk = 1 AND param = '_content' AND word IN ('basic', 'b1', 'note')");
-  assert.deepEqual(stale.map((r) => r.word), ['note']);
+  const [stale] = await pool.query<mysql.RowDataPacket[]>(
+    "SELECT word FROM idx_text WHERE resource_pk = 1 AND param = '_content' AND word IN ('basic', 'b1', 'note')",
+  );
+  assert.deepEqual(
+    stale.map((r) => r.word),
+    ['note'],
+  );
   const [[all]] = await pool.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM idx_text WHERE param = '_text'");
   assert.equal(Number(all.n), RESOURCES * WORDS);
 });

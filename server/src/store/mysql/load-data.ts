@@ -32,8 +32,10 @@ function field(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v instanceof Date) {
-    return `${v.getUTCFullYear()}-${pad2(v.getUTCMonth() + 1)}-${pad2(v.getUTCDate())} `
-      + `${pad2(v.getUTCHours())}:${pad2(v.getUTCMinutes())}:${pad2(v.getUTCSeconds())}.${pad3(v.getUTCMilliseconds())}`;
+    return (
+      `${v.getUTCFullYear()}-${pad2(v.getUTCMonth() + 1)}-${pad2(v.getUTCDate())} ` +
+      `${pad2(v.getUTCHours())}:${pad2(v.getUTCMinutes())}:${pad2(v.getUTCSeconds())}.${pad3(v.getUTCMilliseconds())}`
+    );
   }
   const s = String(v);
   return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPES[c]) : s;
@@ -53,13 +55,16 @@ export async function loadRows(conn: PoolConnection, table: string, columns: rea
     // The file name the server asks for is ignored: the only data this statement can send is these rows.
     infileStreamFactory: () => Readable.from(chunks),
   });
-  if (result.affectedRows !== rows.length || result.warningStatus > 0) await failWithWarnings(conn, table, rows.length, result.affectedRows);
+  if (result.affectedRows !== rows.length || result.warningStatus > 0)
+    await failWithWarnings(conn, table, rows.length, result.affectedRows);
 }
 
 async function failWithWarnings(conn: PoolConnection, table: string, sent: number, stored: number): Promise<never> {
   const [warnings] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
   const first = warnings[0] as { Code?: number; Message?: string } | undefined;
-  const err = new Error(`LOAD DATA into ${table} stored ${stored} of ${sent} rows: ${warnings.map((w) => String(w.Message)).join('; ') || 'no warning given'}`);
+  const err = new Error(
+    `LOAD DATA into ${table} stored ${stored} of ${sent} rows: ${warnings.map((w) => String(w.Message)).join('; ') || 'no warning given'}`,
+  );
   // A duplicate key is what an INSERT would have failed with: the transaction retries it as it would that.
   throw Object.assign(err, first?.Code === ER_DUP_ENTRY ? { errno: ER_DUP_ENTRY, code: 'ER_DUP_ENTRY' } : {});
 }

@@ -25,7 +25,10 @@ function loadMigrations(): Migration[] {
       return {
         version: Number(file.split('-')[0]),
         name: file,
-        statements: sql.split(';').map((s) => s.trim()).filter(Boolean),
+        statements: sql
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean),
       };
     });
 }

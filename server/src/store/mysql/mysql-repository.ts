@@ -10,7 +10,16 @@ import type { SearchRequest } from '../../search/search-request.js';
 import { walkPlan } from './search/walk-plan.js';
 import { sortWalkPlan } from './search/sort-walk-plan.js';
 import { hintOf, searchWhere } from './search/where.js';
-import type { EverythingQuery, FhirRepository, HistoryQuery, Page, ResourceVersion, StatsGroup, StatsQuery, WriteMethod } from '../repository.js';
+import type {
+  EverythingQuery,
+  FhirRepository,
+  HistoryQuery,
+  Page,
+  ResourceVersion,
+  StatsGroup,
+  StatsQuery,
+  WriteMethod,
+} from '../repository.js';
 import { sql, type Sql } from '../sql.js';
 import { estimateTotal } from './search/estimate-total.js';
 import { everythingPage } from './everything-page.js';
@@ -110,10 +119,12 @@ export class MysqlRepository implements FhirRepository {
 
   async vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
     if (!/^\d{1,9}$/.test(versionId)) return undefined;
-    const rows = await this.reading((run) => run<VersionRow[]>(
-      sql`SELECT resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
+    const rows = await this.reading((run) =>
+      run<VersionRow[]>(
+        sql`SELECT resource_pk AS pk, res_type, res_id, version_id, last_updated, method, deleted, content
           FROM resource_history WHERE res_type = ${type} AND res_id = ${id} AND version_id = ${Number(versionId)}`,
-    ));
+      ),
+    );
     return rows[0] ? toVersion(rows[0]) : undefined;
   }
 
@@ -150,8 +161,16 @@ export class MysqlRepository implements FhirRepository {
     const where = searchWhere(request, ctx, hint);
     const page: Page<Resource> = { items: [] };
     if (request.count > 0) {
-      Object.assign(page, await matchPage(request, where, (q) => run<VersionRow[]>(q), ctx.derived,
-        request.sort.length > 0 ? sortWalkPlan(request, ctx, hint) : walkPlan(request, ctx, hint)));
+      Object.assign(
+        page,
+        await matchPage(
+          request,
+          where,
+          (q) => run<VersionRow[]>(q),
+          ctx.derived,
+          request.sort.length > 0 ? sortWalkPlan(request, ctx, hint) : walkPlan(request, ctx, hint),
+        ),
+      );
       // The first page holding every match gives the exact total for free.
       if (request.total !== 'none' && request.cursor === undefined && page.nextCursor === undefined) page.total = page.items.length;
     }
@@ -208,7 +227,13 @@ export class MysqlRepository implements FhirRepository {
     return this.reading((run) => everythingPage(query, (q) => run<RowDataPacket[]>(q), this.searchContext().derived));
   }
 
-  async storedIdentifiers(type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[]): Promise<Set<string>> {
+  async storedIdentifiers(
+    type: string,
+    param: string,
+    target: { type: string; id: string },
+    system: string,
+    values: readonly string[],
+  ): Promise<Set<string>> {
     const found = new Set<string>();
     for (const q of storedIdentifiersSql(this.searchContext().derived, type, param, target, system, values)) {
       for (const r of await this.query<RowDataPacket[]>(q)) found.add(String(r.code));
@@ -227,7 +252,16 @@ export class MysqlRepository implements FhirRepository {
   private async commitUnit<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<{ result: T; position?: string }> {
     for (let attempt = 1; ; attempt++) {
       const conn = await this.pool.getConnection();
-      const tx = new MysqlRepository(this.pool, this.indexer, this.searchContext, this.pkAllocator, this.capabilities, this.locks, conn, this.hooks);
+      const tx = new MysqlRepository(
+        this.pool,
+        this.indexer,
+        this.searchContext,
+        this.pkAllocator,
+        this.capabilities,
+        this.locks,
+        conn,
+        this.hooks,
+      );
       try {
         await conn.beginTransaction();
         const result = await fn(tx);
@@ -312,7 +346,15 @@ export class MysqlRepository implements FhirRepository {
     }
     this.buffer.history([pk, type, id, versionId, now, method, 0, content]);
     this.buffer.index(pk, type, this.indexer.rowsToStore(stored));
-    const version: ResourceVersion = { type, id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: false, method, resource: stored };
+    const version: ResourceVersion = {
+      type,
+      id,
+      versionId: String(versionId),
+      lastUpdated: now.toISOString(),
+      deleted: false,
+      method,
+      resource: stored,
+    };
     this.written.push(version);
     return version;
   }
@@ -326,7 +368,14 @@ export class MysqlRepository implements FhirRepository {
     if (!previous.deleted) this.counts.add(previous.type, -1);
     await this.clearIndex(conn, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
-    const version: ResourceVersion = { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated: now.toISOString(), deleted: true, method: 'DELETE' };
+    const version: ResourceVersion = {
+      type: previous.type,
+      id: previous.id,
+      versionId: String(versionId),
+      lastUpdated: now.toISOString(),
+      deleted: true,
+      method: 'DELETE',
+    };
     this.written.push(version);
     return version;
   }

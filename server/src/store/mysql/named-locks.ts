@@ -45,11 +45,14 @@ export class NamedLocks {
     if (queue) {
       // The holder hands the key straight on to the first waiter (handOn), so the key stays in `held`.
       const handed = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
-          const i = queue.indexOf(wake);
-          if (i >= 0) queue.splice(i, 1);
-          resolve(false);
-        }, Math.max(0, deadline - Date.now()));
+        const timer = setTimeout(
+          () => {
+            const i = queue.indexOf(wake);
+            if (i >= 0) queue.splice(i, 1);
+            resolve(false);
+          },
+          Math.max(0, deadline - Date.now()),
+        );
         const wake = () => {
           clearTimeout(timer);
           resolve(true);
@@ -114,17 +117,20 @@ export class NamedLocks {
     if (!this.session) {
       const opening = mysql.createConnection(this.options);
       this.session = opening;
-      opening.then((conn) => {
-        // A broken session is replaced by the next lock taken; the locks it held are gone with it.
-        conn.on('error', () => {
+      opening.then(
+        (conn) => {
+          // A broken session is replaced by the next lock taken; the locks it held are gone with it.
+          conn.on('error', () => {
+            if (this.session === opening) this.session = undefined;
+          });
+          conn.on('end', () => {
+            if (this.session === opening) this.session = undefined;
+          });
+        },
+        () => {
           if (this.session === opening) this.session = undefined;
-        });
-        conn.on('end', () => {
-          if (this.session === opening) this.session = undefined;
-        });
-      }, () => {
-        if (this.session === opening) this.session = undefined;
-      });
+        },
+      );
     }
     return this.session;
   }

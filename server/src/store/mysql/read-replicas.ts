@@ -48,7 +48,11 @@ class Replica {
 
   readonly run: Run;
 
-  constructor(readonly name: string, readonly pool: Pool, flavor: Flavor) {
+  constructor(
+    readonly name: string,
+    readonly pool: Pool,
+    flavor: Flavor,
+  ) {
     this.applied = new AppliedPositions(flavor);
     this.run = runOn(pool);
   }
@@ -59,7 +63,12 @@ export class ReadReplicas {
   private memory: GtidMemory = new LocalGtidMemory();
   private readonly counts: ReadStats = { replica: 0, waited: 0, primary: 0 };
 
-  private constructor(private readonly flavor: Flavor, private readonly primary: Pool, private readonly replicas: Replica[], private readonly waitMs: number) {}
+  private constructor(
+    private readonly flavor: Flavor,
+    private readonly primary: Pool,
+    private readonly replicas: Replica[],
+    private readonly waitMs: number,
+  ) {}
 
   /**
    * Pools for `urls` (a URL without a database reads the primary's, `primaryUrl`); the engine (MariaDB or MySQL)
@@ -71,12 +80,17 @@ export class ReadReplicas {
     const flavor = flavorOf(String(row.v));
     const [logs] = await runOn(primary)<RowDataPacket[]>(logsGtidsSql(flavor));
     if (Number(logs.ok) !== 1) {
-      throw new Error(flavor === 'mariadb'
-        ? 'DATABASE_READ_URLS is set, but the primary (DATABASE_URL) has no binary log (log_bin is OFF), so it has no replicas and no GTIDs to wait for: start it with --log-bin, or unset DATABASE_READ_URLS'
-        : 'DATABASE_READ_URLS is set, but the primary (DATABASE_URL) does not log GTIDs (log_bin and gtid_mode=ON are needed to wait for a client\'s writes on a replica): turn them on, or unset DATABASE_READ_URLS');
+      throw new Error(
+        flavor === 'mariadb'
+          ? 'DATABASE_READ_URLS is set, but the primary (DATABASE_URL) has no binary log (log_bin is OFF), so it has no replicas and no GTIDs to wait for: start it with --log-bin, or unset DATABASE_READ_URLS'
+          : "DATABASE_READ_URLS is set, but the primary (DATABASE_URL) does not log GTIDs (log_bin and gtid_mode=ON are needed to wait for a client's writes on a replica): turn them on, or unset DATABASE_READ_URLS",
+      );
     }
     const replicas = urls.map((url, i) => {
-      const pool = mysql.createPool({ ...connectionOptions(replicaUrl(url, primaryUrl), options.limits), connectionLimit: options.poolSize });
+      const pool = mysql.createPool({
+        ...connectionOptions(replicaUrl(url, primaryUrl), options.limits),
+        connectionLimit: options.poolSize,
+      });
       limitAcquireWait(pool, options.limits.acquireTimeoutMs);
       const { hostname, port } = new URL(url);
       return new Replica(`database replica ${i + 1} (${hostname}:${port || 3306})`, pool, flavor);
@@ -192,7 +206,8 @@ function replicaUrl(url: string, primaryUrl: string): string {
   } catch {
     throw new Error(`DATABASE_READ_URLS holds '${url}', which is not a mysql:// URL`);
   }
-  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error(`DATABASE_READ_URLS must hold mysql:// URLs (got ${u.protocol}//)`);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
+    throw new Error(`DATABASE_READ_URLS must hold mysql:// URLs (got ${u.protocol}//)`);
   if (u.pathname === '' || u.pathname === '/') u.pathname = new URL(primaryUrl).pathname;
   return u.toString();
 }

@@ -24,18 +24,36 @@ export interface ReindexJob {
 }
 
 /** A runtime parameter as a job makes it ready: its type, code, url and definition hash. */
-export interface ParamState { type: string; code: string; url: string; hash: string }
+export interface ParamState {
+  type: string;
+  code: string;
+  url: string;
+  hash: string;
+}
 
 /** A running job's heartbeat is older than this: its node went away, and any node may take it over. */
 export const STALE_SECONDS = 60;
 
 const toJob = (r: RowDataPacket): ReindexJob => ({
-  id: r.id, type: r.res_type, state: r.state, reason: r.reason, total: Number(r.total), processed: Number(r.processed),
-  cursorPk: Number(r.cursor_pk), error: r.error, createdAt: r.created_at, heartbeatAt: r.heartbeat_at, finishedAt: r.finished_at,
+  id: r.id,
+  type: r.res_type,
+  state: r.state,
+  reason: r.reason,
+  total: Number(r.total),
+  processed: Number(r.processed),
+  cursorPk: Number(r.cursor_pk),
+  error: r.error,
+  createdAt: r.created_at,
+  heartbeatAt: r.heartbeat_at,
+  finishedAt: r.finished_at,
 });
 
 export class ReindexStore {
-  constructor(private readonly pool: Pool, private readonly indexer: ResourceIndexer, private readonly capabilities: Pick<WriteCapabilities, 'loadData'>) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly indexer: ResourceIndexer,
+    private readonly capabilities: Pick<WriteCapabilities, 'loadData'>,
+  ) {}
 
   /**
    * A new job for `type`. Earlier unfinished jobs of the type are superseded (this one reindexes everything they
@@ -47,7 +65,10 @@ export class ReindexStore {
     try {
       await conn.beginTransaction();
       const [[{ n }]] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM resource WHERE res_type = ? AND deleted = 0`, [type]);
-      await conn.query(`UPDATE reindex_job SET state = 'superseded', finished_at = NOW(3) WHERE res_type = ? AND state IN ('queued', 'running', 'failed')`, [type]);
+      await conn.query(
+        `UPDATE reindex_job SET state = 'superseded', finished_at = NOW(3) WHERE res_type = ? AND state IN ('queued', 'running', 'failed')`,
+        [type],
+      );
       await conn.query(
         `INSERT INTO reindex_job (id, res_type, state, reason, total, created_at, heartbeat_at) VALUES (?, ?, 'queued', ?, ?, NOW(3), NOW(3))`,
         [id, type, reason.slice(0, 255), Number(n)],
@@ -99,7 +120,10 @@ export class ReindexStore {
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.pool.query(`UPDATE reindex_job SET state = 'failed', error = ?, finished_at = NOW(3) WHERE id = ? AND state = 'running'`, [error.slice(0, 1024), id]);
+    await this.pool.query(`UPDATE reindex_job SET state = 'failed', error = ?, finished_at = NOW(3) WHERE id = ? AND state = 'running'`, [
+      error.slice(0, 1024),
+      id,
+    ]);
   }
 
   /** Done: the parameters that waited for this job become searchable. */
@@ -107,7 +131,10 @@ export class ReindexStore {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const [result] = await conn.query<ResultSetHeader>(`UPDATE reindex_job SET state = 'done', finished_at = NOW(3) WHERE id = ? AND state = 'running'`, [id]);
+      const [result] = await conn.query<ResultSetHeader>(
+        `UPDATE reindex_job SET state = 'done', finished_at = NOW(3) WHERE id = ? AND state = 'running'`,
+        [id],
+      );
       if (result.affectedRows === 1) await conn.query(`UPDATE search_param_state SET ready = 1 WHERE job_id = ?`, [id]);
       await conn.commit();
     } catch (err) {
@@ -147,10 +174,11 @@ export class ReindexStore {
         }
         await buffer.flush(conn);
       }
-      await conn.query(
-        `UPDATE reindex_job SET processed = processed + ?, cursor_pk = ?, heartbeat_at = NOW(3) WHERE id = ?`,
-        [rows.length, rows.length > 0 ? Number(rows[rows.length - 1].pk) : Number(head.cursor_pk), job.id],
-      );
+      await conn.query(`UPDATE reindex_job SET processed = processed + ?, cursor_pk = ?, heartbeat_at = NOW(3) WHERE id = ?`, [
+        rows.length,
+        rows.length > 0 ? Number(rows[rows.length - 1].pk) : Number(head.cursor_pk),
+        job.id,
+      ]);
       await conn.commit();
       return rows.length;
     } catch (err) {
@@ -164,7 +192,10 @@ export class ReindexStore {
   /** The state rows of these runtime parameters of `type`: code -> whether ready, and the job building it. */
   async paramStates(type: string, codes: readonly string[]): Promise<Map<string, { ready: boolean; jobId: string; hash: string }>> {
     if (codes.length === 0) return new Map();
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT code, ready, job_id, def_hash FROM search_param_state WHERE res_type = ? AND code IN (?)`, [type, codes]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT code, ready, job_id, def_hash FROM search_param_state WHERE res_type = ? AND code IN (?)`,
+      [type, codes],
+    );
     return new Map(rows.map((r) => [String(r.code), { ready: Number(r.ready) === 1, jobId: String(r.job_id), hash: String(r.def_hash) }]));
   }
 

@@ -21,7 +21,10 @@ export const CURRENT_CONTENT = sql`LEFT JOIN resource_history h ON h.resource_pk
 
 /** `pk` and current `content` of the resources with these primary keys (at least one), in pk order. */
 export function contentOf(pks: readonly number[]): Sql {
-  return sql`SELECT r.pk, h.content FROM resource r ${CURRENT_CONTENT} WHERE r.pk IN (${joinSql(pks.map((pk) => sql`${pk}`), ', ')}) ORDER BY r.pk`;
+  return sql`SELECT r.pk, h.content FROM resource r ${CURRENT_CONTENT} WHERE r.pk IN (${joinSql(
+    pks.map((pk) => sql`${pk}`),
+    ', ',
+  )}) ORDER BY r.pk`;
 }
 
 export function toVersion(row: VersionRow, method: WriteMethod = row.method ?? 'PUT'): ResourceVersion {

@@ -17,11 +17,19 @@ export const IDENTIFIERS_PER_QUERY = 199;
 
 /** One statement per IDENTIFIERS_PER_QUERY values, each selecting the `code` (identifier value) of the rows found. */
 export function storedIdentifiersSql(
-  derived: DerivedParams, type: string, param: string, target: { type: string; id: string }, system: string, values: readonly string[],
+  derived: DerivedParams,
+  type: string,
+  param: string,
+  target: { type: string; id: string },
+  system: string,
+  values: readonly string[],
 ): Sql[] {
   const statements: Sql[] = [];
   for (let i = 0; i < values.length; i += IDENTIFIERS_PER_QUERY) {
-    const list = joinSql(values.slice(i, i + IDENTIFIERS_PER_QUERY).map((v) => sql`${v}`), ', ');
+    const list = joinSql(
+      values.slice(i, i + IDENTIFIERS_PER_QUERY).map((v) => sql`${v}`),
+      ', ',
+    );
     statements.push(sql`SELECT DISTINCT i.code FROM idx_token i
       JOIN idx_reference s ON s.resource_pk = i.resource_pk AND s.res_type = ${type} AND ${paramMatch(derived, type, param, sql`s`)}
         AND s.target_type = ${target.type} AND s.target_id = ${target.id}

@@ -14,8 +14,30 @@ const database = `fibrotrack_test_buffer_${randomBytes(4).toString('hex')}`;
 let pool: Pool;
 
 // Everything LOAD DATA's text format gives a meaning to, and what an escaping slip would corrupt.
-const AWKWARD = ['tab\there', 'line\nbreak', 'back\\slash', 'literal \\N', '\\', 'nul\0byte', 'crlf\r\n', 'ümlaut 痛み 🩺', "quote ' and \""];
-const empty = (): FinishedRows => ({ token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [], display: [], compartments: [], words: [] });
+const AWKWARD = [
+  'tab\there',
+  'line\nbreak',
+  'back\\slash',
+  'literal \\N',
+  '\\',
+  'nul\0byte',
+  'crlf\r\n',
+  'ümlaut 痛み 🩺',
+  'quote \' and "',
+];
+const empty = (): FinishedRows => ({
+  token: [],
+  string: [],
+  date: [],
+  number: [],
+  quantity: [],
+  reference: [],
+  uri: [],
+  composite: [],
+  display: [],
+  compartments: [],
+  words: [],
+});
 
 before(async () => {
   pool = await openPool(`${ROOT}/${database}`, 2);
@@ -32,10 +54,13 @@ async function store(fill: (b: WriteBuffer) => void, loadData: boolean | { loadD
     await conn.beginTransaction();
     const buffer = new WriteBuffer(typeof loadData === 'boolean' ? { loadData } : loadData);
     fill(buffer);
-    await buffer.flush(conn).then(() => conn.commit(), async (err: unknown) => {
-      await conn.rollback();
-      throw err;
-    });
+    await buffer.flush(conn).then(
+      () => conn.commit(),
+      async (err: unknown) => {
+        await conn.rollback();
+        throw err;
+      },
+    );
   } finally {
     conn.release();
   }
@@ -53,7 +78,11 @@ for (const loadData of [true, false]) {
     const idx = empty();
     idx.token = AWKWARD.map((code, i) => ({ param: 'code', system: i % 2 ? null : `urn:s${i}`, code, display: i % 3 ? null : code }));
     idx.string = [{ param: 'name', normalized: 'x', exact: AWKWARD.join(' ') }];
-    idx.number = [{ param: 'n', value: 1e-7 }, { param: 'n', value: -12345.678 }, { param: 'n', value: 1e21 }];
+    idx.number = [
+      { param: 'n', value: 1e-7 },
+      { param: 'n', value: -12345.678 },
+      { param: 'n', value: 1e21 },
+    ];
     idx.date = [{ param: 'date', start: at.getTime(), end: at.getTime() + 999, spanClass: 1 }];
     await store((b) => {
       b.resource([pk, 'Basic', `b${pk}`, 1, at, 0]);
@@ -65,11 +94,17 @@ for (const loadData of [true, false]) {
     assert.equal((history.last_updated as Date).getTime(), at.getTime());
     assert.equal(history.deleted, 0);
     const tokens = await rowsOf('SELECT system, code, display FROM idx_token WHERE resource_pk = ? ORDER BY code', [pk]);
-    assert.deepEqual(tokens.map((r) => ({ ...r })), idx.token.map(({ param: _p, ...r }) => r).sort((a, b) => (a.code! < b.code! ? -1 : 1)));
+    assert.deepEqual(
+      tokens.map((r) => ({ ...r })),
+      idx.token.map(({ param: _p, ...r }) => r).sort((a, b) => (a.code! < b.code! ? -1 : 1)),
+    );
     const [name] = await rowsOf('SELECT exact FROM idx_string WHERE resource_pk = ?', [pk]);
     assert.equal(name.exact, AWKWARD.join(' '));
     const numbers = await rowsOf('SELECT value FROM idx_number WHERE resource_pk = ? ORDER BY value', [pk]);
-    assert.deepEqual(numbers.map((r) => r.value), [-12345.678, 1e-7, 1e21]);
+    assert.deepEqual(
+      numbers.map((r) => r.value),
+      [-12345.678, 1e-7, 1e21],
+    );
     const [date] = await rowsOf('SELECT start_at, end_at FROM idx_date WHERE resource_pk = ?', [pk]);
     assert.equal((date.start_at as Date).getTime(), at.getTime());
     assert.equal((date.end_at as Date).getTime(), at.getTime() + 999);
@@ -92,7 +127,13 @@ for (const loadData of [true, false]) {
   test(`${how}: a duplicate key fails as ER_DUP_ENTRY, which the repository retries or answers 409`, async () => {
     const pk = loadData ? 1_000_003 : 2_000_003;
     const version = (b: WriteBuffer, seq: number) => b.history([pk, 'Basic', `b${pk}`, 1, new Date(), 'POST', 0, `{"n":${seq}}`]);
-    await assert.rejects(store((b) => { version(b, 1); version(b, 2); }, loadData), (err: { errno?: number }) => err.errno === 1062);
+    await assert.rejects(
+      store((b) => {
+        version(b, 1);
+        version(b, 2);
+      }, loadData),
+      (err: { errno?: number }) => err.errno === 1062,
+    );
     assert.equal((await rowsOf('SELECT COUNT(*) AS n FROM resource_history WHERE resource_pk = ?', [pk]))[0].n, 0);
     // The same type and id twice (a concurrent create of one id): nothing of either is stored.
     const twice = (b: WriteBuffer) => {
@@ -124,7 +165,10 @@ test('LOAD DATA refused while running (local_infile turned off): the write goes 
     await pool.query('SET GLOBAL local_infile = ?', [was]);
   }
   const tokens = await rowsOf('SELECT code FROM idx_token WHERE resource_pk IN (?, ?) ORDER BY code', [3_000_001, 3_000_002]);
-  assert.deepEqual(tokens.map((r) => r.code), ['c3000001', 'c3000002']);
+  assert.deepEqual(
+    tokens.map((r) => r.code),
+    ['c3000001', 'c3000002'],
+  );
   const history = await rowsOf('SELECT COUNT(*) AS n FROM resource_history WHERE resource_pk IN (?, ?)', [3_000_001, 3_000_002]);
   assert.equal(Number(history[0].n), 2);
 });

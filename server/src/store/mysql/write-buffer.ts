@@ -21,9 +21,23 @@ const TABLES = {
   idx_uri: ['resource_pk', 'res_type', 'param', 'uri'],
   idx_text: ['resource_pk', 'res_type', 'param', 'word'],
   idx_composite: [
-    'resource_pk', 'res_type', 'param',
-    'c1_system', 'c1_code', 'c1_num', 'c1_start', 'c1_end', 'c1_canonical_num', 'c1_canonical_code',
-    'c2_system', 'c2_code', 'c2_num', 'c2_start', 'c2_end', 'c2_canonical_num', 'c2_canonical_code',
+    'resource_pk',
+    'res_type',
+    'param',
+    'c1_system',
+    'c1_code',
+    'c1_num',
+    'c1_start',
+    'c1_end',
+    'c1_canonical_num',
+    'c1_canonical_code',
+    'c2_system',
+    'c2_code',
+    'c2_num',
+    'c2_start',
+    'c2_end',
+    'c2_canonical_num',
+    'c2_canonical_code',
   ],
 } as const;
 
@@ -63,7 +77,15 @@ export class WriteBuffer {
     const tokens = idx.token.map((r) => [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
     const dates = idx.date.map((r) => [pk, type, r.param, new Date(r.start), new Date(r.end), r.spanClass]);
     const quantities = idx.quantity.map((r) => [
-      pk, type, r.param, r.value, cut(r.system, 255), cut(r.code, 100), cut(r.unit, 100), r.canonical?.value ?? null, cut(r.canonical?.code ?? null, 100),
+      pk,
+      type,
+      r.param,
+      r.value,
+      cut(r.system, 255),
+      cut(r.code, 100),
+      cut(r.unit, 100),
+      r.canonical?.value ?? null,
+      cut(r.canonical?.code ?? null, 100),
     ]);
     for (const c of idx.compartments.length === 0 ? [NO_COMPARTMENT] : idx.compartments) {
       for (const row of tokens) this.add('idx_token', [...row, c]);
@@ -77,7 +99,8 @@ export class WriteBuffer {
     }
     for (const r of idx.uri) this.add('idx_uri', [pk, type, r.param, r.uri.slice(0, 512)]);
     this.words(pk, type, idx.words);
-    for (const r of idx.composite) this.add('idx_composite', [pk, type, r.param, ...compositeColumns(r.parts[0]), ...compositeColumns(r.parts[1])]);
+    for (const r of idx.composite)
+      this.add('idx_composite', [pk, type, r.param, ...compositeColumns(r.parts[0]), ...compositeColumns(r.parts[1])]);
   }
 
   /** Full-text rows alone (the write path adds them with the others in index(); migration 029 adds only these). */
@@ -122,8 +145,13 @@ export class WriteBuffer {
 
 function compositeColumns(p: FinishedCompositePart): unknown[] {
   return [
-    cut(p.system, 255), cut(p.code, 255), p.num, p.start === null ? null : new Date(p.start), p.end === null ? null : new Date(p.end),
-    p.canonical?.value ?? null, cut(p.canonical?.code ?? null, 100),
+    cut(p.system, 255),
+    cut(p.code, 255),
+    p.num,
+    p.start === null ? null : new Date(p.start),
+    p.end === null ? null : new Date(p.end),
+    p.canonical?.value ?? null,
+    cut(p.canonical?.code ?? null, 100),
   ];
 }
 

@@ -16,22 +16,42 @@ import { visibleSubscription } from './visible-subscription.js';
 export const MAX_EVENTS = 100;
 const CONTENTS = new Set(['empty', 'id-only', 'full-resource']);
 
-export async function subscriptionEvents(req: FhirRequest, id: string, ctx: FhirContext, recorded: SubscriptionEvents): Promise<FhirResponse> {
+export async function subscriptionEvents(
+  req: FhirRequest,
+  id: string,
+  ctx: FhirContext,
+  recorded: SubscriptionEvents,
+): Promise<FhirResponse> {
   const sub = await visibleSubscription(ctx, id);
   const count = await recorded.eventCount(id);
   const since = eventNumber(req.query, 'eventsSinceNumber') ?? Math.max(1, count - MAX_EVENTS + 1);
   const until = eventNumber(req.query, 'eventsUntilNumber') ?? count;
   const asked = req.query.get('content');
-  if (asked !== null && !CONTENTS.has(asked)) throw badRequest(`content must be empty, id-only or full-resource, not '${asked}'`, 'content');
+  if (asked !== null && !CONTENTS.has(asked))
+    throw badRequest(`content must be empty, id-only or full-resource, not '${asked}'`, 'content');
   const content = asked === null ? payloadContent(sub) : (asked as PayloadContent);
   const found = await recorded.events(id, since, until, MAX_EVENTS);
   const events: NotificationEvent[] = [];
   for (const e of found) {
     const resource = await readable(ctx, e.type, e.id, e.versionId);
     if (!resource) continue;
-    events.push({ eventNumber: e.eventNumber, reference: `${e.type}/${e.id}`, ...(e.patient ? { patient: e.patient } : {}), ...(content === 'full-resource' ? { resource } : {}) });
+    events.push({
+      eventNumber: e.eventNumber,
+      reference: `${e.type}/${e.id}`,
+      ...(e.patient ? { patient: e.patient } : {}),
+      ...(content === 'full-resource' ? { resource } : {}),
+    });
   }
-  const bundle = notificationBundle({ fhirBase: ctx.baseUrl, subscriptionId: id, topic: sub.criteria, status: sub.status, type: 'query-event', eventsSinceStart: count, content, events });
+  const bundle = notificationBundle({
+    fhirBase: ctx.baseUrl,
+    subscriptionId: id,
+    topic: sub.criteria,
+    status: sub.status,
+    type: 'query-event',
+    eventsSinceStart: count,
+    content,
+    events,
+  });
   return { status: 200, resource: bundle };
 }
 

@@ -9,11 +9,19 @@ import type { FhirRequest, FhirResponse } from '../../fhir/fhir-request.js';
 import type { BindingTokenIssuer } from '../websocket/websocket-service.js';
 import { visibleSubscription } from './visible-subscription.js';
 
-export async function getWsBindingToken(req: FhirRequest, id: string, ctx: FhirContext, websocket: BindingTokenIssuer | undefined): Promise<FhirResponse> {
+export async function getWsBindingToken(
+  req: FhirRequest,
+  id: string,
+  ctx: FhirContext,
+  websocket: BindingTokenIssuer | undefined,
+): Promise<FhirResponse> {
   if (!websocket) throw notSupported('this server runs without the websocket channel');
   const sub = await visibleSubscription(ctx, id);
   if (sub.channel?.type !== 'websocket') {
-    throw unprocessable(`Subscription/${id} has channel type '${sub.channel?.type}'; binding tokens are for websocket Subscriptions`, 'Subscription.channel.type');
+    throw unprocessable(
+      `Subscription/${id} has channel type '${sub.channel?.type}'; binding tokens are for websocket Subscriptions`,
+      'Subscription.channel.type',
+    );
   }
   const { token, expiration, websocketUrl } = await websocket.bindingToken(req.access, [id]);
   const resource: Parameters = {

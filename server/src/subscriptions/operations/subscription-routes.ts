@@ -20,17 +20,23 @@ export interface SubscriptionOperationsPort {
 export function subscriptionRoutes(port: SubscriptionOperationsPort): Route[] {
   return (['GET', 'POST'] as const).flatMap((method): Route[] => [
     {
-      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$get-ws-binding-token'],
+      interaction: 'operation',
+      method,
+      pattern: ['Subscription', '{id}', '$get-ws-binding-token'],
       operation: { name: 'get-ws-binding-token', definition: `${BACKPORT}/backport-subscription-get-ws-binding-token` },
       handle: (req, p, ctx) => getWsBindingToken(req, p.id, ctx, port.websocket()),
     },
     {
-      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$status'],
+      interaction: 'operation',
+      method,
+      pattern: ['Subscription', '{id}', '$status'],
       operation: { name: 'status', definition: `${BACKPORT}/backport-subscription-status` },
       handle: (req, p, ctx) => subscriptionStatus(req, p.id, ctx, port.events),
     },
     {
-      interaction: 'operation', method, pattern: ['Subscription', '{id}', '$events'],
+      interaction: 'operation',
+      method,
+      pattern: ['Subscription', '{id}', '$events'],
       operation: { name: 'events', definition: `${BACKPORT}/backport-subscription-events` },
       handle: (req, p, ctx) => subscriptionEvents(req, p.id, ctx, port.events),
     },

@@ -26,7 +26,15 @@ export function pointOf(obs: Observation): Point | undefined {
 }
 
 /** Points of `patient` (its reference) for `code` (`system|code`) with fromMs <= time <= toMs, the written one included. */
-export async function seriesOf(tx: FhirRepository, defs: Definitions, patient: string, code: string, fromMs: number, toMs: number, written: Point): Promise<Point[]> {
+export async function seriesOf(
+  tx: FhirRepository,
+  defs: Definitions,
+  patient: string,
+  code: string,
+  fromMs: number,
+  toMs: number,
+  written: Point,
+): Promise<Point[]> {
   const params = new URLSearchParams({ subject: patient, code });
   params.append('date', `ge${new Date(fromMs).toISOString()}`);
   params.append('date', `le${new Date(toMs).toISOString()}`);

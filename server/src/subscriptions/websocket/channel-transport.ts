@@ -44,7 +44,9 @@ export async function openChannelTransport(opts: TransportOptions): Promise<Chan
     publisher = opts.redis ?? (await openRedis(opts.redisUrl, opts.redisTimeoutMs, `${opts.redisPrefix}ws`));
   } catch (err) {
     if (!opts.open) throw err;
-    opts.log(`Subscriptions: no Redis (${(err as Error).message}); AUTH_MODE=open, so the websocket channel runs in this process alone: sockets on other nodes get nothing`);
+    opts.log(
+      `Subscriptions: no Redis (${(err as Error).message}); AUTH_MODE=open, so the websocket channel runs in this process alone: sockets on other nodes get nothing`,
+    );
     return localTransport();
   }
   // A connection in subscriber mode can do nothing else: this one is the channel's own.

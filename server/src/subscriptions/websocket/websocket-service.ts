@@ -73,7 +73,11 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     url: websocketUrl,
     handleUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     async bindingToken(access, ids) {
-      const issued = await tokens.issue({ subscriptionIds: ids, grant: grantOf(access), ...(access ? { accessExpiresAt: access.expiresAt * 1000 } : {}) });
+      const issued = await tokens.issue({
+        subscriptionIds: ids,
+        grant: grantOf(access),
+        ...(access ? { accessExpiresAt: access.expiresAt * 1000 } : {}),
+      });
       return { ...issued, websocketUrl };
     },
     async close() {

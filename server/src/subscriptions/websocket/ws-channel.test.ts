@@ -31,7 +31,14 @@ before(async () => {
     },
   };
   tokens = new BindingTokens(gated, 't:', 60);
-  channel = new WsChannel({ path: '/ws', tokens, open: false, allows: () => true, bindable: () => Promise.resolve(true), limits: { maxPerClient: 1, maxConnections: 10, idleMs: 5_000 } });
+  channel = new WsChannel({
+    path: '/ws',
+    tokens,
+    open: false,
+    allows: () => true,
+    bindable: () => Promise.resolve(true),
+    limits: { maxPerClient: 1, maxConnections: 10, idleMs: 5_000 },
+  });
   server = createServer();
   server.on('upgrade', (req, socket, head) => channel.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

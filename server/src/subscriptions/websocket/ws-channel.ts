@@ -84,7 +84,9 @@ export class WsChannel {
     const conn: Conn = { ws, alive: true };
     this.conns.add(conn);
     conn.unboundTimer = setTimeout(() => ws.close(1008, 'not bound in time'), this.deps.limits.idleMs);
-    ws.on('pong', () => { conn.alive = true; });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
       if (isBinary) return this.refuse(conn, 'messages are text');
@@ -106,7 +108,11 @@ export class WsChannel {
     conn.binding = true;
     let ids: string[];
     if (verb === 'bind') {
-      if (!this.deps.open) return this.refuse(conn, '`bind <id>` needs no token and is refused here: use `bind-with-token <token>` (Subscription/<id>/$get-ws-binding-token)');
+      if (!this.deps.open)
+        return this.refuse(
+          conn,
+          '`bind <id>` needs no token and is refused here: use `bind-with-token <token>` (Subscription/<id>/$get-ws-binding-token)',
+        );
       conn.grant = { unrestricted: true };
       ids = [arg];
     } else {
@@ -126,7 +132,8 @@ export class WsChannel {
     this.perClient.set(clientKey, count + 1);
     const live = [];
     for (const id of ids) if (await this.deps.bindable(id, conn.grant)) live.push(id);
-    if (live.length === 0) return this.refuse(conn, `no websocket Subscription to bind to: ${ids.join(', ')} (unknown, off, or not websocket)`);
+    if (live.length === 0)
+      return this.refuse(conn, `no websocket Subscription to bind to: ${ids.join(', ')} (unknown, off, or not websocket)`);
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     clearTimeout(conn.unboundTimer);
     for (const id of live) {

@@ -3,12 +3,20 @@
 import { authorizationAuditEvent, type Who } from '../../audit/audit-event.js';
 import type { AuditRecorder } from '../../audit/audit-log.js';
 
-export function auditFitbitLink(audit: AuditRecorder, event: 'fitbit-link' | 'fitbit-unlink', who: Who, patientId: string, fitbitUserId: string): void {
+export function auditFitbitLink(
+  audit: AuditRecorder,
+  event: 'fitbit-link' | 'fitbit-unlink',
+  who: Who,
+  patientId: string,
+  fitbitUserId: string,
+): void {
   const verb = event === 'fitbit-link' ? 'linked to' : 'unlinked from';
-  audit.record(authorizationAuditEvent({
-    event,
-    who: { ...who, patient: patientId },
-    success: true,
-    diagnostics: `Fitbit account ${fitbitUserId} ${verb} the record`,
-  }));
+  audit.record(
+    authorizationAuditEvent({
+      event,
+      who: { ...who, patient: patientId },
+      success: true,
+      diagnostics: `Fitbit account ${fitbitUserId} ${verb} the record`,
+    }),
+  );
 }

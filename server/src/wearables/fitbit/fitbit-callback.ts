@@ -33,7 +33,11 @@ export function fitbitCallbackRouter(deps: FitbitLinkDeps): Router {
       if (!state) throw badRequest('The Fitbit callback needs a state parameter', 'state');
       await fitbit.store.deleteExpired();
       const pending = await fitbit.store.takeState(state);
-      if (!pending) throw badRequest(`Unknown, expired (after ${FLOW_TTL_MINUTES} minutes) or already used state: start again from $connect-fitbit`, 'state');
+      if (!pending)
+        throw badRequest(
+          `Unknown, expired (after ${FLOW_TTL_MINUTES} minutes) or already used state: start again from $connect-fitbit`,
+          'state',
+        );
       const denied = q.get('error');
       if (denied) throw badRequest(`Fitbit did not authorize access (${denied.slice(0, 64)}); nothing was connected`, 'error');
       const code = q.get('code');
@@ -42,19 +46,29 @@ export function fitbitCallbackRouter(deps: FitbitLinkDeps): Router {
       try {
         tokens = await exchangeCode(fitbit.config, code, pending.codeVerifier, fitbit.redirectUri);
       } catch (err) {
-        if (err instanceof FitbitAuthError) throw badRequest(`Fitbit refused the authorization code (${err.errorType}): start again from $connect-fitbit`, 'code');
+        if (err instanceof FitbitAuthError)
+          throw badRequest(`Fitbit refused the authorization code (${err.errorType}): start again from $connect-fitbit`, 'code');
         throw err;
       }
       const confirmation = randomToken();
-      await fitbit.store.savePending(confirmation, { patientId: pending.patientId, startedBy: pending.startedBy, tokens, timeZone: pending.timeZone });
-      const patient = (await deps.services.ctx.repo.read('Patient', pending.patientId))?.resource as Patient | undefined;
-      sendPage(res, 200, confirmPage({
-        confirmation,
-        fitbitUserId: tokens.fitbitUserId,
+      await fitbit.store.savePending(confirmation, {
         patientId: pending.patientId,
-        patientName: displayName(patient),
-        signIn: deps.signIn !== undefined,
-      }));
+        startedBy: pending.startedBy,
+        tokens,
+        timeZone: pending.timeZone,
+      });
+      const patient = (await deps.services.ctx.repo.read('Patient', pending.patientId))?.resource as Patient | undefined;
+      sendPage(
+        res,
+        200,
+        confirmPage({
+          confirmation,
+          fitbitUserId: tokens.fitbitUserId,
+          patientId: pending.patientId,
+          patientName: displayName(patient),
+          signIn: deps.signIn !== undefined,
+        }),
+      );
     } catch (err) {
       next(err);
     }

@@ -46,7 +46,8 @@ export class FitbitClient {
         headers: { Authorization: `Bearer ${this.link.accessToken}`, Accept: 'application/json', 'Accept-Language': 'en_US' },
       });
       this.requests++;
-      if (header(res.headers, 'fitbit-rate-limit-remaining') === '0') await this.store.spendWindow(this.link.patientId, this.config.requestsPerHour);
+      if (header(res.headers, 'fitbit-rate-limit-remaining') === '0')
+        await this.store.spendWindow(this.link.patientId, this.config.requestsPerHour);
       if (res.status === 401 && !refreshed) {
         refreshed = true;
         await this.refresh();
@@ -62,7 +63,8 @@ export class FitbitClient {
         await this.store.block(this.link.patientId, until);
         throw new RateLimited(until, `Fitbit answered 429 Too Many Requests (Retry-After ${seconds} s)`);
       }
-      if (res.status < 200 || res.status >= 300) throw badGateway(`Fitbit answered ${res.status} to ${path.split('?')[0]}; try the sync again later`);
+      if (res.status < 200 || res.status >= 300)
+        throw badGateway(`Fitbit answered ${res.status} to ${path.split('?')[0]}; try the sync again later`);
       return fitbitJson(res, path.split('?')[0]);
     }
   }
@@ -73,10 +75,15 @@ export class FitbitClient {
       tokens = await refreshTokens(this.config, this.link.refreshToken);
     } catch (err) {
       if (err instanceof FitbitAuthError && err.status < 500) {
-        throw new OutcomeError('unprocessable', outcome(issue({
-          code: 'security',
-          diagnostics: `Fitbit no longer accepts this patient's authorization (${err.errorType}); connect again with $connect-fitbit`,
-        })));
+        throw new OutcomeError(
+          'unprocessable',
+          outcome(
+            issue({
+              code: 'security',
+              diagnostics: `Fitbit no longer accepts this patient's authorization (${err.errorType}); connect again with $connect-fitbit`,
+            }),
+          ),
+        );
       }
       throw err;
     }

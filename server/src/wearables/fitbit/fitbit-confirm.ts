@@ -17,19 +17,37 @@ export function confirmRoute(deps: FitbitLinkDeps): RequestHandler {
       const fitbit = fitbitOf(deps.services);
       const form = (req.body ?? {}) as Record<string, unknown>;
       const confirmation = typeof form.confirmation === 'string' ? form.confirmation : '';
-      if (!confirmation) throw badRequest('The confirmation needs its confirmation field (from the page Fitbit sent you back to)', 'confirmation');
+      if (!confirmation)
+        throw badRequest('The confirmation needs its confirmation field (from the page Fitbit sent you back to)', 'confirmation');
       const pending = await fitbit.store.pending(confirmation);
-      if (!pending) throw badRequest(`Unknown, expired (after ${FLOW_TTL_MINUTES} minutes) or already used confirmation: start again from $connect-fitbit`, 'confirmation');
+      if (!pending)
+        throw badRequest(
+          `Unknown, expired (after ${FLOW_TTL_MINUTES} minutes) or already used confirmation: start again from $connect-fitbit`,
+          'confirmation',
+        );
       let who = {};
       if (deps.signIn) {
         const username = typeof form.username === 'string' ? form.username : '';
         const password = typeof form.password === 'string' ? form.password : '';
         const again = async (error: string, status: number) => {
           const patient = (await deps.services.ctx.repo.read('Patient', pending.patientId))?.resource as Patient | undefined;
-          sendPage(res, status, confirmPage({ confirmation, fitbitUserId: pending.tokens.fitbitUserId, patientId: pending.patientId, patientName: displayName(patient), signIn: true, error }));
+          sendPage(
+            res,
+            status,
+            confirmPage({
+              confirmation,
+              fitbitUserId: pending.tokens.fitbitUserId,
+              patientId: pending.patientId,
+              patientName: displayName(patient),
+              signIn: true,
+              error,
+            }),
+          );
         };
-        if (!username || !password) return void (await again('Sign in with the username and password of the user who started this link.', 400));
-        if (await deps.signIn.throttle.locked(username)) return void (await again('Too many failed sign-ins for this username; try again later.', 429));
+        if (!username || !password)
+          return void (await again('Sign in with the username and password of the user who started this link.', 400));
+        if (await deps.signIn.throttle.locked(username))
+          return void (await again('Too many failed sign-ins for this username; try again later.', 429));
         const user = await deps.signIn.users.authenticate(username, password);
         if (!user) {
           await deps.signIn.throttle.failed(username);
@@ -41,13 +59,16 @@ export function confirmRoute(deps: FitbitLinkDeps): RequestHandler {
         }
         who = { subject: user.accountId, fhirUser: user.fhirUser };
       }
-      if (!(await fitbit.store.takePending(confirmation))) throw badRequest('This confirmation was already used; nothing more was linked', 'confirmation');
+      if (!(await fitbit.store.takePending(confirmation)))
+        throw badRequest('This confirmation was already used; nothing more was linked', 'confirmation');
       let replaced: string | undefined;
       try {
         replaced = await fitbit.store.saveLink(pending.patientId, pending.tokens, pending.timeZone);
       } catch (err) {
         if (err instanceof FitbitAccountTaken) {
-          throw conflict(`Fitbit account ${pending.tokens.fitbitUserId} is already linked to another FibroTrack record; one Fitbit account feeds one record`);
+          throw conflict(
+            `Fitbit account ${pending.tokens.fitbitUserId} is already linked to another FibroTrack record; one Fitbit account feeds one record`,
+          );
         }
         throw err;
       }

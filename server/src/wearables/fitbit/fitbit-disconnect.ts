@@ -22,7 +22,12 @@ export async function unlinkFitbit(
   try {
     await revokeTokens(fitbit.config, link.refreshToken);
   } catch (err) {
-    const why = err instanceof OutcomeError ? err.message : err instanceof FitbitAuthError ? `Fitbit answered ${err.status} ${err.errorType}` : undefined;
+    const why =
+      err instanceof OutcomeError
+        ? err.message
+        : err instanceof FitbitAuthError
+          ? `Fitbit answered ${err.status} ${err.errorType}`
+          : undefined;
     if (why === undefined) throw err;
     return { fitbitUserId, revokeProblem: why };
   }

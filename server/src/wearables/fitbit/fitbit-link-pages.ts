@@ -21,7 +21,9 @@ export function confirmPage(p: ConfirmPage): string {
 <label>Username <input type="text" name="username" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>`
     : '';
-  return page('Link your Fitbit account?', `${p.error ? `<p class="error">${escapeHtml(p.error)}</p>` : ''}
+  return page(
+    'Link your Fitbit account?',
+    `${p.error ? `<p class="error">${escapeHtml(p.error)}</p>` : ''}
 <p>Fitbit account <strong><code>${escapeHtml(p.fitbitUserId)}</code></strong> is about to be linked to the FibroTrack record of
 <strong>${record}</strong>. Its heart rate, sleep, steps, HRV, SpO2 and weight will be copied into that record.</p>
 <p>If this is not your record, or you did not start this from your FibroTrack app, close this window: nothing is linked.</p>
@@ -29,14 +31,19 @@ export function confirmPage(p: ConfirmPage): string {
 <input type="hidden" name="confirmation" value="${escapeHtml(p.confirmation)}">
 ${credentials}
 <button type="submit" id="confirm">Link this Fitbit account</button>
-</form>`);
+</form>`,
+  );
 }
 
 export const linkedPage = (fitbitUserId: string, patientId: string) =>
-  page('Fitbit connected', `<p>Fitbit account <code>${escapeHtml(fitbitUserId)}</code> is linked to <code>Patient/${escapeHtml(patientId)}</code>. You can close this window.</p>`);
+  page(
+    'Fitbit connected',
+    `<p>Fitbit account <code>${escapeHtml(fitbitUserId)}</code> is linked to <code>Patient/${escapeHtml(patientId)}</code>. You can close this window.</p>`,
+  );
 
 export function sendPage(res: Response, status: number, html: string): void {
-  res.status(status)
+  res
+    .status(status)
     .set({
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',

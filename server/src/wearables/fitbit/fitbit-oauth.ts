@@ -36,7 +36,13 @@ export function authorizeUrl(config: FitbitConfig, redirectUri: string, state: s
 }
 
 export function exchangeCode(config: FitbitConfig, code: string, codeVerifier: string, redirectUri: string): Promise<FitbitTokens> {
-  return tokenRequest(config, { grant_type: 'authorization_code', client_id: config.clientId, code, code_verifier: codeVerifier, redirect_uri: redirectUri });
+  return tokenRequest(config, {
+    grant_type: 'authorization_code',
+    client_id: config.clientId,
+    code,
+    code_verifier: codeVerifier,
+    redirect_uri: redirectUri,
+  });
 }
 
 export function refreshTokens(config: FitbitConfig, refreshToken: string): Promise<FitbitTokens> {

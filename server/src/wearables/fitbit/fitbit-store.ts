@@ -65,7 +65,13 @@ export class FitbitStore {
     const [del] = await this.pool.query<ResultSetHeader>('DELETE FROM fitbit_oauth_state WHERE state = ?', [state]);
     if (del.affectedRows !== 1) return undefined;
     const r = rows[0];
-    return { patientId: r.patient_id, codeVerifier: r.code_verifier, timeZone: r.time_zone ?? undefined, startedBy: r.started_by ?? undefined, createdAt: r.created_at };
+    return {
+      patientId: r.patient_id,
+      codeVerifier: r.code_verifier,
+      timeZone: r.time_zone ?? undefined,
+      startedBy: r.started_by ?? undefined,
+      createdAt: r.created_at,
+    };
   }
 
   /** Flows never completed (or never confirmed) leave nothing behind. */
@@ -80,13 +86,24 @@ export class FitbitStore {
     await this.pool.query(
       `INSERT INTO fitbit_link_pending (confirmation, patient_id, started_by, fitbit_user_id, access_token, refresh_token, access_expires_at, scope, time_zone, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`,
-      [confirmation, p.patientId, p.startedBy ?? null, t.fitbitUserId, this.seal(p.patientId, t.accessToken), this.seal(p.patientId, t.refreshToken), t.expiresAt, t.scope, p.timeZone ?? null],
+      [
+        confirmation,
+        p.patientId,
+        p.startedBy ?? null,
+        t.fitbitUserId,
+        this.seal(p.patientId, t.accessToken),
+        this.seal(p.patientId, t.refreshToken),
+        t.expiresAt,
+        t.scope,
+        p.timeZone ?? null,
+      ],
     );
   }
 
   async pending(confirmation: string): Promise<PendingLink | undefined> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT * FROM fitbit_link_pending WHERE confirmation = ? AND created_at >= NOW(3) - INTERVAL ? MINUTE`, [confirmation, FLOW_TTL_MINUTES],
+      `SELECT * FROM fitbit_link_pending WHERE confirmation = ? AND created_at >= NOW(3) - INTERVAL ? MINUTE`,
+      [confirmation, FLOW_TTL_MINUTES],
     );
     const r = rows[0];
     if (!r) return undefined;
@@ -116,7 +133,9 @@ export class FitbitStore {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [patientId]);
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
+        patientId,
+      ]);
       const previous: string | undefined = rows[0]?.fitbit_user_id;
       const sealed = [this.seal(patientId, t.accessToken), this.seal(patientId, t.refreshToken), t.expiresAt, t.scope];
       // No ON DUPLICATE KEY: on the Fitbit account's unique key it would overwrite the other patient's row.
@@ -134,7 +153,8 @@ export class FitbitStore {
         );
       }
       // Another account's days are not this one's: its next sync starts afresh.
-      if (previous !== undefined && previous !== t.fitbitUserId) await conn.query('DELETE FROM fitbit_sync_cursor WHERE patient_id = ?', [patientId]);
+      if (previous !== undefined && previous !== t.fitbitUserId)
+        await conn.query('DELETE FROM fitbit_sync_cursor WHERE patient_id = ?', [patientId]);
       await conn.commit();
       return previous !== t.fitbitUserId ? previous : undefined;
     } catch (err) {
@@ -151,7 +171,9 @@ export class FitbitStore {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [patientId]);
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
+        patientId,
+      ]);
       await conn.query('DELETE FROM fitbit_link WHERE patient_id = ?', [patientId]);
       await conn.query('DELETE FROM fitbit_sync_cursor WHERE patient_id = ?', [patientId]);
       await conn.commit();

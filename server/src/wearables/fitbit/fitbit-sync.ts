@@ -40,32 +40,52 @@ export interface SyncResult {
   reason?: string;
 }
 
-export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: FitbitStore, config: FitbitConfig, batchSize: number): Promise<SyncResult> {
+export async function syncFitbit(
+  req: SyncRequest,
+  ctx: FhirContext,
+  store: FitbitStore,
+  config: FitbitConfig,
+  batchSize: number,
+): Promise<SyncResult> {
   const unlock = await store.lockSync(req.patientId);
-  if (!unlock) throw new OutcomeError('conflict', outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })));
+  if (!unlock)
+    throw new OutcomeError(
+      'conflict',
+      outcome(issue({ code: 'conflict', diagnostics: `A Fitbit sync of Patient/${req.patientId} is already running` })),
+    );
   try {
     const link = await store.link(req.patientId);
     if (!link) throw unprocessable(`Patient/${req.patientId} has not connected a Fitbit account; connect it with $connect-fitbit first`);
     if (link.blockedUntil && link.blockedUntil.getTime() > Date.now()) throw tooManyRequests(link.blockedUntil);
     const timeZone = req.timeZone ?? link.timeZone;
-    if (!timeZone) throw badRequest('The first sync needs the timeZone of the patient\'s Fitbit (IANA, e.g. Europe/Berlin)', 'timeZone');
+    if (!timeZone) throw badRequest("The first sync needs the timeZone of the patient's Fitbit (IANA, e.g. Europe/Berlin)", 'timeZone');
     if (req.timeZone && req.timeZone !== link.timeZone) await store.setTimeZone(req.patientId, req.timeZone);
     const until = lastDay(req.until, timeZone);
     const client = new FitbitClient(config, store, link);
     const cursors = await store.cursors(req.patientId);
-    const result: SyncResult = { summary: emptySummary('fitbit', 'Fitbit Web API'), syncedThrough: Object.fromEntries(cursors), requests: 0, complete: true };
+    const result: SyncResult = {
+      summary: emptySummary('fitbit', 'Fitbit Web API'),
+      syncedThrough: Object.fromEntries(cursors),
+      requests: 0,
+      complete: true,
+    };
     try {
       for (const t of FITBIT_TYPES) {
         const from = cursors.has(t.type) ? plusDays(cursors.get(t.type)!, 1) : plusDays(until, 1 - config.initialDays);
         for (const [a, b] of ranges(from, until, t.maxDays)) {
           const json = await client.get(t.path(a, b));
           const batch = mapFitbit(json, {
-            patientReference: `Patient/${req.patientId}`, timeZone, bestEffort: true, weightUnit: 'lb', fileName: `Fitbit ${t.type} ${a}..${b}`,
+            patientReference: `Patient/${req.patientId}`,
+            timeZone,
+            bestEffort: true,
+            weightUnit: 'lb',
+            fileName: `Fitbit ${t.type} ${a}..${b}`,
           });
           for (const s of batch.skipped) countSkip(result.summary, s.reason, s.position, s.count ?? 1);
           for (let i = 0; i < batch.observations.length || i === 0; i += batchSize) {
             const part = { observations: batch.observations.slice(i, i + batchSize), devices: i === 0 ? batch.devices : [], skipped: [] };
-            if (part.observations.length + part.devices.length > 0) await storeBundle(patientBundle(part, req.patientId), ctx, result.summary, req.patientId);
+            if (part.observations.length + part.devices.length > 0)
+              await storeBundle(patientBundle(part, req.patientId), ctx, result.summary, req.patientId);
           }
           await store.advance(req.patientId, t.type, b);
           result.syncedThrough[t.type] = b;
@@ -86,7 +106,8 @@ export async function syncFitbit(req: SyncRequest, ctx: FhirContext, store: Fitb
 function lastDay(until: string | undefined, timeZone: string): string {
   const today = DateTime.now().setZone(timeZone).toISODate()!;
   if (until === undefined) return plusDays(today, -1);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !DateTime.fromISO(until).isValid) throw badRequest(`until '${until}' is not a date (yyyy-MM-dd)`, 'until');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !DateTime.fromISO(until).isValid)
+    throw badRequest(`until '${until}' is not a date (yyyy-MM-dd)`, 'until');
   if (until >= today) throw badRequest(`until must be before today (${today} in ${timeZone}): a day still running is not synced`, 'until');
   return until;
 }
@@ -105,8 +126,14 @@ const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 
 
 function tooManyRequests(until: Date): OutcomeError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  return new OutcomeError('too-many-requests',
-    outcome(issue({ code: 'throttled', diagnostics: `Fitbit's request limit for this patient is reached; sync again after ${until.toISOString()}` })),
+  return new OutcomeError(
+    'too-many-requests',
+    outcome(
+      issue({
+        code: 'throttled',
+        diagnostics: `Fitbit's request limit for this patient is reached; sync again after ${until.toISOString()}`,
+      }),
+    ),
     { 'Retry-After': String(seconds) },
   );
 }

@@ -23,7 +23,11 @@ const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-commit-import-test-'));
 before(async () => {
   server = await startTestServer({ WEARABLE_SPOOL_DIR: dir });
   for (const id of ['c1', 'c2']) {
-    await server.http.put(`/fhir/Patient/${id}`).set('Content-Type', 'application/fhir+json').send({ resourceType: 'Patient', id }).expect(201);
+    await server.http
+      .put(`/fhir/Patient/${id}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'Patient', id })
+      .expect(201);
   }
 });
 after(async () => {
@@ -31,7 +35,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const device = (key: string): Device => ({ resourceType: 'Device', identifier: [{ system: DEVICE, value: key }], deviceName: [{ name: key, type: 'model-name' }] });
+const device = (key: string): Device => ({
+  resourceType: 'Device',
+  identifier: [{ system: DEVICE, value: key }],
+  deviceName: [{ name: key, type: 'model-name' }],
+});
 const heartRate = (patient: string, record: string, deviceKey: string, minute: number): Observation => ({
   resourceType: 'Observation',
   identifier: [{ system: RECORD, value: record }],
@@ -49,11 +57,20 @@ function staged(patient: string, batches: { devices: Device[]; observations: Obs
   const path = join(dir, `${name}.ndjson`);
   writeFileSync(path, batches.map((b) => JSON.stringify(patientBundle({ ...b, skipped: [] }, patient))).join('\n') + '\n');
   const ctx = server.built.ctx;
-  return { path, patientId: patient, batches: batches.length, summary: emptySummary('apple-health-xml', 'export.xml'), validatedIn: { validate: ctx.validate, profiles: ctx.profiles } };
+  return {
+    path,
+    patientId: patient,
+    batches: batches.length,
+    summary: emptySummary('apple-health-xml', 'export.xml'),
+    validatedIn: { validate: ctx.validate, profiles: ctx.profiles },
+  };
 }
 
 const lockInUse = async (patient: string) => {
-  const [row] = await server.sql<{ used: number | null }[]>(`SELECT IS_USED_LOCK(CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ?)))) AS used`, [importLockKey(patient)]);
+  const [row] = await server.sql<{ used: number | null }[]>(
+    `SELECT IS_USED_LOCK(CONCAT('ft:', SHA1(CONCAT(DATABASE(), ':', ?)))) AS used`,
+    [importLockKey(patient)],
+  );
   return row.used !== null;
 };
 const stored = async (patient: string) => {
@@ -64,7 +81,7 @@ const stored = async (patient: string) => {
   return Number(rows[0].n);
 };
 
-test('batches side by side: records repeated in the next batch stored once, a later batch\'s new Device there before its Observations', async () => {
+test("batches side by side: records repeated in the next batch stored once, a later batch's new Device there before its Observations", async () => {
   assert.ok(BATCHES_IN_FLIGHT > 1);
   const hr = (record: string, dev: string, minute: number) => heartRate('c1', record, dev, minute);
   const batches = [
@@ -82,7 +99,9 @@ test('batches side by side: records repeated in the next batch stored once, a la
   assert.deepEqual(s.summary.unchanged, { Observation: 2 });
   assert.equal(await stored('c1'), 7);
   assert.equal(await lockInUse('c1'), false);
-  const ring = await server.http.get('/fhir/Observation?identifier=' + encodeURIComponent(`${RECORD}|e1`) + '&device.identifier=' + encodeURIComponent(`${DEVICE}|ring`));
+  const ring = await server.http.get(
+    '/fhir/Observation?identifier=' + encodeURIComponent(`${RECORD}|e1`) + '&device.identifier=' + encodeURIComponent(`${DEVICE}|ring`),
+  );
   assert.equal(ring.body.total ?? ring.body.entry?.length, 1);
 
   // Everything again: nothing new, whatever the interleaving.
@@ -121,7 +140,7 @@ test('a failing batch: the others finish or never start, the lock is released, t
   assert.ok(after >= 2 && after <= 2 + BATCHES_IN_FLIGHT - 1, String(after));
 });
 
-test('while one import holds the lock, the same patient\'s other writers wait for it; another patient\'s do not', async () => {
+test("while one import holds the lock, the same patient's other writers wait for it; another patient's do not", async () => {
   const repo = server.built.ctx.repo;
   let inside = false;
   const held = repo.withLock(importLockKey('c1'), async () => {

@@ -44,13 +44,21 @@ export async function commitImport(
         if (failure !== undefined) break;
         const pending = new Set([...inFlight.values()].flatMap((keys) => [...keys]));
         const keys = recordKeys(bundle.entry ?? []);
-        const run: Promise<void> = storeBundle(bundle, ctx, staged.summary, staged.patientId, { validatedIn: staged.validatedIn, lockHeld: true, pending, keys })
-          .then(() => {
-            done++;
-            report();
-          }, (err: unknown) => {
-            failure ??= err;
-          })
+        const run: Promise<void> = storeBundle(bundle, ctx, staged.summary, staged.patientId, {
+          validatedIn: staged.validatedIn,
+          lockHeld: true,
+          pending,
+          keys,
+        })
+          .then(
+            () => {
+              done++;
+              report();
+            },
+            (err: unknown) => {
+              failure ??= err;
+            },
+          )
           .finally(() => inFlight.delete(run));
         inFlight.set(run, new Set(keys.values()));
         if (createsDevices) await settle(true);
@@ -80,15 +88,18 @@ export async function storeBundle(
   patientId: string,
   opts: StoreOptions = {},
 ): Promise<void> {
-  const store = () => ctx.repo.transaction(async (repo) => {
-    const txCtx: FhirContext = { ...ctx, repo };
-    const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending, opts.keys);
-    const response = await transaction(fresh, 'minimal', txCtx, opts);
-    return [
-      ...unchanged.map((e) => [e.resource!.resourceType, false] as const),
-      ...(response.entry ?? []).map((e, i) => [fresh.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false] as const),
-    ];
-  });
+  const store = () =>
+    ctx.repo.transaction(async (repo) => {
+      const txCtx: FhirContext = { ...ctx, repo };
+      const { bundle: fresh, unchanged } = await withoutStored(bundle, txCtx, patientId, opts.pending, opts.keys);
+      const response = await transaction(fresh, 'minimal', txCtx, opts);
+      return [
+        ...unchanged.map((e) => [e.resource!.resourceType, false] as const),
+        ...(response.entry ?? []).map(
+          (e, i) => [fresh.entry![i].resource!.resourceType, e.response?.status.startsWith('201') ?? false] as const,
+        ),
+      ];
+    });
   // The lock is taken before the transaction's connection: waiting for it holds nothing from the pool.
   const counts = opts.lockHeld ? await store() : await ctx.repo.withLock(importLockKey(patientId), store);
   for (const [type, created] of counts) countStored(summary, type, created);

@@ -24,7 +24,9 @@ const DESCRIPTION: Record<WearableSource, string> = {
 export function detectUpload(contentType: string | undefined, head: Buffer, fileName: string): WearableSource {
   const accepted = contentType === undefined ? 'any' : BY_CONTENT_TYPE[contentType];
   if (accepted === undefined) {
-    throw unsupported(`Content-Type '${contentType}' is not a wearable export; send application/json, application/xml, application/zip or application/octet-stream`);
+    throw unsupported(
+      `Content-Type '${contentType}' is not a wearable export; send application/json, application/xml, application/zip or application/octet-stream`,
+    );
   }
   const detected = detectSource(head, fileName);
   if (detected === undefined) {
@@ -36,4 +38,5 @@ export function detectUpload(contentType: string | undefined, head: Buffer, file
   return detected;
 }
 
-const unsupported = (diagnostics: string) => new OutcomeError('unsupported-media-type', outcome(issue({ code: 'not-supported', diagnostics })));
+const unsupported = (diagnostics: string) =>
+  new OutcomeError('unsupported-media-type', outcome(issue({ code: 'not-supported', diagnostics })));

@@ -12,7 +12,10 @@ import { isParametersBody, unwrapParameters } from './parameters-body.js';
 import { runImport } from './run-import.js';
 import { spoolUpload } from './spool-upload.js';
 
-export async function importUpload(services: WearableServices, upload: WearableUpload): Promise<{ answer: Parameters } | { jobId: string }> {
+export async function importUpload(
+  services: WearableServices,
+  upload: WearableUpload,
+): Promise<{ answer: Parameters } | { jobId: string }> {
   const { patientId, fileName, signal } = upload;
   const limit = services.config.maxUploadBytes;
   if (upload.contentLength > limit) throw payloadTooLarge(limit);

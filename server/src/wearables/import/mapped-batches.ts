@@ -5,7 +5,12 @@ import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { payloadTooLarge } from '../../core/outcomes.js';
 import {
-  mapAppleHealthXml, mapAppleHealthZip, type AppleOptions, type MappedBatch, type MappingOptions, type WearableSource,
+  mapAppleHealthXml,
+  mapAppleHealthZip,
+  type AppleOptions,
+  type MappedBatch,
+  type MappingOptions,
+  type WearableSource,
 } from '../../../../mappings/src/index.js';
 import { JsonSyntaxError, mapJsonInThread } from '../json-mapping-thread/json-mapping-thread.js';
 import { inputFailure } from './import-errors.js';
@@ -31,7 +36,8 @@ export async function* mappedBatches(
     try {
       yield* mapJsonInThread({ source, path, options, batchSize }, signal);
     } catch (err) {
-      if (err instanceof JsonSyntaxError) throw inputFailure('invalid', opts.fileName, `character ${err.at}`, `not valid JSON (${err.message})`);
+      if (err instanceof JsonSyntaxError)
+        throw inputFailure('invalid', opts.fileName, `character ${err.at}`, `not valid JSON (${err.message})`);
       throw err;
     }
   }

@@ -24,7 +24,8 @@ export interface UnwrappedUpload {
 export async function unwrapParameters(spooled: SpooledFile, query: ImportParams, spoolDir: string): Promise<UnwrappedUpload> {
   if ((await stat(spooled.path)).size > MAX_JSON_BYTES) throw payloadTooLarge(MAX_JSON_BYTES);
   const body = parseFhirJson(await readFile(spooled.path)) as Parameters;
-  if (body?.resourceType !== 'Parameters') throw badRequest('A FHIR JSON body must be a Parameters resource carrying the file as `file`', 'resourceType');
+  if (body?.resourceType !== 'Parameters')
+    throw badRequest('A FHIR JSON body must be a Parameters resource carrying the file as `file`', 'resourceType');
   const named = (name: string) => (body.parameter ?? []).filter((p) => p.name === name);
   const one = (name: string) => {
     const found = named(name);
@@ -32,10 +33,12 @@ export async function unwrapParameters(spooled: SpooledFile, query: ImportParams
     return found[0];
   };
   for (const p of body.parameter ?? []) {
-    if (!['file', 'timeZone', 'utcOffset', 'bestEffort'].includes(p.name)) throw badRequest(`$import-wearable has no parameter '${p.name}'`, `Parameters.parameter[${p.name}]`);
+    if (!['file', 'timeZone', 'utcOffset', 'bestEffort'].includes(p.name))
+      throw badRequest(`$import-wearable has no parameter '${p.name}'`, `Parameters.parameter[${p.name}]`);
   }
   const attachment = one('file')?.valueAttachment;
-  if (!attachment?.data) throw badRequest('Parameter `file` must be an Attachment with base64 data', 'Parameters.parameter[file].valueAttachment.data');
+  if (!attachment?.data)
+    throw badRequest('Parameter `file` must be an Attachment with base64 data', 'Parameters.parameter[file].valueAttachment.data');
   const params: ImportParams = {
     timeZone: one('timeZone')?.valueString ?? query.timeZone,
     utcOffset: one('utcOffset')?.valueString ?? query.utcOffset,

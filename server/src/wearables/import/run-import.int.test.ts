@@ -19,7 +19,11 @@ const xml = join(dir, 'export.xml');
 before(async () => {
   server = await startTestServer({ WEARABLE_SPOOL_DIR: dir });
   await generateExport(xml, 0.3);
-  await server.http.put('/fhir/Patient/p1').set('Content-Type', 'application/fhir+json').send({ resourceType: 'Patient', id: 'p1' }).expect(201);
+  await server.http
+    .put('/fhir/Patient/p1')
+    .set('Content-Type', 'application/fhir+json')
+    .send({ resourceType: 'Patient', id: 'p1' })
+    .expect(201);
 });
 
 after(async () => {
@@ -39,7 +43,12 @@ function countingContext(): { ctx: FhirContext; calls: Map<string, number> } {
     calls.set(t, (calls.get(t) ?? 0) + 1);
   };
   const validate: FhirContext['validate'] = (resource, type) => (count(resource, type), base.validate(resource, type));
-  const profiles = { ...base.profiles!, validate: ((resource, type, options) => (count(resource, type), base.profiles!.validate(resource, type, options))) as NonNullable<FhirContext['profiles']>['validate'] };
+  const profiles = {
+    ...base.profiles!,
+    validate: ((resource, type, options) => (count(resource, type), base.profiles!.validate(resource, type, options))) as NonNullable<
+      FhirContext['profiles']
+    >['validate'],
+  };
   return { ctx: { ...base, validate, profiles }, calls };
 }
 
@@ -57,7 +66,10 @@ test('every imported resource is validated once, and a second import validates a
 
   const again = countingContext();
   const second = await runImport(input, again.ctx, { spoolDir: dir, batchSize: 100 });
-  assert.equal(Object.values(second.created).reduce((a, b) => a + b, 0), 0);
+  assert.equal(
+    Object.values(second.created).reduce((a, b) => a + b, 0),
+    0,
+  );
   assert.equal(again.calls.get('Observation'), created.Observation);
 });
 
@@ -66,9 +78,17 @@ test('a transaction told another validator checked its entries validates them it
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'transaction',
-    entry: [{ resource: { resourceType: 'Observation', status: 'no-such-status', code: { text: 'x' } } as never, request: { method: 'POST', url: 'Observation' } }],
+    entry: [
+      {
+        resource: { resourceType: 'Observation', status: 'no-such-status', code: { text: 'x' } } as never,
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ],
   };
   const other = { validate: () => [], profiles: ctx.profiles };
-  await assert.rejects(transaction(bundle, 'minimal', ctx, { validatedIn: other }), (err) => err instanceof OutcomeError && err.status === 400);
+  await assert.rejects(
+    transaction(bundle, 'minimal', ctx, { validatedIn: other }),
+    (err) => err instanceof OutcomeError && err.status === 400,
+  );
   await assert.rejects(transaction(bundle, 'minimal', ctx), (err) => err instanceof OutcomeError && err.status === 400);
 });

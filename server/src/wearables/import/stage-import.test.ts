@@ -21,7 +21,8 @@ const HEART_RATE = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-h
 const DEVICE = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-wearable-device';
 const dir = mkdtempSync(join(tmpdir(), 'fibrotrack-stage-test-'));
 
-const WATCH = '&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1&gt;';
+const WATCH =
+  '&lt;&lt;HKDevice: 0x283d5c4b0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1, software:9.1&gt;';
 const heartRate = (minute: number, value: number) => {
   const at = `2026-11-27 08:${String(minute).padStart(2, '0')}:00 +0100`;
   return ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" device="${WATCH}" unit="count/min" startDate="${at}" endDate="${at}" value="${value}"/>\n`;
@@ -48,7 +49,10 @@ function strictSource(deviceNeedsNote = false): WriteValidationSource {
 const threads: ValidationThread[] = [];
 /** A validation thread that must answer everything itself: the main thread's checks are never asked. */
 async function thread(source: WriteValidationSource): Promise<WriteChecks> {
-  const t = startValidationThread({ source, warmUp: [] }, { problems: () => Promise.reject(new Error('checked in the main thread')), close: async () => undefined });
+  const t = startValidationThread(
+    { source, warmUp: [] },
+    { problems: () => Promise.reject(new Error('checked in the main thread')), close: async () => undefined },
+  );
   threads.push(t);
   assert.equal(await t.ready, true);
   return t;
@@ -64,7 +68,11 @@ async function stage(xml: string, source: WriteValidationSource, bestEffort: boo
 }
 
 const stagedObservations = (path: string) =>
-  readFileSync(path, 'utf8').trim().split('\n').flatMap((line) => (JSON.parse(line) as Bundle).entry!.map((e) => e.resource!)).filter((r) => r.resourceType === 'Observation');
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .flatMap((line) => (JSON.parse(line) as Bundle).entry!.map((e) => e.resource!))
+    .filter((r) => r.resourceType === 'Observation');
 
 async function failure(run: Promise<unknown>): Promise<OutcomeError> {
   try {
@@ -90,7 +98,10 @@ test('the first record a write would refuse fails the import, named, with nothin
     assert.equal(err.status, 422);
     // 60 + 41 = 101, the first value over the limit, in the ninth batch of five.
     assert.match(err.message, /^export\.xml record [^ ]+: the mapped Observation is invalid: .*valueQuantity\.value.*101/, err.message);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('fibrotrack-staged-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('fibrotrack-staged-')),
+      [],
+    );
   }
 });
 
@@ -114,10 +125,19 @@ test('best effort skips each invalid record with its reason and stages the rest,
   for (const checks of [undefined, await thread(source)]) {
     const staged = await stage(xml, source, true, checks);
     const values = stagedObservations(staged.path).map((o) => o.valueQuantity!.value);
-    assert.deepEqual(values, Array.from({ length: 41 }, (_, i) => 60 + i));
+    assert.deepEqual(
+      values,
+      Array.from({ length: 41 }, (_, i) => 60 + i),
+    );
     const skips = [...staged.summary.skipped.values()];
-    assert.equal(skips.reduce((n, s) => n + s.count, 0), 19);
-    assert.ok(skips.every((s) => s.reason.startsWith('invalid Observation: ')), JSON.stringify(skips));
+    assert.equal(
+      skips.reduce((n, s) => n + s.count, 0),
+      19,
+    );
+    assert.ok(
+      skips.every((s) => s.reason.startsWith('invalid Observation: ')),
+      JSON.stringify(skips),
+    );
     outcomes.push({ skips, batches: staged.batches });
     rmSync(staged.path);
   }

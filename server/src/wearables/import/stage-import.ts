@@ -55,7 +55,14 @@ interface InFlight {
 export async function stageImport(
   input: ImportInput,
   ctx: FhirContext,
-  opts: { spoolDir: string; batchSize: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; checks?: WriteChecks; appleLimits?: AppleLimits },
+  opts: {
+    spoolDir: string;
+    batchSize: number;
+    onProgress?: (p: ImportProgress) => void;
+    signal?: AbortSignal;
+    checks?: WriteChecks;
+    appleLimits?: AppleLimits;
+  },
 ): Promise<StagedImport> {
   const summary = emptySummary(input.source, input.fileName);
   const path = join(opts.spoolDir, `fibrotrack-staged-${randomUUID()}.ndjson`);
@@ -78,7 +85,11 @@ export async function stageImport(
   // Only an export.xml is read by bytes here; a zip is inflated inside the mapping, JSON is parsed whole.
   const totalBytes = input.source === 'apple-health-xml' ? (await stat(input.path)).size : undefined;
   const report = () =>
-    opts.onProgress?.(totalBytes ? { phase: 'validating', done: bytesRead, total: totalBytes, unit: 'bytes' } : { phase: 'validating', done: records, unit: 'records' });
+    opts.onProgress?.(
+      totalBytes
+        ? { phase: 'validating', done: bytesRead, total: totalBytes, unit: 'bytes' }
+        : { phase: 'validating', done: records, unit: 'records' },
+    );
 
   // A batch's outcome is taken in upload order, as if each were checked before the next was mapped.
   const settle = async ({ batch, devices, problems }: InFlight) => {
@@ -93,7 +104,8 @@ export async function stageImport(
       const problem = found[i];
       if (!problem) return true;
       const key = identifierKey(d);
-      if (!input.bestEffort) throw inputFailure('unprocessable', input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
+      if (!input.bestEffort)
+        throw inputFailure('unprocessable', input.fileName, `Device ${key}`, `the Device mapped from the source is invalid: ${problem}`);
       rejectedDevices.set(`Device?identifier=${key}`, `Device ${key} is invalid: ${problem}`);
       return false;
     });
@@ -102,7 +114,8 @@ export async function stageImport(
       const withoutDevice = rejectedDevices.get(o.device?.reference ?? '');
       const problem = withoutDevice ?? found[devices.length + i];
       if (!problem) return true;
-      if (!input.bestEffort) throw inputFailure('unprocessable', input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
+      if (!input.bestEffort)
+        throw inputFailure('unprocessable', input.fileName, `record ${identifierKey(o)}`, `the mapped Observation is invalid: ${problem}`);
       countSkip(summary, withoutDevice ?? `invalid Observation: ${problem}`, `record ${identifierKey(o)}`);
       return false;
     });

@@ -21,7 +21,7 @@ export function identifierKey(o: Observation): string | undefined {
 export function recordKeys(entries: readonly BundleEntry[]): Map<BundleEntry, string> {
   const keys = new Map<BundleEntry, string>();
   for (const e of entries) {
-    const k = e.resource?.resourceType === 'Observation' ? identifierKey(e.resource as Observation) : undefined;
+    const k = e.resource?.resourceType === 'Observation' ? identifierKey(e.resource) : undefined;
     if (k !== undefined) keys.set(e, k);
   }
   return keys;
@@ -32,7 +32,11 @@ export function recordKeys(entries: readonly BundleEntry[]): Map<BundleEntry, st
  * `keys`: the bundle's recordKeys, when the caller has them already.
  */
 export async function withoutStored(
-  bundle: Bundle, ctx: FhirContext, patientId: string, pending: ReadonlySet<string> = new Set(), keys = recordKeys(bundle.entry ?? []),
+  bundle: Bundle,
+  ctx: FhirContext,
+  patientId: string,
+  pending: ReadonlySet<string> = new Set(),
+  keys = recordKeys(bundle.entry ?? []),
 ): Promise<{ bundle: Bundle; unchanged: BundleEntry[] }> {
   const entries = bundle.entry ?? [];
   if (keys.size === 0) return { bundle, unchanged: [] };
@@ -47,7 +51,8 @@ export async function withoutStored(
   }
   const stored = new Set<string>(pending);
   for (const [system, values] of bySystem) {
-    for (const v of await ctx.repo.storedIdentifiers('Observation', 'subject', { type: 'Patient', id: patientId }, system, [...values])) stored.add(`${system}|${v}`);
+    for (const v of await ctx.repo.storedIdentifiers('Observation', 'subject', { type: 'Patient', id: patientId }, system, [...values]))
+      stored.add(`${system}|${v}`);
   }
   const unchanged: BundleEntry[] = [];
   const kept: BundleEntry[] = [];

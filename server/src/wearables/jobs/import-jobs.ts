@@ -69,7 +69,15 @@ export class ImportJobs {
 function failure(err: unknown, signal: AbortSignal): [number, unknown] {
   if (err instanceof OutcomeError) return [err.status, err.outcome];
   if (signal.aborted) {
-    return [503, outcome(issue({ code: 'transient', diagnostics: 'The server stopped while this import ran; import the file again (nothing is stored twice)' }))];
+    return [
+      503,
+      outcome(
+        issue({
+          code: 'transient',
+          diagnostics: 'The server stopped while this import ran; import the file again (nothing is stored twice)',
+        }),
+      ),
+    ];
   }
   console.error('import job failed', loggableError(err));
   return [500, outcome(issue({ code: 'exception', diagnostics: 'Internal error while importing; it has been logged' }))];

@@ -48,7 +48,7 @@ export class JobStore {
 
   async finish(id: string, state: Exclude<JobState, 'running'>, status: number, result: unknown): Promise<void> {
     await this.pool.query(
-      "UPDATE wearable_import_job SET state = ?, result_status = ?, result = ?, finished_at = NOW(3), heartbeat_at = NOW(3) WHERE id = ?",
+      'UPDATE wearable_import_job SET state = ?, result_status = ?, result = ?, finished_at = NOW(3), heartbeat_at = NOW(3) WHERE id = ?',
       [state, status, JSON.stringify(result), id],
     );
   }

@@ -6,7 +6,13 @@
 // mapped it (https://nodejs.org/api/diagnostics_channel.html: free when nothing subscribes).
 import { channel } from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
-import { InputTooLargeError, MappingError, type MappedBatch, type MappingOptions, type WearableSource } from '../../../../mappings/src/index.js';
+import {
+  InputTooLargeError,
+  MappingError,
+  type MappedBatch,
+  type MappingOptions,
+  type WearableSource,
+} from '../../../../mappings/src/index.js';
 
 const ENTRY = new URL('./json-mapping-worker-entry.mjs', import.meta.url);
 
@@ -42,7 +48,10 @@ const mappingChannel = channel(JSON_MAPPING_CHANNEL);
 
 /** The upload is not valid JSON. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly at: number) {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
     super(message);
     this.name = 'JsonSyntaxError';
   }
@@ -57,7 +66,12 @@ export async function* mapJsonInThread(job: JsonJob, signal?: AbortSignal): Asyn
       if ('error' in reply) throw revive(reply.error);
       if ('done' in reply) return;
       if (mappingChannel.hasSubscribers) {
-        const event: JsonMappingEvent = { path: job.path, mappedBy: worker.threadId, observations: reply.batch.observations.length, skipped: reply.batch.skipped.length };
+        const event: JsonMappingEvent = {
+          path: job.path,
+          mappedBy: worker.threadId,
+          observations: reply.batch.observations.length,
+          skipped: reply.batch.skipped.length,
+        };
         mappingChannel.publish(event);
       }
       yield reply.batch;
@@ -88,7 +102,8 @@ function nextReply(worker: Worker, signal?: AbortSignal): Promise<ThreadReply> {
 function revive(e: ThreadError): Error {
   if (e.kind === 'json') return new JsonSyntaxError(e.message, e.at);
   if (e.kind === 'mapping') {
-    const err = e.name === 'InputTooLargeError' ? new InputTooLargeError('', e.fileName, e.position) : new MappingError('', e.fileName, e.position);
+    const err =
+      e.name === 'InputTooLargeError' ? new InputTooLargeError('', e.fileName, e.position) : new MappingError('', e.fileName, e.position);
     err.message = e.message;
     return err;
   }

@@ -46,13 +46,18 @@ function* chunks(batch: MappedBatch, size: number): Generator<MappedBatch> {
   const n = Math.max(batch.observations.length, batch.skipped.length);
   let i = 0;
   do {
-    yield { observations: batch.observations.slice(i, i + size), devices: i === 0 ? batch.devices : [], skipped: batch.skipped.slice(i, i + size) };
+    yield {
+      observations: batch.observations.slice(i, i + size),
+      devices: i === 0 ? batch.devices : [],
+      skipped: batch.skipped.slice(i, i + size),
+    };
     i += size;
   } while (i < n);
 }
 
 function describe(err: unknown): ThreadError {
-  if (err instanceof MappingError) return { kind: 'mapping', name: err.name, message: err.message, fileName: err.fileName, position: err.position };
+  if (err instanceof MappingError)
+    return { kind: 'mapping', name: err.name, message: err.message, fileName: err.fileName, position: err.position };
   const e = err instanceof Error ? err : new Error(String(err));
   const { jsonAt, jsonWhere } = e as { jsonAt?: number; jsonWhere?: string };
   if (jsonAt !== undefined) return { kind: 'json', message: `${e.message} at ${jsonWhere}`, at: jsonAt };

@@ -15,7 +15,11 @@ const source: WriteValidationSource = { conformance: files.resources, requirePro
 const mainThread = inlineWriteChecks(buildWriteValidation(r4Definitions(), source));
 
 /** The profiles' examples, each also broken in a way a write refuses. */
-const batch: Resource[] = files.examples.flatMap((r) => [r, { ...r, id: 'not valid!' } as Resource, { ...r, meta: { profile: ['https://fhir.fibrotrack.org/StructureDefinition/none'] } } as Resource]);
+const batch: Resource[] = files.examples.flatMap((r) => [
+  r,
+  { ...r, id: 'not valid!' },
+  { ...r, meta: { profile: ['https://fhir.fibrotrack.org/StructureDefinition/none'] } },
+]);
 
 /** The main thread's checks, counting the batches they are asked. */
 function spy(): WriteChecks & { asked: number } {
@@ -62,13 +66,31 @@ test('a thread that cannot load says why, and the main thread answers instead', 
 test('an error inside the thread fails that batch with its message; the thread answers the next', async () => {
   const HR = 'https://fhir.fibrotrack.org/StructureDefinition/fibrotrack-heart-rate';
   // A heart rate profile whose snapshot the validator cannot compile.
-  const broken = { ...source, conformance: source.conformance.map((r) => ((r as { url?: string }).url === HR ? { ...r, snapshot: { element: [{ id: 'Observation', path: 'Observation' }, { id: 'x', path: 5 }] } } as Resource : r)) };
+  const broken = {
+    ...source,
+    conformance: source.conformance.map((r) =>
+      (r as { url?: string }).url === HR
+        ? ({
+            ...r,
+            snapshot: {
+              element: [
+                { id: 'Observation', path: 'Observation' },
+                { id: 'x', path: 5 },
+              ],
+            },
+          } as Resource)
+        : r,
+    ),
+  };
   const thread = start({ source: broken, warmUp: [] }, spy());
   assert.equal(await thread.ready, true);
   const heartRate = files.examples.find((r) => r.meta?.profile?.[0] === HR)!;
   await assert.rejects(thread.problems([heartRate]), /^Error: validation thread: TypeError: /);
   const device = files.examples.filter((r) => r.resourceType === 'Device');
-  assert.deepEqual(await thread.problems(device), device.map(() => undefined));
+  assert.deepEqual(
+    await thread.problems(device),
+    device.map(() => undefined),
+  );
 });
 
 test('closing the thread with a batch pending still answers the batch, and logs nothing', async () => {

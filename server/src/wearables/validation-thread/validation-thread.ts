@@ -27,7 +27,8 @@ export interface ThreadRequest {
   resources: readonly Resource[];
 }
 
-export type ThreadReply = { ready: true; id?: undefined } | { id: number; problems: (string | undefined)[] } | { id: number; error: string };
+export type ThreadReply =
+  { ready: true; id?: undefined } | { id: number; problems: (string | undefined)[] } | { id: number; error: string };
 
 interface Pending {
   resources: readonly Resource[];

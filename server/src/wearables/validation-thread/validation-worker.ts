@@ -18,7 +18,7 @@ port.on('message', ({ id, resources }: ThreadRequest) => {
   try {
     reply = { id, problems: resources.map((r: Resource) => writeProblem(validators, r)) };
   } catch (err) {
-    reply = { id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
+    reply = { id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
   port.postMessage(reply);
 });

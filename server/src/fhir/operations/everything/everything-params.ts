@@ -22,8 +22,11 @@ const IN_PARAMS = ['start', 'end', '_since', '_type', '_count'];
 const GENERAL = ['_format', '_pretty', '_summary', '_elements'];
 /** The value[x] each input takes in a Parameters body. */
 const VALUE_KEYS: Record<string, string[]> = {
-  start: ['valueDate', 'valueDateTime'], end: ['valueDate', 'valueDateTime'], _since: ['valueInstant', 'valueDateTime'],
-  _type: ['valueCode', 'valueString'], _count: ['valueInteger', 'valuePositiveInt', 'valueUnsignedInt'],
+  start: ['valueDate', 'valueDateTime'],
+  end: ['valueDate', 'valueDateTime'],
+  _since: ['valueInstant', 'valueDateTime'],
+  _type: ['valueCode', 'valueString'],
+  _count: ['valueInteger', 'valuePositiveInt', 'valueUnsignedInt'],
 };
 
 export function readEverythingParams(req: FhirRequest, defs: Definitions): EverythingParams {
@@ -36,7 +39,10 @@ export function readEverythingParams(req: FhirRequest, defs: Definitions): Every
   for (const name of IN_PARAMS) {
     if (query.getAll(name).length > 1) throw invalidParameter(`$everything takes '${name}' once`, name);
   }
-  const types = query.get('_type')?.split(',').map((t) => t.trim());
+  const types = query
+    .get('_type')
+    ?.split(',')
+    .map((t) => t.trim());
   for (const t of types ?? []) {
     if (!defs.isResourceType(t)) throw invalidParameter(`_type: '${t}' is not a resource type`, '_type');
   }

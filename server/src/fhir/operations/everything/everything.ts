@@ -16,7 +16,15 @@ export async function patientEverything(req: FhirRequest, id: string, ctx: FhirC
 
 export function everythingQuery(params: EverythingParams, patient: string, ctx: FhirContext): EverythingQuery {
   const care = params.start || params.end ? { start: params.start, end: params.end } : undefined;
-  return { patient, members: patientRecord(ctx.defs), types: params.types, since: params.since, care, count: params.count, cursor: params.cursor };
+  return {
+    patient,
+    members: patientRecord(ctx.defs),
+    types: params.types,
+    since: params.since,
+    care,
+    count: params.count,
+    cursor: params.cursor,
+  };
 }
 
 export function everythingResponse(ctx: FhirContext, path: string, params: EverythingParams, page: Page<Resource>): FhirResponse {

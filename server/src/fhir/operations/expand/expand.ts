@@ -15,16 +15,28 @@ export const MAX_EXPANSION = 10_000;
 const PARAMS: OperationParams = {
   operation: '$expand',
   accepted: {
-    url: 'uri', valueSet: 'Resource', valueSetVersion: 'string', filter: 'string', offset: 'integer', count: 'integer',
-    activeOnly: 'boolean', excludeNested: 'boolean',
+    url: 'uri',
+    valueSet: 'Resource',
+    valueSetVersion: 'string',
+    filter: 'string',
+    offset: 'integer',
+    count: 'integer',
+    activeOnly: 'boolean',
+    excludeNested: 'boolean',
   },
   refused: Object.fromEntries([
     ...['context', 'contextDirection'].map((n) => [n, 'value sets are not chosen by context here']),
     ['date', 'expansions are of the current definitions only'],
-    ...['includeDesignations', 'designation', 'displayLanguage'].map((n) => [n, 'displays come in the definitions\' one language, without designations']),
+    ...['includeDesignations', 'designation', 'displayLanguage'].map((n) => [
+      n,
+      "displays come in the definitions' one language, without designations",
+    ]),
     ['includeDefinition', 'the definitions are not returned'],
     ...['excludeNotForUI', 'excludePostCoordinated'].map((n) => [n, 'not implemented']),
-    ...['exclude-system', 'system-version', 'check-system-version', 'force-system-version'].map((n) => [n, 'code system versions are those held']),
+    ...['exclude-system', 'system-version', 'check-system-version', 'force-system-version'].map((n) => [
+      n,
+      'code system versions are those held',
+    ]),
   ]),
 };
 
@@ -37,14 +49,16 @@ export async function expand(req: FhirRequest, id: string | undefined, ctx: Fhir
   if (count !== undefined && count > MAX_EXPANSION) throw invalidParameter(`$expand: count may be at most ${MAX_EXPANSION}`, 'count');
   const vs = await targetValueSet('$expand', input, id, ctx);
   const source = await ctx.terminology.sourceFor(vs);
-  const expanded = await answering('$expand', () => expansionOf(vs, source, {
-    timestamp: new Date().toISOString(),
-    filter: input.string('filter'),
-    activeOnly: input.boolean('activeOnly'),
-    offset: input.integer('offset'),
-    count,
-    maxCodes: MAX_EXPANSION,
-  }));
+  const expanded = await answering('$expand', () =>
+    expansionOf(vs, source, {
+      timestamp: new Date().toISOString(),
+      filter: input.string('filter'),
+      activeOnly: input.boolean('activeOnly'),
+      offset: input.integer('offset'),
+      count,
+      maxCodes: MAX_EXPANSION,
+    }),
+  );
   // The expansion is flat (excludeNested holds either way).
   return { status: 200, resource: expanded };
 }

@@ -18,14 +18,20 @@ export async function connectFitbit(req: FhirRequest, patientId: string, ctx: Fh
   const fitbit = fitbitOf(port);
   const { timeZone } = queryParams(req.query, ['timeZone']);
   // AUTH_MODE=smart: the user behind the token is the one who must confirm the link (fitbit-confirm.ts).
-  if (req.access && !req.access.subject) throw notPermitted('Linking a Fitbit account needs the token of a signed-in user, who confirms the link in the browser');
+  if (req.access && !req.access.subject)
+    throw notPermitted('Linking a Fitbit account needs the token of a signed-in user, who confirms the link in the browser');
   await requirePatient(ctx, patientId);
   const url = await fitbit.authorizeUrl(patientId, timeZone, req.access?.subject);
   const answer: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'authorizeUrl', valueUri: url }] };
   return { status: 200, resource: answer };
 }
 
-export async function syncFitbitOperation(req: FhirRequest, patientId: string, ctx: FhirContext, port: WearablePort): Promise<FhirResponse> {
+export async function syncFitbitOperation(
+  req: FhirRequest,
+  patientId: string,
+  ctx: FhirContext,
+  port: WearablePort,
+): Promise<FhirResponse> {
   const fitbit = fitbitOf(port);
   const { timeZone, until } = queryParams(req.query, ['timeZone', 'until']);
   await requirePatient(ctx, patientId);
@@ -39,17 +45,27 @@ export async function disconnectFitbit(req: FhirRequest, patientId: string, ctx:
   const a = req.access;
   const unlinked = await fitbit.unlink(patientId, { clientId: a?.clientId, fhirUser: a?.fhirUser, subject: a?.subject });
   if (!unlinked) {
-    throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no linked Fitbit account; nothing was unlinked` })));
+    throw new OutcomeError(
+      'not-found',
+      outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no linked Fitbit account; nothing was unlinked` })),
+    );
   }
   const done = `Fitbit account ${unlinked.fitbitUserId} is unlinked from Patient/${patientId}; its stored tokens are deleted`;
   if (unlinked.revokeProblem === undefined) {
-    return { status: 200, resource: outcome(issue({ severity: 'information', code: 'informational', diagnostics: `${done} and revoked at Fitbit` })) };
+    return {
+      status: 200,
+      resource: outcome(issue({ severity: 'information', code: 'informational', diagnostics: `${done} and revoked at Fitbit` })),
+    };
   }
   return {
     status: 200,
     resource: outcome(
       issue({ severity: 'information', code: 'informational', diagnostics: done }),
-      issue({ severity: 'warning', code: 'transient', diagnostics: `Fitbit did not confirm revoking the authorization (${unlinked.revokeProblem}); the patient can remove FibroTrack under Fitbit's connected apps` }),
+      issue({
+        severity: 'warning',
+        code: 'transient',
+        diagnostics: `Fitbit did not confirm revoking the authorization (${unlinked.revokeProblem}); the patient can remove FibroTrack under Fitbit's connected apps`,
+      }),
     ),
   };
 }
@@ -67,6 +83,7 @@ function queryParams(query: URLSearchParams, known: string[]): Record<string, st
     throw unknownParameter(`Unknown parameter '${key}'; ${takes}`, key);
   }
   for (const name of known) out[name] = query.get(name) ?? undefined;
-  if (out.timeZone !== undefined && !IANAZone.isValidZone(out.timeZone)) throw invalidParameter(`timeZone '${out.timeZone}' is not an IANA time zone`, 'timeZone');
+  if (out.timeZone !== undefined && !IANAZone.isValidZone(out.timeZone))
+    throw invalidParameter(`timeZone '${out.timeZone}' is not an IANA time zone`, 'timeZone');
   return out;
 }

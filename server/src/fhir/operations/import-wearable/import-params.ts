@@ -14,7 +14,8 @@ const OFFSET = /^[+-](0\d|1[0-4]):?[0-5]\d$/;
 
 export function parseImportParams(query: URLSearchParams): ImportParams {
   for (const key of query.keys()) {
-    if (!KNOWN.has(key)) throw unknownParameter(`$import-wearable has no parameter '${key}'; it takes timeZone, utcOffset and bestEffort`, key);
+    if (!KNOWN.has(key))
+      throw unknownParameter(`$import-wearable has no parameter '${key}'; it takes timeZone, utcOffset and bestEffort`, key);
   }
   const bestEffort = single(query, 'bestEffort');
   if (bestEffort !== undefined && bestEffort !== 'true' && bestEffort !== 'false') {

@@ -12,11 +12,22 @@ export async function importStatus(req: FhirRequest, patientId: string, port: We
   const jobId = req.path.split('/')[3];
   const job = /^[0-9a-f-]{36}$/.test(jobId) ? await port.importJob(jobId) : undefined;
   if (!job || job.patientId !== patientId) {
-    throw new OutcomeError('not-found', outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no import job '${jobId}'` })));
+    throw new OutcomeError(
+      'not-found',
+      outcome(issue({ code: 'not-found', diagnostics: `Patient/${patientId} has no import job '${jobId}'` })),
+    );
   }
   if (job.state === 'running') {
     if (Date.now() - job.heartbeatAt.getTime() > STALE_MS) {
-      throw new OutcomeError('internal', outcome(issue({ code: 'incomplete', diagnostics: 'The server running this import stopped before it finished; import the file again (nothing is stored twice)' })));
+      throw new OutcomeError(
+        'internal',
+        outcome(
+          issue({
+            code: 'incomplete',
+            diagnostics: 'The server running this import stopped before it finished; import the file again (nothing is stored twice)',
+          }),
+        ),
+      );
     }
     return { status: 202, headers: { 'X-Progress': job.progress, 'Retry-After': '2' } };
   }

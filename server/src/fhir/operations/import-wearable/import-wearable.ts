@@ -29,6 +29,8 @@ export async function importWearable(req: FhirRequest, patientId: string, ctx: F
   return {
     status: 202,
     headers: { 'Content-Location': statusUrl },
-    resource: outcome(issue({ severity: 'information', code: 'informational', diagnostics: `Import of ${fileName} accepted; poll ${statusUrl}` })),
+    resource: outcome(
+      issue({ severity: 'information', code: 'informational', diagnostics: `Import of ${fileName} accepted; poll ${statusUrl}` }),
+    ),
   };
 }

@@ -33,11 +33,16 @@ function requestedTypes(req: FhirRequest, ctx: FhirContext): string[] {
 
 export async function reindex(req: FhirRequest, type: string, ctx: FhirContext): Promise<FhirResponse> {
   const types = type ? [type] : requestedTypes(req, ctx);
-  if (type && req.body !== undefined && (req.body as Parameters).parameter?.length) throw badRequest(`${type}/$reindex takes no parameters: the type is in the URL`);
+  if (type && req.body !== undefined && (req.body as Parameters).parameter?.length)
+    throw badRequest(`${type}/$reindex takes no parameters: the type is in the URL`);
   const jobs = await service(ctx).reindex(types, `$reindex${type ? ` of ${type}` : ''}`);
   const parameter: ParametersParameter[] = jobs.map((j) => ({
     name: 'job',
-    part: [{ name: 'type', valueCode: j.type }, { name: 'id', valueString: j.id }, { name: 'status', valueUri: `${ctx.baseUrl}/$reindex/${j.id}` }],
+    part: [
+      { name: 'type', valueCode: j.type },
+      { name: 'id', valueString: j.id },
+      { name: 'status', valueUri: `${ctx.baseUrl}/$reindex/${j.id}` },
+    ],
   }));
   const headers: Record<string, string> = jobs.length === 1 ? { 'Content-Location': `${ctx.baseUrl}/$reindex/${jobs[0].id}` } : {};
   const body: Parameters = { resourceType: 'Parameters', parameter };

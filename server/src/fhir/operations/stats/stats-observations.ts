@@ -2,9 +2,7 @@
 // bucket=day), status final, the subject and effectivePeriod asked, one component per statistic whose code is the
 // statistic. https://hl7.org/fhir/R4/observation-operation-stats.html
 import type { Observation, ObservationComponent, Quantity } from 'fhir/r4.js';
-import {
-  percentileStatistic, STATISTICS, STATISTICS_SYSTEM, type Statistic,
-} from '../../../fhir-values/observation-statistics.js';
+import { percentileStatistic, STATISTICS, STATISTICS_SYSTEM, type Statistic } from '../../../fhir-values/observation-statistics.js';
 import type { StatsGroup } from '../../../store/repository.js';
 import type { StatsParams } from './stats-params.js';
 
@@ -12,15 +10,24 @@ const DATA_ABSENT = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
 
 function valueOf(g: StatsGroup, stat: Statistic): number | undefined {
   switch (stat) {
-    case 'count': return g.count;
-    case 'total-count': return g.totalCount ?? g.count;
-    case 'average': return g.average;
-    case 'maximum': return g.maximum;
-    case 'minimum': return g.minimum;
-    case 'sum': return g.sum;
-    case 'std-dev': return g.stdDev;
-    case 'variance': return g.variance;
-    default: return percentileStatistic(stat, g.percentiles);
+    case 'count':
+      return g.count;
+    case 'total-count':
+      return g.totalCount ?? g.count;
+    case 'average':
+      return g.average;
+    case 'maximum':
+      return g.maximum;
+    case 'minimum':
+      return g.minimum;
+    case 'sum':
+      return g.sum;
+    case 'std-dev':
+      return g.stdDev;
+    case 'variance':
+      return g.variance;
+    default:
+      return percentileStatistic(stat, g.percentiles);
   }
 }
 

@@ -5,7 +5,11 @@ import type { Coding } from 'fhir/r4.js';
 import { badRequest, invalidParameter } from '../../../core/outcomes.js';
 import { parseDateRange } from '../../../fhir-values/date-range.js';
 import {
-  PERCENTILES_OF, STATISTIC_ALIASES, STATISTICS, UNSUPPORTED_STATISTICS, type Statistic,
+  PERCENTILES_OF,
+  STATISTIC_ALIASES,
+  STATISTICS,
+  UNSUPPORTED_STATISTICS,
+  type Statistic,
 } from '../../../fhir-values/observation-statistics.js';
 import { MAX_COUNT } from '../../../search/search-request.js';
 import type { FhirContext } from '../../fhir-context.js';
@@ -34,8 +38,16 @@ export interface StatsParams {
 const PARAMS: OperationParams = {
   operation: '$stats',
   accepted: {
-    subject: 'uri', code: 'string', system: 'uri', coding: 'Coding', duration: 'decimal', period: 'Period',
-    statistic: 'code', include: 'boolean', limit: 'integer', bucket: 'code',
+    subject: 'uri',
+    code: 'string',
+    system: 'uri',
+    coding: 'Coding',
+    duration: 'decimal',
+    period: 'Period',
+    statistic: 'code',
+    include: 'boolean',
+    limit: 'integer',
+    bucket: 'code',
   },
   repeating: ['code', 'coding', 'statistic'],
 };
@@ -49,17 +61,25 @@ export function readStatsParams(req: FhirRequest, ctx: FhirContext, now: number)
     ...input.codings('coding').map(codingOf),
   ];
   if (codes.length === 0) throw badRequest('$stats needs the codes to aggregate: code (with system) or coding', 'code');
-  if (system && input.strings('code').length === 0) throw badRequest('$stats: system is the system of the code parameters; give code too', 'system');
+  if (system && input.strings('code').length === 0)
+    throw badRequest('$stats: system is the system of the code parameters; give code too', 'system');
   const statistics = statisticsOf(input.strings('statistic'));
   const period = periodOf(input.period('period'), input.decimal('duration'), now);
   const limit = input.integer('limit') ?? DEFAULT_LIMIT;
-  if (limit < 1 || limit > MAX_COUNT) throw invalidParameter(`$stats: limit must be a whole number from 1 to ${MAX_COUNT}; got ${limit}`, 'limit');
+  if (limit < 1 || limit > MAX_COUNT)
+    throw invalidParameter(`$stats: limit must be a whole number from 1 to ${MAX_COUNT}; got ${limit}`, 'limit');
   const bucket = input.string('bucket');
-  if (bucket !== undefined && bucket !== 'day') throw invalidParameter(`$stats: bucket takes 'day'; got '${bucket.slice(0, 40)}'`, 'bucket');
+  if (bucket !== undefined && bucket !== 'day')
+    throw invalidParameter(`$stats: bucket takes 'day'; got '${bucket.slice(0, 40)}'`, 'bucket');
   const search = new URLSearchParams({ subject });
   if (period?.start) search.append('date', `ge${period.start}`);
   if (period?.end) search.append('date', `le${period.end}`);
-  const sourceSearch = new URLSearchParams([...search, ['combo-code', codes.map(tokenValue).join(',')], ['_count', String(limit)], ['_sort', '-date']]);
+  const sourceSearch = new URLSearchParams([
+    ...search,
+    ['combo-code', codes.map(tokenValue).join(',')],
+    ['_count', String(limit)],
+    ['_sort', '-date'],
+  ]);
   return { subject, codes, statistics, period, include: input.boolean('include') ?? false, limit, bucket, search, sourceSearch };
 }
 
@@ -69,7 +89,10 @@ function subjectOf(value: string | undefined, ctx: FhirContext): string {
   const local = value.startsWith(`${ctx.baseUrl}/`) ? value.slice(ctx.baseUrl.length + 1) : value;
   const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(local);
   if (!m || !ctx.defs.isResourceType(m[1])) {
-    throw invalidParameter(`$stats: subject must be a reference to a resource on this server, such as Patient/123; got '${value.slice(0, 100)}'`, 'subject');
+    throw invalidParameter(
+      `$stats: subject must be a reference to a resource on this server, such as Patient/123; got '${value.slice(0, 100)}'`,
+      'subject',
+    );
   }
   return local;
 }
@@ -91,11 +114,17 @@ function statisticsOf(values: string[]): Statistic[] {
   if (asked.length === 0) throw badRequest(`$stats needs at least one statistic (${Object.keys(STATISTICS).join(', ')})`, 'statistic');
   const refused = asked.filter((s) => (UNSUPPORTED_STATISTICS as readonly string[]).includes(s));
   if (refused.length > 0) {
-    throw invalidParameter(`$stats: statistic ${refused.join(', ')} is not supported by this server; it computes ${Object.keys(STATISTICS).join(', ')}`, 'statistic');
+    throw invalidParameter(
+      `$stats: statistic ${refused.join(', ')} is not supported by this server; it computes ${Object.keys(STATISTICS).join(', ')}`,
+      'statistic',
+    );
   }
   const unknown = asked.filter((s) => !(s in STATISTICS) && !(s in STATISTIC_ALIASES));
   if (unknown.length > 0) {
-    throw invalidParameter(`$stats: unknown statistic ${unknown.map((s) => `'${s.slice(0, 40)}'`).join(', ')}; the codes are those of http://terminology.hl7.org/CodeSystem/observation-statistics`, 'statistic');
+    throw invalidParameter(
+      `$stats: unknown statistic ${unknown.map((s) => `'${s.slice(0, 40)}'`).join(', ')}; the codes are those of http://terminology.hl7.org/CodeSystem/observation-statistics`,
+      'statistic',
+    );
   }
   return [...new Set(asked.map((s) => STATISTIC_ALIASES[s] ?? (s as Statistic)))];
 }
@@ -108,7 +137,8 @@ export function percentilesOf(statistics: readonly Statistic[]): number[] {
 function periodOf(period: { start?: string; end?: string } | undefined, duration: number | undefined, now: number): StatsParams['period'] {
   if (period && duration !== undefined) throw badRequest('$stats takes a duration or a period, not both', 'period');
   if (duration !== undefined) {
-    if (!(duration > 0) || duration * HOUR_MS > now) throw invalidParameter(`$stats: duration is a positive number of hours; got ${duration}`, 'duration');
+    if (!(duration > 0) || duration * HOUR_MS > now)
+      throw invalidParameter(`$stats: duration is a positive number of hours; got ${duration}`, 'duration');
     return { start: new Date(now - duration * HOUR_MS).toISOString(), end: new Date(now).toISOString() };
   }
   if (!period) return undefined;
@@ -119,6 +149,7 @@ function periodOf(period: { start?: string; end?: string } | undefined, duration
     if (!range) throw invalidParameter(`$stats: period.${edge} must be a FHIR date or dateTime; got '${value.slice(0, 40)}'`, 'period');
     return range;
   });
-  if (ranges[0] && ranges[1] && ranges[0].start > ranges[1].end) throw invalidParameter('$stats: period.start is after period.end', 'period');
+  if (ranges[0] && ranges[1] && ranges[0].start > ranges[1].end)
+    throw invalidParameter('$stats: period.start is after period.end', 'period');
   return period;
 }

@@ -22,7 +22,10 @@ export async function stats(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
     bucket: params.bucket,
     extent: !params.period,
   });
-  const parameter: ParametersParameter[] = answered(groups, params).map((g) => ({ name: 'statistics', resource: statisticsObservation(g, params) }));
+  const parameter: ParametersParameter[] = answered(groups, params).map((g) => ({
+    name: 'statistics',
+    resource: statisticsObservation(g, params),
+  }));
   if (params.include) {
     const page = await ctx.repo.search({ ...parseSearch('Observation', params.sourceSearch, ctx.defs), total: 'none' });
     parameter.push(...page.items.map((resource) => ({ name: 'source', resource: resource as Observation })));

@@ -26,8 +26,14 @@ export async function compositionDocument(req: FhirRequest, id: string, ctx: Fhi
   if (version.deleted) throw gone('Composition', id, version.versionId);
   const composition = version.resource as Composition;
   const first = await readAll(ctx, compositionReferences(composition));
-  const medications = await readAll(ctx, first.flatMap((r) =>
-    r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest' ? [(r as MedicationStatement | MedicationRequest).medicationReference] : []));
+  const medications = await readAll(
+    ctx,
+    first.flatMap((r) =>
+      r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest'
+        ? [(r as MedicationStatement | MedicationRequest).medicationReference]
+        : [],
+    ),
+  );
   const bundle = documentBundle({
     composition,
     compositionUrl: storedEntry(ctx, composition).fullUrl,
@@ -37,9 +43,20 @@ export async function compositionDocument(req: FhirRequest, id: string, ctx: Fhi
 }
 
 function compositionReferences(c: Composition): (Reference | undefined)[] {
-  const inSection = (s: CompositionSection): (Reference | undefined)[] =>
-    [...(s.author ?? []), s.focus, ...(s.entry ?? []), ...(s.section ?? []).flatMap(inSection)];
-  return [c.subject, c.encounter, ...c.author, ...(c.attester ?? []).map((a) => a.party), c.custodian, ...(c.section ?? []).flatMap(inSection)];
+  const inSection = (s: CompositionSection): (Reference | undefined)[] => [
+    ...(s.author ?? []),
+    s.focus,
+    ...(s.entry ?? []),
+    ...(s.section ?? []).flatMap(inSection),
+  ];
+  return [
+    c.subject,
+    c.encounter,
+    ...c.author,
+    ...(c.attester ?? []).map((a) => a.party),
+    c.custodian,
+    ...(c.section ?? []).flatMap(inSection),
+  ];
 }
 
 /** Each distinct readable reference once, in order. */

@@ -4,15 +4,16 @@ import type { CodeableConcept, Narrative, Quantity } from 'fhir/r4.js';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
-export const escapeXml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A paragraph, then a table of `rows` under `headers` when there are rows. */
 export function tableNarrative(intro: string, headers: string[], rows: string[][]): Narrative {
-  const table = rows.length === 0 ? '' :
-    `<table><thead><tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('') +
-    '</tbody></table>';
+  const table =
+    rows.length === 0
+      ? ''
+      : `<table><thead><tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>` +
+        rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('') +
+        '</tbody></table>';
   return { status: 'generated', div: `<div xmlns="${XHTML}"><p>${escapeXml(intro)}</p>${table}</div>` };
 }
 
@@ -21,7 +22,7 @@ export function conceptText(c: CodeableConcept | undefined): string {
   if (!c) return '';
   if (c.text) return c.text;
   const coding = c.coding?.find((x) => x.display) ?? c.coding?.[0];
-  return coding ? coding.display ?? `${coding.system ?? ''}|${coding.code ?? ''}` : '';
+  return coding ? (coding.display ?? `${coding.system ?? ''}|${coding.code ?? ''}`) : '';
 }
 
 export function quantityText(q: Quantity | undefined): string {

@@ -11,13 +11,20 @@ const MAX_SCORES = 100;
 const DAY_MS = 86_400_000;
 
 export async function painSection(ctx: FhirContext, patient: string): Promise<SectionDraft> {
-  let found = await searchFor(ctx, 'Observation', { patient, code: 'http://loinc.org|72514-3', _sort: '-date', _count: String(MAX_SCORES) });
+  let found = await searchFor(ctx, 'Observation', {
+    patient,
+    code: 'http://loinc.org|72514-3',
+    _sort: '-date',
+    _count: String(MAX_SCORES),
+  });
   if (found !== 'withheld' && found.length > 0) {
-    const newest = time(found[0] as Observation);
+    const newest = time(found[0]);
     found = found.filter((o) => newest - time(o as Observation) <= PAIN_WINDOW_DAYS * DAY_MS);
   }
   return {
-    title: 'Pain', code: { system: SUMMARY_SECTIONS, code: 'pain', display: 'Recent pain scores' }, found,
+    title: 'Pain',
+    code: { system: SUMMARY_SECTIONS, code: 'pain', display: 'Recent pain scores' },
+    found,
     render: (items) => ({ entries: items, text: painNarrative(items as Observation[]) }),
   };
 }
@@ -30,14 +37,24 @@ function painNarrative(scores: Observation[]) {
     const site = conceptText(o.bodySite);
     if (site) sites.set(site, (sites.get(site) ?? 0) + 1);
   }
-  const where = [...sites].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s, n]) => `${s} (${n})`).join(', ');
-  const intro = [
-    `${scores.length} pain score(s) over the ${PAIN_WINDOW_DAYS} days up to ${whenText(scores[0])}`,
-    values.length ? `latest ${values[0]}/10, mean ${mean.toFixed(1)}/10, range ${Math.min(...values)} to ${Math.max(...values)}` : '',
-    `trend: ${painTrend(values)}`,
-    `body sites: ${where || 'not recorded'}`,
-  ].filter(Boolean).join('; ') + '.';
-  return tableNarrative(intro, ['Date', 'Score (0-10)', 'Body site'], scores.map((o) => [whenText(o), String(o.valueQuantity?.value ?? ''), conceptText(o.bodySite)]));
+  const where = [...sites]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([s, n]) => `${s} (${n})`)
+    .join(', ');
+  const intro =
+    [
+      `${scores.length} pain score(s) over the ${PAIN_WINDOW_DAYS} days up to ${whenText(scores[0])}`,
+      values.length ? `latest ${values[0]}/10, mean ${mean.toFixed(1)}/10, range ${Math.min(...values)} to ${Math.max(...values)}` : '',
+      `trend: ${painTrend(values)}`,
+      `body sites: ${where || 'not recorded'}`,
+    ]
+      .filter(Boolean)
+      .join('; ') + '.';
+  return tableNarrative(
+    intro,
+    ['Date', 'Score (0-10)', 'Body site'],
+    scores.map((o) => [whenText(o), String(o.valueQuantity?.value ?? ''), conceptText(o.bodySite)]),
+  );
 }
 
 /** Newest first in; compares the mean of the newer half with the older half: a point or more is a change. */

@@ -32,8 +32,14 @@ export function buildSection(d: SectionDraft, ref: (r: Resource) => string): Bui
       : `No information about ${d.title.toLowerCase()} is recorded for this patient.`;
     return {
       section: {
-        title: d.title, code, text: tableNarrative(why, [], []),
-        emptyReason: { coding: [{ system: EMPTY_REASON, code: withheld ? 'withheld' : 'nilknown', display: withheld ? 'Information Withheld' : 'Nil Known' }] },
+        title: d.title,
+        code,
+        text: tableNarrative(why, [], []),
+        emptyReason: {
+          coding: [
+            { system: EMPTY_REASON, code: withheld ? 'withheld' : 'nilknown', display: withheld ? 'Information Withheld' : 'Nil Known' },
+          ],
+        },
       },
       entries: [],
     };

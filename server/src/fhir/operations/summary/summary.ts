@@ -24,21 +24,29 @@ export async function summary(req: FhirRequest, id: string, ctx: FhirContext): P
   if (version.deleted) throw gone('Patient', id, version.versionId);
   const patient = version.resource as Patient;
   const drafts = await Promise.all([
-    problemsSection(ctx, id), allergiesSection(ctx, id), medicationsSection(ctx, id),
-    resultsSection(ctx, id), vitalSignsSection(ctx, id), painSection(ctx, id), wearableSection(ctx, id),
+    problemsSection(ctx, id),
+    allergiesSection(ctx, id),
+    medicationsSection(ctx, id),
+    resultsSection(ctx, id),
+    vitalSignsSection(ctx, id),
+    painSection(ctx, id),
+    wearableSection(ctx, id),
   ]);
   const fullUrl = (r: Resource) => storedEntry(ctx, r).fullUrl;
   const built = drafts.map((d) => buildSection(d, fullUrl));
   const entries = built.flatMap((b) => b.entries);
   const medications = await referencedMedications(ctx, entries);
   const author: Device = {
-    resourceType: 'Device', id: randomUUID(),
+    resourceType: 'Device',
+    id: randomUUID(),
     deviceName: [{ name: 'FibroTrack FHIR server', type: 'user-friendly-name' }],
     type: { text: 'FHIR server that generated this summary from its records' },
   };
   const authorUrl = `urn:uuid:${author.id}`;
   const composition: Composition = {
-    resourceType: 'Composition', id: randomUUID(), status: 'final',
+    resourceType: 'Composition',
+    id: randomUUID(),
+    status: 'final',
     type: { coding: [{ system: LOINC, code: '60591-5', display: 'Patient summary Document' }] },
     subject: { reference: fullUrl(patient), display: patientName(patient) },
     date: new Date().toISOString(),
@@ -47,7 +55,9 @@ export async function summary(req: FhirRequest, id: string, ctx: FhirContext): P
     section: built.map((b) => b.section),
   };
   const bundle = documentBundle({
-    composition, compositionUrl: `urn:uuid:${composition.id}`, profile: IPS_BUNDLE_PROFILE,
+    composition,
+    compositionUrl: `urn:uuid:${composition.id}`,
+    profile: IPS_BUNDLE_PROFILE,
     resources: [
       storedEntry(ctx, ipsPatient(patient)),
       ...entries.map((r) => storedEntry(ctx, r)),
@@ -62,7 +72,8 @@ function checkParams(query: URLSearchParams): void {
   for (const [name, value] of query) {
     if (FORMAT_PARAMS.has(name)) continue;
     if (name === 'profile') {
-      if (value.split('|')[0] !== IPS_BUNDLE_PROFILE) throw invalidParameter(`profile: this server writes summaries to ${IPS_BUNDLE_PROFILE} only, not '${value}'`, 'profile');
+      if (value.split('|')[0] !== IPS_BUNDLE_PROFILE)
+        throw invalidParameter(`profile: this server writes summaries to ${IPS_BUNDLE_PROFILE} only, not '${value}'`, 'profile');
       continue;
     }
     throw unknownParameter(`$summary takes no parameter '${name}' (only profile, _format and _pretty on Patient/[id]/$summary)`, name);
@@ -85,7 +96,7 @@ async function referencedMedications(ctx: FhirContext, entries: Resource[]): Pro
 /** IPS requires a birth date: one not recorded is said to be unknown (data-absent-reason) rather than left out. */
 function ipsPatient(p: Patient): Patient {
   if (p.birthDate) return p;
-  return { ...p, _birthDate: { extension: [{ url: DATA_ABSENT, valueCode: 'unknown' }] } } as Patient;
+  return { ...p, _birthDate: { extension: [{ url: DATA_ABSENT, valueCode: 'unknown' }] } };
 }
 
 function patientName(p: Patient): string {

@@ -16,7 +16,9 @@ export async function wearableSection(ctx: FhirContext, patient: string): Promis
   const code = MEASURES.map(([c]) => `http://loinc.org|${c}`).join(',');
   const found = await latestPerCode(ctx, { patient, code });
   return {
-    title: 'Wearable Data', code: { system: SUMMARY_SECTIONS, code: 'wearables', display: 'Latest wearable measurements' }, found,
+    title: 'Wearable Data',
+    code: { system: SUMMARY_SECTIONS, code: 'wearables', display: 'Latest wearable measurements' },
+    found,
     render: (items) => {
       const obs = items as Observation[];
       const rows = MEASURES.flatMap(([c, label]) => {

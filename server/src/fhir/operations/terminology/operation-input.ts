@@ -4,7 +4,8 @@ import type { Coding, CodeableConcept, ParametersParameter } from 'fhir/r4.js';
 import { badRequest, invalidParameter, notSupported, overLimit, unknownParameter } from '../../../core/outcomes.js';
 import type { FhirRequest } from '../../fhir-request.js';
 
-export type ParamKind = 'uri' | 'string' | 'code' | 'integer' | 'decimal' | 'boolean' | 'Coding' | 'CodeableConcept' | 'Period' | 'Resource';
+export type ParamKind =
+  'uri' | 'string' | 'code' | 'integer' | 'decimal' | 'boolean' | 'Coding' | 'CodeableConcept' | 'Period' | 'Resource';
 
 export interface OperationParams {
   /** The operation's name, for messages (`$expand`). */
@@ -21,9 +22,16 @@ export const MAX_TEXT = 1024;
 export const MAX_PARAMETERS = 50;
 
 const VALUE_FIELD: Record<ParamKind, string[]> = {
-  uri: ['valueUri', 'valueCanonical', 'valueUrl'], string: ['valueString'], code: ['valueCode'], integer: ['valueInteger', 'valuePositiveInt'],
-  decimal: ['valueDecimal'], Period: ['valuePeriod'],
-  boolean: ['valueBoolean'], Coding: ['valueCoding'], CodeableConcept: ['valueCodeableConcept'], Resource: ['resource'],
+  uri: ['valueUri', 'valueCanonical', 'valueUrl'],
+  string: ['valueString'],
+  code: ['valueCode'],
+  integer: ['valueInteger', 'valuePositiveInt'],
+  decimal: ['valueDecimal'],
+  Period: ['valuePeriod'],
+  boolean: ['valueBoolean'],
+  Coding: ['valueCoding'],
+  CodeableConcept: ['valueCodeableConcept'],
+  Resource: ['resource'],
 };
 /** Kinds a query string can carry; a Period as `start/end` (ISO 8601 interval notation; either side may be empty). */
 const PRIMITIVE: ParamKind[] = ['uri', 'string', 'code', 'integer', 'decimal', 'boolean', 'Period'];
@@ -82,7 +90,8 @@ export class OperationInput {
 
   private one(name: string): unknown {
     const all = this.values.get(name);
-    if (all && all.length > 1) throw invalidParameter(`${this.params.operation}: parameter '${name}' may be given once; it was given ${all.length} times`, name);
+    if (all && all.length > 1)
+      throw invalidParameter(`${this.params.operation}: parameter '${name}' may be given once; it was given ${all.length} times`, name);
     return all?.[0];
   }
 }
@@ -102,7 +111,8 @@ export function readOperationInput(req: FhirRequest, params: OperationParams): O
   for (const [name, raw] of req.query) {
     if (IGNORED_QUERY.has(name)) continue;
     const kind = kindOf(params, name, name);
-    if (!PRIMITIVE.includes(kind)) throw badRequest(`${params.operation}: parameter '${name}' is a ${kind}: send it in a Parameters body with POST`, name);
+    if (!PRIMITIVE.includes(kind))
+      throw badRequest(`${params.operation}: parameter '${name}' is a ${kind}: send it in a Parameters body with POST`, name);
     add(name, fromText(params.operation, name, kind, raw), name);
   }
   const body = req.body;
@@ -132,11 +142,13 @@ function kindOf(params: OperationParams, name: string, where: string): ParamKind
 
 function fromText(operation: string, name: string, kind: ParamKind, raw: string): unknown {
   if (kind === 'integer') {
-    if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(`${operation}: ${name} must be a whole number from 0; got '${raw.slice(0, 40)}'`, name);
+    if (!/^\d{1,9}$/.test(raw))
+      throw invalidParameter(`${operation}: ${name} must be a whole number from 0; got '${raw.slice(0, 40)}'`, name);
     return Number(raw);
   }
   if (kind === 'decimal') {
-    if (!DECIMAL.test(raw) || raw.length > 40) throw invalidParameter(`${operation}: ${name} must be a decimal number; got '${raw.slice(0, 40)}'`, name);
+    if (!DECIMAL.test(raw) || raw.length > 40)
+      throw invalidParameter(`${operation}: ${name} must be a decimal number; got '${raw.slice(0, 40)}'`, name);
     return Number(raw);
   }
   if (kind === 'Period') {
@@ -147,7 +159,8 @@ function fromText(operation: string, name: string, kind: ParamKind, raw: string)
     return { ...(parts[0] ? { start: parts[0] } : {}), ...(parts[1] ? { end: parts[1] } : {}) };
   }
   if (kind === 'boolean') {
-    if (raw !== 'true' && raw !== 'false') throw invalidParameter(`${operation}: ${name} must be true or false; got '${raw.slice(0, 40)}'`, name);
+    if (raw !== 'true' && raw !== 'false')
+      throw invalidParameter(`${operation}: ${name} must be true or false; got '${raw.slice(0, 40)}'`, name);
     return raw === 'true';
   }
   return text(operation, name, raw, name);
@@ -165,16 +178,21 @@ function fromParameter(operation: string, p: ParametersParameter, kind: ParamKin
   const field = fields.find((f) => record[f] !== undefined);
   const others = Object.keys(record).filter((k) => k !== 'name' && !fields.includes(k));
   if (!field || others.length > 0) {
-    throw badRequest(`${operation}: parameter '${p.name}' takes ${fields[0]}${others.length > 0 ? `, not ${others.join(', ')}` : ''}`, where);
+    throw badRequest(
+      `${operation}: parameter '${p.name}' takes ${fields[0]}${others.length > 0 ? `, not ${others.join(', ')}` : ''}`,
+      where,
+    );
   }
   const value = record[field];
   const at = `${where}.${field}`;
   switch (kind) {
     case 'integer':
-      if (!Number.isInteger(value) || (value as number) < 0) throw invalidParameter(`${operation}: ${p.name} must be a whole number from 0`, at);
+      if (!Number.isInteger(value) || (value as number) < 0)
+        throw invalidParameter(`${operation}: ${p.name} must be a whole number from 0`, at);
       return value;
     case 'decimal':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidParameter(`${operation}: ${p.name} must be a decimal number`, at);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw invalidParameter(`${operation}: ${p.name} must be a decimal number`, at);
       return value;
     case 'Period': {
       const period = value as Record<string, unknown> | null;
@@ -182,14 +200,17 @@ function fromParameter(operation: string, p: ParametersParameter, kind: ParamKin
         throw invalidParameter(`${operation}: ${p.name} must be a Period (start, end)`, at);
       }
       for (const key of ['start', 'end'] as const) {
-        if (period[key] !== undefined && typeof period[key] !== 'string') throw invalidParameter(`${operation}: ${p.name}.${key} must be a dateTime`, `${at}.${key}`);
+        if (period[key] !== undefined && typeof period[key] !== 'string')
+          throw invalidParameter(`${operation}: ${p.name}.${key} must be a dateTime`, `${at}.${key}`);
       }
       return period;
     }
     case 'boolean':
       if (typeof value !== 'boolean') throw invalidParameter(`${operation}: ${p.name} must be true or false`, at);
       return value;
-    case 'uri': case 'string': case 'code':
+    case 'uri':
+    case 'string':
+    case 'code':
       if (typeof value !== 'string') throw invalidParameter(`${operation}: ${p.name} must be a string`, at);
       return text(operation, p.name, value, at);
     case 'Coding':
@@ -204,7 +225,8 @@ function fromParameter(operation: string, p: ParametersParameter, kind: ParamKin
       return value;
     }
     case 'Resource':
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidParameter(`${operation}: ${p.name} must be a resource`, at);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw invalidParameter(`${operation}: ${p.name} must be a resource`, at);
       return value;
   }
 }
@@ -213,9 +235,9 @@ function checkedCoding(operation: string, value: unknown, at: string): Coding {
   const c = value as Record<string, unknown> | null;
   if (typeof c !== 'object' || c === null) throw invalidParameter(`${operation}: ${at} must be a Coding`, at);
   for (const key of ['system', 'version', 'code', 'display'] as const) {
-    if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length > MAX_TEXT)) {
+    if (c[key] !== undefined && (typeof c[key] !== 'string' || c[key].length > MAX_TEXT)) {
       throw invalidParameter(`${operation}: ${at}.${key} must be a string of at most ${MAX_TEXT} characters`, `${at}.${key}`);
     }
   }
-  return c as Coding;
+  return c;
 }

@@ -13,7 +13,11 @@ export interface CodeVerdict {
 /** A valid code whose `display`, when the client gave one, must be the known display. */
 export function checkDisplay(c: Coding, known: string | undefined): CodeVerdict {
   if (c.display !== undefined && known !== undefined && c.display.trim().toLowerCase() !== known.toLowerCase()) {
-    return { valid: false, display: known, message: `The display '${c.display}' is not the display of ${c.system}|${c.code}, which is '${known}'` };
+    return {
+      valid: false,
+      display: known,
+      message: `The display '${c.display}' is not the display of ${c.system}|${c.code}, which is '${known}'`,
+    };
   }
   return { valid: true, display: known };
 }

@@ -11,24 +11,37 @@ import { checkDisplay, verdictParameters, type CodeVerdict } from './code-verdic
 const PARAMS: OperationParams = {
   operation: '$validate-code',
   accepted: {
-    url: 'uri', codeSystem: 'Resource', code: 'code', version: 'string', display: 'string', coding: 'Coding', codeableConcept: 'CodeableConcept',
+    url: 'uri',
+    codeSystem: 'Resource',
+    code: 'code',
+    version: 'string',
+    display: 'string',
+    coding: 'Coding',
+    codeableConcept: 'CodeableConcept',
   },
   refused: {
-    date: 'validation is against the current definitions only', abstract: 'abstract concepts are not told apart',
-    displayLanguage: 'displays come in the definitions\' one language',
+    date: 'validation is against the current definitions only',
+    abstract: 'abstract concepts are not told apart',
+    displayLanguage: "displays come in the definitions' one language",
   },
 };
 
 export async function validateCodeSystemCode(req: FhirRequest, id: string | undefined, ctx: FhirContext): Promise<FhirResponse> {
   const input = readOperationInput(req, PARAMS);
-  const cs = await targetCodeSystem('$validate-code', input, id, ctx, { url: 'url', version: 'version', codings: ['coding', 'codeableConcept'] });
+  const cs = await targetCodeSystem('$validate-code', input, id, ctx, {
+    url: 'url',
+    version: 'version',
+    codings: ['coding', 'codeableConcept'],
+  });
   const codings = codingsOf('$validate-code', input, 'url', cs.url);
   const verdicts = codings.map((c): CodeVerdict => {
     if (c.system !== cs.url) return { valid: false, message: `The coding's system ${c.system} is not code system ${cs.url}` };
     const concept = cs.concepts.get(c.code!);
     if (concept) return checkDisplay(c, concept.display);
     if (!cs.complete) {
-      throw notSupported(`$validate-code: code system ${cs.url} is held only in part, so whether '${c.code}' is one of its codes cannot be checked`);
+      throw notSupported(
+        `$validate-code: code system ${cs.url} is held only in part, so whether '${c.code}' is one of its codes cannot be checked`,
+      );
     }
     return { valid: false, message: `The code '${c.code}' is not in code system ${cs.url}` };
   });

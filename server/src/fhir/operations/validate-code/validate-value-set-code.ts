@@ -17,12 +17,21 @@ import { checkDisplay, verdictParameters, type CodeVerdict } from './code-verdic
 const PARAMS: OperationParams = {
   operation: '$validate-code',
   accepted: {
-    url: 'uri', valueSet: 'Resource', valueSetVersion: 'string', code: 'code', system: 'uri', systemVersion: 'string',
-    display: 'string', coding: 'Coding', codeableConcept: 'CodeableConcept',
+    url: 'uri',
+    valueSet: 'Resource',
+    valueSetVersion: 'string',
+    code: 'code',
+    system: 'uri',
+    systemVersion: 'string',
+    display: 'string',
+    coding: 'Coding',
+    codeableConcept: 'CodeableConcept',
   },
   refused: {
-    context: 'value sets are not chosen by context here', date: 'validation is against the current definitions only',
-    abstract: 'abstract concepts are not told apart', displayLanguage: 'displays come in the definitions\' one language',
+    context: 'value sets are not chosen by context here',
+    date: 'validation is against the current definitions only',
+    abstract: 'abstract concepts are not told apart',
+    displayLanguage: "displays come in the definitions' one language",
   },
 };
 
@@ -38,7 +47,13 @@ export async function validateValueSetCode(req: FhirRequest, id: string | undefi
   return { status: 200, resource: verdictParameters(verdicts) };
 }
 
-function verdict(c: Coding, set: CodeSet, source: TerminologySource, displayOf: (s: string, c: string) => string | undefined, name: string): CodeVerdict {
+function verdict(
+  c: Coding,
+  set: CodeSet,
+  source: TerminologySource,
+  displayOf: (s: string, c: string) => string | undefined,
+  name: string,
+): CodeVerdict {
   const system = c.system!;
   const code = c.code!;
   const inSet = set.get(system);
@@ -46,7 +61,9 @@ function verdict(c: Coding, set: CodeSet, source: TerminologySource, displayOf: 
     // The value set takes every code of a system we do not hold: whether `code` is one of them is unknown here.
     const cs = source.codeSystem(system);
     if (!cs?.concepts.has(code)) {
-      throw notSupported(`$validate-code: value set ${name} includes all of code system ${system}, which this server does not hold, so whether '${code}' is one of its codes cannot be checked`);
+      throw notSupported(
+        `$validate-code: value set ${name} includes all of code system ${system}, which this server does not hold, so whether '${code}' is one of its codes cannot be checked`,
+      );
     }
   }
   if (!hasCode(set, system, code)) return { valid: false, message: `The code ${system}|${code} is not in value set ${name}` };

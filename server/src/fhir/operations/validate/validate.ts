@@ -25,9 +25,17 @@ export async function validateOperation(req: FhirRequest, type: string, id: stri
   const body = resource as { resourceType?: unknown; id?: unknown };
   if (input.mode === 'update' || (id && input.resource !== undefined)) {
     if (typeof body?.id !== 'string') {
-      issues.push(issue({ code: 'required', diagnostics: `${type}.id: an update must carry the id of the resource`, expression: `${type}.id` }));
+      issues.push(
+        issue({ code: 'required', diagnostics: `${type}.id: an update must carry the id of the resource`, expression: `${type}.id` }),
+      );
     } else if (id && body.id !== id) {
-      issues.push(issue({ code: 'value', diagnostics: `${type}.id: the resource's id '${body.id}' differs from '${id}' in the URL`, expression: `${type}.id` }));
+      issues.push(
+        issue({
+          code: 'value',
+          diagnostics: `${type}.id: the resource's id '${body.id}' differs from '${id}' in the URL`,
+          expression: `${type}.id`,
+        }),
+      );
     }
   }
   const options = { profiles: input.profile ? [input.profile] : [], claimed: true };
@@ -46,7 +54,9 @@ function writeProfileIssues(resource: unknown, type: string, ctx: FhirContext): 
   for (const alternatives of profiles.forWrite(r)) {
     // Claimed profiles were validated above.
     if (alternatives.length === 1 && claimed.has(alternatives[0])) continue;
-    const results = alternatives.map((url) => profiles.validate(resource, type, { profiles: [url], errorsOnly: true, base: false }).filter(isError));
+    const results = alternatives.map((url) =>
+      profiles.validate(resource, type, { profiles: [url], errorsOnly: true, base: false }).filter(isError),
+    );
     if (results.some((found) => found.length === 0)) continue;
     out.push(
       issue({
@@ -72,7 +82,10 @@ async function validateDelete(type: string, id: string | undefined, resource: un
 const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';
 
 function notFoundProfile(url: string) {
-  const err = unprocessable(`Profile ${url} is not known to this server; see GET [base]/StructureDefinition for the ones it holds`, 'profile');
+  const err = unprocessable(
+    `Profile ${url} is not known to this server; see GET [base]/StructureDefinition for the ones it holds`,
+    'profile',
+  );
   err.outcome.issue[0].code = 'not-found';
   return err;
 }

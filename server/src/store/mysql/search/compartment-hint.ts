@@ -23,8 +23,13 @@ const UNHINTED_MODIFIERS = new Set(['text']);
 const HINTED_TYPES = new Set(['token', 'date', 'quantity']);
 
 export function takesHint(c: SearchCriterion): c is ParamCriterion {
-  return c.kind === 'param' && HINTED_TYPES.has(c.def.type) && !NEGATIVE.has(c.modifier ?? '') && !UNHINTED_MODIFIERS.has(c.modifier ?? '')
-    && !fromResourceRow(c.def.code);
+  return (
+    c.kind === 'param' &&
+    HINTED_TYPES.has(c.def.type) &&
+    !NEGATIVE.has(c.modifier ?? '') &&
+    !UNHINTED_MODIFIERS.has(c.modifier ?? '') &&
+    !fromResourceRow(c.def.code)
+  );
 }
 
 /**
@@ -47,7 +52,12 @@ export function compartmentHint(
   for (const c of request.criteria) {
     if (c.kind === 'param' && c.def.type === 'reference' && info.implies(type, c.def.code)) {
       const ids = patientIds(c, type, info, baseUrl);
-      if (ids) return { restrict: (col) => sql`${col} IN (${ids.map((id) => sql`${id}`).reduce((a, b) => sql`${a}, ${b}`)})`, fromScope: false, ids };
+      if (ids)
+        return {
+          restrict: (col) => sql`${col} IN (${ids.map((id) => sql`${id}`).reduce((a, b) => sql`${a}, ${b}`)})`,
+          fromScope: false,
+          ids,
+        };
     }
     if (c.kind === 'chain' && info.implies(type, c.def.code) && c.targets.every((t) => t.type === 'Patient')) {
       return { restrict: (col) => sql`${col} IN (${chainIds(c)})`, fromScope: false };

@@ -14,20 +14,28 @@ const col = (n: number, name: string) => sql`i.${identifier(`c${n}_${name}`)}`;
 
 function componentCondition(type: string | undefined, n: number, value: string, name: string, now: number): Sql {
   switch (type) {
-    case 'token': return tokenCondition(value, col(n, 'system'), col(n, 'code'));
+    case 'token':
+      return tokenCondition(value, col(n, 'system'), col(n, 'code'));
     // The indexer stores a quantity's code, or its unit when it has no code, in cN_code; UCUM ones also canonical.
-    case 'quantity': return quantityCondition(value, name, {
-      value: col(n, 'num'), system: col(n, 'system'), code: col(n, 'code'),
-      canonical: { value: col(n, 'canonical_num'), code: col(n, 'canonical_code') },
-    });
-    case 'number': return numberCondition(value, name, col(n, 'num'));
-    case 'date': return dateCondition(value, name, col(n, 'start'), col(n, 'end'), now);
-    case 'string': return sql`${col(n, 'code')} LIKE ${`${likeEscape(normalizeString(value))}%`}`;
+    case 'quantity':
+      return quantityCondition(value, name, {
+        value: col(n, 'num'),
+        system: col(n, 'system'),
+        code: col(n, 'code'),
+        canonical: { value: col(n, 'canonical_num'), code: col(n, 'canonical_code') },
+      });
+    case 'number':
+      return numberCondition(value, name, col(n, 'num'));
+    case 'date':
+      return dateCondition(value, name, col(n, 'start'), col(n, 'end'), now);
+    case 'string':
+      return sql`${col(n, 'code')} LIKE ${`${likeEscape(normalizeString(value))}%`}`;
     case 'reference': {
       const [t, id] = value.includes('/') ? value.split('/').slice(-2) : [undefined, value];
       return t ? sql`(${col(n, 'code')} = ${id} AND ${col(n, 'system')} = ${t})` : sql`${col(n, 'code')} = ${id}`;
     }
-    default: return sql`${col(n, 'code')} = ${value}`;
+    default:
+      return sql`${col(n, 'code')} = ${value}`;
   }
 }
 
@@ -36,7 +44,10 @@ export const compositeSql: ParamTypeSql = {
   condition(value, _modifier, def, ctx) {
     const parts = value.split('$');
     if (parts.length !== def.components.length || parts.some((p) => p === '')) {
-      throw invalidParameter(`Search parameter '${def.code}' takes ${def.components.length} values joined by '$', got '${value}'`, def.code);
+      throw invalidParameter(
+        `Search parameter '${def.code}' takes ${def.components.length} values joined by '$', got '${value}'`,
+        def.code,
+      );
     }
     const conditions = parts.map((p, i) => componentCondition(def.components[i].type, i + 1, p, def.code, ctx.now));
     return sql`(${conditions.reduce((a, b) => sql`${a} AND ${b}`)})`;

@@ -29,22 +29,33 @@ function dateBounds(value: string, name: string, now: number): DateBounds {
   // Below the earliest indexed start (indexed ranges are clamped: fhir-values/date-span.ts) there is nothing to bound.
   const at = (ms: number) => (ms < INDEXED_MIN_MS ? undefined : new Date(ms));
   switch (prefix) {
-    case 'eq': return { exact: (s, e) => sql`(${s} >= ${lo} AND ${e} <= ${hi})`, startWithin: () => ({ lo, hi }) };
-    case 'ne': return { exact: (s, e) => sql`(${s} < ${lo} OR ${e} > ${hi})`, startWithin: () => undefined };
+    case 'eq':
+      return { exact: (s, e) => sql`(${s} >= ${lo} AND ${e} <= ${hi})`, startWithin: () => ({ lo, hi }) };
+    case 'ne':
+      return { exact: (s, e) => sql`(${s} < ${lo} OR ${e} > ${hi})`, startWithin: () => undefined };
     // start >= end - span, so end > hi gives start > hi - span
-    case 'gt': return { exact: (_s, e) => sql`${e} > ${hi}`, startWithin: (span) => ({ lo: at(range.end - span), loOpen: true }) };
-    case 'lt': return { exact: (s) => sql`${s} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
-    case 'ge': return { exact: (_s, e) => sql`${e} >= ${lo}`, startWithin: (span) => ({ lo: at(range.start - span) }) };
-    case 'le': return { exact: (s) => sql`${s} <= ${hi}`, startWithin: () => ({ hi }) };
-    case 'sa': return { exact: (s) => sql`${s} > ${hi}`, startWithin: () => ({ lo: hi, loOpen: true }) };
+    case 'gt':
+      return { exact: (_s, e) => sql`${e} > ${hi}`, startWithin: (span) => ({ lo: at(range.end - span), loOpen: true }) };
+    case 'lt':
+      return { exact: (s) => sql`${s} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
+    case 'ge':
+      return { exact: (_s, e) => sql`${e} >= ${lo}`, startWithin: (span) => ({ lo: at(range.start - span) }) };
+    case 'le':
+      return { exact: (s) => sql`${s} <= ${hi}`, startWithin: () => ({ hi }) };
+    case 'sa':
+      return { exact: (s) => sql`${s} > ${hi}`, startWithin: () => ({ lo: hi, loOpen: true }) };
     // start <= end < lo
-    case 'eb': return { exact: (_s, e) => sql`${e} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
+    case 'eb':
+      return { exact: (_s, e) => sql`${e} < ${lo}`, startWithin: () => ({ hi: lo, hiOpen: true }) };
     case 'ap': {
       // "Approximately": within 10% of the distance from now, at least a day, as HAPI does.
       const margin = Math.max(DAY, Math.abs(now - range.start) * 0.1);
       const from = range.start - margin;
       const to = new Date(range.end + margin);
-      return { exact: (s, e) => sql`(${e} >= ${new Date(from)} AND ${s} <= ${to})`, startWithin: (span) => ({ lo: at(from - span), hi: to }) };
+      return {
+        exact: (s, e) => sql`(${e} >= ${new Date(from)} AND ${s} <= ${to})`,
+        startWithin: (span) => ({ lo: at(from - span), hi: to }),
+      };
     }
   }
 }
@@ -77,7 +88,11 @@ export function exactDateCondition(values: readonly string[], name: string, now:
   return exactOf(values.map((v) => dateBounds(v, name, now)));
 }
 
-const exactOf = (bounds: readonly DateBounds[]): Sql => joinSql(bounds.map((b) => b.exact(sql`i.start_at`, sql`i.end_at`)), ' AND ');
+const exactOf = (bounds: readonly DateBounds[]): Sql =>
+  joinSql(
+    bounds.map((b) => b.exact(sql`i.start_at`, sql`i.end_at`)),
+    ' AND ',
+  );
 
 /** The tighter of two start bounds at each end. */
 function intersect(a: StartBounds, b: StartBounds): StartBounds {

@@ -11,7 +11,10 @@ import { CURRENT_CONTENT as CONTENT } from '../rows.js';
 export const MAX_INCLUDED = 1000;
 
 const pairs = (resources: Resource[]) =>
-  joinSql(resources.map((x) => sql`(${x.resourceType}, ${x.id})`), ', ');
+  joinSql(
+    resources.map((x) => sql`(${x.resourceType}, ${x.id})`),
+    ', ',
+  );
 
 export function includeSql(spec: IncludeSpec, from: Resource[], derived: DerivedParams): Sql | undefined {
   const sources = spec.sourceType === '*' ? from : from.filter((x) => x.resourceType === spec.sourceType);

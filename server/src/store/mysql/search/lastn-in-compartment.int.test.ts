@@ -19,10 +19,20 @@ let a = '';
 let b = '';
 
 const create = (body: Record<string, unknown>) => createResource(s, body);
-const obs = (subject: string, codings: { system?: string; code: string }[], effective: Record<string, unknown>, category = 'vital-signs', extra = {}) => ({
-  resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${subject}` },
+const obs = (
+  subject: string,
+  codings: { system?: string; code: string }[],
+  effective: Record<string, unknown>,
+  category = 'vital-signs',
+  extra = {},
+) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  subject: { reference: `Patient/${subject}` },
   category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: category }] }],
-  code: { coding: codings }, ...effective, ...extra,
+  code: { coding: codings },
+  ...effective,
+  ...extra,
 });
 
 before(async () => {
@@ -46,21 +56,29 @@ before(async () => {
   const gone = await create(obs(a, [hr], { effectiveDateTime: '2026-10-10T08:00:00Z' }));
   assert.equal((await s.http.delete(`/fhir/Observation/${gone}`)).status, 204);
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const run = async (q: Sql) => s.sql<never[]>(q.text, [...q.values]);
 const once = (pks: number[]) => pks.filter((pk, i) => pks.indexOf(pk) === i);
 
-test('the compartment $lastn gives the general statement\'s Observations in its order', async () => {
-  const queries = [`patient=${a}`, `patient=${a}&category=vital-signs`, `patient=${a}&category=survey`, `patient=${a},${b}`,
-    `subject=Patient/${a}&code=${LOINC}|72514-3`, `patient=${b}`];
+test("the compartment $lastn gives the general statement's Observations in its order", async () => {
+  const queries = [
+    `patient=${a}`,
+    `patient=${a}&category=vital-signs`,
+    `patient=${a}&category=survey`,
+    `patient=${a},${b}`,
+    `subject=Patient/${a}&code=${LOINC}|72514-3`,
+    `patient=${b}`,
+  ];
   for (const query of queries) {
     const request = parseSearch('Observation', new URLSearchParams(query), r4Definitions());
     const hint = hintOf(request, ctx);
     assert.ok(hint, `${query} names the patient`);
     for (const max of [1, 2, 3, 10]) {
       const where = searchWhere(request, ctx);
-      const general = once((await run(lastnSql(where, max)) as { pk: number }[]).map((r) => Number(r.pk)));
+      const general = once(((await run(lastnSql(where, max))) as { pk: number }[]).map((r) => Number(r.pk)));
       const fast = once(await lastnInCompartment(where, hint, max, run));
       assert.ok(general.length > 0, `${query} finds something`);
       assert.deepEqual(fast, general, `${query}, max ${max}`);

@@ -43,7 +43,12 @@ export async function lastnInCompartment(where: Sql, hint: CompartmentHint, max:
   }
   const binary = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   const groups = [...byCode.values()].sort((a, b) =>
-    (a.system === null) !== (b.system === null) ? (a.system === null ? -1 : 1) : binary(a.system ?? '', b.system ?? '') || binary(a.code, b.code));
+    (a.system === null) !== (b.system === null)
+      ? a.system === null
+        ? -1
+        : 1
+      : binary(a.system ?? '', b.system ?? '') || binary(a.code, b.code),
+  );
   const when = (pk: number) => latest.get(pk) ?? NO_DATE;
   return groups.flatMap((g) => [...g.pks].sort((a, b) => when(b) - when(a) || b - a).slice(0, max));
 }

@@ -20,7 +20,8 @@ const patients: string[] = [];
 
 const create = (body: Record<string, unknown>) => createResource(s, body);
 const observation = (n: number, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', status: n % 7 === 0 ? 'preliminary' : 'final',
+  resourceType: 'Observation',
+  status: n % 7 === 0 ? 'preliminary' : 'final',
   code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }] },
   subject: { reference: `Patient/${patients[n % patients.length]}` },
   effectiveDateTime: new Date(Date.UTC(2026, 9, 1 + (n % 30), 8)).toISOString(),
@@ -41,7 +42,9 @@ before(async () => {
   for (const id of ids.filter((_, i) => i % 13 === 0)) assert.equal((await s.http.delete(`/fhir/Observation/${id}`)).status, 204);
   await create({ ...observation(1), code: { coding: [{ code: '72514-3' }] } });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const run = async (q: Sql) => s.sql<never[]>(q.text, [...q.values]);
 
@@ -79,7 +82,12 @@ test('the walk returns the pages of the usual plan, whatever its windows and whe
     assert.ok(usual.flat().length > 0, `${query} matches something`);
     // `above` 0: always walk. Free walking (costPerPk 0) through windows from 1 and 7 pks (many per page) or one
     // huge window; walking so dear that the usual plan takes over after the first window.
-    for (const opts of [{ firstWindow: 1, costPerPk: 0 }, { firstWindow: 7, costPerPk: 0 }, { firstWindow: 1_000_000, costPerPk: 0 }, { firstWindow: 1, costPerPk: 1e9 }]) {
+    for (const opts of [
+      { firstWindow: 1, costPerPk: 0 },
+      { firstWindow: 7, costPerPk: 0 },
+      { firstWindow: 1_000_000, costPerPk: 0 },
+      { firstWindow: 1, costPerPk: 1e9 },
+    ]) {
       assert.deepEqual(await allPages(query, { above: 0, ...opts }), usual, `${query}, ${JSON.stringify(opts)}`);
     }
   }
@@ -88,7 +96,9 @@ test('the walk returns the pages of the usual plan, whatever its windows and whe
 test('each resource comes once, although it has token rows in two Patient compartments', async () => {
   const ids = (await allPages(`code=${LOINC}|72514-3&_count=1000`, { above: 0, firstWindow: 1_000_000, costPerPk: 0 })).flat();
   assert.equal(new Set(ids).size, ids.length);
-  const duplicated = await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM (SELECT resource_pk FROM idx_token WHERE param = 'code' GROUP BY resource_pk, code HAVING COUNT(*) > 1) d");
+  const duplicated = await s.sql<{ n: number }[]>(
+    "SELECT COUNT(*) AS n FROM (SELECT resource_pk FROM idx_token WHERE param = 'code' GROUP BY resource_pk, code HAVING COUNT(*) > 1) d",
+  );
   assert.ok(duplicated[0].n > 0, 'the data has resources in two compartments');
 });
 
@@ -108,5 +118,6 @@ test('searches the joins cannot express, or that a compartment already narrows, 
     `code=${LOINC}|72514-3&subject:Patient.gender=male`,
     `code=${LOINC}|72514-3&_has:Observation:has-member:status=final`,
     `code=${LOINC}|72514-3,${LOINC}|40443-4`,
-  ]) assert.equal(plan(query), undefined, query);
+  ])
+    assert.equal(plan(query), undefined, query);
 });

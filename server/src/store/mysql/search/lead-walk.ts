@@ -15,7 +15,11 @@ export const FIRST_WINDOW = 50_000;
 export type Run = (q: Sql) => Promise<Record<string, unknown>[]>;
 
 /** The thresholds, which tests change to walk small data; costPerPk overrides the plan's. */
-export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?: number }
+export interface WalkOptions {
+  above?: number;
+  firstWindow?: number;
+  costPerPk?: number;
+}
 
 /**
  * The pks of the next `limit` matches after `after`, ascending, or undefined when the usual plan is estimated to
@@ -26,7 +30,12 @@ export interface WalkOptions { above?: number; firstWindow?: number; costPerPk?:
  * costs at most about one and a half times the usual plan, and far less when matches are dense.
  */
 export async function walkKeys(
-  planned: WalkPlan, usual: (after: number, limit: number) => Sql, after: number, limit: number, run: Run, opts: WalkOptions = {},
+  planned: WalkPlan,
+  usual: (after: number, limit: number) => Sql,
+  after: number,
+  limit: number,
+  run: Run,
+  opts: WalkOptions = {},
 ): Promise<number[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? WALK_ABOVE)) return undefined;

@@ -8,6 +8,12 @@ import { joinSql, sql, type Sql } from '../../sql.js';
 export function paramMatch(derived: DerivedParams, type: string, code: string, alias: Sql = sql`i`): Sql {
   const d = derived(type, code);
   if (!d) return sql`${alias}.param = ${code}`;
-  const params = d.from.length === 1 ? sql`${alias}.param = ${d.from[0]}` : sql`${alias}.param IN (${joinSql(d.from.map((f) => sql`${f}`), ', ')})`;
+  const params =
+    d.from.length === 1
+      ? sql`${alias}.param = ${d.from[0]}`
+      : sql`${alias}.param IN (${joinSql(
+          d.from.map((f) => sql`${f}`),
+          ', ',
+        )})`;
   return d.targetType ? sql`${params} AND ${alias}.target_type = ${d.targetType}` : params;
 }

@@ -42,7 +42,7 @@ function canonicalCondition(number: string, name: string, code: string, cols: { 
   // `code` converts, so a finite value without a canonical form overflowed it: it lies beyond every double.
   const beyond = (x: number) => Math.sign(x) * (decreasing ? -Infinity : Infinity);
   const convert = (x: number | undefined) =>
-    (x === undefined ? undefined : Number.isFinite(x) ? toCanonical(x, code)?.value ?? beyond(x) : beyond(x));
+    x === undefined ? undefined : Number.isFinite(x) ? (toCanonical(x, code)?.value ?? beyond(x)) : beyond(x);
   const intervals: Interval[] = [];
   for (const v of numberIntervals(number, name)) {
     let lo = convert(v.lo);
@@ -50,7 +50,7 @@ function canonicalCondition(number: string, name: string, code: string, cols: { 
     let { loOpen, hiOpen } = v;
     if (decreasing) [lo, hi, loOpen, hiOpen] = [hi, lo, hiOpen, loOpen];
     const widen = (x: number | undefined, open: boolean | undefined, up: boolean) =>
-      (x === undefined || !Number.isFinite(x) ? x : x + (Boolean(open) === up ? -1 : 1) * Math.abs(x) * NOISE);
+      x === undefined || !Number.isFinite(x) ? x : x + (Boolean(open) === up ? -1 : 1) * Math.abs(x) * NOISE;
     intervals.push({ lo: widen(lo, loOpen, false), loOpen, hi: widen(hi, hiOpen, true), hiOpen });
   }
   return sql`(${cols.code} = ${unit} AND ${intervalsSql(cols.value, intervals)})`;
@@ -60,7 +60,10 @@ export const quantitySql: ParamTypeSql = {
   table: 'idx_quantity',
   condition: (value, _modifier, def) =>
     quantityCondition(value, def.code, {
-      value: sql`i.value`, system: sql`i.system`, code: sql`i.code`, unit: sql`i.unit`,
+      value: sql`i.value`,
+      system: sql`i.system`,
+      code: sql`i.code`,
+      unit: sql`i.unit`,
       canonical: { value: sql`i.canonical_value`, code: sql`i.canonical_code` },
     }),
 };

@@ -11,9 +11,17 @@ import type { WalkPlan } from './walk-plan.js';
 import { walkKeys, type WalkOptions } from './lead-walk.js';
 import { walkSorted, type SortedKey } from './sort-walk.js';
 import type { SortWalkPlan } from './sort-walk-plan.js';
-import { afterCursor, cursorDate, decodeSortCursor, encodeSortCursor, orderBy, sortColumns, sortExpression, type CursorValue } from './sort-sql.js';
+import {
+  afterCursor,
+  cursorDate,
+  decodeSortCursor,
+  encodeSortCursor,
+  orderBy,
+  sortColumns,
+  sortExpression,
+  type CursorValue,
+} from './sort-sql.js';
 import { parseExact } from '../../../core/exact-numbers.js';
-
 
 type Row = Record<string, unknown> & { pk: number; content: string | null };
 
@@ -28,7 +36,12 @@ export interface MatchPage {
  * key's index (sort-walk.ts).
  */
 export async function matchPage(
-  request: SearchRequest, where: Sql, run: (q: Sql) => Promise<Row[]>, derived: DerivedParams, walk?: WalkPlan | SortWalkPlan, walkOptions?: WalkOptions,
+  request: SearchRequest,
+  where: Sql,
+  run: (q: Sql) => Promise<Row[]>,
+  derived: DerivedParams,
+  walk?: WalkPlan | SortWalkPlan,
+  walkOptions?: WalkOptions,
 ): Promise<MatchPage> {
   const limit = request.count + 1;
   const invalid = () => invalidParameter(`Invalid paging cursor '${request.cursor}'`, '_cursor');
@@ -50,14 +63,30 @@ export async function matchPage(
     const after = request.cursor === undefined ? undefined : decodeSortCursor(request.cursor, request.sort);
     if (request.cursor !== undefined && after === undefined) throw invalid();
     const cols = sortColumns(request.sort);
-    const values = joinSql(request.sort.map((k, i) => sql`${sortExpression(request.type, k, derived)} AS ${cols[i]}`), ', ');
-    const keys = (from: CursorValue[] | undefined, n: number) => sql`SELECT q.* FROM (SELECT r.pk, ${values} FROM resource r WHERE ${where}) q
+    const values = joinSql(
+      request.sort.map((k, i) => sql`${sortExpression(request.type, k, derived)} AS ${cols[i]}`),
+      ', ',
+    );
+    const keys = (
+      from: CursorValue[] | undefined,
+      n: number,
+    ) => sql`SELECT q.* FROM (SELECT r.pk, ${values} FROM resource r WHERE ${where}) q
       WHERE ${from ? afterCursor(request.sort, from) : sql`1=1`} ORDER BY ${orderBy(request.sort)} LIMIT ${n}`;
-    const walked = walk && isSorted(walk)
-      ? await walkSorted(walk, (from, n) => keys(from && [from.s0.toISOString(), from.pk], n), after && { s0: cursorDate(after[0]), pk: Number(after[1]) }, limit, run, walkOptions)
-      : undefined;
+    const walked =
+      walk && isSorted(walk)
+        ? await walkSorted(
+            walk,
+            (from, n) => keys(from && [from.s0.toISOString(), from.pk], n),
+            after && { s0: cursorDate(after[0]), pk: Number(after[1]) },
+            limit,
+            run,
+            walkOptions,
+          )
+        : undefined;
     if (walked === undefined) {
-      rows = await run(sql`SELECT q.*, h.content FROM (${keys(after, limit)}) q JOIN resource r ON r.pk = q.pk ${CONTENT} ORDER BY ${orderBy(request.sort)}`);
+      rows = await run(
+        sql`SELECT q.*, h.content FROM (${keys(after, limit)}) q JOIN resource r ON r.pk = q.pk ${CONTENT} ORDER BY ${orderBy(request.sort)}`,
+      );
     } else {
       rows = walked.length === 0 ? [] : await withContent(walked, run);
     }

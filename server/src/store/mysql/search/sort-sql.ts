@@ -7,7 +7,11 @@ import { identifier, joinSql, or, sql, type Sql } from '../../sql.js';
 
 export type CursorValue = string | number;
 
-const LAST = { date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) }, text: { asc: '\u{10FFFF}', desc: '' }, number: { asc: 1e308, desc: -1e308 } };
+const LAST = {
+  date: { asc: new Date(Date.UTC(9999, 11, 31)), desc: new Date(Date.UTC(1000, 0, 1)) },
+  text: { asc: '\u{10FFFF}', desc: '' },
+  number: { asc: 1e308, desc: -1e308 },
+};
 
 /** What a resource without a date sorts as under this key (after every stored date in its direction). */
 export const missingSortValue = (key: SortKey): Date => LAST.date[key.desc ? 'desc' : 'asc'];
@@ -22,13 +26,20 @@ export function sortExpression(type: string, key: SortKey, derived: DerivedParam
   const sub = (table: string, column: string, last: unknown) =>
     sql`COALESCE((SELECT ${agg}(i.${identifier(column)}) FROM ${identifier(table)} i WHERE i.resource_pk = r.pk AND i.res_type = ${type} AND ${paramMatch(derived, type, code)}), ${last})`;
   switch (key.def.type) {
-    case 'date': return sub('idx_date', key.desc ? 'end_at' : 'start_at', LAST.date[dir]);
-    case 'string': return sub('idx_string', 'normalized', LAST.text[dir]);
-    case 'token': return sub('idx_token', 'code', LAST.text[dir]);
-    case 'reference': return sub('idx_reference', 'target_id', LAST.text[dir]);
-    case 'uri': return sub('idx_uri', 'uri', LAST.text[dir]);
-    case 'number': return sub('idx_number', 'value', LAST.number[dir]);
-    default: return sub('idx_quantity', 'value', LAST.number[dir]);
+    case 'date':
+      return sub('idx_date', key.desc ? 'end_at' : 'start_at', LAST.date[dir]);
+    case 'string':
+      return sub('idx_string', 'normalized', LAST.text[dir]);
+    case 'token':
+      return sub('idx_token', 'code', LAST.text[dir]);
+    case 'reference':
+      return sub('idx_reference', 'target_id', LAST.text[dir]);
+    case 'uri':
+      return sub('idx_uri', 'uri', LAST.text[dir]);
+    case 'number':
+      return sub('idx_number', 'value', LAST.number[dir]);
+    default:
+      return sub('idx_quantity', 'value', LAST.number[dir]);
   }
 }
 
@@ -46,16 +57,19 @@ export function afterCursor(keys: SortKey[], cursor: CursorValue[]): Sql {
   const branches: Sql[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const equal = cols.slice(0, i).map((c, j) => sql`q.${c} = ${value(j)}`);
-    const beyond = i < keys.length
-      ? sql`q.${cols[i]} ${keys[i].desc ? sql`<` : sql`>`} ${value(i)}`
-      : sql`q.pk > ${cursor[keys.length]}`;
+    const beyond = i < keys.length ? sql`q.${cols[i]} ${keys[i].desc ? sql`<` : sql`>`} ${value(i)}` : sql`q.pk > ${cursor[keys.length]}`;
     branches.push(joinSql([...equal, beyond], ' AND '));
   }
   return or(branches.map((b) => sql`(${b})`));
 }
 
 export function encodeSortCursor(row: Record<string, unknown>, keys: SortKey[]): string {
-  const values = [...sortColumns(keys).map((c, i) => (isDateKey(keys[i]) ? cursorDate(row[c.text] as Date | string).toISOString() : toCursorValue(row[c.text]))), Number(row.pk)];
+  const values = [
+    ...sortColumns(keys).map((c, i) =>
+      isDateKey(keys[i]) ? cursorDate(row[c.text] as Date | string).toISOString() : toCursorValue(row[c.text]),
+    ),
+    Number(row.pk),
+  ];
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 

@@ -52,10 +52,19 @@ export function sortWalkPlan(request: SearchRequest, ctx: SearchContext, hint = 
     if (!joined) return undefined;
     const index = identifier(desc ? 'ix_resource_type_updated_desc' : 'ix_resource_type_updated');
     // `_lastUpdated` criteria bound the lead's range too (they stay conditions on `r` as well).
-    const bounds = others.filter((c): c is ParamCriterion => c.kind === 'param' && c.def.code === '_lastUpdated' && c.modifier !== 'missing')
+    const bounds = others
+      .filter((c): c is ParamCriterion => c.kind === 'param' && c.def.code === '_lastUpdated' && c.modifier !== 'missing')
       .map((c) => paramSql(type, c, ctx, identifier('i')));
-    return { from: sql`resource i FORCE INDEX (${index})`, key: sql`i.last_updated`, pk: sql`i.pk`, desc, lead: and([sql`i.res_type = ${type}`, ...bounds]),
-      ...joined, complete: true, costPerRow: 1 + joinCount(others, dateGroups) };
+    return {
+      from: sql`resource i FORCE INDEX (${index})`,
+      key: sql`i.last_updated`,
+      pk: sql`i.pk`,
+      desc,
+      lead: and([sql`i.res_type = ${type}`, ...bounds]),
+      ...joined,
+      complete: true,
+      costPerRow: 1 + joinCount(others, dateGroups),
+    };
   }
   if (def.type !== 'date' || ctx.derived(type, def.code) !== undefined || ctx.singleValued?.(type, def.code) !== true) return undefined;
   // Criteria on the sort key's own parameter hold for the resource's one row: they bound the lead itself.
@@ -73,8 +82,17 @@ export function sortWalkPlan(request: SearchRequest, ctx: SearchContext, hint = 
   const beforeMissing = desc ? sql`${key} > ${missingSortValue(request.sort[0])}` : sql`${key} < ${missingSortValue(request.sort[0])}`;
   const index = identifier(`ix_date_${one === undefined ? '' : 'compartment_'}${desc ? 'last' : 'first'}`);
   return {
-    from: sql`idx_date i FORCE INDEX (${index})`, key, pk: sql`i.resource_pk`, desc,
-    lead: and([...(one === undefined ? [] : [sql`i.compartment = ${one}`]), sql`i.res_type = ${type}`, sql`i.param = ${def.code}`, beforeMissing, ...bounds]),
+    from: sql`idx_date i FORCE INDEX (${index})`,
+    key,
+    pk: sql`i.resource_pk`,
+    desc,
+    lead: and([
+      ...(one === undefined ? [] : [sql`i.compartment = ${one}`]),
+      sql`i.res_type = ${type}`,
+      sql`i.param = ${def.code}`,
+      beforeMissing,
+      ...bounds,
+    ]),
     ...joined,
     complete: bounds.length > 0,
     costPerRow: 1 + joinCount(rest, groups),

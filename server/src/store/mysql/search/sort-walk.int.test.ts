@@ -24,7 +24,8 @@ const patients: string[] = [];
 const create = (body: Record<string, unknown>) => createResource(s, body);
 const at = (n: number) => new Date(Date.UTC(2026, 9, 1 + (n % 30), 8 + (n % 3))).toISOString();
 const observation = (n: number, patient: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: 'Observation', status: n % 7 === 0 ? 'preliminary' : 'final',
+  resourceType: 'Observation',
+  status: n % 7 === 0 ? 'preliminary' : 'final',
   code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }] },
   subject: { reference: `Patient/${patient}` },
   // Many share a time: ties are broken by pk.
@@ -46,7 +47,9 @@ before(async () => {
   for (const id of ids.filter((_, i) => i % 13 === 0)) assert.equal((await s.http.delete(`/fhir/Observation/${id}`)).status, 204);
   for (let p = 0; p < 5; p++) await create({ resourceType: 'Patient', gender: 'female' });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const run = async (q: Sql) => s.sql<never[]>(q.text, [...q.values]);
 
@@ -89,7 +92,12 @@ test('the sorted walk returns the pages of the usual plan, whatever its windows 
   for (const [type, query] of QUERIES()) {
     const usual = await allPages(type, query);
     assert.ok(usual.flat().length > 2, `${query} matches several`);
-    for (const opts of [{ firstWindow: 1, costPerPk: 0 }, { firstWindow: 3, costPerPk: 0 }, { firstWindow: 1_000_000, costPerPk: 0 }, { firstWindow: 1, costPerPk: 1e9 }]) {
+    for (const opts of [
+      { firstWindow: 1, costPerPk: 0 },
+      { firstWindow: 3, costPerPk: 0 },
+      { firstWindow: 1_000_000, costPerPk: 0 },
+      { firstWindow: 1, costPerPk: 1e9 },
+    ]) {
       assert.deepEqual(await allPages(type, query, { above: 0, ...opts }), usual, `${query}, ${JSON.stringify(opts)}`);
     }
   }
@@ -120,8 +128,11 @@ test('while rows are added between pages, the walk and the usual plan give the s
 
 /** Rows the session read through handlers (index and table reads) while `fn` ran. */
 async function rowsRead(fn: () => Promise<unknown>): Promise<number> {
-  const read = async () => (await s.sql<{ Variable_name: string; Value: string }[]>("SHOW SESSION STATUS LIKE 'Handler_read%'"))
-    .reduce((sum, row) => sum + Number(row.Value), 0);
+  const read = async () =>
+    (await s.sql<{ Variable_name: string; Value: string }[]>("SHOW SESSION STATUS LIKE 'Handler_read%'")).reduce(
+      (sum, row) => sum + Number(row.Value),
+      0,
+    );
   const idle = -(await read()) + (await read());
   const start = await read();
   await fn();
@@ -134,21 +145,33 @@ test("a patient's newest page of thousands of matches reads rows in proportion t
   for (let start = 0; start < HEAVY * 1.5; start += 500) {
     const entry = Array.from({ length: 500 }, (_, i) => ({
       request: { method: 'POST', url: 'Observation' },
-      resource: { ...observation(start + i, heavy), code: { coding: [{ system: LOINC, code: (start + i) % 3 === 2 ? '8867-4' : '72514-3' }] },
-        effectiveDateTime: new Date(Date.UTC(2026, 0, 1) + (start + i) * 60_000).toISOString() },
+      resource: {
+        ...observation(start + i, heavy),
+        code: { coding: [{ system: LOINC, code: (start + i) % 3 === 2 ? '8867-4' : '72514-3' }] },
+        effectiveDateTime: new Date(Date.UTC(2026, 0, 1) + (start + i) * 60_000).toISOString(),
+      },
     }));
-    const res = await s.http.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
+    const res = await s.http
+      .post('/fhir')
+      .set('Content-Type', FHIR_JSON)
+      .send(JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }));
     assert.equal(res.status, 200, res.text.slice(0, 500));
   }
-  const newest = (count: number) => parseSearch('Observation', new URLSearchParams(`subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=${count}`), r4Definitions());
+  const newest = (count: number) =>
+    parseSearch('Observation', new URLSearchParams(`subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=${count}`), r4Definitions());
   const request = newest(20);
   const plan = sortWalkPlan(request, ctx);
   assert.ok(plan);
   const usualRows = await rowsRead(() => matchPage(request, searchWhere(request, ctx), run, ctx.derived));
   let walked: string[] = [];
   // The server's own thresholds: no options.
-  const walkRows = await rowsRead(async () => { walked = (await matchPage(request, searchWhere(request, ctx), run, ctx.derived, plan)).items.map((r) => r.id!); });
-  assert.deepEqual(walked, (await matchPage(request, searchWhere(request, ctx), run, ctx.derived)).items.map((r) => r.id!));
+  const walkRows = await rowsRead(async () => {
+    walked = (await matchPage(request, searchWhere(request, ctx), run, ctx.derived, plan)).items.map((r) => r.id!);
+  });
+  assert.deepEqual(
+    walked,
+    (await matchPage(request, searchWhere(request, ctx), run, ctx.derived)).items.map((r) => r.id!),
+  );
   assert.ok(usualRows > HEAVY, `the usual plan reads every match (${usualRows})`);
   assert.ok(walkRows < 20 * 20, `the walk reads ${walkRows} rows for a page of 20`);
   // Twice the page, about twice the rows: the cost follows the page.
@@ -157,7 +180,10 @@ test("a patient's newest page of thousands of matches reads rows in proportion t
   assert.ok(twiceRows < 3 * walkRows, `a page of 40 reads ${twiceRows} rows, one of 20 ${walkRows}`);
   // Through HTTP (the server walks by its own choice), as a search and as a compartment search: the usual plan's pages.
   const usual = (await allPages('Observation', `subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=500`)).flat();
-  for (const path of [`/fhir/Observation?subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=20`, `/fhir/Patient/${heavy}/Observation?code=${PAIN}&_sort=-date&_count=20`]) {
+  for (const path of [
+    `/fhir/Observation?subject=Patient/${heavy}&code=${PAIN}&_sort=-date&_count=20`,
+    `/fhir/Patient/${heavy}/Observation?code=${PAIN}&_sort=-date&_count=20`,
+  ]) {
     let url: string | undefined = path;
     const ids: string[] = [];
     for (let n = 0; n < 3 && url; n++) {
@@ -184,5 +210,6 @@ test('sorts no index holds in order, and criteria the joins cannot express, keep
     `subject:Patient.gender=female&_sort=-date`,
     `code=${PAIN}&status:not=final&_sort=-date`,
     `code=${PAIN}&_has:Observation:has-member:status=final&_sort=-date`,
-  ]) assert.equal(plan(query), undefined, query);
+  ])
+    assert.equal(plan(query), undefined, query);
 });

@@ -15,7 +15,10 @@ import type { SortWalkPlan } from './sort-walk-plan.js';
 export const SORT_WALK_ABOVE_PAGES = 4;
 
 /** A row's place in the walk order: its sort value and pk, as a sort cursor holds them. */
-export interface SortedKey { s0: Date; pk: number }
+export interface SortedKey {
+  s0: Date;
+  pk: number;
+}
 
 /**
  * The next `limit` matches after `after` (a decoded sort cursor) as pk and sort value, in sort order, or undefined
@@ -27,8 +30,12 @@ export interface SortedKey { s0: Date; pk: number }
  * When the lead ends, the matches without a sort value (which sort last) come from the usual plan too.
  */
 export async function walkSorted(
-  plan: SortWalkPlan, usual: (after: SortedKey | undefined, limit: number) => Sql, after: SortedKey | undefined, limit: number,
-  run: Run, opts: WalkOptions = {},
+  plan: SortWalkPlan,
+  usual: (after: SortedKey | undefined, limit: number) => Sql,
+  after: SortedKey | undefined,
+  limit: number,
+  run: Run,
+  opts: WalkOptions = {},
 ): Promise<SortedKey[] | undefined> {
   const estimate = await largestStep(usual(after, limit), run);
   if (estimate < (opts.above ?? SORT_WALK_ABOVE_PAGES * limit)) return undefined;
@@ -39,8 +46,10 @@ export async function walkSorted(
   let width = Math.max(1, Math.min(opts.firstWindow ?? 2 * limit, Math.floor(estimate / (2 * perRow))));
   const rest = async (from: SortedKey | undefined) => found.push(...(await run(usual(from, limit - found.length))).map(toKey));
   while (found.length < limit) {
-    const [end] = (await run(sql`SELECT ${plan.key} AS s0, ${plan.pk} AS pk FROM ${plan.from}
-      WHERE ${plan.lead} AND ${beyond(plan, at)} ORDER BY ${order(plan)} LIMIT ${width - 1}, 1`)).map(toKey);
+    const [end] = (
+      await run(sql`SELECT ${plan.key} AS s0, ${plan.pk} AS pk FROM ${plan.from}
+      WHERE ${plan.lead} AND ${beyond(plan, at)} ORDER BY ${order(plan)} LIMIT ${width - 1}, 1`)
+    ).map(toKey);
     await matchesIn(plan, at, end, limit, found, run);
     if (found.length === limit) break;
     if (!end) {
@@ -69,13 +78,22 @@ export async function walkSorted(
  * several rows) are adjacent, equal in key and pk: they are skipped here, and a query cut short by them resumes
  * after the last row it gave.
  */
-async function matchesIn(plan: SortWalkPlan, from: SortedKey | undefined, end: SortedKey | undefined, limit: number, found: SortedKey[], run: Run): Promise<void> {
+async function matchesIn(
+  plan: SortWalkPlan,
+  from: SortedKey | undefined,
+  end: SortedKey | undefined,
+  limit: number,
+  found: SortedKey[],
+  run: Run,
+): Promise<void> {
   const window = end ? sql` AND NOT ${beyond(plan, end)}` : sql``;
   for (;;) {
     const want = limit - found.length;
-    const rows = (await run(sql`SELECT STRAIGHT_JOIN ${plan.pk} AS pk, ${plan.key} AS s0 FROM ${plan.from}${plan.joins}
+    const rows = (
+      await run(sql`SELECT STRAIGHT_JOIN ${plan.pk} AS pk, ${plan.key} AS s0 FROM ${plan.from}${plan.joins}
       JOIN resource r ON r.pk = ${plan.pk} WHERE ${plan.lead} AND ${beyond(plan, from)}${window} AND ${plan.where}
-      ORDER BY ${order(plan)} LIMIT ${want}`)).map(toKey);
+      ORDER BY ${order(plan)} LIMIT ${want}`)
+    ).map(toKey);
     for (const row of rows) {
       const last = found.at(-1);
       if (!last || last.pk !== row.pk || last.s0.getTime() !== row.s0.getTime()) found.push(row);

@@ -18,10 +18,19 @@ function group(q: StatsQuery, row: Row): StatsGroup {
     if (low !== undefined && high !== undefined) percentiles.set(pct, low + (high - low) * percentileRanks(pct, count).fraction);
   }
   return {
-    system: text(row.system), code: String(row.code), unitSystem: text(row.unit_system), unit: text(row.unit),
+    system: text(row.system),
+    code: String(row.code),
+    unitSystem: text(row.unit_system),
+    unit: text(row.unit),
     ...(q.bucket ? { day: String(row.bucket_day) } : {}),
-    count, sum: num(row.stat_sum), average: num(row.stat_average), minimum: num(row.stat_minimum), maximum: num(row.stat_maximum),
-    stdDev: num(row.stat_std_dev), variance: num(row.stat_variance), percentiles,
+    count,
+    sum: num(row.stat_sum),
+    average: num(row.stat_average),
+    minimum: num(row.stat_minimum),
+    maximum: num(row.stat_maximum),
+    stdDev: num(row.stat_std_dev),
+    variance: num(row.stat_variance),
+    percentiles,
     ...(q.extent && row.first_at instanceof Date && row.last_at instanceof Date ? { first: row.first_at, last: row.last_at } : {}),
   };
 }
@@ -36,7 +45,17 @@ export function statsGroups(q: StatsQuery, rows: readonly Row[], totals: readonl
     const day = q.bucket ? String(row.bucket_day) : undefined;
     const found = byKey.get(key(text(row.system), String(row.code), day));
     if (found) for (const g of found) g.totalCount = Number(row.n);
-    else groups.push({ system: text(row.system), code: String(row.code), unitSystem: null, unit: null, ...(day ? { day } : {}), count: 0, totalCount: Number(row.n), percentiles: new Map() });
+    else
+      groups.push({
+        system: text(row.system),
+        code: String(row.code),
+        unitSystem: null,
+        unit: null,
+        ...(day ? { day } : {}),
+        count: 0,
+        totalCount: Number(row.n),
+        percentiles: new Map(),
+      });
   }
   return groups;
 }

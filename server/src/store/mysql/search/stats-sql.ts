@@ -51,7 +51,11 @@ function valuesSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql {
     FROM (${values}) v ${q.bucket ? sql`WHERE v.eff IS NOT NULL` : sql``}`;
 }
 
-const KEYS = (alias: string) => joinSql(['system', 'code', 'unit_system', 'unit', 'bucket_day'].map((k) => sql`${identifier(alias)}.${identifier(k)}`), ', ');
+const KEYS = (alias: string) =>
+  joinSql(
+    ['system', 'code', 'unit_system', 'unit', 'bucket_day'].map((k) => sql`${identifier(alias)}.${identifier(k)}`),
+    ', ',
+  );
 
 /**
  * Count, sum, mean, extremes, sample deviation and variance per group in one pass; each percentile as the values
@@ -59,12 +63,16 @@ const KEYS = (alias: string) => joinSql(['system', 'code', 'unit_system', 'unit'
  */
 export function statsSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql {
   const rows = valuesSql(q, where, derived);
-  const ranked = q.percentiles.length === 0 ? rows
-    : sql`SELECT x.*, ROW_NUMBER() OVER (PARTITION BY ${KEYS('x')} ORDER BY x.value) AS rn, COUNT(*) OVER (PARTITION BY ${KEYS('x')}) AS n
+  const ranked =
+    q.percentiles.length === 0
+      ? rows
+      : sql`SELECT x.*, ROW_NUMBER() OVER (PARTITION BY ${KEYS('x')} ORDER BY x.value) AS rn, COUNT(*) OVER (PARTITION BY ${KEYS('x')}) AS n
       FROM (${rows}) x`;
-  const percentiles = q.percentiles.map((pct) => sql`,
+  const percentiles = q.percentiles.map(
+    (pct) => sql`,
     MAX(CASE WHEN g.rn = (${pct} * (g.n - 1)) DIV 100 + 1 THEN g.value END) AS ${identifier(`p${pct}_low`)},
-    MAX(CASE WHEN g.rn = (${pct} * (g.n - 1) + 99) DIV 100 + 1 THEN g.value END) AS ${identifier(`p${pct}_high`)}`);
+    MAX(CASE WHEN g.rn = (${pct} * (g.n - 1) + 99) DIV 100 + 1 THEN g.value END) AS ${identifier(`p${pct}_high`)}`,
+  );
   return sql`SELECT g.system, g.code, g.unit_system, g.unit, g.bucket_day, COUNT(*) AS stat_count, SUM(g.value) AS stat_sum,
       AVG(g.value) AS stat_average, MIN(g.value) AS stat_minimum, MAX(g.value) AS stat_maximum,
       STDDEV_SAMP(g.value) AS stat_std_dev, VAR_SAMP(g.value) AS stat_variance, MIN(g.eff) AS first_at, MAX(g.eff) AS last_at

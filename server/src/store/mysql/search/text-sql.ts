@@ -15,8 +15,10 @@ export const textSql: ParamTypeSql = {
     const [lead, ...others] = textWords(value).sort((a, b) => b.length - a.length);
     return and([
       sql`i.word LIKE ${`${likeEscape(lead)}%`}`,
-      ...others.map((w) => sql`EXISTS (SELECT 1 FROM idx_text w WHERE w.resource_pk = i.resource_pk AND w.res_type = i.res_type
-        AND w.param = i.param AND w.word LIKE ${`${likeEscape(w)}%`})`),
+      ...others.map(
+        (w) => sql`EXISTS (SELECT 1 FROM idx_text w WHERE w.resource_pk = i.resource_pk AND w.res_type = i.res_type
+        AND w.param = i.param AND w.word LIKE ${`${likeEscape(w)}%`})`,
+      ),
     ]);
   },
 };

@@ -18,13 +18,15 @@ export function tokenCondition(value: string, system: Sql, code: Sql): Sql {
 
 /** Index rows whose coding is in `set`: per system, a code list (or the whole system minus exclusions). */
 export function codeSetCondition(set: CodeSet): Sql {
-  return or([...set].map(([system, s]) => {
-    if (s.all) {
-      const excluded = [...s.excluded];
-      return excluded.length === 0 ? sql`i.system = ${system}` : and([sql`i.system = ${system}`, sql`i.code NOT IN (${list(excluded)})`]);
-    }
-    return s.codes.size === 0 ? sql`1=0` : sql`(i.system = ${system} AND i.code IN (${list([...s.codes])}))`;
-  }));
+  return or(
+    [...set].map(([system, s]) => {
+      if (s.all) {
+        const excluded = [...s.excluded];
+        return excluded.length === 0 ? sql`i.system = ${system}` : and([sql`i.system = ${system}`, sql`i.code NOT IN (${list(excluded)})`]);
+      }
+      return s.codes.size === 0 ? sql`1=0` : sql`(i.system = ${system} AND i.code IN (${list([...s.codes])}))`;
+    }),
+  );
 }
 
 function list(values: string[]): Sql {

@@ -17,8 +17,13 @@ const onResourceRow = (c: SearchCriterion): boolean => c.kind === 'param' && fro
  * A token criterion that can lead a walk: one `system|code` or `|code` (equal on every ix_token_value column before
  * resource_pk), or one bare `code`, which reads one such range per system the code is stored under.
  */
-const tokenLead = (c: SearchCriterion): c is ParamCriterion => c.kind === 'param' && c.def.type === 'token' && c.modifier === undefined
-  && !c.codeSets && c.values.length === 1 && /^([^|]*\|)?[^|]+$/.test(c.values[0]);
+const tokenLead = (c: SearchCriterion): c is ParamCriterion =>
+  c.kind === 'param' &&
+  c.def.type === 'token' &&
+  c.modifier === undefined &&
+  !c.codeSets &&
+  c.values.length === 1 &&
+  /^([^|]*\|)?[^|]+$/.test(c.values[0]);
 const hasSystem = (c: ParamCriterion) => c.values[0].includes('|');
 
 /** Walk cost per primary key, in rows of the usual plan's estimate (calibrated in BENCHMARKS.md, search). */
@@ -61,11 +66,16 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
   let prepare: WalkPlan['prepare'];
   if (dates) {
     const condition = exactDateCondition(dates.values, dates.code, ctx.now);
-    lead = { costPerPk: DATE_LEAD_COST, lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
-      WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}` };
+    lead = {
+      costPerPk: DATE_LEAD_COST,
+      lead: (a, b) => sql`SELECT i.resource_pk FROM idx_date i FORCE INDEX (ix_date_resource)
+      WHERE ${range(a, b)} AND i.res_type = ${type} AND i.param = ${dates.code} AND ${condition}`,
+    };
   } else if (token) {
     rest = others.filter((c) => c !== token);
-    const rowsOf = (condition: Sql): WalkPlan['lead'] => (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
+    const rowsOf =
+      (condition: Sql): WalkPlan['lead'] =>
+      (a, b) => sql`SELECT i.resource_pk FROM idx_token i FORCE INDEX (ix_token_value)
       WHERE i.res_type = ${type} AND i.param = ${token.def.code} AND ${condition} AND ${range(a, b)}`;
     const code = token.values[0];
     lead = { costPerPk: TOKEN_LEAD_COST, lead: rowsOf(tokenCondition(code, sql`i.system`, sql`i.code`)) };
@@ -78,7 +88,13 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
   } else {
     return undefined;
   }
-  const joined = criteriaJoins(type, dateGroups.filter((g) => g !== dates), rest, ctx, sql`w.resource_pk`);
+  const joined = criteriaJoins(
+    type,
+    dateGroups.filter((g) => g !== dates),
+    rest,
+    ctx,
+    sql`w.resource_pk`,
+  );
   if (!joined) return undefined;
   const plan: WalkPlan = { ...lead, ...joined, prepare };
   return plan;
@@ -90,9 +106,15 @@ export function walkPlan(request: SearchRequest, ctx: SearchContext, hint = hint
  * does not select rows (:not, :missing=true, :not-in) or is a chain or _has. Rows read per walked key: a few.
  */
 export function criteriaJoins(
-  type: string, dateGroups: { code: string; values: string[] }[], rest: SearchCriterion[], ctx: SearchContext, pk: Sql,
+  type: string,
+  dateGroups: { code: string; values: string[] }[],
+  rest: SearchCriterion[],
+  ctx: SearchContext,
+  pk: Sql,
 ): Pick<WalkPlan, 'joins' | 'where'> | undefined {
-  const selects = dateGroups.map((g) => rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)));
+  const selects = dateGroups.map((g) =>
+    rowsSelect(sql`idx_date`, type, paramMatch(ctx.derived, type, g.code), undefined, indexedDateCondition(g.values, g.code, ctx.now)),
+  );
   for (const c of rest) {
     if (onResourceRow(c)) continue;
     if (c.kind !== 'param') return undefined;
@@ -107,7 +129,11 @@ export function criteriaJoins(
   const r = identifier('r');
   return {
     joins: joins.reduce((a, b) => sql`${a}${b}`, sql``),
-    where: and([sql`r.res_type = ${type}`, sql`r.deleted = 0`, ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r))]),
+    where: and([
+      sql`r.res_type = ${type}`,
+      sql`r.deleted = 0`,
+      ...rest.filter(onResourceRow).map((c) => paramSql(type, c as ParamCriterion, ctx, r)),
+    ]),
   };
 }
 
@@ -119,7 +145,8 @@ const MAX_SYSTEMS = 8;
  * seek each; undefined when there are more than MAX_SYSTEMS.
  */
 async function storedSystems(prefix: Sql, run: Run): Promise<(string | null)[] | undefined> {
-  const first = (condition: Sql) => run(sql`SELECT i.system FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND ${condition}
+  const first = (condition: Sql) =>
+    run(sql`SELECT i.system FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND ${condition}
     ORDER BY i.system LIMIT 1`);
   // No ORDER BY on the NULL range: MariaDB would sort it rather than stop at its first row.
   const none = await run(sql`SELECT 1 FROM idx_token i FORCE INDEX (ix_token_value) WHERE ${prefix} AND i.system IS NULL LIMIT 1`);

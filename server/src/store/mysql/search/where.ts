@@ -17,7 +17,16 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = h
   const r = identifier('r');
   const [dateGroups, others] = groupSingleDates(request.type, request.criteria, ctx);
   const criteria = [
-    ...dateGroups.map((g) => rowsSql(sql`idx_date`, request.type, paramMatch(ctx.derived, request.type, g.code), r, hint, indexedDateCondition(g.values, g.code, ctx.now))),
+    ...dateGroups.map((g) =>
+      rowsSql(
+        sql`idx_date`,
+        request.type,
+        paramMatch(ctx.derived, request.type, g.code),
+        r,
+        hint,
+        indexedDateCondition(g.values, g.code, ctx.now),
+      ),
+    ),
     ...others.map((c) => (hint && takesHint(c) ? paramSql(request.type, c, ctx, r, hint) : criterionSql(request.type, c, ctx, r, 1))),
   ];
   // Rows restricted to the scope's compartment already prove membership; the scope's own join is then redundant.
@@ -34,9 +43,17 @@ export function searchWhere(request: SearchRequest, ctx: SearchContext, hint = h
  * `date=ge2026-01-01&date=le2026-01-31` on a parameter with at most one date per resource: both must hold for
  * that one row, so they are one semi-join whose start_at range is bounded at both ends.
  */
-export function groupSingleDates(type: string, criteria: SearchCriterion[], ctx: SearchContext): [{ code: string; values: string[] }[], SearchCriterion[]] {
+export function groupSingleDates(
+  type: string,
+  criteria: SearchCriterion[],
+  ctx: SearchContext,
+): [{ code: string; values: string[] }[], SearchCriterion[]] {
   const single = (c: SearchCriterion): c is ParamCriterion =>
-    c.kind === 'param' && c.def.type === 'date' && c.modifier === undefined && c.values.length === 1 && ctx.singleValued?.(type, c.def.code) === true;
+    c.kind === 'param' &&
+    c.def.type === 'date' &&
+    c.modifier === undefined &&
+    c.values.length === 1 &&
+    ctx.singleValued?.(type, c.def.code) === true;
   const byCode = new Map<string, string[]>();
   for (const c of criteria) if (single(c)) byCode.set(c.def.code, [...(byCode.get(c.def.code) ?? []), c.values[0]]);
   const groups = [...byCode].filter(([, values]) => values.length > 1).map(([code, values]) => ({ code, values }));
@@ -72,10 +89,14 @@ function chainTargetIds(c: ChainCriterion, ctx: SearchContext): Sql {
 function criterionSql(type: string, c: SearchCriterion, ctx: SearchContext, alias: Sql, depth: number): Sql {
   const t = identifier(`t${depth}`);
   if (c.kind === 'chain') {
-    return or(c.targets.map((target) => sql`${alias}.pk IN (SELECT i.resource_pk FROM idx_reference i
+    return or(
+      c.targets.map(
+        (target) => sql`${alias}.pk IN (SELECT i.resource_pk FROM idx_reference i
       JOIN resource ${t} ON ${t}.res_type = i.target_type AND ${t}.res_id = i.target_id
       WHERE i.res_type = ${type} AND ${paramMatch(ctx.derived, type, c.def.code)} AND ${t}.res_type = ${target.type} AND ${t}.deleted = 0
-      AND ${criterionSql(target.type, target.criterion, ctx, t, depth + 1)})`));
+      AND ${criterionSql(target.type, target.criterion, ctx, t, depth + 1)})`,
+      ),
+    );
   }
   if (c.kind === 'has') {
     return sql`EXISTS (SELECT 1 FROM idx_reference i JOIN resource ${t} ON ${t}.pk = i.resource_pk
@@ -108,7 +129,13 @@ export function paramRows(type: string, c: ParamCriterion, ctx: SearchContext, h
   // :identifier and :of-type read token rows the indexer keeps under `param:modifier`.
   const viaTokens = c.modifier === 'identifier' || c.modifier === 'of-type';
   const fullText = c.modifier === 'text' || FULL_TEXT_PARAMS.has(c.def.code);
-  const typeSql = fullText ? textSql : viaTokens ? (c.modifier === 'of-type' ? ofTypeSql : tokenSql) : PARAM_TYPE_SQL[c.def.type as SearchableType];
+  const typeSql = fullText
+    ? textSql
+    : viaTokens
+      ? c.modifier === 'of-type'
+        ? ofTypeSql
+        : tokenSql
+      : PARAM_TYPE_SQL[c.def.type as SearchableType];
   const param = viaTokens ? sql`i.param = ${`${c.def.code}:${c.modifier}`}` : paramMatch(ctx.derived, type, c.def.code);
   const rows = (condition: Sql) => rowsSelect(identifier(typeSql.table), type, param, hint, condition);
   if (c.modifier === 'missing') return { rows: rows(sql`1=1`), negated: c.values[0] === 'true' };
