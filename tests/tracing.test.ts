@@ -9,11 +9,11 @@ import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { freePort } from './support/free-port.js';
-import { startServe } from './support/serve-child.js';
+import { FROM_BIN, FROM_SOURCE, startServe } from './support/serve-child.js';
 
 const ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = `fibrotrack_test_${randomBytes(4).toString('hex')}`;
-const SECRET_NAME = `Zyx${randomBytes(4).toString('hex')}`;
+const secretName = () => `Zyx${randomBytes(4).toString('hex')}`;
 const OTHER_NAME = `Qvw${randomBytes(4).toString('hex')}`;
 const TOKEN = `tok-${randomBytes(12).toString('hex')}`;
 
@@ -52,16 +52,16 @@ after(async () => {
   await conn.end();
 });
 
-async function serve(extra: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
+async function serve(extra: NodeJS.ProcessEnv, argv = FROM_BIN): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `${ROOT}/${database}`, AUTH_MODE: 'open', WORKERS: '1', ...extra };
   for (const key of Object.keys(env)) if (key.startsWith('OTEL_') && !(key in extra)) delete env[key];
-  const child = await startServe(port, env);
+  const child = await startServe(port, env, 60_000, argv);
   children.push(child);
   return { base: `http://127.0.0.1:${port}/fhir`, child };
 }
 
-async function searchByName(base: string, family = SECRET_NAME): Promise<string> {
+async function searchByName(base: string, family: string): Promise<string> {
   const created = await fetch(`${base}/Patient`, {
     method: 'POST',
     headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${TOKEN}` },
@@ -89,37 +89,46 @@ function spansOf(bodies: string[]): OtlpSpan[] {
 
 const attr = (span: OtlpSpan, key: string) => span.attributes?.find((a) => a.key === key)?.value.stringValue as string | undefined;
 
-test('a search is traced as a server span with a child SQL span, flushed on SIGTERM, holding no name or token', async () => {
-  const { base, child } = await serve({
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+// Both ways `fibrotrack serve` runs: compiled (dist/) and from the TypeScript sources through tsx, whose module loader
+// the instrumentations must still see (mysql2 is hooked as it is imported).
+for (const [path, argv] of [
+  ['through bin/fibrotrack.js, compiled once built', FROM_BIN],
+  ['from source through tsx', FROM_SOURCE],
+] as const) {
+  test(`a search is traced as a server span with a child SQL span, flushed on SIGTERM, holding no name or token (${path})`, async () => {
+    posts.length = 0;
+    const name = secretName();
+    const { base, child } = await serve(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      argv,
+    );
+    const requestId = await searchByName(base, name);
+    await stop(child); // the spans still queued are exported before the process exits
+    assert.ok(posts.length > 0, 'the receiver got spans');
+    assert.ok(
+      posts.every((p) => p.startsWith('POST /v1/traces application/json')),
+      posts.map((p) => p.split('\n')[0]).join(', '),
+    );
+    const spans = spansOf(posts);
+    const server = spans.find((s) => s.name === 'search-type Patient' && attr(s, 'http.request.id') === requestId);
+    assert.ok(server, `a server span for the search; got ${[...new Set(spans.map((s) => s.name))].join(', ')}`);
+    assert.equal(server.kind, 2); // SPAN_KIND_SERVER
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const descends = (s: OtlpSpan): boolean =>
+      s.parentSpanId ? s.parentSpanId === server.spanId || descends(byId.get(s.parentSpanId) ?? ({} as OtlpSpan)) : false;
+    const sql = spans.filter(
+      (s) => s.traceId === server.traceId && (attr(s, 'db.system') ?? attr(s, 'db.system.name')) === 'mysql' && descends(s),
+    );
+    assert.ok(sql.length > 0, 'SQL spans under the server span');
+    assert.ok(
+      sql.some((s) => /select/i.test(String(attr(s, 'db.statement') ?? attr(s, 'db.query.text') ?? ''))),
+      'with the statement text',
+    );
+    const everything = posts.join('\n');
+    assert.ok(!everything.includes(name), 'no span holds the searched name');
+    assert.ok(!everything.includes(TOKEN), 'no span holds the bearer token');
   });
-  const requestId = await searchByName(base);
-  await stop(child); // the spans still queued are exported before the process exits
-  assert.ok(posts.length > 0, 'the receiver got spans');
-  assert.ok(
-    posts.every((p) => p.startsWith('POST /v1/traces application/json')),
-    posts.map((p) => p.split('\n')[0]).join(', '),
-  );
-  const spans = spansOf(posts);
-  const server = spans.find((s) => s.name === 'search-type Patient' && attr(s, 'http.request.id') === requestId);
-  assert.ok(server, `a server span for the search; got ${[...new Set(spans.map((s) => s.name))].join(', ')}`);
-  assert.equal(server.kind, 2); // SPAN_KIND_SERVER
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const descends = (s: OtlpSpan): boolean =>
-    s.parentSpanId ? s.parentSpanId === server.spanId || descends(byId.get(s.parentSpanId) ?? ({} as OtlpSpan)) : false;
-  const sql = spans.filter(
-    (s) => s.traceId === server.traceId && (attr(s, 'db.system') ?? attr(s, 'db.system.name')) === 'mysql' && descends(s),
-  );
-  assert.ok(sql.length > 0, 'SQL spans under the server span');
-  assert.ok(
-    sql.some((s) => /select/i.test(String(attr(s, 'db.statement') ?? attr(s, 'db.query.text') ?? ''))),
-    'with the statement text',
-  );
-  const everything = posts.join('\n');
-  assert.ok(!everything.includes(SECRET_NAME), 'no span holds the searched name');
-  assert.ok(!everything.includes(TOKEN), 'no span holds the bearer token');
-});
+}
 
 test('without OTEL_EXPORTER_OTLP_ENDPOINT nothing is sent', async () => {
   posts.length = 0;
