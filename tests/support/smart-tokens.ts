@@ -104,6 +104,8 @@ export interface AuthorizeOptions {
   params?: Record<string, string | undefined>;
   /** A browser (cookie jar) to reuse, e.g. one already signed in; default a fresh one. */
   agent?: ReturnType<typeof request.agent>;
+  /** The server's BASE_URL when it is not BASE_URL (a test listening on a real port). */
+  base?: string;
 }
 
 export interface AuthorizeResult {
@@ -128,14 +130,15 @@ export interface AuthorizeResult {
 export async function authorize(server: TestServer, opts: AuthorizeOptions): Promise<AuthorizeResult> {
   const agent = opts.agent ?? request.agent(server.built.app);
   const { verifier, challenge } = pkcePair();
-  const redirectUri = opts.redirectUri ?? opts.client.redirectUris?.[0] ?? `${BASE_URL}/app/index.html`;
+  const origin = opts.base ?? BASE_URL;
+  const redirectUri = opts.redirectUri ?? opts.client.redirectUris?.[0] ?? `${origin}/app/index.html`;
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: opts.client.clientId,
     redirect_uri: redirectUri,
     scope: opts.scope,
     state: opts.state ?? randomBytes(8).toString('hex'),
-    aud: opts.aud ?? FHIR_BASE,
+    aud: opts.aud ?? `${origin}/fhir`,
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...(opts.launch ? { launch: opts.launch } : {}),
@@ -147,8 +150,8 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
   let consentPage: string | undefined;
   for (let step = 0; step < 20; step++) {
     if (res.status === 302 || res.status === 303) {
-      const location = new URL(res.headers.location, BASE_URL);
-      if (location.origin !== BASE_URL || !location.pathname.startsWith('/auth/')) {
+      const location = new URL(res.headers.location, origin);
+      if (location.origin !== origin || !location.pathname.startsWith('/auth/')) {
         return {
           redirect: location,
           code: location.searchParams.get('code') ?? undefined,
