@@ -209,6 +209,7 @@ test('EHR launch: open alerts near the top; a score of 9 written through the API
 
 test('the list of all patients with open alerts asks for user/ scopes only when opened, in its own tab', async () => {
   const { page, browser } = await ehrLaunchJane();
+  await page.getByText(/^Live: new alerts appear here/).waitFor();
   assert.ok(!(await pageToken(page)).scope.split(' ').some((s) => /^user\/(Observation|Flag)/.test(s)), 'the patient launch has no user/ data scopes');
   const [list] = await Promise.all([
     browser.context.waitForEvent('page'),
@@ -216,7 +217,7 @@ test('the list of all patients with open alerts asks for user/ scopes only when 
   ]);
   await list.waitForURL(/\/auth\//);
   // The consent asks for the list's user/ scopes (the sign-in is remembered).
-  assert.equal(await list.locator('input[name=scope][value="user/Observation.s"]').count(), 1);
+  assert.equal(await list.locator('input[name=scope][value="user/Observation.rs"]').count(), 1);
   await list.locator('#approve').click();
   await list.waitForURL(/\/app\/index\.html/);
   await list.getByRole('heading', { name: 'Open pain alerts of your patients' }).waitFor();

@@ -60,7 +60,7 @@ test('the alert list asks for user/ scopes of its own, no patient context, only 
   assert.equal(o.redirectUri, 'index.html');
   const scopes = o.scope.split(' ');
   assert.ok(!scopes.some((s) => s.startsWith('launch') || s.startsWith('patient/')));
-  assert.ok(scopes.includes('user/Observation.s') && scopes.includes('user/Flag.cs'));
+  assert.ok(scopes.includes('user/Observation.rs') && scopes.includes('user/Flag.cs'));
   // The patient launches never ask for user/ scopes beyond the user's own record.
   assert.ok(!ehrLaunchOptions().scope.includes('user/Observation') && !ehrLaunchOptions().scope.includes('user/Flag'));
 });

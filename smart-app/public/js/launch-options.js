@@ -33,14 +33,15 @@ const IDENTITY_SCOPES = ['openid', 'fhirUser', 'online_access'];
 const ALERT_SCOPES = ['patient/Flag.cs', 'patient/Subscription.crs'];
 /**
  * The cross-patient alert list, asked for only when a clinician opens it (incremental consent): user/ scopes, since
- * it reaches every patient the user may see, but no more than the list needs (scores searched, their patients
- * read through _include, acknowledgements, the live Subscription).
+ * it reaches every patient the user may see, but no more than the list needs (scores searched and read: the server
+ * lets a Subscription deliver only what its creator may read; their patients read through _include;
+ * acknowledgements; the live Subscription).
  */
 export const ALERT_LIST_SCOPE = [
     'openid',
     'fhirUser',
     'online_access',
-    'user/Observation.s',
+    'user/Observation.rs',
     'user/Patient.r',
     'user/Flag.cs',
     'user/Subscription.crs',
