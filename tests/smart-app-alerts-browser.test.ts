@@ -49,8 +49,18 @@ before(async () => {
     if (!server.built.upgrade(req, socket, head)) socket.destroy();
   });
   ids.practitioner = await create({ resourceType: 'Practitioner', name: [{ given: ['Maria'], family: 'Lopez', prefix: ['Dr.'] }] });
-  ids.jane = await create({ resourceType: 'Patient', name: [{ given: ['Jane'], family: 'Doe' }], gender: 'female', birthDate: '1980-04-02' });
-  ids.omar = await create({ resourceType: 'Patient', name: [{ given: ['Omar'], family: 'Haddad' }], gender: 'male', birthDate: '1975-11-30' });
+  ids.jane = await create({
+    resourceType: 'Patient',
+    name: [{ given: ['Jane'], family: 'Doe' }],
+    gender: 'female',
+    birthDate: '1980-04-02',
+  });
+  ids.omar = await create({
+    resourceType: 'Patient',
+    name: [{ given: ['Omar'], family: 'Haddad' }],
+    gender: 'male',
+    birthDate: '1975-11-30',
+  });
   ids.janeOpen = await create(painScore(ids.jane, 2, 10)); // an open alert when the page opens
   await create(painScore(ids.jane, 45, 9)); // too old to be an open alert
   await create(painScore(ids.jane, 1, 4));
@@ -171,21 +181,21 @@ test('EHR launch: open alerts near the top; a score of 9 written through the API
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('#alerts li[data-alert]').length === 1);
   assert.match((await alertTexts(page))[0], /^Pain 10 of 10/);
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''), (await section.getByRole('button').first().getAttribute('aria-label')));
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''),
+    await section.getByRole('button').first().getAttribute('aria-label'),
+  );
   await page.getByText(/^Acknowledged: Pain 9 of 10/).waitFor();
 
   // The FHIR write: one inactive Flag about Jane, by the practitioner, naming the score.
   const token = (await pageToken(page)).access_token;
   const flags = (await (await api(`Flag?patient=${ids.jane}`, token)).json()) as Bundle;
   assert.equal(flags.entry?.length, 1);
-  const flag = flags.entry![0].resource as Flag;
+  const flag = flags.entry[0].resource as Flag;
   assert.equal(flag.status, 'inactive');
   assert.equal(flag.subject.reference, `Patient/${ids.jane}`);
   assert.equal(flag.author?.reference, `Practitioner/${ids.practitioner}`);
-  assert.deepEqual(
-    flag.extension?.find((e) => e.url === FLAG_DETAIL)?.valueReference,
-    { reference: `Observation/${scoreId}` },
-  );
+  assert.deepEqual(flag.extension?.find((e) => e.url === FLAG_DETAIL)?.valueReference, { reference: `Observation/${scoreId}` });
 
   // After a reload it stays acknowledged, and the app reuses its Subscription instead of making another.
   await page.reload();
@@ -194,7 +204,7 @@ test('EHR launch: open alerts near the top; a score of 9 written through the API
   assert.deepEqual((await alertTexts(page)).length, 1);
   const subs = (await (await api('Subscription', (await pageToken(page)).access_token)).json()) as Bundle;
   assert.equal(subs.entry?.length, 1, 'one Subscription, reused');
-  assert.equal((subs.entry![0].resource as Subscription).channel.type, 'websocket');
+  assert.equal((subs.entry[0].resource as Subscription).channel.type, 'websocket');
 
   // Phone width: no sideways scrolling, still accessible; print keeps the alert, drops the buttons.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -210,7 +220,10 @@ test('EHR launch: open alerts near the top; a score of 9 written through the API
 test('the list of all patients with open alerts asks for user/ scopes only when opened, in its own tab', async () => {
   const { page, browser } = await ehrLaunchJane();
   await page.getByText(/^Live: new alerts appear here/).waitFor();
-  assert.ok(!(await pageToken(page)).scope.split(' ').some((s) => /^user\/(Observation|Flag)/.test(s)), 'the patient launch has no user/ data scopes');
+  assert.ok(
+    !(await pageToken(page)).scope.split(' ').some((s) => /^user\/(Observation|Flag)/.test(s)),
+    'the patient launch has no user/ data scopes',
+  );
   const [list] = await Promise.all([
     browser.context.waitForEvent('page'),
     page.getByRole('link', { name: 'Open pain alerts of all your patients' }).click(),

@@ -59,9 +59,7 @@ export function openAlertChannel(
     let binding;
     try {
       const id = await subscriptionId(client, patientId);
-      binding = bindingOf(
-        await client.request<Parameters>({ url: `Subscription/${id}/$get-ws-binding-token`, cache: NO_STORE }),
-      );
+      binding = bindingOf(await client.request<Parameters>({ url: `Subscription/${id}/$get-ws-binding-token`, cache: NO_STORE }));
     } catch (err) {
       const problem = describeProblem(toErrorLike(err), 'live alerts');
       // Without permission (403) or a session (401) retrying cannot help; a server away (5xx, network) can come back.

@@ -16,7 +16,7 @@ test('a websocket Subscription to pain-severe filtered to the patient, without p
   assert.equal(alertSubscription(undefined)._criteria, undefined);
 });
 
-test("reuses only its own active websocket Subscription for exactly this patient", () => {
+test('reuses only its own active websocket Subscription for exactly this patient', () => {
   const mine = { ...alertSubscription('p1'), id: 's1', status: 'active' } as Subscription;
   assert.equal(reusableSubscription([mine], 'p1')?.id, 's1');
   assert.equal(reusableSubscription([mine], 'p2'), undefined, 'another patient');

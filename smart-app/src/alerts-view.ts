@@ -19,7 +19,13 @@ function alertItem(alert: PainAlert, opts: AlertsViewOptions): HTMLElement {
   const error = h('p', { class: 'alert-error' });
   const button = h(
     'button',
-    { type: 'button', class: 'ack', 'data-alert': alert.id, 'aria-label': `Acknowledge ${alertLabel(alert)}`, disabled: !!opts.cannotAcknowledge },
+    {
+      type: 'button',
+      class: 'ack',
+      'data-alert': alert.id,
+      'aria-label': `Acknowledge ${alertLabel(alert)}`,
+      disabled: !!opts.cannotAcknowledge,
+    },
     'Acknowledge',
   ) as HTMLButtonElement;
   button.addEventListener('click', () => {
@@ -36,7 +42,13 @@ function alertItem(alert: PainAlert, opts: AlertsViewOptions): HTMLElement {
   return h(
     'li',
     { class: 'alert-item', 'data-alert': alert.id },
-    h('p', { class: 'alert-what' }, h('strong', { class: 'alert-score' }, `Pain ${alert.score} of 10`), ' ', h('span', {}, formatDateTime(alert.when))),
+    h(
+      'p',
+      { class: 'alert-what' },
+      h('strong', { class: 'alert-score' }, `Pain ${alert.score} of 10`),
+      ' ',
+      h('span', {}, formatDateTime(alert.when)),
+    ),
     detail ? h('p', { class: 'alert-detail' }, detail) : null,
     h('p', { class: 'alert-actions' }, button),
     error,
@@ -58,7 +70,10 @@ export function alertsView(alerts: PainAlert[], opts: AlertsViewOptions): HTMLEl
 }
 
 /** The cross-patient list: a heading per patient (name, birth date, MRN), their alerts under it. */
-export function alertListView(groups: { patient: string; resource?: Patient; alerts: PainAlert[] }[], opts: AlertsViewOptions): HTMLElement {
+export function alertListView(
+  groups: { patient: string; resource?: Patient; alerts: PainAlert[] }[],
+  opts: AlertsViewOptions,
+): HTMLElement {
   if (!groups.length) return h('p', { class: 'empty no-alerts' }, `None of your patients has an open pain alert (an alert is ${rule()}).`);
   return h(
     'div',
@@ -67,7 +82,11 @@ export function alertListView(groups: { patient: string; resource?: Patient; ale
       const p = g.resource;
       const name = p ? formatName(p.name) : g.patient;
       const about = p
-        ? [p.birthDate ? `born ${formatDate(p.birthDate)}` : '', formatGender(p.gender), medicalRecordNumber(p.identifier) ? `MRN ${medicalRecordNumber(p.identifier)}` : '']
+        ? [
+            p.birthDate ? `born ${formatDate(p.birthDate)}` : '',
+            formatGender(p.gender),
+            medicalRecordNumber(p.identifier) ? `MRN ${medicalRecordNumber(p.identifier)}` : '',
+          ]
             .filter(Boolean)
             .join(', ')
         : '';
@@ -76,7 +95,11 @@ export function alertListView(groups: { patient: string; resource?: Patient; ale
         { class: 'alert-patient', 'aria-label': name },
         h('h3', {}, name, ' ', h('span', { class: 'alert-count' }, `(${g.alerts.length} open)`)),
         about ? h('p', { class: 'alert-about' }, about) : null,
-        h('ul', { class: 'alert-list', 'aria-label': `Open pain alerts of ${name}, newest first` }, ...g.alerts.map((a) => alertItem(a, opts))),
+        h(
+          'ul',
+          { class: 'alert-list', 'aria-label': `Open pain alerts of ${name}, newest first` },
+          ...g.alerts.map((a) => alertItem(a, opts)),
+        ),
       );
     }),
     opts.cannotAcknowledge ? h('p', { class: 'notice' }, opts.cannotAcknowledge) : null,

@@ -54,7 +54,7 @@ export function startAlertsPanel(opts) {
             const e = toErrorLike(err);
             if (e.status === 401)
                 opts.expired(err);
-            throw new Error(e.diagnostics ?? describeProblem(e, 'the acknowledgement').title);
+            throw new Error(e.diagnostics ?? describeProblem(e, 'the acknowledgement').title, { cause: err });
         }
         // Focus moves to the next alert's button (or the heading), not to the top of the page.
         const list = [...document.querySelectorAll(`#${ids.list} li[data-alert]`)].map((li) => li.dataset.alert);

@@ -4,7 +4,13 @@ import { formatDate, formatDateTime, formatGender, formatName, medicalRecordNumb
 export const alertLabel = (a) => `Pain ${a.score} of 10, ${formatDateTime(a.when)}`;
 function alertItem(alert, opts) {
     const error = h('p', { class: 'alert-error' });
-    const button = h('button', { type: 'button', class: 'ack', 'data-alert': alert.id, 'aria-label': `Acknowledge ${alertLabel(alert)}`, disabled: !!opts.cannotAcknowledge }, 'Acknowledge');
+    const button = h('button', {
+        type: 'button',
+        class: 'ack',
+        'data-alert': alert.id,
+        'aria-label': `Acknowledge ${alertLabel(alert)}`,
+        disabled: !!opts.cannotAcknowledge,
+    }, 'Acknowledge');
     button.addEventListener('click', () => {
         button.disabled = true;
         button.textContent = 'Acknowledging…';
@@ -32,7 +38,11 @@ export function alertListView(groups, opts) {
         const p = g.resource;
         const name = p ? formatName(p.name) : g.patient;
         const about = p
-            ? [p.birthDate ? `born ${formatDate(p.birthDate)}` : '', formatGender(p.gender), medicalRecordNumber(p.identifier) ? `MRN ${medicalRecordNumber(p.identifier)}` : '']
+            ? [
+                p.birthDate ? `born ${formatDate(p.birthDate)}` : '',
+                formatGender(p.gender),
+                medicalRecordNumber(p.identifier) ? `MRN ${medicalRecordNumber(p.identifier)}` : '',
+            ]
                 .filter(Boolean)
                 .join(', ')
             : '';
