@@ -24,9 +24,10 @@ const pain = (id: string, score: number, when: string, patient = 'p1', extra: Pa
   valueQuantity: { value: score },
   ...extra,
 });
-const ack = (obs: string, patient = 'p1', status: Flag['status'] = 'inactive'): Flag => ({
+const ack = (obs: string, patient = 'p1', status: Flag['status'] = 'inactive', author = 'Practitioner/dr'): Flag => ({
   resourceType: 'Flag',
   status,
+  author: { reference: author },
   code: { coding: [SEVERE_PAIN] },
   subject: { reference: `Patient/${patient}` },
   extension: [{ url: FLAG_DETAIL, valueReference: { reference: `Observation/${obs}` } }],
@@ -56,6 +57,8 @@ test('a Flag naming the score acknowledges it, only for the same patient and unl
   assert.deepEqual(ids([ack('a')]), ['c', 'b']);
   assert.deepEqual(ids([ack('a', 'p2')]), ['c', 'b', 'a'], "another patient's Flag does not acknowledge it");
   assert.deepEqual(ids([ack('a', 'p1', 'entered-in-error')]), ['c', 'b', 'a']);
+  assert.deepEqual(ids([ack('a', 'p1', 'inactive', 'Patient/p1')]), ['c', 'b', 'a'], "the patient's own Flag does not");
+  assert.deepEqual(ids([ack('a', 'p1', 'inactive', 'PractitionerRole/r')]), ['c', 'b']);
   assert.deepEqual(ids([ack('c', 'p2'), ack('b')]), ['a']);
 });
 
@@ -71,6 +74,7 @@ test('the acknowledgement is an inactive Flag about the patient, its period the 
   // It acknowledges what it was made for.
   assert.deepEqual(openAlerts([pain('a', 9, '2026-12-01T10:00:00Z')], [flag], NOW), []);
   assert.equal(acknowledgementFlag(alert, undefined, NOW).author, undefined);
+  assert.equal(openAlerts([pain('a', 9, '2026-12-01T10:00:00Z')], [acknowledgementFlag(alert, undefined, NOW)], NOW).length, 1);
 });
 
 test('the searches: one patient, or every patient with their Patients included; acknowledgements by patient', () => {

@@ -49,11 +49,17 @@ export function acknowledgementsUrl(patientIds: string[], now: Date): string {
   return `Flag?${params}`;
 }
 
-/** `Observation/<id>` references the Flags acknowledge, each counted only for the Flag's own subject. */
+/** Who may acknowledge: a clinician. A patient's own app writing a Flag about themselves does not silence an alert. */
+export const isClinician = (ref: string | undefined) => /^(Practitioner|PractitionerRole)\/[^/]+$/.test(ref ?? '');
+
+/**
+ * `Observation/<id>` references the Flags acknowledge, each counted only for the Flag's own subject and only when a
+ * clinician (Practitioner or PractitionerRole) is its author.
+ */
 export function acknowledged(flags: Flag[]): Set<string> {
   const keys = new Set<string>();
   for (const flag of flags) {
-    if (flag.resourceType !== 'Flag' || flag.status === 'entered-in-error') continue;
+    if (flag.resourceType !== 'Flag' || flag.status === 'entered-in-error' || !isClinician(flag.author?.reference)) continue;
     const subject = flag.subject?.reference;
     if (!subject) continue;
     for (const ext of flag.extension ?? []) {

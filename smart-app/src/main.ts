@@ -6,6 +6,7 @@ import type { Bundle, Observation, Parameters, Patient, Resource } from 'fhir/r4
 import { activityStatsUrl, activitySeries } from './activity.js';
 import { activityChart } from './activity-chart-view.js';
 import { canAcknowledge, startAlertsPanel } from './alerts-panel.js';
+import { isClinician } from './alerts.js';
 import { bannerView } from './banner-view.js';
 import { regionPain } from './body-map.js';
 import { bodyMapView } from './body-map-view.js';
@@ -280,10 +281,13 @@ async function start(): Promise<void> {
       patientId: id,
       ids: { list: 'alerts', live: 'alerts-live', announce: 'alerts-announce', heading: 'alerts-heading' },
       author,
-      cannotAcknowledge:
-        canAcknowledge(scope) || !client.state.authorizeUri
-          ? undefined
-          : 'This launch was not granted permission to record acknowledgements (Flag), so alerts can be read but not acknowledged.',
+      cannotAcknowledge: !client.state.authorizeUri
+        ? undefined
+        : !isClinician(author)
+          ? 'Alerts are acknowledged by a clinician (a Practitioner user); they stay open for the care team.'
+          : canAcknowledge(scope)
+            ? undefined
+            : 'This launch was not granted permission to record acknowledgements (Flag), so alerts can be read but not acknowledged.',
       expired: (err) => fail(describeProblem(toErrorLike(err), 'pain alerts'), client),
     });
   };

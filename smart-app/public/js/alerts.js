@@ -35,11 +35,16 @@ export function acknowledgementsUrl(patientIds, now) {
     const params = new URLSearchParams({ patient: patientIds.join(','), date: `ge${windowStart(now).toISOString()}`, _count: '500' });
     return `Flag?${params}`;
 }
-/** `Observation/<id>` references the Flags acknowledge, each counted only for the Flag's own subject. */
+/** Who may acknowledge: a clinician. A patient's own app writing a Flag about themselves does not silence an alert. */
+export const isClinician = (ref) => /^(Practitioner|PractitionerRole)\/[^/]+$/.test(ref ?? '');
+/**
+ * `Observation/<id>` references the Flags acknowledge, each counted only for the Flag's own subject and only when a
+ * clinician (Practitioner or PractitionerRole) is its author.
+ */
 export function acknowledged(flags) {
     const keys = new Set();
     for (const flag of flags) {
-        if (flag.resourceType !== 'Flag' || flag.status === 'entered-in-error')
+        if (flag.resourceType !== 'Flag' || flag.status === 'entered-in-error' || !isClinician(flag.author?.reference))
             continue;
         const subject = flag.subject?.reference;
         if (!subject)
