@@ -90,6 +90,10 @@ before(async () => {
   ({ http, base } = await listen());
   server = await startTestServer({ AUTH_MODE: 'smart', BASE_URL: base, EHR_SIMULATOR: 'true' });
   http.on('request', server.built.app);
+  // The app's live pain alerts use the websocket channel (/fhir/ws), an HTTP upgrade.
+  http.on('upgrade', (req, socket, head) => {
+    if (!server.built.upgrade(req, socket, head)) socket.destroy();
+  });
 
   ids.practitioner = await create({ resourceType: 'Practitioner', name: [{ given: ['Maria'], family: 'Lopez', prefix: ['Dr.'] }] });
   ids.jane = await create({

@@ -1,7 +1,7 @@
 // Launch parameters: the registered client, PKCE, the scopes of each launch, the standalone FHIR base.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ehrLaunchOptions, standaloneLaunchOptions } from './launch-options.js';
+import { alertListLaunchOptions, ehrLaunchOptions, standaloneLaunchOptions } from './launch-options.js';
 
 test('EHR launch: launch scope, read scopes confined to the patient, identity, PKCE required', () => {
   const o = ehrLaunchOptions();
@@ -21,9 +21,10 @@ test('EHR launch: launch scope, read scopes confined to the patient, identity, P
   ])
     assert.ok(scopes.includes(s), s);
   assert.ok(!scopes.includes('launch/patient'));
-  assert.ok(
-    scopes.every((s) => !/\.(c|u|d)/.test(s)),
-    'read-only',
+  // Writes: only acknowledging a pain alert (a Flag) and the app's own live-alert Subscription; nothing updates or deletes.
+  assert.deepEqual(
+    scopes.filter((s) => /\.[rs]*[cud]/.test(s)),
+    ['patient/Flag.cs', 'patient/Subscription.crs'],
   );
   // user/ scopes reach every patient: only the signed-in user's own Practitioner record is read that way.
   assert.deepEqual(
@@ -35,7 +36,7 @@ test('EHR launch: launch scope, read scopes confined to the patient, identity, P
 test('after the clinician asked to record, the launch also asks for creating Observations', () => {
   assert.ok(ehrLaunchOptions(true).scope.split(' ').includes('patient/Observation.c'));
   assert.ok(standaloneLaunchOptions('http://a/app/standalone.html', true).scope.split(' ').includes('patient/Observation.c'));
-  assert.ok(!standaloneLaunchOptions('http://a/app/standalone.html').scope.includes('.c'));
+  assert.ok(!standaloneLaunchOptions('http://a/app/standalone.html').scope.includes('Observation.c'));
 });
 
 test("standalone: launch/patient; iss from the query or this server's /fhir", () => {
@@ -51,4 +52,15 @@ test("standalone: launch/patient; iss from the query or this server's /fhir", ()
   );
   assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?iss=javascript:alert(1)').iss, 'http://a/fhir');
   assert.equal(standaloneLaunchOptions('http://a/app/standalone.html?patient=p1').patientId, 'p1');
+});
+
+test('the alert list asks for user/ scopes of its own, no patient context, only when opened', () => {
+  const o = alertListLaunchOptions('http://a/app/alerts.html?iss=http://b/fhir');
+  assert.equal(o.iss, 'http://b/fhir');
+  assert.equal(o.redirectUri, 'index.html');
+  const scopes = o.scope.split(' ');
+  assert.ok(!scopes.some((s) => s.startsWith('launch') || s.startsWith('patient/')));
+  assert.ok(scopes.includes('user/Observation.rs') && scopes.includes('user/Flag.cs'));
+  // The patient launches never ask for user/ scopes beyond the user's own record.
+  assert.ok(!ehrLaunchOptions().scope.includes('user/Observation') && !ehrLaunchOptions().scope.includes('user/Flag'));
 });

@@ -5,6 +5,8 @@ import type Client from 'fhirclient/lib/Client';
 import type { Bundle, Observation, Parameters, Patient, Resource } from 'fhir/r4.js';
 import { activityStatsUrl, activitySeries } from './activity.js';
 import { activityChart } from './activity-chart-view.js';
+import { canAcknowledge, startAlertsPanel } from './alerts-panel.js';
+import { isClinician } from './alerts.js';
 import { bannerView } from './banner-view.js';
 import { regionPain } from './body-map.js';
 import { bodyMapView } from './body-map-view.js';
@@ -49,6 +51,7 @@ import { vitalsView } from './vitals-view.js';
 const NO_STORE: RequestCache = 'no-store';
 const SECTIONS = [
   'banner-section',
+  'alerts-section',
   'treatment-section',
   'body-map-section',
   'medications-section',
@@ -133,7 +136,7 @@ async function showUser(client: Client): Promise<void> {
 
 /** The EHR's look (smart_style_url), when it sends one; the app's own look stays on any failure. */
 async function applyStyle(client: Client): Promise<void> {
-  const url = client.getState('tokenResponse.smart_style_url');
+  const url: unknown = client.getState('tokenResponse.smart_style_url');
   if (typeof url !== 'string') return;
   try {
     const res = await fetch(url, { cache: NO_STORE, credentials: 'omit' });
@@ -269,6 +272,34 @@ async function start(): Promise<void> {
   void showUser(client);
   void applyStyle(client);
   const patientId = client.patient.id;
+  const scope = client.getState('tokenResponse.scope') as string | undefined;
+  const author = client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined;
+  const alertsPanel = (id: string | undefined) => {
+    document.getElementById('alerts-section')!.hidden = false;
+    startAlertsPanel({
+      client,
+      patientId: id,
+      ids: { list: 'alerts', live: 'alerts-live', announce: 'alerts-announce', heading: 'alerts-heading' },
+      author,
+      cannotAcknowledge: !client.state.authorizeUri
+        ? undefined
+        : !isClinician(author)
+          ? 'Alerts are acknowledged by a clinician (a Practitioner user); they stay open for the care team.'
+          : canAcknowledge(scope)
+            ? undefined
+            : 'This launch was not granted permission to record acknowledgements (Flag), so alerts can be read but not acknowledged.',
+      expired: (err) => fail(describeProblem(toErrorLike(err), 'pain alerts'), client),
+    });
+  };
+  if (!patientId && sessionStorage.getItem(LAUNCH_KIND) === 'alerts') {
+    // The cross-patient list (alerts.html asked for its user/ scopes): only the alerts section.
+    for (const id of SECTIONS) document.getElementById(id)!.hidden = id !== 'alerts-section';
+    document.querySelector('.layout')!.setAttribute('hidden', '');
+    document.getElementById('alerts-heading')!.textContent = 'Open pain alerts of your patients';
+    document.title = 'Open pain alerts: FibroTrack';
+    alertsPanel(undefined);
+    return;
+  }
   if (!patientId) {
     fail(
       {
@@ -297,13 +328,25 @@ async function start(): Promise<void> {
     },
     () => undefined,
   );
-  const scope = client.getState('tokenResponse.scope') as string | undefined;
   const kind = sessionStorage.getItem(LAUNCH_KIND);
+  alertsPanel(patientId);
+  // The cross-patient list needs user/ scopes, asked for only when opened (its own tab keeps this patient open).
+  if (client.state.authorizeUri && client.getUserType() === 'Practitioner') {
+    show(
+      'alerts-more',
+      h(
+        'a',
+        { href: `alerts.html?${new URLSearchParams({ iss: client.state.serverUrl })}`, target: '_blank', rel: 'noopener' },
+        'Open pain alerts of all your patients',
+      ),
+      ' (opens in a new tab and asks for permission to see them)',
+    );
+  }
   show(
     'record',
     recordView({
       patientId,
-      performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
+      performer: author,
       allowed: canRecord(scope) || !client.state.authorizeUri,
       askPermission:
         kind === 'standalone'
@@ -323,7 +366,7 @@ async function start(): Promise<void> {
           });
         } catch (err) {
           const e = toErrorLike(err);
-          throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
+          throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title, { cause: err });
         }
         await showTreatment(ctx, parseRange(location.hash));
       },

@@ -104,6 +104,8 @@ export interface AuthorizeOptions {
   params?: Record<string, string | undefined>;
   /** A browser (cookie jar) to reuse, e.g. one already signed in; default a fresh one. */
   agent?: ReturnType<typeof request.agent>;
+  /** The server's BASE_URL when it is not BASE_URL (a test listening on a real port). */
+  base?: string;
 }
 
 export interface AuthorizeResult {
@@ -128,14 +130,15 @@ export interface AuthorizeResult {
 export async function authorize(server: TestServer, opts: AuthorizeOptions): Promise<AuthorizeResult> {
   const agent = opts.agent ?? request.agent(server.built.app);
   const { verifier, challenge } = pkcePair();
-  const redirectUri = opts.redirectUri ?? opts.client.redirectUris?.[0] ?? `${BASE_URL}/app/index.html`;
+  const origin = opts.base ?? BASE_URL;
+  const redirectUri = opts.redirectUri ?? opts.client.redirectUris?.[0] ?? `${origin}/app/index.html`;
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: opts.client.clientId,
     redirect_uri: redirectUri,
     scope: opts.scope,
     state: opts.state ?? randomBytes(8).toString('hex'),
-    aud: opts.aud ?? FHIR_BASE,
+    aud: opts.aud ?? `${origin}/fhir`,
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...(opts.launch ? { launch: opts.launch } : {}),
@@ -147,8 +150,8 @@ export async function authorize(server: TestServer, opts: AuthorizeOptions): Pro
   let consentPage: string | undefined;
   for (let step = 0; step < 20; step++) {
     if (res.status === 302 || res.status === 303) {
-      const location = new URL(res.headers.location, BASE_URL);
-      if (location.origin !== BASE_URL || !location.pathname.startsWith('/auth/')) {
+      const location = new URL(res.headers.location, origin);
+      if (location.origin !== origin || !location.pathname.startsWith('/auth/')) {
         return {
           redirect: location,
           code: location.searchParams.get('code') ?? undefined,
@@ -272,13 +275,13 @@ export function backendKey(alg: AssertionAlg = 'RS384'): BackendKey {
 
 /** A signed JWT; header and claims may be overridden (or removed with undefined) to build bad assertions. */
 export function signJwt(
-  key: { privateKey: KeyObject; alg: AssertionAlg | string },
+  key: { privateKey: KeyObject; alg: string },
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
 ): string {
   const enc = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${enc(header)}.${enc(claims)}`;
-  const alg = String(header.alg ?? key.alg);
+  const alg = typeof header.alg === 'string' ? header.alg : key.alg;
   if (alg === 'none') return `${input}.`;
   const signature = alg.startsWith('ES')
     ? sign('sha384', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })

@@ -25,8 +25,30 @@ export const WANTS_RECORDING = 'fibrotrack-wants-recording';
 export const LAUNCH_KIND = 'fibrotrack-launch-kind';
 /** `online_access`: a refresh token while the user's session lasts, so a long visit does not end in a 401. */
 const IDENTITY_SCOPES = ['openid', 'fhirUser', 'online_access'];
-export const EHR_LAUNCH_SCOPE = ['launch', ...IDENTITY_SCOPES, ...DATA_SCOPES].join(' ');
-export const STANDALONE_SCOPE = ['launch/patient', ...IDENTITY_SCOPES, ...DATA_SCOPES].join(' ');
+/**
+ * Open pain alerts of the patient in context: reading the scores is covered above; the acknowledgements are Flags
+ * (search them, create one per acknowledgement), and live updates need the app's own Subscription (search for the
+ * one it made before, create one, read it for `$get-ws-binding-token`). Confined to the patient like the rest.
+ */
+const ALERT_SCOPES = ['patient/Flag.cs', 'patient/Subscription.crs'];
+/**
+ * The cross-patient alert list, asked for only when a clinician opens it (incremental consent): user/ scopes, since
+ * it reaches every patient the user may see, but no more than the list needs (scores searched and read: the server
+ * lets a Subscription deliver only what its creator may read; their patients read through _include;
+ * acknowledgements; the live Subscription).
+ */
+export const ALERT_LIST_SCOPE = [
+    'openid',
+    'fhirUser',
+    'online_access',
+    'user/Observation.rs',
+    'user/Patient.r',
+    'user/Flag.cs',
+    'user/Subscription.crs',
+    'user/Practitioner.rs',
+].join(' ');
+export const EHR_LAUNCH_SCOPE = ['launch', ...IDENTITY_SCOPES, ...DATA_SCOPES, ...ALERT_SCOPES].join(' ');
+export const STANDALONE_SCOPE = ['launch/patient', ...IDENTITY_SCOPES, ...DATA_SCOPES, ...ALERT_SCOPES].join(' ');
 const withRecording = (scope, recording) => (recording ? `${scope} ${RECORD_SCOPE}` : scope);
 export function ehrLaunchOptions(recording = false) {
     // iss and launch come from the query string the EHR opened us with; fhirclient reads them itself.
@@ -49,4 +71,9 @@ export function standaloneLaunchOptions(pageUrl, recording = false) {
         iss,
         ...(patientId ? { patientId } : {}),
     };
+}
+/** alerts.html: the same FHIR base rules as a standalone launch, no patient, the list's user/ scopes. */
+export function alertListLaunchOptions(pageUrl) {
+    const { iss } = standaloneLaunchOptions(pageUrl);
+    return { clientId: CLIENT_ID, scope: ALERT_LIST_SCOPE, redirectUri: REDIRECT_URI, pkceMode: 'required', iss };
 }

@@ -1,5 +1,7 @@
 import { activityStatsUrl, activitySeries } from './activity.js';
 import { activityChart } from './activity-chart-view.js';
+import { canAcknowledge, startAlertsPanel } from './alerts-panel.js';
+import { isClinician } from './alerts.js';
 import { bannerView } from './banner-view.js';
 import { regionPain } from './body-map.js';
 import { bodyMapView } from './body-map-view.js';
@@ -33,6 +35,7 @@ import { vitalsView } from './vitals-view.js';
 const NO_STORE = 'no-store';
 const SECTIONS = [
     'banner-section',
+    'alerts-section',
     'treatment-section',
     'body-map-section',
     'medications-section',
@@ -212,6 +215,35 @@ async function start() {
     void showUser(client);
     void applyStyle(client);
     const patientId = client.patient.id;
+    const scope = client.getState('tokenResponse.scope');
+    const author = client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined;
+    const alertsPanel = (id) => {
+        document.getElementById('alerts-section').hidden = false;
+        startAlertsPanel({
+            client,
+            patientId: id,
+            ids: { list: 'alerts', live: 'alerts-live', announce: 'alerts-announce', heading: 'alerts-heading' },
+            author,
+            cannotAcknowledge: !client.state.authorizeUri
+                ? undefined
+                : !isClinician(author)
+                    ? 'Alerts are acknowledged by a clinician (a Practitioner user); they stay open for the care team.'
+                    : canAcknowledge(scope)
+                        ? undefined
+                        : 'This launch was not granted permission to record acknowledgements (Flag), so alerts can be read but not acknowledged.',
+            expired: (err) => fail(describeProblem(toErrorLike(err), 'pain alerts'), client),
+        });
+    };
+    if (!patientId && sessionStorage.getItem(LAUNCH_KIND) === 'alerts') {
+        // The cross-patient list (alerts.html asked for its user/ scopes): only the alerts section.
+        for (const id of SECTIONS)
+            document.getElementById(id).hidden = id !== 'alerts-section';
+        document.querySelector('.layout').setAttribute('hidden', '');
+        document.getElementById('alerts-heading').textContent = 'Open pain alerts of your patients';
+        document.title = 'Open pain alerts: FibroTrack';
+        alertsPanel(undefined);
+        return;
+    }
     if (!patientId) {
         fail({
             kind: 'not-launched',
@@ -233,11 +265,15 @@ async function start() {
     patient.then((p) => {
         document.title = `${formatName(p.name)}: FibroTrack pain overview`;
     }, () => undefined);
-    const scope = client.getState('tokenResponse.scope');
     const kind = sessionStorage.getItem(LAUNCH_KIND);
+    alertsPanel(patientId);
+    // The cross-patient list needs user/ scopes, asked for only when opened (its own tab keeps this patient open).
+    if (client.state.authorizeUri && client.getUserType() === 'Practitioner') {
+        show('alerts-more', h('a', { href: `alerts.html?${new URLSearchParams({ iss: client.state.serverUrl })}`, target: '_blank', rel: 'noopener' }, 'Open pain alerts of all your patients'), ' (opens in a new tab and asks for permission to see them)');
+    }
     show('record', recordView({
         patientId,
-        performer: client.getFhirUser() ? `${client.getUserType()}/${client.getUserId()}` : undefined,
+        performer: author,
         allowed: canRecord(scope) || !client.state.authorizeUri,
         askPermission: kind === 'standalone'
             ? { href: `standalone.html?${new URLSearchParams({ iss: client.state.serverUrl, record: 'yes' })}` }
@@ -257,7 +293,7 @@ async function start() {
             }
             catch (err) {
                 const e = toErrorLike(err);
-                throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
+                throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title, { cause: err });
             }
             await showTreatment(ctx, parseRange(location.hash));
         },
