@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Resource } from 'fhir/r4.js';
 import { copyExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, resourceTooLarge } from '../../core/outcomes.js';
+import { settle } from '../../core/settle.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import type {
@@ -57,12 +58,6 @@ interface Shared {
 
 /** The store whose transaction the current async call chain runs in (to refuse a transaction that would wait for itself). */
 const running = new AsyncLocalStorage<Shared>();
-
-/**
- * Runs `work` at once and hands back its result, or what it threw, as a promise: the repository's methods reject and
- * never throw, as async methods would (the work itself is synchronous).
- */
-const settle = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
 
 export class MemoryRepository implements FhirRepository {
   private readonly shared: Shared;
