@@ -272,13 +272,13 @@ export function backendKey(alg: AssertionAlg = 'RS384'): BackendKey {
 
 /** A signed JWT; header and claims may be overridden (or removed with undefined) to build bad assertions. */
 export function signJwt(
-  key: { privateKey: KeyObject; alg: AssertionAlg | string },
+  key: { privateKey: KeyObject; alg: string },
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
 ): string {
   const enc = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${enc(header)}.${enc(claims)}`;
-  const alg = String(header.alg ?? key.alg);
+  const alg = typeof header.alg === 'string' ? header.alg : key.alg;
   if (alg === 'none') return `${input}.`;
   const signature = alg.startsWith('ES')
     ? sign('sha384', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
