@@ -133,7 +133,7 @@ async function showUser(client: Client): Promise<void> {
 
 /** The EHR's look (smart_style_url), when it sends one; the app's own look stays on any failure. */
 async function applyStyle(client: Client): Promise<void> {
-  const url = client.getState('tokenResponse.smart_style_url');
+  const url: unknown = client.getState('tokenResponse.smart_style_url');
   if (typeof url !== 'string') return;
   try {
     const res = await fetch(url, { cache: NO_STORE, credentials: 'omit' });
@@ -323,7 +323,7 @@ async function start(): Promise<void> {
           });
         } catch (err) {
           const e = toErrorLike(err);
-          throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
+          throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title, { cause: err });
         }
         await showTreatment(ctx, parseRange(location.hash));
       },

@@ -257,7 +257,7 @@ async function start() {
             }
             catch (err) {
                 const e = toErrorLike(err);
-                throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title);
+                throw new Error(e.diagnostics ?? describeProblem(e, 'the pain score').title, { cause: err });
             }
             await showTreatment(ctx, parseRange(location.hash));
         },
