@@ -136,7 +136,13 @@ test('existing users keep signing in after the upgrade: their names become lower
   );
   const inspector = await mysql.createConnection(url);
   try {
-    const upgraded: TestServer = { http: request(built.app), built, database, sql: async () => [] as never, close: async () => undefined };
+    const upgraded: TestServer = {
+      http: request(built.app),
+      built,
+      database,
+      sql: () => Promise.resolve([] as never),
+      close: () => Promise.resolve(),
+    };
     const legacyApp = await registerClient(upgraded, { scope: 'openid fhirUser user/*.rs' });
     const [rows] = await inspector.query<mysql.RowDataPacket[]>('SELECT account_id, username FROM auth_user ORDER BY account_id');
     assert.deepEqual(

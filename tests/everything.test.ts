@@ -79,7 +79,7 @@ describe('Patient/$everything', () => {
     return res.body as Bundle;
   };
   /** Follows next links to the end: every entry's reference, in order. */
-  const allPages = async (path: string, between: (page: number) => Promise<void> = async () => undefined) => {
+  const allPages = async (path: string, between: (page: number) => Promise<void> = () => Promise.resolve()) => {
     const seen: string[] = [];
     let url: string | undefined = `/fhir/${path}`;
     for (let page = 0; url; page++) {

@@ -219,7 +219,7 @@ test(
         else if (res.status >= 400 && !/"resourceType":\s*"OperationOutcome"/.test(text))
           failures.push(`${shown} -> ${res.status} without an OperationOutcome: ${text.slice(0, 200)}`);
       } catch (err) {
-        failures.push(`${shown} -> no answer: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+        failures.push(`${shown} -> no answer: ${(err as Error).message} ${String((err as { cause?: Error }).cause ?? '')}`);
       }
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no body polluted Object.prototype');

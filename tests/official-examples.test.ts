@@ -78,7 +78,7 @@ type Json = Record<string, unknown>;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as Json[];
 const codings = (cc: unknown) => list((cc as Json | undefined)?.coding);
 const fold = (v: unknown) =>
-  String(v ?? '')
+  (typeof v === 'string' ? v : '')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();

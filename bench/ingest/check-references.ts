@@ -18,7 +18,7 @@ export async function checkReferences(url: string): Promise<ReferenceCheck> {
     const known = new Set(stored.map((r) => `${r.res_type}/${r.res_id}`));
     const result: ReferenceCheck = { resources: stored.length, references: 0, dangling: [] };
     for (const row of stored) {
-      JSON.parse(row.content, (key, value) => {
+      JSON.parse(row.content, (key, value: unknown) => {
         if (key === 'reference' && typeof value === 'string' && !value.startsWith('#')) {
           result.references++;
           if (!known.has(value)) result.dangling.push(`${row.res_type}/${row.res_id} -> ${value}`);

@@ -23,7 +23,7 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort((a, b) => Number(!a.startsWith('hospital')) - Number(!b.startsWith('hospital')) || a.localeCompare(b));
 const bodies = files.map((f) => readFileSync(join(dir, f), 'utf8'));
-const resourceCount = bodies.reduce((n, b) => n + (JSON.parse(b).entry?.length ?? 0), 0);
+const resourceCount = bodies.reduce((n, b) => n + ((JSON.parse(b) as { entry?: unknown[] }).entry?.length ?? 0), 0);
 
 async function resetDatabase(): Promise<void> {
   const conn = await mysql.createConnection(root);

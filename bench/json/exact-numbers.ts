@@ -20,7 +20,7 @@ const best = (fn: () => void, reps = 15) => {
 
 /** parseFhirJson as it was before decimal texts were kept: limits, then JSON.parse (with a finiteness reviver). */
 const MAYBE_HUGE = /[eE]\+?\d{3,}|\d{309,}/;
-const parseAsBefore = (b: string) => {
+const parseAsBefore = (b: string): unknown => {
   checkJsonLimits(b);
   return MAYBE_HUGE.test(b)
     ? JSON.parse(b, (_k, v: unknown) => {
@@ -48,7 +48,7 @@ for (const dir of dirs.map((d) => resolve(d))) {
     ],
     [
       'parse stored resources (reads)',
-      best(() => storedPlain.forEach((s) => JSON.parse(s))),
+      best(() => storedPlain.forEach((s) => JSON.parse(s) as unknown)),
       best(() => storedExact.forEach((s) => parseExact(s))),
     ],
   ] as const;

@@ -42,7 +42,7 @@ const configFor = (db: string) =>
 type Sizes = Map<string, { rows: number; bytes: number; data: number; index: number }>;
 
 async function sizes(db: string): Promise<Sizes> {
-  const [tables] = await conn.query<mysql.RowDataPacket[]>(
+  const [tables] = await conn.query<({ t: string } & mysql.RowDataPacket)[]>(
     'SELECT table_name AS t FROM information_schema.TABLES WHERE table_schema = ? ORDER BY table_name',
     [db],
   );

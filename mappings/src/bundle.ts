@@ -21,7 +21,7 @@ const entry = (resource: Device | Observation, ifNoneExist: string): BundleEntry
 });
 
 /** Identifier values are made of URL-safe characters; anything else is escaped so the criteria parse back exactly. */
-const escapeValue = (v: string) => v.replace(/[^A-Za-z0-9:._~\-]/g, (c) => encodeURIComponent(c));
+const escapeValue = (v: string) => v.replace(/[^A-Za-z0-9:._~-]/g, (c) => encodeURIComponent(c));
 
 export function toTransactionBundle(batch: MappedBatch): Bundle {
   const seen = new Set<string>();

@@ -59,7 +59,7 @@ export interface BuiltApp {
   metrics: Metrics;
   /** DATABASE_READ_URLS: the read replicas (where reads went: `stats()`). */
   replicas?: ReadReplicas;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface BuildOptions {

@@ -57,7 +57,7 @@ export interface FhirServices {
   /** DATABASE_READ_URLS: the read replicas searches and reads of read-only requests go to. */
   replicas?: ReadReplicas;
   /** Stops the wearable jobs and closes the database. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 let definitions: Definitions | undefined;

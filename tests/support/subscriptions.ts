@@ -25,7 +25,7 @@ export function withReceiver<T extends TestServer | { server: TestServer }>(
     started(server, receiver);
   });
   after(async () => {
-    const of = server as TestServer | { server: TestServer };
+    const of: TestServer | { server: TestServer } = server;
     await ('server' in of ? of.server : of).close();
     await receiver.close();
   });

@@ -1,5 +1,6 @@
 // A websocket client for the Subscription websocket tests: collects the messages a socket gets and how it closed.
 import { WebSocket } from 'ws';
+import { rawText } from '../../server/src/subscriptions/websocket/raw-text.js';
 
 export interface WsClient {
   ws: WebSocket;
@@ -12,7 +13,7 @@ export interface WsClient {
 export async function connect(url: string): Promise<WsClient> {
   const ws = new WebSocket(url);
   const messages: string[] = [];
-  ws.on('message', (data) => messages.push(data.toString()));
+  ws.on('message', (data) => messages.push(rawText(data)));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );

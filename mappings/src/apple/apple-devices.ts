@@ -62,7 +62,7 @@ export class AppleDevices {
       this.size = 1;
       bySource = undefined;
     }
-    if (!bySource) this.cache.set(detach(outer), (bySource = new Map()));
+    if (!bySource) this.cache.set(detach(outer), (bySource = new Map<string, AppleDevice>()));
     bySource.set(detach(sourceName), made);
     return made;
   }

@@ -21,7 +21,7 @@ function openExportXml(
   zipPath: string,
   zipName: string,
   limits: AppleLimits,
-): Promise<{ stream: Readable; entry: ZipEntrySizes; close(): void }> {
+): Promise<{ stream: Readable; entry: ZipEntrySizes; close: () => void }> {
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true, autoClose: false }, (err, zip) => {
       if (err || !zip) return reject(new MappingError(`not a readable zip file: ${err?.message ?? 'unknown error'}`, zipName));

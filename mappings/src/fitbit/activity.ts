@@ -4,7 +4,7 @@ import type { ObservationComponent } from 'fhir/r4.js';
 import { ACTIVITY_LEVEL_COMPONENTS, FITBIT_ACTIVITY_CS, WORKOUT_COMPONENTS } from '../codes.js';
 import { buildObservation, quantity, type Effective } from '../observation.js';
 import { positive, reading } from '../skips.js';
-import { DATE, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
+import { DATE, dateOf, idText, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const MIN = { unit: 'min', code: 'min' };
 const HHMM = /^\d{2}:\d{2}(:\d{2})?$/;
@@ -134,7 +134,7 @@ function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
     {
       code: { coding: [{ ...WORKOUT_COMPONENTS.activity }] },
       valueCodeableConcept: {
-        ...(s.activityId !== undefined ? { coding: [{ system: FITBIT_ACTIVITY_CS, code: String(s.activityId), display: name }] } : {}),
+        ...(s.activityId !== undefined ? { coding: [{ system: FITBIT_ACTIVITY_CS, code: idText(s.activityId), display: name }] } : {}),
         text: name,
       },
     },
@@ -155,7 +155,7 @@ function mapSession(s: unknown, at: string, ctx: FitbitContext): void {
   ctx.out.push(
     buildObservation({
       kind: 'workout',
-      id: `fitbit:activity:${s.logId}`,
+      id: `fitbit:activity:${idText(s.logId)}`,
       patientReference: ctx.opts.patientReference,
       effective,
       value: duration === undefined ? undefined : duration / 60_000,

@@ -2,7 +2,7 @@
 // https://dev.fitbit.com/build/reference/web-api/activity-timeseries/ and .../intraday/get-activity-intraday-by-date/
 import { buildObservation } from '../observation.js';
 import { positive } from '../skips.js';
-import { TIME, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
+import { TIME, dateOf, idText, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60 };
 
@@ -42,7 +42,7 @@ function mapIntraday(json: Json, days: unknown[], ctx: FitbitContext): void {
     if (isObj(first)) return;
     return ctx.skips.bad('activities-steps', 'an intraday series needs activities-steps[0].dateTime for its date');
   }
-  const unit = UNIT_SECONDS[String(intraday.datasetType ?? 'minute')];
+  const unit = UNIT_SECONDS[idText(intraday.datasetType ?? 'minute')];
   const count = intraday.datasetInterval ?? 1;
   if (!unit || typeof count !== 'number' || !(count > 0)) {
     return ctx.skips.bad(

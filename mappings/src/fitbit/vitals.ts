@@ -4,7 +4,7 @@ import type { ObservationComponent } from 'fhir/r4.js';
 import { EXTRA_COMPONENTS } from '../codes.js';
 import { buildObservation, quantity } from '../observation.js';
 import { positive, reading } from '../skips.js';
-import { DATE, TIME, dateOf, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
+import { DATE, TIME, dateOf, idText, isObj, localDay, unplaced, type FitbitContext, type Json } from './context.js';
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const TO_KG = { kg: 1, lb: 0.45359237, stone: 6.35029318 } as const;
@@ -49,7 +49,7 @@ export function mapHrv(json: Json, ctx: FitbitContext): void {
         ctx.out.push(
           buildObservation({
             kind: 'hrv-rmssd',
-            id: `fitbit:hrv:${m.minute}`,
+            id: `fitbit:hrv:${idText(m.minute)}`,
             patientReference: ctx.opts.patientReference,
             effective: { at: when },
             value,
@@ -95,7 +95,7 @@ export function mapSpo2(json: unknown, ctx: FitbitContext): void {
         ctx.out.push(
           buildObservation({
             kind: 'oxygen-saturation',
-            id: `fitbit:spo2:${m.minute}`,
+            id: `fitbit:spo2:${idText(m.minute)}`,
             patientReference: ctx.opts.patientReference,
             effective: { at: when },
             value,
@@ -154,7 +154,7 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     const device = byScale ? ctx.deviceFor({ manufacturer: 'Fitbit', model: source, name: `Fitbit ${source}` }) : ctx.device;
     const obs = buildObservation({
       kind: 'body-weight',
-      id: `fitbit:weight:${log.logId}`,
+      id: `fitbit:weight:${idText(log.logId)}`,
       patientReference: ctx.opts.patientReference,
       effective,
       value: value * factor,
@@ -162,7 +162,7 @@ export function mapWeight(json: Json, ctx: FitbitContext): void {
     });
     // Two logs sharing a logId would be one Observation: a scale's reading wins over one entered by hand (API,
     // Web), else the first in the file; the other is reported, never silently lost.
-    const logId = String(log.logId);
+    const logId = idText(log.logId);
     const earlier = kept.get(logId);
     if (!earlier) {
       kept.set(logId, { index: ctx.out.length, at, byScale });

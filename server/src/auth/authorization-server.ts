@@ -209,7 +209,8 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
     req.headers['x-forwarded-host'] = publicUrl.host;
     req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
     if (req.path === '/authorize') keepOfflineAccess(req);
-    presentedClientSecret.run(basicCredentials(req), () => live.callback(req, res));
+    // oidc-provider's (Koa's) callback answers its own errors: the promise it returns settles without rejecting.
+    void presentedClientSecret.run(basicCredentials(req), () => live.callback(req, res));
   });
 
   // Every revocation on this node empties the cache at once; other nodes and the CLI announce theirs through Redis.

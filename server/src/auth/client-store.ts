@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ClientMetadata, JWK } from 'oidc-provider';
+import { jsonText } from '../core/json-text.js';
 import { hashSecret, verifySecret } from './password.js';
 import { CONTEXT_SCOPES, OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 
@@ -71,18 +72,18 @@ export class ClientStore {
   }
 
   async list(): Promise<RegisteredClient[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT client_id, metadata, launch_url FROM auth_client ORDER BY client_id');
+    const [rows] = await this.pool.query<ClientRecord[]>('SELECT client_id, metadata, launch_url FROM auth_client ORDER BY client_id');
     return rows.map((r) => fromMetadata(JSON.parse(r.metadata) as ClientMetadata, r.launch_url ?? undefined));
   }
 
   async get(clientId: string): Promise<RegisteredClient | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT metadata, launch_url FROM auth_client WHERE client_id = ?', [clientId]);
+    const [rows] = await this.pool.query<ClientRecord[]>('SELECT metadata, launch_url FROM auth_client WHERE client_id = ?', [clientId]);
     return rows[0] ? fromMetadata(JSON.parse(rows[0].metadata) as ClientMetadata, rows[0].launch_url ?? undefined) : undefined;
   }
 
   /** oidc-provider metadata for the Client model; client_secret is the presented one only when it matches. */
   async metadata(clientId: string): Promise<ClientMetadata | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT metadata, secret_hash FROM auth_client WHERE client_id = ?', [clientId]);
+    const [rows] = await this.pool.query<ClientRecord[]>('SELECT metadata, secret_hash FROM auth_client WHERE client_id = ?', [clientId]);
     if (!rows[0]) return undefined;
     const metadata = JSON.parse(rows[0].metadata) as ClientMetadata;
     if (rows[0].secret_hash) {
@@ -127,6 +128,13 @@ function toMetadata(reg: ClientRegistration & { clientId: string }): ClientMetad
   };
 }
 
+/** The auth_client columns read here (each query selects the ones it needs): metadata is the client's JSON. */
+interface ClientRecord extends RowDataPacket {
+  metadata: string;
+  launch_url?: string | null;
+  secret_hash?: string | null;
+}
+
 function fromMetadata(m: ClientMetadata, launchUrl: string | undefined): RegisteredClient {
   return {
     clientId: m.client_id,
@@ -135,7 +143,7 @@ function fromMetadata(m: ClientMetadata, launchUrl: string | undefined): Registe
     ...(m.grant_types?.includes('client_credentials') ? { backend: true } : {}),
     redirectUris: [...(m.redirect_uris ?? [])],
     ...(launchUrl ? { launchUrl } : {}),
-    scope: String(m.smart_scope ?? ''),
+    scope: jsonText(m.smart_scope),
     ...(m.jwks_uri ? { jwksUri: m.jwks_uri } : {}),
     ...(m.jwks ? { jwks: m.jwks as { keys: JWK[] } } : {}),
   };

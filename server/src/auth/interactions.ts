@@ -14,6 +14,7 @@ import { consentPage, loginPage, page, PATIENT_SEARCH_MAX, patientPickerPage } f
 import { OIDC_SCOPES, parseClinicalScope, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
 import { normalizeUsername } from './username.js';
+import { jsonText } from '../core/json-text.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in use (rebuilt when the signing keys change). */
@@ -85,7 +86,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
         return;
       }
       await deps.throttle.succeeded(username);
-      const launch = details.params.launch ? await deps.launches.findLaunch(String(details.params.launch)) : undefined;
+      const launch = details.params.launch ? await deps.launches.findLaunch(jsonText(details.params.launch)) : undefined;
       if (launch && launch.fhirUser !== user.fhirUser) {
         res
           .status(403)
@@ -102,7 +103,7 @@ export function interactionRouter(deps: InteractionDeps): express.Router {
   router.post('/:uid/patient', form, async (req, res, next) => {
     try {
       const details = await deps.provider().interactionDetails(req, res);
-      const patient = String((req.body as Record<string, unknown>).patient ?? '');
+      const patient = jsonText((req.body as Record<string, unknown>).patient);
       if (!(await deps.lookup.patientLabel(patient))) {
         const base = `/auth/interaction/${details.uid}`;
         const found = { text: '', ...(await deps.lookup.findPatients('', PICKER_LIMIT)) };
@@ -252,7 +253,7 @@ function grantableScopes(launch: EhrLaunch | undefined, offered: string[]): stri
 /** The EHR launch the authorization request names, read once per step; undefined for a standalone launch. */
 async function launchOf(deps: InteractionDeps, details: Details): Promise<EhrLaunch | undefined> {
   if (!details.params.launch) return undefined;
-  const launch = await deps.launches.findLaunch(String(details.params.launch));
+  const launch = await deps.launches.findLaunch(jsonText(details.params.launch));
   if (!launch) throw new InteractionError(400, 'the EHR launch has expired');
   return launch;
 }

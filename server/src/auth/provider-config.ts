@@ -14,6 +14,7 @@ import type { PrivateJwk } from './signing-keys.js';
 import { isResourceScope, OIDC_SCOPES, parseClinicalScope, permits, splitScope } from './smart-scopes.js';
 import type { UserStore } from './user-store.js';
 import { renderErrorPage } from './pages.js';
+import { jsonText } from '../core/json-text.js';
 
 export interface ProviderDeps {
   fhirBase: string;
@@ -52,7 +53,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       if (!user) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, fhirUser: `${fhirBase}/${user.fhirUser}`, ...(user.displayName ? { name: user.displayName } : {}) }),
+        claims: () => ({ sub, fhirUser: `${fhirBase}/${user.fhirUser}`, ...(user.displayName ? { name: user.displayName } : {}) }),
       };
     },
     claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
@@ -82,8 +83,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       // A client may introspect and revoke only its own tokens. Anything else is answered as for an unknown
       // token ({"active": false}; revocation 200 and nothing revoked), so no client learns whether another's
       // token exists. https://www.rfc-editor.org/rfc/rfc7662#section-2.2 https://www.rfc-editor.org/rfc/rfc7009#section-2.2
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -93,12 +94,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         defaultResource: () => fhirBase,
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, indicator, client) =>
-          resourceServerInfo(ctx, indicator, client.clientId, String(client['smart_scope'] ?? ''), fhirBase),
+          resourceServerInfo(ctx, indicator, client.clientId, jsonText(client['smart_scope']), fhirBase),
       },
     },
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
-    async issueRefreshToken(_ctx, client, code) {
+    issueRefreshToken(_ctx, client, code) {
       return client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || code.scopes.has('online_access'));
     },
     // Every authorization gets a grant of its own (with its own launch context), made at our consent step; consent
@@ -139,7 +140,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       if (exp > now + ASSERTION_MAX_LIFETIME + CLOCK_TOLERANCE) fail('client_assertion exp must be at most 5 minutes ahead');
       // Atomic (SET NX) so two concurrent requests with the same jti cannot both pass.
       const key = `${deps.redisPrefix}jti:${createHash('sha256')
-        .update(`${client.clientId}\n${String(claims.jti)}`)
+        .update(`${client.clientId}\n${jsonText(claims.jti)}`)
         .digest('base64url')}`;
       const fresh = await deps.redis.set(key, '1', 'EX', Math.max(1, exp - now + CLOCK_TOLERANCE), 'NX');
       if (fresh !== 'OK') fail('client_assertion jti was already used');
@@ -219,7 +220,7 @@ function resourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, clientId
   if (backend && scope.length === 0) {
     throw new errors.InvalidScope(
       `none of the requested scopes is registered for client ${clientId} (backend services get system/ scopes)`,
-      String(ctx.oidc.params?.scope ?? ''),
+      jsonText(ctx.oidc.params?.scope),
     );
   }
   return {
@@ -235,9 +236,7 @@ function resourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, clientId
  * smart_jwks_generation changes once those keys are stale by their cache headers, so they are fetched anew.
  */
 function clientAdapter(clients: ClientStore, jwksFreshness: JwksFreshness): Adapter {
-  const readOnly = async () => {
-    throw new Error('clients are registered with `fibrotrack client register` or the admin API');
-  };
+  const readOnly = () => Promise.reject(new Error('clients are registered with `fibrotrack client register` or the admin API'));
   return {
     find: async (id) => {
       const metadata = await clients.metadata(id);

@@ -14,6 +14,19 @@ export interface KeyInfo {
   retiredAt?: Date;
 }
 
+/** auth_key columns: private_jwk is the key's JSON. */
+interface PrivateJwkRecord extends RowDataPacket {
+  private_jwk: string;
+}
+
+interface KeyRecord extends RowDataPacket {
+  kid: string;
+  key_use: 'sig' | 'cookie';
+  status: KeyStatus;
+  created_at: Date;
+  retired_at: Date | null;
+}
+
 export interface PrivateJwk extends JsonWebKey {
   kid: string;
   alg: string;
@@ -37,7 +50,7 @@ export class SigningKeyStore {
 
   /** Private JWKs for oidc-provider: the current key first (it signs), then the previous ones (verify only). */
   async publishedJwks(): Promise<PrivateJwk[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
+    const [rows] = await this.pool.query<PrivateJwkRecord[]>(
       "SELECT private_jwk FROM auth_key WHERE key_use = 'sig' AND status IN ('current', 'previous') ORDER BY status = 'current' DESC, created_at DESC",
     );
     return rows.map((r) => JSON.parse(r.private_jwk) as PrivateJwk);
@@ -45,7 +58,7 @@ export class SigningKeyStore {
 
   /** Cookie signing keys, newest first (oidc-provider signs with the first, accepts all). */
   async cookieKeys(): Promise<string[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
+    const [rows] = await this.pool.query<PrivateJwkRecord[]>(
       "SELECT private_jwk FROM auth_key WHERE key_use = 'cookie' AND status IN ('current', 'previous') ORDER BY status = 'current' DESC, created_at DESC",
     );
     return rows.map((r) => (JSON.parse(r.private_jwk) as { k: string }).k);
@@ -60,7 +73,7 @@ export class SigningKeyStore {
   }
 
   async list(): Promise<KeyInfo[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
+    const [rows] = await this.pool.query<KeyRecord[]>(
       'SELECT kid, key_use, status, created_at, retired_at FROM auth_key ORDER BY key_use, created_at DESC',
     );
     return rows.map((r) => ({

@@ -2,6 +2,7 @@
 // granted scope (oidc-provider lists only the resource server's), plus the launch context fields.
 // https://hl7.org/fhir/smart-app-launch/app-launch.html#response-5
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { jsonText } from '../core/json-text.js';
 
 interface TokenExtra {
   granted_scope?: string;
@@ -36,7 +37,7 @@ export function smartResponses(styleUrl: string) {
     } else if (route === 'introspection' && body?.active) {
       if (typeof body.granted_scope === 'string') body.scope = body.granted_scope;
       delete body.granted_scope;
-      const granted = String(body.scope ?? '').split(' ');
+      const granted = jsonText(body.scope).split(' ');
       if (!granted.includes('openid') || !granted.includes('fhirUser')) delete body.fhirUser;
       delete body.need_patient_banner;
     }

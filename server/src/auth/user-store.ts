@@ -57,7 +57,7 @@ export class UserStore {
 
   /** Every user, by username, without password hashes (`fibrotrack user list`); at most `limit`. */
   async list(limit = 10_000): Promise<(User & { createdAt: string })[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user ORDER BY username LIMIT ?', [limit]);
+    const [rows] = await this.pool.query<UserRecord[]>('SELECT * FROM auth_user ORDER BY username LIMIT ?', [limit]);
     return rows.map((r) => ({ ...toUser(r), createdAt: new Date(r.created_at).toISOString() }));
   }
 
@@ -79,7 +79,7 @@ export class UserStore {
 
   /** The user when username (as typed: normalized here) and password match, else undefined (same work either way). */
   async authenticate(username: string, password: string): Promise<User | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
+    const [rows] = await this.pool.query<UserRecord[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
     // Hash against a dummy when the user is unknown, so timing does not reveal which usernames exist.
     const stored = rows[0]?.password_hash ?? DUMMY_HASH;
     const ok = await verifySecret(password, stored);
@@ -88,18 +88,18 @@ export class UserStore {
 
   /** The user a username (as typed: normalized here) names. */
   async byUsername(username: string): Promise<User | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
+    const [rows] = await this.pool.query<UserRecord[]>('SELECT * FROM auth_user WHERE username = ?', [normalizeUsername(username)]);
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
   async find(accountId: string): Promise<User | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE account_id = ?', [accountId]);
+    const [rows] = await this.pool.query<UserRecord[]>('SELECT * FROM auth_user WHERE account_id = ?', [accountId]);
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
   /** Users linked to a resource type (the EHR simulator lists practitioners). */
   async listByType(resourceType: string): Promise<User[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [
+    const [rows] = await this.pool.query<UserRecord[]>('SELECT * FROM auth_user WHERE fhir_user LIKE ? ORDER BY username LIMIT 500', [
       `${resourceType}/%`,
     ]);
     return rows.map(toUser);
@@ -112,7 +112,17 @@ function checkPassword(password: string): void {
 
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-function toUser(r: RowDataPacket): User {
+/** An auth_user row as mysql2 returns it. */
+interface UserRecord extends RowDataPacket {
+  account_id: string;
+  username: string;
+  fhir_user: string;
+  display_name: string | null;
+  password_hash: string;
+  created_at: Date;
+}
+
+function toUser(r: UserRecord): User {
   return {
     accountId: r.account_id,
     username: r.username,

@@ -12,7 +12,7 @@ import { createLogger } from '../observability/request-log.js';
 import { errorHandler } from '../http/error-handler.js';
 import { shutdownTracing } from '../observability/tracing-switch.js';
 
-export async function serveCommand(config: Config, stopDevServices: () => Promise<void> = async () => undefined): Promise<void> {
+export async function serveCommand(config: Config, stopDevServices: () => Promise<void> = () => Promise.resolve()): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config, stopDevServices);
   const logger = createLogger(config.logLevel);
   const { app, metrics, close, upgrade } = await buildApp(config, { logger });

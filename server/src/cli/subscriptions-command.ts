@@ -6,6 +6,17 @@ import type { Config } from '../config.js';
 import { buildFhirServices } from '../fhir-services.js';
 import { allRows } from '../subscriptions/subscription-table.js';
 
+/** A row of allRows(): the counters are numbers, or strings where they exceed what mysql2 hands out as numbers. */
+interface SubscriptionListRecord extends RowDataPacket {
+  id: string;
+  status: string;
+  res_type: string;
+  criteria: string | null;
+  event_count: number | string;
+  failures: number | string;
+  pending: number | string;
+}
+
 const USAGE = 'Usage: fibrotrack subscriptions list | fibrotrack subscriptions remove <id>';
 
 export async function subscriptionsCommand(config: Config, args: string[]): Promise<number> {
@@ -18,7 +29,7 @@ export async function subscriptionsCommand(config: Config, args: string[]): Prom
   try {
     if (action === 'list') {
       const q = allRows();
-      const [rows] = await services.pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);
+      const [rows] = await services.pool.query<SubscriptionListRecord[]>(q.text, q.values as unknown[]);
       for (const r of rows) {
         console.log(
           JSON.stringify({

@@ -51,7 +51,7 @@ export function formatIssue(i: OperationOutcomeIssue): string {
   return `  ${i.severity.padEnd(11)} ${(i.expression?.[0] ?? '').padEnd(40)} [${i.code}] ${i.diagnostics ?? ''}`;
 }
 
-export async function validateCommand(config: Config, args: string[]): Promise<number> {
+export function validateCommand(config: Config, args: string[]): number {
   const parsed = parseValidateArgs(args);
   if (typeof parsed === 'string') {
     console.error(`${parsed}\n${USAGE}`);

@@ -85,7 +85,7 @@ export function copyExact<T extends object>(from: object, to: T): T {
 /** A deep copy that keeps the texts (structuredClone would drop them). */
 export function cloneExact<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  const out = (Array.isArray(value) ? value.map((v) => cloneExact(v)) : cloneObject(value as Container)) as T & object;
+  const out = (Array.isArray(value) ? (value as unknown[]).map((v) => cloneExact(v)) : cloneObject(value as Container)) as T & object;
   copyExact(value, out);
   return out;
 }
@@ -108,7 +108,7 @@ let substituted = false;
 function exactToJSON(this: object): unknown {
   const marks = serializing ? texts.get(this) : undefined;
   if (!marks) return this;
-  const out = (Array.isArray(this) ? [...this] : { ...this }) as Container;
+  const out = (Array.isArray(this) ? [...(this as unknown[])] : { ...this }) as Container;
   for (const [key, text] of marks) {
     if (!sameNumber(out[key], text)) continue;
     out[key] = PLACEHOLDER + text;

@@ -45,7 +45,7 @@ export function scanJson<L extends JsonLevel>(text: string, visitor: JsonVisitor
       const isKey = expectKey && top !== undefined && !top.isArray;
       if (!isKey) valueStarts();
       let pos = i + 1;
-      let end = -1;
+      let end: number;
       let escaped = false;
       for (;;) {
         const quote = text.indexOf('"', pos);

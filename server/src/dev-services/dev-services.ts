@@ -47,7 +47,7 @@ export interface DevServices {
   /** DATABASE_URL and REDIS_URL of the private services in use (none when the defaults or the given URLs are used). */
   env: Record<string, string>;
   /** Stops the services this process started (not those it reused). */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface Needs {

@@ -14,7 +14,7 @@ import type { BinaryContent } from '../binary/binary-content.js';
 export interface FhirContext {
   repo: FhirRepository;
   defs: Definitions;
-  validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
+  validate: (resource: unknown, expectedType?: string) => OperationOutcomeIssue[];
   /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
   baseUrl: string;
   /** Dispatches a request by the server's route table (a Bundle's entries, the CLI, internal lookups). */

@@ -1,6 +1,7 @@
 // The route table: every FHIR interaction we serve, and the operations of fhir/ itself (features such as the
 // wearable import, Bulk Data export and Subscriptions register theirs into the router, fhir-services.ts). The router dispatches from it and the
 // CapabilityStatement is generated from the router's table, so the two cannot drift. https://hl7.org/fhir/R4/http.html
+import { settle } from '../core/settle.js';
 import type { FhirContext } from './fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from './fhir-request.js';
 import { processBundle } from './interactions/bundle.js';
@@ -69,7 +70,7 @@ export interface Route {
 }
 
 export const FHIR_ROUTES: readonly Route[] = [
-  { interaction: 'capabilities', method: 'GET', pattern: ['metadata'], handle: (req, _p, ctx) => capabilities(req, ctx) },
+  { interaction: 'capabilities', method: 'GET', pattern: ['metadata'], handle: (req, _p, ctx) => settle(() => capabilities(req, ctx)) },
   {
     interaction: 'operation',
     method: 'GET',

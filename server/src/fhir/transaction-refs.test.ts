@@ -20,9 +20,9 @@ test('fullUrls and conditional references are rewritten in a copy; what did not 
   };
   const before = structuredClone(original);
   const asked: string[] = [];
-  const rewritten = (await rewriteReferences(original, fullUrls, async (type, criteria) => {
+  const rewritten = (await rewriteReferences(original, fullUrls, (type, criteria) => {
     asked.push(`${type}?${criteria}`);
-    return `${type}/d1`;
+    return Promise.resolve(`${type}/d1`);
   })) as typeof original;
   assert.deepEqual(original, before);
   assert.deepEqual(asked, ['Device?identifier=urn:d|watch']);
@@ -40,5 +40,5 @@ test('fullUrls and conditional references are rewritten in a copy; what did not 
 
 test('a resource with nothing to rewrite comes back as the same object', async () => {
   const original = { resourceType: 'Patient', name: [{ family: 'Doe' }], link: [{ other: { reference: 'Patient/2' } }] };
-  assert.equal(await rewriteReferences(original, fullUrls, async () => assert.fail('no conditional reference here')), original);
+  assert.equal(await rewriteReferences(original, fullUrls, () => assert.fail('no conditional reference here')), original);
 });

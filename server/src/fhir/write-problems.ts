@@ -4,6 +4,7 @@
 // https://hl7.org/fhir/R4/validation.html
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import { OutcomeError } from '../core/outcomes.js';
+import { settle } from '../core/settle.js';
 import type { FhirContext } from './fhir-context.js';
 import { validateWrite } from './validate-write.js';
 
@@ -29,8 +30,8 @@ export function writeProblem(validators: WriteValidators, resource: Resource): s
 /** The checks run in the calling thread. */
 export function inlineWriteChecks(validators: WriteValidators): WriteChecks {
   return {
-    problems: async (resources) => resources.map((r) => writeProblem(validators, r)),
-    close: async () => undefined,
+    problems: (resources) => settle(() => resources.map((r) => writeProblem(validators, r))),
+    close: () => Promise.resolve(),
   };
 }
 

@@ -1,6 +1,7 @@
 // The express adapter for the FHIR API: request -> FhirRequest -> router -> response.
 import type { NextFunction, Request, Response } from 'express';
 import type { Resource } from 'fhir/r4.js';
+import type { AccessContext } from '../fhir/access-context.js';
 import type { FhirContext } from '../fhir/fhir-context.js';
 import type { FhirMethod, FhirRequest, FhirResponse } from '../fhir/fhir-request.js';
 import { returnPreference, writeBody } from '../fhir/prefer.js';
@@ -49,7 +50,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
         headers: req.headers as Record<string, string | undefined>,
         body,
         contentType,
-        access: res.locals.access,
+        access: res.locals.access as AccessContext | undefined,
         signal: streams ? clientGoneSignal(res) : undefined,
       };
       const fhirRes = await handleFhirRequest(fhirReq, opts.contextFor ? opts.contextFor(fhirReq, ctx, res.locals) : ctx);
@@ -58,6 +59,7 @@ export function fhirHandler(ctx: FhirContext, opts: FhirHandlerOptions) {
         return;
       }
       // A 304 has no body to be unacceptable (a Binary's conditional read asked with the content's own type).
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- content negotiation's own error, held until now
       if (unacceptable && fhirRes.status !== 304) throw unacceptable;
       let out: Resource | undefined = fhirRes.resource;
       if (fhirRes.isWrite) out = writeBody(out, returnPreference(req.get('prefer'), 'representation'), fhirRes.status, fhirRes.issues);

@@ -16,7 +16,8 @@ export const ROW_FIELDS: { readonly [K in keyof IndexRows]: readonly string[] } 
   display: ['display'],
 };
 
-type Row = Record<string, unknown>;
+// The compared columns of index rows hold scalars (text, epoch milliseconds, numbers) or null.
+type Row = Record<string, string | number | null | undefined>;
 
 // Beyond this many rows a Set of keys beats comparing every pair.
 const PAIRWISE_LIMIT = 12;

@@ -41,7 +41,7 @@ function stepVisitor(step: Step, next: Visit | undefined): Visit {
     if (!isObject(item)) return false;
     // FHIRPath `=` between a one-item collection and a string; other sizes or types are not equal.
     const v = item[where.key];
-    const single = Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v;
+    const single: unknown = Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v;
     return single === where.value;
   };
   const each = next

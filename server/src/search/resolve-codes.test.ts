@@ -11,7 +11,7 @@ import { resolveCodes } from './resolve-codes.js';
 import type { ParamCriterion } from './search-request.js';
 
 const defs = loadR4Definitions();
-const nothingStored = { search: async () => ({ items: [] }), read: async () => undefined };
+const nothingStored = { search: () => Promise.resolve({ items: [] }), read: () => Promise.resolve(undefined) };
 const terminology = createTerminology(nothingStored, defs, 'http://localhost:8080/fhir');
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 

@@ -9,11 +9,16 @@ import { ownedBy, parseGrant, type Who } from './grant.js';
 /** The ids among `ids` that `who` may see (undefined: AUTH_MODE=open, all of them). */
 export type VisibleSubscriptions = (ids: string[]) => Promise<Set<string>>;
 
+interface GrantRecord extends RowDataPacket {
+  id: string;
+  grant_json: string | null;
+}
+
 export function subscriptionsVisibleTo(pool: Pool, who: Who | undefined): VisibleSubscriptions {
   return async (ids) => {
     if (!who || ids.length === 0) return new Set(ids);
     const q = sql`SELECT id, grant_json FROM subscription WHERE id IN (${ids})`;
-    const [rows] = await pool.query<RowDataPacket[]>(q.text, q.values as unknown[]);
+    const [rows] = await pool.query<GrantRecord[]>(q.text, q.values as unknown[]);
     return new Set(rows.filter((r) => ownedBy(parseGrant(r.grant_json ?? null), who)).map((r) => String(r.id)));
   };
 }

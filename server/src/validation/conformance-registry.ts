@@ -17,7 +17,7 @@ export interface ConformanceRegistry {
   /** A compiled base type/resource (by type name or R4 URL) or profile/extension (by canonical, `|version` ignored). */
   structure(typeOrUrl: string): CompiledStructure | undefined;
   structureDefinition(url: string): StructureDefinition | undefined;
-  codeSet(valueSetUrl: string): CodeSet | null;
+  codeSet: (valueSetUrl: string) => CodeSet | null;
   isPrimitive(type: string): boolean;
   /** Adds StructureDefinitions (with snapshots), ValueSets and CodeSystems; others are ignored. */
   add(resources: Resource[]): void;

@@ -97,7 +97,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   /** Where the children of a value of `type` at `plan` are defined: the snapshot itself, a contentReference, a profile on the type, or the base type. */
   const containerFor = (plan: ElementPlan, type: string): Container | null => {
     let byType = containers.get(plan);
-    if (!byType) containers.set(plan, (byType = new Map()));
+    if (!byType) containers.set(plan, (byType = new Map<string, Container | null>()));
     let found = byType.get(type);
     if (found !== undefined) return found;
     found = null;
@@ -118,7 +118,7 @@ export function createInstanceWalker(registry: ConformanceRegistry): InstanceWal
   const invariantsFor = (plan: ElementPlan, type: string, coreChecked: boolean): Invariant[] => {
     const cache = coreChecked ? invariants.profileOnly : invariants.all;
     let byType = cache.get(plan);
-    if (!byType) cache.set(plan, (byType = new Map()));
+    if (!byType) cache.set(plan, (byType = new Map<string, Invariant[]>()));
     let list = byType.get(type);
     if (list) return list;
     list = [];

@@ -3,6 +3,7 @@
 // https://hl7.org/fhir/R4/profiling.html#profile-uses
 import type { OperationOutcomeIssue, StructureDefinition } from 'fhir/r4.js';
 import type { ConformanceRegistry } from './conformance-registry.js';
+import { jsonText } from '../core/json-text.js';
 import { coversBase } from './covers-base.js';
 import { claimedProfiles, type ResourceValidator, type ValidateOptions } from './resource-validator.js';
 
@@ -120,7 +121,7 @@ export function createProfilePolicy(registry: ConformanceRegistry, requireProfil
 
 function codesOf(cc: unknown): string[] {
   if (!isObj(cc) || !Array.isArray(cc.coding)) return [];
-  return cc.coding.filter(isObj).map((c) => `${String(c.system ?? '')}|${String(c.code ?? '')}`);
+  return cc.coding.filter(isObj).map((c) => `${jsonText(c.system)}|${jsonText(c.code)}`);
 }
 
 /** The codes a profile fixes for `code`: from a pattern or fixed value, or from fixed values in slices of code.coding. */
@@ -135,7 +136,8 @@ function profileCodes(registry: ConformanceRegistry, url: string): string[] {
       const e = slice.children.find((c) => c.name === name);
       return e?.fixed ?? e?.pattern;
     };
-    if (typeof value('code') === 'string') out.push(`${String(value('system') ?? '')}|${String(value('code'))}`);
+    const fixedCode = value('code');
+    if (typeof fixedCode === 'string') out.push(`${jsonText(value('system'))}|${fixedCode}`);
     else out.push(...codesOf({ coding: [slice.pattern ?? slice.fixed] }));
   }
   return out;

@@ -33,7 +33,9 @@ function targetTypes(plan: ElementPlan, registry: ConformanceRegistry): string[]
 /** The resource type a reference string names, when it can be told without resolving it. */
 function referencedType(reference: string, resource: Obj, registry: ConformanceRegistry): string | undefined {
   if (reference.startsWith('#')) {
-    const hit = Array.isArray(resource.contained) ? resource.contained.find((c) => isObj(c) && c.id === reference.slice(1)) : undefined;
+    const hit: unknown = Array.isArray(resource.contained)
+      ? resource.contained.find((c) => isObj(c) && c.id === reference.slice(1))
+      : undefined;
     return isObj(hit) && typeof hit.resourceType === 'string' ? hit.resourceType : undefined;
   }
   if (reference.startsWith('urn:')) return undefined;

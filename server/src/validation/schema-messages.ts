@@ -2,6 +2,7 @@
 // https://hl7.org/fhir/R4/operationoutcome.html (issue.expression, issue.diagnostics)
 import type { ErrorObject } from 'ajv';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
+import { jsonText } from '../core/json-text.js';
 import { issue, type IssueCode } from '../core/outcomes.js';
 import { fhirPathOf } from './instance-path.js';
 import { CALENDAR_KEYWORD, RESOURCE_KEYWORD } from './schema-fixes.js';
@@ -117,7 +118,7 @@ function found(data: unknown): string {
   if (Array.isArray(data)) return 'an array';
   if (typeof data === 'object') return 'an object';
   if (typeof data === 'string') return `the string ${show(data)}`;
-  return `the ${typeof data} ${String(data)}`;
+  return `the ${typeof data} ${jsonText(data)}`;
 }
 
 function show(data: unknown): string {

@@ -38,11 +38,11 @@ function valuesAt(value: unknown, path: string): unknown[] | undefined {
       if (!isObj(v)) continue;
       if (url !== undefined) {
         // extension('url'): the extensions with that url (https://hl7.org/fhir/R4/fhirpath.html#functions)
-        if (Array.isArray(v.extension)) next.push(...v.extension.filter((x) => isObj(x) && x.url === url));
+        if (Array.isArray(v.extension)) next.push(...(v.extension as unknown[]).filter((x) => isObj(x) && x.url === url));
         continue;
       }
       const found = v[step];
-      if (Array.isArray(found)) next.push(...found);
+      if (Array.isArray(found)) next.push(...(found as unknown[]));
       else if (found !== undefined) next.push(found);
     }
     current = next;
@@ -60,7 +60,7 @@ const expectedCache = new WeakMap<ElementPlan, Map<string, Expected | null>>();
 /** The fixed or pattern value a slice demands at `path` (worked out once per slice and path). */
 function expectedAt(slice: ElementPlan, path: string): Expected | undefined {
   let byPath = expectedCache.get(slice);
-  if (!byPath) expectedCache.set(slice, (byPath = new Map()));
+  if (!byPath) expectedCache.set(slice, (byPath = new Map<string, Expected | null>()));
   let found = byPath.get(path);
   if (found === undefined) byPath.set(path, (found = findExpected(slice, path) ?? null));
   return found ?? undefined;

@@ -1,6 +1,7 @@
 // Checks of one value against its element: fixed and pattern values, minValue/maxValue, maxLength and bindings.
 // https://hl7.org/fhir/R4/elementdefinition-definitions.html#ElementDefinition.fixed_x_ and .pattern_x_, terminologies.html#strength
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
+import { jsonText } from '../core/json-text.js';
 import { issue } from '../core/outcomes.js';
 import type { ElementPlan } from './element-plan.js';
 import { inCodeSet, type CodeSet } from './value-sets.js';
@@ -87,13 +88,13 @@ function codesOf(value: unknown, type: string): string[] | undefined {
   if (typeof value === 'string') return type === 'code' || type === 'string' || type === 'uri' ? [`|${value}`] : undefined;
   if (!isObj(value)) return undefined;
   if (type === 'Coding' || type === 'Quantity')
-    return value.code === undefined ? [] : [`${String(value.system ?? '')}|${String(value.code)}`];
+    return value.code === undefined ? [] : [`${jsonText(value.system)}|${jsonText(value.code)}`];
   if (type === 'CodeableConcept') {
     const codings = Array.isArray(value.coding) ? value.coding : [];
     return codings
       .filter(isObj)
       .filter((c) => c.code !== undefined)
-      .map((c) => `${String(c.system ?? '')}|${String(c.code)}`);
+      .map((c) => `${jsonText(c.system)}|${jsonText(c.code)}`);
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import { createResourceValidator } from './resource-validator.js';
 
 export interface WriteValidation {
   /** The schema and base definition, errors only (what a write must pass). */
-  validate(resource: unknown, expectedType?: string): OperationOutcomeIssue[];
+  validate: (resource: unknown, expectedType?: string) => OperationOutcomeIssue[];
   profiles: ProfileSupport;
 }
 

@@ -29,7 +29,7 @@ const CACHE = new WeakMap<object, { revision: number; statement: CapabilityState
 const BACKPORT_SERVER = 'http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4';
 const TOPIC_CANONICAL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical';
 
-export async function capabilities(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+export function capabilities(req: FhirRequest, ctx: FhirContext): FhirResponse {
   // mode=normative: the statement holds nothing beyond what this server does, so it is the full one.
   const mode = req.query.get('mode');
   if (mode === 'terminology') return { status: 200, resource: terminologyCapabilities(ctx), shape: true };

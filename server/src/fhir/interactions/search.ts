@@ -48,7 +48,7 @@ function searchParams(req: FhirRequest): URLSearchParams {
     throw badRequest('POST _search takes its parameters as application/x-www-form-urlencoded');
   }
   const params = new URLSearchParams(req.query);
-  for (const [k, v] of new URLSearchParams(String(req.body ?? ''))) params.append(k, v);
+  for (const [k, v] of new URLSearchParams(typeof req.body === 'string' ? req.body : '')) params.append(k, v);
   return params;
 }
 

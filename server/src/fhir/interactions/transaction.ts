@@ -53,7 +53,7 @@ export async function transaction(
       return { index: i, req, type: req.path.split('/')[0] };
     });
     // Every entry is authorized before the first one runs (POST and PUT entries do not pass the router).
-    for (const p of plans) await atEntry(p.index, async () => txCtx.router.authorize(p.req, txCtx));
+    for (const p of plans) await atEntry(p.index, () => Promise.resolve(txCtx.router.authorize(p.req, txCtx)));
     const { fullUrls, createdByCriteria } = await assignIds(plans, entries, txCtx);
     const resolve = conditionalResolver(txCtx, createdByCriteria);
     // The rewritten body is a copy where anything changed: the client's resource is left as it was.
@@ -64,7 +64,7 @@ export async function transaction(
         refuseDanglingReferences(p.req.body, p.type);
       });
     }
-    const out: BundleEntry[] = new Array(plans.length);
+    const out = new Array<BundleEntry>(plans.length);
     const ordered = [...plans].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index);
     for (const p of ordered) {
       out[p.index] = entryResponse(await atEntry(p.index, () => execute(p, txCtx, validated)), preference);

@@ -148,7 +148,7 @@ export function moveWithin(list: ListRef, from: number, to: number): void {
   for (const k of [list.key, `_${list.key}`]) {
     const items = list.container[k];
     if (!Array.isArray(items)) continue;
-    const [moved] = items.splice(from, 1);
+    const [moved] = (items as unknown[]).splice(from, 1);
     items.splice(to, 0, moved);
   }
 }

@@ -39,7 +39,7 @@ const plans = new WeakMap<Definitions, Map<string, ShapePlan | null>>();
 /** The cached plan for a resource type or complex datatype; null when the base definitions lack it. */
 export function planFor(defs: Definitions, type: string): ShapePlan | null {
   let cache = plans.get(defs);
-  if (!cache) plans.set(defs, (cache = new Map()));
+  if (!cache) plans.set(defs, (cache = new Map<string, ShapePlan | null>()));
   let plan = cache.get(type);
   if (plan === undefined) {
     const sd = defs.structureDefinition(type);
@@ -57,7 +57,7 @@ function buildPlan(sd: StructureDefinition, defs: Definitions): ShapePlan {
   const summaryPaths = new Set<string>();
   const tableFor = (tables: Map<string, Map<string, ElementRule>>, parent: string) => {
     let table = tables.get(parent);
-    if (!table) tables.set(parent, (table = new Map()));
+    if (!table) tables.set(parent, (table = new Map<string, ElementRule>()));
     return table;
   };
 

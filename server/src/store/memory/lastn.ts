@@ -29,7 +29,11 @@ export function lastnOf(matches: readonly StoredResource[], max: number): Stored
   const out: StoredResource[] = [];
   for (const g of ordered) {
     const latest = g.items.sort((a, b) => b.latest - a.latest || b.r.pk - a.r.pk).slice(0, max);
-    for (const { r } of latest) if (!seen.has(r)) seen.add(r) && out.push(r);
+    for (const { r } of latest) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      out.push(r);
+    }
   }
   return out;
 }

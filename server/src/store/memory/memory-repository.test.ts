@@ -55,7 +55,7 @@ test('transactions run one after another; one begun on the root inside another i
   );
   assert.deepEqual(order, ['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
   await assert.rejects(
-    repo.transaction(() => repo.transaction(async () => 1)),
+    repo.transaction(() => repo.transaction(() => Promise.resolve(1))),
     /would wait for itself/,
   );
 });

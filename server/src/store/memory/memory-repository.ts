@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Resource } from 'fhir/r4.js';
 import { copyExact, stringifyExact } from '../../core/exact-numbers.js';
 import { conflict, resourceTooLarge } from '../../core/outcomes.js';
+import { settle } from '../../core/settle.js';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { SearchRequest } from '../../search/search-request.js';
 import type {
@@ -74,44 +75,52 @@ export class MemoryRepository implements FhirRepository {
     return this.tx?.state ?? this.shared.state;
   }
 
-  async read(type: string, id: string): Promise<ResourceVersion | undefined> {
-    const r = this.state.resources.get(keyOf(type, id));
-    return r && currentVersion(r);
+  read(type: string, id: string): Promise<ResourceVersion | undefined> {
+    return settle(() => {
+      const r = this.state.resources.get(keyOf(type, id));
+      return r && currentVersion(r);
+    });
   }
 
-  async vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
-    if (!/^\d{1,9}$/.test(versionId)) return undefined;
-    const r = this.state.resources.get(keyOf(type, id));
-    const v = r?.versions.find((x) => x.versionId === Number(versionId));
-    return r && v && toResourceVersion(r, v);
+  vread(type: string, id: string, versionId: string): Promise<ResourceVersion | undefined> {
+    return settle(() => {
+      if (!/^\d{1,9}$/.test(versionId)) return undefined;
+      const r = this.state.resources.get(keyOf(type, id));
+      const v = r?.versions.find((x) => x.versionId === Number(versionId));
+      return r && v && toResourceVersion(r, v);
+    });
   }
 
-  async history(query: HistoryQuery): Promise<Page<ResourceVersion>> {
-    return historyPage(this.state, query);
+  history(query: HistoryQuery): Promise<Page<ResourceVersion>> {
+    return settle(() => historyPage(this.state, query));
   }
 
-  async search(request: SearchRequest): Promise<Page<Resource>> {
-    const state = this.state;
-    const matches = [...state.resources.values()].filter(requestMatcher(request, this.matchContext()));
-    const page: Page<Resource> = { items: [] };
-    let shown: StoredResource[] = [];
-    if (request.count > 0) {
-      const p = pageOf(matches, request.sort, request.count, request.cursor);
-      shown = p.items;
-      page.items = resourcesOf(shown);
-      if (p.nextCursor) page.nextCursor = p.nextCursor;
-      if (request.total !== 'none' && request.cursor === undefined && p.nextCursor === undefined) page.total = page.items.length;
-    }
-    if (shown.length > 0 && (request.include.length > 0 || request.revinclude.length > 0))
-      page.included = resourcesOf(includedFor(request, shown, state));
-    // An estimate is exact here.
-    if ((request.total === 'accurate' || request.total === 'estimate') && page.total === undefined) page.total = matches.length;
-    return page;
+  search(request: SearchRequest): Promise<Page<Resource>> {
+    return settle(() => {
+      const state = this.state;
+      const matches = [...state.resources.values()].filter(requestMatcher(request, this.matchContext()));
+      const page: Page<Resource> = { items: [] };
+      let shown: StoredResource[] = [];
+      if (request.count > 0) {
+        const p = pageOf(matches, request.sort, request.count, request.cursor);
+        shown = p.items;
+        page.items = resourcesOf(shown);
+        if (p.nextCursor) page.nextCursor = p.nextCursor;
+        if (request.total !== 'none' && request.cursor === undefined && p.nextCursor === undefined) page.total = page.items.length;
+      }
+      if (shown.length > 0 && (request.include.length > 0 || request.revinclude.length > 0))
+        page.included = resourcesOf(includedFor(request, shown, state));
+      // An estimate is exact here.
+      if ((request.total === 'accurate' || request.total === 'estimate') && page.total === undefined) page.total = matches.length;
+      return page;
+    });
   }
 
-  async lastn(request: SearchRequest, max: number): Promise<Resource[]> {
-    const matches = [...this.state.resources.values()].filter(requestMatcher(request, this.matchContext()));
-    return resourcesOf(lastnOf(matches, max));
+  lastn(request: SearchRequest, max: number): Promise<Resource[]> {
+    return settle(() => {
+      const matches = [...this.state.resources.values()].filter(requestMatcher(request, this.matchContext()));
+      return resourcesOf(lastnOf(matches, max));
+    });
   }
 
   stats(_query: StatsQuery): Promise<StatsGroup[]> {
@@ -122,22 +131,24 @@ export class MemoryRepository implements FhirRepository {
     return Promise.reject(refuse('Patient/$everything'));
   }
 
-  async storedIdentifiers(
+  storedIdentifiers(
     type: string,
     param: string,
     target: { type: string; id: string },
     system: string,
     values: readonly string[],
   ): Promise<Set<string>> {
-    const wanted = new Set(values);
-    const found = new Set<string>();
-    for (const r of this.state.resources.values()) {
-      if (r.type !== type || !r.rows) continue;
-      if (!r.rows.reference.some((ref) => ref.param === param && ref.targetType === target.type && ref.targetId === target.id)) continue;
-      for (const t of r.rows.token)
-        if (t.param === 'identifier' && t.system === system && t.code !== null && wanted.has(t.code)) found.add(t.code);
-    }
-    return found;
+    return settle(() => {
+      const wanted = new Set(values);
+      const found = new Set<string>();
+      for (const r of this.state.resources.values()) {
+        if (r.type !== type || !r.rows) continue;
+        if (!r.rows.reference.some((ref) => ref.param === param && ref.targetType === target.type && ref.targetId === target.id)) continue;
+        for (const t of r.rows.token)
+          if (t.param === 'identifier' && t.system === system && t.code !== null && wanted.has(t.code)) found.add(t.code);
+      }
+      return found;
+    });
   }
 
   async transaction<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<T> {
@@ -177,30 +188,41 @@ export class MemoryRepository implements FhirRepository {
     }
   }
 
-  async write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
-    const state = this.requireTransaction();
-    const type = resource.resourceType;
-    const id = resource.id!;
-    const current = this.checkCurrent(type, id, previous);
-    const versionId = previous ? Number(previous.versionId) + 1 : 1;
-    const lastUpdated = new Date().toISOString();
-    const stored = { ...resource, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } } as Resource;
-    copyExact(resource, stored);
-    const content = stringifyExact(stored);
-    const bytes = Buffer.byteLength(content);
-    const limit = this.options.maxResourceBytes ?? 16 * 1024 * 1024;
-    if (bytes > limit) throw resourceTooLarge(type, bytes, limit);
-    this.append(state, current, type, id, { versionId, lastUpdated, method, deleted: false, content }, this.options.indexer.index(stored));
-    return { type, id, versionId: String(versionId), lastUpdated, deleted: false, method, resource: stored };
+  write(resource: Resource, previous: ResourceVersion | undefined, method: WriteMethod): Promise<ResourceVersion> {
+    return settle(() => {
+      const state = this.requireTransaction();
+      const type = resource.resourceType;
+      const id = resource.id!;
+      const current = this.checkCurrent(type, id, previous);
+      const versionId = previous ? Number(previous.versionId) + 1 : 1;
+      const lastUpdated = new Date().toISOString();
+      const stored = { ...resource, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } } as Resource;
+      copyExact(resource, stored);
+      const content = stringifyExact(stored);
+      const bytes = Buffer.byteLength(content);
+      const limit = this.options.maxResourceBytes ?? 16 * 1024 * 1024;
+      if (bytes > limit) throw resourceTooLarge(type, bytes, limit);
+      this.append(
+        state,
+        current,
+        type,
+        id,
+        { versionId, lastUpdated, method, deleted: false, content },
+        this.options.indexer.index(stored),
+      );
+      return { type, id, versionId: String(versionId), lastUpdated, deleted: false, method, resource: stored };
+    });
   }
 
-  async remove(previous: ResourceVersion): Promise<ResourceVersion> {
-    const state = this.requireTransaction();
-    const current = this.checkCurrent(previous.type, previous.id, previous);
-    const versionId = Number(previous.versionId) + 1;
-    const lastUpdated = new Date().toISOString();
-    this.append(state, current, previous.type, previous.id, { versionId, lastUpdated, method: 'DELETE', deleted: true }, undefined);
-    return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated, deleted: true, method: 'DELETE' };
+  remove(previous: ResourceVersion): Promise<ResourceVersion> {
+    return settle(() => {
+      const state = this.requireTransaction();
+      const current = this.checkCurrent(previous.type, previous.id, previous);
+      const versionId = Number(previous.versionId) + 1;
+      const lastUpdated = new Date().toISOString();
+      this.append(state, current, previous.type, previous.id, { versionId, lastUpdated, method: 'DELETE', deleted: true }, undefined);
+      return { type: previous.type, id: previous.id, versionId: String(versionId), lastUpdated, deleted: true, method: 'DELETE' };
+    });
   }
 
   async close(): Promise<void> {}

@@ -37,7 +37,24 @@ export interface SnapshotRow {
   content: string;
 }
 
-const toJob = (r: RowDataPacket): ExportJobRow => ({
+/** An export_job row as mysql2 returns it (DATETIME columns as Date, the BIGINT counter possibly as a string). */
+interface ExportJobRecord extends RowDataPacket {
+  id: string;
+  state: ExportState;
+  request_url: string;
+  spec: string;
+  access: string | null;
+  client_id: string;
+  transaction_time: Date;
+  created_at: Date;
+  attempts: number | string;
+  processed: number | string;
+  error: string | null;
+  finished_at: Date | null;
+  expires_at: Date | null;
+}
+
+const toJob = (r: ExportJobRecord): ExportJobRow => ({
   id: r.id,
   state: r.state,
   requestUrl: r.request_url,
@@ -85,7 +102,7 @@ export class ExportStore {
   }
 
   async get(id: string): Promise<ExportJobRow | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT * FROM export_job WHERE id = ?`, [id]);
+    const [rows] = await this.pool.query<ExportJobRecord[]>(`SELECT * FROM export_job WHERE id = ?`, [id]);
     return rows[0] ? toJob(rows[0]) : undefined;
   }
 

@@ -26,8 +26,11 @@ const SPECIAL = /[\\\t\n\0]/;
 const SPECIALS = /[\\\t\n\0]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
 
+/** What a column of a buffered row holds. */
+export type Field = string | number | boolean | Date | null;
+
 /** One field as LOAD DATA's default format reads it; DATETIME in UTC, as the pool's `timezone: 'Z'` writes it. */
-function field(v: unknown): string {
+function field(v: Field | undefined): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? '1' : '0';
@@ -37,11 +40,15 @@ function field(v: unknown): string {
       `${pad2(v.getUTCHours())}:${pad2(v.getUTCMinutes())}:${pad2(v.getUTCSeconds())}.${pad3(v.getUTCMilliseconds())}`
     );
   }
-  const s = String(v);
-  return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPES[c]) : s;
+  return SPECIAL.test(v) ? v.replace(SPECIALS, (c) => ESCAPES[c]) : v;
 }
 
-export async function loadRows(conn: PoolConnection, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+export async function loadRows(
+  conn: PoolConnection,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly Field[])[],
+): Promise<void> {
   let text = '';
   for (const row of rows) {
     for (let j = 0; j < row.length; j++) text += (j === 0 ? '' : '\t') + field(row[j]);

@@ -65,7 +65,7 @@ async function takeLock(run: (q: Sql) => Promise<RowDataPacket[]>, key: string):
 export interface CommitScope {
   tx: FhirRepository;
   written: readonly ResourceVersion[];
-  run<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T>;
+  run: <T extends RowDataPacket[] | ResultSetHeader>(q: Sql) => Promise<T>;
 }
 export type CommitHook = (scope: CommitScope) => Promise<(() => void) | void>;
 

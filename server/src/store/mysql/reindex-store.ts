@@ -34,7 +34,22 @@ export interface ParamState {
 /** A running job's heartbeat is older than this: its node went away, and any node may take it over. */
 export const STALE_SECONDS = 60;
 
-const toJob = (r: RowDataPacket): ReindexJob => ({
+/** A reindex_job row as mysql2 returns it (DATETIME columns as Date, BIGINT counters possibly as strings). */
+interface ReindexJobRecord extends RowDataPacket {
+  id: string;
+  res_type: string;
+  state: ReindexState;
+  reason: string;
+  total: number | string;
+  processed: number | string;
+  cursor_pk: number | string;
+  error: string | null;
+  created_at: Date;
+  heartbeat_at: Date;
+  finished_at: Date | null;
+}
+
+const toJob = (r: ReindexJobRecord): ReindexJob => ({
   id: r.id,
   type: r.res_type,
   state: r.state,
@@ -92,7 +107,7 @@ export class ReindexStore {
   }
 
   async get(id: string): Promise<ReindexJob | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT * FROM reindex_job WHERE id = ?`, [id]);
+    const [rows] = await this.pool.query<ReindexJobRecord[]>(`SELECT * FROM reindex_job WHERE id = ?`, [id]);
     return rows[0] ? toJob(rows[0]) : undefined;
   }
 

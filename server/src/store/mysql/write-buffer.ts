@@ -5,9 +5,9 @@ import type { PoolConnection } from 'mysql2/promise';
 import type { FinishedCompositePart, FinishedRows } from '../../indexing/finished-rows.js';
 import type { WordRow } from '../../indexing/text-rows.js';
 import type { WriteCapabilities } from './connect.js';
-import { isLocalInfileRefused, loadRows } from './load-data.js';
+import { isLocalInfileRefused, loadRows, type Field } from './load-data.js';
 
-type Row = unknown[];
+type Row = Field[];
 
 const TABLES = {
   resource: ['pk', 'res_type', 'res_id', 'version_id', 'last_updated', 'deleted'],
@@ -143,7 +143,7 @@ export class WriteBuffer {
   }
 }
 
-function compositeColumns(p: FinishedCompositePart): unknown[] {
+function compositeColumns(p: FinishedCompositePart): Field[] {
   return [
     cut(p.system, 255),
     cut(p.code, 255),

@@ -4,6 +4,7 @@
 // before the websocket channel). AUTH_MODE=smart always needs Redis.
 import type { Redis } from 'ioredis';
 import { openRedis } from '../../auth/redis-client.js';
+import { settle } from '../../core/settle.js';
 import { WsFanout, type WsNotification } from './fanout.js';
 
 /** Single-use values with a lifetime. */
@@ -84,28 +85,30 @@ export function localTransport(): ChannelTransport {
   let deliverTo: ((n: WsNotification) => void) | undefined;
   return {
     tokens: {
-      async put(key, value, ttlSeconds) {
-        // A Map iterates in insertion order: the first key is the oldest.
-        while (tokens.size >= MAX_LOCAL_TOKENS) tokens.delete(tokens.keys().next().value!);
-        tokens.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
-      },
-      async take(key) {
-        const entry = tokens.get(key);
-        tokens.delete(key);
-        return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
-      },
+      put: (key, value, ttlSeconds) =>
+        settle(() => {
+          // A Map iterates in insertion order: the first key is the oldest.
+          while (tokens.size >= MAX_LOCAL_TOKENS) tokens.delete(tokens.keys().next().value!);
+          tokens.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+        }),
+      take: (key) =>
+        settle(() => {
+          const entry = tokens.get(key);
+          tokens.delete(key);
+          return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+        }),
     },
     fanout: {
-      async listen(deliver) {
-        deliverTo = deliver;
-      },
-      async publish(n) {
-        deliverTo?.(n);
-      },
+      listen: (deliver) =>
+        settle(() => {
+          deliverTo = deliver;
+        }),
+      publish: (n) => settle(() => deliverTo?.(n)),
     },
-    async close() {
-      tokens.clear();
-      deliverTo = undefined;
-    },
+    close: () =>
+      settle(() => {
+        tokens.clear();
+        deliverTo = undefined;
+      }),
   };
 }

@@ -25,7 +25,7 @@ export interface WebsocketService extends BindingTokenIssuer {
   /** `ws(s)://<host><FHIR base path>/ws`. */
   url: string;
   /** Give to the HTTP server's 'upgrade' event: true when the request was for the channel. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import type { Resource } from 'fhir/r4.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ownerOf, type Grant } from '../grant.js';
 import type { BindingTokens } from './binding-tokens.js';
+import { rawText } from './raw-text.js';
 import type { WsNotification } from './fanout.js';
 import { loggableError } from '../../audit/loggable.js';
 
@@ -90,7 +91,7 @@ export class WsChannel {
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
       if (isBinary) return this.refuse(conn, 'messages are text');
-      this.onMessage(conn, data.toString()).catch((err: unknown) => {
+      this.onMessage(conn, rawText(data)).catch((err: unknown) => {
         console.error('Subscriptions: a websocket bind failed', loggableError(err));
         this.refuse(conn, 'the bind could not be completed; try again');
       });

@@ -88,7 +88,7 @@ async function tokenRequest(config: FitbitConfig, form: Record<string, string>):
     accessToken: body.access_token,
     refreshToken: body.refresh_token,
     expiresAt: new Date(Date.now() + Number(body.expires_in ?? 28_800) * 1000),
-    scope: String(body.scope ?? ''),
-    fitbitUserId: String(body.user_id ?? ''),
+    scope: typeof body.scope === 'string' ? body.scope : '',
+    fitbitUserId: typeof body.user_id === 'string' ? body.user_id : '',
   };
 }

@@ -40,6 +40,39 @@ export interface PendingLink {
 export const FLOW_TTL_MINUTES = 10;
 const ER_DUP_ENTRY = 1062;
 
+/** A fitbit_oauth_state row as mysql2 returns it. */
+interface OAuthStateRecord extends RowDataPacket {
+  patient_id: string;
+  code_verifier: string;
+  time_zone: string | null;
+  started_by: string | null;
+  created_at: Date;
+}
+
+/** The columns fitbit_link and fitbit_link_pending share: the sealed tokens are VARBINARY (Buffer). */
+interface TokenColumns extends RowDataPacket {
+  patient_id: string;
+  fitbit_user_id: string;
+  access_token: Buffer;
+  refresh_token: Buffer;
+  access_expires_at: Date;
+  scope: string;
+  time_zone: string | null;
+}
+
+interface PendingLinkRecord extends TokenColumns {
+  started_by: string | null;
+  created_at: Date;
+}
+
+interface LinkRecord extends TokenColumns {
+  blocked_until: Date | null;
+}
+
+interface FitbitUserIdRecord extends RowDataPacket {
+  fitbit_user_id: string;
+}
+
 /** The Fitbit account is linked to another record already. */
 export class FitbitAccountTaken extends Error {}
 
@@ -60,7 +93,7 @@ export class FitbitStore {
 
   /** Each state is good for one callback: whoever deletes it first gets it. */
   async takeState(state: string): Promise<OAuthState | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM fitbit_oauth_state WHERE state = ?', [state]);
+    const [rows] = await this.pool.query<OAuthStateRecord[]>('SELECT * FROM fitbit_oauth_state WHERE state = ?', [state]);
     if (!rows[0]) return undefined;
     const [del] = await this.pool.query<ResultSetHeader>('DELETE FROM fitbit_oauth_state WHERE state = ?', [state]);
     if (del.affectedRows !== 1) return undefined;
@@ -101,7 +134,7 @@ export class FitbitStore {
   }
 
   async pending(confirmation: string): Promise<PendingLink | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
+    const [rows] = await this.pool.query<PendingLinkRecord[]>(
       `SELECT * FROM fitbit_link_pending WHERE confirmation = ? AND created_at >= NOW(3) - INTERVAL ? MINUTE`,
       [confirmation, FLOW_TTL_MINUTES],
     );
@@ -133,7 +166,7 @@ export class FitbitStore {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
+      const [rows] = await conn.query<FitbitUserIdRecord[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
         patientId,
       ]);
       const previous: string | undefined = rows[0]?.fitbit_user_id;
@@ -171,7 +204,7 @@ export class FitbitStore {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
+      const [rows] = await conn.query<FitbitUserIdRecord[]>('SELECT fitbit_user_id FROM fitbit_link WHERE patient_id = ? FOR UPDATE', [
         patientId,
       ]);
       await conn.query('DELETE FROM fitbit_link WHERE patient_id = ?', [patientId]);
@@ -194,7 +227,7 @@ export class FitbitStore {
   }
 
   async link(patientId: string): Promise<FitbitLink | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT * FROM fitbit_link WHERE patient_id = ?', [patientId]);
+    const [rows] = await this.pool.query<LinkRecord[]>('SELECT * FROM fitbit_link WHERE patient_id = ?', [patientId]);
     const r = rows[0];
     if (!r) return undefined;
     return {

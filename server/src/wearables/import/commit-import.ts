@@ -67,6 +67,7 @@ export async function commitImport(
       // Never leave the lock while a batch is still writing, whatever ended the loop.
       await settle(true);
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a batch's own rejection, rethrown as it came
     if (failure !== undefined) throw failure instanceof OutcomeError ? partiallyStored(failure, done, staged.batches) : failure;
   });
 }

@@ -51,7 +51,7 @@ const threads: ValidationThread[] = [];
 async function thread(source: WriteValidationSource): Promise<WriteChecks> {
   const t = startValidationThread(
     { source, warmUp: [] },
-    { problems: () => Promise.reject(new Error('checked in the main thread')), close: async () => undefined },
+    { problems: () => Promise.reject(new Error('checked in the main thread')), close: () => Promise.resolve() },
   );
   threads.push(t);
   assert.equal(await t.ready, true);

@@ -91,7 +91,9 @@ function nextReply(worker: Worker, signal?: AbortSignal): Promise<ThreadReply> {
     const onMessage = (reply: ThreadReply) => (done(), resolve(reply));
     const onError = (err: Error) => (done(), reject(err));
     const onExit = (code: number) => (done(), reject(new Error(`the JSON mapping thread stopped (exit code ${code})`)));
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's own reason, as signal.throwIfAborted() throws it
     const onAbort = () => (done(), reject(signal!.reason));
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's own reason, as signal.throwIfAborted() throws it
     if (signal?.aborted) return reject(signal.reason);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     signal?.addEventListener('abort', onAbort);

@@ -3,10 +3,13 @@
 // once and returns the index of the first character that cannot be there (the text's length when it ends too early).
 const WS = new Set([' ', '\t', '\n', '\r']);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+// eslint-disable-next-line no-control-regex -- RFC 8259 forbids unescaped U+0000-U+001F in strings: named on purpose
 const STRING_CHAR = /[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
-class Stop {
-  constructor(readonly at: number) {}
+class Stop extends Error {
+  constructor(readonly at: number) {
+    super(`not JSON from index ${at}`);
+  }
 }
 
 export function jsonSyntaxPosition(text: string): number | undefined {

@@ -23,7 +23,7 @@ const batch: Resource[] = files.examples.flatMap((r) => [
 
 /** The main thread's checks, counting the batches they are asked. */
 function spy(): WriteChecks & { asked: number } {
-  const s = { asked: 0, problems: (r: readonly Resource[]) => (s.asked++, mainThread.problems(r)), close: async () => undefined };
+  const s = { asked: 0, problems: (r: readonly Resource[]) => (s.asked++, mainThread.problems(r)), close: () => Promise.resolve() };
   return s;
 }
 

@@ -32,8 +32,8 @@ export type ThreadReply =
 
 interface Pending {
   resources: readonly Resource[];
-  resolve(problems: (string | undefined)[]): void;
-  reject(err: Error): void;
+  resolve: (problems: (string | undefined)[]) => void;
+  reject: (err: Error) => void;
 }
 
 export interface ValidationThread extends WriteChecks {

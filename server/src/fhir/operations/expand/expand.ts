@@ -24,16 +24,16 @@ const PARAMS: OperationParams = {
     activeOnly: 'boolean',
     excludeNested: 'boolean',
   },
-  refused: Object.fromEntries([
-    ...['context', 'contextDirection'].map((n) => [n, 'value sets are not chosen by context here']),
+  refused: Object.fromEntries<string>([
+    ...['context', 'contextDirection'].map((n): [string, string] => [n, 'value sets are not chosen by context here']),
     ['date', 'expansions are of the current definitions only'],
-    ...['includeDesignations', 'designation', 'displayLanguage'].map((n) => [
+    ...['includeDesignations', 'designation', 'displayLanguage'].map((n): [string, string] => [
       n,
       "displays come in the definitions' one language, without designations",
     ]),
     ['includeDefinition', 'the definitions are not returned'],
-    ...['excludeNotForUI', 'excludePostCoordinated'].map((n) => [n, 'not implemented']),
-    ...['exclude-system', 'system-version', 'check-system-version', 'force-system-version'].map((n) => [
+    ...['excludeNotForUI', 'excludePostCoordinated'].map((n): [string, string] => [n, 'not implemented']),
+    ...['exclude-system', 'system-version', 'check-system-version', 'force-system-version'].map((n): [string, string] => [
       n,
       'code system versions are those held',
     ]),
