@@ -5,9 +5,9 @@
 // (Patient/$export) to the local folder; the system-level export to Azurite. Resources/s and ratios to the baseline.
 // Each run is a process of its own (measure.ts) with the server's V8 flags, whose memory is sampled every 50 ms.
 // Usage: npm run bench:export -- [--resources 1000000] [--reuse] [--buffer-pool-mb 1024] [--skip azurite,patient]
-//   [--semi-space-mb 64]
+//   [--node-flags '--max-semi-space-size=64 ...'] (default: those of `npm start`)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,17 @@ import type { Measured } from './measure.js';
 const skip = new Set((args[args.indexOf('--skip') + 1] ?? '').split(',').filter(() => args.includes('--skip')));
 const wanted = option('resources', 1_000_000);
 const bufferPoolMb = option('buffer-pool-mb', 0);
-const semiSpaceMb = option('semi-space-mb', 64);
+/** The server's V8 flags, as `npm start` gives them (package.json), unless `--node-flags '...'` names others. */
+const serverFlags = (
+  args.includes('--node-flags')
+    ? (args[args.indexOf('--node-flags') + 1] ?? '')
+    : ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+        .split(/\s+/)
+        .filter((a) => a.startsWith('--'))
+        .join(' ') ?? '')
+)
+  .split(/\s+/)
+  .filter(Boolean);
 const perPatient = OBSERVATIONS_PER_PATIENT + 4;
 const patients = Math.ceil(wanted / perPatient);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -74,12 +84,12 @@ async function load(): Promise<number> {
 }
 
 /**
- * One measured run in a fresh process (measure.ts) with the server's V8 flags (`npm start`: a 64 MB young generation
- * semi-space), so that its memory is the run's own: not the loader's, not an earlier run's.
+ * One measured run in a fresh process (measure.ts) with the server's V8 flags (those of `npm start`), so that its
+ * memory is the run's own: not the loader's, not an earlier run's.
  */
 async function measured(run: 'baseline' | 'system' | 'patient', dir: string, blobEnv?: Record<string, string>): Promise<Measured> {
   const script = fileURLToPath(new URL('./measure.ts', import.meta.url));
-  const flags = [...process.execArgv, `--max-semi-space-size=${semiSpaceMb}`, '--expose-gc'];
+  const flags = [...process.execArgv, ...serverFlags, '--expose-gc'];
   const child = spawn(process.execPath, [...flags, script, url, run, dir, ...(blobEnv ? [JSON.stringify(blobEnv)] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
       `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, buffer pool ${(bpNow / 2 ** 20).toFixed(0)} MB, ${patients} patients`,
     );
     console.log(
-      `V8 young generation semi-space ${semiSpaceMb} MB; each run in its own process\n` +
+      `Node flags of each run (its own process): ${serverFlags.join(' ')}\n` +
         '| run | resources | seconds | resources/s | vs baseline | RSS ready MB | peak RSS MB | peak heap used MB | peak array buffers MB |\n' +
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );

@@ -85,7 +85,7 @@ async function keep(
 /** In a Patient compartment: of one of `patients`, or of any patient when the set is empty (Patient/$export). */
 function inCompartment(resource: Resource, patients: Set<string>, indexer: ResourceIndexer): boolean {
   if (resource.resourceType === 'Patient') return patients.size === 0 || patients.has(resource.id!);
-  const owners = indexer.compartments(resource.resourceType, indexer.storedRows(resource).reference);
+  const owners = indexer.patientsOf(resource);
   return patients.size === 0 ? owners.length > 0 : owners.some((p) => patients.has(p));
 }
 
