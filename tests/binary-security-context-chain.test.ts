@@ -98,7 +98,11 @@ test('writing through a chain needs write access to its end; a sixth link and a 
 
 test('a system-level export under a patient token holds the Binaries whose chain ends in its record only', async () => {
   const { access_token: a } = await f.patientToken('a', 'patient/*.rs');
-  const files = await downloadAll(f.server, await manifestOf(f.server, await kickOff(f.server, '$export?_type=Binary', { token: a }), a), a);
+  const files = await downloadAll(
+    f.server,
+    await manifestOf(f.server, await kickOff(f.server, '$export?_type=Binary', { token: a }), a),
+    a,
+  );
   const got = [...files.values()]
     .flat()
     .map((r: Resource) => r.id!)

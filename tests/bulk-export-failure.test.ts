@@ -63,12 +63,11 @@ test('an export whose output cannot be written: 500, naming the file it could no
   await new Promise((resolve) => setTimeout(resolve, 300));
   mkdirSync(blobs, { recursive: true });
   writeFileSync(join(blobs, id), 'not a folder');
-  assertFailed(await ended(status), new RegExp(`^Export ${id} failed: writing the output file Patient-1\\.ndjson failed .*logged with export job ${id}`), [
-    dir,
-    'ENOTDIR',
-    'EEXIST',
-    /\bmkdir\b/,
-  ]);
+  assertFailed(
+    await ended(status),
+    new RegExp(`^Export ${id} failed: writing the output file Patient-1\\.ndjson failed .*logged with export job ${id}`),
+    [dir, 'ENOTDIR', 'EEXIST', /\bmkdir\b/],
+  );
 });
 
 test('an export whose stored resources cannot be read: 500, naming the type it was reading, not the SQL or the tables', async () => {

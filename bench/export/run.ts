@@ -135,7 +135,12 @@ async function main(): Promise<void> {
     console.log(line(`export to the local folder (${local.files} files)`, local));
     if (patient) console.log(line(`Patient/$export to the local folder (${patient.files} files)`, patient));
     if (azure) console.log(line(`export to Azurite (${azure.files} blobs)`, azure));
-    for (const [name, r] of [['baseline', base], ['system', local], ['patient', patient], ['azurite', azure]] as const)
+    for (const [name, r] of [
+      ['baseline', base],
+      ['system', local],
+      ['patient', patient],
+      ['azurite', azure],
+    ] as const)
       if (r) console.log(`RSS MB over the ${name} run, by tenths: ${r.rssTimeline.join(' ')}`);
   } finally {
     if (bufferPoolMb > 0) await admin.query(`SET GLOBAL innodb_buffer_pool_size = ${bp}`);

@@ -145,12 +145,12 @@ export class ExportRunner {
       ]();
       const reading = `reading the stored ${type} resources`;
       // A read that fails inside an upload may reach us wrapped by the blob client: the step is noted where it failed.
-      let readFailed: unknown;
+      let readFailed: Error | undefined;
       const next = async () => {
         try {
           return await lines.next();
         } catch (err) {
-          readFailed = err;
+          readFailed = err instanceof Error ? err : new Error(String(err));
           throw err;
         }
       };
