@@ -21,4 +21,4 @@ COPY --from=build /app/smart-app/public ./smart-app/public
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=64", "--heap-growing-percent=100", "dist/server/src/main.js", "serve"]
+CMD ["node", "--max-semi-space-size=64", "dist/server/src/main.js", "serve"]

@@ -1,12 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=64 --heap-growing-percent=100
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `fibrotrack` command: runs the compiled server in dist/ when it is up to date with the sources (`npm run build`,
 // scripts/dist-state.mjs), else the TypeScript entry point through tsx.
 // A 64 MB young generation (V8's default is 16 MB): the server allocates briefly-lived objects at a high rate (parsed
 // bundles, index rows, SQL text), and scavenges were a quarter of its CPU time when storing an import (BENCHMARKS.md).
-// And an old generation let grow to at most twice what a full collection leaves (V8 lets it grow up to four times):
-// the server's live heap is about 75 MB, and V8's own growth let a long Bulk Data export (whose live memory is flat)
-// reach 530 MB of RSS with garbage awaiting collection; with it, under 400 MB at no measured cost (BENCHMARKS.md).
-// The flags take effect only on the command line, hence the shebang; `npm start` and the Dockerfile pass them too.
+// The flag takes effect only on the command line, hence the shebang; `npm start` passes it too.
 // `fibrotrack import` runs again as a child with V8's 16 MB young generation and a heap let grow by at most 25% over
 // what a full collection leaves: an import streams (its live memory is flat), and so its peak RSS for a 1 GB export
 // stays under 300 MB instead of the 670+ MB V8's own heap growth reaches, for about a fifth more time (BENCHMARKS.md).

@@ -26,9 +26,7 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
   const port = await freePort();
   const [command, args] =
-    nodeFlags.length > 0
-      ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', '--heap-growing-percent=100', BIN, 'serve']]
-      : [BIN, ['serve']];
+    nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', BIN, 'serve']] : [BIN, ['serve']];
   const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -15,6 +15,7 @@ export const MAX_ATTEMPTS = 3;
 /** Lines gathered into one write: few, large writes to the file or upload stream. */
 const CHUNK_BYTES = 64 * 1024;
 export const NDJSON = 'application/fhir+ndjson';
+const LINE_END = Buffer.from('\n');
 
 class Stopped extends Error {}
 
@@ -166,7 +167,7 @@ export class ExportRunner {
           let used = 0;
           while (!head.done && (resources === 0 || bytes < config.fileMaxBytes)) {
             const line = head.value;
-            const size = Buffer.byteLength(line) + 1;
+            const size = (typeof line === 'string' ? Buffer.byteLength(line) : line.length) + 1;
             resources++;
             bytes += size;
             if (used + size > CHUNK_BYTES && used > 0) {
@@ -174,9 +175,9 @@ export class ExportRunner {
               chunk = Buffer.allocUnsafe(CHUNK_BYTES);
               used = 0;
             }
-            if (size > CHUNK_BYTES) yield Buffer.from(`${line}\n`);
+            if (size > CHUNK_BYTES) yield Buffer.concat([typeof line === 'string' ? Buffer.from(line) : line, LINE_END]);
             else {
-              used += chunk.write(line, used);
+              used += typeof line === 'string' ? chunk.write(line, used) : line.copy(chunk, used);
               chunk[used++] = 0x0a;
             }
             head = await next();
