@@ -106,6 +106,29 @@ test('a refused raw upload leaves no object; a refused JSON write uploads none',
   assert.deepEqual(traffic.names('PUT'), [], 'content of a write refused (403) or stale (412) is never uploaded');
 });
 
+test('a raw update refused after its body was streamed (403, 412) leaves no object: the upload is removed again', async () => {
+  const { access_token: a } = await f.patientToken('a', 'patient/*.cruds');
+  const rawPut = (id: string, headers: Record<string, string> = {}) =>
+    f.server.http
+      .put(`/fhir/Binary/${id}`)
+      .set({ Authorization: `Bearer ${a}`, 'Content-Type': 'application/pdf', 'X-Security-Context': 'Patient/a', ...headers })
+      .send(pdf(31));
+  // Binary b is Patient/b's as stored: a's token may not replace it, whatever the new securityContext says.
+  assertForbidden(await rawPut(bin.b), /securityContext Patient\/b/);
+  const refused = [...new Set(traffic.names('PUT'))];
+  assert.equal(refused.length, 1, 'streamed to the blob store before the write was judged');
+  assert.deepEqual([...new Set(traffic.names('DELETE'))], refused, 'and removed once it was refused');
+  traffic.reset();
+  const stale = await rawPut(bin.a, { 'If-Match': 'W/"99"' });
+  assert.equal(stale.status, 412, stale.text);
+  const staleUpload = [...new Set(traffic.names('PUT'))];
+  assert.equal(staleUpload.length, 1);
+  assert.deepEqual([...new Set(traffic.names('DELETE'))], staleUpload, 'removed after the 412 too');
+  const { access_token: system } = await f.backendToken('system/*.rs');
+  const still = await rawGet(f.server.http, `Binary/${bin.b}`, { Authorization: `Bearer ${system}` });
+  assert.ok(still.body.equals(png(40, 1)), 'Binary b keeps its content');
+});
+
 test('a transaction that fails after a large Binary entry leaves no object; one that commits keeps exactly its own', async () => {
   const big = {
     resourceType: 'Binary',

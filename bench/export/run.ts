@@ -1,24 +1,39 @@
 // bench/export: Bulk Data $export throughput at 1M+ resources. The search benchmark's generator (bench/search)
 // builds the records; they are stored as the write path stores them (one resource row and one JSON history row
 // each; search indexes are not needed by a system export). Then, in the same run: the baseline, a SELECT of the
-// same stored JSON rows streamed to a file; the export to the local folder; the export to Azurite. Resources/s,
-// ratios to the baseline, and this process's RSS sampled every 100 ms (the export runs in-process).
-// Usage: npm run bench:export -- [--resources 1000000] [--reuse] [--buffer-pool-mb 1024] [--skip azurite]
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+// same stored JSON rows streamed to a file; a system-level export to the local folder; a patient-level export
+// (Patient/$export) to the local folder; the system-level export to Azurite. Resources/s and ratios to the baseline.
+// Each run is a process of its own (measure.ts) with the server's V8 flags, whose memory is sampled every 50 ms.
+// Usage: npm run bench:export -- [--resources 1000000] [--reuse] [--buffer-pool-mb 1024] [--skip azurite,patient]
+//   [--node-flags '--max-semi-space-size=64 ...'] (default: those of `npm start`)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import mysql from 'mysql2/promise';
-import mysqlCallback from 'mysql2';
 import { buildFhirServices } from '../../server/src/fhir-services.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startAzurite } from '../../tests/support/azurite.js';
 import { OBSERVATIONS_PER_PATIENT, medicationsBundle, patientBundles } from '../search/generate.js';
 import { args, option } from '../support/options.js';
+import type { Measured } from './measure.js';
 
 const skip = new Set((args[args.indexOf('--skip') + 1] ?? '').split(',').filter(() => args.includes('--skip')));
 const wanted = option('resources', 1_000_000);
 const bufferPoolMb = option('buffer-pool-mb', 0);
+/** The server's V8 flags, as `npm start` gives them (package.json), unless `--node-flags '...'` names others. */
+const serverFlags = (
+  args.includes('--node-flags')
+    ? (args[args.indexOf('--node-flags') + 1] ?? '')
+    : ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+        .split(/\s+/)
+        .filter((a) => a.startsWith('--'))
+        .join(' ') ?? '')
+)
+  .split(/\s+/)
+  .filter(Boolean);
 const perPatient = OBSERVATIONS_PER_PATIENT + 4;
 const patients = Math.ceil(wanted / perPatient);
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -68,56 +83,21 @@ async function load(): Promise<number> {
   return pk - first;
 }
 
-function sampleRss(): { stop(): number } {
-  let max = process.memoryUsage.rss();
-  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage.rss())), 100);
-  return { stop: () => (clearInterval(timer), Math.max(max, process.memoryUsage.rss())) };
-}
-
-/** The baseline: every current resource's stored JSON, streamed by one SELECT into one ndjson file. */
-async function baseline(dir: string): Promise<{ resources: number; seconds: number; rssMb: number }> {
-  const conn = mysqlCallback.createConnection(url);
-  const out = createWriteStream(join(dir, 'baseline.ndjson'));
-  const rss = sampleRss();
-  const start = performance.now();
-  let resources = 0;
-  const rows = conn
-    .query(
-      'SELECT h.content FROM resource r JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = r.version_id WHERE r.deleted = 0 ORDER BY r.res_type, r.pk',
-    )
-    .stream();
-  for await (const row of rows as AsyncIterable<{ content: string }>) {
-    resources++;
-    if (!out.write(`${row.content}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  const seconds = (performance.now() - start) / 1000;
-  conn.end();
-  return { resources, seconds, rssMb: rss.stop() / 2 ** 20 };
-}
-
-/** A system-level export, all types, run by this process as a node runs it; timed from kick-off to done. */
-async function exportRun(env: Record<string, string>): Promise<{ resources: number; seconds: number; rssMb: number; files: number }> {
-  const services = await buildFhirServices(
-    loadConfig({ DATABASE_URL: url, AUTH_MODE: 'open', EXPORT_SETTLE_MS: '0', EXPORT_POLL_MS: '600000', ...env }),
-  );
-  try {
-    services.bulk.start();
-    global.gc?.();
-    const rss = sampleRss();
-    const start = performance.now();
-    const id = await services.bulk.kickOff('bench', { level: 'system', types: [], typeFilters: {} }, undefined);
-    await services.bulk.idle();
-    const seconds = (performance.now() - start) / 1000;
-    const status = await services.bulk.status(id, undefined, 'http://bench');
-    if (status.state !== 'done') throw new Error(`export ${status.state}: ${JSON.stringify(status)}`);
-    const resources = status.manifest.output.reduce((n, f) => n + f.count, 0);
-    await services.bulk.discard(id);
-    return { resources, seconds, rssMb: rss.stop() / 2 ** 20, files: status.manifest.output.length };
-  } finally {
-    await services.close();
-  }
+/**
+ * One measured run in a fresh process (measure.ts) with the server's V8 flags (those of `npm start`), so that its
+ * memory is the run's own: not the loader's, not an earlier run's.
+ */
+async function measured(run: 'baseline' | 'system' | 'patient', dir: string, blobEnv?: Record<string, string>): Promise<Measured> {
+  const script = fileURLToPath(new URL('./measure.ts', import.meta.url));
+  const flags = [...process.execArgv, ...serverFlags, '--expose-gc'];
+  const child = spawn(process.execPath, [...flags, script, url, run, dir, ...(blobEnv ? [JSON.stringify(blobEnv)] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${run} run exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as Measured;
 }
 
 async function main(): Promise<void> {
@@ -127,28 +107,41 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-export-'));
   try {
     if (!args.includes('--reuse')) console.error(`stored ${await load()} resources`);
-    const base = await baseline(dir);
-    const local = await exportRun({ BLOB_DIR: dir });
-    let azure: Awaited<ReturnType<typeof exportRun>> | undefined;
+    const base = await measured('baseline', dir);
+    const local = await measured('system', dir);
+    const patient = skip.has('patient') ? undefined : await measured('patient', dir);
+    let azure: Measured | undefined;
     if (!skip.has('azurite')) {
       const azurite = await startAzurite();
       try {
-        azure = await exportRun({ BLOB_CONNECTION_STRING: azurite.connectionString, BLOB_CONTAINER: 'bench' });
+        azure = await measured('system', dir, { BLOB_CONNECTION_STRING: azurite.connectionString, BLOB_CONTAINER: 'bench' });
       } finally {
         await azurite.stop();
       }
     }
     const [[{ bpNow }]] = (await admin.query('SELECT @@innodb_buffer_pool_size AS bpNow')) as unknown as [[{ bpNow: number }]];
     const rate = (r: { resources: number; seconds: number }) => r.resources / r.seconds;
-    const line = (name: string, r: { resources: number; seconds: number; rssMb: number }) =>
-      `| ${name} | ${r.resources} | ${r.seconds.toFixed(1)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(base)).toFixed(2)} | ${r.rssMb.toFixed(0)} |`;
+    const line = (name: string, r: Measured) =>
+      `| ${name} | ${r.resources} | ${r.seconds.toFixed(1)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(base)).toFixed(2)} | ${r.readyRssMb} | ${r.peakRssMb} | ${r.peakHeapUsedMb} | ${r.peakArrayBuffersMb} |`;
     console.log(
       `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, buffer pool ${(bpNow / 2 ** 20).toFixed(0)} MB, ${patients} patients`,
     );
-    console.log('| run | resources | seconds | resources/s | vs baseline | max RSS MB |\n| --- | --- | --- | --- | --- | --- |');
+    console.log(
+      `Node flags of each run (its own process): ${serverFlags.join(' ')}\n` +
+        '| run | resources | seconds | resources/s | vs baseline | RSS ready MB | peak RSS MB | peak heap used MB | peak array buffers MB |\n' +
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     console.log(line('baseline: SELECT streamed to a file', base));
     console.log(line(`export to the local folder (${local.files} files)`, local));
+    if (patient) console.log(line(`Patient/$export to the local folder (${patient.files} files)`, patient));
     if (azure) console.log(line(`export to Azurite (${azure.files} blobs)`, azure));
+    for (const [name, r] of [
+      ['baseline', base],
+      ['system', local],
+      ['patient', patient],
+      ['azurite', azure],
+    ] as const)
+      if (r) console.log(`RSS MB over the ${name} run, by tenths: ${r.rssTimeline.join(' ')}`);
   } finally {
     if (bufferPoolMb > 0) await admin.query(`SET GLOBAL innodb_buffer_pool_size = ${bp}`);
     await admin.end();

@@ -17,7 +17,8 @@ export class LocalBlobStore implements BlobStore {
     const path = join(this.root, checkName(name));
     await mkdir(dirname(path), { recursive: true });
     const out = createWriteStream(path);
-    await pipeline(Readable.from(source), out);
+    // Two chunks read ahead at most: the source is pulled as the file takes it.
+    await pipeline(Readable.from(source, { highWaterMark: 2 }), out);
     return out.bytesWritten;
   }
 

@@ -14,6 +14,7 @@ import { typeFilterRequest } from './type-filter.js';
 
 /** Resources per batch: one query, and at most one _typeFilter search per filter (search pages hold 1000). */
 export const EXPORT_BATCH = 1000;
+const NEWLINE = 0x0a;
 
 export interface LineDeps {
   store: ExportStore;
@@ -35,7 +36,8 @@ export interface WalkOptions {
   onBatch(kept: number): Promise<void>;
 }
 
-export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptions): AsyncGenerator<string> {
+/** The lines of one type: each a resource's JSON, without its line break, as stored bytes or as text. */
+export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptions): AsyncGenerator<Buffer | string> {
   const { spec } = opts;
   const since = spec.since ? new Date(spec.since) : undefined;
   const patients = spec.level === 'system' ? undefined : new Set(spec.patients ?? []);
@@ -50,8 +52,8 @@ export async function* exportLines(type: string, deps: LineDeps, opts: WalkOptio
     await opts.onBatch(kept.length);
     for (const line of kept) {
       if (deps.binary && type === 'Binary' && line.includes(BLOB_CONTENT_URL))
-        yield JSON.stringify(await deps.binary.hydrate(JSON.parse(line) as Binary));
-      else yield line.includes('\n') ? stringifyExact(parseExact(line)) : line;
+        yield JSON.stringify(await deps.binary.hydrate(JSON.parse(line.toString('utf8')) as Binary));
+      else yield line.includes(NEWLINE) ? stringifyExact(parseExact(line.toString('utf8'))) : line;
     }
   }
 }
@@ -63,8 +65,8 @@ async function keep(
   opts: WalkOptions,
   patients: Set<string> | undefined,
   filters: string[],
-): Promise<string[]> {
-  let candidates = rows.map((r) => ({ content: r.content, resource: JSON.parse(r.content) as Resource }));
+): Promise<Buffer[]> {
+  let candidates = rows.map((r) => ({ content: r.content, resource: JSON.parse(r.content.toString('utf8')) as Resource }));
   if (patients !== undefined) candidates = candidates.filter((c) => inCompartment(c.resource, patients, deps.indexer));
   if (opts.access) {
     const readable = new Set(await opts.access.keep(candidates.map((c) => c.resource)));
@@ -85,7 +87,7 @@ async function keep(
 /** In a Patient compartment: of one of `patients`, or of any patient when the set is empty (Patient/$export). */
 function inCompartment(resource: Resource, patients: Set<string>, indexer: ResourceIndexer): boolean {
   if (resource.resourceType === 'Patient') return patients.size === 0 || patients.has(resource.id!);
-  const owners = indexer.compartments(resource.resourceType, indexer.storedRows(resource).reference);
+  const owners = indexer.patientsOf(resource);
   return patients.size === 0 ? owners.length > 0 : owners.some((p) => patients.has(p));
 }
 

@@ -7,6 +7,7 @@ import type { AccessContext } from '../fhir/access-context.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { BulkConfig } from './bulk-config.js';
 import { exportLines, type LineDeps } from './export-lines.js';
+import { ExportFailure, logReason, publicReason } from './export-failure.js';
 import type { ExportAccess, ExportAccessFor, ExportSpec } from './export-spec.js';
 import type { ExportJobRow } from '../store/mysql/export-store.js';
 
@@ -14,8 +15,14 @@ export const MAX_ATTEMPTS = 3;
 /** Lines gathered into one write: few, large writes to the file or upload stream. */
 const CHUNK_BYTES = 64 * 1024;
 export const NDJSON = 'application/fhir+ndjson';
+const LINE_END = Buffer.from('\n');
 
 class Stopped extends Error {}
+
+/** What a job is doing, for the words of its failure (export-failure.ts). */
+interface Progress {
+  step: string;
+}
 
 export interface RunnerDeps extends LineDeps {
   blob: BlobStore;
@@ -79,17 +86,23 @@ export class ExportRunner {
     if (this.closing || !(await store.claim(id, this.owner, config.leaseSeconds))) return;
     const job = await store.get(id);
     if (!job) return;
+    const progress: Progress = { step: 'preparing the export' };
     try {
       if (job.attempts > MAX_ATTEMPTS)
-        throw new Error(`the export was interrupted ${MAX_ATTEMPTS} times (its server stopped) and was given up`);
+        throw new ExportFailure(`the export was interrupted ${MAX_ATTEMPTS} times (its server stopped) and was given up`);
+      progress.step = 'removing the output files of an earlier attempt';
       await store.clearFiles(id);
       await blob.removePrefix(`${id}/`);
+      progress.step = 'preparing the export';
       // Writes begun before transactionTime commit within the settle time; closing cuts the wait short.
       while (Date.now() < job.transactionTime.getTime() + config.settleMs) {
         if (this.closing) throw new Stopped();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const processed = this.deps.snapshotReads ? await this.deps.snapshotReads(() => this.export(job)) : await this.export(job);
+      const processed = this.deps.snapshotReads
+        ? await this.deps.snapshotReads(() => this.export(job, progress))
+        : await this.export(job, progress);
+      progress.step = 'recording the finished export';
       if (!(await store.finish(id, this.owner, processed, config.retentionSeconds))) throw new Stopped();
     } catch (err) {
       const now = await store.get(id).catch(() => undefined);
@@ -100,21 +113,21 @@ export class ExportRunner {
         if (!now || now.state === 'cancelled') await blob.removePrefix(`${id}/`);
         return;
       }
-      const message = err instanceof Error ? err.message : String(err);
-      this.deps.log(`export job ${id} failed: ${message}`);
-      await store.fail(id, message, config.retentionSeconds).catch(() => undefined);
+      this.deps.log(`export job ${id}: ${logReason(err, progress.step)}`);
+      await store.fail(id, publicReason(err, progress.step, id), config.retentionSeconds).catch(() => undefined);
     }
   }
 
-  /** Writes every file of the job; returns how many resources they hold. */
-  private async export(job: ExportJobRow): Promise<number> {
+  /** Writes every file of the job; returns how many resources they hold. `progress.step` follows what it does. */
+  private async export(job: ExportJobRow, progress: Progress): Promise<number> {
     const { store, blob, config } = this.deps;
     const spec = JSON.parse(job.spec) as ExportSpec;
     let access: ExportAccess | undefined;
     if (job.access !== null) {
-      if (!this.accessFor) throw new Error('this node cannot check the grant the export was started with');
+      if (!this.accessFor) throw new ExportFailure('this server cannot check the grant the export was started with');
       access = this.accessFor(JSON.parse(job.access) as AccessContext);
     }
+    progress.step = 'listing the stored resource types';
     const stored = await store.storedTypes();
     const wanted = spec.types.length > 0 ? spec.types : stored;
     const types = wanted.filter(
@@ -131,28 +144,58 @@ export class ExportRunner {
       const lines = exportLines(type, this.deps, { spec, asOf: job.transactionTime, ...(access ? { access } : {}), onBatch })[
         Symbol.asyncIterator
       ]();
-      let head = await lines.next();
+      const reading = `reading the stored ${type} resources`;
+      // A read that fails inside an upload may reach us wrapped by the blob client: the step is noted where it failed.
+      let readFailed: Error | undefined;
+      const next = async () => {
+        try {
+          return await lines.next();
+        } catch (err) {
+          readFailed = err instanceof Error ? err : new Error(String(err));
+          throw err;
+        }
+      };
+      progress.step = reading;
+      let head = await next();
       for (let part = 1; !head.done; part++) {
         let resources = 0;
         let bytes = 0;
-        async function* file() {
-          let chunk = '';
+        // Lines are encoded straight into 64 KiB Buffers (memory outside V8's heap), one Buffer per write: no
+        // ndjson text is built on the heap, so the heap holds little more than the batch being walked (BENCHMARKS.md).
+        async function* file(): AsyncGenerator<Buffer> {
+          let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+          let used = 0;
           while (!head.done && (resources === 0 || bytes < config.fileMaxBytes)) {
-            const line = `${head.value}\n`;
+            const line = head.value;
+            const size = (typeof line === 'string' ? Buffer.byteLength(line) : line.length) + 1;
             resources++;
-            bytes += Buffer.byteLength(line);
-            chunk += line;
-            if (chunk.length >= CHUNK_BYTES) {
-              yield chunk;
-              chunk = '';
+            bytes += size;
+            if (used + size > CHUNK_BYTES && used > 0) {
+              yield chunk.subarray(0, used);
+              chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+              used = 0;
             }
-            head = await lines.next();
+            if (size > CHUNK_BYTES) yield Buffer.concat([typeof line === 'string' ? Buffer.from(line) : line, LINE_END]);
+            else {
+              used += typeof line === 'string' ? chunk.write(line, used) : line.copy(chunk, used);
+              chunk[used++] = 0x0a;
+            }
+            head = await next();
           }
-          if (chunk) yield chunk;
+          if (used > 0) yield chunk.subarray(0, used);
         }
         const name = `${job.id}/${type}-${part}.ndjson`;
-        await blob.put(name, file(), NDJSON);
+        progress.step = `writing the output file ${type}-${part}.ndjson`;
+        try {
+          await blob.put(name, file(), NDJSON);
+        } catch (err) {
+          if (readFailed === undefined) throw err;
+          progress.step = reading;
+          throw readFailed instanceof Stopped || err instanceof Stopped ? new Stopped() : readFailed;
+        }
+        progress.step = `recording the output file ${type}-${part}.ndjson`;
         await store.addFile(job.id, this.owner, { seq: ++seq, type, name, resources, bytes });
+        progress.step = reading;
       }
     }
     return processed;

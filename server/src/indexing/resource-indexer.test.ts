@@ -1,5 +1,7 @@
 // Tests of the index rows of hand-made resources, through both evaluators. https://hl7.org/fhir/R4/search.html#ptypes
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Resource } from 'fhir/r4.js';
 import { loadR4Definitions } from '../definitions/r4-definitions.js';
@@ -255,4 +257,18 @@ test('without a base URL every absolute reference keeps its url', () => {
     subject: { reference: `${BASE}/Patient/p2` },
   } as Resource);
   assert.deepEqual(of(rows.reference, 'subject'), [{ targetType: 'Patient', targetId: 'p2', url: `${BASE}/Patient/p2` }]);
+});
+
+test('patientsOf (compartment parameters alone) gives the compartments of the stored rows, for every official R4 example', () => {
+  const dir = fileURLToPath(new URL('../../../node_modules/hl7.fhir.r4.examples/', import.meta.url));
+  const indexer = createResourceIndexer(defs, BASE);
+  let inSome = 0;
+  for (const file of readdirSync(dir).filter((f) => /^[A-Z][A-Za-z]+-.+\.json$/.test(f))) {
+    const resource = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Resource;
+    if (!defs.isResourceType(resource.resourceType)) continue;
+    const expected = indexer.compartments(resource.resourceType, indexer.storedRows(resource).reference);
+    assert.deepEqual(indexer.patientsOf(resource), expected, file);
+    if (expected.length > 0) inSome++;
+  }
+  assert.ok(inSome > 300, `examples in some Patient compartment: ${inSome}`);
 });

@@ -8,6 +8,7 @@ import { dedupeTail, ROW_FIELDS } from './dedupe-rows.js';
 import { finishRows, type FinishedRows } from './finished-rows.js';
 import type { IndexRows } from './index-rows.js';
 import { patientCompartments } from './compartments.js';
+import { patientCompartmentParams } from '../fhir-values/patient-compartment.js';
 import { StepResolver } from './path-steps.js';
 import { rowAdders } from './value-rows.js';
 import { contentText } from './content-text.js';
@@ -35,6 +36,11 @@ export interface ResourceIndexer {
   compartments(type: string, references: IndexRows['reference']): string[];
   /** storedRows finished for the search tables (finished-rows.ts), with the resource's compartments. */
   rowsToStore(resource: Resource): FinishedRows;
+  /**
+   * The Patient ids whose compartment the resource is in: compartments(type, storedRows(r).reference), computed from
+   * the compartment parameters' expressions alone (a patient-level export asks it of every resource).
+   */
+  patientsOf(resource: Resource): string[];
 }
 
 /**
@@ -49,6 +55,7 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   const target: { rows: IndexRows } = { rows: emptyRows() };
   const byType = new Map<string, CompiledSearchParam[]>();
   const composites = new Map<string, CompiledComposite[]>();
+  const compartmentParams = new Map<string, CompiledSearchParam[]>();
 
   const compile = (type: string): CompiledSearchParam[] => {
     const params: CompiledSearchParam[] = [];
@@ -77,13 +84,17 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
   };
 
   let revision = defs.revision?.();
-  const rowsOf = (resource: Resource, withDerived: boolean): IndexRows => {
-    // Runtime SearchParameters (definitions/runtime-params.ts) changed: compile again.
+  // Runtime SearchParameters (definitions/runtime-params.ts) changed: compile again.
+  const fresh = () => {
     if (defs.revision && defs.revision() !== revision) {
       byType.clear();
       composites.clear();
+      compartmentParams.clear();
       revision = defs.revision();
     }
+  };
+  const rowsOf = (resource: Resource, withDerived: boolean): IndexRows => {
+    fresh();
     const params = byType.get(resource.resourceType) ?? compile(resource.resourceType);
     const rows = emptyRows();
     target.rows = rows;
@@ -100,8 +111,34 @@ export function createResourceIndexer(defs: Definitions, baseUrl = '', fastPath 
 
   const compartments = patientCompartments(defs);
   const content = contentText(defs);
+  // The reference parameters patientCompartments reads for a type (its own, and those a derived one is made of).
+  const compartmentParamsOf = (type: string): CompiledSearchParam[] => {
+    const known = compartmentParams.get(type);
+    if (known) return known;
+    const wanted = new Set(patientCompartmentParams(defs, type).flatMap((p) => [p, ...(derived(type, p)?.from ?? [])]));
+    const params: CompiledSearchParam[] = [];
+    for (const def of defs.searchParams(type).values()) {
+      const add = adders[def.type];
+      if (def.type !== 'reference' || !add || !def.expression || !wanted.has(def.code) || derived(type, def.code)) continue;
+      const code = def.code;
+      params.push({
+        table: 'reference',
+        evaluate: compileParam(def.expression, type, (valueType, value) => add(target.rows, code, valueType, value), resolver),
+        derived: false,
+      });
+    }
+    compartmentParams.set(type, params);
+    return params;
+  };
   return {
     compartments,
+    patientsOf: (resource) => {
+      fresh();
+      const rows = emptyRows();
+      target.rows = rows;
+      for (const p of compartmentParamsOf(resource.resourceType)) p.evaluate(resource);
+      return compartments(resource.resourceType, rows.reference);
+    },
     index: (resource) => rowsOf(resource, true),
     storedRows: (resource) => rowsOf(resource, false),
     rowsToStore: (resource) => {

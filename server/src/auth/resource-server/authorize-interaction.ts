@@ -35,7 +35,9 @@
 //      one batch, security-contexts.ts) readable for a read or search, writable (create or update, with rule 8's
 //      write rule, so never another patient's or shared data under patient/ scopes) for a create, update or delete.
 //      A securityContext that is not stored here reaches no one. A Binary without one is in no patient's record
-//      and beyond patient/ scopes. So no Binary is ever unrestricted: every path checks each one.
+//      and beyond patient/ scopes. So no Binary is ever unrestricted: every path checks each one. A securityContext
+//      that is itself a Binary with a securityContext is judged the same way, link by link: at most
+//      MAX_CONTEXT_DEPTH links, and a chain that comes back to a Binary already on it reaches no one.
 //   9. Chains and _has reach only resources the token may search (confine-chains.ts applies it);
 //      _include/_revinclude results only resources it may read or search.
 import type { Binary, Resource } from 'fhir/r4.js';
@@ -122,6 +124,9 @@ export interface DataCheck {
 }
 
 export type ContextTargets = ReadonlyMap<string, Resource>;
+
+/** Links of securityContext followed from a Binary (Binary -> Binary -> ... -> its record) before refusing. */
+export const MAX_CONTEXT_DEPTH = 5;
 
 /** The local resource a Binary's securityContext names, or undefined when it has none (or names another server's). */
 export function securityContextOf(resource: Resource): { type: string; id: string } | undefined {
@@ -248,6 +253,7 @@ export class AccessPolicy {
     context: { type: string; id: string },
     opts: DataCheck,
     what = '',
+    chain: readonly string[] = [],
   ): string | undefined {
     const ref = `Binary/${binary.id ?? '(new)'}${what ? ` (${what})` : ''}`;
     const named = `${context.type}/${context.id}`;
@@ -266,6 +272,8 @@ export class AccessPolicy {
     if (!target)
       return `${ref}: its securityContext ${named} is not stored here (or is deleted), and a Binary is reached only as its securityContext is`;
     const writes = granted.some((l) => !READS.includes(l));
+    const next = securityContextOf(target);
+    if (next) return this.whyNotChained(wanted, granted, ref, target, next, opts, [...chain, `Binary/${binary.id ?? '(new)'}`]);
     if (granted.some((l) => READS.includes(l)) && this.scopeAllows('r', target, true)) return undefined;
     if (writes && (['c', 'u'] as const).some((l) => this.scopeAllows(l, target, true))) return undefined;
     if (!writes)
@@ -275,6 +283,39 @@ export class AccessPolicy {
     return (
       `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: writing a Binary follows its securityContext ${named}, ` +
       `which this token may not write (create or update)${problem ? `: ${problem}` : ''}`
+    );
+  }
+
+  /**
+   * Rule 8b along a chain: `binary`'s securityContext is `target`, itself a Binary whose securityContext is `next`.
+   * Reading `binary` needs `target` readable, writing it needs `target` writable, each judged by its own context in
+   * turn; `chain` holds the Binaries passed before `target` (its length + 1 is the links followed to reach `next`);
+   * a cycle, or more than MAX_CONTEXT_DEPTH links, is refused.
+   */
+  private whyNotChained(
+    wanted: readonly Permission[],
+    granted: readonly Permission[],
+    ref: string,
+    target: Resource,
+    next: { type: string; id: string },
+    opts: DataCheck,
+    chain: readonly string[],
+  ): string | undefined {
+    const named = `Binary/${target.id}`;
+    const path = [...chain, named, `${next.type}/${next.id}`].join(' -> ');
+    if (chain.includes(named) || chain.includes(`${next.type}/${next.id}`))
+      return `${ref}: its securityContext chain ${path} comes back to a Binary already on it, so it leads to no record and reaches no one`;
+    if (chain.length + 1 > MAX_CONTEXT_DEPTH)
+      return `${ref}: its securityContext chain ${path} is longer than ${MAX_CONTEXT_DEPTH} links, the most this server follows`;
+    const reads = granted.some((l) => READS.includes(l));
+    const writes = granted.some((l) => !READS.includes(l));
+    const why =
+      (reads ? this.whyNotBinary(['r'], target, next, { ...opts, constraints: true }, '', chain) : 'not asked') &&
+      (writes ? this.whyNotBinary(['c', 'u'], target, next, { ...opts, constraints: true }, '', chain) : 'not asked');
+    if (!why) return undefined;
+    return (
+      `${this.describe()} do not allow ${letterNames(wanted)} on ${ref}: access to a Binary follows its securityContext ${named}, ` +
+      `which this token may not ${writes ? 'write' : 'read'} (${why})`
     );
   }
 

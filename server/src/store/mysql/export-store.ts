@@ -31,10 +31,14 @@ export interface ExportFileRow {
   bytes: number;
 }
 
-/** One stored version as of the snapshot: its resource pk (the walk's cursor) and its JSON. */
+/**
+ * One stored version as of the snapshot: its resource pk (the walk's cursor) and its JSON as UTF-8 bytes. Bytes, not
+ * a string: a batch's text then lives outside V8's heap, and a batch alive while the next rows arrive is not copied
+ * into the old generation as strings (BENCHMARKS.md, export memory); the unchecked path writes them as they are.
+ */
 export interface SnapshotRow {
   pk: number;
-  content: string;
+  content: Buffer;
 }
 
 /** An export_job row as mysql2 returns it (DATETIME columns as Date, the BIGINT counter possibly as a string). */
@@ -234,7 +238,7 @@ export class ExportStore {
     // moves past them too.
     const rows = await this.reading((run) =>
       run<RowDataPacket[]>({
-        text: `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, h.content, NULL) AS content
+        text: `SELECT r.pk, IF(h.deleted = 0 ${since ? 'AND h.last_updated > ?' : ''}, CAST(h.content AS BINARY), NULL) AS content
        FROM resource r
        LEFT JOIN resource_history h ON h.resource_pk = r.pk AND h.version_id = IF(r.last_updated <= ?, r.version_id,
          (SELECT MAX(h2.version_id) FROM resource_history h2 WHERE h2.resource_pk = r.pk AND h2.last_updated <= ?))
@@ -243,7 +247,7 @@ export class ExportStore {
       }),
     );
     const out: SnapshotRow[] = [];
-    for (const r of rows) if (r.content !== null) out.push({ pk: Number(r.pk), content: String(r.content) });
+    for (const r of rows) if (r.content !== null) out.push({ pk: Number(r.pk), content: r.content as Buffer });
     return { rows: out, lastPk: rows.length > 0 ? Number(rows[rows.length - 1].pk) : -1 };
   }
 }
