@@ -5,7 +5,7 @@ import type { Resource, SearchParameter } from 'fhir/r4.js';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { WriteCapabilities } from './connect.js';
-import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
+import { clearIndexRows, WriteBuffer } from './write-buffer.js';
 
 export type ReindexState = 'queued' | 'running' | 'done' | 'failed' | 'superseded';
 
@@ -35,17 +35,17 @@ export interface ParamState {
 export const STALE_SECONDS = 60;
 
 const toJob = (r: RowDataPacket): ReindexJob => ({
-  id: r.id,
-  type: r.res_type,
-  state: r.state,
-  reason: r.reason,
+  id: String(r.id),
+  type: String(r.res_type),
+  state: r.state as ReindexState,
+  reason: String(r.reason),
   total: Number(r.total),
   processed: Number(r.processed),
   cursorPk: Number(r.cursor_pk),
-  error: r.error,
-  createdAt: r.created_at,
-  heartbeatAt: r.heartbeat_at,
-  finishedAt: r.finished_at,
+  error: r.error === null ? null : String(r.error),
+  createdAt: r.created_at as Date,
+  heartbeatAt: r.heartbeat_at as Date,
+  finishedAt: r.finished_at as Date | null,
 });
 
 export class ReindexStore {
@@ -166,7 +166,7 @@ export class ReindexStore {
       );
       if (rows.length > 0) {
         const pks = rows.map((r) => Number(r.pk));
-        for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk IN (?)`, [pks]);
+        await clearIndexRows(conn, job.type, pks);
         const buffer = new WriteBuffer(this.capabilities);
         for (const r of rows) {
           const resource = JSON.parse(String(r.content)) as Resource;
