@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** Run as the command itself, so with the Node flags of its shebang (the young generation's size). */
 const BIN = fileURLToPath(new URL('../../bin/fibrotrack.js', import.meta.url));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as { port: number }).port;
@@ -22,9 +22,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `nodeFlags` (e.g. --cpu-prof, which NODE_OPTIONS refuses): run with node and these flags, the shebang's included. */
+/**
+ * `nodeFlags` (e.g. --cpu-prof, which NODE_OPTIONS refuses): run with node and these flags, the shebang's included.
+ * `env.PORT`: listen there (when BASE_URL must name the port, as in AUTH_MODE=smart); else on a free port.
+ */
 export async function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const [command, args] =
     nodeFlags.length > 0 ? [process.execPath, [...nodeFlags, '--max-semi-space-size=64', BIN, 'serve']] : [BIN, ['serve']];
   const child = spawn(command, args, {

@@ -49,6 +49,8 @@ export interface Config {
   profilesDir: string;
   /** REQUIRE_PROFILES=true: pain, medication and wearable resources must meet their FibroTrack profile on write. */
   requireProfiles: boolean;
+  /** STATS_ROLLUP=false: Observation/$stats reads every raw value instead of the daily rollup (kept either way). */
+  statsRollup: boolean;
   /** TOKEN_CACHE_MS: how long a node takes a verified access token as valid without looking it up again (0: never). */
   tokenCacheMs: number;
   /** AUTH_MODE=smart: FHIR API requests per client per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env): Config {
     requireProfiles: optionalBoolVar(env, 'REQUIRE_PROFILES') ?? false,
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 1200),
     tokenCacheMs: intVar(env, 'TOKEN_CACHE_MS', 5000),
+    statsRollup: optionalBoolVar(env, 'STATS_ROLLUP') ?? true,
     ehrSimulator: optionalBoolVar(env, 'EHR_SIMULATOR') ?? false,
     wearables: loadWearablesConfig(env),
     bulk: loadBulkConfig(env),

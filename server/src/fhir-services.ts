@@ -106,6 +106,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     locks,
   );
   if (replicas) stored.readFrom(replicas);
+  stored.useStatsRollup(config.statsRollup);
   const reindexStore = new ReindexStore(pool, indexer, capabilities);
   const runner = new ReindexRunner(reindexStore, (msg) => console.warn(msg));
   const searchParams = new SearchParamService(defs, reindexStore, runner, config.searchParamPollMs);
@@ -119,7 +120,9 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
     requireProfiles: config.requireProfiles,
     implementationGuides: implementationGuideUrls(conformance),
   };
-  const { validate, profiles } = buildWriteValidation(defs, validation);
+  const writeValidation = buildWriteValidation(defs, validation);
+  const { profiles } = writeValidation;
+  const validate = writeValidation.validate.bind(writeValidation);
   const terminology = createTerminology(repo, defs, fhirBase);
   const router = new FhirRouter(FHIR_ROUTES);
   const ctx: FhirContext = { repo, defs, baseUrl: fhirBase, router, validate, terminology, profiles, searchParams, binary };

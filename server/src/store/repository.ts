@@ -77,6 +77,11 @@ export interface StatsQuery {
   bucket?: 'day';
   /** Also give the first and last effective instant of each group (when no period was asked). */
   extent: boolean;
+  /**
+   * The UTC days (YYYY-MM-DD, `to` exclusive) wholly inside the period asked: every Observation of the subject whose
+   * effective instant falls in them matches the date criteria, so a store may read their sums from a daily rollup.
+   */
+  wholeDays?: { from: string; to: string };
 }
 
 /** One group of values: a code, its unit, its day when bucketed. */

@@ -6,6 +6,7 @@ import { loadR4Definitions } from '../../definitions/r4-definitions.js';
 import { patientCompartmentParams } from '../../fhir-values/patient-compartment.js';
 import { ratioFactor, toCanonical, UCUM } from '../../fhir-values/ucum-canonical.js';
 import { fullTextWords } from './full-text-backfill.js';
+import { backfillRollup } from './rollup/observation-rollup.js';
 
 export type Backfill = (conn: PoolConnection) => Promise<void>;
 
@@ -164,4 +165,5 @@ export const BACKFILLS: Record<number, Backfill> = {
   11: derivedParamRows,
   29: fullTextWords,
   31: fullTextWords,
+  34: backfillRollup,
 };

@@ -33,10 +33,11 @@ import { CURRENT_CONTENT, contentOf, decodeCursor, encodeCursor, toVersion, type
 import type { NamedLocks } from './named-locks.js';
 import type { PkAllocator } from './pk-allocator.js';
 import type { WriteCapabilities } from './connect.js';
-import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
+import { clearIndexRows, WriteBuffer } from './write-buffer.js';
 import { isWholeType, TypeCountDeltas } from './type-counts.js';
 import { countSql } from './search/count-sql.js';
 import { statsSql, totalCountSql } from './search/stats-sql.js';
+import { composedGroups, rollupPlan, rollupSql } from './search/stats-rollup.js';
 import { statsGroups } from './search/stats-rows.js';
 import type { ReadReplicas, Run } from './read-replicas.js';
 import { onPrimary } from './read-session.js';
@@ -76,6 +77,7 @@ export class MysqlRepository implements FhirRepository {
   private readonly written: ResourceVersion[] = [];
   private readonly counts = new TypeCountDeltas();
   private replicas?: ReadReplicas;
+  private statsRollup = true;
 
   constructor(
     private readonly pool: Pool,
@@ -211,8 +213,25 @@ export class MysqlRepository implements FhirRepository {
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => parseExact<Resource>(r.content!));
   }
 
+  /** STATS_ROLLUP=false: $stats reads every raw value (the rollup is kept all the same). */
+  useStatsRollup(on: boolean): void {
+    this.statsRollup = on;
+  }
+
   async stats(query: StatsQuery): Promise<StatsGroup[]> {
     const ctx = this.searchContext();
+    const plan = this.statsRollup ? rollupPlan(query, ctx.derived) : undefined;
+    if (plan) {
+      // The whole days from the rollup, the partial days at the edges from the index rows, side by side.
+      return this.reading(async (run) => {
+        const parts = [
+          () => run<RowDataPacket[]>(rollupSql(query, plan)),
+          ...plan.edges.map((e) => () => run<RowDataPacket[]>(statsSql(query, searchWhere(e.request, ctx), ctx.derived, e.within))),
+        ];
+        const rows = this.conn ? await sequential(parts) : await Promise.all(parts.map((p) => p()));
+        return composedGroups(query, rows);
+      });
+    }
     const where = searchWhere(query.request, ctx);
     return this.reading(async (run) => {
       const values = () => run<RowDataPacket[]>(statsSql(query, where, ctx.derived));
@@ -336,7 +355,7 @@ export class MysqlRepository implements FhirRepository {
     if (previous) {
       pk = this.pkOf(type, id);
       await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 0 WHERE pk = ${pk}`);
-      if (!previous.deleted) await this.clearIndex(conn, pk);
+      if (!previous.deleted) await this.clearIndex(conn, type, pk);
       else this.counts.add(type, 1);
     } else {
       this.counts.add(type, 1);
@@ -366,7 +385,7 @@ export class MysqlRepository implements FhirRepository {
     const pk = this.pkOf(previous.type, previous.id);
     await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${now}, deleted = 1 WHERE pk = ${pk}`);
     if (!previous.deleted) this.counts.add(previous.type, -1);
-    await this.clearIndex(conn, pk);
+    await this.clearIndex(conn, previous.type, pk);
     this.buffer.history([pk, previous.type, previous.id, versionId, now, 'DELETE', 1, null]);
     const version: ResourceVersion = {
       type: previous.type,
@@ -387,9 +406,9 @@ export class MysqlRepository implements FhirRepository {
     await this.pool.end();
   }
 
-  private async clearIndex(conn: PoolConnection, pk: number): Promise<void> {
+  private async clearIndex(conn: PoolConnection, type: string, pk: number): Promise<void> {
     if (!this.buffer.empty) await this.buffer.flush(conn);
-    for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk = ?`, [pk]);
+    await clearIndexRows(conn, type, [pk]);
   }
 
   private pkOf(type: string, id: string): number {
@@ -402,4 +421,11 @@ export class MysqlRepository implements FhirRepository {
     if (!this.conn) throw new Error('writes must run inside repository.transaction()');
     return this.conn;
   }
+}
+
+/** One after another (inside a transaction there is one connection). */
+async function sequential<T>(steps: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const step of steps) out.push(await step());
+  return out;
 }

@@ -5,7 +5,7 @@ import type { Resource, SearchParameter } from 'fhir/r4.js';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ResourceIndexer } from '../../indexing/resource-indexer.js';
 import type { WriteCapabilities } from './connect.js';
-import { INDEX_TABLES, WriteBuffer } from './write-buffer.js';
+import { clearIndexRows, WriteBuffer } from './write-buffer.js';
 
 export type ReindexState = 'queued' | 'running' | 'done' | 'failed' | 'superseded';
 
@@ -181,7 +181,7 @@ export class ReindexStore {
       );
       if (rows.length > 0) {
         const pks = rows.map((r) => Number(r.pk));
-        for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk IN (?)`, [pks]);
+        await clearIndexRows(conn, job.type, pks);
         const buffer = new WriteBuffer(this.capabilities);
         for (const r of rows) {
           const resource = JSON.parse(String(r.content)) as Resource;

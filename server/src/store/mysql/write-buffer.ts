@@ -1,11 +1,14 @@
 // Collects the resource, history and search index rows of a transaction and writes them a table at a time; the
 // index rows come finished (indexing/finished-rows.ts) and are only cut to their columns here.
 // Batching is what makes a 500-entry transaction Bundle cost a few statements instead of thousands.
+// The daily rollup of Observation values (rollup/observation-rollup.ts) follows the index rows here: added when
+// they are written, summed again when they are deleted (clearIndexRows), in the same transaction.
 import type { PoolConnection } from 'mysql2/promise';
 import type { FinishedCompositePart, FinishedRows } from '../../indexing/finished-rows.js';
 import type { WordRow } from '../../indexing/text-rows.js';
 import type { WriteCapabilities } from './connect.js';
 import { isLocalInfileRefused, loadRows, type Field } from './load-data.js';
+import { addToRollup, recomputeRollup, rollupDaysOf } from './rollup/observation-rollup.js';
 
 type Row = Field[];
 
@@ -50,8 +53,12 @@ const MAX_STATEMENT_CHARS = 2 * 1024 * 1024;
 const NO_COMPARTMENT = '';
 const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n));
 
+const OBSERVATION = 'Observation';
+
 export class WriteBuffer {
   private rows = new Map<Table, Row[]>();
+  /** Observations whose index rows are in this buffer: their values go to the daily rollup once the rows are written. */
+  private observations: number[] = [];
 
   /**
    * `capabilities.loadData`: the server allows LOAD DATA LOCAL INFILE (@@local_infile, connect.ts writeCapabilities).
@@ -74,6 +81,7 @@ export class WriteBuffer {
    * Values are cut to their columns' widths.
    */
   index(pk: number, type: string, idx: FinishedRows): void {
+    if (type === OBSERVATION) this.observations.push(pk);
     const tokens = idx.token.map((r) => [pk, type, r.param, cut(r.system, 255), cut(r.code, 255), cut(r.display, 255)]);
     const dates = idx.date.map((r) => [pk, type, r.param, new Date(r.start), new Date(r.end), r.spanClass]);
     const quantities = idx.quantity.map((r) => [
@@ -109,7 +117,7 @@ export class WriteBuffer {
   }
 
   get empty(): boolean {
-    return this.rows.size === 0;
+    return this.rows.size === 0 && this.observations.length === 0;
   }
 
   /**
@@ -121,6 +129,9 @@ export class WriteBuffer {
     if (resources) await this.write(conn, 'resource', resources);
     for (const [table, rows] of this.rows) if (table !== 'resource') await this.write(conn, table, rows);
     this.rows.clear();
+    const observations = this.observations;
+    this.observations = [];
+    if (observations.length > 0) await addToRollup(conn, observations);
   }
 
   private async write(conn: PoolConnection, table: Table, rows: readonly Row[]): Promise<void> {
@@ -141,6 +152,17 @@ export class WriteBuffer {
     if (rows) rows.push(row);
     else this.rows.set(table, [row]);
   }
+}
+
+/**
+ * Deletes the index rows of resources `pks` of `type` (an update, a delete, a reindex) inside the caller's
+ * transaction; for Observations the rollup days their values were in are summed again from the rows that remain.
+ */
+export async function clearIndexRows(conn: PoolConnection, type: string, pks: readonly number[]): Promise<void> {
+  if (pks.length === 0) return;
+  const days = type === OBSERVATION ? await rollupDaysOf(conn, pks) : [];
+  for (const table of INDEX_TABLES) await conn.query(`DELETE FROM ${table} WHERE resource_pk IN (?)`, [pks]);
+  await recomputeRollup(conn, days);
 }
 
 function compositeColumns(p: FinishedCompositePart): Field[] {

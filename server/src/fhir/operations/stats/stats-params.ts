@@ -4,6 +4,7 @@
 import type { Coding } from 'fhir/r4.js';
 import { badRequest, invalidParameter } from '../../../core/outcomes.js';
 import { parseDateRange } from '../../../fhir-values/date-range.js';
+import { wholeDaysOf } from '../../../fhir-values/whole-days.js';
 import {
   PERCENTILES_OF,
   STATISTIC_ALIASES,
@@ -26,6 +27,8 @@ export interface StatsParams {
   statistics: Statistic[];
   /** The period the answers cover, as asked (from `period`, or now minus `duration` hours to now). */
   period?: { start?: string; end?: string };
+  /** The whole UTC days inside a period with both ends (fhir-values/whole-days.ts). */
+  wholeDays?: { from: string; to: string };
   include: boolean;
   limit: number;
   bucket?: 'day';
@@ -80,7 +83,19 @@ export function readStatsParams(req: FhirRequest, ctx: FhirContext, now: number)
     ['_count', String(limit)],
     ['_sort', '-date'],
   ]);
-  return { subject, codes, statistics, period, include: input.boolean('include') ?? false, limit, bucket, search, sourceSearch };
+  const wholeDays = wholeDaysOfPeriod(period);
+  return {
+    subject,
+    codes,
+    statistics,
+    period,
+    ...(wholeDays ? { wholeDays } : {}),
+    include: input.boolean('include') ?? false,
+    limit,
+    bucket,
+    search,
+    sourceSearch,
+  };
 }
 
 /** `Patient/123` or our own absolute URL of it; another server's Observations are not ours to aggregate. */
@@ -132,6 +147,13 @@ function statisticsOf(values: string[]): Statistic[] {
 /** The percentiles (whole percents) the statistics need. */
 export function percentilesOf(statistics: readonly Statistic[]): number[] {
   return [...new Set(statistics.flatMap((s) => PERCENTILES_OF[s] ?? []))].sort((a, b) => a - b);
+}
+
+/** From the start of the period's start to the end of its end, as the date criteria ge/le read them. */
+function wholeDaysOfPeriod(period: StatsParams['period']): StatsParams['wholeDays'] {
+  const start = period?.start === undefined ? undefined : parseDateRange(period.start);
+  const end = period?.end === undefined ? undefined : parseDateRange(period.end);
+  return start && end ? wholeDaysOf(start.start, end.end) : undefined;
 }
 
 function periodOf(period: { start?: string; end?: string } | undefined, duration: number | undefined, now: number): StatsParams['period'] {

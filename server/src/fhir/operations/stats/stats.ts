@@ -21,6 +21,7 @@ export async function stats(req: FhirRequest, ctx: FhirContext): Promise<FhirRes
     totalCount: params.statistics.includes('total-count'),
     bucket: params.bucket,
     extent: !params.period,
+    ...(params.wholeDays ? { wholeDays: params.wholeDays } : {}),
   });
   const parameter: ParametersParameter[] = answered(groups, params).map((g) => ({
     name: 'statistics',

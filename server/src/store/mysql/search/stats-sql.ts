@@ -5,13 +5,13 @@
 // https://hl7.org/fhir/R4/observation-operation-stats.html
 import type { DerivedParams } from '../../../definitions/derived-params.js';
 import type { StatsQuery } from '../../repository.js';
-import { identifier, joinSql, or, sql, type Sql } from '../../sql.js';
+import { and, identifier, joinSql, or, sql, type Sql } from '../../sql.js';
 import { paramMatch } from './param-match.js';
 
 const OBSERVATION = 'Observation';
 
 /** The index row's system and code columns hold one of the asked codes (any system when the code came without one). */
-function codeIn(system: Sql, code: Sql, codes: StatsQuery['codes']): Sql {
+export function codeIn(system: Sql, code: Sql, codes: StatsQuery['codes']): Sql {
   return or(codes.map((c) => (c.system === undefined ? sql`${code} = ${c.code}` : sql`(${code} = ${c.code} AND ${system} = ${c.system})`)));
 }
 
@@ -37,9 +37,9 @@ const EFFECTIVE = sql`(SELECT MIN(d.start_at) FROM idx_date d WHERE d.resource_p
 /** Its UTC calendar day, or NULL without bucketing. */
 const dayOf = (q: StatsQuery, at: Sql) => (q.bucket === 'day' ? sql`DATE_FORMAT(${at}, '%Y-%m-%d')` : sql`NULL`);
 
-/** One row per value: code, unit, value, effective instant (when needed) and bucket day. */
-function valuesSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql {
-  const dated = q.bucket !== undefined || q.extent;
+/** One row per value: code, unit, value, effective instant (when needed) and bucket day; `within`: on `v.eff`. */
+function valuesSql(q: StatsQuery, where: Sql, derived: DerivedParams, within?: Sql): Sql {
+  const dated = q.bucket !== undefined || q.extent || within !== undefined;
   const c = ROW_COMPOSITE;
   const values = sql`SELECT ${c}.c1_system AS system, ${c}.c1_code AS code, ${c}.c2_system AS unit_system, ${c}.c2_code AS unit,
       ${c}.c2_num AS value, ${dated ? EFFECTIVE : sql`NULL`} AS eff
@@ -48,7 +48,7 @@ function valuesSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql {
       AND ${inScope(derived, c, ['c1_system', 'c1_code'], ['code-value-quantity', 'component-code-value-quantity'], q.codes)}
     WHERE ${where}`;
   return sql`SELECT v.system, v.code, v.unit_system, v.unit, v.value, v.eff, ${dayOf(q, sql`v.eff`)} AS bucket_day
-    FROM (${values}) v ${q.bucket ? sql`WHERE v.eff IS NOT NULL` : sql``}`;
+    FROM (${values}) v WHERE ${and([...(q.bucket ? [sql`v.eff IS NOT NULL`] : []), ...(within ? [within] : [])])}`;
 }
 
 const KEYS = (alias: string) =>
@@ -58,11 +58,12 @@ const KEYS = (alias: string) =>
   );
 
 /**
- * Count, sum, mean, extremes, sample deviation and variance per group in one pass; each percentile as the values
- * at the two ranks around it (fhir-values/observation-statistics.ts weighs them).
+ * Count, sum, sum of squares, mean, extremes, sample deviation and variance per group in one pass; each percentile
+ * as the values at the two ranks around it (fhir-values/observation-statistics.ts weighs them). `within`: a
+ * condition on the effective instant `v.eff` (the partial days around the rollup's whole days, stats-rollup.ts).
  */
-export function statsSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql {
-  const rows = valuesSql(q, where, derived);
+export function statsSql(q: StatsQuery, where: Sql, derived: DerivedParams, within?: Sql): Sql {
+  const rows = valuesSql(q, where, derived, within);
   const ranked =
     q.percentiles.length === 0
       ? rows
@@ -73,7 +74,7 @@ export function statsSql(q: StatsQuery, where: Sql, derived: DerivedParams): Sql
     MAX(CASE WHEN g.rn = (${pct} * (g.n - 1)) DIV 100 + 1 THEN g.value END) AS ${identifier(`p${pct}_low`)},
     MAX(CASE WHEN g.rn = (${pct} * (g.n - 1) + 99) DIV 100 + 1 THEN g.value END) AS ${identifier(`p${pct}_high`)}`,
   );
-  return sql`SELECT g.system, g.code, g.unit_system, g.unit, g.bucket_day, COUNT(*) AS stat_count, SUM(g.value) AS stat_sum,
+  return sql`SELECT g.system, g.code, g.unit_system, g.unit, g.bucket_day, COUNT(*) AS stat_count, SUM(g.value) AS stat_sum, SUM(g.value * g.value) AS stat_squares,
       AVG(g.value) AS stat_average, MIN(g.value) AS stat_minimum, MAX(g.value) AS stat_maximum,
       STDDEV_SAMP(g.value) AS stat_std_dev, VAR_SAMP(g.value) AS stat_variance, MIN(g.eff) AS first_at, MAX(g.eff) AS last_at
       ${joinSql(percentiles, '')}
