@@ -1,6 +1,6 @@
 // The SQL a search path runs (bench/search/search-statements.ts builds it with the server's modules), run directly
 // against a benchmark database: per path the median time of 5 runs, the session's Handler_read_* rows (work that
-// a busy machine does not skew) and MariaDB's EXPLAIN of each statement. For finding why a mix shape is slow.
+// a busy machine does not skew), the statements it took and MariaDB's EXPLAIN of each statement. For finding why a mix shape is slow.
 // Usage: tsx bench/mix/explain.ts <database> '<Type?query>' ['<Type?query>'...]
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { explainQuery } from '../search/explain.js';
@@ -16,15 +16,18 @@ try {
   for (const path of paths) {
     const times: number[] = [];
     let work = 0;
+    let statements = 0;
     for (let i = 0; i < 5; i++) {
       const before = await reads();
       const t = performance.now();
-      await runSearchStatements(conn, path);
+      statements = (await runSearchStatements(conn, path)).length;
       times.push(performance.now() - t);
       work = (await reads()) - before;
     }
     times.sort((a, b) => a - b);
-    console.log(`${path}\n  ${times[2].toFixed(1)} ms, ${work.toLocaleString('en')} rows read\n  ${await explainQuery(conn, path)}`);
+    console.log(
+      `${path}\n  ${times[2].toFixed(1)} ms, ${work.toLocaleString('en')} rows read, ${statements} statements\n  ${await explainQuery(conn, path)}`,
+    );
     if (process.argv.includes('--sql')) for (const s of await runSearchStatements(conn, path)) console.log(`  SQL: ${s.text}`);
   }
 } finally {
