@@ -42,8 +42,15 @@ async function post(ctx: FhirContext, text: string): Promise<void> {
 /**
  * Stores the shared Bundles, then `patients` replicated patient Bundles, `concurrency` at a time, into the
  * database at `databaseUrl` (migrated first, as the server does at start); answers resources stored and seconds.
+ * `from` > 0: the database holds copies 0..from-1 and the shared Bundles already; copies from..patients-1 are added.
  */
-export async function loadPatients(databaseUrl: string, dir: string, patients: number, concurrency: number): Promise<LoadFigures> {
+export async function loadPatients(
+  databaseUrl: string,
+  dir: string,
+  patients: number,
+  concurrency: number,
+  from = 0,
+): Promise<LoadFigures> {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
@@ -60,9 +67,9 @@ export async function loadPatients(databaseUrl: string, dir: string, patients: n
     }),
   );
   try {
-    for (const f of shared) await post(services.ctx, readFileSync(join(dir, f), 'utf8'));
+    if (from === 0) for (const f of shared) await post(services.ctx, readFileSync(join(dir, f), 'utf8'));
     const start = performance.now();
-    let next = 0;
+    let next = from;
     let stored = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {

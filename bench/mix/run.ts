@@ -6,7 +6,8 @@
 // identifiers differ), stored as transaction Bundles by this process through the server's own transaction path
 // (load.ts: buildFhirServices + handleFhirRequest, as `fibrotrack load` does; the same rows as over HTTP, without
 // HTTP), --load-clients Bundles in flight, into the database `fibrotrack_bench_mix_<N>` that the benchmark creates,
-// before the server starts; the loading rate is reported. --reuse keeps a database that already holds N patients.
+// before the server starts; the loading rate is reported. --reuse keeps a database that already holds N patients;
+// --grow-from M moves the database of M patients (when it holds M) to N's and adds copies M..N-1 (the M database is gone).
 // Server: the real `fibrotrack serve` (compiled dist/ when fresh), its own process, AUTH_MODE=open, one worker.
 // Workload: the 30 shapes of shapes.ts (patient-scoped lists, $everything, $lastn; cross-patient by code, date,
 // gender, name prefix; full-text :text, _content, _text; _total=accurate on a type and on a criterion,
@@ -20,12 +21,12 @@
 // The 1-minute load average of the machine (shared: other work runs beside the benchmark) is sampled every 5 s
 // during each cell and reported beside it. --only <regex> runs the shapes whose names match (re-runs).
 // Usage: npm run bench:mix -- [--patients 1000,4000,16000] [--clients 1,10] [--seconds 60] [--warmup 5]
-//   [--reuse] [--drop] [--buffer-pool 4G] [--load-clients 4] [--only regex] [--fixtures ../shared/fixtures/synthea]
+//   [--reuse] [--grow-from M] [--drop] [--buffer-pool 4G] [--load-clients 4] [--only regex] [--fixtures ../shared/fixtures/synthea]
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { startServer } from '../ingest/start-server.js';
-import { adminQuery, databaseName, dropDatabase, storedPatients } from './database.js';
+import { adminQuery, databaseName, dropDatabase, moveDatabase, storedPatients } from './database.js';
 import { drive } from './drive.js';
 import { loadPatients } from './load.js';
 import { bufferPool as currentPool, machine, parseSize, setBufferPool } from './machine.js';
@@ -81,12 +82,15 @@ const machineLine = await machine(root).catch(async (e: unknown) => {
 try {
   for (const patients of sizes) {
     const reuse = args.includes('--reuse') && (await storedPatients(root, patients)) === patients;
+    const growFrom = args.includes('--grow-from') ? Number(option('grow-from', '0')) : 0;
+    const grow = !reuse && growFrom > 0 && growFrom < patients && (await storedPatients(root, growFrom)) === growFrom;
     if (!reuse) await dropDatabase(root, patients);
+    if (grow) await moveDatabase(root, growFrom, patients);
     if (!reuse) {
-      const loaded = await loadPatients(`${root}/${databaseName(patients)}`, fixtures, patients, loadClients);
+      const loaded = await loadPatients(`${root}/${databaseName(patients)}`, fixtures, patients, loadClients, grow ? growFrom : 0);
       const load = loadavg()[0].toFixed(1);
       sizeLines.push(
-        `loaded ${patients.toLocaleString('en')} patients in ${Math.round(loaded.seconds)} s: ` +
+        `loaded ${(patients - (grow ? growFrom : 0)).toLocaleString('en')} patients${grow ? ` onto ${growFrom.toLocaleString('en')}` : ''} in ${Math.round(loaded.seconds)} s: ` +
           `${Math.round(loaded.resources / loaded.seconds).toLocaleString('en')} resources/s (load average ${load} at the end)`,
       );
     }
