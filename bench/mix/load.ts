@@ -86,7 +86,7 @@ export async function loadPatients(
     );
     const seconds = (performance.now() - start) / 1000;
     console.error(
-      `loaded ${patients} patients (${stored} resources) in ${seconds.toFixed(0)} s: ${(stored / seconds).toFixed(0)} resources/s`,
+      `loaded patients ${from}-${patients - 1} (${stored} resources) in ${seconds.toFixed(0)} s: ${(stored / seconds).toFixed(0)} resources/s`,
     );
     return { resources: stored, seconds };
   } finally {
