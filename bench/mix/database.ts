@@ -30,3 +30,14 @@ export async function storedPatients(root: string, patients: number): Promise<nu
 export async function dropDatabase(root: string, patients: number): Promise<void> {
   await adminQuery(root, `DROP DATABASE IF EXISTS ${databaseName(patients)}`);
 }
+
+/** Moves every table of the `from`-patient database into a new `to`-patient one (RENAME TABLE: no copy), for --grow-from. */
+export async function moveDatabase(root: string, from: number, to: number): Promise<void> {
+  const tables = await adminQuery<RowDataPacket[]>(root, 'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [
+    databaseName(from),
+  ]);
+  await adminQuery(root, `CREATE DATABASE ${databaseName(to)}`);
+  for (const { t } of tables)
+    await adminQuery(root, `RENAME TABLE ${databaseName(from)}.\`${String(t)}\` TO ${databaseName(to)}.\`${String(t)}\``);
+  await adminQuery(root, `DROP DATABASE ${databaseName(from)}`);
+}

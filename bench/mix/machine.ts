@@ -16,7 +16,7 @@ export function parseSize(text: string): number {
 
 const gib = (bytes: number) => (bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);
 
-async function bufferPool(root: string): Promise<number> {
+export async function bufferPool(root: string): Promise<number> {
   const [{ pool }] = await adminQuery<RowDataPacket[]>(root, 'SELECT @@innodb_buffer_pool_size AS pool');
   return Number(pool);
 }

@@ -32,6 +32,10 @@ const errorText = (errors: Map<number, number>) =>
 export interface SizedRun {
   patients: number;
   run: MixRun;
+  /** innodb_buffer_pool_size at the end of the cell, bytes. */
+  pool: number;
+  /** Mean 1-minute load average of the machine during the cell (2 cores shared with other work). */
+  load: number;
 }
 
 /** Overall per size and client count, with the ratio of p50 to the smallest size's at the same client count. */
@@ -43,22 +47,23 @@ export function overallTable(runs: SizedRun[]): string {
   const lines = [
     '| patients | clients | ok req/s | p50 ms | p99 ms | errors (status: count) | p50 ratio to ' +
       smallest.toLocaleString('en') +
-      ' patients |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+      ' patients | load average |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const { patients, run } of runs) {
+  for (const { patients, run, load } of runs) {
     const f = figures([...run.shapes.values()], run.seconds);
     lines.push(
-      `| ${patients.toLocaleString('en')} | ${run.clients} | ${rate(f.okPerSecond)} | ${ms(f.p50)} | ${ms(f.p99)} | ${errorText(f.errors) || '0'} | ${(f.p50 / base.get(run.clients)!).toFixed(2)} |`,
+      `| ${patients.toLocaleString('en')} | ${run.clients} | ${rate(f.okPerSecond)} | ${ms(f.p50)} | ${ms(f.p99)} | ${errorText(f.errors) || '0'} | ${(f.p50 / base.get(run.clients)!).toFixed(2)} | ${load.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
 }
 
 /** One row per shape for one size and client count. */
-export function shapeTable({ patients, run }: SizedRun): string {
+export function shapeTable({ patients, run, load, pool }: SizedRun): string {
   const lines = [
-    `Per shape, ${patients.toLocaleString('en')} patients, ${run.clients} client(s), ${run.seconds} s:`,
+    `Per shape, ${patients.toLocaleString('en')} patients, ${run.clients} client(s), ${run.seconds} s, load average ${load.toFixed(1)}, ` +
+      `buffer pool ${(pool / 2 ** 30).toFixed(1)} GiB at the end:`,
     '',
     '| shape | ok | ok req/s | p50 ms | p99 ms | errors (status: count) |',
     '| --- | --- | --- | --- | --- | --- |',

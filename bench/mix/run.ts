@@ -3,9 +3,11 @@
 // Load: the Synthea transaction Bundles of ../shared/fixtures/synthea (30 patients) replicated with fresh ids to N
 // patients (replicate.ts: every UUID of a copy, so ids, fullUrls and references, is replaced consistently; the
 // family name gets a two-syllable prefix per copy and the Patient's identifiers a suffix, so name prefixes and
-// identifiers differ), posted as transaction Bundles over HTTP by --load-clients clients (load.ts, as bench/ingest
-// does) into the database `fibrotrack_bench_mix_<N>` that the benchmark creates; --reuse keeps a database that
-// already holds N patients.
+// identifiers differ), stored as transaction Bundles by this process through the server's own transaction path
+// (load.ts: buildFhirServices + handleFhirRequest, as `fibrotrack load` does; the same rows as over HTTP, without
+// HTTP), --load-clients Bundles in flight, into the database `fibrotrack_bench_mix_<N>` that the benchmark creates,
+// before the server starts; the loading rate is reported. --reuse keeps a database that already holds N patients;
+// --grow-from M moves the database of M patients (when it holds M) to N's and adds copies M..N-1 (the M database is gone).
 // Server: the real `fibrotrack serve` (compiled dist/ when fresh), its own process, AUTH_MODE=open, one worker.
 // Workload: the 30 shapes of shapes.ts (patient-scoped lists, $everything, $lastn; cross-patient by code, date,
 // gender, name prefix; full-text :text, _content, _text; _total=accurate on a type and on a criterion,
@@ -16,15 +18,18 @@
 // (0 = no answer), the machine (cores, RAM, Node, MariaDB, innodb_buffer_pool_size) and the ratio of overall p50
 // at each size to the smallest size's; markdown on stdout, progress on stderr. --buffer-pool 4G sets
 // innodb_buffer_pool_size with SET GLOBAL for the run and restores it after; --drop drops the databases at the end.
+// The 1-minute load average of the machine (shared: other work runs beside the benchmark) is sampled every 5 s
+// during each cell and reported beside it. --only <regex> runs the shapes whose names match (re-runs).
 // Usage: npm run bench:mix -- [--patients 1000,4000,16000] [--clients 1,10] [--seconds 60] [--warmup 5]
-//   [--reuse] [--drop] [--buffer-pool 4G] [--load-clients 4] [--fixtures ../shared/fixtures/synthea]
+//   [--reuse] [--grow-from M] [--drop] [--buffer-pool 4G] [--load-clients 4] [--only regex] [--fixtures ../shared/fixtures/synthea]
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { startServer } from '../ingest/start-server.js';
-import { adminQuery, databaseName, dropDatabase, storedPatients } from './database.js';
+import { adminQuery, databaseName, dropDatabase, moveDatabase, storedPatients } from './database.js';
 import { drive } from './drive.js';
 import { loadPatients } from './load.js';
-import { machine, parseSize, setBufferPool } from './machine.js';
+import { bufferPool as currentPool, machine, parseSize, setBufferPool } from './machine.js';
 import { overallTable, shapeTable, type SizedRun } from './report.js';
 import { sample } from './sample.js';
 import { SHAPES } from './shapes.js';
@@ -41,6 +46,8 @@ const warmup = Number(option('warmup', '5'));
 const loadClients = Number(option('load-clients', '4'));
 const fixtures = resolve(option('fixtures', '../shared/fixtures/synthea'));
 const bufferPool = args.includes('--buffer-pool') ? parseSize(option('buffer-pool', '')) : undefined;
+const only = args.includes('--only') ? new RegExp(option('only', '')) : undefined;
+const shapes = SHAPES.filter((s) => !only || only.test(s.name));
 const root = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 const envOf = (patients: number): Record<string, string> => ({
@@ -75,14 +82,29 @@ const machineLine = await machine(root).catch(async (e: unknown) => {
 try {
   for (const patients of sizes) {
     const reuse = args.includes('--reuse') && (await storedPatients(root, patients)) === patients;
+    const growFrom = args.includes('--grow-from') ? Number(option('grow-from', '0')) : 0;
+    const grow = !reuse && growFrom > 0 && growFrom < patients && (await storedPatients(root, growFrom)) === growFrom;
     if (!reuse) await dropDatabase(root, patients);
+    if (grow) await moveDatabase(root, growFrom, patients);
+    if (!reuse) {
+      const loaded = await loadPatients(`${root}/${databaseName(patients)}`, fixtures, patients, loadClients, grow ? growFrom : 0);
+      const load = loadavg()[0].toFixed(1);
+      sizeLines.push(
+        `loaded ${(patients - (grow ? growFrom : 0)).toLocaleString('en')} patients${grow ? ` onto ${growFrom.toLocaleString('en')}` : ''} in ${Math.round(loaded.seconds)} s: ` +
+          `${Math.round(loaded.resources / loaded.seconds).toLocaleString('en')} resources/s (load average ${load} at the end)`,
+      );
+    }
     const server = await startServer(envOf(patients));
     try {
-      if (!reuse) await loadPatients(server.base, fixtures, patients, loadClients);
       sizeLines.push(await describe(patients));
       const values = await sample(`${root}/${databaseName(patients)}`, server.base);
       for (const clients of clientCounts) {
-        const run = { patients, run: await drive(server.base, SHAPES, values, clients, seconds, warmup) };
+        const loads: number[] = [];
+        const probe = setInterval(() => loads.push(loadavg()[0]), 5000);
+        const mix = await drive(server.base, shapes, values, clients, seconds, warmup).finally(() => clearInterval(probe));
+        // Another process on the shared server may change the global meanwhile: what the cell ended with is said.
+        const pool = await currentPool(root);
+        const run = { patients, pool, run: mix, load: loads.length > 0 ? loads.reduce((a, b) => a + b, 0) / loads.length : loadavg()[0] };
         runs.push(run);
         console.error(shapeTable(run));
       }
@@ -98,7 +120,7 @@ console.log(
   [
     `## mix ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machineLine})`,
     '',
-    `${SHAPES.length} shapes drawn at random, ${seconds} s per cell after ${warmup} s of warm-up; ${sizeLines.join('; ')}.`,
+    `${shapes.length} shapes drawn at random, ${seconds} s per cell after ${warmup} s of warm-up; ${sizeLines.join('; ')}.`,
     '',
     overallTable(runs),
     '',

@@ -22,10 +22,12 @@ const create = (body: Record<string, unknown>) => createResource(s, body);
 const observation = (n: number, extra: Record<string, unknown> = {}) => ({
   resourceType: 'Observation',
   status: n % 7 === 0 ? 'preliminary' : 'final',
-  code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }] },
+  // Words for full-text leads: `pain` starts two stored words (pain, painful).
+  code: { coding: [{ system: LOINC, code: n % 3 === 0 ? '40443-4' : '72514-3' }], text: n % 2 === 0 ? 'Pain severity' : 'Painful joints' },
   subject: { reference: `Patient/${patients[n % patients.length]}` },
   effectiveDateTime: new Date(Date.UTC(2026, 9, 1 + (n % 30), 8)).toISOString(),
   valueQuantity: { value: n % 11, system: UCUM, code: '{score}' },
+  ...(n % 4 === 0 ? { text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">Morning reading ${n}</div>` } } : {}),
   ...extra,
 });
 
@@ -41,6 +43,8 @@ before(async () => {
   // Deleted ones keep no index rows; a code without a system is a different lead.
   for (const id of ids.filter((_, i) => i % 13 === 0)) assert.equal((await s.http.delete(`/fhir/Observation/${id}`)).status, 204);
   await create({ ...observation(1), code: { coding: [{ code: '72514-3' }] } });
+  // A rare code (body height), twice.
+  for (const n of [2, 9]) await create({ ...observation(n), code: { coding: [{ system: LOINC, code: '8302-2' }], text: 'Body height' } });
 });
 after(async () => {
   await s.close();
@@ -74,6 +78,16 @@ const QUERIES = [
   // A bare code leads once per system it is stored under (here LOINC and none).
   'code=72514-3&status=final&_count=6',
   'status=preliminary&_count=3',
+  // A code far rarer than the pks a date lead reads (here beside the seeded conformance resources) leads instead.
+  `code=${LOINC}|8302-2&date=ge2026-10-01&date=le2026-10-25&status=final&_count=1`,
+  `code=${LOINC}|40443-4&date=ge2026-10-05&date=le2026-10-25&status=final&_count=3`,
+  // Full-text leads: one word (every stored word it starts), several words (the others checked by a join), with
+  // other criteria, and the narrative.
+  'code:text=pain&_count=4',
+  'code:text=painful%20joints&_count=3',
+  'code:text=PAIN&status=final&value-quantity=gt4&_count=5',
+  '_content=severity&_count=6',
+  '_text=morning&_count=2',
 ];
 
 test('the walk returns the pages of the usual plan, whatever its windows and whether the usual plan finishes them', async () => {
@@ -93,6 +107,16 @@ test('the walk returns the pages of the usual plan, whatever its windows and whe
   }
 });
 
+test('full-text searches through HTTP find what the walk finds, in the same order', async () => {
+  for (const query of ['code:text=pain', 'code:text=painful%20joints', '_content=severity&status=final', '_text=morning']) {
+    const res = await s.http.get(`/fhir/Observation?${query}&_count=1000`);
+    assert.equal(res.status, 200, query);
+    const ids = (res.body as { entry?: { resource: { id: string } }[] }).entry?.map((e) => e.resource.id) ?? [];
+    assert.ok(ids.length > 0, `${query} matches something`);
+    assert.deepEqual((await allPages(`${query}&_count=7`, { above: 0, firstWindow: 5, costPerPk: 0 })).flat(), ids, query);
+  }
+});
+
 test('each resource comes once, although it has token rows in two Patient compartments', async () => {
   const ids = (await allPages(`code=${LOINC}|72514-3&_count=1000`, { above: 0, firstWindow: 1_000_000, costPerPk: 0 })).flat();
   assert.equal(new Set(ids).size, ids.length);
@@ -100,6 +124,22 @@ test('each resource comes once, although it has token rows in two Patient compar
     "SELECT COUNT(*) AS n FROM (SELECT resource_pk FROM idx_token WHERE param = 'code' GROUP BY resource_pk, code HAVING COUNT(*) > 1) d",
   );
   assert.ok(duplicated[0].n > 0, 'the data has resources in two compartments');
+});
+
+test('a date range leads unless a code beside it has far fewer rows than the pks the date lead would read', async () => {
+  const prepared = async (query: string) => {
+    const plan = walkPlan(parseSearch('Observation', new URLSearchParams(query), r4Definitions()), ctx);
+    assert.ok(plan, query);
+    return ((plan.prepare && (await plan.prepare(run))) || plan).lead(0, 1).text;
+  };
+  const [{ top }] = await s.sql<{ top: number }[]>('SELECT MAX(pk) AS top FROM resource');
+  const rows = async (code: string) =>
+    (await s.sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM idx_token WHERE param = 'code' AND code = ?", [code]))[0].n;
+  assert.ok((await rows('8302-2')) * 2 < top * 0.4, `${top} pks`);
+  assert.match(await prepared(`code=${LOINC}|8302-2&date=ge2026-10-01&date=le2026-10-20`), /FROM idx_token/);
+  // No code row at all is still a token lead; a code without a system keeps the date lead.
+  assert.match(await prepared(`code=${LOINC}|99999-9&date=ge2026-10-01&date=le2026-10-20`), /FROM idx_token/);
+  assert.match(await prepared(`code=8302-2&date=ge2026-10-01&date=le2026-10-20`), /FROM idx_date/);
 });
 
 test('searches the joins cannot express, or that a compartment already narrows, keep the usual plan', () => {
@@ -110,6 +150,9 @@ test('searches the joins cannot express, or that a compartment already narrows, 
   // A code with its system leads before a bare one, which must first read the systems it is stored under.
   assert.equal(plan(`status=final&code=${LOINC}|72514-3`)?.prepare, undefined);
   assert.ok(plan('code=72514-3&status=final')?.prepare);
+  // A token leads before a full-text criterion, which must first read the stored words its longest word starts.
+  assert.equal(plan(`code:text=pain&code=${LOINC}|72514-3`)?.prepare, undefined);
+  assert.ok(plan('code:text=pain&status=final')?.prepare);
   for (const query of [
     `code=${LOINC}|72514-3&_sort=date`,
     `code=${LOINC}|72514-3&patient=${patients[0]}`,
@@ -118,6 +161,7 @@ test('searches the joins cannot express, or that a compartment already narrows, 
     `code=${LOINC}|72514-3&subject:Patient.gender=male`,
     `code=${LOINC}|72514-3&_has:Observation:has-member:status=final`,
     `code=${LOINC}|72514-3,${LOINC}|40443-4`,
+    'code:text=pain,joints',
   ])
     assert.equal(plan(query), undefined, query);
 });
