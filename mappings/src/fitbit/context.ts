@@ -21,7 +21,8 @@ export const fitbitDevice = (info: DeviceInfo | undefined): Device =>
 export type Json = Record<string, unknown>;
 export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** An id or code Fitbit sends as a number or a string, as text (as String() writes those; never '[object Object]'). */
-export const idText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+export const idText = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? '');
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const TIME = /^\d{2}:\d{2}(:\d{2})?$/;
 

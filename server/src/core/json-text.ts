@@ -3,6 +3,7 @@
 // as its JSON, never as '[object Object]'.
 export function jsonText(v: unknown): string {
   if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === null || v === undefined) return '';
   return JSON.stringify(v) ?? '';
 }
