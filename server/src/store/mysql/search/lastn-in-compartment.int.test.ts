@@ -79,7 +79,7 @@ test("the compartment $lastn gives the general statement's Observations in its o
     for (const max of [1, 2, 3, 10]) {
       const where = searchWhere(request, ctx);
       const general = once(((await run(lastnSql(where, max))) as { pk: number }[]).map((r) => Number(r.pk)));
-      const fast = once(await lastnInCompartment(where, hint, max, run));
+      const fast = once(await lastnInCompartment(request, ctx, hint, max, run));
       assert.ok(general.length > 0, `${query} finds something`);
       assert.deepEqual(fast, general, `${query}, max ${max}`);
     }
