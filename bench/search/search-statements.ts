@@ -31,8 +31,7 @@ export async function runSearchStatements(conn: Connection, path: string): Promi
     const hint = hintOf(request, ctx);
     if (!hint) await run(lastnSql(searchWhere(request, ctx), max));
     else {
-      // The server runs these three side by side on its pool; here they run one after another.
-      const pks = await lastnInCompartment(searchWhere(request, ctx), hint, max, run);
+      const pks = await lastnInCompartment(request, ctx, hint, max, run);
       if (pks.length > 0) await run(contentOf(pks));
     }
   } else {

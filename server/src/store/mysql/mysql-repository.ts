@@ -198,16 +198,15 @@ export class MysqlRepository implements FhirRepository {
   private async lastnOf(request: SearchRequest, max: number, run: Run): Promise<Resource[]> {
     const ctx = this.searchContext();
     const hint = hintOf(request, ctx);
-    const where = searchWhere(request, ctx, hint);
     let rows: VersionRow[];
-    // Its three statements run side by side on the pool; inside a transaction there is one connection.
-    if (hint && !this.conn) {
-      const pks = await lastnInCompartment(where, hint, max, (q) => run<VersionRow[]>(q));
+    // Within a patient's compartment, each statement returns a code's newest few (lastn-in-compartment.ts).
+    if (hint) {
+      const pks = await lastnInCompartment(request, ctx, hint, max, (q) => run<VersionRow[]>(q));
       const content = pks.length === 0 ? [] : await run<VersionRow[]>(contentOf(pks));
       const byPk = new Map(content.map((r) => [Number(r.pk), r]));
       rows = pks.flatMap((pk) => byPk.get(pk) ?? []);
     } else {
-      rows = await run<VersionRow[]>(lastnSql(where, max));
+      rows = await run<VersionRow[]>(lastnSql(searchWhere(request, ctx, hint), max));
     }
     const seen = new Set<number>();
     return rows.filter((r) => !seen.has(Number(r.pk)) && seen.add(Number(r.pk))).map((r) => parseExact<Resource>(r.content!));
