@@ -112,8 +112,16 @@ export class DeliveryLoop {
 
   /** One round: true when it leased something (there may be more). */
   private async tick(): Promise<boolean> {
-    const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, LEASED_AT_ONCE));
-    if (affectedRows === 0) return false;
+    const due = await this.query<RowDataPacket[]>(table.due(LEASED_AT_ONCE));
+    if (due.length === 0) return false;
+    const { affectedRows } = await this.query<ResultSetHeader>(
+      table.lease(
+        this.owner,
+        this.leaseMs,
+        due.map((r) => String(r.id)),
+      ),
+    );
+    if (affectedRows === 0) return true; // another node leased them first: look again
     const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
     const authorization = this.authorization && oncePerRound(this.authorization);
     await Promise.all(

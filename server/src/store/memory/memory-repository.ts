@@ -1,8 +1,10 @@
 // FhirRepository in memory, for fast tests of REST semantics without MariaDB: versions, history, deletes,
 // transactions that are all or nothing, optimistic locking, and search through the real indexer's rows (token,
-// reference, date, string, uri, _id, _lastUpdated; chains, _has, includes, _sort, keyset paging). What it cannot
-// answer (number, quantity and composite searches, Patient/$everything) it refuses with an OperationOutcome.
+// reference, date, string, uri, number, quantity, _id, _lastUpdated; chains, _has, includes, _sort, keyset paging).
+// What it cannot answer (composite and full-text searches, Patient/$everything) it refuses with an OperationOutcome.
 // Transactions run one at a time, each on a copy of the state that replaces it when the transaction ends.
+/* eslint-disable @typescript-eslint/require-await -- async methods, so that a synchronous refusal (a search it cannot
+   answer, a conflict) reaches the caller as a rejected promise, as MysqlRepository's do */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Resource } from 'fhir/r4.js';
 import { copyExact, stringifyExact } from '../../core/exact-numbers.js';
