@@ -121,7 +121,10 @@ describe('rest-hook Subscriptions', () => {
     });
     const refused = await post('Subscription', filtered('Observation?code=http://loinc.org|1234-5'));
     assert.equal(refused.status, 422, refused.text);
-    assert.match(refused.body.issue[0].diagnostics, /can be filtered by patient, value-quantity, not 'code'/);
+    assert.match(
+      refused.body.issue[0].diagnostics,
+      /can be filtered by patient, value-quantity, general-practitioner, care-team, not 'code'/,
+    );
     const res = await post('Subscription', filtered('Observation?patient=Patient/t1'));
     assert.equal(res.status, 201, res.text);
     await waitForStatus(server, res.body.id, 'active');
