@@ -75,7 +75,7 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
       conditions: trendConditions(ctx.defs),
       active: activeSubscriptions(ctx.defs, ctx.baseUrl),
       index: (resource) => indexer.index(resource),
-      wake: () => loop.wake(),
+      wake: () => loop.recorded(),
       fhirBase: ctx.baseUrl,
     }),
   );

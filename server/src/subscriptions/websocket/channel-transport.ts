@@ -14,8 +14,11 @@ export interface TokenStore {
 }
 
 export interface Fanout {
-  listen(deliver: (n: WsNotification) => void): Promise<void>;
+  /** `deliver` gets every node's websocket notifications; `woken` is called when any node recorded events. */
+  listen(deliver: (n: WsNotification) => void, woken: () => void): Promise<void>;
   publish(n: WsNotification): Promise<void>;
+  /** Tells every node that events were recorded (one process alone: its loop was woken already). */
+  announce(): Promise<void>;
 }
 
 export interface ChannelTransport {
@@ -84,28 +87,33 @@ export function localTransport(): ChannelTransport {
   let deliverTo: ((n: WsNotification) => void) | undefined;
   return {
     tokens: {
-      async put(key, value, ttlSeconds) {
+      put(key, value, ttlSeconds) {
         // A Map iterates in insertion order: the first key is the oldest.
         while (tokens.size >= MAX_LOCAL_TOKENS) tokens.delete(tokens.keys().next().value!);
         tokens.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+        return Promise.resolve();
       },
-      async take(key) {
+      take(key) {
         const entry = tokens.get(key);
         tokens.delete(key);
-        return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+        return Promise.resolve(entry && entry.expiresAt > Date.now() ? entry.value : undefined);
       },
     },
     fanout: {
-      async listen(deliver) {
+      listen(deliver) {
         deliverTo = deliver;
+        return Promise.resolve();
       },
-      async publish(n) {
+      publish(n) {
         deliverTo?.(n);
+        return Promise.resolve();
       },
+      announce: () => Promise.resolve(),
     },
-    async close() {
+    close() {
       tokens.clear();
       deliverTo = undefined;
+      return Promise.resolve();
     },
   };
 }
