@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       const sampleStart = performance.now();
       const latencies: number[] = [];
       let lost = 0;
+      let late = 0;
       try {
         for (let i = 0; i < SAMPLES; i++) {
           let written: { id: string };
@@ -199,11 +200,10 @@ async function main(): Promise<void> {
             continue;
           }
           const at201 = performance.now();
-          while (!receiver.arrivals.has(written.id)) {
-            if (performance.now() - at201 > 30_000) throw new Error(`Observation/${written.id}: no notification within 30 s`);
-            await new Promise((r) => setTimeout(r, 1));
-          }
-          latencies.push(receiver.arrivals.get(written.id)! - at201);
+          while (!receiver.arrivals.has(written.id) && performance.now() - at201 < 30_000) await new Promise((r) => setTimeout(r, 1));
+          // Not there within 30 s: counted as 30 s (the percentiles it reaches read "at least 30 s").
+          if (!receiver.arrivals.has(written.id)) late++;
+          latencies.push(receiver.arrivals.has(written.id) ? receiver.arrivals.get(written.id)! - at201 : 30_000);
           await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
         }
       } finally {
@@ -215,7 +215,16 @@ async function main(): Promise<void> {
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => +latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
       return {
-        latencyMs: { p50: pct(50), p90: pct(90), p95: pct(95), p99: pct(99), max: pct(100), samples: latencies.length, failedWrites: lost },
+        latencyMs: {
+          p50: pct(50),
+          p90: pct(90),
+          p95: pct(95),
+          p99: pct(99),
+          max: pct(100),
+          samples: latencies.length,
+          notWithin30s: late,
+          failedWrites: lost,
+        },
         background: { targetPerSecond: rate, achievedPerSecond: +achieved.toFixed(1), ...background },
       };
     };
