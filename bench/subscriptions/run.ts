@@ -112,7 +112,18 @@ async function main(): Promise<void> {
     );
     return WRITES / ((performance.now() - start) / 1000);
   };
-  const subscribe = (patient: string) =>
+  /** The shared database fails now and then (ER_LOCK_TABLE_FULL while other sessions load): three tries. */
+  const subscribe = async (patient: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await subscribeOnce(patient);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const subscribeOnce = (patient: string) =>
     post(
       'Subscription',
       JSON.stringify({
@@ -229,7 +240,10 @@ async function main(): Promise<void> {
       };
     };
     const latency = [];
-    for (const rate of RATES) latency.push(await latencyAt(rate));
+    for (const rate of RATES) {
+      latency.push(await latencyAt(rate));
+      console.log(JSON.stringify({ throughputRatio: +ratio.toFixed(3), rounds, ...latency[latency.length - 1] })); // as each phase ends
+    }
     const [[pool]] = (await admin.query('SELECT @@innodb_buffer_pool_size AS b')) as unknown as [[{ b: number }]];
     console.log(
       JSON.stringify(
