@@ -169,6 +169,42 @@ describe('Subscriptions and the access policy', () => {
     assert.equal((await owner.get(`Subscription/${id}`)).status, 410);
   });
 
+  it("a chained or _has search through Subscription is refused (400) to every token: it cannot tell that another user's Subscription exists", async () => {
+    const scope = 'user/Observation.rs user/Subscription.cruds user/Provenance.cruds';
+    const app = await f.oneApp(scope);
+    const owner = as(f.server, (await app.userToken(scope)).access_token);
+    const endpoint = receiver.url + '/chained';
+    const created = await owner.post('Subscription', subscription(endpoint, 'id-only'));
+    assert.equal(created.status, 201, created.text);
+    const provenance = await owner.post('Provenance', {
+      resourceType: 'Provenance',
+      target: [{ reference: `Subscription/${created.body.id}` }],
+      recorded: '2026-12-01T10:00:00Z',
+      agent: [{ who: { reference: 'Practitioner/pr1' } }],
+    });
+    assert.equal(provenance.status, 201, provenance.text);
+    const other = as(f.server, (await app.userToken(scope)).access_token);
+    const url = encodeURIComponent(endpoint);
+    for (const [search, param] of [
+      [`Provenance?target:Subscription.url=${url}`, 'target:Subscription.url'],
+      [`Provenance?target:Subscription.url=${encodeURIComponent('https://nobody.example.org/hook')}`, 'target:Subscription.url'],
+      ['Provenance?target:Subscription.status=requested,active', 'target:Subscription.status'],
+      [`Provenance?target.url=${url}`, 'target.url'],
+    ]) {
+      for (const who of [other, owner]) {
+        const res = await who.get(search);
+        assert.equal(res.status, 400, `${search}: ${res.text}`);
+        const oo = res.body as OperationOutcome;
+        assert.equal(oo.resourceType, 'OperationOutcome');
+        assert.match(oo.issue[0].diagnostics ?? '', new RegExp(`'${param.replace('.', '\\.')}'.*through Subscription`), search);
+        assert.ok(!res.text.includes(created.body.id as string), search);
+      }
+    }
+    // The same chain into another type still works, and the Provenance itself is found by its own parameters.
+    assert.equal((await other.get('Provenance?target:Observation.code=nobody')).status, 200);
+    assert.deepEqual(ids(await owner.get(`Provenance?_id=${provenance.body.id}`)), [`Provenance/${provenance.body.id}`]);
+  });
+
   it('a Bulk Data export under a token leaves every Subscription out, and refuses _type=Subscription (403)', async () => {
     const owner = (await f.backendToken('system/*.cruds')).access_token;
     const created = await as(f.server, owner).post('Subscription', withSecret(receiver.url + '/exported'));

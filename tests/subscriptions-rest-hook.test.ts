@@ -121,7 +121,10 @@ describe('rest-hook Subscriptions', () => {
     });
     const refused = await post('Subscription', filtered('Observation?code=http://loinc.org|1234-5'));
     assert.equal(refused.status, 422, refused.text);
-    assert.match(refused.body.issue[0].diagnostics, /can be filtered by patient, value-quantity, not 'code'/);
+    assert.match(
+      refused.body.issue[0].diagnostics,
+      /can be filtered by patient, value-quantity, general-practitioner, care-team, not 'code'/,
+    );
     const res = await post('Subscription', filtered('Observation?patient=Patient/t1'));
     assert.equal(res.status, 201, res.text);
     await waitForStatus(server, res.body.id, 'active');
@@ -204,6 +207,35 @@ describe('rest-hook Subscriptions', () => {
       );
     } finally {
       await second.close();
+    }
+  });
+
+  it("a write's events wake another node's delivery loop at once (Redis pub/sub), not at its next poll", async () => {
+    const { id } = await subscribe('id-only');
+    // The writing node delivers nothing; the other one polls once in ten minutes.
+    await server.built.deliveryLoop.stop();
+    const deliverer = await buildApp(
+      loadConfig({
+        DATABASE_URL: `${process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'}/${server.database}`,
+        BASE_URL: 'http://localhost:8080',
+        AUTH_MODE: 'open',
+        REDIS_PREFIX: `${server.database}:`, // the first node's (test-server.ts)
+        ...FAST,
+        SUBSCRIPTION_POLL_MS: '600000',
+      }),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 500)); // its first look for work is over: it waits for the poll now
+      const at = receiver.received.length;
+      const obs = await post('Observation', pain('woken', 9));
+      assert.equal(obs.status, 201);
+      const ours = (rs: Received[]) =>
+        notifications(rs.slice(at)).filter((r) => param(statusOf(r), 'subscription')?.valueReference?.reference?.endsWith(id));
+      const [n] = await receiver.until((rs) => ours(rs).length >= 1, 20_000).then(ours);
+      assert.ok((n.json as Bundle).entry![1].fullUrl?.endsWith(`Observation/${obs.body.id}`));
+    } finally {
+      await deliverer.close();
+      server.built.deliveryLoop.start();
     }
   });
 

@@ -1,7 +1,8 @@
 // The computed topics of the FibroTrack IG through HTTP against MariaDB with a real receiver: pain-rising (7-day
 // mean of pain scores up by >= 2 over the 7 days before) and wearable-anomaly (a resting heart rate more than
 // 2 SD from the mean of the previous 28 days, given 14 values), evaluated on write in the outbox transaction; and
-// pain-severe's threshold set by a value-quantity filter. Each notification carries the Observation and names
+// pain-severe's threshold set by a value-quantity filter, and its filters by the patient's general practitioner
+// and care team. Each notification carries the Observation and names
 // the Patient (additional-context). https://hl7.org/fhir/uv/subscriptions-backport/STU1.1/components.html#subscription-topics
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -107,6 +108,47 @@ describe('Subscription topics pain-rising, wearable-anomaly, and pain-severe thr
     assert.deepEqual([await recorded(lower), await recorded(plain)], [1, 0]);
     const [n] = await receiver.until((rs) => on('/gt6')(rs).length >= 1).then(on('/gt6'));
     assert.equal(focusOf(n).id, seven.id);
+  });
+
+  it("pain-severe: filters by the patient's general practitioner and by a member of the patient's care team", async () => {
+    const put = async (resource: { resourceType: string; id: string }) => {
+      const res = await server.http.put(`/fhir/${resource.resourceType}/${resource.id}`).set('Content-Type', FHIR_JSON).send(resource);
+      assert.ok([200, 201].includes(res.status), res.text);
+    };
+    await put({ resourceType: 'Patient', id: 'gp-a', generalPractitioner: [{ reference: 'Practitioner/gp1' }] } as never);
+    await put({ resourceType: 'Patient', id: 'gp-b', generalPractitioner: [{ reference: 'Practitioner/gp2' }] } as never);
+    await put({ resourceType: 'Patient', id: 'team-c' });
+    await put({
+      resourceType: 'CareTeam',
+      id: 'team-of-c',
+      status: 'active',
+      subject: { reference: 'Patient/team-c' },
+      participant: [{ member: { reference: 'Practitioner/nurse1' } }, { member: { reference: 'Practitioner/gp2' } }],
+    } as never);
+    const gp1 = await subscribe('/gp1', 'pain-severe', ['Observation?general-practitioner=Practitioner/gp1']);
+    const nurse = await subscribe('/nurse1', 'pain-severe', ['Observation?care-team=Practitioner/nurse1']);
+    const gp2 = await subscribe('/gp2', 'pain-severe', ['Observation?general-practitioner=Practitioner/gp2&value-quantity=gt6']);
+    const ofA = await write(scoreAt('gp-a', 9, 0));
+    await write(scoreAt('gp-a', 5, 0)); // below the threshold
+    const ofB = await write(scoreAt('gp-b', 7, 0));
+    const ofC = await write(scoreAt('team-c', 10, 0));
+    await write(scoreAt('nobody', 10, 0)); // no such patient: no practitioner, no care team
+    assert.deepEqual([await recorded(gp1), await recorded(nurse), await recorded(gp2)], [1, 1, 1]);
+    const focus = async (path: string) => focusOf((await receiver.until((rs) => on(path)(rs).length >= 1).then(on(path)))[0]).id;
+    assert.equal(await focus('/gp1'), ofA.id);
+    assert.equal(await focus('/nurse1'), ofC.id);
+    assert.equal(await focus('/gp2'), ofB.id, "gp2 is team-c's care team member, not its general practitioner");
+    // A new general practitioner counts from the next score on.
+    await put({ resourceType: 'Patient', id: 'gp-b', generalPractitioner: [{ reference: 'Practitioner/gp1' }] } as never);
+    await write(scoreAt('gp-b', 9, 0.1));
+    assert.deepEqual([await recorded(gp1), await recorded(gp2)], [2, 1]);
+    // A modifier on them is refused.
+    const refused = await server.http
+      .post('/fhir/Subscription')
+      .set('Content-Type', FHIR_JSON)
+      .send(topicSubscription(receiver.url, 'pain-severe', ['Observation?care-team:missing=true']));
+    assert.equal(refused.status, 422, refused.text);
+    assert.match(refused.body.issue[0].diagnostics, /'care-team' takes no modifier/);
   });
 
   it('a filter a topic does not offer is 422, naming the ones it does', async () => {

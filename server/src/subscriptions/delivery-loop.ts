@@ -27,7 +27,8 @@ import * as table from './subscription-table.js';
 import { loggableError } from '../audit/loggable.js';
 
 const BATCH = 20;
-const LEASED_AT_ONCE = 10;
+/** Subscriptions served at once by one node. */
+const LEASED_AT_ONCE = 20;
 
 export interface DeliveryDeps {
   pool: Pool;
@@ -51,6 +52,8 @@ export class DeliveryLoop {
   authorization: AuthorizationState | undefined;
   /** Publishes a websocket notification to every node's bound sockets (websocket/); unset, websocket ones wait. */
   websocket: ((n: WsNotification) => Promise<void>) | undefined;
+  /** Tells every node's loop that events were recorded (Redis pub/sub, websocket/fanout.ts); unset, they poll. */
+  announce: (() => Promise<void>) | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.leaseMs = deps.config.limits.totalTimeoutMs * (BATCH + 1) + 5_000;
@@ -69,22 +72,51 @@ export class DeliveryLoop {
     await this.running;
   }
 
-  /** A local write recorded an event: look now rather than at the next poll. */
+  /** A write on this node recorded events: this node's loop and every other node's look now. */
+  recorded(): void {
+    this.wake();
+    this.announce?.().catch((err: unknown) =>
+      console.error('Subscriptions: could not tell the other nodes of new events (they find them at their next poll)', loggableError(err)),
+    );
+  }
+
+  /** Look now rather than at the next poll. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
   }
 
+  /**
+   * Serves up to LEASED_AT_ONCE subscriptions at a time, leasing more as soon as one is done (a slow receiver holds
+   * up only its own subscription); waits for a wake (a local commit, a subscription served) or the poll otherwise.
+   */
   private async run(): Promise<void> {
+    const serving = new Map<string, Promise<void>>();
     while (!this.stopped) {
-      let busy = false;
-      try {
-        busy = await this.tick();
-      } catch (err) {
-        console.error('Subscription delivery failed; retrying at the next poll', loggableError(err));
+      let leased = false;
+      const room = LEASED_AT_ONCE - serving.size;
+      if (room > 0) {
+        try {
+          for (const { row, authorization } of await this.leaseDue(room, serving)) {
+            leased = true;
+            const served = this.serve(row, authorization)
+              .then(
+                () => void this.ownFailures.delete(row.id),
+                (err: unknown) => this.retryLater(row, err),
+              )
+              .finally(() => {
+                serving.delete(row.id);
+                this.wake();
+              });
+            serving.set(row.id, served);
+          }
+        } catch (err) {
+          console.error('Subscription delivery failed; retrying at the next poll', loggableError(err));
+        }
       }
-      if (!busy && !this.stopped) await this.idle();
+      if (!leased && !this.stopped) await this.idle();
     }
+    await Promise.all(serving.values());
   }
 
   private idle(): Promise<void> {
@@ -110,21 +142,19 @@ export class DeliveryLoop {
     return this.deps.pool.query<T>(q.text, q.values as unknown[]).then(([rows]) => rows);
   }
 
-  /** One round: true when it leased something (there may be more). */
-  private async tick(): Promise<boolean> {
-    const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, LEASED_AT_ONCE));
-    if (affectedRows === 0) return false;
-    const rows = await this.query<table.SubscriptionRow[]>(table.leased(this.owner));
+  /** Leases up to `max` subscriptions with work due, besides those being served: what to serve now. */
+  private async leaseDue(
+    max: number,
+    serving: ReadonlyMap<string, unknown>,
+  ): Promise<{ row: table.SubscriptionRow; authorization: AuthorizationState | undefined }[]> {
+    const due = await this.query<RowDataPacket[]>(table.due(max));
+    if (due.length === 0) return [];
+    const ids = due.map((r) => String(r.id));
+    const { affectedRows } = await this.query<ResultSetHeader>(table.lease(this.owner, this.leaseMs, ids));
+    if (affectedRows === 0) return []; // another node leased them first
+    const rows = (await this.query<table.SubscriptionRow[]>(table.leased(this.owner))).filter((r) => !serving.has(r.id));
     const authorization = this.authorization && oncePerRound(this.authorization);
-    await Promise.all(
-      rows.map((row) =>
-        this.serve(row, authorization).then(
-          () => this.ownFailures.delete(row.id),
-          (err: unknown) => this.retryLater(row, err),
-        ),
-      ),
-    );
-    return true;
+    return rows.map((row) => ({ row, authorization }));
   }
 
   /** This server failed (not the subscriber): the Subscription is leased again after a backoff, its status kept. */

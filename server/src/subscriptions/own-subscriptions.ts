@@ -3,12 +3,15 @@
 // vread, instance history, update, patch and delete (deleted or not: neither If-Match nor 410 tells it exists,
 // and an update cannot take its id over), and it is left out of searches, includes and histories, whose totals
 // count only what the token sees. The operations ($status, $events, $get-ws-binding-token) read through it.
+// A search of any type whose chain or _has reaches into Subscription (`Provenance?target:Subscription.url=...`)
+// would tell whether some user's Subscription meets it: refused with 400 (chain-guard.ts).
 import type { Resource } from 'fhir/r4.js';
 import { notFound, versionNotFound } from '../core/outcomes.js';
 import { MAX_COUNT, type SearchRequest } from '../search/search-request.js';
 import { forwardTo } from '../store/forwarding-repository.js';
 import type { FhirRepository, Page, ResourceVersion } from '../store/repository.js';
 import type { VisibleSubscriptions } from './visibility.js';
+import { refuseChainsIntoSubscription } from './chain-guard.js';
 
 const TYPE = 'Subscription';
 
@@ -70,6 +73,7 @@ export function ownSubscriptions(repo: FhirRepository, visible: VisibleSubscript
       return { ...rest, items: kept, ...(hid || total === undefined ? {} : { total }) };
     },
     search: async (request) => {
+      if (counted) refuseChainsIntoSubscription(request);
       if (counted && request.type === TYPE && request.count === 0 && request.total === 'accurate')
         return { items: [], total: await countVisible(inner, request) };
       const page = await inner.search(request);
@@ -82,6 +86,14 @@ export function ownSubscriptions(repo: FhirRepository, visible: VisibleSubscript
         ...(page.included ? { included: included.kept } : {}),
         ...totalOf(request, page, items.kept.length, items.hid || included.hid),
       };
+    },
+    lastn: (request, max) => {
+      if (counted) refuseChainsIntoSubscription(request);
+      return inner.lastn(request, max);
+    },
+    stats: (query) => {
+      if (counted) refuseChainsIntoSubscription(query.request);
+      return inner.stats(query);
     },
     readForUpdate: async (type, id) => {
       const current = await inner.readForUpdate(type, id);

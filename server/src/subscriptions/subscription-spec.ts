@@ -8,6 +8,16 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { parseSearch } from '../search/parse-search.js';
 import type { Topic, Topics } from './topics.js';
 
+/**
+ * Topic filters that are not parameters of the topic's resource, and the search they stand for: a pain score whose
+ * patient has that general practitioner (Patient.generalPractitioner), or whose patient is the subject of a
+ * CareTeam with that participant (CareTeam.participant.member), whatever the CareTeam's status.
+ */
+const FILTER_QUERIES: Record<string, string | undefined> = {
+  'general-practitioner': 'patient:Patient.general-practitioner',
+  'care-team': 'patient:Patient._has:CareTeam:patient:participant',
+};
+
 export const FILTER_CRITERIA_URL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria';
 export const PAYLOAD_CONTENT_URL = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content';
 export type PayloadContent = 'empty' | 'id-only' | 'full-resource';
@@ -95,16 +105,21 @@ function topicCriteria(sub: Subscription, topic: Topic, defs: Definitions): { ty
     const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(f);
     if (!m || m[1] !== topic.type)
       throw unprocessable(`Subscription filter criteria '${f}' must be '${topic.type}?<filter>=<value>'`, 'Subscription.criteria');
-    for (const name of new URLSearchParams(m[2]).keys()) {
-      if (!topic.filters.includes(name.split(':')[0])) {
+    for (const segment of m[2].split('&').filter(Boolean)) {
+      const name = [...new URLSearchParams(segment).keys()][0] ?? '';
+      const [base, modifier] = name.split(':');
+      if (!topic.filters.includes(base)) {
         throw unprocessable(
           `Subscription filter criteria: topic ${topic.url} can be filtered by ${topic.filters.join(', ') || 'nothing'}, not '${name}'`,
           'Subscription.criteria',
         );
       }
+      const through = FILTER_QUERIES[base];
+      if (through && modifier !== undefined)
+        throw unprocessable(`Subscription filter criteria: '${base}' takes no modifier (':${modifier}')`, 'Subscription.criteria');
       replaced.add(name);
+      parts.push(through ? `${through}=${segment.includes('=') ? segment.slice(segment.indexOf('=') + 1) : ''}` : segment);
     }
-    parts.push(m[2]);
   }
   const own = topic.query.split('&').filter((p) => p && !replaced.has(decodeURIComponent(p.split('=')[0])));
   const query = [...own, ...parts].join('&');

@@ -42,9 +42,6 @@ export const syncResource = (id: string, type: string, criteria: string, topic: 
 /** A deleted Subscription keeps its row (for `subscriptions list`), switched off. */
 export const switchOff = (id: string) => sql`UPDATE subscription SET status = 'off' WHERE id = ${id}`;
 
-export const activeFor = (types: string[]) =>
-  sql`SELECT id, res_type, criteria, topic, status, grant_json FROM subscription WHERE status = 'active' AND res_type IN (${types})`;
-
 /** The next event number (LAST_INSERT_ID(expr) hands it back without a second read; the row stays locked). */
 export const nextEventNumber = (id: string) => sql`UPDATE subscription SET event_count = LAST_INSERT_ID(event_count + 1) WHERE id = ${id}`;
 
@@ -53,14 +50,29 @@ export const insertEvent = (id: string, n: number, type: string, resId: string, 
       VALUES (${id}, ${n}, ${type}, ${resId}, ${versionId}, ${patientRef}, ${now})`;
 
 /**
- * Leases up to `max` subscriptions with work due (a handshake, or undelivered events) to `owner` for `ms`:
- * one UPDATE, so two nodes never lease the same row.
+ * Up to `max` subscriptions with work due (a handshake, or undelivered events), those waiting longest first (a busy
+ * subscription does not starve the others): plain reads of the pending-events index, which lock nothing, so that
+ * the writes' outbox is never held up by a node looking for work.
  */
-export const lease = (owner: string, ms: number, max: number) =>
-  sql`UPDATE subscription s SET lease_owner = ${owner}, lease_until = NOW(3) + INTERVAL ${ms * 1000} MICROSECOND
-      WHERE s.status IN ('requested', 'active') AND s.next_attempt_at <= NOW(3) AND (s.lease_until IS NULL OR s.lease_until < NOW(3))
-        AND (s.status = 'requested' OR EXISTS (SELECT 1 FROM subscription_event e WHERE e.subscription_id = s.id AND e.delivered_at IS NULL))
-      LIMIT ${max}`;
+export const due = (max: number) =>
+  sql`SELECT id FROM (
+        SELECT s.id, MIN(e.created_at) AS since FROM subscription_event e JOIN subscription s ON s.id = e.subscription_id
+        WHERE e.delivered_at IS NULL AND s.status = 'active' AND s.next_attempt_at <= NOW(3)
+          AND (s.lease_until IS NULL OR s.lease_until < NOW(3))
+        GROUP BY s.id
+        UNION ALL
+        SELECT id, TIMESTAMP('1970-01-01 00:00:01') AS since FROM subscription
+        WHERE status = 'requested' AND next_attempt_at <= NOW(3) AND (lease_until IS NULL OR lease_until < NOW(3))
+      ) d ORDER BY since LIMIT ${max}`;
+
+/**
+ * Leases those of `ids` still due and not leased to `owner` for `ms`: one UPDATE by primary key that checks again
+ * under the row locks, so two nodes never lease the same row.
+ */
+export const lease = (owner: string, ms: number, ids: string[]) =>
+  sql`UPDATE subscription SET lease_owner = ${owner}, lease_until = NOW(3) + INTERVAL ${ms * 1000} MICROSECOND
+      WHERE id IN (${ids}) AND status IN ('requested', 'active') AND next_attempt_at <= NOW(3)
+        AND (lease_until IS NULL OR lease_until < NOW(3))`;
 
 export const leased = (owner: string) =>
   sql`SELECT id, res_type, criteria, topic, status, grant_json, event_count, failures FROM subscription WHERE lease_owner = ${owner} AND lease_until >= NOW(3)`;

@@ -12,6 +12,7 @@ import { DeliveryLoop } from './delivery-loop.js';
 import { grantChecker, type GrantCheck } from './grant.js';
 import { criteriaMatcher } from './matcher.js';
 import { outboxHook } from './outbox.js';
+import { activeSubscriptions } from './active-subscriptions.js';
 import { trendConditions } from './trends/trend-conditions.js';
 import { subscriptionEvents } from './subscription-events.js';
 import { subscriptionRoutes } from './operations/subscription-routes.js';
@@ -72,7 +73,9 @@ export function createSubscriptions({ pool, stored, ctx, indexer, config, topics
       grantAllows,
       criteriaOf: criteria,
       conditions: trendConditions(ctx.defs),
-      wake: () => loop.wake(),
+      active: activeSubscriptions(ctx.defs, ctx.baseUrl),
+      index: (resource) => indexer.index(resource),
+      wake: () => loop.recorded(),
       fhirBase: ctx.baseUrl,
     }),
   );

@@ -4,7 +4,10 @@
 import { invalidParameter, notSupported } from '../../core/outcomes.js';
 import { isValidId } from '../../core/ids.js';
 import type { SearchParamDef } from '../../definitions/r4-definitions.js';
-import type { DateRow, IndexRows, ReferenceRow, StringRow, TokenRow, UriRow } from '../../indexing/index-rows.js';
+import type { DateRow, IndexRows, NumberRow, QuantityRow, ReferenceRow, StringRow, TokenRow, UriRow } from '../../indexing/index-rows.js';
+import { numberIntervals } from '../../fhir-values/number-range.js';
+import { inIntervals, quantitySearch } from '../../fhir-values/quantity-search.js';
+import { canonicalOf } from '../../fhir-values/ucum-canonical.js';
 import { dateRangeProblem, parseDateRange } from '../../fhir-values/date-range.js';
 import { splitPrefix } from '../../fhir-values/prefix.js';
 import { normalizeString } from '../../fhir-values/normalize-string.js';
@@ -14,7 +17,7 @@ import type { CodeSet } from '../../fhir-values/code-set.js';
 const DAY = 86_400_000;
 
 /** The parameter types the memory repository searches; any other is refused (never answered wrongly). */
-export const MEMORY_PARAM_TYPES: readonly string[] = ['token', 'reference', 'date', 'string', 'uri'];
+export const MEMORY_PARAM_TYPES: readonly string[] = ['token', 'reference', 'date', 'string', 'uri', 'number', 'quantity'];
 
 export const refuse = (what: string) =>
   notSupported(`The in-memory repository (store/memory, for tests) cannot answer ${what}; MysqlRepository can`);
@@ -38,6 +41,12 @@ export function valueMatcher(
       return stringMatcher(value, modifier);
     case 'uri':
       return uriMatcher(value, modifier);
+    case 'number': {
+      const intervals = numberIntervals(value, def.code);
+      return (r: NumberRow) => inIntervals(r.value, intervals);
+    }
+    case 'quantity':
+      return quantityMatcher(value, def.code);
     default:
       throw refuse(`${def.type} search parameters ('${def.code}')`);
   }
@@ -141,6 +150,21 @@ export function dateMatcher(value: string, name: string, now: number): (row: Pic
       return (r) => r.end >= lo - margin && r.start <= hi + margin;
     }
   }
+}
+
+/** quantity-sql.ts's meaning: in canonical units when the value's UCUM unit converts, else number, system and code (or unit). */
+export function quantityMatcher(value: string, name: string): (row: QuantityRow) => boolean {
+  const { plain, canonical } = quantitySearch(value, name);
+  if (canonical) {
+    return (r) => {
+      const c = canonicalOf(r.system, r.code, r.value);
+      return c !== undefined && c.code === canonical.code && inIntervals(c.value, canonical.intervals);
+    };
+  }
+  return (r) =>
+    inIntervals(r.value, plain.intervals) &&
+    (!plain.system || r.system === plain.system) &&
+    (!plain.code || r.code === plain.code || (plain.codeOrUnit && r.unit === plain.code));
 }
 
 /** Starts with, ignoring case and accents; :contains anywhere; :exact as stored. */

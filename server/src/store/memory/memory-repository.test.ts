@@ -93,7 +93,7 @@ test('storedIdentifiers finds the identifier values already on resources referri
 });
 
 test('searches it cannot answer are refused with an outcome; $everything too', async () => {
-  for (const query of ['value-quantity=5', 'combo-code-value-quantity=http://loinc.org|8867-4$70']) {
+  for (const query of ['combo-code-value-quantity=http://loinc.org|8867-4$70']) {
     await assert.rejects(
       search('Observation', query),
       (err: unknown) => err instanceof OutcomeError && err.status === 400 && /in-memory repository/.test(err.message),
@@ -101,6 +101,29 @@ test('searches it cannot answer are refused with an outcome; $everything too', a
     );
   }
   await assert.rejects(repo.everything({ patient: 'p', members: [], count: 10 }), /in-memory repository/);
+});
+
+test('quantity and number searches mean what MySQL makes of them: canonical UCUM units, code or unit, implicit precision', async () => {
+  const q = (id: string, value: number, unit: string, system?: string): Resource =>
+    ({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      code: { coding: [{ system: 'urn:q', code: 'w' }] },
+      valueQuantity: { value, unit, ...(system ? { system, code: unit } : {}) },
+    }) as Resource;
+  await repo.transaction(async (tx) => {
+    for (const o of [q('q1', 80000, 'g', 'http://unitsofmeasure.org'), q('q2', 60, 'kg', 'http://unitsofmeasure.org'), q('q3', 9, 'score')])
+      await tx.write(o, undefined, 'PUT');
+  });
+  const ids = async (query: string) => (await search('Observation', `code=urn:q|w&${query}`)).items.map((r) => r.id).sort();
+  assert.deepEqual(await ids('value-quantity=gt70|http://unitsofmeasure.org|kg'), ['q1']);
+  assert.deepEqual(await ids('value-quantity=le60000|http://unitsofmeasure.org|g'), ['q2']);
+  assert.deepEqual(await ids('value-quantity=gt8'), ['q1', 'q2', 'q3']);
+  assert.deepEqual(await ids('value-quantity=gt8||score'), ['q3'], 'a code without a system matches the human unit');
+  assert.deepEqual(await ids('value-quantity=9.4'), [], '9.4 is [9.35, 9.45): 9 is outside');
+  assert.deepEqual(await ids('value-quantity=9'), ['q3']);
+  await assert.rejects(ids('value-quantity=gtx'), (err: unknown) => err instanceof OutcomeError && err.status === 400);
 });
 
 test('lastn keeps the latest `max` per code, newest first, each resource once', async () => {

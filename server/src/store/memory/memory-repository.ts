@@ -1,7 +1,7 @@
 // FhirRepository in memory, for fast tests of REST semantics without MariaDB: versions, history, deletes,
 // transactions that are all or nothing, optimistic locking, and search through the real indexer's rows (token,
-// reference, date, string, uri, _id, _lastUpdated; chains, _has, includes, _sort, keyset paging). What it cannot
-// answer (number, quantity and composite searches, Patient/$everything) it refuses with an OperationOutcome.
+// reference, date, string, uri, number, quantity, _id, _lastUpdated; chains, _has, includes, _sort, keyset paging).
+// What it cannot answer (composite and full-text searches, Patient/$everything) it refuses with an OperationOutcome.
 // Transactions run one at a time, each on a copy of the state that replaces it when the transaction ends.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Resource } from 'fhir/r4.js';

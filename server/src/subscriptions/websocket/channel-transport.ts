@@ -15,8 +15,11 @@ export interface TokenStore {
 }
 
 export interface Fanout {
-  listen(deliver: (n: WsNotification) => void): Promise<void>;
+  /** `deliver` gets every node's websocket notifications; `woken` is called when any node recorded events. */
+  listen(deliver: (n: WsNotification) => void, woken: () => void): Promise<void>;
   publish(n: WsNotification): Promise<void>;
+  /** Tells every node that events were recorded (one process alone: its loop was woken already). */
+  announce(): Promise<void>;
 }
 
 export interface ChannelTransport {
@@ -104,6 +107,7 @@ export function localTransport(): ChannelTransport {
           deliverTo = deliver;
         }),
       publish: (n) => settle(() => deliverTo?.(n)),
+      announce: () => Promise.resolve(),
     },
     close: () =>
       settle(() => {

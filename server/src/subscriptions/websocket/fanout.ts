@@ -1,7 +1,9 @@
 // Fan-out of websocket notifications across API nodes: the node whose delivery loop serves a Subscription
 // publishes each notification on one Redis pub/sub channel; every node (itself included) hears it and passes it
 // to the sockets bound to that Subscription on that node. Pub/sub keeps nothing: a notification published while
-// no socket is bound is not kept for it (clients catch up with `$events`, docs/subscriptions.md).
+// no socket is bound is not kept for it (clients catch up with `$events`, docs/subscriptions.md). A second channel
+// carries "events recorded": a node whose write recorded outbox events wakes every node's delivery loop (the one
+// free to lease them delivers at once rather than at its next poll, which stays the fallback).
 import type { Redis } from 'ioredis';
 import type { Resource } from 'fhir/r4.js';
 import { loggableError } from '../../audit/loggable.js';
@@ -17,6 +19,7 @@ export interface WsNotification {
 
 export class WsFanout {
   private readonly channel: string;
+  private readonly recorded: string;
 
   constructor(
     private readonly publisher: Redis,
@@ -24,10 +27,12 @@ export class WsFanout {
     prefix: string,
   ) {
     this.channel = `${prefix}subscription-ws`;
+    this.recorded = `${prefix}subscription-events`;
   }
 
-  async listen(deliver: (n: WsNotification) => void): Promise<void> {
+  async listen(deliver: (n: WsNotification) => void, woken: () => void): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.recorded) return woken();
       if (channel !== this.channel) return;
       try {
         deliver(JSON.parse(message) as WsNotification);
@@ -35,7 +40,12 @@ export class WsFanout {
         console.error('Subscriptions: a websocket notification could not be passed on', loggableError(err));
       }
     });
-    await this.subscriber.subscribe(this.channel);
+    await this.subscriber.subscribe(this.channel, this.recorded);
+  }
+
+  /** Tells every node's delivery loop that events were recorded. */
+  async announce(): Promise<void> {
+    await this.publisher.publish(this.recorded, '');
   }
 
   async publish(n: WsNotification): Promise<void> {

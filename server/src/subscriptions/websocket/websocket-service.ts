@@ -67,8 +67,12 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     limits: deps.limits,
   });
   const fanout = transport.fanout;
-  await fanout.listen((n) => channel.deliver(n));
+  await fanout.listen(
+    (n) => channel.deliver(n),
+    () => deps.loop.wake(),
+  );
   deps.loop.websocket = (n) => fanout.publish(n);
+  deps.loop.announce = () => fanout.announce();
   return {
     url: websocketUrl,
     handleUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
@@ -82,6 +86,7 @@ export async function startWebsocketChannel(deps: WebsocketDeps): Promise<Websoc
     },
     async close() {
       deps.loop.websocket = undefined;
+      deps.loop.announce = undefined;
       await channel.close();
       await transport.close();
     },
