@@ -206,8 +206,8 @@ test('unknown parameters are refused, or ignored and reported under handling=len
   assert.match(JSON.stringify(outcome), /shoe-size/);
 });
 
-test('what the memory store cannot answer (a quantity search) is refused, never answered wrongly', async () => {
-  const res = await call(ctx, 'GET', 'Observation?value-quantity=gt5');
+test('what the memory store cannot answer (a composite search) is refused, never answered wrongly', async () => {
+  const res = await call(ctx, 'GET', 'Observation?code-value-quantity=http://loinc.org|72514-3$gt5');
   assert.equal(res.status, 400);
   assert.match(diagnostics(res), /in-memory repository/);
 });
