@@ -26,6 +26,7 @@ import { fitbitCallbackRouter } from './wearables/index.js';
 import { buildFhirServices, type FhirServices } from './fhir-services.js';
 import type { ExportService } from './bulk/export-service.js';
 import type { Config } from './config.js';
+import type { Pool } from 'mysql2/promise';
 import type { DeliveryLoop } from './subscriptions/delivery-loop.js';
 import { startWebsocketChannel } from './subscriptions/websocket/websocket-service.js';
 import { withoutSubscriptions } from './subscriptions/export-exclusion.js';
@@ -53,6 +54,8 @@ export interface BuiltApp {
   bulk: ExportService;
   /** Delivers Subscription notifications (started unless SUBSCRIPTION_DELIVERY=false; stopped by close). */
   deliveryLoop: DeliveryLoop;
+  /** The HTTP requests' pool (DB_POOL_SIZE); the delivery loop has its own (SUBSCRIPTION_DB_POOL_SIZE). */
+  pool: Pool;
   /** Give to the HTTP server (createHttpServer): the Subscriptions websocket channel at `<FHIR base>/ws`. */
   upgrade: UpgradeHandler;
   /** The Prometheus registry behind /metrics (and METRICS_PORT's listener, which `serve` starts). */
@@ -240,6 +243,7 @@ async function assembleApp(config: Config, services: FhirServices, opts: BuildOp
     ...(auth ? { auth, verifier: auth.verifier, redis } : {}),
     ...(replicas ? { replicas } : {}),
     deliveryLoop: subscriptions.loop,
+    pool,
     upgrade: websocket.handleUpgrade,
     metrics,
     close,

@@ -13,7 +13,7 @@ import { SearchParamService } from './reindex/search-param-service.js';
 import { watchSearchParams } from './reindex/watch-search-params.js';
 import { ReindexStore } from './store/mysql/reindex-store.js';
 import { searchFacts } from './store/mysql/search/search-facts.js';
-import { connectionOptions, openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
+import { connectionOptions, createPool, openPool, poolOptions, writeCapabilities } from './store/mysql/connect.js';
 import { NamedLocks } from './store/mysql/named-locks.js';
 import { PkAllocator } from './store/mysql/pk-allocator.js';
 import { migrate } from './store/mysql/migrate.js';
@@ -136,6 +136,8 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   await searchParams.loadAtStart();
   const subscriptions = createSubscriptions({
     pool,
+    // Background delivery never queues behind requests for a connection (nor they behind it); opened on first use.
+    deliveryPool: createPool(config.databaseUrl, config.subscriptions.dbPoolSize, limits),
     stored,
     ctx,
     indexer,
@@ -165,7 +167,7 @@ export async function buildFhirServices(config: Config, options: FhirServicesOpt
   await thread?.ready;
   const close = async () => {
     await exportRunner.close();
-    await subscriptions.loop.stop();
+    await subscriptions.loop.close();
     await wearables.close();
     searchParams.stop();
     await runner.close();

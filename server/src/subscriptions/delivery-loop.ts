@@ -4,7 +4,8 @@
 // POST and the mark leaves the event to be sent again once its lease runs out. Failures back off exponentially
 // with jitter; after `maxAttempts` failures in a row the Subscription goes to `error` with the reason. A failure
 // of this server (Redis, the database, no websocket channel) backs off the same way but is not the subscriber's:
-// it never puts the Subscription in `error`.
+// it never puts the Subscription in `error`. The loop has a pool of its own (SUBSCRIPTION_DB_POOL_SIZE): its SQL,
+// and the repository's reads and writes it makes, never queue behind the HTTP requests' (store/mysql/pool-scope.ts).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'fhir/r4.js';
@@ -14,6 +15,7 @@ import type { Definitions } from '../definitions/r4-definitions.js';
 import { boundedRequest } from '../http/bounded-request.js';
 import type { FhirRepository } from '../store/repository.js';
 import type { Sql } from '../store/sql.js';
+import { onPool, type PoolScope } from '../store/mysql/pool-scope.js';
 import { authorizationEnded, oncePerRound, type AuthorizationState } from './authorization-ended.js';
 import { endpointProblem } from './endpoint-rules.js';
 import { parseGrant } from './grant.js';
@@ -31,6 +33,7 @@ const BATCH = 20;
 const LEASED_AT_ONCE = 20;
 
 export interface DeliveryDeps {
+  /** The loop's own pool, apart from the HTTP requests' (SUBSCRIPTION_DB_POOL_SIZE); ended by close(). */
   pool: Pool;
   repo: FhirRepository;
   defs: Definitions;
@@ -42,6 +45,7 @@ export interface DeliveryDeps {
 export class DeliveryLoop {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly leaseMs: number;
+  private readonly scope: PoolScope;
   private running: Promise<void> | undefined;
   private stopped = true;
   private wakeUp: (() => void) | undefined;
@@ -57,12 +61,15 @@ export class DeliveryLoop {
 
   constructor(private readonly deps: DeliveryDeps) {
     this.leaseMs = deps.config.limits.totalTimeoutMs * (BATCH + 1) + 5_000;
+    this.scope = { pool: deps.pool, closed: false };
   }
 
   start(): void {
+    if (this.scope.closed) throw new Error('the delivery loop is closed');
     if (!this.stopped) return;
     this.stopped = false;
-    this.running = this.run();
+    // Everything the loop awaits, the repository's queries included, takes connections from the loop's pool.
+    this.running = onPool(this.scope, () => this.run());
   }
 
   /** Finishes the POST in flight; events not yet marked delivered are sent by the next loop to lease them. */
@@ -70,6 +77,14 @@ export class DeliveryLoop {
     this.stopped = true;
     this.wake();
     await this.running;
+  }
+
+  /** Stops the loop for good and closes its pool (at shutdown). */
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.scope.closed) return;
+    this.scope.closed = true;
+    await this.deps.pool.end();
   }
 
   /** A write on this node recorded events: this node's loop and every other node's look now. */

@@ -24,6 +24,11 @@ export interface SubscriptionsConfig {
   websocket: WsLimits;
   /** How long a `$get-ws-binding-token` token may wait to be used (seconds). */
   bindingTokenTtlSeconds: number;
+  /**
+   * SUBSCRIPTION_DB_POOL_SIZE: connections of the delivery loop's own pool (its SQL and the reads and status
+   * writes it makes through the repository), apart from the HTTP requests' DB_POOL_SIZE.
+   */
+  dbPoolSize: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -48,6 +53,7 @@ export function loadSubscriptionsConfig(env: Env): SubscriptionsConfig {
       idleMs: Math.max(100, int(env, 'SUBSCRIPTION_WS_IDLE_MS', 60_000)),
     },
     bindingTokenTtlSeconds: Math.max(1, int(env, 'SUBSCRIPTION_WS_TOKEN_TTL_S', 300)),
+    dbPoolSize: Math.max(1, int(env, 'SUBSCRIPTION_DB_POOL_SIZE', 4)),
   };
 }
 

@@ -51,6 +51,8 @@ export interface AuthorizationEvents {
 
 export interface SubscriptionDeps {
   pool: Pool;
+  /** The delivery loop's own pool (SUBSCRIPTION_DB_POOL_SIZE), closed with the loop. */
+  deliveryPool: Pool;
   stored: MysqlRepository;
   ctx: FhirContext;
   indexer: ResourceIndexer;
@@ -59,12 +61,12 @@ export interface SubscriptionDeps {
   topics: Topics;
 }
 
-export function createSubscriptions({ pool, stored, ctx, indexer, config, topics }: SubscriptionDeps): SubscriptionServices {
+export function createSubscriptions({ pool, deliveryPool, stored, ctx, indexer, config, topics }: SubscriptionDeps): SubscriptionServices {
   const facts = createResourceFacts(ctx.defs, ctx.baseUrl, indexer);
   const capability = { topics: [...topics.keys()] as string[], websocketUrl: undefined as string | undefined };
   ctx.subscriptions = capability;
   let websocket: BindingTokenIssuer | undefined;
-  const loop = new DeliveryLoop({ pool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
+  const loop = new DeliveryLoop({ pool: deliveryPool, repo: ctx.repo, defs: ctx.defs, fhirBase: ctx.baseUrl, config, topics });
   const criteria = (sub: Subscription) => criteriaOf(sub, ctx.defs, topics);
   const grantAllows = grantChecker(facts, ctx.defs);
   stored.onCommit(

@@ -62,6 +62,14 @@ export async function openPool(url: string, connectionLimit = 10, limits: PoolLi
   } finally {
     await admin.end();
   }
+  return createPool(url, connectionLimit, limits);
+}
+
+/**
+ * A pool on an existing database (openPool creates it first), set up as every pool of the server is: the
+ * connect and acquire timeouts, READ COMMITTED. Connections open on first use.
+ */
+export function createPool(url: string, connectionLimit: number, limits: PoolLimits = DEFAULT_POOL_LIMITS): mysql.Pool {
   const pool = mysql.createPool(poolOptions(url, connectionLimit, limits));
   limitAcquireWait(pool, limits.acquireTimeoutMs);
   // Conditional writes re-search after taking a named lock; they must see what was committed meanwhile.

@@ -40,6 +40,7 @@ import { statsSql, totalCountSql } from './search/stats-sql.js';
 import { composedGroups, rollupPlan, rollupSql } from './search/stats-rollup.js';
 import { statsGroups } from './search/stats-rows.js';
 import type { ReadReplicas, Run } from './read-replicas.js';
+import { scopedPool } from './pool-scope.js';
 import { onPrimary } from './read-session.js';
 
 const ER_DUP_ENTRY = 1062;
@@ -94,7 +95,7 @@ export class MysqlRepository implements FhirRepository {
 
   private async query<T extends RowDataPacket[] | ResultSetHeader>(q: Sql): Promise<T> {
     if (this.conn && !this.buffer.empty) await this.buffer.flush(this.conn);
-    const [rows] = await (this.conn ?? this.pool).query<T>(q.text, q.values as unknown[]);
+    const [rows] = await (this.conn ?? scopedPool() ?? this.pool).query<T>(q.text, q.values as unknown[]);
     return rows;
   }
 
@@ -269,7 +270,7 @@ export class MysqlRepository implements FhirRepository {
 
   private async commitUnit<T>(fn: (tx: FhirRepository) => Promise<T>): Promise<{ result: T; position?: string }> {
     for (let attempt = 1; ; attempt++) {
-      const conn = await this.pool.getConnection();
+      const conn = await (scopedPool() ?? this.pool).getConnection();
       const tx = new MysqlRepository(
         this.pool,
         this.indexer,
