@@ -37,7 +37,7 @@ describe('Subscription.end', () => {
   );
 
   it('delivers before its end; past it records nothing (even while the loop is stopped), goes off, delivers nothing more', async () => {
-    const end = new Date(Date.now() + 4_000);
+    const end = new Date(Date.now() + 8_000);
     const created = await post('Subscription', subscription(`${receiver.url}/ending`, 'id-only', { end: end.toISOString() }));
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
