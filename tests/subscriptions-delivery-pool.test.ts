@@ -14,15 +14,13 @@ import { FHIR_JSON, startTestServer, type TestServer } from './support/test-serv
 describe('the delivery loop has a database pool of its own', () => {
   let server: TestServer;
   let receiver: HookReceiver;
-  let closed = false;
   before(async () => {
     server = await startTestServer({ ...RECEIVING, DB_POOL_SIZE: '2', SUBSCRIPTION_DB_POOL_SIZE: '2' });
     receiver = await startReceiver();
   });
   after(async () => {
     await receiver.close();
-    if (!closed) return server.close();
-    await server.sql(`DROP DATABASE \`${server.database}\``);
+    await server.close();
   });
 
   const post = (path: string, body: unknown) =>
@@ -59,7 +57,6 @@ describe('the delivery loop has a database pool of its own', () => {
   });
 
   it('shutdown closes the loop pool with the rest: no connection to the database is left', async () => {
-    closed = true;
     await server.built.close();
     const [row] = await server.sql<{ n: number }[]>(
       'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',

@@ -34,6 +34,10 @@ export async function startTestServer(overrides: Record<string, string> = {}, bu
     ...overrides,
   });
   const built = await buildApp(config, build);
+  // A test may close the app itself (to check what shutdown leaves behind): close() then closes it only once.
+  const closeApp = built.close;
+  let appClosed: Promise<void> | undefined;
+  built.close = () => (appClosed ??= closeApp());
   const inspector = await mysql.createConnection(`${SERVER_ROOT}/${database}`);
   return {
     http: request(built.app),
