@@ -9,7 +9,6 @@ import {
   bindingOf,
   readMessage,
   reconnectDelay,
-  renewal,
   reusableSubscription,
   subscriptionSearchUrl,
 } from './alert-subscription.js';
@@ -27,17 +26,7 @@ const NO_STORE: RequestCache = 'no-store';
 async function subscriptionId(client: Client, patientId: string | undefined): Promise<string> {
   const found = await client.request<Bundle>({ url: subscriptionSearchUrl(), cache: NO_STORE });
   const mine = reusableSubscription(bundleResources<Subscription>(found), patientId);
-  if (mine?.id) {
-    const renewed = renewal(mine);
-    if (renewed)
-      await client.request<Subscription>({
-        url: `Subscription/${mine.id}`,
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/fhir+json' },
-        body: JSON.stringify(renewed),
-      });
-    return mine.id;
-  }
+  if (mine?.id) return mine.id;
   const created = await client.request<Subscription>({
     url: 'Subscription',
     method: 'POST',

@@ -2,15 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Subscription } from 'fhir/r4.js';
-import {
-  alertSubscription,
-  bindingOf,
-  LIFETIME_MS,
-  readMessage,
-  reconnectDelay,
-  renewal,
-  reusableSubscription,
-} from './alert-subscription.js';
+import { alertSubscription, bindingOf, readMessage, reconnectDelay, reusableSubscription } from './alert-subscription.js';
 import { canAcknowledge } from './alerts-panel.js';
 
 test('a websocket Subscription to pain-severe filtered to the patient, without payload', () => {
@@ -22,20 +14,6 @@ test('a websocket Subscription to pain-severe filtered to the patient, without p
     ['Observation?patient=Patient/p1'],
   );
   assert.equal(alertSubscription(undefined)._criteria, undefined);
-});
-
-test('ends 12 hours after it is made; reused with less than 6 hours left, its end is pushed on', () => {
-  const now = Date.parse('2026-12-07T08:00:00Z');
-  const sub = { ...alertSubscription('p1', now), id: 's1', status: 'active', meta: { versionId: '2' } } as Subscription;
-  assert.equal(sub.end, '2026-12-07T20:00:00.000Z');
-  assert.equal(LIFETIME_MS, 12 * 3600_000);
-  assert.equal(renewal(sub, now + 5 * 3600_000), undefined, 'seven hours left');
-  const renewed = renewal(sub, now + 7 * 3600_000);
-  assert.equal(renewed?.end, '2026-12-08T03:00:00.000Z');
-  assert.equal(renewed?.status, 'requested');
-  assert.equal(renewed?.id, 's1');
-  assert.equal(renewed?.meta, undefined);
-  assert.equal(renewal({ ...sub, end: undefined }, now)?.end, '2026-12-07T20:00:00.000Z', 'one made before ends gets one');
 });
 
 test('reuses only its own active websocket Subscription for exactly this patient', () => {

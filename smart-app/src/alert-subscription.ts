@@ -1,6 +1,5 @@
 // The app's own Subscription to the `pain-severe` topic over the websocket channel: the resource it creates, the
-// search that finds one it made before (reused rather than piling up, its `end` pushed on when reused), and reading
-// the server's socket messages.
+// search that finds one it made before (reused rather than piling up), and reading the server's socket messages.
 // Pure. https://hl7.org/fhir/R4/subscription.html#2.46.7.2, https://hl7.org/fhir/uv/subscriptions-backport/
 import type { Parameters, Subscription } from 'fhir/r4.js';
 import { PAIN_SEVERE_TOPIC } from './alerts.js';
@@ -12,24 +11,12 @@ export const REASON_PREFIX = 'FibroTrack provider app: pain alerts';
 const filterOf = (patientId: string | undefined) => (patientId ? `Observation?patient=Patient/${patientId}` : undefined);
 const reasonOf = (patientId: string | undefined) => `${REASON_PREFIX} ${patientId ? `for Patient/${patientId}` : 'for every patient'}`;
 
-/** How long a Subscription lasts past its creation or last reuse (Subscription.end): the server then turns it off. */
-export const LIFETIME_MS = 12 * 3600_000;
-/** A reused Subscription with less than this left gets a new `end` (LIFETIME_MS from now). */
-export const RENEW_WITHIN_MS = 6 * 3600_000;
-
-const endFrom = (now: number) => new Date(now + LIFETIME_MS).toISOString();
-
-/**
- * No payload: each notification is `ping <id>`, and the app reads the alerts again with its own token. It ends
- * LIFETIME_MS from `now` (https://hl7.org/fhir/R4/subscription-definitions.html#Subscription.end), so those of
- * sessions long gone do not build up.
- */
-export function alertSubscription(patientId: string | undefined, now = Date.now()): Subscription {
+/** No payload: each notification is `ping <id>`, and the app reads the alerts again with its own token. */
+export function alertSubscription(patientId: string | undefined): Subscription {
   const filter = filterOf(patientId);
   return {
     resourceType: 'Subscription',
     status: 'requested',
-    end: endFrom(now),
     reason: reasonOf(patientId),
     criteria: PAIN_SEVERE_TOPIC,
     ...(filter ? { _criteria: { extension: [{ url: FILTER_CRITERIA, valueString: filter }] } } : {}),
@@ -56,14 +43,6 @@ export function reusableSubscription(subs: Subscription[], patientId: string | u
       (filter ? filters.length === 1 && filters[0] === filter : filters.length === 0)
     );
   });
-}
-
-/** The reused Subscription with its `end` pushed LIFETIME_MS on (to PUT), or undefined while it has enough left. */
-export function renewal(sub: Subscription, now = Date.now()): Subscription | undefined {
-  const end = sub.end === undefined ? NaN : Date.parse(sub.end);
-  if (!Number.isNaN(end) && end - now > RENEW_WITHIN_MS) return undefined;
-  const { meta: _meta, error: _error, ...rest } = sub;
-  return { ...rest, status: 'requested', end: endFrom(now) };
 }
 
 export interface Binding {

@@ -11,10 +11,7 @@ import type { Run } from './subscription-table.js';
 
 export const raiseGeneration = () => sql`UPDATE subscription_generation SET generation = generation + 1 WHERE id = 1`;
 const generation = () => sql`SELECT generation FROM subscription_generation WHERE id = 1`;
-/** Those past their end (Subscription.end) are left out; one that ends while the copy stands is skipped at match time. */
-const active = (now: Date) =>
-  sql`SELECT id, res_type, criteria, topic, grant_json, end_at FROM subscription
-      WHERE status = 'active' AND (end_at IS NULL OR end_at > ${now})`;
+const active = () => sql`SELECT id, res_type, criteria, topic, grant_json FROM subscription WHERE status = 'active'`;
 
 export interface ActiveSubscriptions {
   /** The index as of the transaction `run` belongs to (rebuilt from it when the counter moved). */
@@ -28,7 +25,7 @@ export function activeSubscriptions(defs: Definitions, baseUrl: string): ActiveS
       const [row] = await run<RowDataPacket[]>(generation());
       const now = Number(row?.generation ?? -1);
       if (cached && cached.generation === now) return cached.index;
-      const rows = await run<RowDataPacket[]>(active(new Date()));
+      const rows = await run<RowDataPacket[]>(active());
       const index = buildCriteriaIndex(
         rows.map((r) => ({
           id: String(r.id),
@@ -36,7 +33,6 @@ export function activeSubscriptions(defs: Definitions, baseUrl: string): ActiveS
           criteria: String(r.criteria),
           topic: r.topic === null ? null : String(r.topic),
           grant: parseGrant(r.grant_json as string | null),
-          end: r.end_at === null ? null : (r.end_at as Date).getTime(),
         })),
         defs,
         baseUrl,

@@ -11,14 +11,7 @@ import { buildCriteriaIndex, chainState, storedForm, type CriteriaGroup } from '
 const { defs } = memoryContext();
 const ctx = { defs, indexer: createResourceIndexer(defs, TEST_BASE) };
 const PAIN = 'code=http://loinc.org|72514-3&value-quantity=gt8';
-const sub = (id: string, criteria: string) => ({
-  id,
-  type: 'Observation',
-  criteria,
-  topic: null,
-  grant: { unrestricted: true as const },
-  end: null,
-});
+const sub = (id: string, criteria: string) => ({ id, type: 'Observation', criteria, topic: null, grant: { unrestricted: true as const } });
 const painScore = (patient: string, value: number): Resource =>
   ({
     resourceType: 'Observation',

@@ -21,8 +21,6 @@ export interface ActiveSubscription {
   /** The topic's canonical URL when the Subscription follows one. */
   topic: string | null;
   grant: Grant | undefined;
-  /** Subscription.end in epoch ms (null: none): past it, the outbox records nothing more for it. */
-  end: number | null;
 }
 
 /** How a group's criteria is decided for a written resource. */
@@ -66,7 +64,7 @@ export function buildCriteriaIndex(
       group = { type: s.type, criteria: s.criteria, subscriptions: [], ...compile(s.type, s.criteria, defs, context) };
       groups.set(key, group);
     }
-    group.subscriptions.push({ id: s.id, topic: s.topic, grant: s.grant, end: s.end });
+    group.subscriptions.push({ id: s.id, topic: s.topic, grant: s.grant });
   }
   const types = new Map<string, TypeIndex>();
   for (const group of groups.values()) {

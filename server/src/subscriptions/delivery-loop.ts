@@ -6,8 +6,6 @@
 // of this server (Redis, the database, no websocket channel) backs off the same way but is not the subscriber's:
 // it never puts the Subscription in `error`. The loop has a pool of its own (SUBSCRIPTION_DB_POOL_SIZE): its SQL,
 // and the repository's reads and writes it makes, never queue behind the HTTP requests' (store/mysql/pool-scope.ts).
-// A Subscription past its end (Subscription.end) is switched off, not served: those with work due when leased, and
-// the rest by a sweep at most once a poll (subscription-end.ts).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'fhir/r4.js';
@@ -25,7 +23,6 @@ import { notificationBundle, type NotificationEvent } from './notification.js';
 import type { SubscriptionsConfig } from './subscriptions-config.js';
 import { readSpec, type SubscriptionSpec } from './subscription-spec.js';
 import { setStatus } from './set-status.js';
-import { endedError, hasEnded } from './subscription-end.js';
 import type { Topics } from './topics.js';
 import type { WsNotification } from './websocket/fanout.js';
 import * as table from './subscription-table.js';
@@ -34,8 +31,6 @@ import { loggableError } from '../audit/loggable.js';
 const BATCH = 20;
 /** Subscriptions served at once by one node. */
 const LEASED_AT_ONCE = 20;
-/** Ended Subscriptions switched off per sweep (the next sweep takes the rest). */
-const ENDED_AT_ONCE = 50;
 
 export interface DeliveryDeps {
   /** The loop's own pool, apart from the HTTP requests' (SUBSCRIPTION_DB_POOL_SIZE); ended by close(). */
@@ -57,8 +52,6 @@ export class DeliveryLoop {
   private woken = false;
   /** Failures of this server in a row, by Subscription id (the backoff of the next try); cleared by a round served. */
   private readonly ownFailures = new Map<string, number>();
-  /** When the last sweep for Subscriptions past their end ran (epoch ms). */
-  private lastEndSweep = 0;
   /** AUTH_MODE=smart: a Subscription whose authorization has ended is switched off instead of served. */
   authorization: AuthorizationState | undefined;
   /** Publishes a websocket notification to every node's bound sockets (websocket/); unset, websocket ones wait. */
@@ -116,7 +109,6 @@ export class DeliveryLoop {
     const serving = new Map<string, Promise<void>>();
     while (!this.stopped) {
       let leased = false;
-      await this.switchOffEnded();
       const room = LEASED_AT_ONCE - serving.size;
       if (room > 0) {
         try {
@@ -140,27 +132,6 @@ export class DeliveryLoop {
       if (!leased && !this.stopped) await this.idle();
     }
     await Promise.all(serving.values());
-  }
-
-  /**
-   * At most once a poll: switches off the Subscriptions past their end (each a new version, status off, `error`
-   * saying so). Two nodes switching off the same one is harmless: setStatus leaves one already off alone.
-   */
-  private async switchOffEnded(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastEndSweep < this.deps.config.pollMs) return;
-    this.lastEndSweep = now;
-    try {
-      for (const r of await this.query<RowDataPacket[]>(table.ended(new Date(now), ENDED_AT_ONCE))) {
-        const current = await this.deps.repo.read('Subscription', String(r.id));
-        const sub = current?.resource as Subscription | undefined;
-        if (!sub || current?.deleted) await this.query(table.switchOff(String(r.id)));
-        // The row is mirrored from the resource; an end moved later since is the resource's word.
-        else if (hasEnded(sub, now)) await setStatus(this.deps.repo, String(r.id), 'off', endedError(sub));
-      }
-    } catch (err) {
-      console.error('Subscriptions: could not switch off those past their end; trying again at the next poll', loggableError(err));
-    }
   }
 
   private idle(): Promise<void> {
@@ -220,10 +191,6 @@ export class DeliveryLoop {
     const current = await this.deps.repo.read('Subscription', row.id);
     const sub = current?.resource as Subscription | undefined;
     if (!sub || current?.deleted) return void (await this.query(table.release(row.id, this.owner)));
-    if (hasEnded(sub)) {
-      await setStatus(this.deps.repo, row.id, 'off', endedError(sub));
-      return void (await this.query(table.release(row.id, this.owner)));
-    }
     const ended = authorization && (await authorizationEnded(parseGrant(row.grant_json), authorization));
     if (ended) {
       await setStatus(this.deps.repo, row.id, 'off', `delivery stopped: ${ended}`);

@@ -2,7 +2,7 @@
 // brought in line with it, and (2) each written resource is matched against the active subscriptions on its type
 // (once per distinct criteria, only those its token and reference values could meet: criteria-index.ts) and an
 // event is recorded for each match whose grant may read it, numbered per subscription, with the Patient it is about. A Subscription
-// on a computed topic (trends/) matches when its query does and the topic's condition holds; one past its end (Subscription.end) matches nothing. The events commit or roll back with the
+// on a computed topic (trends/) matches when its query does and the topic's condition holds. The events commit or roll back with the
 // write: a crash after the commit loses no notification, and a rolled-back write sends none.
 import type { Resource, Subscription } from 'fhir/r4.js';
 import type { ResultSetHeader } from 'mysql2/promise';
@@ -17,7 +17,6 @@ import type { CriteriaMatcher } from './matcher.js';
 import type { TrendCondition } from './trends/trend-conditions.js';
 import { raiseGeneration, type ActiveSubscriptions } from './active-subscriptions.js';
 import { chainState, storedForm, type CriteriaGroup } from './criteria-index.js';
-import { endOf } from './subscription-end.js';
 import { insertEvent, nextEventNumber, switchOff, syncResource, type Run } from './subscription-table.js';
 
 const STATUSES = new Set(['requested', 'active', 'error', 'off']);
@@ -63,7 +62,7 @@ export function outboxHook({ matches, grantAllows, criteriaOf, conditions, activ
       }
       const criteria = criteriaOrNone(sub);
       const status = criteria && STATUSES.has(sub.status) ? sub.status : 'off';
-      await run(syncResource(v.id, criteria?.type ?? '', criteria?.query ?? '', criteria?.topic ?? null, status, endOf(sub)));
+      await run(syncResource(v.id, criteria?.type ?? '', criteria?.query ?? '', criteria?.topic ?? null, status));
       recorded ||= status === 'requested';
     }
     const candidates = latestOf(written.filter((w) => !w.deleted && w.resource && w.type !== 'Subscription'));
@@ -89,8 +88,6 @@ export function outboxHook({ matches, grantAllows, criteriaOf, conditions, activ
       }
       for (const group of [...inMemory, ...bySearch]) {
         for (const sub of group.subscriptions) {
-          // Past its end (Subscription.end) though the copy was built before: nothing more is recorded.
-          if (sub.end !== null && sub.end <= now.getTime()) continue;
           if (!grantAllows(sub.grant, resource)) continue;
           const condition = sub.topic ? conditions.get(sub.topic) : undefined;
           if (condition) {

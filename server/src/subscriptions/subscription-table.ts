@@ -32,23 +32,12 @@ export const saveGrant = (id: string, grantJson: string) =>
   sql`INSERT INTO subscription (id, grant_json) VALUES (${id}, ${grantJson}) ON DUPLICATE KEY UPDATE grant_json = VALUES(grant_json)`;
 
 /** Mirrors a committed Subscription resource (in its transaction); a new request starts its retries afresh. */
-export const syncResource = (
-  id: string,
-  type: string,
-  criteria: string,
-  topic: string | null,
-  status: SubscriptionStatus,
-  end: Date | null,
-) =>
-  sql`INSERT INTO subscription (id, res_type, criteria, topic, status, end_at) VALUES (${id}, ${type}, ${criteria}, ${topic}, ${status}, ${end})
-      ON DUPLICATE KEY UPDATE res_type = VALUES(res_type), criteria = VALUES(criteria), topic = VALUES(topic), end_at = VALUES(end_at),
+export const syncResource = (id: string, type: string, criteria: string, topic: string | null, status: SubscriptionStatus) =>
+  sql`INSERT INTO subscription (id, res_type, criteria, topic, status) VALUES (${id}, ${type}, ${criteria}, ${topic}, ${status})
+      ON DUPLICATE KEY UPDATE res_type = VALUES(res_type), criteria = VALUES(criteria), topic = VALUES(topic),
         failures = IF(VALUES(status) = 'requested' AND status <> 'requested', 0, failures),
         next_attempt_at = IF(VALUES(status) = 'requested' AND status <> 'requested', '1970-01-01 00:00:01', next_attempt_at),
         status = VALUES(status)`;
-
-/** Up to `max` Subscriptions not yet off whose end (Subscription.end) is at or before `now`: to be switched off. */
-export const ended = (now: Date, max: number) =>
-  sql`SELECT id FROM subscription WHERE end_at <= ${now} AND status <> 'off' ORDER BY end_at LIMIT ${max}`;
 
 /** A deleted Subscription keeps its row (for `subscriptions list`), switched off. */
 export const switchOff = (id: string) => sql`UPDATE subscription SET status = 'off' WHERE id = ${id}`;

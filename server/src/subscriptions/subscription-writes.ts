@@ -1,6 +1,6 @@
 // Writes of Subscription resources as one request makes them: the resource is checked (subscription-spec.ts,
 // endpoint-rules.ts), the requesting token must be allowed to read the criteria's type (403 otherwise), its
-// end must not be past (subscription-end.ts), its status becomes `requested` (or stays `off`), and the token's grant is stored with it: what it delivers is
+// status becomes `requested` (or stays `off`), and the token's grant is stored with it: what it delivers is
 // judged against that grant (grant.ts), and whose it is (visibility.ts; own-subscriptions.ts, which wraps this
 // one, refuses another user's Subscription before its grant could be replaced here).
 import type { Resource, Subscription } from 'fhir/r4.js';
@@ -14,7 +14,6 @@ import type { FhirRepository, ResourceVersion, WriteMethod } from '../store/repo
 import type { Sql } from '../store/sql.js';
 import { endpointProblem } from './endpoint-rules.js';
 import { grantOf, policyOf } from './grant.js';
-import { checkEnd } from './subscription-end.js';
 import { readSpec } from './subscription-spec.js';
 import { saveGrant } from './subscription-table.js';
 import type { Topics } from './topics.js';
@@ -40,7 +39,6 @@ export function subscriptionWrites(repo: FhirRepository, access: AccessContext |
     if (resource.resourceType !== 'Subscription') return inner.write(resource, previous, method);
     const sub = resource as Subscription;
     const spec = readSpec(sub, deps.defs, deps.topics);
-    checkEnd(sub);
     if (access) policyOf(access, deps.facts, deps.defs).requireLetter(spec.type, ['r']);
     const problem = spec.channel === 'rest-hook' ? await endpointProblem(spec.endpoint, deps.allowLoopback, { resolve: false }) : undefined;
     if (problem) throw unprocessable(`Subscription.channel.endpoint refused: ${problem}`, 'Subscription.channel.endpoint');

@@ -1,21 +1,12 @@
-import { alertSubscription, bindingOf, readMessage, reconnectDelay, renewal, reusableSubscription, subscriptionSearchUrl, } from './alert-subscription.js';
+import { alertSubscription, bindingOf, readMessage, reconnectDelay, reusableSubscription, subscriptionSearchUrl, } from './alert-subscription.js';
 import { bundleResources } from './bundle-pages.js';
 import { describeProblem, toErrorLike } from './errors.js';
 const NO_STORE = 'no-store';
 async function subscriptionId(client, patientId) {
     const found = await client.request({ url: subscriptionSearchUrl(), cache: NO_STORE });
     const mine = reusableSubscription(bundleResources(found), patientId);
-    if (mine?.id) {
-        const renewed = renewal(mine);
-        if (renewed)
-            await client.request({
-                url: `Subscription/${mine.id}`,
-                method: 'PUT',
-                headers: { 'Content-Type': 'application/fhir+json' },
-                body: JSON.stringify(renewed),
-            });
+    if (mine?.id)
         return mine.id;
-    }
     const created = await client.request({
         url: 'Subscription',
         method: 'POST',

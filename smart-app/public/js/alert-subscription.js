@@ -4,22 +4,12 @@ export const FILTER_CRITERIA = 'http://hl7.org/fhir/uv/subscriptions-backport/St
 export const REASON_PREFIX = 'FibroTrack provider app: pain alerts';
 const filterOf = (patientId) => (patientId ? `Observation?patient=Patient/${patientId}` : undefined);
 const reasonOf = (patientId) => `${REASON_PREFIX} ${patientId ? `for Patient/${patientId}` : 'for every patient'}`;
-/** How long a Subscription lasts past its creation or last reuse (Subscription.end): the server then turns it off. */
-export const LIFETIME_MS = 12 * 3600_000;
-/** A reused Subscription with less than this left gets a new `end` (LIFETIME_MS from now). */
-export const RENEW_WITHIN_MS = 6 * 3600_000;
-const endFrom = (now) => new Date(now + LIFETIME_MS).toISOString();
-/**
- * No payload: each notification is `ping <id>`, and the app reads the alerts again with its own token. It ends
- * LIFETIME_MS from `now` (https://hl7.org/fhir/R4/subscription-definitions.html#Subscription.end), so those of
- * sessions long gone do not build up.
- */
-export function alertSubscription(patientId, now = Date.now()) {
+/** No payload: each notification is `ping <id>`, and the app reads the alerts again with its own token. */
+export function alertSubscription(patientId) {
     const filter = filterOf(patientId);
     return {
         resourceType: 'Subscription',
         status: 'requested',
-        end: endFrom(now),
         reason: reasonOf(patientId),
         criteria: PAIN_SEVERE_TOPIC,
         ...(filter ? { _criteria: { extension: [{ url: FILTER_CRITERIA, valueString: filter }] } } : {}),
@@ -41,14 +31,6 @@ export function reusableSubscription(subs, patientId) {
             s.reason === reasonOf(patientId) &&
             (filter ? filters.length === 1 && filters[0] === filter : filters.length === 0));
     });
-}
-/** The reused Subscription with its `end` pushed LIFETIME_MS on (to PUT), or undefined while it has enough left. */
-export function renewal(sub, now = Date.now()) {
-    const end = sub.end === undefined ? NaN : Date.parse(sub.end);
-    if (!Number.isNaN(end) && end - now > RENEW_WITHIN_MS)
-        return undefined;
-    const { meta: _meta, error: _error, ...rest } = sub;
-    return { ...rest, status: 'requested', end: endFrom(now) };
 }
 /** The token and websocket URL of a `$get-ws-binding-token` answer. */
 export function bindingOf(answer) {
